@@ -1,0 +1,81 @@
+// Shared pieces of zfcli: global options, exit codes, labels.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zf/status.h"
+
+namespace zfcli {
+
+// Documented in docs/cli.md. Do not renumber: scripts depend on them.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitStorage = 1,     // storage or internal error
+  kExitUsage = 2,       // bad command line
+  kExitInvalid = 3,     // invalid input (a field broke a rule of form)
+  kExitRejected = 4,    // rejected by a rule of the law / state machine
+  kExitConflict = 5,    // optimistic-concurrency or idempotency conflict
+  kExitFindings = 6,    // audit / verification found problems
+};
+
+enum class Lang { kZh, kEn };
+
+struct GlobalOptions {
+  std::string db;  // --db, else $ZF_DB, else ./zf-data
+  Lang lang = Lang::kZh;
+  bool json = false;
+};
+
+int ExitCodeFor(const zf::Status& status);
+
+// Prints "错误 …" / "error …" with code, message and subject to stderr and
+// returns the exit code for it.
+int ReportError(const GlobalOptions& global, const zf::Status& status,
+                std::string_view context = {});
+
+// A label for people, in the chosen language. `key` is the English id.
+std::string_view Label(const GlobalOptions& global, std::string_view key);
+
+struct Command {
+  std::string name;         // "store append"
+  std::string summary_en;
+  std::string summary_zh;
+  std::string usage;        // options and arguments
+  std::function<int(const GlobalOptions&, const std::vector<std::string>&)> run;
+};
+
+// Registered by commands/*.cc.
+std::vector<Command>& Registry();
+struct Registrar {
+  explicit Registrar(Command command) { Registry().push_back(std::move(command)); }
+};
+
+}  // namespace zfcli
+
+#include <memory>
+
+#include <boost/program_options.hpp>
+
+#include "zf/event_store.h"
+
+namespace zfcli {
+
+// Parses a command's arguments with its own options plus the global ones
+// (--db, --lang, --json may appear anywhere). On a usage error prints it and
+// returns false with *exit_code = kExitUsage; on --help prints usage and
+// returns false with *exit_code = kExitOk.
+bool ParseCommandLine(const Command& command, const std::vector<std::string>& args,
+                      boost::program_options::options_description& options,
+                      const boost::program_options::positional_options_description& positional,
+                      boost::program_options::variables_map* vm, GlobalOptions* global,
+                      int* exit_code);
+
+// Opens the RocksDB store at global.db; prints the error and sets *exit_code
+// on failure.
+std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
+                                          int* exit_code);
+
+}  // namespace zfcli

@@ -1,0 +1,286 @@
+// Low-level store commands: append raw events, verify the hash chain,
+// export the log, back it up. The case workflow builds on top of these.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "zf/event_json.h"
+
+namespace po = boost::program_options;
+
+namespace zfcli {
+
+std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
+                                          int* exit_code) {
+  zf::StoreOptions options;
+  options.read_only = read_only;
+  options.create_if_missing = !read_only;
+  if (read_only && !std::filesystem::exists(global.db)) {
+    *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
+                                         "no event store at '{}' (set --db or $ZF_DB)",
+                                         global.db)));
+    return nullptr;
+  }
+  auto store = zf::OpenRocksDbEventStore(options, global.db);
+  if (!store.ok()) {
+    *exit_code = ReportError(global, store.status());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+namespace {
+
+constexpr std::size_t kLinesPerBatch = 512;
+
+struct AppendTally {
+  std::size_t applied = 0;
+  std::size_t already_applied = 0;
+  std::uint64_t events = 0;
+};
+
+// One JSONL line parsed into a request, or the status saying why not.
+zf::Result<zf::AppendRequest> ParseLine(const std::string& line) {
+  boost::system::error_code ec;
+  boost::json::value json = boost::json::parse(line, ec);
+  if (ec) return zf::InvalidArgumentError(fmt::format("not valid JSON: {}", ec.message()));
+  return zf::AppendRequestFromJson(json);
+}
+
+// Appends a batch with one sync; stops at the first failed line.
+int FlushBatch(const GlobalOptions& global, zf::EventStore* store,
+               std::vector<zf::AppendRequest>* batch, std::vector<std::size_t>* lines,
+               AppendTally* tally) {
+  if (batch->empty()) return kExitOk;
+  auto results = store->AppendBatch(*batch);
+  if (!results.ok()) return ReportError(global, results.status());
+  int exit_code = kExitOk;
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    const auto& r = (*results)[i];
+    if (!r.ok()) {
+      // Later lines of the batch were written too; say so rather than hide it.
+      exit_code = ReportError(global, r.status(),
+                              fmt::format("{} {}", Label(global, "line"), (*lines)[i]));
+      std::cerr << fmt::format("  (lines after {} in the same batch were still applied; "
+                               "fix the line and re-run: applied lines are skipped)\n",
+                               (*lines)[i]);
+      continue;
+    }
+    if (r->already_applied) {
+      ++tally->already_applied;
+    } else {
+      ++tally->applied;
+      tally->events += r->last_version - r->first_version + 1;
+    }
+  }
+  batch->clear();
+  lines->clear();
+  return exit_code;
+}
+
+int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                   const Command& self) {
+  po::options_description options("store append");
+  options.add_options()("file", po::value<std::string>()->default_value("-"),
+                        "JSONL file of append requests, - for stdin");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  const std::string file = vm["file"].as<std::string>();
+  std::ifstream in_file;
+  if (file != "-") {
+    in_file.open(file);
+    if (!in_file) {
+      return ReportError(global, zf::NotFoundError(fmt::format("cannot read '{}'", file)));
+    }
+  }
+  std::istream& in = file == "-" ? std::cin : in_file;
+  auto store = OpenStore(global, false, &exit_code);
+  if (!store) return exit_code;
+
+  AppendTally tally;
+  std::vector<zf::AppendRequest> batch;
+  std::vector<std::size_t> lines;
+  std::string line;
+  std::size_t line_no = 0;
+  while (exit_code == kExitOk && std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto request = ParseLine(line);
+    if (!request.ok()) {
+      exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
+      int bad = ReportError(global, request.status(),
+                            fmt::format("{} {}", Label(global, "line"), line_no));
+      if (exit_code == kExitOk) exit_code = bad;
+      break;
+    }
+    batch.push_back(std::move(*request));
+    lines.push_back(line_no);
+    if (batch.size() >= kLinesPerBatch) {
+      exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
+    }
+  }
+  if (exit_code == kExitOk) exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
+  const zf::LedgerHead ledger = store->Ledger();
+  if (global.json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"applied", tally.applied},
+                     {"already_applied", tally.already_applied},
+                     {"events", tally.events},
+                     {"ledger_position", ledger.position},
+                     {"ledger_hash", ledger.ledger_hash},
+                     {"ok", exit_code == kExitOk}})
+              << '\n';
+  } else {
+    std::cout << fmt::format("{}: {}  {}: {}  {}: {}  {}: {}\n", Label(global, "applied"),
+                             tally.applied, Label(global, "already_applied"),
+                             tally.already_applied, Label(global, "events"), tally.events,
+                             Label(global, "position"), ledger.position);
+  }
+  return exit_code;
+}
+
+int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                   const Command& self) {
+  po::options_description options("store verify");
+  options.add_options()
+      ("from", po::value<std::uint64_t>()->default_value(1), "first position")
+      ("to", po::value<std::uint64_t>(), "last position (default: the ledger head)")
+      ("no-index", po::bool_switch(), "skip the stream index and head checks");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  auto store = OpenStore(global, true, &exit_code);
+  if (!store) return exit_code;
+  zf::VerifyOptions verify;
+  verify.from_position = vm["from"].as<std::uint64_t>();
+  if (vm.count("to")) verify.to_position = vm["to"].as<std::uint64_t>();
+  verify.check_indexes = !vm["no-index"].as<bool>();
+  auto report = store->VerifyChain(verify);
+  if (!report.ok()) return ReportError(global, report.status());
+  if (global.json) {
+    boost::json::array findings;
+    for (const auto& f : report->findings) {
+      findings.push_back({{"kind", zf::ChainFindingKindName(f.kind)},
+                          {"position", f.position},
+                          {"stream", f.stream},
+                          {"version", f.version},
+                          {"detail", f.detail}});
+    }
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"ok", report->ok()},
+                     {"from", report->from_position},
+                     {"to", report->to_position},
+                     {"events_checked", report->events_checked},
+                     {"ledger_hash", report->ledger_hash},
+                     {"findings", std::move(findings)}})
+              << '\n';
+  } else {
+    std::cout << fmt::format("{}  {}: {}  {}: {}..{}  {}: {}\n",
+                             Label(global, report->ok() ? "chain_ok" : "chain_broken"),
+                             Label(global, "events_checked"), report->events_checked,
+                             Label(global, "position"), report->from_position,
+                             report->to_position, Label(global, "ledger_hash"),
+                             report->ledger_hash);
+    for (const auto& f : report->findings) {
+      std::cout << fmt::format("  {} {} {}={} {}={} {}={}: {}\n", Label(global, "finding"),
+                               zf::ChainFindingKindName(f.kind), Label(global, "position"),
+                               f.position, Label(global, "stream"), f.stream,
+                               Label(global, "version"), f.version, f.detail);
+    }
+  }
+  return report->ok() ? kExitOk : kExitFindings;
+}
+
+int RunExport(const GlobalOptions& defaults, const std::vector<std::string>& args,
+              const Command& self) {
+  po::options_description options("export");
+  options.add_options()
+      ("stream", po::value<std::string>(), "only this stream")
+      ("from", po::value<std::uint64_t>()->default_value(1), "first position")
+      ("to", po::value<std::uint64_t>(), "last position");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  auto store = OpenStore(global, true, &exit_code);
+  if (!store) return exit_code;
+  const std::uint64_t from = vm["from"].as<std::uint64_t>();
+  const std::uint64_t to = vm.count("to") ? vm["to"].as<std::uint64_t>() : UINT64_MAX;
+  const bool one_stream = vm.count("stream") > 0;
+  auto cursor = one_stream
+                    ? store->ReadStream(vm["stream"].as<std::string>(), 1, zf::Direction::kForward)
+                    : store->ReadAll(from);
+  for (; cursor->Valid(); cursor->Next()) {
+    const zf::EventRecord& e = cursor->event();
+    if (e.position < from) continue;
+    if (e.position > to) break;
+    std::cout << boost::json::serialize(zf::EventToJson(e)) << '\n';
+  }
+  if (!cursor->status().ok()) return ReportError(global, cursor->status());
+  return kExitOk;
+}
+
+int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& args,
+              const Command& self) {
+  po::options_description options("backup");
+  options.add_options()("dir", po::value<std::string>()->required(),
+                        "new directory for the copy (must not exist)");
+  po::positional_options_description positional;
+  positional.add("dir", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  auto store = OpenStore(global, false, &exit_code);
+  if (!store) return exit_code;
+  const std::string dir = vm["dir"].as<std::string>();
+  if (zf::Status s = store->Backup(dir); !s.ok()) return ReportError(global, s);
+  const zf::LedgerHead ledger = store->Ledger();
+  if (global.json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"backup", dir},
+                     {"ledger_position", ledger.position},
+                     {"ledger_hash", ledger.ledger_hash}})
+              << '\n';
+  } else {
+    std::cout << fmt::format("{}: {}  {}: {}  {}: {}\n", Label(global, "backup_written"), dir,
+                             Label(global, "position"), ledger.position,
+                             Label(global, "ledger_hash"), ledger.ledger_hash);
+  }
+  return kExitOk;
+}
+
+template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>
+Command Make(std::string name, std::string en, std::string zh, std::string usage) {
+  Command c{std::move(name), std::move(en), std::move(zh), std::move(usage), nullptr};
+  c.run = [c](const GlobalOptions& g, const std::vector<std::string>& a) { return Fn(g, a, c); };
+  return c;
+}
+
+const Registrar kAppend(Make<RunStoreAppend>(
+    "store append", "append raw events from a JSONL file of append requests",
+    "从 JSONL 文件追加原始事件", "[FILE|-]"));
+const Registrar kVerify(Make<RunStoreVerify>(
+    "store verify", "verify hash chains, the ledger and the stream index",
+    "校验哈希链、总账与索引", "[--from POS] [--to POS] [--no-index]"));
+const Registrar kExport(Make<RunExport>("export", "write events as JSONL",
+                                        "以 JSONL 导出事件",
+                                        "[--stream S] [--from POS] [--to POS]"));
+const Registrar kBackup(Make<RunBackup>("backup", "online backup to a new directory",
+                                        "在线备份到新目录", "DIR"));
+
+}  // namespace
+}  // namespace zfcli

@@ -1,0 +1,168 @@
+// zfcli — the command-line shell over the zf library (public API only).
+#include <cstdlib>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "zf/version.h"
+
+namespace po = boost::program_options;
+
+namespace zfcli {
+namespace {
+
+void AddGlobalOptions(po::options_description* options) {
+  options->add_options()
+      ("db", po::value<std::string>(), "store directory (default: $ZF_DB, else ./zf-data)")
+      ("lang", po::value<std::string>()->default_value("zh"), "labels: zh | en")
+      ("json", po::bool_switch(), "machine-readable JSON output")
+      ("help,h", po::bool_switch(), "show help");
+}
+
+std::string DefaultDb() {
+  const char* env = std::getenv("ZF_DB");
+  return env != nullptr && *env != '\0' ? env : "./zf-data";
+}
+
+void PrintOverview(std::ostream& out, Lang lang) {
+  out << (lang == Lang::kEn ? "zfcli — township joint administrative enforcement engine\n\n"
+                             : "zfcli — 乡镇片区联合执法案件引擎\n\n");
+  out << (lang == Lang::kEn ? "usage: zfcli [--db DIR] [--lang zh|en] [--json] COMMAND ...\n\n"
+                             : "用法: zfcli [--db 目录] [--lang zh|en] [--json] 命令 ...\n\n");
+  out << (lang == Lang::kEn ? "commands:\n" : "命令:\n");
+  for (const Command& c : Registry()) {
+    out << fmt::format("  {:<16} {}\n", c.name, lang == Lang::kEn ? c.summary_en : c.summary_zh);
+  }
+  out << (lang == Lang::kEn ? "\n`zfcli help COMMAND` shows a command's options. Exit codes: "
+                              "docs/cli.md.\n"
+                            : "\n`zfcli help 命令` 查看该命令的选项。退出码见 docs/cli.md。\n");
+}
+
+// Finds the longest registered command name made of the leading non-option
+// words of argv, skipping global options and their values.
+const Command* MatchCommand(const std::vector<std::string>& argv, std::vector<std::string>* rest) {
+  std::vector<std::string> words;
+  std::vector<std::size_t> word_index;
+  for (std::size_t i = 0; i < argv.size() && words.size() < 2; ++i) {
+    const std::string& a = argv[i];
+    if (a == "--db" || a == "--lang") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') continue;
+    words.push_back(a);
+    word_index.push_back(i);
+  }
+  for (std::size_t n = words.size(); n > 0; --n) {
+    std::string name = words[0];
+    for (std::size_t k = 1; k < n; ++k) name += " " + words[k];
+    for (const Command& c : Registry()) {
+      if (c.name != name) continue;
+      rest->clear();
+      for (std::size_t i = 0; i < argv.size(); ++i) {
+        bool is_word = false;
+        for (std::size_t k = 0; k < n; ++k) is_word = is_word || i == word_index[k];
+        if (!is_word) rest->push_back(argv[i]);
+      }
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+Lang SniffLang(const std::vector<std::string>& argv) {
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == "--lang" && argv[i + 1] == "en") return Lang::kEn;
+  }
+  for (const std::string& a : argv) {
+    if (a == "--lang=en") return Lang::kEn;
+  }
+  return Lang::kZh;
+}
+
+int Help(const std::vector<std::string>& argv, Lang lang) {
+  std::vector<std::string> topic;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    if (argv[i] == "--lang") {
+      ++i;
+    } else if (argv[i].rfind("--", 0) != 0) {
+      topic.push_back(argv[i]);
+    }
+  }
+  if (topic.empty()) {
+    PrintOverview(std::cout, lang);
+    return kExitOk;
+  }
+  std::vector<std::string> rest;
+  const Command* c = MatchCommand(topic, &rest);
+  if (c == nullptr) {
+    std::cerr << fmt::format("{}: unknown command '{}'\n", lang == Lang::kEn ? "error" : "错误",
+                             topic[0]);
+    return kExitUsage;
+  }
+  std::vector<std::string> args = {"--help"};
+  if (lang == Lang::kEn) args = {"--help", "--lang", "en"};
+  return c->run(GlobalOptions{}, args);
+}
+
+}  // namespace
+
+bool ParseCommandLine(const Command& command, const std::vector<std::string>& args,
+                      po::options_description& options,
+                      const po::positional_options_description& positional,
+                      po::variables_map* vm, GlobalOptions* global, int* exit_code) {
+  AddGlobalOptions(&options);
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), *vm);
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    std::cerr << fmt::format("zfcli {}: {}\n", command.name, e.what());
+    std::cerr << fmt::format("usage: zfcli {} {}\n", command.name, command.usage);
+    *exit_code = kExitUsage;
+    return false;
+  }
+  const std::string lang = (*vm)["lang"].as<std::string>();
+  if (lang != "zh" && lang != "en") {
+    std::cerr << fmt::format("zfcli {}: --lang must be zh or en, not '{}'\n", command.name, lang);
+    *exit_code = kExitUsage;
+    return false;
+  }
+  global->lang = lang == "en" ? Lang::kEn : Lang::kZh;
+  global->json = (*vm)["json"].as<bool>();
+  global->db = vm->count("db") ? (*vm)["db"].as<std::string>() : DefaultDb();
+  if ((*vm)["help"].as<bool>()) {
+    std::cout << fmt::format("zfcli {} — {}\n\n{}: zfcli {} {}\n\n", command.name,
+                             global->lang == Lang::kEn ? command.summary_en : command.summary_zh,
+                             Label(*global, "usage"), command.name, command.usage);
+    std::cout << options << '\n';
+    *exit_code = kExitOk;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace zfcli
+
+int main(int argc, char** argv) {
+  using namespace zfcli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const Lang lang = SniffLang(args);
+  if (args.empty()) {
+    PrintOverview(std::cerr, lang);
+    return kExitUsage;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << "zfcli " << zf::kVersionString << '\n';
+    return kExitOk;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return Help(args, lang);
+  std::vector<std::string> rest;
+  const Command* command = MatchCommand(args, &rest);
+  if (command == nullptr) {
+    std::cerr << fmt::format("{}: unknown command '{}'; see `zfcli help`\n",
+                             lang == Lang::kEn ? "error" : "错误", args[0]);
+    return kExitUsage;
+  }
+  return command->run(GlobalOptions{}, rest);
+}

@@ -1,0 +1,36 @@
+// zf/event_json.h — JSON forms of events and append requests, as used by
+// `zfcli export`, `zfcli store append` and (later) the HTTP API.
+//
+// Event (one line of an export):
+//   {"position":1,"stream":"org","version":1,"type":"district_registered",
+//    "schema":1,"occurred_at":"2023-01-01T09:00:00+08:00",
+//    "recorded_at":"2026-11-26T17:00:00.000000Z","command_id":"org-0001",
+//    "actor":{"id":"admin","role":"list_admin","unit":"sx-justice"},
+//    "data":{...},"prev_hash":"","hash":"66c7…"}
+//
+// Append request (one line of `zfcli store append`):
+//   {"stream":"org","expected":"any"|"no_stream"|<version>,
+//    "command_id":"org-0001","events":[{"type":…,"schema":1,
+//    "occurred_at":…,"actor":{…},"data":{…}}]}
+//   "expected" defaults to "any"; "schema" to 1. Unknown fields are refused.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "zf/event.h"
+#include "zf/event_store.h"
+#include "zf/export.h"
+#include "zf/result.h"
+
+namespace zf {
+
+// The envelope as a JSON object, fields in envelope order.
+ZF_EXPORT boost::json::object EventToJson(const EventRecord& event);
+
+// Parses an append request. kInvalidArgument names the offending field as a
+// JSON pointer in the status subject (e.g. "/events/0/occurred_at").
+ZF_EXPORT Result<AppendRequest> AppendRequestFromJson(const boost::json::value& json);
+
+ZF_EXPORT boost::json::object AppendResultToJson(const AppendResult& result);
+
+}  // namespace zf

@@ -1,0 +1,296 @@
+// zf/event_store.h — the durable, hash-chained event log.
+//
+// An EventStore is an append-only log of EventRecords. Every event belongs to
+// one stream ("case/SX-2023-000452", "rules/powers", "org") and has a
+// per-stream version (dense from 1) and a global position (dense from 1, in
+// commit order). Each event's hash chains to the previous event of its stream
+// (prev_hash), and the store keeps a running ledger hash over all positions,
+// so a changed byte, a deleted event, a reordered pair or a truncated tail is
+// detectable by VerifyChain() and by an auditor with docs/event-format.md.
+//
+// Two implementations: OpenRocksDbEventStore() (embedded, durable, the
+// default) and NewMemoryEventStore() (tests). They have the same semantics.
+//
+// Example:
+//   zf::StoreOptions options;
+//   auto store = zf::OpenRocksDbEventStore(options, "/var/lib/zf");
+//   if (!store.ok()) return store.status();
+//   zf::NewEvent e{.type = "clue_registered", .occurred_at =
+//                  "2023-09-12T09:30:00+08:00", .actor = {"GW-0457", "grid_worker",
+//                  "fenggang"}, .data = {{"clue_id", "CL-1"}}};
+//   auto r = (*store)->Append("clue/CL-1", zf::ExpectedVersion::NoStream(),
+//                             {e}, "cmd-0001");
+//
+// Thread safety: every method may be called concurrently from many threads.
+// Concurrent appends are merged into one write and one sync (group commit);
+// each caller receives its own result.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zf/clock.h"
+#include "zf/event.h"
+#include "zf/export.h"
+#include "zf/result.h"
+#include "zf/status.h"
+
+namespace zf {
+
+// The version a stream must be at for an append to succeed.
+class ZF_EXPORT ExpectedVersion {
+ public:
+  enum class Kind { kAny, kNoStream, kExact };
+
+  // Append whatever the stream's version.
+  static ExpectedVersion Any() { return ExpectedVersion(Kind::kAny, 0); }
+  // The stream must not exist yet.
+  static ExpectedVersion NoStream() { return ExpectedVersion(Kind::kNoStream, 0); }
+  // The stream must be exactly at `version` (0 means "no stream").
+  static ExpectedVersion Exact(std::uint64_t version) {
+    return version == 0 ? NoStream() : ExpectedVersion(Kind::kExact, version);
+  }
+
+  Kind kind() const { return kind_; }
+  std::uint64_t version() const { return version_; }
+  // True when a stream at `actual` (0 = absent) satisfies this expectation.
+  bool Matches(std::uint64_t actual) const;
+  std::string ToString() const;
+
+ private:
+  ExpectedVersion(Kind kind, std::uint64_t version) : kind_(kind), version_(version) {}
+  Kind kind_;
+  std::uint64_t version_;
+};
+
+// One append: events for one stream under one idempotency key.
+struct AppendRequest {
+  std::string stream;  // [A-Za-z0-9][A-Za-z0-9._:/-]*, at most 200 bytes
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;  // at least one
+  // Idempotency key: a repeat returns the first append's result and writes
+  // nothing. Printable ASCII, 1..128 bytes.
+  std::string command_id;
+};
+
+// What an append wrote (or, for a repeated command id, what it had written).
+struct AppendResult {
+  std::string stream;
+  std::uint64_t first_version = 0;
+  std::uint64_t last_version = 0;  // the stream's version after the append
+  std::uint64_t first_position = 0;
+  std::uint64_t last_position = 0;
+  std::string last_hash;  // hash of the last event written
+  // True when command_id had been applied before and nothing was written.
+  bool already_applied = false;
+
+  friend bool operator==(const AppendResult& a, const AppendResult& b) {
+    return a.stream == b.stream && a.first_version == b.first_version &&
+           a.last_version == b.last_version &&
+           a.first_position == b.first_position &&
+           a.last_position == b.last_position && a.last_hash == b.last_hash;
+  }
+};
+
+struct AppendOptions {
+  // Sync the write-ahead log before acknowledging. Turning this off trades
+  // durability of the last writes for speed; never do it for live commands.
+  bool sync = true;
+  // AppendBatch only: all requests commit or none do. When false, each
+  // request succeeds or fails on its own (still one write and one sync).
+  bool atomic = false;
+};
+
+// The latest state of one stream.
+struct StreamHead {
+  std::uint64_t version = 0;
+  std::uint64_t position = 0;  // position of the stream's last event
+  std::string hash;            // hash of the stream's last event
+};
+
+// The latest state of the whole log.
+struct LedgerHead {
+  std::uint64_t position = 0;  // 0 for an empty store
+  std::string ledger_hash;     // hex; 64 zeros for an empty store
+};
+
+enum class Direction { kForward, kBackward };
+
+// A forward-only cursor over events, in the style of leveldb::Iterator.
+// Holds a consistent snapshot; memory use does not grow with the number of
+// events read. Not thread-safe: use one cursor from one thread.
+class ZF_EXPORT EventCursor {
+ public:
+  virtual ~EventCursor() = default;
+  // True while positioned at an event.
+  virtual bool Valid() const = 0;
+  // REQUIRES: Valid(). The reference is good until the next Next().
+  virtual const EventRecord& event() const = 0;
+  virtual void Next() = 0;
+  // Non-OK if reading or decoding failed; Valid() is false then.
+  virtual Status status() const = 0;
+};
+
+// A catch-up subscription: delivers every event from a position in order,
+// first those already stored, then new ones as they commit. Pull-based: call
+// Next() in a loop. Resumable: a new subscription from last position + 1
+// continues without missing or repeating an event.
+// Not thread-safe; Cancel() may be called from another thread.
+class ZF_EXPORT Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Returns up to `max_events` events following the last one delivered.
+  // Waits up to `wait` for at least one when caught up; an empty vector means
+  // the wait ran out. kUnavailable after Cancel() or when the store closes.
+  virtual Result<std::vector<EventRecord>> Next(std::size_t max_events,
+                                                std::chrono::milliseconds wait) = 0;
+  // Position of the last event delivered (from_position - 1 initially).
+  virtual std::uint64_t position() const = 0;
+  // Wakes a waiting Next(), which then returns kUnavailable.
+  virtual void Cancel() = 0;
+};
+
+// One thing VerifyChain found wrong.
+struct ChainFinding {
+  // Do not renumber: reported in audit output.
+  enum class Kind {
+    kHashMismatch = 0,       // stored hash != SM3(canonical encoding)
+    kPrevHashMismatch = 1,   // prev_hash != hash of the stream's previous event
+    kVersionGap = 2,         // stream versions not dense
+    kPositionGap = 3,        // a position is missing (deleted event)
+    kPositionMismatch = 4,   // key position != envelope position (moved event)
+    kLedgerMismatch = 5,     // running ledger hash does not match
+    kIndexMismatch = 6,      // stream index or head disagrees with the log
+    kTruncated = 7,          // the log ends before the recorded ledger head
+    kUndecodable = 8,        // the stored bytes are not a valid envelope
+  };
+  Kind kind;
+  std::uint64_t position = 0;  // where it was found
+  std::string stream;          // the stream concerned, when known
+  std::uint64_t version = 0;   // the stream version concerned, when known
+  std::string detail;          // human-readable explanation
+};
+
+ZF_EXPORT std::string_view ChainFindingKindName(ChainFinding::Kind kind);
+
+struct VerifyOptions {
+  std::uint64_t from_position = 1;
+  std::uint64_t to_position = UINT64_MAX;  // clamped to the ledger head
+  // Also check the stream index and stream heads against the log.
+  bool check_indexes = true;
+  // Stop after this many findings (memory stays bounded on a ruined log).
+  std::size_t max_findings = 100;
+};
+
+struct ChainReport {
+  std::uint64_t from_position = 0;
+  std::uint64_t to_position = 0;
+  std::uint64_t events_checked = 0;
+  std::string ledger_hash;  // recomputed ledger hash at to_position
+  std::vector<ChainFinding> findings;  // in position order
+  bool ok() const { return findings.empty(); }
+};
+
+struct StoreOptions {
+  // Create the database if it does not exist (RocksDB store).
+  bool create_if_missing = true;
+  // Open for reading only (e.g. a backup). Appends return kFailedPrecondition.
+  bool read_only = false;
+  // System time for recorded_at. nullptr: SystemClock().
+  std::shared_ptr<Clock> clock;
+  // Upper bound on events merged into one group commit.
+  std::size_t max_group_events = 65536;
+};
+
+class ZF_EXPORT EventStore {
+ public:
+  EventStore() = default;
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+  virtual ~EventStore() = default;
+
+  // Appends `request.events` to `request.stream` in one atomic write.
+  // Returns the positions and versions written. Errors:
+  //   kInvalidArgument — malformed stream, type, time, command id or payload;
+  //   kConflict — the stream is not at `request.expected`; the status's
+  //               version() is the actual version (0 = no stream);
+  //   kAlreadyExists — command_id was used before for a different stream;
+  //   kFailedPrecondition — the store is read-only;
+  //   kIOError — the write or sync failed; nothing was acknowledged.
+  // A command_id seen before for the same stream returns the first result
+  // with already_applied = true and writes nothing.
+  virtual Result<AppendResult> Append(const AppendRequest& request,
+                                      const AppendOptions& options = {}) = 0;
+
+  // Convenience form of Append().
+  Result<AppendResult> Append(std::string_view stream, ExpectedVersion expected,
+                              std::vector<NewEvent> events,
+                              std::string_view command_id,
+                              const AppendOptions& options = {});
+
+  // Appends many requests with one write and one sync. The outer Result fails
+  // only for a failure of the whole write (kIOError, kFailedPrecondition) or,
+  // with options.atomic, for the first request that fails (nothing written).
+  // Otherwise result[i] is request[i]'s own outcome. Requests are applied in
+  // order, so a later request may expect the version an earlier one creates.
+  virtual Result<std::vector<Result<AppendResult>>> AppendBatch(
+      std::span<const AppendRequest> requests, const AppendOptions& options = {}) = 0;
+
+  // Reads `stream` from `from_version` (inclusive; for kBackward, 0 = from
+  // the head) in the given direction. An absent stream yields no events.
+  virtual std::unique_ptr<EventCursor> ReadStream(std::string_view stream,
+                                                  std::uint64_t from_version,
+                                                  Direction direction) const = 0;
+
+  // Reads the whole log in position order from `from_position` (inclusive).
+  // Streaming: memory does not grow with the store's size.
+  virtual std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const = 0;
+
+  // Reads the single event at `position`; kNotFound past the head.
+  virtual Result<EventRecord> ReadEvent(std::uint64_t position) const = 0;
+
+  // The stream's head; kNotFound when the stream has no events.
+  virtual Result<StreamHead> Head(std::string_view stream) const = 0;
+
+  // The log's last position and ledger hash.
+  virtual LedgerHead Ledger() const = 0;
+
+  // The result recorded for `command_id`; kNotFound if never applied.
+  virtual Result<AppendResult> FindCommand(std::string_view command_id) const = 0;
+
+  // A catch-up subscription from `from_position` (inclusive, >= 1).
+  virtual std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) = 0;
+
+  // Recomputes every hash, stream chain and the ledger over a range and
+  // compares them with what is stored; findings name position and stream.
+  // The Status is non-OK only when the check itself could not run.
+  virtual Result<ChainReport> VerifyChain(const VerifyOptions& options = {}) const = 0;
+
+  // Writes a consistent online copy of the store to `directory` (which must
+  // not exist). The copy opens with OpenRocksDbEventStore(read_only = true),
+  // or read-write to restore. kFailedPrecondition for the memory store.
+  virtual Status Backup(std::string_view directory) = 0;
+
+  // Flushes and stops accepting appends; later calls return kUnavailable.
+  // Called by the destructor; safe to call twice.
+  virtual Status Close() = 0;
+};
+
+// Opens (or creates) the RocksDB store at `path`.
+// Errors: kInvalidArgument (bad options), kIOError (cannot open),
+// kUnavailable (locked by another process), kCorruption (not a zf store or
+// an unknown format version).
+ZF_EXPORT Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(
+    const StoreOptions& options, std::string_view path);
+
+// A store held in memory; contents are lost when it is destroyed.
+ZF_EXPORT Result<std::unique_ptr<EventStore>> NewMemoryEventStore(
+    const StoreOptions& options = {});
+
+}  // namespace zf

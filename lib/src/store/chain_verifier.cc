@@ -1,0 +1,224 @@
+#include "store/chain_verifier.h"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "util/sm3.h"
+
+namespace zf::internal {
+namespace {
+
+struct StreamTip {
+  std::uint64_t version;
+  Hash hash;
+};
+
+class Verifier {
+ public:
+  Verifier(const RawLog& log, const VerifyOptions& options, ChainReport* report)
+      : log_(log), options_(options), report_(report) {}
+
+  Status Run();
+
+ private:
+  bool Full() const { return report_->findings.size() >= options_.max_findings; }
+  void Add(ChainFinding::Kind kind, std::uint64_t position, std::string_view stream,
+           std::uint64_t version, std::string detail) {
+    if (Full()) return;
+    report_->findings.push_back(
+        ChainFinding{kind, position, std::string(stream), version, std::move(detail)});
+  }
+  Status StartLedger();
+  Status ReportGap(std::uint64_t first_missing, std::uint64_t next_present);
+  Status CheckEvent(std::uint64_t position, std::string_view value);
+  Result<std::optional<StreamTip>> AnchorBeforeRange(const EventRecord& e);
+  Status CheckStreamLink(std::uint64_t position, const EventRecord& e, const Hash& hash);
+  Status CheckHeads();
+
+  const RawLog& log_;
+  const VerifyOptions& options_;
+  ChainReport* report_;
+  Hash ledger_{};
+  std::unordered_map<std::string, StreamTip> tips_;
+};
+
+Status Verifier::StartLedger() {
+  if (options_.from_position <= 1) return Status::Ok();
+  ZF_ASSIGN_OR_RETURN(std::optional<std::string> before,
+                      log_.GetRaw(options_.from_position - 1));
+  if (!before) {
+    Add(ChainFinding::Kind::kPositionGap, options_.from_position - 1, "", 0,
+        "the event before the range is missing; the ledger cannot be anchored");
+    return Status::Ok();
+  }
+  auto view = SplitStored(*before);
+  if (view.ok()) ledger_ = view->ledger_hash;
+  return Status::Ok();
+}
+
+Status Verifier::ReportGap(std::uint64_t first_missing, std::uint64_t next_present) {
+  for (std::uint64_t p = first_missing; p < next_present && !Full(); ++p) {
+    ZF_ASSIGN_OR_RETURN(auto entry, log_.FindIndexEntry(p));
+    if (entry) {
+      Add(ChainFinding::Kind::kPositionGap, p, entry->first, entry->second,
+          fmt::format("event {} of stream '{}' at position {} is missing", entry->second,
+                      entry->first, p));
+    } else {
+      Add(ChainFinding::Kind::kPositionGap, p, "", 0,
+          fmt::format("position {} is missing and no index entry names it", p));
+    }
+    // Naming every position of a huge hole adds nothing.
+    if (p - first_missing >= 16) break;
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<StreamTip>> Verifier::AnchorBeforeRange(const EventRecord& e) {
+  ZF_ASSIGN_OR_RETURN(auto prev_pos, log_.IndexLookup(e.stream, e.version - 1));
+  if (!prev_pos) return std::optional<StreamTip>();
+  ZF_ASSIGN_OR_RETURN(auto prev_raw, log_.GetRaw(*prev_pos));
+  if (!prev_raw) return std::optional<StreamTip>();
+  auto view = SplitStored(*prev_raw);
+  if (!view.ok()) return std::optional<StreamTip>();
+  return std::optional(StreamTip{e.version - 1, view->hash});
+}
+
+Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
+                                 const Hash& hash) {
+  auto it = tips_.find(e.stream);
+  std::optional<StreamTip> tip;
+  if (it != tips_.end()) {
+    tip = it->second;
+  } else if (e.version > 1 && options_.from_position > 1) {
+    // The stream's earlier events lie before the range: anchor on the index.
+    ZF_ASSIGN_OR_RETURN(tip, AnchorBeforeRange(e));
+    if (!tip) {
+      Add(ChainFinding::Kind::kVersionGap, position, e.stream, e.version,
+          fmt::format("the previous event of stream '{}' (version {}) is missing, so this "
+                      "event cannot be chained",
+                      e.stream, e.version - 1));
+      tips_[e.stream] = StreamTip{e.version, hash};
+      return Status::Ok();
+    }
+  }
+  const std::uint64_t expected_version = tip ? tip->version + 1 : 1;
+  if (e.version != expected_version) {
+    Add(ChainFinding::Kind::kVersionGap, position, e.stream, e.version,
+        fmt::format("stream '{}' has version {} where version {} was expected", e.stream,
+                    e.version, expected_version));
+  }
+  const std::string expected_prev = tip ? ToHex(tip->hash) : std::string();
+  if (e.prev_hash != expected_prev) {
+    Add(ChainFinding::Kind::kPrevHashMismatch, position, e.stream, e.version,
+        fmt::format("prev_hash '{}' does not match the previous event's hash '{}'",
+                    e.prev_hash, expected_prev));
+  }
+  tips_[e.stream] = StreamTip{e.version, hash};
+  return Status::Ok();
+}
+
+Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
+  auto view = SplitStored(value);
+  EventRecord e;
+  Status decoded = view.ok() ? DecodeCanonical(view->canonical, &e, /*parse_data=*/false)
+                             : view.status();
+  if (!decoded.ok()) {
+    Add(ChainFinding::Kind::kUndecodable, position, "", 0, std::string(decoded.message()));
+    if (view.ok()) ledger_ = view->ledger_hash;
+    return Status::Ok();
+  }
+  if (e.position != position) {
+    Add(ChainFinding::Kind::kPositionMismatch, position, e.stream, e.version,
+        fmt::format("the event stored at position {} says it is position {}", position,
+                    e.position));
+  }
+  const Hash computed = Sm3(view->canonical);
+  if (computed != view->hash) {
+    Add(ChainFinding::Kind::kHashMismatch, position, e.stream, e.version,
+        fmt::format("stored hash {} but the content hashes to {}", ToHex(view->hash),
+                    ToHex(computed)));
+  }
+  ZF_RETURN_IF_ERROR(CheckStreamLink(position, e, view->hash));
+  const Hash expected_ledger = NextLedgerHash(ledger_, position, view->hash);
+  if (expected_ledger != view->ledger_hash) {
+    Add(ChainFinding::Kind::kLedgerMismatch, position, e.stream, e.version,
+        fmt::format("ledger hash {} where {} was computed", ToHex(view->ledger_hash),
+                    ToHex(expected_ledger)));
+  }
+  // Re-anchor on what is stored so that one bad event is one finding.
+  ledger_ = view->ledger_hash;
+  if (options_.check_indexes) {
+    ZF_ASSIGN_OR_RETURN(auto indexed, log_.IndexLookup(e.stream, e.version));
+    if (indexed != position) {
+      Add(ChainFinding::Kind::kIndexMismatch, position, e.stream, e.version,
+          indexed ? fmt::format("the stream index points at position {}", *indexed)
+                  : std::string("the stream index has no entry for this event"));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Verifier::CheckHeads() {
+  return log_.ForEachHead([&](std::string_view stream, const HeadState& head) {
+    auto it = tips_.find(std::string(stream));
+    if (it == tips_.end()) {
+      Add(ChainFinding::Kind::kIndexMismatch, head.position, stream, head.version,
+          fmt::format("stream head at version {} but the log holds no event of the stream",
+                      head.version));
+    } else if (it->second.version != head.version || it->second.hash != head.hash) {
+      Add(ChainFinding::Kind::kIndexMismatch, head.position, stream, head.version,
+          fmt::format("stream head says version {} but the log ends at version {}",
+                      head.version, it->second.version));
+    }
+  });
+}
+
+Status Verifier::Run() {
+  const LedgerState recorded = log_.RecordedLedger();
+  const std::uint64_t from = std::max<std::uint64_t>(options_.from_position, 1);
+  const std::uint64_t to = options_.to_position;
+  report_->from_position = from;
+  ZF_RETURN_IF_ERROR(StartLedger());
+  std::uint64_t expected = from;
+  std::uint64_t last_seen = from - 1;
+  auto scan = log_.ScanFrom(from);
+  for (; scan->Valid() && scan->position() <= to; scan->Next()) {
+    const std::uint64_t position = scan->position();
+    if (position > expected) ZF_RETURN_IF_ERROR(ReportGap(expected, position));
+    ZF_RETURN_IF_ERROR(CheckEvent(position, scan->value()));
+    ++report_->events_checked;
+    expected = position + 1;
+    last_seen = position;
+  }
+  ZF_RETURN_IF_ERROR(scan->status());
+  report_->to_position = last_seen;
+  report_->ledger_hash = ToHex(ledger_);
+  if (to < recorded.position) return Status::Ok();
+  if (last_seen < recorded.position) {
+    Add(ChainFinding::Kind::kTruncated, last_seen + 1, "", 0,
+        fmt::format("the log ends at position {} but the ledger head records position {}",
+                    last_seen, recorded.position));
+  } else if (last_seen > recorded.position) {
+    Add(ChainFinding::Kind::kLedgerMismatch, recorded.position, "", 0,
+        fmt::format("the log runs to position {} past the ledger head at {}", last_seen,
+                    recorded.position));
+  } else if (ledger_ != recorded.hash) {
+    Add(ChainFinding::Kind::kLedgerMismatch, recorded.position, "", 0,
+        fmt::format("the recorded ledger head {} does not match the log's {}",
+                    ToHex(recorded.hash), ToHex(ledger_)));
+  }
+  if (options_.check_indexes && from == 1) ZF_RETURN_IF_ERROR(CheckHeads());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ChainReport> VerifyRawLog(const RawLog& log, const VerifyOptions& options) {
+  ChainReport report;
+  Verifier verifier(log, options, &report);
+  ZF_RETURN_IF_ERROR(verifier.Run());
+  return report;
+}
+
+}  // namespace zf::internal

@@ -1,0 +1,63 @@
+// Keys and small values of the RocksDB layout (docs/event-format.md, "Key
+// layout"). The memory store keeps the same records decoded.
+//
+//   events    be64(position)                 -> stored envelope (envelope.h)
+//   streams   stream ‖ 0x00 ‖ be64(version)  -> be64(position)
+//   heads     stream                         -> be64(version) ‖ be64(position) ‖ hash32
+//   commands  command_id                     -> be64(first_pos) ‖ be64(last_pos) ‖
+//                                               be64(first_ver) ‖ be64(last_ver) ‖
+//                                               hash32 ‖ stream
+//   meta      "format_version"               -> "1"
+//             "ledger_head"                  -> be64(position) ‖ ledger hash32
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/envelope.h"
+#include "zf/event_store.h"
+
+namespace zf::internal {
+
+inline constexpr std::string_view kFormatVersionKey = "format_version";
+inline constexpr std::string_view kFormatVersion = "1";
+inline constexpr std::string_view kLedgerHeadKey = "ledger_head";
+
+// The writer's view of a stream head: the hash kept raw.
+struct HeadState {
+  std::uint64_t version = 0;
+  std::uint64_t position = 0;
+  Hash hash{};
+};
+
+struct LedgerState {
+  std::uint64_t position = 0;
+  Hash hash{};
+};
+
+std::string PositionKey(std::uint64_t position);
+// REQUIRES: key.size() == 8.
+std::uint64_t DecodePositionKey(std::string_view key);
+
+std::string StreamIndexKey(std::string_view stream, std::uint64_t version);
+// The prefix all index keys of `stream` share.
+std::string StreamIndexPrefix(std::string_view stream);
+// Splits an index key; false when malformed.
+bool DecodeStreamIndexKey(std::string_view key, std::string_view* stream,
+                          std::uint64_t* version);
+
+std::string EncodeHead(const HeadState& head);
+bool DecodeHead(std::string_view value, HeadState* head);
+
+std::string EncodeCommand(const AppendResult& result);
+bool DecodeCommand(std::string_view value, AppendResult* result);
+
+std::string EncodeLedger(const LedgerState& ledger);
+bool DecodeLedger(std::string_view value, LedgerState* ledger);
+
+StreamHead ToPublicHead(const HeadState& head);
+LedgerHead ToPublicLedger(const LedgerState& ledger);
+
+}  // namespace zf::internal

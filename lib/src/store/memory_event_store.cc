@@ -1,0 +1,316 @@
+// The in-memory EventStore: the same planner, envelope and verifier as the
+// RocksDB store, with maps instead of column families. Appends are
+// serialised by a mutex; there is nothing to sync.
+#include <deque>
+#include <map>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "store/append_planner.h"
+#include "store/chain_verifier.h"
+#include "store/envelope.h"
+#include "store/raw_log.h"
+#include "store/subscription.h"
+#include "util/rfc3339.h"
+#include "zf/event_store.h"
+
+namespace zf {
+namespace internal {
+namespace {
+
+class MemoryEventStore final : public EventStore, private RawLog {
+ public:
+  explicit MemoryEventStore(const StoreOptions& options)
+      : clock_(options.clock ? options.clock : SystemClock()),
+        notifier_(std::make_shared<CommitNotifier>(0)) {}
+  ~MemoryEventStore() override { Close().IgnoreError(); }
+
+  using EventStore::Append;
+  Result<AppendResult> Append(const AppendRequest& request,
+                              const AppendOptions& options) override {
+    ZF_ASSIGN_OR_RETURN(auto results,
+                        AppendBatch(std::span<const AppendRequest>(&request, 1), options));
+    return std::move(results.front());
+  }
+
+  Result<std::vector<Result<AppendResult>>> AppendBatch(
+      std::span<const AppendRequest> requests, const AppendOptions& options) override {
+    std::vector<Result<PreparedRequest>> prepared = PrepareBatch(requests);
+    std::unique_lock lock(mu_);
+    if (closed_) return UnavailableError("event store closed");
+    Committed committed(this);
+    AppendPlanner planner(&committed, ledger_, FormatRfc3339Utc(clock_->NowMicros()));
+    ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.atomic));
+    Apply(planner);
+    lock.unlock();
+    notifier_->Publish(planner.ledger().position);
+    return results;
+  }
+
+  std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from_version,
+                                          Direction direction) const override;
+  std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const override;
+
+  Result<EventRecord> ReadEvent(std::uint64_t position) const override {
+    ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(position));
+    if (!raw) return NotFoundError(fmt::format("no event at position {}", position));
+    EventRecord record;
+    ZF_RETURN_IF_ERROR(DecodeStored(*raw, &record));
+    return record;
+  }
+
+  Result<StreamHead> Head(std::string_view stream) const override {
+    std::shared_lock lock(mu_);
+    auto it = heads_.find(std::string(stream));
+    if (it == heads_.end()) {
+      return NotFoundError(fmt::format("stream '{}' has no events", stream)).WithSubject(stream);
+    }
+    return ToPublicHead(it->second);
+  }
+
+  LedgerHead Ledger() const override {
+    std::shared_lock lock(mu_);
+    return ToPublicLedger(ledger_);
+  }
+
+  Result<AppendResult> FindCommand(std::string_view command_id) const override {
+    std::shared_lock lock(mu_);
+    auto it = commands_.find(std::string(command_id));
+    if (it == commands_.end()) {
+      return NotFoundError(fmt::format("command '{}' was never applied", command_id))
+          .WithSubject(command_id);
+    }
+    return it->second;
+  }
+
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
+    return NewStoreSubscription(this, notifier_, from_position);
+  }
+
+  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
+    return VerifyRawLog(*this, options);
+  }
+
+  Status Backup(std::string_view) override {
+    return FailedPreconditionError("the memory store cannot be backed up; use the RocksDB store");
+  }
+
+  Status Close() override {
+    {
+      std::unique_lock lock(mu_);
+      closed_ = true;
+    }
+    notifier_->Close();
+    return Status::Ok();
+  }
+
+  // RawLog
+  std::unique_ptr<RawScan> ScanFrom(std::uint64_t from_position) const override;
+  Result<std::optional<std::string>> GetRaw(std::uint64_t position) const override {
+    std::shared_lock lock(mu_);
+    if (position == 0 || position > values_.size()) return std::optional<std::string>();
+    return std::optional<std::string>(values_[position - 1]);
+  }
+  Result<std::optional<std::uint64_t>> IndexLookup(std::string_view stream,
+                                                   std::uint64_t version) const override {
+    std::shared_lock lock(mu_);
+    auto it = positions_.find(std::string(stream));
+    if (it == positions_.end() || version == 0 || version > it->second.size()) {
+      return std::optional<std::uint64_t>();
+    }
+    return std::optional<std::uint64_t>(it->second[version - 1]);
+  }
+  Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
+      std::uint64_t position) const override {
+    std::shared_lock lock(mu_);
+    for (const auto& [stream, positions] : positions_) {
+      for (std::size_t i = 0; i < positions.size(); ++i) {
+        if (positions[i] == position) return std::optional(std::pair(stream, i + 1));
+      }
+    }
+    return std::optional<std::pair<std::string, std::uint64_t>>();
+  }
+  Status ForEachHead(const std::function<void(std::string_view, const HeadState&)>& fn)
+      const override {
+    std::shared_lock lock(mu_);
+    for (const auto& [stream, head] : heads_) fn(stream, head);
+    return Status::Ok();
+  }
+  LedgerState RecordedLedger() const override {
+    std::shared_lock lock(mu_);
+    return ledger_;
+  }
+
+  // For cursors: the stored value at `position` (1-based) if it exists.
+  std::optional<std::string> ValueAt(std::uint64_t position) const {
+    std::shared_lock lock(mu_);
+    if (position == 0 || position > values_.size()) return std::nullopt;
+    return values_[position - 1];
+  }
+  std::vector<std::uint64_t> StreamPositions(std::string_view stream) const {
+    std::shared_lock lock(mu_);
+    auto it = positions_.find(std::string(stream));
+    return it == positions_.end() ? std::vector<std::uint64_t>() : it->second;
+  }
+
+ private:
+  // Reads committed state for the planner; the caller holds mu_.
+  class Committed final : public CommittedState {
+   public:
+    explicit Committed(const MemoryEventStore* store) : store_(store) {}
+    Result<std::optional<HeadState>> LoadHead(std::string_view stream) override {
+      auto it = store_->heads_.find(std::string(stream));
+      if (it == store_->heads_.end()) return std::optional<HeadState>();
+      return std::optional(it->second);
+    }
+    Result<std::optional<AppendResult>> LoadCommand(std::string_view command_id) override {
+      auto it = store_->commands_.find(std::string(command_id));
+      if (it == store_->commands_.end()) return std::optional<AppendResult>();
+      return std::optional(it->second);
+    }
+
+   private:
+    const MemoryEventStore* store_;
+  };
+
+  void Apply(const AppendPlanner& planner) {
+    for (const PlannedEvent& e : planner.events()) {
+      values_.push_back(e.value);
+      positions_[*e.stream].push_back(e.position);
+    }
+    for (const auto& [stream, head] : planner.heads()) heads_[stream] = head;
+    for (const auto& [id, result] : planner.commands()) commands_[id] = result;
+    ledger_ = planner.ledger();
+  }
+
+  const std::shared_ptr<Clock> clock_;
+  const std::shared_ptr<CommitNotifier> notifier_;
+  mutable std::shared_mutex mu_;
+  bool closed_ = false;
+  std::deque<std::string> values_;
+  std::unordered_map<std::string, std::vector<std::uint64_t>> positions_;
+  std::unordered_map<std::string, HeadState> heads_;
+  std::unordered_map<std::string, AppendResult> commands_;
+  LedgerState ledger_;
+};
+
+// Walks a list of positions, decoding each stored value.
+class PositionCursor final : public EventCursor {
+ public:
+  PositionCursor(const MemoryEventStore* store, std::vector<std::uint64_t> positions)
+      : store_(store), positions_(std::move(positions)) {
+    Load();
+  }
+  bool Valid() const override { return valid_; }
+  const EventRecord& event() const override { return record_; }
+  void Next() override {
+    ++index_;
+    Load();
+  }
+  Status status() const override { return status_; }
+
+ private:
+  void Load() {
+    valid_ = false;
+    if (index_ >= positions_.size() || !status_.ok()) return;
+    std::optional<std::string> value = store_->ValueAt(positions_[index_]);
+    if (!value) {
+      status_ = CorruptionError(fmt::format("no event at position {}", positions_[index_]));
+      return;
+    }
+    status_ = DecodeStored(*value, &record_);
+    valid_ = status_.ok();
+  }
+
+  const MemoryEventStore* store_;
+  std::vector<std::uint64_t> positions_;
+  std::size_t index_ = 0;
+  bool valid_ = false;
+  EventRecord record_;
+  Status status_;
+};
+
+// Reads positions [from, end] lazily, so a long log is never copied.
+class LogCursor final : public EventCursor {
+ public:
+  LogCursor(const MemoryEventStore* store, std::uint64_t from, std::uint64_t end)
+      : store_(store), next_(from), end_(end) {
+    Next();
+  }
+  bool Valid() const override { return valid_; }
+  const EventRecord& event() const override { return record_; }
+  void Next() override {
+    valid_ = false;
+    if (next_ > end_ || !status_.ok()) return;
+    std::optional<std::string> value = store_->ValueAt(next_++);
+    if (!value) return;
+    status_ = DecodeStored(*value, &record_);
+    valid_ = status_.ok();
+  }
+  Status status() const override { return status_; }
+
+ private:
+  const MemoryEventStore* store_;
+  std::uint64_t next_;
+  const std::uint64_t end_;
+  bool valid_ = false;
+  EventRecord record_;
+  Status status_;
+};
+
+class MemoryScan final : public RawScan {
+ public:
+  MemoryScan(const MemoryEventStore* store, std::uint64_t from) : store_(store), position_(from) {
+    Load();
+  }
+  bool Valid() const override { return value_.has_value(); }
+  std::uint64_t position() const override { return position_; }
+  std::string_view value() const override { return *value_; }
+  void Next() override {
+    ++position_;
+    Load();
+  }
+  Status status() const override { return Status::Ok(); }
+
+ private:
+  void Load() { value_ = store_->ValueAt(position_); }
+  const MemoryEventStore* store_;
+  std::uint64_t position_;
+  std::optional<std::string> value_;
+};
+
+std::unique_ptr<EventCursor> MemoryEventStore::ReadStream(std::string_view stream,
+                                                          std::uint64_t from_version,
+                                                          Direction direction) const {
+  std::vector<std::uint64_t> all = StreamPositions(stream);
+  std::vector<std::uint64_t> selected;
+  if (direction == Direction::kForward) {
+    for (std::size_t v = std::max<std::uint64_t>(from_version, 1); v <= all.size(); ++v) {
+      selected.push_back(all[v - 1]);
+    }
+  } else {
+    std::uint64_t start = from_version == 0 ? all.size() : std::min<std::uint64_t>(from_version, all.size());
+    for (std::uint64_t v = start; v >= 1; --v) selected.push_back(all[v - 1]);
+  }
+  return std::make_unique<PositionCursor>(this, std::move(selected));
+}
+
+std::unique_ptr<EventCursor> MemoryEventStore::ReadAll(std::uint64_t from_position) const {
+  return std::make_unique<LogCursor>(this, std::max<std::uint64_t>(from_position, 1),
+                                     Ledger().position);
+}
+
+std::unique_ptr<RawScan> MemoryEventStore::ScanFrom(std::uint64_t from_position) const {
+  return std::make_unique<MemoryScan>(this, std::max<std::uint64_t>(from_position, 1));
+}
+
+}  // namespace
+}  // namespace internal
+
+Result<std::unique_ptr<EventStore>> NewMemoryEventStore(const StoreOptions& options) {
+  return std::unique_ptr<EventStore>(std::make_unique<internal::MemoryEventStore>(options));
+}
+
+}  // namespace zf

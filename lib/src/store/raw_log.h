@@ -1,0 +1,46 @@
+// The raw view of a store that chain verification and cursors work on: the
+// stored bytes, before any trust is placed in them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/key_codec.h"
+#include "zf/result.h"
+#include "zf/status.h"
+
+namespace zf::internal {
+
+// Iterates stored events in key (position) order. Not thread-safe.
+class RawScan {
+ public:
+  virtual ~RawScan() = default;
+  virtual bool Valid() const = 0;
+  virtual std::uint64_t position() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual void Next() = 0;
+  virtual Status status() const = 0;
+};
+
+class RawLog {
+ public:
+  virtual ~RawLog() = default;
+  virtual std::unique_ptr<RawScan> ScanFrom(std::uint64_t from_position) const = 0;
+  virtual Result<std::optional<std::string>> GetRaw(std::uint64_t position) const = 0;
+  virtual Result<std::optional<std::uint64_t>> IndexLookup(std::string_view stream,
+                                                           std::uint64_t version) const = 0;
+  // The index entry that points at `position`, if any. May scan the whole
+  // index: only used to name the stream of a missing event.
+  virtual Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
+      std::uint64_t position) const = 0;
+  virtual Status ForEachHead(
+      const std::function<void(std::string_view stream, const HeadState&)>& fn) const = 0;
+  // The ledger head as recorded by the last commit.
+  virtual LedgerState RecordedLedger() const = 0;
+};
+
+}  // namespace zf::internal

@@ -1,0 +1,561 @@
+// The RocksDB EventStore. Key layout in store/key_codec.h and
+// docs/event-format.md. One writer at a time (leveldb's writer queue): the
+// thread at the front of the queue becomes the leader, merges the queued
+// appends into one WriteBatch, syncs once, and hands every waiting caller its
+// own result.
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include "store/append_planner.h"
+#include "store/chain_verifier.h"
+#include "store/envelope.h"
+#include "store/raw_log.h"
+#include "store/subscription.h"
+#include "util/coding.h"
+#include "util/rfc3339.h"
+#include "zf/event_store.h"
+
+namespace zf {
+namespace internal {
+namespace {
+
+// Do not reorder: the index is the handle slot.
+enum Family { kDefault = 0, kEvents, kStreams, kHeads, kCommands, kMeta, kFamilyCount };
+constexpr const char* kFamilyNames[kFamilyCount] = {"default", "events", "streams",
+                                                   "heads",   "commands", "meta"};
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  const std::string message = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsNotFound()) return NotFoundError(message);
+  if (s.IsCorruption()) return CorruptionError(message);
+  if (s.IsInvalidArgument()) return InvalidArgumentError(message);
+  if (s.IsBusy() || s.IsTryAgain() || s.ToString().find("lock") != std::string::npos) {
+    return UnavailableError(message);
+  }
+  return IOError(message);
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
+  rocksdb::ColumnFamilyOptions options;
+  rocksdb::BlockBasedTableOptions table;
+  if (family != kEvents) {
+    // Point lookups (heads, command ids, index probes) dominate these.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+  }
+  table.block_size = family == kEvents ? 32 * 1024 : 4 * 1024;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+class RocksDbEventStore;
+
+// Iterates the events family in key order.
+class RocksScan final : public RawScan {
+ public:
+  RocksScan(std::unique_ptr<rocksdb::Iterator> it, std::uint64_t from) : it_(std::move(it)) {
+    it_->Seek(PositionKey(from));
+  }
+  bool Valid() const override { return it_->Valid() && it_->key().size() == 8; }
+  std::uint64_t position() const override { return DecodePositionKey(ToView(it_->key())); }
+  std::string_view value() const override { return ToView(it_->value()); }
+  void Next() override { it_->Next(); }
+  Status status() const override { return FromRocks(it_->status(), "scan events"); }
+
+ private:
+  static std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+// Decodes the events family from a position, in order.
+class LogCursor final : public EventCursor {
+ public:
+  explicit LogCursor(std::unique_ptr<RocksScan> scan) : scan_(std::move(scan)) { Load(); }
+  bool Valid() const override { return valid_; }
+  const EventRecord& event() const override { return record_; }
+  void Next() override {
+    scan_->Next();
+    Load();
+  }
+  Status status() const override { return status_.ok() ? scan_->status() : status_; }
+
+ private:
+  void Load() {
+    valid_ = false;
+    if (!status_.ok() || !scan_->Valid()) return;
+    status_ = DecodeStored(scan_->value(), &record_);
+    valid_ = status_.ok();
+  }
+  std::unique_ptr<RocksScan> scan_;
+  bool valid_ = false;
+  EventRecord record_;
+  Status status_;
+};
+
+// Walks one stream through the index, fetching each event under one snapshot.
+class StreamCursor final : public EventCursor {
+ public:
+  StreamCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* streams,
+               rocksdb::ColumnFamilyHandle* events, std::string_view stream,
+               std::uint64_t from_version, Direction direction)
+      : db_(db), events_(events), snapshot_(db), prefix_(StreamIndexPrefix(stream)),
+        direction_(direction) {
+    read_options_.snapshot = snapshot_.snapshot();
+    it_.reset(db->NewIterator(read_options_, streams));
+    if (direction == Direction::kForward) {
+      it_->Seek(StreamIndexKey(stream, std::max<std::uint64_t>(from_version, 1)));
+    } else {
+      it_->SeekForPrev(StreamIndexKey(stream, from_version == 0 ? UINT64_MAX : from_version));
+    }
+    Load();
+  }
+  bool Valid() const override { return valid_; }
+  const EventRecord& event() const override { return record_; }
+  void Next() override {
+    if (direction_ == Direction::kForward) {
+      it_->Next();
+    } else {
+      it_->Prev();
+    }
+    Load();
+  }
+  Status status() const override {
+    return status_.ok() ? FromRocks(it_->status(), "read stream") : status_;
+  }
+
+ private:
+  void Load() {
+    valid_ = false;
+    if (!status_.ok() || !it_->Valid() || !it_->key().starts_with(ToSlice(prefix_)) ||
+        it_->value().size() != 8) {
+      return;
+    }
+    const std::uint64_t position = DecodeFixed64BE(it_->value().data());
+    std::string value;
+    rocksdb::Status s = db_->Get(read_options_, events_, PositionKey(position), &value);
+    if (s.IsNotFound()) {
+      status_ = CorruptionError(fmt::format("the stream index points at missing position {}",
+                                            position));
+      return;
+    }
+    status_ = FromRocks(s, "read event");
+    if (status_.ok()) status_ = DecodeStored(value, &record_);
+    valid_ = status_.ok();
+  }
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* events_;
+  rocksdb::ManagedSnapshot snapshot_;
+  rocksdb::ReadOptions read_options_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  const std::string prefix_;
+  const Direction direction_;
+  bool valid_ = false;
+  EventRecord record_;
+  Status status_;
+};
+
+class RocksDbEventStore final : public EventStore, private RawLog, private CommittedState {
+ public:
+  RocksDbEventStore(const StoreOptions& options, std::unique_ptr<rocksdb::DB> db,
+                    std::vector<rocksdb::ColumnFamilyHandle*> handles, LedgerState ledger)
+      : options_(options), clock_(options.clock ? options.clock : SystemClock()),
+        db_(std::move(db)), handles_(std::move(handles)), ledger_(ledger),
+        notifier_(std::make_shared<CommitNotifier>(ledger.position)) {}
+
+  ~RocksDbEventStore() override { Close().IgnoreError(); }
+
+  using EventStore::Append;
+  Result<AppendResult> Append(const AppendRequest& request,
+                              const AppendOptions& options) override {
+    ZF_ASSIGN_OR_RETURN(auto results,
+                        AppendBatch(std::span<const AppendRequest>(&request, 1), options));
+    return std::move(results.front());
+  }
+
+  Result<std::vector<Result<AppendResult>>> AppendBatch(
+      std::span<const AppendRequest> requests, const AppendOptions& options) override;
+
+  std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from_version,
+                                          Direction direction) const override {
+    return std::make_unique<StreamCursor>(db_.get(), handles_[kStreams], handles_[kEvents],
+                                          stream, from_version, direction);
+  }
+
+  std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const override {
+    return std::make_unique<LogCursor>(MakeScan(from_position));
+  }
+
+  Result<EventRecord> ReadEvent(std::uint64_t position) const override {
+    ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(position));
+    if (!raw) return NotFoundError(fmt::format("no event at position {}", position));
+    EventRecord record;
+    ZF_RETURN_IF_ERROR(DecodeStored(*raw, &record));
+    return record;
+  }
+
+  Result<StreamHead> Head(std::string_view stream) const override {
+    ZF_ASSIGN_OR_RETURN(std::optional<HeadState> head, ReadHead(stream));
+    if (!head) {
+      return NotFoundError(fmt::format("stream '{}' has no events", stream)).WithSubject(stream);
+    }
+    return ToPublicHead(*head);
+  }
+
+  LedgerHead Ledger() const override {
+    std::lock_guard lock(mu_);
+    return ToPublicLedger(ledger_);
+  }
+
+  Result<AppendResult> FindCommand(std::string_view command_id) const override {
+    ZF_ASSIGN_OR_RETURN(std::optional<AppendResult> result, ReadCommand(command_id));
+    if (!result) {
+      return NotFoundError(fmt::format("command '{}' was never applied", command_id))
+          .WithSubject(command_id);
+    }
+    return *result;
+  }
+
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
+    return NewStoreSubscription(this, notifier_, from_position);
+  }
+
+  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
+    return VerifyRawLog(*this, options);
+  }
+
+  Status Backup(std::string_view directory) override;
+  Status Close() override;
+
+ private:
+  struct Writer {
+    std::vector<Result<PreparedRequest>> prepared;
+    AppendOptions options;
+    std::size_t events = 0;
+    std::optional<Result<std::vector<Result<AppendResult>>>> result;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  std::unique_ptr<RocksScan> MakeScan(std::uint64_t from) const {
+    rocksdb::ReadOptions read_options;
+    read_options.readahead_size = 2 << 20;
+    return std::make_unique<RocksScan>(
+        std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options, handles_[kEvents])),
+        std::max<std::uint64_t>(from, 1));
+  }
+
+  Result<std::optional<std::string>> Get(Family family, std::string_view key) const {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[family], ToSlice(key), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("read {}", kFamilyNames[family])));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Result<std::optional<HeadState>> ReadHead(std::string_view stream) const {
+    ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(kHeads, stream));
+    if (!raw) return std::optional<HeadState>();
+    HeadState head;
+    if (!DecodeHead(*raw, &head)) {
+      return CorruptionError(fmt::format("stream head of '{}' is malformed", stream));
+    }
+    return std::optional(head);
+  }
+
+  Result<std::optional<AppendResult>> ReadCommand(std::string_view command_id) const {
+    ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(kCommands, command_id));
+    if (!raw) return std::optional<AppendResult>();
+    AppendResult result;
+    if (!DecodeCommand(*raw, &result)) {
+      return CorruptionError(fmt::format("command record '{}' is malformed", command_id));
+    }
+    return std::optional(result);
+  }
+
+  // CommittedState: only the leader reads it, and only the leader writes.
+  Result<std::optional<HeadState>> LoadHead(std::string_view stream) override {
+    return ReadHead(stream);
+  }
+  Result<std::optional<AppendResult>> LoadCommand(std::string_view command_id) override {
+    return ReadCommand(command_id);
+  }
+
+  // RawLog
+  std::unique_ptr<RawScan> ScanFrom(std::uint64_t from_position) const override {
+    return MakeScan(from_position);
+  }
+  Result<std::optional<std::string>> GetRaw(std::uint64_t position) const override {
+    return Get(kEvents, PositionKey(position));
+  }
+  Result<std::optional<std::uint64_t>> IndexLookup(std::string_view stream,
+                                                   std::uint64_t version) const override {
+    ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                        Get(kStreams, StreamIndexKey(stream, version)));
+    if (!raw || raw->size() != 8) return std::optional<std::uint64_t>();
+    return std::optional<std::uint64_t>(DecodeFixed64BE(raw->data()));
+  }
+  Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
+      std::uint64_t position) const override;
+  Status ForEachHead(const std::function<void(std::string_view, const HeadState&)>& fn)
+      const override;
+  LedgerState RecordedLedger() const override {
+    LedgerState ledger;
+    auto raw = Get(kMeta, kLedgerHeadKey);
+    if (raw.ok() && *raw) DecodeLedger(**raw, &ledger);
+    return ledger;
+  }
+
+  void FillBatch(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
+  std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
+
+  const StoreOptions options_;
+  const std::shared_ptr<Clock> clock_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  mutable std::mutex mu_;
+  std::condition_variable idle_cv_;
+  std::deque<Writer*> writers_;  // GUARDED_BY(mu_)
+  LedgerState ledger_;           // GUARDED_BY(mu_)
+  Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
+  bool closed_ = false;          // GUARDED_BY(mu_)
+  const std::shared_ptr<CommitNotifier> notifier_;
+};
+
+std::size_t RocksDbEventStore::CollectGroup(Writer* leader) const {
+  std::size_t count = 0, events = 0;
+  for (Writer* w : writers_) {
+    // A write that must sync cannot ride in a group the leader will not sync.
+    if (w->options.sync && !leader->options.sync) break;
+    if (count > 0 && events + w->events > options_.max_group_events) break;
+    events += w->events;
+    ++count;
+  }
+  return count;
+}
+
+void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
+                                  rocksdb::WriteBatch* batch) const {
+  std::string position_value;
+  for (const PlannedEvent& e : planner.events()) {
+    batch->Put(handles_[kEvents], PositionKey(e.position), e.value).PermitUncheckedError();
+    position_value.clear();
+    PutFixed64BE(&position_value, e.position);
+    batch->Put(handles_[kStreams], StreamIndexKey(*e.stream, e.version), position_value)
+        .PermitUncheckedError();
+  }
+  for (const auto& [stream, head] : planner.heads()) {
+    batch->Put(handles_[kHeads], stream, EncodeHead(head)).PermitUncheckedError();
+  }
+  for (const auto& [id, result] : planner.commands()) {
+    batch->Put(handles_[kCommands], id, EncodeCommand(result)).PermitUncheckedError();
+  }
+  batch->Put(handles_[kMeta], ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
+      .PermitUncheckedError();
+}
+
+Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
+    std::span<const AppendRequest> requests, const AppendOptions& options) {
+  if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
+  Writer w;
+  w.prepared = PrepareBatch(requests);
+  w.options = options;
+  for (const AppendRequest& r : requests) w.events += r.events.size();
+
+  std::unique_lock lock(mu_);
+  if (closed_) return UnavailableError("event store closed");
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) return std::move(*w.result);
+
+  // This thread leads the group at the front of the queue.
+  const std::size_t group = CollectGroup(&w);
+  const std::vector<Writer*> members(writers_.begin(), writers_.begin() + group);
+  Status failure = sticky_error_;
+  const LedgerState start = ledger_;
+  lock.unlock();
+
+  AppendPlanner planner(this, start, FormatRfc3339Utc(clock_->NowMicros()));
+  bool sync = false;
+  if (failure.ok()) {
+    for (Writer* m : members) {
+      m->result = PlanBatch(&planner, m->prepared, m->options.atomic);
+      sync = sync || m->options.sync;
+    }
+    if (!planner.empty()) {
+      rocksdb::WriteBatch batch;
+      FillBatch(planner, &batch);
+      rocksdb::WriteOptions write_options;
+      write_options.sync = sync;
+      failure = FromRocks(db_->Write(write_options, &batch), "append");
+    }
+  }
+
+  lock.lock();
+  if (failure.ok()) {
+    ledger_ = planner.ledger();
+  } else {
+    // Nothing in this group is acknowledged, and nothing after it may be:
+    // what RocksDB holds after a failed write is uncertain until reopened.
+    if (sticky_error_.ok()) sticky_error_ = failure;
+    for (Writer* m : members) m->result = Status(failure.code(), failure.message());
+  }
+  for (Writer* m : members) {
+    writers_.pop_front();
+    m->done = true;
+    if (m != &w) m->cv.notify_one();
+  }
+  if (!writers_.empty()) {
+    writers_.front()->cv.notify_one();
+  } else {
+    idle_cv_.notify_all();
+  }
+  const std::uint64_t committed = ledger_.position;
+  lock.unlock();
+  notifier_->Publish(committed);
+  return std::move(*w.result);
+}
+
+Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::FindIndexEntry(
+    std::uint64_t position) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kStreams]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->value().size() != 8 || DecodeFixed64BE(it->value().data()) != position) continue;
+    std::string_view stream;
+    std::uint64_t version;
+    if (DecodeStreamIndexKey(std::string_view(it->key().data(), it->key().size()), &stream,
+                             &version)) {
+      return std::optional(std::pair(std::string(stream), version));
+    }
+  }
+  ZF_RETURN_IF_ERROR(FromRocks(it->status(), "scan stream index"));
+  return std::optional<std::pair<std::string, std::uint64_t>>();
+}
+
+Status RocksDbEventStore::ForEachHead(
+    const std::function<void(std::string_view, const HeadState&)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kHeads]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    HeadState head;
+    if (!DecodeHead(std::string_view(it->value().data(), it->value().size()), &head)) {
+      return CorruptionError(fmt::format("stream head of '{}' is malformed",
+                                         it->key().ToString()));
+    }
+    fn(std::string_view(it->key().data(), it->key().size()), head);
+  }
+  return FromRocks(it->status(), "scan stream heads");
+}
+
+Status RocksDbEventStore::Backup(std::string_view directory) {
+  if (std::filesystem::exists(std::filesystem::path(directory))) {
+    return AlreadyExistsError(fmt::format("backup directory '{}' already exists", directory))
+        .WithSubject(directory);
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  ZF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "backup"));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // Flush first so the copy holds table files rather than a long WAL.
+  return FromRocks(checkpoint->CreateCheckpoint(std::string(directory), 0), "backup");
+}
+
+Status RocksDbEventStore::Close() {
+  {
+    std::unique_lock lock(mu_);
+    if (closed_ && db_ == nullptr) return Status::Ok();
+    closed_ = true;
+    idle_cv_.wait(lock, [&] { return writers_.empty(); });
+  }
+  notifier_->Close();
+  if (db_ == nullptr) return Status::Ok();
+  Status result;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    Status s = FromRocks(db_->DestroyColumnFamilyHandle(h), "close");
+    if (result.ok()) result = s;
+  }
+  handles_.clear();
+  Status s = FromRocks(db_->Close(), "close");
+  if (result.ok()) result = s;
+  db_.reset();
+  return result;
+}
+
+Result<LedgerState> CheckFormat(rocksdb::DB* db,
+                                const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                                bool read_only) {
+  std::string format;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kMeta],
+                              ToSlice(kFormatVersionKey), &format);
+  if (s.IsNotFound()) {
+    if (read_only) return CorruptionError("not a zf event store: no format version");
+    ZF_RETURN_IF_ERROR(FromRocks(
+        db->Put(rocksdb::WriteOptions(), handles[kMeta], ToSlice(kFormatVersionKey),
+                ToSlice(kFormatVersion)),
+        "write format version"));
+    format = kFormatVersion;
+  } else {
+    ZF_RETURN_IF_ERROR(FromRocks(s, "read format version"));
+  }
+  if (format != kFormatVersion) {
+    return CorruptionError(
+        fmt::format("unknown store format version '{}'; this zf reads version {}", format,
+                    kFormatVersion));
+  }
+  LedgerState ledger;
+  std::string raw;
+  s = db->Get(rocksdb::ReadOptions(), handles[kMeta], ToSlice(kLedgerHeadKey), &raw);
+  if (s.ok() && !DecodeLedger(raw, &ledger)) return CorruptionError("ledger head is malformed");
+  if (!s.ok() && !s.IsNotFound()) ZF_RETURN_IF_ERROR(FromRocks(s, "read ledger head"));
+  return ledger;
+}
+
+}  // namespace
+}  // namespace internal
+
+Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& options,
+                                                          std::string_view path) {
+  using namespace internal;
+  if (path.empty()) return InvalidArgumentError("store path is empty").WithSubject("path");
+  if (options.max_group_events == 0) {
+    return InvalidArgumentError("max_group_events must be >= 1")
+        .WithSubject("max_group_events");
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
+  db_options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (int f = 0; f < kFamilyCount; ++f) {
+    families.emplace_back(kFamilyNames[f], FamilyOptions(static_cast<Family>(f)));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const std::string name(path);
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, name, families, &handles, &raw)
+          : rocksdb::DB::Open(db_options, name, families, &handles, &raw);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("open event store at '{}'", path)));
+  Result<LedgerState> ledger = CheckFormat(db.get(), handles, options.read_only);
+  if (!ledger.ok()) {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    return ledger.status();
+  }
+  return std::unique_ptr<EventStore>(
+      std::make_unique<RocksDbEventStore>(options, std::move(db), std::move(handles), *ledger));
+}
+
+}  // namespace zf

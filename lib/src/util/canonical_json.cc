@@ -1,0 +1,258 @@
+#include "util/canonical_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
+#include <fmt/format.h>
+
+namespace zf::internal {
+namespace {
+
+constexpr std::string_view kFloatRefused =
+    "floating-point number not allowed in event data; use integers (e.g. money in fen) or "
+    "strings";
+
+constexpr std::size_t kValidUtf8 = std::string_view::npos;
+
+// Returns the offset of the first byte that does not start a well-formed
+// UTF-8 sequence (RFC 3629 table 3-7 of Unicode), or kValidUtf8.
+std::size_t FindInvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // Length of the sequence and the allowed range of its second byte; the
+    // narrowed ranges exclude overlong forms, surrogates and > U+10FFFF.
+    std::size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (n - i < len) return i;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return kValidUtf8;
+}
+
+// Writes s per rule 5. REQUIRES: s is valid UTF-8 (checked by the caller),
+// so bytes >= 0x80 can be copied without looking at them.
+void AppendEscapedString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run_start, i - run_start);
+    run_start = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0x0f]};
+        out->append(esc, sizeof(esc));
+      }
+    }
+  }
+  out->append(s.data() + run_start, s.size() - run_start);
+  out->push_back('"');
+}
+
+template <typename Int>
+void AppendDecimal(Int value, std::string* out) {
+  char buf[24];  // 20 digits for 2^64-1, or '-' + 19 digits
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
+  (void)ec;  // cannot fail: the buffer fits every 64-bit integer
+  out->append(buf, end);
+}
+
+// One step of the path from the root to the value being encoded; turned into
+// a JSON pointer only when an error is reported.
+struct PathSegment {
+  std::string_view key;  // for an object member
+  std::size_t index;     // for an array element
+  bool is_key;
+};
+
+// Per-thread buffers reused across calls, so that encoding an event's data
+// does not allocate apart from growing *out.
+struct Scratch {
+  // Members of all objects currently being encoded; each nesting level owns
+  // the tail segment it pushed.
+  std::vector<const boost::json::key_value_pair*> members;
+  std::vector<PathSegment> path;
+};
+
+class Encoder {
+ public:
+  Encoder(Scratch* scratch, std::string* out) : scratch_(scratch), out_(out) {}
+
+  Status Encode(const boost::json::value& v, std::size_t depth) {
+    switch (v.kind()) {
+      case boost::json::kind::null:
+        out_->append("null");
+        return Status::Ok();
+      case boost::json::kind::bool_:
+        out_->append(v.get_bool() ? "true" : "false");
+        return Status::Ok();
+      case boost::json::kind::int64:
+        AppendDecimal(v.get_int64(), out_);
+        return Status::Ok();
+      case boost::json::kind::uint64:
+        AppendDecimal(v.get_uint64(), out_);
+        return Status::Ok();
+      case boost::json::kind::double_:
+        return InvalidArgumentError(kFloatRefused).WithSubject(Pointer());
+      case boost::json::kind::string:
+        return EncodeString(v.get_string());
+      case boost::json::kind::array:
+        return EncodeArray(v.get_array(), depth + 1);
+      case boost::json::kind::object:
+        return EncodeObject(v.get_object(), depth + 1);
+    }
+    return InternalError("unknown boost::json::kind").WithSubject(Pointer());
+  }
+
+ private:
+  Status EncodeString(std::string_view s) {
+    if (std::size_t bad = FindInvalidUtf8(s); bad != kValidUtf8) {
+      return InvalidArgumentError(
+                 fmt::format("string is not valid UTF-8 (bad byte 0x{:02x} at offset {})",
+                             static_cast<unsigned char>(s[bad]), bad))
+          .WithSubject(Pointer());
+    }
+    AppendEscapedString(s, out_);
+    return Status::Ok();
+  }
+
+  Status CheckDepth(std::size_t depth) {
+    if (depth <= kMaxCanonicalJsonDepth) return Status::Ok();
+    return InvalidArgumentError(fmt::format("arrays/objects nested more than {} deep",
+                                            kMaxCanonicalJsonDepth))
+        .WithSubject(Pointer());
+  }
+
+  Status EncodeArray(const boost::json::array& a, std::size_t depth) {
+    ZF_RETURN_IF_ERROR(CheckDepth(depth));
+    out_->push_back('[');
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (i != 0) out_->push_back(',');
+      scratch_->path.push_back(PathSegment{{}, i, false});
+      ZF_RETURN_IF_ERROR(Encode(a[i], depth));
+      scratch_->path.pop_back();
+    }
+    out_->push_back(']');
+    return Status::Ok();
+  }
+
+  Status EncodeObject(const boost::json::object& o, std::size_t depth) {
+    ZF_RETURN_IF_ERROR(CheckDepth(depth));
+    auto& members = scratch_->members;
+    const std::size_t begin = members.size();
+    for (const auto& kv : o) {
+      if (FindInvalidUtf8(kv.key()) != kValidUtf8) {
+        return InvalidArgumentError("object key is not valid UTF-8").WithSubject(Pointer());
+      }
+      members.push_back(&kv);
+    }
+    const std::size_t end = members.size();
+    // std::string_view ordering is char_traits<char>::compare, which compares
+    // as unsigned char (memcmp order), as rule 7 requires.
+    std::sort(members.begin() + static_cast<std::ptrdiff_t>(begin),
+              members.begin() + static_cast<std::ptrdiff_t>(end),
+              [](const boost::json::key_value_pair* a, const boost::json::key_value_pair* b) {
+                return a->key() < b->key();
+              });
+    out_->push_back('{');
+    // Index rather than iterate: nested objects push onto `members` and may
+    // reallocate it.
+    for (std::size_t i = begin; i < end; ++i) {
+      const boost::json::key_value_pair* kv = members[i];
+      if (i != begin) out_->push_back(',');
+      AppendEscapedString(kv->key(), out_);
+      out_->push_back(':');
+      scratch_->path.push_back(PathSegment{kv->key(), 0, true});
+      ZF_RETURN_IF_ERROR(Encode(kv->value(), depth));
+      scratch_->path.pop_back();
+    }
+    out_->push_back('}');
+    members.resize(begin);
+    return Status::Ok();
+  }
+
+  std::string Pointer() const {
+    std::string pointer;
+    for (const PathSegment& seg : scratch_->path) {
+      pointer.push_back('/');
+      if (seg.is_key) {
+        pointer.append(JsonPointerEscape(seg.key));
+      } else {
+        AppendDecimal(seg.index, &pointer);
+      }
+    }
+    return pointer;
+  }
+
+  Scratch* const scratch_;
+  std::string* const out_;
+};
+
+}  // namespace
+
+Status AppendCanonicalJson(const boost::json::value& v, std::string* out) {
+  thread_local Scratch scratch;
+  // An earlier call that failed returned early and left its segments behind.
+  scratch.members.clear();
+  scratch.path.clear();
+  const std::size_t original_size = out->size();
+  Status s = Encoder(&scratch, out).Encode(v, 0);
+  if (!s.ok()) out->resize(original_size);
+  return s;
+}
+
+std::string JsonPointerEscape(std::string_view key) {
+  std::string escaped;
+  escaped.reserve(key.size());
+  for (char c : key) {
+    if (c == '~') {
+      escaped.append("~0");
+    } else if (c == '/') {
+      escaped.append("~1");
+    } else {
+      escaped.push_back(c);
+    }
+  }
+  return escaped;
+}
+
+}  // namespace zf::internal

@@ -1,0 +1,327 @@
+// Semantics every EventStore implementation must share; each test runs
+// against the memory store and the RocksDB store.
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "support/test_support.h"
+#include "zf/event_json.h"
+#include "zf/event_store.h"
+
+using namespace zf;
+using zf::testing::MakeEvent;
+using zf::testing::MakeRequest;
+using zf::testing::TempDir;
+
+namespace {
+
+std::vector<EventRecord> ReadAllOf(const EventStore& store, std::uint64_t from = 1) {
+  std::vector<EventRecord> out;
+  auto cursor = store.ReadAll(from);
+  for (; cursor->Valid(); cursor->Next()) out.push_back(cursor->event());
+  REQUIRE(cursor->status().ok());
+  return out;
+}
+
+std::vector<EventRecord> ReadStreamOf(const EventStore& store, std::string_view stream,
+                                      std::uint64_t from, Direction direction) {
+  std::vector<EventRecord> out;
+  auto cursor = store.ReadStream(stream, from, direction);
+  for (; cursor->Valid(); cursor->Next()) out.push_back(cursor->event());
+  REQUIRE(cursor->status().ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Append assigns dense positions and versions and chains hashes", "[store]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+
+  auto a = store->Append(MakeRequest("case/SX-1", "c1", 2, ExpectedVersion::NoStream()));
+  REQUIRE(a.ok());
+  CHECK(a->first_position == 1);
+  CHECK(a->last_position == 2);
+  CHECK(a->first_version == 1);
+  CHECK(a->last_version == 2);
+  CHECK_FALSE(a->already_applied);
+  auto b = store->Append(MakeRequest("case/SX-2", "c2", 1));
+  REQUIRE(b.ok());
+  CHECK(b->first_position == 3);
+  CHECK(b->first_version == 1);
+  auto c = store->Append(MakeRequest("case/SX-1", "c3", 1, ExpectedVersion::Exact(2)));
+  REQUIRE(c.ok());
+  CHECK(c->first_position == 4);
+  CHECK(c->last_version == 3);
+
+  auto events = ReadStreamOf(*store, "case/SX-1", 1, Direction::kForward);
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].prev_hash.empty());
+  CHECK(events[1].prev_hash == events[0].hash);
+  CHECK(events[2].prev_hash == events[1].hash);
+  CHECK(events[2].position == 4);
+  CHECK(events[2].hash == c->last_hash);
+  CHECK(events[0].actor == Actor{"SX-OF-0001", "enforcement_officer", "gaosha"});
+  CHECK(events[0].data.as_object().at("n").as_int64() == 0);
+  CHECK(events[0].command_id == "c1");
+  CHECK(events[0].hash.size() == 64);
+
+  auto head = store->Head("case/SX-1");
+  REQUIRE(head.ok());
+  CHECK(head->version == 3);
+  CHECK(head->position == 4);
+  CHECK(head->hash == c->last_hash);
+  CHECK(store->Ledger().position == 4);
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("Append rejects a stale expected version with the actual version", "[store][concurrency]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  REQUIRE(store->Append(MakeRequest("case/A", "c1", 2)).ok());
+
+  auto stale = store->Append(MakeRequest("case/A", "c2", 1, ExpectedVersion::Exact(1)));
+  REQUIRE(stale.status().code() == StatusCode::kConflict);
+  CHECK(stale.status().version() == 2u);
+  CHECK(stale.status().subject() == "case/A");
+
+  auto exists = store->Append(MakeRequest("case/A", "c3", 1, ExpectedVersion::NoStream()));
+  REQUIRE(exists.status().code() == StatusCode::kConflict);
+  CHECK(exists.status().version() == 2u);
+
+  auto absent = store->Append(MakeRequest("case/B", "c4", 1, ExpectedVersion::Exact(3)));
+  REQUIRE(absent.status().code() == StatusCode::kConflict);
+  CHECK(absent.status().version() == 0u);
+  CHECK(store->Ledger().position == 2);
+}
+
+TEST_CASE("A repeated command id returns the first result and writes nothing", "[store][idempotency]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  auto first = store->Append(MakeRequest("case/A", "cmd-1", 2, ExpectedVersion::NoStream()));
+  REQUIRE(first.ok());
+  const LedgerHead before = store->Ledger();
+
+  // Same command again, even with an expectation that no longer holds.
+  auto again = store->Append(MakeRequest("case/A", "cmd-1", 2, ExpectedVersion::NoStream()));
+  REQUIRE(again.ok());
+  CHECK(again->already_applied);
+  CHECK(*again == *first);
+  CHECK(store->Ledger().position == before.position);
+  CHECK(store->Ledger().ledger_hash == before.ledger_hash);
+
+  auto other_stream = store->Append(MakeRequest("case/B", "cmd-1", 1));
+  REQUIRE(other_stream.status().code() == StatusCode::kAlreadyExists);
+  CHECK(other_stream.status().subject() == "/command_id");
+
+  auto found = store->FindCommand("cmd-1");
+  REQUIRE(found.ok());
+  CHECK(found->last_position == 2);
+  CHECK(store->FindCommand("never").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("Malformed appends are refused naming the field, and store nothing", "[store][validation]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+
+  struct Case {
+    std::string name;
+    std::function<void(AppendRequest&)> spoil;
+    std::string subject;
+  };
+  const std::vector<Case> cases = {
+      {"bad stream", [](AppendRequest& r) { r.stream = "case A"; }, "/stream"},
+      {"empty stream", [](AppendRequest& r) { r.stream = ""; }, "/stream"},
+      {"nul in stream", [](AppendRequest& r) { r.stream = std::string("a\0b", 3); }, "/stream"},
+      {"empty command", [](AppendRequest& r) { r.command_id = ""; }, "/command_id"},
+      {"no events", [](AppendRequest& r) { r.events.clear(); }, "/events"},
+      {"bad type", [](AppendRequest& r) { r.events[1].type = "CaseFiled"; }, "/events/1/type"},
+      {"no offset",
+       [](AppendRequest& r) { r.events[0].occurred_at = "2023-09-12T09:30:00"; },
+       "/events/0/occurred_at"},
+      {"bad date",
+       [](AppendRequest& r) { r.events[0].occurred_at = "2023-02-29T09:30:00+08:00"; },
+       "/events/0/occurred_at"},
+      {"schema zero", [](AppendRequest& r) { r.events[0].schema = 0; }, "/events/0/schema"},
+      {"no actor", [](AppendRequest& r) { r.events[0].actor.id = ""; }, "/events/0/actor/id"},
+      {"float",
+       [](AppendRequest& r) {
+         r.events[1].data = boost::json::object{{"fine", boost::json::array{1, 2.5}}};
+       },
+       "/events/1/data/fine/1"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    INFO(c.name);
+    AppendRequest r = MakeRequest("case/A", "bad-" + std::to_string(i), 2);
+    c.spoil(r);
+    auto result = store->Append(r);
+    REQUIRE(result.status().code() == StatusCode::kInvalidArgument);
+    CHECK(result.status().subject() == c.subject);
+  }
+  CHECK(store->Ledger().position == 0);
+  CHECK(store->Head("case/A").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("Streams read forward and backward from a version", "[store][read]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  REQUIRE(store->Append(MakeRequest("case/A", "a1", 3)).ok());
+  REQUIRE(store->Append(MakeRequest("case/AB", "b1", 2)).ok());
+  REQUIRE(store->Append(MakeRequest("case/A", "a2", 2)).ok());
+
+  auto forward = ReadStreamOf(*store, "case/A", 2, Direction::kForward);
+  REQUIRE(forward.size() == 4);
+  CHECK(forward.front().version == 2);
+  CHECK(forward.back().version == 5);
+  CHECK(forward.back().position == 7);
+
+  auto backward = ReadStreamOf(*store, "case/A", 0, Direction::kBackward);
+  REQUIRE(backward.size() == 5);
+  CHECK(backward.front().version == 5);
+  CHECK(backward.back().version == 1);
+  auto partial = ReadStreamOf(*store, "case/A", 2, Direction::kBackward);
+  REQUIRE(partial.size() == 2);
+  CHECK(partial.front().version == 2);
+
+  // "case/A" must not leak into "case/AB" or vice versa.
+  CHECK(ReadStreamOf(*store, "case/AB", 1, Direction::kForward).size() == 2);
+  CHECK(ReadStreamOf(*store, "case/none", 1, Direction::kForward).empty());
+
+  auto all = ReadAllOf(*store, 3);
+  REQUIRE(all.size() == 5);
+  for (std::size_t i = 0; i < all.size(); ++i) CHECK(all[i].position == i + 3);
+
+  CHECK(store->ReadEvent(7).value().version == 5);
+  CHECK(store->ReadEvent(8).status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("AppendBatch applies requests in order, atomically when asked", "[store][batch]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  std::vector<AppendRequest> batch = {
+      MakeRequest("case/A", "b1", 1, ExpectedVersion::NoStream()),
+      MakeRequest("case/A", "b2", 1, ExpectedVersion::Exact(1)),  // sees b1
+      MakeRequest("case/A", "b3", 1, ExpectedVersion::Exact(1)),  // stale
+      MakeRequest("case/B", "b4", 2),
+  };
+
+  SECTION("independent outcomes") {
+    auto results = store->AppendBatch(batch);
+    REQUIRE(results.ok());
+    REQUIRE(results->size() == 4);
+    CHECK((*results)[0].ok());
+    CHECK((*results)[1].ok());
+    CHECK((*results)[2].status().code() == StatusCode::kConflict);
+    REQUIRE((*results)[3].ok());
+    CHECK((*results)[3]->first_position == 3);
+    CHECK(store->Ledger().position == 4);
+  }
+  SECTION("atomic: one failure writes nothing") {
+    auto results = store->AppendBatch(batch, AppendOptions{.sync = true, .atomic = true});
+    REQUIRE(results.status().code() == StatusCode::kConflict);
+    CHECK(store->Ledger().position == 0);
+    CHECK(store->FindCommand("b1").status().code() == StatusCode::kNotFound);
+    batch.erase(batch.begin() + 2);
+    auto clean = store->AppendBatch(batch, AppendOptions{.sync = true, .atomic = true});
+    REQUIRE(clean.ok());
+    CHECK(store->Ledger().position == 4);
+  }
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("A subscription catches up, turns live and resumes without gaps", "[store][subscription]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  REQUIRE(store->Append(MakeRequest("case/A", "s1", 3)).ok());
+
+  auto sub = store->Subscribe(2);
+  auto first = sub->Next(10, std::chrono::milliseconds(0));
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 2);
+  CHECK(first->front().position == 2);
+  CHECK(sub->position() == 3);
+
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(store->Append(MakeRequest("case/B", "s2", 2)).ok());
+  });
+  std::vector<EventRecord> live;
+  while (live.size() < 2) {
+    auto batch = sub->Next(1, std::chrono::milliseconds(2000));
+    REQUIRE(batch.ok());
+    REQUIRE_FALSE(batch->empty());  // woken by the commit, not the timeout
+    live.insert(live.end(), batch->begin(), batch->end());
+  }
+  writer.join();
+  CHECK(live[0].position == 4);
+  CHECK(live[1].position == 5);
+
+  // Nothing more: an empty batch after the wait.
+  auto idle = sub->Next(10, std::chrono::milliseconds(20));
+  REQUIRE(idle.ok());
+  CHECK(idle->empty());
+
+  // Resume after a "disconnect" from the last position seen.
+  const std::uint64_t resume_from = sub->position() + 1;
+  sub.reset();
+  REQUIRE(store->Append(MakeRequest("case/C", "s3", 1)).ok());
+  auto resumed = store->Subscribe(resume_from);
+  auto next = resumed->Next(10, std::chrono::milliseconds(0));
+  REQUIRE(next.ok());
+  REQUIRE(next->size() == 1);
+  CHECK(next->front().position == 6);
+
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    resumed->Cancel();
+  });
+  auto cancelled = resumed->Next(10, std::chrono::milliseconds(5000));
+  canceller.join();
+  CHECK(cancelled.status().code() == StatusCode::kUnavailable);
+}
+
+TEST_CASE("A closed store refuses appends", "[store]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  REQUIRE(store->Close().ok());
+  CHECK(store->Append(MakeRequest("case/A", "x", 1)).status().code() == StatusCode::kUnavailable);
+  CHECK(store->Close().ok());
+}
+
+TEST_CASE("The memory store cannot be backed up", "[store][backup]") {
+  auto store = NewMemoryEventStore();
+  REQUIRE(store.ok());
+  TempDir dir;
+  CHECK((*store)->Backup(dir.Sub("b")).code() == StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("Append requests parse from JSON naming the bad field", "[store][json]") {
+  auto parse = [](std::string_view text) {
+    return AppendRequestFromJson(boost::json::parse(text));
+  };
+  auto ok = parse(R"({"stream":"org","expected":"no_stream","command_id":"o1","events":[
+      {"type":"district_registered","occurred_at":"2023-01-01T09:00:00+08:00",
+       "actor":{"id":"admin","role":"list_admin","unit":"sx"},"data":{"name":"沙县区"}}]})");
+  REQUIRE(ok.ok());
+  CHECK(ok->expected.kind() == ExpectedVersion::Kind::kNoStream);
+  CHECK(ok->events[0].schema == 1);
+  CHECK(ok->events[0].data.at("name").as_string() == "沙县区");
+
+  auto typo = parse(R"({"stream":"org","command_id":"o1","event":[]})");
+  REQUIRE(typo.status().code() == StatusCode::kInvalidArgument);
+  CHECK(typo.status().subject() == "/event");
+  auto no_actor = parse(R"({"stream":"org","command_id":"o1","events":[
+      {"type":"x_done","occurred_at":"2023-01-01T09:00:00+08:00","data":{}}]})");
+  CHECK(no_actor.status().subject() == "/events/0/actor");
+  auto bad_expected = parse(R"({"stream":"org","command_id":"o1","expected":-1,"events":[]})");
+  CHECK(bad_expected.status().subject() == "/expected");
+}

@@ -1,0 +1,408 @@
+// The RocksDB store specifically: durability across reopen, group commit
+// under concurrency, crash safety, tamper detection through the raw RocksDB
+// API, and backups.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+
+#include "store/envelope.h"
+#include "store/key_codec.h"
+#include "support/test_support.h"
+#include "util/sm3.h"
+#include "zf/event_store.h"
+
+using namespace zf;
+using zf::testing::MakeRequest;
+using zf::testing::TempDir;
+
+namespace {
+
+std::unique_ptr<EventStore> Open(const std::string& path, bool read_only = false) {
+  StoreOptions options;
+  options.read_only = read_only;
+  auto store = OpenRocksDbEventStore(options, path);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+// The database opened with plain RocksDB, as an attacker with disk access
+// (or `ldb`) would.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    std::vector<std::string> names;
+    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
+    db_.reset(raw);
+    for (std::size_t i = 0; i < names.size(); ++i) handles_[names[i]] = handles[i];
+  }
+  ~RawDb() {
+    for (auto& [name, h] : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    db_->Close().PermitUncheckedError();
+  }
+  std::string Get(const std::string& family, const std::string& key) {
+    std::string value;
+    REQUIRE(db_->Get(rocksdb::ReadOptions(), handles_.at(family), key, &value).ok());
+    return value;
+  }
+  void Put(const std::string& family, const std::string& key, const std::string& value) {
+    REQUIRE(db_->Put(rocksdb::WriteOptions(), handles_.at(family), key, value).ok());
+  }
+  void Delete(const std::string& family, const std::string& key) {
+    REQUIRE(db_->Delete(rocksdb::WriteOptions(), handles_.at(family), key).ok());
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// Ten events over three streams; returns the store's path.
+std::string Populate(const TempDir& dir) {
+  const std::string path = dir.Sub("db");
+  auto store = Open(path);
+  for (int i = 0; i < 10; ++i) {
+    auto r = MakeRequest("case/SX-" + std::to_string(i % 3), "p" + std::to_string(i), 1);
+    r.events[0].data = boost::json::object{{"fine_fen", 1000000 + i}, {"i", i}};
+    REQUIRE(store->Append(r).ok());
+  }
+  REQUIRE(store->VerifyChain().value().ok());
+  return path;
+}
+
+ChainReport Verify(const std::string& path) {
+  auto store = Open(path);
+  auto report = store->VerifyChain();
+  REQUIRE(report.ok());
+  return *report;
+}
+
+bool HasFinding(const ChainReport& report, ChainFinding::Kind kind, std::uint64_t position,
+                std::string_view stream = {}) {
+  return std::any_of(report.findings.begin(), report.findings.end(), [&](const auto& f) {
+    return f.kind == kind && f.position == position && (stream.empty() || f.stream == stream);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("Events survive close and reopen", "[store][rocksdb]") {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  std::string hash;
+  {
+    auto store = Open(path);
+    auto r = store->Append(MakeRequest("case/A", "c1", 3));
+    REQUIRE(r.ok());
+    hash = r->last_hash;
+    REQUIRE(store->Close().ok());
+  }
+  auto store = Open(path);
+  CHECK(store->Ledger().position == 3);
+  CHECK(store->Head("case/A").value().hash == hash);
+  CHECK(store->FindCommand("c1").ok());
+  auto next = store->Append(MakeRequest("case/A", "c2", 1, ExpectedVersion::Exact(3)));
+  REQUIRE(next.ok());
+  CHECK(next->first_position == 4);
+  CHECK(store->ReadEvent(4).value().prev_hash == hash);
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("Opening errors map to stable codes", "[store][rocksdb]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  SECTION("a second writer is locked out") {
+    auto first = Open(path);
+    auto second = OpenRocksDbEventStore(StoreOptions{}, path);
+    CHECK(second.status().code() == StatusCode::kUnavailable);
+  }
+  SECTION("an unknown format version is corruption") {
+    {
+      RawDb raw(path);
+      raw.Put("meta", "format_version", "99");
+    }
+    CHECK(OpenRocksDbEventStore(StoreOptions{}, path).status().code() ==
+          StatusCode::kCorruption);
+  }
+  SECTION("a path that is a file is an I/O error") {
+    const std::string file = dir.Sub("plain-file");
+    std::ofstream(file) << "not a database";
+    CHECK(OpenRocksDbEventStore(StoreOptions{}, file).status().code() == StatusCode::kIOError);
+  }
+  SECTION("bad options are invalid arguments") {
+    StoreOptions options;
+    options.max_group_events = 0;
+    CHECK(OpenRocksDbEventStore(options, dir.Sub("x")).status().code() ==
+          StatusCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("8 threads x 1000 appends: dense positions, dense versions, nothing lost",
+          "[store][rocksdb][concurrency]") {
+  TempDir dir;
+  auto store = Open(dir.Sub("db"));
+  constexpr int kThreads = 8, kPerThread = 1000, kStreams = 10;
+  std::vector<std::vector<AppendResult>> acks(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = store->Append(MakeRequest("load/" + std::to_string((t * 7 + i) % kStreams),
+                                           fmt::format("t{}-{}", t, i), 1));
+        if (r.ok()) acks[t].push_back(*r);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  std::set<std::uint64_t> positions;
+  for (const auto& list : acks) {
+    REQUIRE(list.size() == kPerThread);  // every append acknowledged
+    for (const auto& a : list) positions.insert(a.first_position);
+  }
+  REQUIRE(positions.size() == kThreads * kPerThread);
+  CHECK(*positions.begin() == 1);
+  CHECK(*positions.rbegin() == kThreads * kPerThread);
+  CHECK(store->Ledger().position == kThreads * kPerThread);
+
+  std::uint64_t total = 0;
+  for (int s = 0; s < kStreams; ++s) {
+    auto cursor = store->ReadStream("load/" + std::to_string(s), 1, Direction::kForward);
+    std::uint64_t expected = 1;
+    for (; cursor->Valid(); cursor->Next(), ++expected) {
+      REQUIRE(cursor->event().version == expected);
+    }
+    total += expected - 1;
+  }
+  CHECK(total == kThreads * kPerThread);
+  for (const auto& list : acks) {
+    for (const auto& a : list) {
+      auto e = store->ReadEvent(a.first_position);
+      REQUIRE(e.ok());
+      CHECK(e->stream == a.stream);
+      CHECK(e->version == a.first_version);
+    }
+  }
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("Optimistic concurrency: racing writers on one stream all land exactly once",
+          "[store][rocksdb][concurrency]") {
+  TempDir dir;
+  auto store = Open(dir.Sub("db"));
+  constexpr int kThreads = 4, kPerThread = 50;
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        for (;;) {
+          auto head = store->Head("case/hot");
+          const std::uint64_t v = head.ok() ? head->version : 0;
+          auto r = store->Append(MakeRequest("case/hot", fmt::format("h{}-{}", t, i), 1,
+                                             ExpectedVersion::Exact(v)));
+          if (r.ok()) break;
+          REQUIRE(r.status().code() == StatusCode::kConflict);
+          ++conflicts;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(store->Head("case/hot").value().version == kThreads * kPerThread);
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("Tampering through the raw RocksDB API is detected and named", "[store][rocksdb][tamper]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  // Position 4 holds event 2 of case/SX-0 (i = 3).
+  const std::string key = internal::PositionKey(4);
+
+  SECTION("a changed byte") {
+    {
+      RawDb raw(path);
+      std::string value = raw.Get("events", key);
+      const auto at = value.find("1000003");
+      REQUIRE(at != std::string::npos);
+      value[at] = '9';  // the fine becomes 9000003 fen
+      raw.Put("events", key, value);
+    }
+    auto report = Verify(path);
+    CHECK_FALSE(report.ok());
+    CHECK(HasFinding(report, ChainFinding::Kind::kHashMismatch, 4, "case/SX-0"));
+    CHECK(report.findings.front().version == 2);
+  }
+  SECTION("a changed amount with the event hash recomputed") {
+    {
+      RawDb raw(path);
+      std::string value = raw.Get("events", key);
+      std::string canonical = value.substr(0, value.size() - 64);
+      canonical[canonical.find("1000003")] = '9';
+      const internal::Hash forged = internal::Sm3(canonical);
+      raw.Put("events", key,
+              canonical + std::string(reinterpret_cast<const char*>(forged.data()), 32) +
+                  value.substr(value.size() - 32));
+    }
+    auto report = Verify(path);
+    CHECK_FALSE(HasFinding(report, ChainFinding::Kind::kHashMismatch, 4));
+    CHECK(HasFinding(report, ChainFinding::Kind::kLedgerMismatch, 4, "case/SX-0"));
+    // The next event of the stream still points at the original hash.
+    CHECK(HasFinding(report, ChainFinding::Kind::kPrevHashMismatch, 7, "case/SX-0"));
+  }
+  SECTION("a deleted event") {
+    { RawDb(path).Delete("events", key); }
+    auto report = Verify(path);
+    CHECK(HasFinding(report, ChainFinding::Kind::kPositionGap, 4, "case/SX-0"));
+    CHECK(HasFinding(report, ChainFinding::Kind::kVersionGap, 7, "case/SX-0"));
+  }
+  SECTION("a reordered pair") {
+    {
+      RawDb raw(path);
+      const std::string a = raw.Get("events", key);
+      const std::string b = raw.Get("events", internal::PositionKey(5));
+      raw.Put("events", key, b);
+      raw.Put("events", internal::PositionKey(5), a);
+    }
+    auto report = Verify(path);
+    CHECK(HasFinding(report, ChainFinding::Kind::kPositionMismatch, 4, "case/SX-1"));
+    CHECK(HasFinding(report, ChainFinding::Kind::kPositionMismatch, 5, "case/SX-0"));
+  }
+  SECTION("a truncated tail") {
+    { RawDb(path).Delete("events", internal::PositionKey(10)); }
+    auto report = Verify(path);
+    CHECK(HasFinding(report, ChainFinding::Kind::kTruncated, 10));
+    // The head of case/SX-0 still names the deleted event.
+    CHECK(HasFinding(report, ChainFinding::Kind::kIndexMismatch, 10, "case/SX-0"));
+  }
+  SECTION("a removed stream index entry") {
+    { RawDb(path).Delete("streams", internal::StreamIndexKey("case/SX-1", 2)); }
+    auto report = Verify(path);
+    CHECK(HasFinding(report, ChainFinding::Kind::kIndexMismatch, 5, "case/SX-1"));
+  }
+  SECTION("a range check anchors on the event before the range") {
+    { RawDb(path).Delete("events", key); }
+    auto store = Open(path);
+    VerifyOptions later;
+    later.from_position = 8;  // events 8..10 all chain to events still present
+    CHECK(store->VerifyChain(later).value().ok());
+    // Position 7 (case/SX-0 v3) cannot be anchored: its predecessor is gone.
+    later.from_position = 6;
+    CHECK(HasFinding(store->VerifyChain(later).value(), ChainFinding::Kind::kVersionGap, 7,
+                     "case/SX-0"));
+    VerifyOptions covering;
+    covering.from_position = 3;
+    covering.to_position = 5;
+    CHECK(HasFinding(store->VerifyChain(covering).value(), ChainFinding::Kind::kPositionGap, 4));
+  }
+}
+
+TEST_CASE("Backup then restore round-trips", "[store][rocksdb][backup]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  const std::string backup = dir.Sub("backup");
+  LedgerHead at_backup;
+  {
+    auto store = Open(path);
+    at_backup = store->Ledger();
+    REQUIRE(store->Backup(backup).ok());
+    CHECK(store->Backup(backup).code() == StatusCode::kAlreadyExists);
+    REQUIRE(store->Append(MakeRequest("case/after", "late", 2)).ok());
+  }
+  {
+    auto copy = Open(backup, /*read_only=*/true);
+    CHECK(copy->Ledger().position == at_backup.position);
+    CHECK(copy->Ledger().ledger_hash == at_backup.ledger_hash);
+    CHECK(copy->Head("case/after").status().code() == StatusCode::kNotFound);
+    CHECK(copy->VerifyChain().value().ok());
+    CHECK(copy->Append(MakeRequest("case/x", "ro", 1)).status().code() ==
+          StatusCode::kFailedPrecondition);
+  }
+  // Restore: open the copy read-write and carry on from where it stood.
+  auto restored = Open(backup);
+  auto r = restored->Append(MakeRequest("case/after", "late", 1));
+  REQUIRE(r.ok());
+  CHECK(r->first_position == at_backup.position + 1);
+  CHECK(restored->VerifyChain().value().ok());
+}
+
+#ifdef ZF_CRASH_CHILD_PATH
+TEST_CASE("SIGKILL mid-append loses no acknowledged event and leaves no partial batch",
+          "[store][rocksdb][crash]") {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  std::mt19937 rng(std::random_device{}());
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string, std::uint64_t>> acked;
+  for (int round = 0; round < 3; ++round) {
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      execl(ZF_CRASH_CHILD_PATH, ZF_CRASH_CHILD_PATH, path.c_str(), "4", nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 600));
+    REQUIRE(kill(pid, SIGKILL) == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    // Everything the child printed was acknowledged before the kill.
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = read(out[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
+    close(out[0]);
+    std::istringstream lines(text);
+    std::string word, stream;
+    std::uint64_t first, last, version;
+    while (lines >> word >> first >> last >> stream >> version) {
+      if (word == "ack") acked.emplace_back(first, last, stream, version);
+    }
+  }
+  REQUIRE(acked.size() > 10);
+
+  auto store = Open(path);
+  for (const auto& [first, last, stream, version] : acked) {
+    auto e = store->ReadEvent(last);
+    REQUIRE(e.ok());
+    CHECK(e->stream == stream);
+    CHECK(e->version == version);
+    CHECK(store->ReadEvent(first).ok());
+  }
+  // Every stored command is whole: events k = 0..n-1 where n = 1 + i % 3.
+  std::map<std::string, std::vector<std::int64_t>> by_command;
+  auto cursor = store->ReadAll(1);
+  for (; cursor->Valid(); cursor->Next()) {
+    by_command[cursor->event().command_id].push_back(
+        cursor->event().data.at("k").as_int64());
+  }
+  REQUIRE(cursor->status().ok());
+  for (const auto& [command, ks] : by_command) {
+    INFO(command);
+    const auto i = std::stoll(command.substr(command.find('-', 6) + 1));
+    REQUIRE(ks.size() == static_cast<std::size_t>(1 + i % 3));
+    for (std::size_t k = 0; k < ks.size(); ++k) CHECK(ks[k] == static_cast<std::int64_t>(k));
+  }
+  CHECK(store->VerifyChain().value().ok());
+}
+#endif

@@ -1,0 +1,50 @@
+#include "test_support.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace zf::testing {
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "zf-test-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+NewEvent MakeEvent(std::string type, std::int64_t n, std::string note) {
+  NewEvent e;
+  e.type = std::move(type);
+  e.occurred_at = "2023-09-12T09:30:00+08:00";
+  e.actor = Actor{"SX-OF-0001", "enforcement_officer", "gaosha"};
+  e.data = boost::json::object{{"n", n}, {"note", note}};
+  return e;
+}
+
+AppendRequest MakeRequest(std::string stream, std::string command_id, std::size_t count,
+                          ExpectedVersion expected) {
+  AppendRequest r;
+  r.stream = std::move(stream);
+  r.command_id = std::move(command_id);
+  r.expected = expected;
+  for (std::size_t i = 0; i < count; ++i) {
+    r.events.push_back(MakeEvent("evidence_recorded", static_cast<std::int64_t>(i)));
+  }
+  return r;
+}
+
+std::unique_ptr<EventStore> OpenStore(const std::string& kind, const TempDir& dir,
+                                      std::shared_ptr<Clock> clock) {
+  StoreOptions options;
+  options.clock = std::move(clock);
+  auto store = kind == "memory" ? NewMemoryEventStore(options)
+                                : OpenRocksDbEventStore(options, dir.Sub("db"));
+  if (!store.ok()) throw std::runtime_error(store.status().ToString());
+  return std::move(*store);
+}
+
+}  // namespace zf::testing

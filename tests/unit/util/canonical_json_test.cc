@@ -1,0 +1,237 @@
+#include "util/canonical_json.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include "zf/status.h"
+
+namespace zf::internal {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kFloatMessage =
+    "floating-point number not allowed in event data; use integers (e.g. money in fen) or "
+    "strings";
+
+// The canonical encoding, or "<error>" (the test then fails on comparison).
+std::string Canon(const json::value& v) {
+  std::string out;
+  Status s = AppendCanonicalJson(v, &out);
+  if (!s.ok()) return "<error: " + s.ToString() + ">";
+  return out;
+}
+
+json::value Parse(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  REQUIRE_FALSE(ec);
+  return v;
+}
+
+TEST_CASE("Canonical JSON sorts members independent of insertion order",
+          "[util][canonical_json]") {
+  json::object a;
+  a["b"] = 2;
+  a["c"] = 3;
+  a["a"] = 1;
+  json::object b;
+  b["c"] = 3;
+  b["a"] = 1;
+  b["b"] = 2;
+  CHECK(Canon(a) == R"({"a":1,"b":2,"c":3})");
+  CHECK(Canon(b) == Canon(a));
+  CHECK(Canon(Parse(R"( { "c" : 3 , "b" : 2 , "a" : 1 } )")) == Canon(a));
+}
+
+TEST_CASE("Canonical JSON orders keys by raw UTF-8 bytes", "[util][canonical_json]") {
+  json::object o;
+  o["\xe6\xa1\x88\xe5\x8f\xb7"] = 1;  // 案号 (lead byte 0xE6)
+  o["\xc3\xa9"] = 2;                  // é (lead byte 0xC3)
+  o["aa"] = 3;
+  o["a"] = 4;
+  o["B"] = 5;
+  o[""] = 6;
+  o["~"] = 7;  // 0x7E sorts after all letters, before non-ASCII
+  CHECK(Canon(o) ==
+        "{\"\":6,\"B\":5,\"a\":4,\"aa\":3,\"~\":7,\"\xc3\xa9\":2,\"\xe6\xa1\x88\xe5\x8f\xb7\":1}");
+}
+
+TEST_CASE("Canonical JSON encodes nested values without whitespace", "[util][canonical_json]") {
+  const json::value v =
+      Parse(R"({"z": [1, {"y": true, "x": null}, [], {}], "a": {"c": "s", "b": false}})");
+  CHECK(Canon(v) == R"({"a":{"b":false,"c":"s"},"z":[1,{"x":null,"y":true},[],{}]})");
+  CHECK(Canon(json::value(nullptr)) == "null");
+  CHECK(Canon(json::value(true)) == "true");
+  CHECK(Canon(json::value(false)) == "false");
+  CHECK(Canon(json::array{3, 1, 2}) == "[3,1,2]");  // arrays keep their order
+  CHECK(Canon(json::value("")) == R"("")");
+}
+
+TEST_CASE("Canonical JSON escapes exactly the required characters", "[util][canonical_json]") {
+  const std::string s = std::string("q\"b\\/\b\f\n\r\t") + std::string("\0\x01\x1f\x7f", 4) +
+                        "\xe4\xb8\xad\xe6\x96\x87" +  // 中文
+                        "\xf0\x9f\x98\x80";           // U+1F600, 4 bytes
+  const std::string expected = std::string(R"("q\"b\\/\b\f\n\r\t\u0000\u0001\u001f)") +
+                               "\x7f" + "\xe4\xb8\xad\xe6\x96\x87" + "\xf0\x9f\x98\x80" + "\"";
+  CHECK(Canon(json::value(s)) == expected);
+  // Hex digits of \u00XX are lowercase.
+  CHECK(Canon(json::value("\x1a\x0b")) == R"("\u001a\u000b")");
+  // Keys are escaped the same way.
+  json::object o;
+  o["a\"\n"] = 1;
+  CHECK(Canon(o) == R"({"a\"\n":1})");
+}
+
+TEST_CASE("Canonical JSON writes integer extremes in plain decimal", "[util][canonical_json]") {
+  CHECK(Canon(json::value(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
+  CHECK(Canon(json::value(std::numeric_limits<std::int64_t>::max())) == "9223372036854775807");
+  CHECK(Canon(json::value(std::numeric_limits<std::uint64_t>::max())) ==
+        "18446744073709551615");
+  CHECK(Canon(json::value(0)) == "0");
+  CHECK(Canon(json::value(-1)) == "-1");
+  CHECK(Canon(json::value(1200)) == "1200");
+  // The same number held as uint64 or int64 encodes identically.
+  CHECK(Canon(json::value(std::uint64_t{42})) == Canon(json::value(std::int64_t{42})));
+  CHECK(Canon(Parse("18446744073709551615")) == "18446744073709551615");
+  CHECK(Canon(Parse("-0")) == "0");
+}
+
+TEST_CASE("Canonical JSON refuses floats with the pointer of the value",
+          "[util][canonical_json]") {
+  struct Case {
+    const char* json;
+    const char* pointer;
+  };
+  const Case cases[] = {
+      {R"({"a":[0,{"b":1.5}]})", "/a/1/b"},
+      {"2.5", ""},
+      {"1.0", ""},
+      {"-0.0", ""},
+      {"1e3", ""},
+      {R"([1,2,[3,4.0]])", "/2/1"},
+      {R"({"x/y":{"~t":0.5}})", "/x~1y/~0t"},
+      {R"({"":{"":[0.1]}})", "//0"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.json);
+    std::string out;
+    Status s = AppendCanonicalJson(Parse(c.json), &out);
+    REQUIRE(s.code() == StatusCode::kInvalidArgument);
+    CHECK(s.subject() == c.pointer);
+    CHECK(s.message() == kFloatMessage);
+  }
+}
+
+TEST_CASE("Canonical JSON reports the first offending value in canonical order",
+          "[util][canonical_json]") {
+  // Members are visited in sorted order, so "a" is reported, not "b".
+  std::string out;
+  Status s = AppendCanonicalJson(Parse(R"({"b":1.5,"a":2.5})"), &out);
+  REQUIRE(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.subject() == "/a");
+}
+
+TEST_CASE("Canonical JSON leaves the output unchanged on error", "[util][canonical_json]") {
+  std::string out = "prefix";
+  Status s = AppendCanonicalJson(Parse(R"({"a":"long string","b":[1,2,{"c":0.5}]})"), &out);
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(out == "prefix");
+}
+
+TEST_CASE("Canonical JSON appends to existing output", "[util][canonical_json]") {
+  std::string out = "x";
+  REQUIRE(AppendCanonicalJson(json::value(1), &out).ok());
+  REQUIRE(AppendCanonicalJson(json::array{true}, &out).ok());
+  CHECK(out == "x1[true]");
+}
+
+TEST_CASE("Canonical JSON refuses invalid UTF-8", "[util][canonical_json]") {
+  const char* const bad[] = {
+      "\xff",              // never valid
+      "\x80",              // lone continuation byte
+      "\xc0\xaf",          // overlong '/'
+      "\xe0\x80\xaf",      // overlong, 3 bytes
+      "\xed\xa0\x80",      // UTF-16 surrogate U+D800
+      "\xe4\xb8",          // truncated
+      "\xf4\x90\x80\x80",  // U+110000, above the Unicode range
+      "\xf8\x88\x80\x80\x80",
+      "ok\xe4\xb8z",  // bad continuation
+  };
+  for (const char* b : bad) {
+    INFO(json::serialize(json::value(b)));
+    json::object o;
+    o["list"] = json::array{"fine", b};
+    std::string out;
+    Status s = AppendCanonicalJson(o, &out);
+    REQUIRE(s.code() == StatusCode::kInvalidArgument);
+    CHECK(s.subject() == "/list/1");
+  }
+  // Boundary code points are accepted.
+  CHECK(Canon(json::value("\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf"
+                          "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf")) ==
+        "\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf"
+        "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"");
+}
+
+TEST_CASE("Canonical JSON refuses an invalid UTF-8 key at the object's pointer",
+          "[util][canonical_json]") {
+  json::object inner;
+  inner["\xff"] = 1;
+  json::object o;
+  o["a"] = json::array{0, inner};
+  std::string out;
+  Status s = AppendCanonicalJson(o, &out);
+  REQUIRE(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.subject() == "/a/1");
+}
+
+TEST_CASE("Canonical JSON limits nesting to what boost::json::parse reads back",
+          "[util][canonical_json]") {
+  auto nested = [](std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+  };
+  const std::string ok = nested(kMaxCanonicalJsonDepth);
+  CHECK(Canon(Parse(ok)) == ok);
+
+  json::value deep = json::array{};
+  for (std::size_t i = 1; i < kMaxCanonicalJsonDepth + 1; ++i) deep = json::array{deep};
+  std::string out;
+  Status s = AppendCanonicalJson(deep, &out);
+  REQUIRE(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.subject() == "/" + [] {
+    std::string p;
+    for (std::size_t i = 0; i + 1 < kMaxCanonicalJsonDepth; ++i) p += "0/";
+    return p;
+  }() + "0");
+  // And boost::json refuses the same text, which is why the limit exists.
+  json::error_code ec;
+  (void)json::parse(nested(kMaxCanonicalJsonDepth + 1), ec);
+  CHECK(ec);
+}
+
+TEST_CASE("Canonical JSON is stable under parse and re-encode", "[util][canonical_json]") {
+  const json::value v = Parse(
+      R"({"案件":{"编号":"SX-2023-000452","罚款_fen":500000,"当事人":["张三","李四"]},)"
+      R"("tab":"a\tb","ctl":"\u0001","esc":"\u00e9","neg":-17,"big":18446744073709551615})");
+  const std::string first = Canon(v);
+  // \u00e9 in the input comes out as raw UTF-8.
+  CHECK(first.find("\xc3\xa9") != std::string::npos);
+  const std::string second = Canon(Parse(first));
+  CHECK(second == first);
+}
+
+TEST_CASE("JsonPointerEscape escapes tilde and slash", "[util][canonical_json]") {
+  CHECK(JsonPointerEscape("a/b~c") == "a~1b~0c");
+  CHECK(JsonPointerEscape("~1") == "~01");
+  CHECK(JsonPointerEscape("//") == "~1~1");
+  CHECK(JsonPointerEscape("") == "");
+  CHECK(JsonPointerEscape("plain \xe4\xb8\xad") == "plain \xe4\xb8\xad");
+}
+
+}  // namespace
+}  // namespace zf::internal
