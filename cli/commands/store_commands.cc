@@ -231,6 +231,44 @@ int RunExport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   return kExitOk;
 }
 
+// A readable table of the log (or one stream) for people; export is the
+// machine form.
+int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
+           const Command& self) {
+  po::options_description options("log");
+  options.add_options()
+      ("stream", po::value<std::string>(), "only this stream")
+      ("from", po::value<std::uint64_t>()->default_value(1), "first position")
+      ("limit", po::value<std::uint64_t>()->default_value(UINT64_MAX), "at most N events");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  if (global.json) return RunExport(defaults, args, self);
+  auto store = OpenStore(global, true, &exit_code);
+  if (!store) return exit_code;
+  const std::uint64_t from = vm["from"].as<std::uint64_t>();
+  std::uint64_t left = vm["limit"].as<std::uint64_t>();
+  auto cursor = vm.count("stream") ? store->ReadStream(vm["stream"].as<std::string>(), 1,
+                                                       zf::Direction::kForward)
+                                   : store->ReadAll(from);
+  std::cout << fmt::format("{:>8}  {:<28} {:>4}  {:<30} {:<25} {:<16} {}\n",
+                           Label(global, "position"), Label(global, "stream"),
+                           Label(global, "version"), Label(global, "type"),
+                           Label(global, "occurred_at"), Label(global, "actor"),
+                           Label(global, "hash"));
+  for (; cursor->Valid() && left > 0; cursor->Next()) {
+    const zf::EventRecord& e = cursor->event();
+    if (e.position < from) continue;
+    --left;
+    std::cout << fmt::format("{:>8}  {:<28} {:>4}  {:<30} {:<25} {:<16} {}…\n", e.position,
+                             e.stream, e.version, e.type, e.occurred_at, e.actor.id,
+                             e.hash.substr(0, 16));
+  }
+  if (!cursor->status().ok()) return ReportError(global, cursor->status());
+  return kExitOk;
+}
+
 int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& args,
               const Command& self) {
   po::options_description options("backup");
@@ -279,6 +317,9 @@ const Registrar kVerify(Make<RunStoreVerify>(
 const Registrar kExport(Make<RunExport>("export", "write events as JSONL",
                                         "以 JSONL 导出事件",
                                         "[--stream S] [--from POS] [--to POS]"));
+const Registrar kLog(Make<RunLog>("log", "show events as a table",
+                                  "以表格显示事件",
+                                  "[--stream S] [--from POS] [--limit N]"));
 const Registrar kBackup(Make<RunBackup>("backup", "online backup to a new directory",
                                         "在线备份到新目录", "DIR"));
 

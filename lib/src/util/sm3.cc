@@ -82,8 +82,10 @@ Sm3Digest Sm3Hasher::Finish() {
 
 void Sm3Hasher::Reset() {
   EnsureContext();
-  // Re-initialising an existing context with the same fetched EVP_MD keeps
-  // the EVP_MD_CTX allocation and skips the algorithm lookup.
+  // Re-initialising the existing context with the already fetched EVP_MD
+  // skips the EVP_MD_CTX allocation and the algorithm lookup. Measured on
+  // OpenSSL 3.0 it beats EVP_MD_CTX_copy_ex from a pristine template and
+  // EVP_DigestInit_ex(ctx, nullptr, ...).
   if (EVP_DigestInit_ex2(ctx_, Sm3Md(), nullptr) != 1) Die("SM3 digest init failed");
 }
 

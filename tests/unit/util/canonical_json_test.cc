@@ -115,7 +115,7 @@ TEST_CASE("Canonical JSON refuses floats with the pointer of the value",
       {"1e3", ""},
       {R"([1,2,[3,4.0]])", "/2/1"},
       {R"({"x/y":{"~t":0.5}})", "/x~1y/~0t"},
-      {R"({"":{"":[0.1]}})", "//0"},
+      {R"({"":{"":[0.1]}})", "///0"},  // empty keys are empty segments
   };
   for (const Case& c : cases) {
     INFO(c.json);
