@@ -292,9 +292,27 @@ TEST_CASE("A closed store refuses appends", "[store]") {
   const std::string kind = GENERATE("memory", "rocksdb");
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
+  REQUIRE(store->Append(MakeRequest("case/A", "x0", 3)).ok());
+  // A cursor opened before Close() keeps reading after it.
+  auto cursor = store->ReadStream("case/A", 1, Direction::kForward);
   REQUIRE(store->Close().ok());
   CHECK(store->Append(MakeRequest("case/A", "x", 1)).status().code() == StatusCode::kUnavailable);
+  int seen = 0;
+  for (; cursor->Valid(); cursor->Next()) ++seen;
+  CHECK(cursor->status().ok());
+  CHECK(seen == 3);
   CHECK(store->Close().ok());
+}
+
+TEST_CASE("Reads on a closed RocksDB store are unavailable, not a crash", "[store][rocksdb]") {
+  TempDir dir;
+  auto store = zf::testing::OpenStore("rocksdb", dir);
+  REQUIRE(store->Append(MakeRequest("case/A", "x0", 1)).ok());
+  REQUIRE(store->Close().ok());
+  CHECK(store->Head("case/A").status().code() == StatusCode::kUnavailable);
+  CHECK(store->ReadAll(1)->status().code() == StatusCode::kUnavailable);
+  CHECK(store->VerifyChain().status().code() == StatusCode::kUnavailable);
+  CHECK(store->Backup(dir.Sub("b")).code() == StatusCode::kUnavailable);
 }
 
 TEST_CASE("The memory store cannot be backed up", "[store][backup]") {

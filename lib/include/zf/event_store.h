@@ -21,6 +21,10 @@
 //   auto r = (*store)->Append("clue/CL-1", zf::ExpectedVersion::NoStream(),
 //                             {e}, "cmd-0001");
 //
+// Lifetime: a cursor or subscription must not outlive the EventStore object
+// that made it; it may outlive Close(). Close() must not race with other
+// calls on the store. After Close(), appends and reads return kUnavailable.
+//
 // Thread safety: every method may be called concurrently from many threads.
 // Concurrent appends are merged into one write and one sync (group commit);
 // each caller receives its own result.

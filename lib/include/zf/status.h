@@ -60,7 +60,11 @@ enum class StatusCode : int {
 // Returns the stable snake_case name of `code`, e.g. "conflict".
 ZF_EXPORT std::string_view StatusCodeName(StatusCode code);
 
-class ZF_EXPORT [[nodiscard]] Status {
+// Declared first so the export attribute and [[nodiscard]] need not share a
+// declaration (GCC refuses the combination).
+class ZF_EXPORT Status;
+
+class [[nodiscard]] Status {
  public:
   // An OK status. Cheap: holds no allocation.
   Status() noexcept = default;

@@ -60,12 +60,30 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   return options;
 }
 
-class RocksDbEventStore;
+// The open database and its column families. Shared by the store and its
+// cursors, so a cursor that outlives Close() keeps reading a valid database;
+// the database closes when the last of them lets go.
+struct Database {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+  rocksdb::ColumnFamilyHandle* cf(Family family) const { return handles[family]; }
+  ~Database() {
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    if (db) db->Close().PermitUncheckedError();
+  }
+};
 
 // Iterates the events family in key order.
 class RocksScan final : public RawScan {
  public:
-  RocksScan(std::unique_ptr<rocksdb::Iterator> it, std::uint64_t from) : it_(std::move(it)) {
+  RocksScan(std::shared_ptr<const Database> database, std::uint64_t from)
+      : database_(std::move(database)) {
+    rocksdb::ReadOptions read_options;
+    read_options.readahead_size = 2 << 20;
+    it_.reset(database_->db->NewIterator(read_options, database_->cf(kEvents)));
     it_->Seek(PositionKey(from));
   }
   bool Valid() const override { return it_->Valid() && it_->key().size() == 8; }
@@ -76,6 +94,7 @@ class RocksScan final : public RawScan {
 
  private:
   static std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+  const std::shared_ptr<const Database> database_;  // outlives it_
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
@@ -107,13 +126,12 @@ class LogCursor final : public EventCursor {
 // Walks one stream through the index, fetching each event under one snapshot.
 class StreamCursor final : public EventCursor {
  public:
-  StreamCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* streams,
-               rocksdb::ColumnFamilyHandle* events, std::string_view stream,
+  StreamCursor(std::shared_ptr<const Database> database, std::string_view stream,
                std::uint64_t from_version, Direction direction)
-      : db_(db), events_(events), snapshot_(db), prefix_(StreamIndexPrefix(stream)),
-        direction_(direction) {
+      : database_(std::move(database)), snapshot_(database_->db.get()),
+        prefix_(StreamIndexPrefix(stream)), direction_(direction) {
     read_options_.snapshot = snapshot_.snapshot();
-    it_.reset(db->NewIterator(read_options_, streams));
+    it_.reset(database_->db->NewIterator(read_options_, database_->cf(kStreams)));
     if (direction == Direction::kForward) {
       it_->Seek(StreamIndexKey(stream, std::max<std::uint64_t>(from_version, 1)));
     } else {
@@ -144,7 +162,8 @@ class StreamCursor final : public EventCursor {
     }
     const std::uint64_t position = DecodeFixed64BE(it_->value().data());
     std::string value;
-    rocksdb::Status s = db_->Get(read_options_, events_, PositionKey(position), &value);
+    rocksdb::Status s =
+        database_->db->Get(read_options_, database_->cf(kEvents), PositionKey(position), &value);
     if (s.IsNotFound()) {
       status_ = CorruptionError(fmt::format("the stream index points at missing position {}",
                                             position));
@@ -154,8 +173,7 @@ class StreamCursor final : public EventCursor {
     if (status_.ok()) status_ = DecodeStored(value, &record_);
     valid_ = status_.ok();
   }
-  rocksdb::DB* db_;
-  rocksdb::ColumnFamilyHandle* events_;
+  const std::shared_ptr<const Database> database_;  // declared first: destroyed last
   rocksdb::ManagedSnapshot snapshot_;
   rocksdb::ReadOptions read_options_;
   std::unique_ptr<rocksdb::Iterator> it_;
@@ -166,12 +184,24 @@ class StreamCursor final : public EventCursor {
   Status status_;
 };
 
+// What a read on a closed store returns.
+class ClosedCursor final : public EventCursor {
+ public:
+  bool Valid() const override { return false; }
+  const EventRecord& event() const override { return record_; }
+  void Next() override {}
+  Status status() const override { return UnavailableError("event store closed"); }
+
+ private:
+  EventRecord record_;
+};
+
 class RocksDbEventStore final : public EventStore, private RawLog, private CommittedState {
  public:
-  RocksDbEventStore(const StoreOptions& options, std::unique_ptr<rocksdb::DB> db,
-                    std::vector<rocksdb::ColumnFamilyHandle*> handles, LedgerState ledger)
+  RocksDbEventStore(const StoreOptions& options, std::shared_ptr<Database> database,
+                    LedgerState ledger)
       : options_(options), clock_(options.clock ? options.clock : SystemClock()),
-        db_(std::move(db)), handles_(std::move(handles)), ledger_(ledger),
+        database_(std::move(database)), db_(database_->db.get()), ledger_(ledger),
         notifier_(std::make_shared<CommitNotifier>(ledger.position)) {}
 
   ~RocksDbEventStore() override { Close().IgnoreError(); }
@@ -189,11 +219,12 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
 
   std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from_version,
                                           Direction direction) const override {
-    return std::make_unique<StreamCursor>(db_.get(), handles_[kStreams], handles_[kEvents],
-                                          stream, from_version, direction);
+    if (database_ == nullptr) return std::make_unique<ClosedCursor>();
+    return std::make_unique<StreamCursor>(database_, stream, from_version, direction);
   }
 
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const override {
+    if (database_ == nullptr) return std::make_unique<ClosedCursor>();
     return std::make_unique<LogCursor>(MakeScan(from_position));
   }
 
@@ -232,6 +263,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
+    if (database_ == nullptr) return UnavailableError("event store closed");
     return VerifyRawLog(*this, options);
   }
 
@@ -249,16 +281,13 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   };
 
   std::unique_ptr<RocksScan> MakeScan(std::uint64_t from) const {
-    rocksdb::ReadOptions read_options;
-    read_options.readahead_size = 2 << 20;
-    return std::make_unique<RocksScan>(
-        std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options, handles_[kEvents])),
-        std::max<std::uint64_t>(from, 1));
+    return std::make_unique<RocksScan>(database_, std::max<std::uint64_t>(from, 1));
   }
 
   Result<std::optional<std::string>> Get(Family family, std::string_view key) const {
+    if (database_ == nullptr) return UnavailableError("event store closed");
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[family], ToSlice(key), &value);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), database_->cf(family), ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("read {}", kFamilyNames[family])));
     return std::optional<std::string>(std::move(value));
@@ -322,8 +351,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
 
   const StoreOptions options_;
   const std::shared_ptr<Clock> clock_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // REQUIRES for every method but Close(): the store is open. Close() must
+  // not race with other calls on the store; cursors may outlive it.
+  std::shared_ptr<Database> database_;
+  rocksdb::DB* db_;  // database_->db, for brevity
 
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
@@ -350,19 +381,19 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
                                   rocksdb::WriteBatch* batch) const {
   std::string position_value;
   for (const PlannedEvent& e : planner.events()) {
-    batch->Put(handles_[kEvents], PositionKey(e.position), e.value).PermitUncheckedError();
+    batch->Put(database_->handles[kEvents], PositionKey(e.position), e.value).PermitUncheckedError();
     position_value.clear();
     PutFixed64BE(&position_value, e.position);
-    batch->Put(handles_[kStreams], StreamIndexKey(*e.stream, e.version), position_value)
+    batch->Put(database_->handles[kStreams], StreamIndexKey(*e.stream, e.version), position_value)
         .PermitUncheckedError();
   }
   for (const auto& [stream, head] : planner.heads()) {
-    batch->Put(handles_[kHeads], stream, EncodeHead(head)).PermitUncheckedError();
+    batch->Put(database_->handles[kHeads], stream, EncodeHead(head)).PermitUncheckedError();
   }
   for (const auto& [id, result] : planner.commands()) {
-    batch->Put(handles_[kCommands], id, EncodeCommand(result)).PermitUncheckedError();
+    batch->Put(database_->handles[kCommands], id, EncodeCommand(result)).PermitUncheckedError();
   }
-  batch->Put(handles_[kMeta], ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
+  batch->Put(database_->handles[kMeta], ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
       .PermitUncheckedError();
 }
 
@@ -431,7 +462,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
 Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::FindIndexEntry(
     std::uint64_t position) const {
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kStreams]));
+      db_->NewIterator(rocksdb::ReadOptions(), database_->handles[kStreams]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->value().size() != 8 || DecodeFixed64BE(it->value().data()) != position) continue;
     std::string_view stream;
@@ -447,7 +478,7 @@ Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::
 
 Status RocksDbEventStore::ForEachHead(
     const std::function<void(std::string_view, const HeadState&)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kHeads]));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), database_->handles[kHeads]));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     HeadState head;
     if (!DecodeHead(std::string_view(it->value().data(), it->value().size()), &head)) {
@@ -460,12 +491,13 @@ Status RocksDbEventStore::ForEachHead(
 }
 
 Status RocksDbEventStore::Backup(std::string_view directory) {
+  if (database_ == nullptr) return UnavailableError("event store closed");
   if (std::filesystem::exists(std::filesystem::path(directory))) {
     return AlreadyExistsError(fmt::format("backup directory '{}' already exists", directory))
         .WithSubject(directory);
   }
   rocksdb::Checkpoint* raw = nullptr;
-  ZF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "backup"));
+  ZF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "backup"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // Flush first so the copy holds table files rather than a long WAL.
   return FromRocks(checkpoint->CreateCheckpoint(std::string(directory), 0), "backup");
@@ -474,21 +506,27 @@ Status RocksDbEventStore::Backup(std::string_view directory) {
 Status RocksDbEventStore::Close() {
   {
     std::unique_lock lock(mu_);
-    if (closed_ && db_ == nullptr) return Status::Ok();
+    if (closed_ && database_ == nullptr) return Status::Ok();
     closed_ = true;
     idle_cv_.wait(lock, [&] { return writers_.empty(); });
   }
   notifier_->Close();
-  if (db_ == nullptr) return Status::Ok();
+  if (database_ == nullptr) return Status::Ok();
   Status result;
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    Status s = FromRocks(db_->DestroyColumnFamilyHandle(h), "close");
+  if (database_.use_count() == 1) {
+    // Close explicitly while nothing else holds the database, so an error
+    // (e.g. a failed final WAL sync) is reported rather than swallowed.
+    for (rocksdb::ColumnFamilyHandle* h : database_->handles) {
+      Status s = FromRocks(db_->DestroyColumnFamilyHandle(h), "close");
+      if (result.ok()) result = s;
+    }
+    database_->handles.clear();
+    Status s = FromRocks(db_->Close(), "close");
     if (result.ok()) result = s;
+    database_->db.reset();
   }
-  handles_.clear();
-  Status s = FromRocks(db_->Close(), "close");
-  if (result.ok()) result = s;
-  db_.reset();
+  database_.reset();
+  db_ = nullptr;
   return result;
 }
 
@@ -540,22 +578,19 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   for (int f = 0; f < kFamilyCount; ++f) {
     families.emplace_back(kFamilyNames[f], FamilyOptions(static_cast<Family>(f)));
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  auto database = std::make_shared<Database>();
   rocksdb::DB* raw = nullptr;
   const std::string name(path);
   rocksdb::Status s =
       options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, name, families, &handles, &raw)
-          : rocksdb::DB::Open(db_options, name, families, &handles, &raw);
-  std::unique_ptr<rocksdb::DB> db(raw);
+          ? rocksdb::DB::OpenForReadOnly(db_options, name, families, &database->handles, &raw)
+          : rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
+  database->db.reset(raw);
   ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("open event store at '{}'", path)));
-  Result<LedgerState> ledger = CheckFormat(db.get(), handles, options.read_only);
-  if (!ledger.ok()) {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    return ledger.status();
-  }
+  ZF_ASSIGN_OR_RETURN(LedgerState ledger,
+                      CheckFormat(database->db.get(), database->handles, options.read_only));
   return std::unique_ptr<EventStore>(
-      std::make_unique<RocksDbEventStore>(options, std::move(db), std::move(handles), *ledger));
+      std::make_unique<RocksDbEventStore>(options, std::move(database), ledger));
 }
 
 }  // namespace zf

@@ -1,0 +1,108 @@
+// io/schema_validator.h — validates JSON documents against a JSON Schema
+// (draft-07), e.g. schemas/append-request.schema.json before an append and
+// schemas/event-envelope.schema.json for an exported event.
+//
+// A thin wrapper around valijson that keeps valijson (and its exceptions) out
+// of every caller: errors come back as a zf::Status whose subject is the RFC
+// 6901 JSON pointer of the offending value, in the same form as
+// zf::AppendRequestFromJson uses.
+//
+// Example:
+//   ZF_ASSIGN_OR_RETURN(auto validator,
+//                       SchemaValidator::Load("schemas/append-request.schema.json"));
+//   Status s = validator->Validate(request_json);
+//   // s.subject() == "/events/0/occurred_at"
+//   // s.message() == "/events/0/occurred_at: Failed to match regex specified by
+//   //                 'pattern' constraint."
+//
+// Which error is reported. valijson reports every violation, each with a
+// context path (["<root>", "[events]", "[0]", "[occurred_at]"]), plus
+// summary errors on the enclosing values ("Failed to validate item #0 in
+// array." at "/events"). Validate() reports the FIRST error, in valijson's
+// report order, whose location is not the parent of any other error's
+// location: the first root cause, never a summary. (Report order follows
+// the schema's constraint order, not necessarily the document's member
+// order; for one fault it does not matter.) The subject is that location,
+// except for two errors valijson reports on the object rather than on the
+// member, whose subject is the member's pointer, as AppendRequestFromJson
+// does: "Missing required property 'x'." (subject ".../x") and the
+// additionalProperties refusal of an unknown member 'x' (subject ".../x").
+// The message is "<pointer>: <valijson's description>" ("<description>"
+// alone for the document root).
+//
+// Differences from a textbook JSON Schema validator, all deliberate:
+// - Integers are those Boost.JSON holds as int64 or uint64; a double is never
+//   an integer, even 1.0 (zf refuses floating-point numbers in events).
+//   uint64 values above 2^63-1 are checked as 2^63-1 (valijson only reads
+//   int64), so a schema must not put minimum/maximum/enum/const above
+//   2^63-1 and expect them to tell such values apart.
+//   A NUL inside a string is checked as U+0001 (valijson reads strings as C
+//   strings and would otherwise ignore everything after a NUL); both are
+//   control characters, so patterns that refuse one refuse the other.
+// - Patterns are ECMAScript std::regex, matched against UTF-8 bytes.
+// - Schemas that could crash the validator are refused at load time
+//   (kInvalidArgument): libstdc++'s std::regex recurses once per repeated
+//   character and overflows the stack on inputs of ~40k characters (8 MiB
+//   stack). So every "pattern" and "patternProperties" regex must match at
+//   most kMaxPatternMatchBytes bytes: no '*', '+', '{n,}' or backreferences;
+//   write "[a-z]{0,63}" instead of "[a-z]*". For the same reason "format"
+//   values "date", "time" and "date-time" (valijson checks them with
+//   unbounded regexes) are refused; use a bounded "pattern".
+// - "$schema", if present, must name draft-07. "$ref" may only point inside
+//   the schema (no remote documents). "$id" is not used to resolve "$ref".
+//
+// Thread safety: a SchemaValidator is immutable after Load()/FromJson();
+// Validate() may be called concurrently from many threads. (valijson's
+// Validator caches compiled regexes in a non-const member and so is not
+// thread-safe; Validate() creates one per call. The parsed valijson::Schema
+// is only read during validation.)
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "zf/result.h"
+#include "zf/status.h"
+
+namespace zf::internal {
+
+class SchemaValidator {
+ public:
+  // Upper bound on the bytes one schema regex may match; see above.
+  static constexpr std::size_t kMaxPatternMatchBytes = 1024;
+
+  // Reads and parses the schema file at `schema_path`.
+  // Errors (subject: the path): kNotFound if the file does not exist;
+  // kInvalidArgument if it is not a regular file, not valid JSON, or not a
+  // valid (or not a safe, see above) draft-07 schema; kIOError if it cannot
+  // be read.
+  static Result<std::unique_ptr<SchemaValidator>> Load(std::string_view schema_path);
+
+  // Builds a validator from an already parsed schema. kInvalidArgument, with
+  // valijson's reason in the message, if `schema` is not a valid or not a safe
+  // draft-07 schema (for a regex problem the subject is the JSON pointer of
+  // the offending "pattern" inside the schema).
+  static Result<std::unique_ptr<SchemaValidator>> FromJson(const boost::json::value& schema);
+
+  SchemaValidator(const SchemaValidator&) = delete;
+  SchemaValidator& operator=(const SchemaValidator&) = delete;
+  ~SchemaValidator();
+
+  // OK if `document` satisfies the schema; otherwise kInvalidArgument with
+  // subject = the JSON pointer of the offending value (e.g.
+  // "/events/0/occurred_at", "" for the root) and message
+  // "<pointer>: <rule broken>". kInternal if validation itself failed (it
+  // does not for a schema accepted by Load()/FromJson(), barring memory
+  // exhaustion). Never throws.
+  Status Validate(const boost::json::value& document) const;
+
+ private:
+  struct Impl;
+  SchemaValidator();
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace zf::internal
