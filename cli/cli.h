@@ -75,7 +75,8 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
 
 // Opens the RocksDB store at global.db; prints the error and sets *exit_code
 // on failure.
+// Unless `create` is set, a missing store is kNotFound (exit 3).
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
-                                          int* exit_code);
+                                          int* exit_code, bool create = false);
 
 }  // namespace zfcli

@@ -1,4 +1,5 @@
 // zfcli — the command-line shell over the zf library (public API only).
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -81,12 +82,24 @@ Lang SniffLang(const std::vector<std::string>& argv) {
   return Lang::kZh;
 }
 
+// Lists the commands whose name starts with `group` ("store").
+bool PrintGroup(std::string_view group, Lang lang) {
+  bool any = false;
+  for (const Command& c : Registry()) {
+    if (c.name.rfind(std::string(group) + " ", 0) != 0) continue;
+    std::cout << fmt::format("  {:<16} {}\n", c.name,
+                             lang == Lang::kEn ? c.summary_en : c.summary_zh);
+    any = true;
+  }
+  return any;
+}
+
 int Help(const std::vector<std::string>& argv, Lang lang) {
   std::vector<std::string> topic;
-  for (std::size_t i = 1; i < argv.size(); ++i) {
-    if (argv[i] == "--lang") {
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "--lang" || argv[i] == "--db") {
       ++i;
-    } else if (argv[i].rfind("--", 0) != 0) {
+    } else if (argv[i] != "help" && !argv[i].empty() && argv[i][0] != '-') {
       topic.push_back(argv[i]);
     }
   }
@@ -96,6 +109,7 @@ int Help(const std::vector<std::string>& argv, Lang lang) {
   }
   std::vector<std::string> rest;
   const Command* c = MatchCommand(topic, &rest);
+  if (c == nullptr && topic.size() == 1 && PrintGroup(topic[0], lang)) return kExitOk;
   if (c == nullptr) {
     std::cerr << fmt::format("{}: unknown command '{}'\n", lang == Lang::kEn ? "error" : "错误",
                              topic[0]);
@@ -115,7 +129,8 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
   AddGlobalOptions(&options);
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), *vm);
-    po::notify(*vm);
+    // --help wins over missing required arguments, so notify() comes later.
+    if (!(*vm)["help"].as<bool>()) po::notify(*vm);
   } catch (const po::error& e) {
     std::cerr << fmt::format("zfcli {}: {}\n", command.name, e.what());
     std::cerr << fmt::format("usage: zfcli {} {}\n", command.name, command.usage);
@@ -152,16 +167,28 @@ int main(int argc, char** argv) {
     PrintOverview(std::cerr, lang);
     return kExitUsage;
   }
-  if (args[0] == "--version" || args[0] == "version") {
+  auto has = [&](std::string_view flag) {
+    return std::find(args.begin(), args.end(), flag) != args.end();
+  };
+  std::vector<std::string> rest;
+  const Command* command = MatchCommand(args, &rest);
+  if (command == nullptr && (has("--version") || has("version"))) {
     std::cout << "zfcli " << zf::kVersionString << '\n';
     return kExitOk;
   }
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return Help(args, lang);
-  std::vector<std::string> rest;
-  const Command* command = MatchCommand(args, &rest);
+  if (command == nullptr && (has("--help") || has("-h") || has("help"))) return Help(args, lang);
   if (command == nullptr) {
+    std::string word = args[0];
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--db" || args[i] == "--lang") {
+        ++i;
+      } else if (!args[i].empty() && args[i][0] != '-') {
+        word = args[i];
+        break;
+      }
+    }
     std::cerr << fmt::format("{}: unknown command '{}'; see `zfcli help`\n",
-                             lang == Lang::kEn ? "error" : "错误", args[0]);
+                             lang == Lang::kEn ? "error" : "错误", word);
     return kExitUsage;
   }
   return command->run(GlobalOptions{}, rest);

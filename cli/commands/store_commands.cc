@@ -15,11 +15,11 @@ namespace po = boost::program_options;
 namespace zfcli {
 
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
-                                          int* exit_code) {
+                                          int* exit_code, bool create) {
   zf::StoreOptions options;
   options.read_only = read_only;
-  options.create_if_missing = !read_only;
-  if (read_only && !std::filesystem::exists(global.db)) {
+  options.create_if_missing = create && !read_only;
+  if (!options.create_if_missing && !std::filesystem::exists(global.db)) {
     *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
                                          "no event store at '{}' (set --db or $ZF_DB)",
                                          global.db)));
@@ -45,10 +45,9 @@ struct AppendTally {
 
 // One JSONL line parsed into a request, or the status saying why not.
 zf::Result<zf::AppendRequest> ParseLine(const std::string& line) {
-  boost::system::error_code ec;
-  boost::json::value json = boost::json::parse(line, ec);
-  if (ec) return zf::InvalidArgumentError(fmt::format("not valid JSON: {}", ec.message()));
-  return zf::AppendRequestFromJson(json);
+  auto json = zf::ParseJson(line);
+  if (!json.ok()) return json.status();
+  return zf::AppendRequestFromJson(*json);
 }
 
 // Appends a batch with one sync; stops at the first failed line.
@@ -56,19 +55,17 @@ int FlushBatch(const GlobalOptions& global, zf::EventStore* store,
                std::vector<zf::AppendRequest>* batch, std::vector<std::size_t>* lines,
                AppendTally* tally) {
   if (batch->empty()) return kExitOk;
-  auto results = store->AppendBatch(*batch);
+  // The first failing line ends the run; the lines before it are kept.
+  auto results = store->AppendBatch(
+      *batch, zf::AppendOptions{.mode = zf::BatchMode::kStopAtFirstFailure});
   if (!results.ok()) return ReportError(global, results.status());
   int exit_code = kExitOk;
   for (std::size_t i = 0; i < results->size(); ++i) {
     const auto& r = (*results)[i];
     if (!r.ok()) {
-      // Later lines of the batch were written too; say so rather than hide it.
       exit_code = ReportError(global, r.status(),
                               fmt::format("{} {}", Label(global, "line"), (*lines)[i]));
-      std::cerr << fmt::format("  (lines after {} in the same batch were still applied; "
-                               "fix the line and re-run: applied lines are skipped)\n",
-                               (*lines)[i]);
-      continue;
+      break;
     }
     if (r->already_applied) {
       ++tally->already_applied;
@@ -104,7 +101,7 @@ int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>
     }
   }
   std::istream& in = file == "-" ? std::cin : in_file;
-  auto store = OpenStore(global, false, &exit_code);
+  auto store = OpenStore(global, false, &exit_code, /*create=*/true);
   if (!store) return exit_code;
 
   AppendTally tally;
@@ -117,10 +114,12 @@ int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto request = ParseLine(line);
     if (!request.ok()) {
+      // Lines before the bad one are applied first; an earlier failure wins.
       exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
-      int bad = ReportError(global, request.status(),
-                            fmt::format("{} {}", Label(global, "line"), line_no));
-      if (exit_code == kExitOk) exit_code = bad;
+      if (exit_code == kExitOk) {
+        exit_code = ReportError(global, request.status(),
+                                fmt::format("{} {}", Label(global, "line"), line_no));
+      }
       break;
     }
     batch.push_back(std::move(*request));
@@ -166,6 +165,11 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
   verify.from_position = vm["from"].as<std::uint64_t>();
   if (vm.count("to")) verify.to_position = vm["to"].as<std::uint64_t>();
   verify.check_indexes = !vm["no-index"].as<bool>();
+  if (verify.to_position < verify.from_position) {
+    std::cerr << fmt::format("zfcli store verify: --to {} is before --from {}\n",
+                             verify.to_position, verify.from_position);
+    return kExitUsage;
+  }
   auto report = store->VerifyChain(verify);
   if (!report.ok()) return ReportError(global, report.status());
   if (global.json) {
@@ -244,7 +248,6 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  if (global.json) return RunExport(defaults, args, self);
   auto store = OpenStore(global, true, &exit_code);
   if (!store) return exit_code;
   const std::uint64_t from = vm["from"].as<std::uint64_t>();
@@ -252,6 +255,14 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
   auto cursor = vm.count("stream") ? store->ReadStream(vm["stream"].as<std::string>(), 1,
                                                        zf::Direction::kForward)
                                    : store->ReadAll(from);
+  if (global.json) {
+    for (; cursor->Valid() && left > 0; cursor->Next()) {
+      if (cursor->event().position < from) continue;
+      --left;
+      std::cout << boost::json::serialize(zf::EventToJson(cursor->event())) << '\n';
+    }
+    return cursor->status().ok() ? kExitOk : ReportError(global, cursor->status());
+  }
   std::cout << fmt::format("{:>8}  {:<28} {:>4}  {:<30} {:<25} {:<16} {}\n",
                            Label(global, "position"), Label(global, "stream"),
                            Label(global, "version"), Label(global, "type"),

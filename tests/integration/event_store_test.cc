@@ -117,6 +117,12 @@ TEST_CASE("A repeated command id returns the first result and writes nothing", "
   REQUIRE(other_stream.status().code() == StatusCode::kAlreadyExists);
   CHECK(other_stream.status().subject() == "/command_id");
 
+  // Same id and stream, different payload: a client bug, not a retry.
+  AppendRequest changed = MakeRequest("case/A", "cmd-1", 2, ExpectedVersion::NoStream());
+  changed.events[1].data.as_object()["n"] = 99;
+  CHECK(store->Append(changed).status().code() == StatusCode::kAlreadyExists);
+  CHECK(store->Ledger().position == before.position);
+
   auto found = store->FindCommand("cmd-1");
   REQUIRE(found.ok());
   CHECK(found->last_position == 2);
@@ -192,6 +198,8 @@ TEST_CASE("Streams read forward and backward from a version", "[store][read]") {
   // "case/A" must not leak into "case/AB" or vice versa.
   CHECK(ReadStreamOf(*store, "case/AB", 1, Direction::kForward).size() == 2);
   CHECK(ReadStreamOf(*store, "case/none", 1, Direction::kForward).empty());
+  CHECK(store->ReadStream("bad name!", 1, Direction::kForward)->status().code() ==
+        StatusCode::kInvalidArgument);
 
   auto all = ReadAllOf(*store, 3);
   REQUIRE(all.size() == 5);
@@ -223,13 +231,22 @@ TEST_CASE("AppendBatch applies requests in order, atomically when asked", "[stor
     CHECK((*results)[3]->first_position == 3);
     CHECK(store->Ledger().position == 4);
   }
+  SECTION("stop at the first failure: earlier requests commit, later ones are not tried") {
+    auto results = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kStopAtFirstFailure});
+    REQUIRE(results.ok());
+    REQUIRE(results->size() == 3);
+    CHECK((*results)[1].ok());
+    CHECK((*results)[2].status().code() == StatusCode::kConflict);
+    CHECK(store->Ledger().position == 2);
+    CHECK(store->FindCommand("b4").status().code() == StatusCode::kNotFound);
+  }
   SECTION("atomic: one failure writes nothing") {
-    auto results = store->AppendBatch(batch, AppendOptions{.sync = true, .atomic = true});
+    auto results = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kAtomic});
     REQUIRE(results.status().code() == StatusCode::kConflict);
     CHECK(store->Ledger().position == 0);
     CHECK(store->FindCommand("b1").status().code() == StatusCode::kNotFound);
     batch.erase(batch.begin() + 2);
-    auto clean = store->AppendBatch(batch, AppendOptions{.sync = true, .atomic = true});
+    auto clean = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kAtomic});
     REQUIRE(clean.ok());
     CHECK(store->Ledger().position == 4);
   }

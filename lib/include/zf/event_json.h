@@ -15,6 +15,8 @@
 //   "expected" defaults to "any"; "schema" to 1. Unknown fields are refused.
 #pragma once
 
+#include <string_view>
+
 #include <boost/json/value.hpp>
 
 #include "zf/event.h"
@@ -23,6 +25,14 @@
 #include "zf/result.h"
 
 namespace zf {
+
+// Parses JSON text strictly, for input from outside (JSONL lines, HTTP
+// bodies): duplicate object keys are refused (RFC 8259 leaves them
+// undefined; zf must not silently keep one), invalid UTF-8 is refused, and
+// nesting may be 64 deep (event data itself is limited to 32).
+// kInvalidArgument names the problem; for a duplicate key the subject is
+// the JSON pointer of the object holding it.
+ZF_EXPORT Result<boost::json::value> ParseJson(std::string_view text);
 
 // The envelope as a JSON object, fields in envelope order.
 ZF_EXPORT boost::json::object EventToJson(const EventRecord& event);

@@ -78,8 +78,10 @@ struct AppendRequest {
   std::string stream;  // [A-Za-z0-9][A-Za-z0-9._:/-]*, at most 200 bytes
   ExpectedVersion expected = ExpectedVersion::Any();
   std::vector<NewEvent> events;  // at least one
-  // Idempotency key: a repeat returns the first append's result and writes
-  // nothing. Printable ASCII, 1..128 bytes.
+  // Idempotency key: a repeat with the same content (stream and events, not
+  // `expected`) returns the first append's result and writes nothing; a
+  // repeat with other content is kAlreadyExists. Printable ASCII, 1..128
+  // bytes.
   std::string command_id;
 };
 
@@ -102,13 +104,23 @@ struct AppendResult {
   }
 };
 
+// How AppendBatch treats a request that fails.
+enum class BatchMode {
+  // Each request succeeds or fails on its own; the rest still commit.
+  kIndependent,
+  // The requests before the first failure commit; the rest are not
+  // attempted. The result vector ends with the failed request's outcome.
+  kStopAtFirstFailure,
+  // All requests commit or none do; the first failure is the outer error.
+  kAtomic,
+};
+
 struct AppendOptions {
   // Sync the write-ahead log before acknowledging. Turning this off trades
   // durability of the last writes for speed; never do it for live commands.
   bool sync = true;
-  // AppendBatch only: all requests commit or none do. When false, each
-  // request succeeds or fails on its own (still one write and one sync).
-  bool atomic = false;
+  // AppendBatch only. Whatever the mode, a batch is one write and one sync.
+  BatchMode mode = BatchMode::kIndependent;
 };
 
 // The latest state of one stream.
@@ -224,7 +236,8 @@ class ZF_EXPORT EventStore {
   //   kInvalidArgument — malformed stream, type, time, command id or payload;
   //   kConflict — the stream is not at `request.expected`; the status's
   //               version() is the actual version (0 = no stream);
-  //   kAlreadyExists — command_id was used before for a different stream;
+  //   kAlreadyExists — command_id was used before for a different stream or
+  //                    different events;
   //   kFailedPrecondition — the store is read-only;
   //   kIOError — the write or sync failed; nothing was acknowledged.
   // A command_id seen before for the same stream returns the first result
@@ -240,9 +253,10 @@ class ZF_EXPORT EventStore {
 
   // Appends many requests with one write and one sync. The outer Result fails
   // only for a failure of the whole write (kIOError, kFailedPrecondition) or,
-  // with options.atomic, for the first request that fails (nothing written).
-  // Otherwise result[i] is request[i]'s own outcome. Requests are applied in
-  // order, so a later request may expect the version an earlier one creates.
+  // in BatchMode::kAtomic, for the first request that fails (nothing
+  // written). Otherwise result[i] is request[i]'s own outcome (see BatchMode
+  // for how many there are). Requests are applied in order, so a later
+  // request may expect the version an earlier one creates.
   virtual Result<std::vector<Result<AppendResult>>> AppendBatch(
       std::span<const AppendRequest> requests, const AppendOptions& options = {}) = 0;
 

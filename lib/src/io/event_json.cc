@@ -1,9 +1,101 @@
 #include "zf/event_json.h"
 
+#include <optional>
+#include <set>
+#include <vector>
+
+#include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
 namespace zf {
 namespace {
+
+constexpr std::size_t kMaxInputDepth = 64;
+
+// Walks already-parsed JSON text once more to find duplicate object keys,
+// which boost::json::parse resolves silently (last wins).
+class DuplicateKeyScanner {
+ public:
+  explicit DuplicateKeyScanner(std::string_view text) : text_(text) {}
+
+  // Returns the pointer of the first object with a duplicate key, or nullopt.
+  std::optional<std::string> Scan() {
+    for (i_ = 0; i_ < text_.size(); ++i_) {
+      const char c = text_[i_];
+      if (c == '{' || c == '[') {
+        frames_.push_back(Frame{c == '{', {}, 0, pending_segment_});
+        pending_segment_ = c == '[' ? "0" : "";
+        expect_key_ = c == '{';
+      } else if (c == '}' || c == ']') {
+        frames_.pop_back();
+        AfterValue();
+      } else if (c == '"') {
+        std::string token = ReadString();
+        if (!frames_.empty() && frames_.back().is_object && expect_key_) {
+          auto key = boost::json::parse(token);  // the text is known-valid JSON
+          std::string k(key.as_string());
+          if (!frames_.back().keys.insert(k).second) return Pointer();
+          pending_segment_ = k;
+          expect_key_ = false;
+        } else {
+          AfterValue();
+        }
+      } else if (c == ',') {
+        if (!frames_.empty() && frames_.back().is_object) expect_key_ = true;
+      } else if (c != ':' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        // A scalar: skip to its end.
+        while (i_ + 1 < text_.size() && std::string_view(",]} \t\n\r").find(text_[i_ + 1]) ==
+                                             std::string_view::npos) {
+          ++i_;
+        }
+        AfterValue();
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Frame {
+    bool is_object;
+    std::set<std::string> keys;
+    std::size_t index;
+    std::string segment;  // how the parent names this container
+  };
+  std::string ReadString() {
+    const std::size_t start = i_;
+    for (++i_; i_ < text_.size() && text_[i_] != '"'; ++i_) {
+      if (text_[i_] == '\\') ++i_;
+    }
+    return std::string(text_.substr(start, i_ - start + 1));
+  }
+  void AfterValue() {
+    if (!frames_.empty() && !frames_.back().is_object) {
+      pending_segment_ = std::to_string(++frames_.back().index);
+    }
+  }
+  std::string Pointer() const {
+    std::string out;
+    for (std::size_t f = 1; f < frames_.size(); ++f) {
+      out += '/';
+      for (char c : frames_[f].segment) {
+        if (c == '~') {
+          out += "~0";
+        } else if (c == '/') {
+          out += "~1";
+        } else {
+          out += c;
+        }
+      }
+    }
+    return out;
+  }
+
+  std::string_view text_;
+  std::size_t i_ = 0;
+  std::vector<Frame> frames_;
+  std::string pending_segment_ = "0";
+  bool expect_key_ = false;
+};
 
 Status FieldError(std::string_view pointer, std::string_view rule) {
   return InvalidArgumentError(fmt::format("{}: {}", pointer, rule)).WithSubject(pointer);
@@ -85,6 +177,26 @@ Result<ExpectedVersion> ExpectedFromJson(const boost::json::value* v) {
 }
 
 }  // namespace
+
+Result<boost::json::value> ParseJson(std::string_view text) {
+  boost::json::parse_options options;
+  options.max_depth = kMaxInputDepth;
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(text, ec, {}, options);
+  if (ec) {
+    std::string why = ec.message();
+    if (ec == boost::json::error::syntax) {
+      why += " (invalid JSON, or text that is not valid UTF-8)";
+    }
+    return InvalidArgumentError(fmt::format("not valid JSON: {}", why));
+  }
+  if (auto pointer = DuplicateKeyScanner(text).Scan()) {
+    return InvalidArgumentError(
+               fmt::format("duplicate key in the object at '{}'", *pointer))
+        .WithSubject(*pointer);
+  }
+  return value;
+}
 
 boost::json::object EventToJson(const EventRecord& e) {
   boost::json::object o;

@@ -15,7 +15,7 @@ Result<std::optional<HeadState>> AppendPlanner::CurrentHead(const std::string& s
   return state_->LoadHead(stream);
 }
 
-Result<std::optional<AppendResult>> AppendPlanner::PriorCommand(const std::string& command_id) {
+Result<std::optional<CommandRecord>> AppendPlanner::PriorCommand(const std::string& command_id) {
   if (auto it = commands_.find(command_id); it != commands_.end()) {
     return std::optional(it->second);
   }
@@ -24,15 +24,22 @@ Result<std::optional<AppendResult>> AppendPlanner::PriorCommand(const std::strin
 
 Result<AppendResult> AppendPlanner::Plan(const PreparedRequest& prepared) {
   const AppendRequest& request = *prepared.source;
-  ZF_ASSIGN_OR_RETURN(std::optional<AppendResult> prior, PriorCommand(request.command_id));
+  ZF_ASSIGN_OR_RETURN(std::optional<CommandRecord> prior, PriorCommand(request.command_id));
   if (prior) {
-    if (prior->stream != request.stream) {
+    if (prior->result.stream != request.stream) {
       return AlreadyExistsError(fmt::format("command_id '{}' was already used for stream '{}'",
-                                            request.command_id, prior->stream))
+                                            request.command_id, prior->result.stream))
           .WithSubject("/command_id");
     }
-    prior->already_applied = true;
-    return *prior;
+    if (prior->digest != prepared.digest) {
+      return AlreadyExistsError(fmt::format(
+                 "command_id '{}' was already used for different events; a retry must "
+                 "repeat the original command exactly",
+                 request.command_id))
+          .WithSubject("/command_id");
+    }
+    prior->result.already_applied = true;
+    return prior->result;
   }
 
   ZF_ASSIGN_OR_RETURN(std::optional<HeadState> head, CurrentHead(request.stream));
@@ -69,7 +76,7 @@ Result<AppendResult> AppendPlanner::Plan(const PreparedRequest& prepared) {
   result.last_position = next.position;
   result.last_hash = ToHex(next.hash);
   heads_[request.stream] = next;
-  commands_[request.command_id] = result;
+  commands_[request.command_id] = CommandRecord{result, prepared.digest};
   return result;
 }
 
@@ -100,14 +107,14 @@ std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest>
 }
 
 Result<std::vector<Result<AppendResult>>> PlanBatch(
-    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, bool atomic) {
+    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, BatchMode mode) {
   const std::size_t mark = planner->Mark();
   std::vector<Result<AppendResult>> results;
   results.reserve(prepared.size());
   for (std::size_t i = 0; i < prepared.size(); ++i) {
     Result<AppendResult> r =
         prepared[i].ok() ? planner->Plan(*prepared[i]) : Result<AppendResult>(prepared[i].status());
-    if (atomic && !r.ok()) {
+    if (mode == BatchMode::kAtomic && !r.ok()) {
       planner->Rollback(mark);
       const Status& s = r.status();
       Status failed(s.code(), fmt::format("request {} of the atomic batch: {}", i, s.message()));
@@ -115,7 +122,9 @@ Result<std::vector<Result<AppendResult>>> PlanBatch(
       if (s.version()) failed.WithVersion(*s.version());
       return failed;
     }
+    const bool stop = mode == BatchMode::kStopAtFirstFailure && !r.ok();
     results.push_back(std::move(r));
+    if (stop) break;
   }
   return results;
 }

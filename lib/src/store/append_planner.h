@@ -25,7 +25,7 @@ class CommittedState {
  public:
   virtual ~CommittedState() = default;
   virtual Result<std::optional<HeadState>> LoadHead(std::string_view stream) = 0;
-  virtual Result<std::optional<AppendResult>> LoadCommand(std::string_view command_id) = 0;
+  virtual Result<std::optional<CommandRecord>> LoadCommand(std::string_view command_id) = 0;
 };
 
 struct PlannedEvent {
@@ -50,7 +50,7 @@ class AppendPlanner {
   const std::vector<PlannedEvent>& events() const { return events_; }
   // Heads and command records changed by the plan (latest value per key).
   const std::unordered_map<std::string, HeadState>& heads() const { return heads_; }
-  const std::unordered_map<std::string, AppendResult>& commands() const { return commands_; }
+  const std::unordered_map<std::string, CommandRecord>& commands() const { return commands_; }
   const LedgerState& ledger() const { return ledger_; }
   bool empty() const { return events_.empty(); }
 
@@ -63,14 +63,14 @@ class AppendPlanner {
     std::string command_id;
   };
   Result<std::optional<HeadState>> CurrentHead(const std::string& stream);
-  Result<std::optional<AppendResult>> PriorCommand(const std::string& command_id);
+  Result<std::optional<CommandRecord>> PriorCommand(const std::string& command_id);
 
   CommittedState* const state_;
   const std::string recorded_at_;
   LedgerState ledger_;
   std::vector<PlannedEvent> events_;
   std::unordered_map<std::string, HeadState> heads_;
-  std::unordered_map<std::string, AppendResult> commands_;
+  std::unordered_map<std::string, CommandRecord> commands_;
   std::vector<Undo> undo_;
   std::string scratch_;
 };
@@ -83,10 +83,10 @@ namespace zf::internal {
 // the writer is involved).
 std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest> requests);
 
-// Plans a prepared batch. Non-atomic: each request gets its own outcome.
-// Atomic: the first failure rolls back the whole batch and is returned as the
+// Plans a prepared batch according to `mode` (zf/event_store.h). In kAtomic
+// mode the first failure rolls back the whole batch and is returned as the
 // outer error, its message naming the request's index.
 Result<std::vector<Result<AppendResult>>> PlanBatch(
-    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, bool atomic);
+    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, BatchMode mode);
 
 }  // namespace zf::internal

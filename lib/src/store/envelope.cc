@@ -96,6 +96,26 @@ bool ReadU32(std::string_view* in, std::uint32_t* out) {
   return true;
 }
 
+// SM3 over the request's content in the canonical style of the envelope.
+Hash RequestDigest(const PreparedRequest& prepared) {
+  const AppendRequest& request = *prepared.source;
+  std::string buf;
+  PutLengthPrefixed(&buf, "zf.command.v1");
+  PutLengthPrefixed(&buf, request.stream);
+  PutFixed32BE(&buf, static_cast<std::uint32_t>(prepared.events.size()));
+  for (const PreparedEvent& event : prepared.events) {
+    const NewEvent& e = *event.source;
+    PutLengthPrefixed(&buf, e.type);
+    PutFixed32BE(&buf, e.schema);
+    PutLengthPrefixed(&buf, e.occurred_at);
+    PutLengthPrefixed(&buf, e.actor.id);
+    PutLengthPrefixed(&buf, e.actor.role);
+    PutLengthPrefixed(&buf, e.actor.unit);
+    PutLengthPrefixed(&buf, event.canonical_data);
+  }
+  return Sm3(buf);
+}
+
 }  // namespace
 
 Status ValidateStreamName(std::string_view stream) {
@@ -135,6 +155,7 @@ Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
   for (std::size_t i = 0; i < request.events.size(); ++i) {
     ZF_RETURN_IF_ERROR(PrepareEvent(request.events[i], i, &prepared.events[i]));
   }
+  prepared.digest = RequestDigest(prepared);
   return prepared;
 }
 

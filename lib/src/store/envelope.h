@@ -54,6 +54,9 @@ struct PreparedEvent {
 struct PreparedRequest {
   const AppendRequest* source = nullptr;
   std::vector<PreparedEvent> events;
+  // What the command asked for (stream and events, not `expected`): a repeat
+  // of the command id must carry the same digest.
+  Hash digest{};
 };
 
 // Validates `request` and canonicalises its payloads. Errors are

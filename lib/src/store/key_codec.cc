@@ -50,7 +50,8 @@ bool DecodeHead(std::string_view value, HeadState* head) {
   return true;
 }
 
-std::string EncodeCommand(const AppendResult& r) {
+std::string EncodeCommand(const CommandRecord& record) {
+  const AppendResult& r = record.result;
   std::string value;
   PutFixed64BE(&value, r.first_position);
   PutFixed64BE(&value, r.last_position);
@@ -59,12 +60,14 @@ std::string EncodeCommand(const AppendResult& r) {
   Hash hash{};
   FromHex(r.last_hash, &hash);
   value.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+  value.append(reinterpret_cast<const char*>(record.digest.data()), record.digest.size());
   value.append(r.stream);
   return value;
 }
 
-bool DecodeCommand(std::string_view value, AppendResult* r) {
-  if (value.size() < 64) return false;
+bool DecodeCommand(std::string_view value, CommandRecord* record) {
+  AppendResult* r = &record->result;
+  if (value.size() < 96) return false;
   r->first_position = DecodeFixed64BE(value.data());
   r->last_position = DecodeFixed64BE(value.data() + 8);
   r->first_version = DecodeFixed64BE(value.data() + 16);
@@ -72,7 +75,8 @@ bool DecodeCommand(std::string_view value, AppendResult* r) {
   Hash hash;
   std::memcpy(hash.data(), value.data() + 32, 32);
   r->last_hash = ToHex(hash);
-  r->stream.assign(value.substr(64));
+  std::memcpy(record->digest.data(), value.data() + 64, 32);
+  r->stream.assign(value.substr(96));
   return true;
 }
 

@@ -6,7 +6,7 @@
 //   heads     stream                         -> be64(version) ‖ be64(position) ‖ hash32
 //   commands  command_id                     -> be64(first_pos) ‖ be64(last_pos) ‖
 //                                               be64(first_ver) ‖ be64(last_ver) ‖
-//                                               hash32 ‖ stream
+//                                               hash32 ‖ digest32 ‖ stream
 //   meta      "format_version"               -> "1"
 //             "ledger_head"                  -> be64(position) ‖ ledger hash32
 #pragma once
@@ -51,8 +51,14 @@ bool DecodeStreamIndexKey(std::string_view key, std::string_view* stream,
 std::string EncodeHead(const HeadState& head);
 bool DecodeHead(std::string_view value, HeadState* head);
 
-std::string EncodeCommand(const AppendResult& result);
-bool DecodeCommand(std::string_view value, AppendResult* result);
+// What the store remembers of an applied command.
+struct CommandRecord {
+  AppendResult result;
+  Hash digest{};  // PreparedRequest::digest of the first append
+};
+
+std::string EncodeCommand(const CommandRecord& record);
+bool DecodeCommand(std::string_view value, CommandRecord* record);
 
 std::string EncodeLedger(const LedgerState& ledger);
 bool DecodeLedger(std::string_view value, LedgerState* ledger);

@@ -11,6 +11,7 @@
 #include "store/append_planner.h"
 #include "store/chain_verifier.h"
 #include "store/envelope.h"
+#include "store/error_cursor.h"
 #include "store/raw_log.h"
 #include "store/subscription.h"
 #include "util/rfc3339.h"
@@ -42,7 +43,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
     if (closed_) return UnavailableError("event store closed");
     Committed committed(this);
     AppendPlanner planner(&committed, ledger_, FormatRfc3339Utc(clock_->NowMicros()));
-    ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.atomic));
+    ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.mode));
     Apply(planner);
     lock.unlock();
     notifier_->Publish(planner.ledger().position);
@@ -82,7 +83,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
       return NotFoundError(fmt::format("command '{}' was never applied", command_id))
           .WithSubject(command_id);
     }
-    return it->second;
+    return it->second.result;
   }
 
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
@@ -165,9 +166,9 @@ class MemoryEventStore final : public EventStore, private RawLog {
       if (it == store_->heads_.end()) return std::optional<HeadState>();
       return std::optional(it->second);
     }
-    Result<std::optional<AppendResult>> LoadCommand(std::string_view command_id) override {
+    Result<std::optional<CommandRecord>> LoadCommand(std::string_view command_id) override {
       auto it = store_->commands_.find(std::string(command_id));
-      if (it == store_->commands_.end()) return std::optional<AppendResult>();
+      if (it == store_->commands_.end()) return std::optional<CommandRecord>();
       return std::optional(it->second);
     }
 
@@ -192,7 +193,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
   std::deque<std::string> values_;
   std::unordered_map<std::string, std::vector<std::uint64_t>> positions_;
   std::unordered_map<std::string, HeadState> heads_;
-  std::unordered_map<std::string, AppendResult> commands_;
+  std::unordered_map<std::string, CommandRecord> commands_;
   LedgerState ledger_;
 };
 
@@ -284,6 +285,7 @@ class MemoryScan final : public RawScan {
 std::unique_ptr<EventCursor> MemoryEventStore::ReadStream(std::string_view stream,
                                                           std::uint64_t from_version,
                                                           Direction direction) const {
+  if (Status s = ValidateStreamName(stream); !s.ok()) return std::make_unique<ErrorCursor>(s);
   std::vector<std::uint64_t> all = StreamPositions(stream);
   std::vector<std::uint64_t> selected;
   if (direction == Direction::kForward) {

@@ -18,6 +18,7 @@
 #include "store/append_planner.h"
 #include "store/chain_verifier.h"
 #include "store/envelope.h"
+#include "store/error_cursor.h"
 #include "store/raw_log.h"
 #include "store/subscription.h"
 #include "util/coding.h"
@@ -184,18 +185,6 @@ class StreamCursor final : public EventCursor {
   Status status_;
 };
 
-// What a read on a closed store returns.
-class ClosedCursor final : public EventCursor {
- public:
-  bool Valid() const override { return false; }
-  const EventRecord& event() const override { return record_; }
-  void Next() override {}
-  Status status() const override { return UnavailableError("event store closed"); }
-
- private:
-  EventRecord record_;
-};
-
 class RocksDbEventStore final : public EventStore, private RawLog, private CommittedState {
  public:
   RocksDbEventStore(const StoreOptions& options, std::shared_ptr<Database> database,
@@ -219,12 +208,13 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
 
   std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from_version,
                                           Direction direction) const override {
-    if (database_ == nullptr) return std::make_unique<ClosedCursor>();
+    if (database_ == nullptr) return ClosedCursor();
+    if (Status s = ValidateStreamName(stream); !s.ok()) return std::make_unique<ErrorCursor>(s);
     return std::make_unique<StreamCursor>(database_, stream, from_version, direction);
   }
 
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const override {
-    if (database_ == nullptr) return std::make_unique<ClosedCursor>();
+    if (database_ == nullptr) return ClosedCursor();
     return std::make_unique<LogCursor>(MakeScan(from_position));
   }
 
@@ -250,12 +240,12 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   Result<AppendResult> FindCommand(std::string_view command_id) const override {
-    ZF_ASSIGN_OR_RETURN(std::optional<AppendResult> result, ReadCommand(command_id));
-    if (!result) {
+    ZF_ASSIGN_OR_RETURN(std::optional<CommandRecord> record, ReadCommand(command_id));
+    if (!record) {
       return NotFoundError(fmt::format("command '{}' was never applied", command_id))
           .WithSubject(command_id);
     }
-    return *result;
+    return record->result;
   }
 
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
@@ -280,6 +270,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     std::condition_variable cv;
   };
 
+  static std::unique_ptr<EventCursor> ClosedCursor() {
+    return std::make_unique<ErrorCursor>(UnavailableError("event store closed"));
+  }
+
   std::unique_ptr<RocksScan> MakeScan(std::uint64_t from) const {
     return std::make_unique<RocksScan>(database_, std::max<std::uint64_t>(from, 1));
   }
@@ -303,21 +297,21 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     return std::optional(head);
   }
 
-  Result<std::optional<AppendResult>> ReadCommand(std::string_view command_id) const {
+  Result<std::optional<CommandRecord>> ReadCommand(std::string_view command_id) const {
     ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(kCommands, command_id));
-    if (!raw) return std::optional<AppendResult>();
-    AppendResult result;
-    if (!DecodeCommand(*raw, &result)) {
+    if (!raw) return std::optional<CommandRecord>();
+    CommandRecord record;
+    if (!DecodeCommand(*raw, &record)) {
       return CorruptionError(fmt::format("command record '{}' is malformed", command_id));
     }
-    return std::optional(result);
+    return std::optional(record);
   }
 
   // CommittedState: only the leader reads it, and only the leader writes.
   Result<std::optional<HeadState>> LoadHead(std::string_view stream) override {
     return ReadHead(stream);
   }
-  Result<std::optional<AppendResult>> LoadCommand(std::string_view command_id) override {
+  Result<std::optional<CommandRecord>> LoadCommand(std::string_view command_id) override {
     return ReadCommand(command_id);
   }
 
@@ -390,8 +384,8 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
   for (const auto& [stream, head] : planner.heads()) {
     batch->Put(database_->handles[kHeads], stream, EncodeHead(head)).PermitUncheckedError();
   }
-  for (const auto& [id, result] : planner.commands()) {
-    batch->Put(database_->handles[kCommands], id, EncodeCommand(result)).PermitUncheckedError();
+  for (const auto& [id, record] : planner.commands()) {
+    batch->Put(database_->handles[kCommands], id, EncodeCommand(record)).PermitUncheckedError();
   }
   batch->Put(database_->handles[kMeta], ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
       .PermitUncheckedError();
@@ -422,7 +416,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   bool sync = false;
   if (failure.ok()) {
     for (Writer* m : members) {
-      m->result = PlanBatch(&planner, m->prepared, m->options.atomic);
+      m->result = PlanBatch(&planner, m->prepared, m->options.mode);
       sync = sync || m->options.sync;
     }
     if (!planner.empty()) {

@@ -15,8 +15,8 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kFloatRefused =
-    "floating-point number not allowed in event data; use integers (e.g. money in fen) or "
-    "strings";
+    "floating-point or out-of-range number not allowed in event data; use integers within "
+    "int64/uint64 (e.g. money in fen) or strings";
 
 constexpr std::size_t kValidUtf8 = std::string_view::npos;
 

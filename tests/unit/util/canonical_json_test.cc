@@ -15,8 +15,8 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kFloatMessage =
-    "floating-point number not allowed in event data; use integers (e.g. money in fen) or "
-    "strings";
+    "floating-point or out-of-range number not allowed in event data; use integers within "
+    "int64/uint64 (e.g. money in fen) or strings";
 
 // The canonical encoding, or "<error>" (the test then fails on comparison).
 std::string Canon(const json::value& v) {
