@@ -62,6 +62,9 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"to", "止"},
       {"commands", "命令"},
       {"usage", "用法"},
+      {"legal_basis", "法律依据"},
+      {"due", "届满日"},
+      {"already_applied_one", "已执行过"},
   };
   if (global.lang == Lang::kEn) {
     if (key == "already_applied") return "already applied (skipped)";

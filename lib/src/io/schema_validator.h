@@ -51,11 +51,13 @@
 // - "$schema", if present, must name draft-07. "$ref" may only point inside
 //   the schema (no remote documents). "$id" is not used to resolve "$ref".
 //
-// Thread safety: a SchemaValidator is immutable after Load()/FromJson();
-// Validate() may be called concurrently from many threads. (valijson's
-// Validator caches compiled regexes in a non-const member and so is not
-// thread-safe; Validate() creates one per call. The parsed valijson::Schema
-// is only read during validation.)
+// Thread safety: a SchemaValidator is immutable after Load()/FromJson()
+// (apart from an internal, mutex-guarded pool); Validate() may be called
+// concurrently from many threads. valijson's Validator is NOT thread-safe: it
+// caches the std::regex objects it compiles in a non-const member. Creating
+// one per call would recompile every pattern for every document (~1 ms), so
+// each Validate() call leases a Validator from a pool, uses it alone and
+// returns it; the parsed valijson::Schema is only read during validation.
 #pragma once
 
 #include <cstddef>

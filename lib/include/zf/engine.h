@@ -1,0 +1,80 @@
+// zf/engine.h — the command pipeline over an event store.
+//
+// Execute(command): validate → load the target stream's state → decide
+// (a pure function of state, command and the rules in force at command.at)
+// → append with the expected version, in one atomic write. A rule that
+// refuses the command yields a Rejection value; nothing is stored.
+//
+// Example:
+//   zf::EngineOptions options;
+//   auto engine = zf::Engine::Open(options, "./zf-data");
+//   if (!engine.ok()) return engine.status();
+//   auto command = zf::CommandFromJson(json);
+//   auto result = (*engine)->Execute(*command);
+//   if (result.ok() && result->outcome == zf::CommandResult::Outcome::kRejected) {
+//     std::cerr << result->rejection->code << ": " << result->rejection->legal_basis;
+//   }
+//
+// Thread safety: Execute and ExecuteBatch may be called from many threads.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "zf/calendar.h"
+#include "zf/command.h"
+#include "zf/event_store.h"
+#include "zf/export.h"
+#include "zf/result.h"
+
+namespace zf {
+
+struct EngineOptions {
+  StoreOptions store;
+  // Rest-day rules for deadlines (spec §0.2, [U][C]).
+  ClockOptions clock;
+};
+
+class ZF_EXPORT Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  virtual ~Engine() = default;
+
+  // Opens the engine over the RocksDB store at `path` (created if missing
+  // unless options.store.create_if_missing is false). Loads the reference
+  // data (rules/*, org) by replaying its streams.
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options,
+                                              std::string_view path);
+  // Opens the engine over an existing store (e.g. a memory store in tests).
+  // The engine co-owns it.
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options,
+                                              std::shared_ptr<EventStore> store);
+
+  // Runs one command. The Result fails only when the command could not be
+  // judged: kInvalidArgument (malformed; see CommandFromJson), kConflict (the
+  // stream kept changing under it; retry), kIOError/kUnavailable (storage).
+  // Rejections by a rule are an OK Result with outcome kRejected.
+  virtual Result<CommandResult> Execute(const Command& command) = 0;
+
+  // Runs commands in order, each judged on the state the earlier ones left,
+  // and commits the applied ones with one write and one sync. A failure is
+  // a command that is rejected or whose Result is an error. With
+  // kIndependent every command is judged and the applied ones commit; with
+  // kStopAtFirstFailure the vector ends at the first failure and the
+  // commands before it commit; with kAtomic the vector ends at the first
+  // failure and nothing commits. The outer Result fails only for storage.
+  virtual Result<std::vector<Result<CommandResult>>> ExecuteBatch(
+      std::span<const Command> commands, BatchMode mode) = 0;
+
+  // The working-day calendar as recorded in rules/calendar (all years).
+  virtual Result<WorkingDayCalendar> Calendar() const = 0;
+
+  // The underlying store, for reads. Owned by the engine.
+  virtual EventStore* store() = 0;
+};
+
+}  // namespace zf

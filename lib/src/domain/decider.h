@@ -1,0 +1,62 @@
+// The decider contract: a command kind knows its target stream and decides,
+// as a pure function of the state before it, the command and the rules in
+// force at the command's time, which events to append — or why not.
+// No clock, no I/O, no randomness: time is command.at.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rules/rule_book.h"
+#include "util/rfc3339.h"
+#include "zf/command.h"
+#include "zf/event.h"
+
+namespace zf::internal {
+
+struct DecisionContext {
+  const Command& command;
+  Timestamp at;            // command.at, parsed
+  const RuleBook& rules;   // reference data recorded before the command
+};
+
+// The events to append (type and data; the engine stamps occurred_at, actor
+// and schema), or the rule that refuses the command.
+using Decision = std::variant<std::vector<NewEvent>, Rejection>;
+
+inline Decision Reject(std::string code, std::string message, std::string legal_basis,
+                       std::string pointer = "") {
+  return Rejection{std::move(code), std::move(message), std::move(legal_basis),
+                   std::move(pointer)};
+}
+
+inline NewEvent Emit(std::string type, boost::json::value data) {
+  NewEvent e;
+  e.type = std::move(type);
+  e.data = std::move(data);
+  return e;
+}
+
+// One command type.
+struct CommandSpec {
+  std::string_view type;
+  // Envelope field holding the target id ("case_id"), or "" when the
+  // command acts on the singleton stream `stream`.
+  std::string_view target_field;
+  // The stream: `stream` itself, or `stream` + target id ("case/" + id).
+  std::string_view stream;
+  Decision (*decide)(const DecisionContext& context);
+};
+
+// Every command type zf knows, or nullptr.
+const CommandSpec* FindCommandSpec(std::string_view type);
+const std::vector<CommandSpec>& AllCommandSpecs();
+
+std::string StreamFor(const CommandSpec& spec, const Command& command);
+
+// Deciders, one file per aggregate.
+Decision DecidePublishHolidayCalendar(const DecisionContext& context);
+
+}  // namespace zf::internal

@@ -1,0 +1,196 @@
+// The command pipeline: validate → load state → decide → append, with the
+// expected version, in one atomic write.
+//
+// Commands run one batch at a time under mu_: a batch's commands are judged
+// in order on the state the earlier ones left (an overlay), then appended
+// with one write and one sync. Reference data (rules/*, org) is held folded
+// in a RuleBook; other aggregates are folded from their streams per command.
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "domain/decider.h"
+#include "io/command_json.h"
+#include "rules/rule_book.h"
+#include "util/rfc3339.h"
+#include "zf/engine.h"
+
+namespace zf {
+namespace internal {
+namespace {
+
+class EngineImpl final : public Engine {
+ public:
+  EngineImpl(const EngineOptions& options, std::shared_ptr<EventStore> store)
+      : options_(options), store_(std::move(store)) {}
+
+  // Folds the reference streams into the RuleBook.
+  Status Load() {
+    std::lock_guard lock(mu_);
+    return Reload();
+  }
+
+  Result<CommandResult> Execute(const Command& command) override {
+    ZF_ASSIGN_OR_RETURN(auto results,
+                        ExecuteBatch(std::span<const Command>(&command, 1),
+                                     BatchMode::kIndependent));
+    return std::move(results.front());
+  }
+
+  Result<std::vector<Result<CommandResult>>> ExecuteBatch(std::span<const Command> commands,
+                                                          BatchMode mode) override;
+
+  Result<WorkingDayCalendar> Calendar() const override {
+    std::lock_guard lock(mu_);
+    return rules_.CalendarLatest();
+  }
+
+  EventStore* store() override { return store_.get(); }
+
+ private:
+  // A command judged but not yet written.
+  struct Pending {
+    std::size_t index;             // into the batch
+    std::size_t request;           // into the AppendRequests
+    std::vector<std::string> types;
+  };
+
+  Status Reload() {
+    RuleBook fresh;
+    for (std::string_view stream : {std::string_view("org"), kCalendarStream}) {
+      auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
+      for (; cursor->Valid(); cursor->Next()) ZF_RETURN_IF_ERROR(fresh.Apply(cursor->event()));
+      ZF_RETURN_IF_ERROR(cursor->status());
+    }
+    rules_ = std::move(fresh);
+    return Status::Ok();
+  }
+
+  Result<CommandResult> Judge(const Command& command, RuleBook* overlay,
+                              std::vector<AppendRequest>* requests);
+
+  const EngineOptions options_;
+  const std::shared_ptr<EventStore> store_;
+  mutable std::mutex mu_;
+  RuleBook rules_;  // GUARDED_BY(mu_): committed reference data
+};
+
+Result<CommandResult> EngineImpl::Judge(const Command& command, RuleBook* overlay,
+                                        std::vector<AppendRequest>* requests) {
+  ZF_RETURN_IF_ERROR(CheckCommand(command));
+  const CommandSpec& spec = *FindCommandSpec(command.type);
+  CommandResult result;
+  result.stream = StreamFor(spec, command);
+
+  // A command seen before (in the store or earlier in this batch) is not
+  // judged again: the state has moved on, the answer has not.
+  for (const AppendRequest& r : *requests) {
+    if (r.command_id == command.command_id) {
+      return AlreadyExistsError(fmt::format("command_id '{}' appears twice in the batch",
+                                            command.command_id))
+          .WithSubject("/command_id");
+    }
+  }
+  if (auto prior = store_->FindCommand(command.command_id); prior.ok()) {
+    if (prior->stream != result.stream) {
+      return AlreadyExistsError(fmt::format("command_id '{}' was already used for stream '{}'",
+                                            command.command_id, prior->stream))
+          .WithSubject("/command_id");
+    }
+    result.outcome = CommandResult::Outcome::kAlreadyApplied;
+    result.append = *prior;
+    result.append.already_applied = true;
+    return result;
+  } else if (prior.status().code() != StatusCode::kNotFound) {
+    return prior.status();
+  }
+
+  ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(command.at));
+  const DecisionContext context{command, at, *overlay};
+  Decision decision = spec.decide(context);
+  if (auto* rejection = std::get_if<Rejection>(&decision)) {
+    result.outcome = CommandResult::Outcome::kRejected;
+    result.rejection = std::move(*rejection);
+    return result;
+  }
+  AppendRequest request;
+  request.stream = result.stream;
+  request.command_id = command.command_id;
+  const std::uint64_t version = overlay->Version(result.stream);
+  request.expected = ExpectedVersion::Exact(version);
+  for (NewEvent& event : std::get<std::vector<NewEvent>>(decision)) {
+    event.occurred_at = command.at;
+    event.actor = command.actor;
+    result.event_types.push_back(event.type);
+    request.events.push_back(std::move(event));
+  }
+  // Later commands in the batch must see these events.
+  if (IsReferenceStream(result.stream)) {
+    for (std::size_t i = 0; i < request.events.size(); ++i) {
+      EventRecord provisional;
+      provisional.stream = result.stream;
+      provisional.version = version + i + 1;
+      provisional.type = request.events[i].type;
+      provisional.occurred_at = request.events[i].occurred_at;
+      provisional.data = request.events[i].data;
+      ZF_RETURN_IF_ERROR(overlay->Apply(provisional));
+    }
+  }
+  result.outcome = CommandResult::Outcome::kApplied;
+  requests->push_back(std::move(request));
+  return result;
+}
+
+Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
+    std::span<const Command> commands, BatchMode mode) {
+  std::lock_guard lock(mu_);
+  RuleBook overlay = rules_;
+  std::vector<Result<CommandResult>> results;
+  std::vector<AppendRequest> requests;
+  std::vector<std::size_t> request_owner;  // result index of each request
+  bool failed = false;
+  for (const Command& command : commands) {
+    Result<CommandResult> judged = Judge(command, &overlay, &requests);
+    failed = !judged.ok() || judged->outcome == CommandResult::Outcome::kRejected;
+    if (judged.ok() && judged->outcome == CommandResult::Outcome::kApplied) {
+      request_owner.push_back(results.size());
+    }
+    results.push_back(std::move(judged));
+    if (failed && mode != BatchMode::kIndependent) break;
+  }
+  if (failed && mode == BatchMode::kAtomic) return results;  // nothing written
+  if (requests.empty()) return results;
+
+  // The deciders saw consistent state, so a store-level failure here is a
+  // storage error or a concurrent writer outside this engine.
+  auto appended = store_->AppendBatch(requests, AppendOptions{.mode = BatchMode::kAtomic});
+  if (!appended.ok()) {
+    ZF_RETURN_IF_ERROR(Reload());
+    return appended.status();
+  }
+  for (std::size_t i = 0; i < appended->size(); ++i) {
+    results[request_owner[i]]->append = *(*appended)[i];
+  }
+  rules_ = std::move(overlay);
+  return results;
+}
+
+}  // namespace
+}  // namespace internal
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
+                                             std::shared_ptr<EventStore> store) {
+  if (store == nullptr) return InvalidArgumentError("no event store").WithSubject("store");
+  auto engine = std::make_unique<internal::EngineImpl>(options, std::move(store));
+  ZF_RETURN_IF_ERROR(engine->Load());
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
+                                             std::string_view path) {
+  ZF_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
+                      OpenRocksDbEventStore(options.store, path));
+  return Open(options, std::shared_ptr<EventStore>(std::move(store)));
+}
+
+}  // namespace zf

@@ -1,0 +1,12 @@
+// Internal access to the command checks of zf/command.h.
+#pragma once
+
+#include "zf/command.h"
+
+namespace zf::internal {
+
+// Checks a Command built in code exactly as CommandFromJson checks parsed
+// JSON: known type, command id, `at`, target id, data against its schema.
+Status CheckCommand(const Command& command);
+
+}  // namespace zf::internal

@@ -1,0 +1,99 @@
+#include "rules/rule_book.h"
+
+#include <fmt/format.h>
+
+namespace zf::internal {
+
+bool IsReferenceStream(std::string_view stream) {
+  return stream == "org" || stream.starts_with("rules/");
+}
+
+Result<std::vector<Date>> ParseDateList(const boost::json::value* json, std::string_view pointer) {
+  std::vector<Date> dates;
+  const boost::json::array* list = json ? json->if_array() : nullptr;
+  if (list == nullptr) {
+    return InvalidArgumentError(fmt::format("{}: must be an array of dates", pointer))
+        .WithSubject(pointer);
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string at = fmt::format("{}/{}", pointer, i);
+    const boost::json::string* text = (*list)[i].if_string();
+    if (text == nullptr) {
+      return InvalidArgumentError(fmt::format("{}: must be a YYYY-MM-DD string", at))
+          .WithSubject(at);
+    }
+    auto date = Date::Parse(*text);
+    if (!date.ok()) {
+      return InvalidArgumentError(fmt::format("{}: {}", at, date.status().message()))
+          .WithSubject(at);
+    }
+    dates.push_back(*date);
+  }
+  return dates;
+}
+
+Status RuleBook::Apply(const EventRecord& event) {
+  versions_[event.stream] = event.version;
+  if (event.stream == kCalendarStream) return ApplyCalendar(event);
+  return Status::Ok();
+}
+
+std::uint64_t RuleBook::Version(std::string_view stream) const {
+  auto it = versions_.find(stream);
+  return it == versions_.end() ? 0 : it->second;
+}
+
+Status RuleBook::ApplyCalendar(const EventRecord& event) {
+  if (event.type != "holiday_calendar_published") return Status::Ok();
+  const boost::json::object* data = event.data.if_object();
+  const boost::json::value* year = data ? data->if_contains("year") : nullptr;
+  if (year == nullptr || !year->is_int64()) {
+    return CorruptionError(fmt::format("rules/calendar v{}: no integer year", event.version));
+  }
+  CalendarYear entry;
+  entry.year = static_cast<int>(year->as_int64());
+  ZF_ASSIGN_OR_RETURN(entry.holidays, ParseDateList(data->if_contains("holidays"), "/holidays"));
+  ZF_ASSIGN_OR_RETURN(entry.makeup_workdays,
+                      ParseDateList(data->if_contains("makeup_workdays"), "/makeup_workdays"));
+  if (const boost::json::value* notice = data->if_contains("notice"); notice && notice->is_string()) {
+    entry.notice = notice->as_string();
+  }
+  ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(event.occurred_at));
+  entry.published_at = at.unix_micros;
+  entry.stream_version = event.version;
+  calendar_[entry.year].push_back(std::move(entry));
+  return Status::Ok();
+}
+
+std::vector<const RuleBook::CalendarYear*> RuleBook::CalendarHistory(int year) const {
+  std::vector<const CalendarYear*> out;
+  if (auto it = calendar_.find(year); it != calendar_.end()) {
+    for (const CalendarYear& y : it->second) out.push_back(&y);
+  }
+  return out;
+}
+
+std::vector<int> RuleBook::CalendarYears() const {
+  std::vector<int> years;
+  for (const auto& [year, history] : calendar_) years.push_back(year);
+  return years;
+}
+
+WorkingDayCalendar RuleBook::CalendarAsOf(std::int64_t instant) const {
+  WorkingDayCalendar calendar;
+  for (const auto& [year, history] : calendar_) {
+    const CalendarYear* in_force = nullptr;
+    for (const CalendarYear& y : history) {
+      if (y.published_at <= instant) in_force = &y;
+    }
+    // Validated by the decider before it was recorded.
+    if (in_force) calendar.AddYear(year, in_force->holidays, in_force->makeup_workdays).IgnoreError();
+  }
+  return calendar;
+}
+
+WorkingDayCalendar RuleBook::CalendarLatest() const {
+  return CalendarAsOf(INT64_MAX);
+}
+
+}  // namespace zf::internal

@@ -1,0 +1,69 @@
+// The reference data in force: a fold over the reference streams (rules/*,
+// org). Versioned, never edited in place: every publication is kept, and
+// the AsOf queries pick what was in force at an instant.
+//
+// So far: the holiday calendar (rules/calendar). The power list, four
+// lists, benchmarks, hearing thresholds and the organisation join it.
+//
+// Not thread-safe; the engine guards it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/rfc3339.h"
+#include "zf/calendar.h"
+#include "zf/event.h"
+#include "zf/result.h"
+
+namespace zf::internal {
+
+inline constexpr std::string_view kCalendarStream = "rules/calendar";
+
+// True for the streams the RuleBook folds.
+bool IsReferenceStream(std::string_view stream);
+
+class RuleBook {
+ public:
+  // Folds one committed (or about to be committed) reference event.
+  // kCorruption when a stored event does not have the shape its type needs.
+  Status Apply(const EventRecord& event);
+
+  // The stream's version as folded so far (0 = no events).
+  std::uint64_t Version(std::string_view stream) const;
+
+  // One published arrangement of a year's holidays.
+  struct CalendarYear {
+    int year;
+    std::vector<Date> holidays;
+    std::vector<Date> makeup_workdays;
+    std::string notice;           // the State Council notice it comes from
+    std::int64_t published_at;    // unix micros (the command's `at`)
+    std::uint64_t stream_version; // rules/calendar version that published it
+  };
+
+  // Every publication of `year`, oldest first.
+  std::vector<const CalendarYear*> CalendarHistory(int year) const;
+  std::vector<int> CalendarYears() const;
+
+  // The calendar in force at `instant` (unix micros): per year, the latest
+  // arrangement published at or before it. Years not yet published then are
+  // absent, so a deadline that needs one fails rather than guesses.
+  WorkingDayCalendar CalendarAsOf(std::int64_t instant) const;
+  // Every year, latest publication.
+  WorkingDayCalendar CalendarLatest() const;
+
+ private:
+  Status ApplyCalendar(const EventRecord& event);
+
+  std::map<std::string, std::uint64_t, std::less<>> versions_;
+  std::map<int, std::vector<CalendarYear>> calendar_;
+};
+
+// Parses a list of "YYYY-MM-DD" strings from `json`; names the first bad
+// entry with its JSON pointer under `pointer`.
+Result<std::vector<Date>> ParseDateList(const boost::json::value* json, std::string_view pointer);
+
+}  // namespace zf::internal
