@@ -80,6 +80,40 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
   return it == kZh.end() ? key : it->second;
 }
 
+namespace {
+
+// Terminal columns of UTF-8 text: East Asian wide characters count two.
+std::size_t DisplayWidth(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    std::uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (std::size_t k = 1; k < len && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    width += wide ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
+}  // namespace
+
+std::string PadRight(std::string_view text, std::size_t width) {
+  const std::size_t w = DisplayWidth(text);
+  return std::string(text) + std::string(w < width ? width - w : 0, ' ');
+}
+
+std::string PadLeft(std::string_view text, std::size_t width) {
+  const std::size_t w = DisplayWidth(text);
+  return std::string(w < width ? width - w : 0, ' ') + std::string(text);
+}
+
 std::vector<Command>& Registry() {
   static std::vector<Command> commands;
   return commands;

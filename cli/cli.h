@@ -36,6 +36,11 @@ int ExitCodeFor(const zf::Status& status);
 int ReportError(const GlobalOptions& global, const zf::Status& status,
                 std::string_view context = {});
 
+// Pads `text` with spaces to `width` terminal columns (CJK characters take
+// two), so tables with Chinese labels line up. Longer text is kept whole.
+std::string PadRight(std::string_view text, std::size_t width);
+std::string PadLeft(std::string_view text, std::size_t width);
+
 // A label for people, in the chosen language. `key` is the English id.
 std::string_view Label(const GlobalOptions& global, std::string_view key);
 

@@ -263,16 +263,17 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
     }
     return cursor->status().ok() ? kExitOk : ReportError(global, cursor->status());
   }
-  std::cout << fmt::format("{:>8}  {:<28} {:>4}  {:<30} {:<25} {:<16} {}\n",
-                           Label(global, "position"), Label(global, "stream"),
-                           Label(global, "version"), Label(global, "type"),
-                           Label(global, "occurred_at"), Label(global, "actor"),
-                           Label(global, "hash"));
+  std::cout << PadLeft(Label(global, "position"), 8) << "  "
+            << PadRight(Label(global, "stream"), 28) << ' '
+            << PadLeft(Label(global, "version"), 7) << "  "
+            << PadRight(Label(global, "type"), 30) << ' '
+            << PadRight(Label(global, "occurred_at"), 25) << ' '
+            << PadRight(Label(global, "actor"), 16) << ' ' << Label(global, "hash") << '\n';
   for (; cursor->Valid() && left > 0; cursor->Next()) {
     const zf::EventRecord& e = cursor->event();
     if (e.position < from) continue;
     --left;
-    std::cout << fmt::format("{:>8}  {:<28} {:>4}  {:<30} {:<25} {:<16} {}…\n", e.position,
+    std::cout << fmt::format("{:>8}  {:<28} {:>7}  {:<30} {:<25} {:<16} {}…\n", e.position,
                              e.stream, e.version, e.type, e.occurred_at, e.actor.id,
                              e.hash.substr(0, 16));
   }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "io/command_json.h"
 #include "support/test_support.h"
 #include "zf/engine.h"
 #include "zf/event_json.h"
@@ -230,4 +231,10 @@ TEST_CASE("The bundled 2022-2025 calendars load and answer the spec's dates", "[
   CHECK(cal.IsWorkingDay(Date{2024, 2, 18}).value());   // make-up Sunday
   CHECK_FALSE(cal.IsWorkingDay(Date{2025, 10, 8}).value());  // 2025 National Day
   CHECK(cal.IsWorkingDay(Date{2022, 10, 9}).value());
+}
+
+TEST_CASE("Every schema compiles and every command type has one", "[engine][schema]") {
+  Status s = internal::CheckSchemas();
+  INFO(s.ToString());
+  CHECK(s.ok());
 }

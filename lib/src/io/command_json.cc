@@ -84,6 +84,30 @@ Result<Actor> ParseActor(const boost::json::object& o) {
 
 }  // namespace
 
+Status CheckSchemas() {
+  for (const EmbeddedSchema& schema : EmbeddedSchemas()) {
+    boost::system::error_code ec;
+    boost::json::value json = boost::json::parse(schema.text, ec);
+    if (ec) {
+      return InvalidArgumentError(fmt::format("{}: not valid JSON: {}", schema.path, ec.message()))
+          .WithSubject(schema.path);
+    }
+    auto validator = SchemaValidator::FromJson(json);
+    if (!validator.ok()) {
+      return InvalidArgumentError(fmt::format("{}: {}", schema.path, validator.status().message()))
+          .WithSubject(schema.path);
+    }
+  }
+  for (const CommandSpec& spec : AllCommandSpecs()) {
+    const std::string path = fmt::format("commands/{}.schema.json", spec.type);
+    if (ValidatorFor(path) == nullptr) {
+      return NotFoundError(fmt::format("command {} has no schema {}", spec.type, path))
+          .WithSubject(path);
+    }
+  }
+  return Status::Ok();
+}
+
 Status CheckCommand(const Command& command) {
   const CommandSpec* spec = FindCommandSpec(command.type);
   if (spec == nullptr) {

@@ -9,4 +9,8 @@ namespace zf::internal {
 // JSON: known type, command id, `at`, target id, data against its schema.
 Status CheckCommand(const Command& command);
 
+// Every embedded schema parses and compiles, and every command type has a
+// command schema. The first problem, naming the schema.
+Status CheckSchemas();
+
 }  // namespace zf::internal
