@@ -60,6 +60,8 @@ struct Registrar {
 
 }  // namespace zfcli
 
+#include <fstream>
+#include <iostream>
 #include <memory>
 
 #include <boost/program_options.hpp>
@@ -83,5 +85,44 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
 // Unless `create` is set, a missing store is kNotFound (exit 3).
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
                                           int* exit_code, bool create = false);
+
+// Reads a JSONL input (a file, or stdin for "-") in batches: each
+// non-blank line goes through `parse` (-> zf::Result<Item>) and is queued
+// with its line number; `flush(items, line_numbers)` runs a full batch and
+// returns an exit code. The first bad line flushes what came before it and
+// ends the run with its error (unless the flush already failed); an
+// unreadable file is exit 3.
+template <typename Item, typename Parse, typename Flush>
+int ForEachJsonlBatch(const GlobalOptions& global, const std::string& file, std::size_t batch_size,
+                      Parse parse, Flush flush) {
+  std::ifstream in_file;
+  if (file != "-") {
+    in_file.open(file);
+    if (!in_file) {
+      return ReportError(global, zf::NotFoundError("cannot read '" + file + "'"));
+    }
+  }
+  std::istream& in = file == "-" ? std::cin : in_file;
+  std::vector<Item> batch;
+  std::vector<std::size_t> lines;
+  std::string line;
+  int exit_code = kExitOk;
+  for (std::size_t line_no = 1; exit_code == kExitOk && std::getline(in, line); ++line_no) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    zf::Result<Item> item = parse(line);
+    if (!item.ok()) {
+      exit_code = flush(&batch, &lines);
+      if (exit_code == kExitOk) {
+        exit_code = ReportError(global, item.status(),
+                                std::string(Label(global, "line")) + " " + std::to_string(line_no));
+      }
+      return exit_code;
+    }
+    batch.push_back(std::move(*item));
+    lines.push_back(line_no);
+    if (batch.size() >= batch_size) exit_code = flush(&batch, &lines);
+  }
+  return exit_code == kExitOk ? flush(&batch, &lines) : exit_code;
+}
 
 }  // namespace zfcli

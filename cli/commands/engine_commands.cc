@@ -95,40 +95,19 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  const std::string file = vm["file"].as<std::string>();
-  std::ifstream in_file;
-  if (file != "-") {
-    in_file.open(file);
-    if (!in_file) return ReportError(global, zf::NotFoundError(fmt::format("cannot read '{}'", file)));
-  }
-  std::istream& in = file == "-" ? std::cin : in_file;
   auto engine = OpenEngine(global, /*create=*/true, &exit_code);
   if (!engine) return exit_code;
-
   ImportTally tally;
-  std::vector<zf::Command> batch;
-  std::vector<std::size_t> lines;
-  std::string line;
-  for (std::size_t line_no = 1; exit_code == kExitOk && std::getline(in, line); ++line_no) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  auto parse = [](const std::string& line) -> zf::Result<zf::Command> {
     auto json = zf::ParseJson(line);
-    auto command = json.ok() ? zf::CommandFromJson(*json) : zf::Result<zf::Command>(json.status());
-    if (!command.ok()) {
-      // The lines before the bad one are applied first; an earlier failure wins.
-      exit_code = RunBatch(global, engine.get(), &batch, &lines, &tally);
-      if (exit_code == kExitOk) {
-        exit_code = ReportError(global, command.status(),
-                                fmt::format("{} {}", Label(global, "line"), line_no));
-      }
-      break;
-    }
-    batch.push_back(std::move(*command));
-    lines.push_back(line_no);
-    if (batch.size() >= kCommandsPerBatch) {
-      exit_code = RunBatch(global, engine.get(), &batch, &lines, &tally);
-    }
-  }
-  if (exit_code == kExitOk) exit_code = RunBatch(global, engine.get(), &batch, &lines, &tally);
+    if (!json.ok()) return json.status();
+    return zf::CommandFromJson(*json);
+  };
+  exit_code = ForEachJsonlBatch<zf::Command>(
+      global, vm["file"].as<std::string>(), kCommandsPerBatch, parse,
+      [&](std::vector<zf::Command>* batch, std::vector<std::size_t>* lines) {
+        return RunBatch(global, engine.get(), batch, lines, &tally);
+      });
 
   if (global.json) {
     boost::json::object codes;

@@ -92,43 +92,14 @@ int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  const std::string file = vm["file"].as<std::string>();
-  std::ifstream in_file;
-  if (file != "-") {
-    in_file.open(file);
-    if (!in_file) {
-      return ReportError(global, zf::NotFoundError(fmt::format("cannot read '{}'", file)));
-    }
-  }
-  std::istream& in = file == "-" ? std::cin : in_file;
   auto store = OpenStore(global, false, &exit_code, /*create=*/true);
   if (!store) return exit_code;
-
   AppendTally tally;
-  std::vector<zf::AppendRequest> batch;
-  std::vector<std::size_t> lines;
-  std::string line;
-  std::size_t line_no = 0;
-  while (exit_code == kExitOk && std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto request = ParseLine(line);
-    if (!request.ok()) {
-      // Lines before the bad one are applied first; an earlier failure wins.
-      exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
-      if (exit_code == kExitOk) {
-        exit_code = ReportError(global, request.status(),
-                                fmt::format("{} {}", Label(global, "line"), line_no));
-      }
-      break;
-    }
-    batch.push_back(std::move(*request));
-    lines.push_back(line_no);
-    if (batch.size() >= kLinesPerBatch) {
-      exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
-    }
-  }
-  if (exit_code == kExitOk) exit_code = FlushBatch(global, store.get(), &batch, &lines, &tally);
+  exit_code = ForEachJsonlBatch<zf::AppendRequest>(
+      global, vm["file"].as<std::string>(), kLinesPerBatch, ParseLine,
+      [&](std::vector<zf::AppendRequest>* batch, std::vector<std::size_t>* lines) {
+        return FlushBatch(global, store.get(), batch, lines, &tally);
+      });
   const zf::LedgerHead ledger = store->Ledger();
   if (global.json) {
     std::cout << boost::json::serialize(boost::json::object{

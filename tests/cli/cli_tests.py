@@ -792,6 +792,74 @@ def test_independent_verify_selftest():
     check(got == want, "canon_json: %r != %r" % (got, want))
 
 
+# --- The engine: commands through import, and the legal clock ---------------
+
+def calendar_file():
+    return os.path.join(os.path.dirname(SAMPLE), "01-calendar.jsonl")
+
+
+def calendar_lines():
+    with open(calendar_file(), encoding="utf-8") as f:
+        return [l for l in f.read().split("\n") if l.strip()]
+
+
+def test_import_commands():
+    n = len(calendar_lines())
+    r = zf("--db", "db", "--json", "import", calendar_file())
+    expect_rc(r, 0)
+    got = json.loads(r.out)
+    check(got["applied"] == n and got["rejected"] == 0, "first import: %r" % got)
+    r = zf("--db", "db", "--json", "import", calendar_file())
+    expect_rc(r, 0)
+    got = json.loads(r.out)
+    check(got["applied"] == 0 and got["already_applied"] == n, "re-run: %r" % got)
+    # A rule refuses an identical re-publication: exit 4, code and legal basis.
+    again = json.loads(calendar_lines()[1])
+    again["command_id"] = "calendar-2023-again"
+    r = zf("--db", "db", "import", write_lines("again.jsonl", [json.dumps(again)]))
+    expect_rc(r, 4)
+    expect_in("calendar_unchanged", r.err, "stderr")
+    expect_in("行 1", r.err, "stderr")
+    # A schema violation on line 2: line 1 applied, exit 3 naming the field.
+    good = json.loads(calendar_lines()[0])
+    good["command_id"] = "fresh-1"
+    bad = json.loads(calendar_lines()[0])
+    bad["command_id"] = "fresh-2"
+    bad["data"]["holidays"][0] = "2022/01/01"
+    r = zf("--db", "db2", "--lang", "en", "import",
+           write_lines("bad.jsonl", [json.dumps(good), json.dumps(bad)]))
+    expect_rc(r, 3)
+    expect_in("line 2", r.err, "stderr")
+    expect_in("field=/data/holidays/0", r.err, "stderr")
+    exported = zf("--db", "db2", "export")
+    check(exported.out.count("\n") == 1, "only line 1 applied:\n" + exported.out)
+    r = zf("--db", "db2", "import", write_lines("unknown.jsonl",
+           ['{"command":"pardon_everyone","command_id":"x","at":"2023-01-01T00:00:00Z",'
+            '"actor":{"id":"a","role":"b","unit":"c"},"data":{}}']))
+    expect_rc(r, 3)
+    expect_in("/command", r.err, "stderr")
+
+
+def test_calendar_due():
+    expect_rc(zf("--db", "db", "import", calendar_file()), 0)
+    r = zf("--db", "db", "--json", "calendar", "due", "--from", "2023-09-27",
+           "--working-days", "5")
+    expect_rc(r, 0)
+    check(json.loads(r.out).get("due") == "2023-10-10", "scenario 7: " + r.out)
+    r = zf("--db", "db", "calendar", "due", "--from", "2024-03-04", "--days", "15")
+    expect_rc(r, 0)
+    expect_in("2024-03-19", r.out, "stdout")
+    r = zf("--db", "db", "calendar", "due", "--from", "2023-01-31", "--months", "1")
+    expect_in("2023-02-28", r.out, "stdout")
+    r = zf("--db", "db", "calendar", "due", "--from", "2026-03-04", "--working-days", "3")
+    expect_rc(r, 4)
+    expect_in("2026", r.err, "stderr")
+    expect_rc(zf("--db", "db", "calendar", "due", "--from", "2023-09-27", "--days", "1",
+                 "--months", "1"), 2)
+    expect_rc(zf("--db", "db", "calendar", "due", "--from", "2023-02-30", "--days", "1"), 3)
+    expect_rc(zf("--db", "nowhere", "calendar", "due", "--from", "2023-09-27", "--days", "1"), 3)
+
+
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)}
 

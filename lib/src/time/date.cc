@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "time/time_internal.h"
+#include "util/quote.h"
 #include "util/rfc3339.h"
 #include "zf/calendar.h"
 
@@ -17,23 +18,7 @@ namespace {
 using internal::DaysFromCivil;
 using internal::DaysInMonth;
 
-// The input as shown in error messages. Dates come from clients and the
-// messages reach logs and audit records: bound the length and escape bytes
-// that could forge log lines.
-std::string Quote(std::string_view s) {
-  constexpr std::size_t kMaxShown = 32;
-  std::string q = "\"";
-  for (std::size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      q += fmt::format("\\x{:02x}", c);
-    } else {
-      q.push_back(static_cast<char>(c));
-    }
-  }
-  q += s.size() > kMaxShown ? "\"..." : "\"";
-  return q;
-}
+std::string Quote(std::string_view s) { return internal::QuoteForMessage(s, 32); }
 
 Status InvalidText(std::string_view text, std::string_view why) {
   return InvalidArgumentError(

@@ -4,29 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "util/quote.h"
+
 namespace zf::internal {
 namespace {
 
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 constexpr std::int64_t kSecondsPerDay = 86'400;
 
-// The input as shown in error messages. It can be anything a client sent, and
-// messages end up in logs and audit records: bound its length and show
-// control, quote, backslash and non-ASCII bytes as \xHH.
-std::string Quote(std::string_view s) {
-  constexpr std::size_t kMaxShown = 64;
-  std::string q = "\"";
-  for (std::size_t i = 0; i < s.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      q += fmt::format("\\x{:02x}", c);
-    } else {
-      q.push_back(static_cast<char>(c));
-    }
-  }
-  q += s.size() > kMaxShown ? "\"..." : "\"";
-  return q;
-}
+std::string Quote(std::string_view s) { return QuoteForMessage(s, 64); }
 
 Status Invalid(std::string_view input, std::string_view why) {
   return InvalidArgumentError(
