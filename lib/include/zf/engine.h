@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "zf/event_store.h"
 #include "zf/export.h"
 #include "zf/result.h"
+#include "zf/rules.h"
 
 namespace zf {
 
@@ -35,6 +37,10 @@ struct EngineOptions {
   StoreOptions store;
   // Rest-day rules for deadlines (spec §0.2, [U][C]).
   ClockOptions clock;
+  // J3 (spec §3.3, [U][C]): item codes whose original department keeps the
+  // power inside a township even when the item is delegated to it (e.g. for
+  // major or cross-township cases). Default: none.
+  std::vector<std::string> department_retains_for;
 };
 
 class ZF_EXPORT Engine {
@@ -72,6 +78,27 @@ class ZF_EXPORT Engine {
 
   // The working-day calendar as recorded in rules/calendar (all years).
   virtual Result<WorkingDayCalendar> Calendar() const = 0;
+
+  // The power list in force on `as_of` ("YYYY-MM-DD", or RFC 3339 read as
+  // its date in China Standard Time; "" = today), with each item's
+  // delegation, acceptance, claims and competence per township. Items not
+  // in force that day are left out. `item_code` and `subject` filter when
+  // non-empty: the item with that code; the items a subject holds
+  // (original subject) or has been delegated. Sorted by item code.
+  // kInvalidArgument for a bad as_of (subject "as_of"); kNotFound when
+  // `item_code` names no item at all (subject "item_code").
+  virtual Result<std::vector<PowerItemView>> PowerItems(std::string_view as_of,
+                                                        std::string_view item_code,
+                                                        std::string_view subject) const = 0;
+
+  // Who may punish a violation of `item_code` in `township` on `as_of`
+  // (spec §3.3; same as_of forms as PowerItems), and why. An item that is
+  // known but not in force that day is an OK answer with an empty subject.
+  // kNotFound for an unknown item (subject "item_code") or township
+  // (subject "township"); kInvalidArgument for a bad as_of.
+  virtual Result<CompetenceAnswer> Competent(std::string_view item_code,
+                                             std::string_view township,
+                                             std::string_view as_of) const = 0;
 
   // The underlying store, for reads. Owned by the engine.
   virtual EventStore* store() = 0;

@@ -3,9 +3,16 @@
 namespace zf::internal {
 
 const std::vector<CommandSpec>& AllCommandSpecs() {
-  static const std::vector<CommandSpec> kSpecs = {
-      {"publish_holiday_calendar", "", kCalendarStream, &DecidePublishHolidayCalendar},
-  };
+  static const std::vector<CommandSpec> kSpecs = [] {
+    std::vector<CommandSpec> all = {
+        {"publish_holiday_calendar", "", kCalendarStream, &DecidePublishHolidayCalendar},
+    };
+    for (const auto* list : {&OrgCommandSpecs(), &PowerCommandSpecs(), &LeniencyCommandSpecs(),
+                             &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs()}) {
+      all.insert(all.end(), list->begin(), list->end());
+    }
+    return all;
+  }();
   return kSpecs;
 }
 

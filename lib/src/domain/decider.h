@@ -59,4 +59,12 @@ std::string StreamFor(const CommandSpec& spec, const Command& command);
 // Deciders, one file per aggregate.
 Decision DecidePublishHolidayCalendar(const DecisionContext& context);
 
+// The command types of each reference aggregate, defined beside their
+// deciders (domain/<aggregate>_decider.cc).
+const std::vector<CommandSpec>& OrgCommandSpecs();
+const std::vector<CommandSpec>& PowerCommandSpecs();
+const std::vector<CommandSpec>& LeniencyCommandSpecs();
+const std::vector<CommandSpec>& BenchmarkCommandSpecs();
+const std::vector<CommandSpec>& HearingThresholdCommandSpecs();
+
 }  // namespace zf::internal

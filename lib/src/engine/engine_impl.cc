@@ -5,6 +5,7 @@
 // in order on the state the earlier ones left (an overlay), then appended
 // with one write and one sync. Reference data (rules/*, org) is held folded
 // in a RuleBook; other aggregates are folded from their streams per command.
+#include <algorithm>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include "io/command_json.h"
 #include "rules/rule_book.h"
 #include "util/rfc3339.h"
+#include "zf/clock.h"
 #include "zf/engine.h"
 
 namespace zf {
@@ -45,9 +47,17 @@ class EngineImpl final : public Engine {
     return rules_.CalendarLatest();
   }
 
+  Result<std::vector<PowerItemView>> PowerItems(std::string_view as_of, std::string_view item_code,
+                                                std::string_view subject) const override;
+  Result<CompetenceAnswer> Competent(std::string_view item_code, std::string_view township,
+                                     std::string_view as_of) const override;
+
   EventStore* store() override { return store_.get(); }
 
  private:
+  // The date an as_of argument names ("" = today in China).
+  Result<Date> AsOfDate(std::string_view as_of) const;
+
   // A command judged but not yet written.
   struct Pending {
     std::size_t index;             // into the batch
@@ -57,7 +67,7 @@ class EngineImpl final : public Engine {
 
   Status Reload() {
     RuleBook fresh;
-    for (std::string_view stream : {std::string_view("org"), kCalendarStream}) {
+    for (std::string_view stream : kReferenceStreams) {
       auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
       for (; cursor->Valid(); cursor->Next()) ZF_RETURN_IF_ERROR(fresh.Apply(cursor->event()));
       ZF_RETURN_IF_ERROR(cursor->status());
@@ -70,6 +80,8 @@ class EngineImpl final : public Engine {
                               std::vector<AppendRequest>* requests);
 
   const EngineOptions options_;
+  const CompetenceConfig competence_{
+      {options_.department_retains_for.begin(), options_.department_retains_for.end()}};
   const std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
   RuleBook rules_;  // GUARDED_BY(mu_): committed reference data
@@ -173,6 +185,103 @@ Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
   }
   rules_ = std::move(overlay);
   return results;
+}
+
+CompetenceAnswer ToAnswer(const Competence& c) {
+  CompetenceAnswer a;
+  a.item_code = c.item_code;
+  a.township = c.township;
+  a.as_of = c.as_of.ToString();
+  a.subject = c.subject;
+  a.delegated = c.delegated;
+  a.reason = c.reason;
+  a.legal_basis = c.legal_basis;
+  a.item_version = c.item_version;
+  a.original_subject = c.original_subject;
+  a.delegation_batch = c.batch;
+  a.department_retains = c.department_retains;
+  return a;
+}
+
+Result<Date> EngineImpl::AsOfDate(std::string_view as_of) const {
+  if (as_of.empty()) {
+    const std::shared_ptr<Clock> clock =
+        options_.store.clock ? options_.store.clock : SystemClock();
+    return ChinaDateOf(clock->NowMicros());
+  }
+  if (as_of.size() == 10) {
+    auto date = Date::Parse(as_of);
+    if (!date.ok()) return InvalidArgumentError(date.status().message()).WithSubject("as_of");
+    return *date;
+  }
+  auto at = ParseRfc3339(as_of);
+  if (!at.ok()) return InvalidArgumentError(at.status().message()).WithSubject("as_of");
+  return ChinaDateOf(at->unix_micros);
+}
+
+Result<std::vector<PowerItemView>> EngineImpl::PowerItems(std::string_view as_of,
+                                                          std::string_view item_code,
+                                                          std::string_view subject) const {
+  ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
+  std::lock_guard lock(mu_);
+  const PowerList& powers = rules_.powers();
+  if (!item_code.empty() && !powers.HasItem(item_code)) {
+    return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
+  }
+  const std::vector<std::string> townships = powers.Townships();
+  std::vector<PowerItemView> views;
+  for (const std::string& code : powers.ItemCodes()) {
+    if (!item_code.empty() && code != item_code) continue;
+    const PowerItemEntry* entry = powers.EntryAsOf(code, date);
+    if (entry == nullptr || entry->withdrawn) continue;
+    const PowerItemVersion& v = entry->version;
+    PowerItemView view;
+    view.item_code = code;
+    view.name = v.name;
+    view.power_type = v.power_type;
+    view.original_subject = v.original_subject;
+    view.domain = v.domain;
+    for (const LegalBasisRef& ref : v.legal_basis) view.legal_basis.push_back(ref.ToText());
+    view.penalty_types = v.penalty_types;
+    view.version = v.version;
+    view.effective_from = v.effective_from.ToString();
+    const std::vector<PowerItemEntry>& history = *powers.History(code);
+    const std::size_t next = static_cast<std::size_t>(entry - history.data()) + 1;
+    if (next < history.size()) {
+      view.effective_to = AddCalendarDays(history[next].effective_from, -1).ToString();
+    }
+    for (const std::string& t : townships) {
+      if (powers.DelegationInForce(t, code, date) != nullptr) view.delegated_to.push_back(t);
+      if (powers.IsAccepted(t, code, date)) view.accepted_by.push_back(t);
+      view.by_township.push_back(ToAnswer(powers.CompetentAsOf(code, t, date, competence_)));
+    }
+    view.claimed_by = powers.ClaimedBy(code, date);
+    if (!subject.empty() && v.original_subject != subject &&
+        std::find(view.delegated_to.begin(), view.delegated_to.end(), subject) ==
+            view.delegated_to.end()) {
+      continue;
+    }
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
+Result<CompetenceAnswer> EngineImpl::Competent(std::string_view item_code,
+                                               std::string_view township,
+                                               std::string_view as_of) const {
+  ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
+  std::lock_guard lock(mu_);
+  const PowerList& powers = rules_.powers();
+  if (!powers.HasItem(item_code)) {
+    return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
+  }
+  // TODO(owner): ask rules_.org() once it knows townships.
+  if (!powers.KnowsTownship(township)) {
+    return NotFoundError(fmt::format("no township {} in any delegation decision", township))
+        .WithSubject("township");
+  }
+  return ToAnswer(powers.CompetentAsOf(std::string(item_code), std::string(township), date,
+                                       competence_));
 }
 
 }  // namespace

@@ -409,7 +409,7 @@ Status ErrorFromResults(const valijson::ValidationResults& results) {
   }
   if (pointers.empty()) {
     // A "false" schema refuses without saying why.
-    return InvalidArgumentError("the schema does not allow this document").WithSubject("");
+    return InvalidArgumentError(": the schema does not allow this document").WithSubject("");
   }
   std::size_t chosen = 0;
   for (std::size_t i = 0; i < pointers.size(); ++i) {
@@ -425,9 +425,10 @@ Status ErrorFromResults(const valijson::ValidationResults& results) {
   } else if (auto unknown = Between(description, kUnknownPrefix, kNameSuffix)) {
     subject = ChildPointer(subject, *unknown);
   }
-  std::string message =
-      subject.empty() ? description : fmt::format("{}: {}", subject, description);
-  return InvalidArgumentError(message).WithSubject(subject);
+  // "<pointer>: <rule>", also for the root (": <rule>"), as FieldError in
+  // event_json.cc writes it, so that a caller validating a nested document
+  // can prefix its own pointer to both subject and message.
+  return InvalidArgumentError(fmt::format("{}: {}", subject, description)).WithSubject(subject);
 }
 
 }  // namespace

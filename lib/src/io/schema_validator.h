@@ -27,8 +27,10 @@
 // member, whose subject is the member's pointer, as AppendRequestFromJson
 // does: "Missing required property 'x'." (subject ".../x") and the
 // additionalProperties refusal of an unknown member 'x' (subject ".../x").
-// The message is "<pointer>: <valijson's description>" ("<description>"
-// alone for the document root).
+// The message is "<pointer>: <valijson's description>", also for the root
+// (": <description>"), like zf::AppendRequestFromJson's messages: a caller
+// that validates a nested document (say the "data" of a command) can prefix
+// its pointer to subject and message alike.
 //
 // Differences from a textbook JSON Schema validator, all deliberate:
 // - Integers are those Boost.JSON holds as int64 or uint64; a double is never
@@ -96,7 +98,7 @@ class SchemaValidator {
   // OK if `document` satisfies the schema; otherwise kInvalidArgument with
   // subject = the JSON pointer of the offending value (e.g.
   // "/events/0/occurred_at", "" for the root) and message
-  // "<pointer>: <rule broken>". kInternal if validation itself failed (it
+  // "<pointer>: <rule broken>" (": <rule broken>" for the root). kInternal if validation itself failed (it
   // does not for a schema accepted by Load()/FromJson(), barring memory
   // exhaustion). Never throws.
   Status Validate(const boost::json::value& document) const;

@@ -35,6 +35,11 @@ Result<std::vector<Date>> ParseDateList(const boost::json::value* json, std::str
 Status RuleBook::Apply(const EventRecord& event) {
   versions_[event.stream] = event.version;
   if (event.stream == kCalendarStream) return ApplyCalendar(event);
+  if (event.stream == kOrgStream) return org_.Apply(event);
+  if (event.stream == kPowersStream) return powers_.Apply(event);
+  if (event.stream == kLeniencyStream) return leniency_.Apply(event);
+  if (event.stream == kBenchmarksStream) return benchmarks_.Apply(event);
+  if (event.stream == kHearingThresholdsStream) return hearing_thresholds_.Apply(event);
   return Status::Ok();
 }
 

@@ -13,6 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "rules/benchmarks.h"
+#include "rules/hearing_thresholds.h"
+#include "rules/leniency_lists.h"
+#include "rules/org_model.h"
+#include "rules/power_list.h"
 #include "util/rfc3339.h"
 #include "zf/calendar.h"
 #include "zf/event.h"
@@ -21,6 +26,16 @@
 namespace zf::internal {
 
 inline constexpr std::string_view kCalendarStream = "rules/calendar";
+inline constexpr std::string_view kOrgStream = "org";
+inline constexpr std::string_view kPowersStream = "rules/powers";
+inline constexpr std::string_view kLeniencyStream = "rules/leniency";
+inline constexpr std::string_view kBenchmarksStream = "rules/benchmarks";
+inline constexpr std::string_view kHearingThresholdsStream = "rules/hearing_thresholds";
+
+// Every reference stream, in the order the engine folds them on open.
+inline constexpr std::string_view kReferenceStreams[] = {
+    kOrgStream,       kCalendarStream,   kPowersStream,
+    kLeniencyStream,  kBenchmarksStream, kHearingThresholdsStream};
 
 // True for the streams the RuleBook folds.
 bool IsReferenceStream(std::string_view stream);
@@ -55,11 +70,22 @@ class RuleBook {
   // Every year, latest publication.
   WorkingDayCalendar CalendarLatest() const;
 
+  const OrgModel& org() const { return org_; }
+  const PowerList& powers() const { return powers_; }
+  const LeniencyLists& leniency() const { return leniency_; }
+  const Benchmarks& benchmarks() const { return benchmarks_; }
+  const HearingThresholds& hearing_thresholds() const { return hearing_thresholds_; }
+
  private:
   Status ApplyCalendar(const EventRecord& event);
 
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::map<int, std::vector<CalendarYear>> calendar_;
+  OrgModel org_;
+  PowerList powers_;
+  LeniencyLists leniency_;
+  Benchmarks benchmarks_;
+  HearingThresholds hearing_thresholds_;
 };
 
 // Parses a list of "YYYY-MM-DD" strings from `json`; names the first bad

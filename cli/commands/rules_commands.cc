@@ -1,0 +1,260 @@
+// The power list and competence (spec §3): `zfcli rules show` and
+// `zfcli rules competent`. Public API only (zf/engine.h, zf/rules.h).
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli.h"
+#include "zf/engine.h"
+#include "zf/rules.h"
+
+namespace po = boost::program_options;
+
+namespace zfcli {
+namespace {
+
+// Labels of this file, {zh, en}.
+// TODO(owner): move into Label() in cli.cc if other commands need them.
+std::string_view Text(const GlobalOptions& global, std::string_view key) {
+  static const std::map<std::string_view, std::pair<std::string_view, std::string_view>> kTexts = {
+      {"item_code", {"事项编码", "item"}},
+      {"name", {"权限名称", "name"}},
+      {"original_subject", {"原实施主体", "original subject"}},
+      {"version", {"版本", "version"}},
+      {"effective_from", {"生效日期", "in force from"}},
+      {"effective_to", {"失效日期", "in force to"}},
+      {"delegated", {"赋权", "delegated"}},
+      {"accepted", {"承接", "accepted"}},
+      {"claimed", {"认领", "claimed"}},
+      {"competent_townships", {"乡镇有权", "townships competent"}},
+      {"township", {"乡镇（街道）", "township"}},
+      {"subject", {"有权主体", "competent subject"}},
+      {"reason", {"理由", "reason"}},
+      {"legal_basis", {"法律依据", "legal basis"}},
+      {"as_of", {"日期", "as of"}},
+      {"batch", {"赋权批次", "delegation batch"}},
+      {"penalty_types", {"处罚种类", "penalty types"}},
+      {"by_township", {"各乡镇（街道）有权主体", "competent subject per township"}},
+      {"none", {"无", "none"}},
+      {"no_items", {"（无在施事项）", "(no items in force)"}},
+      {"department_retains", {"部门保留管辖（J3）", "department retains (J3)"}},
+      // Reasons (zf/rules.h).
+      {"delegated_accepted_claimed", {"已赋权、已承接、已认领", "delegated, accepted and claimed"}},
+      {"not_delegated", {"未赋权该乡镇（街道）", "not delegated to the township"}},
+      {"delegated_not_accepted", {"已赋权但未承接", "delegated but not accepted"}},
+      {"delegated_not_claimed", {"已承接但未认领", "accepted but not claimed"}},
+      {"delegation_withdrawn", {"赋权已收回", "delegation withdrawn"}},
+      {"item_withdrawn", {"事项已取消", "item withdrawn from the list"}},
+      {"item_not_in_force", {"事项尚未生效", "item not yet in force"}},
+  };
+  auto it = kTexts.find(key);
+  if (it == kTexts.end()) return key;
+  return global.lang == Lang::kEn ? it->second.second : it->second.first;
+}
+
+std::unique_ptr<zf::Engine> OpenExistingEngine(const GlobalOptions& global, int* exit_code) {
+  if (!std::filesystem::exists(global.db)) {
+    *exit_code = ReportError(
+        global,
+        zf::NotFoundError(fmt::format("no event store at '{}' (set --db or $ZF_DB)", global.db)));
+    return nullptr;
+  }
+  zf::EngineOptions options;
+  options.store.create_if_missing = false;
+  auto engine = zf::Engine::Open(options, global.db);
+  if (!engine.ok()) {
+    *exit_code = ReportError(global, engine.status());
+    return nullptr;
+  }
+  return std::move(*engine);
+}
+
+boost::json::array JsonStrings(const std::vector<std::string>& values) {
+  boost::json::array out;
+  for (const std::string& v : values) out.emplace_back(v);
+  return out;
+}
+
+boost::json::object AnswerJson(const zf::CompetenceAnswer& a) {
+  return {
+      {"item_code", a.item_code},
+      {"township", a.township},
+      {"as_of", a.as_of},
+      {"subject", a.subject.empty() ? boost::json::value(nullptr) : boost::json::value(a.subject)},
+      {"delegated", a.delegated},
+      {"reason", a.reason},
+      {"legal_basis", a.legal_basis},
+      {"item_version", a.item_version},
+      {"original_subject", a.original_subject},
+      {"delegation_batch", a.delegation_batch},
+      {"department_retains", a.department_retains}};
+}
+
+boost::json::object ItemJson(const zf::PowerItemView& v) {
+  boost::json::array by_township;
+  for (const zf::CompetenceAnswer& a : v.by_township) by_township.push_back(AnswerJson(a));
+  return {{"item_code", v.item_code},
+          {"name", v.name},
+          {"power_type", v.power_type},
+          {"original_subject", v.original_subject},
+          {"domain", v.domain},
+          {"legal_basis", JsonStrings(v.legal_basis)},
+          {"penalty_types", JsonStrings(v.penalty_types)},
+          {"version", v.version},
+          {"effective_from", v.effective_from},
+          {"effective_to", v.effective_to},
+          {"delegated_to", JsonStrings(v.delegated_to)},
+          {"accepted_by", JsonStrings(v.accepted_by)},
+          {"claimed_by", JsonStrings(v.claimed_by)},
+          {"by_township", std::move(by_township)}};
+}
+
+std::string Join(const std::vector<std::string>& values, std::string_view sep = ", ") {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : std::string(sep)) + v;
+  return out;
+}
+
+std::size_t CompetentTownships(const zf::PowerItemView& v) {
+  std::size_t n = 0;
+  for (const zf::CompetenceAnswer& a : v.by_township) n += a.delegated ? 1 : 0;
+  return n;
+}
+
+// One item in full: provisions, then who is competent in each township.
+void PrintItemDetail(const GlobalOptions& g, const zf::PowerItemView& v) {
+  std::cout << fmt::format("\n{} ({} {})\n", v.item_code, Text(g, "version"), v.version);
+  std::cout << fmt::format("  {}: {}\n", Text(g, "name"), v.name);
+  std::cout << fmt::format("  {}: {}\n", Text(g, "original_subject"), v.original_subject);
+  std::cout << fmt::format("  {}: {}{}\n", Text(g, "effective_from"), v.effective_from,
+                           v.effective_to.empty()
+                               ? ""
+                               : fmt::format("  {}: {}", Text(g, "effective_to"), v.effective_to));
+  std::cout << fmt::format("  {}: {}\n", Text(g, "penalty_types"), Join(v.penalty_types));
+  for (const std::string& basis : v.legal_basis) {
+    std::cout << fmt::format("  {}: {}\n", Text(g, "legal_basis"), basis);
+  }
+  std::cout << fmt::format("  {}:\n", Text(g, "by_township"));
+  for (const zf::CompetenceAnswer& a : v.by_township) {
+    std::cout << fmt::format(
+        "    {} {} {}{}\n", PadRight(a.township, 10),
+        PadRight(a.subject.empty() ? Text(g, "none") : a.subject, 14), Text(g, a.reason),
+        a.department_retains ? fmt::format("; {}", Text(g, "department_retains")) : "");
+  }
+}
+
+int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                 const Command& self) {
+  po::options_description options("rules show");
+  options.add_options()("as-of", po::value<std::string>()->default_value(""),
+                        "date YYYY-MM-DD or RFC 3339 time (default: today)")(
+      "power", po::value<std::string>()->default_value(""), "only this item code")(
+      "subject", po::value<std::string>()->default_value(""),
+      "only items this department holds or this township was delegated");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  auto engine = OpenExistingEngine(global, &exit_code);
+  if (!engine) return exit_code;
+  auto items = engine->PowerItems(vm["as-of"].as<std::string>(), vm["power"].as<std::string>(),
+                                  vm["subject"].as<std::string>());
+  if (!items.ok()) return ReportError(global, items.status());
+
+  if (global.json) {
+    boost::json::array out;
+    for (const zf::PowerItemView& v : *items) out.push_back(ItemJson(v));
+    std::cout << boost::json::serialize(out) << '\n';
+    return kExitOk;
+  }
+  if (items->empty()) {
+    std::cout << Text(global, "no_items") << '\n';
+    return kExitOk;
+  }
+  const std::size_t townships = items->front().by_township.size();
+  // Wide enough for the Chinese and the English headers.
+  constexpr std::size_t kWidths[] = {12, 17, 8, 14, 10, 9, 8, 20};
+  const std::string_view headers[] = {"item_code",      "original_subject",   "version",
+                                      "effective_from", "delegated",          "accepted",
+                                      "claimed",        "competent_townships"};
+  for (std::size_t i = 0; i < std::size(headers); ++i) {
+    std::cout << PadRight(Text(global, headers[i]), kWidths[i]) << ' ';
+  }
+  std::cout << Text(global, "name") << '\n';
+  for (const zf::PowerItemView& v : *items) {
+    const std::string cells[] = {v.item_code,
+                                 v.original_subject,
+                                 std::to_string(v.version),
+                                 v.effective_from,
+                                 std::to_string(v.delegated_to.size()),
+                                 std::to_string(v.accepted_by.size()),
+                                 std::to_string(v.claimed_by.size()),
+                                 fmt::format("{}/{}", CompetentTownships(v), townships)};
+    for (std::size_t i = 0; i < std::size(cells); ++i) {
+      std::cout << PadRight(cells[i], kWidths[i]) << ' ';
+    }
+    std::cout << v.name << '\n';
+  }
+  // A single item: say who is competent where, and why.
+  if (items->size() == 1) PrintItemDetail(global, items->front());
+  return kExitOk;
+}
+
+int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                      const Command& self) {
+  po::options_description options("rules competent");
+  options.add_options()("power", po::value<std::string>()->required(), "item code, e.g. SAFE-017")(
+      "township", po::value<std::string>()->required(), "township id, e.g. gaosha")(
+      "as-of", po::value<std::string>()->default_value(""),
+      "date YYYY-MM-DD or RFC 3339 time (default: today)");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  auto engine = OpenExistingEngine(global, &exit_code);
+  if (!engine) return exit_code;
+  auto answer = engine->Competent(vm["power"].as<std::string>(), vm["township"].as<std::string>(),
+                                  vm["as-of"].as<std::string>());
+  if (!answer.ok()) return ReportError(global, answer.status());
+  const zf::CompetenceAnswer& a = *answer;
+  if (global.json) {
+    std::cout << boost::json::serialize(AnswerJson(a)) << '\n';
+    return kExitOk;
+  }
+  std::cout << fmt::format("{}: {}  {}: {}  {}: {}\n", Text(global, "item_code"), a.item_code,
+                           Text(global, "township"), a.township, Text(global, "as_of"), a.as_of);
+  std::cout << fmt::format("{}: {}\n", Text(global, "subject"),
+                           a.subject.empty() ? Text(global, "none") : a.subject);
+  std::cout << fmt::format("{}: {} [{}]\n", Text(global, "reason"), Text(global, a.reason),
+                           a.reason);
+  std::cout << fmt::format("{}: {}\n", Text(global, "legal_basis"), a.legal_basis);
+  if (a.item_version != 0) {
+    std::cout << fmt::format("{}: {}", Text(global, "version"), a.item_version);
+    if (!a.delegation_batch.empty()) {
+      std::cout << fmt::format("  {}: {}", Text(global, "batch"), a.delegation_batch);
+    }
+    std::cout << '\n';
+  }
+  if (a.department_retains) std::cout << Text(global, "department_retains") << '\n';
+  return kExitOk;
+}
+
+template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>
+Command Make(std::string name, std::string en, std::string zh, std::string usage) {
+  Command c{std::move(name), std::move(en), std::move(zh), std::move(usage), nullptr};
+  c.run = [c](const GlobalOptions& g, const std::vector<std::string>& a) { return Fn(g, a, c); };
+  return c;
+}
+
+const Registrar kRulesShow(Make<RunRulesShow>(
+    "rules show", "the power list in force and who is competent for each item",
+    "显示在施权责清单及各事项的有权主体", "[--as-of T] [--power CODE] [--subject ID]"));
+const Registrar kRulesCompetent(Make<RunRulesCompetent>(
+    "rules competent", "the competent subject for an item in a township, and why",
+    "查询某事项在某乡镇（街道）的有权执法主体及理由", "--power CODE --township ID [--as-of T]"));
+
+}  // namespace
+}  // namespace zfcli
