@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -76,6 +77,9 @@ struct Options {
   bool verify = false;
   bool breakdown = true;
   bool json = false;
+  // --only zf / --only ceiling: run one side only (for profiling).
+  bool run_zf = true;
+  bool run_ceiling = true;
 };
 
 void PrintUsage() {
@@ -89,7 +93,8 @@ void PrintUsage() {
       "  --keep          keep the databases after the run\n"
       "  --verify        also time VerifyChain() over the whole zf store\n"
       "  --no-breakdown  skip the per-event cost breakdown\n"
-      "  --json          print the results as one JSON object\n");
+      "  --json          print the results as one JSON object\n"
+      "  --only SIDE     run only the 'zf' or only the 'ceiling' phases (profiling)\n");
 }
 
 std::uint64_t ParseCount(std::string_view flag, std::string_view text) {
@@ -123,6 +128,11 @@ Options ParseOptions(int argc, char** argv) {
       o.verify = true;
     } else if (arg == "--no-breakdown") {
       o.breakdown = false;
+    } else if (arg == "--only") {
+      const std::string_view side = next();
+      if (side != "zf" && side != "ceiling") Die("--only takes 'zf' or 'ceiling'");
+      o.run_zf = side == "zf";
+      o.run_ceiling = side == "ceiling";
     } else if (arg == "--json") {
       o.json = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -239,14 +249,22 @@ std::string PositionKey(std::uint64_t position) {
   return key;
 }
 
-std::uint64_t DirBytes(const fs::path& dir) {
+struct DiskUsage {
   std::uint64_t total = 0;
+  std::uint64_t wal = 0;  // RocksDB write-ahead log files (*.log)
+};
+
+DiskUsage DirBytes(const fs::path& dir) {
+  DiskUsage usage;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
+    if (!it->is_regular_file(ec)) continue;
+    const std::uint64_t size = it->file_size(ec);
+    usage.total += size;
+    if (it->path().extension() == ".log") usage.wal += size;
   }
-  return total;
+  return usage;
 }
 
 double ProcessCpuSeconds() {
@@ -332,13 +350,15 @@ std::string NowRfc3339Utc() {
 struct PhaseResult {
   double seconds = 0;
   std::uint64_t events = 0;
+  // CPU time of the whole process (all threads, RocksDB's background threads
+  // included) during the phase; set by Run() below.
+  double cpu_seconds = 0;
   double rate() const { return seconds > 0 ? events / seconds : 0; }
 };
 
 PhaseResult CeilingAppend(rocksdb::DB* db, std::span<const zf::AppendRequest> requests,
-                          std::size_t batch_size, std::size_t streams) {
+                          std::size_t batch_size) {
   std::unordered_map<std::string_view, std::uint64_t> version_of;  // stream -> version
-  version_of.reserve(streams);
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   std::string value;
@@ -355,7 +375,7 @@ PhaseResult CeilingAppend(rocksdb::DB* db, std::span<const zf::AppendRequest> re
     rocksdb::Status s = db->Write(write_options, &batch);
     if (!s.ok()) Die("ceiling write: " + s.ToString());
   }
-  return {Seconds(Clock::now() - start), requests.size()};
+  return {Seconds(Clock::now() - start), requests.size(), 0};
 }
 
 PhaseResult ZfAppend(zf::EventStore* store, std::span<const zf::AppendRequest> requests,
@@ -370,7 +390,7 @@ PhaseResult ZfAppend(zf::EventStore* store, std::span<const zf::AppendRequest> r
       if (!r.ok()) Die("append: " + r.status().ToString());
     }
   }
-  return {Seconds(Clock::now() - start), requests.size()};
+  return {Seconds(Clock::now() - start), requests.size(), 0};
 }
 
 struct ReplayResult {
@@ -509,7 +529,9 @@ Breakdown MeasureBreakdown(std::span<const zf::AppendRequest> requests) {
 // --- Main ---------------------------------------------------------------------
 
 std::string Rate(double r) { return fmt::format("{:.0f}", r); }
-std::string Percent(double a, double b) { return b > 0 ? fmt::format("{:.1f}%", 100 * a / b) : "-"; }
+std::string Percent(double a, double b) {
+  return a > 0 && b > 0 ? fmt::format("{:.1f}%", 100 * a / b) : "-";
+}
 std::string MiB(std::uint64_t bytes) { return fmt::format("{:.1f} MiB", bytes / 1048576.0); }
 
 }  // namespace
@@ -568,30 +590,54 @@ int main(int argc, char** argv) {
     }
   };
 
+  // Runs one phase, recording the process CPU time it used.
+  auto run = [](auto&& phase) {
+    const double cpu = ProcessCpuSeconds();
+    auto result = phase();
+    const double used = ProcessCpuSeconds() - cpu;
+    if constexpr (std::is_same_v<decltype(result), PhaseResult>) {
+      result.cpu_seconds = used;
+    } else {
+      result.phase.cpu_seconds = used;
+    }
+    return result;
+  };
   double settle_seconds = WaitForQuiet();
-  progress("ceiling append");
-  const PhaseResult ceiling_append = CeilingAppend(raw.get(), requests, o.batch, o.streams);
-  settle_seconds += WaitForQuiet();
-  progress("zf append");
-  const PhaseResult zf_append = ZfAppend(store.get(), requests, o.batch);
-  settle_seconds += WaitForQuiet();
-  progress("ceiling replay");
-  const ReplayResult ceiling_replay = CeilingReplay(raw.get());
-  settle_seconds += WaitForQuiet();
-  progress("zf replay");
-  const ReplayResult zf_replay = ZfReplay(*store);
+  PhaseResult ceiling_append, zf_append;
+  ReplayResult ceiling_replay, zf_replay;
+  if (o.run_ceiling) {
+    progress("ceiling append");
+    ceiling_append = run([&] { return CeilingAppend(raw.get(), requests, o.batch); });
+    settle_seconds += WaitForQuiet();
+  }
+  if (o.run_zf) {
+    progress("zf append");
+    zf_append = run([&] { return ZfAppend(store.get(), requests, o.batch); });
+    settle_seconds += WaitForQuiet();
+  }
+  if (o.run_ceiling) {
+    progress("ceiling replay");
+    ceiling_replay = run([&] { return CeilingReplay(raw.get()); });
+    settle_seconds += WaitForQuiet();
+  }
+  if (o.run_zf) {
+    progress("zf replay");
+    zf_replay = run([&] { return ZfReplay(*store); });
+  }
 
-  if (ceiling_replay.phase.events != o.events) {
+  if (o.run_ceiling && ceiling_replay.phase.events != o.events) {
     Die(fmt::format("ceiling replay saw {} events, expected {}", ceiling_replay.phase.events,
                     o.events));
   }
-  if (zf_replay.phase.events != o.events) {
+  if (o.run_zf && zf_replay.phase.events != o.events) {
     Die(fmt::format("zf replay saw {} events, expected {}", zf_replay.phase.events, o.events));
   }
-  if (zf_replay.checksum != ceiling_replay.checksum) Die("replay checksums differ");
+  if (o.run_zf && o.run_ceiling && zf_replay.checksum != ceiling_replay.checksum) {
+    Die("replay checksums differ");
+  }
 
   std::optional<PhaseResult> verify;
-  if (o.verify) {
+  if (o.verify && o.run_zf) {
     progress("zf VerifyChain");
     const auto start = Clock::now();
     auto report = store->VerifyChain();
@@ -615,8 +661,8 @@ int main(int argc, char** argv) {
   store.reset();
   if (rocksdb::Status s = raw->Close(); !s.ok()) Die("close ceiling db: " + s.ToString());
   raw.reset();
-  const std::uint64_t zf_bytes = DirBytes(zf_dir);
-  const std::uint64_t raw_bytes = DirBytes(raw_dir);
+  const DiskUsage zf_disk = DirBytes(zf_dir);
+  const DiskUsage raw_disk = DirBytes(raw_dir);
 
   if (o.json) {
     json::object out;
@@ -629,13 +675,17 @@ int main(int argc, char** argv) {
       p["ceiling_events_per_s"] = static_cast<std::int64_t>(ceiling.rate());
       p["zf_seconds"] = zf.seconds;
       p["ceiling_seconds"] = ceiling.seconds;
-      p["ratio"] = ceiling.rate() > 0 ? zf.rate() / ceiling.rate() : 0.0;
+      p["zf_cpu_seconds"] = zf.cpu_seconds;
+      p["ceiling_cpu_seconds"] = ceiling.cpu_seconds;
+      if (zf.rate() > 0 && ceiling.rate() > 0) p["ratio"] = zf.rate() / ceiling.rate();
       return p;
     };
     out["append"] = phase(zf_append, ceiling_append);
     out["replay"] = phase(zf_replay.phase, ceiling_replay.phase);
-    out["zf_disk_bytes"] = zf_bytes;
-    out["ceiling_disk_bytes"] = raw_bytes;
+    out["zf_disk_bytes"] = zf_disk.total;
+    out["zf_wal_bytes"] = zf_disk.wal;
+    out["ceiling_disk_bytes"] = raw_disk.total;
+    out["ceiling_wal_bytes"] = raw_disk.wal;
     if (verify) {
       out["verify_events_per_s"] = static_cast<std::int64_t>(verify->rate());
       out["verify_seconds"] = verify->seconds;
@@ -660,17 +710,22 @@ int main(int argc, char** argv) {
     out["settle_seconds"] = settle_seconds;
     fmt::print("{}\n", json::serialize(out));
   } else {
-    fmt::print("\n{:<8} {:>14} {:>14} {:>8}   {:>9} {:>9}\n", "phase", "zf ev/s",
-               "ceiling ev/s", "zf/ceil", "zf s", "ceil s");
+    fmt::print("\n{:<8} {:>12} {:>13} {:>8}   {:>7} {:>7}   {:>9} {:>9}\n", "phase",
+               "zf ev/s", "ceiling ev/s", "zf/ceil", "zf s", "ceil s", "zf cpu s", "ceil cpu s");
     auto row = [](std::string_view name, const PhaseResult& zf, const PhaseResult& c) {
-      fmt::print("{:<8} {:>14} {:>14} {:>8}   {:>9.2f} {:>9.2f}\n", name, Rate(zf.rate()),
-                 Rate(c.rate()), Percent(zf.rate(), c.rate()), zf.seconds, c.seconds);
+      fmt::print("{:<8} {:>12} {:>13} {:>8}   {:>7.2f} {:>7.2f}   {:>9.2f} {:>9.2f}\n", name,
+                 Rate(zf.rate()), Rate(c.rate()), Percent(zf.rate(), c.rate()), zf.seconds,
+                 c.seconds, zf.cpu_seconds, c.cpu_seconds);
     };
     row("append", zf_append, ceiling_append);
     row("replay", zf_replay.phase, ceiling_replay.phase);
-    fmt::print("\non disk: zf {} ({:.0f} B/event), ceiling {} ({:.0f} B/event)\n", MiB(zf_bytes),
-               static_cast<double>(zf_bytes) / o.events, MiB(raw_bytes),
-               static_cast<double>(raw_bytes) / o.events);
+    auto disk = [&](std::string_view name, const DiskUsage& d) {
+      fmt::print("on disk, {:<8} {:>11} ({:>5.0f} B/event), of which WAL {}\n", name,
+                 MiB(d.total), static_cast<double>(d.total) / o.events, MiB(d.wal));
+    };
+    fmt::print("\n");
+    disk("zf", zf_disk);
+    disk("ceiling", raw_disk);
     if (verify) {
       fmt::print("VerifyChain: {} events in {:.2f} s = {} events/s\n", verify->events,
                  verify->seconds, Rate(verify->rate()));
