@@ -25,7 +25,7 @@ using zf::internal::RuleBook;
 
 namespace {
 
-std::unique_ptr<Engine> MemoryEngine() {
+std::unique_ptr<Engine> BareEngine() {
   auto store = NewMemoryEventStore();
   REQUIRE(store.ok());
   auto engine = Engine::Open(EngineOptions{}, std::shared_ptr<EventStore>(std::move(*store)));
@@ -141,6 +141,14 @@ void LoadAll(Engine& engine, const std::vector<std::string>& files) {
       REQUIRE((*results)[i]->outcome == CommandResult::Outcome::kApplied);
     }
   }
+}
+
+// Entries name power items, and items name departments: the Shaxian
+// organisation and power list come first.
+std::unique_ptr<Engine> MemoryEngine() {
+  auto engine = BareEngine();
+  LoadAll(*engine, {"02-org.jsonl", "03-powers.jsonl"});
+  return engine;
 }
 
 
@@ -332,6 +340,7 @@ TEST_CASE("A new benchmark version applies from its effective_from; a withdrawal
 TEST_CASE("Benchmarks that break the tier rules are rejected with a code and a field",
           "[rules][benchmarks][rejection]") {
   auto engine = MemoryEngine();
+  const auto before = engine->store()->Ledger().position;
   using Levels = boost::json::array;
   auto level = [](boost::json::object& b, int i) -> boost::json::object& {
     return b["levels"].as_array()[i].as_object();
@@ -413,6 +422,14 @@ TEST_CASE("Benchmarks that break the tier rules are rejected with a code and a f
       {"an effective_to before effective_from",
        [](auto& b) { b["effective_to"] = "2022-08-31"; }, "effective_period_invalid",
        "/data/effective_to"},
+      {"an item the power list does not have",
+       [](auto& b) { b["item_code"] = "SAFE-999"; }, "unknown_power_item", "/data/item_code"},
+      {"an item withdrawn from the list before the benchmark takes effect",
+       [](auto& b) {
+         b["item_code"] = "URBAN-010";  // withdrawn from 2023-09-01 (03-powers.jsonl)
+         b["effective_from"] = "2023-09-01";
+       },
+       "item_not_in_force", "/data/item_code"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -424,7 +441,7 @@ TEST_CASE("Benchmarks that break the tier rules are rejected with a code and a f
     CHECK(r.rejection->pointer == c.pointer);
     CHECK_FALSE(r.rejection->legal_basis.empty());
   }
-  CHECK(engine->store()->Ledger().position == 0);
+  CHECK(engine->store()->Ledger().position == before);
 }
 
 TEST_CASE("Benchmark versions: no overlap, no rewriting the past, no identity change, no no-op",
@@ -474,8 +491,9 @@ TEST_CASE("Benchmark versions: no overlap, no rewriting the past, no identity ch
 
 TEST_CASE("The Shaxian benchmarks load after the calendar and lists, one for every listed item",
           "[rules][benchmarks][sample]") {
-  auto engine = MemoryEngine();
-  LoadAll(*engine, {"01-calendar.jsonl", "04-leniency.jsonl", "05-benchmarks.jsonl"});
+  auto engine = BareEngine();
+  LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl", "04-leniency.jsonl",
+                    "05-benchmarks.jsonl"});
   CheckEventSchemas(*engine, "rules/benchmarks");
   const RuleBook rules = Fold(*engine);
   const Date day{2023, 5, 10};
@@ -495,6 +513,25 @@ TEST_CASE("The Shaxian benchmarks load after the calendar and lists, one for eve
     }
     CHECK(found);
   }
+
+  // Every penalty item of the power list in force on 2023-01-01 has a
+  // benchmark in force that day, for some party.
+  const Date new_year{2023, 1, 1};
+  int penalty_items = 0;
+  for (const std::string& code : rules.powers().ItemCodes()) {
+    const auto* item = rules.powers().ItemAsOf(code, new_year);
+    if (item == nullptr || item->power_type != "administrative_penalty") continue;
+    ++penalty_items;
+    INFO(code);
+    bool found = false;
+    for (PartyCategory c :
+         {PartyCategory::kNaturalPerson, PartyCategory::kLegalPerson,
+          PartyCategory::kOtherOrganisation, PartyCategory::kIndividualBusiness}) {
+      found = found || rules.benchmarks().BenchmarkInForce(code, c, new_year) != nullptr;
+    }
+    CHECK(found);
+  }
+  CHECK(penalty_items >= 74);
 
   // SAFE-017 exactly as spec §7.3.
   const DiscretionBenchmark* b =

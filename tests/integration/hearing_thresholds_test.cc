@@ -24,12 +24,44 @@ namespace {
 constexpr HearingPartyCategory kPerson = HearingPartyCategory::kNaturalPerson;
 constexpr HearingPartyCategory kOrg = HearingPartyCategory::kOrganisation;
 
-std::unique_ptr<Engine> MemoryEngine() {
+std::unique_ptr<Engine> BareEngine() {
   auto store = NewMemoryEventStore();
   REQUIRE(store.ok());
   auto engine = Engine::Open(EngineOptions{}, std::shared_ptr<EventStore>(std::move(*store)));
   REQUIRE(engine.ok());
   return std::move(*engine);
+}
+
+// Applies examples/shaxian/<file> atomically, REQUIREing every command to apply.
+void LoadSample(Engine& engine, const char* file) {
+  std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/" + file);
+  REQUIRE(in.good());
+  std::vector<Command> commands;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto command = CommandFromJson(boost::json::parse(line));
+    INFO(file << ": " << command.status().ToString());
+    REQUIRE(command.ok());
+    commands.push_back(*command);
+  }
+  auto results = engine.ExecuteBatch(commands, BatchMode::kAtomic);
+  REQUIRE(results.ok());
+  REQUIRE(results->size() == commands.size());
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    const auto& r = (*results)[i];
+    INFO(file << " " << commands[i].command_id);
+    REQUIRE(r.ok());
+    INFO((r->rejection ? r->rejection->code + ": " + r->rejection->message : std::string()));
+    REQUIRE(r->outcome == CommandResult::Outcome::kApplied);
+  }
+}
+
+// Thresholds name departments, so the Shaxian organisation comes first.
+std::unique_ptr<Engine> MemoryEngine() {
+  auto engine = BareEngine();
+  LoadSample(*engine, "02-org.jsonl");
+  return engine;
 }
 
 RuleBook Fold(Engine& engine) {
@@ -203,6 +235,27 @@ TEST_CASE("Threshold versions cannot rewrite the past or repeat themselves",
             .outcome == CommandResult::Outcome::kApplied);
 }
 
+TEST_CASE("A threshold names a department registered in org, or \"*\"",
+          "[rules][hearing_thresholds]") {
+  auto engine = BareEngine();
+  const Command unknown =
+      Threshold("u", kAt, "sx-market", "organisation", 10'000'000, "2022-01-01");
+  auto code = [&](const Command& c) {
+    const CommandResult r = Run(*engine, c);
+    return r.rejection ? r.rejection->code : std::string();
+  };
+  // An empty org knows no department, but the default needs none.
+  CHECK(code(unknown) == "unknown_department");
+  CHECK(Run(*engine, unknown).rejection->pointer == "/data/department");
+  CHECK(code(Threshold("d", kAt, "*", "organisation", 5'000'000, "2022-01-01")).empty());
+  LoadSample(*engine, "02-org.jsonl");
+  CHECK(code(Threshold("x", kAt, "sx-nowhere", "organisation", 10'000'000, "2022-01-01")) ==
+        "unknown_department");
+  CHECK(code(Threshold("gaosha", kAt, "gaosha", "organisation", 10'000'000, "2022-01-01")) ==
+        "unknown_department");  // a township is no department
+  CHECK(code(unknown).empty());
+}
+
 TEST_CASE("A threshold the schema refuses is invalid before any decider runs",
           "[rules][hearing_thresholds][validation]") {
   boost::json::object envelope{
@@ -226,25 +279,9 @@ TEST_CASE("Party categories map to the two hearing categories", "[rules][hearing
 }
 
 TEST_CASE("The Shaxian hearing thresholds load after the calendar", "[rules][hearing_thresholds][sample]") {
-  auto engine = MemoryEngine();
-  for (const char* file : {"01-calendar.jsonl", "06-hearing-thresholds.jsonl"}) {
-    std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/" + file);
-    REQUIRE(in.good());
-    std::vector<Command> commands;
-    std::string line;
-    while (std::getline(in, line)) {
-      auto command = CommandFromJson(boost::json::parse(line));
-      INFO(file << ": " << command.status().ToString());
-      REQUIRE(command.ok());
-      commands.push_back(*command);
-    }
-    auto results = engine->ExecuteBatch(commands, BatchMode::kAtomic);
-    REQUIRE(results.ok());
-    REQUIRE(results->size() == commands.size());
-    for (const auto& r : *results) {
-      REQUIRE(r.ok());
-      REQUIRE(r->outcome == CommandResult::Outcome::kApplied);
-    }
+  auto engine = BareEngine();
+  for (const char* file : {"01-calendar.jsonl", "02-org.jsonl", "06-hearing-thresholds.jsonl"}) {
+    LoadSample(*engine, file);
   }
   CheckEventSchemas(*engine, "rules/hearing_thresholds");
   const RuleBook rules = Fold(*engine);

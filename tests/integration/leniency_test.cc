@@ -20,7 +20,7 @@ using zf::internal::RuleBook;
 
 namespace {
 
-std::unique_ptr<Engine> MemoryEngine() {
+std::unique_ptr<Engine> BareEngine() {
   auto store = NewMemoryEventStore();
   REQUIRE(store.ok());
   auto engine = Engine::Open(EngineOptions{}, std::shared_ptr<EventStore>(std::move(*store)));
@@ -124,6 +124,14 @@ void LoadAll(Engine& engine, const std::vector<std::string>& files) {
       REQUIRE((*results)[i]->outcome == CommandResult::Outcome::kApplied);
     }
   }
+}
+
+// Entries name power items, and items name departments: the Shaxian
+// organisation and power list come first.
+std::unique_ptr<Engine> MemoryEngine() {
+  auto engine = BareEngine();
+  LoadAll(*engine, {"02-org.jsonl", "03-powers.jsonl"});
+  return engine;
 }
 
 std::int64_t Day(int y, unsigned m, unsigned d) { return LocalStartOfDay(Date{y, m, d}); }
@@ -269,6 +277,7 @@ TEST_CASE("An entry with effective_to is in force through that day", "[rules][le
 TEST_CASE("Incoherent list entries are rejected with a code, a basis and a field",
           "[rules][leniency][rejection]") {
   auto engine = MemoryEngine();
+  const auto before = engine->store()->Ledger().position;
   struct Case {
     std::string name;
     std::function<void(boost::json::object&)> spoil;
@@ -342,6 +351,14 @@ TEST_CASE("Incoherent list entries are rejected with a code, a basis and a field
       {"a date that does not exist",
        [](auto& e) { e["effective_from"] = "2022-02-30"; }, "effective_period_invalid",
        "/data/effective_from"},
+      {"an item the power list does not have",
+       [](auto& e) { e["item_code"] = "SAFE-999"; }, "unknown_power_item", "/data/item_code"},
+      {"an item withdrawn from the list before the entry takes effect",
+       [](auto& e) {
+         e["item_code"] = "URBAN-010";  // withdrawn from 2023-09-01 (03-powers.jsonl)
+         e["effective_from"] = "2023-09-01";
+       },
+       "item_not_in_force", "/data/item_code"},
   };
   for (const Case& c : cases) {
     INFO(c.name);
@@ -353,7 +370,7 @@ TEST_CASE("Incoherent list entries are rejected with a code, a basis and a field
     CHECK(r.rejection->pointer == c.pointer);
     CHECK_FALSE(r.rejection->legal_basis.empty());
   }
-  CHECK(engine->store()->Ledger().position == 0);
+  CHECK(engine->store()->Ledger().position == before);
 }
 
 TEST_CASE("Versions are immutable: no rewriting the past, no identity change, no no-op",
@@ -417,8 +434,8 @@ TEST_CASE("A list entry the schema refuses is invalid before any decider runs",
 
 TEST_CASE("The Shaxian four lists load after the calendar: 20/7/35/4 entries",
           "[rules][leniency][sample]") {
-  auto engine = MemoryEngine();
-  LoadAll(*engine, {"01-calendar.jsonl", "04-leniency.jsonl"});
+  auto engine = BareEngine();
+  LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl", "04-leniency.jsonl"});
   CheckEventSchemas(*engine, "rules/leniency");
   const RuleBook rules = Fold(*engine);
   const auto& lists = rules.leniency();

@@ -1,6 +1,7 @@
 // rules/powers: power items and their versions, delegation decisions,
 // acceptance, claims, and the competence resolution of spec §3.3.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <filesystem>
 #include <fstream>
 
@@ -13,7 +14,7 @@ using namespace zf;
 
 namespace {
 
-std::unique_ptr<Engine> MemoryEngine(EngineOptions options = {}) {
+std::unique_ptr<Engine> BareEngine(EngineOptions options = {}) {
   auto store = NewMemoryEventStore();
   REQUIRE(store.ok());
   auto engine = Engine::Open(options, std::shared_ptr<EventStore>(std::move(*store)));
@@ -93,6 +94,41 @@ void ApplyAll(Engine& engine, std::vector<Command> commands) {
     INFO(c.type << " " << (r->rejection ? r->rejection->code + ": " + r->rejection->message : ""));
     REQUIRE(r->outcome == CommandResult::Outcome::kApplied);
   }
+}
+
+// The org units the fixtures name: the district, two departments (sx-eco a
+// city-level branch) and three towns. Anything else is unknown to org.
+void SeedOrg(Engine& engine) {
+  std::vector<Command> org = {
+      Make("register_district",
+           {{"district_id", "sx"}, {"name", "沙县区"}, {"legal_name", "三明市沙县区人民政府"}}),
+      Make("register_department", {{"department_id", "sx-emergency"},
+                                   {"name", "三明市沙县区应急管理局"},
+                                   {"legal_name", "三明市沙县区应急管理局"},
+                                   {"level", "district"},
+                                   {"district", "sx"}}),
+      Make("register_department", {{"department_id", "sx-eco"},
+                                   {"name", "三明市沙县生态环境局"},
+                                   {"legal_name", "三明市生态环境局"},
+                                   {"level", "city"},
+                                   {"district", "sx"}})};
+  for (auto [id, name] : {std::pair{"gaosha", "高砂镇"}, std::pair{"qingzhou", "青州镇"},
+                          std::pair{"xiamao", "夏茂镇"}}) {
+    org.push_back(Make("register_township",
+                       {{"township_id", id},
+                        {"name", name},
+                        {"kind", "town"},
+                        {"legal_name", fmt::format("三明市沙县区{}人民政府", name)},
+                        {"district", "sx"}}));
+  }
+  ApplyAll(engine, std::move(org));
+}
+
+// An engine whose org knows the fixtures' units.
+std::unique_ptr<Engine> MemoryEngine(EngineOptions options = {}) {
+  auto engine = BareEngine(std::move(options));
+  SeedOrg(*engine);
+  return engine;
 }
 
 // The rejection code of `command`, or "" if it applied.
@@ -184,6 +220,27 @@ TEST_CASE("A penalty item must cite its penalty provision and penalty types", "[
   CHECK(r.status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("A power item's original subject must be a department registered in org",
+          "[rules][powers]") {
+  auto engine = MemoryEngine();
+  CHECK(RejectionCode(*engine, Publish(Item("SAFE-001", "2021-07-15", "", "sx-nowhere"))) ==
+        "unknown_department");
+  CHECK(RejectionPointer(*engine, Publish(Item("SAFE-001", "2021-07-15", "", "sx-nowhere"))) ==
+        "/data/original_subject");
+  // A township is no original subject: the list names the department.
+  CHECK(RejectionCode(*engine, Publish(Item("SAFE-001", "2021-07-15", "", "gaosha"))) ==
+        "unknown_department");
+  // The city-level branch is a registered department.
+  ApplyAll(*engine, {Publish(Item("ECO-001", "2021-07-15", "", "sx-eco"))});
+  // The same command applies once org registers the department.
+  ApplyAll(*engine, {Make("register_department", {{"department_id", "sx-nowhere"},
+                                                  {"name", "三明市沙县区某局"},
+                                                  {"legal_name", "三明市沙县区某局"},
+                                                  {"level", "district"},
+                                                  {"district", "sx"}}),
+                     Publish(Item("SAFE-001", "2021-07-15", "", "sx-nowhere"))});
+}
+
 TEST_CASE("withdraw_power_item rejections", "[rules][powers]") {
   auto engine = MemoryEngine();
   auto withdraw = [](std::string code, std::string from) {
@@ -226,6 +283,13 @@ TEST_CASE("decide_delegation rejections", "[rules][powers]") {
   ApplyAll(*engine, {Publish(inspection)});
   CHECK(RejectionCode(*engine, Delegate("b1", Strings({"gaosha"}), Strings({"INSP-001"}))) ==
         "power_type_not_delegable");
+  // Only a township registered in org can be granted powers; a
+  // department is no township.
+  CHECK(RejectionCode(*engine, Delegate("b1", Strings({"atlantis"}), Strings({"SAFE-017"}))) ==
+        "township_unknown");
+  CHECK(RejectionPointer(*engine, Delegate("b1", Strings({"gaosha", "sx-emergency"}),
+                                           Strings({"SAFE-017"}))) ==
+        "/data/grants/0/townships/1");
   ApplyAll(*engine, {Delegate("b1", Strings({"gaosha"}), Strings({"SAFE-017"}))});
   CHECK(RejectionCode(*engine, Delegate("b1", Strings({"gaosha"}), Strings({"SAFE-017"}))) ==
         "delegation_batch_exists");
@@ -255,6 +319,10 @@ TEST_CASE("confirm_delegation accepts only what was delegated to the township", 
 TEST_CASE("claim_item: townships claim delegated items, departments their own", "[rules][powers]") {
   auto engine = DelegatedFixture();
   CHECK(RejectionCode(*engine, Claim("nowhere", Strings({"SAFE-017"}))) == "subject_unknown");
+  // org tells a township from a department: xiamao is a registered town
+  // that no batch names, so it is a township without the delegation, not
+  // an unknown subject nor a department holding nothing.
+  CHECK(RejectionCode(*engine, Claim("xiamao", Strings({"SAFE-017"}))) == "item_not_delegated");
   CHECK(RejectionCode(*engine, Claim("gaosha", Strings({"SAFE-999"}))) == "power_item_not_found");
   CHECK(RejectionCode(*engine, Claim("gaosha", Strings({"ECO-001"}))) == "item_not_delegated");
   CHECK(RejectionCode(*engine, Claim("gaosha", Strings({"SAFE-018"}), "2022-06-30")) ==
@@ -471,6 +539,9 @@ TEST_CASE("Engine queries: unknown item or township is kNotFound, bad as_of kInv
   auto nowhere = engine->Competent("SAFE-017", "atlantis", "2023-03-01");
   CHECK(nowhere.status().code() == StatusCode::kNotFound);
   CHECK(nowhere.status().subject() == "township");
+  // A township org knows but no delegation names: the department answers.
+  CompetenceAnswer xiamao = Ask(*engine, "SAFE-017", "xiamao", "2023-03-01");
+  CHECK(xiamao.subject == "sx-emergency");
   CHECK(engine->Competent("SAFE-017", "gaosha", "2023-02-30").status().code() ==
         StatusCode::kInvalidArgument);
   CHECK(engine->PowerItems("yesterday", "", "").status().code() == StatusCode::kInvalidArgument);
@@ -492,9 +563,12 @@ TEST_CASE("Engine queries: unknown item or township is kNotFound, bad as_of kInv
   CHECK(v.delegated_to == std::vector<std::string>{"gaosha", "qingzhou"});
   CHECK(v.accepted_by == std::vector<std::string>{"gaosha"});
   CHECK(v.claimed_by == std::vector<std::string>{"gaosha"});
-  REQUIRE(v.by_township.size() == 2);
+  // Every township org knows, the one no batch names included.
+  REQUIRE(v.by_township.size() == 3);
   CHECK(v.by_township[0].subject == "gaosha");
   CHECK(v.by_township[1].subject == "sx-emergency");
+  CHECK(v.by_township[2].township == "xiamao");
+  CHECK(v.by_township[2].reason == "not_delegated");
   CHECK(v.legal_basis.back() == "《特种作业人员安全技术培训考核管理规定》第三十八条（罚则）");
 }
 
@@ -505,6 +579,7 @@ TEST_CASE("The rules survive a reopen: the RuleBook is folded from the store", "
   {
     auto engine = Engine::Open(EngineOptions{}, shared);
     REQUIRE(engine.ok());
+    SeedOrg(**engine);
     ApplyAll(**engine,
              {Publish(Item("SAFE-017", "2021-07-15")),
               Delegate("sx-2022-1", Strings({"gaosha"}), Strings({"SAFE-017"})),
@@ -542,8 +617,8 @@ std::vector<Command> LoadSample(const std::string& name) {
 }  // namespace
 
 TEST_CASE("The Shaxian power list sample loads and answers spec §3.3", "[rules][powers][sample]") {
-  auto engine = MemoryEngine();
-  for (const char* file : {"01-calendar.jsonl", "03-powers.jsonl"}) {
+  auto engine = BareEngine();
+  for (const char* file : {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"}) {
     std::vector<Command> commands = LoadSample(file);
     auto results = engine->ExecuteBatch(commands, BatchMode::kIndependent);
     REQUIRE(results.ok());

@@ -22,6 +22,10 @@ What is real and what is fixture data:
     numbers and fine ranges, the conditions (lookback months, correction
     days), the benchmark tiers (30%/70% splits of the statutory range), the
     list and benchmark document titles and every date.
+  - Benchmarks cover every penalty item of 03-powers.jsonl (read from that
+    file: description, basis, department, penalty types); the statutory
+    fines of the items the lists do not cover are in EXTRA_FINES (FIXTURE as
+    above). Regenerate 03-powers.jsonl first when the power list changes.
 """
 import json
 import pathlib
@@ -246,6 +250,114 @@ ITEMS = {
                       types=["fine"], comb="and", fine=("max", 5000), parties=ALL),
 }
 
+# The items the four lists draw on: the lists were drawn up from these, before
+# the benchmarks were extended to the whole power list (below).
+LISTED = tuple(ITEMS)
+
+POWERS_FILE = ROOT / "03-powers.jsonl"
+
+# Every other penalty item of 03-powers.jsonl gets its benchmark from these
+# statutory facts (FIXTURE, from general knowledge of the statutes; amounts
+# in yuan): combination, fine, parties, and optional per-party-group
+# benchmarks or explicit levels, as in ITEMS. Description, legal basis,
+# department and penalty types are read from the power list itself.
+# Per-unit fines (每平方米/每立方米 N 元) are multiples of "quantity_yuan"
+# with k = N x 100 percent.
+MAY = "may_combine"
+EXTRA_FINES = {
+    # 安全生产法 97: 处十万元以下的罚款；逾期未改正的，责令停产停业整顿.
+    "SAFE-008": dict(comb=MAY, fine=("max", 100000), parties=ORG),
+    "SAFE-009": dict(comb=MAY, fine=("max", 100000), parties=ORG),
+    "SAFE-010": dict(comb=MAY, fine=("max", 100000), parties=ORG),
+    "SAFE-011": dict(comb=MAY, fine=("max", 100000), parties=ORG),
+    # 安全生产法 99, 102, 104, 105: 处五万元以下的罚款.
+    "SAFE-012": dict(comb=MAY, fine=("max", 50000), parties=ORG),
+    "SAFE-013": dict(comb=MAY, fine=("max", 50000), parties=ORG),
+    "SAFE-014": dict(comb=MAY, fine=("max", 50000), parties=ORG),
+    "SAFE-015": dict(comb=MAY, fine=("max", 50000), parties=ORG),
+    "SAFE-016": dict(comb=MAY, fine=("max", 50000), parties=ORG),
+    # 安全生产法 109: 处五万元以上十万元以下的罚款.
+    "SAFE-018": dict(comb="and", fine=("range", 50000, 100000), parties=ORG),
+    # 城市市容和环境卫生管理条例 34-36: 可以并处警告、罚款 (amounts set locally).
+    "URBAN-008": dict(comb=MAY, fine=("max", 200), parties=PERSON),
+    "URBAN-009": dict(comb=MAY, fine=("max", 1000), parties=ALL),
+    "URBAN-010": dict(comb=MAY, fine=("max", 500), parties=ALL),
+    "URBAN-011": dict(comb=MAY, fine=("max", 5000), parties=ALL),
+    "URBAN-012": dict(comb=MAY, fine=("max", 5000), parties=UNITS + ["individual_business"]),
+    "URBAN-013": dict(comb="and", fine=("max", 10000), parties=ORG),
+    # 城市绿化条例 26: 可以并处罚款.
+    "URBAN-014": dict(comb="and", fine=("max", 5000), parties=ALL),
+    # 渔业法 38: 没收渔获物和违法所得，处五万元以下的罚款；情节严重的，吊销捕捞许可证.
+    "AGRI-006": dict(comb=MAY, fine=("max", 50000), parties=ALL),
+    "AGRI-007": dict(comb=MAY, fine=("max", 50000), parties=ALL),
+    # 土地管理法 78: 责令退还、限期拆除 — no fine.
+    "AGRI-008": dict(comb="and", fine=None, parties=PERSON,
+                     levels=[("general", ["other"], None, None), ("severe", ["other"], None, None)]),
+    # 生猪屠宰管理条例 31: 没收…；货值不足一万元的，并处五万元以上十万元以下的罚款.
+    "AGRI-009": dict(comb="and", fine=("range", 50000, 100000), parties=ALL),
+    # 食品安全法 124: 货值不足一万元的，并处五万元以上十万元以下罚款；情节严重的，吊销许可证.
+    "MARKET-008": dict(comb=MAY, fine=("range", 50000, 100000), parties=ALL),
+    # 食品安全法 126: 给予警告；拒不改正的，处五千元以上五万元以下罚款.
+    "MARKET-009": dict(comb=MAY, fine=("range", 5000, 50000), parties=ORG),
+    # 特种设备安全法 83: 处一万元以上十万元以下罚款.
+    "MARKET-010": dict(comb="and", fine=("range", 10000, 100000), parties=ORG),
+    # 市场主体登记管理条例 43: 没收违法所得；拒不改正的，处一万元以上十万元以下的罚款.
+    "MARKET-011": dict(comb=MAY, fine=("range", 10000, 100000), parties=ALL),
+    # 土地管理法实施条例 57: 每平方米一百元以上一千元以下.
+    "NATRES-003": dict(comb=MAY, fine=("multiple", "quantity_yuan", 10000, 100000), parties=ALL),
+    # 土地管理法实施条例 54: 耕地开垦费的五倍以上十倍以下.
+    "NATRES-004": dict(comb="and", fine=("multiple", "land_reclamation_fee", 500, 1000), parties=ALL),
+    # 水土保持法 55: 每立方米十元以上二十元以下.
+    "WATER-005": dict(comb="and", fine=("multiple", "quantity_yuan", 1000, 2000), parties=ALL),
+    # 水土保持法 49: 个人每平方米二元以下，单位每平方米十元以下.
+    "WATER-006": dict(comb="and", benchmarks=[("P", PERSON, ("multiple", "quantity_yuan", 0, 200)),
+                                              ("U", ORG, ("multiple", "quantity_yuan", 0, 1000))]),
+    # 水污染防治法 84: 处十万元以上五十万元以下的罚款.
+    "ECO-006": dict(comb="and", fine=("range", 100000, 500000), parties=ORG),
+    # 公路法 76: 处三万元以下的罚款；公路法 81: 可以处五万元以下的罚款.
+    "TRANS-005": dict(comb="and", fine=("max", 30000), parties=ALL),
+    "TRANS-006": dict(comb="and", fine=("max", 50000), parties=ALL),
+}
+
+
+def power_items():
+    """The items of 03-powers.jsonl as first published, in file order."""
+    items = {}
+    for line in POWERS_FILE.read_text(encoding="utf-8").splitlines():
+        c = json.loads(line)
+        if c["command"] == "publish_power_item" and c["data"]["item_code"] not in items:
+            items[c["data"]["item_code"]] = c["data"]
+    return items
+
+
+def cite(data, role):
+    return "、".join(b["instrument"] + b["article"] + b.get("paragraph", "") + b.get("item", "")
+                    for b in data["legal_basis"] if b["role"] == role)
+
+
+def extend_items():
+    """Adds every penalty item of the power list ITEMS lacks, from EXTRA_FINES."""
+    powers = power_items()
+    for code in ITEMS:
+        assert code in powers, f"{code} is not in 03-powers.jsonl"
+    for code, data in powers.items():
+        if code in ITEMS or data["power_type"] != "administrative_penalty":
+            continue
+        assert code in EXTRA_FINES, f"{code}: add its statutory fine to EXTRA_FINES"
+        penalty = cite(data, "penalty")
+        item = dict(dept=data["original_subject"], desc=data["name"],
+                    # Where the penalty article itself names the act, it is
+                    # also the provision violated.
+                    violated=cite(data, "violated") or penalty, penalty=penalty,
+                    types=data["penalty_types"])
+        item.update(EXTRA_FINES[code])
+        ITEMS[code] = item
+    unused = set(EXTRA_FINES) - set(ITEMS)
+    assert not unused, f"EXTRA_FINES names items not in the power list: {sorted(unused)}"
+
+
+extend_items()
+
 CRITERIA = {
     "minor": ["初次违法", "危害后果轻微", "在责令改正期限内改正"],
     "general": ["违法行为情节一般", "未造成危害后果或者危害后果较小"],
@@ -427,7 +539,7 @@ def leniency_entries():
                          {"kind": "lighter", "band_pct": 30}, ["correction_order"]))
     # The mitigated list: every item that allows mitigation, by APL 32(1),
     # then by APL 32(3) until there are 35.
-    mitigable = [c for c in ITEMS if mitigation(c)]
+    mitigable = [c for c in LISTED if mitigation(c)]
     plan = [(c, "APL32.1") for c in mitigable]
     plan += [(c, "APL32.3") for c in mitigable][: max(0, 35 - len(plan))]
     assert len(plan) >= 35, len(plan)

@@ -66,7 +66,8 @@ struct PowerItemView {
   std::vector<std::string> delegated_to;  // townships, delegation in force
   std::vector<std::string> accepted_by;   // townships that accepted it
   std::vector<std::string> claimed_by;    // subjects that claimed it
-  // Competence for a violation in each known township, sorted by township.
+  // Competence for a violation in each township registered in org, sorted
+  // by township.
   std::vector<CompetenceAnswer> by_township;
 };
 

@@ -6,8 +6,8 @@
 // law combines — going below the statutory minimum, or dropping a combined
 // penalty, is mitigation (减轻), a leniency-list matter (APL 32), never a level.
 //
-// Not checked here (the lead adds the cross-check): that item_code is a
-// power-list item, and that leniency_links name existing list entries.
+// The item_code must be a power-list item in force when the benchmark takes
+// effect. Not checked here: that leniency_links name existing list entries.
 #include <algorithm>
 #include <climits>
 
@@ -186,6 +186,11 @@ Decision DecidePublishBenchmark(const DecisionContext& context) {
                   std::string(parsed.status().message()), std::string(kBasisVersions), subject);
   }
   const DiscretionBenchmark& b = *parsed;
+  if (auto r = CheckPowerItemInForce(context.rules, b.item_code, b.period.from,
+                                     "Doc 27 (a benchmark refines one power item; spec §7.1)",
+                                     "/data/item_code")) {
+    return *r;
+  }
   if (auto r = CheckStatutory(b)) return *r;
   if (auto r = CheckLevels(b)) return *r;
 

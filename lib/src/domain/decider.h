@@ -4,6 +4,8 @@
 // No clock, no I/O, no randomness: time is command.at.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -38,6 +40,15 @@ inline NewEvent Emit(std::string type, boost::json::value data) {
   e.data = std::move(data);
   return e;
 }
+
+// Reference data that rests on a power item (a leniency entry, a benchmark)
+// must name an item of the power list in force on the day it takes effect
+// (spec §3.1): nullopt if it does, else unknown_power_item or
+// item_not_in_force at `pointer`.
+std::optional<Rejection> CheckPowerItemInForce(const RuleBook& rules, const std::string& item_code,
+                                               std::int64_t effective_from,
+                                               std::string_view legal_basis,
+                                               std::string_view pointer);
 
 // One command type.
 struct CommandSpec {

@@ -1,9 +1,7 @@
 // rules/hearing_thresholds: set_hearing_threshold records a new version of
 // the "relatively large" amounts for one (department, party_category)
 // (APL art. 63; spec §4.4). Department "*" sets the default.
-//
-// Not checked here (the lead adds the cross-check): that the department is
-// a registered district_department.
+// The department must be registered in org (or be "*").
 #include <fmt/format.h>
 
 #include "domain/decider.h"
@@ -16,6 +14,11 @@ constexpr std::string_view kBasis = "APL art. 63 (较大数额, set per departme
 Decision DecideSetHearingThreshold(const DecisionContext& context) {
   const boost::json::object& data = context.command.data.as_object();
   const std::string department(data.at("department").as_string());
+  if (department != "*" && context.rules.org().FindDepartment(department) == nullptr) {
+    return Reject("unknown_department",
+                  fmt::format("{} is not a department registered in org", department),
+                  std::string(kBasis), "/data/department");
+  }
   // The schema admits only the two names.
   const HearingPartyCategory category =
       *ParseHearingPartyCategory(data.at("party_category").as_string());

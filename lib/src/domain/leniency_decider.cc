@@ -5,9 +5,9 @@
 // the ground is mandatory, the conditions the ground needs, and the
 // education the law requires when no penalty is imposed (APL 33 ¶3).
 //
-// Not checked here (the lead adds the cross-check): that item_code is an
-// item of the power list, and that a mitigated fine range lies below the
-// item's statutory minimum in its benchmark.
+// The entry's item_code must be an item of the power list in force when the
+// entry takes effect. Not checked here: that a mitigated fine range lies
+// below the item's statutory minimum in its benchmark.
 #include <set>
 
 #include <fmt/format.h>
@@ -270,6 +270,11 @@ Decision DecidePublishLeniencyEntry(const DecisionContext& context) {
                   std::string(parsed.status().message()), std::string(kBasisVersions), subject);
   }
   const LeniencyEntry& entry = *parsed;
+  if (auto r = CheckPowerItemInForce(context.rules, entry.item_code, entry.period.from,
+                                     "APL art. 4; spec §6.2 (an entry applies one power item)",
+                                     "/data/item_code")) {
+    return *r;
+  }
   if (auto r = CheckOutcome(entry)) return *r;
   if (auto r = CheckConditions(entry)) return *r;
   if (auto r = CheckGround(entry)) return *r;

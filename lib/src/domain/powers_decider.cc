@@ -72,6 +72,15 @@ Decision DecidePublishPowerItem(const DecisionContext& context) {
   DateField from = ParseDateField(data, "effective_from", kBasisList);
   if (from.rejection) return *from.rejection;
 
+  // The list says who holds each power: that subject must be a department
+  // the district has registered, or nobody could be found competent.
+  const std::string subject = Str(data, "original_subject");
+  if (context.rules.org().FindDepartment(subject) == nullptr) {
+    return Reject("unknown_department",
+                  fmt::format("{} is not a department registered in org", subject),
+                  std::string(kBasisList), "/data/original_subject");
+  }
+
   PowerItemVersion proposed;
   proposed.item_code = Str(data, "item_code");
   proposed.name = Str(data, "name");
@@ -178,11 +187,21 @@ Decision DecideDelegation(const DecisionContext& context) {
                   "a delegation cannot take effect before it is decided (and published)",
                   std::string(kBasisDelegation), "/data/effective_from");
   }
-  // TODO(owner): check each township against rules.org() once OrgModel
-  // answers "does township T exist"; until then the decision itself is
-  // what makes a township known to the power list.
+  // Only a registered township-level government can receive powers: the
+  // decision must name the legal subject that will act in its own name.
+  const OrgModel& org = context.rules.org();
   const boost::json::array& grants = data.at("grants").as_array();
   for (std::size_t g = 0; g < grants.size(); ++g) {
+    const std::vector<std::string> townships = Strs(grants[g].as_object(), "townships");
+    for (std::size_t t = 0; t < townships.size(); ++t) {
+      if (org.FindTownship(townships[t]) == nullptr) {
+        return Reject("township_unknown",
+                      fmt::format("{} is not a township-level unit registered in org",
+                                  townships[t]),
+                      std::string(kBasisDelegation),
+                      fmt::format("/data/grants/{}/townships/{}", g, t));
+      }
+    }
     const std::vector<std::string> items = Strs(grants[g].as_object(), "items");
     for (std::size_t i = 0; i < items.size(); ++i) {
       const std::string pointer = fmt::format("/data/grants/{}/items/{}", g, i);
@@ -346,13 +365,11 @@ Decision DecideClaimItem(const DecisionContext& context) {
   const std::string subject = Str(data, "subject_id");
   DateField on = ParseDateField(data, "claimed_on", kBasisDelegationScope);
   if (on.rejection) return *on.rejection;
-  // TODO(owner): ask rules.org() whether the subject is a township or a
-  // department once OrgModel answers it.
-  const bool township = powers.KnowsTownship(subject);
-  if (!township && !powers.IsOriginalSubject(subject)) {
+  const OrgModel& org = context.rules.org();
+  const bool township = org.FindTownship(subject) != nullptr;
+  if (!township && org.FindDepartment(subject) == nullptr) {
     return Reject("subject_unknown",
-                  fmt::format("{} is neither a township named by a delegation decision nor the "
-                              "original subject of any item",
+                  fmt::format("{} is neither a township nor a department registered in org",
                               subject),
                   std::string(kBasisDelegationScope), "/data/subject_id");
   }
@@ -390,6 +407,26 @@ Decision DecideClaimItem(const DecisionContext& context) {
 }
 
 }  // namespace
+
+std::optional<Rejection> CheckPowerItemInForce(const RuleBook& rules, const std::string& item_code,
+                                               std::int64_t effective_from,
+                                               std::string_view legal_basis,
+                                               std::string_view pointer) {
+  const PowerList& powers = rules.powers();
+  if (!powers.HasItem(item_code)) {
+    return Rejection{"unknown_power_item",
+                     fmt::format("{} is not an item of the power list", item_code),
+                     std::string(legal_basis), std::string(pointer)};
+  }
+  // Read on the local day the rule starts: the list changes by whole days.
+  const Date day = LocalDateOf(effective_from);
+  if (powers.ItemAsOf(item_code, day) == nullptr) {
+    return Rejection{"item_not_in_force",
+                     fmt::format("{} is not in the power list on {}", item_code, day.ToString()),
+                     std::string(legal_basis), std::string(pointer)};
+  }
+  return std::nullopt;
+}
 
 const std::vector<CommandSpec>& PowerCommandSpecs() {
   static const std::vector<CommandSpec> kSpecs = {

@@ -228,7 +228,9 @@ Result<std::vector<PowerItemView>> EngineImpl::PowerItems(std::string_view as_of
   if (!item_code.empty() && !powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
   }
-  const std::vector<std::string> townships = powers.Townships();
+  // Every township org knows, delegated to or not (sorted by id).
+  std::vector<std::string> townships;
+  for (const Township* t : rules_.org().Townships()) townships.push_back(t->id);
   std::vector<PowerItemView> views;
   for (const std::string& code : powers.ItemCodes()) {
     if (!item_code.empty() && code != item_code) continue;
@@ -275,9 +277,8 @@ Result<CompetenceAnswer> EngineImpl::Competent(std::string_view item_code,
   if (!powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
   }
-  // TODO(owner): ask rules_.org() once it knows townships.
-  if (!powers.KnowsTownship(township)) {
-    return NotFoundError(fmt::format("no township {} in any delegation decision", township))
+  if (rules_.org().FindTownship(township) == nullptr) {
+    return NotFoundError(fmt::format("no township {} registered in org", township))
         .WithSubject("township");
   }
   return ToAnswer(powers.CompetentAsOf(std::string(item_code), std::string(township), date,

@@ -62,7 +62,9 @@ struct StatutoryFine {
   FineKind kind = FineKind::kRange;
   std::int64_t min_fen = 0;
   std::int64_t max_fen = 0;
-  std::string base;  // multiple: illegal_gains | goods_value | turnover
+  // multiple: illegal_gains | goods_value | turnover | land_reclamation_fee |
+  // quantity_yuan (a per-unit fine: the quantity at 1 yuan a unit)
+  std::string base;
   std::int64_t k_min_pct = 0;
   std::int64_t k_max_pct = 0;
 };

@@ -174,10 +174,9 @@ class PowerList {
   // Subjects with a claim on `item` dated on or before `date`, sorted.
   std::vector<std::string> ClaimedBy(std::string_view item, Date date) const;
 
-  // Townships named by any delegation decision, sorted.
-  // TODO(owner): switch to rules.org() (townships registered in the org
-  // stream) once OrgModel answers "does township T exist"; until then the
-  // power list knows the townships its decisions name.
+  // Townships named by any delegation decision, sorted. Whether a township
+  // exists is org's to say (OrgModel::FindTownship); these are only the
+  // ones the decisions name.
   std::vector<std::string> Townships() const;
   bool KnowsTownship(std::string_view id) const;
   // True when `id` is the original subject of any version of any item.
