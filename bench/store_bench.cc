@@ -7,7 +7,7 @@
 // and their ratio. docs/performance.md records the figures.
 //
 //   store_bench [--events N] [--batch B] [--streams S] [--dir DIR] [--keep]
-//               [--verify] [--no-breakdown] [--json]
+//               [--verify] [--no-breakdown] [--json] [--only zf|ceiling]
 //
 // Events are generated (deterministically, seeded) before any timing starts.
 // Phase order: ceiling append, zf append, ceiling replay, zf replay. Between

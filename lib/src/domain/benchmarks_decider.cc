@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "domain/decider.h"
+#include "domain/withdrawal.h"
 
 namespace zf::internal {
 namespace {
@@ -228,35 +229,10 @@ Decision DecidePublishBenchmark(const DecisionContext& context) {
 }
 
 Decision DecideWithdrawBenchmark(const DecisionContext& context) {
-  const boost::json::object& data = context.command.data.as_object();
-  const std::string id(data.at("benchmark_id").as_string());
-  const auto history = context.rules.benchmarks().History(id);
-  if (history.empty()) {
-    return Reject("benchmark_not_found", fmt::format("no benchmark {}", id),
-                  std::string(kBasisVersions), "/data/benchmark_id");
-  }
-  if (history.back()->withdrawn) {
-    return Reject("benchmark_already_withdrawn",
-                  fmt::format("benchmark {} was withdrawn by version {}", id,
-                              history.back()->version),
-                  std::string(kBasisVersions), "/data/benchmark_id");
-  }
-  auto period = ParseEffectivePeriod(data, "/data");
-  if (!period.ok()) {
-    return Reject("effective_period_invalid", std::string(period.status().message()),
-                  std::string(kBasisVersions), std::string(period.status().subject()));
-  }
-  if (std::string_view code = CheckRevisionStart(history.back()->period.from, period->from,
-                                                 context.at.unix_micros);
-      !code.empty()) {
-    return Reject(std::string(code),
-                  "a withdrawal may not take effect before the version it ends started, nor "
-                  "before the day it is made",
-                  std::string(kBasisVersions), "/data/effective_from");
-  }
-  boost::json::object event = data;
-  event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("discretion_benchmark_withdrawn", std::move(event))};
+  const std::string id(context.command.data.at("benchmark_id").as_string());
+  return DecideWithdrawal(context, context.rules.benchmarks().History(id),
+                          {"benchmark_id", "benchmark_not_found", "benchmark_already_withdrawn",
+                           "discretion_benchmark_withdrawn", kBasisVersions});
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "domain/decider.h"
+#include "domain/withdrawal.h"
 
 namespace zf::internal {
 namespace {
@@ -327,35 +328,11 @@ Decision DecidePublishLeniencyEntry(const DecisionContext& context) {
 }
 
 Decision DecideWithdrawLeniencyEntry(const DecisionContext& context) {
-  const boost::json::object& data = context.command.data.as_object();
-  const std::string entry_id(data.at("entry_id").as_string());
-  const auto history = context.rules.leniency().History(entry_id);
-  if (history.empty()) {
-    return Reject("leniency_entry_not_found", fmt::format("no list entry {}", entry_id),
-                  std::string(kBasisVersions), "/data/entry_id");
-  }
-  if (history.back()->withdrawn) {
-    return Reject("leniency_entry_already_withdrawn",
-                  fmt::format("entry {} was withdrawn by version {}", entry_id,
-                              history.back()->version),
-                  std::string(kBasisVersions), "/data/entry_id");
-  }
-  auto period = ParseEffectivePeriod(data, "/data");
-  if (!period.ok()) {
-    return Reject("effective_period_invalid", std::string(period.status().message()),
-                  std::string(kBasisVersions), std::string(period.status().subject()));
-  }
-  if (std::string_view code = CheckRevisionStart(history.back()->period.from, period->from,
-                                                 context.at.unix_micros);
-      !code.empty()) {
-    return Reject(std::string(code),
-                  "a withdrawal may not take effect before the version it ends started, nor "
-                  "before the day it is made",
-                  std::string(kBasisVersions), "/data/effective_from");
-  }
-  boost::json::object event = data;
-  event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("leniency_entry_withdrawn", std::move(event))};
+  const std::string id(context.command.data.at("entry_id").as_string());
+  return DecideWithdrawal(context, context.rules.leniency().History(id),
+                          {"entry_id", "leniency_entry_not_found",
+                           "leniency_entry_already_withdrawn", "leniency_entry_withdrawn",
+                           kBasisVersions});
 }
 
 }  // namespace
