@@ -58,6 +58,15 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   }
   table.block_size = family == kEvents ? 32 * 1024 : 4 * 1024;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (family != kEvents) {
+    // Small values: small memtables flush often, so the WAL files they pin
+    // can go (docs/performance.md: 935 -> 165 MiB of WAL after 1M events),
+    // and a memtable Bloom filter makes the command-id probe, which misses
+    // for nearly every new command, cheap.
+    options.write_buffer_size = 8 << 20;
+    options.memtable_prefix_bloom_size_ratio = 0.1;
+    options.memtable_whole_key_filtering = true;
+  }
   return options;
 }
 
@@ -568,6 +577,9 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
   db_options.create_missing_column_families = !options.read_only;
   db_options.IncreaseParallelism(2);
+  // Past this much WAL RocksDB flushes the families that pin it, so a
+  // reopen replays little.
+  db_options.max_total_wal_size = 256 << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < kFamilyCount; ++f) {
     families.emplace_back(kFamilyNames[f], FamilyOptions(static_cast<Family>(f)));
