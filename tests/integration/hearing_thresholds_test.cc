@@ -9,6 +9,7 @@
 
 #include "io/schema_validator.h"
 #include "rules/rule_book.h"
+#include "support/engine_fixtures.h"
 #include "zf/engine.h"
 
 using namespace zf;
@@ -19,18 +20,14 @@ using zf::internal::LocalStartOfDay;
 using zf::internal::PartyCategory;
 using zf::internal::RuleBook;
 
+using zf::testing::BareEngine;
+using zf::testing::CheckEventSchemas;
+using zf::testing::Fold;
+
 namespace {
 
 constexpr HearingPartyCategory kPerson = HearingPartyCategory::kNaturalPerson;
 constexpr HearingPartyCategory kOrg = HearingPartyCategory::kOrganisation;
-
-std::unique_ptr<Engine> BareEngine() {
-  auto store = NewMemoryEventStore();
-  REQUIRE(store.ok());
-  auto engine = Engine::Open(EngineOptions{}, std::shared_ptr<EventStore>(std::move(*store)));
-  REQUIRE(engine.ok());
-  return std::move(*engine);
-}
 
 // Applies examples/shaxian/<file> atomically, REQUIREing every command to apply.
 void LoadSample(Engine& engine, const char* file) {
@@ -62,16 +59,6 @@ std::unique_ptr<Engine> MemoryEngine() {
   auto engine = BareEngine();
   LoadSample(*engine, "02-org.jsonl");
   return engine;
-}
-
-RuleBook Fold(Engine& engine) {
-  RuleBook rules;
-  for (std::string_view stream : zf::internal::kReferenceStreams) {
-    auto cursor = engine.store()->ReadStream(stream, 1, Direction::kForward);
-    for (; cursor->Valid(); cursor->Next()) REQUIRE(rules.Apply(cursor->event()).ok());
-    REQUIRE(cursor->status().ok());
-  }
-  return rules;
 }
 
 Command Threshold(std::string id, std::string at, std::string department, std::string category,
@@ -109,25 +96,6 @@ bool Eligible(const RuleBook& rules, std::string_view department, HearingPartyCa
   return *eligible;
 }
 
-
-// Every event recorded on `stream` satisfies schemas/events/<type>.schema.json.
-void CheckEventSchemas(Engine& engine, std::string_view stream) {
-  auto cursor = engine.store()->ReadStream(stream, 1, Direction::kForward);
-  int checked = 0;
-  for (; cursor->Valid(); cursor->Next()) {
-    const EventRecord& event = cursor->event();
-    auto validator = zf::internal::SchemaValidator::Load(std::string(ZF_SOURCE_DIR) +
-                                                         "/schemas/events/" + event.type +
-                                                         ".schema.json");
-    REQUIRE(validator.ok());
-    const Status s = (*validator)->Validate(event.data);
-    INFO(event.type << " v" << event.version << ": " << s.ToString());
-    CHECK(s.ok());
-    ++checked;
-  }
-  REQUIRE(cursor->status().ok());
-  CHECK(checked > 0);
-}
 
 }  // namespace
 

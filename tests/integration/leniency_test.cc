@@ -8,6 +8,7 @@
 
 #include "io/schema_validator.h"
 #include "rules/rule_book.h"
+#include "support/engine_fixtures.h"
 #include "zf/engine.h"
 
 using namespace zf;
@@ -18,38 +19,14 @@ using zf::internal::LeniencyOutcomeKind;
 using zf::internal::LocalStartOfDay;
 using zf::internal::RuleBook;
 
+using zf::testing::BareEngine;
+using zf::testing::CheckEventSchemas;
+using zf::testing::Fold;
+using zf::testing::LoadAll;
+using zf::testing::MakeCommand;
+using zf::testing::SampleCommands;
+
 namespace {
-
-std::unique_ptr<Engine> BareEngine() {
-  auto store = NewMemoryEventStore();
-  REQUIRE(store.ok());
-  auto engine = Engine::Open(EngineOptions{}, std::shared_ptr<EventStore>(std::move(*store)));
-  REQUIRE(engine.ok());
-  return std::move(*engine);
-}
-
-// The reference data as the engine folds it on open.
-RuleBook Fold(Engine& engine) {
-  RuleBook rules;
-  for (std::string_view stream : zf::internal::kReferenceStreams) {
-    auto cursor = engine.store()->ReadStream(stream, 1, Direction::kForward);
-    for (; cursor->Valid(); cursor->Next()) REQUIRE(rules.Apply(cursor->event()).ok());
-    REQUIRE(cursor->status().ok());
-  }
-  return rules;
-}
-
-Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data) {
-  boost::json::object envelope{
-      {"command", type},
-      {"command_id", id},
-      {"at", at},
-      {"actor", {{"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}}},
-      {"data", std::move(data)}};
-  auto command = CommandFromJson(envelope);
-  REQUIRE(command.ok());
-  return *command;
-}
 
 // A valid first-violation entry (SAFE-017, spec §7.3).
 boost::json::object FirstViolationEntry() {
@@ -96,36 +73,6 @@ std::string RejectionCode(Engine& engine, const Command& command) {
   return r.rejection->code;
 }
 
-std::vector<Command> LoadSample(const std::string& name) {
-  std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/" + name);
-  REQUIRE(in.good());
-  std::vector<Command> commands;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    auto command = CommandFromJson(boost::json::parse(line));
-    INFO(name << ": " << line.substr(0, 120));
-    REQUIRE(command.ok());
-    commands.push_back(*command);
-  }
-  return commands;
-}
-
-void LoadAll(Engine& engine, const std::vector<std::string>& files) {
-  for (const std::string& file : files) {
-    auto commands = LoadSample(file);
-    auto results = engine.ExecuteBatch(commands, BatchMode::kAtomic);
-    REQUIRE(results.ok());
-    REQUIRE(results->size() == commands.size());
-    for (std::size_t i = 0; i < results->size(); ++i) {
-      INFO(file << " line " << i + 1);
-      REQUIRE((*results)[i].ok());
-      if ((*results)[i]->rejection) INFO((*results)[i]->rejection->code);
-      REQUIRE((*results)[i]->outcome == CommandResult::Outcome::kApplied);
-    }
-  }
-}
-
 // Entries name power items, and items name departments: the Shaxian
 // organisation and power list come first.
 std::unique_ptr<Engine> MemoryEngine() {
@@ -136,25 +83,6 @@ std::unique_ptr<Engine> MemoryEngine() {
 
 std::int64_t Day(int y, unsigned m, unsigned d) { return LocalStartOfDay(Date{y, m, d}); }
 
-
-// Every event recorded on `stream` satisfies schemas/events/<type>.schema.json.
-void CheckEventSchemas(Engine& engine, std::string_view stream) {
-  auto cursor = engine.store()->ReadStream(stream, 1, Direction::kForward);
-  int checked = 0;
-  for (; cursor->Valid(); cursor->Next()) {
-    const EventRecord& event = cursor->event();
-    auto validator = zf::internal::SchemaValidator::Load(std::string(ZF_SOURCE_DIR) +
-                                                         "/schemas/events/" + event.type +
-                                                         ".schema.json");
-    REQUIRE(validator.ok());
-    const Status s = (*validator)->Validate(event.data);
-    INFO(event.type << " v" << event.version << ": " << s.ToString());
-    CHECK(s.ok());
-    ++checked;
-  }
-  REQUIRE(cursor->status().ok());
-  CHECK(checked > 0);
-}
 
 }  // namespace
 

@@ -1,0 +1,97 @@
+#include "support/engine_fixtures.h"
+
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "io/schema_validator.h"
+
+namespace zf::testing {
+
+std::vector<Command> SampleCommands(const std::string& name) {
+  std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/" + name);
+  REQUIRE(in.good());
+  std::vector<Command> commands;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto command = CommandFromJson(boost::json::parse(line));
+    INFO(name << ": " << line.substr(0, 120) << " " << command.status().ToString());
+    REQUIRE(command.ok());
+    commands.push_back(*command);
+  }
+  return commands;
+}
+
+std::unique_ptr<Engine> BareEngine(EngineOptions options) {
+  auto store = NewMemoryEventStore();
+  REQUIRE(store.ok());
+  auto engine = Engine::Open(options, std::shared_ptr<EventStore>(std::move(*store)));
+  REQUIRE(engine.ok());
+  return std::move(*engine);
+}
+
+
+internal::RuleBook Fold(Engine& engine) {
+  internal::RuleBook rules;
+  for (std::string_view stream : zf::internal::kReferenceStreams) {
+    auto cursor = engine.store()->ReadStream(stream, 1, Direction::kForward);
+    for (; cursor->Valid(); cursor->Next()) REQUIRE(rules.Apply(cursor->event()).ok());
+    REQUIRE(cursor->status().ok());
+  }
+  return rules;
+}
+
+
+Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data) {
+  boost::json::object envelope{
+      {"command", type},
+      {"command_id", id},
+      {"at", at},
+      {"actor", {{"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}}},
+      {"data", std::move(data)}};
+  auto command = CommandFromJson(envelope);
+  INFO(command.status().ToString());
+  REQUIRE(command.ok());
+  return *command;
+}
+
+
+void LoadAll(Engine& engine, const std::vector<std::string>& files) {
+  for (const std::string& file : files) {
+    auto commands = SampleCommands(file);
+    auto results = engine.ExecuteBatch(commands, BatchMode::kAtomic);
+    REQUIRE(results.ok());
+    REQUIRE(results->size() == commands.size());
+    for (std::size_t i = 0; i < results->size(); ++i) {
+      INFO(file << " line " << i + 1);
+      REQUIRE((*results)[i].ok());
+      if ((*results)[i]->rejection) {
+        INFO((*results)[i]->rejection->code << " " << (*results)[i]->rejection->message);
+        CHECK(false);
+      }
+      REQUIRE((*results)[i]->outcome == CommandResult::Outcome::kApplied);
+    }
+  }
+}
+
+
+void CheckEventSchemas(Engine& engine, std::string_view stream) {
+  auto cursor = engine.store()->ReadStream(stream, 1, Direction::kForward);
+  int checked = 0;
+  for (; cursor->Valid(); cursor->Next()) {
+    const EventRecord& event = cursor->event();
+    auto validator = zf::internal::SchemaValidator::Load(std::string(ZF_SOURCE_DIR) +
+                                                         "/schemas/events/" + event.type +
+                                                         ".schema.json");
+    REQUIRE(validator.ok());
+    const Status s = (*validator)->Validate(event.data);
+    INFO(event.type << " v" << event.version << ": " << s.ToString());
+    CHECK(s.ok());
+    ++checked;
+  }
+  REQUIRE(cursor->status().ok());
+  CHECK(checked > 0);
+}
+
+}  // namespace zf::testing

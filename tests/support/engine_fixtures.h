@@ -1,0 +1,35 @@
+// Engine fixtures shared by the reference-data tests.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "rules/rule_book.h"
+#include "zf/engine.h"
+
+namespace zf::testing {
+
+// An engine over a fresh memory store.
+std::unique_ptr<Engine> BareEngine(EngineOptions options = {});
+
+// The reference data as the engine folds it on open.
+internal::RuleBook Fold(Engine& engine);
+
+// A command by the list administrator (SX-ADMIN-01, sx-justice); REQUIREs
+// that it parses.
+Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data);
+
+// The commands of examples/shaxian/<name>.
+std::vector<Command> SampleCommands(const std::string& name);
+
+// Applies each sample file atomically, REQUIREing every command to apply.
+void LoadAll(Engine& engine, const std::vector<std::string>& files);
+
+// Every event recorded on `stream` satisfies schemas/events/<type>.schema.json.
+void CheckEventSchemas(Engine& engine, std::string_view stream);
+
+}  // namespace zf::testing
