@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <rocksdb/db.h>
@@ -317,7 +318,11 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   // CommittedState: only the leader reads it, and only the leader writes.
+  // Heads the leader committed are remembered, saving a read per append.
   Result<std::optional<HeadState>> LoadHead(std::string_view stream) override {
+    if (auto it = head_cache_.find(std::string(stream)); it != head_cache_.end()) {
+      return std::optional(it->second);
+    }
     return ReadHead(stream);
   }
   Result<std::optional<CommandRecord>> LoadCommand(std::string_view command_id) override {
@@ -350,6 +355,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   void FillBatch(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
+  void RememberHeads(const AppendPlanner& planner);
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
 
   const StoreOptions options_;
@@ -365,6 +371,9 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   LedgerState ledger_;           // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
   bool closed_ = false;          // GUARDED_BY(mu_)
+  // Touched only by the current leader; leaders follow one another under
+  // mu_, which orders their accesses.
+  std::unordered_map<std::string, HeadState> head_cache_;
   const std::shared_ptr<CommitNotifier> notifier_;
 };
 
@@ -437,6 +446,11 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     }
   }
 
+  if (failure.ok()) {
+    RememberHeads(planner);
+  } else {
+    head_cache_.clear();
+  }
   lock.lock();
   if (failure.ok()) {
     ledger_ = planner.ledger();
@@ -460,6 +474,13 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   lock.unlock();
   notifier_->Publish(committed);
   return std::move(*w.result);
+}
+
+void RocksDbEventStore::RememberHeads(const AppendPlanner& planner) {
+  // Bounded: a cold stream costs one read, never unbounded memory.
+  constexpr std::size_t kMaxCachedHeads = 100000;
+  if (head_cache_.size() + planner.heads().size() > kMaxCachedHeads) head_cache_.clear();
+  for (const auto& [stream, head] : planner.heads()) head_cache_[stream] = head;
 }
 
 Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::FindIndexEntry(
