@@ -22,6 +22,9 @@ struct DecisionContext {
   const Command& command;
   Timestamp at;            // command.at, parsed
   const RuleBook& rules;   // reference data recorded before the command
+
+  // The reference data in force at the command's time.
+  RuleBookView InForce() const { return rules.AsOf(at.unix_micros); }
 };
 
 // The events to append (type and data; the engine stamps occurred_at, actor

@@ -97,6 +97,47 @@ WorkingDayCalendar RuleBook::CalendarAsOf(std::int64_t instant) const {
   return calendar;
 }
 
+RuleBookView::RuleBookView(const RuleBook* rules, std::int64_t instant)
+    : rules_(rules), instant_(instant), date_(ChinaDateOf(instant)) {}
+
+WorkingDayCalendar RuleBookView::Calendar() const { return rules_->CalendarAsOf(instant_); }
+
+Result<Competence> RuleBookView::CompetentSubject(const std::string& item_code,
+                                                  const std::string& township,
+                                                  const CompetenceConfig& config) const {
+  if (!rules_->powers().HasItem(item_code)) {
+    return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
+  }
+  if (rules_->org().FindTownship(township) == nullptr) {
+    return NotFoundError(fmt::format("no township {}", township)).WithSubject("township");
+  }
+  return rules_->powers().CompetentAsOf(item_code, township, date_, config);
+}
+
+const PowerItemVersion* RuleBookView::PowerItem(std::string_view item_code) const {
+  return rules_->powers().ItemAsOf(item_code, date_);
+}
+
+std::vector<const LeniencyEntry*> RuleBookView::LeniencyEntries(std::string_view item_code) const {
+  return rules_->leniency().EntriesInForce(item_code, instant_);
+}
+
+const DiscretionBenchmark* RuleBookView::Benchmark(std::string_view item_code,
+                                                   PartyCategory category) const {
+  return rules_->benchmarks().BenchmarkInForce(item_code, category, instant_);
+}
+
+Result<bool> RuleBookView::HearingEligible(std::string_view department,
+                                           HearingPartyCategory category, std::int64_t fine_fen,
+                                           std::int64_t confiscation_fen) const {
+  return rules_->hearing_thresholds().IsHearingEligible(department, category, fine_fen,
+                                                        confiscation_fen, instant_);
+}
+
+const Credential* RuleBookView::ValidCredential(std::string_view officer) const {
+  return rules_->org().ValidCredential(officer, date_);
+}
+
 WorkingDayCalendar RuleBook::CalendarLatest() const {
   return CalendarAsOf(INT64_MAX);
 }

@@ -40,8 +40,49 @@ inline constexpr std::string_view kReferenceStreams[] = {
 // True for the streams the RuleBook folds.
 bool IsReferenceStream(std::string_view stream);
 
+class RuleBook;
+
+// The reference data in force at one instant: RuleBook::AsOf(instant).
+// A view: it must not outlive the RuleBook, and a later Apply() may change
+// what it answers.
+class RuleBookView {
+ public:
+  RuleBookView(const RuleBook* rules, std::int64_t instant);
+
+  std::int64_t instant() const { return instant_; }
+  // The instant's civil date in China (UTC+8): the day dated rules use.
+  Date date() const { return date_; }
+
+  // The holiday calendar published by then (spec §0.1).
+  WorkingDayCalendar Calendar() const;
+  // Who may handle `item_code` for a violation in `township` (spec §3.3,
+  // J1-J3), with the reason when it is not the township. kNotFound for an
+  // unknown item (subject "item_code") or township (subject "township").
+  Result<Competence> CompetentSubject(const std::string& item_code, const std::string& township,
+                                      const CompetenceConfig& config = {}) const;
+  // The power item version in force, or nullptr.
+  const PowerItemVersion* PowerItem(std::string_view item_code) const;
+  // Every leniency entry in force for the item, over the four lists.
+  std::vector<const LeniencyEntry*> LeniencyEntries(std::string_view item_code) const;
+  // The discretion benchmark in force for the item and party category.
+  const DiscretionBenchmark* Benchmark(std::string_view item_code, PartyCategory category) const;
+  // Whether the proposed fine/confiscation makes the case hearing-eligible.
+  Result<bool> HearingEligible(std::string_view department, HearingPartyCategory category,
+                               std::int64_t fine_fen, std::int64_t confiscation_fen) const;
+  // The officer's enforcement credential valid on the date, or nullptr.
+  const Credential* ValidCredential(std::string_view officer) const;
+
+ private:
+  const RuleBook* rules_;
+  std::int64_t instant_;
+  Date date_;
+};
+
 class RuleBook {
  public:
+  // What was in force at `instant` (unix micros).
+  RuleBookView AsOf(std::int64_t instant) const { return RuleBookView(this, instant); }
+
   // Folds one committed (or about to be committed) reference event.
   // kCorruption when a stored event does not have the shape its type needs.
   Status Apply(const EventRecord& event);
