@@ -37,47 +37,67 @@ int ReportError(const GlobalOptions& global, const zf::Status& status,
 }
 
 std::string_view Label(const GlobalOptions& global, std::string_view key) {
-  static const std::map<std::string_view, std::string_view> kZh = {
-      {"error", "错误"},
-      {"field", "字段"},
-      {"version", "版本"},
-      {"line", "行"},
-      {"position", "位置"},
-      {"stream", "事件流"},
-      {"type", "事件类型"},
-      {"occurred_at", "发生时间"},
-      {"actor", "操作人"},
-      {"hash", "哈希"},
-      {"applied", "已写入"},
-      {"already_applied", "已存在(跳过)"},
-      {"rejected", "被拒绝"},
-      {"events", "事件"},
-      {"events_checked", "已校验事件"},
-      {"ledger_hash", "总账哈希"},
-      {"chain_ok", "哈希链完整"},
-      {"chain_broken", "哈希链异常"},
-      {"finding", "问题"},
-      {"backup_written", "备份已写入"},
-      {"from", "起"},
-      {"to", "止"},
-      {"commands", "命令"},
-      {"usage", "用法"},
-      {"legal_basis", "法律依据"},
-      {"due", "届满日"},
-      {"already_applied_one", "已执行过"},
+  // {zh, en}; a key missing here is shown as itself.
+  static const std::map<std::string_view, std::pair<std::string_view, std::string_view>> kLabels = {
+      {"error", {"错误", "error"}},
+      {"field", {"字段", "field"}},
+      {"line", {"行", "line"}},
+      {"position", {"位置", "position"}},
+      {"stream", {"事件流", "stream"}},
+      {"type", {"事件类型", "type"}},
+      {"occurred_at", {"发生时间", "occurred at"}},
+      {"actor", {"操作人", "actor"}},
+      {"hash", {"哈希", "hash"}},
+      {"applied", {"已写入", "applied"}},
+      {"already_applied", {"已存在(跳过)", "already applied (skipped)"}},
+      {"rejected", {"被拒绝", "rejected"}},
+      {"events", {"事件", "events"}},
+      {"events_checked", {"已校验事件", "events checked"}},
+      {"ledger_hash", {"总账哈希", "ledger hash"}},
+      {"chain_ok", {"哈希链完整", "hash chain intact"}},
+      {"chain_broken", {"哈希链异常", "hash chain broken"}},
+      {"finding", {"问题", "finding"}},
+      {"backup_written", {"备份已写入", "backup written"}},
+      {"from", {"起", "from"}},
+      {"to", {"止", "to"}},
+      {"commands", {"命令", "commands"}},
+      {"usage", {"用法", "usage"}},
+      {"due", {"届满日", "due"}},
+      // zfcli rules.
+
+      {"item_code", {"事项编码", "item"}},
+      {"name", {"权限名称", "name"}},
+      {"original_subject", {"原实施主体", "original subject"}},
+      {"version", {"版本", "version"}},
+      {"effective_from", {"生效日期", "in force from"}},
+      {"effective_to", {"失效日期", "in force to"}},
+      {"delegated", {"赋权", "delegated"}},
+      {"accepted", {"承接", "accepted"}},
+      {"claimed", {"认领", "claimed"}},
+      {"competent_townships", {"乡镇有权", "townships competent"}},
+      {"township", {"乡镇（街道）", "township"}},
+      {"subject", {"有权主体", "competent subject"}},
+      {"reason", {"理由", "reason"}},
+      {"legal_basis", {"法律依据", "legal basis"}},
+      {"as_of", {"日期", "as of"}},
+      {"batch", {"赋权批次", "delegation batch"}},
+      {"penalty_types", {"处罚种类", "penalty types"}},
+      {"by_township", {"各乡镇（街道）有权主体", "competent subject per township"}},
+      {"none", {"无", "none"}},
+      {"no_items", {"（无在施事项）", "(no items in force)"}},
+      {"department_retains", {"部门保留管辖（J3）", "department retains (J3)"}},
+      // Reasons (zf/rules.h).
+      {"delegated_accepted_claimed", {"已赋权、已承接、已认领", "delegated, accepted and claimed"}},
+      {"not_delegated", {"未赋权该乡镇（街道）", "not delegated to the township"}},
+      {"delegated_not_accepted", {"已赋权但未承接", "delegated but not accepted"}},
+      {"delegated_not_claimed", {"已承接但未认领", "accepted but not claimed"}},
+      {"delegation_withdrawn", {"赋权已收回", "delegation withdrawn"}},
+      {"item_withdrawn", {"事项已取消", "item withdrawn from the list"}},
+      {"item_not_in_force", {"事项尚未生效", "item not yet in force"}},
   };
-  if (global.lang == Lang::kEn) {
-    if (key == "already_applied") return "already applied (skipped)";
-    if (key == "chain_ok") return "hash chain intact";
-    if (key == "chain_broken") return "hash chain broken";
-    if (key == "backup_written") return "backup written";
-    if (key == "events_checked") return "events checked";
-    if (key == "ledger_hash") return "ledger hash";
-    if (key == "occurred_at") return "occurred at";
-    return key;
-  }
-  auto it = kZh.find(key);
-  return it == kZh.end() ? key : it->second;
+  auto it = kLabels.find(key);
+  if (it == kLabels.end()) return key;
+  return global.lang == Lang::kEn ? it->second.second : it->second.first;
 }
 
 namespace {

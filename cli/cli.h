@@ -66,6 +66,7 @@ struct Registrar {
 
 #include <boost/program_options.hpp>
 
+#include "zf/engine.h"
 #include "zf/event_store.h"
 
 namespace zfcli {
@@ -85,6 +86,18 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
 // Unless `create` is set, a missing store is kNotFound (exit 3).
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
                                           int* exit_code, bool create = false);
+
+// The engine over the store at global.db, the same way: prints the error
+// and sets *exit_code on failure.
+std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, bool create, int* exit_code);
+
+// A registry entry whose run() calls Fn with the entry itself (for usage).
+template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>
+Command MakeCommand(std::string name, std::string en, std::string zh, std::string usage) {
+  Command c{std::move(name), std::move(en), std::move(zh), std::move(usage), nullptr};
+  c.run = [c](const GlobalOptions& g, const std::vector<std::string>& a) { return Fn(g, a, c); };
+  return c;
+}
 
 // Reads a JSONL input (a file, or stdin for "-") in batches: each
 // non-blank line goes through `parse` (-> zf::Result<Item>) and is queued

@@ -20,22 +20,6 @@ namespace {
 
 constexpr std::size_t kCommandsPerBatch = 256;
 
-std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, bool create, int* exit_code) {
-  zf::EngineOptions options;
-  options.store.create_if_missing = create;
-  if (!create && !std::filesystem::exists(global.db)) {
-    *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
-                                         "no event store at '{}' (set --db or $ZF_DB)", global.db)));
-    return nullptr;
-  }
-  auto engine = zf::Engine::Open(options, global.db);
-  if (!engine.ok()) {
-    *exit_code = ReportError(global, engine.status());
-    return nullptr;
-  }
-  return std::move(*engine);
-}
-
 // Prints a rejection the way people read it; returns exit code 4.
 int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::string_view where) {
   std::string line = fmt::format("{}{}: {} [{}]", where.empty() ? "" : std::string(where) + ": ",
@@ -224,18 +208,11 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
   return kExitOk;
 }
 
-template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>
-Command Make(std::string name, std::string en, std::string zh, std::string usage) {
-  Command c{std::move(name), std::move(en), std::move(zh), std::move(usage), nullptr};
-  c.run = [c](const GlobalOptions& g, const std::vector<std::string>& a) { return Fn(g, a, c); };
-  return c;
-}
-
-const Registrar kImport(Make<RunImport>("import", "run a JSONL file of commands through the engine",
+const Registrar kImport(MakeCommand<RunImport>("import", "run a JSONL file of commands through the engine",
                                         "导入命令文件 (JSONL)", "[FILE|-]"));
-const Registrar kExec(Make<RunExec>("exec", "run one command (JSON)", "执行一条命令 (JSON)",
+const Registrar kExec(MakeCommand<RunExec>("exec", "run one command (JSON)", "执行一条命令 (JSON)",
                                     "[JSON|-]"));
-const Registrar kCalendarDue(Make<RunCalendarDue>(
+const Registrar kCalendarDue(MakeCommand<RunCalendarDue>(
     "calendar due", "the due date of a period under the recorded holiday calendar",
     "按节假日安排计算期限届满日",
     "--from DATE (--working-days N | --days N | --months N | --years N) [--bearer party|agency]"));

@@ -16,62 +16,6 @@ namespace po = boost::program_options;
 namespace zfcli {
 namespace {
 
-// Labels of this file, {zh, en}.
-// TODO(owner): move into Label() in cli.cc if other commands need them.
-std::string_view Text(const GlobalOptions& global, std::string_view key) {
-  static const std::map<std::string_view, std::pair<std::string_view, std::string_view>> kTexts = {
-      {"item_code", {"事项编码", "item"}},
-      {"name", {"权限名称", "name"}},
-      {"original_subject", {"原实施主体", "original subject"}},
-      {"version", {"版本", "version"}},
-      {"effective_from", {"生效日期", "in force from"}},
-      {"effective_to", {"失效日期", "in force to"}},
-      {"delegated", {"赋权", "delegated"}},
-      {"accepted", {"承接", "accepted"}},
-      {"claimed", {"认领", "claimed"}},
-      {"competent_townships", {"乡镇有权", "townships competent"}},
-      {"township", {"乡镇（街道）", "township"}},
-      {"subject", {"有权主体", "competent subject"}},
-      {"reason", {"理由", "reason"}},
-      {"legal_basis", {"法律依据", "legal basis"}},
-      {"as_of", {"日期", "as of"}},
-      {"batch", {"赋权批次", "delegation batch"}},
-      {"penalty_types", {"处罚种类", "penalty types"}},
-      {"by_township", {"各乡镇（街道）有权主体", "competent subject per township"}},
-      {"none", {"无", "none"}},
-      {"no_items", {"（无在施事项）", "(no items in force)"}},
-      {"department_retains", {"部门保留管辖（J3）", "department retains (J3)"}},
-      // Reasons (zf/rules.h).
-      {"delegated_accepted_claimed", {"已赋权、已承接、已认领", "delegated, accepted and claimed"}},
-      {"not_delegated", {"未赋权该乡镇（街道）", "not delegated to the township"}},
-      {"delegated_not_accepted", {"已赋权但未承接", "delegated but not accepted"}},
-      {"delegated_not_claimed", {"已承接但未认领", "accepted but not claimed"}},
-      {"delegation_withdrawn", {"赋权已收回", "delegation withdrawn"}},
-      {"item_withdrawn", {"事项已取消", "item withdrawn from the list"}},
-      {"item_not_in_force", {"事项尚未生效", "item not yet in force"}},
-  };
-  auto it = kTexts.find(key);
-  if (it == kTexts.end()) return key;
-  return global.lang == Lang::kEn ? it->second.second : it->second.first;
-}
-
-std::unique_ptr<zf::Engine> OpenExistingEngine(const GlobalOptions& global, int* exit_code) {
-  if (!std::filesystem::exists(global.db)) {
-    *exit_code = ReportError(
-        global,
-        zf::NotFoundError(fmt::format("no event store at '{}' (set --db or $ZF_DB)", global.db)));
-    return nullptr;
-  }
-  zf::EngineOptions options;
-  options.store.create_if_missing = false;
-  auto engine = zf::Engine::Open(options, global.db);
-  if (!engine.ok()) {
-    *exit_code = ReportError(global, engine.status());
-    return nullptr;
-  }
-  return std::move(*engine);
-}
-
 boost::json::array JsonStrings(const std::vector<std::string>& values) {
   boost::json::array out;
   for (const std::string& v : values) out.emplace_back(v);
@@ -126,23 +70,23 @@ std::size_t CompetentTownships(const zf::PowerItemView& v) {
 
 // One item in full: provisions, then who is competent in each township.
 void PrintItemDetail(const GlobalOptions& g, const zf::PowerItemView& v) {
-  std::cout << fmt::format("\n{} ({} {})\n", v.item_code, Text(g, "version"), v.version);
-  std::cout << fmt::format("  {}: {}\n", Text(g, "name"), v.name);
-  std::cout << fmt::format("  {}: {}\n", Text(g, "original_subject"), v.original_subject);
-  std::cout << fmt::format("  {}: {}{}\n", Text(g, "effective_from"), v.effective_from,
+  std::cout << fmt::format("\n{} ({} {})\n", v.item_code, Label(g, "version"), v.version);
+  std::cout << fmt::format("  {}: {}\n", Label(g, "name"), v.name);
+  std::cout << fmt::format("  {}: {}\n", Label(g, "original_subject"), v.original_subject);
+  std::cout << fmt::format("  {}: {}{}\n", Label(g, "effective_from"), v.effective_from,
                            v.effective_to.empty()
                                ? ""
-                               : fmt::format("  {}: {}", Text(g, "effective_to"), v.effective_to));
-  std::cout << fmt::format("  {}: {}\n", Text(g, "penalty_types"), Join(v.penalty_types));
+                               : fmt::format("  {}: {}", Label(g, "effective_to"), v.effective_to));
+  std::cout << fmt::format("  {}: {}\n", Label(g, "penalty_types"), Join(v.penalty_types));
   for (const std::string& basis : v.legal_basis) {
-    std::cout << fmt::format("  {}: {}\n", Text(g, "legal_basis"), basis);
+    std::cout << fmt::format("  {}: {}\n", Label(g, "legal_basis"), basis);
   }
-  std::cout << fmt::format("  {}:\n", Text(g, "by_township"));
+  std::cout << fmt::format("  {}:\n", Label(g, "by_township"));
   for (const zf::CompetenceAnswer& a : v.by_township) {
     std::cout << fmt::format(
         "    {} {} {}{}\n", PadRight(a.township, 10),
-        PadRight(a.subject.empty() ? Text(g, "none") : a.subject, 14), Text(g, a.reason),
-        a.department_retains ? fmt::format("; {}", Text(g, "department_retains")) : "");
+        PadRight(a.subject.empty() ? Label(g, "none") : a.subject, 14), Label(g, a.reason),
+        a.department_retains ? fmt::format("; {}", Label(g, "department_retains")) : "");
   }
 }
 
@@ -158,7 +102,7 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenExistingEngine(global, &exit_code);
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
   auto items = engine->PowerItems(vm["as-of"].as<std::string>(), vm["power"].as<std::string>(),
                                   vm["subject"].as<std::string>());
@@ -171,7 +115,7 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
     return kExitOk;
   }
   if (items->empty()) {
-    std::cout << Text(global, "no_items") << '\n';
+    std::cout << Label(global, "no_items") << '\n';
     return kExitOk;
   }
   const std::size_t townships = items->front().by_township.size();
@@ -181,9 +125,9 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
                                       "effective_from", "delegated",          "accepted",
                                       "claimed",        "competent_townships"};
   for (std::size_t i = 0; i < std::size(headers); ++i) {
-    std::cout << PadRight(Text(global, headers[i]), kWidths[i]) << ' ';
+    std::cout << PadRight(Label(global, headers[i]), kWidths[i]) << ' ';
   }
-  std::cout << Text(global, "name") << '\n';
+  std::cout << Label(global, "name") << '\n';
   for (const zf::PowerItemView& v : *items) {
     const std::string cells[] = {v.item_code,
                                  v.original_subject,
@@ -214,7 +158,7 @@ int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::stri
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenExistingEngine(global, &exit_code);
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
   auto answer = engine->Competent(vm["power"].as<std::string>(), vm["township"].as<std::string>(),
                                   vm["as-of"].as<std::string>());
@@ -224,35 +168,28 @@ int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::stri
     std::cout << boost::json::serialize(AnswerJson(a)) << '\n';
     return kExitOk;
   }
-  std::cout << fmt::format("{}: {}  {}: {}  {}: {}\n", Text(global, "item_code"), a.item_code,
-                           Text(global, "township"), a.township, Text(global, "as_of"), a.as_of);
-  std::cout << fmt::format("{}: {}\n", Text(global, "subject"),
-                           a.subject.empty() ? Text(global, "none") : a.subject);
-  std::cout << fmt::format("{}: {} [{}]\n", Text(global, "reason"), Text(global, a.reason),
+  std::cout << fmt::format("{}: {}  {}: {}  {}: {}\n", Label(global, "item_code"), a.item_code,
+                           Label(global, "township"), a.township, Label(global, "as_of"), a.as_of);
+  std::cout << fmt::format("{}: {}\n", Label(global, "subject"),
+                           a.subject.empty() ? Label(global, "none") : a.subject);
+  std::cout << fmt::format("{}: {} [{}]\n", Label(global, "reason"), Label(global, a.reason),
                            a.reason);
-  std::cout << fmt::format("{}: {}\n", Text(global, "legal_basis"), a.legal_basis);
+  std::cout << fmt::format("{}: {}\n", Label(global, "legal_basis"), a.legal_basis);
   if (a.item_version != 0) {
-    std::cout << fmt::format("{}: {}", Text(global, "version"), a.item_version);
+    std::cout << fmt::format("{}: {}", Label(global, "version"), a.item_version);
     if (!a.delegation_batch.empty()) {
-      std::cout << fmt::format("  {}: {}", Text(global, "batch"), a.delegation_batch);
+      std::cout << fmt::format("  {}: {}", Label(global, "batch"), a.delegation_batch);
     }
     std::cout << '\n';
   }
-  if (a.department_retains) std::cout << Text(global, "department_retains") << '\n';
+  if (a.department_retains) std::cout << Label(global, "department_retains") << '\n';
   return kExitOk;
 }
 
-template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>
-Command Make(std::string name, std::string en, std::string zh, std::string usage) {
-  Command c{std::move(name), std::move(en), std::move(zh), std::move(usage), nullptr};
-  c.run = [c](const GlobalOptions& g, const std::vector<std::string>& a) { return Fn(g, a, c); };
-  return c;
-}
-
-const Registrar kRulesShow(Make<RunRulesShow>(
+const Registrar kRulesShow(MakeCommand<RunRulesShow>(
     "rules show", "the power list in force and who is competent for each item",
     "显示在施权责清单及各事项的有权主体", "[--as-of T] [--power CODE] [--subject ID]"));
-const Registrar kRulesCompetent(Make<RunRulesCompetent>(
+const Registrar kRulesCompetent(MakeCommand<RunRulesCompetent>(
     "rules competent", "the competent subject for an item in a township, and why",
     "查询某事项在某乡镇（街道）的有权执法主体及理由", "--power CODE --township ID [--as-of T]"));
 

@@ -14,23 +14,42 @@ namespace po = boost::program_options;
 
 namespace zfcli {
 
+namespace {
+
+// A missing store is reported (exit 3) unless the command may create it.
+bool ReportMissingStore(const GlobalOptions& global, bool create, int* exit_code) {
+  if (create || std::filesystem::exists(global.db)) return false;
+  *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
+                                       "no event store at '{}' (set --db or $ZF_DB)", global.db)));
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
                                           int* exit_code, bool create) {
   zf::StoreOptions options;
   options.read_only = read_only;
   options.create_if_missing = create && !read_only;
-  if (!options.create_if_missing && !std::filesystem::exists(global.db)) {
-    *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
-                                         "no event store at '{}' (set --db or $ZF_DB)",
-                                         global.db)));
-    return nullptr;
-  }
+  if (ReportMissingStore(global, options.create_if_missing, exit_code)) return nullptr;
   auto store = zf::OpenRocksDbEventStore(options, global.db);
   if (!store.ok()) {
     *exit_code = ReportError(global, store.status());
     return nullptr;
   }
   return std::move(*store);
+}
+
+std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, bool create, int* exit_code) {
+  if (ReportMissingStore(global, create, exit_code)) return nullptr;
+  zf::EngineOptions options;
+  options.store.create_if_missing = create;
+  auto engine = zf::Engine::Open(options, global.db);
+  if (!engine.ok()) {
+    *exit_code = ReportError(global, engine.status());
+    return nullptr;
+  }
+  return std::move(*engine);
 }
 
 namespace {
@@ -284,26 +303,19 @@ int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& arg
   return kExitOk;
 }
 
-template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>
-Command Make(std::string name, std::string en, std::string zh, std::string usage) {
-  Command c{std::move(name), std::move(en), std::move(zh), std::move(usage), nullptr};
-  c.run = [c](const GlobalOptions& g, const std::vector<std::string>& a) { return Fn(g, a, c); };
-  return c;
-}
-
-const Registrar kAppend(Make<RunStoreAppend>(
+const Registrar kAppend(MakeCommand<RunStoreAppend>(
     "store append", "append raw events from a JSONL file of append requests",
     "从 JSONL 文件追加原始事件", "[FILE|-]"));
-const Registrar kVerify(Make<RunStoreVerify>(
+const Registrar kVerify(MakeCommand<RunStoreVerify>(
     "store verify", "verify hash chains, the ledger and the stream index",
     "校验哈希链、总账与索引", "[--from POS] [--to POS] [--no-index]"));
-const Registrar kExport(Make<RunExport>("export", "write events as JSONL",
+const Registrar kExport(MakeCommand<RunExport>("export", "write events as JSONL",
                                         "以 JSONL 导出事件",
                                         "[--stream S] [--from POS] [--to POS]"));
-const Registrar kLog(Make<RunLog>("log", "show events as a table",
+const Registrar kLog(MakeCommand<RunLog>("log", "show events as a table",
                                   "以表格显示事件",
                                   "[--stream S] [--from POS] [--limit N]"));
-const Registrar kBackup(Make<RunBackup>("backup", "online backup to a new directory",
+const Registrar kBackup(MakeCommand<RunBackup>("backup", "online backup to a new directory",
                                         "在线备份到新目录", "DIR"));
 
 }  // namespace
