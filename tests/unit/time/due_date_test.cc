@@ -3,13 +3,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/prc_holidays.h"
+
 #include "zf/calendar.h"
 #include "zf/status.h"
 
 namespace zf::time_test {
 
 // Defined in prc_holiday_calendar_test.cc.
-WorkingDayCalendar PrcHolidayCalendar();
 
 namespace {
 
