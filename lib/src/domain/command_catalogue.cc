@@ -8,7 +8,8 @@ const std::vector<CommandSpec>& AllCommandSpecs() {
         {"publish_holiday_calendar", "", kCalendarStream, &DecidePublishHolidayCalendar},
     };
     for (const auto* list : {&OrgCommandSpecs(), &PowerCommandSpecs(), &LeniencyCommandSpecs(),
-                             &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs()}) {
+                             &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs(), &ClueCommandSpecs(),
+                             &ProcedureCommandSpecs(), &ExecutionCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

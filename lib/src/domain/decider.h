@@ -11,20 +11,28 @@
 #include <variant>
 #include <vector>
 
+#include "domain/case_book.h"
 #include "rules/rule_book.h"
 #include "util/rfc3339.h"
 #include "zf/command.h"
+#include "zf/engine.h"
 #include "zf/event.h"
 
 namespace zf::internal {
 
 struct DecisionContext {
   const Command& command;
-  Timestamp at;            // command.at, parsed
-  const RuleBook& rules;   // reference data recorded before the command
+  Timestamp at;                  // command.at, parsed
+  const RuleBook& rules;         // reference data recorded before the command
+  const CaseBook& cases;         // operational aggregates before the command
+  const EngineOptions& options;  // the [C] policy choices (spec §0)
 
   // The reference data in force at the command's time.
   RuleBookView InForce() const { return rules.AsOf(at.unix_micros); }
+  // The command's civil date in China (UTC+8).
+  Date date() const { return ChinaDateOf(at.unix_micros); }
+  // The case the command targets, or nullptr (not registered yet).
+  const CaseState* Case() const { return cases.FindCase(command.target); }
 };
 
 // The events to append (type and data; the engine stamps occurred_at, actor
@@ -80,5 +88,9 @@ const std::vector<CommandSpec>& PowerCommandSpecs();
 const std::vector<CommandSpec>& LeniencyCommandSpecs();
 const std::vector<CommandSpec>& BenchmarkCommandSpecs();
 const std::vector<CommandSpec>& HearingThresholdCommandSpecs();
+// Case commands (stream "case/<case_id>"), one list per lifecycle part.
+const std::vector<CommandSpec>& ClueCommandSpecs();
+const std::vector<CommandSpec>& ProcedureCommandSpecs();
+const std::vector<CommandSpec>& ExecutionCommandSpecs();
 
 }  // namespace zf::internal

@@ -3,13 +3,17 @@
 //
 // Commands run one batch at a time under mu_: a batch's commands are judged
 // in order on the state the earlier ones left (an overlay), then appended
-// with one write and one sync. Reference data (rules/*, org) is held folded
-// in a RuleBook; other aggregates are folded from their streams per command.
+// with one write and one sync. Everything is held folded in memory: the
+// reference data (rules/*, org) in a RuleBook, the cases and other
+// operational aggregates in a CaseBook. A batch works on a copy (cheap: the
+// books share their immutable values) that replaces the committed one only
+// once the batch is durable.
 #include <algorithm>
 #include <mutex>
 
 #include <fmt/format.h>
 
+#include "domain/case_book.h"
 #include "domain/decider.h"
 #include "io/command_json.h"
 #include "rules/rule_book.h"
@@ -20,6 +24,19 @@
 namespace zf {
 namespace internal {
 namespace {
+
+// Everything the deciders may consult, folded from the store.
+struct World {
+  RuleBook rules;
+  CaseBook cases;
+
+  std::uint64_t Version(std::string_view stream) const {
+    return IsReferenceStream(stream) ? rules.Version(stream) : cases.Version(stream);
+  }
+  Status Apply(const EventRecord& event) {
+    return IsReferenceStream(event.stream) ? rules.Apply(event) : cases.Apply(event);
+  }
+};
 
 class EngineImpl final : public Engine {
  public:
@@ -44,7 +61,7 @@ class EngineImpl final : public Engine {
 
   Result<WorkingDayCalendar> Calendar() const override {
     std::lock_guard lock(mu_);
-    return rules_.CalendarLatest();
+    return world_.rules.CalendarLatest();
   }
 
   Result<std::vector<PowerItemView>> PowerItems(std::string_view as_of, std::string_view item_code,
@@ -65,18 +82,30 @@ class EngineImpl final : public Engine {
     std::vector<std::string> types;
   };
 
+  // Reference streams first, in their fixed order (later reference data may
+  // name earlier: a benchmark names a power item); then every other event
+  // in commit order. Evolving a case needs no rules, so the two can be
+  // folded apart.
   Status Reload() {
-    RuleBook fresh;
+    World fresh;
     for (std::string_view stream : kReferenceStreams) {
       auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
-      for (; cursor->Valid(); cursor->Next()) ZF_RETURN_IF_ERROR(fresh.Apply(cursor->event()));
+      for (; cursor->Valid(); cursor->Next()) {
+        ZF_RETURN_IF_ERROR(fresh.rules.Apply(cursor->event()));
+      }
       ZF_RETURN_IF_ERROR(cursor->status());
     }
-    rules_ = std::move(fresh);
+    auto cursor = store_->ReadAll(1);
+    for (; cursor->Valid(); cursor->Next()) {
+      if (IsReferenceStream(cursor->event().stream)) continue;
+      ZF_RETURN_IF_ERROR(fresh.cases.Apply(cursor->event()));
+    }
+    ZF_RETURN_IF_ERROR(cursor->status());
+    world_ = std::move(fresh);
     return Status::Ok();
   }
 
-  Result<CommandResult> Judge(const Command& command, RuleBook* overlay,
+  Result<CommandResult> Judge(const Command& command, World* overlay,
                               std::vector<AppendRequest>* requests);
 
   const EngineOptions options_;
@@ -84,10 +113,10 @@ class EngineImpl final : public Engine {
       {options_.department_retains_for.begin(), options_.department_retains_for.end()}};
   const std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
-  RuleBook rules_;  // GUARDED_BY(mu_): committed reference data
+  World world_;  // GUARDED_BY(mu_): what the committed events say
 };
 
-Result<CommandResult> EngineImpl::Judge(const Command& command, RuleBook* overlay,
+Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
                                         std::vector<AppendRequest>* requests) {
   ZF_RETURN_IF_ERROR(CheckCommand(command));
   const CommandSpec& spec = *FindCommandSpec(command.type);
@@ -118,7 +147,7 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, RuleBook* overla
   }
 
   ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(command.at));
-  const DecisionContext context{command, at, *overlay};
+  const DecisionContext context{command, at, overlay->rules, overlay->cases, options_};
   Decision decision = spec.decide(context);
   if (auto* rejection = std::get_if<Rejection>(&decision)) {
     result.outcome = CommandResult::Outcome::kRejected;
@@ -136,16 +165,20 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, RuleBook* overla
     result.event_types.push_back(event.type);
     request.events.push_back(std::move(event));
   }
-  // Later commands in the batch must see these events.
-  if (IsReferenceStream(result.stream)) {
-    for (std::size_t i = 0; i < request.events.size(); ++i) {
-      EventRecord provisional;
-      provisional.stream = result.stream;
-      provisional.version = version + i + 1;
-      provisional.type = request.events[i].type;
-      provisional.occurred_at = request.events[i].occurred_at;
-      provisional.data = request.events[i].data;
-      ZF_RETURN_IF_ERROR(overlay->Apply(provisional));
+  // Later commands in the batch must see these events. A decider that
+  // emits data its own evolver cannot fold is a bug: fail the command.
+  for (std::size_t i = 0; i < request.events.size(); ++i) {
+    EventRecord provisional;
+    provisional.stream = result.stream;
+    provisional.version = version + i + 1;
+    provisional.type = request.events[i].type;
+    provisional.occurred_at = request.events[i].occurred_at;
+    provisional.command_id = command.command_id;
+    provisional.actor = request.events[i].actor;
+    provisional.data = request.events[i].data;
+    if (Status s = overlay->Apply(provisional); !s.ok()) {
+      return InternalError(fmt::format("{}: the decided event does not fold: {}", command.type,
+                                       s.message()));
     }
   }
   result.outcome = CommandResult::Outcome::kApplied;
@@ -156,7 +189,7 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, RuleBook* overla
 Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
     std::span<const Command> commands, BatchMode mode) {
   std::lock_guard lock(mu_);
-  RuleBook overlay = rules_;
+  World overlay = world_;
   std::vector<Result<CommandResult>> results;
   std::vector<AppendRequest> requests;
   std::vector<std::size_t> request_owner;  // result index of each request
@@ -183,7 +216,7 @@ Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
   for (std::size_t i = 0; i < appended->size(); ++i) {
     results[request_owner[i]]->append = *(*appended)[i];
   }
-  rules_ = std::move(overlay);
+  world_ = std::move(overlay);
   return results;
 }
 
@@ -224,13 +257,13 @@ Result<std::vector<PowerItemView>> EngineImpl::PowerItems(std::string_view as_of
                                                           std::string_view subject) const {
   ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
   std::lock_guard lock(mu_);
-  const PowerList& powers = rules_.powers();
+  const PowerList& powers = world_.rules.powers();
   if (!item_code.empty() && !powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
   }
   // Every township org knows, delegated to or not (sorted by id).
   std::vector<std::string> townships;
-  for (const Township* t : rules_.org().Townships()) townships.push_back(t->id);
+  for (const Township* t : world_.rules.org().Townships()) townships.push_back(t->id);
   std::vector<PowerItemView> views;
   for (const std::string& code : powers.ItemCodes()) {
     if (!item_code.empty() && code != item_code) continue;
@@ -273,11 +306,11 @@ Result<CompetenceAnswer> EngineImpl::Competent(std::string_view item_code,
                                                std::string_view as_of) const {
   ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
   std::lock_guard lock(mu_);
-  const PowerList& powers = rules_.powers();
+  const PowerList& powers = world_.rules.powers();
   if (!powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
   }
-  if (rules_.org().FindTownship(township) == nullptr) {
+  if (world_.rules.org().FindTownship(township) == nullptr) {
     return NotFoundError(fmt::format("no township {} registered in org", township))
         .WithSubject("township");
   }

@@ -1,0 +1,63 @@
+#include "domain/case_book.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace zf::internal {
+
+std::uint64_t CaseBook::Version(std::string_view stream) const {
+  auto it = versions_.find(stream);
+  return it == versions_.end() ? 0 : it->second;
+}
+
+const CaseState* CaseBook::FindCase(std::string_view case_id) const {
+  auto it = cases_.find(case_id);
+  return it == cases_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> CaseBook::CasesOfParty(std::string_view party_id) const {
+  auto it = cases_of_party_.find(party_id);
+  return it == cases_of_party_.end() ? std::vector<std::string>{} : it->second;
+}
+
+void CaseBook::ForEachCase(const std::function<void(const CaseState&)>& fn) const {
+  for (const auto& [id, state] : cases_) fn(*state);
+}
+
+Status CaseBook::Apply(const EventRecord& event) {
+  const std::uint64_t expected = Version(event.stream) + 1;
+  if (event.version != expected) {
+    return CorruptionError(fmt::format("stream {} event version {} follows version {}",
+                                       event.stream, event.version, expected - 1))
+        .WithSubject(event.stream);
+  }
+  if (event.stream.starts_with(kCaseStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(
+        ApplyCase(std::string_view(event.stream).substr(kCaseStreamPrefix.size()), event));
+  }
+  versions_[event.stream] = event.version;
+  return Status::Ok();
+}
+
+Status CaseBook::ApplyCase(std::string_view case_id, const EventRecord& event) {
+  auto it = cases_.find(case_id);
+  // Copy on write: a copy of the book made before this event keeps the old
+  // case.
+  auto next = it == cases_.end() ? std::make_shared<CaseState>()
+                                 : std::make_shared<CaseState>(*it->second);
+  if (next->id.empty()) next->id = std::string(case_id);
+  const std::string party_before = next->party.id;
+  ZF_RETURN_IF_ERROR(EvolveCase(*next, event));
+  if (next->party.id != party_before) {
+    if (!party_before.empty()) {
+      auto& old_list = cases_of_party_[party_before];
+      old_list.erase(std::remove(old_list.begin(), old_list.end(), next->id), old_list.end());
+    }
+    if (!next->party.id.empty()) cases_of_party_[next->party.id].push_back(next->id);
+  }
+  cases_.insert_or_assign(std::string(case_id), std::move(next));
+  return Status::Ok();
+}
+
+}  // namespace zf::internal

@@ -1,0 +1,51 @@
+// Every operational aggregate (cases; later grid tickets, joint actions and
+// inspections), folded from their streams, with the cross-case indexes the
+// deciders need (a party's history for "first violation" and I7, who filed
+// a matter first for J5).
+//
+// Values are immutable once folded and shared between copies, so copying a
+// CaseBook (the engine's per-batch overlay) copies pointers, not cases.
+// Not thread-safe; the engine guards it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/case_state.h"
+#include "zf/event.h"
+#include "zf/status.h"
+
+namespace zf::internal {
+
+class CaseBook {
+ public:
+  // Folds one committed (or about to be committed) event of a stream that
+  // is not reference data. Events of stream families the book does not know
+  // are only counted (their version is kept).
+  Status Apply(const EventRecord& event);
+
+  // The stream's version as folded so far (0 = no events).
+  std::uint64_t Version(std::string_view stream) const;
+
+  // The case with this id (the stream is "case/<id>"), or nullptr.
+  const CaseState* FindCase(std::string_view case_id) const;
+  // Ids of the cases whose party is `party_id`, oldest registration first.
+  std::vector<std::string> CasesOfParty(std::string_view party_id) const;
+  // Every case, by id.
+  void ForEachCase(const std::function<void(const CaseState&)>& fn) const;
+  std::size_t CaseCount() const { return cases_.size(); }
+
+ private:
+  Status ApplyCase(std::string_view case_id, const EventRecord& event);
+
+  std::map<std::string, std::uint64_t, std::less<>> versions_;
+  std::map<std::string, std::shared_ptr<const CaseState>, std::less<>> cases_;
+  std::map<std::string, std::vector<std::string>, std::less<>> cases_of_party_;
+};
+
+}  // namespace zf::internal

@@ -1,0 +1,92 @@
+#include "domain/case_helpers.h"
+
+#include <fmt/format.h>
+
+namespace zf::internal {
+
+std::string Text(const boost::json::object& data, std::string_view key) {
+  const boost::json::value* v = data.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::int64_t Int(const boost::json::object& data, std::string_view key, std::int64_t fallback) {
+  const boost::json::value* v = data.if_contains(key);
+  return v != nullptr && v->is_int64() ? v->as_int64() : fallback;
+}
+
+bool Flag(const boost::json::object& data, std::string_view key, bool fallback) {
+  const boost::json::value* v = data.if_contains(key);
+  return v != nullptr && v->is_bool() ? v->as_bool() : fallback;
+}
+
+std::vector<std::string> TextList(const boost::json::object& data, std::string_view key) {
+  std::vector<std::string> out;
+  const boost::json::value* v = data.if_contains(key);
+  if (v == nullptr || !v->is_array()) return out;
+  for (const auto& item : v->as_array()) {
+    if (item.is_string()) out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
+std::optional<Date> OptionalDate(const boost::json::object& data, std::string_view key) {
+  const std::string text = Text(data, key);
+  if (text.empty()) return std::nullopt;
+  auto date = Date::Parse(text);
+  if (!date.ok()) return std::nullopt;
+  return *date;
+}
+
+std::string DataPointer(std::string_view field) { return fmt::format("/data/{}", field); }
+
+namespace {
+
+Result<const boost::json::value*> EventField(const EventRecord& event, std::string_view key) {
+  const boost::json::value* v =
+      event.data.is_object() ? event.data.as_object().if_contains(key) : nullptr;
+  if (v == nullptr) {
+    return CorruptionError(fmt::format("{} lacks data.{}", event.type, key)).WithSubject(key);
+  }
+  return v;
+}
+
+}  // namespace
+
+Result<std::string> EventText(const EventRecord& event, std::string_view key) {
+  ZF_ASSIGN_OR_RETURN(const boost::json::value* v, EventField(event, key));
+  if (!v->is_string()) {
+    return CorruptionError(fmt::format("{}: data.{} is not a string", event.type, key))
+        .WithSubject(key);
+  }
+  return std::string(v->as_string());
+}
+
+Result<Date> EventDate(const EventRecord& event, std::string_view key) {
+  ZF_ASSIGN_OR_RETURN(std::string text, EventText(event, key));
+  auto date = Date::Parse(text);
+  if (!date.ok()) {
+    return CorruptionError(fmt::format("{}: data.{}: {}", event.type, key,
+                                       date.status().message()))
+        .WithSubject(key);
+  }
+  return *date;
+}
+
+Result<std::int64_t> EventInt(const EventRecord& event, std::string_view key) {
+  ZF_ASSIGN_OR_RETURN(const boost::json::value* v, EventField(event, key));
+  if (!v->is_int64()) {
+    return CorruptionError(fmt::format("{}: data.{} is not an integer", event.type, key))
+        .WithSubject(key);
+  }
+  return v->as_int64();
+}
+
+bool ActsFor(const DecisionContext& context, std::string_view subject) {
+  const std::string& unit = context.command.actor.unit;
+  if (unit == subject) return true;
+  // A township's brigade works in the township's name (spec §1).
+  const Brigade* brigade = context.rules.org().FindBrigade(unit);
+  return brigade != nullptr && brigade->township == subject;
+}
+
+}  // namespace zf::internal
