@@ -159,6 +159,20 @@ def main():
           {"officer_id": officer_id(n), "name": name_of(n), "agency": "sx-governance-center",
            "roles": ["dispatcher"]})
 
+    # Decision-makers and reviewers (FIXTURE), numbered after the above so
+    # the deployed officers keep their ids: per township and department an
+    # agency head (行政机关负责人), a legal reviewer (法制审核) and a
+    # credentialed hearing officer (听证主持人) who investigates nothing.
+    for agency, code in ([(tid, f"{30 + i}") for i, (tid, _, _) in enumerate(TOWNSHIPS)]
+                         + [(d, c) for d, _, _, c in DEPARTMENTS]):
+        for roles in (["agency_head"], ["legal_reviewer", "case_reviewer"],
+                      ["enforcement_officer", "hearing_officer"]):
+            n += 1
+            if "enforcement_officer" in roles:
+                credential_agency[n] = (agency, code)
+            w.add("register_officer", f"org-officer-{officer_id(n)}",
+                  {"officer_id": officer_id(n), "name": name_of(n), "agency": agency, "roles": roles})
+
     # Credentials (FIXTURE numbers): 闽G + 2-digit agency code + 6-digit serial.
     for m in sorted(credential_agency):
         agency, code = credential_agency[m]

@@ -89,4 +89,30 @@ bool ActsFor(const DecisionContext& context, std::string_view subject) {
   return brigade != nullptr && brigade->township == subject;
 }
 
+std::string SubjectOfUnit(const DecisionContext& context) {
+  const std::string& unit = context.command.actor.unit;
+  const Brigade* brigade = context.rules.org().FindBrigade(unit);
+  return brigade != nullptr ? brigade->township : unit;
+}
+
+CompetenceConfig CompetenceConfigOf(const EngineOptions& options) {
+  CompetenceConfig config;
+  config.department_retains_for.insert(options.department_retains_for.begin(),
+                                       options.department_retains_for.end());
+  return config;
+}
+
+bool MayHandle(const DecisionContext& context, const std::string& item_code,
+               const std::string& township, const std::string& subject, Competence* answer) {
+  auto competence =
+      context.InForce().CompetentSubject(item_code, township, CompetenceConfigOf(context.options));
+  if (!competence.ok()) {
+    answer->reason = std::string(competence.status().message());
+    return false;
+  }
+  *answer = *competence;
+  if (competence->subject == subject) return true;
+  return competence->department_retains && competence->original_subject == subject;
+}
+
 }  // namespace zf::internal

@@ -42,5 +42,16 @@ Result<std::int64_t> EventInt(const EventRecord& event, std::string_view key);
 // that agency, or of its brigade for a township): the unit in the envelope
 // is what the engine trusts, so it must name the subject.
 bool ActsFor(const DecisionContext& context, std::string_view subject);
+// The subject the actor's unit works for: a brigade's township, else the unit.
+std::string SubjectOfUnit(const DecisionContext& context);
+
+// J3 configuration from the engine options.
+CompetenceConfig CompetenceConfigOf(const EngineOptions& options);
+
+// Whether `subject` may handle the case's item in its township at the
+// command's date (spec §3.3 J1-J3); on false, `why` holds the competence
+// answer's reason and legal basis.
+bool MayHandle(const DecisionContext& context, const std::string& item_code,
+               const std::string& township, const std::string& subject, Competence* answer);
 
 }  // namespace zf::internal

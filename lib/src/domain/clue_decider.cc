@@ -1,5 +1,5 @@
-// Clues (线索, spec §4.1): registration, and (to come) routing by
-// competence, verification (D2), filing, declining, transfer and merging.
+// Clues (线索, spec §4.1): registration and filing (立案); to come: routing
+// by competence, verification (D2), declining, transfer and merging.
 #include <fmt/format.h>
 
 #include "domain/case_helpers.h"
@@ -111,11 +111,121 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
+constexpr std::string_view kFilingBasis =
+    "APL art. 54; 市场监督管理行政处罚程序规定 art. 19 (filing conditions)";
+constexpr std::string_view kOfficersBasis = "APL arts. 42, 55 (at least two credentialed officers)";
+
+// The clue states a case may be filed from.
+bool FileableState(const std::string& state) {
+  return state == "registered" || state == "assigned" || state == "verifying";
+}
+
+// J1/J2: only the competent subject may file.
+std::optional<Rejection> CheckCompetence(const DecisionContext& context, const CaseState& c,
+                                         const std::string& subject) {
+  Competence answer;
+  if (MayHandle(context, c.item_code, c.township, subject, &answer)) return std::nullopt;
+  const std::string competent = answer.subject.empty() ? "nobody" : answer.subject;
+  return Rejection{"subject_not_competent",
+                   fmt::format("{} may not file a case on {} in {} on {}: the competent subject is "
+                               "{} ({}); transfer the clue instead (J2)",
+                               subject, c.item_code, c.township, context.date().ToString(),
+                               competent, answer.reason),
+                   "APL art. 38 (a decision by a subject without the power is void); spec §3.3 J1",
+                   "/actor/unit"};
+}
+
+// At least two handlers, each an officer of the subject with a credential
+// valid on the day.
+std::optional<Rejection> CheckHandlers(const DecisionContext& context,
+                                       const std::vector<std::string>& handlers,
+                                       const std::string& subject, std::string_view field) {
+  if (handlers.size() < 2) {
+    return Rejection{"too_few_officers",
+                     fmt::format("{} officer(s) named; at least 2 are required", handlers.size()),
+                     std::string(kOfficersBasis), DataPointer(field)};
+  }
+  const RuleBookView rules = context.InForce();
+  for (std::size_t i = 0; i < handlers.size(); ++i) {
+    const std::string pointer = fmt::format("{}/{}", DataPointer(field), i);
+    const Credential* credential = rules.ValidCredential(handlers[i]);
+    if (credential == nullptr) {
+      return Rejection{"credential_invalid",
+                       fmt::format("{} holds no enforcement credential valid on {}", handlers[i],
+                                   context.date().ToString()),
+                       std::string(kOfficersBasis), pointer};
+    }
+    if (credential->agency != subject) {
+      return Rejection{"credential_invalid",
+                       fmt::format("{}'s credential {} was issued by {}, not by {}", handlers[i],
+                                   credential->number, credential->agency, subject),
+                       "spec §2 enforcement_officer (credential of the handling subject) [U][C]",
+                       pointer};
+    }
+  }
+  return std::nullopt;
+}
+
+Decision DecideFileCase(const DecisionContext& context) {
+  const boost::json::object& data = Data(context);
+  const CaseState* c = context.Case();
+  if (c == nullptr) {
+    return Reject("case_not_found", fmt::format("no clue {} is registered", context.command.target),
+                  std::string(kFilingBasis), "/case_id");
+  }
+  if (!FileableState(c->state)) {
+    return Reject("invalid_state",
+                  fmt::format("case {} is {}; a case is filed from a registered, assigned or "
+                              "verifying clue",
+                              c->id, c->state),
+                  std::string(kFilingBasis), "/command");
+  }
+  CaseState filed = *c;
+  if (const std::string item = Text(data, "item_code"); !item.empty()) filed.item_code = item;
+  if (filed.item_code.empty()) {
+    return Reject("item_missing", "filing needs the power item the case is about",
+                  std::string(kFilingBasis), DataPointer("item_code"));
+  }
+  const PowerItemVersion* item = context.InForce().PowerItem(filed.item_code);
+  if (item == nullptr) {
+    return Reject("unknown_power_item",
+                  fmt::format("{} is not a power item in force on {}", filed.item_code,
+                              context.date().ToString()),
+                  "spec §3.1 power list", DataPointer("item_code"));
+  }
+  const std::string subject = SubjectOfUnit(context);
+  if (auto r = CheckCompetence(context, filed, subject)) return *r;
+  const std::vector<std::string> handlers = TextList(data, "handlers");
+  if (auto r = CheckHandlers(context, handlers, subject, "handlers")) return *r;
+  boost::json::object event = data;
+  event["item_code"] = filed.item_code;
+  event["item_version"] = static_cast<std::int64_t>(item->version);
+  event["handling_subject"] = subject;
+  event["issuer_name"] = context.rules.org().LegalNameOf(subject).value_or(subject);
+  event["filed_on"] = context.date().ToString();
+  return std::vector<NewEvent>{Emit("case_filed", std::move(event))};
+}
+
+Status EvolveCaseFiled(CaseState& state, const EventRecord& event) {
+  state.state = "filed";
+  state.procedure = "ordinary";
+  ZF_ASSIGN_OR_RETURN(state.item_code, EventText(event, "item_code"));
+  ZF_ASSIGN_OR_RETURN(state.handling_subject, EventText(event, "handling_subject"));
+  ZF_ASSIGN_OR_RETURN(Date filed_on, EventDate(event, "filed_on"));
+  ZF_ASSIGN_OR_RETURN(std::int64_t version, EventInt(event, "item_version"));
+  state.filed_on = filed_on;
+  state.filed_at = state.timeline.back().at;
+  state.item_version = static_cast<std::uint32_t>(version);
+  state.handlers = TextList(event.data.as_object(), "handlers");
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& ClueCommandSpecs() {
   static const std::vector<CommandSpec> kSpecs = {
       {"register_clue", "case_id", kCaseStreamPrefix, &DecideRegisterClue},
+      {"file_case", "case_id", kCaseStreamPrefix, &DecideFileCase},
   };
   return kSpecs;
 }
@@ -123,6 +233,7 @@ const std::vector<CommandSpec>& ClueCommandSpecs() {
 const std::vector<CaseEvolver>& ClueEvolvers() {
   static const std::vector<CaseEvolver> kEvolvers = {
       {"clue_registered", &EvolveClueRegistered},
+      {"case_filed", &EvolveCaseFiled},
   };
   return kEvolvers;
 }
