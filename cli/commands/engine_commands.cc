@@ -167,7 +167,9 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
       ("months", po::value<int>(), "N months")
       ("years", po::value<int>(), "N years")
       ("bearer", po::value<std::string>()->default_value("party"),
-       "who must meet it: party | agency (rest-day rule, spec §0.2)");
+       "who must meet it: party | agency (rest-day rule, spec §0.2)")
+      ("as-of", po::value<std::string>(),
+       "use the holiday arrangements published by then (DATE or RFC 3339); default: all");
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
@@ -194,7 +196,8 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
   if (!from.ok()) return ReportError(global, from.status());
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto calendar = engine->Calendar();
+  auto calendar = vm.count("as-of") ? engine->CalendarAsOf(vm["as-of"].as<std::string>())
+                                    : engine->Calendar();
   if (!calendar.ok()) return ReportError(global, calendar.status());
   auto due = zf::DueDate(*calendar, *from, period, zf::ClockOptions{});
   if (!due.ok()) return ReportError(global, due.status());
@@ -215,7 +218,8 @@ const Registrar kExec(MakeCommand<RunExec>("exec", "run one command (JSON)", "�
 const Registrar kCalendarDue(MakeCommand<RunCalendarDue>(
     "calendar due", "the due date of a period under the recorded holiday calendar",
     "按节假日安排计算期限届满日",
-    "--from DATE (--working-days N | --days N | --months N | --years N) [--bearer party|agency]"));
+    "--from DATE (--working-days N | --days N | --months N | --years N) [--bearer party|agency] "
+    "[--as-of T]"));
 
 }  // namespace
 }  // namespace zfcli

@@ -858,6 +858,18 @@ def test_calendar_due():
                  "--months", "1"), 2)
     expect_rc(zf("--db", "db", "calendar", "due", "--from", "2023-02-30", "--days", "1"), 3)
     expect_rc(zf("--db", "nowhere", "calendar", "due", "--from", "2023-09-27", "--days", "1"), 3)
+    # As of 2023-10-24 the 2024 arrangements (published 2023-10-25) were not out yet: a
+    # working-day period into 2024 cannot be computed then, and can the day after.
+    r = zf("--db", "db", "calendar", "due", "--from", "2023-12-28", "--working-days", "5",
+           "--as-of", "2023-10-24")
+    expect_rc(r, 4)
+    expect_in("2024", r.err, "stderr")
+    r = zf("--db", "db", "--json", "calendar", "due", "--from", "2023-12-28", "--working-days", "5",
+           "--as-of", "2023-10-25")
+    expect_rc(r, 0)
+    check(json.loads(r.out).get("due") == "2024-01-05", "as of 2023-10-25: " + r.out)
+    expect_rc(zf("--db", "db", "calendar", "due", "--from", "2023-12-28", "--days", "5",
+                 "--as-of", "2023-13-01"), 3)
 
 
 def sample_file(name):

@@ -78,6 +78,10 @@ class ZF_EXPORT Engine {
 
   // The working-day calendar as recorded in rules/calendar (all years).
   virtual Result<WorkingDayCalendar> Calendar() const = 0;
+  // The calendar as published by `as_of` (RFC 3339, or "YYYY-MM-DD" = the
+  // end of that day in China): what a deadline computed then would have
+  // used. Years not yet published then are absent.
+  virtual Result<WorkingDayCalendar> CalendarAsOf(std::string_view as_of) const = 0;
 
   // The power list in force on `as_of` ("YYYY-MM-DD", or RFC 3339 read as
   // its date in China Standard Time; "" = today), with each item's

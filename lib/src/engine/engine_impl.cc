@@ -64,6 +64,8 @@ class EngineImpl final : public Engine {
     return world_.rules.CalendarLatest();
   }
 
+  Result<WorkingDayCalendar> CalendarAsOf(std::string_view as_of) const override;
+
   Result<std::vector<PowerItemView>> PowerItems(std::string_view as_of, std::string_view item_code,
                                                 std::string_view subject) const override;
   Result<CompetenceAnswer> Competent(std::string_view item_code, std::string_view township,
@@ -250,6 +252,23 @@ Result<Date> EngineImpl::AsOfDate(std::string_view as_of) const {
   auto at = ParseRfc3339(as_of);
   if (!at.ok()) return InvalidArgumentError(at.status().message()).WithSubject("as_of");
   return ChinaDateOf(at->unix_micros);
+}
+
+Result<WorkingDayCalendar> EngineImpl::CalendarAsOf(std::string_view as_of) const {
+  std::int64_t instant = 0;
+  if (as_of.size() == 10) {
+    auto date = Date::Parse(as_of);
+    if (!date.ok()) return InvalidArgumentError(date.status().message()).WithSubject("as_of");
+    auto end_of_day = ParseRfc3339(date->ToString() + "T23:59:59.999999+08:00");
+    if (!end_of_day.ok()) return end_of_day.status();
+    instant = end_of_day->unix_micros;
+  } else {
+    auto at = ParseRfc3339(as_of);
+    if (!at.ok()) return InvalidArgumentError(at.status().message()).WithSubject("as_of");
+    instant = at->unix_micros;
+  }
+  std::lock_guard lock(mu_);
+  return world_.rules.CalendarAsOf(instant);
 }
 
 Result<std::vector<PowerItemView>> EngineImpl::PowerItems(std::string_view as_of,
