@@ -1,15 +1,18 @@
 // The command pipeline: validate → load state → decide → append, with the
 // expected version, in one atomic write.
 //
-// Commands run one batch at a time under mu_: a batch's commands are judged
-// in order on the state the earlier ones left (an overlay), then appended
-// with one write and one sync. Everything is held folded in memory: the
+// Callers' batches are grouped (see ExecuteBatch): a group's commands are
+// judged in order on the state the earlier ones left (an overlay), then
+// appended with one write and one sync. Everything is held folded in memory: the
 // reference data (rules/*, org) in a RuleBook, the cases and other
 // operational aggregates in a CaseBook. A batch works on a copy (cheap: the
 // books share their immutable values) that replaces the committed one only
 // once the batch is durable.
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -43,11 +46,8 @@ class EngineImpl final : public Engine {
   EngineImpl(const EngineOptions& options, std::shared_ptr<EventStore> store)
       : options_(options), store_(std::move(store)) {}
 
-  // Folds the reference streams into the RuleBook.
-  Status Load() {
-    std::lock_guard lock(mu_);
-    return Reload();
-  }
+  // Folds the store into the World.
+  Status Load() { return Reload(); }
 
   Result<CommandResult> Execute(const Command& command) override {
     ZF_ASSIGN_OR_RETURN(auto results,
@@ -77,19 +77,52 @@ class EngineImpl final : public Engine {
   // The date an as_of argument names ("" = today in China).
   Result<Date> AsOfDate(std::string_view as_of) const;
 
-  // A command judged but not yet written.
-  struct Pending {
-    std::size_t index;             // into the batch
-    std::size_t request;           // into the AppendRequests
-    std::vector<std::string> types;
+  // Bound on the commands one group write carries.
+  static constexpr std::size_t kMaxGroupCommands = 4096;
+
+  // One caller's ExecuteBatch, queued.
+  struct Job {
+    std::span<const Command> commands;
+    BatchMode mode = BatchMode::kIndependent;
+    std::vector<Result<CommandResult>> results;
+    Status status;  // a storage failure of the whole group
+    bool done = false;
+    std::condition_variable cv;
+
+    Result<std::vector<Result<CommandResult>>> Outcome() {
+      if (!status.ok()) return status;
+      return std::move(results);
+    }
   };
+  // Where each request of a group came from.
+  struct Owner {
+    Job* job;
+    std::size_t result;  // index into job->results
+  };
+  // A command retried by another caller within the same group.
+  struct Duplicate {
+    Job* job;
+    std::size_t result;
+    std::size_t request;  // the request that applies it
+  };
+  struct GroupRequests {
+    std::vector<AppendRequest> requests;
+    std::vector<Owner> owners;              // parallel to requests
+    std::vector<const Command*> commands;   // parallel to requests
+    std::vector<Duplicate> duplicates;
+  };
+
+  void RunGroup(const std::vector<Job*>& group);
+  void JudgeJob(Job* job, World* overlay, GroupRequests* group);
+  Result<CommandResult> JudgeInGroup(const Command& command, Job* job, World* overlay,
+                                     GroupRequests* group);
 
   // Reference streams first, in their fixed order (later reference data may
   // name earlier: a benchmark names a power item); then every other event
   // in commit order. Evolving a case needs no rules, so the two can be
   // folded apart.
   Status Reload() {
-    World fresh;
+    World fresh;  // folded without mu_: only Open and the leader reload
     for (std::string_view stream : kReferenceStreams) {
       auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
       for (; cursor->Valid(); cursor->Next()) {
@@ -103,20 +136,40 @@ class EngineImpl final : public Engine {
       ZF_RETURN_IF_ERROR(fresh.cases.Apply(cursor->event()));
     }
     ZF_RETURN_IF_ERROR(cursor->status());
+    std::lock_guard lock(mu_);
     world_ = std::move(fresh);
     return Status::Ok();
   }
 
   Result<CommandResult> Judge(const Command& command, World* overlay,
                               std::vector<AppendRequest>* requests);
+  Status CheckSameCommand(const Command& command, const AppendResult& prior) const;
 
   const EngineOptions options_;
   const CompetenceConfig competence_{
       {options_.department_retains_for.begin(), options_.department_retains_for.end()}};
   const std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
-  World world_;  // GUARDED_BY(mu_): what the committed events say
+  World world_;  // GUARDED_BY(mu_); written only by the group leader
+
+  std::mutex queue_mu_;
+  std::deque<Job*> queue_;  // GUARDED_BY(queue_mu_); front = the leader
 };
+
+// A retried command must be the one that was applied: its events carry the
+// command's time and actor. (The command's data is not stored beside its
+// events yet, so a retry that differs only in data is not caught here.)
+Status EngineImpl::CheckSameCommand(const Command& command, const AppendResult& prior) const {
+  if (prior.first_position == 0) return Status::Ok();
+  ZF_ASSIGN_OR_RETURN(EventRecord first, store_->ReadEvent(prior.first_position));
+  if (first.occurred_at != command.at || !(first.actor == command.actor)) {
+    return AlreadyExistsError(fmt::format("command_id '{}' was applied at {} by {}; this command "
+                                          "has other content",
+                                          command.command_id, first.occurred_at, first.actor.id))
+        .WithSubject("/command_id");
+  }
+  return Status::Ok();
+}
 
 Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
                                         std::vector<AppendRequest>* requests) {
@@ -125,21 +178,16 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   CommandResult result;
   result.stream = StreamFor(spec, command);
 
-  // A command seen before (in the store or earlier in this batch) is not
-  // judged again: the state has moved on, the answer has not.
-  for (const AppendRequest& r : *requests) {
-    if (r.command_id == command.command_id) {
-      return AlreadyExistsError(fmt::format("command_id '{}' appears twice in the batch",
-                                            command.command_id))
-          .WithSubject("/command_id");
-    }
-  }
+  // A command seen before (in the store; the group was checked by
+  // JudgeInGroup) is not judged again: the state has moved on, the answer
+  // has not.
   if (auto prior = store_->FindCommand(command.command_id); prior.ok()) {
     if (prior->stream != result.stream) {
       return AlreadyExistsError(fmt::format("command_id '{}' was already used for stream '{}'",
                                             command.command_id, prior->stream))
           .WithSubject("/command_id");
     }
+    ZF_RETURN_IF_ERROR(CheckSameCommand(command, *prior));
     result.outcome = CommandResult::Outcome::kAlreadyApplied;
     result.append = *prior;
     result.append.already_applied = true;
@@ -188,38 +236,128 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   return result;
 }
 
+// Callers queue their batches; the caller at the head of the queue (the
+// leader) takes every batch queued behind it, judges them in queue order and
+// writes them with one AppendBatch: one write and one sync for the group
+// (the LevelDB writer-queue pattern, one level up). So concurrent callers
+// share syncs and the engine's throughput grows with them until the disk's
+// sync rate is the limit, and no result is returned before it is durable.
 Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
     std::span<const Command> commands, BatchMode mode) {
-  std::lock_guard lock(mu_);
-  World overlay = world_;
-  std::vector<Result<CommandResult>> results;
-  std::vector<AppendRequest> requests;
-  std::vector<std::size_t> request_owner;  // result index of each request
-  bool failed = false;
-  for (const Command& command : commands) {
-    Result<CommandResult> judged = Judge(command, &overlay, &requests);
-    failed = !judged.ok() || judged->outcome == CommandResult::Outcome::kRejected;
-    if (judged.ok() && judged->outcome == CommandResult::Outcome::kApplied) {
-      request_owner.push_back(results.size());
-    }
-    results.push_back(std::move(judged));
-    if (failed && mode != BatchMode::kIndependent) break;
+  Job job;
+  job.commands = commands;
+  job.mode = mode;
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&job);
+  while (!job.done && &job != queue_.front()) job.cv.wait(lock);
+  if (job.done) return job.Outcome();
+
+  // Leader: group what is queued, up to a bound that keeps one write small
+  // enough not to stall the callers behind it.
+  std::vector<Job*> group;
+  std::size_t grouped = 0;
+  for (Job* j : queue_) {
+    if (!group.empty() && grouped + j->commands.size() > kMaxGroupCommands) break;
+    group.push_back(j);
+    grouped += j->commands.size();
   }
-  if (failed && mode == BatchMode::kAtomic) return results;  // nothing written
-  if (requests.empty()) return results;
+  lock.unlock();
+  RunGroup(group);
+  lock.lock();
+  for (Job* j : group) {
+    queue_.pop_front();
+    j->done = true;
+    if (j != &job) j->cv.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  return job.Outcome();
+}
+
+// Judges one job's commands on `overlay`, adding their requests to `group`.
+void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
+  // An atomic job that fails leaves no trace: keep what to go back to.
+  std::optional<World> saved;
+  if (job->mode == BatchMode::kAtomic) saved = *overlay;
+  const std::size_t first_request = group->requests.size();
+  const std::size_t first_duplicate = group->duplicates.size();
+  bool failed = false;
+  for (const Command& command : job->commands) {
+    Result<CommandResult> judged = JudgeInGroup(command, job, overlay, group);
+    failed = !judged.ok() || judged->outcome == CommandResult::Outcome::kRejected;
+    job->results.push_back(std::move(judged));
+    if (failed && job->mode != BatchMode::kIndependent) break;
+  }
+  if (failed && job->mode == BatchMode::kAtomic) {
+    *overlay = std::move(*saved);
+    group->requests.resize(first_request);
+    group->owners.resize(first_request);
+    group->commands.resize(first_request);
+    group->duplicates.resize(first_duplicate);
+  }
+}
+
+// Judge(), but a command_id that an earlier job of the group already
+// carries is the same command retried by another caller: it is answered as
+// already applied once the group is written (or refused if its content
+// differs). Within one job, a repeated command_id is the caller's mistake.
+Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job, World* overlay,
+                                               GroupRequests* group) {
+  for (std::size_t i = 0; i < group->requests.size(); ++i) {
+    if (group->requests[i].command_id != command.command_id) continue;
+    if (group->owners[i].job == job) {
+      return AlreadyExistsError(fmt::format("command_id '{}' appears twice in the batch",
+                                            command.command_id))
+          .WithSubject("/command_id");
+    }
+    if (CommandToJson(*group->commands[i]) != CommandToJson(command)) {
+      return AlreadyExistsError(fmt::format("command_id '{}' is being applied with other content",
+                                            command.command_id))
+          .WithSubject("/command_id");
+    }
+    CommandResult result;
+    result.outcome = CommandResult::Outcome::kAlreadyApplied;
+    result.stream = group->requests[i].stream;
+    group->duplicates.push_back({job, job->results.size(), i});
+    return result;
+  }
+  const std::size_t before = group->requests.size();
+  Result<CommandResult> judged = Judge(command, overlay, &group->requests);
+  if (group->requests.size() > before) {
+    group->owners.push_back({job, job->results.size()});
+    group->commands.push_back(&command);
+  }
+  return judged;
+}
+
+void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
+  World overlay;
+  {
+    std::lock_guard lock(mu_);
+    overlay = world_;  // only the leader changes world_, so this stays current
+  }
+  GroupRequests group;
+  for (Job* job : group_jobs) JudgeJob(job, &overlay, &group);
+  if (group.requests.empty()) return;
 
   // The deciders saw consistent state, so a store-level failure here is a
   // storage error or a concurrent writer outside this engine.
-  auto appended = store_->AppendBatch(requests, AppendOptions{.mode = BatchMode::kAtomic});
+  auto appended = store_->AppendBatch(group.requests, AppendOptions{.mode = BatchMode::kAtomic});
   if (!appended.ok()) {
-    ZF_RETURN_IF_ERROR(Reload());
-    return appended.status();
+    Status reloaded = Reload();
+    for (Job* job : group_jobs) job->status = reloaded.ok() ? appended.status() : reloaded;
+    return;
   }
   for (std::size_t i = 0; i < appended->size(); ++i) {
-    results[request_owner[i]]->append = *(*appended)[i];
+    const Owner& owner = group.owners[i];
+    owner.job->results[owner.result]->append = *(*appended)[i];
   }
+  for (const Duplicate& d : group.duplicates) {
+    AppendResult append = *(*appended)[d.request];
+    append.already_applied = true;
+    d.job->results[d.result]->append = append;
+  }
+  std::lock_guard lock(mu_);
   world_ = std::move(overlay);
-  return results;
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {

@@ -1,0 +1,222 @@
+// Concurrent callers of the engine: their commands are judged in one order
+// and written in groups (one AppendBatch, one sync, for many callers), and
+// every caller still gets its own, durable answer.
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "support/engine_fixtures.h"
+#include "support/test_support.h"
+#include "zf/engine.h"
+
+using namespace zf;
+using zf::testing::LoadAll;
+using zf::testing::TempDir;
+
+namespace {
+
+// Forwards to a real store, counting AppendBatch calls and making each one
+// slow, as a sync on a slow disk is: callers pile up behind it.
+class SlowCountingStore final : public EventStore {
+ public:
+  explicit SlowCountingStore(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+
+  std::atomic<int> batches{0};
+  std::atomic<bool> slow{false};
+
+  Result<AppendResult> Append(const AppendRequest& request, const AppendOptions& options) override {
+    return inner_->Append(request, options);
+  }
+  Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> requests,
+                                                        const AppendOptions& options) override {
+    ++batches;
+    if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return inner_->AppendBatch(requests, options);
+  }
+  std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from,
+                                          Direction direction) const override {
+    return inner_->ReadStream(stream, from, direction);
+  }
+  std::unique_ptr<EventCursor> ReadAll(std::uint64_t from) const override {
+    return inner_->ReadAll(from);
+  }
+  Result<EventRecord> ReadEvent(std::uint64_t position) const override {
+    return inner_->ReadEvent(position);
+  }
+  Result<StreamHead> Head(std::string_view stream) const override { return inner_->Head(stream); }
+  LedgerHead Ledger() const override { return inner_->Ledger(); }
+  Result<AppendResult> FindCommand(std::string_view id) const override {
+    return inner_->FindCommand(id);
+  }
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from) override {
+    return inner_->Subscribe(from);
+  }
+  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
+    return inner_->VerifyChain(options);
+  }
+  Status Backup(std::string_view directory) override { return inner_->Backup(directory); }
+  Status Close() override { return inner_->Close(); }
+
+ private:
+  std::unique_ptr<EventStore> inner_;
+};
+
+Command Clue(const std::string& id, const std::string& command_id,
+             const std::string& at = "2023-09-12T10:00:00+08:00") {
+  boost::json::object envelope{
+      {"command", "register_clue"},
+      {"command_id", command_id},
+      {"at", at},
+      {"actor", {{"id", "SX-OF-0094"}, {"role", "enforcement_officer"}, {"unit", "fenggang"}}},
+      {"case_id", id},
+      {"data",
+       {{"source", "grid_report"},
+        {"micro_grid", "MG-0457"},
+        {"description", "路边倾倒建筑垃圾"},
+        {"discovered_on", "2023-09-12"}}}};
+  auto command = CommandFromJson(envelope);
+  REQUIRE(command.ok());
+  return *command;
+}
+
+}  // namespace
+
+TEST_CASE("Concurrent callers share group writes and each gets its own durable answer",
+          "[engine][concurrency]") {
+  TempDir dir;
+  auto inner = OpenRocksDbEventStore(StoreOptions{}, dir.Sub("db"));
+  REQUIRE(inner.ok());
+  auto store = std::make_shared<SlowCountingStore>(std::move(*inner));
+  auto engine = Engine::Open(EngineOptions{}, store);
+  REQUIRE(engine.ok());
+  LoadAll(**engine, {"02-org.jsonl"});
+
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 15;
+  store->batches = 0;
+  store->slow = true;
+  std::vector<std::vector<Result<CommandResult>>> answers(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string id = "SX-GC-" + std::to_string(t) + "-" + std::to_string(i);
+        answers[t].push_back((*engine)->Execute(Clue(id, "gc-" + id)));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  std::set<std::uint64_t> positions;
+  for (const auto& list : answers) {
+    for (const auto& answer : list) {
+      REQUIRE(answer.ok());
+      REQUIRE(answer->outcome == CommandResult::Outcome::kApplied);
+      CHECK(answer->append.first_version == 1);
+      positions.insert(answer->append.first_position);
+    }
+  }
+  CHECK(positions.size() == kThreads * kPerThread);
+  // Without grouping every command would be its own write.
+  CHECK(store->batches.load() < kThreads * kPerThread / 2);
+  // Acknowledged means durable and folded: a reopened engine sees them all.
+  store->slow = false;
+  REQUIRE(store->Close().ok());
+  engine->reset();
+  auto reopened = Engine::Open(EngineOptions{}, dir.Sub("db"));
+  REQUIRE(reopened.ok());
+  auto again = (*reopened)->Execute(Clue("SX-GC-3-7", "gc-SX-GC-3-7"));
+  REQUIRE(again.ok());
+  CHECK(again->outcome == CommandResult::Outcome::kAlreadyApplied);
+  auto refused = (*reopened)->Execute(Clue("SX-GC-3-7", "gc-new-id"));
+  REQUIRE(refused.ok());
+  REQUIRE(refused->rejection);
+  CHECK(refused->rejection->code == "case_exists");
+}
+
+TEST_CASE("The same command from two callers at once applies once", "[engine][concurrency]") {
+  auto memory = NewMemoryEventStore();
+  REQUIRE(memory.ok());
+  auto store = std::make_shared<SlowCountingStore>(std::move(*memory));
+  auto engine = Engine::Open(EngineOptions{}, store);
+  REQUIRE(engine.ok());
+  LoadAll(**engine, {"02-org.jsonl"});
+  store->slow = true;
+
+  constexpr int kCallers = 6;
+  std::vector<Result<CommandResult>> answers(kCallers, Status::Ok());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kCallers; ++t) {
+    threads.emplace_back([&, t] { answers[t] = (*engine)->Execute(Clue("SX-DUP-1", "dup-1")); });
+  }
+  for (auto& thread : threads) thread.join();
+  int applied = 0;
+  std::set<std::uint64_t> positions;
+  for (const auto& answer : answers) {
+    REQUIRE(answer.ok());
+    if (answer->outcome == CommandResult::Outcome::kApplied) ++applied;
+    else CHECK(answer->outcome == CommandResult::Outcome::kAlreadyApplied);
+    positions.insert(answer->append.first_position);
+  }
+  CHECK(applied == 1);
+  CHECK(positions.size() == 1);  // every caller is told where it landed
+
+  // The same id with other content, concurrently: one applies, the other is
+  // refused, whether they land in one group or in two.
+  std::vector<Result<CommandResult>> pair(2, Status::Ok());
+  std::thread a([&] {
+    pair[0] = (*engine)->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T10:00:00+08:00"));
+  });
+  std::thread b([&] {
+    pair[1] = (*engine)->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T11:00:00+08:00"));
+  });
+  a.join();
+  b.join();
+  const int ok = static_cast<int>(pair[0].ok()) + static_cast<int>(pair[1].ok());
+  CHECK(ok == 1);
+  for (const auto& answer : pair) {
+    if (!answer.ok()) CHECK(answer.status().code() == StatusCode::kAlreadyExists);
+  }
+}
+
+TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
+          "[engine][concurrency]") {
+  auto memory = NewMemoryEventStore();
+  REQUIRE(memory.ok());
+  auto store = std::make_shared<SlowCountingStore>(std::move(*memory));
+  auto engine = Engine::Open(EngineOptions{}, store);
+  REQUIRE(engine.ok());
+  LoadAll(**engine, {"02-org.jsonl"});
+  const std::uint64_t before = store->Ledger().position;
+  store->slow = true;
+
+  std::vector<Command> atomic = {Clue("SX-AT-1", "at-1"), Clue("SX-AT-1", "at-2")};  // 2nd: case_exists
+  Result<std::vector<Result<CommandResult>>> atomic_answer = Status::Ok();
+  std::vector<Result<CommandResult>> others(4, Status::Ok());
+  std::vector<std::thread> threads;
+  threads.emplace_back(
+      [&] { atomic_answer = (*engine)->ExecuteBatch(atomic, BatchMode::kAtomic); });
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      others[t] = (*engine)->Execute(Clue("SX-OK-" + std::to_string(t), "ok-" + std::to_string(t)));
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  REQUIRE(atomic_answer.ok());
+  REQUIRE(atomic_answer->size() == 2);
+  CHECK((*atomic_answer)[1]->rejection->code == "case_exists");
+  for (const auto& answer : others) {
+    REQUIRE(answer.ok());
+    CHECK(answer->outcome == CommandResult::Outcome::kApplied);
+  }
+  CHECK(store->Ledger().position == before + 4);
+  auto head = store->Head("case/SX-AT-1");
+  CHECK(head.status().code() == StatusCode::kNotFound);
+  // The engine's folded state forgot the rolled-back case too.
+  auto retry = (*engine)->Execute(Clue("SX-AT-1", "at-3"));
+  REQUIRE(retry.ok());
+  CHECK(retry->outcome == CommandResult::Outcome::kApplied);
+}
