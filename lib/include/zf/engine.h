@@ -24,7 +24,10 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "zf/calendar.h"
+#include "zf/cases.h"
 #include "zf/command.h"
 #include "zf/event_store.h"
 #include "zf/export.h"
@@ -105,6 +108,17 @@ class ZF_EXPORT Engine {
                                              std::string_view as_of) const = 0;
 
   // The underlying store, for reads. Owned by the engine.
+  // The docket: cases matching `filter`, by id, as of `as_of`.
+  // kInvalidArgument for a malformed as_of (subject "as_of").
+  virtual Result<std::vector<CaseSummary>> ListCases(const CaseFilter& filter,
+                                                     const AsOf& as_of = {}) const = 0;
+
+  // One case as of `as_of`: its state, parties, handling subject, timeline
+  // and every part of the lifecycle reached (see docs/cli.md, case show).
+  // kNotFound when no such case existed then.
+  virtual Result<boost::json::object> CaseView(std::string_view case_id,
+                                               const AsOf& as_of = {}) const = 0;
+
   virtual EventStore* store() = 0;
 };
 

@@ -43,4 +43,10 @@ ZF_EXPORT Result<AppendRequest> AppendRequestFromJson(const boost::json::value& 
 
 ZF_EXPORT boost::json::object AppendResultToJson(const AppendResult& result);
 
+// The Chinese title of an event or command type, from its JSON Schema
+// (schemas/events/<type>.schema.json, schemas/commands/<type>.schema.json):
+// "已立案" for "case_filed". "" for a type without a schema.
+ZF_EXPORT std::string EventTypeTitle(std::string_view type);
+ZF_EXPORT std::string CommandTypeTitle(std::string_view type);
+
 }  // namespace zf

@@ -19,6 +19,8 @@
 #include "domain/case_book.h"
 #include "domain/decider.h"
 #include "io/command_json.h"
+#include "projection/case_view.h"
+#include "projection/replay.h"
 #include "rules/rule_book.h"
 #include "util/rfc3339.h"
 #include "zf/clock.h"
@@ -71,9 +73,21 @@ class EngineImpl final : public Engine {
   Result<CompetenceAnswer> Competent(std::string_view item_code, std::string_view township,
                                      std::string_view as_of) const override;
 
+  Result<std::vector<CaseSummary>> ListCases(const CaseFilter& filter,
+                                             const AsOf& as_of) const override;
+  Result<boost::json::object> CaseView(std::string_view case_id,
+                                       const AsOf& as_of) const override;
+
   EventStore* store() override { return store_.get(); }
 
  private:
+  // Runs `fn(rules, cases, instant)` on the world as of `as_of`: the folded
+  // one for now (under mu_), a replayed one otherwise.
+  template <typename Fn>
+  auto WithWorldAsOf(const AsOf& as_of, Fn fn) const
+      -> Result<decltype(fn(std::declval<const RuleBook&>(), std::declval<const CaseBook&>(),
+                            std::optional<std::int64_t>()))>;
+
   // The date an as_of argument names ("" = today in China).
   Result<Date> AsOfDate(std::string_view as_of) const;
 
@@ -296,19 +310,14 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
   }
 }
 
-// Judge(), but a command_id that an earlier job of the group already
-// carries is the same command retried by another caller: it is answered as
-// already applied once the group is written (or refused if its content
-// differs). Within one job, a repeated command_id is the caller's mistake.
+// Judge(), but a command_id that an earlier command of the group already
+// carries is the same command retried (by another caller, or twice in one
+// file): it is answered as already applied once the group is written, or
+// refused if its content differs.
 Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job, World* overlay,
                                                GroupRequests* group) {
   for (std::size_t i = 0; i < group->requests.size(); ++i) {
     if (group->requests[i].command_id != command.command_id) continue;
-    if (group->owners[i].job == job) {
-      return AlreadyExistsError(fmt::format("command_id '{}' appears twice in the batch",
-                                            command.command_id))
-          .WithSubject("/command_id");
-    }
     if (CommandToJson(*group->commands[i]) != CommandToJson(command)) {
       return AlreadyExistsError(fmt::format("command_id '{}' is being applied with other content",
                                             command.command_id))
@@ -358,6 +367,49 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   }
   std::lock_guard lock(mu_);
   world_ = std::move(overlay);
+}
+
+template <typename Fn>
+auto EngineImpl::WithWorldAsOf(const AsOf& as_of, Fn fn) const
+    -> Result<decltype(fn(std::declval<const RuleBook&>(), std::declval<const CaseBook&>(),
+                          std::optional<std::int64_t>()))> {
+  if (as_of.IsNow()) {
+    std::lock_guard lock(mu_);
+    return fn(world_.rules, world_.cases, std::nullopt);
+  }
+  ZF_ASSIGN_OR_RETURN(AsOfFilter filter, ParseAsOf(as_of));
+  ZF_ASSIGN_OR_RETURN(Replayed then, Replay(*store_, filter));
+  return fn(then.rules, then.cases, filter.instant());
+}
+
+Result<std::vector<CaseSummary>> EngineImpl::ListCases(const CaseFilter& filter,
+                                                       const AsOf& as_of) const {
+  return WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
+                                  std::optional<std::int64_t> instant) {
+    std::vector<CaseSummary> docket;
+    cases.ForEachCase([&](const CaseState& c) {
+      CaseSummary summary = SummaryOf(c, rules, instant);
+      if (Matches(summary, filter)) docket.push_back(std::move(summary));
+    });
+    return docket;
+  });
+}
+
+Result<boost::json::object> EngineImpl::CaseView(std::string_view case_id,
+                                                 const AsOf& as_of) const {
+  auto view = WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
+                                       std::optional<std::int64_t> instant) {
+    const CaseState* c = cases.FindCase(case_id);
+    return c == nullptr ? std::optional<boost::json::object>()
+                        : std::optional(CaseViewJson(*c, rules, instant));
+  });
+  if (!view.ok()) return view.status();
+  if (!*view) {
+    return NotFoundError(fmt::format("no case {}{}", case_id,
+                                     as_of.IsNow() ? "" : " at that moment"))
+        .WithSubject("case_id");
+  }
+  return std::move(**view);
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {

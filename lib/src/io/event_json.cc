@@ -1,11 +1,14 @@
 #include "zf/event_json.h"
 
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
 
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
+
+#include "io/embedded_schemas.h"
 
 namespace zf {
 namespace {
@@ -245,5 +248,36 @@ boost::json::object AppendResultToJson(const AppendResult& r) {
           {"last_hash", r.last_hash},
           {"already_applied", r.already_applied}};
 }
+
+}  // namespace zf
+
+namespace zf {
+namespace {
+
+std::string SchemaTitle(std::string_view folder, std::string_view type) {
+  // Parsed once: the schemas are compiled in and never change.
+  static const auto* titles = [] {
+    auto* map = new std::map<std::string, std::string, std::less<>>();
+    for (const internal::EmbeddedSchema& schema : internal::EmbeddedSchemas()) {
+      boost::system::error_code ec;
+      boost::json::value v = boost::json::parse(schema.text, ec);
+      if (ec || !v.is_object()) continue;
+      const boost::json::value* title = v.as_object().if_contains("title");
+      if (title == nullptr || !title->is_string()) continue;
+      std::string path(schema.path);
+      const std::string suffix = ".schema.json";
+      if (path.size() > suffix.size()) path.resize(path.size() - suffix.size());
+      (*map)[path] = std::string(title->as_string());
+    }
+    return map;
+  }();
+  auto it = titles->find(fmt::format("{}/{}", folder, type));
+  return it == titles->end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+std::string EventTypeTitle(std::string_view type) { return SchemaTitle("events", type); }
+std::string CommandTypeTitle(std::string_view type) { return SchemaTitle("commands", type); }
 
 }  // namespace zf

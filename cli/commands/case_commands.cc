@@ -1,0 +1,233 @@
+// Cases: `zfcli case list`, `case show`, `case history`. Public API only
+// (zf/engine.h, zf/cases.h, zf/event_store.h).
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli.h"
+#include "zf/cases.h"
+#include "zf/engine.h"
+#include "zf/event_json.h"
+
+namespace po = boost::program_options;
+
+namespace zfcli {
+namespace {
+
+// --as-of / --at-position, shared by every case query.
+void AddAsOfOptions(po::options_description& options) {
+  options.add_options()
+      ("as-of", po::value<std::string>(),
+       "answer as of a time: events that occurred by then (DATE = end of that day, or RFC 3339)")
+      ("at-position", po::value<std::uint64_t>(),
+       "answer with the events recorded at log positions <= N");
+}
+
+zf::AsOf AsOfFrom(const po::variables_map& vm) {
+  zf::AsOf as_of;
+  if (vm.count("as-of")) as_of.time = vm["as-of"].as<std::string>();
+  if (vm.count("at-position")) as_of.position = vm["at-position"].as<std::uint64_t>();
+  return as_of;
+}
+
+boost::json::object SummaryJson(const zf::CaseSummary& c) {
+  return {{"case_id", c.id},
+          {"state", c.state},
+          {"procedure", c.procedure},
+          {"item_code", c.item_code},
+          {"township", c.township},
+          {"area", c.area},
+          {"handling_subject", c.handling_subject},
+          {"party_id", c.party_id},
+          {"party_name", c.party_name},
+          {"discovered_on", c.discovered_on},
+          {"filed_on", c.filed_on},
+          {"last_event_at", c.last_event_at},
+          {"version", c.version},
+          {"open", c.open}};
+}
+
+void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket) {
+  if (docket.empty()) {
+    std::cout << Label(g, "no_cases") << '\n';
+    return;
+  }
+  constexpr std::size_t kWidths[] = {18, 14, 12, 12, 14, 12};
+  const char* headers[] = {"case_id", "state", "item", "township", "handling_subject", "filed_on"};
+  for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(Label(g, headers[i]), kWidths[i]) << ' ';
+  std::cout << Label(g, "party") << '\n';
+  for (const zf::CaseSummary& c : docket) {
+    const std::string cells[] = {c.id, std::string(Label(g, c.state)), c.item_code,
+                                 c.township, c.handling_subject, c.filed_on};
+    for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(cells[i], kWidths[i]) << ' ';
+    std::cout << c.party_name << '\n';
+  }
+  std::cout << fmt::format("{} {}\n", docket.size(), Label(g, "cases"));
+}
+
+int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                const Command& self) {
+  po::options_description options("case list");
+  options.add_options()
+      ("state", po::value<std::string>(), "lifecycle state id (e.g. investigating)")
+      ("subject", po::value<std::string>(), "handling subject: township or department id")
+      ("township", po::value<std::string>(), "township where the violation happened")
+      ("area", po::value<std::string>(), "enforcement area id (its townships)")
+      ("item", po::value<std::string>(), "power item code")
+      ("party", po::value<std::string>(), "party id")
+      ("open", po::bool_switch(), "only cases not in a final state");
+  AddAsOfOptions(options);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  zf::CaseFilter filter;
+  auto text = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
+  };
+  filter.state = text("state");
+  filter.handling_subject = text("subject");
+  filter.township = text("township");
+  filter.area = text("area");
+  filter.item_code = text("item");
+  filter.party = text("party");
+  filter.open_only = vm["open"].as<bool>();
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  auto docket = engine->ListCases(filter, AsOfFrom(vm));
+  if (!docket.ok()) return ReportError(global, docket.status());
+  if (global.json) {
+    boost::json::array out;
+    for (const zf::CaseSummary& c : *docket) out.push_back(SummaryJson(c));
+    std::cout << boost::json::serialize(out) << '\n';
+  } else {
+    PrintDocket(global, *docket);
+  }
+  return kExitOk;
+}
+
+std::string Str(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  if (v == nullptr) return "";
+  if (v->is_string()) return std::string(v->as_string());
+  return boost::json::serialize(*v);
+}
+
+// A type's Chinese title (from its schema), or the id in English.
+std::string TypeLabel(const GlobalOptions& g, std::string_view type) {
+  const std::string title = zf::EventTypeTitle(type);
+  return g.lang == Lang::kEn || title.empty() ? std::string(type) : title;
+}
+
+void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
+  std::cout << fmt::format("{} {}  [{}]\n", Label(g, "case_id"), Str(v, "case_id"),
+                           Label(g, Str(v, "state")));
+  std::cout << fmt::format("  {}: {} {}\n", Label(g, "item"), Str(v, "item_code"),
+                           Str(v, "item_name"));
+  std::cout << fmt::format("  {}: {}  {}: {}\n", Label(g, "township"), Str(v, "township"),
+                           Label(g, "area"), Str(v, "area"));
+  if (const auto* party = v.if_contains("party")) {
+    std::cout << fmt::format("  {}: {} ({})\n", Label(g, "party"), Str(party->as_object(), "name"),
+                             Str(party->as_object(), "id"));
+  }
+  if (!Str(v, "handling_subject").empty()) {
+    std::cout << fmt::format("  {}: {}\n", Label(g, "handling_subject"),
+                             Str(v, "handling_subject_name"));
+  }
+  std::cout << fmt::format("  {}: {}\n", Label(g, "discovered_on"), Str(v, "discovered_on"));
+  if (const auto* filing = v.if_contains("filing")) {
+    std::cout << fmt::format("  {}: {}  {}: {}\n", Label(g, "filed_on"),
+                             Str(filing->as_object(), "filed_on"), Label(g, "handlers"),
+                             Str(filing->as_object(), "handlers"));
+  }
+  if (const auto* decision = v.if_contains("decision")) {
+    const auto& d = decision->as_object();
+    std::cout << fmt::format("  {}: {} {} {}: {} {}\n", Label(g, "decision"), Str(d, "type"),
+                             Str(d, "decided_on"), Label(g, "fine"),
+                             d.at("fine_fen").as_int64() / 100, Label(g, "yuan"));
+  }
+  for (const auto& w : v.at("warnings").as_array()) {
+    std::cout << fmt::format("  {}: {}\n", Label(g, "warnings"), w.as_string().c_str());
+  }
+  std::cout << fmt::format("  {}:\n", Label(g, "timeline"));
+  for (const auto& entry : v.at("timeline").as_array()) {
+    const auto& e = entry.as_object();
+    std::cout << fmt::format("    {:>3}  {}  {}  {}\n", Str(e, "version"), Str(e, "at"),
+                             PadRight(TypeLabel(g, Str(e, "type")), 24), Str(e, "actor"));
+  }
+}
+
+int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                const Command& self) {
+  po::options_description options("case show");
+  options.add_options()("case-id", po::value<std::string>()->required(), "the case id");
+  AddAsOfOptions(options);
+  po::positional_options_description positional;
+  positional.add("case-id", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  auto view = engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
+  if (!view.ok()) return ReportError(global, view.status());
+  if (global.json) {
+    std::cout << boost::json::serialize(*view) << '\n';
+  } else {
+    PrintCase(global, *view);
+  }
+  return kExitOk;
+}
+
+int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                   const Command& self) {
+  po::options_description options("case history");
+  options.add_options()("case-id", po::value<std::string>()->required(), "the case id");
+  po::positional_options_description positional;
+  positional.add("case-id", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  auto store = OpenStore(global, /*read_only=*/true, &exit_code);
+  if (!store) return exit_code;
+  const std::string id = vm["case-id"].as<std::string>();
+  auto cursor = store->ReadStream("case/" + id, 1, zf::Direction::kForward);
+  std::size_t count = 0;
+  boost::json::array events;
+  for (; cursor->Valid(); cursor->Next(), ++count) {
+    const zf::EventRecord& e = cursor->event();
+    if (global.json) {
+      events.push_back(zf::EventToJson(e));
+      continue;
+    }
+    std::cout << fmt::format("{:>3}  #{:<8} {}  {}  {}\n", e.version, e.position, e.occurred_at,
+                             PadRight(TypeLabel(global, e.type), 24), e.actor.id);
+    std::cout << "     " << boost::json::serialize(e.data) << '\n';
+  }
+  if (!cursor->status().ok()) return ReportError(global, cursor->status());
+  if (count == 0) return ReportError(global, zf::NotFoundError("no case " + id).WithSubject("case_id"));
+  if (global.json) std::cout << boost::json::serialize(events) << '\n';
+  return kExitOk;
+}
+
+const Registrar kCaseList(MakeCommand<RunCaseList>(
+    "case list", "the docket: cases by state, subject, township, area, item or party",
+    "案件列表（按状态、执法主体、乡镇、片区、事项、当事人筛选）",
+    "[--state S] [--subject ID] [--township ID] [--area ID] [--item CODE] [--party ID] [--open] "
+    "[--as-of T] [--at-position N]"));
+const Registrar kCaseShow(MakeCommand<RunCaseShow>(
+    "case show", "one case: state, party, subject, decision and timeline", "案件详情",
+    "CASE_ID [--as-of T] [--at-position N]"));
+const Registrar kCaseHistory(MakeCommand<RunCaseHistory>(
+    "case history", "every event of a case, in order, with its data", "案件事件记录",
+    "CASE_ID"));
+
+}  // namespace
+}  // namespace zfcli

@@ -1,0 +1,65 @@
+// zf/cases.h — reading cases: dockets and case views, now or as of a
+// moment in the past.
+//
+// Every answer is a fold over the event log. "Now" uses the engine's folded
+// state; an AsOf answer replays the log up to that moment, so it shows the
+// system as it stood then rather than guessing from the present.
+//
+// Example:
+//   zf::CaseFilter filter;
+//   filter.township = "gaosha";
+//   auto docket = engine->ListCases(filter, zf::AsOf{.time = "2023-12-31"});
+//   for (const zf::CaseSummary& c : *docket) std::cout << c.id << " " << c.state << "\n";
+//
+// Thread safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zf {
+
+// The moment a query answers for. Empty: now.
+//  - time: the events that occurred (business time, occurred_at) by then;
+//    RFC 3339, or YYYY-MM-DD for the end of that day in China (UTC+8);
+//  - position: the events recorded at log positions <= position (what the
+//    store held then, whatever their business time).
+// Both may be given: an event must pass both.
+struct AsOf {
+  std::string time;
+  std::uint64_t position = 0;
+
+  bool IsNow() const { return time.empty() && position == 0; }
+};
+
+// Which cases a docket lists; empty fields do not filter.
+struct CaseFilter {
+  std::string state;             // lifecycle state id, e.g. "investigating"
+  std::string handling_subject;  // township or department id (执法主体)
+  std::string township;          // where the violation happened
+  std::string area;              // enforcement_area id: its townships (as of the answer)
+  std::string item_code;
+  std::string party;             // party id
+  bool open_only = false;        // leave out cases in a final state
+};
+
+// One line of a docket.
+struct CaseSummary {
+  std::string id;
+  std::string state;
+  std::string procedure;  // "", "ordinary", "simplified"
+  std::string item_code;
+  std::string township;
+  std::string area;  // the township's enforcement area as of the answer ("" if none)
+  std::string handling_subject;
+  std::string party_id;
+  std::string party_name;
+  std::string discovered_on;  // YYYY-MM-DD
+  std::string filed_on;       // YYYY-MM-DD or ""
+  std::string last_event_at;  // occurred_at of the latest event
+  std::uint64_t version = 0;
+  bool open = true;
+};
+
+}  // namespace zf
