@@ -159,6 +159,14 @@ Decision DecideFileCase(const DecisionContext& context) {
   const PowerItemVersion* item_version = context.InForce().PowerItem(item);
   const std::string subject = SubjectOfUnit(context);
   if (auto r = CheckCompetence(context, c, item, subject)) return *r;
+  // A subject that transferred the clue away gave it up, even where it
+  // would be competent too (a boundary): only the receiver files it.
+  if (c.state == "transferred" && c.clue.holder != subject) {
+    return Reject("not_clue_holder",
+                  fmt::format("clue {} was transferred to {}; {} may not file it", c.id,
+                              c.clue.holder, subject),
+                  std::string(kJurisdictionBasis), "/actor/unit");
+  }
   const std::string approver = Text(data, "approved_by");
   if (auto r = CheckHeadApproval(context, approver, subject, "approved_by", kFilingBasis)) {
     return *r;
