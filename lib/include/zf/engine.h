@@ -44,6 +44,33 @@ struct EngineOptions {
   // power inside a township even when the item is delegated to it (e.g. for
   // major or cross-township cases). Default: none.
   std::vector<std::string> department_retains_for;
+
+  // --- Clues (spec §4.1, §5 D1/D2, §8) ---------------------------------------
+  // D2: working days to verify a clue and decide whether to file it,
+  // counted from the day the handling subject received it; and the one
+  // extension an agency head may approve. MSR art. 18 [V]; [C] for other
+  // departments.
+  int verification_working_days = 15;
+  int verification_extension_working_days = 15;
+  // D2 for a clue raised from a grid ticket: the clock starts on the day the
+  // competent subject received the dispatch (spec §8 [U]); false = on the
+  // day the clue was discovered.
+  bool verification_from_dispatch_receipt = true;
+  // D1 (APL art. 36 [V]): an act must be discovered within this many years
+  // of the day it ended ...
+  int limitation_years = 2;
+  // ... or within this many when it concerns citizens' life, health and
+  // safety or financial security AND caused harm.
+  int limitation_years_extended = 5;
+  // Power item domains whose violations concern life, health and safety or
+  // financial security by their nature [C]; for other items the clue or the
+  // filing states it ("concerns"). Harm must always be stated.
+  std::vector<std::string> limitation_extended_domains = {
+      "safety_production", "food_safety", "drug_safety", "public_health",
+      "financial_security"};
+  // J4 (spec §3.3 [U]): the subject that filed a case keeps it when the
+  // item is withdrawn or changed afterwards; the case gets a warning.
+  bool filer_keeps_case_on_item_change = true;
 };
 
 class ZF_EXPORT Engine {

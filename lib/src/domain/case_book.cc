@@ -35,6 +35,9 @@ Status CaseBook::Apply(const EventRecord& event) {
   if (event.stream.starts_with(kCaseStreamPrefix)) {
     ZF_RETURN_IF_ERROR(
         ApplyCase(std::string_view(event.stream).substr(kCaseStreamPrefix.size()), event));
+  } else if (event.stream.starts_with(kGridTicketStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(ApplyGridTicket(
+        std::string_view(event.stream).substr(kGridTicketStreamPrefix.size()), event));
   }
   versions_[event.stream] = event.version;
   return Status::Ok();
@@ -48,7 +51,11 @@ Status CaseBook::ApplyCase(std::string_view case_id, const EventRecord& event) {
                                  : std::make_shared<CaseState>(*it->second);
   if (next->id.empty()) next->id = std::string(case_id);
   const std::string party_before = next->party.id;
+  const std::string related_before = next->clue.related_case_id;
   ZF_RETURN_IF_ERROR(EvolveCase(*next, event));
+  if (next->clue.related_case_id != related_before && !next->clue.related_case_id.empty()) {
+    related_to_[next->clue.related_case_id].push_back(next->id);
+  }
   if (next->party.id != party_before) {
     if (!party_before.empty()) {
       auto& old_list = cases_of_party_[party_before];
@@ -57,6 +64,58 @@ Status CaseBook::ApplyCase(std::string_view case_id, const EventRecord& event) {
     if (!next->party.id.empty()) cases_of_party_[next->party.id].push_back(next->id);
   }
   cases_.insert_or_assign(std::string(case_id), std::move(next));
+  return Status::Ok();
+}
+
+std::vector<std::string> CaseBook::CasesRelatedTo(std::string_view case_id) const {
+  auto it = related_to_.find(case_id);
+  return it == related_to_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<const CaseState*> CaseBook::FiledCasesOfSameAct(const CaseState& c,
+                                                            std::string_view item_code) const {
+  std::vector<const CaseState*> out;
+  auto consider = [&](const CaseState* other) {
+    if (other == nullptr || other->id == c.id || !other->filed_on) return;
+    // A filing revoked, or a case handed over or ended before a decision,
+    // no longer holds the act for its subject.
+    if (other->state == "filing_revoked" || other->state == "transferred_out" ||
+        other->state == "terminated") {
+      return;
+    }
+    if (std::find(out.begin(), out.end(), other) == out.end()) out.push_back(other);
+  };
+  // The same party, item and act date: the same act reported twice.
+  if (!c.party.id.empty() && c.act_ended_on) {
+    for (const std::string& id : CasesOfParty(c.party.id)) {
+      const CaseState* other = FindCase(id);
+      if (other != nullptr && other->item_code == item_code &&
+          other->act_ended_on == c.act_ended_on) {
+        consider(other);
+      }
+    }
+  }
+  // An explicit link, either way.
+  if (!c.clue.related_case_id.empty()) consider(FindCase(c.clue.related_case_id));
+  for (const std::string& id : CasesRelatedTo(c.id)) consider(FindCase(id));
+  std::sort(out.begin(), out.end(), [](const CaseState* a, const CaseState* b) {
+    return a->filed_at != b->filed_at ? a->filed_at < b->filed_at : a->id < b->id;
+  });
+  return out;
+}
+
+const GridTicketState* CaseBook::FindGridTicket(std::string_view ticket_id) const {
+  auto it = grid_tickets_.find(ticket_id);
+  return it == grid_tickets_.end() ? nullptr : it->second.get();
+}
+
+Status CaseBook::ApplyGridTicket(std::string_view ticket_id, const EventRecord& event) {
+  auto it = grid_tickets_.find(ticket_id);
+  auto next = it == grid_tickets_.end() ? std::make_shared<GridTicketState>()
+                                        : std::make_shared<GridTicketState>(*it->second);
+  if (next->id.empty()) next->id = std::string(ticket_id);
+  ZF_RETURN_IF_ERROR(EvolveGridTicket(*next, event));
+  grid_tickets_.insert_or_assign(std::string(ticket_id), std::move(next));
   return Status::Ok();
 }
 

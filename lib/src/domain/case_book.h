@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "domain/case_state.h"
+#include "domain/grid_ticket_state.h"
 #include "zf/event.h"
 #include "zf/status.h"
 
@@ -39,13 +40,28 @@ class CaseBook {
   // Every case, by id.
   void ForEachCase(const std::function<void(const CaseState&)>& fn) const;
   std::size_t CaseCount() const { return cases_.size(); }
+  // Ids of the cases whose clue names `case_id` as related (J5), oldest
+  // registration first.
+  std::vector<std::string> CasesRelatedTo(std::string_view case_id) const;
+  // J5 first filer: the filed cases about the same act as `c` — the same
+  // party, item and act date, or related to it either way — excluding `c`
+  // itself and cases whose filing was revoked; earliest filing first.
+  std::vector<const CaseState*> FiledCasesOfSameAct(const CaseState& c,
+                                                    std::string_view item_code) const;
+
+  // The grid ticket with this id (the stream is "grid_ticket/<id>"), or
+  // nullptr.
+  const GridTicketState* FindGridTicket(std::string_view ticket_id) const;
 
  private:
   Status ApplyCase(std::string_view case_id, const EventRecord& event);
+  Status ApplyGridTicket(std::string_view ticket_id, const EventRecord& event);
 
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::map<std::string, std::shared_ptr<const CaseState>, std::less<>> cases_;
   std::map<std::string, std::vector<std::string>, std::less<>> cases_of_party_;
+  std::map<std::string, std::vector<std::string>, std::less<>> related_to_;
+  std::map<std::string, std::shared_ptr<const GridTicketState>, std::less<>> grid_tickets_;
 };
 
 }  // namespace zf::internal

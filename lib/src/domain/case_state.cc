@@ -20,8 +20,10 @@ const CaseEvolver* FindEvolver(std::string_view type) {
 
 bool CaseState::IsFinal() const {
   static constexpr std::string_view kFinal[] = {
-      "not_filed", "transferred", "merged", "terminated", "filing_revoked",
-      "closed",    "archived",    "transferred_out"};
+      // A transferred clue is not final: its receiver goes on in the same
+      // stream (spec §4.1, transfer_clue).
+      "not_filed", "merged", "terminated", "filing_revoked", "closed", "archived",
+      "transferred_out"};
   for (std::string_view s : kFinal) {
     if (state == s) return true;
   }

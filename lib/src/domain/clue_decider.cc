@@ -1,18 +1,139 @@
-// Clues (线索, spec §4.1): registration and filing (立案); to come: routing
-// by competence, verification (D2), declining, transfer and merging.
+// Clues (线索, spec §4.1): registration, routing by competence (§3.3) and
+// verification (D2); the helpers the other clue files share; and the
+// command and evolver tables of the clue part. Filing and declining are in
+// clue_filing.cc, transfer, merge, soft measures and designation in
+// clue_transfer.cc.
+#include <algorithm>
+
 #include <fmt/format.h>
 
-#include "domain/case_helpers.h"
-#include "domain/case_state.h"
+#include "domain/clue_internal.h"
 
 namespace zf::internal {
+
+// --- Shared helpers ----------------------------------------------------------
+
+bool IsOpenClueState(std::string_view state) {
+  return state == "registered" || state == "assigned" || state == "verifying" ||
+         state == "transferred" || state == "designation_requested" || state == "designated";
+}
+
+std::optional<Rejection> RequireCase(const DecisionContext& context) {
+  if (context.Case() != nullptr) return std::nullopt;
+  return Rejection{"case_not_found", fmt::format("no clue {} is registered", context.command.target),
+                   std::string(kClueBasis), "/case_id"};
+}
+
+Rejection InvalidState(const CaseState& c, std::string_view command, std::string_view needed,
+                       std::string_view legal_basis) {
+  return Rejection{"invalid_state",
+                   fmt::format("case {} is {}; {} needs {}", c.id, c.state, command, needed),
+                   std::string(legal_basis), "/command"};
+}
+
+std::optional<Rejection> RequireHolder(const DecisionContext& context, const CaseState& c) {
+  if (ActsFor(context, c.clue.holder)) return std::nullopt;
+  return Rejection{"not_clue_holder",
+                   fmt::format("clue {} is held by {}; {} does not act for it", c.id,
+                               c.clue.holder, context.command.actor.unit),
+                   std::string(kClueBasis), "/actor/unit"};
+}
+
+std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
+                                           const std::string& officer, const std::string& subject,
+                                           std::string_view field, std::string_view legal_basis) {
+  if (officer.empty()) {
+    return Rejection{"approval_required",
+                     fmt::format("{} needs the approval of an agency head of {}",
+                                 context.command.type, subject),
+                     std::string(legal_basis), DataPointer(field)};
+  }
+  const Officer* o = context.rules.org().FindOfficer(officer);
+  const bool head = o != nullptr && o->agency == subject &&
+                    std::find(o->roles.begin(), o->roles.end(), "agency_head") != o->roles.end();
+  if (!head) {
+    return Rejection{"approver_not_head",
+                     fmt::format("{} is not an agency head (行政机关负责人) of {}", officer, subject),
+                     std::string(legal_basis), DataPointer(field)};
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> TerritoriesOf(const CaseState& c) {
+  std::vector<std::string> out{c.township};
+  for (const std::string& t : c.clue.boundary_with) {
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+  }
+  return out;
+}
+
+bool MayHandleClue(const DecisionContext& context, const CaseState& c, const std::string& item,
+                   const std::string& subject, Competence* answer) {
+  bool first = true;
+  for (const std::string& township : TerritoriesOf(c)) {
+    Competence a;
+    const bool ok = MayHandle(context, item, township, subject, &a);
+    if (first || ok) *answer = a;
+    first = false;
+    if (ok) return true;
+  }
+  return false;
+}
+
+std::string ItemOf(const DecisionContext& context, const CaseState& c) {
+  const std::string item = Text(Data(context), "item_code");
+  return item.empty() ? c.item_code : item;
+}
+
+std::optional<Rejection> RequireItemInForce(const DecisionContext& context,
+                                            const std::string& item_code) {
+  if (item_code.empty()) {
+    return Rejection{"item_missing",
+                     fmt::format("{} needs the power item the clue is about", context.command.type),
+                     std::string(kFilingBasis), DataPointer("item_code")};
+  }
+  if (context.InForce().PowerItem(item_code) == nullptr) {
+    return Rejection{"unknown_power_item",
+                     fmt::format("{} is not a power item in force on {}", item_code,
+                                 context.date().ToString()),
+                     "spec §3.1 power list", DataPointer("item_code")};
+  }
+  return std::nullopt;
+}
+
+LimitationRule LimitationFor(const DecisionContext& context, const std::string& item_code,
+                             bool harm_caused, const std::vector<std::string>& concerns) {
+  LimitationRule rule;
+  rule.years = context.options.limitation_years;
+  std::string domain;
+  if (const PowerItemVersion* item = context.InForce().PowerItem(item_code)) domain = item->domain;
+  const auto& domains = context.options.limitation_extended_domains;
+  const bool by_domain =
+      !domain.empty() && std::find(domains.begin(), domains.end(), domain) != domains.end();
+  const bool concerned = by_domain || !concerns.empty();
+  if (harm_caused && concerned) {
+    rule.years = context.options.limitation_years_extended;
+    rule.extended = true;
+    rule.why = by_domain ? fmt::format("domain {} concerns life, health and safety or financial "
+                                       "security, and harm was caused",
+                                       domain)
+                         : "the act concerns life, health and safety or financial security, and "
+                           "harm was caused";
+  } else {
+    rule.why = !harm_caused ? "no harm was caused" : "the act concerns neither life, health and "
+                                                     "safety nor financial security";
+  }
+  return rule;
+}
+
 namespace {
 
-constexpr std::string_view kClueBasis = "市场监督管理行政处罚程序规定 art. 18 (线索登记); spec §4.1";
 constexpr std::string_view kTerritoryBasis = "APL art. 22 (jurisdiction follows the place)";
+constexpr std::string_view kVerificationBasis =
+    "市场监督管理行政处罚程序规定 art. 18 (15 working days, +15 with head approval); spec §5 D2";
 
 // The township the clue's place lies in: the micro-grid's, or the one named.
-Decision ResolveTownship(const DecisionContext& context, std::string* township) {
+std::optional<Rejection> ResolveTownship(const DecisionContext& context, std::string* township) {
   const boost::json::object& data = Data(context);
   const OrgModel& org = context.rules.org();
   const std::string micro_grid = Text(data, "micro_grid");
@@ -20,46 +141,91 @@ Decision ResolveTownship(const DecisionContext& context, std::string* township) 
   if (!micro_grid.empty()) {
     const Township* t = org.TownshipOfGridNode(micro_grid);
     if (t == nullptr) {
-      return Reject("unknown_grid_node",
-                    fmt::format("{} is not a grid node registered in org", micro_grid),
-                    std::string(kTerritoryBasis), DataPointer("micro_grid"));
+      return Rejection{"unknown_grid_node",
+                       fmt::format("{} is not a grid node registered in org", micro_grid),
+                       std::string(kTerritoryBasis), DataPointer("micro_grid")};
     }
     if (!named.empty() && named != t->id) {
-      return Reject("place_mismatch",
-                    fmt::format("micro-grid {} lies in {}, not {}", micro_grid, t->id, named),
-                    std::string(kTerritoryBasis), DataPointer("township"));
+      return Rejection{"place_mismatch",
+                       fmt::format("micro-grid {} lies in {}, not {}", micro_grid, t->id, named),
+                       std::string(kTerritoryBasis), DataPointer("township")};
     }
     *township = t->id;
-    return std::vector<NewEvent>{};
+    return std::nullopt;
   }
   if (named.empty()) {
-    return Reject("place_missing", "a clue needs a micro_grid or a township",
-                  std::string(kTerritoryBasis), DataPointer("township"));
+    return Rejection{"place_missing", "a clue needs a micro_grid or a township",
+                     std::string(kTerritoryBasis), DataPointer("township")};
   }
   if (org.FindTownship(named) == nullptr) {
-    return Reject("unknown_township", fmt::format("{} is not a township registered in org", named),
-                  std::string(kTerritoryBasis), DataPointer("township"));
+    return Rejection{"unknown_township",
+                     fmt::format("{} is not a township registered in org", named),
+                     std::string(kTerritoryBasis), DataPointer("township")};
   }
   *township = named;
-  return std::vector<NewEvent>{};
+  return std::nullopt;
+}
+
+// The references a clue may carry must name what exists: a grid ticket
+// dispatched to the registering subject, a joint action, a related case,
+// townships the place borders on.
+std::optional<Rejection> CheckReferences(const DecisionContext& context,
+                                         const std::string& township) {
+  const boost::json::object& data = Data(context);
+  const std::string subject = SubjectOfUnit(context);
+  if (const std::string ticket = Text(data, "grid_ticket_id"); !ticket.empty()) {
+    const GridTicketState* t = context.cases.FindGridTicket(ticket);
+    if (t == nullptr || context.cases.Version(std::string(kGridTicketStreamPrefix) + ticket) == 0) {
+      return Rejection{"unknown_grid_ticket", fmt::format("no grid ticket {} was reported", ticket),
+                       "spec §8 grid ticket", DataPointer("grid_ticket_id")};
+    }
+    if (t->DispatchTo(subject) == nullptr) {
+      return Rejection{"ticket_not_dispatched_to_unit",
+                       fmt::format("grid ticket {} was not dispatched to {}", ticket, subject),
+                       "spec §8 (a clue is raised at the subject the ticket was dispatched to)",
+                       DataPointer("grid_ticket_id")};
+    }
+  }
+  if (const std::string action = Text(data, "joint_action_id"); !action.empty()) {
+    if (context.cases.Version("joint_action/" + action) == 0) {
+      return Rejection{"unknown_joint_action", fmt::format("no joint action {} is recorded", action),
+                       "spec §8 joint action", DataPointer("joint_action_id")};
+    }
+  }
+  if (const std::string related = Text(data, "related_case_id"); !related.empty()) {
+    if (related == context.command.target || context.cases.FindCase(related) == nullptr) {
+      return Rejection{"unknown_related_case",
+                       fmt::format("related_case_id {} names no other registered case", related),
+                       std::string(kJurisdictionBasis), DataPointer("related_case_id")};
+    }
+  }
+  const std::vector<std::string> boundary = TextList(data, "boundary_with");
+  for (std::size_t i = 0; i < boundary.size(); ++i) {
+    if (boundary[i] == township || context.rules.org().FindTownship(boundary[i]) == nullptr) {
+      return Rejection{"unknown_township",
+                       fmt::format("boundary_with names {}, which is not another registered "
+                                   "township than {}",
+                                   boundary[i], township),
+                       std::string(kTerritoryBasis), fmt::format("/data/boundary_with/{}", i)};
+    }
+  }
+  return std::nullopt;
 }
 
 Decision DecideRegisterClue(const DecisionContext& context) {
   const boost::json::object& data = Data(context);
   if (context.Case() != nullptr) {
-    return Reject("case_exists", fmt::format("case {} is already registered", context.command.target),
+    return Reject("case_exists",
+                  fmt::format("case {} is already registered", context.command.target),
                   std::string(kClueBasis), "/case_id");
   }
-  if (!context.rules.org().IsAgency(context.command.actor.unit)) {
+  if (!context.rules.org().IsAgency(SubjectOfUnit(context))) {
     return Reject("unknown_unit",
-                  fmt::format("{} is not an agency registered in org",
-                              context.command.actor.unit),
+                  fmt::format("{} is not an agency registered in org", context.command.actor.unit),
                   std::string(kClueBasis), "/actor/unit");
   }
   std::string township;
-  if (Decision d = ResolveTownship(context, &township); std::holds_alternative<Rejection>(d)) {
-    return d;
-  }
+  if (auto r = ResolveTownship(context, &township)) return *r;
   const std::string item = Text(data, "item_code");
   if (!item.empty() && context.InForce().PowerItem(item) == nullptr) {
     return Reject("unknown_power_item",
@@ -77,9 +243,11 @@ Decision DecideRegisterClue(const DecisionContext& context) {
     return Reject("act_after_discovery", "act_ended_on is after discovered_on",
                   "APL art. 36 (limitation runs from the act)", DataPointer("act_ended_on"));
   }
+  if (auto r = CheckReferences(context, township)) return *r;
   boost::json::object event = data;
   event["township"] = township;
   event["registered_by_unit"] = context.command.actor.unit;
+  event["holder"] = SubjectOfUnit(context);
   return std::vector<NewEvent>{Emit("clue_registered", std::move(event))};
 }
 
@@ -90,6 +258,7 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(state.clue.source, EventText(event, "source"));
   ZF_ASSIGN_OR_RETURN(state.discovered_on, EventDate(event, "discovered_on"));
   ZF_ASSIGN_OR_RETURN(state.clue.registered_by_unit, EventText(event, "registered_by_unit"));
+  ZF_ASSIGN_OR_RETURN(state.clue.holder, EventText(event, "holder"));
   state.item_code = Text(data, "item_code");
   state.act_ended_on = OptionalDate(data, "act_ended_on");
   state.clue.micro_grid = Text(data, "micro_grid");
@@ -97,6 +266,10 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   state.clue.description = Text(data, "description");
   state.clue.joint_action_id = Text(data, "joint_action_id");
   state.clue.grid_ticket_id = Text(data, "grid_ticket_id");
+  state.clue.related_case_id = Text(data, "related_case_id");
+  state.clue.boundary_with = TextList(data, "boundary_with");
+  state.clue.harm_caused = Flag(data, "harm_caused");
+  state.clue.concerns = TextList(data, "concerns");
   state.clue.registered_at = state.timeline.back().at;
   if (const auto* party = data.if_contains("party"); party != nullptr && party->is_object()) {
     state.party.id = Text(party->as_object(), "id");
@@ -111,112 +284,148 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-constexpr std::string_view kFilingBasis =
-    "APL art. 54; 市场监督管理行政处罚程序规定 art. 19 (filing conditions)";
-constexpr std::string_view kOfficersBasis = "APL arts. 42, 55 (at least two credentialed officers)";
-
-// The clue states a case may be filed from.
-bool FileableState(const std::string& state) {
-  return state == "registered" || state == "assigned" || state == "verifying";
-}
-
-// J1/J2: only the competent subject may file.
-std::optional<Rejection> CheckCompetence(const DecisionContext& context, const CaseState& c,
-                                         const std::string& subject) {
-  Competence answer;
-  if (MayHandle(context, c.item_code, c.township, subject, &answer)) return std::nullopt;
-  const std::string competent = answer.subject.empty() ? "nobody" : answer.subject;
-  return Rejection{"subject_not_competent",
-                   fmt::format("{} may not file a case on {} in {} on {}: the competent subject is "
-                               "{} ({}); transfer the clue instead (J2)",
-                               subject, c.item_code, c.township, context.date().ToString(),
-                               competent, answer.reason),
-                   "APL art. 38 (a decision by a subject without the power is void); spec §3.3 J1",
-                   "/actor/unit"};
-}
-
-// At least two handlers, each an officer of the subject with a credential
-// valid on the day.
-std::optional<Rejection> CheckHandlers(const DecisionContext& context,
-                                       const std::vector<std::string>& handlers,
-                                       const std::string& subject, std::string_view field) {
-  if (handlers.size() < 2) {
-    return Rejection{"too_few_officers",
-                     fmt::format("{} officer(s) named; at least 2 are required", handlers.size()),
-                     std::string(kOfficersBasis), DataPointer(field)};
+// route_clue: §3.3 at routing; the clue is assigned to the competent subject.
+Decision DecideRouteClue(const DecisionContext& context) {
+  if (auto r = RequireCase(context)) return *r;
+  const CaseState& c = *context.Case();
+  if (c.state != "registered") {
+    return InvalidState(c, "route_clue", "a registered clue", kClueBasis);
   }
-  const RuleBookView rules = context.InForce();
-  for (std::size_t i = 0; i < handlers.size(); ++i) {
-    const std::string pointer = fmt::format("{}/{}", DataPointer(field), i);
-    const Credential* credential = rules.ValidCredential(handlers[i]);
-    if (credential == nullptr) {
-      return Rejection{"credential_invalid",
-                       fmt::format("{} holds no enforcement credential valid on {}", handlers[i],
-                                   context.date().ToString()),
-                       std::string(kOfficersBasis), pointer};
-    }
-    if (credential->agency != subject) {
-      return Rejection{"credential_invalid",
-                       fmt::format("{}'s credential {} was issued by {}, not by {}", handlers[i],
-                                   credential->number, credential->agency, subject),
-                       "spec §2 enforcement_officer (credential of the handling subject) [U][C]",
-                       pointer};
-    }
-  }
-  return std::nullopt;
-}
-
-Decision DecideFileCase(const DecisionContext& context) {
-  const boost::json::object& data = Data(context);
-  const CaseState* c = context.Case();
-  if (c == nullptr) {
-    return Reject("case_not_found", fmt::format("no clue {} is registered", context.command.target),
-                  std::string(kFilingBasis), "/case_id");
-  }
-  if (!FileableState(c->state)) {
-    return Reject("invalid_state",
-                  fmt::format("case {} is {}; a case is filed from a registered, assigned or "
-                              "verifying clue",
-                              c->id, c->state),
-                  std::string(kFilingBasis), "/command");
-  }
-  CaseState filed = *c;
-  if (const std::string item = Text(data, "item_code"); !item.empty()) filed.item_code = item;
-  if (filed.item_code.empty()) {
-    return Reject("item_missing", "filing needs the power item the case is about",
-                  std::string(kFilingBasis), DataPointer("item_code"));
-  }
-  const PowerItemVersion* item = context.InForce().PowerItem(filed.item_code);
-  if (item == nullptr) {
+  if (auto r = RequireHolder(context, c)) return *r;
+  const std::string item = ItemOf(context, c);
+  if (auto r = RequireItemInForce(context, item)) return *r;
+  auto competence =
+      context.InForce().CompetentSubject(item, c.township, CompetenceConfigOf(context.options));
+  if (!competence.ok() || competence->subject.empty()) {
     return Reject("unknown_power_item",
-                  fmt::format("{} is not a power item in force on {}", filed.item_code,
+                  fmt::format("nobody holds {} in {} on {}", item, c.township,
                               context.date().ToString()),
-                  "spec §3.1 power list", DataPointer("item_code"));
+                  "spec §3.3", DataPointer("item_code"));
   }
-  const std::string subject = SubjectOfUnit(context);
-  if (auto r = CheckCompetence(context, filed, subject)) return *r;
-  const std::vector<std::string> handlers = TextList(data, "handlers");
-  if (auto r = CheckHandlers(context, handlers, subject, "handlers")) return *r;
-  boost::json::object event = data;
-  event["item_code"] = filed.item_code;
-  event["item_version"] = static_cast<std::int64_t>(item->version);
-  event["handling_subject"] = subject;
-  event["issuer_name"] = context.rules.org().LegalNameOf(subject).value_or(subject);
-  event["filed_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("case_filed", std::move(event))};
+  boost::json::object event;
+  event["item_code"] = item;
+  event["item_version"] = static_cast<std::int64_t>(competence->item_version);
+  event["competent_subject"] = competence->subject;
+  event["competent_name"] =
+      context.rules.org().LegalNameOf(competence->subject).value_or(competence->subject);
+  event["reason"] = competence->reason;
+  event["legal_basis"] = competence->legal_basis;
+  event["delegated"] = competence->delegated;
+  event["routed_on"] = context.date().ToString();
+  if (const std::string note = Text(Data(context), "note"); !note.empty()) event["note"] = note;
+  return std::vector<NewEvent>{Emit("clue_routed", std::move(event))};
 }
 
-Status EvolveCaseFiled(CaseState& state, const EventRecord& event) {
-  state.state = "filed";
-  state.procedure = "ordinary";
+Status EvolveClueRouted(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(state.item_code, EventText(event, "item_code"));
-  ZF_ASSIGN_OR_RETURN(state.handling_subject, EventText(event, "handling_subject"));
-  ZF_ASSIGN_OR_RETURN(Date filed_on, EventDate(event, "filed_on"));
-  ZF_ASSIGN_OR_RETURN(std::int64_t version, EventInt(event, "item_version"));
-  state.filed_on = filed_on;
-  state.filed_at = state.timeline.back().at;
-  state.item_version = static_cast<std::uint32_t>(version);
-  state.handlers = TextList(event.data.as_object(), "handlers");
+  ZF_ASSIGN_OR_RETURN(state.clue.routed_to, EventText(event, "competent_subject"));
+  ZF_ASSIGN_OR_RETURN(state.clue.route_reason, EventText(event, "reason"));
+  ZF_ASSIGN_OR_RETURN(Date routed_on, EventDate(event, "routed_on"));
+  state.clue.routed_on = routed_on;
+  state.clue.holder = state.clue.routed_to;
+  state.state = "assigned";
+  return Status::Ok();
+}
+
+// The day the holder received the clue, which D2 counts from, and why.
+std::pair<Date, std::string> VerificationClockStart(const DecisionContext& context,
+                                                    const CaseState& c) {
+  if (c.clue.received_on) {
+    return {*c.clue.received_on,
+            c.clue.designee.empty() ? "transfer_receipt" : "designation_receipt"};
+  }
+  if (context.options.verification_from_dispatch_receipt && !c.clue.grid_ticket_id.empty()) {
+    if (const GridTicketState* t = context.cases.FindGridTicket(c.clue.grid_ticket_id)) {
+      if (const TicketDispatch* d = t->DispatchTo(c.clue.holder)) {
+        return {d->accepted_on.value_or(d->dispatched_on), "dispatch_receipt"};
+      }
+    }
+  }
+  return {c.discovered_on, "discovered"};
+}
+
+Rejection CalendarMissing(const Status& status, std::string_view pointer) {
+  return Rejection{"calendar_year_missing",
+                   fmt::format("the working-day calendar cannot count this period: {}",
+                               status.message()),
+                   "APL art. 85 (working days); spec §0.1 holiday calendar", std::string(pointer)};
+}
+
+Decision DecideStartVerification(const DecisionContext& context) {
+  if (auto r = RequireCase(context)) return *r;
+  const CaseState& c = *context.Case();
+  if (c.state != "assigned" && c.state != "transferred" && c.state != "designated") {
+    return InvalidState(c, "start_verification",
+                        "a clue assigned, transferred or designated to its holder",
+                        kVerificationBasis);
+  }
+  if (auto r = RequireHolder(context, c)) return *r;
+  const auto [from, basis] = VerificationClockStart(context, c);
+  const int days = context.options.verification_working_days;
+  auto due = AddWorkingDays(context.InForce().Calendar(), from, days);
+  if (!due.ok()) return CalendarMissing(due.status(), "/at");
+  boost::json::object event;
+  event["started_on"] = context.date().ToString();
+  event["clock_from"] = from.ToString();
+  event["clock_basis"] = basis;
+  event["working_days"] = days;
+  event["due_on"] = due->ToString();
+  if (const std::string note = Text(Data(context), "note"); !note.empty()) event["note"] = note;
+  return std::vector<NewEvent>{Emit("verification_started", std::move(event))};
+}
+
+Status EvolveVerificationStarted(CaseState& state, const EventRecord& event) {
+  ZF_ASSIGN_OR_RETURN(Date started, EventDate(event, "started_on"));
+  ZF_ASSIGN_OR_RETURN(Date from, EventDate(event, "clock_from"));
+  ZF_ASSIGN_OR_RETURN(Date due, EventDate(event, "due_on"));
+  state.clue.verification_started_on = started;
+  state.clue.verification_clock_from = from;
+  state.clue.verification_due_on = due;
+  state.state = "verifying";
+  return Status::Ok();
+}
+
+Decision DecideExtendVerification(const DecisionContext& context) {
+  if (auto r = RequireCase(context)) return *r;
+  const CaseState& c = *context.Case();
+  if (c.state != "verifying") {
+    return InvalidState(c, "extend_verification", "a clue under verification",
+                        kVerificationBasis);
+  }
+  if (auto r = RequireHolder(context, c)) return *r;
+  if (c.clue.verification_extended) {
+    return Reject("extension_already_used",
+                  "the verification period of this clue was extended once already",
+                  std::string(kVerificationBasis), "/command");
+  }
+  const Date old_due = *c.clue.verification_due_on;
+  if (context.date() > old_due) {
+    return Reject("extension_after_due",
+                  fmt::format("the verification period ended on {}; it cannot be extended on {}",
+                              old_due.ToString(), context.date().ToString()),
+                  std::string(kVerificationBasis), "/at");
+  }
+  const std::string approver = Text(Data(context), "approved_by");
+  if (auto r = CheckHeadApproval(context, approver, c.clue.holder, "approved_by",
+                                 kVerificationBasis)) {
+    return *r;
+  }
+  const int days = context.options.verification_extension_working_days;
+  auto due = AddWorkingDays(context.InForce().Calendar(), old_due, days);
+  if (!due.ok()) return CalendarMissing(due.status(), "/at");
+  boost::json::object event;
+  event["approved_by"] = approver;
+  event["reason"] = Text(Data(context), "reason");
+  event["previous_due_on"] = old_due.ToString();
+  event["working_days"] = days;
+  event["due_on"] = due->ToString();
+  return std::vector<NewEvent>{Emit("verification_extended", std::move(event))};
+}
+
+Status EvolveVerificationExtended(CaseState& state, const EventRecord& event) {
+  ZF_ASSIGN_OR_RETURN(Date due, EventDate(event, "due_on"));
+  state.clue.verification_due_on = due;
+  state.clue.verification_extended = true;
   return Status::Ok();
 }
 
@@ -225,7 +434,17 @@ Status EvolveCaseFiled(CaseState& state, const EventRecord& event) {
 const std::vector<CommandSpec>& ClueCommandSpecs() {
   static const std::vector<CommandSpec> kSpecs = {
       {"register_clue", "case_id", kCaseStreamPrefix, &DecideRegisterClue},
+      {"route_clue", "case_id", kCaseStreamPrefix, &DecideRouteClue},
+      {"start_verification", "case_id", kCaseStreamPrefix, &DecideStartVerification},
+      {"extend_verification", "case_id", kCaseStreamPrefix, &DecideExtendVerification},
       {"file_case", "case_id", kCaseStreamPrefix, &DecideFileCase},
+      {"decline_filing", "case_id", kCaseStreamPrefix, &DecideDeclineFiling},
+      {"transfer_clue", "case_id", kCaseStreamPrefix, &DecideTransferClue},
+      {"merge_clue", "case_id", kCaseStreamPrefix, &DecideMergeClue},
+      {"issue_soft_measure", "case_id", kCaseStreamPrefix, &DecideIssueSoftMeasure},
+      {"request_designation", "case_id", kCaseStreamPrefix, &DecideRequestDesignation},
+      {"designate_jurisdiction", "case_id", kCaseStreamPrefix, &DecideDesignateJurisdiction},
+      {"review_competence", "case_id", kCaseStreamPrefix, &DecideReviewCompetence},
   };
   return kSpecs;
 }
@@ -233,7 +452,17 @@ const std::vector<CommandSpec>& ClueCommandSpecs() {
 const std::vector<CaseEvolver>& ClueEvolvers() {
   static const std::vector<CaseEvolver> kEvolvers = {
       {"clue_registered", &EvolveClueRegistered},
+      {"clue_routed", &EvolveClueRouted},
+      {"verification_started", &EvolveVerificationStarted},
+      {"verification_extended", &EvolveVerificationExtended},
       {"case_filed", &EvolveCaseFiled},
+      {"filing_declined", &EvolveFilingDeclined},
+      {"clue_transferred", &EvolveClueTransferred},
+      {"clue_merged", &EvolveClueMerged},
+      {"soft_measure_issued", &EvolveSoftMeasureIssued},
+      {"designation_requested", &EvolveDesignationRequested},
+      {"jurisdiction_designated", &EvolveJurisdictionDesignated},
+      {"competence_warning_raised", &EvolveCompetenceWarningRaised},
   };
   return kEvolvers;
 }

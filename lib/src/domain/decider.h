@@ -92,5 +92,7 @@ const std::vector<CommandSpec>& HearingThresholdCommandSpecs();
 const std::vector<CommandSpec>& ClueCommandSpecs();
 const std::vector<CommandSpec>& ProcedureCommandSpecs();
 const std::vector<CommandSpec>& ExecutionCommandSpecs();
+// Grid tickets (stream "grid_ticket/<ticket_id>", spec §8).
+const std::vector<CommandSpec>& GridTicketCommandSpecs();
 
 }  // namespace zf::internal

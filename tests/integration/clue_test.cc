@@ -1,0 +1,224 @@
+// Clue-stage behaviour that depends on EngineOptions (the [C]/[U] policy
+// choices of spec §3.3, §5 and §8), which the scenario files cannot vary:
+// they run with the defaults. The workflow itself is in
+// tests/scenarios/{00,03,06,11,13}-*.jsonl.
+#include <catch2/catch.hpp>
+
+#include "support/engine_fixtures.h"
+#include "zf/engine.h"
+#include "zf/event_json.h"
+
+namespace zf {
+namespace {
+
+using zf::testing::BareEngine;
+using zf::testing::LoadAll;
+
+const std::vector<std::string> kReference = {"01-calendar.jsonl", "02-org.jsonl",
+                                             "03-powers.jsonl"};
+
+boost::json::object Actor(std::string id, std::string role, std::string unit) {
+  return {{"id", std::move(id)}, {"role", std::move(role)}, {"unit", std::move(unit)}};
+}
+
+const boost::json::object kGaosha = Actor("SX-OF-0102", "brigade_captain", "gaosha");
+const boost::json::object kEmergency = Actor("SX-OF-0001", "enforcement_officer", "sx-emergency");
+const boost::json::object kFenggang = Actor("SX-OF-0094", "brigade_captain", "fenggang-brigade");
+const boost::json::object kDispatcher = Actor("SX-OF-0119", "dispatcher", "sx-governance-center");
+const boost::json::object kGridWorker = Actor("SX-OF-0118", "grid_worker", "fenggang");
+
+class Runner {
+ public:
+  explicit Runner(EngineOptions options = {}) : engine_(BareEngine(std::move(options))) {
+    LoadAll(*engine_, kReference);
+  }
+
+  // Runs one command; REQUIREs it to be judged (applied or rejected).
+  CommandResult Run(std::string type, std::string target_field, std::string target,
+                    std::string at, const boost::json::object& actor, boost::json::object data) {
+    boost::json::object o{{"command", type},
+                          {"command_id", "t-" + std::to_string(++n_)},
+                          {"at", std::move(at)},
+                          {"actor", actor},
+                          {target_field, std::move(target)},
+                          {"data", std::move(data)}};
+    auto command = CommandFromJson(o);
+    INFO(command.status().ToString());
+    REQUIRE(command.ok());
+    auto result = engine_->Execute(*command);
+    REQUIRE(result.ok());
+    return *result;
+  }
+  CommandResult Case(std::string type, std::string id, std::string at,
+                     const boost::json::object& actor, boost::json::object data) {
+    return Run(std::move(type), "case_id", std::move(id), std::move(at), actor, std::move(data));
+  }
+
+  // The data of the last event on `stream`.
+  boost::json::object LastData(const std::string& stream) {
+    auto cursor = engine_->store()->ReadStream(stream, 1, Direction::kForward);
+    boost::json::object last;
+    for (; cursor->Valid(); cursor->Next()) last = cursor->event().data.as_object();
+    return last;
+  }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  int n_ = 0;
+};
+
+std::string Code(const CommandResult& r) { return r.rejection ? r.rejection->code : "applied"; }
+
+boost::json::object Clue(std::string item, std::string township, boost::json::object extra = {}) {
+  boost::json::object d{{"source", "inspection"},
+                        {"item_code", std::move(item)},
+                        {"township", std::move(township)},
+                        {"description", "x"},
+                        {"discovered_on", "2023-08-02"},
+                        {"act_ended_on", "2021-08-01"},
+                        {"party", boost::json::object{{"id", "P-1"},
+                                                      {"name", "某公司"},
+                                                      {"category", "organisation"}}}};
+  for (auto& [k, v] : extra) d[k] = v;
+  return d;
+}
+
+TEST_CASE("J3: department_retains_for lets the department file inside a township that holds "
+          "the item",
+          "[clue][competence]") {
+  const boost::json::object file{{"handlers", boost::json::array{"SX-OF-0001", "SX-OF-0002"}},
+                                 {"approved_by", "SX-OF-0156"}};
+  const auto clue = Clue("SAFE-017", "gaosha", {{"act_ended_on", "2023-09-01"},
+                                                {"discovered_on", "2023-09-01"}});
+  SECTION("default: the township handles it") {
+    Runner r;
+    REQUIRE(Code(r.Case("register_clue", "C1", "2023-09-04T09:00:00+08:00", kEmergency, clue)) ==
+            "applied");
+    const CommandResult filed =
+        r.Case("file_case", "C1", "2023-09-04T10:00:00+08:00", kEmergency, file);
+    CHECK(Code(filed) == "subject_not_competent");
+    CHECK(filed.rejection->message.find("department_retains_for") != std::string::npos);
+  }
+  SECTION("retained: the department may file too") {
+    EngineOptions options;
+    options.department_retains_for = {"SAFE-017"};
+    Runner r(options);
+    REQUIRE(Code(r.Case("register_clue", "C1", "2023-09-04T09:00:00+08:00", kEmergency, clue)) ==
+            "applied");
+    CHECK(Code(r.Case("file_case", "C1", "2023-09-04T10:00:00+08:00", kEmergency, file)) ==
+          "applied");
+    CHECK(r.LastData("case/C1").at("handling_subject") == "sx-emergency");
+  }
+}
+
+TEST_CASE("D1: the 5-year rule follows the configured domains and years", "[clue][limitation]") {
+  const boost::json::object file{{"handlers", boost::json::array{"SX-OF-0102", "SX-OF-0103"}},
+                                 {"approved_by", "SX-OF-0132"}};
+  const auto clue = Clue("SAFE-014", "gaosha", {{"harm_caused", true}});
+  SECTION("default: safety_production implies the concern") {
+    Runner r;
+    REQUIRE(Code(r.Case("register_clue", "C1", "2023-08-03T09:00:00+08:00", kGaosha, clue)) ==
+            "applied");
+    CHECK(Code(r.Case("file_case", "C1", "2023-08-04T09:00:00+08:00", kGaosha, file)) ==
+          "applied");
+    CHECK(r.LastData("case/C1").at("limitation_years") == 5);
+  }
+  SECTION("no extended domains: harm alone keeps 2 years") {
+    EngineOptions options;
+    options.limitation_extended_domains.clear();
+    Runner r(options);
+    REQUIRE(Code(r.Case("register_clue", "C1", "2023-08-03T09:00:00+08:00", kGaosha, clue)) ==
+            "applied");
+    CHECK(Code(r.Case("file_case", "C1", "2023-08-04T09:00:00+08:00", kGaosha, file)) ==
+          "limitation_expired");
+  }
+  SECTION("a longer general limitation") {
+    EngineOptions options;
+    options.limitation_years = 3;
+    Runner r(options);
+    auto no_harm = clue;
+    no_harm["harm_caused"] = false;
+    REQUIRE(Code(r.Case("register_clue", "C1", "2023-08-03T09:00:00+08:00", kGaosha, no_harm)) ==
+            "applied");
+    CHECK(Code(r.Case("file_case", "C1", "2023-08-04T09:00:00+08:00", kGaosha, file)) ==
+          "applied");
+    CHECK(r.LastData("case/C1").at("limitation_last_day") == "2024-08-01");
+  }
+}
+
+// A ticket reported on 2023-11-06 and received by 凤岗 on 2023-11-08; its
+// clue was discovered on the report day.
+void GridClue(Runner& r) {
+  const boost::json::array photos{boost::json::object{{"name", "p.jpg"}, {"sm3", std::string(64, 'a')}}};
+  REQUIRE(Code(r.Run("report_grid_ticket", "ticket_id", "T1", "2023-11-06T09:00:00+08:00",
+                     kGridWorker,
+                     {{"micro_grid", "MG-0457"},
+                      {"category", "construction_waste"},
+                      {"description", "x"},
+                      {"photos", photos}})) == "applied");
+  REQUIRE(Code(r.Run("triage_ticket", "ticket_id", "T1", "2023-11-06T10:00:00+08:00", kDispatcher,
+                     {{"suspected_violation", true}})) == "applied");
+  REQUIRE(Code(r.Run("dispatch_ticket", "ticket_id", "T1", "2023-11-06T11:00:00+08:00",
+                     kDispatcher, {{"units", boost::json::array{"fenggang-brigade"}}})) ==
+          "applied");
+  REQUIRE(Code(r.Run("accept_dispatch", "ticket_id", "T1", "2023-11-08T09:00:00+08:00", kFenggang,
+                     {})) == "applied");
+  REQUIRE(Code(r.Case("register_clue", "C1", "2023-11-08T10:00:00+08:00", kFenggang,
+                      {{"source", "grid_report"},
+                       {"grid_ticket_id", "T1"},
+                       {"micro_grid", "MG-0457"},
+                       {"item_code", "URBAN-003"},
+                       {"description", "x"},
+                       {"discovered_on", "2023-11-06"}})) == "applied");
+  REQUIRE(Code(r.Case("route_clue", "C1", "2023-11-08T10:10:00+08:00", kFenggang, {})) ==
+          "applied");
+}
+
+TEST_CASE("D2: the clock's start and length are options", "[clue][verification]") {
+  SECTION("default: from the dispatch receipt, 15 working days") {
+    Runner r;
+    GridClue(r);
+    REQUIRE(Code(r.Case("start_verification", "C1", "2023-11-08T11:00:00+08:00", kFenggang, {})) ==
+            "applied");
+    const auto data = r.LastData("case/C1");
+    CHECK(data.at("clock_from") == "2023-11-08");
+    CHECK(data.at("clock_basis") == "dispatch_receipt");
+    CHECK(data.at("due_on") == "2023-11-29");
+  }
+  SECTION("off: from the discovery (report) day; a shorter period") {
+    EngineOptions options;
+    options.verification_from_dispatch_receipt = false;
+    options.verification_working_days = 10;
+    Runner r(options);
+    GridClue(r);
+    REQUIRE(Code(r.Case("start_verification", "C1", "2023-11-08T11:00:00+08:00", kFenggang, {})) ==
+            "applied");
+    const auto data = r.LastData("case/C1");
+    CHECK(data.at("clock_from") == "2023-11-06");
+    CHECK(data.at("clock_basis") == "discovered");
+    CHECK(data.at("working_days") == 10);
+    CHECK(data.at("due_on") == "2023-11-20");
+  }
+}
+
+TEST_CASE("J4: the warning records whether the filer keeps the case", "[clue][competence]") {
+  EngineOptions options;
+  options.filer_keeps_case_on_item_change = false;
+  Runner r(options);
+  const auto fenggang = Actor("SX-OF-0094", "brigade_captain", "fenggang");
+  REQUIRE(Code(r.Case("register_clue", "C1", "2023-08-21T09:00:00+08:00", fenggang,
+                      Clue("URBAN-010", "fenggang",
+                           {{"discovered_on", "2023-08-20"}, {"act_ended_on", "2023-08-19"}}))) ==
+          "applied");
+  REQUIRE(Code(r.Case("file_case", "C1", "2023-08-22T09:00:00+08:00", fenggang,
+                      {{"handlers", boost::json::array{"SX-OF-0094", "SX-OF-0095"}},
+                       {"approved_by", "SX-OF-0120"}})) == "applied");
+  REQUIRE(Code(r.Case("review_competence", "C1", "2023-09-04T09:00:00+08:00", fenggang, {})) ==
+          "applied");
+  const auto data = r.LastData("case/C1");
+  CHECK(data.at("filer_keeps_case") == false);
+  CHECK(data.at("item_withdrawn") == true);
+}
+
+}  // namespace
+}  // namespace zf
