@@ -146,6 +146,14 @@ class ZF_EXPORT Engine {
   virtual Result<boost::json::object> CaseView(std::string_view case_id,
                                                const AsOf& as_of = {}) const = 0;
 
+  // The statistics of spec §10 for cases dated `from`..`to` (YYYY-MM-DD,
+  // inclusive), as the log stood at `as_of`: a JSON object keyed by the
+  // spec's metric names (cases_total, cases_online, cases_offline,
+  // delegated_cases, yoy_growth, leniency_applied, officers_distinct,
+  // officer_assignments, area_headcount, ...; see docs/cli.md, stats).
+  virtual Result<boost::json::object> Statistics(std::string_view from, std::string_view to,
+                                                 const AsOf& as_of = {}) const = 0;
+
   virtual EventStore* store() = 0;
 };
 

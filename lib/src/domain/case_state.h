@@ -69,6 +69,10 @@ struct CaseState {
   std::optional<Date> filed_on;
   std::int64_t filed_at = 0;
   std::uint32_t item_version = 0;  // power item version in force at filing
+  bool delegated = false;          // handled by a township under a delegated item
+  // online: handled end to end on the platform; offline: on paper, entered
+  // afterwards (spec §10 [U definition]).
+  std::string channel = "online";
   std::vector<std::string> handlers;
 
   ClueState clue;

@@ -256,6 +256,7 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   state.state = "registered";
   ZF_ASSIGN_OR_RETURN(state.township, EventText(event, "township"));
   ZF_ASSIGN_OR_RETURN(state.clue.source, EventText(event, "source"));
+  if (const std::string channel = Text(data, "channel"); !channel.empty()) state.channel = channel;
   ZF_ASSIGN_OR_RETURN(state.discovered_on, EventDate(event, "discovered_on"));
   ZF_ASSIGN_OR_RETURN(state.clue.registered_by_unit, EventText(event, "registered_by_unit"));
   ZF_ASSIGN_OR_RETURN(state.clue.holder, EventText(event, "holder"));

@@ -234,6 +234,7 @@ Status EvolveCaseFiled(CaseState& state, const EventRecord& event) {
   state.filed_at = state.timeline.back().at;
   state.item_version = static_cast<std::uint32_t>(version);
   state.handlers = TextList(data, "handlers");
+  state.delegated = Flag(data, "delegated");
   if (auto act = OptionalDate(data, "act_ended_on")) state.act_ended_on = act;
   state.clue.harm_caused = Flag(data, "harm_caused", state.clue.harm_caused);
   if (data.contains("concerns")) state.clue.concerns = TextList(data, "concerns");

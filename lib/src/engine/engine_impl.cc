@@ -21,6 +21,7 @@
 #include "io/command_json.h"
 #include "projection/case_view.h"
 #include "projection/replay.h"
+#include "projection/statistics.h"
 #include "rules/rule_book.h"
 #include "util/rfc3339.h"
 #include "zf/clock.h"
@@ -77,6 +78,8 @@ class EngineImpl final : public Engine {
                                              const AsOf& as_of) const override;
   Result<boost::json::object> CaseView(std::string_view case_id,
                                        const AsOf& as_of) const override;
+  Result<boost::json::object> Statistics(std::string_view from, std::string_view to,
+                                         const AsOf& as_of) const override;
 
   EventStore* store() override { return store_.get(); }
 
@@ -410,6 +413,19 @@ Result<boost::json::object> EngineImpl::CaseView(std::string_view case_id,
         .WithSubject("case_id");
   }
   return std::move(**view);
+}
+
+Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::string_view to,
+                                                   const AsOf& as_of) const {
+  auto first = Date::Parse(from);
+  if (!first.ok()) return InvalidArgumentError(first.status().message()).WithSubject("from");
+  auto last = Date::Parse(to);
+  if (!last.ok()) return InvalidArgumentError(last.status().message()).WithSubject("to");
+  if (*last < *first) return InvalidArgumentError("to is before from").WithSubject("to");
+  return WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
+                                  std::optional<std::int64_t>) {
+    return ComputeStatistics(rules, cases, *first, *last);
+  });
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {

@@ -1,0 +1,20 @@
+// The statistics of spec §10 over a period, computed from the folded cases
+// and the organisation: the seed's figures double as test data.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include "domain/case_book.h"
+#include "rules/rule_book.h"
+#include "zf/calendar.h"
+
+namespace zf::internal {
+
+// The metrics for cases dated `from`..`to` (inclusive), keyed by the
+// metric names of spec §10. A matter is dated by the day it became a case:
+// its filing, its on-the-spot decision, or (for a matter settled by a soft
+// measure at the clue stage) the first soft measure.
+boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cases, Date from,
+                                      Date to);
+
+}  // namespace zf::internal
