@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "domain/case_state.h"
+#include "domain/inspection_state.h"
+#include "domain/joint_action_state.h"
 #include "zf/event.h"
 #include "zf/status.h"
 
@@ -40,12 +42,24 @@ class CaseBook {
   void ForEachCase(const std::function<void(const CaseState&)>& fn) const;
   std::size_t CaseCount() const { return cases_.size(); }
 
+  // Joint enforcement and inspect-once (spec §8): the aggregate with this
+  // id (stream "joint_action/<id>", "inspection_scenario/<id>",
+  // "inspection/<id>"), or nullptr.
+  const JointActionState* FindJointAction(std::string_view joint_action_id) const;
+  const InspectionScenarioState* FindInspectionScenario(std::string_view scenario_id) const;
+  const InspectionState* FindInspection(std::string_view inspection_id) const;
+
  private:
   Status ApplyCase(std::string_view case_id, const EventRecord& event);
 
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::map<std::string, std::shared_ptr<const CaseState>, std::less<>> cases_;
   std::map<std::string, std::vector<std::string>, std::less<>> cases_of_party_;
+  // Joint enforcement and inspect-once (spec §8), copy on write like cases.
+  std::map<std::string, std::shared_ptr<const JointActionState>, std::less<>> joint_actions_;
+  std::map<std::string, std::shared_ptr<const InspectionScenarioState>, std::less<>>
+      inspection_scenarios_;
+  std::map<std::string, std::shared_ptr<const InspectionState>, std::less<>> inspections_;
 };
 
 }  // namespace zf::internal

@@ -9,7 +9,8 @@ const std::vector<CommandSpec>& AllCommandSpecs() {
     };
     for (const auto* list : {&OrgCommandSpecs(), &PowerCommandSpecs(), &LeniencyCommandSpecs(),
                              &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs(), &ClueCommandSpecs(),
-                             &ProcedureCommandSpecs(), &ExecutionCommandSpecs()}) {
+                             &ProcedureCommandSpecs(), &ExecutionCommandSpecs(),
+                             &JointEnforcementCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

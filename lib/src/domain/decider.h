@@ -92,5 +92,8 @@ const std::vector<CommandSpec>& HearingThresholdCommandSpecs();
 const std::vector<CommandSpec>& ClueCommandSpecs();
 const std::vector<CommandSpec>& ProcedureCommandSpecs();
 const std::vector<CommandSpec>& ExecutionCommandSpecs();
+// Joint actions, inspection scenarios and visits (spec §8; streams
+// joint_action/<id>, inspection_scenario/<id>, inspection/<id>).
+const std::vector<CommandSpec>& JointEnforcementCommandSpecs();
 
 }  // namespace zf::internal
