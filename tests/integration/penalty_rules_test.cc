@@ -248,6 +248,30 @@ TEST_CASE("Scenario 14: a warning only where the benchmark or entry allows it",
         "");
 }
 
+TEST_CASE("Heavier band and the benchmark's shape", "[penalty]") {
+  CaseBook book;
+  Register(book, {.id = "H1", .item = "AGRI-005"});
+  Register(book, {.id = "H2", .item = "SAFE-017"});
+  Register(book, {.id = "H3", .item = "NATRES-001"});
+  Register(book, {.id = "H4", .item = "SAFE-001"});
+  const RuleBook& rules = SampleRules();
+  // Heavier: the top 30% of 2,000-20,000 yuan starts at 14,600.
+  CHECK(JudgeAt(rules, book, "H1", Fine(1'460'000, "severe", "heavier")).code() == "");
+  CHECK(JudgeAt(rules, book, "H1", Fine(1'459'900, "severe", "heavier")).code() ==
+        "fine_outside_heavier_band");
+  CHECK(JudgeAt(rules, book, "H2", Fine(100'000, "minor", "", {"warning", "fine"})).code() ==
+        "level_has_no_fine");
+  CHECK(JudgeAt(rules, book, "H3", Fine(100'000)).code() == "base_amount_required");
+  auto multiple = Fine(100'000);
+  multiple.base_fen = 1'000'000;  // illegal gains 10,000 yuan, fine 0-50%
+  CHECK(JudgeAt(rules, book, "H3", multiple).code() == "");
+  CHECK(JudgeAt(rules, book, "H4", Fine(100'000, "minor")).code() == "level_not_in_benchmark");
+  EngineOptions level;
+  level.fine_band_basis = "level";
+  CHECK(JudgeAt(rules, book, "H1", Fine(200'000), "2023-09-15T10:00:00+08:00", level).code() ==
+        "fine_outside_general_band");
+}
+
 // --- Scenario 5: first violation, no penalty -------------------------------------
 
 PenaltyProposal FirstViolationFacts(PenaltyProposal p) {
