@@ -75,10 +75,7 @@ Status CaseBook::Apply(const EventRecord& event) {
                                        event.stream, event.version, expected - 1))
         .WithSubject(event.stream);
   }
-  if (event.stream.starts_with(kCaseStreamPrefix)) {
-    ZF_RETURN_IF_ERROR(
-        ApplyCase(std::string_view(event.stream).substr(kCaseStreamPrefix.size()), event));
-  }
+  // Joint enforcement and inspect-once (spec §8).
   const std::string_view stream = event.stream;
   if (stream.starts_with(kJointActionStreamPrefix)) {
     ZF_RETURN_IF_ERROR(ApplyCopy(joint_actions_, stream.substr(kJointActionStreamPrefix.size()),
@@ -90,6 +87,10 @@ Status CaseBook::Apply(const EventRecord& event) {
   } else if (stream.starts_with(kInspectionStreamPrefix)) {
     ZF_RETURN_IF_ERROR(ApplyCopy(inspections_, stream.substr(kInspectionStreamPrefix.size()),
                                  event, &EvolveInspection));
+  }
+  if (event.stream.starts_with(kCaseStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(
+        ApplyCase(std::string_view(event.stream).substr(kCaseStreamPrefix.size()), event));
   }
   versions_[event.stream] = event.version;
   return Status::Ok();
