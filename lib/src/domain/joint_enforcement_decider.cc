@@ -422,9 +422,8 @@ bool JointActionState::IsParticipant(std::string_view officer) const {
 
 Status EvolveJointAction(JointActionState& state, const EventRecord& event) {
   const boost::json::object& data = event.data.as_object();
-  const std::int64_t at = ParseRfc3339(event.occurred_at).ok()
-                              ? ParseRfc3339(event.occurred_at)->unix_micros
-                              : 0;
+  const auto occurred = ParseRfc3339(event.occurred_at);
+  const std::int64_t at = occurred.ok() ? occurred->unix_micros : 0;
   if (event.type == "joint_action_planned") {
     state.state = "planned";
     ZF_ASSIGN_OR_RETURN(state.area, EventText(event, "area"));
