@@ -71,6 +71,25 @@ struct EngineOptions {
   // J4 (spec §3.3 [U]): the subject that filed a case keeps it when the
   // item is withdrawn or changed afterwards; the case gets a warning.
   bool filer_keeps_case_on_item_change = true;
+
+  // --- The law on the penalty (spec §6, §7; docs/events-penalty.md) ---------
+  // "First violation" (首违不罚, spec §6.3 [U][C]): the lookback in months
+  // and its scope ("same_item", or "same_type": any item of the same power
+  // domain) used when a list entry's first_violation condition does not
+  // state them; the lookback also bounds the repeat_offence exclusion.
+  int first_violation_lookback_months = 12;
+  std::string first_violation_scope = "same_item";
+  // Whether an earlier no-penalty decision (e.g. a first violation already
+  // forgiven) counts as an earlier violation. Default: yes, a violation was
+  // established even though it went unpunished.
+  bool first_violation_counts_no_penalty = true;
+  // Where the lighter (从轻) and heavier (从重) bands are measured (spec §7.1
+  // [C]): "statutory" — the lowest / highest share of the statutory fine
+  // range (the provincial practice; spec scenario 14: 2,000–20,000 yuan →
+  // lighter ≤ 7,400); "level" — inside the circumstance level's range, as
+  // rules::CheckFine does (spec §7.2 step 2). A general fine always lies in
+  // the level's range.
+  std::string fine_band_basis = "statutory";
 };
 
 class ZF_EXPORT Engine {

@@ -5,6 +5,49 @@
 #include <fmt/format.h>
 
 namespace zf::internal {
+namespace {
+
+// Folds `event` into a copy of the aggregate `id` of `book` (copy on write:
+// a copy of the book made before the event keeps the old value).
+template <typename State>
+Status ApplyCopy(std::map<std::string, std::shared_ptr<const State>, std::less<>>& book,
+                 std::string_view id, const EventRecord& event,
+                 Status (*evolve)(State&, const EventRecord&)) {
+  auto it = book.find(id);
+  auto next = it == book.end() ? std::make_shared<State>() : std::make_shared<State>(*it->second);
+  if (next->id.empty()) next->id = std::string(id);
+  Status s = evolve(*next, event);
+  if (!s.ok()) {
+    return CorruptionError(fmt::format("{} v{} ({}): {}", event.stream, event.version, event.type,
+                                       s.message()))
+        .WithSubject(event.stream);
+  }
+  next->version = event.version;
+  book.insert_or_assign(std::string(id), std::move(next));
+  return Status::Ok();
+}
+
+template <typename State>
+const State* FindIn(const std::map<std::string, std::shared_ptr<const State>, std::less<>>& book,
+                    std::string_view id) {
+  auto it = book.find(id);
+  return it == book.end() ? nullptr : it->second.get();
+}
+
+}  // namespace
+
+const JointActionState* CaseBook::FindJointAction(std::string_view joint_action_id) const {
+  return FindIn(joint_actions_, joint_action_id);
+}
+
+const InspectionScenarioState* CaseBook::FindInspectionScenario(
+    std::string_view scenario_id) const {
+  return FindIn(inspection_scenarios_, scenario_id);
+}
+
+const InspectionState* CaseBook::FindInspection(std::string_view inspection_id) const {
+  return FindIn(inspections_, inspection_id);
+}
 
 std::uint64_t CaseBook::Version(std::string_view stream) const {
   auto it = versions_.find(stream);
@@ -31,6 +74,19 @@ Status CaseBook::Apply(const EventRecord& event) {
     return CorruptionError(fmt::format("stream {} event version {} follows version {}",
                                        event.stream, event.version, expected - 1))
         .WithSubject(event.stream);
+  }
+  // Joint enforcement and inspect-once (spec §8).
+  const std::string_view stream = event.stream;
+  if (stream.starts_with(kJointActionStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(ApplyCopy(joint_actions_, stream.substr(kJointActionStreamPrefix.size()),
+                                 event, &EvolveJointAction));
+  } else if (stream.starts_with(kInspectionScenarioStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(ApplyCopy(inspection_scenarios_,
+                                 stream.substr(kInspectionScenarioStreamPrefix.size()), event,
+                                 &EvolveInspectionScenario));
+  } else if (stream.starts_with(kInspectionStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(ApplyCopy(inspections_, stream.substr(kInspectionStreamPrefix.size()),
+                                 event, &EvolveInspection));
   }
   if (event.stream.starts_with(kCaseStreamPrefix)) {
     ZF_RETURN_IF_ERROR(

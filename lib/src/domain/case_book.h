@@ -18,6 +18,8 @@
 
 #include "domain/case_state.h"
 #include "domain/grid_ticket_state.h"
+#include "domain/inspection_state.h"
+#include "domain/joint_action_state.h"
 #include "zf/event.h"
 #include "zf/status.h"
 
@@ -53,6 +55,13 @@ class CaseBook {
   // nullptr.
   const GridTicketState* FindGridTicket(std::string_view ticket_id) const;
 
+  // Joint enforcement and inspect-once (spec §8): the aggregate with this
+  // id (stream "joint_action/<id>", "inspection_scenario/<id>",
+  // "inspection/<id>"), or nullptr.
+  const JointActionState* FindJointAction(std::string_view joint_action_id) const;
+  const InspectionScenarioState* FindInspectionScenario(std::string_view scenario_id) const;
+  const InspectionState* FindInspection(std::string_view inspection_id) const;
+
  private:
   Status ApplyCase(std::string_view case_id, const EventRecord& event);
   Status ApplyGridTicket(std::string_view ticket_id, const EventRecord& event);
@@ -62,6 +71,11 @@ class CaseBook {
   std::map<std::string, std::vector<std::string>, std::less<>> cases_of_party_;
   std::map<std::string, std::vector<std::string>, std::less<>> related_to_;
   std::map<std::string, std::shared_ptr<const GridTicketState>, std::less<>> grid_tickets_;
+  // Joint enforcement and inspect-once (spec §8), copy on write like cases.
+  std::map<std::string, std::shared_ptr<const JointActionState>, std::less<>> joint_actions_;
+  std::map<std::string, std::shared_ptr<const InspectionScenarioState>, std::less<>>
+      inspection_scenarios_;
+  std::map<std::string, std::shared_ptr<const InspectionState>, std::less<>> inspections_;
 };
 
 }  // namespace zf::internal

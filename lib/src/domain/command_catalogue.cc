@@ -9,7 +9,8 @@ const std::vector<CommandSpec>& AllCommandSpecs() {
     };
     for (const auto* list : {&OrgCommandSpecs(), &PowerCommandSpecs(), &LeniencyCommandSpecs(),
                              &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs(), &ClueCommandSpecs(),
-                             &ProcedureCommandSpecs(), &ExecutionCommandSpecs(), &GridTicketCommandSpecs()}) {
+                             &ProcedureCommandSpecs(), &ExecutionCommandSpecs(),
+                             &GridTicketCommandSpecs(), &JointEnforcementCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

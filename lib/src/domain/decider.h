@@ -94,5 +94,8 @@ const std::vector<CommandSpec>& ProcedureCommandSpecs();
 const std::vector<CommandSpec>& ExecutionCommandSpecs();
 // Grid tickets (stream "grid_ticket/<ticket_id>", spec §8).
 const std::vector<CommandSpec>& GridTicketCommandSpecs();
+// Joint actions, inspection scenarios and visits (spec §8; streams
+// joint_action/<id>, inspection_scenario/<id>, inspection/<id>).
+const std::vector<CommandSpec>& JointEnforcementCommandSpecs();
 
 }  // namespace zf::internal

@@ -1,6 +1,13 @@
+// The law on the penalty (spec §6, §7, I7, I8, §7.4). JudgePenalty runs the
+// checks in the order an officer would fix them: the answers given to the
+// leniency proposals, grounds that forbid any penalty, the written reasons
+// for rejected proposals, the records a no-penalty outcome needs, then for a
+// penalty: mandatory mitigation, no double fine, the law in time, the
+// penalty types and the fine against the benchmark.
 #include "domain/penalty_rules.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -11,9 +18,20 @@ namespace {
 
 constexpr std::string_view kBenchmarkBasis =
     "APL art. 34 (published discretion benchmarks); 国办发〔2022〕27号";
+constexpr std::string_view kListsBasis = "APL arts. 32-33 (spec §6.3: the four lists)";
+constexpr std::string_view kDoubleFineBasis = "APL art. 29 (one act, one fine)";
+constexpr std::string_view kLawInTimeBasis = "APL art. 37 (the law at the act, unless lighter now)";
 
 bool HasType(const PenaltyProposal& p, std::string_view type) {
   return std::find(p.penalty_types.begin(), p.penalty_types.end(), type) != p.penalty_types.end();
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool Blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n\u3000") == std::string_view::npos;
 }
 
 PartyCategory BenchmarkCategoryOf(const CaseState& c) {
@@ -29,41 +47,306 @@ FineAdjustment AdjustmentOf(std::string_view name) {
   return FineAdjustment::kGeneral;
 }
 
-// The fine against the benchmark in force for the item (spec §7.2).
-void JudgeFine(const DecisionContext& context, const CaseState& c, const PenaltyProposal& p,
-               std::string_view pointer, PenaltyJudgement* out) {
-  const DiscretionBenchmark* benchmark =
-      context.InForce().Benchmark(c.item_code, BenchmarkCategoryOf(c));
-  if (benchmark == nullptr) {
-    out->rejection = Rejection{"benchmark_missing",
-                               fmt::format("no discretion benchmark for {} is in force on {}",
-                                           c.item_code, context.date().ToString()),
-                               std::string(kBenchmarkBasis), std::string(pointer)};
-    return;
+// none < slight < general < serious; -1 for anything else.
+int HarmRank(std::string_view level) {
+  static constexpr std::string_view kLevels[] = {"none", "slight", "general", "serious"};
+  for (int i = 0; i < 4; ++i) {
+    if (kLevels[i] == level) return i;
   }
-  out->benchmark_id = benchmark->benchmark_id;
-  out->benchmark_version = benchmark->version;
-  if (!HasType(p, "fine")) return;
-  const auto level = ParseCircumstanceLevel(p.circumstance_level);
-  if (!level) {
-    out->rejection = Rejection{"circumstance_level_required",
-                               "a fine needs the circumstance level it was chosen for",
-                               std::string(kBenchmarkBasis),
-                               fmt::format("{}/circumstance_level", pointer)};
-    return;
+  return -1;
+}
+
+std::string EntryRef(const LeniencyEntry& e) { return fmt::format("{}@{}", e.entry_id, e.version); }
+
+std::string GroundBasis(std::string_view ground) {
+  if (ground == "APL33.1.1") return "APL art. 33 ¶1 sentence 1";
+  if (ground == "APL33.1.2") return "APL art. 33 ¶1 sentence 2 (首违不罚)";
+  if (ground == "APL33.2") return "APL art. 33 ¶2 (no subjective fault)";
+  if (ground.starts_with("APL32")) return fmt::format("APL art. 32({})", ground.substr(6));
+  return std::string(kListsBasis);
+}
+
+// --- The party's history -------------------------------------------------------
+
+struct PriorViolation {
+  std::string case_id;
+  std::string item_code;
+  std::string decision_type;
+  Date decided_on;
+};
+
+// Violations established against the party by a decision of any subject
+// made before the command's time (spec §6.3: first violation is computed
+// across subjects).
+std::vector<PriorViolation> PriorViolations(const DecisionContext& context, const CaseState& c) {
+  std::vector<PriorViolation> out;
+  if (c.party.id.empty()) return out;
+  for (const std::string& id : context.cases.CasesOfParty(c.party.id)) {
+    if (id == c.id) continue;
+    const CaseState* other = context.cases.FindCase(id);
+    if (other == nullptr || !other->procedure_state.decision) continue;
+    const DecisionRecord& d = *other->procedure_state.decision;
+    if (d.decided_at >= context.at.unix_micros) continue;
+    const bool counts = d.type == "penalty" ||
+                        (d.type == "no_penalty" && context.options.first_violation_counts_no_penalty);
+    if (counts) out.push_back({other->id, other->item_code, d.type, d.decided_on});
   }
-  const FineCheck check =
-      CheckFine(*benchmark, *level, p.fine_fen, AdjustmentOf(p.adjustment), p.base_fen);
-  if (!check.ok()) {
-    out->rejection = Rejection{
-        check.reason,
-        fmt::format("a fine of {} fen is not allowed for level {} ({}) of benchmark {} v{}; "
-                    "allowed {}..{} fen",
-                    p.fine_fen, p.circumstance_level, p.adjustment.empty() ? "general" : p.adjustment,
-                    benchmark->benchmark_id, benchmark->version, check.allowed_min_fen,
-                    check.allowed_max_fen),
-        std::string(kBenchmarkBasis), fmt::format("{}/fine_fen", pointer)};
+  return out;
+}
+
+std::string DomainOf(const DecisionContext& context, const std::string& item) {
+  const PowerItemVersion* v = context.InForce().PowerItem(item);
+  return v != nullptr ? v->domain : std::string();
+}
+
+// The day the act was committed (or a continuing act ended): the case's,
+// else its joint-action finding's.
+std::optional<Date> ActDateOf(const DecisionContext& context, const CaseState& c) {
+  if (c.act_ended_on) return c.act_ended_on;
+  if (c.clue.joint_action_id.empty()) return std::nullopt;
+  const JointActionState* action = context.cases.FindJointAction(c.clue.joint_action_id);
+  const JointFinding* f = action != nullptr ? action->FindingOfCase(c.id) : nullptr;
+  return f != nullptr ? f->act_date : std::nullopt;
+}
+
+// Prior violations inside the lookback window that fall in `scope`.
+std::vector<std::string> PriorInWindow(const DecisionContext& context, const CaseState& c,
+                                       const std::vector<PriorViolation>& prior, int months,
+                                       std::string_view scope) {
+  const Date reference = ActDateOf(context, c).value_or(context.date());
+  const Date window_start = AddMonths(reference, -months);
+  const std::string domain = scope == "same_type" ? DomainOf(context, c.item_code) : "";
+  std::vector<std::string> out;
+  for (const PriorViolation& p : prior) {
+    if (p.decided_on < window_start) continue;
+    const bool in_scope = p.item_code == c.item_code ||
+                          (scope == "same_type" && !domain.empty() &&
+                           DomainOf(context, p.item_code) == domain);
+    if (in_scope) out.push_back(p.case_id);
   }
+  return out;
+}
+
+// --- Conditions and exclusions ---------------------------------------------------
+
+struct ConditionResult {
+  bool met = false;
+  std::string why;
+};
+
+std::optional<std::int64_t> FactInt(const boost::json::object& facts, std::string_view key) {
+  const boost::json::value* v = facts.if_contains(key);
+  if (v == nullptr || !v->is_int64()) return std::nullopt;
+  return v->as_int64();
+}
+
+ConditionResult AtMost(const boost::json::object& facts, std::string_view fact, std::int64_t limit) {
+  const auto value = FactInt(facts, fact);
+  if (!value) return {false, fmt::format("facts.{} not stated", fact)};
+  return {*value <= limit, fmt::format("{} = {} (limit {})", fact, *value, limit)};
+}
+
+ConditionResult JudgeCondition(const DecisionContext& context, const CaseState& c,
+                               const PenaltyProposal& p, const std::vector<PriorViolation>& prior,
+                               const LeniencyCondition& condition, boost::json::array* prior_ids) {
+  const boost::json::object& facts = p.facts;
+  const std::string& code = condition.code;
+  if (code == "first_violation") {
+    const int months = static_cast<int>(
+        Int(condition.params, "lookback_months", context.options.first_violation_lookback_months));
+    std::string scope = Text(condition.params, "scope");
+    if (scope.empty()) scope = context.options.first_violation_scope;
+    const auto hits = PriorInWindow(context, c, prior, months, scope);
+    for (const auto& id : hits) prior_ids->emplace_back(id);
+    if (hits.empty()) {
+      return {true, fmt::format("no violation of the party ({}) decided in the {} months before, "
+                                "{} ",
+                                c.party.id.empty() ? "unnamed" : c.party.id, months, scope)};
+    }
+    return {false, fmt::format("earlier violation decided within {} months ({}): case {}", months,
+                               scope, hits.front())};
+  }
+  if (code == "corrected_within") {
+    const std::int64_t days = Int(condition.params, "days");
+    if (auto stated = FactInt(facts, "corrected_within_days")) {
+      return {*stated <= days, fmt::format("corrected within {} days (limit {})", *stated, days)};
+    }
+    if (auto corrected = OptionalDate(facts, "corrected_on")) {
+      const Date from = OptionalDate(facts, "correction_ordered_on").value_or(c.discovered_on);
+      const std::int64_t took = DaysBetween(from, *corrected);
+      return {took >= 0 && took <= days,
+              fmt::format("corrected on {}, {} days after {} (limit {})", corrected->ToString(),
+                          took, from.ToString(), days)};
+    }
+    return {false, "no correction stated (facts.corrected_within_days or corrected_on)"};
+  }
+  if (code == "harm_level_at_most") {
+    const std::string limit = Text(condition.params, "level");
+    const std::string stated = Text(facts, "harm_level");
+    if (HarmRank(stated) < 0) return {false, "facts.harm_level not stated"};
+    return {HarmRank(stated) <= HarmRank(limit),
+            fmt::format("harm {} (at most {})", stated, limit)};
+  }
+  if (code == "amount_at_most") return AtMost(facts, "amount_fen", Int(condition.params, "fen"));
+  if (code == "illegal_gains_at_most") {
+    return AtMost(facts, "illegal_gains_fen", Int(condition.params, "fen"));
+  }
+  if (code == "duration_at_most") {
+    return AtMost(facts, "duration_days", Int(condition.params, "days"));
+  }
+  // The remaining codes are findings of fact the officer states.
+  if (Flag(facts, code)) return {true, fmt::format("facts.{} established", code)};
+  return {false, fmt::format("facts.{} not established", code)};
+}
+
+bool ExclusionApplies(const DecisionContext& context, const CaseState& c,
+                      const PenaltyProposal& p, const std::vector<PriorViolation>& prior,
+                      std::string_view exclusion) {
+  if (Flag(p.facts, exclusion)) return true;
+  if (exclusion == "repeat_offence") {
+    return !PriorInWindow(context, c, prior, context.options.first_violation_lookback_months,
+                          "same_item")
+                .empty();
+  }
+  return false;
+}
+
+struct EntryEval {
+  const LeniencyEntry* entry = nullptr;
+  bool eligible = false;
+  std::string status;  // mandatory | proposed | not_eligible | not_for_penalty
+  boost::json::array conditions;
+  boost::json::array exclusions;
+  boost::json::array prior;
+  const LeniencyChoice* answer = nullptr;
+  std::size_t answer_index = 0;
+
+  bool Applied() const {
+    return eligible && status != "not_for_penalty" &&
+           (entry->mandatory || (answer != nullptr && answer->accepted));
+  }
+  bool Kind(LeniencyListKind k) const { return entry->list_kind == k; }
+};
+
+std::vector<EntryEval> EvaluateEntries(const DecisionContext& context, const CaseState& c,
+                                       const PenaltyProposal& p) {
+  const auto prior = PriorViolations(context, c);
+  std::vector<EntryEval> out;
+  for (const LeniencyEntry* e : context.InForce().LeniencyEntries(c.item_code)) {
+    EntryEval ev;
+    ev.entry = e;
+    bool met = true;
+    for (const LeniencyCondition& condition : e->conditions) {
+      const ConditionResult r = JudgeCondition(context, c, p, prior, condition, &ev.prior);
+      met = met && r.met;
+      ev.conditions.push_back({{"code", condition.code}, {"met", r.met}, {"why", r.why}});
+    }
+    for (const std::string& x : e->exclusions) {
+      if (ExclusionApplies(context, c, p, prior, x)) ev.exclusions.emplace_back(x);
+    }
+    ev.eligible = met && ev.exclusions.empty();
+    if (e->list_kind == LeniencyListKind::kCoercionExemption) {
+      ev.status = "not_for_penalty";
+    } else if (!ev.eligible) {
+      ev.status = "not_eligible";
+    } else {
+      ev.status = e->mandatory ? "mandatory" : "proposed";
+    }
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+boost::json::object EvalToJson(const EntryEval& ev) {
+  const LeniencyEntry& e = *ev.entry;
+  boost::json::object o{{"entry_id", e.entry_id},
+                        {"version", static_cast<std::int64_t>(e.version)},
+                        {"list_kind", LeniencyListKindName(e.list_kind)},
+                        {"mandatory", e.mandatory},
+                        {"ground", e.leniency_ground},
+                        {"eligible", ev.eligible},
+                        {"status", ev.status},
+                        {"conditions", ev.conditions},
+                        {"exclusions", ev.exclusions}};
+  if (!ev.prior.empty()) o["prior_violations"] = ev.prior;
+  if (ev.answer != nullptr) {
+    o["answer"] = ev.answer->accepted ? "accepted" : "rejected";
+    if (!ev.answer->reason.empty()) o["reason"] = ev.answer->reason;
+  } else {
+    o["answer"] = "none";
+  }
+  return o;
+}
+
+// --- Fines ------------------------------------------------------------------------
+
+std::int64_t PercentOf(std::int64_t a, std::int64_t pct, bool up) {
+  const __int128 product = static_cast<__int128>(a) * pct;
+  __int128 q = product / 100;
+  if (up && product % 100 != 0) ++q;
+  return q > INT64_MAX ? INT64_MAX : static_cast<std::int64_t>(q);
+}
+
+struct Range {
+  std::int64_t lo = 0;
+  std::int64_t hi = 0;
+};
+
+// The statutory range in fen; nullopt with *code set when it cannot be had.
+std::optional<Range> StatutoryRange(const DiscretionBenchmark& b,
+                                    std::optional<std::int64_t> base, std::string* code) {
+  if (!b.fine) {
+    *code = "no_statutory_fine";
+    return std::nullopt;
+  }
+  if (b.fine->kind == FineKind::kMultiple) {
+    if (!base || *base < 0) {
+      *code = "base_amount_required";
+      return std::nullopt;
+    }
+    return Range{PercentOf(*base, b.fine->k_min_pct, true),
+                 PercentOf(*base, b.fine->k_max_pct, false)};
+  }
+  return Range{b.fine->min_fen, b.fine->max_fen};
+}
+
+std::optional<Range> LevelRange(const DiscretionBenchmark& b, CircumstanceLevel level,
+                                std::optional<std::int64_t> base, std::string* code) {
+  const BenchmarkLevel* l = b.Level(level);
+  if (l == nullptr) {
+    *code = "level_not_in_benchmark";
+    return std::nullopt;
+  }
+  if (b.fine && b.fine->kind == FineKind::kMultiple) {
+    if (!base || *base < 0) {
+      *code = "base_amount_required";
+      return std::nullopt;
+    }
+    if (!l->k_min_pct || !l->k_max_pct) {
+      *code = "level_has_no_fine";
+      return std::nullopt;
+    }
+    return Range{PercentOf(*base, *l->k_min_pct, true), PercentOf(*base, *l->k_max_pct, false)};
+  }
+  if (!l->fine_min_fen || !l->fine_max_fen) {
+    *code = "level_has_no_fine";
+    return std::nullopt;
+  }
+  return Range{*l->fine_min_fen, *l->fine_max_fen};
+}
+
+// How severe a benchmark version is for `level`: the level's highest fine,
+// then its lowest (the statutory bounds when the level has none). Used to
+// pick the lighter of two versions (§7.4).
+std::pair<std::int64_t, std::int64_t> Severity(const DiscretionBenchmark& b,
+                                               std::optional<CircumstanceLevel> level,
+                                               std::optional<std::int64_t> base) {
+  std::string ignored;
+  if (level) {
+    if (auto r = LevelRange(b, *level, base, &ignored)) return {r->hi, r->lo};
+  }
+  if (auto r = StatutoryRange(b, base, &ignored)) return {r->hi, r->lo};
+  return {0, 0};
 }
 
 }  // namespace
@@ -90,6 +373,8 @@ PenaltyProposal ProposalFromData(const boost::json::object& data) {
   if (const auto* facts = data.if_contains("facts"); facts != nullptr && facts->is_object()) {
     p.facts = facts->as_object();
   }
+  p.education_record = Text(data, "education_record");
+  p.correction_ordered = Flag(data, "correction_ordered");
   return p;
 }
 
@@ -113,14 +398,522 @@ boost::json::object ProposalToJson(const PenaltyProposal& p) {
   }
   if (!leniency.empty()) o["leniency"] = std::move(leniency);
   if (!p.facts.empty()) o["facts"] = p.facts;
+  if (!p.education_record.empty()) o["education_record"] = p.education_record;
+  if (p.correction_ordered) o["correction_ordered"] = true;
   return o;
 }
 
+boost::json::array EvaluateLeniency(const DecisionContext& context, const CaseState& c,
+                                    const PenaltyProposal& proposal) {
+  boost::json::array out;
+  for (const EntryEval& ev : EvaluateEntries(context, c, proposal)) out.push_back(EvalToJson(ev));
+  return out;
+}
+
+namespace {
+
+// The judgement under construction, with the shared inputs.
+class Judge {
+ public:
+  Judge(const DecisionContext& context, const CaseState& c, const PenaltyProposal& p,
+        std::string_view pointer)
+      : context_(context), c_(c), p_(p), pointer_(pointer) {}
+
+  PenaltyJudgement Run() {
+    evals_ = EvaluateEntries(context_, c_, p_);
+    // Each step records its rejection and stops the chain.
+    const bool answered = Answers() && MandatoryNoPenalty() && Reasons() && Consistent();
+    if (answered && p_.outcome == "penalty") {
+      (void)(MandatoryMitigation() && NoDoubleFine() && LawInTime() && Types() && Fine());
+    } else if (answered && p_.outcome == "no_penalty") {
+      RecordBenchmarkInForce();
+      (void)Accompanying();
+    }
+    Finish();
+    return std::move(out_);
+  }
+
+ private:
+  bool Fail(std::string code, std::string message, std::string basis, std::string pointer) {
+    out_.rejection = Rejection{std::move(code), std::move(message), std::move(basis),
+                               std::move(pointer)};
+    return false;
+  }
+  std::string Ptr(std::string_view field) const { return fmt::format("{}/{}", pointer_, field); }
+
+  EntryEval* FindEval(std::string_view entry_id) {
+    for (EntryEval& ev : evals_) {
+      if (ev.entry->entry_id == entry_id) return &ev;
+    }
+    return nullptr;
+  }
+
+  // Every answer must concern a proposal the engine made: an entry in force
+  // for the item, eligible on the facts, for a penalty outcome.
+  bool Answers() {
+    for (std::size_t i = 0; i < p_.leniency.size(); ++i) {
+      const LeniencyChoice& choice = p_.leniency[i];
+      EntryEval* ev = FindEval(choice.entry_id);
+      const std::string at = Ptr(fmt::format("leniency/{}/entry_id", i));
+      if (ev == nullptr) {
+        return Fail("leniency_not_applicable",
+                    fmt::format("{} is not a list entry in force for {} on {}", choice.entry_id,
+                                c_.item_code, context_.date().ToString()),
+                    std::string(kListsBasis), at);
+      }
+      if (!ev->eligible || ev->status == "not_for_penalty") {
+        std::string why = "its conditions are not met";
+        if (ev->status == "not_for_penalty") {
+          why = "it exempts from coercive measures, not from a penalty";
+        } else if (!ev->exclusions.empty()) {
+          why = fmt::format("exclusion {} applies", ev->exclusions.front().as_string().c_str());
+        } else {
+          for (const auto& cond : ev->conditions) {
+            const auto& o = cond.as_object();
+            if (o.at("met").as_bool()) continue;
+            why = fmt::format("{}: {}", o.at("code").as_string().c_str(),
+                              o.at("why").as_string().c_str());
+            break;
+          }
+        }
+        return Fail("leniency_not_applicable",
+                    fmt::format("entry {} was not proposed for this case: {}", choice.entry_id,
+                                why),
+                    GroundBasis(ev->entry->leniency_ground), at);
+      }
+      if (ev->answer != nullptr) {
+        return Fail("leniency_not_applicable",
+                    fmt::format("entry {} is answered twice", choice.entry_id),
+                    std::string(kListsBasis), at);
+      }
+      ev->answer = &choice;
+      ev->answer_index = i;
+    }
+    return true;
+  }
+
+  // An established mandatory no-penalty ground forbids any penalty.
+  bool MandatoryNoPenalty() {
+    if (p_.outcome != "penalty") return true;
+    for (const EntryEval& ev : evals_) {
+      if (ev.status == "mandatory" && ev.Kind(LeniencyListKind::kNoPenalty)) {
+        return Fail("mandatory_no_penalty",
+                    fmt::format("entry {} ({}) is established: no penalty may be imposed; decide "
+                                "no_penalty with education",
+                                ev.entry->entry_id, ev.entry->leniency_ground),
+                    GroundBasis(ev.entry->leniency_ground), Ptr("outcome"));
+      }
+    }
+    return true;
+  }
+
+  // A discretionary proposal is accepted, or rejected with written reasons.
+  bool Reasons() {
+    for (const EntryEval& ev : evals_) {
+      if (ev.status != "proposed") continue;
+      if (ev.answer == nullptr) {
+        return Fail("leniency_reason_required",
+                    fmt::format("entry {} ({}) is proposed: accept it, or reject it with written "
+                                "reasons (说理)",
+                                ev.entry->entry_id, ev.entry->leniency_ground),
+                    GroundBasis(ev.entry->leniency_ground), Ptr("leniency"));
+      }
+      if (!ev.answer->accepted && Blank(ev.answer->reason)) {
+        return Fail("leniency_reason_required",
+                    fmt::format("rejecting entry {} needs written reasons (说理)",
+                                ev.entry->entry_id),
+                    GroundBasis(ev.entry->leniency_ground),
+                    Ptr(fmt::format("leniency/{}/reason", ev.answer_index)));
+      }
+    }
+    return true;
+  }
+
+  // An accepted entry must be what the outcome does.
+  bool Consistent() {
+    for (const EntryEval& ev : evals_) {
+      if (ev.answer == nullptr || !ev.answer->accepted) continue;
+      const bool no_penalty_entry = ev.Kind(LeniencyListKind::kNoPenalty);
+      const bool fits =
+          no_penalty_entry
+              ? p_.outcome == "no_penalty"
+              : p_.outcome == "penalty" &&
+                    (ev.Kind(LeniencyListKind::kLighterPenalty)
+                         ? (p_.adjustment == "lighter" || p_.adjustment == "mitigated")
+                         : p_.adjustment == "mitigated");
+      if (!fits) {
+        return Fail("leniency_outcome_conflict",
+                    fmt::format("entry {} was accepted, so the outcome must be {}", ev.entry->entry_id,
+                                no_penalty_entry ? "no_penalty"
+                                : ev.Kind(LeniencyListKind::kLighterPenalty)
+                                    ? "a lighter (or mitigated) penalty"
+                                    : "a mitigated penalty"),
+                    GroundBasis(ev.entry->leniency_ground), Ptr("outcome"));
+      }
+    }
+    return true;
+  }
+
+  // No penalty on a leniency ground: education (APL 33 ¶3) and, where the
+  // entry lists it, the order to correct (APL 28), at the decision.
+  bool Accompanying() {
+    if (!p_.at_decision) return true;
+    for (const EntryEval& ev : evals_) {
+      if (!ev.Applied() || !ev.Kind(LeniencyListKind::kNoPenalty)) continue;
+      if (Blank(p_.education_record)) {
+        return Fail("education_record_required",
+                    fmt::format("no penalty under entry {}: the education given must be recorded",
+                                ev.entry->entry_id),
+                    "APL art. 33 ¶3", Ptr("education_record"));
+      }
+      if (Contains(ev.entry->accompanying, "correction_order") && !p_.correction_ordered) {
+        return Fail("correction_order_required",
+                    fmt::format("entry {} goes with an order to correct", ev.entry->entry_id),
+                    "APL art. 28", Ptr("correction_ordered"));
+      }
+    }
+    return true;
+  }
+
+  // A no-penalty decision still records the benchmark it was weighed
+  // against, when one is in force.
+  void RecordBenchmarkInForce() {
+    const DiscretionBenchmark* b =
+        context_.InForce().Benchmark(c_.item_code, BenchmarkCategoryOf(c_));
+    if (b == nullptr) return;
+    out_.benchmark_id = b->benchmark_id;
+    out_.benchmark_version = b->version;
+  }
+
+  // APL 32: an established mandatory lighter/mitigated ground must lighten.
+  bool MandatoryMitigation() {
+    for (const EntryEval& ev : evals_) {
+      if (ev.status != "mandatory") continue;
+      if (!ev.Kind(LeniencyListKind::kLighterPenalty) &&
+          !ev.Kind(LeniencyListKind::kMitigatedPenalty)) {
+        continue;
+      }
+      if (p_.adjustment != "lighter" && p_.adjustment != "mitigated") {
+        return Fail("lighter_penalty_required",
+                    fmt::format("entry {} ({}) is established: the penalty shall be lighter or "
+                                "mitigated",
+                                ev.entry->entry_id, ev.entry->leniency_ground),
+                    GroundBasis(ev.entry->leniency_ground), Ptr("adjustment"));
+      }
+    }
+    return true;
+  }
+
+  // The act a case is about, as far as the records tell: its joint-action
+  // finding's act, and its date.
+  struct ActKey {
+    std::string finding_act;
+    std::optional<Date> date;
+  };
+  ActKey ActOf(const CaseState& x) const {
+    ActKey key;
+    key.date = ActDateOf(context_, x);
+    if (!x.clue.joint_action_id.empty()) {
+      const JointActionState* action = context_.cases.FindJointAction(x.clue.joint_action_id);
+      if (const JointFinding* f = action != nullptr ? action->FindingOfCase(x.id) : nullptr) {
+        key.finding_act = fmt::format("{}/{}", action->id,
+                                      f->act_id.empty() ? f->finding_id : f->act_id);
+      }
+    }
+    return key;
+  }
+  static bool SameAct(const ActKey& a, const ActKey& b) {
+    if (!a.finding_act.empty() && !b.finding_act.empty()) return a.finding_act == b.finding_act;
+    return a.date && b.date && *a.date == *b.date;
+  }
+
+  // I7: the same act of the same party is fined once, by whichever subject.
+  bool NoDoubleFine() {
+    if (!HasType(p_, "fine") || c_.party.id.empty()) return true;
+    const ActKey mine = ActOf(c_);
+    for (const std::string& id : context_.cases.CasesOfParty(c_.party.id)) {
+      if (id == c_.id) continue;
+      const CaseState* other = context_.cases.FindCase(id);
+      if (other == nullptr || !other->procedure_state.decision) continue;
+      const DecisionRecord& d = *other->procedure_state.decision;
+      if (d.type != "penalty" || d.fine_fen <= 0 || d.decided_at >= context_.at.unix_micros) {
+        continue;
+      }
+      if (!SameAct(mine, ActOf(*other))) continue;
+      return Fail("double_penalty",
+                  fmt::format("the same act of {} was already fined {} fen by {} (case {}, {} on "
+                              "{}); a second fine is not allowed — apply the norm with the higher "
+                              "fine in one decision",
+                              c_.party.id, d.fine_fen, d.handling_subject, other->id,
+                              d.document_number.empty() ? "decision" : d.document_number,
+                              d.decided_on.ToString()),
+                  std::string(kDoubleFineBasis), Ptr("penalty_types"));
+    }
+    return true;
+  }
+
+  // §7.4: the benchmark (and item version) in force on the act date, unless
+  // the one in force on the decision date is lighter.
+  bool LawInTime() {
+    const PartyCategory category = BenchmarkCategoryOf(c_);
+    const DiscretionBenchmark* now = context_.InForce().Benchmark(c_.item_code, category);
+    const std::optional<Date> act = ActDateOf(context_, c_);
+    const DiscretionBenchmark* then =
+        act ? context_.rules.benchmarks().BenchmarkInForce(c_.item_code, category, *act) : nullptr;
+    const PowerItemVersion* item_now = context_.InForce().PowerItem(c_.item_code);
+    const PowerItemVersion* item_then =
+        act ? context_.rules.powers().ItemAsOf(c_.item_code, *act) : nullptr;
+    boost::json::object law;
+    if (act) law["act_date"] = act->ToString();
+    law["decision_date"] = context_.date().ToString();
+    if (then != nullptr) law["act_version"] = fmt::format("{}@{}", then->benchmark_id, then->version);
+    if (now != nullptr) {
+      law["decision_version"] = fmt::format("{}@{}", now->benchmark_id, now->version);
+    }
+    if (item_then != nullptr) law["act_item_version"] = static_cast<std::int64_t>(item_then->version);
+    if (item_now != nullptr) law["decision_item_version"] = static_cast<std::int64_t>(item_now->version);
+    if (now == nullptr && then == nullptr) {
+      out_.evaluation["law_in_time"] = std::move(law);
+      return Fail("benchmark_missing",
+                  fmt::format("no discretion benchmark for {} is in force on {}", c_.item_code,
+                              context_.date().ToString()),
+                  std::string(kBenchmarkBasis), std::string(pointer_));
+    }
+    const auto level = ParseCircumstanceLevel(p_.circumstance_level);
+    std::string why;
+    if (then == nullptr) {
+      benchmark_ = now;
+      out_.law_applied = "decision_date";
+      why = act ? "no benchmark was in force on the act date" : "the act date is not recorded";
+    } else if (now == nullptr) {
+      benchmark_ = then;
+      out_.law_applied = "act_date";
+      why = "no benchmark is in force on the decision date; the act date's applies";
+    } else if (then == now) {
+      benchmark_ = then;
+      out_.law_applied = "act_date";
+      why = "the same version was in force on both dates";
+    } else if (Severity(*now, level, p_.base_fen) < Severity(*then, level, p_.base_fen)) {
+      benchmark_ = now;
+      out_.law_applied = "decision_date";
+      why = "the version in force on the decision date is lighter (APL 37)";
+    } else {
+      benchmark_ = then;
+      out_.law_applied = "act_date";
+      why = "the version in force on the act date applies; the later one is not lighter";
+    }
+    const PowerItemVersion* item = out_.law_applied == "act_date" && item_then ? item_then : item_now;
+    if (item != nullptr) out_.item_version = item->version;
+    law["applied"] = out_.law_applied;
+    law["why"] = why;
+    out_.evaluation["law_in_time"] = std::move(law);
+    out_.benchmark_id = benchmark_->benchmark_id;
+    out_.benchmark_version = benchmark_->version;
+    return true;
+  }
+
+  // The accepted or mandatory mitigated entry the mitigation rests on.
+  const EntryEval* MitigationEntry() const {
+    for (const EntryEval& ev : evals_) {
+      if (!ev.Applied() || !ev.Kind(LeniencyListKind::kMitigatedPenalty)) continue;
+      if (p_.mitigation_ground == ev.entry->entry_id ||
+          p_.mitigation_ground == ev.entry->leniency_ground) {
+        return &ev;
+      }
+    }
+    return nullptr;
+  }
+
+  // The penalty types the statute (or an applied substitute) allows.
+  bool Types() {
+    const DiscretionBenchmark& b = *benchmark_;
+    std::set<std::string> allowed(b.penalty_types.begin(), b.penalty_types.end());
+    if (p_.adjustment == "mitigated") {
+      if (const EntryEval* ev = MitigationEntry()) {
+        if (!ev->entry->outcome.substitute_type.empty()) {
+          allowed.insert(ev->entry->outcome.substitute_type);
+        }
+      }
+    }
+    if (p_.penalty_types.empty()) {
+      return Fail("penalty_type_not_allowed", "a penalty outcome names at least one penalty type",
+                  "APL art. 9 (types of penalty)", Ptr("penalty_types"));
+    }
+    for (std::size_t i = 0; i < p_.penalty_types.size(); ++i) {
+      if (!allowed.contains(p_.penalty_types[i])) {
+        return Fail("penalty_type_not_allowed",
+                    fmt::format("{} is not a penalty {} allows for {} (allowed: {})",
+                                p_.penalty_types[i], b.benchmark_id, c_.item_code,
+                                fmt::join(allowed, ", ")),
+                    std::string(b.basis_penalty.empty() ? kBenchmarkBasis : b.basis_penalty),
+                    Ptr(fmt::format("penalty_types/{}", i)));
+      }
+    }
+    // Leaving out a penalty the law combines is itself mitigation (Doc 27).
+    if (p_.adjustment != "mitigated" && b.combination == "and") {
+      for (const std::string& t : b.penalty_types) {
+        if (!HasType(p_, t)) {
+          return Fail("combined_penalty_required",
+                      fmt::format("{} combines {}; leaving out {} is a mitigated penalty and "
+                                  "needs a ground",
+                                  b.benchmark_id, fmt::join(b.penalty_types, " + "), t),
+                      "国办发〔2022〕27号 (减轻: not combining what the law combines)",
+                      Ptr("penalty_types"));
+        }
+      }
+    }
+    return true;
+  }
+
+  bool MitigationGround() {
+    static constexpr std::pair<std::string_view, std::string_view> kStatutory[] = {
+        {"APL32.1", "harm_removed_proactively"},    {"APL32.2", "coerced_or_deceived"},
+        {"APL32.3", "confessed_unknown_violation"}, {"APL32.4", "meritorious_service"},
+        {"APL32.5", "other_law_ground"},            {"APL30", "party_minor"},
+        {"APL31.2", "partial_incapacity"},
+    };
+    const std::string& ground = p_.mitigation_ground;
+    const auto fail = [&](std::string why) {
+      return Fail("mitigation_ground_required",
+                  fmt::format("a mitigated penalty (减轻) needs an established ground: {}", why),
+                  "APL art. 32; spec §7.2 step 2", Ptr("mitigation_ground"));
+    };
+    if (Blank(ground)) return fail("none named (an APL 32/30/31 ground or a list entry)");
+    if (MitigationEntry() != nullptr) return true;
+    if (const EntryEval* ev = FindEval(ground)) {
+      return fail(fmt::format("entry {} is {}{}", ground, ev->status,
+                              ev->status == "proposed" ? " and not accepted" : ""));
+    }
+    for (auto [code, fact] : kStatutory) {
+      if (ground != code) continue;
+      if (Flag(p_.facts, fact)) return true;
+      return fail(fmt::format("{} needs facts.{} established", code, fact));
+    }
+    return fail(fmt::format("{} is neither a statutory ground nor a list entry", ground));
+  }
+
+  bool Fine() {
+    const DiscretionBenchmark& b = *benchmark_;
+    const bool mitigated = p_.adjustment == "mitigated";
+    if (mitigated && !MitigationGround()) return false;
+    if (!HasType(p_, "fine")) return true;
+    boost::json::object fine{{"basis", context_.options.fine_band_basis},
+                             {"adjustment", p_.adjustment.empty() ? "general" : p_.adjustment}};
+    const auto reject = [&](std::string code, std::int64_t lo, std::int64_t hi) {
+      fine["allowed_min_fen"] = lo;
+      fine["allowed_max_fen"] = hi;
+      out_.evaluation["fine"] = fine;
+      return Fail(std::move(code),
+                  fmt::format("a fine of {} fen is not allowed for level {} ({}) of benchmark {} "
+                              "v{}; allowed {}..{} fen",
+                              p_.fine_fen, p_.circumstance_level.empty() ? "-" : p_.circumstance_level,
+                              p_.adjustment.empty() ? "general" : p_.adjustment, b.benchmark_id,
+                              b.version, lo, hi),
+                  std::string(kBenchmarkBasis), Ptr("fine_fen"));
+    };
+    if (p_.fine_fen <= 0) return reject("fine_not_positive", 1, 0);
+    if (mitigated) {
+      const EntryEval* ev = MitigationEntry();
+      if (ev != nullptr && ev->entry->outcome.fine_min_fen && ev->entry->outcome.fine_max_fen) {
+        const std::int64_t lo = *ev->entry->outcome.fine_min_fen;
+        const std::int64_t hi = *ev->entry->outcome.fine_max_fen;
+        if (p_.fine_fen < lo || p_.fine_fen > hi) return reject("fine_outside_mitigated_range", lo, hi);
+        out_.evaluation["fine"] = fine;
+        return true;
+      }
+      const FineCheck check = CheckFine(b, CircumstanceLevel::kGeneral, p_.fine_fen,
+                                        FineAdjustment::kMitigated, p_.base_fen);
+      if (!check.ok()) return reject(check.reason, check.allowed_min_fen, check.allowed_max_fen);
+      out_.evaluation["fine"] = fine;
+      return true;
+    }
+    const auto level = ParseCircumstanceLevel(p_.circumstance_level);
+    if (!level) {
+      return Fail("circumstance_level_required",
+                  "a fine needs the circumstance level it was chosen for",
+                  std::string(kBenchmarkBasis), Ptr("circumstance_level"));
+    }
+    fine["level"] = p_.circumstance_level;
+    // An accepted (or mandatory) lighter entry sets its own band.
+    DiscretionBenchmark banded = b;
+    for (const EntryEval& ev : evals_) {
+      if (ev.Applied() && ev.Kind(LeniencyListKind::kLighterPenalty) &&
+          ev.entry->outcome.band_pct > 0 && p_.adjustment == "lighter") {
+        banded.lighter_band_pct = ev.entry->outcome.band_pct;
+      }
+    }
+    if (context_.options.fine_band_basis == "level") {
+      const FineCheck check =
+          CheckFine(banded, *level, p_.fine_fen, AdjustmentOf(p_.adjustment), p_.base_fen);
+      if (!check.ok()) return reject(check.reason, check.allowed_min_fen, check.allowed_max_fen);
+      out_.evaluation["fine"] = fine;
+      return true;
+    }
+    std::string code;
+    const auto level_range = LevelRange(banded, *level, p_.base_fen, &code);
+    if (!level_range) return reject(code, 0, 0);
+    const auto statutory = StatutoryRange(banded, p_.base_fen, &code);
+    if (!statutory) return reject(code, 0, 0);
+    Range allowed = *level_range;
+    std::string failure;
+    switch (AdjustmentOf(p_.adjustment)) {
+      case FineAdjustment::kLighter:
+        allowed = {std::max<std::int64_t>(statutory->lo, 1),
+                   LighterBandMax(statutory->lo, statutory->hi, banded.lighter_band_pct)
+                       .value_or(statutory->hi)};
+        failure = "fine_outside_lighter_band";
+        break;
+      case FineAdjustment::kHeavier:
+        allowed = {HeavierBandMin(statutory->lo, statutory->hi, banded.heavier_band_pct)
+                       .value_or(statutory->lo),
+                   statutory->hi};
+        failure = "fine_outside_heavier_band";
+        break;
+      default:
+        if (p_.fine_fen < allowed.lo) failure = "fine_below_level";
+        if (p_.fine_fen > allowed.hi) failure = "fine_above_level";
+        break;
+    }
+    fine["allowed_min_fen"] = allowed.lo;
+    fine["allowed_max_fen"] = allowed.hi;
+    if (p_.fine_fen < allowed.lo || p_.fine_fen > allowed.hi) {
+      return reject(failure, allowed.lo, allowed.hi);
+    }
+    out_.evaluation["fine"] = fine;
+    return true;
+  }
+
+  void Finish() {
+    boost::json::array entries;
+    for (const EntryEval& ev : evals_) {
+      entries.push_back(EvalToJson(ev));
+      if (ev.Applied()) out_.leniency_entries.push_back(EntryRef(*ev.entry));
+    }
+    out_.evaluation["entries"] = std::move(entries);
+    if (!p_.mitigation_ground.empty()) out_.evaluation["mitigation_ground"] = p_.mitigation_ground;
+    if (!out_.benchmark_id.empty()) {
+      out_.evaluation["benchmark_id"] = out_.benchmark_id;
+      out_.evaluation["benchmark_version"] = out_.benchmark_version;
+    }
+    boost::json::array applied;
+    for (const auto& ref : out_.leniency_entries) applied.emplace_back(ref);
+    out_.evaluation["leniency_entries"] = std::move(applied);
+  }
+
+  const DecisionContext& context_;
+  const CaseState& c_;
+  const PenaltyProposal& p_;
+  std::string_view pointer_;
+  std::vector<EntryEval> evals_;
+  const DiscretionBenchmark* benchmark_ = nullptr;
+  PenaltyJudgement out_;
+};
+
+}  // namespace
+
 PenaltyJudgement JudgePenalty(const DecisionContext& context, const CaseState& c,
                               const PenaltyProposal& proposal, std::string_view pointer) {
-  PenaltyJudgement out;
-  if (proposal.outcome == "penalty") JudgeFine(context, c, proposal, pointer, &out);
-  return out;
+  return Judge(context, c, proposal, pointer).Run();
 }
 
 }  // namespace zf::internal

@@ -39,7 +39,19 @@ struct PenaltyProposal {
   std::vector<LeniencyChoice> leniency;
   // Facts the list conditions are judged on (corrected_within_days,
   // harm_level, no_subjective_fault, ...), as the command states them.
+  // See docs/events-penalty.md for every fact a condition or exclusion reads.
   boost::json::object facts;
+  // The record of the education given (APL 33 ¶3), e.g. its document
+  // number: required at the decision when no penalty is imposed on a
+  // leniency ground.
+  std::string education_record;
+  // Whether the decision orders the party to correct (责令改正, APL 28):
+  // required at the decision when an applied entry lists correction_order.
+  bool correction_ordered = false;
+  // true at make_decision / an on-the-spot decision, false at the
+  // investigation's conclusion (the accompanying records — education,
+  // correction order — are only required of the decision).
+  bool at_decision = true;
 };
 
 // Parses the proposal fields of a command's data (conclude, make_decision,
@@ -54,8 +66,28 @@ struct PenaltyJudgement {
   std::string benchmark_id;
   std::int64_t benchmark_version = 0;
   std::vector<std::string> leniency_entries;  // "entry_id@version" applied
-  boost::json::object evaluation;             // per entry: proposed/mandatory/accepted, why
+  // The evaluation, for the event (see docs/events-penalty.md):
+  //   entries[]: {entry_id, version, list_kind, mandatory, ground, eligible,
+  //               conditions[]: {code, met, why}, exclusions[] (that apply),
+  //               status: mandatory | proposed | not_eligible | not_for_penalty,
+  //               answer: accepted | rejected | none, reason}
+  //   first_violation: {prior_violations[]: case ids, ...}
+  //   law_in_time: {act_date, act_version, decision_version, applied, why}
+  //   fine: {basis, adjustment, level, allowed_min_fen, allowed_max_fen}
+  //   mitigation_ground, benchmark_id, benchmark_version
+  boost::json::object evaluation;
+  // The power item version the outcome rests on (§7.4), 0 if unknown.
+  std::int64_t item_version = 0;
+  // Whether the judgement applied the rules in force on the act date or on
+  // the decision date (APL 37: the older, unless the newer is lighter).
+  std::string law_applied;  // act_date | decision_date
 };
+
+// The leniency entries in force for the case's item at the command's time,
+// judged against the proposal's facts and the party's history (without the
+// answers): what conclude_investigation shows the officer as proposals.
+boost::json::array EvaluateLeniency(const DecisionContext& context, const CaseState& c,
+                                    const PenaltyProposal& proposal);
 
 // Judges `proposal` for case `c` with the rules in force at the command's
 // time. `pointer` prefixes the JSON pointers of rejections ("/data").
