@@ -49,7 +49,7 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
     ZF_RETURN_IF_ERROR(Add(out, "D2", "核查线索并决定是否立案", "agency",
                            AddWorkingDays(cal, c.discovered_on, 15)));
   }
-  if (c.filed_on && !c.procedure_state.decision && Decidable(c.state) && !e.criminal.sent) {
+  if (c.filed_on && !c.procedure_state.decision && Decidable(c.state)) {
     // The base period (APL art. 60); pauses and extensions are recorded by
     // the ordinary procedure and applied there.
     ZF_RETURN_IF_ERROR(Add(out, "D9", "作出行政处罚决定", "agency",
