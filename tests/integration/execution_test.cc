@@ -244,6 +244,15 @@ TEST_CASE("Service by publication is deemed made 30 days after the notice (D23)"
   CHECK(events.at(0).at("payment_due_on") == "2024-04-19");
 }
 
+TEST_CASE("A deadline the published calendar cannot compute refuses the command",
+          "[execution][service]") {
+  Bench bench;
+  // The sample calendar ends with 2025; D12 from 2025-12-30 runs into 2026.
+  bench.SeedDecidedCase("SX-2025-C1505", "2025-12-30T09:00:00+08:00", 100000);
+  CHECK(bench.Rejected("serve_decision", "SX-2025-C1505", "2025-12-31T09:00:00+08:00",
+                       Direct("2025-12-31")) == "calendar_unavailable");
+}
+
 // --- Payment (scenario 10) ----------------------------------------------------
 
 TEST_CASE("Late payment: 10,000 yuan served Mon 2024-03-04 is due 2024-03-19; the surcharge is "
