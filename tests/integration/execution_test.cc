@@ -146,6 +146,11 @@ class Bench {
           kAdmin);
   }
 
+  // Every event of the case satisfies its schema.
+  void CheckSchemas(const std::string& case_id) {
+    zf::testing::CheckEventSchemas(*engine_, "case/" + case_id);
+  }
+
   Engine& engine() { return *engine_; }
 
  private:
@@ -184,6 +189,7 @@ TEST_CASE("Electronic service needs a signed address confirmation and is served 
   const auto c = bench.Fold("SX-2024-C1501");
   CHECK(c.state == "executing");
   CHECK(c.execution.service->method == "electronic");
+  bench.CheckSchemas("SX-2024-C1501");
   CHECK(bench.Rejected("serve_decision", "SX-2024-C1501", "2024-03-05T09:00:00+08:00",
                        Direct("2024-03-05")) == "invalid_state");
 }
@@ -288,6 +294,8 @@ TEST_CASE("Late payment: 10,000 yuan served Mon 2024-03-04 is due 2024-03-19; th
     bench.Apply("close_case", id, "2024-04-22T10:00:00+08:00",
                 {{"ground", "performed"}, {"approved_by", "SX-OF-0132"}});
     CHECK(bench.Fold(id).state == "closed");
+    bench.Apply("archive_case", id, "2024-04-23T10:00:00+08:00", {{"archive_number", "A-1001"}});
+    bench.CheckSchemas(id);
   }
   SECTION("from 04-22 on, the surcharge is capped at the fine") {
     auto paid = bench.Apply("record_payment", id, "2024-05-10T10:00:00+08:00",
@@ -321,6 +329,7 @@ TEST_CASE("Late payment: 10,000 yuan served Mon 2024-03-04 is due 2024-03-19; th
     auto paid = bench.Apply("record_payment", id, "2024-04-05T10:00:00+08:00",
                             {{"paid_on", "2024-04-05"}, {"amount_fen", 1'300'000}});
     CHECK(paid.at(0).at("surcharge_fen") == 300'000);
+    bench.CheckSchemas(id);
   }
 }
 
@@ -352,6 +361,7 @@ TEST_CASE("Relief windows: reconsideration within 60 days, litigation within 6 m
   CHECK(bench.Fold(id).state == "revoked");
   bench.Apply("close_case", id, "2024-10-02T09:00:00+08:00",
               {{"ground", "revoked"}, {"approved_by", "SX-OF-0132"}});
+  bench.CheckSchemas(id);
 }
 
 TEST_CASE("Deferral and instalments need an application and the head's approval (APL 66)",
@@ -404,6 +414,7 @@ TEST_CASE("Deferral and instalments need an application and the head's approval 
                             {{"paid_on", "2024-05-12"}, {"amount_fen", 530'000}});
     CHECK(paid.at(0).at("surcharge_fen") == 30'000);
     CHECK(bench.Fold(id).execution.payment.settled_on == Date{2024, 5, 12});
+    bench.CheckSchemas(id);
   }
 }
 
@@ -435,6 +446,7 @@ TEST_CASE("Court enforcement: a reminder after the relief windows, the court aft
                 {{"outcome", "terminated"}, {"ruled_on", "2024-11-01"}});
     bench.Apply("close_case", id, "2024-11-02T09:00:00+08:00",
                 {{"ground", "enforcement_terminated"}, {"approved_by", "SX-OF-0132"}});
+    bench.CheckSchemas(id);
   }
   SECTION("too late, and D22 reported before") {
     auto checked = bench.Apply("check_deadlines", id, "2024-12-02T09:00:00+08:00", {});
@@ -479,6 +491,7 @@ TEST_CASE("check_deadlines reports D9's base-period breach once (scenario 9: fil
   CHECK(bench.Apply("check_deadlines", "SX-2023-C0901", "2023-12-14T09:00:00+08:00", {}).size() ==
         1);
   CHECK(bench.Fold("SX-2023-C0901").execution.deadline_reports.size() == 2);
+  bench.CheckSchemas("SX-2023-C0901");
 }
 
 TEST_CASE("Warning offsets are engine options", "[execution][deadlines]") {
@@ -556,6 +569,8 @@ TEST_CASE("The agency revokes its own decision, with or without a new one follow
   const auto redo = bench.Fold("SX-2024-C1702");
   CHECK(redo.state == "investigating");
   CHECK_FALSE(redo.procedure_state.decision.has_value());
+  bench.CheckSchemas("SX-2024-C1701");
+  bench.CheckSchemas("SX-2024-C1702");
 }
 
 // --- Simplified procedure options --------------------------------------------------
