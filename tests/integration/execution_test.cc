@@ -238,6 +238,13 @@ TEST_CASE("Service methods need their proof; dates are checked against the decis
   bench.Apply("close_case", id, at, {{"ground", "no_penalty_served"}, {"approved_by", "SX-OF-0132"}});
 }
 
+TEST_CASE("A transfer outcome is not served on the party", "[execution][service]") {
+  Bench bench;
+  bench.SeedDecidedCase("SX-2024-C1506", "2024-03-01T09:00:00+08:00", 0, "jurisdiction_transfer");
+  CHECK(bench.Rejected("serve_decision", "SX-2024-C1506", "2024-03-04T09:00:00+08:00",
+                       Direct("2024-03-04")) == "invalid_state");
+}
+
 TEST_CASE("Service by publication is deemed made 30 days after the notice (D23)",
           "[execution][service]") {
   Bench bench;

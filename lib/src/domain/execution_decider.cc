@@ -232,6 +232,13 @@ Decision DecideServeDecision(const DecisionContext& context) {
                         kServiceBasis);
   }
   const DecisionRecord& d = *c.procedure_state.decision;
+  if (d.type != "penalty" && d.type != "no_penalty") {
+    // A transfer outcome is carried out by the transfer commands, not served.
+    return InvalidState(c, fmt::format("a {} decision is not served on the party; use the "
+                                       "transfer commands",
+                                       d.type),
+                        kServiceBasis);
+  }
   const std::string method = Text(data, "method");
   auto served = ServedOn(context, c, method);
   if (auto* r = std::get_if<Rejection>(&served)) return *r;
