@@ -69,6 +69,10 @@ struct EngineOptions {
   std::vector<int> deadline_warning_working_days = {3};
   // The late-payment surcharge (APL art. 72; rounding [U][C], spec §0.4).
   SurchargeOptions surcharge;
+  // Case-file review grades (spec §4.9, [C]): form (≤ 20) + content (≤ 80)
+  // points; any veto finding makes the file unqualified.
+  int case_file_excellent_min = 90;
+  int case_file_qualified_min = 60;
 };
 
 class ZF_EXPORT Engine {

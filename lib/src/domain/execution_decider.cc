@@ -453,6 +453,63 @@ Status EvolveCaseArchived(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
+// --- Case-file review (案卷评查, spec §4.9) --------------------------------------
+
+constexpr std::string_view kReviewBasis =
+    "spec §4.9 case-file review (veto items; form ≤ 20 + content ≤ 80) [V, one sector; C]";
+
+Decision DecideScoreCaseFile(const DecisionContext& context) {
+  const boost::json::object& data = Data(context);
+  auto target = TargetCase(context, kReviewBasis);
+  if (auto* r = std::get_if<Rejection>(&target)) return *r;
+  const CaseState& c = *std::get<const CaseState*>(target);
+  if (c.state != "archived") return InvalidState(c, "a case file is scored once archived", kReviewBasis);
+  const std::string campaign = Text(data, "campaign_id");
+  for (const CaseFileScore& s : c.execution.file_scores) {
+    if (s.campaign_id == campaign) {
+      return Reject("already_scored",
+                    fmt::format("campaign {} already scored case {} ({})", campaign, c.id, s.grade),
+                    std::string(kReviewBasis), DataPointer("campaign_id"));
+    }
+  }
+  const std::string reviewer = Text(data, "reviewer");
+  if (context.rules.org().FindOfficer(reviewer) == nullptr) {
+    return Reject("unknown_officer", fmt::format("{} is not an officer registered in org", reviewer),
+                  std::string(kReviewBasis), DataPointer("reviewer"));
+  }
+  const std::vector<std::string>& handlers = c.handlers;
+  const bool handled = std::find(handlers.begin(), handlers.end(), reviewer) != handlers.end() ||
+                       std::find(c.execution.on_spot.officers.begin(),
+                                 c.execution.on_spot.officers.end(),
+                                 reviewer) != c.execution.on_spot.officers.end();
+  if (handled) {
+    return Reject("reviewer_conflicted",
+                  fmt::format("{} handled case {} and may not score its file", reviewer, c.id),
+                  "APL art. 43 (recusal); " + std::string(kReviewBasis), DataPointer("reviewer"));
+  }
+  const std::int64_t total = Int(data, "form_score") + Int(data, "content_score");
+  const bool veto = !TextList(data, "veto_findings").empty();
+  const char* grade = veto || total < context.options.case_file_qualified_min ? "unqualified"
+                      : total >= context.options.case_file_excellent_min     ? "excellent"
+                                                                              : "qualified";
+  boost::json::object event = data;
+  event["total"] = total;
+  event["grade"] = grade;
+  event["rectification_required"] = std::string_view(grade) == "unqualified";
+  event["scored_on"] = context.date().ToString();
+  return std::vector<NewEvent>{Emit("case_file_scored", std::move(event))};
+}
+
+Status EvolveCaseFileScored(CaseState& state, const EventRecord& event) {
+  CaseFileScore s;
+  ZF_ASSIGN_OR_RETURN(s.campaign_id, EventText(event, "campaign_id"));
+  ZF_ASSIGN_OR_RETURN(s.grade, EventText(event, "grade"));
+  ZF_ASSIGN_OR_RETURN(s.total, EventInt(event, "total"));
+  s.rectification_required = Flag(event.data.as_object(), "rectification_required");
+  state.execution.file_scores.push_back(std::move(s));
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<CommandSpec>& ServiceCommandSpecs() {
@@ -463,6 +520,7 @@ const std::vector<CommandSpec>& ServiceCommandSpecs() {
       {"revoke_decision", "case_id", kCaseStreamPrefix, &DecideRevokeDecision},
       {"close_case", "case_id", kCaseStreamPrefix, &DecideCloseCase},
       {"archive_case", "case_id", kCaseStreamPrefix, &DecideArchiveCase},
+      {"score_case_file", "case_id", kCaseStreamPrefix, &DecideScoreCaseFile},
   };
   return kSpecs;
 }
@@ -474,6 +532,7 @@ const std::vector<CaseEvolver>& ServiceEvolvers() {
       {"decision_revoked_by_agency", &EvolveDecisionRevoked},
       {"case_closed", &EvolveCaseClosed},
       {"case_archived", &EvolveCaseArchived},
+      {"case_file_scored", &EvolveCaseFileScored},
   };
   return kEvolvers;
 }

@@ -115,6 +115,14 @@ struct CriminalTransferState {
   bool Open() const { return reported && !refused && !returned; }
 };
 
+// One score of the archived file in a case-file review (案卷评查, §4.9).
+struct CaseFileScore {
+  std::string campaign_id;
+  std::string grade;  // excellent | qualified | unqualified
+  std::int64_t total = 0;
+  bool rectification_required = false;
+};
+
 struct ExecutionState {
   std::optional<AddressConfirmation> address_confirmation;
   std::optional<ServiceRecord> service;
@@ -128,6 +136,7 @@ struct ExecutionState {
   std::string closed_ground;
   std::optional<Date> closed_on;
   std::optional<Date> archived_on;
+  std::vector<CaseFileScore> file_scores;
   // Deadline reports already emitted ("breach D9 2023-12-11",
   // "warning D9 2023-12-11 3"), so each is reported once.
   std::set<std::string> deadline_reports;
