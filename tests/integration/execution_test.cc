@@ -238,11 +238,39 @@ TEST_CASE("Service methods need their proof; dates are checked against the decis
   bench.Apply("close_case", id, at, {{"ground", "no_penalty_served"}, {"approved_by", "SX-OF-0132"}});
 }
 
-TEST_CASE("A transfer outcome is not served on the party", "[execution][service]") {
+TEST_CASE("A transfer outcome is not served on the party but carried out by the transfer",
+          "[execution][service][transfer]") {
   Bench bench;
   bench.SeedDecidedCase("SX-2024-C1506", "2024-03-01T09:00:00+08:00", 0, "jurisdiction_transfer");
+  bench.SeedDecidedCase("SX-2024-C1507", "2024-03-01T09:00:00+08:00", 0, "criminal_transfer");
   CHECK(bench.Rejected("serve_decision", "SX-2024-C1506", "2024-03-04T09:00:00+08:00",
                        Direct("2024-03-04")) == "invalid_state");
+  // No D12 for a decision that is not served.
+  CHECK(bench.Apply("check_deadlines", "SX-2024-C1506", "2024-03-20T09:00:00+08:00", {}).size() ==
+        1);
+  CHECK(bench.Rejected("report_criminal_transfer", "SX-2024-C1506", "2024-03-04T09:00:00+08:00",
+                       {{"officers", {"SX-OF-0102", "SX-OF-0103"}}, {"reason", "x"}}) ==
+        "invalid_state");
+  bench.Apply("hand_over_case", "SX-2024-C1506", "2024-03-04T09:00:00+08:00",
+              {{"to_subject", "fenggang"}, {"township", "fenggang"}, {"reason", "发生地在凤岗"},
+               {"approved_by", "SX-OF-0132"}});
+  bench.Apply("accept_handover", "SX-2024-C1506", "2024-03-05T09:00:00+08:00", {},
+              {{"id", "SX-OF-0094"}, {"role", "enforcement_officer"}, {"unit", "fenggang"}});
+  CHECK(bench.Fold("SX-2024-C1506").state == "transferred_out");
+
+  bench.Apply("report_criminal_transfer", "SX-2024-C1507", "2024-03-04T09:00:00+08:00",
+              {{"officers", {"SX-OF-0102", "SX-OF-0103"}}, {"reason", "涉嫌犯罪"}});
+  bench.Apply("approve_criminal_transfer", "SX-2024-C1507", "2024-03-04T15:00:00+08:00",
+              {{"approved_by", "SX-OF-0132"}, {"approve", true}});
+  bench.Apply("send_criminal_transfer", "SX-2024-C1507", "2024-03-05T09:00:00+08:00",
+              {{"receiver", "三明市公安局沙县分局"}});
+  bench.Apply("record_criminal_transfer_return", "SX-2024-C1507", "2024-03-20T09:00:00+08:00",
+              {{"reason", "不予立案"}});
+  const auto back = bench.Fold("SX-2024-C1507");
+  CHECK(back.state == "investigating");
+  CHECK_FALSE(back.procedure_state.decision.has_value());
+  bench.CheckSchemas("SX-2024-C1506");
+  bench.CheckSchemas("SX-2024-C1507");
 }
 
 TEST_CASE("Service by publication is deemed made 30 days after the notice (D23)",

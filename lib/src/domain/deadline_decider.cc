@@ -63,7 +63,9 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
     ZF_RETURN_IF_ERROR(Add(out, "D11", "向公安机关移送", "agency",
                            ChinaDateOf(e.criminal.approved_at + 24 * 3'600'000'000LL)));
   }
-  if (c.procedure_state.decision && !e.service && c.state == "decided") {
+  if (c.procedure_state.decision && !e.service && c.state == "decided" &&
+      (c.procedure_state.decision->type == "penalty" ||
+       c.procedure_state.decision->type == "no_penalty")) {
     ZF_RETURN_IF_ERROR(Add(out, "D12", "送达处罚决定书", "agency",
                            AddWorkingDays(cal, c.procedure_state.decision->decided_on, 7)));
   }

@@ -16,8 +16,12 @@ constexpr std::string_view kCriminalBasis =
     "行政执法机关移送涉嫌犯罪案件的规定 (Order 310) art. 5; APL art. 27";
 constexpr std::int64_t kMicrosPerHour = 3'600'000'000;
 
-// A filed case not yet decided and not already on its way elsewhere.
-bool OpenBeforeDecision(const CaseState& c) {
+// A filed case not yet decided and not already on its way elsewhere; or
+// one whose decision (O20) was to transfer it (`transfer_type`).
+bool MayTransfer(const CaseState& c, std::string_view transfer_type) {
+  if (c.state == "decided" && c.procedure_state.decision) {
+    return c.procedure_state.decision->type == transfer_type;
+  }
   return c.filed_on && !c.procedure_state.decision && !c.IsFinal() &&
          c.state != "handover_pending" && c.state != "criminal_transferred" &&
          c.procedure != "simplified";
@@ -41,8 +45,11 @@ Decision DecideHandOverCase(const DecisionContext& context) {
   auto target = TargetCase(context, kHandoverBasis);
   if (auto* r = std::get_if<Rejection>(&target)) return *r;
   const CaseState& c = *std::get<const CaseState*>(target);
-  if (!OpenBeforeDecision(c) || c.execution.criminal.Open()) {
-    return InvalidState(c, "a filed case is handed over before its decision", kHandoverBasis);
+  if (!MayTransfer(c, "jurisdiction_transfer") || c.execution.criminal.Open()) {
+    return InvalidState(c,
+                        "a filed case is handed over before its decision, or after a "
+                        "jurisdiction_transfer decision",
+                        kHandoverBasis);
   }
   if (!ActsFor(context, c.handling_subject)) {
     return Reject("not_handling_subject",
@@ -169,8 +176,10 @@ Decision DecideReportCriminalTransfer(const DecisionContext& context) {
   auto target = TargetCase(context, kCriminalBasis);
   if (auto* r = std::get_if<Rejection>(&target)) return *r;
   const CaseState& c = *std::get<const CaseState*>(target);
-  if (!OpenBeforeDecision(c) || c.execution.criminal.Open()) {
-    return InvalidState(c, "a suspected crime is reported on a filed case before its decision",
+  if (!MayTransfer(c, "criminal_transfer") || c.execution.criminal.Open()) {
+    return InvalidState(c,
+                        "a suspected crime is reported on a filed case before its decision, or "
+                        "after a criminal_transfer decision",
                         kCriminalBasis);
   }
   if (auto r = CheckOfficers(context, TextList(data, "officers"), c.handling_subject, 2,
@@ -313,7 +322,12 @@ Status EvolveCriminalTransferReturned(CaseState& state, const EventRecord& event
   ZF_ASSIGN_OR_RETURN(std::string reason, EventText(event, "reason"));
   (void)reason;
   state.execution.criminal.returned = true;
-  // The administrative case resumes (APL art. 27).
+  // The administrative case resumes (APL art. 27); a decision to transfer
+  // is spent, a new one follows the investigation.
+  if (state.procedure_state.decision &&
+      state.procedure_state.decision->type == "criminal_transfer") {
+    state.procedure_state.decision.reset();
+  }
   state.state = "investigating";
   return Status::Ok();
 }
