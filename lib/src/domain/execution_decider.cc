@@ -30,6 +30,16 @@ Rejection InvalidState(const CaseState& c, std::string_view needed, std::string_
                    std::string(legal_basis), "/command"};
 }
 
+std::variant<Date, Rejection> RequiredDate(const boost::json::object& data, std::string_view field,
+                                           std::string pointer) {
+  auto date = Date::Parse(Text(data, field));
+  if (date.ok()) return *date;
+  return Rejection{"date_invalid",
+                   fmt::format("{}: {}", field, date.status().message()),
+                   "spec §0 (dates are civil dates YYYY-MM-DD)",
+                   pointer.empty() ? DataPointer(field) : std::move(pointer)};
+}
+
 std::optional<Rejection> CheckNotFuture(const DecisionContext& context, const Date& date,
                                         std::string_view field) {
   if (!(context.date() < date)) return std::nullopt;
@@ -147,8 +157,9 @@ Decision DecideRecordServiceAddressConfirmation(const DecisionContext& context) 
   if (auto* r = std::get_if<Rejection>(&target)) return *r;
   const CaseState& c = *std::get<const CaseState*>(target);
   if (c.IsFinal()) return InvalidState(c, "a confirmation is recorded on an open case", kServiceBasis);
-  const std::optional<Date> signed_on = OptionalDate(data, "signed_on");
-  if (auto r = CheckNotFuture(context, *signed_on, "signed_on")) return *r;
+  auto signed_on = RequiredDate(data, "signed_on");
+  if (auto* r = std::get_if<Rejection>(&signed_on)) return *r;
+  if (auto r = CheckNotFuture(context, std::get<Date>(signed_on), "signed_on")) return *r;
   return std::vector<NewEvent>{Emit("service_address_confirmed", data)};
 }
 

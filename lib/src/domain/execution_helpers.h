@@ -37,6 +37,12 @@ std::variant<const CaseState*, Rejection> TargetCase(const DecisionContext& cont
 // invalid_state naming the current state and what the command needs.
 Rejection InvalidState(const CaseState& c, std::string_view needed, std::string_view legal_basis);
 
+// A required date of the command data (the schema checked its shape):
+// date_invalid when it names no real day (2024-02-30). `pointer` defaults
+// to /data/<field>.
+std::variant<Date, Rejection> RequiredDate(const boost::json::object& data, std::string_view field,
+                                           std::string pointer = "");
+
 // date_in_future when `date` (a data field) is after the command's date.
 std::optional<Rejection> CheckNotFuture(const DecisionContext& context, const Date& date,
                                         std::string_view field);

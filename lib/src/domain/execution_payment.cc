@@ -29,7 +29,9 @@ Decision DecideMapNonTaxItem(const DecisionContext& context) {
     return Reject("unknown_unit", fmt::format("{} is not an agency registered in org", subject),
                   std::string(kNonTaxBasis), DataPointer("subject"));
   }
-  const Date from = *OptionalDate(data, "effective_from");
+  auto from_read = RequiredDate(data, "effective_from");
+  if (auto* r = std::get_if<Rejection>(&from_read)) return *r;
+  const Date from = std::get<Date>(from_read);
   if (auto r = CheckPowerItemInForce(context.rules, Text(data, "item_code"), LocalStartOfDay(from),
                                      kNonTaxBasis, DataPointer("item_code"))) {
     return *r;
@@ -153,7 +155,9 @@ Decision DecideRecordPayment(const DecisionContext& context) {
                               c.id),
                   std::string(kNonTaxBasis), "/command");
   }
-  const Date paid_on = *OptionalDate(data, "paid_on");
+  auto paid_on_read = RequiredDate(data, "paid_on");
+  if (auto* r = std::get_if<Rejection>(&paid_on_read)) return *r;
+  const Date paid_on = std::get<Date>(paid_on_read);
   if (auto r = CheckNotFuture(context, paid_on, "paid_on")) return *r;
   const AmountDue due = ComputeDue(context, c, paid_on);
   if (!due.status.ok()) return CalendarUnavailable(due.status, "the late surcharge");
@@ -206,9 +210,9 @@ std::optional<Rejection> CheckReliefApplication(const DecisionContext& context,
                            "(executing, not already deferred or split)",
                         kDeferralBasis);
   }
-  if (auto r = CheckNotFuture(context, *OptionalDate(data, "application_on"), "application_on")) {
-    return r;
-  }
+  auto applied = RequiredDate(data, "application_on");
+  if (auto* r = std::get_if<Rejection>(&applied)) return *r;
+  if (auto r = CheckNotFuture(context, std::get<Date>(applied), "application_on")) return r;
   return CheckHeadApproval(context, Text(data, "approved_by"),
                            c.procedure_state.decision->handling_subject, "approved_by",
                            kDeferralBasis);
@@ -221,7 +225,9 @@ Decision DecideGrantDeferral(const DecisionContext& context) {
   const CaseState& c = *std::get<const CaseState*>(target);
   if (!c.procedure_state.decision) return InvalidState(c, "no decision to defer", kDeferralBasis);
   if (auto r = CheckReliefApplication(context, c)) return *r;
-  const Date until = *OptionalDate(data, "deferred_until");
+  auto until_read = RequiredDate(data, "deferred_until");
+  if (auto* r = std::get_if<Rejection>(&until_read)) return *r;
+  const Date until = std::get<Date>(until_read);
   const Date due = *c.execution.payment.due_on;
   if (!(due < until)) {
     return Reject("deferral_date_invalid",
@@ -256,7 +262,9 @@ Decision DecideGrantInstalments(const DecisionContext& context) {
   std::optional<Date> previous;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const boost::json::object& item = plan[i].as_object();
-    const Date due = *OptionalDate(item, "due_on");
+    auto due_read = RequiredDate(item, "due_on", fmt::format("{}/{}/due_on", DataPointer("instalments"), i));
+    if (auto* r = std::get_if<Rejection>(&due_read)) return *r;
+    const Date due = std::get<Date>(due_read);
     if ((previous && !(*previous < due)) || (!previous && due < context.date())) {
       return Reject("instalments_invalid",
                     fmt::format("instalment {} is due {}: instalments fall due one after another, "
@@ -310,7 +318,9 @@ Decision DecideFileReview(const DecisionContext& context, const std::string& kin
   if (!e.service || !(c.state == "served" || InExecution(c))) {
     return InvalidState(c, "a challenge needs a served decision in force", basis);
   }
-  const Date filed_on = *OptionalDate(data, "filed_on");
+  auto filed_on_read = RequiredDate(data, "filed_on");
+  if (auto* r = std::get_if<Rejection>(&filed_on_read)) return *r;
+  const Date filed_on = std::get<Date>(filed_on_read);
   if (auto r = CheckNotFuture(context, filed_on, "filed_on")) return *r;
   if (filed_on < e.service->served_on) {
     return Reject("filed_before_service",
@@ -388,7 +398,9 @@ Decision DecideRecordReviewOutcome(const DecisionContext& context) {
     return Reject("no_pending_review", fmt::format("case {} has no pending {}", c.id, kind),
                   std::string(kBasis), DataPointer("review"));
   }
-  const Date decided_on = *OptionalDate(data, "decided_on");
+  auto decided_on_read = RequiredDate(data, "decided_on");
+  if (auto* r = std::get_if<Rejection>(&decided_on_read)) return *r;
+  const Date decided_on = std::get<Date>(decided_on_read);
   if (auto r = CheckNotFuture(context, decided_on, "decided_on")) return *r;
   if (decided_on < pending->filed_on) {
     return Reject("decided_before_filing", "decided_on is before the review was filed",
@@ -446,7 +458,9 @@ Decision DecideServeEnforcementReminder(const DecisionContext& context) {
   if (auto* r = std::get_if<Rejection>(&target)) return *r;
   const CaseState& c = *std::get<const CaseState*>(target);
   if (auto r = CheckUnpaidAndUnchallenged(c)) return *r;
-  const Date served_on = *OptionalDate(data, "served_on");
+  auto served_on_read = RequiredDate(data, "served_on");
+  if (auto* r = std::get_if<Rejection>(&served_on_read)) return *r;
+  const Date served_on = std::get<Date>(served_on_read);
   if (auto r = CheckNotFuture(context, served_on, "served_on")) return *r;
   auto end = ReliefWindowsEnd(context, c);
   if (!end.ok()) return CalendarUnavailable(end.status(), "the relief windows (D19, D20)");
@@ -527,7 +541,10 @@ Decision DecideRecordCourtEnforcementOutcome(const DecisionContext& context) {
   if (!c.execution.enforcement.applied_on || !c.execution.enforcement.court_outcome.empty()) {
     return InvalidState(c, "the court's ruling follows an application to it", kEnforcementBasis);
   }
-  if (auto r = CheckNotFuture(context, *OptionalDate(data, "ruled_on"), "ruled_on")) return *r;
+  auto ruled_on_read = RequiredDate(data, "ruled_on");
+  if (auto* r = std::get_if<Rejection>(&ruled_on_read)) return *r;
+  const Date ruled_on = std::get<Date>(ruled_on_read);
+  if (auto r = CheckNotFuture(context, ruled_on, "ruled_on")) return *r;
   return std::vector<NewEvent>{Emit("court_enforcement_concluded", data)};
 }
 
