@@ -90,6 +90,37 @@ struct EngineOptions {
   // rules::CheckFine does (spec §7.2 step 2). A general fine always lies in
   // the level's range.
   std::string fine_band_basis = "statutory";
+  // --- After the decision (spec §4.6–§4.9, §5) ------------------------------
+  // Whether a 个体工商户 counts as a natural person for the simplified
+  // procedure's fine threshold (spec §0.5 [U]; default per the Civil Code).
+  bool individual_business_as_natural_person = true;
+  // The simplified procedure's fine ceilings, inclusive (APL art. 51 [K]:
+  // 200 yuan for a natural person, 3,000 for an organisation; other laws
+  // may override [C]).
+  std::int64_t simplified_fine_max_natural_person_fen = 20'000;
+  std::int64_t simplified_fine_max_organisation_fen = 300'000;
+  // Sanming's local exclusions from the simplified procedure (spec §4.6
+  // [V, local]): a mitigated penalty, a case that fits only after a lighter
+  // penalty, a fine computed from illegal gains or turnover.
+  bool simplified_local_exclusions = true;
+  // Officers who must show credentials for an on-the-spot decision (APL
+  // art. 42: at least two unless a law provides otherwise [C]).
+  int simplified_min_officers = 2;
+  // On-the-spot cash collection without another ground (APL art. 68 [K]:
+  // 100 yuan or less).
+  std::int64_t on_spot_collection_max_fen = 10'000;
+  // D13: report an on-the-spot decision to the agency within this many
+  // working days ([U][C], spec §5; one department's rule says 3).
+  int on_spot_report_working_days = 3;
+  // check_deadlines warns this many working days before each due date
+  // (one deadline_warning per offset) [C].
+  std::vector<int> deadline_warning_working_days = {3};
+  // The late-payment surcharge (APL art. 72; rounding [U][C], spec §0.4).
+  SurchargeOptions surcharge;
+  // Case-file review grades (spec §4.9, [C]): form (≤ 20) + content (≤ 80)
+  // points; any veto finding makes the file unqualified.
+  int case_file_excellent_min = 90;
+  int case_file_qualified_min = 60;
 };
 
 class ZF_EXPORT Engine {

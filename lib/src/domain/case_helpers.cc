@@ -1,5 +1,7 @@
 #include "domain/case_helpers.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace zf::internal {
@@ -113,6 +115,26 @@ bool MayHandle(const DecisionContext& context, const std::string& item_code,
   *answer = *competence;
   if (competence->subject == subject) return true;
   return competence->department_retains && competence->original_subject == subject;
+}
+
+std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
+                                           const std::string& officer, const std::string& subject,
+                                           std::string_view field, std::string_view legal_basis) {
+  if (officer.empty()) {
+    return Rejection{"approval_required",
+                     fmt::format("{} needs the approval of an agency head of {}",
+                                 context.command.type, subject),
+                     std::string(legal_basis), DataPointer(field)};
+  }
+  const Officer* o = context.rules.org().FindOfficer(officer);
+  const bool head = o != nullptr && o->agency == subject &&
+                    std::find(o->roles.begin(), o->roles.end(), "agency_head") != o->roles.end();
+  if (!head) {
+    return Rejection{"approver_not_head",
+                     fmt::format("{} is not an agency head (行政机关负责人) of {}", officer, subject),
+                     std::string(legal_basis), DataPointer(field)};
+  }
+  return std::nullopt;
 }
 
 }  // namespace zf::internal

@@ -45,6 +45,12 @@ bool ActsFor(const DecisionContext& context, std::string_view subject);
 // The subject the actor's unit works for: a brigade's township, else the unit.
 std::string SubjectOfUnit(const DecisionContext& context);
 
+// `officer` (from data[field]) must be an agency_head (行政机关负责人) of
+// `subject`: approval_required when empty, approver_not_head otherwise.
+std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
+                                           const std::string& officer, const std::string& subject,
+                                           std::string_view field, std::string_view legal_basis);
+
 // J3 configuration from the engine options.
 CompetenceConfig CompetenceConfigOf(const EngineOptions& options);
 

@@ -39,26 +39,6 @@ std::optional<Rejection> RequireHolder(const DecisionContext& context, const Cas
                    std::string(kClueBasis), "/actor/unit"};
 }
 
-std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
-                                           const std::string& officer, const std::string& subject,
-                                           std::string_view field, std::string_view legal_basis) {
-  if (officer.empty()) {
-    return Rejection{"approval_required",
-                     fmt::format("{} needs the approval of an agency head of {}",
-                                 context.command.type, subject),
-                     std::string(legal_basis), DataPointer(field)};
-  }
-  const Officer* o = context.rules.org().FindOfficer(officer);
-  const bool head = o != nullptr && o->agency == subject &&
-                    std::find(o->roles.begin(), o->roles.end(), "agency_head") != o->roles.end();
-  if (!head) {
-    return Rejection{"approver_not_head",
-                     fmt::format("{} is not an agency head (行政机关负责人) of {}", officer, subject),
-                     std::string(legal_basis), DataPointer(field)};
-  }
-  return std::nullopt;
-}
-
 std::vector<std::string> TerritoriesOf(const CaseState& c) {
   std::vector<std::string> out{c.township};
   for (const std::string& t : c.clue.boundary_with) {

@@ -35,12 +35,6 @@ Rejection InvalidState(const CaseState& c, std::string_view command, std::string
 // The actor must act for the clue's holder (not_clue_holder otherwise).
 std::optional<Rejection> RequireHolder(const DecisionContext& context, const CaseState& c);
 
-// `officer` (from data[field]) must be an agency_head of `subject`:
-// approval_required when empty, approver_not_head otherwise.
-std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
-                                           const std::string& officer, const std::string& subject,
-                                           std::string_view field, std::string_view legal_basis);
-
 // The townships whose territory the violation lies in: the clue's, then
 // the boundary ones (J5).
 std::vector<std::string> TerritoriesOf(const CaseState& c);

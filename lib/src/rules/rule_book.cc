@@ -40,6 +40,7 @@ Status RuleBook::Apply(const EventRecord& event) {
   if (event.stream == kLeniencyStream) return leniency_.Apply(event);
   if (event.stream == kBenchmarksStream) return benchmarks_.Apply(event);
   if (event.stream == kHearingThresholdsStream) return hearing_thresholds_.Apply(event);
+  if (event.stream == kNonTaxItemsStream) return non_tax_items_.Apply(event);
   return Status::Ok();
 }
 

@@ -16,6 +16,7 @@
 #include "rules/benchmarks.h"
 #include "rules/hearing_thresholds.h"
 #include "rules/leniency_lists.h"
+#include "rules/non_tax_items.h"
 #include "rules/org_model.h"
 #include "rules/power_list.h"
 #include "util/rfc3339.h"
@@ -35,7 +36,8 @@ inline constexpr std::string_view kHearingThresholdsStream = "rules/hearing_thre
 // Every reference stream, in the order the engine folds them on open.
 inline constexpr std::string_view kReferenceStreams[] = {
     kOrgStream,       kCalendarStream,   kPowersStream,
-    kLeniencyStream,  kBenchmarksStream, kHearingThresholdsStream};
+    kLeniencyStream,  kBenchmarksStream, kHearingThresholdsStream,
+    kNonTaxItemsStream};
 
 // True for the streams the RuleBook folds.
 bool IsReferenceStream(std::string_view stream);
@@ -116,6 +118,7 @@ class RuleBook {
   const LeniencyLists& leniency() const { return leniency_; }
   const Benchmarks& benchmarks() const { return benchmarks_; }
   const HearingThresholds& hearing_thresholds() const { return hearing_thresholds_; }
+  const NonTaxItems& non_tax_items() const { return non_tax_items_; }
 
  private:
   Status ApplyCalendar(const EventRecord& event);
@@ -127,6 +130,7 @@ class RuleBook {
   LeniencyLists leniency_;
   Benchmarks benchmarks_;
   HearingThresholds hearing_thresholds_;
+  NonTaxItems non_tax_items_;
 };
 
 // Parses a list of "YYYY-MM-DD" strings from `json`; names the first bad

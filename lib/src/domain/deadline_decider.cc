@@ -1,0 +1,208 @@
+// Deadlines as events (spec §5): check_deadlines looks at one case at the
+// command's moment and reports, once each, the deadlines that come near
+// (deadline_warning, at the configured working-day offsets before the due
+// date) or have passed (deadline_breached). Every due date is computed from
+// the case's events and the calendar in force, so a replay of the same
+// commands reports the same deadlines.
+#include <fmt/format.h>
+
+#include "domain/execution_helpers.h"
+#include "util/rfc3339.h"
+
+namespace zf::internal {
+namespace {
+
+constexpr std::string_view kDeadlineBasis = "spec §5 (deadlines the engine tracks)";
+
+struct OpenDeadline {
+  std::string id;     // D2, D9, ...
+  std::string label;  // for people
+  std::string bearer;  // agency | party
+  Date due_on;
+};
+
+using Deadlines = std::vector<OpenDeadline>;
+
+Status Add(Deadlines* out, std::string id, std::string label, std::string bearer,
+           Result<Date> due) {
+  if (!due.ok()) return due.status();
+  out->push_back(OpenDeadline{std::move(id), std::move(label), std::move(bearer), *due});
+  return Status::Ok();
+}
+
+bool Decidable(const std::string& state) {
+  static constexpr std::string_view kOpen[] = {
+      "filed",           "investigating", "concluded",         "pre_notice",
+      "notice_served",   "hearing_requested", "hearing_scheduled", "hearing_held",
+      "ready_to_decide", "suspended"};
+  for (std::string_view s : kOpen) {
+    if (s == state) return true;
+  }
+  return false;
+}
+
+// Every deadline the case has open at its current state.
+Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out) {
+  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const ExecutionState& e = c.execution;
+  if (c.state == "verifying") {
+    ZF_RETURN_IF_ERROR(Add(out, "D2", "核查线索并决定是否立案", "agency",
+                           AddWorkingDays(cal, c.discovered_on, 15)));
+  }
+  if (c.filed_on && !c.procedure_state.decision && Decidable(c.state)) {
+    // The base period (APL art. 60); pauses and extensions are recorded by
+    // the ordinary procedure and applied there.
+    ZF_RETURN_IF_ERROR(Add(out, "D9", "作出行政处罚决定", "agency",
+                           PausableDue(*c.filed_on, 90, {}, {})));
+  }
+  if (e.criminal.Open() && !e.criminal.approved) {
+    ZF_RETURN_IF_ERROR(Add(out, "D10", "审批涉嫌犯罪案件移送", "agency",
+                           AddCalendarDays(e.criminal.reported_on, 3)));
+  }
+  if (e.criminal.Open() && e.criminal.approved && !e.criminal.sent) {
+    ZF_RETURN_IF_ERROR(Add(out, "D11", "向公安机关移送", "agency",
+                           ChinaDateOf(e.criminal.approved_at + 24 * 3'600'000'000LL)));
+  }
+  if (c.procedure_state.decision && !e.service && c.state == "decided" &&
+      (c.procedure_state.decision->type == "penalty" ||
+       c.procedure_state.decision->type == "no_penalty")) {
+    ZF_RETURN_IF_ERROR(Add(out, "D12", "送达处罚决定书", "agency",
+                           AddWorkingDays(cal, c.procedure_state.decision->decided_on, 7)));
+  }
+  if (e.on_spot.issued && !e.on_spot.reported_on && !c.IsFinal()) {
+    ZF_RETURN_IF_ERROR(Add(out, "D13", "当场处罚决定备案", "agency",
+                           AddWorkingDays(cal, e.on_spot.decided_on,
+                                          context.options.on_spot_report_working_days)));
+  }
+  const PaymentState& p = e.payment;
+  if (InExecution(c) && p.fine_fen > 0 && !p.settled_on && !e.ReviewPending()) {
+    if (p.mode == "instalments") {
+      for (std::size_t i = 0; i < p.instalments.size(); ++i) {
+        if (p.instalments[i].paid_fen >= p.instalments[i].amount_fen) continue;
+        ZF_RETURN_IF_ERROR(Add(out, "D16", fmt::format("分期缴纳罚款（第{}期）", i + 1), "party",
+                               p.instalments[i].due_on));
+      }
+    } else if (p.due_on) {
+      ZF_RETURN_IF_ERROR(Add(out, "D16", "缴纳罚款", "party", *p.due_on));
+    }
+    if (e.enforcement.reminder_served_on && !e.enforcement.applied_on) {
+      auto end = ReliefWindowsEnd(context, c);
+      if (!end.ok()) return end.status();
+      ZF_RETURN_IF_ERROR(Add(out, "D22", "申请人民法院强制执行", "agency",
+                             DueDate(cal, *end,
+                                     PeriodSpec{PeriodUnit::kMonths, 3, DeadlineBearer::kAgency},
+                                     context.options.clock)));
+    }
+  }
+  return Status::Ok();
+}
+
+// The working day `n` working days before `due` (the day a warning with
+// offset n is first due).
+Result<Date> WorkingDaysBefore(const WorkingDayCalendar& cal, Date due, int n) {
+  Date d = due;
+  for (int counted = 0; counted < n;) {
+    d = AddCalendarDays(d, -1);
+    ZF_ASSIGN_OR_RETURN(bool working, cal.IsWorkingDay(d));
+    if (working) ++counted;
+  }
+  return d;
+}
+
+std::string BreachKey(const OpenDeadline& d) {
+  return fmt::format("breach {} {}", d.id, d.due_on.ToString());
+}
+std::string WarningKey(const OpenDeadline& d, int offset) {
+  return fmt::format("warning {} {} {}", d.id, d.due_on.ToString(), offset);
+}
+
+Decision DecideCheckDeadlines(const DecisionContext& context) {
+  auto target = TargetCase(context, kDeadlineBasis);
+  if (auto* r = std::get_if<Rejection>(&target)) return *r;
+  const CaseState& c = *std::get<const CaseState*>(target);
+  Deadlines open;
+  if (Status s = OpenDeadlines(context, c, &open); !s.ok()) {
+    return CalendarUnavailable(s, "the case's deadlines");
+  }
+  const Date today = context.date();
+  const WorkingDayCalendar cal = context.InForce().Calendar();
+  std::vector<NewEvent> events;
+  boost::json::array listed;
+  for (const OpenDeadline& d : open) {
+    boost::json::object base{{"deadline", d.id},
+                             {"label", d.label},
+                             {"bearer", d.bearer},
+                             {"due_on", d.due_on.ToString()},
+                             {"checked_on", today.ToString()}};
+    listed.push_back(boost::json::object{{"deadline", d.id}, {"due_on", d.due_on.ToString()}});
+    if (Breached(d.due_on, today)) {
+      if (!c.execution.deadline_reports.contains(BreachKey(d))) {
+        events.push_back(Emit("deadline_breached", base));
+      }
+      continue;
+    }
+    // Only the nearest offset whose day has come is reported; a check that
+    // comes late does not report the farther warnings it skipped.
+    std::optional<int> nearest;
+    for (int offset : context.options.deadline_warning_working_days) {
+      if (offset < 1) continue;
+      auto from = WorkingDaysBefore(cal, d.due_on, offset);
+      if (!from.ok()) return CalendarUnavailable(from.status(), "a deadline warning");
+      if (*from <= today && (!nearest || offset < *nearest)) nearest = offset;
+    }
+    if (nearest && !c.execution.deadline_reports.contains(WarningKey(d, *nearest))) {
+      boost::json::object warning = base;
+      warning["offset_working_days"] = *nearest;
+      events.push_back(Emit("deadline_warning", std::move(warning)));
+    }
+  }
+  events.push_back(Emit("deadlines_checked",
+                        boost::json::object{{"checked_on", today.ToString()},
+                                            {"open", std::move(listed)}}));
+  return events;
+}
+
+Status EvolveDeadlineReported(CaseState& state, const EventRecord& event, bool breach) {
+  ZF_ASSIGN_OR_RETURN(std::string id, EventText(event, "deadline"));
+  ZF_ASSIGN_OR_RETURN(Date due, EventDate(event, "due_on"));
+  OpenDeadline d{id, "", "", due};
+  if (breach) {
+    state.execution.deadline_reports.insert(BreachKey(d));
+  } else {
+    ZF_ASSIGN_OR_RETURN(std::int64_t offset, EventInt(event, "offset_working_days"));
+    state.execution.deadline_reports.insert(WarningKey(d, static_cast<int>(offset)));
+  }
+  return Status::Ok();
+}
+Status EvolveDeadlineWarning(CaseState& state, const EventRecord& event) {
+  return EvolveDeadlineReported(state, event, false);
+}
+Status EvolveDeadlineBreached(CaseState& state, const EventRecord& event) {
+  return EvolveDeadlineReported(state, event, true);
+}
+Status EvolveDeadlinesChecked(CaseState& state, const EventRecord& event) {
+  ZF_ASSIGN_OR_RETURN(Date checked, EventDate(event, "checked_on"));
+  (void)checked;
+  (void)state;
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& DeadlineCommandSpecs() {
+  static const std::vector<CommandSpec> kSpecs = {
+      {"check_deadlines", "case_id", kCaseStreamPrefix, &DecideCheckDeadlines},
+  };
+  return kSpecs;
+}
+
+const std::vector<CaseEvolver>& DeadlineEvolvers() {
+  static const std::vector<CaseEvolver> kEvolvers = {
+      {"deadline_warning", &EvolveDeadlineWarning},
+      {"deadline_breached", &EvolveDeadlineBreached},
+      {"deadlines_checked", &EvolveDeadlinesChecked},
+  };
+  return kEvolvers;
+}
+
+}  // namespace zf::internal
