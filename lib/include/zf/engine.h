@@ -40,6 +40,27 @@ struct EngineOptions {
   StoreOptions store;
   // Rest-day rules for deadlines (spec §0.2, [U][C]).
   ClockOptions clock;
+
+  // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events-procedure.md)
+  // D9 (APL art. 60): calendar days from filing to the decision, and the
+  // head's extension (MSR [V-2nd][C]).
+  int decision_limit_days = 90;
+  int decision_extension_days = 30;
+  // D6 statement and defence period in working days (MSR 5; some
+  // departments use 3) [C].
+  int statement_period_working_days = 5;
+  // D8: working days that must lie strictly between the hearing notice and
+  // the hearing (APL art. 64(2); the strict reading is [U]).
+  int hearing_notice_min_working_days = 7;
+  // Whether evidence collected by officers of another agency during a joint
+  // action counts for the case, recorded with its provenance (spec §8 [U]).
+  bool cross_subject_evidence_allowed = true;
+  // Whether a no-penalty decision needs a pre-decision notice (spec §4.2
+  // [U]; default not).
+  bool notice_required_for_no_penalty = false;
+  // Whether a mitigated penalty (减轻) needs a collective discussion by local
+  // rule (spec §4.2 O19 [C]; default not).
+  bool collective_discussion_for_mitigated = false;
   // J3 (spec §3.3, [U][C]): item codes whose original department keeps the
   // power inside a township even when the item is delegated to it (e.g. for
   // major or cross-township cases). Default: none.

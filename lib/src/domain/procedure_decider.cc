@@ -1,11 +1,285 @@
-// Case commands of the ordinary procedure (spec §4.2–§4.5), from the start
-// of the investigation to the decision. So far: the decision's event
-// (decision_made), which the execution part builds on.
-#include "domain/case_helpers.h"
-#include "domain/case_state.h"
+// Case commands of the ordinary procedure (spec §4.2–§4.5): the lists of
+// every procedure file, and the decision (O20) with the invariants of §4.5
+// it is checked against. The investigation is in procedure_investigation.cc,
+// the reviews, notice and hearing in procedure_review.cc.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "domain/penalty_rules.h"
+#include "domain/procedure_common.h"
 
 namespace zf::internal {
 namespace {
+
+constexpr std::string_view kDecisionBasis = "APL arts. 57, 59 (the decision and its content)";
+
+// Every state of the procedure in which a decision may be asked for; the
+// invariants then say what is missing.
+constexpr std::string_view kDecidableStates[] = {
+    "investigating", "concluded",         "pre_notice",   "notice_served",
+    "hearing_requested", "hearing_scheduled", "hearing_held", "ready_to_decide"};
+
+std::optional<Rejection> CheckDecidable(const DecisionContext& context, const CaseState** out) {
+  const CaseState* c = context.Case();
+  if (c == nullptr) {
+    return Rejection{"case_not_found",
+                     fmt::format("no case {} is registered", context.command.target),
+                     std::string(kDecisionBasis), "/case_id"};
+  }
+  if (std::find(std::begin(kDecidableStates), std::end(kDecidableStates), c->state) ==
+      std::end(kDecidableStates)) {
+    return Rejection{"invalid_state",
+                     fmt::format("case {} is {}; a decision is made on a case under the "
+                                 "ordinary procedure that is investigated and not yet decided",
+                                 c->id, c->state),
+                     std::string(kDecisionBasis), "/command"};
+  }
+  if (!ActsFor(context, c->handling_subject)) {
+    return Rejection{"not_handling_subject",
+                     fmt::format("{} does not act for {}, the handling subject of case {}",
+                                 context.command.actor.unit, c->handling_subject, c->id),
+                     "APL art. 17", "/actor/unit"};
+  }
+  *out = c;
+  return std::nullopt;
+}
+
+// I1: the subject is competent today, and every investigative act was done
+// by officers whose credentials were valid that day (as the org stream now
+// knows it: a revocation recorded later with an earlier date counts).
+std::optional<Rejection> CheckI1(const DecisionContext& context, const CaseState& c) {
+  Competence answer;
+  if (!MayHandle(context, c.item_code, c.township, c.handling_subject, &answer)) {
+    return Rejection{"subject_not_competent",
+                     fmt::format("{} may not decide on {} in {} on {}: the competent subject is "
+                                 "{} ({})",
+                                 c.handling_subject, c.item_code, c.township,
+                                 context.date().ToString(),
+                                 answer.subject.empty() ? "nobody" : answer.subject, answer.reason),
+                     "APL art. 38 (a decision by a subject without the power is void); spec I1",
+                     "/case_id"};
+  }
+  for (const auto& [officer, day] : c.procedure_state.acts) {
+    if (context.rules.org().ValidCredential(officer, day) == nullptr) {
+      return Rejection{"credential_invalid",
+                       fmt::format("{} took part in the investigation on {} without a valid "
+                                   "enforcement credential",
+                                   officer, day.ToString()),
+                       "APL art. 42; spec I1", "/case_id"};
+    }
+  }
+  return std::nullopt;
+}
+
+// I11 again at the decision: a reviewer who later investigated.
+std::optional<Rejection> CheckI11(const CaseState& c) {
+  for (const std::string& r : c.procedure_state.reviewers) {
+    if (auto rej = CheckNotInvestigator(c, r, "reviewer_is_investigator", "/case_id")) return rej;
+  }
+  return std::nullopt;
+}
+
+// I3: the notice, the rights periods, the hearing.
+std::optional<Rejection> CheckI3(const DecisionContext& context, const CaseState& c) {
+  const ProcedureState& p = c.procedure_state;
+  if (!p.notice) {
+    return Rejection{"notice_not_served",
+                     "a penalty needs a pre-decision notice stating the facts, reasons, basis, "
+                     "proposed penalty and the party's rights",
+                     "APL art. 44; spec I3", "/command"};
+  }
+  if (p.hearing && (p.hearing->status == "requested" || p.hearing->status == "scheduled")) {
+    return Rejection{"hearing_pending",
+                     fmt::format("the party's hearing request is {}; hold the hearing, record the "
+                                 "absence or the withdrawal first",
+                                 p.hearing->status),
+                     "APL arts. 63-65; spec I3", "/command"};
+  }
+  const bool heard = p.hearing && (p.hearing->status == "held" || p.hearing->status == "absent");
+  if (!heard && !p.rights_waived &&
+      (!Breached(p.notice->statement_due_on, context.date()) ||
+       !Breached(p.notice->hearing_request_due_on, context.date()))) {
+    return Rejection{"rights_period_running",
+                     fmt::format("the party may state its case until {} and request a hearing "
+                                 "until {}",
+                                 p.notice->statement_due_on.ToString(),
+                                 p.notice->hearing_request_due_on.ToString()),
+                     "APL art. 62; spec I3", "/at"};
+  }
+  return std::nullopt;
+}
+
+// I4: not heavier than notified, and no new hearing right.
+std::optional<Rejection> CheckI4(const DecisionContext& context, const CaseState& c,
+                                 const ProposalRecord& decided) {
+  const ProcedureState& p = c.procedure_state;
+  std::string why;
+  if (p.renotice_required) {
+    why = "the re-examination changed the proposal beyond the notice";
+  } else if (!HeavierThan(decided, p.notice->notified, &why)) {
+    auto rights = HearingRightsFor(context, c, decided, &why);
+    if (!rights.ok() || !*rights || p.notice->hearing_rights) return std::nullopt;
+    why = "the decision carries hearing rights the notice did not state: " + why;
+  }
+  return Rejection{"renotice_required",
+                   fmt::format("{}; serve a new pre-decision notice", why),
+                   "APL arts. 44-45; spec I4", "/data/fine_fen"};
+}
+
+// I5: a legal review passed after the conclusion, the hearing and the
+// last change of the proposal, when the case is major.
+std::optional<Rejection> CheckI5(const CaseState& c, bool is_major) {
+  const ProcedureState& p = c.procedure_state;
+  const bool heard_major = p.hearing && p.hearing->status == "held" && p.notice &&
+                           p.notice->hearing_rights;
+  if (!is_major && !heard_major) return std::nullopt;
+  std::uint64_t latest = std::max(p.concluded_version, p.proposal_changed_version);
+  if (heard_major) latest = std::max(latest, p.hearing->held_version);
+  if (p.legal_review_pass_version > latest) return std::nullopt;
+  return Rejection{"legal_review_required",
+                   fmt::format("the case is {} and has no legal review passed after its latest "
+                               "conclusion, hearing or change of proposal",
+                               is_major ? "major (is_major)"
+                                        : "heard on a major right of the party"),
+                   "APL art. 58 (法制审核: the decision may not be made without it); spec I5",
+                   "/command"};
+}
+
+// I6: a collective discussion after the latest proposal.
+std::optional<Rejection> CheckI6(const DecisionContext& context, const CaseState& c,
+                                 bool is_major, const ProposalRecord& decided) {
+  const ProcedureState& p = c.procedure_state;
+  const bool mitigated = decided.adjustment == "mitigated";
+  const bool needed = is_major || p.is_complex ||
+                      (mitigated && context.options.collective_discussion_for_mitigated);
+  if (!needed) return std::nullopt;
+  if (p.collective_discussion_version > std::max(p.concluded_version, p.proposal_changed_version)) {
+    return std::nullopt;
+  }
+  return Rejection{"collective_discussion_required",
+                   fmt::format("the case is {}: the agency's heads must discuss it collectively "
+                               "before the decision",
+                               is_major ? "major" : (p.is_complex ? "complex" : "mitigated")),
+                   "APL art. 57 ¶2; spec I6", "/command"};
+}
+
+// I10: the routes of relief the decision states.
+boost::json::object ReliefOf(const DecisionContext& context) {
+  const District* district = context.rules.org().district();
+  const std::string body = district != nullptr ? district->legal_name : std::string("区人民政府");
+  return boost::json::object{
+      {"reconsideration_body", body},
+      {"reconsideration_days", 60},
+      {"litigation_months", 6},
+      {"text", fmt::format("如不服本决定，可以在收到本决定书之日起六十日内向{}申请行政复议，"
+                           "或者在六个月内依法向人民法院提起行政诉讼。",
+                           body)},
+      {"basis", "行政复议法 (2023) arts. 20, 24; 行政诉讼法 art. 46; spec I10"}};
+}
+
+Decision DecideMakeDecision(const DecisionContext& context) {
+  const CaseState* target = nullptr;
+  if (auto r = CheckDecidable(context, &target)) return *r;
+  const CaseState& c = *target;
+  const ProcedureState& p = c.procedure_state;
+  const boost::json::object& data = Data(context);
+  const std::string type = Text(data, "decision_type");
+  if (auto r = CheckI1(context, c)) return *r;
+  if (!p.proposal || c.state == "investigating") {
+    return Reject("report_missing",
+                  "the investigation has not been concluded with a report (facts clear, evidence "
+                  "sufficient)",
+                  "APL art. 40; spec I2", "/command");
+  }
+  if (auto r = CheckI11(c)) return *r;
+  const bool on_penalty = type == "penalty" || type == "no_penalty";
+  boost::json::object proposal = ProposalJson(data, type);
+  const ProposalRecord decided = ProposalFrom(proposal);
+  const bool is_major = p.is_major || Flag(data, "is_major");
+  const bool notice_needed =
+      type == "penalty" || (type == "no_penalty" && context.options.notice_required_for_no_penalty);
+  // APL 58 and 57 ¶2 bind whatever the notice's state, so they are asked
+  // first: a major case learns at once that it needs its review.
+  if (auto r = CheckI5(c, is_major)) return *r;
+  if (auto r = CheckI6(context, c, is_major, decided)) return *r;
+  if (notice_needed) {
+    if (auto r = CheckI3(context, c)) return *r;
+    if (auto r = CheckI4(context, c, decided)) return *r;
+  }
+  if (notice_needed && c.state != "ready_to_decide") {
+    return Reject("invalid_state",
+                  fmt::format("case {} is {}; re-examine the case after the statement and hearing "
+                              "(O18) before the decision",
+                              c.id, c.state),
+                  std::string(kDecisionBasis), "/command");
+  }
+  if (!on_penalty && type != p.proposal->outcome) {
+    return Reject("decision_not_proposed",
+                  fmt::format("a {} decision needs a report proposing it; the report proposes {}",
+                              type, p.proposal->outcome),
+                  "APL art. 57", DataPointer("decision_type"));
+  }
+  boost::json::object event = data;
+  if (on_penalty) {
+    // APL art. 28: a penalty or no-penalty decision also orders correction.
+    if (!data.contains("correction_order")) {
+      return Reject("correction_order_missing",
+                    "the decision must order the party to correct the violation (责令改正)",
+                    "APL art. 28 ¶1", DataPointer("correction_order"));
+    }
+    if (type == "no_penalty" && Text(data, "education_record").empty()) {
+      return Reject("education_record_missing",
+                    "a no-penalty decision must record the education given to the party",
+                    "APL art. 33 ¶3", DataPointer("education_record"));
+    }
+    boost::json::object judged = proposal;
+    judged["correction_ordered"] = true;
+    PenaltyJudgement judgement = JudgePenalty(context, c, ProposalFromData(judged));
+    if (judgement.rejection) return *judgement.rejection;
+    if (!judgement.benchmark_id.empty()) {
+      event["benchmark_id"] = judgement.benchmark_id;
+      event["benchmark_version"] = judgement.benchmark_version;
+    }
+    boost::json::array entries;
+    for (const auto& e : judgement.leniency_entries) entries.emplace_back(e);
+    event["leniency_entries"] = std::move(entries);
+    if (!judgement.evaluation.empty()) event["evaluation"] = judgement.evaluation;
+    event["correction_ordered"] = true;
+  }
+  // I9: in the handling subject's name, under its seal.
+  const std::string issuer =
+      context.rules.org().LegalNameOf(c.handling_subject).value_or(c.handling_subject);
+  if (auto named = Text(data, "issuer_name"); !named.empty() && named != issuer) {
+    return Reject("issuer_not_handling_subject",
+                  fmt::format("the decision names {} but must issue in the name of the handling "
+                              "subject, {}",
+                              named, issuer),
+                  "APL art. 59 (the deciding agency's name and seal); spec I9",
+                  DataPointer("issuer_name"));
+  }
+  auto due = DecisionDue(context, c);
+  event["decided_on"] = context.date().ToString();
+  event["handling_subject"] = c.handling_subject;
+  event["issuer_name"] = issuer;
+  event["party"] = boost::json::object{
+      {"id", c.party.id}, {"name", c.party.name}, {"category", c.party.category}};
+  event["item_code"] = c.item_code;
+  if (!event.contains("penalty_types")) event["penalty_types"] = boost::json::array();
+  if (!event.contains("fine_fen")) event["fine_fen"] = 0;
+  if (!event.contains("confiscation_fen")) event["confiscation_fen"] = 0;
+  event["is_major"] = is_major;
+  event["relief"] = ReliefOf(context);
+  if (due.ok()) {
+    event["decision_due_on"] = due->ToString();
+    event["within_decision_limit"] = context.date() <= *due;
+  }
+  if (p.notice) event["notice_served_on"] = p.notice->served_on.ToString();
+  if (p.legal_review_pass_version > 0) {
+    event["legal_review_version"] = static_cast<std::int64_t>(p.legal_review_pass_version);
+  }
+  return std::vector<NewEvent>{Emit("decision_made", std::move(event))};
+}
 
 Status EvolveDecisionMade(CaseState& state, const EventRecord& event) {
   const boost::json::object& data = event.data.as_object();
@@ -31,14 +305,24 @@ Status EvolveDecisionMade(CaseState& state, const EventRecord& event) {
 }  // namespace
 
 const std::vector<CommandSpec>& ProcedureCommandSpecs() {
-  static const std::vector<CommandSpec> kSpecs = {};
+  static const std::vector<CommandSpec> kSpecs = [] {
+    std::vector<CommandSpec> all = InvestigationCommandSpecs();
+    const auto& review = ReviewCommandSpecs();
+    all.insert(all.end(), review.begin(), review.end());
+    all.push_back({"make_decision", "case_id", kCaseStreamPrefix, &DecideMakeDecision});
+    return all;
+  }();
   return kSpecs;
 }
 
 const std::vector<CaseEvolver>& ProcedureEvolvers() {
-  static const std::vector<CaseEvolver> kEvolvers = {
-      {"decision_made", &EvolveDecisionMade},
-  };
+  static const std::vector<CaseEvolver> kEvolvers = [] {
+    std::vector<CaseEvolver> all = InvestigationEvolvers();
+    const auto& review = ReviewEvolvers();
+    all.insert(all.end(), review.begin(), review.end());
+    all.push_back({"decision_made", &EvolveDecisionMade});
+    return all;
+  }();
   return kEvolvers;
 }
 

@@ -1,0 +1,244 @@
+// The ordinary procedure (spec §4.2–§4.5) under the policy options of
+// EngineOptions, and the D9 clock arithmetic the procedure folds. The
+// workflow itself is exercised by tests/scenarios/07-, 08-, 09-, 14-*.
+#include <catch2/catch.hpp>
+
+#include "domain/procedure_state.h"
+#include "support/engine_fixtures.h"
+#include "zf/engine.h"
+
+namespace zf {
+namespace {
+
+using zf::testing::BareEngine;
+using zf::testing::LoadAll;
+
+const std::vector<std::string> kReferenceFiles = {
+    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
+    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+
+const boost::json::object kEco{{"id", "SX-OF-0054"}, {"role", "enforcement_officer"}, {"unit", "sx-eco"}};
+const boost::json::object kReviewer{{"id", "SX-OF-0052"}, {"role", "case_reviewer"}, {"unit", "sx-eco"}};
+const char* kCase = "SX-2023-T0001";
+
+class Procedure {
+ public:
+  explicit Procedure(EngineOptions options = {}) : engine_(BareEngine(std::move(options))) {
+    LoadAll(*engine_, kReferenceFiles);
+  }
+
+  // Runs one command on the test case; the result must be judged (applied
+  // or rejected).
+  CommandResult Run(std::string type, std::string day, boost::json::object data,
+                    const boost::json::object& actor = kEco) {
+    boost::json::object envelope{{"command", type},
+                                 {"command_id", "t-" + std::to_string(++n_)},
+                                 {"at", day + "T09:00:00+08:00"},
+                                 {"actor", actor},
+                                 {"case_id", kCase},
+                                 {"data", std::move(data)}};
+    auto command = CommandFromJson(envelope);
+    INFO(command.status().ToString());
+    REQUIRE(command.ok());
+    auto result = engine_->Execute(*command);
+    REQUIRE(result.ok());
+    return *result;
+  }
+
+  void Applied(std::string type, std::string day, boost::json::object data,
+               const boost::json::object& actor = kEco) {
+    CommandResult r = Run(type, day, std::move(data), actor);
+    INFO(type << ": " << (r.rejection ? r.rejection->code + ": " + r.rejection->message : ""));
+    REQUIRE(r.outcome == CommandResult::Outcome::kApplied);
+  }
+
+  std::string Rejected(std::string type, std::string day, boost::json::object data,
+                       const boost::json::object& actor = kEco) {
+    CommandResult r = Run(type, day, std::move(data), actor);
+    REQUIRE(r.rejection);
+    return r.rejection->code;
+  }
+
+  // ECO-002 for an organisation, filed 2023-09-04 and investigating.
+  void Investigating() {
+    Applied("register_clue", "2023-09-01",
+            {{"source", "inspection"},
+             {"item_code", "ECO-002"},
+             {"township", "gaosha"},
+             {"description", "超标排放"},
+             {"discovered_on", "2023-09-01"},
+             {"party",
+              {{"id", "91350427MA000T001X"}, {"name", "沙县某测试有限公司"}, {"category", "organisation"}}}});
+    Applied("file_case", "2023-09-04",
+            {{"handlers", {"SX-OF-0054", "SX-OF-0055"}}, {"approved_by", "SX-OF-0174"}});
+    Applied("start_investigation", "2023-09-04", {});
+  }
+
+  boost::json::object Evidence(std::string id, boost::json::array officers) {
+    return {{"evidence_id", id},
+            {"category", "on_site_transcript"},
+            {"officers", std::move(officers)},
+            {"party_signed", true}};
+  }
+
+  // Concluded with a 50,000-yuan fine, reviewed: pre_notice.
+  void PreNotice() {
+    Investigating();
+    Applied("record_evidence", "2023-09-05", Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
+    Applied("conclude_investigation", "2023-09-20",
+            {{"outcome", "penalty"},
+             {"penalty_types", {"fine"}},
+             {"fine_fen", 5000000},
+             {"circumstance_level", "general"},
+             {"adjustment", "general"},
+             {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}});
+    Applied("submit_case_review", "2023-09-21", {{"result", "pass"}, {"opinion", "同意"}},
+            kReviewer);
+  }
+
+  boost::json::object LastEventData() {
+    auto cursor = engine_->store()->ReadStream(std::string("case/") + kCase, UINT64_MAX,
+                                               Direction::kBackward);
+    REQUIRE(cursor->Valid());
+    return cursor->event().data.as_object();
+  }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  int n_ = 0;
+};
+
+TEST_CASE("D9: an open pause counts up to the day asked; extensions and the collective end date",
+          "[procedure]") {
+  internal::DecisionClock clock;
+  const Date filed{2023, 9, 12};
+  auto due = clock.DueOn(filed, 90, Date{2023, 9, 13});
+  REQUIRE(due.ok());
+  CHECK(*due == Date{2023, 12, 11});
+  clock.paused_since = Date{2023, 10, 10};
+  due = clock.DueOn(filed, 90, Date{2023, 10, 18});
+  REQUIRE(due.ok());
+  CHECK(*due == Date{2023, 12, 19});
+  clock.paused_since.reset();
+  clock.pauses.push_back({Date{2023, 10, 10}, Date{2023, 10, 18}});
+  clock.extensions.push_back({Date{2023, 12, 1}, 30});
+  due = clock.DueOn(filed, 90, Date{2023, 12, 2});
+  REQUIRE(due.ok());
+  CHECK(*due == Date{2024, 1, 18});
+  clock.extended_until = Date{2024, 2, 29};
+  due = clock.DueOn(filed, 90, Date{2024, 1, 10});
+  REQUIRE(due.ok());
+  CHECK(*due == Date{2024, 2, 29});
+  // An extension approved after the due date in force is a breach already.
+  internal::DecisionClock late;
+  late.extensions.push_back({Date{2023, 12, 12}, 30});
+  CHECK_FALSE(late.DueOn(filed, 90, Date{2023, 12, 12}).ok());
+}
+
+TEST_CASE("statement_period_working_days sets D6; D7 stays 5 working days", "[procedure]") {
+  EngineOptions options;
+  options.statement_period_working_days = 3;
+  Procedure p(options);
+  p.PreNotice();
+  p.Applied("serve_pre_decision_notice", "2023-09-27", {{"method", "direct"}});
+  const boost::json::object notice = p.LastEventData();
+  // 28 Sep, then 7 and 8 Oct (make-up workdays) across the National Day holiday.
+  CHECK(notice.at("statement_due_on") == "2023-10-08");
+  CHECK(notice.at("hearing_request_due_on") == "2023-10-10");
+}
+
+TEST_CASE("decision_limit_days and decision_extension_days drive D9", "[procedure]") {
+  EngineOptions options;
+  options.decision_limit_days = 60;
+  options.decision_extension_days = 15;
+  Procedure p(options);
+  p.Investigating();
+  // Filed 2023-09-04 + 60 days.
+  p.Applied("extend_decision_deadline", "2023-10-20",
+            {{"kind", "head_approval"}, {"approved_by", "SX-OF-0174"}, {"reason", "复杂"}});
+  const boost::json::object ext = p.LastEventData();
+  CHECK(ext.at("previous_due_on") == "2023-11-03");
+  CHECK(ext.at("due_on") == "2023-11-18");
+  CHECK(ext.at("days") == 15);
+}
+
+TEST_CASE("notice_required_for_no_penalty: a no-penalty decision then needs the notice",
+          "[procedure]") {
+  boost::json::object no_penalty{{"outcome", "no_penalty"},
+                                 {"penalty_types", boost::json::array()},
+                                 {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}};
+  boost::json::object decision{{"decision_type", "no_penalty"},
+                               {"document_number", "明环不罚〔2023〕9号"},
+                               {"facts_and_evidence", "事实"},
+                               {"legal_basis", "APL 33"},
+                               {"education_record", "教育记录"},
+                               {"correction_order", {{"content", "改正"}}}};
+  for (bool required : {false, true}) {
+    DYNAMIC_SECTION("required=" << required) {
+      EngineOptions options;
+      options.notice_required_for_no_penalty = required;
+      Procedure p(options);
+      p.Investigating();
+      p.Applied("record_evidence", "2023-09-05", p.Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
+      p.Applied("conclude_investigation", "2023-09-20", no_penalty);
+      if (required) {
+        CHECK(p.Rejected("make_decision", "2023-09-21", decision) == "notice_not_served");
+      } else {
+        p.Applied("make_decision", "2023-09-21", decision);
+      }
+    }
+  }
+}
+
+TEST_CASE("cross_subject_evidence_allowed: joint-action evidence by another agency's officer",
+          "[procedure]") {
+  for (bool allowed : {true, false}) {
+    DYNAMIC_SECTION("allowed=" << allowed) {
+      EngineOptions options;
+      options.cross_subject_evidence_allowed = allowed;
+      Procedure p(options);
+      p.Investigating();
+      boost::json::object ev = p.Evidence("EV-J", {"SX-OF-0054", "SX-OF-0032"});
+      ev["joint_action_id"] = "JA-2023-0009";
+      if (allowed) {
+        p.Applied("record_evidence", "2023-09-05", ev);
+        CHECK(p.LastEventData().at("collected_by_agencies").as_array().front() == "sx-market");
+      } else {
+        CHECK(p.Rejected("record_evidence", "2023-09-05", ev) == "credential_invalid");
+      }
+      // Without a joint action the officer of another agency never counts.
+      ev.erase("joint_action_id");
+      ev["evidence_id"] = "EV-K";
+      CHECK(p.Rejected("record_evidence", "2023-09-06", ev) == "credential_invalid");
+    }
+  }
+}
+
+TEST_CASE("hearing_notice_min_working_days sets D8", "[procedure]") {
+  EngineOptions options;
+  options.hearing_notice_min_working_days = 3;
+  Procedure p(options);
+  p.Investigating();
+  p.Applied("record_evidence", "2023-09-05", p.Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
+  // 120,000 yuan at the serious level: hearing-eligible for an organisation.
+  p.Applied("conclude_investigation", "2023-09-20",
+            {{"outcome", "penalty"},
+             {"penalty_types", {"fine"}},
+             {"fine_fen", 12000000},
+             {"circumstance_level", "serious"},
+             {"adjustment", "general"},
+             {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}});
+  p.Applied("submit_case_review", "2023-09-21", {{"result", "pass"}, {"opinion", "同意"}}, kReviewer);
+  p.Applied("serve_pre_decision_notice", "2023-09-25", {{"method", "direct"}});
+  p.Applied("request_hearing", "2023-09-26", {});
+  // Wed 10-11 -> Mon 10-16: 12, 13 lie between (2 < 3); Tue 10-17: 3.
+  CHECK(p.Rejected("serve_hearing_notice", "2023-10-11",
+                   {{"hearing_on", "2023-10-16"}, {"presiding_officer", "SX-OF-0176"}}) ==
+        "hearing_notice_too_short");
+  p.Applied("serve_hearing_notice", "2023-10-11",
+            {{"hearing_on", "2023-10-17"}, {"presiding_officer", "SX-OF-0176"}});
+  CHECK(p.LastEventData().at("working_days_between") == 3);
+}
+
+}  // namespace
+}  // namespace zf
