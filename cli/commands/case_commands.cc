@@ -158,19 +158,24 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
   }
 }
 
-int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
-                const Command& self) {
-  po::options_description options("case show");
+// The command line of a command on one case: CASE_ID (positional), and
+// --as-of/--at-position when `as_of`.
+bool ParseCaseIdCommand(const Command& self, const std::vector<std::string>& args, bool as_of,
+                        po::variables_map* vm, GlobalOptions* global, int* exit_code) {
+  po::options_description options(self.name);
   options.add_options()("case-id", po::value<std::string>()->required(), "the case id");
-  AddAsOfOptions(options);
+  if (as_of) AddAsOfOptions(options);
   po::positional_options_description positional;
   positional.add("case-id", 1);
+  return ParseCommandLine(self, args, options, positional, vm, global, exit_code);
+}
+
+int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                const Command& self) {
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
-  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
-    return exit_code;
-  }
+  if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
   auto view = engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
@@ -185,16 +190,10 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
 
 int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>& args,
                    const Command& self) {
-  po::options_description options("case history");
-  options.add_options()("case-id", po::value<std::string>()->required(), "the case id");
-  po::positional_options_description positional;
-  positional.add("case-id", 1);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
-  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
-    return exit_code;
-  }
+  if (!ParseCaseIdCommand(self, args, /*as_of=*/false, &vm, &global, &exit_code)) return exit_code;
   auto store = OpenStore(global, /*read_only=*/true, &exit_code);
   if (!store) return exit_code;
   const std::string id = vm["case-id"].as<std::string>();
