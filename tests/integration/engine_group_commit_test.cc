@@ -82,6 +82,17 @@ Command Clue(const std::string& id, const std::string& command_id,
   return *command;
 }
 
+// An engine with the sample org over a slow, counting memory store.
+std::pair<std::shared_ptr<SlowCountingStore>, std::unique_ptr<Engine>> SlowMemoryEngine() {
+  auto memory = NewMemoryEventStore();
+  REQUIRE(memory.ok());
+  auto store = std::make_shared<SlowCountingStore>(std::move(*memory));
+  auto engine = Engine::Open(EngineOptions{}, store);
+  REQUIRE(engine.ok());
+  LoadAll(**engine, {"02-org.jsonl"});
+  return {store, std::move(*engine)};
+}
+
 }  // namespace
 
 TEST_CASE("Concurrent callers share group writes and each gets its own durable answer",
@@ -90,9 +101,10 @@ TEST_CASE("Concurrent callers share group writes and each gets its own durable a
   auto inner = OpenRocksDbEventStore(StoreOptions{}, dir.Sub("db"));
   REQUIRE(inner.ok());
   auto store = std::make_shared<SlowCountingStore>(std::move(*inner));
-  auto engine = Engine::Open(EngineOptions{}, store);
-  REQUIRE(engine.ok());
-  LoadAll(**engine, {"02-org.jsonl"});
+  auto opened = Engine::Open(EngineOptions{}, store);
+  REQUIRE(opened.ok());
+  std::unique_ptr<Engine> engine = std::move(*opened);
+  LoadAll(*engine, {"02-org.jsonl"});
 
   constexpr int kThreads = 8;
   constexpr int kPerThread = 15;
@@ -104,7 +116,7 @@ TEST_CASE("Concurrent callers share group writes and each gets its own durable a
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string id = "SX-GC-" + std::to_string(t) + "-" + std::to_string(i);
-        answers[t].push_back((*engine)->Execute(Clue(id, "gc-" + id)));
+        answers[t].push_back(engine->Execute(Clue(id, "gc-" + id)));
       }
     });
   }
@@ -125,7 +137,7 @@ TEST_CASE("Concurrent callers share group writes and each gets its own durable a
   // Acknowledged means durable and folded: a reopened engine sees them all.
   store->slow = false;
   REQUIRE(store->Close().ok());
-  engine->reset();
+  engine.reset();
   auto reopened = Engine::Open(EngineOptions{}, dir.Sub("db"));
   REQUIRE(reopened.ok());
   auto again = (*reopened)->Execute(Clue("SX-GC-3-7", "gc-SX-GC-3-7"));
@@ -138,19 +150,14 @@ TEST_CASE("Concurrent callers share group writes and each gets its own durable a
 }
 
 TEST_CASE("The same command from two callers at once applies once", "[engine][concurrency]") {
-  auto memory = NewMemoryEventStore();
-  REQUIRE(memory.ok());
-  auto store = std::make_shared<SlowCountingStore>(std::move(*memory));
-  auto engine = Engine::Open(EngineOptions{}, store);
-  REQUIRE(engine.ok());
-  LoadAll(**engine, {"02-org.jsonl"});
+  auto [store, engine] = SlowMemoryEngine();
   store->slow = true;
 
   constexpr int kCallers = 6;
   std::vector<Result<CommandResult>> answers(kCallers, Status::Ok());
   std::vector<std::thread> threads;
   for (int t = 0; t < kCallers; ++t) {
-    threads.emplace_back([&, t] { answers[t] = (*engine)->Execute(Clue("SX-DUP-1", "dup-1")); });
+    threads.emplace_back([&, t] { answers[t] = engine->Execute(Clue("SX-DUP-1", "dup-1")); });
   }
   for (auto& thread : threads) thread.join();
   int applied = 0;
@@ -168,10 +175,10 @@ TEST_CASE("The same command from two callers at once applies once", "[engine][co
   // refused, whether they land in one group or in two.
   std::vector<Result<CommandResult>> pair(2, Status::Ok());
   std::thread a([&] {
-    pair[0] = (*engine)->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T10:00:00+08:00"));
+    pair[0] = engine->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T10:00:00+08:00"));
   });
   std::thread b([&] {
-    pair[1] = (*engine)->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T11:00:00+08:00"));
+    pair[1] = engine->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T11:00:00+08:00"));
   });
   a.join();
   b.join();
@@ -184,12 +191,7 @@ TEST_CASE("The same command from two callers at once applies once", "[engine][co
 
 TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
           "[engine][concurrency]") {
-  auto memory = NewMemoryEventStore();
-  REQUIRE(memory.ok());
-  auto store = std::make_shared<SlowCountingStore>(std::move(*memory));
-  auto engine = Engine::Open(EngineOptions{}, store);
-  REQUIRE(engine.ok());
-  LoadAll(**engine, {"02-org.jsonl"});
+  auto [store, engine] = SlowMemoryEngine();
   const std::uint64_t before = store->Ledger().position;
   store->slow = true;
 
@@ -198,10 +200,10 @@ TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
   std::vector<Result<CommandResult>> others(4, Status::Ok());
   std::vector<std::thread> threads;
   threads.emplace_back(
-      [&] { atomic_answer = (*engine)->ExecuteBatch(atomic, BatchMode::kAtomic); });
+      [&] { atomic_answer = engine->ExecuteBatch(atomic, BatchMode::kAtomic); });
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      others[t] = (*engine)->Execute(Clue("SX-OK-" + std::to_string(t), "ok-" + std::to_string(t)));
+      others[t] = engine->Execute(Clue("SX-OK-" + std::to_string(t), "ok-" + std::to_string(t)));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -216,7 +218,7 @@ TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
   auto head = store->Head("case/SX-AT-1");
   CHECK(head.status().code() == StatusCode::kNotFound);
   // The engine's folded state forgot the rolled-back case too.
-  auto retry = (*engine)->Execute(Clue("SX-AT-1", "at-3"));
+  auto retry = engine->Execute(Clue("SX-AT-1", "at-3"));
   REQUIRE(retry.ok());
   CHECK(retry->outcome == CommandResult::Outcome::kApplied);
 }
