@@ -144,6 +144,19 @@ struct EngineOptions {
   int case_file_qualified_min = 60;
 };
 
+// A what-if session (Engine::StartDryRun): commands are judged on the state
+// the store held when the session started plus the effects of the
+// session's earlier commands; nothing is ever written. A command id already
+// in the store, or seen earlier in the session, is "already applied"
+// (within the session its content is not compared). Applied results carry
+// no positions.
+class ZF_EXPORT DryRun {
+ public:
+  virtual ~DryRun() = default;
+  virtual Result<std::vector<Result<CommandResult>>> ExecuteBatch(
+      std::span<const Command> commands, BatchMode mode) = 0;
+};
+
 class ZF_EXPORT Engine {
  public:
   Engine() = default;
@@ -176,6 +189,10 @@ class ZF_EXPORT Engine {
   // failure and nothing commits. The outer Result fails only for storage.
   virtual Result<std::vector<Result<CommandResult>>> ExecuteBatch(
       std::span<const Command> commands, BatchMode mode) = 0;
+
+  // Starts a what-if session over the current state (see DryRun). The
+  // session must not outlive the engine.
+  virtual std::unique_ptr<DryRun> StartDryRun() const = 0;
 
   // The working-day calendar as recorded in rules/calendar (all years).
   virtual Result<WorkingDayCalendar> Calendar() const = 0;

@@ -13,6 +13,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -83,7 +84,11 @@ class EngineImpl final : public Engine {
 
   EventStore* store() override { return store_.get(); }
 
+  std::unique_ptr<DryRun> StartDryRun() const override;
+
  private:
+  class DryRunImpl;
+
   // Runs `fn(rules, cases, instant)` on the world as of `as_of`: the folded
   // one for now (under mu_), a replayed one otherwise.
   template <typename Fn>
@@ -426,6 +431,62 @@ Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::s
                                   std::optional<std::int64_t>) {
     return ComputeStatistics(rules, cases, *first, *last);
   });
+}
+
+// Judges on its own copy of the World and keeps only the command ids it
+// applied, so a long session holds the state, not the events.
+class EngineImpl::DryRunImpl final : public DryRun {
+ public:
+  DryRunImpl(const EngineImpl* engine, World world)
+      : engine_(const_cast<EngineImpl*>(engine)), world_(std::move(world)) {}
+
+  Result<std::vector<Result<CommandResult>>> ExecuteBatch(std::span<const Command> commands,
+                                                          BatchMode mode) override {
+    Job job;
+    job.commands = commands;
+    job.mode = mode;
+    std::vector<Result<CommandResult>> results;
+    World saved = mode == BatchMode::kAtomic ? world_ : World();
+    std::set<std::string> applied_here;
+    bool failed = false;
+    for (const Command& command : commands) {
+      Result<CommandResult> judged = JudgeOne(command, &job);
+      failed = !judged.ok() || judged->outcome == CommandResult::Outcome::kRejected;
+      if (judged.ok() && judged->outcome == CommandResult::Outcome::kApplied) {
+        applied_here.insert(command.command_id);
+      }
+      results.push_back(std::move(judged));
+      if (failed && mode != BatchMode::kIndependent) break;
+    }
+    if (failed && mode == BatchMode::kAtomic) {
+      world_ = std::move(saved);
+      return results;
+    }
+    seen_.insert(applied_here.begin(), applied_here.end());
+    return results;
+  }
+
+ private:
+  Result<CommandResult> JudgeOne(const Command& command, Job* job) {
+    if (seen_.contains(command.command_id)) {
+      ZF_RETURN_IF_ERROR(CheckCommand(command));
+      CommandResult result;
+      result.outcome = CommandResult::Outcome::kAlreadyApplied;
+      result.stream = StreamFor(*FindCommandSpec(command.type), command);
+      return result;
+    }
+    GroupRequests group;  // per command: the session keeps no events
+    return engine_->JudgeInGroup(command, job, &world_, &group);
+  }
+
+  EngineImpl* engine_;  // judging reads only its store and options
+  World world_;
+  std::set<std::string> seen_;
+};
+
+std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
+  std::lock_guard lock(mu_);
+  return std::make_unique<DryRunImpl>(this, world_);
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {
