@@ -249,6 +249,44 @@ TEST_CASE("8 threads x 1000 appends: dense positions, dense versions, nothing lo
   CHECK(store->VerifyChain().value().ok());
 }
 
+TEST_CASE("Concurrent retries of the same commands apply each exactly once",
+          "[store][rocksdb][concurrency][idempotency]") {
+  // While one group is being written the next one is already planned, so a
+  // retry can arrive while its original is in flight.
+  TempDir dir;
+  auto store = Open(dir.Sub("db"));
+  constexpr int kThreads = 6, kCommands = 300, kBatch = 20;
+  std::vector<std::vector<AppendResult>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int begin = 0; begin < kCommands; begin += kBatch) {
+        std::vector<AppendRequest> batch;
+        for (int i = begin; i < begin + kBatch; ++i) {
+          batch.push_back(MakeRequest("case/dup-" + std::to_string(i % 7), fmt::format("d{}", i), 2));
+        }
+        auto results = store->AppendBatch(batch);
+        REQUIRE(results.ok());
+        for (const auto& r : *results) {
+          REQUIRE(r.ok());
+          seen[t].push_back(*r);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(store->Ledger().position == 2 * kCommands);
+  for (int i = 0; i < kCommands; ++i) {
+    int applied = 0;
+    for (int t = 0; t < kThreads; ++t) {
+      CHECK(seen[t][i] == seen[0][i]);  // the same outcome for every caller
+      applied += seen[t][i].already_applied ? 0 : 1;
+    }
+    CHECK(applied == 1);
+  }
+  CHECK(store->VerifyChain().value().ok());
+}
+
 TEST_CASE("Optimistic concurrency: racing writers on one stream all land exactly once",
           "[store][rocksdb][concurrency]") {
   TempDir dir;

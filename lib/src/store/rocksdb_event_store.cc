@@ -227,6 +227,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
                     LedgerState ledger)
       : options_(options), clock_(options.clock ? options.clock : SystemClock()),
         database_(std::move(database)), db_(database_->db.get()), ledger_(ledger),
+        planned_ledger_(ledger),
         notifier_(std::make_shared<CommitNotifier>(ledger.position)) {}
 
   ~RocksDbEventStore() override { Close().IgnoreError(); }
@@ -418,7 +419,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
 
   void ProbeCommands(const std::vector<Writer*>& members);
   void FillBatch(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
-  void RememberHeads(const AppendPlanner& planner);
+  void RememberHeads(const AppendPlanner& planner, bool may_evict);  // REQUIRES: mu_ held
+  bool RetriesInFlight(const std::vector<Writer*>& members) const;    // REQUIRES: mu_ held
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
 
   const StoreOptions options_;
@@ -431,11 +433,19 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
   std::deque<Writer*> writers_;  // GUARDED_BY(mu_)
-  LedgerState ledger_;           // GUARDED_BY(mu_)
+  LedgerState ledger_;           // GUARDED_BY(mu_): the last durable commit
+  LedgerState planned_ledger_;   // GUARDED_BY(mu_): after the last planned group
+  // Groups are numbered in planning order and written in that order.
+  std::uint64_t next_ticket_ = 1;     // GUARDED_BY(mu_)
+  std::uint64_t written_ticket_ = 0;  // GUARDED_BY(mu_): the last group whose write returned
+  std::condition_variable written_cv_;
+  // Command ids of groups planned but not yet written (views into the
+  // waiting members' requests).
+  std::unordered_set<std::string_view> in_flight_commands_;  // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
   bool closed_ = false;          // GUARDED_BY(mu_)
-  // Touched only by the current leader; leaders follow one another under
-  // mu_, which orders their accesses.
+  // Touched only by the planning leader (and under mu_); planning leaders
+  // follow one another under mu_, which orders their accesses.
   struct StringHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
@@ -527,6 +537,23 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
       .PermitUncheckedError();
 }
 
+bool RocksDbEventStore::RetriesInFlight(const std::vector<Writer*>& members) const {
+  if (in_flight_commands_.empty()) return false;
+  for (const Writer* m : members) {
+    for (const auto& p : m->prepared) {
+      if (p.ok() && in_flight_commands_.contains(p->source->command_id)) return true;
+    }
+  }
+  return false;
+}
+
+// Group commit in two stages. Planning (checks, hashing, encoding) is done by
+// one leader at a time, in queue order; as soon as a leader has planned its
+// group it hands the queue to the next leader, which plans on top of the
+// planned (not yet durable) state while the first one writes and syncs.
+// Writes happen in planning order, each after the previous one returned, so
+// the ledger head of a later group always lands last, and a group planned on
+// top of a failed write fails too (the store is poisoned by the failure).
 Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     std::span<const AppendRequest> requests, const AppendOptions& options) {
   if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
@@ -538,19 +565,26 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   std::unique_lock lock(mu_);
   if (closed_) return UnavailableError("event store closed");
   writers_.push_back(&w);
-  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  // A member of a group being written has left the queue: it waits for done.
+  while (!w.done && (writers_.empty() || &w != writers_.front())) w.cv.wait(lock);
   if (w.done) return std::move(*w.result);
 
   // This thread leads the group at the front of the queue.
   const std::size_t group = CollectGroup(&w);
   const std::vector<Writer*> members(writers_.begin(), writers_.begin() + group);
+  // A retry of a command whose group is still being written must be checked
+  // against the log: let those writes finish first (rare).
+  if (RetriesInFlight(members)) {
+    written_cv_.wait(lock, [&] { return written_ticket_ + 1 == next_ticket_; });
+  }
   Status failure = sticky_error_;
-  const LedgerState start = ledger_;
+  const LedgerState start = planned_ledger_;
   lock.unlock();
 
   AppendPlanner planner(this, start, FormatRfc3339Utc(clock_->NowMicros()));
   planner.Reserve(StoredBytesEstimate(members), RequestCount(members));
   bool sync = false;
+  rocksdb::WriteBatch batch;
   if (failure.ok()) {
     ProbeCommands(members);
     for (Writer* m : members) {
@@ -559,19 +593,38 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     }
     absent_commands_.clear();  // its views die with the members' requests
     if (!planner.empty()) {
-      rocksdb::WriteBatch batch(planner.values().size() + 160 * planner.events().size());
+      batch = rocksdb::WriteBatch(planner.values().size() + 160 * planner.events().size());
       FillBatch(planner, &batch);
-      rocksdb::WriteOptions write_options;
-      write_options.sync = sync;
-      failure = FromRocks(db_->Write(write_options, &batch), "append");
     }
   }
 
-  if (failure.ok()) {
-    RememberHeads(planner);
-  } else {
-    head_cache_.clear();
+  lock.lock();
+  const bool none_in_flight = written_ticket_ + 1 == next_ticket_;
+  const bool registered = failure.ok();
+  if (registered) {
+    // The next leader plans on top of this group: it must see its heads and
+    // its command ids even before the write lands.
+    RememberHeads(planner, /*may_evict=*/none_in_flight);
+    planned_ledger_ = planner.ledger();
+    for (const Writer* m : members) {
+      for (const auto& p : m->prepared) {
+        if (p.ok()) in_flight_commands_.insert(p->source->command_id);
+      }
+    }
   }
+  const std::uint64_t ticket = next_ticket_++;
+  for (std::size_t i = 0; i < group; ++i) writers_.pop_front();
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  written_cv_.wait(lock, [&] { return written_ticket_ + 1 == ticket; });
+  if (failure.ok()) failure = sticky_error_;  // a group this one builds on failed
+  lock.unlock();
+
+  if (failure.ok() && !planner.empty()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = sync;
+    failure = FromRocks(db_->Write(write_options, &batch), "append");
+  }
+
   lock.lock();
   if (failure.ok()) {
     ledger_ = planner.ledger();
@@ -581,26 +634,32 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     if (sticky_error_.ok()) sticky_error_ = failure;
     for (Writer* m : members) m->result = Status(failure.code(), failure.message());
   }
+  for (const Writer* m : members) {
+    for (const auto& p : m->prepared) {
+      if (registered && p.ok()) in_flight_commands_.erase(p->source->command_id);
+    }
+  }
+  written_ticket_ = ticket;
+  written_cv_.notify_all();
   for (Writer* m : members) {
-    writers_.pop_front();
     m->done = true;
     if (m != &w) m->cv.notify_one();
   }
-  if (!writers_.empty()) {
-    writers_.front()->cv.notify_one();
-  } else {
-    idle_cv_.notify_all();
-  }
+  if (writers_.empty() && written_ticket_ + 1 == next_ticket_) idle_cv_.notify_all();
   const std::uint64_t committed = ledger_.position;
   lock.unlock();
   notifier_->Publish(committed);
   return std::move(*w.result);
 }
 
-void RocksDbEventStore::RememberHeads(const AppendPlanner& planner) {
-  // Bounded: a cold stream costs one read, never unbounded memory.
+void RocksDbEventStore::RememberHeads(const AppendPlanner& planner, bool may_evict) {
+  // Bounded: a cold stream costs one read, never unbounded memory. While a
+  // group is being written its heads are not readable from the database yet,
+  // so nothing is evicted then (the cache may briefly exceed the bound).
   constexpr std::size_t kMaxCachedHeads = 100000;
-  if (head_cache_.size() + planner.heads().size() > kMaxCachedHeads) head_cache_.clear();
+  if (may_evict && head_cache_.size() + planner.heads().size() > kMaxCachedHeads) {
+    head_cache_.clear();
+  }
   for (const auto& [stream, head] : planner.heads()) {
     if (auto it = head_cache_.find(stream); it != head_cache_.end()) {
       it->second = head;
@@ -673,7 +732,7 @@ Status RocksDbEventStore::Close() {
     std::unique_lock lock(mu_);
     if (closed_ && database_ == nullptr) return Status::Ok();
     closed_ = true;
-    idle_cv_.wait(lock, [&] { return writers_.empty(); });
+    idle_cv_.wait(lock, [&] { return writers_.empty() && written_ticket_ + 1 == next_ticket_; });
   }
   notifier_->Close();
   if (database_ == nullptr) return Status::Ok();
