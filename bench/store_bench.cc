@@ -6,8 +6,13 @@
 // event, JSON envelope value, WriteBatch + Iterator) and prints both rates
 // and their ratio. docs/performance.md records the figures.
 //
-//   store_bench [--events N] [--batch B] [--streams S] [--dir DIR] [--keep]
-//               [--verify] [--no-breakdown] [--json] [--only zf|ceiling]
+//   store_bench [--events N] [--batch B] [--streams S] [--threads T] [--dir DIR]
+//               [--keep] [--verify] [--no-breakdown] [--json] [--only zf|ceiling]
+//
+// --threads T (default 1) appends from T threads on both sides: each thread
+// takes the next batch of B requests until none are left; zf's group commit
+// and RocksDB's write group merge the concurrent batches. It is a separate
+// figure from the single-thread one, which stays the reference.
 //
 // Events are generated (deterministically, seeded) before any timing starts.
 // Phase order: ceiling append, zf append, ceiling replay, zf replay. Between
@@ -20,6 +25,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
@@ -80,6 +86,7 @@ struct Options {
   // --only zf / --only ceiling: run one side only (for profiling).
   bool run_zf = true;
   bool run_ceiling = true;
+  std::size_t threads = 1;  // appending threads, on both sides
 };
 
 void PrintUsage() {
@@ -94,7 +101,8 @@ void PrintUsage() {
       "  --verify        also time VerifyChain() over the whole zf store\n"
       "  --no-breakdown  skip the per-event cost breakdown\n"
       "  --json          print the results as one JSON object\n"
-      "  --only SIDE     run only the 'zf' or only the 'ceiling' phases (profiling)\n");
+      "  --only SIDE     run only the 'zf' or only the 'ceiling' phases (profiling)\n"
+      "  --threads T     append from T threads on both sides (default 1)\n");
 }
 
 std::uint64_t ParseCount(std::string_view flag, std::string_view text) {
@@ -118,6 +126,8 @@ Options ParseOptions(int argc, char** argv) {
       o.events = ParseCount(arg, next());
     } else if (arg == "--batch") {
       o.batch = ParseCount(arg, next());
+    } else if (arg == "--threads") {
+      o.threads = ParseCount(arg, next());
     } else if (arg == "--streams") {
       o.streams = ParseCount(arg, next());
     } else if (arg == "--dir") {
@@ -267,6 +277,25 @@ DiskUsage DirBytes(const fs::path& dir) {
   return usage;
 }
 
+// The 1-minute load average, so a run on a shared machine says how shared.
+double LoadAverage() {
+  double load = -1;
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1) load = -1;
+    std::fclose(f);
+  }
+  return load;
+}
+
+// CPU time of the calling thread only: with one appending thread, the part
+// of the append phase's CPU that is on the caller's critical path.
+double ThreadCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  auto tv = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return tv(usage.ru_utime) + tv(usage.ru_stime);
+}
+
 double ProcessCpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -353,6 +382,8 @@ struct PhaseResult {
   // CPU time of the whole process (all threads, RocksDB's background threads
   // included) during the phase; set by Run() below.
   double cpu_seconds = 0;
+  // CPU time of the appending thread (single-thread appends only).
+  double caller_cpu_seconds = 0;
   double rate() const { return seconds > 0 ? events / seconds : 0; }
 };
 
@@ -362,6 +393,7 @@ PhaseResult CeilingAppend(rocksdb::DB* db, std::span<const zf::AppendRequest> re
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   std::string value;
+  const double cpu = ThreadCpuSeconds();
   const auto start = Clock::now();
   for (std::size_t begin = 0; begin < requests.size(); begin += batch_size) {
     const std::size_t end = std::min(requests.size(), begin + batch_size);
@@ -375,12 +407,13 @@ PhaseResult CeilingAppend(rocksdb::DB* db, std::span<const zf::AppendRequest> re
     rocksdb::Status s = db->Write(write_options, &batch);
     if (!s.ok()) Die("ceiling write: " + s.ToString());
   }
-  return {Seconds(Clock::now() - start), requests.size(), 0};
+  return {Seconds(Clock::now() - start), requests.size(), 0, ThreadCpuSeconds() - cpu};
 }
 
 PhaseResult ZfAppend(zf::EventStore* store, std::span<const zf::AppendRequest> requests,
                      std::size_t batch_size) {
   const zf::AppendOptions options{.sync = true};
+  const double cpu = ThreadCpuSeconds();
   const auto start = Clock::now();
   for (std::size_t begin = 0; begin < requests.size(); begin += batch_size) {
     const std::size_t n = std::min(requests.size() - begin, batch_size);
@@ -390,7 +423,65 @@ PhaseResult ZfAppend(zf::EventStore* store, std::span<const zf::AppendRequest> r
       if (!r.ok()) Die("append: " + r.status().ToString());
     }
   }
-  return {Seconds(Clock::now() - start), requests.size(), 0};
+  return {Seconds(Clock::now() - start), requests.size(), 0, ThreadCpuSeconds() - cpu};
+}
+
+// Runs append_batch(begin, n) over all requests from `threads` threads, each
+// taking the next batch until none are left.
+template <typename F>
+PhaseResult ParallelBatches(std::size_t threads, std::size_t total, std::size_t batch_size,
+                            F&& append_batch) {
+  std::atomic<std::size_t> next{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (std::size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      for (;;) {
+        const std::size_t begin = next.fetch_add(batch_size);
+        if (begin >= total) return;
+        append_batch(begin, std::min(total - begin, batch_size));
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  return {Seconds(Clock::now() - start), total, 0};
+}
+
+// The ceiling from several threads. Versions are computed before timing
+// (batches may commit out of order), which if anything favours the ceiling.
+PhaseResult CeilingAppendThreads(rocksdb::DB* db, std::span<const zf::AppendRequest> requests,
+                                 std::size_t batch_size, std::size_t threads) {
+  std::vector<std::uint64_t> versions(requests.size());
+  std::unordered_map<std::string_view, std::uint64_t> version_of;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    versions[i] = ++version_of[requests[i].stream];
+  }
+  return ParallelBatches(threads, requests.size(), batch_size,
+                         [&](std::size_t begin, std::size_t n) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    const std::string recorded_at = NowRfc3339Utc();
+    std::string value;
+    rocksdb::WriteBatch batch;
+    for (std::size_t i = begin; i < begin + n; ++i) {
+      EncodeCeilingEnvelope(requests[i], i + 1, versions[i], recorded_at, &value);
+      batch.Put(PositionKey(i + 1), value);
+    }
+    rocksdb::Status s = db->Write(write_options, &batch);
+    if (!s.ok()) Die("ceiling write: " + s.ToString());
+  });
+}
+
+PhaseResult ZfAppendThreads(zf::EventStore* store, std::span<const zf::AppendRequest> requests,
+                            std::size_t batch_size, std::size_t threads) {
+  return ParallelBatches(threads, requests.size(), batch_size,
+                         [&](std::size_t begin, std::size_t n) {
+    auto results = store->AppendBatch(requests.subspan(begin, n), zf::AppendOptions{.sync = true});
+    if (!results.ok()) Die("AppendBatch: " + results.status().ToString());
+    for (const auto& r : *results) {
+      if (!r.ok()) Die("append: " + r.status().ToString());
+    }
+  });
 }
 
 struct ReplayResult {
@@ -443,7 +534,7 @@ struct Breakdown {
   double avg_zf_value_bytes = 0;
   double avg_ceiling_value_bytes = 0;
   // Microseconds per event.
-  double us_prepare = 0;          // PrepareRequest: all the work done before the writer
+  double us_prepare = 0;          // PrepareRequest: validation and canonical JSON, before the writer
   double us_canonical_json = 0;   //   of which AppendCanonicalJson alone
   double us_encode = 0;           // EncodeCanonical (binary envelope)
   double us_sm3 = 0;              // SM3 event hash + SM3 ledger link
@@ -561,11 +652,12 @@ int main(int argc, char** argv) {
   }
 
   if (!o.json) {
-    fmt::print("store_bench: {} events, batch {}, {} streams, dir {}\n", o.events, o.batch,
-               o.streams, root.string());
+    fmt::print("store_bench: {} events, batch {}, {} streams, {} appending thread(s), dir {}\n",
+               o.events, o.batch, o.streams, o.threads, root.string());
     fmt::print("generating events...\n");
     std::fflush(stdout);
   }
+  const double load_before = LoadAverage();
   const auto gen_start = Clock::now();
   const std::vector<zf::AppendRequest> requests = GenerateRequests(o);
   const double gen_seconds = Seconds(Clock::now() - gen_start);
@@ -607,12 +699,18 @@ int main(int argc, char** argv) {
   ReplayResult ceiling_replay, zf_replay;
   if (o.run_ceiling) {
     progress("ceiling append");
-    ceiling_append = run([&] { return CeilingAppend(raw.get(), requests, o.batch); });
+    ceiling_append = run([&] {
+      return o.threads == 1 ? CeilingAppend(raw.get(), requests, o.batch)
+                            : CeilingAppendThreads(raw.get(), requests, o.batch, o.threads);
+    });
     settle_seconds += WaitForQuiet();
   }
   if (o.run_zf) {
     progress("zf append");
-    zf_append = run([&] { return ZfAppend(store.get(), requests, o.batch); });
+    zf_append = run([&] {
+      return o.threads == 1 ? ZfAppend(store.get(), requests, o.batch)
+                            : ZfAppendThreads(store.get(), requests, o.batch, o.threads);
+    });
     settle_seconds += WaitForQuiet();
   }
   if (o.run_ceiling) {
@@ -656,6 +754,7 @@ int main(int argc, char** argv) {
     breakdown = MeasureBreakdown(requests);
   }
 
+  const double load_after = LoadAverage();
   // Close (flushing nothing extra) and measure what is on disk.
   if (zf::Status s = store->Close(); !s.ok()) Die("close zf store: " + s.ToString());
   store.reset();
@@ -668,6 +767,7 @@ int main(int argc, char** argv) {
     json::object out;
     out["events"] = o.events;
     out["batch"] = o.batch;
+    out["threads"] = o.threads;
     out["streams"] = o.streams;
     auto phase = [](const PhaseResult& zf, const PhaseResult& ceiling) {
       json::object p;
@@ -677,6 +777,10 @@ int main(int argc, char** argv) {
       p["ceiling_seconds"] = ceiling.seconds;
       p["zf_cpu_seconds"] = zf.cpu_seconds;
       p["ceiling_cpu_seconds"] = ceiling.cpu_seconds;
+      if (zf.caller_cpu_seconds > 0) p["zf_caller_cpu_seconds"] = zf.caller_cpu_seconds;
+      if (ceiling.caller_cpu_seconds > 0) {
+        p["ceiling_caller_cpu_seconds"] = ceiling.caller_cpu_seconds;
+      }
       if (zf.rate() > 0 && ceiling.rate() > 0) p["ratio"] = zf.rate() / ceiling.rate();
       return p;
     };
@@ -706,6 +810,8 @@ int main(int argc, char** argv) {
       b["us_ceiling_parse"] = breakdown->us_ceiling_parse;
       out["per_event"] = std::move(b);
     }
+    out["load_average_before"] = load_before;
+    out["load_average_after"] = load_after;
     out["generate_seconds"] = gen_seconds;
     out["settle_seconds"] = settle_seconds;
     fmt::print("{}\n", json::serialize(out));
@@ -719,6 +825,10 @@ int main(int argc, char** argv) {
     };
     row("append", zf_append, ceiling_append);
     row("replay", zf_replay.phase, ceiling_replay.phase);
+    if (zf_append.caller_cpu_seconds > 0 || ceiling_append.caller_cpu_seconds > 0) {
+      fmt::print("append CPU of the appending thread alone: zf {:.2f} s, ceiling {:.2f} s\n",
+                 zf_append.caller_cpu_seconds, ceiling_append.caller_cpu_seconds);
+    }
     auto disk = [&](std::string_view name, const DiskUsage& d) {
       fmt::print("on disk, {:<8} {:>11} ({:>5.0f} B/event), of which WAL {}\n", name,
                  MiB(d.total), static_cast<double>(d.total) / o.events, MiB(d.wal));
@@ -743,8 +853,9 @@ int main(int argc, char** argv) {
           b.us_prepare, b.us_canonical_json, b.us_encode, b.us_sm3, b.us_decode,
           b.us_parse_data, b.us_ceiling_encode, b.us_ceiling_parse);
     }
-    fmt::print("\n(generation {:.1f} s and settling {:.1f} s not included in any rate)\n",
-               gen_seconds, settle_seconds);
+    fmt::print("\n(generation {:.1f} s and settling {:.1f} s not included in any rate; "
+               "1-minute load average {:.2f} before, {:.2f} after)\n",
+               gen_seconds, settle_seconds, load_before, load_after);
   }
 
   if (!o.keep) {

@@ -1,5 +1,6 @@
 // Semantics every EventStore implementation must share; each test runs
 // against the memory store and the RocksDB store.
+#include <span>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -127,6 +128,56 @@ TEST_CASE("A repeated command id returns the first result and writes nothing", "
   REQUIRE(found.ok());
   CHECK(found->last_position == 2);
   CHECK(store->FindCommand("never").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("A retry must repeat every field the command wrote, also within one batch",
+          "[store][idempotency]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  const bool same_batch = GENERATE(false, true);
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  const AppendRequest original = MakeRequest("case/A", "cmd-1", 2);
+
+  // Each variant changes one thing a retry must repeat.
+  std::vector<std::pair<std::string, AppendRequest>> variants;
+  auto variant = [&](std::string what, auto change) {
+    AppendRequest r = original;
+    change(r);
+    variants.emplace_back(std::move(what), std::move(r));
+  };
+  variant("type", [](AppendRequest& r) { r.events[1].type = "case_filed"; });
+  variant("schema", [](AppendRequest& r) { r.events[0].schema = 2; });
+  variant("occurred_at", [](AppendRequest& r) { r.events[1].occurred_at = "2023-09-12T09:31:00+08:00"; });
+  variant("actor id", [](AppendRequest& r) { r.events[0].actor.id = "SX-OF-0002"; });
+  variant("actor role", [](AppendRequest& r) { r.events[0].actor.role = "legal_reviewer"; });
+  variant("actor unit", [](AppendRequest& r) { r.events[1].actor.unit = "fenggang"; });
+  variant("payload", [](AppendRequest& r) { r.events[1].data.as_object()["note"] = "x"; });
+  variant("one event fewer", [](AppendRequest& r) { r.events.pop_back(); });
+  variant("one event more", [](AppendRequest& r) { r.events.push_back(r.events.back()); });
+
+  std::vector<AppendRequest> batch = {original};
+  if (!same_batch) REQUIRE(store->AppendBatch(batch).ok());
+  for (const auto& [what, r] : variants) batch.push_back(r);
+  batch.push_back(original);
+  auto results = store->AppendBatch(same_batch ? std::span<const AppendRequest>(batch)
+                                               : std::span<const AppendRequest>(batch).subspan(1));
+  REQUIRE(results.ok());
+  const std::size_t offset = same_batch ? 1 : 0;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    INFO("changed: " << variants[i].first);
+    const auto& r = (*results)[offset + i];
+    CHECK(r.status().code() == StatusCode::kAlreadyExists);
+    CHECK(r.status().subject() == "/command_id");
+  }
+  const auto& repeat = results->back();
+  REQUIRE(repeat.ok());
+  CHECK(repeat->already_applied);
+  CHECK(repeat->first_position == 1);
+  CHECK(repeat->last_position == 2);
+  CHECK(repeat->last_version == 2);
+  CHECK(store->Ledger().position == 2);
+  CHECK(store->FindCommand("cmd-1").value() == *repeat);
+  CHECK(store->VerifyChain().value().ok());
 }
 
 TEST_CASE("Malformed appends are refused naming the field, and store nothing", "[store][validation]") {

@@ -124,6 +124,34 @@ TEST_CASE("Events survive close and reopen", "[store][rocksdb]") {
   CHECK(store->VerifyChain().value().ok());
 }
 
+TEST_CASE("After reopening, heads come from the index and retries are checked against the log",
+          "[store][rocksdb][idempotency]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  auto store = Open(path);
+  // Populate's request i = 3: case/SX-0 version 2 at position 4.
+  auto retry = MakeRequest("case/SX-0", "p3", 1);
+  retry.events[0].data = boost::json::object{{"fine_fen", 1000003}, {"i", 3}};
+  auto again = store->Append(retry);
+  REQUIRE(again.ok());
+  CHECK(again->already_applied);
+  CHECK(again->first_position == 4);
+  CHECK(again->last_version == 2);
+  CHECK(again->last_hash == store->ReadEvent(4).value().hash);
+  retry.events[0].data = boost::json::object{{"fine_fen", 9000003}, {"i", 3}};
+  CHECK(store->Append(retry).status().code() == StatusCode::kAlreadyExists);
+
+  auto head = store->Head("case/SX-0");
+  REQUIRE(head.ok());
+  CHECK(head->version == 4);
+  CHECK(head->position == 10);
+  CHECK(head->hash == store->ReadEvent(10).value().hash);
+  auto next = store->Append(MakeRequest("case/SX-0", "p10", 1, ExpectedVersion::Exact(4)));
+  REQUIRE(next.ok());
+  CHECK(store->ReadEvent(next->first_position).value().prev_hash == head->hash);
+  CHECK(store->VerifyChain().value().ok());
+}
+
 TEST_CASE("Opening errors map to stable codes", "[store][rocksdb]") {
   TempDir dir;
   const std::string path = Populate(dir);
@@ -139,6 +167,25 @@ TEST_CASE("Opening errors map to stable codes", "[store][rocksdb]") {
     }
     CHECK(OpenRocksDbEventStore(StoreOptions{}, path).status().code() ==
           StatusCode::kCorruption);
+  }
+  SECTION("a store of format version 1 (with a heads family) is refused naming its version") {
+    const std::string old = dir.Sub("v1");
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "streams", "heads", "commands", "meta"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, old, families, &handles, &raw).ok());
+    REQUIRE(raw->Put(rocksdb::WriteOptions(), handles[5], "format_version", "1").ok());
+    for (auto* h : handles) REQUIRE(raw->DestroyColumnFamilyHandle(h).ok());
+    delete raw;
+    auto opened = OpenRocksDbEventStore(StoreOptions{}, old);
+    CHECK(opened.status().code() == StatusCode::kCorruption);
+    CHECK(opened.status().message().find("version '1'") != std::string::npos);
   }
   SECTION("a path that is a file is an I/O error") {
     const std::string file = dir.Sub("plain-file");
@@ -198,6 +245,44 @@ TEST_CASE("8 threads x 1000 appends: dense positions, dense versions, nothing lo
       CHECK(e->stream == a.stream);
       CHECK(e->version == a.first_version);
     }
+  }
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("Concurrent retries of the same commands apply each exactly once",
+          "[store][rocksdb][concurrency][idempotency]") {
+  // While one group is being written the next one is already planned, so a
+  // retry can arrive while its original is in flight.
+  TempDir dir;
+  auto store = Open(dir.Sub("db"));
+  constexpr int kThreads = 6, kCommands = 300, kBatch = 20;
+  std::vector<std::vector<AppendResult>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int begin = 0; begin < kCommands; begin += kBatch) {
+        std::vector<AppendRequest> batch;
+        for (int i = begin; i < begin + kBatch; ++i) {
+          batch.push_back(MakeRequest("case/dup-" + std::to_string(i % 7), fmt::format("d{}", i), 2));
+        }
+        auto results = store->AppendBatch(batch);
+        REQUIRE(results.ok());
+        for (const auto& r : *results) {
+          REQUIRE(r.ok());
+          seen[t].push_back(*r);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(store->Ledger().position == 2 * kCommands);
+  for (int i = 0; i < kCommands; ++i) {
+    int applied = 0;
+    for (int t = 0; t < kThreads; ++t) {
+      CHECK(seen[t][i] == seen[0][i]);  // the same outcome for every caller
+      applied += seen[t][i].already_applied ? 0 : 1;
+    }
+    CHECK(applied == 1);
   }
   CHECK(store->VerifyChain().value().ok());
 }
@@ -295,6 +380,18 @@ TEST_CASE("Tampering through the raw RocksDB API is detected and named", "[store
     { RawDb(path).Delete("streams", internal::StreamIndexKey("case/SX-1", 2)); }
     auto report = Verify(path);
     CHECK(HasFinding(report, ChainFinding::Kind::kIndexMismatch, 5, "case/SX-1"));
+  }
+  SECTION("a forged stream index entry past the stream's end") {
+    // The head of a stream is its last index entry: one naming another
+    // stream's event must neither verify nor be chained to.
+    { RawDb(path).Put("streams", internal::StreamIndexKey("case/SX-1", 4), internal::PositionKey(9)); }
+    auto report = Verify(path);
+    CHECK(HasFinding(report, ChainFinding::Kind::kIndexMismatch, 9, "case/SX-1"));
+    auto store = Open(path);
+    CHECK(store->Head("case/SX-1").status().code() == StatusCode::kCorruption);
+    CHECK(store->Append(MakeRequest("case/SX-1", "after", 1)).status().code() ==
+          StatusCode::kCorruption);
+    CHECK(store->Ledger().position == 10);
   }
   SECTION("a range check anchors on the event before the range") {
     { RawDb(path).Delete("events", key); }

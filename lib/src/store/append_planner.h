@@ -26,18 +26,44 @@ class CommittedState {
   virtual ~CommittedState() = default;
   virtual Result<std::optional<HeadState>> LoadHead(std::string_view stream) = 0;
   virtual Result<std::optional<CommandRecord>> LoadCommand(std::string_view command_id) = 0;
+  // The stored value at `position`; read only to check a retried command
+  // against what it wrote.
+  virtual Result<std::optional<std::string>> LoadEvent(std::uint64_t position) = 0;
 };
 
 struct PlannedEvent {
   std::uint64_t position;
   std::uint64_t version;
   const std::string* stream;  // owned by the request
-  std::string value;          // stored envelope
+  std::size_t offset;         // of the stored value in AppendPlanner::values()
+  std::size_t size;
+};
+
+// A command the plan applies; the request outlives the planner.
+struct PlannedCommand {
+  const AppendRequest* request;
+  std::uint64_t first_position;
+  std::uint64_t last_position;
+  std::uint64_t first_version;
+  std::uint64_t last_version;
+  Hash last_hash;
 };
 
 class AppendPlanner {
  public:
+  // The requests planned must outlive the planner: it keeps views of them.
   AppendPlanner(CommittedState* state, const LedgerState& ledger, std::string recorded_at);
+
+  // Room for `bytes` of stored values and `requests` requests, so planning
+  // does not reallocate.
+  void Reserve(std::size_t bytes, std::size_t requests) {
+    values_.reserve(bytes);
+    events_.reserve(requests);
+    commands_.reserve(requests);
+    command_index_.reserve(requests);
+    heads_.reserve(requests);
+    undo_.reserve(requests);
+  }
 
   // Plans one request after everything planned so far. On error nothing of
   // this request is kept. kConflict carries the actual version.
@@ -48,31 +74,41 @@ class AppendPlanner {
   void Rollback(std::size_t mark);
 
   const std::vector<PlannedEvent>& events() const { return events_; }
-  // Heads and command records changed by the plan (latest value per key).
-  const std::unordered_map<std::string, HeadState>& heads() const { return heads_; }
-  const std::unordered_map<std::string, CommandRecord>& commands() const { return commands_; }
+  // All stored values, back to back.
+  const std::string& values() const { return values_; }
+  // The stored value (envelope ‖ hash ‖ ledger hash) of a planned event.
+  std::string_view value(const PlannedEvent& e) const {
+    return std::string_view(values_).substr(e.offset, e.size);
+  }
+  // Heads changed by the plan (latest value per stream).
+  const std::unordered_map<std::string_view, HeadState>& heads() const { return heads_; }
+  const std::vector<PlannedCommand>& commands() const { return commands_; }
   const LedgerState& ledger() const { return ledger_; }
   bool empty() const { return events_.empty(); }
 
  private:
   struct Undo {
     std::size_t events_size;
+    std::size_t values_size;
+    std::size_t commands_size;
     LedgerState ledger;
-    std::string stream;
+    std::string_view stream;
     std::optional<HeadState> previous_head;
-    std::string command_id;
   };
-  Result<std::optional<HeadState>> CurrentHead(const std::string& stream);
-  Result<std::optional<CommandRecord>> PriorCommand(const std::string& command_id);
+  Result<std::optional<HeadState>> CurrentHead(std::string_view stream);
+  Result<std::optional<CommandRecord>> PriorCommand(std::string_view command_id);
+  Result<bool> RepeatsPrior(const PreparedRequest& prepared, const CommandRecord& prior);
 
   CommittedState* const state_;
   const std::string recorded_at_;
+  const std::uint64_t base_position_;  // the last committed position
   LedgerState ledger_;
   std::vector<PlannedEvent> events_;
-  std::unordered_map<std::string, HeadState> heads_;
-  std::unordered_map<std::string, CommandRecord> commands_;
+  std::string values_;  // the stored values of events_, back to back
+  std::unordered_map<std::string_view, HeadState> heads_;
+  std::vector<PlannedCommand> commands_;
+  std::unordered_map<std::string_view, std::size_t> command_index_;  // id -> commands_
   std::vector<Undo> undo_;
-  std::string scratch_;
 };
 
 }  // namespace zf::internal

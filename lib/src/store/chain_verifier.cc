@@ -12,6 +12,7 @@ namespace {
 struct StreamTip {
   std::uint64_t version;
   Hash hash;
+  std::uint64_t position;
 };
 
 class Verifier {
@@ -81,7 +82,7 @@ Result<std::optional<StreamTip>> Verifier::AnchorBeforeRange(const EventRecord& 
   if (!prev_raw) return std::optional<StreamTip>();
   auto view = SplitStored(*prev_raw);
   if (!view.ok()) return std::optional<StreamTip>();
-  return std::optional(StreamTip{e.version - 1, view->hash});
+  return std::optional(StreamTip{e.version - 1, view->hash, *prev_pos});
 }
 
 Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
@@ -98,7 +99,7 @@ Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
           fmt::format("the previous event of stream '{}' (version {}) is missing, so this "
                       "event cannot be chained",
                       e.stream, e.version - 1));
-      tips_[e.stream] = StreamTip{e.version, hash};
+      tips_[e.stream] = StreamTip{e.version, hash, position};
       return Status::Ok();
     }
   }
@@ -114,7 +115,7 @@ Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
         fmt::format("prev_hash '{}' does not match the previous event's hash '{}'",
                     e.prev_hash, expected_prev));
   }
-  tips_[e.stream] = StreamTip{e.version, hash};
+  tips_[e.stream] = StreamTip{e.version, hash, position};
   return Status::Ok();
 }
 
@@ -159,19 +160,24 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
   return Status::Ok();
 }
 
+// The head of a stream is its last index entry: it must name the stream's
+// last event, or appends would chain to the wrong event.
 Status Verifier::CheckHeads() {
-  return log_.ForEachHead([&](std::string_view stream, const HeadState& head) {
-    auto it = tips_.find(std::string(stream));
-    if (it == tips_.end()) {
-      Add(ChainFinding::Kind::kIndexMismatch, head.position, stream, head.version,
-          fmt::format("stream head at version {} but the log holds no event of the stream",
-                      head.version));
-    } else if (it->second.version != head.version || it->second.hash != head.hash) {
-      Add(ChainFinding::Kind::kIndexMismatch, head.position, stream, head.version,
-          fmt::format("stream head says version {} but the log ends at version {}",
-                      head.version, it->second.version));
-    }
-  });
+  return log_.ForEachStreamEnd(
+      [&](std::string_view stream, std::uint64_t version, std::uint64_t position) {
+        auto it = tips_.find(std::string(stream));
+        if (it == tips_.end()) {
+          Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
+              fmt::format("the stream index ends at version {} but the log holds no event of "
+                          "the stream",
+                          version));
+        } else if (it->second.version != version || it->second.position != position) {
+          Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
+              fmt::format("the stream index ends at version {} (position {}) but the log ends "
+                          "at version {} (position {})",
+                          version, position, it->second.version, it->second.position));
+        }
+      });
 }
 
 Status Verifier::Run() {

@@ -21,55 +21,66 @@ bool IsStreamChar(char c, bool first) {
   return !first && (c == '.' || c == '_' || c == ':' || c == '/' || c == '-');
 }
 
-Status ValidateEventType(std::string_view type, std::string_view field) {
+bool IsEventType(std::string_view type) {
   bool ok = !type.empty() && type.size() <= kMaxTypeBytes && type[0] >= 'a' && type[0] <= 'z';
   for (char c : type) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   }
-  if (ok) return Status::Ok();
-  return InvalidArgumentError(fmt::format(
-             "event type '{}' must match [a-z][a-z0-9_]* and be at most {} bytes", type,
-             kMaxTypeBytes))
-      .WithSubject(field);
+  return ok;
+}
+
+// The subject of an error about event `index`; built only on failure, which
+// keeps string formatting off the path of valid appends.
+std::string EventField(std::size_t index, std::string_view field) {
+  return fmt::format("/events/{}{}", index, field);
 }
 
 // Actor fields end up in logs and tables: no control characters.
-Status ValidateActorField(std::string_view value, std::string_view field, bool required) {
+Status CheckActorField(std::string_view value, std::size_t index, std::string_view field,
+                       bool required) {
   if (required && value.empty()) {
-    return InvalidArgumentError("actor id is required").WithSubject(field);
+    return InvalidArgumentError("actor id is required").WithSubject(EventField(index, field));
   }
   if (value.size() > kMaxActorFieldBytes) {
     return InvalidArgumentError(fmt::format("longer than {} bytes", kMaxActorFieldBytes))
-        .WithSubject(field);
+        .WithSubject(EventField(index, field));
   }
   for (unsigned char c : value) {
     if (c < 0x20 || c == 0x7f) {
-      return InvalidArgumentError("control characters are not allowed").WithSubject(field);
+      return InvalidArgumentError("control characters are not allowed")
+          .WithSubject(EventField(index, field));
     }
   }
   return Status::Ok();
 }
 
 Status PrepareEvent(const NewEvent& event, std::size_t index, PreparedEvent* out) {
-  const std::string base = fmt::format("/events/{}", index);
-  ZF_RETURN_IF_ERROR(ValidateEventType(event.type, base + "/type"));
+  if (!IsEventType(event.type)) {
+    return InvalidArgumentError(fmt::format(
+               "event type '{}' must match [a-z][a-z0-9_]* and be at most {} bytes",
+               event.type, kMaxTypeBytes))
+        .WithSubject(EventField(index, "/type"));
+  }
   if (event.schema == 0) {
-    return InvalidArgumentError("schema version must be >= 1").WithSubject(base + "/schema");
+    return InvalidArgumentError("schema version must be >= 1")
+        .WithSubject(EventField(index, "/schema"));
   }
   if (auto t = ParseRfc3339(event.occurred_at); !t.ok()) {
-    return InvalidArgumentError(t.status().message()).WithSubject(base + "/occurred_at");
+    return InvalidArgumentError(t.status().message())
+        .WithSubject(EventField(index, "/occurred_at"));
   }
-  ZF_RETURN_IF_ERROR(ValidateActorField(event.actor.id, base + "/actor/id", true));
-  ZF_RETURN_IF_ERROR(ValidateActorField(event.actor.role, base + "/actor/role", false));
-  ZF_RETURN_IF_ERROR(ValidateActorField(event.actor.unit, base + "/actor/unit", false));
+  ZF_RETURN_IF_ERROR(CheckActorField(event.actor.id, index, "/actor/id", true));
+  ZF_RETURN_IF_ERROR(CheckActorField(event.actor.role, index, "/actor/role", false));
+  ZF_RETURN_IF_ERROR(CheckActorField(event.actor.unit, index, "/actor/unit", false));
   out->source = &event;
   if (Status s = AppendCanonicalJson(event.data, &out->canonical_data); !s.ok()) {
-    return Status(s.code(), s.message()).WithSubject(base + "/data" + std::string(s.subject()));
+    return Status(s.code(), s.message())
+        .WithSubject(EventField(index, "/data" + std::string(s.subject())));
   }
   if (out->canonical_data.size() > kMaxDataBytes) {
     return InvalidArgumentError(fmt::format("payload is {} bytes; the limit is {}",
                                             out->canonical_data.size(), kMaxDataBytes))
-        .WithSubject(base + "/data");
+        .WithSubject(EventField(index, "/data"));
   }
   return Status::Ok();
 }
@@ -94,26 +105,6 @@ bool ReadU32(std::string_view* in, std::uint32_t* out) {
   *out = DecodeFixed32BE(in->data());
   in->remove_prefix(4);
   return true;
-}
-
-// SM3 over the request's content in the canonical style of the envelope.
-Hash RequestDigest(const PreparedRequest& prepared) {
-  const AppendRequest& request = *prepared.source;
-  std::string buf;
-  PutLengthPrefixed(&buf, "zf.command.v1");
-  PutLengthPrefixed(&buf, request.stream);
-  PutFixed32BE(&buf, static_cast<std::uint32_t>(prepared.events.size()));
-  for (const PreparedEvent& event : prepared.events) {
-    const NewEvent& e = *event.source;
-    PutLengthPrefixed(&buf, e.type);
-    PutFixed32BE(&buf, e.schema);
-    PutLengthPrefixed(&buf, e.occurred_at);
-    PutLengthPrefixed(&buf, e.actor.id);
-    PutLengthPrefixed(&buf, e.actor.role);
-    PutLengthPrefixed(&buf, e.actor.unit);
-    PutLengthPrefixed(&buf, event.canonical_data);
-  }
-  return Sm3(buf);
 }
 
 }  // namespace
@@ -155,7 +146,6 @@ Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
   for (std::size_t i = 0; i < request.events.size(); ++i) {
     ZF_RETURN_IF_ERROR(PrepareEvent(request.events[i], i, &prepared.events[i]));
   }
-  prepared.digest = RequestDigest(prepared);
   return prepared;
 }
 
@@ -202,31 +192,48 @@ Result<StoredView> SplitStored(std::string_view value) {
   return view;
 }
 
+bool ParseCanonical(std::string_view in, CanonicalFields* f) {
+  std::string_view magic;
+  return ReadStr(&in, &magic) && magic == kEventMagic && ReadU64(&in, &f->position) &&
+         ReadStr(&in, &f->stream) && ReadU64(&in, &f->version) && ReadStr(&in, &f->type) &&
+         ReadU32(&in, &f->schema) && ReadStr(&in, &f->occurred_at) &&
+         ReadStr(&in, &f->recorded_at) && ReadStr(&in, &f->command_id) &&
+         ReadStr(&in, &f->actor_id) && ReadStr(&in, &f->actor_role) &&
+         ReadStr(&in, &f->actor_unit) && ReadStr(&in, &f->data) && ReadStr(&in, &f->prev_hash) &&
+         in.empty();
+}
+
+bool RecordsRequest(const CanonicalFields& stored, const AppendRequest& request,
+                    const PreparedEvent& event) {
+  const NewEvent& e = *event.source;
+  return stored.stream == request.stream && stored.command_id == request.command_id &&
+         stored.type == e.type && stored.schema == e.schema &&
+         stored.occurred_at == e.occurred_at && stored.actor_id == e.actor.id &&
+         stored.actor_role == e.actor.role && stored.actor_unit == e.actor.unit &&
+         stored.data == event.canonical_data;
+}
+
 Status DecodeCanonical(std::string_view in, EventRecord* r, bool parse_data) {
-  std::string_view magic, stream, type, occurred, recorded, command, id, role, unit, data, prev;
-  std::uint32_t schema = 0;
-  bool ok = ReadStr(&in, &magic) && magic == kEventMagic && ReadU64(&in, &r->position) &&
-            ReadStr(&in, &stream) && ReadU64(&in, &r->version) && ReadStr(&in, &type) &&
-            ReadU32(&in, &schema) && ReadStr(&in, &occurred) && ReadStr(&in, &recorded) &&
-            ReadStr(&in, &command) && ReadStr(&in, &id) && ReadStr(&in, &role) &&
-            ReadStr(&in, &unit) && ReadStr(&in, &data) && ReadStr(&in, &prev) && in.empty();
-  if (!ok) return CorruptionError("stored bytes are not a zf.event.v1 envelope");
-  r->stream.assign(stream);
-  r->type.assign(type);
-  r->schema = schema;
-  r->occurred_at.assign(occurred);
-  r->recorded_at.assign(recorded);
-  r->command_id.assign(command);
-  r->actor.id.assign(id);
-  r->actor.role.assign(role);
-  r->actor.unit.assign(unit);
-  r->prev_hash.assign(prev);
+  CanonicalFields f;
+  if (!ParseCanonical(in, &f)) return CorruptionError("stored bytes are not a zf.event.v1 envelope");
+  r->position = f.position;
+  r->version = f.version;
+  r->stream.assign(f.stream);
+  r->type.assign(f.type);
+  r->schema = f.schema;
+  r->occurred_at.assign(f.occurred_at);
+  r->recorded_at.assign(f.recorded_at);
+  r->command_id.assign(f.command_id);
+  r->actor.id.assign(f.actor_id);
+  r->actor.role.assign(f.actor_role);
+  r->actor.unit.assign(f.actor_unit);
+  r->prev_hash.assign(f.prev_hash);
   if (!parse_data) {
     r->data = nullptr;
     return Status::Ok();
   }
   boost::system::error_code ec;
-  r->data = boost::json::parse(data, ec);
+  r->data = boost::json::parse(f.data, ec);
   if (ec) {
     return CorruptionError(fmt::format("payload is not valid JSON: {}", ec.message()));
   }

@@ -54,9 +54,6 @@ struct PreparedEvent {
 struct PreparedRequest {
   const AppendRequest* source = nullptr;
   std::vector<PreparedEvent> events;
-  // What the command asked for (stream and events, not `expected`): a repeat
-  // of the command id must carry the same digest.
-  Hash digest{};
 };
 
 // Validates `request` and canonicalises its payloads. Errors are
@@ -87,6 +84,31 @@ struct StoredView {
 };
 // kCorruption when the value is too short to hold the two hashes.
 Result<StoredView> SplitStored(std::string_view value);
+
+// The fields of a canonical encoding, as views into it.
+struct CanonicalFields {
+  std::uint64_t position = 0;
+  std::string_view stream;
+  std::uint64_t version = 0;
+  std::string_view type;
+  std::uint32_t schema = 0;
+  std::string_view occurred_at;
+  std::string_view recorded_at;
+  std::string_view command_id;
+  std::string_view actor_id;
+  std::string_view actor_role;
+  std::string_view actor_unit;
+  std::string_view data;  // canonical JSON
+  std::string_view prev_hash;
+};
+// False when `canonical` is not a zf.event.v1 envelope.
+bool ParseCanonical(std::string_view canonical, CanonicalFields* fields);
+
+// Whether a stored event records what `event` of `request` asks for: the
+// fields a retry of the same command repeats (stream, command id, type,
+// schema, occurred_at, actor, payload), not the ones the writer assigned.
+bool RecordsRequest(const CanonicalFields& stored, const AppendRequest& request,
+                    const PreparedEvent& event);
 
 // Decodes the canonical bytes into *record, parsing the payload JSON unless
 // `parse_data` is false (then record->data is left null).

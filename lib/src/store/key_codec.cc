@@ -21,9 +21,15 @@ std::string StreamIndexPrefix(std::string_view stream) {
 }
 
 std::string StreamIndexKey(std::string_view stream, std::uint64_t version) {
-  std::string key = StreamIndexPrefix(stream);
-  PutFixed64BE(&key, version);
+  std::string key;
+  SetStreamIndexKey(stream, version, &key);
   return key;
+}
+
+void SetStreamIndexKey(std::string_view stream, std::uint64_t version, std::string* key) {
+  key->assign(stream);
+  key->push_back('\0');
+  PutFixed64BE(key, version);
 }
 
 bool DecodeStreamIndexKey(std::string_view key, std::string_view* stream,
@@ -34,50 +40,46 @@ bool DecodeStreamIndexKey(std::string_view key, std::string_view* stream,
   return true;
 }
 
-std::string EncodeHead(const HeadState& head) {
+AppendResult ToAppendResult(const CommandRecord& record) {
+  AppendResult r;
+  r.stream = record.stream;
+  r.first_version = record.first_version;
+  r.last_version = record.last_version;
+  r.first_position = record.first_position;
+  r.last_position = record.last_position;
+  r.last_hash = ToHex(record.last_hash);
+  return r;
+}
+
+void SetCommandValue(std::uint64_t first_position, std::uint64_t last_position,
+                     std::uint64_t first_version, std::uint64_t last_version,
+                     const Hash& last_hash, std::string_view stream, std::string* value) {
+  value->clear();
+  PutFixed64BE(value, first_position);
+  PutFixed64BE(value, last_position);
+  PutFixed64BE(value, first_version);
+  PutFixed64BE(value, last_version);
+  value->append(reinterpret_cast<const char*>(last_hash.data()), last_hash.size());
+  value->append(stream);
+}
+
+std::string EncodeCommand(const CommandRecord& r) {
   std::string value;
-  PutFixed64BE(&value, head.version);
-  PutFixed64BE(&value, head.position);
-  value.append(reinterpret_cast<const char*>(head.hash.data()), head.hash.size());
+  SetCommandValue(r.first_position, r.last_position, r.first_version, r.last_version,
+                  r.last_hash, r.stream, &value);
   return value;
 }
 
-bool DecodeHead(std::string_view value, HeadState* head) {
-  if (value.size() != 48) return false;
-  head->version = DecodeFixed64BE(value.data());
-  head->position = DecodeFixed64BE(value.data() + 8);
-  std::memcpy(head->hash.data(), value.data() + 16, 32);
-  return true;
-}
-
-std::string EncodeCommand(const CommandRecord& record) {
-  const AppendResult& r = record.result;
-  std::string value;
-  PutFixed64BE(&value, r.first_position);
-  PutFixed64BE(&value, r.last_position);
-  PutFixed64BE(&value, r.first_version);
-  PutFixed64BE(&value, r.last_version);
-  Hash hash{};
-  FromHex(r.last_hash, &hash);
-  value.append(reinterpret_cast<const char*>(hash.data()), hash.size());
-  value.append(reinterpret_cast<const char*>(record.digest.data()), record.digest.size());
-  value.append(r.stream);
-  return value;
-}
-
-bool DecodeCommand(std::string_view value, CommandRecord* record) {
-  AppendResult* r = &record->result;
-  if (value.size() < 96) return false;
+bool DecodeCommand(std::string_view value, CommandRecord* r) {
+  if (value.size() <= 64) return false;
   r->first_position = DecodeFixed64BE(value.data());
   r->last_position = DecodeFixed64BE(value.data() + 8);
   r->first_version = DecodeFixed64BE(value.data() + 16);
   r->last_version = DecodeFixed64BE(value.data() + 24);
-  Hash hash;
-  std::memcpy(hash.data(), value.data() + 32, 32);
-  r->last_hash = ToHex(hash);
-  std::memcpy(record->digest.data(), value.data() + 64, 32);
-  r->stream.assign(value.substr(96));
-  return true;
+  std::memcpy(r->last_hash.data(), value.data() + 32, 32);
+  r->stream.assign(value.substr(64));
+  return r->last_position >= r->first_position &&
+         r->last_version - r->first_version == r->last_position - r->first_position;
 }
 
 std::string EncodeLedger(const LedgerState& ledger) {

@@ -3,12 +3,13 @@
 //
 //   events    be64(position)                 -> stored envelope (envelope.h)
 //   streams   stream ‖ 0x00 ‖ be64(version)  -> be64(position)
-//   heads     stream                         -> be64(version) ‖ be64(position) ‖ hash32
 //   commands  command_id                     -> be64(first_pos) ‖ be64(last_pos) ‖
 //                                               be64(first_ver) ‖ be64(last_ver) ‖
-//                                               hash32 ‖ digest32 ‖ stream
-//   meta      "format_version"               -> "1"
+//                                               hash32 ‖ stream
+//   meta      "format_version"               -> "2"
 //             "ledger_head"                  -> be64(position) ‖ ledger hash32
+//
+// A stream's head is its last index entry and the event that entry names.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,7 @@
 namespace zf::internal {
 
 inline constexpr std::string_view kFormatVersionKey = "format_version";
-inline constexpr std::string_view kFormatVersion = "1";
+inline constexpr std::string_view kFormatVersion = "2";
 inline constexpr std::string_view kLedgerHeadKey = "ledger_head";
 
 // The writer's view of a stream head: the hash kept raw.
@@ -42,21 +43,30 @@ std::string PositionKey(std::uint64_t position);
 std::uint64_t DecodePositionKey(std::string_view key);
 
 std::string StreamIndexKey(std::string_view stream, std::uint64_t version);
+// Replaces *key with StreamIndexKey(stream, version), reusing its buffer.
+void SetStreamIndexKey(std::string_view stream, std::uint64_t version, std::string* key);
 // The prefix all index keys of `stream` share.
 std::string StreamIndexPrefix(std::string_view stream);
 // Splits an index key; false when malformed.
 bool DecodeStreamIndexKey(std::string_view key, std::string_view* stream,
                           std::uint64_t* version);
 
-std::string EncodeHead(const HeadState& head);
-bool DecodeHead(std::string_view value, HeadState* head);
-
-// What the store remembers of an applied command.
+// What the store remembers of an applied command. A retry is checked
+// against the stored events themselves (append_planner.cc).
 struct CommandRecord {
-  AppendResult result;
-  Hash digest{};  // PreparedRequest::digest of the first append
+  std::string stream;
+  std::uint64_t first_version = 0;
+  std::uint64_t last_version = 0;
+  std::uint64_t first_position = 0;
+  std::uint64_t last_position = 0;
+  Hash last_hash{};
 };
+AppendResult ToAppendResult(const CommandRecord& record);
 
+// Replaces *value with the encoded record, reusing its buffer.
+void SetCommandValue(std::uint64_t first_position, std::uint64_t last_position,
+                     std::uint64_t first_version, std::uint64_t last_version,
+                     const Hash& last_hash, std::string_view stream, std::string* value);
 std::string EncodeCommand(const CommandRecord& record);
 bool DecodeCommand(std::string_view value, CommandRecord* record);
 

@@ -83,7 +83,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
       return NotFoundError(fmt::format("command '{}' was never applied", command_id))
           .WithSubject(command_id);
     }
-    return it->second.result;
+    return ToAppendResult(it->second);
   }
 
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
@@ -133,10 +133,13 @@ class MemoryEventStore final : public EventStore, private RawLog {
     }
     return std::optional<std::pair<std::string, std::uint64_t>>();
   }
-  Status ForEachHead(const std::function<void(std::string_view, const HeadState&)>& fn)
+  Status ForEachStreamEnd(
+      const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn)
       const override {
     std::shared_lock lock(mu_);
-    for (const auto& [stream, head] : heads_) fn(stream, head);
+    for (const auto& [stream, positions] : positions_) {
+      if (!positions.empty()) fn(stream, positions.size(), positions.back());
+    }
     return Status::Ok();
   }
   LedgerState RecordedLedger() const override {
@@ -171,6 +174,10 @@ class MemoryEventStore final : public EventStore, private RawLog {
       if (it == store_->commands_.end()) return std::optional<CommandRecord>();
       return std::optional(it->second);
     }
+    Result<std::optional<std::string>> LoadEvent(std::uint64_t position) override {
+      if (position == 0 || position > store_->values_.size()) return std::optional<std::string>();
+      return std::optional(store_->values_[position - 1]);
+    }
 
    private:
     const MemoryEventStore* store_;
@@ -178,11 +185,15 @@ class MemoryEventStore final : public EventStore, private RawLog {
 
   void Apply(const AppendPlanner& planner) {
     for (const PlannedEvent& e : planner.events()) {
-      values_.push_back(e.value);
+      values_.emplace_back(planner.value(e));
       positions_[*e.stream].push_back(e.position);
     }
-    for (const auto& [stream, head] : planner.heads()) heads_[stream] = head;
-    for (const auto& [id, result] : planner.commands()) commands_[id] = result;
+    for (const auto& [stream, head] : planner.heads()) heads_[std::string(stream)] = head;
+    for (const PlannedCommand& c : planner.commands()) {
+      commands_[c.request->command_id] =
+          CommandRecord{c.request->stream, c.first_version, c.last_version, c.first_position,
+                        c.last_position, c.last_hash};
+    }
     ledger_ = planner.ledger();
   }
 

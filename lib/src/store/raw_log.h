@@ -37,8 +37,11 @@ class RawLog {
   // index: only used to name the stream of a missing event.
   virtual Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
       std::uint64_t position) const = 0;
-  virtual Status ForEachHead(
-      const std::function<void(std::string_view stream, const HeadState&)>& fn) const = 0;
+  // Calls fn with the last index entry of every stream: the version and
+  // position the index holds as the stream's head.
+  virtual Status ForEachStreamEnd(
+      const std::function<void(std::string_view stream, std::uint64_t version,
+                               std::uint64_t position)>& fn) const = 0;
   // The ledger head as recorded by the last commit.
   virtual LedgerState RecordedLedger() const = 0;
 };
