@@ -94,6 +94,10 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"delegation_withdrawn", {"赋权已收回", "delegation withdrawn"}},
       {"item_withdrawn", {"事项已取消", "item withdrawn from the list"}},
       {"item_not_in_force", {"事项尚未生效", "item not yet in force"}},
+      {"invalid", {"无效", "invalid"}},
+      {"dry_run", {"（试运行，未写入）", "(dry run, nothing written)"}},
+      {"eta", {"预计剩余", "ETA"}},
+      {"lines_per_second", {"行/秒", "lines/s"}},
       // Cases (zfcli case ...).
       {"case_id", {"案件编号", "case"}},
       {"state", {"状态", "state"}},

@@ -1,5 +1,10 @@
 // Commands through the engine: import a JSONL file of commands, execute one,
 // and the legal clock.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,22 +39,94 @@ struct ImportTally {
   std::size_t applied = 0;
   std::size_t already_applied = 0;
   std::size_t rejected = 0;
+  std::size_t invalid = 0;  // lines that are not a valid command
   std::map<std::string, std::size_t> by_code;
+  int first_failure = kExitOk;  // exit code of the first bad line
+
+  void Fail(int exit_code) {
+    if (first_failure == kExitOk) first_failure = exit_code;
+  }
 };
 
-// Runs one batch; stops at the first failure. Returns the exit code.
-int RunBatch(const GlobalOptions& global, zf::Engine* engine, std::vector<zf::Command>* batch,
-             std::vector<std::size_t>* lines, ImportTally* tally) {
-  if (batch->empty()) return kExitOk;
-  auto results = engine->ExecuteBatch(*batch, zf::BatchMode::kStopAtFirstFailure);
-  if (!results.ok()) return ReportError(global, results.status());
-  int exit_code = kExitOk;
+struct ImportSettings {
+  bool dry_run = false;
+  bool keep_going = false;
+  bool atomic = false;
+};
+
+// Counts the lines of a regular file (for the progress bar); 0 when unknown.
+std::size_t CountLines(const std::string& file) {
+  if (file == "-" || !std::filesystem::is_regular_file(file)) return 0;
+  std::ifstream in(file, std::ios::binary);
+  std::size_t lines = 0;
+  char buffer[1 << 16];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    lines += static_cast<std::size_t>(std::count(buffer, buffer + in.gcount(), '\n'));
+  }
+  return lines;
+}
+
+// done/total lines, rate and ETA on stderr, redrawn at most 5 times a
+// second; only when stderr is a terminal, so logs and pipes stay clean.
+class ProgressBar {
+ public:
+  ProgressBar(const GlobalOptions& global, std::size_t total)
+      : global_(global), total_(total), enabled_(isatty(fileno(stderr)) != 0),
+        start_(std::chrono::steady_clock::now()) {}
+
+  void Update(std::size_t done, bool final = false) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!final && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const double rate = seconds > 0 ? done / seconds : 0;
+    std::string line = fmt::format("\r{} {}", Label(global_, "line"), done);
+    if (total_ > 0) {
+      const double share = static_cast<double>(done) / static_cast<double>(total_);
+      const int filled = static_cast<int>(share * 30);
+      line += fmt::format("/{} [{}{}] {:5.1f}%", total_, std::string(filled, '#'),
+                          std::string(30 - filled, '.'), share * 100);
+      if (rate > 0 && done < total_) {
+        line += fmt::format("  {} {:.0f}s", Label(global_, "eta"), (total_ - done) / rate);
+      }
+    }
+    line += fmt::format("  {:.0f} {}   ", rate, Label(global_, "lines_per_second"));
+    std::cerr << line << (final ? "\n" : "") << std::flush;
+  }
+
+ private:
+  const GlobalOptions& global_;
+  const std::size_t total_;
+  const bool enabled_;
+  const std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Runs one batch through the engine (or the dry run) and tallies it.
+// Returns false when the import must stop.
+bool RunBatch(const GlobalOptions& global, zf::Engine* engine, zf::DryRun* dry_run,
+              const ImportSettings& settings, std::vector<zf::Command>* batch,
+              std::vector<std::size_t>* lines, ImportTally* tally) {
+  if (batch->empty()) return true;
+  const zf::BatchMode mode = settings.atomic       ? zf::BatchMode::kAtomic
+                             : settings.keep_going ? zf::BatchMode::kIndependent
+                                                   : zf::BatchMode::kStopAtFirstFailure;
+  auto results = dry_run != nullptr ? dry_run->ExecuteBatch(*batch, mode)
+                                    : engine->ExecuteBatch(*batch, mode);
+  if (!results.ok()) {
+    tally->Fail(ReportError(global, results.status()));
+    return false;
+  }
+  bool failed = false;
   for (std::size_t i = 0; i < results->size(); ++i) {
     const std::string where = fmt::format("{} {}", Label(global, "line"), (*lines)[i]);
     const auto& r = (*results)[i];
     if (!r.ok()) {
-      exit_code = ReportError(global, r.status(), where);
-      break;
+      ++tally->invalid;
+      tally->Fail(ReportError(global, r.status(), where));
+      failed = true;
+      continue;
     }
     switch (r->outcome) {
       case zf::CommandResult::Outcome::kApplied: ++tally->applied; break;
@@ -57,20 +134,51 @@ int RunBatch(const GlobalOptions& global, zf::Engine* engine, std::vector<zf::Co
       case zf::CommandResult::Outcome::kRejected:
         ++tally->rejected;
         ++tally->by_code[r->rejection->code];
-        exit_code = ReportRejection(global, *r->rejection, where);
+        tally->Fail(ReportRejection(global, *r->rejection, where));
+        failed = true;
         break;
     }
   }
+  // In an atomic batch that failed nothing was applied.
+  if (failed && settings.atomic) tally->applied = 0;
   batch->clear();
   lines->clear();
-  return exit_code;
+  return !failed || settings.keep_going;
+}
+
+void PrintImportSummary(const GlobalOptions& global, const ImportSettings& settings,
+                        const ImportTally& tally) {
+  if (global.json) {
+    boost::json::object codes;
+    for (const auto& [code, n] : tally.by_code) codes[code] = n;
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"applied", tally.applied},
+                     {"already_applied", tally.already_applied},
+                     {"rejected", tally.rejected},
+                     {"invalid", tally.invalid},
+                     {"rejected_by_code", std::move(codes)},
+                     {"dry_run", settings.dry_run},
+                     {"ok", tally.first_failure == kExitOk}})
+              << '\n';
+    return;
+  }
+  std::cout << fmt::format("{}{}: {}  {}: {}  {}: {}  {}: {}\n",
+                           settings.dry_run ? std::string(Label(global, "dry_run")) + " " : "",
+                           Label(global, "applied"), tally.applied,
+                           Label(global, "already_applied"), tally.already_applied,
+                           Label(global, "rejected"), tally.rejected, Label(global, "invalid"),
+                           tally.invalid);
+  for (const auto& [code, n] : tally.by_code) std::cout << fmt::format("  {}: {}\n", code, n);
 }
 
 int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& args,
               const Command& self) {
   po::options_description options("import");
-  options.add_options()("file", po::value<std::string>()->default_value("-"),
-                        "JSONL file of commands, - for stdin");
+  options.add_options()
+      ("file", po::value<std::string>()->default_value("-"), "JSONL file of commands, - for stdin")
+      ("dry-run", po::bool_switch(), "validate and decide every command, write nothing")
+      ("keep-going", po::bool_switch(), "report every bad line and apply the good ones")
+      ("atomic", po::bool_switch(), "all or nothing: one write for the whole file (held in memory)");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -79,36 +187,57 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  auto engine = OpenEngine(global, /*create=*/true, &exit_code);
-  if (!engine) return exit_code;
-  ImportTally tally;
-  auto parse = [](const std::string& line) -> zf::Result<zf::Command> {
-    auto json = zf::ParseJson(line);
-    if (!json.ok()) return json.status();
-    return zf::CommandFromJson(*json);
-  };
-  exit_code = ForEachJsonlBatch<zf::Command>(
-      global, vm["file"].as<std::string>(), kCommandsPerBatch, parse,
-      [&](std::vector<zf::Command>* batch, std::vector<std::size_t>* lines) {
-        return RunBatch(global, engine.get(), batch, lines, &tally);
-      });
-
-  if (global.json) {
-    boost::json::object codes;
-    for (const auto& [code, n] : tally.by_code) codes[code] = n;
-    std::cout << boost::json::serialize(boost::json::object{
-                     {"applied", tally.applied},
-                     {"already_applied", tally.already_applied},
-                     {"rejected", tally.rejected},
-                     {"rejected_by_code", std::move(codes)},
-                     {"ok", exit_code == kExitOk}})
-              << '\n';
-  } else {
-    std::cout << fmt::format("{}: {}  {}: {}  {}: {}\n", Label(global, "applied"), tally.applied,
-                             Label(global, "already_applied"), tally.already_applied,
-                             Label(global, "rejected"), tally.rejected);
+  ImportSettings settings{vm["dry-run"].as<bool>(), vm["keep-going"].as<bool>(),
+                          vm["atomic"].as<bool>()};
+  if (settings.keep_going && settings.atomic) {
+    std::cerr << "zfcli import: --keep-going and --atomic exclude each other\n";
+    return kExitUsage;
   }
-  return exit_code;
+  const std::string file = vm["file"].as<std::string>();
+  std::ifstream in_file;
+  if (file != "-") {
+    in_file.open(file);
+    if (!in_file) return ReportError(global, zf::NotFoundError("cannot read '" + file + "'"));
+  }
+  std::istream& in = file == "-" ? std::cin : in_file;
+  auto engine = OpenEngine(global, /*create=*/!settings.dry_run, &exit_code);
+  if (!engine) return exit_code;
+  std::unique_ptr<zf::DryRun> dry_run = settings.dry_run ? engine->StartDryRun() : nullptr;
+
+  ImportTally tally;
+  ProgressBar progress(global, CountLines(file));
+  std::vector<zf::Command> batch;
+  std::vector<std::size_t> lines;
+  std::string line;
+  bool go_on = true;
+  std::size_t line_no = 0;
+  while (go_on && std::getline(in, line)) {
+    ++line_no;
+    progress.Update(line_no);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto json = zf::ParseJson(line);
+    auto command = json.ok() ? zf::CommandFromJson(*json) : zf::Result<zf::Command>(json.status());
+    if (!command.ok()) {
+      ++tally.invalid;
+      tally.Fail(ReportError(global, command.status(),
+                             fmt::format("{} {}", Label(global, "line"), line_no)));
+      if (settings.keep_going) continue;
+      // Without --keep-going the lines before the bad one still apply
+      // (unless --atomic, where nothing does).
+      if (!settings.atomic) RunBatch(global, engine.get(), dry_run.get(), settings, &batch, &lines, &tally);
+      go_on = false;
+      break;
+    }
+    batch.push_back(std::move(*command));
+    lines.push_back(line_no);
+    if (!settings.atomic && batch.size() >= kCommandsPerBatch) {
+      go_on = RunBatch(global, engine.get(), dry_run.get(), settings, &batch, &lines, &tally);
+    }
+  }
+  if (go_on) RunBatch(global, engine.get(), dry_run.get(), settings, &batch, &lines, &tally);
+  progress.Update(line_no, /*final=*/true);
+  PrintImportSummary(global, settings, tally);
+  return tally.first_failure;
 }
 
 int RunExec(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -212,7 +341,8 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
 }
 
 const Registrar kImport(MakeCommand<RunImport>("import", "run a JSONL file of commands through the engine",
-                                        "导入命令文件 (JSONL)", "[FILE|-]"));
+                                        "导入命令文件 (JSONL)",
+                                        "[FILE|-] [--dry-run] [--keep-going | --atomic]"));
 const Registrar kExec(MakeCommand<RunExec>("exec", "run one command (JSON)", "执行一条命令 (JSON)",
                                     "[JSON|-]"));
 const Registrar kCalendarDue(MakeCommand<RunCalendarDue>(

@@ -993,6 +993,45 @@ def test_case_queries():
     expect_rc(zf("--db", "db", "case", "show"), 2)
 
 
+def test_import_modes():
+    load_reference()
+    good = case_commands()
+    bad_json = '{"command": "register_clue",'
+    bad_rule = json.dumps({"command": "register_clue", "command_id": "cli-bad-rule",
+                           "at": "2023-09-12T09:00:00+08:00",
+                           "actor": {"id": "SX-OF-0103", "role": "enforcement_officer", "unit": "gaosha"},
+                           "case_id": "SX-T-001", "data": {"source": "inspection", "township": "gaosha",
+                                                           "description": "重复", "discovered_on": "2023-09-12"}})
+    mixed = write_lines("mixed.jsonl", [good[0], bad_json, good[1], bad_rule, good[2]])
+    log_position = lambda: len(zf("--db", "db", "--json", "export").out.splitlines())
+    before = log_position()
+    # --dry-run: judged, nothing written; a later line sees the earlier ones.
+    r = zf("--db", "db", "--json", "import", "--dry-run", write_lines("good.jsonl", good))
+    expect_rc(r, 0)
+    summary = json.loads(r.out)
+    check(summary["applied"] == 4 and summary["dry_run"], "dry run summary: " + r.out)
+    check(log_position() == before, "dry run wrote nothing")
+    # --atomic: one bad line and nothing is applied.
+    r = zf("--db", "db", "--json", "import", "--atomic", mixed)
+    expect_rc(r, 3)
+    check(log_position() == before, "atomic import with a bad line wrote nothing")
+    # Default: stops at the first bad line, keeps what came before it.
+    r = zf("--db", "db", "--json", "import", mixed)
+    expect_rc(r, 3)
+    check(json.loads(r.out)["applied"] == 1, "stopped at line 2: " + r.out)
+    # --keep-going: every bad line reported, the good ones applied; exit code of the first failure.
+    r = zf("--db", "db", "--json", "import", "--keep-going", mixed)
+    expect_rc(r, 3)
+    summary = json.loads(r.out)
+    check(summary["applied"] == 2 and summary["already_applied"] == 1 and summary["invalid"] == 1
+          and summary["rejected"] == 1 and summary["rejected_by_code"] == {"case_exists": 1},
+          "keep going: " + r.out)
+    expect_in("2", r.err, "stderr names line 2")
+    expect_in("case_exists", r.err, "stderr names the rejection")
+    check("\r" not in r.err, "no progress bar when stderr is not a terminal")
+    expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
+
+
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)}
 
