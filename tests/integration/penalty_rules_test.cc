@@ -524,5 +524,48 @@ TEST_CASE("A penalty needs a benchmark in force", "[penalty]") {
   CHECK(JudgeAt(SampleRules(), book, "N1", Fine(100'000)).code() == "benchmark_missing");
 }
 
+
+// A mitigated entry may substitute a fine for a penalty the statute names
+// (SX-BM-AGRI-008 knows no fine); with no fine range in the entry, the fine
+// has no statutory range to lie below.
+TEST_CASE("A substituted fine where the statute has no fine: no_statutory_fine", "[penalty]") {
+  auto engine = testing::BareEngine();
+  testing::LoadAll(*engine, kSample);
+  boost::json::object entry;
+  for (const Command& c : testing::SampleCommands("04-leniency.jsonl")) {
+    if (c.data.as_object().at("entry_id").as_string() == "SX-MP-019") entry = c.data.as_object();
+  }
+  REQUIRE(!entry.empty());
+  entry["entry_id"] = "SX-MP-T08";
+  entry["item_code"] = "AGRI-008";
+  entry["outcome"] = boost::json::object{{"kind", "mitigated"}, {"substitute_type", "fine"}};
+  entry["accompanying"] = boost::json::array{};
+  entry["effective_from"] = "2023-06-01";
+  auto published = engine->Execute(testing::MakeCommand(
+      "publish_leniency_entry", "lp-mp-t08", "2023-05-20T09:00:00+08:00", entry));
+  REQUIRE(published.ok());
+  INFO((published->rejection ? published->rejection->code : std::string("applied")));
+  REQUIRE(published->outcome == CommandResult::Outcome::kApplied);
+  const RuleBook rules = testing::Fold(*engine);
+
+  CaseBook book;
+  Apply(book, Event(book, "case/A8", "clue_registered", "2023-09-01T09:00:00+08:00",
+                    {{"source", "inspection"},
+                     {"township", "gaosha"},
+                     {"description", "test"},
+                     {"discovered_on", "2023-09-01"},
+                     {"registered_by_unit", "gaosha"},
+                     {"holder", "gaosha"},
+                     {"item_code", "AGRI-008"},
+                     {"party", {{"id", "350427199001010011"}, {"name", "某村民"}, {"category", "natural_person"}}}}));
+  auto p = Fine(100'000, "general", "mitigated");
+  p.mitigation_ground = "SX-MP-T08";
+  p.facts["harm_removed_proactively"] = true;
+  p.facts["harm_level"] = "general";
+  const auto judged = JudgeAt(rules, book, "A8", p);
+  CHECK(judged.code() == "no_statutory_fine");
+  CHECK(judged.pointer() == "/data/fine_fen");
+}
+
 }  // namespace
 }  // namespace zf

@@ -41,7 +41,7 @@ struct EngineOptions {
   // Rest-day rules for deadlines (spec §0.2, [U][C]).
   ClockOptions clock;
 
-  // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events-procedure.md)
+  // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events.md §2)
   // D9 (APL art. 60): calendar days from filing to the decision, and the
   // head's extension (MSR [V-2nd][C]).
   int decision_limit_days = 90;
@@ -93,7 +93,7 @@ struct EngineOptions {
   // item is withdrawn or changed afterwards; the case gets a warning.
   bool filer_keeps_case_on_item_change = true;
 
-  // --- The law on the penalty (spec §6, §7; docs/events-penalty.md) ---------
+  // --- The law on the penalty (spec §6, §7; docs/events.md §3) ---------
   // "First violation" (首违不罚, spec §6.3 [U][C]): the lookback in months
   // and its scope ("same_item", or "same_type": any item of the same power
   // domain) used when a list entry's first_violation condition does not

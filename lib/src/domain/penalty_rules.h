@@ -39,7 +39,7 @@ struct PenaltyProposal {
   std::vector<LeniencyChoice> leniency;
   // Facts the list conditions are judged on (corrected_within_days,
   // harm_level, no_subjective_fault, ...), as the command states them.
-  // See docs/events-penalty.md for every fact a condition or exclusion reads.
+  // See docs/events.md §3 for every fact a condition or exclusion reads.
   boost::json::object facts;
   // The record of the education given (APL 33 ¶3), e.g. its document
   // number: required at the decision when no penalty is imposed on a
@@ -66,7 +66,7 @@ struct PenaltyJudgement {
   std::string benchmark_id;
   std::int64_t benchmark_version = 0;
   std::vector<std::string> leniency_entries;  // "entry_id@version" applied
-  // The evaluation, for the event (see docs/events-penalty.md):
+  // The evaluation, for the event (see docs/events.md §3):
   //   entries[]: {entry_id, version, list_kind, mandatory, ground, eligible,
   //               conditions[]: {code, met, why}, exclusions[] (that apply),
   //               status: mandatory | proposed | not_eligible | not_for_penalty,

@@ -5,7 +5,7 @@
 // Lifecycle states (CaseState::state) this part sets: investigating,
 // suspended, terminated, filing_revoked, concluded, pre_notice,
 // notice_served, hearing_requested, hearing_scheduled, hearing_held,
-// ready_to_decide, decided (docs/events-procedure.md).
+// ready_to_decide, decided (docs/events.md §2).
 //
 // "After" between procedure steps is the order of the case stream (the
 // event's version): the legal review of I5 must be recorded after the
