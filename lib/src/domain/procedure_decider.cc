@@ -234,7 +234,10 @@ Decision DecideMakeDecision(const DecisionContext& context) {
   const std::string type = Text(data, "decision_type");
   if (const CaseState* any = context.Case()) {
     if (auto r = CheckIssuerHasPower(context, *any)) return *r;
-    if (auto r = CheckNoCriminalTransferPending(*any, type)) return *r;
+    // Only the handling subject learns why; anyone else is refused below.
+    if (ActsFor(context, any->handling_subject)) {
+      if (auto r = CheckNoCriminalTransferPending(*any, type)) return *r;
+    }
   }
   const CaseState* target = nullptr;
   if (auto r = CheckDecidable(context, &target)) return *r;
