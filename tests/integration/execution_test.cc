@@ -238,6 +238,21 @@ TEST_CASE("Service methods need their proof; dates are checked against the decis
   bench.Apply("close_case", id, at, {{"ground", "no_penalty_served"}, {"approved_by", "SX-OF-0132"}});
 }
 
+TEST_CASE("A follow-up inspection needs a decision that ordered correction",
+          "[execution][correction]") {
+  Bench bench;
+  // The seeded decision orders no correction (correction_ordered absent).
+  bench.SeedDecidedCase("SX-2024-C1504", "2024-03-01T09:00:00+08:00", 0, "no_penalty");
+  const std::string id = "SX-2024-C1504";
+  const boost::json::object check{{"checked_on", "2024-03-05"},
+                                  {"officers", {"SX-OF-0102", "SX-OF-0103"}},
+                                  {"result", "corrected"}};
+  CHECK(bench.Rejected("record_correction_check", id, "2024-03-05T09:00:00+08:00", check) ==
+        "correction_not_ordered");
+  CHECK(bench.Rejected("record_correction_check", "SX-2024-C9998", "2024-03-05T09:00:00+08:00",
+                       check) == "case_not_found");
+}
+
 TEST_CASE("A transfer outcome is not served on the party but carried out by the transfer",
           "[execution][service][transfer]") {
   Bench bench;

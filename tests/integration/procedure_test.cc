@@ -96,6 +96,34 @@ class Procedure {
             kReviewer);
   }
 
+  // A command that targets no case (e.g. a power-list change).
+  void AppliedGlobal(std::string type, std::string day, boost::json::object data,
+                     const boost::json::object& actor) {
+    boost::json::object envelope{{"command", type},
+                                 {"command_id", "t-" + std::to_string(++n_)},
+                                 {"at", day + "T08:00:00+08:00"},
+                                 {"actor", actor},
+                                 {"data", std::move(data)}};
+    auto command = CommandFromJson(envelope);
+    INFO(command.status().ToString());
+    REQUIRE(command.ok());
+    auto result = engine_->Execute(*command);
+    REQUIRE(result.ok());
+    INFO(type << ": " << (result->rejection ? result->rejection->message : ""));
+    REQUIRE(result->outcome == CommandResult::Outcome::kApplied);
+  }
+
+  // The types of the events the case stream ends with (the last `n`).
+  std::vector<std::string> LastEventTypes(std::size_t n) {
+    std::vector<std::string> types;
+    auto cursor = engine_->store()->ReadStream(std::string("case/") + kCase, UINT64_MAX,
+                                               Direction::kBackward);
+    for (; cursor->Valid() && types.size() < n; cursor->Next()) {
+      types.insert(types.begin(), cursor->event().type);
+    }
+    return types;
+  }
+
   boost::json::object LastEventData() {
     auto cursor = engine_->store()->ReadStream(std::string("case/") + kCase, UINT64_MAX,
                                                Direction::kBackward);
@@ -238,6 +266,73 @@ TEST_CASE("hearing_notice_min_working_days sets D8", "[procedure]") {
   p.Applied("serve_hearing_notice", "2023-10-11",
             {{"hearing_on", "2023-10-17"}, {"presiding_officer", "SX-OF-0176"}});
   CHECK(p.LastEventData().at("working_days_between") == 3);
+}
+
+TEST_CASE("J4 at the decision: filer_keeps_case_on_item_change", "[procedure][j4]") {
+  const boost::json::object gaosha{
+      {"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}};
+  const boost::json::object admin{
+      {"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}};
+  const boost::json::object facts{{"harm_level", "slight"}, {"corrected_within_days", 5}};
+  const boost::json::array leniency{
+      boost::json::object{{"entry_id", "SX-NP-001"}, {"accepted", true}}};
+  boost::json::object decision{{"decision_type", "no_penalty"},
+                               {"document_number", "高政不罚〔2023〕9号"},
+                               {"penalty_types", boost::json::array()},
+                               {"facts", facts},
+                               {"leniency", leniency},
+                               {"facts_and_evidence", "首次违法，危害后果轻微并及时改正"},
+                               {"legal_basis", "《中华人民共和国行政处罚法》第三十三条第一款"},
+                               {"education_record", "高砂教〔2023〕9号"},
+                               {"correction_order", {{"content", "建立特种作业人员档案"}}}};
+  for (bool keeps : {true, false}) {
+    DYNAMIC_SECTION("filer_keeps_case_on_item_change=" << keeps) {
+      EngineOptions options;
+      options.filer_keeps_case_on_item_change = keeps;
+      Procedure p(options);
+      // SAFE-017, delegated to and accepted by gaosha, filed by gaosha.
+      p.Applied("register_clue", "2023-09-11",
+                {{"source", "inspection"},
+                 {"item_code", "SAFE-017"},
+                 {"township", "gaosha"},
+                 {"description", "焊工未建立特种作业人员档案"},
+                 {"discovered_on", "2023-09-11"},
+                 {"party",
+                  {{"id", "91350427MA000J401X"}, {"name", "沙县某焊接有限公司"},
+                   {"category", "organisation"}}}},
+                gaosha);
+      p.Applied("file_case", "2023-09-12",
+                {{"handlers", {"SX-OF-0102", "SX-OF-0103"}}, {"approved_by", "SX-OF-0132"}},
+                gaosha);
+      p.Applied("start_investigation", "2023-09-12", {}, gaosha);
+      p.Applied("record_evidence", "2023-09-13", p.Evidence("EV-1", {"SX-OF-0102", "SX-OF-0103"}),
+                gaosha);
+      p.Applied("conclude_investigation", "2023-09-18",
+                {{"outcome", "no_penalty"},
+                 {"penalty_types", boost::json::array()},
+                 {"facts", facts},
+                 {"leniency", leniency},
+                 {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}},
+                gaosha);
+      // The delegation is withdrawn after the filing.
+      p.AppliedGlobal("withdraw_delegation", "2023-09-19",
+                      {{"batch", "sx-2022-1"},
+                       {"effective_from", "2023-09-20"},
+                       {"reason", "收回部分赋权事项"},
+                       {"townships", {"gaosha"}},
+                       {"items", {"SAFE-017"}}},
+                      admin);
+      if (keeps) {
+        p.Applied("make_decision", "2023-09-21", decision, gaosha);
+        CHECK(p.LastEventTypes(2) ==
+              std::vector<std::string>{"competence_warning_raised", "decision_made"});
+        CHECK(p.LastEventData().at("issuer_name") == "三明市沙县区高砂镇人民政府");
+      } else {
+        CHECK(p.Rejected("make_decision", "2023-09-21", decision, gaosha) ==
+              "subject_not_competent");
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "domain/execution_helpers.h"
+#include "domain/procedure_common.h"
 #include "util/rfc3339.h"
 
 namespace zf::internal {
@@ -46,14 +47,19 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
   const WorkingDayCalendar cal = context.InForce().Calendar();
   const ExecutionState& e = c.execution;
   if (c.state == "verifying") {
-    ZF_RETURN_IF_ERROR(Add(out, "D2", "核查线索并决定是否立案", "agency",
-                           AddWorkingDays(cal, c.discovered_on, 15)));
+    // The clue part's clock: from the day the holder received the clue
+    // (transfer, designation, dispatch or discovery), with its extension.
+    Result<Date> d2 = c.clue.verification_due_on
+                          ? Result<Date>(*c.clue.verification_due_on)
+                          : AddWorkingDays(cal, c.clue.verification_clock_from.value_or(
+                                                    c.discovered_on),
+                                           context.options.verification_working_days);
+    ZF_RETURN_IF_ERROR(Add(out, "D2", "核查线索并决定是否立案", "agency", std::move(d2)));
   }
   if (c.filed_on && !c.procedure_state.decision && Decidable(c.state)) {
-    // The base period (APL art. 60); pauses and extensions are recorded by
-    // the ordinary procedure and applied there.
-    ZF_RETURN_IF_ERROR(Add(out, "D9", "作出行政处罚决定", "agency",
-                           PausableDue(*c.filed_on, 90, {}, {})));
+    // The procedure part's clock (APL art. 60): its pauses (an open one
+    // counted up to today) and extensions.
+    ZF_RETURN_IF_ERROR(Add(out, "D9", "作出行政处罚决定", "agency", DecisionDue(context, c)));
   }
   if (e.criminal.Open() && !e.criminal.approved) {
     ZF_RETURN_IF_ERROR(Add(out, "D10", "审批涉嫌犯罪案件移送", "agency",

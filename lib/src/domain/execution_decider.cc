@@ -339,6 +339,62 @@ Status EvolveDecisionRevoked(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
+// --- Follow-up inspection of the correction (APL art. 28) ---------------------
+
+constexpr std::string_view kCorrectionBasis =
+    "APL art. 28 ¶1 (order to correct); spec §12 scenario 1 (follow-up inspection)";
+
+// 整改复查: two credentialed officers of the handling subject inspect
+// whether the party corrected what the decision ordered. A no-penalty case
+// closes on a confirmed correction.
+Decision DecideRecordCorrectionCheck(const DecisionContext& context) {
+  const boost::json::object& data = Data(context);
+  auto target = TargetCase(context, kCorrectionBasis);
+  if (auto* r = std::get_if<Rejection>(&target)) return *r;
+  const CaseState& c = *std::get<const CaseState*>(target);
+  const auto& d = c.procedure_state.decision;
+  if (c.IsFinal() || !d || (d->type != "penalty" && d->type != "no_penalty")) {
+    return InvalidState(c, "a follow-up inspection needs an open case with a penalty or "
+                           "no-penalty decision",
+                        kCorrectionBasis);
+  }
+  if (!d->correction_ordered) {
+    return Reject("correction_not_ordered",
+                  fmt::format("the decision of case {} ordered no correction to inspect", c.id),
+                  std::string(kCorrectionBasis), "/command");
+  }
+  if (!ActsFor(context, c.handling_subject)) {
+    return Reject("not_handling_subject",
+                  fmt::format("{} does not act for {}, the handling subject of case {}",
+                              context.command.actor.unit, c.handling_subject, c.id),
+                  "APL art. 17", "/actor/unit");
+  }
+  auto checked_on = RequiredDate(data, "checked_on");
+  if (auto* r = std::get_if<Rejection>(&checked_on)) return *r;
+  if (auto r = CheckNotFuture(context, std::get<Date>(checked_on), "checked_on")) return *r;
+  if (std::get<Date>(checked_on) < d->decided_on) {
+    return Reject("checked_before_decision",
+                  fmt::format("the follow-up inspection on {} precedes the decision of {}",
+                              std::get<Date>(checked_on).ToString(), d->decided_on.ToString()),
+                  std::string(kCorrectionBasis), DataPointer("checked_on"));
+  }
+  if (auto r = CheckOfficers(context, TextList(data, "officers"), c.handling_subject, 2,
+                             "officers")) {
+    return *r;
+  }
+  boost::json::object event = data;
+  event["handling_subject"] = c.handling_subject;
+  return std::vector<NewEvent>{Emit("correction_checked", std::move(event))};
+}
+
+Status EvolveCorrectionChecked(CaseState& state, const EventRecord& event) {
+  ZF_ASSIGN_OR_RETURN(Date checked, EventDate(event, "checked_on"));
+  ZF_ASSIGN_OR_RETURN(std::string result, EventText(event, "result"));
+  if (result == "corrected") state.execution.correction_confirmed_on = checked;
+  state.execution.correction_check_result = std::move(result);
+  return Status::Ok();
+}
+
 // --- Closing and archiving (O23, O24; spec §4.9) ------------------------------
 
 // The conditions of `ground` the case does not meet (empty = may close).
@@ -360,6 +416,12 @@ std::vector<std::string> UnmetConditions(const CaseState& c, const std::string& 
   } else if (ground == "no_penalty_served") {
     if (!d || d->type != "no_penalty") unmet.push_back("a no-penalty decision");
     if (!e.service) unmet.push_back("the decision served");
+    // Nothing else is performed on a no-penalty decision: its order to
+    // correct is, and a follow-up inspection shows it (APL art. 28).
+    if (d && d->correction_ordered && !e.correction_confirmed_on) {
+      unmet.push_back("the correction confirmed by a follow-up inspection "
+                      "(record_correction_check)");
+    }
   } else if (ground == "revoked") {
     if (!e.revoked) unmet.push_back("the decision revoked with no new decision following");
   } else if (ground == "enforcement_terminated") {
@@ -515,6 +577,7 @@ const std::vector<CommandSpec>& ServiceCommandSpecs() {
        &DecideRecordServiceAddressConfirmation},
       {"serve_decision", "case_id", kCaseStreamPrefix, &DecideServeDecision},
       {"revoke_decision", "case_id", kCaseStreamPrefix, &DecideRevokeDecision},
+      {"record_correction_check", "case_id", kCaseStreamPrefix, &DecideRecordCorrectionCheck},
       {"close_case", "case_id", kCaseStreamPrefix, &DecideCloseCase},
       {"archive_case", "case_id", kCaseStreamPrefix, &DecideArchiveCase},
       {"score_case_file", "case_id", kCaseStreamPrefix, &DecideScoreCaseFile},
@@ -527,6 +590,7 @@ const std::vector<CaseEvolver>& ServiceEvolvers() {
       {"service_address_confirmed", &EvolveServiceAddressConfirmed},
       {"decision_served", &EvolveDecisionServed},
       {"decision_revoked_by_agency", &EvolveDecisionRevoked},
+      {"correction_checked", &EvolveCorrectionChecked},
       {"case_closed", &EvolveCaseClosed},
       {"case_archived", &EvolveCaseArchived},
       {"case_file_scored", &EvolveCaseFileScored},

@@ -132,6 +132,10 @@ struct ExecutionState {
   EnforcementState enforcement;
   HandoverState handover;
   CriminalTransferState criminal;
+  // The follow-up inspection of an ordered correction (整改复查, APL art.
+  // 28): the day it found the violation corrected, or the last result.
+  std::optional<Date> correction_confirmed_on;
+  std::string correction_check_result;  // "" | corrected | not_corrected
   bool revoked = false;  // decision_revoked_by_agency or a review revoked it
   std::string closed_ground;
   std::optional<Date> closed_on;

@@ -113,7 +113,10 @@ Decision DecideServeNotice(const DecisionContext& context) {
                   std::string(kNoticeBasis), "/command");
   }
   const boost::json::object& data = Data(context);
-  if (Text(data, "method") == "electronic" && !data.contains("address_confirmation")) {
+  // The confirmation may come with the notice or be on the case already
+  // (record_service_address_confirmation).
+  if (Text(data, "method") == "electronic" && !data.contains("address_confirmation") &&
+      !c.execution.address_confirmation) {
     return Reject("electronic_service_not_consented",
                   "electronic service needs the party's signed service-address confirmation "
                   "(送达地址确认书)",
