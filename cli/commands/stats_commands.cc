@@ -44,7 +44,7 @@ void PrintTable(const GlobalOptions& g, const boost::json::object& stats) {
   std::cout << fmt::format("{} {}  {} {}\n", Label(g, "from"), Cell(stats.if_contains("from"), false),
                            Label(g, "to"), Cell(stats.if_contains("to"), false));
   for (const char* key : kScalarMetrics) {
-    std::cout << PadRight(Label(g, key), 28) << ' '
+    std::cout << PadRight(Label(g, key), 36) << ' '
               << PadLeft(Cell(stats.if_contains(key), IsRate(key), std::string_view(key) == "yoy_growth"), 10)
               << '\n';
   }
@@ -54,7 +54,7 @@ void PrintTable(const GlobalOptions& g, const boost::json::object& stats) {
     std::cout << Label(g, key) << '\n';
     if (v->as_object().empty()) std::cout << "  " << Label(g, "none") << '\n';
     for (const auto& [sub, count] : v->as_object()) {
-      std::cout << "  " << PadRight(Label(g, sub), 26) << ' '
+      std::cout << "  " << PadRight(Label(g, sub), 34) << ' '
                 << PadLeft(Cell(&count, false), 10) << '\n';
     }
   }
