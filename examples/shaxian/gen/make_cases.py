@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Writes a year of Shaxian cases on top of the sample reference data:
 
-  07-cases-2022.jsonl   December 2022: the first township cases on delegated
-                        items (the prior-year figure of spec §10) and
-                        on-the-spot fines of the market bureau
-  08-cases-2023.jsonl   2023: township cases on delegated items, enterprise
-                        cases (four lists applied, soft measures, ordinary
-                        penalties), on-the-spot fines, a few cases with a
-                        hearing and legal review
+  07-cases-2022.jsonl   December 2022: the non-tax revenue codes fines are
+                        paid under (APL art. 67), the first township cases on
+                        delegated items (the prior-year figure of spec §10)
+                        and on-the-spot fines of the market bureau
+  08-cases-2023.jsonl   2023: township cases on delegated items (from their
+                        own inspections, grid reports dispatched to the
+                        brigade, clues transferred by the urban bureau and
+                        joint actions of the area chiefs), enterprise cases
+                        (four lists applied, soft measures, ordinary
+                        penalties, a few with a hearing and legal review),
+                        on-the-spot fines; decisions served, fines paid,
+                        cases closed, recent ones still open
   09-inspect-once-2023.jsonl
                         inspect once (综合查一次): 7 scenarios and one
                         combined visit to each of 271 enterprises
@@ -16,6 +21,8 @@ Every line is a real command through the ordinary import path; the files
 import with exit 0 in sorted order after 01..06:
   for f in examples/shaxian/0*.jsonl; do zfcli --db DIR import "$f"; done
 
+Agencies act on working days (01-calendar.jsonl); the steps of a case keep
+the statutory periods (statement and hearing request, hearing notice D8).
 Deterministic: a seeded random.Random and no clock; re-running it
 reproduces the files byte for byte.
   python3 examples/shaxian/gen/make_cases.py
@@ -124,6 +131,30 @@ class Org:
         }
 
 
+class Calendar:
+    """Working days from 01-calendar.jsonl: agencies act on working days."""
+
+    def __init__(self):
+        self.holidays, self.makeup = set(), set()
+        for c in load("01-calendar.jsonl"):
+            self.holidays.update(date.fromisoformat(d) for d in c["data"]["holidays"])
+            self.makeup.update(date.fromisoformat(d) for d in c["data"].get("makeup_workdays", []))
+
+    def working(self, d):
+        return d in self.makeup or (d.weekday() < 5 and d not in self.holidays)
+
+    def on_or_after(self, d):
+        while not self.working(d):
+            d += timedelta(days=1)
+        return d
+
+    def add(self, d, n):
+        """The n-th working day after d."""
+        for _ in range(n):
+            d = self.on_or_after(d + timedelta(days=1))
+        return d
+
+
 def at(day, hour, minute=0):
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+08:00"
 
@@ -153,6 +184,7 @@ class Generator:
     def __init__(self):
         self.rng = random.Random(SEED)
         self.org = Org()
+        self.cal = Calendar()
         self.w = Writer()
         self.serial = {}
         self.parties = 0
@@ -209,13 +241,14 @@ class Generator:
         if not registered:
             self.register(f, cid, day, unit, t["handlers"][0], item, township, party,
                           description, source=source, channel=channel)
-        d = day + timedelta(days=1)
+        wd = self.cal.add
+        d = wd(day, 1)
         self.w.add(f, "file_case", at(d, 9), a,
                    {"handlers": t["handlers"], "approved_by": t["head"]}, case_id=cid)
         if stop_after == "filed":
             return
         self.w.add(f, "start_investigation", at(d, 10), a, {}, case_id=cid)
-        self.w.add(f, "record_evidence", at(d + timedelta(days=1), 10), a,
+        self.w.add(f, "record_evidence", at(wd(d, 1), 10), a,
                    {"evidence_id": f"EV-{cid[3:]}-1", "category": "on_site_transcript",
                     "officers": t["handlers"], "place": "当事人经营场所",
                     "description": "现场检查笔录",
@@ -227,7 +260,7 @@ class Generator:
         conclude = dict(proposal)
         conclude["report"] = {"facts": "经查，" + description + "，事实清楚。",
                               "reasoning": "证据确凿，依法作出处理。"}
-        d = day + timedelta(days=4)
+        d = wd(day, 4)
         self.w.add(f, "conclude_investigation", at(d, 10), a, conclude, case_id=cid)
         decision = {k: v for k, v in proposal.items() if k != "outcome"}
         decision["decision_type"] = "no_penalty" if no_penalty else "penalty"
@@ -237,42 +270,43 @@ class Generator:
         decision.setdefault("correction_order", {"content": "立即改正违法行为",
                                                  "due_on": (day + timedelta(days=30)).isoformat()})
         if no_penalty:
-            d = d + timedelta(days=1)
+            d = wd(d, 1)
         else:
-            self.w.add(f, "submit_case_review", at(d + timedelta(days=1), 9),
+            self.w.add(f, "submit_case_review", at(wd(d, 1), 9),
                        {"id": t["reviewer"], "role": "case_reviewer", "unit": unit},
                        {"result": "pass", "opinion": "事实清楚，证据充分，同意"}, case_id=cid)
-            d = d + timedelta(days=2)
+            d = wd(d, 2)
             self.w.add(f, "serve_pre_decision_notice", at(d, 9), a, {"method": "direct"},
                        case_id=cid)
             if stop_after == "notice":
                 return
             if hearing:
-                self.w.add(f, "request_hearing", at(d + timedelta(days=2), 9), a,
+                self.w.add(f, "request_hearing", at(wd(d, 2), 9), a,
                            {"requested_by": party["name"]}, case_id=cid)
-                self.w.add(f, "serve_hearing_notice", at(d + timedelta(days=3), 9), a,
-                           {"hearing_on": (d + timedelta(days=17)).isoformat(),
+                hearing_on = wd(d, 13)  # 9 working days after the hearing notice
+                self.w.add(f, "serve_hearing_notice", at(wd(d, 3), 9), a,
+                           {"hearing_on": hearing_on.isoformat(),
                             "presiding_officer": t["hearing"], "place": "听证室",
                             "public": True}, case_id=cid)
-                self.w.add(f, "hold_hearing", at(d + timedelta(days=17), 9), a,
+                self.w.add(f, "hold_hearing", at(hearing_on, 9), a,
                            {"transcript_signed": True, "public": True,
                             "summary": "当事人到场陈述申辩"}, case_id=cid)
-                self.w.add(f, "legal_review", at(d + timedelta(days=19), 9),
+                self.w.add(f, "legal_review", at(wd(hearing_on, 2), 9),
                            {"id": t["legal"], "role": "legal_reviewer", "unit": unit},
                            {"result": "pass", "opinion": "程序合法，适用法律正确"}, case_id=cid)
-                d = d + timedelta(days=20)
+                d = wd(hearing_on, 3)
             else:
-                d = d + timedelta(days=20)
+                d = wd(d, 12)  # after the statement and hearing-request periods
             self.w.add(f, "re_examine", at(d, 9), a,
                        {"considered": "当事人未提出陈述申辩" if not hearing else "听证意见已复核"},
                        case_id=cid)
-            d = d + timedelta(days=1)
+            d = wd(d, 1)
         decision["document_number"] = self.docno(("沙" + unit[:2] + "不罚") if no_penalty
                                                  else ("沙" + unit[:2] + "罚"), year)
         self.w.add(f, "make_decision", at(d, 10), a, decision, case_id=cid)
         if stop_after == "decided":
             return
-        d = d + timedelta(days=1)
+        d = wd(d, 1)
         self.w.add(f, "serve_decision", at(d, 10), a,
                    {"method": "direct", "served_on": d.isoformat(), "receiver": party["name"]},
                    case_id=cid)
@@ -282,11 +316,12 @@ class Generator:
                        {"notice_number": f"沙缴{cid[3:]}"}, case_id=cid)
             if stop_after == "served":
                 return
-            d = d + timedelta(days=self.rng.randint(3, 12))
+            paid = d + timedelta(days=self.rng.randint(3, 12))
+            d = self.cal.on_or_after(paid)  # recorded on the next working day
             self.w.add(f, "record_payment", at(d, 15), a,
-                       {"paid_on": d.isoformat(), "amount_fen": fine, "channel": "e_payment"},
+                       {"paid_on": paid.isoformat(), "amount_fen": fine, "channel": "e_payment"},
                        case_id=cid)
-        d = d + timedelta(days=1)
+        d = wd(d, 1)
         self.w.add(f, "close_case", at(d, 10), a,
                    {"ground": "performed" if fine > 0 or not no_penalty else "no_penalty_served",
                     "approved_by": t["head"]}, case_id=cid)
@@ -309,13 +344,13 @@ class Generator:
         self.w.add(f, "issue_payment_notice", at(day, 11), a,
                    {"notice_number": f"沙市监缴{cid[3:]}"}, case_id=cid)
         paid = day + timedelta(days=self.rng.randint(1, 10))
-        self.w.add(f, "record_payment", at(paid, 15), a,
+        self.w.add(f, "record_payment", at(self.cal.on_or_after(paid), 15), a,
                    {"paid_on": paid.isoformat(), "amount_fen": 20000, "channel": "e_payment"},
                    case_id=cid)
-        report = day + timedelta(days=1)
+        report = self.cal.add(day, 1)
         self.w.add(f, "report_on_spot_decision", at(report, 9), a, {"reported_to": t["head"]},
                    case_id=cid)
-        self.w.add(f, "close_case", at(max(paid, report) + timedelta(days=1), 10), a,
+        self.w.add(f, "close_case", at(self.cal.add(max(self.cal.on_or_after(paid), report), 1), 10), a,
                    {"ground": "performed", "approved_by": t["head"]}, case_id=cid)
 
     def township_case(self, f, day, channel="online", origin="inspection", township=None,
@@ -386,7 +421,7 @@ class Generator:
                       decision_extra={"performance": "自收到本决定书之日起十五日内缴纳罚款"},
                       stop_after="filed" if day > date(2023, 12, 10) else None,
                       registered=True)
-        fb = day + timedelta(days=2)
+        fb = self.cal.add(day, 2)
         self.w.add(f, "submit_feedback", at(fb, 11), captain,
                    {"result": "clue_registered", "text": "已立案查处", "case_ids": [cid]},
                    ticket_id=ticket)
@@ -411,7 +446,7 @@ class Generator:
         handlers = self.org.team(township)["handlers"]
         parties = [self.person() for _ in range(findings)]
         lead = {"id": chief, "role": "area_chief", "unit": agency}
-        self.w.add(f, "plan_joint_action", at(day - timedelta(days=3), 9), lead,
+        self.w.add(f, "plan_joint_action", at(day - timedelta(days=7), 9), lead,
                    {"title": f"{township}片区联合执法行动", "area": area, "leader": chief,
                     "date": day.isoformat(),
                     "participants": [{"officer": chief, "agency": agency},
@@ -524,7 +559,7 @@ class Generator:
         self.rng.shuffle(plan)
         start = date(2023, 1, 9)
         for n, (sid, _, items) in enumerate(plan, 1):
-            day = start + timedelta(days=(n * 350) // 272)
+            day = self.cal.on_or_after(start + timedelta(days=(n * 350) // 272))
             township = self.rng.choice(self.org.townships)
             officers = self.org.team(township)["handlers"]
             results = [{"item_code": i,
@@ -540,7 +575,8 @@ class Generator:
     # --- the year --------------------------------------------------------
     def days(self, first, last, n):
         span = (last - first).days
-        return sorted(first + timedelta(days=self.rng.randint(0, span)) for _ in range(n))
+        return sorted(self.cal.on_or_after(first + timedelta(days=self.rng.randint(0, span)))
+                      for _ in range(n))
 
     def run(self):
         f22, f23 = "07-cases-2022.jsonl", "08-cases-2023.jsonl"
@@ -551,16 +587,17 @@ class Generator:
             mapped += [(t, i) for i in ("SAFE-001", "URBAN-003", "URBAN-009", "URBAN-011")
                        if i in self.org.delegated[t]]
         for subject, item in mapped:
-            self.w.add(f22, "map_non_tax_item", at(date(2022, 12, 10), 9), ADMIN,
+            self.w.add(f22, "map_non_tax_item", at(date(2022, 12, 12), 8, 30), ADMIN,
                        {"subject": subject, "item_code": item, "non_tax_code": "103050199",
-                        "effective_from": "2022-12-10", "note": "一般罚没收入"})
+                        "effective_from": "2022-12-12", "note": "一般罚没收入"})
         # 2022: the first township cases after the claims of 5-9 December.
-        for d in self.days(date(2022, 12, 12), date(2022, 12, 30), 29):
+        for d in self.days(date(2022, 12, 12), date(2022, 12, 28), 29):
             self.township_case(f22, d)
-        for d in self.days(date(2022, 12, 12), date(2022, 12, 30), 40):
+        for d in self.days(date(2022, 12, 12), date(2022, 12, 28), 40):
             self.on_spot(f22, self.case_id(2022, "X"), d)
         # 2023 up to 9 September: 60 township cases on delegated items.
-        early = (date(2023, 1, 9), date(2023, 9, 8))
+        # (Filed the next working day: still before 10 September.)
+        early = (date(2023, 1, 9), date(2023, 9, 7))
         for d in self.days(*early, 45):
             self.township_case(f23, d)
         for d in self.days(*early, 5):
@@ -586,7 +623,7 @@ class Generator:
         # (entered after the fact). 197 township cases on delegated items:
         # 160 from the townships' own inspections, 15 from grid reports,
         # 10 transferred by the urban bureau, 12 from 4 joint actions.
-        late = (date(2023, 9, 10), date(2023, 12, 28))
+        late = (date(2023, 9, 10), date(2023, 12, 27))
         offline = set(self.rng.sample(range(160 + 233), 24))
         for i, d in enumerate(self.days(*late, 160)):
             self.township_case(f23, d, channel="offline" if i in offline else "online")
