@@ -350,7 +350,8 @@ class Generator:
         report = self.cal.add(day, 1)
         self.w.add(f, "report_on_spot_decision", at(report, 9), a, {"reported_to": t["head"]},
                    case_id=cid)
-        self.w.add(f, "close_case", at(self.cal.add(max(self.cal.on_or_after(paid), report), 1), 10), a,
+        closed = self.cal.add(max(self.cal.on_or_after(paid), report), 1)
+        self.w.add(f, "close_case", at(closed, 10), a,
                    {"ground": "performed", "approved_by": t["head"]}, case_id=cid)
 
     def township_case(self, f, day, channel="online", origin="inspection", township=None,
@@ -484,7 +485,7 @@ class Generator:
                        "adjustment": "general"},
                       decision_extra={"performance": "自收到本决定书之日起十五日内缴纳罚款",
                                       "correction_order": {"content": "立即改正违法行为",
-                                                           "due_on": (day + timedelta(days=60)).isoformat()}},
+                                                           "due_on": str(day + timedelta(days=60))}},
                       hearing=hearing)
 
     def no_penalty(self, f, day):
@@ -497,7 +498,7 @@ class Generator:
                        "facts": facts, "leniency": [{"entry_id": "SX-NP-015", "accepted": True}]},
                       decision_extra={"education_record": self.docno("沙环教", day.year),
                                       "correction_order": {"content": "按规定填报排污信息",
-                                                           "due_on": (day + timedelta(days=20)).isoformat()}})
+                                                           "due_on": str(day + timedelta(days=20))}})
 
     def safe_leniency(self, f, day, kind):
         """SAFE-001 at a township: lighter (SX-LP-001) or mitigated (SX-MP-001)."""
@@ -517,7 +518,7 @@ class Generator:
                       self.enterprise(self.rng.choice(["organisation", "individual_business"])),
                       "未按照规定对从业人员进行安全生产教育和培训", proposal,
                       decision_extra={"correction_order": {"content": "限期组织从业人员安全生产教育和培训",
-                                                           "due_on": (day + timedelta(days=30)).isoformat()},
+                                                           "due_on": str(day + timedelta(days=30))},
                                       **({"performance": "自收到本决定书之日起十五日内缴纳罚款"}
                                          if kind == "lighter" else {})})
 
@@ -555,7 +556,8 @@ class Generator:
                        {"name": name, "items": items}, scenario_id=sid)
         four = [s for s in self.SCENARIOS if len(s[2]) == 4]
         three = [s for s in self.SCENARIOS if len(s[2]) == 3]
-        plan = [four[i % len(four)] for i in range(153)] + [three[i % len(three)] for i in range(118)]
+        plan = ([four[i % len(four)] for i in range(153)]
+                + [three[i % len(three)] for i in range(118)])
         self.rng.shuffle(plan)
         start = date(2023, 1, 9)
         for n, (sid, _, items) in enumerate(plan, 1):
@@ -568,7 +570,8 @@ class Generator:
             self.w.add(f, "record_inspection_visit", at(day, 9 + n % 8),
                        {"id": officers[0], "role": "enforcement_officer", "unit": township},
                        {"scenario_id": sid, "township": township,
-                        "party": self.enterprise(self.rng.choice(["organisation", "individual_business"])),
+                        "party": self.enterprise(
+                            self.rng.choice(["organisation", "individual_business"])),
                         "officers": officers, "results": results},
                        inspection_id=f"IV-2023-{n:04d}")
 
