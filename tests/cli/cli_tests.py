@@ -876,9 +876,11 @@ def sample_file(name):
     return os.path.join(os.path.dirname(SAMPLE), name)
 
 
-def load_reference(db="db"):
+def load_reference(db="db", files="0[1-6]-*.jsonl"):
+    """Imports the sample reference data (01..06) or, with files, more of
+    examples/shaxian in sorted order (07.. are the generated year of cases)."""
     import glob
-    for f in sorted(glob.glob(os.path.join(os.path.dirname(SAMPLE), "[0-9][0-9]-*.jsonl"))):
+    for f in sorted(glob.glob(os.path.join(os.path.dirname(SAMPLE), files))):
         r = zf("--db", db, "import", f)
         require(r.rc == 0, "import %s exited %d: %s" % (f, r.rc, r.err.strip()[:400]))
 
@@ -1032,6 +1034,58 @@ def test_import_modes():
     expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
 
 
+def test_stats():
+    """zfcli stats over the generated year (examples/shaxian/07..09) gives
+    the seed's figures of spec §10 (gen/make_cases.py says how)."""
+    load_reference(files="[0-9][0-9]-*.jsonl")
+    r = zf("--db", "db", "--json", "stats", "--from", "2023-09-10", "--to", "2023-12-31")
+    expect_rc(r, 0)
+    s = json.loads(r.out)
+    check((s["cases_total"], s["cases_online"], s["cases_offline"]) == (452, 428, 24),
+          "452 = 428 + 24: %r" % s)
+    check((s["delegated_cases"], s["delegated_cases_prior_year"]) == (197, 29),
+          "delegated 197 against 29: %r" % s)
+    check(abs(s["yoy_growth"] - 5.7931) < 1e-4, "yoy +579%%: %r" % s["yoy_growth"])
+    check(sum(s["delegated_cases_by_township"].values()) == 197, "by township sums to 197")
+    r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31")
+    expect_rc(r, 0)
+    y = json.loads(r.out)
+    check((y["enterprise_cases"], y["leniency_applied"]) == (137, 75), "137 / 75: %r" % y)
+    check(y["leniency_by_list"] == {"no_penalty": 6, "mitigated_penalty": 15,
+                                    "lighter_penalty": 22, "compliance_reminder_letter": 9,
+                                    "correction_notice": 23}, "6/15/22/9/23: %r" % y)
+    check((y["inspections"], y["inspection_visits"], y["inspection_visits_saved"])
+          == (271, 271, 695), "inspect once 271 / 695: %r" % y)
+    check(abs(y["inspection_reduction_rate"] - 0.7195) < 1e-4, "72%%: %r" % y)
+    check((y["officers_distinct"], y["officer_assignments"]) == (93, 113), "93 / 113: %r" % y)
+    # Time travel: as the log stood on 2023-06-30 fewer 2023 cases existed.
+    r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31",
+           "--as-of", "2023-06-30")
+    expect_rc(r, 0)
+    then = json.loads(r.out)
+    check(0 < then["cases_total"] < y["cases_total"], "as of 2023-06-30: %r" % then)
+    r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31",
+           "--at-position", "1")
+    expect_rc(r, 0)
+    check(json.loads(r.out)["cases_total"] == 0, "at position 1: no case yet")
+    # The table: Chinese labels by default, English with --lang en.
+    r = zf("--db", "db", "stats", "--from", "2023-09-10", "--to", "2023-12-31")
+    expect_rc(r, 0)
+    expect_in("案件总数", r.out, "stdout")
+    expect_in("452", r.out, "stdout")
+    expect_in("+579.3%", r.out, "stdout")
+    r = zf("--db", "db", "--lang", "en", "stats", "--from", "2023-01-01", "--to", "2023-12-31")
+    expect_rc(r, 0)
+    expect_in("enterprise-related cases", r.out, "stdout")
+    check("71.9%" in r.out or "72.0%" in r.out, "reduction rate shown: " + r.out)
+    # Bad input: a clear error naming the field; a missing option is usage.
+    r = zf("--db", "db", "stats", "--from", "2023-13-01", "--to", "2023-12-31")
+    expect_rc(r, 3)
+    expect_in("from", r.err, "stderr")
+    expect_rc(zf("--db", "db", "stats", "--from", "2023-12-31", "--to", "2023-01-01"), 3)
+    expect_rc(zf("--db", "db", "stats", "--from", "2023-01-01"), 2)
+
+
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)}
 
@@ -1092,3 +1146,4 @@ def main(argv):
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+

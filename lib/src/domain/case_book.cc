@@ -68,6 +68,10 @@ void CaseBook::ForEachCase(const std::function<void(const CaseState&)>& fn) cons
   for (const auto& [id, state] : cases_) fn(*state);
 }
 
+void CaseBook::ForEachInspection(const std::function<void(const InspectionState&)>& fn) const {
+  for (const auto& [id, state] : inspections_) fn(*state);
+}
+
 Status CaseBook::Apply(const EventRecord& event) {
   const std::uint64_t expected = Version(event.stream) + 1;
   if (event.version != expected) {

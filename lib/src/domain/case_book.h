@@ -61,6 +61,8 @@ class CaseBook {
   const JointActionState* FindJointAction(std::string_view joint_action_id) const;
   const InspectionScenarioState* FindInspectionScenario(std::string_view scenario_id) const;
   const InspectionState* FindInspection(std::string_view inspection_id) const;
+  // Every inspection visit, by id (the inspect-once statistics, spec §10).
+  void ForEachInspection(const std::function<void(const InspectionState&)>& fn) const;
 
  private:
   Status ApplyCase(std::string_view case_id, const EventRecord& event);

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -19,6 +20,10 @@ std::optional<Date> CaseDate(const CaseState& c) {
   }
   if (!c.clue.soft_measures.empty()) return c.clue.soft_measures.front().issued_on;
   return std::nullopt;
+}
+
+double Round4(double x) {
+  return static_cast<double>(static_cast<std::int64_t>(x * 10000 + (x < 0 ? -0.5 : 0.5))) / 10000;
 }
 
 bool InPeriod(const std::optional<Date>& d, Date from, Date to) {
@@ -103,9 +108,31 @@ boost::json::object CountMap(const std::map<std::string, std::int64_t>& m) {
 // (current - prior) / prior, rounded to 4 places; null without a prior.
 boost::json::value Growth(std::int64_t current, std::int64_t prior) {
   if (prior == 0) return nullptr;
-  const double growth = static_cast<double>(current - prior) / static_cast<double>(prior);
-  return static_cast<double>(static_cast<std::int64_t>(growth * 10000 + (growth < 0 ? -0.5 : 0.5))) /
-         10000;
+  return Round4(static_cast<double>(current - prior) / static_cast<double>(prior));
+}
+
+// Inspect once (spec §8, §10). A combined visit checks the items of every
+// department of its scenario at once, so it stands in for one separate
+// visit per department: it saves (departments - 1) visits. The rate is
+// saved / (visits made + saved), the spec's 695 / (271 + 695).
+struct InspectionCounts {
+  std::int64_t visits = 0;
+  std::int64_t saved = 0;
+  std::set<std::string> parties;
+};
+
+InspectionCounts CountInspections(const CaseBook& cases, Date from, Date to) {
+  InspectionCounts n;
+  cases.ForEachInspection([&](const InspectionState& v) {
+    if (!InPeriod(v.visited_on, from, to)) return;
+    ++n.visits;
+    n.parties.insert(v.party_id);
+    const InspectionScenarioState* scenario = cases.FindInspectionScenario(v.scenario_id);
+    if (scenario != nullptr && scenario->departments.size() > 1) {
+      n.saved += static_cast<std::int64_t>(scenario->departments.size()) - 1;
+    }
+  });
+  return n;
 }
 
 }  // namespace
@@ -133,6 +160,15 @@ boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cas
   o["enterprise_cases"] = now.enterprise;
   o["leniency_applied"] = now.enterprise_leniency;
   o["leniency_by_list"] = CountMap(now.leniency_by_kind);
+  const InspectionCounts visits = CountInspections(cases, from, to);
+  o["inspections"] = static_cast<std::int64_t>(visits.parties.size());
+  o["inspection_visits"] = visits.visits;
+  o["inspection_visits_saved"] = visits.saved;
+  o["inspection_reduction_rate"] =
+      visits.visits + visits.saved == 0
+          ? boost::json::value(nullptr)
+          : boost::json::value(Round4(static_cast<double>(visits.saved) /
+                                      static_cast<double>(visits.visits + visits.saved)));
   o["officers_distinct"] = static_cast<std::int64_t>(org.DistinctOfficerCount(to));
   o["officer_assignments"] = static_cast<std::int64_t>(org.AssignmentCount(to));
   o["area_headcount"] = std::move(area_headcount);

@@ -13,7 +13,8 @@ namespace zf::internal {
 // The metrics for cases dated `from`..`to` (inclusive), keyed by the
 // metric names of spec §10. A matter is dated by the day it became a case:
 // its filing, its on-the-spot decision, or (for a matter settled by a soft
-// measure at the clue stage) the first soft measure.
+// measure at the clue stage) the first soft measure. Inspect-once visits
+// (stream inspection/<id>) are dated by their visit day.
 boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cases, Date from,
                                       Date to);
 
