@@ -116,6 +116,12 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"handlers", {"承办人员", "handlers"}},
       {"fine", {"罚款", "fine"}},
       {"yuan", {"元", "yuan"}},
+      {"no_deadlines", {"（无未届满或超期的期限）", "(no open deadlines)"}},
+      {"deadline", {"期限", "deadline"}},
+      {"deadline_name", {"期限事项", "what"}},
+      {"days_left", {"剩余天数", "days left"}},
+      {"overdue", {"超期", "overdue"}},
+      {"basis", {"依据", "basis"}},
       // Lifecycle states (spec §4.1, §4.2, §4.6-§4.9).
       {"registered", {"已登记", "registered"}},
       {"assigned", {"已分派", "assigned"}},

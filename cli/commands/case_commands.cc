@@ -31,6 +31,31 @@ zf::AsOf AsOfFrom(const po::variables_map& vm) {
   return as_of;
 }
 
+// The docket filters shared by case list and deadlines.
+void AddFilterOptions(po::options_description& options) {
+  options.add_options()
+      ("state", po::value<std::string>(), "lifecycle state id (e.g. investigating)")
+      ("subject", po::value<std::string>(), "handling subject: township or department id")
+      ("township", po::value<std::string>(), "township where the violation happened")
+      ("area", po::value<std::string>(), "enforcement area id (its townships)")
+      ("item", po::value<std::string>(), "power item code")
+      ("party", po::value<std::string>(), "party id");
+}
+
+zf::CaseFilter FilterFrom(const po::variables_map& vm) {
+  auto text = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
+  };
+  zf::CaseFilter filter;
+  filter.state = text("state");
+  filter.handling_subject = text("subject");
+  filter.township = text("township");
+  filter.area = text("area");
+  filter.item_code = text("item");
+  filter.party = text("party");
+  return filter;
+}
+
 boost::json::object SummaryJson(const zf::CaseSummary& c) {
   return {{"case_id", c.id},
           {"state", c.state},
@@ -69,29 +94,14 @@ void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& doc
 int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& args,
                 const Command& self) {
   po::options_description options("case list");
-  options.add_options()
-      ("state", po::value<std::string>(), "lifecycle state id (e.g. investigating)")
-      ("subject", po::value<std::string>(), "handling subject: township or department id")
-      ("township", po::value<std::string>(), "township where the violation happened")
-      ("area", po::value<std::string>(), "enforcement area id (its townships)")
-      ("item", po::value<std::string>(), "power item code")
-      ("party", po::value<std::string>(), "party id")
-      ("open", po::bool_switch(), "only cases not in a final state");
+  AddFilterOptions(options);
+  options.add_options()("open", po::bool_switch(), "only cases not in a final state");
   AddAsOfOptions(options);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  zf::CaseFilter filter;
-  auto text = [&](const char* name) {
-    return vm.count(name) ? vm[name].as<std::string>() : std::string();
-  };
-  filter.state = text("state");
-  filter.handling_subject = text("subject");
-  filter.township = text("township");
-  filter.area = text("area");
-  filter.item_code = text("item");
-  filter.party = text("party");
+  zf::CaseFilter filter = FilterFrom(vm);
   filter.open_only = vm["open"].as<bool>();
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
@@ -216,6 +226,73 @@ int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>
   return kExitOk;
 }
 
+boost::json::object DeadlineJson(const zf::DeadlineEntry& d) {
+  return {{"case_id", d.case_id},   {"deadline", d.deadline_id}, {"label", d.label},
+          {"bearer", d.bearer},     {"due_on", d.due_on},        {"days_left", d.days_left},
+          {"breached", d.breached}, {"basis", d.basis},          {"state", d.state},
+          {"township", d.township}, {"handling_subject", d.handling_subject}};
+}
+
+void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list) {
+  if (list.empty()) {
+    std::cout << Label(g, "no_deadlines") << '\n';
+    return;
+  }
+  constexpr std::size_t kWidths[] = {18, 5, 22, 12, 12, 14};
+  const char* headers[] = {"case_id", "deadline", "deadline_name", "due", "days_left", "handling_subject"};
+  for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(Label(g, headers[i]), kWidths[i]) << ' ';
+  std::cout << Label(g, "basis") << '\n';
+  for (const zf::DeadlineEntry& d : list) {
+    const std::string left = d.breached
+                                 ? fmt::format("{} {}", Label(g, "overdue"), -d.days_left)
+                                 : std::to_string(d.days_left);
+    const std::string label = g.lang == Lang::kEn ? d.deadline_id : d.label;
+    const std::string cells[] = {d.case_id, d.deadline_id, label, d.due_on, left,
+                                 d.handling_subject};
+    for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(cells[i], kWidths[i]) << ' ';
+    std::cout << d.basis << '\n';
+  }
+}
+
+int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                 const Command& self) {
+  po::options_description options("deadlines");
+  AddFilterOptions(options);
+  options.add_options()
+      ("within", po::value<int>(), "only deadlines due within N days (not yet breached)")
+      ("breached", po::bool_switch(), "only deadlines already breached");
+  AddAsOfOptions(options);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  zf::DeadlineQuery query;
+  query.cases = FilterFrom(vm);
+  query.breached_only = vm["breached"].as<bool>();
+  if (vm.count("within")) query.due_within_days = vm["within"].as<int>();
+  if (query.breached_only && query.due_within_days >= 0) {
+    std::cerr << "zfcli deadlines: --within and --breached exclude each other\n";
+    return kExitUsage;
+  }
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  auto list = engine->Deadlines(query, AsOfFrom(vm));
+  if (!list.ok()) return ReportError(global, list.status());
+  if (global.json) {
+    boost::json::array out;
+    for (const zf::DeadlineEntry& d : *list) out.push_back(DeadlineJson(d));
+    std::cout << boost::json::serialize(out) << '\n';
+  } else {
+    PrintDeadlines(global, *list);
+  }
+  return kExitOk;
+}
+
+const Registrar kDeadlines(MakeCommand<RunDeadlines>(
+    "deadlines", "open deadlines of cases: due soon or breached, with the rule and the dates",
+    "办案期限：即将到期或已超期的期限及其依据",
+    "[--township ID] [--subject ID] [--area ID] [--state S] [--item CODE] [--party ID] "
+    "[--within N | --breached] [--as-of T] [--at-position N]"));
 const Registrar kCaseList(MakeCommand<RunCaseList>(
     "case list", "the docket: cases by state, subject, township, area, item or party",
     "案件列表（按状态、执法主体、乡镇、片区、事项、当事人筛选）",

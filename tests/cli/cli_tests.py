@@ -1086,6 +1086,33 @@ def test_stats():
     expect_rc(zf("--db", "db", "stats", "--from", "2023-01-01"), 2)
 
 
+def test_deadlines():
+    load_reference()
+    expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)
+    # SX-T-001 was filed on 2023-09-14: the decision is due within 90 days, by 2023-12-13 (D9).
+    def listed(*args):
+        r = zf("--db", "db", "--json", "deadlines", "--township", "gaosha", *args)
+        expect_rc(r, 0)
+        return [(d["case_id"], d["deadline"], d["due_on"], d["days_left"], d["breached"])
+                for d in json.loads(r.out)]
+    check(listed("--as-of", "2023-12-13") == [("SX-T-001", "D9", "2023-12-13", 0, False)],
+          "due today is not breached")
+    check(listed("--breached", "--as-of", "2023-12-13") == [], "nothing breached on the due day")
+    check(listed("--breached", "--as-of", "2023-12-14") == [("SX-T-001", "D9", "2023-12-13", -1, True)],
+          "breached the day after")
+    check(listed("--within", "12", "--as-of", "2023-12-01") == [("SX-T-001", "D9", "2023-12-13", 12, False)],
+          "due within 12 days")
+    check(listed("--within", "11", "--as-of", "2023-12-01") == [], "not within 11 days")
+    check(listed("--as-of", "2023-09-13") == [], "before the filing there was no D9")
+    r = zf("--db", "db", "deadlines", "--township", "gaosha", "--breached", "--as-of", "2023-12-20")
+    expect_rc(r, 0)
+    expect_in("作出行政处罚决定", r.out, "stdout")
+    expect_in("APL art. 60", r.out, "stdout names the rule")
+    expect_in("2023-09-14", r.out, "stdout names the filing day")
+    expect_rc(zf("--db", "db", "deadlines", "--within", "3", "--breached"), 2)
+    expect_rc(zf("--db", "db", "deadlines", "--as-of", "2023-99-01"), 3)
+
+
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)}
 

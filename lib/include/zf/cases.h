@@ -62,4 +62,26 @@ struct CaseSummary {
   bool open = true;
 };
 
+// Which open deadlines to list (spec §5).
+struct DeadlineQuery {
+  CaseFilter cases;          // whose cases
+  int due_within_days = -1;  // due within N days of the answer's day (-1: any)
+  bool breached_only = false;
+};
+
+// One open deadline of one case, as of the answer's day.
+struct DeadlineEntry {
+  std::string case_id;
+  std::string deadline_id;  // D2, D9, D10, D11, D12, D13, D16, D22
+  std::string label;        // Chinese, e.g. 作出行政处罚决定
+  std::string bearer;       // agency | party
+  std::string due_on;       // YYYY-MM-DD: the last day the act is in time
+  std::int64_t days_left = 0;  // due_on - today; negative when breached
+  bool breached = false;       // today is after due_on
+  std::string basis;        // the rule and how the date was reached
+  std::string state;
+  std::string township;
+  std::string handling_subject;
+};
+
 }  // namespace zf

@@ -234,6 +234,13 @@ class ZF_EXPORT Engine {
   virtual Result<boost::json::object> CaseView(std::string_view case_id,
                                                const AsOf& as_of = {}) const = 0;
 
+  // The open deadlines of the cases `query` selects, as of `as_of` (its
+  // time is "today"; without one, today in China by the store's clock),
+  // soonest first. Due dates come from the cases' events and the calendar
+  // in force, as check_deadlines computes them.
+  virtual Result<std::vector<DeadlineEntry>> Deadlines(const DeadlineQuery& query,
+                                                       const AsOf& as_of = {}) const = 0;
+
   // The statistics of spec §10 for cases dated `from`..`to` (YYYY-MM-DD,
   // inclusive), as the log stood at `as_of`: a JSON object keyed by the
   // spec's metric names (cases_total, cases_online, cases_offline,

@@ -6,6 +6,7 @@
 // commands reports the same deadlines.
 #include <fmt/format.h>
 
+#include "domain/deadlines.h"
 #include "domain/execution_helpers.h"
 #include "domain/procedure_common.h"
 #include "util/rfc3339.h"
@@ -14,15 +15,6 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kDeadlineBasis = "spec §5 (deadlines the engine tracks)";
-
-struct OpenDeadline {
-  std::string id;     // D2, D9, ...
-  std::string label;  // for people
-  std::string bearer;  // agency | party
-  Date due_on;
-};
-
-using Deadlines = std::vector<OpenDeadline>;
 
 Status Add(Deadlines* out, std::string id, std::string label, std::string bearer,
            Result<Date> due) {
@@ -42,7 +34,8 @@ bool Decidable(const std::string& state) {
   return false;
 }
 
-// Every deadline the case has open at its current state.
+}  // namespace
+
 Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out) {
   const WorkingDayCalendar cal = context.InForce().Calendar();
   const ExecutionState& e = c.execution;
@@ -102,6 +95,8 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
   }
   return Status::Ok();
 }
+
+namespace {
 
 // The working day `n` working days before `due` (the day a warning with
 // offset n is first due).

@@ -21,6 +21,7 @@
 #include "domain/decider.h"
 #include "io/command_json.h"
 #include "projection/case_view.h"
+#include "projection/deadline_view.h"
 #include "projection/replay.h"
 #include "projection/statistics.h"
 #include "rules/rule_book.h"
@@ -81,6 +82,8 @@ class EngineImpl final : public Engine {
                                        const AsOf& as_of) const override;
   Result<boost::json::object> Statistics(std::string_view from, std::string_view to,
                                          const AsOf& as_of) const override;
+  Result<std::vector<DeadlineEntry>> Deadlines(const DeadlineQuery& query,
+                                               const AsOf& as_of) const override;
 
   EventStore* store() override { return store_.get(); }
 
@@ -418,6 +421,18 @@ Result<boost::json::object> EngineImpl::CaseView(std::string_view case_id,
         .WithSubject("case_id");
   }
   return std::move(**view);
+}
+
+Result<std::vector<DeadlineEntry>> EngineImpl::Deadlines(const DeadlineQuery& query,
+                                                         const AsOf& as_of) const {
+  const std::shared_ptr<Clock> clock = options_.store.clock ? options_.store.clock : SystemClock();
+  const std::int64_t now = clock->NowMicros();
+  auto listed = WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
+                                         std::optional<std::int64_t> instant) {
+    return ListDeadlines(rules, cases, options_, query, instant.value_or(now));
+  });
+  if (!listed.ok()) return listed.status();
+  return std::move(*listed);
 }
 
 Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::string_view to,

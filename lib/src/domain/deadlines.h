@@ -1,0 +1,27 @@
+// The deadlines a case has open (spec §5), computed from its events and the
+// calendar in force: what check_deadlines reports as events, and what the
+// deadlines query lists.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/case_state.h"
+#include "domain/decider.h"
+
+namespace zf::internal {
+
+struct OpenDeadline {
+  std::string id;      // D2, D9, ...
+  std::string label;   // for people (Chinese)
+  std::string bearer;  // agency | party
+  Date due_on;
+};
+
+using Deadlines = std::vector<OpenDeadline>;
+
+// Every deadline case `c` has open at `context`'s moment (its command's
+// time, the rules in force then and the engine options).
+Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out);
+
+}  // namespace zf::internal
