@@ -122,6 +122,10 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"days_left", {"剩余天数", "days left"}},
       {"overdue", {"超期", "overdue"}},
       {"basis", {"依据", "basis"}},
+      {"decision.penalty", {"行政处罚", "penalty"}},
+      {"decision.no_penalty", {"不予行政处罚", "no penalty"}},
+      {"decision.criminal_transfer", {"移送司法机关", "criminal transfer"}},
+      {"decision.jurisdiction_transfer", {"移送管辖", "jurisdiction transfer"}},
       // Lifecycle states (spec §4.1, §4.2, §4.6-§4.9).
       {"registered", {"已登记", "registered"}},
       {"assigned", {"已分派", "assigned"}},

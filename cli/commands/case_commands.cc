@@ -147,13 +147,17 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
   }
   std::cout << fmt::format("  {}: {}\n", Label(g, "discovered_on"), Str(v, "discovered_on"));
   if (const auto* filing = v.if_contains("filing")) {
+    std::string handlers;
+    for (const auto& h : filing->as_object().at("handlers").as_array()) {
+      handlers += (handlers.empty() ? "" : ", ") + std::string(h.as_string());
+    }
     std::cout << fmt::format("  {}: {}  {}: {}\n", Label(g, "filed_on"),
-                             Str(filing->as_object(), "filed_on"), Label(g, "handlers"),
-                             Str(filing->as_object(), "handlers"));
+                             Str(filing->as_object(), "filed_on"), Label(g, "handlers"), handlers);
   }
   if (const auto* decision = v.if_contains("decision")) {
     const auto& d = decision->as_object();
-    std::cout << fmt::format("  {}: {} {} {}: {} {}\n", Label(g, "decision"), Str(d, "type"),
+    std::cout << fmt::format("  {}: {} {} {}: {} {}\n", Label(g, "decision"),
+                             Label(g, "decision." + Str(d, "type")),
                              Str(d, "decided_on"), Label(g, "fine"),
                              d.at("fine_fen").as_int64() / 100, Label(g, "yuan"));
   }
