@@ -137,4 +137,42 @@ std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
   return std::nullopt;
 }
 
+namespace {
+constexpr std::string_view kPlaceBasis = "APL art. 22 (jurisdiction follows the place)";
+}  // namespace
+
+// The township of the place named in `data` (micro_grid or township).
+std::optional<Rejection> ResolvePlace(const DecisionContext& context,
+                                      const boost::json::object& data, std::string* township) {
+  const OrgModel& org = context.rules.org();
+  const std::string micro_grid = Text(data, "micro_grid");
+  const std::string named = Text(data, "township");
+  if (!micro_grid.empty()) {
+    const Township* t = org.TownshipOfGridNode(micro_grid);
+    if (t == nullptr) {
+      return Rejection{"unknown_grid_node",
+                       fmt::format("{} is not a grid node registered in org", micro_grid),
+                       std::string(kPlaceBasis), DataPointer("micro_grid")};
+    }
+    if (!named.empty() && named != t->id) {
+      return Rejection{"place_mismatch",
+                       fmt::format("micro-grid {} lies in {}, not {}", micro_grid, t->id, named),
+                       std::string(kPlaceBasis), DataPointer("township")};
+    }
+    *township = t->id;
+    return std::nullopt;
+  }
+  if (named.empty()) {
+    return Rejection{"place_missing", "the place needs a micro_grid or a township",
+                     std::string(kPlaceBasis), DataPointer("township")};
+  }
+  if (org.FindTownship(named) == nullptr) {
+    return Rejection{"unknown_township",
+                     fmt::format("{} is not a township registered in org", named),
+                     std::string(kPlaceBasis), DataPointer("township")};
+  }
+  *township = named;
+  return std::nullopt;
+}
+
 }  // namespace zf::internal

@@ -51,6 +51,12 @@ std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
                                            const std::string& officer, const std::string& subject,
                                            std::string_view field, std::string_view legal_basis);
 
+// The township of the place named in `data`: its micro_grid's (which must
+// agree with a township also named), or the township named. Rejections:
+// unknown_grid_node, place_mismatch, place_missing, unknown_township.
+std::optional<Rejection> ResolvePlace(const DecisionContext& context,
+                                      const boost::json::object& data, std::string* township);
+
 // J3 configuration from the engine options.
 CompetenceConfig CompetenceConfigOf(const EngineOptions& options);
 

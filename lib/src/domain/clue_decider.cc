@@ -112,40 +112,6 @@ constexpr std::string_view kTerritoryBasis = "APL art. 22 (jurisdiction follows 
 constexpr std::string_view kVerificationBasis =
     "市场监督管理行政处罚程序规定 art. 18 (15 working days, +15 with head approval); spec §5 D2";
 
-// The township the clue's place lies in: the micro-grid's, or the one named.
-std::optional<Rejection> ResolveTownship(const DecisionContext& context, std::string* township) {
-  const boost::json::object& data = Data(context);
-  const OrgModel& org = context.rules.org();
-  const std::string micro_grid = Text(data, "micro_grid");
-  const std::string named = Text(data, "township");
-  if (!micro_grid.empty()) {
-    const Township* t = org.TownshipOfGridNode(micro_grid);
-    if (t == nullptr) {
-      return Rejection{"unknown_grid_node",
-                       fmt::format("{} is not a grid node registered in org", micro_grid),
-                       std::string(kTerritoryBasis), DataPointer("micro_grid")};
-    }
-    if (!named.empty() && named != t->id) {
-      return Rejection{"place_mismatch",
-                       fmt::format("micro-grid {} lies in {}, not {}", micro_grid, t->id, named),
-                       std::string(kTerritoryBasis), DataPointer("township")};
-    }
-    *township = t->id;
-    return std::nullopt;
-  }
-  if (named.empty()) {
-    return Rejection{"place_missing", "a clue needs a micro_grid or a township",
-                     std::string(kTerritoryBasis), DataPointer("township")};
-  }
-  if (org.FindTownship(named) == nullptr) {
-    return Rejection{"unknown_township",
-                     fmt::format("{} is not a township registered in org", named),
-                     std::string(kTerritoryBasis), DataPointer("township")};
-  }
-  *township = named;
-  return std::nullopt;
-}
-
 // The references a clue may carry must name what exists: a grid ticket
 // dispatched to the registering subject, a joint action, a related case,
 // townships the place borders on.
@@ -205,7 +171,7 @@ Decision DecideRegisterClue(const DecisionContext& context) {
                   std::string(kClueBasis), "/actor/unit");
   }
   std::string township;
-  if (auto r = ResolveTownship(context, &township)) return *r;
+  if (auto r = ResolvePlace(context, Data(context), &township)) return *r;
   const std::string item = Text(data, "item_code");
   if (!item.empty() && context.InForce().PowerItem(item) == nullptr) {
     return Reject("unknown_power_item",

@@ -25,45 +25,10 @@ namespace {
 constexpr std::string_view kJointBasis =
     "spec §8 (片区联合执法: the area chief convenes and leads joint actions)";
 constexpr std::string_view kOfficersBasis = "APL arts. 42, 55 (at least two credentialed officers)";
-constexpr std::string_view kTerritoryBasis = "APL art. 22 (jurisdiction follows the place)";
 constexpr std::string_view kInspectBasis = "spec §8 (综合查一次: one visit, every item)";
 
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-// The township of the place named in `data` (micro_grid or township).
-std::optional<Rejection> ResolvePlace(const DecisionContext& context,
-                                      const boost::json::object& data, std::string* township) {
-  const OrgModel& org = context.rules.org();
-  const std::string micro_grid = Text(data, "micro_grid");
-  const std::string named = Text(data, "township");
-  if (!micro_grid.empty()) {
-    const Township* t = org.TownshipOfGridNode(micro_grid);
-    if (t == nullptr) {
-      return Rejection{"unknown_grid_node",
-                       fmt::format("{} is not a grid node registered in org", micro_grid),
-                       std::string(kTerritoryBasis), DataPointer("micro_grid")};
-    }
-    if (!named.empty() && named != t->id) {
-      return Rejection{"place_mismatch",
-                       fmt::format("micro-grid {} lies in {}, not {}", micro_grid, t->id, named),
-                       std::string(kTerritoryBasis), DataPointer("township")};
-    }
-    *township = t->id;
-    return std::nullopt;
-  }
-  if (named.empty()) {
-    return Rejection{"place_missing", "the place needs a micro_grid or a township",
-                     std::string(kTerritoryBasis), DataPointer("township")};
-  }
-  if (org.FindTownship(named) == nullptr) {
-    return Rejection{"unknown_township",
-                     fmt::format("{} is not a township registered in org", named),
-                     std::string(kTerritoryBasis), DataPointer("township")};
-  }
-  *township = named;
-  return std::nullopt;
 }
 
 // Each officer registered, with a credential valid on `date`; at least two.
