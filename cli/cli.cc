@@ -126,6 +126,13 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"decision.no_penalty", {"不予行政处罚", "no penalty"}},
       {"decision.criminal_transfer", {"移送司法机关", "criminal transfer"}},
       {"decision.jurisdiction_transfer", {"移送管辖", "jurisdiction transfer"}},
+      {"limitation", {"追责时效", "limitation"}},
+      {"years", {"年", "years"}},
+      {"until", {"至", "until"}},
+      {"benchmark", {"裁量基准", "benchmark"}},
+      {"law_in_time", {"从旧兼从轻", "law in time"}},
+      {"list_entry", {"清单条目", "list entry"}},
+      {"relief", {"救济途径", "relief"}},
       // Lifecycle states (spec §4.1, §4.2, §4.6-§4.9).
       {"registered", {"已登记", "registered"}},
       {"assigned", {"已分派", "assigned"}},

@@ -1113,6 +1113,24 @@ def test_deadlines():
     expect_rc(zf("--db", "db", "deadlines", "--as-of", "2023-99-01"), 3)
 
 
+def test_case_explain():
+    load_reference(files="[0-9][0-9]-*.jsonl")
+    r = zf("--db", "db", "--json", "case", "explain", "SX-2023-E0010")
+    expect_rc(r, 0)
+    steps = json.loads(r.out)
+    types = [s["type"] for s in steps]
+    check(types[0] == "case_filed" and "decision_made" in types, "explained events: %r" % types)
+    decision = [s for s in steps if s["type"] == "decision_made"][0]["data"]
+    check(decision["evaluation"]["benchmark_id"] == "SX-BM-ECO-002", "benchmark recorded")
+    check(decision["relief"]["reconsideration_body"] == "三明市沙县区人民政府", "relief body")
+    check(all(len(s["hash"]) == 64 for s in steps), "each step names its event hash")
+    r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
+    expect_rc(r, 0)
+    for needle in ("未赋权该乡镇", "裁量基准: SX-BM-ECO-002 v1", "清单条目", "救济途径", "D9"):
+        expect_in(needle, r.out, "stdout")
+    expect_rc(zf("--db", "db", "case", "explain", "SX-NOPE"), 3)
+
+
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)}
 
