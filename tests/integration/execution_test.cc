@@ -306,7 +306,7 @@ TEST_CASE("A deadline the published calendar cannot compute refuses the command"
   // The sample calendar ends with 2025; D12 from 2025-12-30 runs into 2026.
   bench.SeedDecidedCase("SX-2025-C1505", "2025-12-30T09:00:00+08:00", 100000);
   CHECK(bench.Rejected("serve_decision", "SX-2025-C1505", "2025-12-31T09:00:00+08:00",
-                       Direct("2025-12-31")) == "calendar_unavailable");
+                       Direct("2025-12-31")) == "calendar_missing");
 }
 
 // --- Payment (scenario 10) ----------------------------------------------------

@@ -292,7 +292,7 @@ std::pair<Date, std::string> VerificationClockStart(const DecisionContext& conte
 }
 
 Rejection CalendarMissing(const Status& status, std::string_view pointer) {
-  return Rejection{"calendar_year_missing",
+  return Rejection{"calendar_missing",
                    fmt::format("the working-day calendar cannot count this period: {}",
                                status.message()),
                    "APL art. 85 (working days); spec §0.1 holiday calendar", std::string(pointer)};

@@ -149,7 +149,7 @@ Decision DecideIssueSoftMeasure(const DecisionContext& context) {
     }
     auto due = AddWorkingDays(context.InForce().Calendar(), context.date(), static_cast<int>(days));
     if (!due.ok()) {
-      return Reject("calendar_year_missing", std::string(due.status().message()),
+      return Reject("calendar_missing", std::string(due.status().message()),
                     "APL art. 85 (working days)", DataPointer("deadline_working_days"));
     }
     event["due_on"] = due->ToString();

@@ -84,7 +84,7 @@ std::optional<Rejection> CheckOfficers(const DecisionContext& context,
 }
 
 Rejection CalendarUnavailable(const Status& status, std::string_view what) {
-  return Rejection{"calendar_unavailable",
+  return Rejection{"calendar_missing",
                    fmt::format("{} cannot be computed: {}", what, status.message()),
                    "APL art. 85 (working days need the published holiday calendar)", "/at"};
 }

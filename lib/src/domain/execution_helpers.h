@@ -54,7 +54,7 @@ std::optional<Rejection> CheckOfficers(const DecisionContext& context,
                                        const std::string& subject, int minimum,
                                        std::string_view field);
 
-// calendar_unavailable for a deadline the calendar in force cannot compute
+// calendar_missing for a deadline the calendar in force cannot compute
 // (a year not yet published).
 Rejection CalendarUnavailable(const Status& status, std::string_view what);
 

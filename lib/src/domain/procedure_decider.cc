@@ -288,7 +288,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
                     "APL art. 28 ¶1", DataPointer("correction_order"));
     }
     if (type == "no_penalty" && Text(data, "education_record").empty()) {
-      return Reject("education_record_missing",
+      return Reject("education_record_required",
                     "a no-penalty decision must record the education given to the party",
                     "APL art. 33 ¶3", DataPointer("education_record"));
     }

@@ -85,9 +85,10 @@ boost::json::object CaseViewJson(const CaseState& c, const RuleBook& rules,
     o["handling_subject_name"] =
         rules.org().LegalNameOf(s.handling_subject).value_or(s.handling_subject);
   }
-  if (const PowerItemEntry* item = rules.powers().Latest(c.item_code)) {
-    o["item_name"] = item->version.name;
-  }
+  // The item's name as the list stood at the answer's moment.
+  const PowerItemEntry* item = instant ? rules.powers().EntryAsOf(c.item_code, ChinaDateOf(*instant))
+                                       : rules.powers().Latest(c.item_code);
+  if (item != nullptr) o["item_name"] = item->version.name;
   if (!c.party.id.empty()) {
     o["party"] = {{"id", c.party.id}, {"name", c.party.name}, {"category", c.party.category}};
   }
