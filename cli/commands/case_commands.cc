@@ -56,6 +56,21 @@ zf::CaseFilter FilterFrom(const po::variables_map& vm) {
   return filter;
 }
 
+// A query's answer: a JSON array for scripts, else a table for people.
+template <typename T, typename ToJson, typename PrintTable>
+int PrintList(const GlobalOptions& global, const zf::Result<std::vector<T>>& list, ToJson to_json,
+              PrintTable print_table) {
+  if (!list.ok()) return ReportError(global, list.status());
+  if (global.json) {
+    boost::json::array out;
+    for (const T& item : *list) out.push_back(to_json(item));
+    std::cout << boost::json::serialize(out) << '\n';
+  } else {
+    print_table(global, *list);
+  }
+  return kExitOk;
+}
+
 boost::json::object SummaryJson(const zf::CaseSummary& c) {
   return {{"case_id", c.id},
           {"state", c.state},
@@ -105,16 +120,7 @@ int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& a
   filter.open_only = vm["open"].as<bool>();
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto docket = engine->ListCases(filter, AsOfFrom(vm));
-  if (!docket.ok()) return ReportError(global, docket.status());
-  if (global.json) {
-    boost::json::array out;
-    for (const zf::CaseSummary& c : *docket) out.push_back(SummaryJson(c));
-    std::cout << boost::json::serialize(out) << '\n';
-  } else {
-    PrintDocket(global, *docket);
-  }
-  return kExitOk;
+  return PrintList(global, engine->ListCases(filter, AsOfFrom(vm)), SummaryJson, PrintDocket);
 }
 
 std::int64_t Int(const boost::json::object& o, std::string_view key) {
@@ -285,16 +291,7 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
   }
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto list = engine->Deadlines(query, AsOfFrom(vm));
-  if (!list.ok()) return ReportError(global, list.status());
-  if (global.json) {
-    boost::json::array out;
-    for (const zf::DeadlineEntry& d : *list) out.push_back(DeadlineJson(d));
-    std::cout << boost::json::serialize(out) << '\n';
-  } else {
-    PrintDeadlines(global, *list);
-  }
-  return kExitOk;
+  return PrintList(global, engine->Deadlines(query, AsOfFrom(vm)), DeadlineJson, PrintDeadlines);
 }
 
 
