@@ -43,12 +43,12 @@ std::string AfterPass(const DecisionContext& context, const CaseState& c) {
   return "ready_to_decide";
 }
 
-// --- O9 ---------------------------------------------------------------------
-
-Decision DecideCaseReview(const DecisionContext& context) {
-  ZF_TARGET(c, {"concluded"}, "a concluded case (O9)");
+// A review (O9, O10) by an officer of `role` who investigated nothing (I11).
+// Every outcome but a pass sends the case back to the investigators.
+Decision Review(const DecisionContext& context, const CaseState& c, std::string_view role,
+                std::string_view event_type) {
   const std::string& reviewer = context.command.actor.id;
-  if (auto r = CheckRole(context, c, reviewer, "case_reviewer", "/actor/id")) return *r;
+  if (auto r = CheckRole(context, c, reviewer, role, "/actor/id")) return *r;
   if (auto r = CheckNotInvestigator(c, reviewer, "reviewer_is_investigator", "/actor/id")) {
     return *r;
   }
@@ -57,7 +57,14 @@ Decision DecideCaseReview(const DecisionContext& context) {
   event["reviewed_on"] = context.date().ToString();
   event["next_state"] = Text(Data(context), "result") == "pass" ? AfterPass(context, c)
                                                                  : std::string("investigating");
-  return std::vector<NewEvent>{Emit("case_review_completed", std::move(event))};
+  return std::vector<NewEvent>{Emit(std::string(event_type), std::move(event))};
+}
+
+// --- O9 ---------------------------------------------------------------------
+
+Decision DecideCaseReview(const DecisionContext& context) {
+  ZF_TARGET(c, {"concluded"}, "a concluded case (O9)");
+  return Review(context, c, "case_reviewer", "case_review_completed");
 }
 
 Status EvolveCaseReview(CaseState& state, const EventRecord& event) {
@@ -75,18 +82,7 @@ Status EvolveCaseReview(CaseState& state, const EventRecord& event) {
 Decision DecideLegalReview(const DecisionContext& context) {
   ZF_TARGET(c, {"concluded", "pre_notice", "hearing_held", "ready_to_decide"},
             "a concluded case, before the notice or the decision (O10)");
-  const std::string& reviewer = context.command.actor.id;
-  if (auto r = CheckRole(context, c, reviewer, "legal_reviewer", "/actor/id")) return *r;
-  if (auto r = CheckNotInvestigator(c, reviewer, "reviewer_is_investigator", "/actor/id")) {
-    return *r;
-  }
-  boost::json::object event = Data(context);
-  event["reviewer"] = reviewer;
-  event["reviewed_on"] = context.date().ToString();
-  // Every outcome but a pass sends the case back to the investigators.
-  event["next_state"] = Text(Data(context), "result") == "pass" ? AfterPass(context, c)
-                                                                 : std::string("investigating");
-  return std::vector<NewEvent>{Emit("legal_review_completed", std::move(event))};
+  return Review(context, c, "legal_reviewer", "legal_review_completed");
 }
 
 Status EvolveLegalReview(CaseState& state, const EventRecord& event) {
