@@ -253,7 +253,7 @@ void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>
     std::cout << Label(g, "no_deadlines") << '\n';
     return;
   }
-  constexpr std::size_t kWidths[] = {18, 5, 22, 12, 12, 14};
+  constexpr std::size_t kWidths[] = {18, 8, 22, 12, 12, 14};
   const char* headers[] = {"case_id", "deadline", "deadline_name", "due", "days_left", "handling_subject"};
   for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(Label(g, headers[i]), kWidths[i]) << ' ';
   std::cout << Label(g, "basis") << '\n';
@@ -261,7 +261,9 @@ void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>
     const std::string left = d.breached
                                  ? fmt::format("{} {}", Label(g, "overdue"), -d.days_left)
                                  : std::to_string(d.days_left);
-    const std::string label = g.lang == Lang::kEn ? d.deadline_id : d.label;
+    // The engine names the act in Chinese; the label table has it in English.
+    const std::string label =
+        g.lang == Lang::kEn ? std::string(Label(g, "act." + d.deadline_id)) : d.label;
     const std::string cells[] = {d.case_id, d.deadline_id, label, d.due_on, left,
                                  d.handling_subject};
     for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(cells[i], kWidths[i]) << ' ';

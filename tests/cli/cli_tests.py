@@ -1109,6 +1109,10 @@ def test_deadlines():
     expect_in("作出行政处罚决定", r.out, "stdout")
     expect_in("APL art. 60", r.out, "stdout names the rule")
     expect_in("2023-09-14", r.out, "stdout names the filing day")
+    r = zf("--db", "db", "--lang", "en", "deadlines", "--township", "gaosha", "--breached",
+           "--as-of", "2023-12-20")
+    expect_in("make the decision", r.out, "English labels")
+    expect_in("overdue 7", r.out, "days overdue")
     expect_rc(zf("--db", "db", "deadlines", "--within", "3", "--breached"), 2)
     expect_rc(zf("--db", "db", "deadlines", "--as-of", "2023-99-01"), 3)
 
