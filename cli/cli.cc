@@ -141,6 +141,11 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"act.D13", {"当场处罚决定备案", "report the on-the-spot decision"}},
       {"act.D16", {"缴纳罚款", "pay the fine"}},
       {"act.D22", {"申请人民法院强制执行", "apply to the court"}},
+      {"rows", {"读模型行", "rows"}},
+      {"missing", {"缺失", "missing"}},
+      {"extra", {"多余", "extra"}},
+      {"different", {"不一致", "different"}},
+      {"repaired", {"已按事件重建", "rebuilt from the events"}},
       // Lifecycle states (spec §4.1, §4.2, §4.6-§4.9).
       {"registered", {"已登记", "registered"}},
       {"assigned", {"已分派", "assigned"}},

@@ -240,6 +240,47 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   return tally.first_failure;
 }
 
+int RunReplay(const GlobalOptions& defaults, const std::vector<std::string>& args,
+              const Command& self) {
+  po::options_description options("replay");
+  options.add_options()("verify", po::bool_switch(),
+                        "compare only: exit 6 when a stored row differs from the rebuilt one");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  const bool verify = vm["verify"].as<bool>();
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  auto report = engine->ReplayProjections(/*repair=*/!verify);
+  if (!report.ok()) return ReportError(global, report.status());
+  auto keys = [](const std::vector<std::string>& list) {
+    boost::json::array out;
+    for (const std::string& k : list) out.emplace_back(k);
+    return out;
+  };
+  if (global.json) {
+    std::cout << boost::json::serialize(boost::json::object{{"rows", report->rows},
+                                                            {"missing", keys(report->missing)},
+                                                            {"extra", keys(report->extra)},
+                                                            {"different", keys(report->different)},
+                                                            {"repaired", report->repaired},
+                                                            {"ok", report->ok()}})
+              << '\n';
+  } else {
+    std::cout << fmt::format("{}: {}  {}: {}  {}: {}  {}: {}{}\n", Label(global, "rows"),
+                             report->rows, Label(global, "missing"), report->missing.size(),
+                             Label(global, "extra"), report->extra.size(),
+                             Label(global, "different"), report->different.size(),
+                             report->repaired ? fmt::format("  ({})", Label(global, "repaired"))
+                                              : "");
+    for (const auto* list : {&report->missing, &report->extra, &report->different}) {
+      for (const std::string& key : *list) std::cout << "  " << key << '\n';
+    }
+  }
+  return verify && !report->ok() ? kExitFindings : kExitOk;
+}
+
 int RunExec(const GlobalOptions& defaults, const std::vector<std::string>& args,
             const Command& self) {
   po::options_description options("exec");
@@ -343,6 +384,9 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
 const Registrar kImport(MakeCommand<RunImport>("import", "run a JSONL file of commands through the engine",
                                         "导入命令文件 (JSONL)",
                                         "[FILE|-] [--dry-run] [--keep-going | --atomic]"));
+const Registrar kReplay(MakeCommand<RunReplay>(
+    "replay", "rebuild the inline projections from the events (--verify: compare only)",
+    "由事件重建读模型（--verify 仅比对）", "[--verify]"));
 const Registrar kExec(MakeCommand<RunExec>("exec", "run one command (JSON)", "执行一条命令 (JSON)",
                                     "[JSON|-]"));
 const Registrar kCalendarDue(MakeCommand<RunCalendarDue>(

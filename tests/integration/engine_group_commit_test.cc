@@ -57,6 +57,17 @@ class SlowCountingStore final : public EventStore {
   Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
     return inner_->VerifyChain(options);
   }
+  Result<std::optional<std::string>> ReadProjection(std::string_view key) const override {
+    return inner_->ReadProjection(key);
+  }
+  Status ScanProjections(
+      std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return inner_->ScanProjections(prefix, fn);
+  }
+  Status WriteProjections(std::span<const ProjectionWrite> writes) override {
+    return inner_->WriteProjections(writes);
+  }
   Status Backup(std::string_view directory) override { return inner_->Backup(directory); }
   Status Close() override { return inner_->Close(); }
 

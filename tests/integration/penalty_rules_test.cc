@@ -81,8 +81,8 @@ struct CaseSpec {
   std::string id;
   std::string party = "91350427MA0000001X";
   std::string item = "SAFE-017";
-  std::string act_date;  // "" = not recorded
-  std::string joint_action_id;
+  std::string act_date = "";  // "" = not recorded
+  std::string joint_action_id = "";
 };
 
 void Register(CaseBook& book, const CaseSpec& spec, std::string at = "2022-11-01T09:00:00+08:00") {

@@ -84,4 +84,16 @@ struct DeadlineEntry {
   std::string handling_subject;
 };
 
+// What rebuilding the inline projections from the events found
+// (Engine::ReplayProjections): rows keyed "case_view/<case_id>".
+struct ProjectionReport {
+  std::uint64_t rows = 0;            // rows the events call for
+  std::vector<std::string> missing;  // keys the events call for, not stored
+  std::vector<std::string> extra;    // keys stored, not called for
+  std::vector<std::string> different;  // stored with other content
+  bool repaired = false;             // the differences were written over
+
+  bool ok() const { return missing.empty() && extra.empty() && different.empty(); }
+};
+
 }  // namespace zf

@@ -241,6 +241,13 @@ class ZF_EXPORT Engine {
   virtual Result<std::vector<DeadlineEntry>> Deadlines(const DeadlineQuery& query,
                                                        const AsOf& as_of = {}) const = 0;
 
+  // Inline projections: every command's append also writes, in the same
+  // atomic write, the read-model row of each case it touched
+  // ("case_view/<case_id>": the case's state as JSON). This rebuilds the
+  // rows from the events and compares them with the stored ones; with
+  // `repair`, it writes the rebuilt rows over any difference.
+  virtual Result<ProjectionReport> ReplayProjections(bool repair) = 0;
+
   // The statistics of spec §10 for cases dated `from`..`to` (YYYY-MM-DD,
   // inclusive), as the log stood at `as_of`: a JSON object keyed by the
   // spec's metric names (cases_total, cases_online, cases_offline,

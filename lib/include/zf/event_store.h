@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -115,12 +116,25 @@ enum class BatchMode {
   kAtomic,
 };
 
+// A row of a read model kept beside the events (the engine's inline
+// projections): written in the same atomic write as an AppendBatch's
+// events, or alone with WriteProjections. A value of nullopt deletes.
+struct ProjectionWrite {
+  std::string key;
+  std::optional<std::string> value;
+};
+
 struct AppendOptions {
   // Sync the write-ahead log before acknowledging. Turning this off trades
   // durability of the last writes for speed; never do it for live commands.
   bool sync = true;
   // AppendBatch only. Whatever the mode, a batch is one write and one sync.
   BatchMode mode = BatchMode::kIndependent;
+  // AppendBatch only: rows written in the same write as the events, if the
+  // batch commits (use with kAtomic: with other modes they are written when
+  // the write happens, whatever each request's outcome). Must outlive the
+  // call.
+  std::span<const ProjectionWrite> projections = {};
 };
 
 // The latest state of one stream.
@@ -289,6 +303,17 @@ class ZF_EXPORT EventStore {
   // compares them with what is stored; findings name position and stream.
   // The Status is non-OK only when the check itself could not run.
   virtual Result<ChainReport> VerifyChain(const VerifyOptions& options = {}) const = 0;
+
+  // The projection row under `key`, or nullopt.
+  virtual Result<std::optional<std::string>> ReadProjection(std::string_view key) const = 0;
+  // Calls fn(key, value) for every projection row whose key starts with
+  // `prefix`, in key order, until fn returns false.
+  virtual Status ScanProjections(
+      std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
+  // Writes (or deletes) projection rows on their own, in one synced write:
+  // for rebuilding read models from the events.
+  virtual Status WriteProjections(std::span<const ProjectionWrite> writes) = 0;
 
   // Writes a consistent online copy of the store to `directory` (which must
   // not exist). The copy opens with OpenRocksDbEventStore(read_only = true),

@@ -88,6 +88,7 @@ class EngineImpl final : public Engine {
   EventStore* store() override { return store_.get(); }
 
   std::unique_ptr<DryRun> StartDryRun() const override;
+  Result<ProjectionReport> ReplayProjections(bool repair) override;
 
  private:
   class DryRunImpl;
@@ -349,6 +350,24 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job,
   return judged;
 }
 
+// The read-model rows of the cases a group touched, as `world` has them
+// after the group: written in the same atomic write as its events.
+std::vector<ProjectionWrite> ProjectionRows(const World& world,
+                                            const std::vector<AppendRequest>& requests) {
+  std::set<std::string_view> touched;
+  for (const AppendRequest& r : requests) {
+    std::string_view stream = r.stream;
+    if (stream.starts_with(kCaseStreamPrefix)) touched.insert(stream.substr(kCaseStreamPrefix.size()));
+  }
+  std::vector<ProjectionWrite> rows;
+  for (std::string_view id : touched) {
+    if (const CaseState* c = world.cases.FindCase(id)) {
+      rows.push_back({CaseRowKey(id), CaseRowJson(*c, world.rules)});
+    }
+  }
+  return rows;
+}
+
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   World overlay;
   {
@@ -361,7 +380,9 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
 
   // The deciders saw consistent state, so a store-level failure here is a
   // storage error or a concurrent writer outside this engine.
-  auto appended = store_->AppendBatch(group.requests, AppendOptions{.mode = BatchMode::kAtomic});
+  const std::vector<ProjectionWrite> rows = ProjectionRows(overlay, group.requests);
+  auto appended = store_->AppendBatch(
+      group.requests, AppendOptions{.mode = BatchMode::kAtomic, .projections = rows});
   if (!appended.ok()) {
     Status reloaded = Reload();
     for (Job* job : group_jobs) job->status = reloaded.ok() ? appended.status() : reloaded;
@@ -502,6 +523,43 @@ class EngineImpl::DryRunImpl final : public DryRun {
 std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
   std::lock_guard lock(mu_);
   return std::make_unique<DryRunImpl>(this, world_);
+}
+
+Result<ProjectionReport> EngineImpl::ReplayProjections(bool repair) {
+  // Rebuilt from the events, not from the folded state: a fresh fold.
+  ZF_ASSIGN_OR_RETURN(Replayed world, Replay(*store_, AsOfFilter{}));
+  std::map<std::string, std::string> want;
+  world.cases.ForEachCase(
+      [&](const CaseState& c) { want.emplace(CaseRowKey(c.id), CaseRowJson(c, world.rules)); });
+  ProjectionReport report;
+  report.rows = want.size();
+  std::vector<ProjectionWrite> fixes;
+  std::set<std::string> seen;
+  ZF_RETURN_IF_ERROR(store_->ScanProjections(
+      "case_view/", [&](std::string_view key, std::string_view value) {
+        auto it = want.find(std::string(key));
+        if (it == want.end()) {
+          report.extra.emplace_back(key);
+          fixes.push_back({std::string(key), std::nullopt});
+        } else {
+          seen.insert(it->first);
+          if (it->second != value) {
+            report.different.emplace_back(key);
+            fixes.push_back({it->first, it->second});
+          }
+        }
+        return true;
+      }));
+  for (const auto& [key, value] : want) {
+    if (seen.contains(key)) continue;
+    report.missing.push_back(key);
+    fixes.push_back({key, value});
+  }
+  if (repair && !fixes.empty()) {
+    ZF_RETURN_IF_ERROR(store_->WriteProjections(fixes));
+    report.repaired = true;
+  }
+  return report;
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {

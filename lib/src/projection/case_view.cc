@@ -1,5 +1,7 @@
 #include "projection/case_view.h"
 
+#include <boost/json/serialize.hpp>
+
 #include <limits>
 
 #include "util/rfc3339.h"
@@ -116,6 +118,16 @@ boost::json::object CaseViewJson(const CaseState& c, const RuleBook& rules,
   }
   o["timeline"] = std::move(timeline);
   return o;
+}
+
+std::string CaseRowKey(std::string_view case_id) {
+  return "case_view/" + std::string(case_id);
+}
+
+std::string CaseRowJson(const CaseState& c, const RuleBook& rules) {
+  boost::json::object row = CaseViewJson(c, rules, std::nullopt);
+  for (std::string_view key : {"area", "handling_subject_name", "item_name"}) row.erase(key);
+  return boost::json::serialize(row);
 }
 
 }  // namespace zf::internal

@@ -25,4 +25,10 @@ bool Matches(const CaseSummary& summary, const CaseFilter& filter);
 boost::json::object CaseViewJson(const CaseState& c, const RuleBook& rules,
                                  std::optional<std::int64_t> instant);
 
+// The inline projection row of a case: its view without the parts that
+// depend on reference data (area, names), so that a later change of the
+// rules does not make stored rows stale. Key: CaseRowKey(id).
+std::string CaseRowKey(std::string_view case_id);
+std::string CaseRowJson(const CaseState& c, const RuleBook& rules);
+
 }  // namespace zf::internal

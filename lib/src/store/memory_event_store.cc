@@ -45,6 +45,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
     AppendPlanner planner(&committed, ledger_, FormatRfc3339Utc(clock_->NowMicros()));
     ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.mode));
     Apply(planner);
+    ApplyProjections(options.projections);
     lock.unlock();
     notifier_->Publish(planner.ledger().position);
     return results;
@@ -94,6 +95,31 @@ class MemoryEventStore final : public EventStore, private RawLog {
     return VerifyRawLog(*this, options);
   }
 
+  Result<std::optional<std::string>> ReadProjection(std::string_view key) const override {
+    std::shared_lock lock(mu_);
+    auto it = projections_.find(key);
+    if (it == projections_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+
+  Status ScanProjections(
+      std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    std::shared_lock lock(mu_);
+    for (auto it = projections_.lower_bound(prefix);
+         it != projections_.end() && std::string_view(it->first).starts_with(prefix); ++it) {
+      if (!fn(it->first, it->second)) break;
+    }
+    return Status::Ok();
+  }
+
+  Status WriteProjections(std::span<const ProjectionWrite> writes) override {
+    std::unique_lock lock(mu_);
+    if (closed_) return UnavailableError("event store closed");
+    ApplyProjections(writes);
+    return Status::Ok();
+  }
+
   Status Backup(std::string_view) override {
     return FailedPreconditionError("the memory store cannot be backed up; use the RocksDB store");
   }
@@ -105,6 +131,16 @@ class MemoryEventStore final : public EventStore, private RawLog {
     }
     notifier_->Close();
     return Status::Ok();
+  }
+
+  void ApplyProjections(std::span<const ProjectionWrite> writes) {  // REQUIRES: mu_ held
+    for (const ProjectionWrite& w : writes) {
+      if (w.value) {
+        projections_.insert_or_assign(w.key, *w.value);
+      } else if (auto it = projections_.find(w.key); it != projections_.end()) {
+        projections_.erase(it);
+      }
+    }
   }
 
   // RawLog
@@ -205,6 +241,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
   std::unordered_map<std::string, std::vector<std::uint64_t>> positions_;
   std::unordered_map<std::string, HeadState> heads_;
   std::unordered_map<std::string, CommandRecord> commands_;
+  std::map<std::string, std::string, std::less<>> projections_;  // GUARDED_BY(mu_)
   LedgerState ledger_;
 };
 

@@ -35,9 +35,9 @@ namespace internal {
 namespace {
 
 // Do not reorder: the index is the handle slot.
-enum Family { kDefault = 0, kEvents, kStreams, kCommands, kMeta, kFamilyCount };
-constexpr const char* kFamilyNames[kFamilyCount] = {"default", "events", "streams", "commands",
-                                                   "meta"};
+enum Family { kDefault = 0, kEvents, kStreams, kCommands, kMeta, kProjections, kFamilyCount };
+constexpr const char* kFamilyNames[kFamilyCount] = {"default",  "events", "streams",
+                                                   "commands", "meta",   "projections"};
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
@@ -294,6 +294,25 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     return VerifyRawLog(*this, options);
   }
 
+  Result<std::optional<std::string>> ReadProjection(std::string_view key) const override {
+    return Get(kProjections, key);
+  }
+  Status ScanProjections(
+      std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    if (database_ == nullptr) return UnavailableError("event store closed");
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), database_->cf(kProjections)));
+    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
+         it->Next()) {
+      if (!fn(std::string_view(it->key().data(), it->key().size()),
+              std::string_view(it->value().data(), it->value().size()))) {
+        break;
+      }
+    }
+    return FromRocks(it->status(), "scan projections");
+  }
+  Status WriteProjections(std::span<const ProjectionWrite> writes) override;
   Status Backup(std::string_view directory) override;
   Status Close() override;
 
@@ -514,6 +533,28 @@ void RocksDbEventStore::ProbeCommands(const std::vector<Writer*>& members) {
   }
 }
 
+void PutProjections(const Database& database, std::span<const ProjectionWrite> writes,
+                    rocksdb::WriteBatch* batch) {
+  for (const ProjectionWrite& w : writes) {
+    if (w.value) {
+      batch->Put(database.cf(kProjections), ToSlice(w.key), ToSlice(*w.value))
+          .PermitUncheckedError();
+    } else {
+      batch->Delete(database.cf(kProjections), ToSlice(w.key)).PermitUncheckedError();
+    }
+  }
+}
+
+Status RocksDbEventStore::WriteProjections(std::span<const ProjectionWrite> writes) {
+  if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
+  if (database_ == nullptr) return UnavailableError("event store closed");
+  rocksdb::WriteBatch batch;
+  PutProjections(*database_, writes, &batch);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(db_->Write(write_options, &batch), "write projections");
+}
+
 void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
                                   rocksdb::WriteBatch* batch) const {
   char position_key[8];
@@ -595,6 +636,10 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     if (!planner.empty()) {
       batch = rocksdb::WriteBatch(planner.values().size() + 160 * planner.events().size());
       FillBatch(planner, &batch);
+      // Read-model rows ride in the same write as the events they follow.
+      for (const Writer* m : members) {
+        if (m->result && m->result->ok()) PutProjections(*database_, m->options.projections, &batch);
+      }
     }
   }
 
