@@ -1038,6 +1038,12 @@ def test_stats():
     """zfcli stats over the generated year (examples/shaxian/07..09) gives
     the seed's figures of spec §10 (gen/make_cases.py says how)."""
     load_reference(files="[0-9][0-9]-*.jsonl")
+    # The inline projections written during the import equal a rebuild from the events.
+    r = zf("--db", "db", "--json", "replay", "--verify")
+    expect_rc(r, 0)
+    cases = json.loads(zf("--db", "db", "--json", "case", "list").out)
+    check(json.loads(r.out)["rows"] == len(cases) > 452, "a row per case of the generated year: "
+          + r.out[:200])
     r = zf("--db", "db", "--json", "stats", "--from", "2023-09-10", "--to", "2023-12-31")
     expect_rc(r, 0)
     s = json.loads(r.out)
