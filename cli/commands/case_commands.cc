@@ -88,22 +88,38 @@ boost::json::object SummaryJson(const zf::CaseSummary& c) {
           {"open", c.open}};
 }
 
-void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket) {
-  if (docket.empty()) {
-    std::cout << Label(g, "no_cases") << '\n';
+// A table for people: padded columns, the last one free-width; `empty` is
+// the label printed instead when there are no rows.
+void PrintTable(const GlobalOptions& g, std::string_view empty,
+                const std::vector<std::string_view>& headers,
+                const std::vector<std::size_t>& widths,
+                const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) {
+    std::cout << Label(g, empty) << '\n';
     return;
   }
-  constexpr std::size_t kWidths[] = {18, 14, 12, 12, 14, 12};
-  const char* headers[] = {"case_id", "state", "item", "township", "handling_subject", "filed_on"};
-  for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(Label(g, headers[i]), kWidths[i]) << ' ';
-  std::cout << Label(g, "party") << '\n';
+  auto print_row = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i + 1 < cells.size(); ++i) {
+      std::cout << PadRight(cells[i], widths[i]) << ' ';
+    }
+    std::cout << cells.back() << '\n';
+  };
+  std::vector<std::string> labels;
+  for (std::string_view h : headers) labels.emplace_back(Label(g, h));
+  print_row(labels);
+  for (const auto& row : rows) print_row(row);
+}
+
+void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket) {
+  std::vector<std::vector<std::string>> rows;
   for (const zf::CaseSummary& c : docket) {
-    const std::string cells[] = {c.id, std::string(Label(g, c.state)), c.item_code,
-                                 c.township, c.handling_subject, c.filed_on};
-    for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(cells[i], kWidths[i]) << ' ';
-    std::cout << c.party_name << '\n';
+    rows.push_back({c.id, std::string(Label(g, c.state)), c.item_code, c.township,
+                    c.handling_subject, c.filed_on, c.party_name});
   }
-  std::cout << fmt::format("{} {}\n", docket.size(), Label(g, "cases"));
+  PrintTable(g, "no_cases",
+             {"case_id", "state", "item", "township", "handling_subject", "filed_on", "party"},
+             {18, 14, 12, 12, 14, 12}, rows);
+  if (!docket.empty()) std::cout << fmt::format("{} {}\n", docket.size(), Label(g, "cases"));
 }
 
 int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -249,14 +265,7 @@ boost::json::object DeadlineJson(const zf::DeadlineEntry& d) {
 }
 
 void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list) {
-  if (list.empty()) {
-    std::cout << Label(g, "no_deadlines") << '\n';
-    return;
-  }
-  constexpr std::size_t kWidths[] = {18, 8, 22, 12, 12, 14};
-  const char* headers[] = {"case_id", "deadline", "deadline_name", "due", "days_left", "handling_subject"};
-  for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(Label(g, headers[i]), kWidths[i]) << ' ';
-  std::cout << Label(g, "basis") << '\n';
+  std::vector<std::vector<std::string>> rows;
   for (const zf::DeadlineEntry& d : list) {
     const std::string left = d.breached
                                  ? fmt::format("{} {}", Label(g, "overdue"), -d.days_left)
@@ -264,11 +273,12 @@ void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>
     // The engine names the act in Chinese; the label table has it in English.
     const std::string label =
         g.lang == Lang::kEn ? std::string(Label(g, "act." + d.deadline_id)) : d.label;
-    const std::string cells[] = {d.case_id, d.deadline_id, label, d.due_on, left,
-                                 d.handling_subject};
-    for (std::size_t i = 0; i < 6; ++i) std::cout << PadRight(cells[i], kWidths[i]) << ' ';
-    std::cout << d.basis << '\n';
+    rows.push_back({d.case_id, d.deadline_id, label, d.due_on, left, d.handling_subject, d.basis});
   }
+  PrintTable(g, "no_deadlines",
+             {"case_id", "deadline", "deadline_name", "due", "days_left", "handling_subject",
+              "basis"},
+             {18, 8, 22, 12, 12, 14}, rows);
 }
 
 int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& args,
