@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
+#include <functional>
 #include <iostream>
 
 #include "cli.h"
@@ -229,32 +230,43 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   return kExitOk;
 }
 
-int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>& args,
-                   const Command& self) {
+// Parses CASE_ID, opens the store read-only and calls fn on every event of
+// the case's stream in order. Returns the exit code (3 for no such case).
+int ForEachCaseEvent(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                     const Command& self, GlobalOptions* global,
+                     const std::function<void(const zf::EventRecord&)>& fn) {
   po::variables_map vm;
-  GlobalOptions global = defaults;
+  *global = defaults;
   int exit_code = kExitOk;
-  if (!ParseCaseIdCommand(self, args, /*as_of=*/false, &vm, &global, &exit_code)) return exit_code;
-  auto store = OpenStore(global, /*read_only=*/true, &exit_code);
+  if (!ParseCaseIdCommand(self, args, /*as_of=*/false, &vm, global, &exit_code)) return exit_code;
+  auto store = OpenStore(*global, /*read_only=*/true, &exit_code);
   if (!store) return exit_code;
   const std::string id = vm["case-id"].as<std::string>();
   auto cursor = store->ReadStream("case/" + id, 1, zf::Direction::kForward);
   std::size_t count = 0;
+  for (; cursor->Valid(); cursor->Next(), ++count) fn(cursor->event());
+  if (!cursor->status().ok()) return ReportError(*global, cursor->status());
+  if (count == 0) {
+    return ReportError(*global, zf::NotFoundError("no case " + id).WithSubject("case_id"));
+  }
+  return kExitOk;
+}
+
+int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                   const Command& self) {
+  GlobalOptions global;
   boost::json::array events;
-  for (; cursor->Valid(); cursor->Next(), ++count) {
-    const zf::EventRecord& e = cursor->event();
+  const int exit_code = ForEachCaseEvent(defaults, args, self, &global, [&](const zf::EventRecord& e) {
     if (global.json) {
       events.push_back(zf::EventToJson(e));
-      continue;
+      return;
     }
     std::cout << fmt::format("{:>3}  #{:<8} {}  {}  {}\n", e.version, e.position, e.occurred_at,
                              PadRight(TypeLabel(global, e.type), 24), e.actor.id);
     std::cout << "     " << boost::json::serialize(e.data) << '\n';
-  }
-  if (!cursor->status().ok()) return ReportError(global, cursor->status());
-  if (count == 0) return ReportError(global, zf::NotFoundError("no case " + id).WithSubject("case_id"));
-  if (global.json) std::cout << boost::json::serialize(events) << '\n';
-  return kExitOk;
+  });
+  if (exit_code == kExitOk && global.json) std::cout << boost::json::serialize(events) << '\n';
+  return exit_code;
 }
 
 boost::json::object DeadlineJson(const zf::DeadlineEntry& d) {
@@ -312,21 +324,19 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
 // the evaluation it was judged on, so the explanation is what was decided
 // then, not a re-computation with today's rules.
 
-std::string Field(const boost::json::object& o, std::string_view key) { return Str(o, key); }
-
 void ExplainFiling(const GlobalOptions& g, const boost::json::object& d) {
-  std::cout << fmt::format("{} {} — {}\n", Label(g, "filed_on"), Field(d, "filed_on"),
-                           Field(d, "issuer_name"));
-  std::cout << fmt::format("  {}: {} v{}  {}: {} ({})\n", Label(g, "item"), Field(d, "item_code"),
-                           Field(d, "item_version"), Label(g, "reason"),
-                           Label(g, Field(d, "competence_reason")), Field(d, "competence_reason"));
-  std::cout << fmt::format("  {}: {}\n", Label(g, "legal_basis"), Field(d, "competence_basis"));
+  std::cout << fmt::format("{} {} — {}\n", Label(g, "filed_on"), Str(d, "filed_on"),
+                           Str(d, "issuer_name"));
+  std::cout << fmt::format("  {}: {} v{}  {}: {} ({})\n", Label(g, "item"), Str(d, "item_code"),
+                           Str(d, "item_version"), Label(g, "reason"),
+                           Label(g, Str(d, "competence_reason")), Str(d, "competence_reason"));
+  std::cout << fmt::format("  {}: {}\n", Label(g, "legal_basis"), Str(d, "competence_basis"));
   if (d.contains("limitation_years")) {
-    std::cout << fmt::format("  {}: {} {}{}\n", Label(g, "limitation"), Field(d, "limitation_years"),
+    std::cout << fmt::format("  {}: {} {}{}\n", Label(g, "limitation"), Str(d, "limitation_years"),
                              Label(g, "years"),
                              d.contains("limitation_last_day")
                                  ? fmt::format(" ({} {})", Label(g, "until"),
-                                               Field(d, "limitation_last_day"))
+                                               Str(d, "limitation_last_day"))
                                  : "");
   }
 }
@@ -335,28 +345,28 @@ void ExplainEvaluation(const GlobalOptions& g, const boost::json::object& ev) {
   if (const auto* fine = ev.if_contains("fine"); fine != nullptr && fine->is_object()) {
     const auto& f = fine->as_object();
     std::cout << fmt::format("  {}: {} v{} ({}), {} {}..{} {}\n", Label(g, "benchmark"),
-                             Field(ev, "benchmark_id"), Field(ev, "benchmark_version"),
-                             Field(f, "level"), Field(f, "adjustment"),
+                             Str(ev, "benchmark_id"), Str(ev, "benchmark_version"),
+                             Str(f, "level"), Str(f, "adjustment"),
                              Int(f, "allowed_min_fen") / 100, Int(f, "allowed_max_fen") / 100,
                              Label(g, "yuan"));
   }
   if (const auto* law = ev.if_contains("law_in_time"); law != nullptr && law->is_object()) {
     std::cout << fmt::format("  {}: {} — {}\n", Label(g, "law_in_time"),
-                             Field(law->as_object(), "applied"), Field(law->as_object(), "why"));
+                             Str(law->as_object(), "applied"), Str(law->as_object(), "why"));
   }
   if (const auto* entries = ev.if_contains("entries"); entries != nullptr && entries->is_array()) {
     for (const auto& item : entries->as_array()) {
       const auto& e = item.as_object();
       std::cout << fmt::format("  {} {} v{} [{}{}]: {}\n", Label(g, "list_entry"),
-                               Field(e, "entry_id"), Field(e, "version"), Field(e, "list_kind"),
+                               Str(e, "entry_id"), Str(e, "version"), Str(e, "list_kind"),
                                e.contains("mandatory") && e.at("mandatory").as_bool() ? ", mandatory" : "",
-                               Field(e, "status"));
+                               Str(e, "status"));
       if (const auto* conditions = e.if_contains("conditions")) {
         for (const auto& c : conditions->as_array()) {
           const auto& co = c.as_object();
           std::cout << fmt::format("      {} {}: {}\n",
-                                   co.at("met").as_bool() ? "✓" : "✗", Field(co, "code"),
-                                   Field(co, "why"));
+                                   co.at("met").as_bool() ? "✓" : "✗", Str(co, "code"),
+                                   Str(co, "why"));
         }
       }
     }
@@ -364,9 +374,9 @@ void ExplainEvaluation(const GlobalOptions& g, const boost::json::object& ev) {
 }
 
 void ExplainDecision(const GlobalOptions& g, const boost::json::object& d) {
-  std::cout << fmt::format("{} {} {} — {} {}\n", Label(g, "decision"), Field(d, "decided_on"),
-                           Label(g, "decision." + Field(d, "decision_type")),
-                           Field(d, "document_number"), Field(d, "issuer_name"));
+  std::cout << fmt::format("{} {} {} — {} {}\n", Label(g, "decision"), Str(d, "decided_on"),
+                           Label(g, "decision." + Str(d, "decision_type")),
+                           Str(d, "document_number"), Str(d, "issuer_name"));
   std::string types;
   if (const auto* list = d.if_contains("penalty_types"); list != nullptr && list->is_array()) {
     for (const auto& t : list->as_array()) {
@@ -377,60 +387,55 @@ void ExplainDecision(const GlobalOptions& g, const boost::json::object& d) {
                            Label(g, "fine"),
                            Int(d, "fine_fen") / 100, Label(g, "yuan"));
   if (d.contains("decision_due_on")) {
-    std::cout << fmt::format("  D9 {}: {} ({})\n", Label(g, "due"), Field(d, "decision_due_on"),
-                             Field(d, "within_decision_limit"));
+    std::cout << fmt::format("  D9 {}: {} ({})\n", Label(g, "due"), Str(d, "decision_due_on"),
+                             Str(d, "within_decision_limit"));
   }
   if (const auto* ev = d.if_contains("evaluation"); ev != nullptr && ev->is_object()) {
     ExplainEvaluation(g, ev->as_object());
   }
   if (const auto* relief = d.if_contains("relief"); relief != nullptr && relief->is_object()) {
-    std::cout << fmt::format("  {}: {}\n", Label(g, "relief"), Field(relief->as_object(), "text"));
+    std::cout << fmt::format("  {}: {}\n", Label(g, "relief"), Str(relief->as_object(), "text"));
+  }
+}
+
+// Explains one event, if it is one a decision rests on.
+void ExplainEvent(const GlobalOptions& global, const zf::EventRecord& e,
+                  boost::json::array* explained) {
+  const bool relevant = e.type == "case_filed" || e.type == "decision_made" ||
+                        e.type == "on_spot_decision_issued" ||
+                        e.type == "investigation_concluded" || e.type == "deadline_breached" ||
+                        e.type == "deadline_extended" || e.type == "clock_paused" ||
+                        e.type == "competence_warning_raised";
+  if (!relevant || !e.data.is_object()) return;
+  const auto& d = e.data.as_object();
+  if (global.json) {
+    explained->push_back({{"version", e.version}, {"type", e.type}, {"occurred_at", e.occurred_at},
+                          {"hash", e.hash}, {"data", d}});
+    return;
+  }
+  std::cout << fmt::format("\n#{} {} {}\n", e.version, e.occurred_at, TypeLabel(global, e.type));
+  if (e.type == "case_filed") {
+    ExplainFiling(global, d);
+  } else if (e.type == "decision_made" || e.type == "on_spot_decision_issued") {
+    ExplainDecision(global, d);
+  } else if (e.type == "investigation_concluded") {
+    if (const auto* ev = d.if_contains("evaluation"); ev != nullptr && ev->is_object()) {
+      ExplainEvaluation(global, ev->as_object());
+    }
+  } else {
+    std::cout << "  " << boost::json::serialize(d) << '\n';
   }
 }
 
 int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>& args,
                    const Command& self) {
-  po::variables_map vm;
-  GlobalOptions global = defaults;
-  int exit_code = kExitOk;
-  if (!ParseCaseIdCommand(self, args, /*as_of=*/false, &vm, &global, &exit_code)) return exit_code;
-  auto store = OpenStore(global, /*read_only=*/true, &exit_code);
-  if (!store) return exit_code;
-  const std::string id = vm["case-id"].as<std::string>();
-  auto cursor = store->ReadStream("case/" + id, 1, zf::Direction::kForward);
+  GlobalOptions global;
   boost::json::array explained;
-  std::size_t count = 0;
-  for (; cursor->Valid(); cursor->Next(), ++count) {
-    const zf::EventRecord& e = cursor->event();
-    const bool relevant = e.type == "case_filed" || e.type == "decision_made" ||
-                          e.type == "on_spot_decision_issued" ||
-                          e.type == "investigation_concluded" || e.type == "deadline_breached" ||
-                          e.type == "deadline_extended" || e.type == "clock_paused" ||
-                          e.type == "competence_warning_raised";
-    if (!relevant || !e.data.is_object()) continue;
-    const auto& d = e.data.as_object();
-    if (global.json) {
-      explained.push_back({{"version", e.version}, {"type", e.type}, {"occurred_at", e.occurred_at},
-                           {"hash", e.hash}, {"data", d}});
-      continue;
-    }
-    std::cout << fmt::format("\n#{} {} {}\n", e.version, e.occurred_at, TypeLabel(global, e.type));
-    if (e.type == "case_filed") {
-      ExplainFiling(global, d);
-    } else if (e.type == "decision_made" || e.type == "on_spot_decision_issued") {
-      ExplainDecision(global, d);
-    } else if (e.type == "investigation_concluded") {
-      if (const auto* ev = d.if_contains("evaluation"); ev != nullptr && ev->is_object()) {
-        ExplainEvaluation(global, ev->as_object());
-      }
-    } else {
-      std::cout << "  " << boost::json::serialize(d) << '\n';
-    }
-  }
-  if (!cursor->status().ok()) return ReportError(global, cursor->status());
-  if (count == 0) return ReportError(global, zf::NotFoundError("no case " + id).WithSubject("case_id"));
-  if (global.json) std::cout << boost::json::serialize(explained) << '\n';
-  return kExitOk;
+  const int exit_code = ForEachCaseEvent(
+      defaults, args, self, &global,
+      [&](const zf::EventRecord& e) { ExplainEvent(global, e, &explained); });
+  if (exit_code == kExitOk && global.json) std::cout << boost::json::serialize(explained) << '\n';
+  return exit_code;
 }
 
 const Registrar kCaseExplain(MakeCommand<RunCaseExplain>(

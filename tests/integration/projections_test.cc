@@ -118,3 +118,31 @@ TEST_CASE("Replaying the projections names missing, extra and changed rows, and 
   CHECK(again->ok());
   CHECK(Row(engine->store(), "SX-P-1").at("state") == "registered");
 }
+
+TEST_CASE("A dry run judges on its own copy: later batches see earlier ones, nothing is written",
+          "[engine][dry_run]") {
+  auto engine = zf::testing::BareEngine();
+  LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+  const std::uint64_t before = engine->store()->Ledger().position;
+  auto dry = engine->StartDryRun();
+  std::vector<Command> first = {Clue("SX-D-1", "d-1")};
+  auto a = dry->ExecuteBatch(first, BatchMode::kIndependent);
+  REQUIRE(a.ok());
+  CHECK((*a)[0]->outcome == CommandResult::Outcome::kApplied);
+  // The session remembers: filing sees the registered clue, a repeat is already applied.
+  std::vector<Command> second = {File("SX-D-1", "d-2"), Clue("SX-D-1", "d-1")};
+  auto b = dry->ExecuteBatch(second, BatchMode::kIndependent);
+  REQUIRE(b.ok());
+  CHECK((*b)[0]->outcome == CommandResult::Outcome::kApplied);
+  CHECK((*b)[1]->outcome == CommandResult::Outcome::kAlreadyApplied);
+  // A failing atomic batch leaves the session as it was.
+  std::vector<Command> atomic = {Clue("SX-D-2", "d-3"), Clue("SX-D-1", "d-4")};
+  auto c = dry->ExecuteBatch(atomic, BatchMode::kAtomic);
+  REQUIRE(c.ok());
+  CHECK((*c)[1]->rejection->code == "case_exists");
+  std::vector<Command> retry = {Clue("SX-D-2", "d-5")};
+  auto d = dry->ExecuteBatch(retry, BatchMode::kIndependent);
+  REQUIRE(d.ok());
+  CHECK((*d)[0]->outcome == CommandResult::Outcome::kApplied);
+  CHECK(engine->store()->Ledger().position == before);
+}

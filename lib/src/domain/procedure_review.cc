@@ -309,15 +309,21 @@ Decision DecideHoldHearing(const DecisionContext& context) {
   return std::vector<NewEvent>{Emit("hearing_held", std::move(event))};
 }
 
-Status EvolveHearingHeld(CaseState& state, const EventRecord& event) {
-  ZF_ASSIGN_OR_RETURN(Date on, EventDate(event, "held_on"));
-  (void)on;
+// A hearing ends held or, the party absent, deemed waived (O16, O17): both
+// lead to hearing_held; `date_field` must hold the day it ended.
+Status EndHearing(CaseState& state, const EventRecord& event, std::string_view date_field,
+                  std::string_view status) {
+  ZF_RETURN_IF_ERROR(EventDate(event, date_field).status());
   ProcedureState& p = state.procedure_state;
   if (!p.hearing) p.hearing.emplace();
-  p.hearing->status = "held";
+  p.hearing->status = std::string(status);
   p.hearing->held_version = event.version;
   state.state = "hearing_held";
   return Status::Ok();
+}
+
+Status EvolveHearingHeld(CaseState& state, const EventRecord& event) {
+  return EndHearing(state, event, "held_on", "held");
 }
 
 Decision DecideHearingAbsence(const DecisionContext& context) {
@@ -330,14 +336,7 @@ Decision DecideHearingAbsence(const DecisionContext& context) {
 }
 
 Status EvolveHearingTerminated(CaseState& state, const EventRecord& event) {
-  ZF_ASSIGN_OR_RETURN(Date on, EventDate(event, "recorded_on"));
-  (void)on;
-  ProcedureState& p = state.procedure_state;
-  if (!p.hearing) p.hearing.emplace();
-  p.hearing->status = "absent";
-  p.hearing->held_version = event.version;
-  state.state = "hearing_held";
-  return Status::Ok();
+  return EndHearing(state, event, "recorded_on", "absent");
 }
 
 // --- O18 --------------------------------------------------------------------

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "domain/case_book.h"
+#include "domain/case_helpers.h"
 #include "domain/decider.h"
 #include "io/command_json.h"
 #include "projection/case_view.h"
@@ -172,8 +173,7 @@ class EngineImpl final : public Engine {
   Status CheckSameCommand(const Command& command, const AppendResult& prior) const;
 
   const EngineOptions options_;
-  const CompetenceConfig competence_{
-      {options_.department_retains_for.begin(), options_.department_retains_for.end()}};
+  const CompetenceConfig competence_ = CompetenceConfigOf(options_);
   const std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
   World world_;  // GUARDED_BY(mu_); written only by the group leader

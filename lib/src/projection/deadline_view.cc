@@ -31,11 +31,18 @@ std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptio
     }
     return why;
   }
-  if (d.id == "D2") return "MSR art. 18: 15 working days to verify a clue (+15 with approval) [C]";
+  if (d.id == "D2") {
+    return fmt::format("MSR art. 18: {} working days to verify a clue (+{} with approval) [C]",
+                       options.verification_working_days,
+                       options.verification_extension_working_days);
+  }
   if (d.id == "D10") return "Order 310 art. 5: approve a criminal transfer within 3 days";
   if (d.id == "D11") return "Order 310 art. 5: send within 24 hours of approval";
   if (d.id == "D12") return "APL arts. 61, 85: serve the decision within 7 working days";
-  if (d.id == "D13") return "report an on-the-spot decision [C]";
+  if (d.id == "D13") {
+    return fmt::format("report an on-the-spot decision within {} working days [C]",
+                       options.on_spot_report_working_days);
+  }
   if (d.id == "D16") return "APL art. 67: pay within 15 days of service";
   if (d.id == "D22") return "ACL art. 53: apply to the court within 3 months";
   return "spec §5";
