@@ -51,6 +51,9 @@ class SlowCountingStore final : public EventStore {
   Result<AppendResult> FindCommand(std::string_view id) const override {
     return inner_->FindCommand(id);
   }
+  Result<RecordedCommand> ReadCommand(std::string_view id) const override {
+    return inner_->ReadCommand(id);
+  }
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from) override {
     return inner_->Subscribe(from);
   }

@@ -80,6 +80,32 @@ TEST_CASE("A repeated command id is already applied and not judged again", "[eng
   CHECK(engine->store()->Ledger().position == 1);
 }
 
+TEST_CASE("The engine records each command beside its events; a retry with other data is refused",
+          "[engine][idempotency]") {
+  auto engine = MemoryEngine();
+  const Command command = Calendar2023();
+  REQUIRE(engine->Execute(command).ok());
+  auto recorded = engine->store()->ReadCommand("cal-2023");
+  REQUIRE(recorded.ok());
+  // Canonical JSON of the envelope: it parses back into the same command.
+  CHECK(recorded->command == internal::RecordedCommandText(command));
+  auto json = boost::json::parse(recorded->command);
+  auto parsed = CommandFromJson(json);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->type == command.type);
+  CHECK(parsed->actor == command.actor);
+  CHECK(parsed->data == command.data);
+
+  // Same id, time and actor, other data: not a retry.
+  Command changed = command;
+  changed.data.as_object()["notice"] = "另一个通知";
+  auto refused = engine->Execute(changed);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kAlreadyExists);
+  CHECK(refused.status().subject() == "/command_id");
+  CHECK(engine->store()->Ledger().position == 1);
+}
+
 TEST_CASE("Rules refuse a command with a code, a legal basis and a field", "[engine][rejection]") {
   auto engine = MemoryEngine();
   REQUIRE(engine->Execute(Calendar2023()).ok());

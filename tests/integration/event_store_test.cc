@@ -130,6 +130,50 @@ TEST_CASE("A repeated command id returns the first result and writes nothing", "
   CHECK(store->FindCommand("never").status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("The command recorded with an append is kept beside its record and survives a reopen",
+          "[store][idempotency]") {
+  const std::string kind = GENERATE("memory", "rocksdb");
+  TempDir dir;
+  {
+    auto store = zf::testing::OpenStore(kind, dir);
+    AppendRequest with = MakeRequest("case/A", "cmd-1", 2);
+    with.command = R"({"command":"x","data":{"n":1}})";
+    REQUIRE(store->Append(with).ok());
+    REQUIRE(store->Append(MakeRequest("case/B", "cmd-2", 1)).ok());
+
+    auto recorded = store->ReadCommand("cmd-1");
+    REQUIRE(recorded.ok());
+    CHECK(recorded->command == with.command);
+    CHECK(recorded->result == store->FindCommand("cmd-1").value());
+    auto none = store->ReadCommand("cmd-2");
+    REQUIRE(none.ok());
+    CHECK(none->command.empty());
+    CHECK(none->result.stream == "case/B");
+    CHECK(store->ReadCommand("never").status().code() == StatusCode::kNotFound);
+
+    // Not part of the retry check: the events decide whether it repeats.
+    AppendRequest retry = with;
+    retry.command = "something else";
+    auto again = store->Append(retry);
+    REQUIRE(again.ok());
+    CHECK(again->already_applied);
+    CHECK(store->ReadCommand("cmd-1")->command == with.command);
+
+    AppendRequest too_big = MakeRequest("case/C", "cmd-3", 1);
+    too_big.command.assign(kMaxRecordedCommandBytes + 1, 'x');
+    auto refused = store->Append(too_big);
+    CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+    CHECK(refused.status().subject() == "/command");
+  }
+  if (kind == "rocksdb") {
+    auto store = zf::testing::OpenStore(kind, dir);
+    auto recorded = store->ReadCommand("cmd-1");
+    REQUIRE(recorded.ok());
+    CHECK(recorded->command == R"({"command":"x","data":{"n":1}})");
+    CHECK(store->FindCommand("cmd-3").status().code() == StatusCode::kNotFound);
+  }
+}
+
 TEST_CASE("A retry must repeat every field the command wrote, also within one batch",
           "[store][idempotency]") {
   const std::string kind = GENERATE("memory", "rocksdb");

@@ -84,7 +84,15 @@ struct AppendRequest {
   // repeat with other content is kAlreadyExists. Printable ASCII, 1..128
   // bytes.
   std::string command_id;
+  // The command that decided these events, as the caller recorded it (the
+  // engine stores its canonical JSON), so that an auditor can decide it
+  // again. Opaque to the store and at most kMaxRecordedCommandBytes; kept
+  // in the command record, returned by ReadCommand, and not part of the
+  // idempotency check (a retry is judged by its events). Empty = none.
+  std::string command;
 };
+
+inline constexpr std::size_t kMaxRecordedCommandBytes = 1 << 20;
 
 // What an append wrote (or, for a repeated command id, what it had written).
 struct AppendResult {
@@ -103,6 +111,12 @@ struct AppendResult {
            a.first_position == b.first_position &&
            a.last_position == b.last_position && a.last_hash == b.last_hash;
   }
+};
+
+// An applied command as the store recorded it.
+struct RecordedCommand {
+  AppendResult result;
+  std::string command;  // AppendRequest::command of the first append
 };
 
 // How AppendBatch treats a request that fails.
@@ -295,6 +309,10 @@ class ZF_EXPORT EventStore {
 
   // The result recorded for `command_id`; kNotFound if never applied.
   virtual Result<AppendResult> FindCommand(std::string_view command_id) const = 0;
+
+  // FindCommand plus the command recorded with it (AppendRequest::command;
+  // empty when none was). kNotFound if never applied.
+  virtual Result<RecordedCommand> ReadCommand(std::string_view command_id) const = 0;
 
   // A catch-up subscription from `from_position` (inclusive, >= 1).
   virtual std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) = 0;

@@ -170,7 +170,7 @@ class EngineImpl final : public Engine {
 
   Result<CommandResult> Judge(const Command& command, World* overlay,
                               std::vector<AppendRequest>* requests);
-  Status CheckSameCommand(const Command& command, const AppendResult& prior) const;
+  Status CheckSameCommand(const Command& command, const RecordedCommand& prior) const;
 
   const EngineOptions options_;
   const CompetenceConfig competence_ = CompetenceConfigOf(options_);
@@ -182,12 +182,18 @@ class EngineImpl final : public Engine {
   std::deque<Job*> queue_;  // GUARDED_BY(queue_mu_); front = the leader
 };
 
-// A retried command must be the one that was applied: its events carry the
-// command's time and actor. (The command's data is not stored beside its
-// events yet, so a retry that differs only in data is not caught here.)
-Status EngineImpl::CheckSameCommand(const Command& command, const AppendResult& prior) const {
-  if (prior.first_position == 0) return Status::Ok();
-  ZF_ASSIGN_OR_RETURN(EventRecord first, store_->ReadEvent(prior.first_position));
+// A retried command must be the one that was applied: the same recorded
+// command, or, for one applied before commands were recorded, the same time
+// and actor on its events.
+Status EngineImpl::CheckSameCommand(const Command& command, const RecordedCommand& prior) const {
+  if (!prior.command.empty()) {
+    if (prior.command == RecordedCommandText(command)) return Status::Ok();
+    return AlreadyExistsError(fmt::format("command_id '{}' was applied with other content",
+                                          command.command_id))
+        .WithSubject("/command_id");
+  }
+  if (prior.result.first_position == 0) return Status::Ok();
+  ZF_ASSIGN_OR_RETURN(EventRecord first, store_->ReadEvent(prior.result.first_position));
   if (first.occurred_at != command.at || !(first.actor == command.actor)) {
     return AlreadyExistsError(fmt::format("command_id '{}' was applied at {} by {}; this command "
                                           "has other content",
@@ -207,15 +213,15 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   // A command seen before (in the store; the group was checked by
   // JudgeInGroup) is not judged again: the state has moved on, the answer
   // has not.
-  if (auto prior = store_->FindCommand(command.command_id); prior.ok()) {
-    if (prior->stream != result.stream) {
+  if (auto prior = store_->ReadCommand(command.command_id); prior.ok()) {
+    if (prior->result.stream != result.stream) {
       return AlreadyExistsError(fmt::format("command_id '{}' was already used for stream '{}'",
-                                            command.command_id, prior->stream))
+                                            command.command_id, prior->result.stream))
           .WithSubject("/command_id");
     }
     ZF_RETURN_IF_ERROR(CheckSameCommand(command, *prior));
     result.outcome = CommandResult::Outcome::kAlreadyApplied;
-    result.append = *prior;
+    result.append = prior->result;
     result.append.already_applied = true;
     return result;
   } else if (prior.status().code() != StatusCode::kNotFound) {
@@ -233,6 +239,7 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   AppendRequest request;
   request.stream = result.stream;
   request.command_id = command.command_id;
+  request.command = RecordedCommandText(command);
   const std::uint64_t version = overlay->Version(result.stream);
   request.expected = ExpectedVersion::Exact(version);
   for (NewEvent& event : std::get<std::vector<NewEvent>>(decision)) {

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include "domain/decider.h"
@@ -11,6 +12,7 @@
 #include "io/embedded_schemas.h"
 #include "io/schema_validator.h"
 #include "store/envelope.h"
+#include "util/canonical_json.h"
 #include "util/rfc3339.h"
 #include "zf/command.h"
 
@@ -188,6 +190,19 @@ boost::json::object CommandToJson(const Command& command) {
   o["data"] = command.data;
   return o;
 }
+
+namespace internal {
+
+std::string RecordedCommandText(const Command& command) {
+  const boost::json::value json = CommandToJson(command);
+  std::string text;
+  // Command data passed its schema and holds no floats; should a caller's
+  // data still not be canonical, plain serialisation keeps it recordable.
+  if (!AppendCanonicalJson(json, &text).ok()) text = boost::json::serialize(json);
+  return text;
+}
+
+}  // namespace internal
 
 boost::json::object CommandResultToJson(const CommandResult& r) {
   boost::json::object o{{"outcome", OutcomeName(r.outcome)}, {"stream", r.stream}};

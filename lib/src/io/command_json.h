@@ -13,4 +13,10 @@ Status CheckCommand(const Command& command);
 // command schema. The first problem, naming the schema.
 Status CheckSchemas();
 
+// The command as the engine records it beside its events
+// (AppendRequest::command): the canonical JSON of CommandToJson, so equal
+// commands have equal bytes and an auditor can parse it with
+// CommandFromJson and decide it again.
+std::string RecordedCommandText(const Command& command);
+
 }  // namespace zf::internal

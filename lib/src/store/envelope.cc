@@ -140,6 +140,11 @@ Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
                fmt::format("at most {} events per append", kMaxEventsPerAppend))
         .WithSubject("/events");
   }
+  if (request.command.size() > kMaxRecordedCommandBytes) {
+    return InvalidArgumentError(fmt::format("the recorded command is {} bytes; at most {}",
+                                            request.command.size(), kMaxRecordedCommandBytes))
+        .WithSubject("/command");
+  }
   PreparedRequest prepared;
   prepared.source = &request;
   prepared.events.resize(request.events.size());

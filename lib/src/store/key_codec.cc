@@ -53,7 +53,8 @@ AppendResult ToAppendResult(const CommandRecord& record) {
 
 void SetCommandValue(std::uint64_t first_position, std::uint64_t last_position,
                      std::uint64_t first_version, std::uint64_t last_version,
-                     const Hash& last_hash, std::string_view stream, std::string* value) {
+                     const Hash& last_hash, std::string_view stream, std::string_view command,
+                     std::string* value) {
   value->clear();
   PutFixed64BE(value, first_position);
   PutFixed64BE(value, last_position);
@@ -61,12 +62,16 @@ void SetCommandValue(std::uint64_t first_position, std::uint64_t last_position,
   PutFixed64BE(value, last_version);
   value->append(reinterpret_cast<const char*>(last_hash.data()), last_hash.size());
   value->append(stream);
+  if (!command.empty()) {
+    value->push_back('\0');
+    value->append(command);
+  }
 }
 
 std::string EncodeCommand(const CommandRecord& r) {
   std::string value;
   SetCommandValue(r.first_position, r.last_position, r.first_version, r.last_version,
-                  r.last_hash, r.stream, &value);
+                  r.last_hash, r.stream, r.command, &value);
   return value;
 }
 
@@ -77,8 +82,11 @@ bool DecodeCommand(std::string_view value, CommandRecord* r) {
   r->first_version = DecodeFixed64BE(value.data() + 16);
   r->last_version = DecodeFixed64BE(value.data() + 24);
   std::memcpy(r->last_hash.data(), value.data() + 32, 32);
-  r->stream.assign(value.substr(64));
-  return r->last_position >= r->first_position &&
+  std::string_view rest = value.substr(64);
+  const std::size_t nul = rest.find('\0');
+  r->stream.assign(rest.substr(0, nul));
+  r->command.assign(nul == std::string_view::npos ? std::string_view() : rest.substr(nul + 1));
+  return !r->stream.empty() && r->last_position >= r->first_position &&
          r->last_version - r->first_version == r->last_position - r->first_position;
 }
 

@@ -60,13 +60,18 @@ struct CommandRecord {
   std::uint64_t first_position = 0;
   std::uint64_t last_position = 0;
   Hash last_hash{};
+  std::string command;  // AppendRequest::command; empty when none
 };
 AppendResult ToAppendResult(const CommandRecord& record);
 
-// Replaces *value with the encoded record, reusing its buffer.
+// Replaces *value with the encoded record, reusing its buffer. The
+// recorded command, when there is one, follows the stream name after a
+// 0x00 byte (stream names never contain one), so records written before
+// commands were recorded decode unchanged.
 void SetCommandValue(std::uint64_t first_position, std::uint64_t last_position,
                      std::uint64_t first_version, std::uint64_t last_version,
-                     const Hash& last_hash, std::string_view stream, std::string* value);
+                     const Hash& last_hash, std::string_view stream, std::string_view command,
+                     std::string* value);
 std::string EncodeCommand(const CommandRecord& record);
 bool DecodeCommand(std::string_view value, CommandRecord* record);
 

@@ -87,6 +87,16 @@ class MemoryEventStore final : public EventStore, private RawLog {
     return ToAppendResult(it->second);
   }
 
+  Result<RecordedCommand> ReadCommand(std::string_view command_id) const override {
+    std::shared_lock lock(mu_);
+    auto it = commands_.find(std::string(command_id));
+    if (it == commands_.end()) {
+      return NotFoundError(fmt::format("command '{}' was never applied", command_id))
+          .WithSubject(command_id);
+    }
+    return RecordedCommand{ToAppendResult(it->second), it->second.command};
+  }
+
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
     return NewStoreSubscription(this, notifier_, from_position);
   }
@@ -228,7 +238,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
     for (const PlannedCommand& c : planner.commands()) {
       commands_[c.request->command_id] =
           CommandRecord{c.request->stream, c.first_version, c.last_version, c.first_position,
-                        c.last_position, c.last_hash};
+                        c.last_position, c.last_hash, c.request->command};
     }
     ledger_ = planner.ledger();
   }

@@ -277,12 +277,21 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   Result<AppendResult> FindCommand(std::string_view command_id) const override {
-    ZF_ASSIGN_OR_RETURN(std::optional<CommandRecord> record, ReadCommand(command_id));
+    ZF_ASSIGN_OR_RETURN(std::optional<CommandRecord> record, ReadCommandRecord(command_id));
     if (!record) {
       return NotFoundError(fmt::format("command '{}' was never applied", command_id))
           .WithSubject(command_id);
     }
     return ToAppendResult(*record);
+  }
+
+  Result<RecordedCommand> ReadCommand(std::string_view command_id) const override {
+    ZF_ASSIGN_OR_RETURN(std::optional<CommandRecord> record, ReadCommandRecord(command_id));
+    if (!record) {
+      return NotFoundError(fmt::format("command '{}' was never applied", command_id))
+          .WithSubject(command_id);
+    }
+    return RecordedCommand{ToAppendResult(*record), std::move(record->command)};
   }
 
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
@@ -384,7 +393,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     return std::optional(head);
   }
 
-  Result<std::optional<CommandRecord>> ReadCommand(std::string_view command_id) const {
+  Result<std::optional<CommandRecord>> ReadCommandRecord(std::string_view command_id) const {
     ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(kCommands, command_id));
     if (!raw) return std::optional<CommandRecord>();
     CommandRecord record;
@@ -404,7 +413,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
   Result<std::optional<CommandRecord>> LoadCommand(std::string_view command_id) override {
     if (absent_commands_.contains(command_id)) return std::optional<CommandRecord>();
-    return ReadCommand(command_id);
+    return ReadCommandRecord(command_id);
   }
   Result<std::optional<std::string>> LoadEvent(std::uint64_t position) override {
     return GetRaw(position);
@@ -571,7 +580,7 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
   }
   for (const PlannedCommand& c : planner.commands()) {
     SetCommandValue(c.first_position, c.last_position, c.first_version, c.last_version,
-                    c.last_hash, c.request->stream, &value);
+                    c.last_hash, c.request->stream, c.request->command, &value);
     batch->Put(database_->cf(kCommands), c.request->command_id, value).PermitUncheckedError();
   }
   batch->Put(database_->cf(kMeta), ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
