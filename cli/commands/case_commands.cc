@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "query.h"
 #include "zf/cases.h"
 #include "zf/engine.h"
 #include "zf/event_json.h"
@@ -15,22 +16,6 @@ namespace po = boost::program_options;
 
 namespace zfcli {
 namespace {
-
-// --as-of / --at-position, shared by every case query.
-void AddAsOfOptions(po::options_description& options) {
-  options.add_options()
-      ("as-of", po::value<std::string>(),
-       "answer as of a time: events that occurred by then (DATE = end of that day, or RFC 3339)")
-      ("at-position", po::value<std::uint64_t>(),
-       "answer with the events recorded at log positions <= N");
-}
-
-zf::AsOf AsOfFrom(const po::variables_map& vm) {
-  zf::AsOf as_of;
-  if (vm.count("as-of")) as_of.time = vm["as-of"].as<std::string>();
-  if (vm.count("at-position")) as_of.position = vm["at-position"].as<std::uint64_t>();
-  return as_of;
-}
 
 // The docket filters shared by case list and deadlines.
 void AddFilterOptions(po::options_description& options) {
@@ -57,21 +42,6 @@ zf::CaseFilter FilterFrom(const po::variables_map& vm) {
   return filter;
 }
 
-// A query's answer: a JSON array for scripts, else a table for people.
-template <typename T, typename ToJson, typename PrintTable>
-int PrintList(const GlobalOptions& global, const zf::Result<std::vector<T>>& list, ToJson to_json,
-              PrintTable print_table) {
-  if (!list.ok()) return ReportError(global, list.status());
-  if (global.json) {
-    boost::json::array out;
-    for (const T& item : *list) out.push_back(to_json(item));
-    std::cout << boost::json::serialize(out) << '\n';
-  } else {
-    print_table(global, *list);
-  }
-  return kExitOk;
-}
-
 boost::json::object SummaryJson(const zf::CaseSummary& c) {
   return {{"case_id", c.id},
           {"state", c.state},
@@ -87,28 +57,6 @@ boost::json::object SummaryJson(const zf::CaseSummary& c) {
           {"last_event_at", c.last_event_at},
           {"version", c.version},
           {"open", c.open}};
-}
-
-// A table for people: padded columns, the last one free-width; `empty` is
-// the label printed instead when there are no rows.
-void PrintTable(const GlobalOptions& g, std::string_view empty,
-                const std::vector<std::string_view>& headers,
-                const std::vector<std::size_t>& widths,
-                const std::vector<std::vector<std::string>>& rows) {
-  if (rows.empty()) {
-    std::cout << Label(g, empty) << '\n';
-    return;
-  }
-  auto print_row = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i + 1 < cells.size(); ++i) {
-      std::cout << PadRight(cells[i], widths[i]) << ' ';
-    }
-    std::cout << cells.back() << '\n';
-  };
-  std::vector<std::string> labels;
-  for (std::string_view h : headers) labels.emplace_back(Label(g, h));
-  print_row(labels);
-  for (const auto& row : rows) print_row(row);
 }
 
 void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket) {

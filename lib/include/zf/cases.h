@@ -84,8 +84,29 @@ struct DeadlineEntry {
   std::string handling_subject;
 };
 
+// Which grid tickets (网格工单, spec §8) a list shows; empty fields do not
+// filter. Dates are YYYY-MM-DD, inclusive, on the day the ticket was
+// reported.
+struct GridTicketFilter {
+  std::string township;
+  std::string state;  // reported, triaged, dispatched, handling, …, closed
+  std::string unit;   // dispatched to this unit or the subject it works for
+  std::string from;
+  std::string to;
+};
+
+// Which joint enforcement actions (联合执法行动) a list shows; dates are the
+// action's date.
+struct JointActionFilter {
+  std::string area;   // enforcement_area id
+  std::string state;  // planned | closed
+  std::string from;
+  std::string to;
+};
+
 // What rebuilding the inline projections from the events found
-// (Engine::ReplayProjections): rows keyed "case_view/<case_id>".
+// (Engine::ReplayProjections): rows keyed "case_view/<case_id>",
+// "grid_ticket_view/<ticket_id>" and "joint_action_view/<joint_action_id>".
 struct ProjectionReport {
   std::uint64_t rows = 0;            // rows the events call for
   std::vector<std::string> missing;  // keys the events call for, not stored

@@ -241,9 +241,26 @@ class ZF_EXPORT Engine {
   virtual Result<std::vector<DeadlineEntry>> Deadlines(const DeadlineQuery& query,
                                                        const AsOf& as_of = {}) const = 0;
 
+  // Grid tickets (网格工单) matching `filter`, by id, as of `as_of`; each
+  // as its view (state, dispatches, feedback, the cases raised from it).
+  virtual Result<std::vector<boost::json::object>> ListGridTickets(
+      const GridTicketFilter& filter, const AsOf& as_of = {}) const = 0;
+  // kNotFound when no such ticket existed then.
+  virtual Result<boost::json::object> GridTicketView(std::string_view ticket_id,
+                                                     const AsOf& as_of = {}) const = 0;
+
+  // Joint enforcement actions (联合执法行动) matching `filter`, by id, as of
+  // `as_of`; each with its participants and findings routed by competence.
+  virtual Result<std::vector<boost::json::object>> ListJointActions(
+      const JointActionFilter& filter, const AsOf& as_of = {}) const = 0;
+  // kNotFound when no such action existed then.
+  virtual Result<boost::json::object> JointActionView(std::string_view joint_action_id,
+                                                      const AsOf& as_of = {}) const = 0;
+
   // Inline projections: every command's append also writes, in the same
-  // atomic write, the read-model row of each case it touched
-  // ("case_view/<case_id>": the case's state as JSON). This rebuilds the
+  // atomic write, the read-model row of each case, grid ticket and joint
+  // action it touched ("case_view/<case_id>", "grid_ticket_view/<id>",
+  // "joint_action_view/<id>": its view as JSON). This rebuilds the
   // rows from the events and compares them with the stored ones; with
   // `repair`, it writes the rebuilt rows over any difference.
   virtual Result<ProjectionReport> ReplayProjections(bool repair) = 0;

@@ -68,6 +68,16 @@ void CaseBook::ForEachCase(const std::function<void(const CaseState&)>& fn) cons
   for (const auto& [id, state] : cases_) fn(*state);
 }
 
+void CaseBook::ForEachGridTicket(
+    const std::function<void(const GridTicketState&)>& fn) const {
+  for (const auto& [id, state] : grid_tickets_) fn(*state);
+}
+
+void CaseBook::ForEachJointAction(
+    const std::function<void(const JointActionState&)>& fn) const {
+  for (const auto& [id, state] : joint_actions_) fn(*state);
+}
+
 void CaseBook::ForEachInspection(const std::function<void(const InspectionState&)>& fn) const {
   for (const auto& [id, state] : inspections_) fn(*state);
 }

@@ -54,11 +54,15 @@ class CaseBook {
   // The grid ticket with this id (the stream is "grid_ticket/<id>"), or
   // nullptr.
   const GridTicketState* FindGridTicket(std::string_view ticket_id) const;
+  // Every grid ticket, by id.
+  void ForEachGridTicket(const std::function<void(const GridTicketState&)>& fn) const;
 
   // Joint enforcement and inspect-once (spec §8): the aggregate with this
   // id (stream "joint_action/<id>", "inspection_scenario/<id>",
   // "inspection/<id>"), or nullptr.
   const JointActionState* FindJointAction(std::string_view joint_action_id) const;
+  // Every joint action, by id.
+  void ForEachJointAction(const std::function<void(const JointActionState&)>& fn) const;
   const InspectionScenarioState* FindInspectionScenario(std::string_view scenario_id) const;
   const InspectionState* FindInspection(std::string_view inspection_id) const;
   // Every inspection visit, by id (the inspect-once statistics, spec §10).

@@ -23,6 +23,7 @@
 #include "io/command_json.h"
 #include "projection/case_view.h"
 #include "projection/deadline_view.h"
+#include "projection/register_view.h"
 #include "projection/replay.h"
 #include "projection/statistics.h"
 #include "rules/rule_book.h"
@@ -90,6 +91,14 @@ class EngineImpl final : public Engine {
 
   std::unique_ptr<DryRun> StartDryRun() const override;
   Result<ProjectionReport> ReplayProjections(bool repair) override;
+  Result<std::vector<boost::json::object>> ListGridTickets(const GridTicketFilter& filter,
+                                                           const AsOf& as_of) const override;
+  Result<boost::json::object> GridTicketView(std::string_view ticket_id,
+                                             const AsOf& as_of) const override;
+  Result<std::vector<boost::json::object>> ListJointActions(const JointActionFilter& filter,
+                                                            const AsOf& as_of) const override;
+  Result<boost::json::object> JointActionView(std::string_view joint_action_id,
+                                              const AsOf& as_of) const override;
 
  private:
   class DryRunImpl;
@@ -357,19 +366,67 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job,
   return judged;
 }
 
-// The read-model rows of the cases a group touched, as `world` has them
-// after the group: written in the same atomic write as its events.
+// The read models kept as inline projection rows: for each family, the
+// stream prefix whose events touch a row, the row key prefix, and how to
+// build one row or every row from the folded world.
+struct ProjectionFamily {
+  std::string_view stream_prefix;
+  std::string_view row_prefix;
+  std::optional<std::string> (*row)(const World& world, std::string_view id);
+  void (*each)(const World& world,
+               const std::function<void(std::string_view id, std::string row)>& fn);
+};
+
+const ProjectionFamily kProjectionFamilies[] = {
+    {kCaseStreamPrefix, "case_view/",
+     [](const World& w, std::string_view id) -> std::optional<std::string> {
+       const CaseState* c = w.cases.FindCase(id);
+       return c ? std::optional(CaseRowJson(*c, w.rules)) : std::nullopt;
+     },
+     [](const World& w, const std::function<void(std::string_view, std::string)>& fn) {
+       w.cases.ForEachCase([&](const CaseState& c) { fn(c.id, CaseRowJson(c, w.rules)); });
+     }},
+    {kGridTicketStreamPrefix, kGridTicketRowPrefix,
+     [](const World& w, std::string_view id) -> std::optional<std::string> {
+       const GridTicketState* t = w.cases.FindGridTicket(id);
+       return t ? std::optional(GridTicketRowJson(*t)) : std::nullopt;
+     },
+     [](const World& w, const std::function<void(std::string_view, std::string)>& fn) {
+       w.cases.ForEachGridTicket(
+           [&](const GridTicketState& t) { fn(t.id, GridTicketRowJson(t)); });
+     }},
+    {kJointActionStreamPrefix, kJointActionRowPrefix,
+     [](const World& w, std::string_view id) -> std::optional<std::string> {
+       const JointActionState* a = w.cases.FindJointAction(id);
+       return a ? std::optional(JointActionRowJson(*a)) : std::nullopt;
+     },
+     [](const World& w, const std::function<void(std::string_view, std::string)>& fn) {
+       w.cases.ForEachJointAction(
+           [&](const JointActionState& a) { fn(a.id, JointActionRowJson(a)); });
+     }},
+};
+
+std::string RowKey(const ProjectionFamily& family, std::string_view id) {
+  return std::string(family.row_prefix).append(id);
+}
+
+// The read-model rows of what a group touched, as `world` has them after
+// the group: written in the same atomic write as its events.
 std::vector<ProjectionWrite> ProjectionRows(const World& world,
                                             const std::vector<AppendRequest>& requests) {
-  std::set<std::string_view> touched;
+  std::set<std::pair<const ProjectionFamily*, std::string_view>> touched;
   for (const AppendRequest& r : requests) {
     std::string_view stream = r.stream;
-    if (stream.starts_with(kCaseStreamPrefix)) touched.insert(stream.substr(kCaseStreamPrefix.size()));
+    for (const ProjectionFamily& family : kProjectionFamilies) {
+      if (stream.starts_with(family.stream_prefix)) {
+        touched.emplace(&family, stream.substr(family.stream_prefix.size()));
+      }
+    }
   }
   std::vector<ProjectionWrite> rows;
-  for (std::string_view id : touched) {
-    if (const CaseState* c = world.cases.FindCase(id)) {
-      rows.push_back({CaseRowKey(id), CaseRowJson(*c, world.rules)});
+  for (const auto& [family, id] : touched) {
+    if (std::optional<std::string> row = family->row(world, id)) {
+      rows.push_back({RowKey(*family, id), std::move(*row)});
     }
   }
   return rows;
@@ -534,39 +591,104 @@ std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
 
 Result<ProjectionReport> EngineImpl::ReplayProjections(bool repair) {
   // Rebuilt from the events, not from the folded state: a fresh fold.
-  ZF_ASSIGN_OR_RETURN(Replayed world, Replay(*store_, AsOfFilter{}));
-  std::map<std::string, std::string> want;
-  world.cases.ForEachCase(
-      [&](const CaseState& c) { want.emplace(CaseRowKey(c.id), CaseRowJson(c, world.rules)); });
+  ZF_ASSIGN_OR_RETURN(Replayed replayed, Replay(*store_, AsOfFilter{}));
+  World world{std::move(replayed.rules), std::move(replayed.cases)};
   ProjectionReport report;
-  report.rows = want.size();
   std::vector<ProjectionWrite> fixes;
-  std::set<std::string> seen;
-  ZF_RETURN_IF_ERROR(store_->ScanProjections(
-      "case_view/", [&](std::string_view key, std::string_view value) {
-        auto it = want.find(std::string(key));
-        if (it == want.end()) {
-          report.extra.emplace_back(key);
-          fixes.push_back({std::string(key), std::nullopt});
-        } else {
-          seen.insert(it->first);
-          if (it->second != value) {
-            report.different.emplace_back(key);
-            fixes.push_back({it->first, it->second});
+  for (const ProjectionFamily& family : kProjectionFamilies) {
+    std::map<std::string, std::string> want;
+    family.each(world, [&](std::string_view id, std::string row) {
+      want.emplace(RowKey(family, id), std::move(row));
+    });
+    report.rows += want.size();
+    std::set<std::string> seen;
+    ZF_RETURN_IF_ERROR(store_->ScanProjections(
+        family.row_prefix, [&](std::string_view key, std::string_view value) {
+          auto it = want.find(std::string(key));
+          if (it == want.end()) {
+            report.extra.emplace_back(key);
+            fixes.push_back({std::string(key), std::nullopt});
+          } else {
+            seen.insert(it->first);
+            if (it->second != value) {
+              report.different.emplace_back(key);
+              fixes.push_back({it->first, it->second});
+            }
           }
-        }
-        return true;
-      }));
-  for (const auto& [key, value] : want) {
-    if (seen.contains(key)) continue;
-    report.missing.push_back(key);
-    fixes.push_back({key, value});
+          return true;
+        }));
+    for (auto& [key, value] : want) {
+      if (seen.contains(key)) continue;
+      report.missing.push_back(key);
+      fixes.push_back({key, std::move(value)});
+    }
   }
   if (repair && !fixes.empty()) {
     ZF_RETURN_IF_ERROR(store_->WriteProjections(fixes));
     report.repaired = true;
   }
   return report;
+}
+
+// A list of the registers of one kind as of `as_of`, filtered.
+template <typename State, typename Filter>
+std::vector<boost::json::object> ListRegister(
+    void (CaseBook::*each)(const std::function<void(const State&)>&) const,
+    const CaseBook& cases, const Filter& filter, boost::json::object (*view)(const State&)) {
+  std::vector<boost::json::object> list;
+  (cases.*each)([&](const State& state) {
+    if (Matches(state, filter)) list.push_back(view(state));
+  });
+  return list;
+}
+
+Result<boost::json::object> NotFoundAsOf(Result<std::optional<boost::json::object>> view,
+                                         std::string_view what, std::string_view id,
+                                         std::string_view subject, const AsOf& as_of) {
+  if (!view.ok()) return view.status();
+  if (!*view) {
+    return NotFoundError(
+               fmt::format("no {} {}{}", what, id, as_of.IsNow() ? "" : " at that moment"))
+        .WithSubject(subject);
+  }
+  return std::move(**view);
+}
+
+Result<std::vector<boost::json::object>> EngineImpl::ListGridTickets(
+    const GridTicketFilter& filter, const AsOf& as_of) const {
+  return WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
+                                  std::optional<std::int64_t>) {
+    return ListRegister(&CaseBook::ForEachGridTicket, cases, filter, &GridTicketJson);
+  });
+}
+
+Result<boost::json::object> EngineImpl::GridTicketView(std::string_view ticket_id,
+                                                       const AsOf& as_of) const {
+  auto view = WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
+                                       std::optional<std::int64_t>) {
+    const GridTicketState* t = cases.FindGridTicket(ticket_id);
+    return t ? std::optional(GridTicketJson(*t)) : std::nullopt;
+  });
+  return NotFoundAsOf(std::move(view), "grid ticket", ticket_id, "ticket_id", as_of);
+}
+
+Result<std::vector<boost::json::object>> EngineImpl::ListJointActions(
+    const JointActionFilter& filter, const AsOf& as_of) const {
+  return WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
+                                  std::optional<std::int64_t>) {
+    return ListRegister(&CaseBook::ForEachJointAction, cases, filter, &JointActionJson);
+  });
+}
+
+Result<boost::json::object> EngineImpl::JointActionView(std::string_view joint_action_id,
+                                                        const AsOf& as_of) const {
+  auto view = WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
+                                       std::optional<std::int64_t>) {
+    const JointActionState* a = cases.FindJointAction(joint_action_id);
+    return a ? std::optional(JointActionJson(*a)) : std::nullopt;
+  });
+  return NotFoundAsOf(std::move(view), "joint action", joint_action_id, "joint_action_id",
+                      as_of);
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {

@@ -1,0 +1,187 @@
+// The grid's tickets and the joint enforcement actions (spec §8):
+// `zfcli grid list|show`, `zfcli joint list|show`. Public API only.
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli.h"
+#include "query.h"
+#include "zf/cases.h"
+#include "zf/engine.h"
+
+namespace po = boost::program_options;
+
+namespace zfcli {
+namespace {
+
+std::string Text(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::size_t Count(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v && v->is_array() ? v->as_array().size() : 0;
+}
+
+// The label of a state of a register: "ticket.closed" reads differently
+// from a case's "closed".
+std::string StateLabel(const GlobalOptions& g, std::string_view kind, std::string_view state) {
+  const std::string key = fmt::format("{}.{}", kind, state);
+  std::string_view label = Label(g, key);
+  return std::string(label == key ? state : label);
+}
+
+// The units a ticket is (still) dispatched to, comma-separated.
+std::string DispatchedTo(const boost::json::object& ticket) {
+  std::string units;
+  for (const auto& d : ticket.at("dispatches").as_array()) {
+    const auto& o = d.as_object();
+    if (o.at("returned").as_bool()) continue;
+    if (!units.empty()) units += ",";
+    units += Text(o, "unit");
+  }
+  return units;
+}
+
+void PrintTickets(const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : list) {
+    rows.push_back({Text(t, "ticket_id"), StateLabel(g, "ticket", Text(t, "state")),
+                    Text(t, "township"), Text(t, "micro_grid"), Text(t, "reported_on"),
+                    Text(t, "category"), DispatchedTo(t)});
+  }
+  PrintTable(g, "no_tickets",
+             {"ticket_id", "state", "township", "micro_grid", "reported_on", "category",
+              "dispatched_to"},
+             {20, 10, 12, 16, 12, 14}, rows);
+  if (!list.empty()) std::cout << fmt::format("{} {}\n", list.size(), Label(g, "tickets"));
+}
+
+void PrintActions(const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& a : list) {
+    rows.push_back({Text(a, "joint_action_id"), StateLabel(g, "joint", Text(a, "state")),
+                    Text(a, "date"), Text(a, "area"), Text(a, "leader"),
+                    std::to_string(Count(a, "participants")), std::to_string(Count(a, "findings")),
+                    Text(a, "title")});
+  }
+  PrintTable(g, "no_joint_actions",
+             {"joint_action_id", "state", "date", "area", "leader", "participants", "findings",
+              "title"},
+             {20, 8, 12, 14, 12, 6, 6}, rows);
+  if (!list.empty()) std::cout << fmt::format("{} {}\n", list.size(), Label(g, "joint_actions"));
+}
+
+boost::json::object Same(const boost::json::object& o) { return o; }
+
+// Shared by the two list commands: filters, --from/--to, as-of.
+void AddPeriodOptions(po::options_description& options) {
+  options.add_options()
+      ("from", po::value<std::string>(), "first day (YYYY-MM-DD), inclusive")
+      ("to", po::value<std::string>(), "last day (YYYY-MM-DD), inclusive");
+  AddAsOfOptions(options);
+}
+
+int RunGridList(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                const Command& self) {
+  po::options_description options("grid list");
+  options.add_options()
+      ("township", po::value<std::string>(), "township of the micro-grid")
+      ("state", po::value<std::string>(), "ticket state (reported, dispatched, …, closed)")
+      ("unit", po::value<std::string>(), "dispatched to this unit or the subject it works for");
+  AddPeriodOptions(options);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  zf::GridTicketFilter filter{OptionText(vm, "township"), OptionText(vm, "state"),
+                              OptionText(vm, "unit"), OptionText(vm, "from"),
+                              OptionText(vm, "to")};
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  return PrintList(global, engine->ListGridTickets(filter, AsOfFrom(vm)), Same, PrintTickets);
+}
+
+int RunJointList(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                 const Command& self) {
+  po::options_description options("joint list");
+  options.add_options()
+      ("area", po::value<std::string>(), "enforcement area id")
+      ("state", po::value<std::string>(), "planned | closed");
+  AddPeriodOptions(options);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  zf::JointActionFilter filter{OptionText(vm, "area"), OptionText(vm, "state"),
+                               OptionText(vm, "from"), OptionText(vm, "to")};
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  return PrintList(global, engine->ListJointActions(filter, AsOfFrom(vm)), Same, PrintActions);
+}
+
+// `grid show ID` / `joint show ID`: the view as JSON for scripts; for
+// people, the list line and then the view's details, indented.
+using ViewFn = zf::Result<boost::json::object> (zf::Engine::*)(std::string_view,
+                                                               const zf::AsOf&) const;
+int RunShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
+            const Command& self, ViewFn view_fn,
+            void (*print)(const GlobalOptions&, const std::vector<boost::json::object>&)) {
+  po::options_description options(self.name);
+  options.add_options()("id", po::value<std::string>()->required(), "the id");
+  AddAsOfOptions(options);
+  po::positional_options_description positional;
+  positional.add("id", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  auto view = ((*engine).*view_fn)(vm["id"].as<std::string>(), AsOfFrom(vm));
+  if (!view.ok()) return ReportError(global, view.status());
+  if (global.json) {
+    std::cout << boost::json::serialize(*view) << '\n';
+    return kExitOk;
+  }
+  print(global, {*view});
+  for (std::string_view part : {"dispatches", "findings", "participants"}) {
+    const boost::json::value* v = view->if_contains(part);
+    if (v == nullptr || !v->is_array() || v->as_array().empty()) continue;
+    std::cout << Label(global, part) << ":\n";
+    for (const auto& item : v->as_array()) std::cout << "  " << boost::json::serialize(item) << '\n';
+  }
+  return kExitOk;
+}
+
+int RunGridShow(const GlobalOptions& g, const std::vector<std::string>& args,
+                const Command& self) {
+  return RunShow(g, args, self, &zf::Engine::GridTicketView, &PrintTickets);
+}
+
+int RunJointShow(const GlobalOptions& g, const std::vector<std::string>& args,
+                 const Command& self) {
+  return RunShow(g, args, self, &zf::Engine::JointActionView, &PrintActions);
+}
+
+const Registrar kGridList(MakeCommand<RunGridList>(
+    "grid list", "grid tickets: reported, dispatched, handled and closed", "网格工单列表",
+    "[--township ID] [--state S] [--unit ID] [--from DATE] [--to DATE] [--as-of T] "
+    "[--at-position N]"));
+const Registrar kGridShow(MakeCommand<RunGridShow>(
+    "grid show", "one grid ticket: dispatches, feedback, cases raised", "网格工单详情",
+    "TICKET_ID [--as-of T] [--at-position N]"));
+const Registrar kJointList(MakeCommand<RunJointList>(
+    "joint list", "joint enforcement actions: area, leader, participants, findings",
+    "联合执法行动列表",
+    "[--area ID] [--state S] [--from DATE] [--to DATE] [--as-of T] [--at-position N]"));
+const Registrar kJointShow(MakeCommand<RunJointShow>(
+    "joint show", "one joint action: participants and findings routed by competence",
+    "联合执法行动详情", "JOINT_ACTION_ID [--as-of T] [--at-position N]"));
+
+}  // namespace
+}  // namespace zfcli

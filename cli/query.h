@@ -1,0 +1,49 @@
+// Pieces shared by the query commands (case, deadlines, grid, joint …):
+// the --as-of / --at-position options and printing a list as JSON or as a
+// table with labels for people.
+#pragma once
+
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+
+#include "cli.h"
+#include "zf/cases.h"
+#include "zf/result.h"
+
+namespace zfcli {
+
+// --as-of / --at-position, shared by every query.
+void AddAsOfOptions(boost::program_options::options_description& options);
+zf::AsOf AsOfFrom(const boost::program_options::variables_map& vm);
+
+// The value of a string option, or "" when absent.
+std::string OptionText(const boost::program_options::variables_map& vm, const char* name);
+
+// A table for people: padded columns, the last one free-width; `empty` is
+// the label printed instead when there are no rows. Headers are label keys.
+void PrintTable(const GlobalOptions& g, std::string_view empty,
+                const std::vector<std::string_view>& headers,
+                const std::vector<std::size_t>& widths,
+                const std::vector<std::vector<std::string>>& rows);
+
+// A query's answer: a JSON array for scripts, else a table for people.
+template <typename T, typename ToJson, typename PrintRows>
+int PrintList(const GlobalOptions& global, const zf::Result<std::vector<T>>& list, ToJson to_json,
+              PrintRows print_table) {
+  if (!list.ok()) return ReportError(global, list.status());
+  if (global.json) {
+    boost::json::array out;
+    for (const T& item : *list) out.push_back(to_json(item));
+    std::cout << boost::json::serialize(out) << '\n';
+  } else {
+    print_table(global, *list);
+  }
+  return kExitOk;
+}
+
+}  // namespace zfcli
