@@ -4,6 +4,9 @@
 // nothing; the trail disturbs no projection, statistic or replay.
 #include <atomic>
 #include <set>
+#include <thread>
+
+#include <fmt/format.h>
 #include <fstream>
 
 #include <catch2/catch.hpp>
@@ -98,7 +101,7 @@ std::vector<Command> ScenarioCommands(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("A read with a reader records one case_accessed event; without one, nothing",
+TEST_CASE("A read with a reader records one case_accessed event, without one nothing",
           "[access]") {
   TempDir dir;
   auto clock = std::make_shared<TestClock>();
@@ -252,8 +255,8 @@ TEST_CASE("Review campaigns: list, show with per-file scores, as of a position",
   CheckEventSchemas(**engine, "review/RC-16-1");
 }
 
-TEST_CASE("The same seed over the same files draws the same sample; another seed is "
-          "recorded as given",
+TEST_CASE("The same seed over the same files draws the same sample, the seed decides "
+          "the draw",
           "[review]") {
   auto engine = zf::testing::BareEngine();
   LoadAll(*engine, kReference);
@@ -285,4 +288,37 @@ TEST_CASE("The same seed over the same files draws the same sample; another seed
     drawn.insert(std::string(start("RC-D-S" + std::to_string(i), std::to_string(i)).as_string()));
   }
   CHECK(drawn.size() == 3);
+}
+
+TEST_CASE("Concurrent recorded reads: each one recorded once, the chain intact", "[access]") {
+  auto engine = zf::testing::BareEngine();
+  LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+  REQUIRE(engine->Execute(Clue("SX-A-3"))->outcome == CommandResult::Outcome::kApplied);
+  REQUIRE(engine->Execute(Clue("SX-A-4"))->outcome == CommandResult::Outcome::kApplied);
+  constexpr int kThreads = 6;
+  constexpr int kReads = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string reader = fmt::format("SX-OF-00{:02}", 10 + t);
+      for (int i = 0; i < kReads; ++i) {
+        const std::string id = i % 2 == 0 ? "SX-A-3" : "SX-A-4";
+        if (!engine->CaseView(id, AsOf{}, Reader(reader)).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(failures == 0);
+  const auto three = Stream(*engine, "access/SX-A-3");
+  const auto four = Stream(*engine, "access/SX-A-4");
+  CHECK(three.size() + four.size() == kThreads * kReads);
+  CHECK(three.size() == kThreads * 13);
+  auto by_reader = engine->CaseAccesses(AccessQuery{.reader = "SX-OF-0012"});
+  REQUIRE(by_reader.ok());
+  CHECK(by_reader->size() == kReads);
+  auto report = engine->store()->VerifyChain({});
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(engine->ListCases({})->size() == 2);
 }
