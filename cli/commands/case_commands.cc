@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include "cli.h"
 #include "query.h"
@@ -148,6 +149,26 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
   }
 }
 
+// --as-actor/--role/--unit/--purpose: who reads the case. Given, the read
+// is recorded in the access trail (zfcli access) before it is shown.
+void AddReaderOptions(po::options_description& options) {
+  options.add_options()
+      ("as-actor", po::value<std::string>(), "record this read in the access trail as this officer")
+      ("role", po::value<std::string>()->default_value(""), "the reader's role (with --as-actor)")
+      ("unit", po::value<std::string>()->default_value(""), "the reader's unit (with --as-actor)")
+      ("purpose", po::value<std::string>()->default_value(""), "why the case is read");
+}
+
+std::optional<zf::ReadContext> ReaderFrom(const po::variables_map& vm, std::string what) {
+  if (!vm.count("as-actor")) return std::nullopt;
+  zf::ReadContext read;
+  read.reader = {vm["as-actor"].as<std::string>(), vm["role"].as<std::string>(),
+                 vm["unit"].as<std::string>()};
+  read.what = std::move(what);
+  read.purpose = vm["purpose"].as<std::string>();
+  return read;
+}
+
 // The command line of a command on one case: CASE_ID (positional), and
 // --as-of/--at-position when `as_of`.
 bool ParseCaseIdCommand(const Command& self, const std::vector<std::string>& args, bool as_of,
@@ -155,6 +176,7 @@ bool ParseCaseIdCommand(const Command& self, const std::vector<std::string>& arg
   po::options_description options(self.name);
   options.add_options()("case-id", po::value<std::string>()->required(), "the case id");
   if (as_of) AddAsOfOptions(options);
+  AddReaderOptions(options);
   po::positional_options_description positional;
   positional.add("case-id", 1);
   return ParseCommandLine(self, args, options, positional, vm, global, exit_code);
@@ -168,7 +190,9 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto view = engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
+  const auto read = ReaderFrom(vm, "view");
+  auto view = read ? engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm), *read)
+                   : engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
   if (!view.ok()) return ReportError(global, view.status());
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
@@ -180,23 +204,39 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
 
 // Parses CASE_ID, opens the store read-only and calls fn on every event of
 // the case's stream in order. Returns the exit code (3 for no such case).
+// With --as-actor the read is recorded (as `what`) before fn sees an event.
 int ForEachCaseEvent(const GlobalOptions& defaults, const std::vector<std::string>& args,
-                     const Command& self, GlobalOptions* global,
+                     const Command& self, GlobalOptions* global, std::string_view what,
                      const std::function<void(const zf::EventRecord&)>& fn) {
   po::variables_map vm;
   *global = defaults;
   int exit_code = kExitOk;
   if (!ParseCaseIdCommand(self, args, /*as_of=*/false, &vm, global, &exit_code)) return exit_code;
-  auto store = OpenStore(*global, /*read_only=*/true, &exit_code);
-  if (!store) return exit_code;
+  const auto read = ReaderFrom(vm, std::string(what));
+  std::unique_ptr<zf::EventStore> store;
+  std::unique_ptr<zf::Engine> engine;
+  if (read) {
+    engine = OpenEngine(*global, /*create=*/false, &exit_code);
+    if (!engine) return exit_code;
+  } else {
+    store = OpenStore(*global, /*read_only=*/true, &exit_code);
+    if (!store) return exit_code;
+  }
+  zf::EventStore* events = read ? engine->store() : store.get();
   const std::string id = vm["case-id"].as<std::string>();
-  auto cursor = store->ReadStream("case/" + id, 1, zf::Direction::kForward);
-  std::size_t count = 0;
-  for (; cursor->Valid(); cursor->Next(), ++count) fn(cursor->event());
+  std::vector<zf::EventRecord> stream;
+  auto cursor = events->ReadStream("case/" + id, 1, zf::Direction::kForward);
+  for (; cursor->Valid(); cursor->Next()) stream.push_back(cursor->event());
   if (!cursor->status().ok()) return ReportError(*global, cursor->status());
-  if (count == 0) {
+  if (stream.empty()) {
     return ReportError(*global, zf::NotFoundError("no case " + id).WithSubject("case_id"));
   }
+  if (read) {
+    if (zf::Status s = engine->RecordCaseAccess(id, *read); !s.ok()) {
+      return ReportError(*global, s);
+    }
+  }
+  for (const zf::EventRecord& e : stream) fn(e);
   return kExitOk;
 }
 
@@ -204,7 +244,8 @@ int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>
                    const Command& self) {
   GlobalOptions global;
   boost::json::array events;
-  const int exit_code = ForEachCaseEvent(defaults, args, self, &global, [&](const zf::EventRecord& e) {
+  const int exit_code = ForEachCaseEvent(defaults, args, self, &global, "history",
+                                         [&](const zf::EventRecord& e) {
     if (global.json) {
       events.push_back(zf::EventToJson(e));
       return;
@@ -380,7 +421,7 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
   GlobalOptions global;
   boost::json::array explained;
   const int exit_code = ForEachCaseEvent(
-      defaults, args, self, &global,
+      defaults, args, self, &global, "explain",
       [&](const zf::EventRecord& e) { ExplainEvent(global, e, &explained); });
   if (exit_code == kExitOk && global.json) std::cout << boost::json::serialize(explained) << '\n';
   return exit_code;
@@ -389,7 +430,7 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
 const Registrar kCaseExplain(MakeCommand<RunCaseExplain>(
     "case explain", "why each decision was lawful: competence, rule versions, list entries, "
     "benchmark range, law in time, deadlines", "案件决定说明（主体、规则版本、清单条目、裁量基准、期限）",
-    "CASE_ID"));
+    "CASE_ID [--as-actor ID --role R --unit U [--purpose TEXT]]"));
 const Registrar kDeadlines(MakeCommand<RunDeadlines>(
     "deadlines", "open deadlines of cases: due soon or breached, with the rule and the dates",
     "办案期限：即将到期或已超期的期限及其依据",
@@ -402,10 +443,10 @@ const Registrar kCaseList(MakeCommand<RunCaseList>(
     "[--as-of T] [--at-position N]"));
 const Registrar kCaseShow(MakeCommand<RunCaseShow>(
     "case show", "one case: state, party, subject, decision and timeline", "案件详情",
-    "CASE_ID [--as-of T] [--at-position N]"));
+    "CASE_ID [--as-of T] [--at-position N] [--as-actor ID --role R --unit U [--purpose TEXT]]"));
 const Registrar kCaseHistory(MakeCommand<RunCaseHistory>(
     "case history", "every event of a case, in order, with its data", "案件事件记录",
-    "CASE_ID"));
+    "CASE_ID [--as-actor ID --role R --unit U [--purpose TEXT]]"));
 
 }  // namespace
 }  // namespace zfcli

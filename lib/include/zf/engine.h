@@ -157,6 +157,40 @@ class ZF_EXPORT DryRun {
       std::span<const Command> commands, BatchMode mode) = 0;
 };
 
+// Who reads a case, and why (the access trail, docs/events.md "Access
+// trail"). A read through the engine with a ReadContext records one
+// case_accessed event {case_id, what, purpose, as_of} on the stream
+// "access/<case_id>", with `reader` as its actor and the store clock's time
+// as occurred_at, hash-chained like every event; it is durable before the
+// read returns (a read whose record cannot be written fails with that
+// error and returns nothing). Reads without one record nothing.
+struct ReadContext {
+  Actor reader;            // id required; role and unit as the reader acts
+  std::string what = "view";  // view | history | explain | dossier | export | events
+  std::string purpose;     // optional, at most 500 characters
+};
+
+// One case_accessed event.
+struct AccessRecord {
+  std::string case_id;
+  std::string what;
+  std::string purpose;
+  std::string as_of;        // the as_of asked for, "" = now
+  Actor reader;
+  std::string at;           // occurred_at: the time of the read (RFC 3339, +08:00)
+  std::uint64_t position = 0;
+  std::string hash;
+};
+
+// Which access records to list: by case, by reader, or both; from/to are
+// China dates YYYY-MM-DD (inclusive) of the read, "" = open.
+struct AccessQuery {
+  std::string case_id;
+  std::string reader;
+  std::string from;
+  std::string to;
+};
+
 class ZF_EXPORT Engine {
  public:
   Engine() = default;
@@ -274,6 +308,52 @@ class ZF_EXPORT Engine {
                                                  const AsOf& as_of = {}) const = 0;
 
   virtual EventStore* store() = 0;
+
+  // --- Case-file review (案卷评查, spec §4.9) --------------------------------
+  // The review campaigns (stream review/<id>) as of `as_of`, by id: each
+  // with its reviewing unit, period, sample, state and summary (files per
+  // grade, average total, veto items). See docs/cli.md, review list.
+  virtual Result<std::vector<boost::json::object>> ReviewCampaigns(const AsOf& as_of = {}) const {
+    (void)as_of;
+    return FailedPreconditionError("this engine does not keep review campaigns");
+  }
+  // One campaign as of `as_of`, with every sampled file's score (or none
+  // yet). kNotFound when no such campaign existed then.
+  virtual Result<boost::json::object> ReviewCampaign(std::string_view campaign_id,
+                                                     const AsOf& as_of = {}) const {
+    (void)campaign_id;
+    (void)as_of;
+    return FailedPreconditionError("this engine does not keep review campaigns");
+  }
+
+  // --- The access trail (see ReadContext) ----------------------------------
+  // CaseView, recording the read (what = read.what, default "view") before
+  // returning it. kInvalidArgument for a reader without id or an unknown
+  // `what` (subject "reader"/"what"); nothing is recorded for a case that
+  // does not exist (kNotFound).
+  virtual Result<boost::json::object> CaseView(std::string_view case_id, const AsOf& as_of,
+                                               const ReadContext& read) {
+    (void)case_id;
+    (void)as_of;
+    (void)read;
+    return FailedPreconditionError("this engine does not keep the access trail");
+  }
+  // Records that `read.reader` read case `case_id` in a way the engine does
+  // not serve itself (its history, an explanation, a dossier, an export):
+  // call it before handing the data out. `as_of` is what was asked for ("" =
+  // now). kNotFound when the case does not exist (nothing recorded).
+  virtual Status RecordCaseAccess(std::string_view case_id, const ReadContext& read,
+                                  std::string_view as_of = {}) {
+    (void)case_id;
+    (void)read;
+    (void)as_of;
+    return FailedPreconditionError("this engine does not keep the access trail");
+  }
+  // The access records `query` selects, oldest first.
+  virtual Result<std::vector<AccessRecord>> CaseAccesses(const AccessQuery& query) const {
+    (void)query;
+    return FailedPreconditionError("this engine does not keep the access trail");
+  }
 };
 
 }  // namespace zf

@@ -49,6 +49,15 @@ const InspectionState* CaseBook::FindInspection(std::string_view inspection_id) 
   return FindIn(inspections_, inspection_id);
 }
 
+const ReviewCampaignState* CaseBook::FindReviewCampaign(std::string_view campaign_id) const {
+  return FindIn(review_campaigns_, campaign_id);
+}
+
+void CaseBook::ForEachReviewCampaign(
+    const std::function<void(const ReviewCampaignState&)>& fn) const {
+  for (const auto& [id, campaign] : review_campaigns_) fn(*campaign);
+}
+
 std::uint64_t CaseBook::Version(std::string_view stream) const {
   auto it = versions_.find(stream);
   return it == versions_.end() ? 0 : it->second;
@@ -83,6 +92,9 @@ void CaseBook::ForEachInspection(const std::function<void(const InspectionState&
 }
 
 Status CaseBook::Apply(const EventRecord& event) {
+  // The access trail (who read which case, engine.h ReadContext) is no
+  // aggregate: nothing is decided on it, so it is not folded or counted.
+  if (std::string_view(event.stream).starts_with(kAccessStreamPrefix)) return Status::Ok();
   const std::uint64_t expected = Version(event.stream) + 1;
   if (event.version != expected) {
     return CorruptionError(fmt::format("stream {} event version {} follows version {}",
@@ -98,6 +110,10 @@ Status CaseBook::Apply(const EventRecord& event) {
     ZF_RETURN_IF_ERROR(ApplyCopy(inspection_scenarios_,
                                  stream.substr(kInspectionScenarioStreamPrefix.size()), event,
                                  &EvolveInspectionScenario));
+  } else if (stream.starts_with(kReviewCampaignStreamPrefix)) {
+    ZF_RETURN_IF_ERROR(ApplyCopy(review_campaigns_,
+                                 stream.substr(kReviewCampaignStreamPrefix.size()), event,
+                                 &EvolveReviewCampaign));
   } else if (stream.starts_with(kInspectionStreamPrefix)) {
     ZF_RETURN_IF_ERROR(ApplyCopy(inspections_, stream.substr(kInspectionStreamPrefix.size()),
                                  event, &EvolveInspection));

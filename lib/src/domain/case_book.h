@@ -20,10 +20,16 @@
 #include "domain/grid_ticket_state.h"
 #include "domain/inspection_state.h"
 #include "domain/joint_action_state.h"
+#include "domain/review_campaign_state.h"
 #include "zf/event.h"
 #include "zf/status.h"
 
 namespace zf::internal {
+
+// The access trail's streams ("access/<case_id>": case_accessed events,
+// written by the engine when a case is read with a reader; engine.h
+// ReadContext). Not an aggregate: the book skips them.
+inline constexpr std::string_view kAccessStreamPrefix = "access/";
 
 class CaseBook {
  public:
@@ -68,6 +74,11 @@ class CaseBook {
   // Every inspection visit, by id (the inspect-once statistics, spec §10).
   void ForEachInspection(const std::function<void(const InspectionState&)>& fn) const;
 
+  // Case-file review campaigns (spec §4.9; stream "review/<id>"), or nullptr.
+  const ReviewCampaignState* FindReviewCampaign(std::string_view campaign_id) const;
+  // Every review campaign, by id.
+  void ForEachReviewCampaign(const std::function<void(const ReviewCampaignState&)>& fn) const;
+
  private:
   Status ApplyCase(std::string_view case_id, const EventRecord& event);
   Status ApplyGridTicket(std::string_view ticket_id, const EventRecord& event);
@@ -82,6 +93,7 @@ class CaseBook {
   std::map<std::string, std::shared_ptr<const InspectionScenarioState>, std::less<>>
       inspection_scenarios_;
   std::map<std::string, std::shared_ptr<const InspectionState>, std::less<>> inspections_;
+  std::map<std::string, std::shared_ptr<const ReviewCampaignState>, std::less<>> review_campaigns_;
 };
 
 }  // namespace zf::internal

@@ -10,7 +10,8 @@ const std::vector<CommandSpec>& AllCommandSpecs() {
     for (const auto* list : {&OrgCommandSpecs(), &PowerCommandSpecs(), &LeniencyCommandSpecs(),
                              &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs(), &ClueCommandSpecs(),
                              &ProcedureCommandSpecs(), &ExecutionCommandSpecs(),
-                             &GridTicketCommandSpecs(), &JointEnforcementCommandSpecs()}) {
+                             &GridTicketCommandSpecs(), &JointEnforcementCommandSpecs(),
+                             &ReviewCampaignCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

@@ -97,5 +97,15 @@ const std::vector<CommandSpec>& GridTicketCommandSpecs();
 // Joint actions, inspection scenarios and visits (spec §8; streams
 // joint_action/<id>, inspection_scenario/<id>, inspection/<id>).
 const std::vector<CommandSpec>& JointEnforcementCommandSpecs();
+// Case-file review campaigns (spec §4.9; stream review/<campaign_id>).
+const std::vector<CommandSpec>& ReviewCampaignCommandSpecs();
+
+// score_case_file in a campaign: the campaign is started and open, the case
+// is in its sample, the reviewer (a registered officer) belongs to the
+// reviewing unit and holds case_file_auditor or case_reviewer. nullopt when
+// all hold.
+std::optional<Rejection> CheckCampaignScoring(const DecisionContext& context, const CaseState& c,
+                                              const std::string& campaign_id,
+                                              const std::string& reviewer);
 
 }  // namespace zf::internal

@@ -546,6 +546,7 @@ Decision DecideScoreCaseFile(const DecisionContext& context) {
                   fmt::format("{} handled case {} and may not score its file", reviewer, c.id),
                   "APL art. 43 (recusal); " + std::string(kReviewBasis), DataPointer("reviewer"));
   }
+  if (auto r = CheckCampaignScoring(context, c, campaign, reviewer)) return *r;
   const std::int64_t total = Int(data, "form_score") + Int(data, "content_score");
   const bool veto = !TextList(data, "veto_findings").empty();
   const char* grade = veto || total < context.options.case_file_qualified_min ? "unqualified"
@@ -565,6 +566,11 @@ Status EvolveCaseFileScored(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(s.grade, EventText(event, "grade"));
   ZF_ASSIGN_OR_RETURN(s.total, EventInt(event, "total"));
   s.rectification_required = Flag(event.data.as_object(), "rectification_required");
+  ZF_ASSIGN_OR_RETURN(s.reviewer, EventText(event, "reviewer"));
+  ZF_ASSIGN_OR_RETURN(s.form_score, EventInt(event, "form_score"));
+  ZF_ASSIGN_OR_RETURN(s.content_score, EventInt(event, "content_score"));
+  ZF_ASSIGN_OR_RETURN(s.scored_on, EventText(event, "scored_on"));
+  s.veto_findings = TextList(event.data.as_object(), "veto_findings");
   state.execution.file_scores.push_back(std::move(s));
   return Status::Ok();
 }

@@ -121,6 +121,11 @@ struct CaseFileScore {
   std::string grade;  // excellent | qualified | unqualified
   std::int64_t total = 0;
   bool rectification_required = false;
+  std::string reviewer;
+  std::int64_t form_score = 0;
+  std::int64_t content_score = 0;
+  std::vector<std::string> veto_findings;
+  std::string scored_on;  // YYYY-MM-DD
 };
 
 struct ExecutionState {

@@ -9,6 +9,7 @@
 // books share their immutable values) that replaces the committed one only
 // once the batch is durable.
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -25,6 +26,7 @@
 #include "projection/deadline_view.h"
 #include "projection/register_view.h"
 #include "projection/replay.h"
+#include "projection/review_view.h"
 #include "projection/statistics.h"
 #include "rules/rule_book.h"
 #include "util/rfc3339.h"
@@ -99,6 +101,16 @@ class EngineImpl final : public Engine {
                                                             const AsOf& as_of) const override;
   Result<boost::json::object> JointActionView(std::string_view joint_action_id,
                                               const AsOf& as_of) const override;
+
+  Result<std::vector<boost::json::object>> ReviewCampaigns(const AsOf& as_of) const override;
+  Result<boost::json::object> ReviewCampaign(std::string_view campaign_id,
+                                             const AsOf& as_of) const override;
+
+  Result<boost::json::object> CaseView(std::string_view case_id, const AsOf& as_of,
+                                       const ReadContext& read) override;
+  Status RecordCaseAccess(std::string_view case_id, const ReadContext& read,
+                          std::string_view as_of) override;
+  Result<std::vector<AccessRecord>> CaseAccesses(const AccessQuery& query) const override;
 
  private:
   class DryRunImpl;
@@ -189,6 +201,12 @@ class EngineImpl final : public Engine {
 
   std::mutex queue_mu_;
   std::deque<Job*> queue_;  // GUARDED_BY(queue_mu_); front = the leader
+
+  // Makes each access record's idempotency key unique within the process
+  // (a RocksDB store has one writing process).
+  std::atomic<std::uint64_t> access_sequence_{0};
+  // Appends one case_accessed event (the case is known to exist).
+  Status AppendAccess(std::string_view case_id, const ReadContext& read, std::string_view as_of);
 };
 
 // A retried command must be the one that was applied: the same recorded
@@ -654,6 +672,31 @@ Result<boost::json::object> NotFoundAsOf(Result<std::optional<boost::json::objec
   return std::move(**view);
 }
 
+// --- Case-file review campaigns ------------------------------------------------
+
+Result<std::vector<boost::json::object>> EngineImpl::ReviewCampaigns(const AsOf& as_of) const {
+  return WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
+                                  std::optional<std::int64_t>) {
+    std::vector<boost::json::object> list;
+    cases.ForEachReviewCampaign([&](const ReviewCampaignState& campaign) {
+      list.push_back(ReviewCampaignJson(campaign, cases, /*with_files=*/false));
+    });
+    return list;
+  });
+}
+
+Result<boost::json::object> EngineImpl::ReviewCampaign(std::string_view campaign_id,
+                                                       const AsOf& as_of) const {
+  auto view = WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
+                                       std::optional<std::int64_t>) {
+    const ReviewCampaignState* campaign = cases.FindReviewCampaign(campaign_id);
+    return campaign == nullptr
+               ? std::optional<boost::json::object>()
+               : std::optional(ReviewCampaignJson(*campaign, cases, /*with_files=*/true));
+  });
+  return NotFoundAsOf(std::move(view), "review campaign", campaign_id, "campaign_id", as_of);
+}
+
 Result<std::vector<boost::json::object>> EngineImpl::ListGridTickets(
     const GridTicketFilter& filter, const AsOf& as_of) const {
   return WithWorldAsOf(as_of, [&](const RuleBook&, const CaseBook& cases,
@@ -689,6 +732,133 @@ Result<boost::json::object> EngineImpl::JointActionView(std::string_view joint_a
   });
   return NotFoundAsOf(std::move(view), "joint action", joint_action_id, "joint_action_id",
                       as_of);
+}
+
+// --- The access trail ------------------------------------------------------------
+//
+// One stream per case, "access/<case_id>": the case streams and their hash
+// chains stay as they were, "who read case X" is one stream read, and the
+// trail of a file travels with it (a dossier can include the stream). "What
+// did officer Y read" scans the log for access streams.
+
+constexpr std::string_view kAccessKinds[] = {"view",   "history", "explain",
+                                             "dossier", "export",  "events"};
+
+Status CheckReadContext(const ReadContext& read) {
+  if (read.reader.id.empty()) {
+    return InvalidArgumentError("a recorded read needs the reader's id").WithSubject("reader");
+  }
+  if (std::find(std::begin(kAccessKinds), std::end(kAccessKinds), read.what) ==
+      std::end(kAccessKinds)) {
+    return InvalidArgumentError(fmt::format("what '{}' is not one of view, history, explain, "
+                                            "dossier, export, events",
+                                            read.what))
+        .WithSubject("what");
+  }
+  std::size_t characters = 0;
+  for (unsigned char ch : read.purpose) characters += (ch & 0xC0) != 0x80;
+  if (characters > 500) {
+    return InvalidArgumentError(
+               fmt::format("purpose has {} characters; at most 500", characters))
+        .WithSubject("purpose");
+  }
+  return Status::Ok();
+}
+
+std::string AsOfText(const AsOf& as_of) {
+  if (as_of.IsNow()) return "";
+  if (as_of.position == 0) return as_of.time;
+  const std::string position = fmt::format("position {}", as_of.position);
+  return as_of.time.empty() ? position : as_of.time + ", " + position;
+}
+
+Status EngineImpl::AppendAccess(std::string_view case_id, const ReadContext& read,
+                                std::string_view as_of) {
+  const std::shared_ptr<Clock> clock = options_.store.clock ? options_.store.clock : SystemClock();
+  const std::int64_t now = clock->NowMicros();
+  boost::json::object data{{"case_id", case_id}, {"what", read.what}};
+  if (!read.purpose.empty()) data["purpose"] = read.purpose;
+  if (!as_of.empty()) data["as_of"] = as_of;
+  NewEvent event;
+  event.type = "case_accessed";
+  event.occurred_at = FormatRfc3339(now, 8 * 60, /*with_micros=*/true);
+  event.actor = read.reader;
+  event.data = std::move(data);
+  AppendRequest request;
+  request.stream = std::string(kAccessStreamPrefix) + std::string(case_id);
+  request.expected = ExpectedVersion::Any();
+  request.events.push_back(std::move(event));
+  request.command_id =
+      fmt::format("access:{}:{}:{}", now, access_sequence_.fetch_add(1), case_id);
+  // A synchronous append: concurrent readers share the store's group commit
+  // (one write, one sync), and the read is not returned before its record
+  // is durable.
+  auto appended = store_->Append(request);
+  return appended.ok() ? Status::Ok() : appended.status();
+}
+
+Result<boost::json::object> EngineImpl::CaseView(std::string_view case_id, const AsOf& as_of,
+                                                 const ReadContext& read) {
+  ZF_RETURN_IF_ERROR(CheckReadContext(read));
+  ZF_ASSIGN_OR_RETURN(boost::json::object view, CaseView(case_id, as_of));
+  ZF_RETURN_IF_ERROR(AppendAccess(case_id, read, AsOfText(as_of)));
+  return view;
+}
+
+Status EngineImpl::RecordCaseAccess(std::string_view case_id, const ReadContext& read,
+                                    std::string_view as_of) {
+  ZF_RETURN_IF_ERROR(CheckReadContext(read));
+  bool known = false;
+  {
+    std::lock_guard lock(mu_);
+    known = world_.cases.FindCase(case_id) != nullptr;
+  }
+  if (!known) return NotFoundError(fmt::format("no case {}", case_id)).WithSubject("case_id");
+  return AppendAccess(case_id, read, as_of);
+}
+
+Result<std::vector<AccessRecord>> EngineImpl::CaseAccesses(const AccessQuery& query) const {
+  std::optional<Date> from;
+  std::optional<Date> to;
+  for (auto [text, bound, name] : {std::tuple{&query.from, &from, "from"},
+                                   std::tuple{&query.to, &to, "to"}}) {
+    if (text->empty()) continue;
+    auto date = Date::Parse(*text);
+    if (!date.ok()) return InvalidArgumentError(date.status().message()).WithSubject(name);
+    *bound = *date;
+  }
+  std::vector<AccessRecord> records;
+  auto consider = [&](const EventRecord& e) -> Status {
+    if (e.type != "case_accessed") return Status::Ok();
+    if (!query.reader.empty() && e.actor.id != query.reader) return Status::Ok();
+    ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(e.occurred_at));
+    const Date day = ChinaDateOf(at.unix_micros);
+    if ((from && day < *from) || (to && *to < day)) return Status::Ok();
+    const boost::json::object& d = e.data.as_object();
+    AccessRecord r;
+    r.case_id = Text(d, "case_id");
+    r.what = Text(d, "what");
+    r.purpose = Text(d, "purpose");
+    r.as_of = Text(d, "as_of");
+    r.reader = e.actor;
+    r.at = e.occurred_at;
+    r.position = e.position;
+    r.hash = e.hash;
+    records.push_back(std::move(r));
+    return Status::Ok();
+  };
+  // One case: its own stream. Otherwise every access stream, in log order.
+  std::unique_ptr<EventCursor> cursor =
+      query.case_id.empty()
+          ? store_->ReadAll(1)
+          : store_->ReadStream(std::string(kAccessStreamPrefix) + query.case_id, 1,
+                               Direction::kForward);
+  for (; cursor->Valid(); cursor->Next()) {
+    if (!std::string_view(cursor->event().stream).starts_with(kAccessStreamPrefix)) continue;
+    ZF_RETURN_IF_ERROR(consider(cursor->event()));
+  }
+  ZF_RETURN_IF_ERROR(cursor->status());
+  return records;
 }
 
 CompetenceAnswer ToAnswer(const Competence& c) {
