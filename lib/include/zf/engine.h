@@ -257,6 +257,20 @@ class ZF_EXPORT Engine {
                                                  const AsOf& as_of = {}) const = 0;
 
   virtual EventStore* store() = 0;
+
+  // Why each decision of a case was lawful, as the log stood at `as_of`:
+  // for every decision (filing and its competence, conclusion, decision,
+  // on-the-spot decision) the rule versions it used — power item,
+  // delegation and acceptance, list entries, benchmark and level, hearing
+  // threshold, calendar years — each with its version, effective dates and
+  // the reference event that put it in force (stream, version, position,
+  // hash), checked against the versions the decision recorded; the inputs
+  // (circumstance level, facts, the party's prior decisions for the first
+  // violation); the computation (ranges, bands, the amount); and the case's
+  // deadlines with the calendar days that moved them. See docs/audit.md,
+  // "Explain". kNotFound (subject "case_id") when no such case existed then.
+  virtual Result<boost::json::object> ExplainCase(std::string_view case_id,
+                                                  const AsOf& as_of = {}) const = 0;
 };
 
 }  // namespace zf
