@@ -280,5 +280,46 @@ TEST_CASE("explain: as of an earlier position, and an unknown case", "[explain]"
   CHECK(missing.status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("explain: a rule recorded later but in force at the decision is an audit signal",
+          "[explain]") {
+  auto engine = ExplainedEngine();
+  auto before = engine->ExplainCase(kCase, {});
+  REQUIRE(before.ok());
+  REQUIRE(before->at("discrepancies").as_array().empty());
+  // A first version may record a rule already in force: published in
+  // November, in force since January — so in force when the case was
+  // decided, though the decision could not have judged it.
+  boost::json::object entry;
+  for (const Command& c : testing::SampleCommands("04-leniency.jsonl")) {
+    if (c.data.as_object().at("entry_id").as_string() == "SX-NP-001") entry = c.data.as_object();
+  }
+  REQUIRE(!entry.empty());
+  entry["entry_id"] = "SX-NP-901";
+  entry["effective_from"] = "2023-01-01";
+  auto published = engine->Execute(testing::MakeCommand("publish_leniency_entry", "np-901",
+                                                        "2023-11-01T09:00:00+08:00", entry));
+  REQUIRE(published.ok());
+  REQUIRE(published->outcome == CommandResult::Outcome::kApplied);
+
+  auto after = engine->ExplainCase(kCase, {});
+  REQUIRE(after.ok());
+  const array& signals = after->at("discrepancies").as_array();
+  INFO(boost::json::serialize(signals));
+  bool named = false;
+  for (const auto& s : signals) {
+    const std::string text(s.as_string());
+    if (text.find("SX-NP-901") != std::string::npos && text.find("decision_made") != std::string::npos) {
+      named = true;
+    }
+  }
+  CHECK(named);
+  // As of before the publication, the log had no such signal.
+  AsOf then;
+  then.time = "2023-10-31";
+  auto earlier = engine->ExplainCase(kCase, then);
+  REQUIRE(earlier.ok());
+  CHECK(earlier->at("discrepancies").as_array().empty());
+}
+
 }  // namespace
 }  // namespace zf

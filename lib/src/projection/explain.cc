@@ -306,40 +306,56 @@ object FineComputation(const EngineOptions& options, const DiscretionBenchmark& 
   // The range the decider allowed, as recorded; and redone where the
   // arithmetic is the benchmark's alone (a level-based check).
   const object* recorded = ObjectOf(evaluation, "fine");
-  std::optional<std::int64_t> lo = recorded ? IntOf(*recorded, "allowed_min_fen") : std::nullopt;
-  std::optional<std::int64_t> hi = recorded ? IntOf(*recorded, "allowed_max_fen") : std::nullopt;
-  if (level && adjustment != "mitigated") {
-    std::optional<std::pair<std::int64_t, std::int64_t>> redone;
+  const std::optional<std::int64_t> recorded_lo =
+      recorded ? IntOf(*recorded, "allowed_min_fen") : std::nullopt;
+  const std::optional<std::int64_t> recorded_hi =
+      recorded ? IntOf(*recorded, "allowed_max_fen") : std::nullopt;
+  bool known = recorded_lo.has_value() && recorded_hi.has_value();
+  std::int64_t lo = recorded_lo.value_or(0);
+  std::int64_t hi = recorded_hi.value_or(0);
+  // Redone for the general and heavier adjustments only: a lighter band may
+  // be narrowed by an accepted list entry, which only the decider applied.
+  if (level && (adjustment == "general" || adjustment == "heavier")) {
+    bool redone = false;
+    std::int64_t redone_lo = 0;
+    std::int64_t redone_hi = 0;
     if (options.fine_band_basis == "level") {
-      FineAdjustment a = adjustment == "lighter"   ? FineAdjustment::kLighter
-                         : adjustment == "heavier" ? FineAdjustment::kHeavier
-                                                   : FineAdjustment::kGeneral;
-      const FineCheck check = CheckFine(b, *level, fine, a, base);
+      const FineCheck check =
+          CheckFine(b, *level, fine,
+                    adjustment == "heavier" ? FineAdjustment::kHeavier : FineAdjustment::kGeneral,
+                    base);
       if (check.ok() || check.allowed_max_fen > 0) {
-        redone = {check.allowed_min_fen, check.allowed_max_fen};
+        redone = true;
+        redone_lo = check.allowed_min_fen;
+        redone_hi = check.allowed_max_fen;
       }
     } else if (adjustment == "general" && o.contains("level_min_fen") &&
                o.contains("level_max_fen")) {
-      redone = {o["level_min_fen"].as_int64(), o["level_max_fen"].as_int64()};
+      redone = true;
+      redone_lo = o["level_min_fen"].as_int64();
+      redone_hi = o["level_max_fen"].as_int64();
     } else if (adjustment == "heavier" && statutory && o.contains("heavier_band_min_fen")) {
-      redone = {o["heavier_band_min_fen"].as_int64(), statutory->second};
+      redone = true;
+      redone_lo = o["heavier_band_min_fen"].as_int64();
+      redone_hi = statutory->second;
     }
-    if (redone && lo && hi && (redone->first != *lo || redone->second != *hi)) {
+    if (redone && known && (redone_lo != lo || redone_hi != hi)) {
       signals->Add(fmt::format("{}: recorded allowed range {}..{} fen, the benchmark gives {}..{}",
-                               decision, *lo, *hi, redone->first, redone->second));
+                               decision, lo, hi, redone_lo, redone_hi));
     }
-    if (redone && !(lo && hi)) {
-      lo = redone->first;
-      hi = redone->second;
+    if (redone && !known) {
+      known = true;
+      lo = redone_lo;
+      hi = redone_hi;
     }
   }
-  if (lo && hi) {
-    o["allowed_min_fen"] = *lo;
-    o["allowed_max_fen"] = *hi;
-    const bool inside = *lo <= fine && fine <= *hi;
+  if (known) {
+    o["allowed_min_fen"] = lo;
+    o["allowed_max_fen"] = hi;
+    const bool inside = lo <= fine && fine <= hi;
     o["inside"] = inside;
     o["why"] = fmt::format("{} fen lies {} {}..{} fen, the {} range of level {} ({} basis)", fine,
-                           inside ? "inside" : "OUTSIDE", *lo, *hi, adjustment,
+                           inside ? "inside" : "OUTSIDE", lo, hi, adjustment,
                            level_name.empty() ? "-" : level_name, options.fine_band_basis);
     if (!inside) signals->Add(fmt::format("{}: the fine lies outside its range", decision));
   } else if (adjustment == "mitigated") {
