@@ -350,8 +350,10 @@ void ExplainEvaluation(const GlobalOptions& g, const boost::json::object& ev) {
 
 std::string Yuan(const GlobalOptions& g, const boost::json::object& o, std::string_view key) {
   const std::int64_t fen = Int(o, key);
-  return fen % 100 == 0 ? fmt::format("{}{}", fen / 100, Label(g, "yuan"))
-                        : fmt::format("{}.{:02}{}", fen / 100, fen % 100, Label(g, "yuan"));
+  const std::string_view space = g.lang == Lang::kEn ? " " : "";
+  return fen % 100 == 0 ? fmt::format("{}{}{}", fen / 100, space, Label(g, "yuan"))
+                        : fmt::format("{}.{:02}{}{}", fen / 100, fen % 100, space,
+                                      Label(g, "yuan"));
 }
 
 void PrintExplainedRule(const GlobalOptions& g, const boost::json::object& r) {

@@ -1171,6 +1171,21 @@ def test_case_explain():
     expect_rc(r, 0)
     check("decision_made" not in [d["event"]["type"] for d in json.loads(r.out)["decisions"]],
           "as of an earlier position")
+    # An on-the-spot fine of 2023-01-09: D16's 15th day, 2023-01-24, is in the
+    # Spring Festival holiday; the party's period ends on the next working
+    # day, the make-up Saturday 2023-01-28.
+    r = zf("--db", "db", "--json", "case", "explain", "SX-2023-X0001")
+    expect_rc(r, 0)
+    x = json.loads(r.out)
+    check(x["discrepancies"] == [], "no audit signal: %r" % x["discrepancies"])
+    check([d["event"]["type"] for d in x["decisions"]] == ["on_spot_decision_issued"],
+          "the on-the-spot decision")
+    d16 = [d for d in x["deadlines"] if d["id"] == "D16"]
+    check(len(d16) == 1 and d16[0]["plain_due_on"] == "2023-01-24"
+          and d16[0]["due_on"] == "2023-01-28"
+          and [s["date"] for s in d16[0]["skipped"] if s["kind"] == "holiday"]
+          == ["2023-01-24", "2023-01-25", "2023-01-26", "2023-01-27"],
+          "D16 moved by the Spring Festival: %r" % d16)
     expect_rc(zf("--db", "db", "case", "explain", "SX-NOPE"), 3)
     expect_rc(zf("--db", "db", "case", "explain", "SX-2023-E0010", "--as-of", "2023-99-01"), 3)
 

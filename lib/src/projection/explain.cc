@@ -200,11 +200,24 @@ void LeniencyRules(const RuleBook& rules, const CaseState& c, std::int64_t at,
                               recorded, signals, decision));
     }
   }
+  const bool evaluated = evaluation.contains("entries");
   for (const LeniencyEntry* e : rules.leniency().EntriesInForce(c.item_code, at)) {
-    if (!judged.contains(e->entry_id)) {
+    if (judged.contains(e->entry_id)) continue;
+    if (evaluated) {
       signals->Add(fmt::format("{}: list entry {} v{} was in force for {} but not judged",
                                decision, e->entry_id, e->version, c.item_code));
+      continue;
     }
+    // The event records no evaluation (an on-the-spot decision): the
+    // entries in force are shown, nothing is cross-checked.
+    object dates = PeriodJson(e->period);
+    dates["list_kind"] = LeniencyListKindName(e->list_kind);
+    dates["mandatory"] = e->mandatory;
+    dates["ground"] = e->leniency_ground;
+    dates["status"] = "in_force_not_recorded";
+    out->push_back(RuleJson("leniency_entry", e->entry_id, e->version, std::move(dates),
+                            ProvenanceJson(rules, kLeniencyStream, e->stream_version),
+                            std::nullopt, signals, decision));
   }
 }
 
@@ -792,7 +805,9 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptio
     }
     (void)answered;
   }
-  if (p.decision && (p.decision->type == "penalty" || p.decision->type == "no_penalty")) {
+  // An on-the-spot decision is served on the spot: no D12.
+  if (p.decision && !e.on_spot.issued &&
+      (p.decision->type == "penalty" || p.decision->type == "no_penalty")) {
     add_working("D12", "送达处罚决定书", "agency", p.decision->decided_on, 7, std::nullopt,
                 e.service ? std::optional(e.service->served_on) : std::nullopt,
                 "APL arts. 61, 85: serve the decision within 7 working days");
