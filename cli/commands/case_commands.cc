@@ -309,51 +309,26 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
 
 
 // --- case explain ----------------------------------------------------------
-// Reads the case's own events: each decision records the rule versions and
-// the evaluation it was judged on, so the explanation is what was decided
-// then, not a re-computation with today's rules.
-
-void ExplainFiling(const GlobalOptions& g, const boost::json::object& d) {
-  std::cout << fmt::format("{} {} — {}\n", Label(g, "filed_on"), Str(d, "filed_on"),
-                           Str(d, "issuer_name"));
-  std::cout << fmt::format("  {}: {} v{}  {}: {} ({})\n", Label(g, "item"), Str(d, "item_code"),
-                           Str(d, "item_version"), Label(g, "reason"),
-                           Label(g, Str(d, "competence_reason")), Str(d, "competence_reason"));
-  std::cout << fmt::format("  {}: {}\n", Label(g, "legal_basis"), Str(d, "competence_basis"));
-  if (d.contains("limitation_years")) {
-    std::cout << fmt::format("  {}: {} {}{}\n", Label(g, "limitation"), Str(d, "limitation_years"),
-                             Label(g, "years"),
-                             d.contains("limitation_last_day")
-                                 ? fmt::format(" ({} {})", Label(g, "until"),
-                                               Str(d, "limitation_last_day"))
-                                 : "");
-  }
-}
+// Engine::ExplainCase: for each decision, the rule versions it used with the
+// reference event that defined each (stream, version, position, hash), the
+// inputs, the computation, and the deadlines with the days that moved them.
 
 void ExplainEvaluation(const GlobalOptions& g, const boost::json::object& ev) {
-  if (const auto* fine = ev.if_contains("fine"); fine != nullptr && fine->is_object()) {
-    const auto& f = fine->as_object();
-    std::cout << fmt::format("  {}: {} v{} ({}), {} {}..{} {}\n", Label(g, "benchmark"),
-                             Str(ev, "benchmark_id"), Str(ev, "benchmark_version"),
-                             Str(f, "level"), Str(f, "adjustment"),
-                             Int(f, "allowed_min_fen") / 100, Int(f, "allowed_max_fen") / 100,
-                             Label(g, "yuan"));
-  }
   if (const auto* law = ev.if_contains("law_in_time"); law != nullptr && law->is_object()) {
-    std::cout << fmt::format("  {}: {} — {}\n", Label(g, "law_in_time"),
+    std::cout << fmt::format("    {}: {} — {}\n", Label(g, "law_in_time"),
                              Str(law->as_object(), "applied"), Str(law->as_object(), "why"));
   }
   if (const auto* entries = ev.if_contains("entries"); entries != nullptr && entries->is_array()) {
     for (const auto& item : entries->as_array()) {
       const auto& e = item.as_object();
-      std::cout << fmt::format("  {} {} v{} [{}{}]: {}\n", Label(g, "list_entry"),
+      std::cout << fmt::format("    {} {} v{} [{}{}]: {}\n", Label(g, "list_entry"),
                                Str(e, "entry_id"), Str(e, "version"), Str(e, "list_kind"),
                                e.contains("mandatory") && e.at("mandatory").as_bool() ? ", mandatory" : "",
                                Str(e, "status"));
       if (const auto* conditions = e.if_contains("conditions")) {
         for (const auto& c : conditions->as_array()) {
           const auto& co = c.as_object();
-          std::cout << fmt::format("      {} {}: {}\n",
+          std::cout << fmt::format("        {} {}: {}\n",
                                    co.at("met").as_bool() ? "✓" : "✗", Str(co, "code"),
                                    Str(co, "why"));
         }
@@ -362,75 +337,224 @@ void ExplainEvaluation(const GlobalOptions& g, const boost::json::object& ev) {
   }
 }
 
-void ExplainDecision(const GlobalOptions& g, const boost::json::object& d) {
-  std::cout << fmt::format("{} {} {} — {} {}\n", Label(g, "decision"), Str(d, "decided_on"),
-                           Label(g, "decision." + Str(d, "decision_type")),
-                           Str(d, "document_number"), Str(d, "issuer_name"));
-  std::string types;
-  if (const auto* list = d.if_contains("penalty_types"); list != nullptr && list->is_array()) {
-    for (const auto& t : list->as_array()) {
-      types += (types.empty() ? "" : ", ") + std::string(t.as_string());
-    }
+std::string Yuan(const GlobalOptions& g, const boost::json::object& o, std::string_view key) {
+  const std::int64_t fen = Int(o, key);
+  const std::string_view space = g.lang == Lang::kEn ? " " : "";
+  return fen % 100 == 0 ? fmt::format("{}{}{}", fen / 100, space, Label(g, "yuan"))
+                        : fmt::format("{}.{:02}{}{}", fen / 100, fen % 100, space,
+                                      Label(g, "yuan"));
+}
+
+void PrintExplainedRule(const GlobalOptions& g, const boost::json::object& r) {
+  const auto& p = r.at("provenance").as_object();
+  std::string verdict;
+  if (r.contains("agrees")) {
+    verdict = r.at("agrees").as_bool()
+                  ? " ✓"
+                  : fmt::format(" ✗ {} v{}", Label(g, "recorded"), Str(r, "recorded_version"));
   }
-  std::cout << fmt::format("  {}: {}  {}: {} {}\n", Label(g, "penalty_types"), types,
-                           Label(g, "fine"),
-                           Int(d, "fine_fen") / 100, Label(g, "yuan"));
-  if (d.contains("decision_due_on")) {
-    std::cout << fmt::format("  D9 {}: {} ({})\n", Label(g, "due"), Str(d, "decision_due_on"),
-                             Str(d, "within_decision_limit"));
+  std::string dates = Str(r, "effective_from");
+  if (dates.empty()) dates = Str(r, "signed_on");
+  if (!Str(r, "effective_to").empty()) dates += ".." + Str(r, "effective_to");
+  std::cout << fmt::format("    {} {} v{} {} {}  ← {} v{} #{} {}{}\n",
+                           PadRight(Label(g, "rule." + Str(r, "kind")), 10), Str(r, "id"),
+                           Str(r, "version"), Label(g, "effective"), dates, Str(p, "stream"),
+                           Str(p, "version"), Str(p, "position"), Str(p, "hash").substr(0, 16),
+                           verdict);
+}
+
+void PrintExplainedDecision(const GlobalOptions& g, const boost::json::object& d) {
+  const auto& e = d.at("event").as_object();
+  std::cout << fmt::format("\n#{} {} {} ({} #{} {})\n", Str(e, "version"), Str(d, "decided_on"),
+                           TypeLabel(g, Str(e, "type")), Label(g, "position"),
+                           Str(e, "position"), Str(e, "hash").substr(0, 16));
+  if (!Str(d, "document_number").empty() || !Str(d, "issuer_name").empty()) {
+    std::cout << fmt::format("  {} {}\n", Str(d, "document_number"), Str(d, "issuer_name"));
+  }
+  std::cout << fmt::format("  {}:\n", Label(g, "rules_used"));
+  for (const auto& r : d.at("rules").as_array()) PrintExplainedRule(g, r.as_object());
+  const auto& in = d.at("inputs").as_object();
+  if (const auto* comp = in.if_contains("competence")) {
+    const auto& c = comp->as_object();
+    std::cout << fmt::format("  {}: {} — {} ({})\n", Label(g, "handling_subject"),
+                             Str(c, "subject"), Label(g, Str(c, "reason")), Str(c, "legal_basis"));
+  }
+  if (!Str(in, "circumstance_level").empty()) {
+    std::cout << fmt::format("  {}: {}  {}: {}  {}: {}\n", Label(g, "circumstance_level"),
+                             Str(in, "circumstance_level"), Label(g, "adjustment"),
+                             Str(in, "adjustment"), Label(g, "party_category"),
+                             Str(in, "party_category"));
+  }
+  if (const auto* facts = in.if_contains("facts")) {
+    std::cout << fmt::format("  {}: {}\n", Label(g, "facts"), boost::json::serialize(*facts));
+  }
+  if (const auto* history = in.if_contains("party_history")) {
+    const auto& h = history->as_object();
+    std::cout << fmt::format("  {}: {} ({} {} {}, {} {})\n", Label(g, "party_history"),
+                             h.at("first_violation").as_bool() ? Label(g, "first_violation")
+                                                                 : Label(g, "not_first_violation"),
+                             Label(g, "lookback"), Str(h, "lookback_months"), Label(g, "months"),
+                             Label(g, "since"), Str(h, "window_start"));
+    for (const auto& p : h.at("prior_decisions").as_array()) {
+      const auto& o = p.as_object();
+      std::cout << fmt::format("    {} {} {} {} {} {}\n",
+                               o.at("counts").as_bool() ? "●" : "○", Str(o, "case_id"),
+                               Str(o, "decided_on"), Str(o, "subject"), Str(o, "item_code"),
+                               o.at("within_lookback").as_bool() ? Label(g, "within_lookback")
+                                                                 : Label(g, "outside_lookback"));
+    }
   }
   if (const auto* ev = d.if_contains("evaluation"); ev != nullptr && ev->is_object()) {
     ExplainEvaluation(g, ev->as_object());
   }
-  if (const auto* relief = d.if_contains("relief"); relief != nullptr && relief->is_object()) {
+  const auto& comp = d.at("computation").as_object();
+  if (const auto* fine = comp.if_contains("fine")) {
+    const auto& f = fine->as_object();
+    std::cout << fmt::format("  {}: {}", Label(g, "fine"), Yuan(g, f, "fine_fen"));
+    if (f.contains("statutory_min_fen")) {
+      std::cout << fmt::format("  {} {}..{}", Label(g, "statutory_range"),
+                               Yuan(g, f, "statutory_min_fen"), Yuan(g, f, "statutory_max_fen"));
+    }
+    if (f.contains("level_min_fen")) {
+      std::cout << fmt::format("  {} {}..{}", Label(g, "level_range"), Yuan(g, f, "level_min_fen"),
+                               Yuan(g, f, "level_max_fen"));
+    }
+    if (f.contains("allowed_min_fen")) {
+      std::cout << fmt::format("  {} {}..{} {}", Label(g, "allowed_range"),
+                               Yuan(g, f, "allowed_min_fen"), Yuan(g, f, "allowed_max_fen"),
+                               f.at("inside").as_bool() ? "✓" : "✗");
+    }
+    std::cout << '\n';
+    if (!Str(f, "why").empty()) std::cout << "    " << Str(f, "why") << '\n';
+  } else if (comp.contains("fine_fen") && Int(comp, "fine_fen") > 0) {
+    std::cout << fmt::format("  {}: {}\n", Label(g, "fine"), Yuan(g, comp, "fine_fen"));
+  }
+  if (const auto* hearing = comp.if_contains("hearing")) {
+    std::cout << fmt::format("  {}: {}\n", Label(g, "hearing_threshold"),
+                             Str(hearing->as_object(), "why"));
+  }
+  if (comp.contains("limitation_years")) {
+    std::cout << fmt::format("  {}: {} {}{}\n", Label(g, "limitation"),
+                             Str(comp, "limitation_years"), Label(g, "years"),
+                             comp.contains("limitation_last_day")
+                                 ? fmt::format(" ({} {})", Label(g, "until"),
+                                               Str(comp, "limitation_last_day"))
+                                 : "");
+  }
+  if (comp.contains("decision_due_on")) {
+    std::cout << fmt::format("  D9 {}: {} ({})\n", Label(g, "due"), Str(comp, "decision_due_on"),
+                             Str(comp, "within_decision_limit"));
+  }
+  if (const auto* relief = comp.if_contains("relief"); relief != nullptr && relief->is_object()) {
     std::cout << fmt::format("  {}: {}\n", Label(g, "relief"), Str(relief->as_object(), "text"));
   }
 }
 
-// Explains one event, if it is one a decision rests on.
-void ExplainEvent(const GlobalOptions& global, const zf::EventRecord& e,
-                  boost::json::array* explained) {
-  const bool relevant = e.type == "case_filed" || e.type == "decision_made" ||
-                        e.type == "on_spot_decision_issued" ||
-                        e.type == "investigation_concluded" || e.type == "deadline_breached" ||
-                        e.type == "deadline_extended" || e.type == "clock_paused" ||
-                        e.type == "competence_warning_raised";
-  if (!relevant || !e.data.is_object()) return;
-  const auto& d = e.data.as_object();
-  if (global.json) {
-    explained->push_back({{"version", e.version}, {"type", e.type}, {"occurred_at", e.occurred_at},
-                          {"hash", e.hash}, {"data", d}});
-    return;
+std::string DayList(const boost::json::array& days) {
+  std::string out;
+  for (const auto& d : days) {
+    out += (out.empty() ? "" : ", ") + Str(d.as_object(), "date");
   }
-  std::cout << fmt::format("\n#{} {} {}\n", e.version, e.occurred_at, TypeLabel(global, e.type));
-  if (e.type == "case_filed") {
-    ExplainFiling(global, d);
-  } else if (e.type == "decision_made" || e.type == "on_spot_decision_issued") {
-    ExplainDecision(global, d);
-  } else if (e.type == "investigation_concluded") {
-    if (const auto* ev = d.if_contains("evaluation"); ev != nullptr && ev->is_object()) {
-      ExplainEvaluation(global, ev->as_object());
+  return out;
+}
+
+void PrintExplainedDeadline(const GlobalOptions& g, const boost::json::object& d) {
+  const std::string label =
+      g.lang == Lang::kEn ? std::string(Label(g, "act." + Str(d, "id"))) : Str(d, "label");
+  std::cout << fmt::format("  {} {}: {} + {} {} → {} [{}{}]\n", Str(d, "id"), label,
+                           Str(d, "start"), Str(d, "length"), Label(g, "unit." + Str(d, "unit")),
+                           Str(d, "due_on"), Label(g, "deadline." + Str(d, "status")),
+                           d.contains("met_on") ? " " + Str(d, "met_on") : "");
+  std::cout << "    " << Str(d, "basis") << '\n';
+  std::vector<std::string> holidays;
+  std::vector<std::string> weekends;
+  if (const auto* skipped = d.if_contains("skipped")) {
+    for (const auto& s : skipped->as_array()) {
+      (Str(s.as_object(), "kind") == "holiday" ? holidays : weekends)
+          .push_back(Str(s.as_object(), "date"));
     }
-  } else {
-    std::cout << "  " << boost::json::serialize(d) << '\n';
   }
+  if (!holidays.empty()) {
+    std::cout << fmt::format("    {}: {}\n", Label(g, "holidays_skipped"), fmt::join(holidays, ", "));
+  }
+  if (!weekends.empty()) {
+    std::cout << fmt::format("    {}: {}\n", Label(g, "weekends_skipped"), fmt::join(weekends, ", "));
+  }
+  if (const auto* makeup = d.if_contains("makeup_workdays");
+      makeup != nullptr && !makeup->as_array().empty()) {
+    std::cout << fmt::format("    {}: {}\n", Label(g, "makeup_counted"),
+                             DayList(makeup->as_array()));
+  }
+  if (const auto* pauses = d.if_contains("pauses")) {
+    for (const auto& p : pauses->as_array()) {
+      const auto& o = p.as_object();
+      std::cout << fmt::format("    {}: {}..{} ({})\n", Label(g, "paused"), Str(o, "from"),
+                               Str(o, "to"), Str(o, "days"));
+    }
+  }
+  if (const auto* extensions = d.if_contains("extensions")) {
+    for (const auto& x : extensions->as_array()) {
+      const auto& o = x.as_object();
+      std::cout << fmt::format("    {}: +{} ({})\n", Label(g, "extended"), Str(o, "days"),
+                               Str(o, "approved_on"));
+    }
+  }
+  if (d.contains("rest_day_rule")) {
+    std::cout << fmt::format("    {} {} → {}\n", Str(d, "rest_day_rule"), Str(d, "plain_due_on"),
+                             Str(d, "due_on"));
+  }
+}
+
+void PrintExplanation(const GlobalOptions& g, const boost::json::object& x) {
+  const auto& party = x.at("party").as_object();
+  std::cout << fmt::format("{} {}  {} {}  {} {} ({})  {} {}\n", Label(g, "case_id"),
+                           Str(x, "case_id"), Label(g, "state"), Label(g, Str(x, "state")),
+                           Label(g, "party"), Str(party, "name"), Str(party, "id"),
+                           Label(g, "as_of"), Str(x, "as_of"));
+  for (const auto& d : x.at("decisions").as_array()) PrintExplainedDecision(g, d.as_object());
+  for (const auto& e : x.at("clock_events").as_array()) {
+    const auto& o = e.as_object();
+    std::cout << fmt::format("\n#{} {} {}\n  {}\n", Str(o, "version"), Str(o, "occurred_at"),
+                             TypeLabel(g, Str(o, "type")), boost::json::serialize(o.at("data")));
+  }
+  std::cout << fmt::format("\n{}:\n", Label(g, "deadlines"));
+  for (const auto& d : x.at("deadlines").as_array()) PrintExplainedDeadline(g, d.as_object());
+  const auto& signals = x.at("discrepancies").as_array();
+  std::cout << fmt::format("\n{}: {}\n", Label(g, "discrepancies"),
+                           signals.empty() ? std::string(Label(g, "none")) : "");
+  for (const auto& s : signals) std::cout << "  ✗ " << s.as_string().c_str() << '\n';
 }
 
 int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>& args,
                    const Command& self) {
-  GlobalOptions global;
-  boost::json::array explained;
-  const int exit_code = ForEachCaseEvent(
-      defaults, args, self, &global, "explain",
-      [&](const zf::EventRecord& e) { ExplainEvent(global, e, &explained); });
-  if (exit_code == kExitOk && global.json) std::cout << boost::json::serialize(explained) << '\n';
-  return exit_code;
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  const std::string id = vm["case-id"].as<std::string>();
+  auto explained = engine->ExplainCase(id, AsOfFrom(vm));
+  if (!explained.ok()) return ReportError(global, explained.status());
+  // Recorded before anything is shown; a read that cannot be recorded fails.
+  if (const auto read = ReaderFrom(vm, "explain")) {
+    if (zf::Status s = engine->RecordCaseAccess(id, *read); !s.ok()) {
+      return ReportError(global, s);
+    }
+  }
+  if (global.json) {
+    std::cout << boost::json::serialize(*explained) << '\n';
+  } else {
+    PrintExplanation(global, *explained);
+  }
+  return kExitOk;
 }
 
 const Registrar kCaseExplain(MakeCommand<RunCaseExplain>(
-    "case explain", "why each decision was lawful: competence, rule versions, list entries, "
-    "benchmark range, law in time, deadlines", "案件决定说明（主体、规则版本、清单条目、裁量基准、期限）",
-    "CASE_ID [--as-actor ID --role R --unit U [--purpose TEXT]]"));
+    "case explain", "why each decision was lawful: the rule versions used with the reference "
+    "event of each (position, hash), the inputs, the computation, the deadlines and the "
+    "calendar days that moved them", "案件决定说明（规则版本及来源、输入、计算、期限及节假日）",
+    "CASE_ID [--as-of T] [--at-position N] [--as-actor ID --role R --unit U [--purpose TEXT]]"));
 const Registrar kDeadlines(MakeCommand<RunDeadlines>(
     "deadlines", "open deadlines of cases: due soon or breached, with the rule and the dates",
     "办案期限：即将到期或已超期的期限及其依据",

@@ -1130,18 +1130,67 @@ def test_case_explain():
     load_reference(files="[0-9][0-9]-*.jsonl")
     r = zf("--db", "db", "--json", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
-    steps = json.loads(r.out)
-    types = [s["type"] for s in steps]
-    check(types[0] == "case_filed" and "decision_made" in types, "explained events: %r" % types)
-    decision = [s for s in steps if s["type"] == "decision_made"][0]["data"]
+    x = json.loads(r.out)
+    types = [d["event"]["type"] for d in x["decisions"]]
+    check(types[0] == "case_filed" and "decision_made" in types, "explained decisions: %r" % types)
+    check(x["discrepancies"] == [], "no audit signal: %r" % x["discrepancies"])
+    decision = [d for d in x["decisions"] if d["event"]["type"] == "decision_made"][0]
     check(decision["evaluation"]["benchmark_id"] == "SX-BM-ECO-002", "benchmark recorded")
-    check(decision["relief"]["reconsideration_body"] == "三明市沙县区人民政府", "relief body")
-    check(all(len(s["hash"]) == 64 for s in steps), "each step names its event hash")
+    check(decision["computation"]["relief"]["reconsideration_body"] == "三明市沙县区人民政府",
+          "relief body")
+    benchmark = [r for r in decision["rules"] if r["kind"] == "benchmark"]
+    check(len(benchmark) == 1 and benchmark[0]["id"] == "SX-BM-ECO-002" and benchmark[0]["agrees"],
+          "benchmark version resolved and agreeing: %r" % benchmark)
+    # Every rule's provenance is the exported reference event at that position.
+    events, _ = export_events("db")
+    by_position = {e["position"]: e for e in events}
+    for d in x["decisions"]:
+        for rule in d["rules"]:
+            p = rule["provenance"]
+            e = by_position.get(p["position"])
+            check(e is not None and e["hash"] == p["hash"] and e["stream"] == p["stream"]
+                  and e["version"] == p["version"], "provenance of %s %s" % (rule["kind"], rule["id"]))
+        ev = by_position[d["event"]["position"]]
+        check(ev["hash"] == d["event"]["hash"], "the decision event's hash")
+    stored = by_position[decision["event"]["position"]]["data"]
+    check(decision["computation"]["fine_fen"] == stored["fine_fen"], "the computation's amount")
+    if "fine" in decision["computation"]:
+        f = decision["computation"]["fine"]
+        check(f["allowed_min_fen"] <= stored["fine_fen"] <= f["allowed_max_fen"] and f["inside"],
+              "inside its range: %r" % f)
+    ids = [d["id"] for d in x["deadlines"]]
+    check("D9" in ids, "deadlines: %r" % ids)
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
-    for needle in ("未赋权该乡镇", "裁量基准: SX-BM-ECO-002 v1", "清单条目", "救济途径", "D9"):
+    for needle in ("未赋权该乡镇", "裁量基准", "SX-BM-ECO-002", "清单条目", "救济途径", "D9",
+                   "rules/benchmarks", "所用规则版本"):
         expect_in(needle, r.out, "stdout")
+    r = zf("--db", "db", "--lang", "en", "case", "explain", "SX-2023-E0010")
+    expect_rc(r, 0)
+    expect_in("rule versions used", r.out, "English labels")
+    # As of a time before the decision: no decision yet.
+    r = zf("--db", "db", "--json", "case", "explain", "SX-2023-E0010", "--at-position",
+           str(decision["event"]["position"] - 1))
+    expect_rc(r, 0)
+    check("decision_made" not in [d["event"]["type"] for d in json.loads(r.out)["decisions"]],
+          "as of an earlier position")
+    # An on-the-spot fine of 2023-01-09: D16's 15th day, 2023-01-24, is in the
+    # Spring Festival holiday; the party's period ends on the next working
+    # day, the make-up Saturday 2023-01-28.
+    r = zf("--db", "db", "--json", "case", "explain", "SX-2023-X0001")
+    expect_rc(r, 0)
+    x = json.loads(r.out)
+    check(x["discrepancies"] == [], "no audit signal: %r" % x["discrepancies"])
+    check([d["event"]["type"] for d in x["decisions"]] == ["on_spot_decision_issued"],
+          "the on-the-spot decision")
+    d16 = [d for d in x["deadlines"] if d["id"] == "D16"]
+    check(len(d16) == 1 and d16[0]["plain_due_on"] == "2023-01-24"
+          and d16[0]["due_on"] == "2023-01-28"
+          and [s["date"] for s in d16[0]["skipped"] if s["kind"] == "holiday"]
+          == ["2023-01-24", "2023-01-25", "2023-01-26", "2023-01-27"],
+          "D16 moved by the Spring Festival: %r" % d16)
     expect_rc(zf("--db", "db", "case", "explain", "SX-NOPE"), 3)
+    expect_rc(zf("--db", "db", "case", "explain", "SX-2023-E0010", "--as-of", "2023-99-01"), 3)
 
 
 def _lines_until(cut):

@@ -225,6 +225,17 @@ ZF_EXPORT Result<Date> AddWorkingDays(const WorkingDayCalendar& cal,
 ZF_EXPORT Result<int> WorkingDaysStrictlyBetween(const WorkingDayCalendar& cal,
                                                  Date a, Date b);
 
+// The days d with first <= d <= last that are not working days (weekends
+// and holidays), in order; and the weekend days in that span the calendar
+// makes working days (make-up workdays, 调休上班). What an explanation of a
+// deadline lists as the days that moved it.
+// Returns kInvalidArgument when a date is invalid or last < first;
+// kFailedPrecondition naming a year in the span the calendar lacks.
+ZF_EXPORT Result<std::vector<Date>> NonWorkingDaysIn(const WorkingDayCalendar& cal, Date first,
+                                                     Date last);
+ZF_EXPORT Result<std::vector<Date>> MakeupWorkdaysIn(const WorkingDayCalendar& cal, Date first,
+                                                     Date last);
+
 // --- Deadline rules --------------------------------------------------------
 
 // Persisted in deadline rules (configuration and events): do not renumber.

@@ -313,18 +313,12 @@ class ZF_EXPORT Engine {
   // The review campaigns (stream review/<id>) as of `as_of`, by id: each
   // with its reviewing unit, period, sample, state and summary (files per
   // grade, average total, veto items). See docs/cli.md, review list.
-  virtual Result<std::vector<boost::json::object>> ReviewCampaigns(const AsOf& as_of = {}) const {
-    (void)as_of;
-    return FailedPreconditionError("this engine does not keep review campaigns");
-  }
+  virtual Result<std::vector<boost::json::object>> ReviewCampaigns(
+      const AsOf& as_of = {}) const = 0;
   // One campaign as of `as_of`, with every sampled file's score (or none
   // yet). kNotFound when no such campaign existed then.
   virtual Result<boost::json::object> ReviewCampaign(std::string_view campaign_id,
-                                                     const AsOf& as_of = {}) const {
-    (void)campaign_id;
-    (void)as_of;
-    return FailedPreconditionError("this engine does not keep review campaigns");
-  }
+                                                     const AsOf& as_of = {}) const = 0;
 
   // --- The access trail (see ReadContext) ----------------------------------
   // CaseView, recording the read (what = read.what, default "view") before
@@ -332,28 +326,29 @@ class ZF_EXPORT Engine {
   // `what` (subject "reader"/"what"); nothing is recorded for a case that
   // does not exist (kNotFound).
   virtual Result<boost::json::object> CaseView(std::string_view case_id, const AsOf& as_of,
-                                               const ReadContext& read) {
-    (void)case_id;
-    (void)as_of;
-    (void)read;
-    return FailedPreconditionError("this engine does not keep the access trail");
-  }
+                                               const ReadContext& read) = 0;
   // Records that `read.reader` read case `case_id` in a way the engine does
   // not serve itself (its history, an explanation, a dossier, an export):
   // call it before handing the data out. `as_of` is what was asked for ("" =
   // now). kNotFound when the case does not exist (nothing recorded).
   virtual Status RecordCaseAccess(std::string_view case_id, const ReadContext& read,
-                                  std::string_view as_of = {}) {
-    (void)case_id;
-    (void)read;
-    (void)as_of;
-    return FailedPreconditionError("this engine does not keep the access trail");
-  }
+                                  std::string_view as_of = {}) = 0;
   // The access records `query` selects, oldest first.
-  virtual Result<std::vector<AccessRecord>> CaseAccesses(const AccessQuery& query) const {
-    (void)query;
-    return FailedPreconditionError("this engine does not keep the access trail");
-  }
+  virtual Result<std::vector<AccessRecord>> CaseAccesses(const AccessQuery& query) const = 0;
+
+  // Why each decision of a case was lawful, as the log stood at `as_of`:
+  // for every decision (filing and its competence, conclusion, decision,
+  // on-the-spot decision) the rule versions it used — power item,
+  // delegation and acceptance, list entries, benchmark and level, hearing
+  // threshold, calendar years — each with its version, effective dates and
+  // the reference event that put it in force (stream, version, position,
+  // hash), checked against the versions the decision recorded; the inputs
+  // (circumstance level, facts, the party's prior decisions for the first
+  // violation); the computation (ranges, bands, the amount); and the case's
+  // deadlines with the calendar days that moved them. See docs/audit.md,
+  // "Explain". kNotFound (subject "case_id") when no such case existed then.
+  virtual Result<boost::json::object> ExplainCase(std::string_view case_id,
+                                                  const AsOf& as_of = {}) const = 0;
 };
 
 }  // namespace zf

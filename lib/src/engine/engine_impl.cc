@@ -24,6 +24,7 @@
 #include "io/command_json.h"
 #include "projection/case_view.h"
 #include "projection/deadline_view.h"
+#include "projection/explain.h"
 #include "projection/register_view.h"
 #include "projection/replay.h"
 #include "projection/review_view.h"
@@ -90,6 +91,9 @@ class EngineImpl final : public Engine {
                                                const AsOf& as_of) const override;
 
   EventStore* store() override { return store_.get(); }
+
+  Result<boost::json::object> ExplainCase(std::string_view case_id,
+                                          const AsOf& as_of) const override;
 
   std::unique_ptr<DryRun> StartDryRun() const override;
   Result<ProjectionReport> ReplayProjections(bool repair) override;
@@ -161,6 +165,7 @@ class EngineImpl final : public Engine {
   };
 
   void RunGroup(const std::vector<Job*>& group);
+  void NoteReferenceProvenance(const std::vector<AppendRequest>& requests, World* overlay) const;
   void JudgeJob(Job* job, World* overlay, GroupRequests* group);
   Result<CommandResult> JudgeInGroup(const Command& command, Job* job, World* overlay,
                                      GroupRequests* group);
@@ -450,6 +455,21 @@ std::vector<ProjectionWrite> ProjectionRows(const World& world,
   return rows;
 }
 
+// Reference events were folded before they had a position and a hash; the
+// RuleBook's provenance takes them from the store once written (reference
+// commands are rare: one short read per event).
+void EngineImpl::NoteReferenceProvenance(const std::vector<AppendRequest>& requests,
+                                         World* overlay) const {
+  for (const AppendRequest& r : requests) {
+    if (!IsReferenceStream(r.stream)) continue;
+    const std::uint64_t first = r.expected.version() + 1;
+    auto cursor = store_->ReadStream(r.stream, first, Direction::kForward);
+    for (std::size_t i = 0; i < r.events.size() && cursor->Valid(); ++i, cursor->Next()) {
+      overlay->rules.NoteCommitted(cursor->event());
+    }
+  }
+}
+
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   World overlay;
   {
@@ -479,6 +499,7 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
     append.already_applied = true;
     d.job->results[d.result]->append = append;
   }
+  NoteReferenceProvenance(group.requests, &overlay);
   std::lock_guard lock(mu_);
   world_ = std::move(overlay);
 }
@@ -536,6 +557,40 @@ Result<std::vector<DeadlineEntry>> EngineImpl::Deadlines(const DeadlineQuery& qu
   });
   if (!listed.ok()) return listed.status();
   return std::move(*listed);
+}
+
+Result<boost::json::object> EngineImpl::ExplainCase(std::string_view case_id,
+                                                    const AsOf& as_of) const {
+  ZF_ASSIGN_OR_RETURN(AsOfFilter filter, ParseAsOf(as_of));
+  const std::string stream = fmt::format("{}{}", kCaseStreamPrefix, case_id);
+  std::vector<EventRecord> events;
+  for (auto cursor = store_->ReadStream(stream, 1, Direction::kForward); cursor->Valid();
+       cursor->Next()) {
+    if (!filter.Admits(cursor->event())) break;
+    events.push_back(cursor->event());
+  }
+  const std::shared_ptr<Clock> clock = options_.store.clock ? options_.store.clock : SystemClock();
+  const std::int64_t now = clock->NowMicros();
+  auto explained = WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
+                                            std::optional<std::int64_t> instant) {
+    const CaseState* c = cases.FindCase(case_id);
+    if (c == nullptr || events.empty()) return std::optional<boost::json::object>();
+    // The case as the admitted events left it (a later command may have
+    // moved the folded one on since the stream was read).
+    std::vector<EventRecord> admitted;
+    for (const EventRecord& e : events) {
+      if (e.version <= c->version) admitted.push_back(e);
+    }
+    return std::optional(
+        ExplainCaseJson(rules, cases, options_, *c, admitted, instant.value_or(now)));
+  });
+  if (!explained.ok()) return explained.status();
+  if (!*explained) {
+    return NotFoundError(fmt::format("no case {}{}", case_id,
+                                     as_of.IsNow() ? "" : " at that moment"))
+        .WithSubject("case_id");
+  }
+  return std::move(**explained);
 }
 
 Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::string_view to,

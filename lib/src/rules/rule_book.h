@@ -92,6 +92,25 @@ class RuleBook {
   // The stream's version as folded so far (0 = no events).
   std::uint64_t Version(std::string_view stream) const;
 
+  // Where a rule version came from: the reference event that put it in
+  // force. Every versioned entry (power item, delegation, acceptance, list
+  // entry, benchmark, hearing threshold, calendar year) keeps the stream
+  // version of its event, and this answers the rest, so an explanation can
+  // cite the event an auditor can check in the hash chain.
+  struct Provenance {
+    std::string stream;
+    std::uint64_t version = 0;
+    std::uint64_t position = 0;  // 0 until the event is committed
+    std::string hash;            // "" until the event is committed
+    std::string type;
+    std::string occurred_at;
+  };
+  // The provenance of (stream, version), or nullptr when not folded.
+  const Provenance* ProvenanceOf(std::string_view stream, std::uint64_t version) const;
+  // Records the position and hash of an event folded before it was
+  // committed (the engine folds decided events provisionally).
+  void NoteCommitted(const EventRecord& event);
+
   // One published arrangement of a year's holidays.
   struct CalendarYear {
     int year;
@@ -124,6 +143,8 @@ class RuleBook {
   Status ApplyCalendar(const EventRecord& event);
 
   std::map<std::string, std::uint64_t, std::less<>> versions_;
+  // stream -> provenance by version (index version - 1).
+  std::map<std::string, std::vector<Provenance>, std::less<>> provenance_;
   std::map<int, std::vector<CalendarYear>> calendar_;
   OrgModel org_;
   PowerList powers_;

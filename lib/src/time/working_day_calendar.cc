@@ -1,5 +1,6 @@
 // WorkingDayCalendar and working-day counting.
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -163,6 +164,37 @@ Result<int> WorkingDaysStrictlyBetween(const WorkingDayCalendar& cal, Date a,
     if (working) ++count;
   }
   return count;
+}
+
+namespace {
+
+// The days of first..last whose working-day status is `working` and whose
+// weekend status is `weekend` (any when nullopt).
+Result<std::vector<Date>> DaysIn(const WorkingDayCalendar& cal, Date first, Date last, bool working,
+                                 std::optional<bool> weekend) {
+  ZF_RETURN_IF_ERROR(internal::CheckDate(first, "start date"));
+  ZF_RETURN_IF_ERROR(internal::CheckDate(last, "end date"));
+  if (last < first) {
+    return InvalidArgumentError(fmt::format("end date {} is before start date {}",
+                                            last.ToString(), first.ToString()));
+  }
+  std::vector<Date> out;
+  for (std::int64_t day = first.DayNumber(); day <= last.DayNumber(); ++day) {
+    const Date d = Date::FromDayNumber(day);
+    ZF_ASSIGN_OR_RETURN(bool is_working, cal.IsWorkingDay(d));
+    if (is_working == working && (!weekend || d.IsWeekend() == *weekend)) out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Date>> NonWorkingDaysIn(const WorkingDayCalendar& cal, Date first, Date last) {
+  return DaysIn(cal, first, last, false, std::nullopt);
+}
+
+Result<std::vector<Date>> MakeupWorkdaysIn(const WorkingDayCalendar& cal, Date first, Date last) {
+  return DaysIn(cal, first, last, true, true);
 }
 
 }  // namespace zf

@@ -169,5 +169,34 @@ TEST_CASE("FirstWorkingDayOnOrAfter skips rest days only", "[time][calendar]") {
   CHECK_THAT(std::string(beyond.status().message()), Catch::Contains("2024"));
 }
 
+TEST_CASE("NonWorkingDaysIn and MakeupWorkdaysIn list the days of National Day 2023",
+          "[time][calendar]") {
+  const WorkingDayCalendar cal = PrcHolidayCalendar();
+  // 2023-09-28 (Thu) .. 2023-10-10 (Tue): the holiday 09-29..10-06, the
+  // make-up Saturday and Sunday 10-07, 10-08.
+  auto off = NonWorkingDaysIn(cal, {2023, 9, 28}, {2023, 10, 10});
+  REQUIRE(off.ok());
+  std::vector<std::string> days;
+  for (const Date& d : *off) days.push_back(d.ToString());
+  CHECK(days == std::vector<std::string>{"2023-09-29", "2023-09-30", "2023-10-01", "2023-10-02",
+                                         "2023-10-03", "2023-10-04", "2023-10-05",
+                                         "2023-10-06"});
+  auto makeup = MakeupWorkdaysIn(cal, {2023, 9, 28}, {2023, 10, 10});
+  REQUIRE(makeup.ok());
+  REQUIRE(makeup->size() == 2);
+  CHECK((*makeup)[0] == Date{2023, 10, 7});
+  CHECK((*makeup)[1] == Date{2023, 10, 8});
+  // An ordinary week: the weekend only, no make-up day.
+  auto week = NonWorkingDaysIn(cal, {2023, 11, 6}, {2023, 11, 12});
+  REQUIRE(week.ok());
+  CHECK(week->size() == 2);
+  CHECK(MakeupWorkdaysIn(cal, {2023, 11, 6}, {2023, 11, 12})->empty());
+  CHECK(NonWorkingDaysIn(cal, {2023, 10, 2}, {2023, 10, 1}).status().code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(NonWorkingDaysIn(WorkingDayCalendar(), {2023, 10, 2}, {2023, 10, 3}).status().code() ==
+        StatusCode::kFailedPrecondition);
+}
+
+
 }  // namespace
 }  // namespace zf::time_test
