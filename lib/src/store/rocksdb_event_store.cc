@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,6 +29,7 @@
 #include "store/subscription.h"
 #include "util/coding.h"
 #include "util/rfc3339.h"
+#include "util/worker_pool.h"
 #include "zf/event_store.h"
 
 namespace zf {
@@ -228,7 +230,15 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
       : options_(options), clock_(options.clock ? options.clock : SystemClock()),
         database_(std::move(database)), db_(database_->db.get()), ledger_(ledger),
         planned_ledger_(ledger),
-        notifier_(std::make_shared<CommitNotifier>(ledger.position)) {}
+        notifier_(std::make_shared<CommitNotifier>(ledger.position)) {
+    if (!options.read_only) {
+      std::size_t helpers = options.append_helpers;
+      if (helpers == StoreOptions::kAutoAppendHelpers) {
+        helpers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 4) - 1;
+      }
+      if (helpers > 0) pool_ = std::make_unique<WorkerPool>(helpers);
+    }
+  }
 
   ~RocksDbEventStore() override { Close().IgnoreError(); }
 
@@ -474,6 +484,15 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // MultiGet before planning (views into the members' requests).
   std::unordered_set<std::string_view> absent_commands_;
   const std::shared_ptr<CommitNotifier> notifier_;
+  // Buffers of a group's plan and write, kept for the next group.
+  struct GroupStorage {
+    std::string values;
+    std::vector<PlannedEvent> events;
+    rocksdb::WriteBatch batch;
+  };
+  std::vector<std::unique_ptr<GroupStorage>> spare_storage_;  // GUARDED_BY(mu_)
+  // Shares appends' CPU work with helper threads; null when there are none.
+  std::unique_ptr<WorkerPool> pool_;
 };
 
 // Room for the group's stored values: the payloads plus the envelope fields.
@@ -599,7 +618,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     std::span<const AppendRequest> requests, const AppendOptions& options) {
   if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
   Writer w;
-  w.prepared = PrepareBatch(requests);
+  w.prepared = PrepareBatch(requests, pool_.get());
   w.options = options;
   for (const AppendRequest& r : requests) w.events += r.events.size();
 
@@ -620,12 +639,21 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   }
   Status failure = sticky_error_;
   const LedgerState start = planned_ledger_;
+  std::unique_ptr<GroupStorage> storage;
+  if (spare_storage_.empty()) {
+    storage = std::make_unique<GroupStorage>();
+  } else {
+    storage = std::move(spare_storage_.back());
+    spare_storage_.pop_back();
+  }
   lock.unlock();
 
   AppendPlanner planner(this, start, FormatRfc3339Utc(clock_->NowMicros()));
+  planner.AdoptStorage(&storage->values, &storage->events);
   planner.Reserve(StoredBytesEstimate(members), RequestCount(members));
   bool sync = false;
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = storage->batch;
+  batch.Clear();
   if (failure.ok()) {
     ProbeCommands(members);
     for (Writer* m : members) {
@@ -633,8 +661,11 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
       sync = sync || m->options.sync;
     }
     absent_commands_.clear();  // its views die with the members' requests
+    planner.Seal(pool_.get());
+    for (Writer* m : members) {
+      if (m->result->ok()) planner.CompleteResults(&**m->result);
+    }
     if (!planner.empty()) {
-      batch = rocksdb::WriteBatch(planner.values().size() + 160 * planner.events().size());
       FillBatch(planner, &batch);
       // Read-model rows ride in the same write as the events they follow.
       for (const Writer* m : members) {
@@ -692,6 +723,14 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   }
   if (writers_.empty() && written_ticket_ + 1 == next_ticket_) idle_cv_.notify_all();
   const std::uint64_t committed = ledger_.position;
+  // Keep the buffers for the next group, unless an unusually large group
+  // grew them.
+  constexpr std::size_t kMaxSpareStorage = 2, kMaxSpareBytes = 16 << 20;
+  planner.ReleaseStorage(&storage->values, &storage->events);
+  if (spare_storage_.size() < kMaxSpareStorage && storage->values.capacity() <= kMaxSpareBytes &&
+      storage->batch.Data().capacity() <= 2 * kMaxSpareBytes) {
+    spare_storage_.push_back(std::move(storage));
+  }
   lock.unlock();
   notifier_->Publish(committed);
   return std::move(*w.result);
