@@ -130,6 +130,10 @@ class AppendPlanner {
   const std::vector<PlannedCommand>& commands() const { return commands_; }
   const LedgerState& ledger() const { return ledger_; }
   bool empty() const { return events_.empty(); }
+  // Whether the plan applies the command (planned, not refused).
+  bool PlansCommand(std::string_view command_id) const {
+    return command_index_.contains(command_id);
+  }
 
  private:
   struct Undo {

@@ -468,9 +468,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   std::uint64_t next_ticket_ = 1;     // GUARDED_BY(mu_)
   std::uint64_t written_ticket_ = 0;  // GUARDED_BY(mu_): the last group whose write returned
   std::condition_variable written_cv_;
-  // Command ids of groups planned but not yet written (views into the
-  // waiting members' requests).
-  std::unordered_set<std::string_view> in_flight_commands_;  // GUARDED_BY(mu_)
+  // Plans of groups planned but not yet written, for their command ids.
+  std::vector<const AppendPlanner*> in_flight_plans_;  // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
   bool closed_ = false;          // GUARDED_BY(mu_)
   // Touched only by the planning leader (and under mu_); planning leaders
@@ -598,10 +597,13 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
 }
 
 bool RocksDbEventStore::RetriesInFlight(const std::vector<Writer*>& members) const {
-  if (in_flight_commands_.empty()) return false;
+  if (in_flight_plans_.empty()) return false;
   for (const Writer* m : members) {
     for (const auto& p : m->prepared) {
-      if (p.ok() && in_flight_commands_.contains(p->source->command_id)) return true;
+      if (!p.ok()) continue;
+      for (const AppendPlanner* plan : in_flight_plans_) {
+        if (plan->PlansCommand(p->source->command_id)) return true;
+      }
     }
   }
   return false;
@@ -682,11 +684,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     // its command ids even before the write lands.
     RememberHeads(planner, /*may_evict=*/none_in_flight);
     planned_ledger_ = planner.ledger();
-    for (const Writer* m : members) {
-      for (const auto& p : m->prepared) {
-        if (p.ok()) in_flight_commands_.insert(p->source->command_id);
-      }
-    }
+    in_flight_plans_.push_back(&planner);
   }
   const std::uint64_t ticket = next_ticket_++;
   for (std::size_t i = 0; i < group; ++i) writers_.pop_front();
@@ -710,11 +708,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     if (sticky_error_.ok()) sticky_error_ = failure;
     for (Writer* m : members) m->result = Status(failure.code(), failure.message());
   }
-  for (const Writer* m : members) {
-    for (const auto& p : m->prepared) {
-      if (registered && p.ok()) in_flight_commands_.erase(p->source->command_id);
-    }
-  }
+  if (registered) std::erase(in_flight_plans_, &planner);
   written_ticket_ = ticket;
   written_cv_.notify_all();
   for (Writer* m : members) {
