@@ -179,7 +179,7 @@ void AppendPlanner::EncodeEvent(std::size_t i, char* values) {
   e.hash = Sm3(std::string_view(out, static_cast<std::size_t>(end - out)));
 }
 
-void AppendPlanner::Seal(WorkerPool* pool) {
+void AppendPlanner::Seal(WorkerPool* pool, const std::function<void()>& alongside) {
   // Each stream's events form a chain through prev_hash; chains are
   // independent of one another.
   std::vector<std::size_t> chains;
@@ -207,18 +207,35 @@ void AppendPlanner::Seal(WorkerPool* pool) {
   } else {
     encode_chains(0, chains.size());
   }
-  // The ledger links every event in position order: sequential.
-  for (const PlannedEvent& e : events_) {
-    ledger_.hash = NextLedgerHash(ledger_.hash, e.position, e.hash);
-    char* tail = values + e.offset + e.size - 64;
-    std::memcpy(tail, e.hash.data(), 32);
-    std::memcpy(tail + 32, ledger_.hash.data(), 32);
-  }
   // A rollback may have put back a committed head, which keeps its hash.
   for (auto& [stream, head] : heads_) {
     if (const PlannedEvent* e = InPlan(head.position)) head.hash = e->hash;
   }
   for (PlannedCommand& c : commands_) c.last_hash = InPlan(c.last_position)->hash;
+  // The ledger links every event in position order: sequential, but
+  // `alongside` can run beside it.
+  auto link_ledger = [&] {
+    for (const PlannedEvent& e : events_) {
+      ledger_.hash = NextLedgerHash(ledger_.hash, e.position, e.hash);
+      char* tail = values + e.offset + e.size - 64;
+      std::memcpy(tail, e.hash.data(), 32);
+      std::memcpy(tail + 32, ledger_.hash.data(), 32);
+    }
+  };
+  if (!alongside) {
+    link_ledger();
+  } else if (pool != nullptr && events_.size() >= kMinParallelEvents) {
+    pool->Run(2, [&](std::size_t task) {
+      if (task == 0) {
+        link_ledger();
+      } else {
+        alongside();
+      }
+    });
+  } else {
+    link_ledger();
+    alongside();
+  }
   sealed_ = true;
 }
 

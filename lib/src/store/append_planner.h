@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -111,8 +112,11 @@ class AppendPlanner {
 
   // Encodes and hashes every planned event and links the ledger; nothing
   // may be planned afterwards. `pool` (may be null) shares the encoding and
-  // hashing of a large enough plan with its helper threads.
-  void Seal(WorkerPool* pool);
+  // hashing of a large enough plan with its helper threads. `alongside`, if
+  // given, runs (perhaps on a helper) while the ledger is being linked: it
+  // may read events() but not their values, heads() and commands(), which
+  // are complete by then, and not ledger().
+  void Seal(WorkerPool* pool, const std::function<void()>& alongside = {});
   // Sets last_hash in the successful results that name events of this plan.
   // REQUIRES: sealed.
   void CompleteResults(std::vector<Result<AppendResult>>* results) const;

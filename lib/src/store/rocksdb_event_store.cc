@@ -447,7 +447,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   void ProbeCommands(const std::vector<Writer*>& members);
-  void FillBatch(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
+  void FillIndexAndCommands(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
+  void FillEvents(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
   void RememberHeads(const AppendPlanner& planner, bool may_evict);  // REQUIRES: mu_ held
   bool RetriesInFlight(const std::vector<Writer*>& members) const;    // REQUIRES: mu_ held
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
@@ -573,15 +574,14 @@ Status RocksDbEventStore::WriteProjections(std::span<const ProjectionWrite> writ
   return FromRocks(db_->Write(write_options, &batch), "write projections");
 }
 
-void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
-                                  rocksdb::WriteBatch* batch) const {
-  char position_key[8];
+// The index entries and command records need only positions and event
+// hashes, so they are filled while the ledger is being linked; the events,
+// whose stored values end with their ledger hash, and the ledger head after.
+void RocksDbEventStore::FillIndexAndCommands(const AppendPlanner& planner,
+                                             rocksdb::WriteBatch* batch) const {
   char position_value[8];
   std::string key, value;
   for (const PlannedEvent& e : planner.events()) {
-    EncodeFixed64BE(position_key, e.position);
-    batch->Put(database_->cf(kEvents), rocksdb::Slice(position_key, 8), ToSlice(planner.value(e)))
-        .PermitUncheckedError();
     SetStreamIndexKey(*e.stream, e.version, &key);
     EncodeFixed64BE(position_value, e.position);
     batch->Put(database_->cf(kStreams), key, rocksdb::Slice(position_value, 8))
@@ -591,6 +591,16 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
     SetCommandValue(c.first_position, c.last_position, c.first_version, c.last_version,
                     c.last_hash, c.request->stream, &value);
     batch->Put(database_->cf(kCommands), c.request->command_id, value).PermitUncheckedError();
+  }
+}
+
+void RocksDbEventStore::FillEvents(const AppendPlanner& planner,
+                                   rocksdb::WriteBatch* batch) const {
+  char position_key[8];
+  for (const PlannedEvent& e : planner.events()) {
+    EncodeFixed64BE(position_key, e.position);
+    batch->Put(database_->cf(kEvents), rocksdb::Slice(position_key, 8), ToSlice(planner.value(e)))
+        .PermitUncheckedError();
   }
   batch->Put(database_->cf(kMeta), ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
       .PermitUncheckedError();
@@ -663,12 +673,12 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
       sync = sync || m->options.sync;
     }
     absent_commands_.clear();  // its views die with the members' requests
-    planner.Seal(pool_.get());
+    planner.Seal(pool_.get(), [&] { FillIndexAndCommands(planner, &batch); });
     for (Writer* m : members) {
       if (m->result->ok()) planner.CompleteResults(&**m->result);
     }
     if (!planner.empty()) {
-      FillBatch(planner, &batch);
+      FillEvents(planner, &batch);
       // Read-model rows ride in the same write as the events they follow.
       for (const Writer* m : members) {
         if (m->result && m->result->ok()) PutProjections(*database_, m->options.projections, &batch);
