@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <random>
@@ -503,3 +504,158 @@ TEST_CASE("SIGKILL mid-append loses no acknowledged event and leaves no partial 
   CHECK(store->VerifyChain().value().ok());
 }
 #endif
+
+namespace {
+
+// Every key and value of every column family, as plain RocksDB reads them.
+std::map<std::string, std::map<std::string, std::string>> DumpFamilies(const std::string& path) {
+  std::vector<std::string> names;
+  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, std::map<std::string, std::string>> dump;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      dump[names[i]][it->key().ToString()] = it->value().ToString();
+    }
+    REQUIRE(it->status().ok());
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db->Close().PermitUncheckedError();
+  return dump;
+}
+
+// A printable summary of a batch's outcome, to compare two stores' answers.
+std::vector<std::string> Outcomes(const Result<std::vector<Result<AppendResult>>>& results) {
+  if (!results.ok()) return {results.status().ToString()};
+  std::vector<std::string> out;
+  for (const auto& r : *results) {
+    out.push_back(r.ok() ? fmt::format("{} v{}-{} p{}-{} {} {}", r->stream, r->first_version,
+                                       r->last_version, r->first_position, r->last_position,
+                                       r->last_hash, r->already_applied)
+                         : r.status().ToString());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Appends planned on helper threads store the same bytes as appends planned alone",
+          "[store][rocksdb][helpers]") {
+  TempDir dir;
+  auto clock = std::make_shared<zf::testing::FakeClock>();
+  auto open = [&](const std::string& name, std::size_t helpers) {
+    StoreOptions options;
+    options.clock = clock;
+    options.append_helpers = helpers;
+    auto store = OpenRocksDbEventStore(options, dir.Sub(name));
+    REQUIRE(store.ok());
+    return std::move(*store);
+  };
+  auto alone = open("alone", 0);
+  auto helped = open("helped", 3);
+
+  // Batches large enough for the helpers: many streams, several events per
+  // stream and per request, streams that already exist, retries of commands
+  // of the same batch and of earlier ones, conflicts, and atomic batches that
+  // fail halfway and roll back.
+  auto request = [](int c) {
+    auto r = MakeRequest(fmt::format("case/S-{}", (c * 7) % 40), fmt::format("cmd-{}", c),
+                         1 + c % 3,
+                         c % 23 == 5 ? ExpectedVersion::Exact(c % 5) : ExpectedVersion::Any());
+    for (std::size_t k = 0; k < r.events.size(); ++k) {
+      r.events[k].data = boost::json::object{{"cmd", c}, {"k", k}};
+    }
+    return r;
+  };
+  std::mt19937_64 rng(7);
+  int command = 0;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<AppendRequest> batch;
+    for (int i = 0; i < 150; ++i) {
+      if (command > 0 && rng() % 8 == 0) {
+        // A retry, often of a command of the same batch; now and then with
+        // other events, which must be refused.
+        const int prior = command - 1 - static_cast<int>(rng() % std::min(command, 200));
+        auto r = request(prior);
+        if (rng() % 4 == 0) r.events[0].data = boost::json::object{{"changed", true}};
+        batch.push_back(std::move(r));
+      } else {
+        batch.push_back(request(command++));
+      }
+    }
+    AppendOptions options;
+    options.mode = round % 4 == 3 ? BatchMode::kAtomic
+                   : round % 4 == 2 ? BatchMode::kStopAtFirstFailure
+                                    : BatchMode::kIndependent;
+    auto a = alone->AppendBatch(batch, options);
+    auto h = helped->AppendBatch(batch, options);
+    REQUIRE(Outcomes(a) == Outcomes(h));
+  }
+  REQUIRE(alone->Ledger().position > 1000);
+  CHECK(alone->Ledger().position == helped->Ledger().position);
+  CHECK(alone->Ledger().ledger_hash == helped->Ledger().ledger_hash);
+  CHECK(alone->VerifyChain().value().ok());
+  CHECK(helped->VerifyChain().value().ok());
+  REQUIRE(alone->Close().ok());
+  REQUIRE(helped->Close().ok());
+  const auto a = DumpFamilies(dir.Sub("alone"));
+  const auto h = DumpFamilies(dir.Sub("helped"));
+  REQUIRE(a.at("events").size() > 1000);
+  CHECK(a.at("events") == h.at("events"));
+  CHECK(a.at("streams") == h.at("streams"));
+  CHECK(a.at("commands") == h.at("commands"));
+  CHECK(a.at("meta") == h.at("meta"));
+}
+
+TEST_CASE("Concurrent batches with helper threads: every event once, chains intact",
+          "[store][rocksdb][helpers][concurrency]") {
+  // Callers contend for the pool (a caller that finds it busy works alone)
+  // while leaders seal groups on it.
+  TempDir dir;
+  StoreOptions options;
+  options.append_helpers = 2;
+  auto opened = OpenRocksDbEventStore(options, dir.Sub("db"));
+  REQUIRE(opened.ok());
+  auto store = std::move(*opened);
+  constexpr int kThreads = 4, kBatches = 10, kPerBatch = 100, kStreams = 30;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        std::vector<AppendRequest> batch;
+        for (int i = 0; i < kPerBatch; ++i) {
+          batch.push_back(MakeRequest(fmt::format("load/{}", (t + b * 7 + i) % kStreams),
+                                      fmt::format("t{}-b{}-{}", t, b, i), 1 + i % 2));
+        }
+        auto results = store->AppendBatch(batch, AppendOptions{});
+        if (!results.ok()) {
+          ++failures;
+          continue;
+        }
+        for (const auto& r : *results) failures += r.ok() ? 0 : 1;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE(failures == 0);
+  const std::uint64_t expected = kThreads * kBatches * (kPerBatch / 2) * 3;  // 1 or 2 events
+  CHECK(store->Ledger().position == expected);
+  std::uint64_t total = 0;
+  for (int s = 0; s < kStreams; ++s) {
+    auto head = store->Head(fmt::format("load/{}", s));
+    REQUIRE(head.ok());
+    total += head->version;
+  }
+  CHECK(total == expected);
+  auto report = store->VerifyChain();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->events_checked == expected);
+}

@@ -250,6 +250,14 @@ struct StoreOptions {
   std::shared_ptr<Clock> clock;
   // Upper bound on events merged into one group commit.
   std::size_t max_group_events = 65536;
+  // Helper threads that share an append's CPU work with the appending
+  // thread (RocksDB store): validation and canonical JSON of a batch, and
+  // the envelope encoding and SM3 hashing of a group, stream by stream. Used
+  // only for batches and groups of at least 64 events. kAutoAppendHelpers:
+  // min(hardware threads, 4) - 1; 0: none. The stored bytes are the same
+  // whatever the number.
+  static constexpr std::size_t kAutoAppendHelpers = static_cast<std::size_t>(-1);
+  std::size_t append_helpers = kAutoAppendHelpers;
 };
 
 class ZF_EXPORT EventStore {

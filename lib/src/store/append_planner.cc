@@ -1,5 +1,9 @@
 #include "store/append_planner.h"
 
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "util/sm3.h"
@@ -33,20 +37,28 @@ Result<bool> AppendPlanner::RepeatsPrior(const PreparedRequest& prepared,
   if (prior.last_position - prior.first_position + 1 != prepared.events.size()) return false;
   for (std::size_t i = 0; i < prepared.events.size(); ++i) {
     const std::uint64_t position = prior.first_position + i;
-    std::optional<std::string> loaded;
-    std::string_view value;
-    if (position > base_position_ && position - base_position_ <= events_.size()) {
-      value = this->value(events_[position - base_position_ - 1]);
-    } else {
-      ZF_ASSIGN_OR_RETURN(loaded, state_->LoadEvent(position));
-      if (!loaded) {
-        return CorruptionError(fmt::format("command '{}' names position {}, which is missing",
-                                           prepared.source->command_id, position));
-      }
-      value = *loaded;
-    }
-    ZF_ASSIGN_OR_RETURN(StoredView view, SplitStored(value));
     CanonicalFields stored;
+    if (const PlannedEvent* planned = InPlan(position)) {
+      // Not encoded until Seal(): compare with what it will encode.
+      const NewEvent& e = *planned->event->source;
+      stored.stream = planned->request->stream;
+      stored.command_id = planned->request->command_id;
+      stored.type = e.type;
+      stored.schema = e.schema;
+      stored.occurred_at = e.occurred_at;
+      stored.actor_id = e.actor.id;
+      stored.actor_role = e.actor.role;
+      stored.actor_unit = e.actor.unit;
+      stored.data = planned->event->canonical_data;
+      if (!RecordsRequest(stored, *prepared.source, prepared.events[i])) return false;
+      continue;
+    }
+    ZF_ASSIGN_OR_RETURN(std::optional<std::string> loaded, state_->LoadEvent(position));
+    if (!loaded) {
+      return CorruptionError(fmt::format("command '{}' names position {}, which is missing",
+                                         prepared.source->command_id, position));
+    }
+    ZF_ASSIGN_OR_RETURN(StoredView view, SplitStored(*loaded));
     if (!ParseCanonical(view.canonical, &stored)) {
       return CorruptionError(fmt::format("the event at position {} is not an envelope", position));
     }
@@ -68,6 +80,7 @@ void AppendHex(const Hash& hash, char* out) {
 }  // namespace
 
 Result<AppendResult> AppendPlanner::Plan(const PreparedRequest& prepared) {
+  assert(!sealed_);
   const AppendRequest& request = *prepared.source;
   ZF_ASSIGN_OR_RETURN(std::optional<CommandRecord> prior, PriorCommand(request.command_id));
   if (prior) {
@@ -103,42 +116,146 @@ Result<AppendResult> AppendPlanner::Plan(const PreparedRequest& prepared) {
   HeadState next = head.value_or(HeadState{});
   const std::uint64_t first_version = next.version + 1;
   const std::uint64_t first_position = ledger_.position + 1;
-  char prev_hex[64];
+  // Only the sizes of the stamp's strings matter for the layout.
+  static constexpr char kHexLayout[64] = {};
   for (const PreparedEvent& event : prepared.events) {
-    const bool first_of_stream = next.version == 0;
-    if (!first_of_stream) AppendHex(next.hash, prev_hex);
+    PlannedEvent planned;
+    planned.request = &request;
+    planned.event = &event;
+    planned.stream = &request.stream;
+    planned.chained = next.version != 0;
+    planned.prev_in_stream = PlannedEvent::kNone;
+    planned.next_in_stream = PlannedEvent::kNone;
+    if (planned.chained) {
+      if (const PlannedEvent* prev = InPlan(next.position)) {
+        planned.prev_in_stream = static_cast<std::size_t>(prev - events_.data());
+        events_[planned.prev_in_stream].next_in_stream = events_.size();
+      } else {
+        planned.prev_hash = next.hash;
+      }
+    }
     next.version += 1;
     next.position = ledger_.position + 1;
-    const std::size_t offset = values_.size();
-    EncodeCanonical(request, event,
-                    Stamp{next.position, next.version, recorded_at_,
-                          first_of_stream ? std::string_view() : std::string_view(prev_hex, 64)},
-                    &values_);
-    next.hash = Sm3(std::string_view(values_).substr(offset));
-    ledger_.hash = NextLedgerHash(ledger_.hash, next.position, next.hash);
     ledger_.position = next.position;
-    values_.append(reinterpret_cast<const char*>(next.hash.data()), 32);
-    values_.append(reinterpret_cast<const char*>(ledger_.hash.data()), 32);
-    events_.push_back(
-        PlannedEvent{next.position, next.version, &request.stream, offset, values_.size() - offset});
+    planned.position = next.position;
+    planned.version = next.version;
+    planned.offset = values_.size();
+    planned.size =
+        CanonicalSize(request, event,
+                      Stamp{0, 0, recorded_at_,
+                            std::string_view(kHexLayout, planned.chained ? 64 : 0)}) +
+        64;
+    values_.resize(planned.offset + planned.size);
+    events_.push_back(planned);
   }
+  // next.hash is the previous head's until Seal() hashes the events.
   heads_[request.stream] = next;
   command_index_[request.command_id] = commands_.size();
   commands_.push_back(PlannedCommand{&request, first_position, next.position, first_version,
-                                     next.version, next.hash});
+                                     next.version, Hash{}});
   AppendResult result;
   result.stream = request.stream;
   result.first_version = first_version;
   result.last_version = next.version;
   result.first_position = first_position;
   result.last_position = next.position;
-  result.last_hash = ToHex(next.hash);
   return result;
 }
 
+void AppendPlanner::EncodeEvent(std::size_t i, char* values) {
+  PlannedEvent& e = events_[i];
+  char prev_hex[64];
+  if (e.chained) {
+    AppendHex(e.prev_in_stream == PlannedEvent::kNone ? e.prev_hash
+                                                       : events_[e.prev_in_stream].hash,
+              prev_hex);
+  }
+  char* out = values + e.offset;
+  const char* end = EncodeCanonicalTo(
+      *e.request, *e.event,
+      Stamp{e.position, e.version, recorded_at_,
+            e.chained ? std::string_view(prev_hex, 64) : std::string_view()},
+      out);
+  e.hash = Sm3(std::string_view(out, static_cast<std::size_t>(end - out)));
+}
+
+void AppendPlanner::Seal(WorkerPool* pool, const std::function<void()>& alongside) {
+  // Each stream's events form a chain through prev_hash; chains are
+  // independent of one another.
+  std::vector<std::size_t> chains;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i].prev_in_stream == PlannedEvent::kNone) chains.push_back(i);
+  }
+  char* const values = values_.data();
+  auto encode_chains = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t c = begin; c < end; ++c) {
+      for (std::size_t i = chains[c]; i != PlannedEvent::kNone; i = events_[i].next_in_stream) {
+        EncodeEvent(i, values);
+      }
+    }
+  };
+  // Handing work to the helpers costs a wake-up or two: worth it only for
+  // a sizeable plan.
+  constexpr std::size_t kMinParallelEvents = 64;
+  constexpr std::size_t kChainsPerTask = 8;
+  if (pool != nullptr && pool->helpers() > 0 && events_.size() >= kMinParallelEvents &&
+      chains.size() > 1) {
+    const std::size_t tasks = (chains.size() + kChainsPerTask - 1) / kChainsPerTask;
+    pool->Run(tasks, [&](std::size_t t) {
+      encode_chains(t * kChainsPerTask, std::min(chains.size(), (t + 1) * kChainsPerTask));
+    });
+  } else {
+    encode_chains(0, chains.size());
+  }
+  // A rollback may have put back a committed head, which keeps its hash.
+  for (auto& [stream, head] : heads_) {
+    if (const PlannedEvent* e = InPlan(head.position)) head.hash = e->hash;
+  }
+  for (PlannedCommand& c : commands_) c.last_hash = InPlan(c.last_position)->hash;
+  // The ledger links every event in position order: sequential, but
+  // `alongside` can run beside it.
+  auto link_ledger = [&] {
+    for (const PlannedEvent& e : events_) {
+      ledger_.hash = NextLedgerHash(ledger_.hash, e.position, e.hash);
+      char* tail = values + e.offset + e.size - 64;
+      std::memcpy(tail, e.hash.data(), 32);
+      std::memcpy(tail + 32, ledger_.hash.data(), 32);
+    }
+  };
+  if (!alongside) {
+    link_ledger();
+  } else if (pool != nullptr && events_.size() >= kMinParallelEvents) {
+    pool->Run(2, [&](std::size_t task) {
+      if (task == 0) {
+        link_ledger();
+      } else {
+        alongside();
+      }
+    });
+  } else {
+    link_ledger();
+    alongside();
+  }
+  sealed_ = true;
+}
+
+void AppendPlanner::CompleteResults(std::vector<Result<AppendResult>>* results) const {
+  for (Result<AppendResult>& r : *results) {
+    if (!r.ok()) continue;
+    if (const PlannedEvent* e = InPlan(r->last_position)) r->last_hash = ToHex(e->hash);
+  }
+}
+
 void AppendPlanner::Rollback(std::size_t mark) {
+  assert(!sealed_);
   while (undo_.size() > mark) {
     Undo& u = undo_.back();
+    for (std::size_t i = u.events_size; i < events_.size(); ++i) {
+      const std::size_t prev = events_[i].prev_in_stream;
+      if (prev != PlannedEvent::kNone && prev < u.events_size) {
+        events_[prev].next_in_stream = PlannedEvent::kNone;
+      }
+    }
     events_.resize(u.events_size);
     values_.resize(u.values_size);
     ledger_ = u.ledger;
@@ -159,10 +276,24 @@ void AppendPlanner::Rollback(std::size_t mark) {
 
 namespace zf::internal {
 
-std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest> requests) {
-  std::vector<Result<PreparedRequest>> prepared;
-  prepared.reserve(requests.size());
-  for (const AppendRequest& request : requests) prepared.push_back(PrepareRequest(request));
+std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest> requests,
+                                                  WorkerPool* pool) {
+  constexpr std::size_t kMinParallelRequests = 64;
+  constexpr std::size_t kRequestsPerTask = 16;
+  if (pool == nullptr || pool->helpers() == 0 || requests.size() < kMinParallelRequests) {
+    std::vector<Result<PreparedRequest>> prepared;
+    prepared.reserve(requests.size());
+    for (const AppendRequest& request : requests) prepared.push_back(PrepareRequest(request));
+    return prepared;
+  }
+  std::vector<Result<PreparedRequest>> prepared(requests.size(), PreparedRequest{});
+  const std::size_t tasks = (requests.size() + kRequestsPerTask - 1) / kRequestsPerTask;
+  pool->Run(tasks, [&](std::size_t t) {
+    const std::size_t end = std::min(requests.size(), (t + 1) * kRequestsPerTask);
+    for (std::size_t i = t * kRequestsPerTask; i < end; ++i) {
+      prepared[i] = PrepareRequest(requests[i]);
+    }
+  });
   return prepared;
 }
 

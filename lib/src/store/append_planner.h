@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "store/envelope.h"
 #include "store/key_codec.h"
+#include "util/worker_pool.h"
 #include "zf/event_store.h"
 #include "zf/result.h"
 
@@ -32,11 +34,23 @@ class CommittedState {
 };
 
 struct PlannedEvent {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
   std::uint64_t position;
   std::uint64_t version;
   const std::string* stream;  // owned by the request
   std::size_t offset;         // of the stored value in AppendPlanner::values()
   std::size_t size;
+  // What Seal() encodes, and how the event chains: the stream's previous
+  // and next events in this plan (indexes into AppendPlanner::events()), or
+  // for the first event of its stream in the plan, the stream's head hash.
+  const AppendRequest* request;
+  const PreparedEvent* event;
+  std::size_t prev_in_stream;
+  std::size_t next_in_stream;
+  bool chained;    // version > 1: the encoding carries prev_hash
+  Hash prev_hash;  // when chained and prev_in_stream == kNone
+  Hash hash;       // set by Seal()
 };
 
 // A command the plan applies; the request outlives the planner.
@@ -49,6 +63,11 @@ struct PlannedCommand {
   Hash last_hash;
 };
 
+// Planning a group has two steps. Plan() (per request, in order) does the
+// checks and assigns positions and versions, and lays out the stored values;
+// Seal() then encodes and hashes the events, each stream's events in order
+// but different streams on different threads when given a pool, and links
+// the ledger in position order. The bytes do not depend on the pool.
 class AppendPlanner {
  public:
   // The requests planned must outlive the planner: it keeps views of them.
@@ -65,14 +84,44 @@ class AppendPlanner {
     undo_.reserve(requests);
   }
 
+  // Swaps in storage an earlier plan used, so its capacity is reused (its
+  // contents are dropped), and swaps it out again once the plan is written:
+  // a group's values are about a megabyte, which glibc would otherwise hand
+  // back to the kernel and fault in again for every group.
+  // REQUIRES for Adopt: nothing planned yet.
+  void AdoptStorage(std::string* values, std::vector<PlannedEvent>* events) {
+    values->clear();
+    events->clear();
+    values_.swap(*values);
+    events_.swap(*events);
+  }
+  void ReleaseStorage(std::string* values, std::vector<PlannedEvent>* events) {
+    values_.swap(*values);
+    events_.swap(*events);
+  }
+
   // Plans one request after everything planned so far. On error nothing of
-  // this request is kept. kConflict carries the actual version.
+  // this request is kept. kConflict carries the actual version. The result's
+  // last_hash is filled in by CompleteResults() after Seal().
   Result<AppendResult> Plan(const PreparedRequest& request);
 
   // Rollback(Mark()) undoes every Plan() made after the Mark().
+  // REQUIRES: not sealed.
   std::size_t Mark() const { return undo_.size(); }
   void Rollback(std::size_t mark);
 
+  // Encodes and hashes every planned event and links the ledger; nothing
+  // may be planned afterwards. `pool` (may be null) shares the encoding and
+  // hashing of a large enough plan with its helper threads. `alongside`, if
+  // given, runs (perhaps on a helper) while the ledger is being linked: it
+  // may read events() but not their values, heads() and commands(), which
+  // are complete by then, and not ledger().
+  void Seal(WorkerPool* pool, const std::function<void()>& alongside = {});
+  // Sets last_hash in the successful results that name events of this plan.
+  // REQUIRES: sealed.
+  void CompleteResults(std::vector<Result<AppendResult>>* results) const;
+
+  // The accessors below are complete only once sealed.
   const std::vector<PlannedEvent>& events() const { return events_; }
   // All stored values, back to back.
   const std::string& values() const { return values_; }
@@ -85,6 +134,10 @@ class AppendPlanner {
   const std::vector<PlannedCommand>& commands() const { return commands_; }
   const LedgerState& ledger() const { return ledger_; }
   bool empty() const { return events_.empty(); }
+  // Whether the plan applies the command (planned, not refused).
+  bool PlansCommand(std::string_view command_id) const {
+    return command_index_.contains(command_id);
+  }
 
  private:
   struct Undo {
@@ -98,6 +151,14 @@ class AppendPlanner {
   Result<std::optional<HeadState>> CurrentHead(std::string_view stream);
   Result<std::optional<CommandRecord>> PriorCommand(std::string_view command_id);
   Result<bool> RepeatsPrior(const PreparedRequest& prepared, const CommandRecord& prior);
+  // Encodes and hashes events_[i]. REQUIRES: its predecessor in the stream
+  // is hashed.
+  void EncodeEvent(std::size_t i, char* values);
+  const PlannedEvent* InPlan(std::uint64_t position) const {
+    return position > base_position_ && position - base_position_ <= events_.size()
+               ? &events_[position - base_position_ - 1]
+               : nullptr;
+  }
 
   CommittedState* const state_;
   const std::string recorded_at_;
@@ -109,6 +170,7 @@ class AppendPlanner {
   std::vector<PlannedCommand> commands_;
   std::unordered_map<std::string_view, std::size_t> command_index_;  // id -> commands_
   std::vector<Undo> undo_;
+  bool sealed_ = false;
 };
 
 }  // namespace zf::internal
@@ -116,8 +178,10 @@ class AppendPlanner {
 namespace zf::internal {
 
 // Validates and canonicalises each request (in the caller's thread, before
-// the writer is involved).
-std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest> requests);
+// the writer is involved), sharing the work with `pool` (may be null) when
+// there is enough of it.
+std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest> requests,
+                                                  WorkerPool* pool = nullptr);
 
 // Plans a prepared batch according to `mode` (zf/event_store.h). In kAtomic
 // mode the first failure rolls back the whole batch and is returned as the

@@ -73,15 +73,22 @@ Status PrepareEvent(const NewEvent& event, std::size_t index, PreparedEvent* out
   ZF_RETURN_IF_ERROR(CheckActorField(event.actor.role, index, "/actor/role", false));
   ZF_RETURN_IF_ERROR(CheckActorField(event.actor.unit, index, "/actor/unit", false));
   out->source = &event;
-  if (Status s = AppendCanonicalJson(event.data, &out->canonical_data); !s.ok()) {
+  // Encoded into a reused buffer, then copied once at its final size: a
+  // string grown from empty would reallocate five or six times.
+  thread_local std::string scratch;
+  scratch.clear();
+  if (Status s = AppendCanonicalJson(event.data, &scratch); !s.ok()) {
     return Status(s.code(), s.message())
         .WithSubject(EventField(index, "/data" + std::string(s.subject())));
   }
-  if (out->canonical_data.size() > kMaxDataBytes) {
-    return InvalidArgumentError(fmt::format("payload is {} bytes; the limit is {}",
-                                            out->canonical_data.size(), kMaxDataBytes))
+  if (scratch.size() > kMaxDataBytes) {
+    const std::size_t size = scratch.size();
+    scratch = std::string();  // do not keep an oversized buffer per thread
+    return InvalidArgumentError(
+               fmt::format("payload is {} bytes; the limit is {}", size, kMaxDataBytes))
         .WithSubject(EventField(index, "/data"));
   }
+  out->canonical_data.assign(scratch);
   return Status::Ok();
 }
 
@@ -154,23 +161,56 @@ Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
   return prepared;
 }
 
+namespace {
+
+char* WriteStr(char* out, std::string_view s) {
+  EncodeFixed32BE(out, static_cast<std::uint32_t>(s.size()));
+  std::memcpy(out + 4, s.data(), s.size());
+  return out + 4 + s.size();
+}
+
+char* WriteU64(char* out, std::uint64_t v) {
+  EncodeFixed64BE(out, v);
+  return out + 8;
+}
+
+}  // namespace
+
+std::size_t CanonicalSize(const AppendRequest& request, const PreparedEvent& event,
+                          const Stamp& stamp) {
+  const NewEvent& e = *event.source;
+  // Eleven length-prefixed strings (the magic first), two u64 and one u32.
+  return 4 + kEventMagic.size() + 8 + 4 + request.stream.size() + 8 + 4 + e.type.size() + 4 +
+         4 + e.occurred_at.size() + 4 + stamp.recorded_at.size() + 4 + request.command_id.size() + 4 +
+         e.actor.id.size() + 4 + e.actor.role.size() + 4 + e.actor.unit.size() + 4 +
+         event.canonical_data.size() + 4 + stamp.prev_hash_hex.size();
+}
+
+char* EncodeCanonicalTo(const AppendRequest& request, const PreparedEvent& event,
+                        const Stamp& stamp, char* out) {
+  const NewEvent& e = *event.source;
+  out = WriteStr(out, kEventMagic);
+  out = WriteU64(out, stamp.position);
+  out = WriteStr(out, request.stream);
+  out = WriteU64(out, stamp.version);
+  out = WriteStr(out, e.type);
+  EncodeFixed32BE(out, e.schema);
+  out += 4;
+  out = WriteStr(out, e.occurred_at);
+  out = WriteStr(out, stamp.recorded_at);
+  out = WriteStr(out, request.command_id);
+  out = WriteStr(out, e.actor.id);
+  out = WriteStr(out, e.actor.role);
+  out = WriteStr(out, e.actor.unit);
+  out = WriteStr(out, event.canonical_data);
+  return WriteStr(out, stamp.prev_hash_hex);
+}
+
 void EncodeCanonical(const AppendRequest& request, const PreparedEvent& event,
                      const Stamp& stamp, std::string* out) {
-  const NewEvent& e = *event.source;
-  PutLengthPrefixed(out, kEventMagic);
-  PutFixed64BE(out, stamp.position);
-  PutLengthPrefixed(out, request.stream);
-  PutFixed64BE(out, stamp.version);
-  PutLengthPrefixed(out, e.type);
-  PutFixed32BE(out, e.schema);
-  PutLengthPrefixed(out, e.occurred_at);
-  PutLengthPrefixed(out, stamp.recorded_at);
-  PutLengthPrefixed(out, request.command_id);
-  PutLengthPrefixed(out, e.actor.id);
-  PutLengthPrefixed(out, e.actor.role);
-  PutLengthPrefixed(out, e.actor.unit);
-  PutLengthPrefixed(out, event.canonical_data);
-  PutLengthPrefixed(out, stamp.prev_hash_hex);
+  const std::size_t offset = out->size();
+  out->resize(offset + CanonicalSize(request, event, stamp));
+  EncodeCanonicalTo(request, event, stamp, out->data() + offset);
 }
 
 Hash NextLedgerHash(const Hash& previous, std::uint64_t position, const Hash& event_hash) {

@@ -72,6 +72,17 @@ struct Stamp {
 void EncodeCanonical(const AppendRequest& request, const PreparedEvent& event,
                      const Stamp& stamp, std::string* out);
 
+// The size of the canonical encoding of one event; of the stamp only the
+// sizes of recorded_at and prev_hash_hex matter.
+std::size_t CanonicalSize(const AppendRequest& request, const PreparedEvent& event,
+                          const Stamp& stamp);
+// Writes the same bytes as EncodeCanonical at `out`, which has room for
+// CanonicalSize(request, event, stamp) bytes; returns
+// the end of what it wrote. Lets planning lay out a group's values first and
+// encode them later, on several threads, each into its own slot.
+char* EncodeCanonicalTo(const AppendRequest& request, const PreparedEvent& event,
+                        const Stamp& stamp, char* out);
+
 // Computes the ledger hash that follows `previous` once `event_hash` sits at
 // `position`.
 Hash NextLedgerHash(const Hash& previous, std::uint64_t position, const Hash& event_hash);

@@ -44,6 +44,8 @@ class MemoryEventStore final : public EventStore, private RawLog {
     Committed committed(this);
     AppendPlanner planner(&committed, ledger_, FormatRfc3339Utc(clock_->NowMicros()));
     ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.mode));
+    planner.Seal(nullptr);
+    planner.CompleteResults(&results);
     Apply(planner);
     ApplyProjections(options.projections);
     lock.unlock();

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,6 +29,7 @@
 #include "store/subscription.h"
 #include "util/coding.h"
 #include "util/rfc3339.h"
+#include "util/worker_pool.h"
 #include "zf/event_store.h"
 
 namespace zf {
@@ -228,7 +230,15 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
       : options_(options), clock_(options.clock ? options.clock : SystemClock()),
         database_(std::move(database)), db_(database_->db.get()), ledger_(ledger),
         planned_ledger_(ledger),
-        notifier_(std::make_shared<CommitNotifier>(ledger.position)) {}
+        notifier_(std::make_shared<CommitNotifier>(ledger.position)) {
+    if (!options.read_only) {
+      std::size_t helpers = options.append_helpers;
+      if (helpers == StoreOptions::kAutoAppendHelpers) {
+        helpers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 4) - 1;
+      }
+      if (helpers > 0) pool_ = std::make_unique<WorkerPool>(helpers);
+    }
+  }
 
   ~RocksDbEventStore() override { Close().IgnoreError(); }
 
@@ -446,7 +456,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   void ProbeCommands(const std::vector<Writer*>& members);
-  void FillBatch(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
+  void FillIndexAndCommands(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
+  void FillEvents(const AppendPlanner& planner, rocksdb::WriteBatch* batch) const;
   void RememberHeads(const AppendPlanner& planner, bool may_evict);  // REQUIRES: mu_ held
   bool RetriesInFlight(const std::vector<Writer*>& members) const;    // REQUIRES: mu_ held
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
@@ -467,9 +478,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   std::uint64_t next_ticket_ = 1;     // GUARDED_BY(mu_)
   std::uint64_t written_ticket_ = 0;  // GUARDED_BY(mu_): the last group whose write returned
   std::condition_variable written_cv_;
-  // Command ids of groups planned but not yet written (views into the
-  // waiting members' requests).
-  std::unordered_set<std::string_view> in_flight_commands_;  // GUARDED_BY(mu_)
+  // Plans of groups planned but not yet written, for their command ids.
+  std::vector<const AppendPlanner*> in_flight_plans_;  // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
   bool closed_ = false;          // GUARDED_BY(mu_)
   // Touched only by the planning leader (and under mu_); planning leaders
@@ -483,6 +493,15 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // MultiGet before planning (views into the members' requests).
   std::unordered_set<std::string_view> absent_commands_;
   const std::shared_ptr<CommitNotifier> notifier_;
+  // Buffers of a group's plan and write, kept for the next group.
+  struct GroupStorage {
+    std::string values;
+    std::vector<PlannedEvent> events;
+    rocksdb::WriteBatch batch;
+  };
+  std::vector<std::unique_ptr<GroupStorage>> spare_storage_;  // GUARDED_BY(mu_)
+  // Shares appends' CPU work with helper threads; null when there are none.
+  std::unique_ptr<WorkerPool> pool_;
 };
 
 // Room for the group's stored values: the payloads plus the envelope fields.
@@ -564,15 +583,14 @@ Status RocksDbEventStore::WriteProjections(std::span<const ProjectionWrite> writ
   return FromRocks(db_->Write(write_options, &batch), "write projections");
 }
 
-void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
-                                  rocksdb::WriteBatch* batch) const {
-  char position_key[8];
+// The index entries and command records need only positions and event
+// hashes, so they are filled while the ledger is being linked; the events,
+// whose stored values end with their ledger hash, and the ledger head after.
+void RocksDbEventStore::FillIndexAndCommands(const AppendPlanner& planner,
+                                             rocksdb::WriteBatch* batch) const {
   char position_value[8];
   std::string key, value;
   for (const PlannedEvent& e : planner.events()) {
-    EncodeFixed64BE(position_key, e.position);
-    batch->Put(database_->cf(kEvents), rocksdb::Slice(position_key, 8), ToSlice(planner.value(e)))
-        .PermitUncheckedError();
     SetStreamIndexKey(*e.stream, e.version, &key);
     EncodeFixed64BE(position_value, e.position);
     batch->Put(database_->cf(kStreams), key, rocksdb::Slice(position_value, 8))
@@ -583,15 +601,28 @@ void RocksDbEventStore::FillBatch(const AppendPlanner& planner,
                     c.last_hash, c.request->stream, c.request->command, &value);
     batch->Put(database_->cf(kCommands), c.request->command_id, value).PermitUncheckedError();
   }
+}
+
+void RocksDbEventStore::FillEvents(const AppendPlanner& planner,
+                                   rocksdb::WriteBatch* batch) const {
+  char position_key[8];
+  for (const PlannedEvent& e : planner.events()) {
+    EncodeFixed64BE(position_key, e.position);
+    batch->Put(database_->cf(kEvents), rocksdb::Slice(position_key, 8), ToSlice(planner.value(e)))
+        .PermitUncheckedError();
+  }
   batch->Put(database_->cf(kMeta), ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
       .PermitUncheckedError();
 }
 
 bool RocksDbEventStore::RetriesInFlight(const std::vector<Writer*>& members) const {
-  if (in_flight_commands_.empty()) return false;
+  if (in_flight_plans_.empty()) return false;
   for (const Writer* m : members) {
     for (const auto& p : m->prepared) {
-      if (p.ok() && in_flight_commands_.contains(p->source->command_id)) return true;
+      if (!p.ok()) continue;
+      for (const AppendPlanner* plan : in_flight_plans_) {
+        if (plan->PlansCommand(p->source->command_id)) return true;
+      }
     }
   }
   return false;
@@ -608,7 +639,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     std::span<const AppendRequest> requests, const AppendOptions& options) {
   if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
   Writer w;
-  w.prepared = PrepareBatch(requests);
+  w.prepared = PrepareBatch(requests, pool_.get());
   w.options = options;
   for (const AppendRequest& r : requests) w.events += r.events.size();
 
@@ -629,12 +660,21 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   }
   Status failure = sticky_error_;
   const LedgerState start = planned_ledger_;
+  std::unique_ptr<GroupStorage> storage;
+  if (spare_storage_.empty()) {
+    storage = std::make_unique<GroupStorage>();
+  } else {
+    storage = std::move(spare_storage_.back());
+    spare_storage_.pop_back();
+  }
   lock.unlock();
 
   AppendPlanner planner(this, start, FormatRfc3339Utc(clock_->NowMicros()));
+  planner.AdoptStorage(&storage->values, &storage->events);
   planner.Reserve(StoredBytesEstimate(members), RequestCount(members));
   bool sync = false;
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = storage->batch;
+  batch.Clear();
   if (failure.ok()) {
     ProbeCommands(members);
     for (Writer* m : members) {
@@ -642,9 +682,12 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
       sync = sync || m->options.sync;
     }
     absent_commands_.clear();  // its views die with the members' requests
+    planner.Seal(pool_.get(), [&] { FillIndexAndCommands(planner, &batch); });
+    for (Writer* m : members) {
+      if (m->result->ok()) planner.CompleteResults(&**m->result);
+    }
     if (!planner.empty()) {
-      batch = rocksdb::WriteBatch(planner.values().size() + 160 * planner.events().size());
-      FillBatch(planner, &batch);
+      FillEvents(planner, &batch);
       // Read-model rows ride in the same write as the events they follow.
       for (const Writer* m : members) {
         if (m->result && m->result->ok()) PutProjections(*database_, m->options.projections, &batch);
@@ -660,11 +703,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     // its command ids even before the write lands.
     RememberHeads(planner, /*may_evict=*/none_in_flight);
     planned_ledger_ = planner.ledger();
-    for (const Writer* m : members) {
-      for (const auto& p : m->prepared) {
-        if (p.ok()) in_flight_commands_.insert(p->source->command_id);
-      }
-    }
+    in_flight_plans_.push_back(&planner);
   }
   const std::uint64_t ticket = next_ticket_++;
   for (std::size_t i = 0; i < group; ++i) writers_.pop_front();
@@ -688,11 +727,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     if (sticky_error_.ok()) sticky_error_ = failure;
     for (Writer* m : members) m->result = Status(failure.code(), failure.message());
   }
-  for (const Writer* m : members) {
-    for (const auto& p : m->prepared) {
-      if (registered && p.ok()) in_flight_commands_.erase(p->source->command_id);
-    }
-  }
+  if (registered) std::erase(in_flight_plans_, &planner);
   written_ticket_ = ticket;
   written_cv_.notify_all();
   for (Writer* m : members) {
@@ -701,6 +736,14 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   }
   if (writers_.empty() && written_ticket_ + 1 == next_ticket_) idle_cv_.notify_all();
   const std::uint64_t committed = ledger_.position;
+  // Keep the buffers for the next group, unless an unusually large group
+  // grew them.
+  constexpr std::size_t kMaxSpareStorage = 2, kMaxSpareBytes = 16 << 20;
+  planner.ReleaseStorage(&storage->values, &storage->events);
+  if (spare_storage_.size() < kMaxSpareStorage && storage->values.capacity() <= kMaxSpareBytes &&
+      storage->batch.Data().capacity() <= 2 * kMaxSpareBytes) {
+    spare_storage_.push_back(std::move(storage));
+  }
   lock.unlock();
   notifier_->Publish(committed);
   return std::move(*w.result);
