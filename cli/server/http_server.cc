@@ -153,8 +153,10 @@ class Session : public SessionBase {
       RefuseAndClose(http::status::request_header_fields_too_large, "header_too_large",
                      fmt::format("the header exceeds {} bytes", limits().max_header_bytes));
     } else if (ec == beast::error::timeout && parser_ && parser_->got_some()) {
-      RefuseAndClose(http::status::request_timeout, "timeout",
-                     "the request did not arrive in time");
+      // The stream closed the socket when the time ran out: no answer can
+      // be sent, but the log says what happened.
+      Log(std::string(parser_->get().target()), 408, "");
+      return false;
     } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
                ec != http::error::end_of_stream && ec != http::error::partial_message) {
       RefuseAndClose(http::status::bad_request, "bad_request", ec.message());
@@ -190,7 +192,15 @@ class Session : public SessionBase {
     // the I/O threads running until the answer is written.
     net::post(*shared_->pool, [self = Self(), work = net::make_work_guard(*shared_->ioc)] {
       std::string actor;
-      Response res = self->shared_->api->Handle(self->request_, &actor);
+      Response res;
+      try {
+        res = self->shared_->api->Handle(self->request_, &actor);
+      } catch (const std::exception& e) {
+        // Nothing in zf throws; this guards the server against a library
+        // that does (Beast, Boost.JSON) on input nobody foresaw.
+        res = Api::Error(self->request_, http::status::internal_server_error, "internal",
+                         e.what());
+      }
       net::post(self->stream_.get_executor(),
                 [self, res = std::move(res), actor = std::move(actor)]() mutable {
                   self->Write(std::move(res), actor);
@@ -217,9 +227,12 @@ class Session : public SessionBase {
     req.keep_alive(false);
     Response res = Api::Error(req, status, code, message);
     shared_->metrics->CountResponse(static_cast<unsigned>(status));
+    // What was read of the request, for the log (its method may be junk).
     request_ = {};
-    if (parser_) request_.target(parser_->get().target());
-    request_.method(parser_ ? parser_->get().method() : http::verb::unknown);
+    if (parser_) {
+      request_.target(parser_->get().target());
+      if (parser_->get().method() != http::verb::unknown) request_.method(parser_->get().method());
+    }
     busy_ = true;
     response_ = std::make_shared<Response>(std::move(res));
     Log(std::string(request_.target()), response_->result_int(), "");
@@ -259,7 +272,9 @@ class Session : public SessionBase {
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
     json::object entry{{"ts", NowUtc()},
                        {"remote", remote_},
-                       {"method", std::string(http::to_string(request_.method()))},
+                       {"method", request_.method() == http::verb::unknown
+                                      ? std::string("?")
+                                      : std::string(request_.method_string())},
                        {"target", target},
                        {"status", status},
                        {"us", static_cast<std::int64_t>(us)}};
