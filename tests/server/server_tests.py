@@ -81,12 +81,14 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def write_config(limits=None, name="config.json"):
+def write_config(limits=None, name="config.json", tls=None):
     tokens = [{"sha256": token_digest("tok-" + k),
                "actor": {"id": v[0], "role": v[1], "unit": v[2]}}
               for k, v in TOKENS.items()]
     config = {"tokens": tokens,
               "limits": dict({"io_threads": 2, "work_threads": 16}, **(limits or {}))}
+    if tls:
+        config["tls"] = tls
     path = os.path.join(TMP, name)
     with open(path, "w") as f:
         json.dump(config, f)
@@ -106,9 +108,10 @@ class Reply(object):
 
 
 class Server(object):
-    def __init__(self, limits=None, db="db"):
+    def __init__(self, limits=None, db="db", tls=None):
         self.log = os.path.join(TMP, "access.log")
-        config = write_config(limits)
+        self.tls = tls
+        config = write_config(limits, tls=tls)
         self.proc = subprocess.Popen(
             [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
              "127.0.0.1:0", "--access-log", self.log],
@@ -121,7 +124,14 @@ class Server(object):
 
     def request(self, method, path, body=None, token="officer", headers=None,
                 timeout=30):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        if self.tls:
+            import ssl
+            context = ssl.create_default_context(cafile=self.tls["cert"])
+            context.check_hostname = False
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               context=context)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         h = dict(headers or {})
         if token:
             h["Authorization"] = "Bearer tok-" + token
@@ -587,6 +597,25 @@ def test_sigterm_burst():
     check(not lost, "%d acknowledged commands lost, e.g. %r" % (len(lost), lost[:5]))
     rc, out, err = zf("--db", "db", "store", "verify")
     check(rc == 0, "store verify after SIGTERM: %s %s" % (out, err))
+
+
+def test_tls():
+    load_reference()
+    cert, key = os.path.join(TMP, "cert.pem"), os.path.join(TMP, "key.pem")
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
+    require(p.returncode == 0, "openssl req (needed to make a test certificate): %s"
+            % p.stderr.decode()[:300])
+    s = Server(tls={"cert": cert, "key": key})
+    try:
+        expect_status(s.get("/v1/health", token=None), 200, "health over TLS")
+        expect_status(s.post(clue("SX-T-0001")), 201, "a command over TLS")
+        expect_status(s.post(clue("SX-T-0002"), token=None), 401, "no token over TLS")
+        out = s.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n", wait=3)
+        check("200 OK" not in out, "plain HTTP answered on the TLS port: %r" % out[:200])
+    finally:
+        check(s.stop() == 0, "serve exit code")
 
 
 def test_config_errors():
