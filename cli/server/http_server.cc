@@ -310,7 +310,20 @@ class Session : public SessionBase {
         "Cache-Control: no-cache\r\nConnection: close\r\n\r\n"
         "retry: 1000\n: from position {}\n\n",
         query_.from);
+    WatchClient();
     WriteStream(/*more=*/true);
+  }
+
+  // A read beside the feed's writes: it ends when the client goes away, so
+  // a closed feed is let go at once rather than at its next write.
+  void WatchClient() {
+    stream_.async_read_some(net::buffer(scratch_), [self = Self()](beast::error_code ec,
+                                                                    std::size_t) {
+      if (!ec) return self->WatchClient();  // a client has nothing to say here
+      self->draining_ = true;
+      self->subscription_->Cancel();
+      if (self->timer_) self->timer_->cancel();
+    });
   }
 
   // Reads the next events off the I/O thread.

@@ -551,7 +551,18 @@ def test_subscription_resume():
         expected = [e["position"] for e in
                     s.get("/v1/events?prefix=case/&type=clue_registered").json()["events"]]
         check(ids == expected, "stream %r != read %r" % (ids, expected))
-        check("zf_subscriptions_active" in s.get("/metrics", token=None).text, "metric")
+        # An open feed counts, and does not hold up a shutdown.
+        feed = Sse(s.port, "/v1/events/stream?from=%d" % (expected[-1] + 1))
+        check("zf_subscriptions_active 1" in s.get("/metrics", token=None).text,
+              "subscriptions metric")
+        t0 = time.time()
+        check(s.stop() == 0, "serve exit code with a feed open")
+        check(time.time() - t0 < 5, "shutdown with a feed open took %.1fs" % (time.time() - t0))
+        try:
+            check(feed.sock.recv(100) == b"", "the feed was not closed at shutdown")
+        except (ConnectionResetError, socket.timeout):
+            pass
+        feed.close()
     finally:
         check(s.stop() == 0, "serve exit code")
 
