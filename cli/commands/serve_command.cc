@@ -1,0 +1,78 @@
+// zfcli serve: the HTTP API (docs/api.md) over the store at --db.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "server/server.h"
+#include "zf/engine.h"
+
+namespace po = boost::program_options;
+
+namespace zfcli {
+namespace {
+
+// "HOST:PORT" or "[V6]:PORT".
+bool SplitListen(const std::string& listen, server::ServeOptions* options) {
+  const std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  options->host = host;
+  options->port = listen.substr(colon + 1);
+  return true;
+}
+
+int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args,
+             const Command& self) {
+  po::options_description options("serve");
+  options.add_options()
+      ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+       "HOST:PORT to listen on (port 0: any free port, printed on stdout)")
+      ("config", po::value<std::string>(), "JSON config: tokens, limits, tls (docs/api.md)")
+      ("access-log", po::value<std::string>()->default_value(""),
+       "file for the JSON-lines access log (default: stderr)")
+      ("hash-token", po::value<std::string>(),
+       "print the digest of a token for the config file, and exit")
+      ("algorithm", po::value<std::string>()->default_value("sha256"),
+       "digest for --hash-token: sha256 | sm3");
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  if (vm.count("hash-token")) {
+    const std::string algorithm = vm["algorithm"].as<std::string>();
+    if (algorithm != "sha256" && algorithm != "sm3") {
+      std::cerr << "zfcli serve: --algorithm must be sha256 or sm3\n";
+      return kExitUsage;
+    }
+    std::cout << server::HexDigest(algorithm, vm["hash-token"].as<std::string>()) << '\n';
+    return kExitOk;
+  }
+  if (!vm.count("config")) {
+    std::cerr << "zfcli serve: --config FILE is required (tokens and limits; docs/api.md)\n";
+    return kExitUsage;
+  }
+  server::ServeOptions serve;
+  if (!SplitListen(vm["listen"].as<std::string>(), &serve)) {
+    std::cerr << fmt::format("zfcli serve: --listen must be HOST:PORT, not '{}'\n",
+                             vm["listen"].as<std::string>());
+    return kExitUsage;
+  }
+  serve.store_path = global.db;
+  serve.access_log = vm["access-log"].as<std::string>();
+  auto config = server::LoadServerConfig(vm["config"].as<std::string>());
+  if (!config.ok()) return ReportError(global, config.status());
+  auto engine = OpenEngine(global, /*create=*/true, &exit_code);
+  if (!engine) return exit_code;
+  return server::Serve(engine.get(), *config, serve);
+}
+
+const Registrar kServe(MakeCommand<RunServe>(
+    "serve", "the HTTP API: commands, queries and the live event feed (docs/api.md)",
+    "HTTP 接口服务：命令、查询与事件订阅", "--config FILE [--listen HOST:PORT] [--access-log FILE]"));
+
+}  // namespace
+}  // namespace zfcli

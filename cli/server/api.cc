@@ -1,0 +1,863 @@
+// The HTTP API's handlers: see docs/api.md for every endpoint and the
+// mapping of outcomes to statuses.
+#include "server/api.h"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "zf/calendar.h"
+#include "zf/cases.h"
+#include "zf/command.h"
+#include "zf/event_json.h"
+#include "zf/version.h"
+
+namespace zfcli::server {
+namespace {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+// --- Requests ---------------------------------------------------------------
+
+using Query = std::map<std::string, std::string>;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decoding; false for a malformed escape.
+bool Decode(std::string_view in, std::string* out) {
+  out->clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      *out += ' ';
+    } else if (in[i] == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      *out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      *out += in[i];
+    }
+  }
+  return true;
+}
+
+struct Target {
+  std::string path;
+  Query query;
+  std::string bad;  // the malformed or repeated parameter, if any
+};
+
+Target ParseTarget(std::string_view target) {
+  Target t;
+  const std::size_t q = target.find('?');
+  if (!Decode(target.substr(0, q), &t.path)) t.bad = "path";
+  if (q == std::string_view::npos) return t;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    std::string key, value;
+    if (!Decode(pair.substr(0, eq), &key) ||
+        (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) ||
+        !t.query.emplace(key, value).second) {
+      if (t.bad.empty()) t.bad = std::string(pair.substr(0, eq));
+    }
+  }
+  return t;
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const std::size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  }
+  return out;
+}
+
+// --- Responses --------------------------------------------------------------
+
+Response JsonResponse(const Request& req, http::status status, const json::value& body) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "zf/" + std::string(zf::kVersionString));
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.keep_alive(req.keep_alive());
+  res.body() = json::serialize(body);
+  res.body() += '\n';
+  res.prepare_payload();
+  return res;
+}
+
+http::status ReadStatus(const zf::Status& s) {
+  switch (s.code()) {
+    case zf::StatusCode::kInvalidArgument: return http::status::bad_request;
+    case zf::StatusCode::kNotFound: return http::status::not_found;
+    case zf::StatusCode::kFailedPrecondition: return http::status::unprocessable_entity;
+    case zf::StatusCode::kUnavailable: return http::status::service_unavailable;
+    default: return http::status::internal_server_error;
+  }
+}
+
+// A command that could not be judged: the Status's code decides.
+http::status CommandErrorStatus(const zf::Status& s) {
+  switch (s.code()) {
+    case zf::StatusCode::kInvalidArgument:
+    case zf::StatusCode::kNotFound:  // unknown command type
+    case zf::StatusCode::kFailedPrecondition: return http::status::unprocessable_entity;
+    case zf::StatusCode::kConflict:
+    case zf::StatusCode::kAlreadyExists: return http::status::conflict;
+    case zf::StatusCode::kUnavailable: return http::status::service_unavailable;
+    default: return http::status::internal_server_error;
+  }
+}
+
+std::string CommandErrorOutcome(const zf::Status& s) {
+  switch (CommandErrorStatus(s)) {
+    case http::status::unprocessable_entity: return "invalid";
+    case http::status::conflict: return "conflict";
+    default: return "error";
+  }
+}
+
+Response StatusError(const Request& req, http::status status, const zf::Status& s) {
+  return Api::Error(req, status, zf::StatusCodeName(s.code()), s.message(), s.subject());
+}
+
+// Rejection codes by which a rule refuses the actor rather than the act:
+// answered 403, the rest of the rejections 422 (docs/api.md).
+bool IsAuthorisationCode(std::string_view code) {
+  static const std::set<std::string_view> kCodes = {
+      "not_handling_subject", "not_clue_holder",     "not_grid_worker", "not_area_chief",
+      "not_a_participant",    "issuer_not_handling_subject", "unknown_officer",
+      "subject_not_holder",   "not_common_superior"};
+  return kCodes.count(code) > 0;
+}
+
+// --- Parameters -------------------------------------------------------------
+
+// Refuses parameters an endpoint does not know, so a misspelt filter is not
+// silently ignored.
+std::optional<Response> UnknownParameter(const Request& req, const Target& t,
+                                         std::initializer_list<std::string_view> allowed) {
+  if (!t.bad.empty()) {
+    return Api::Error(req, http::status::bad_request, "invalid_argument",
+                      fmt::format("query parameter '{}' is malformed or repeated", t.bad), t.bad);
+  }
+  for (const auto& [key, value] : t.query) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || key == a;
+    if (!known) {
+      return Api::Error(req, http::status::bad_request, "invalid_argument",
+                        fmt::format("unknown query parameter '{}'", key), key);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Param(const Target& t, const std::string& key) {
+  auto it = t.query.find(key);
+  return it == t.query.end() ? std::string() : it->second;
+}
+
+// A non-negative integer parameter; `fallback` when absent.
+zf::Result<std::uint64_t> Number(const Target& t, const std::string& key, std::uint64_t fallback) {
+  auto it = t.query.find(key);
+  if (it == t.query.end()) return fallback;
+  const std::string& v = it->second;
+  if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return zf::InvalidArgumentError(fmt::format("{} must be a non-negative integer, not '{}'", key, v))
+        .WithSubject(key);
+  }
+  return static_cast<std::uint64_t>(std::stoull(v));
+}
+
+zf::Result<bool> Flag(const Target& t, const std::string& key) {
+  auto it = t.query.find(key);
+  if (it == t.query.end() || it->second == "false" || it->second == "0") return false;
+  if (it->second == "true" || it->second == "1" || it->second.empty()) return true;
+  return zf::InvalidArgumentError(fmt::format("{} must be true or false", key)).WithSubject(key);
+}
+
+zf::Result<zf::AsOf> AsOfFrom(const Target& t) {
+  zf::AsOf as_of;
+  as_of.time = Param(t, "as_of");
+  ZF_ASSIGN_OR_RETURN(as_of.position, Number(t, "at_position", 0));
+  return as_of;
+}
+
+zf::CaseFilter FilterFrom(const Target& t) {
+  zf::CaseFilter filter;
+  filter.state = Param(t, "state");
+  filter.handling_subject = Param(t, "subject");
+  filter.township = Param(t, "township");
+  filter.area = Param(t, "area");
+  filter.item_code = Param(t, "item");
+  filter.party = Param(t, "party");
+  return filter;
+}
+
+// --- JSON forms (the same as zfcli --json) ------------------------------------
+
+json::object SummaryJson(const zf::CaseSummary& c) {
+  return {{"case_id", c.id},
+          {"state", c.state},
+          {"procedure", c.procedure},
+          {"item_code", c.item_code},
+          {"township", c.township},
+          {"area", c.area},
+          {"handling_subject", c.handling_subject},
+          {"party_id", c.party_id},
+          {"party_name", c.party_name},
+          {"discovered_on", c.discovered_on},
+          {"filed_on", c.filed_on},
+          {"last_event_at", c.last_event_at},
+          {"version", c.version},
+          {"open", c.open}};
+}
+
+json::object DeadlineJson(const zf::DeadlineEntry& d) {
+  return {{"case_id", d.case_id},   {"deadline", d.deadline_id}, {"label", d.label},
+          {"bearer", d.bearer},     {"due_on", d.due_on},        {"days_left", d.days_left},
+          {"breached", d.breached}, {"basis", d.basis},          {"state", d.state},
+          {"township", d.township}, {"handling_subject", d.handling_subject}};
+}
+
+json::array Strings(const std::vector<std::string>& values) {
+  json::array out;
+  for (const std::string& v : values) out.emplace_back(v);
+  return out;
+}
+
+json::object AnswerJson(const zf::CompetenceAnswer& a) {
+  return {{"item_code", a.item_code},
+          {"township", a.township},
+          {"as_of", a.as_of},
+          {"subject", a.subject.empty() ? json::value(nullptr) : json::value(a.subject)},
+          {"delegated", a.delegated},
+          {"reason", a.reason},
+          {"legal_basis", a.legal_basis},
+          {"item_version", a.item_version},
+          {"original_subject", a.original_subject},
+          {"delegation_batch", a.delegation_batch},
+          {"department_retains", a.department_retains}};
+}
+
+json::object ItemJson(const zf::PowerItemView& v) {
+  json::array by_township;
+  for (const zf::CompetenceAnswer& a : v.by_township) by_township.push_back(AnswerJson(a));
+  return {{"item_code", v.item_code},
+          {"name", v.name},
+          {"power_type", v.power_type},
+          {"original_subject", v.original_subject},
+          {"domain", v.domain},
+          {"legal_basis", Strings(v.legal_basis)},
+          {"penalty_types", Strings(v.penalty_types)},
+          {"version", v.version},
+          {"effective_from", v.effective_from},
+          {"effective_to", v.effective_to},
+          {"delegated_to", Strings(v.delegated_to)},
+          {"accepted_by", Strings(v.accepted_by)},
+          {"claimed_by", Strings(v.claimed_by)},
+          {"by_township", std::move(by_township)}};
+}
+
+// The events a decision rests on, as `zfcli case explain --json` lists them.
+bool Explains(const zf::EventRecord& e) {
+  return e.data.is_object() &&
+         (e.type == "case_filed" || e.type == "decision_made" ||
+          e.type == "on_spot_decision_issued" || e.type == "investigation_concluded" ||
+          e.type == "deadline_breached" || e.type == "deadline_extended" ||
+          e.type == "clock_paused" || e.type == "competence_warning_raised");
+}
+
+template <typename T, typename ToJson>
+Response ListResponse(const Request& req, const zf::Result<std::vector<T>>& list, ToJson to_json) {
+  if (!list.ok()) return StatusError(req, ReadStatus(list.status()), list.status());
+  json::array out;
+  for (const T& item : *list) out.push_back(to_json(item));
+  return JsonResponse(req, http::status::ok, out);
+}
+
+std::uint64_t DirectoryBytes(const std::string& path) {
+  std::error_code ec;
+  std::uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code size_ec;
+    if (it->is_regular_file(size_ec)) {
+      const auto size = it->file_size(size_ec);
+      if (!size_ec) total += size;
+    }
+  }
+  return total;
+}
+
+// --- Commands ---------------------------------------------------------------
+
+// A command envelope made ready for the engine, or the response refusing it.
+struct Prepared {
+  std::optional<zf::Command> command;
+  http::status status = http::status::ok;
+  std::string code;
+  std::string message;
+  std::string subject;
+  std::string outcome;  // for the metrics
+};
+
+Prepared Refuse(http::status status, std::string code, std::string message, std::string subject,
+                std::string outcome) {
+  Prepared p;
+  p.status = status;
+  p.code = std::move(code);
+  p.message = std::move(message);
+  p.subject = std::move(subject);
+  p.outcome = std::move(outcome);
+  return p;
+}
+
+// The role gate for what the engine's rules do not know: who may issue
+// commands at all (docs/api.md, "Who may do what").
+std::optional<std::string> RoleRefusal(const zf::Actor& actor, std::string_view type) {
+  if (actor.role == "auditor") return "role auditor may only read and verify, not issue commands";
+  if (actor.role == "grid_worker" && type != "report_grid_ticket") {
+    return "role grid_worker may only report problems (report_grid_ticket)";
+  }
+  return std::nullopt;
+}
+
+// The envelope's actor must be the token's (it is filled in when absent);
+// then the role gate, then the envelope and schema checks of zfcli import.
+Prepared Prepare(json::value envelope, const zf::Actor& actor, const std::string& pointer) {
+  if (!envelope.is_object()) {
+    return Refuse(http::status::unprocessable_entity, "invalid_argument",
+                  "a command must be a JSON object", pointer.empty() ? "/" : pointer, "invalid");
+  }
+  json::object& o = envelope.as_object();
+  const json::object token_actor{{"id", actor.id}, {"role", actor.role}, {"unit", actor.unit}};
+  if (const json::value* given = o.if_contains("actor")) {
+    if (!given->is_object() || given->as_object() != token_actor) {
+      return Refuse(http::status::forbidden, "actor_mismatch",
+                    fmt::format("the command's actor must be the token's ({} {} {}); leave it out "
+                                "to have it filled in",
+                                actor.id, actor.role, actor.unit),
+                    pointer + "/actor", "forbidden");
+    }
+  } else {
+    o["actor"] = token_actor;
+  }
+  std::string type;
+  if (const json::value* t = o.if_contains("command"); t != nullptr && t->is_string()) {
+    type = std::string(t->as_string());
+  }
+  if (auto refusal = RoleRefusal(actor, type)) {
+    return Refuse(http::status::forbidden, "role_not_permitted", *refusal, pointer + "/command",
+                  "forbidden");
+  }
+  auto command = zf::CommandFromJson(envelope);
+  if (!command.ok()) {
+    const zf::Status& s = command.status();
+    return Refuse(CommandErrorStatus(s), std::string(zf::StatusCodeName(s.code())),
+                  std::string(s.message()), pointer + std::string(s.subject()), "invalid");
+  }
+  Prepared p;
+  p.command = std::move(*command);
+  return p;
+}
+
+json::object PreparedError(const Prepared& p) {
+  return {{"error", p.code}, {"message", p.message}, {"subject", p.subject}};
+}
+
+http::status ResultStatus(const zf::CommandResult& r) {
+  switch (r.outcome) {
+    case zf::CommandResult::Outcome::kApplied: return http::status::created;
+    case zf::CommandResult::Outcome::kAlreadyApplied: return http::status::ok;
+    case zf::CommandResult::Outcome::kRejected:
+      return IsAuthorisationCode(r.rejection->code) ? http::status::forbidden
+                                                    : http::status::unprocessable_entity;
+  }
+  return http::status::internal_server_error;
+}
+
+json::object ResultJson(const zf::CommandResult& r) {
+  json::object o = zf::CommandResultToJson(r);
+  if (r.outcome == zf::CommandResult::Outcome::kRejected) o["error"] = "rejected";
+  return o;
+}
+
+zf::Result<zf::BatchMode> ModeFrom(const json::object& o) {
+  const json::value* v = o.if_contains("mode");
+  if (v == nullptr) return zf::BatchMode::kStopAtFirstFailure;
+  const std::string_view mode = v->is_string() ? std::string_view(v->as_string()) : "";
+  if (mode == "independent") return zf::BatchMode::kIndependent;
+  if (mode == "stop_at_first_failure") return zf::BatchMode::kStopAtFirstFailure;
+  if (mode == "atomic") return zf::BatchMode::kAtomic;
+  return zf::InvalidArgumentError("mode must be independent, stop_at_first_failure or atomic")
+      .WithSubject("/mode");
+}
+
+}  // namespace
+
+// --- AccessLog --------------------------------------------------------------
+
+AccessLog::AccessLog(const std::string& path) {
+  if (path.empty()) return;
+  file_.open(path, std::ios::app);
+  to_file_ = file_.is_open();
+  if (!to_file_) std::cerr << "zfcli serve: cannot open access log " << path << "; using stderr\n";
+}
+
+void AccessLog::Write(const json::object& entry) {
+  const std::string line = json::serialize(entry) + "\n";
+  std::lock_guard lock(mu_);
+  std::ostream& out = to_file_ ? static_cast<std::ostream&>(file_) : std::cerr;
+  out << line << std::flush;
+}
+
+// --- Api --------------------------------------------------------------------
+
+Api::Api(zf::Engine* engine, const ServerConfig& config, server::Metrics* metrics, AccessLog* log,
+         std::string store_path)
+    : engine_(engine), config_(config), metrics_(metrics), log_(log),
+      store_path_(std::move(store_path)) {}
+
+Response Api::Error(const Request& req, http::status status, std::string_view code,
+                    std::string_view message, std::string_view subject) {
+  json::object body{{"error", code}, {"message", message}};
+  if (!subject.empty()) body["subject"] = subject;
+  Response res = JsonResponse(req, status, body);
+  if (status == http::status::unauthorized) {
+    res.set(http::field::www_authenticate, "Bearer realm=\"zf\"");
+  }
+  return res;
+}
+
+const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const {
+  const auto header = req[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.empty() || header.size() <= kBearer.size() ||
+      header.substr(0, kBearer.size()) != kBearer) {
+    *refusal = Error(req, http::status::unauthorized, "unauthenticated",
+                     "send Authorization: Bearer <token>", "Authorization");
+    return nullptr;
+  }
+  const auto token = header.substr(kBearer.size());
+  const zf::Actor* actor = ActorForToken(config_, std::string_view(token.data(), token.size()));
+  if (actor == nullptr) {
+    *refusal = Error(req, http::status::unauthorized, "unauthenticated", "unknown token",
+                     "Authorization");
+  }
+  return actor;
+}
+
+void Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
+                         std::string_view what) {
+  // TODO(access trail): record the read with the engine's access-trail API
+  // (being added on the `review` branch, issue 6) instead of only logging
+  // it. Every case read of the API comes through here.
+  log_->Write({{"case_read", case_id}, {"what", what}, {"actor", actor.id},
+               {"role", actor.role}, {"unit", actor.unit}});
+}
+
+bool Api::IsStream(const Request& req) {
+  const std::string_view target(req.target().data(), req.target().size());
+  return req.method() == http::verb::get && ParseTarget(target).path == "/v1/events/stream";
+}
+
+bool Api::ParseStream(const Request& req, StreamQuery* query, Response* refusal) const {
+  const Target t = ParseTarget(std::string_view(req.target().data(), req.target().size()));
+  if (auto bad = UnknownParameter(req, t, {"from", "prefix", "type"})) {
+    *refusal = std::move(*bad);
+    return false;
+  }
+  auto from = Number(t, "from", 1);
+  if (!from.ok()) {
+    *refusal = StatusError(req, http::status::bad_request, from.status());
+    return false;
+  }
+  query->from = std::max<std::uint64_t>(*from, 1);
+  // A reconnecting EventSource sends the id of the last event it received.
+  const auto last = req["Last-Event-ID"];
+  if (!last.empty()) {
+    Target header;
+    header.query["Last-Event-ID"] = std::string(last.data(), last.size());
+    auto position = Number(header, "Last-Event-ID", 0);
+    if (!position.ok()) {
+      *refusal = StatusError(req, http::status::bad_request, position.status());
+      return false;
+    }
+    query->from = *position + 1;
+  }
+  query->prefix = Param(t, "prefix");
+  query->type = Param(t, "type");
+  return true;
+}
+
+bool Api::Matches(const StreamQuery& query, const zf::EventRecord& event) {
+  return (query.prefix.empty() || event.stream.rfind(query.prefix, 0) == 0) &&
+         (query.type.empty() || event.type == query.type);
+}
+
+std::string Api::SseFrame(const zf::EventRecord& event) {
+  return fmt::format("id: {}\ndata: {}\n\n", event.position,
+                     json::serialize(zf::EventToJson(event)));
+}
+
+Response Api::Handle(const Request& req, std::string* actor_id) {
+  Response res = Route(req, actor_id);
+  metrics_->CountResponse(static_cast<unsigned>(res.result_int()));
+  return res;
+}
+
+Response Api::Metrics(const Request& req) {
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.keep_alive(req.keep_alive());
+  res.body() = metrics_->Render(engine_->store()->Ledger().position, DirectoryBytes(store_path_));
+  res.prepare_payload();
+  return res;
+}
+
+Response Api::Health(const Request& req) {
+  const zf::LedgerHead head = engine_->store()->Ledger();
+  const bool up = !draining.load();
+  return JsonResponse(req, up ? http::status::ok : http::status::service_unavailable,
+                      json::object{{"status", up ? "ok" : "shutting_down"},
+                                   {"version", zf::kVersionString},
+                                   {"position", head.position},
+                                   {"ledger_hash", head.ledger_hash}});
+}
+
+Response Api::Commands(const Request& req, const zf::Actor& actor) {
+  if (draining.load()) {
+    return Error(req, http::status::service_unavailable, "shutting_down",
+                 "the server is shutting down; retry against another instance or later");
+  }
+  auto parsed = zf::ParseJson(req.body());
+  if (!parsed.ok()) {
+    metrics_->CountCommand("invalid");
+    return Error(req, http::status::bad_request, "invalid_json", parsed.status().message(),
+                 parsed.status().subject());
+  }
+  // One command: an envelope. A batch: an array of envelopes, or
+  // {"mode": ..., "commands": [...]}.
+  const bool batch = parsed->is_array() ||
+                     (parsed->is_object() && parsed->as_object().contains("commands"));
+  if (!batch) {
+    Prepared p = Prepare(std::move(*parsed), actor, "");
+    if (!p.command) {
+      metrics_->CountCommand(p.outcome);
+      return JsonResponse(req, p.status, PreparedError(p));
+    }
+    const auto start = Clock::now();
+    auto result = engine_->Execute(*p.command);
+    metrics_->ObserveAppend(Clock::now() - start);
+    if (!result.ok()) {
+      metrics_->CountCommand(CommandErrorOutcome(result.status()));
+      return StatusError(req, CommandErrorStatus(result.status()), result.status());
+    }
+    metrics_->CountCommand(std::string(zf::OutcomeName(result->outcome)));
+    return JsonResponse(req, ResultStatus(*result), ResultJson(*result));
+  }
+
+  zf::BatchMode mode = zf::BatchMode::kStopAtFirstFailure;
+  const json::array* list = nullptr;
+  std::string prefix;
+  if (parsed->is_array()) {
+    list = &parsed->as_array();
+  } else {
+    const json::object& o = parsed->as_object();
+    for (const auto& [key, value] : o) {
+      if (key != "mode" && key != "commands") {
+        return Error(req, http::status::bad_request, "invalid_argument",
+                     fmt::format("unknown field '{}' in a batch", std::string_view(key)),
+                     "/" + std::string(key));
+      }
+    }
+    auto m = ModeFrom(o);
+    if (!m.ok()) return StatusError(req, http::status::bad_request, m.status());
+    mode = *m;
+    if (!o.at("commands").is_array()) {
+      return Error(req, http::status::bad_request, "invalid_argument",
+                   "commands must be an array of command envelopes", "/commands");
+    }
+    list = &o.at("commands").as_array();
+    prefix = "/commands";
+  }
+  if (list->empty() || list->size() > config_.limits.max_batch_commands) {
+    return Error(req, http::status::bad_request, "invalid_argument",
+                 fmt::format("a batch holds 1..{} commands", config_.limits.max_batch_commands),
+                 prefix.empty() ? "/" : prefix);
+  }
+  // Every envelope must pass before any command runs.
+  std::vector<zf::Command> commands;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    Prepared p = Prepare((*list)[i], actor, fmt::format("{}/{}", prefix, i));
+    if (!p.command) {
+      metrics_->CountCommand(p.outcome);
+      json::object body = PreparedError(p);
+      body["index"] = i;
+      return JsonResponse(req, p.status, body);
+    }
+    commands.push_back(std::move(*p.command));
+  }
+  const auto start = Clock::now();
+  auto results = engine_->ExecuteBatch(commands, mode);
+  metrics_->ObserveAppend(Clock::now() - start);
+  if (!results.ok()) {
+    metrics_->CountCommand(CommandErrorOutcome(results.status()));
+    return StatusError(req, CommandErrorStatus(results.status()), results.status());
+  }
+  json::array out;
+  std::size_t applied = 0, failed = 0;
+  for (std::size_t i = 0; i < results->size(); ++i) {
+    const auto& r = (*results)[i];
+    json::object item;
+    if (r.ok()) {
+      item = ResultJson(*r);
+      item["status"] = static_cast<unsigned>(ResultStatus(*r));
+      metrics_->CountCommand(std::string(zf::OutcomeName(r->outcome)));
+      applied += r->outcome == zf::CommandResult::Outcome::kApplied ? 1 : 0;
+      failed += r->outcome == zf::CommandResult::Outcome::kRejected ? 1 : 0;
+    } else {
+      item = {{"error", zf::StatusCodeName(r.status().code())},
+              {"message", r.status().message()},
+              {"subject", r.status().subject()},
+              {"status", static_cast<unsigned>(CommandErrorStatus(r.status()))}};
+      metrics_->CountCommand(CommandErrorOutcome(r.status()));
+      ++failed;
+    }
+    item["index"] = i;
+    out.push_back(std::move(item));
+  }
+  // An atomic batch with a failure committed nothing.
+  const bool committed = !(mode == zf::BatchMode::kAtomic && failed > 0);
+  return JsonResponse(req, http::status::ok,
+                      json::object{{"results", std::move(out)},
+                                   {"applied", committed ? applied : 0},
+                                   {"failed", failed},
+                                   {"not_run", commands.size() - results->size()},
+                                   {"committed", committed}});
+}
+
+Response Api::Route(const Request& req, std::string* actor_id) {
+  const Target t = ParseTarget(std::string_view(req.target().data(), req.target().size()));
+  const std::vector<std::string_view> seg = Segments(t.path);
+  const bool get = req.method() == http::verb::get;
+  auto only = [&](http::verb verb) -> std::optional<Response> {
+    if (req.method() == verb) return std::nullopt;
+    Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
+                         fmt::format("{} takes {}", t.path, http::to_string(verb)));
+    res.set(http::field::allow, http::to_string(verb));
+    return res;
+  };
+  // Open to all: liveness and metrics.
+  if (t.path == "/metrics") return only(http::verb::get).value_or(Metrics(req));
+  if (t.path == "/v1/health") return only(http::verb::get).value_or(Health(req));
+  if (seg.empty() || seg[0] != "v1") {
+    return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
+  }
+
+  Response refusal;
+  const zf::Actor* actor = Authenticate(req, &refusal);
+  if (actor == nullptr) return refusal;
+  *actor_id = actor->id;
+
+  if (t.path == "/v1/commands") {
+    if (auto bad = only(http::verb::post)) return *bad;
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    return Commands(req, *actor);
+  }
+  if (!get) {
+    Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
+                         fmt::format("{} takes GET", t.path));
+    res.set(http::field::allow, "GET");
+    return res;
+  }
+  auto as_of = AsOfFrom(t);
+  if (!as_of.ok()) return StatusError(req, http::status::bad_request, as_of.status());
+
+  if (seg.size() == 2 && seg[1] == "cases") {
+    if (auto bad = UnknownParameter(req, t, {"state", "subject", "township", "area", "item",
+                                             "party", "open", "as_of", "at_position"})) {
+      return *bad;
+    }
+    zf::CaseFilter filter = FilterFrom(t);
+    auto open = Flag(t, "open");
+    if (!open.ok()) return StatusError(req, http::status::bad_request, open.status());
+    filter.open_only = *open;
+    return ListResponse(req, engine_->ListCases(filter, *as_of), SummaryJson);
+  }
+  if (seg.size() >= 3 && seg.size() <= 4 && seg[1] == "cases") {
+    const std::string id(seg[2]);
+    const std::string_view what = seg.size() == 4 ? seg[3] : "view";
+    if (what == "dossier" || what == "audit") {
+      // TODO(issue 6): wire the engine's dossier and per-case audit verify
+      // (being added on the `audit` branch) here.
+      return Error(req, http::status::not_implemented, "not_implemented",
+                   fmt::format("{} is not available yet (issue 6)", what), t.path);
+    }
+    if (what == "view") {
+      if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;
+      auto view = engine_->CaseView(id, *as_of);
+      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
+      RecordCaseRead(*actor, id, "view");
+      return JsonResponse(req, http::status::ok, *view);
+    }
+    if (what != "history" && what != "explain") {
+      return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
+    }
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    json::array events;
+    auto cursor = engine_->store()->ReadStream("case/" + id, 1, zf::Direction::kForward);
+    std::size_t count = 0;
+    for (; cursor->Valid(); cursor->Next(), ++count) {
+      const zf::EventRecord& e = cursor->event();
+      if (what == "history") {
+        events.push_back(zf::EventToJson(e));
+      } else if (Explains(e)) {
+        events.push_back(json::object{{"version", e.version},
+                                      {"type", e.type},
+                                      {"occurred_at", e.occurred_at},
+                                      {"hash", e.hash},
+                                      {"data", e.data}});
+      }
+    }
+    if (!cursor->status().ok()) {
+      return StatusError(req, ReadStatus(cursor->status()), cursor->status());
+    }
+    if (count == 0) {
+      return Error(req, http::status::not_found, "not_found", "no case " + id, "case_id");
+    }
+    RecordCaseRead(*actor, id, what);
+    return JsonResponse(req, http::status::ok, events);
+  }
+  if (t.path == "/v1/deadlines") {
+    if (auto bad = UnknownParameter(req, t, {"state", "subject", "township", "area", "item",
+                                             "party", "within", "breached", "as_of",
+                                             "at_position"})) {
+      return *bad;
+    }
+    zf::DeadlineQuery query;
+    query.cases = FilterFrom(t);
+    auto breached = Flag(t, "breached");
+    if (!breached.ok()) return StatusError(req, http::status::bad_request, breached.status());
+    query.breached_only = *breached;
+    if (t.query.count("within")) {
+      auto within = Number(t, "within", 0);
+      if (!within.ok()) return StatusError(req, http::status::bad_request, within.status());
+      query.due_within_days = static_cast<int>(std::min<std::uint64_t>(*within, 1u << 20));
+    }
+    return ListResponse(req, engine_->Deadlines(query, *as_of), DeadlineJson);
+  }
+  if (t.path == "/v1/statistics") {
+    if (auto bad = UnknownParameter(req, t, {"from", "to", "as_of", "at_position"})) return *bad;
+    if (Param(t, "from").empty() || Param(t, "to").empty()) {
+      return Error(req, http::status::bad_request, "invalid_argument",
+                   "from and to (YYYY-MM-DD) are required", Param(t, "from").empty() ? "from" : "to");
+    }
+    auto stats = engine_->Statistics(Param(t, "from"), Param(t, "to"), *as_of);
+    if (!stats.ok()) return StatusError(req, ReadStatus(stats.status()), stats.status());
+    return JsonResponse(req, http::status::ok, *stats);
+  }
+  if (t.path == "/v1/rules") {
+    if (auto bad = UnknownParameter(req, t, {"as_of", "item", "subject"})) return *bad;
+    return ListResponse(req, engine_->PowerItems(Param(t, "as_of"), Param(t, "item"),
+                                                 Param(t, "subject")),
+                        ItemJson);
+  }
+  if (t.path == "/v1/rules/competent") {
+    if (auto bad = UnknownParameter(req, t, {"as_of", "item", "township"})) return *bad;
+    auto answer = engine_->Competent(Param(t, "item"), Param(t, "township"), Param(t, "as_of"));
+    if (!answer.ok()) return StatusError(req, ReadStatus(answer.status()), answer.status());
+    return JsonResponse(req, http::status::ok, AnswerJson(*answer));
+  }
+  if (t.path == "/v1/calendar/due") {
+    if (auto bad = UnknownParameter(req, t, {"from", "working_days", "days", "months", "years",
+                                             "bearer", "as_of"})) {
+      return *bad;
+    }
+    zf::PeriodSpec period;
+    int units = 0;
+    for (auto [name, unit] : {std::pair{"working_days", zf::PeriodUnit::kWorkingDays},
+                              {"days", zf::PeriodUnit::kCalendarDays},
+                              {"months", zf::PeriodUnit::kMonths},
+                              {"years", zf::PeriodUnit::kYears}}) {
+      if (!t.query.count(name)) continue;
+      auto amount = Number(t, name, 0);
+      if (!amount.ok()) return StatusError(req, http::status::bad_request, amount.status());
+      ++units;
+      period.unit = unit;
+      period.amount = static_cast<int>(std::min<std::uint64_t>(*amount, 1u << 20));
+    }
+    const std::string bearer = t.query.count("bearer") ? Param(t, "bearer") : "party";
+    if (units != 1 || (bearer != "party" && bearer != "agency")) {
+      return Error(req, http::status::bad_request, "invalid_argument",
+                   "give exactly one of working_days, days, months, years; bearer is party or "
+                   "agency",
+                   units != 1 ? "working_days" : "bearer");
+    }
+    period.bearer = bearer == "party" ? zf::DeadlineBearer::kParty : zf::DeadlineBearer::kAgency;
+    auto from = zf::Date::Parse(Param(t, "from"));
+    if (!from.ok()) {
+      return Error(req, http::status::bad_request, "invalid_argument",
+                   fmt::format("from: {}", from.status().message()), "from");
+    }
+    auto calendar = t.query.count("as_of") ? engine_->CalendarAsOf(Param(t, "as_of"))
+                                           : engine_->Calendar();
+    if (!calendar.ok()) return StatusError(req, ReadStatus(calendar.status()), calendar.status());
+    auto due = zf::DueDate(*calendar, *from, period, zf::ClockOptions{});
+    if (!due.ok()) return StatusError(req, ReadStatus(due.status()), due.status());
+    return JsonResponse(req, http::status::ok,
+                        json::object{{"from", from->ToString()}, {"due", due->ToString()}});
+  }
+  if (t.path == "/v1/events") {
+    if (auto bad = UnknownParameter(req, t, {"from", "limit", "prefix", "type"})) return *bad;
+    auto from = Number(t, "from", 1);
+    auto limit = Number(t, "limit", 1000);
+    if (!from.ok()) return StatusError(req, http::status::bad_request, from.status());
+    if (!limit.ok()) return StatusError(req, http::status::bad_request, limit.status());
+    const std::uint64_t max = std::clamp<std::uint64_t>(*limit, 1, config_.limits.max_events_per_read);
+    StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type")};
+    json::array events;
+    std::uint64_t next = filter.from;
+    auto cursor = engine_->store()->ReadAll(filter.from);
+    for (; cursor->Valid() && events.size() < max; cursor->Next()) {
+      const zf::EventRecord& e = cursor->event();
+      next = e.position + 1;
+      if (Matches(filter, e)) events.push_back(zf::EventToJson(e));
+    }
+    if (!cursor->status().ok()) {
+      return StatusError(req, ReadStatus(cursor->status()), cursor->status());
+    }
+    return JsonResponse(req, http::status::ok,
+                        json::object{{"events", std::move(events)},
+                                     {"next", next},
+                                     {"head", engine_->store()->Ledger().position}});
+  }
+  return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
+}
+
+}  // namespace zfcli::server

@@ -1,0 +1,91 @@
+// The HTTP API's request handlers (docs/api.md): routing, authentication,
+// the role gate, and the mapping of zf outcomes to HTTP statuses. Transport
+// (connections, timeouts, the live stream's socket) is http_server.cc's.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <fstream>
+#include <mutex>
+#include <string>
+
+#include <boost/beast/http.hpp>
+#include <boost/json/object.hpp>
+
+#include "server/metrics.h"
+#include "server/server.h"
+#include "zf/engine.h"
+
+namespace zfcli::server {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// Structured access log: one JSON object per line.
+class AccessLog {
+ public:
+  // "" = stderr.
+  explicit AccessLog(const std::string& path);
+  void Write(const boost::json::object& entry);
+
+ private:
+  std::mutex mu_;
+  std::ofstream file_;
+  bool to_file_ = false;
+};
+
+// What a live subscription (GET /v1/events/stream) asked for.
+struct StreamQuery {
+  std::uint64_t from = 1;
+  std::string prefix;  // stream prefix, e.g. "case/"
+  std::string type;    // event type
+};
+
+class Api {
+ public:
+  Api(zf::Engine* engine, const ServerConfig& config, Metrics* metrics, AccessLog* log,
+      std::string store_path);
+
+  // The actor of the request's bearer token; nullptr and a 401 in *refusal
+  // when there is none or it is unknown.
+  const zf::Actor* Authenticate(const Request& req, Response* refusal) const;
+
+  // Answers every request except the live stream. Blocks (engine calls):
+  // run it off the I/O threads. Sets *actor_id for the access log.
+  Response Handle(const Request& req, std::string* actor_id);
+
+  static bool IsStream(const Request& req);
+  // Parses GET /v1/events/stream (from, prefix, type; Last-Event-ID wins
+  // over from). False with a 400 in *refusal on a bad parameter.
+  bool ParseStream(const Request& req, StreamQuery* query, Response* refusal) const;
+  static bool Matches(const StreamQuery& query, const zf::EventRecord& event);
+  // One Server-Sent Events frame: "id: <position>\ndata: <event JSON>\n\n".
+  static std::string SseFrame(const zf::EventRecord& event);
+
+  // A JSON response in the API's error form.
+  static Response Error(const Request& req, http::status status, std::string_view code,
+                        std::string_view message, std::string_view subject = {});
+
+  // Set on SIGTERM: /v1/health answers 503 and commands are refused.
+  std::atomic<bool> draining{false};
+
+  zf::EventStore* store() const { return engine_->store(); }
+  const ServerConfig& config() const { return config_; }
+
+ private:
+  Response Route(const Request& req, std::string* actor_id);
+  Response Commands(const Request& req, const zf::Actor& actor);
+  Response Metrics(const Request& req);
+  Response Health(const Request& req);
+  // Every read of one case goes through here, so that it is recorded.
+  void RecordCaseRead(const zf::Actor& actor, const std::string& case_id, std::string_view what);
+
+  zf::Engine* const engine_;
+  const ServerConfig& config_;
+  server::Metrics* const metrics_;
+  AccessLog* const log_;
+  const std::string store_path_;
+};
+
+}  // namespace zfcli::server

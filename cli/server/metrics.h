@@ -1,0 +1,41 @@
+// Counters for the /metrics page (Prometheus text format 0.0.4).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <map>
+#include <string>
+
+namespace zfcli::server {
+
+class Metrics {
+ public:
+  // Command outcomes: applied, already_applied, rejected, invalid,
+  // forbidden, conflict, error.
+  void CountCommand(const std::string& outcome);
+  // The time one engine call took to judge and append (commit included).
+  void ObserveAppend(std::chrono::steady_clock::duration took);
+  void CountResponse(unsigned status);
+
+  std::atomic<std::int64_t> connections{0};
+  std::atomic<std::int64_t> subscriptions{0};
+  std::atomic<std::uint64_t> connections_refused{0};
+
+  // The page; `store_events` and `store_bytes` are read by the caller.
+  std::string Render(std::uint64_t store_events, std::uint64_t store_bytes) const;
+
+ private:
+  static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                      0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  mutable std::mutex mu_;
+  std::map<std::string, std::uint64_t> commands_;
+  std::map<unsigned, std::uint64_t> responses_;
+  std::array<std::uint64_t, kBuckets.size()> bucket_counts_{};
+  std::uint64_t append_count_ = 0;
+  double append_sum_ = 0;
+};
+
+}  // namespace zfcli::server

@@ -1,0 +1,71 @@
+// zfcli serve: the engine behind a JSON-over-HTTP/1.1 API (docs/api.md),
+// built on Boost.Asio and Boost.Beast over the public API only.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "zf/engine.h"
+#include "zf/event.h"
+#include "zf/result.h"
+
+namespace zfcli::server {
+
+// Bounds that keep one client from holding the server (docs/api.md).
+struct Limits {
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 8 << 10;
+  // A request's header must arrive within this (also the keep-alive idle
+  // time), its body within body_timeout after the header.
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::size_t max_connections = 256;
+  std::size_t max_subscriptions = 64;
+  std::size_t max_batch_commands = 1000;
+  std::size_t max_events_per_read = 10'000;
+  // 0: the number of hardware threads.
+  unsigned io_threads = 0;
+  // Threads that run engine calls (they block on the store's sync, so more
+  // of them let more commands share one group commit).
+  unsigned work_threads = 64;
+  // SIGTERM: how long in-flight requests may take before the server stops.
+  std::chrono::milliseconds shutdown_grace{30'000};
+};
+
+struct ServerConfig {
+  // Token digests (lowercase hex) -> the actor the token stands for.
+  std::map<std::string, zf::Actor> sha256_tokens;
+  std::map<std::string, zf::Actor> sm3_tokens;
+  Limits limits;
+  // TLS when both are set (PEM files).
+  std::string tls_cert;
+  std::string tls_key;
+};
+
+// Reads the JSON config file (format: docs/api.md, "Configuration").
+// kInvalidArgument names the offending field as a JSON pointer.
+zf::Result<ServerConfig> LoadServerConfig(const std::string& path);
+
+// Lowercase hex digest of `token` ("sha256" or "sm3").
+std::string HexDigest(std::string_view algorithm, std::string_view token);
+
+// The actor a bearer token stands for, or nullptr.
+const zf::Actor* ActorForToken(const ServerConfig& config, std::string_view token);
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  std::string port = "8080";
+  std::string store_path;  // for the store-size metric
+  // Access log (JSON lines); "" = stderr.
+  std::string access_log;
+};
+
+// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
+// requests finish (up to limits.shutdown_grace) and returns. Returns a zfcli
+// exit code.
+int Serve(zf::Engine* engine, const ServerConfig& config, const ServeOptions& options);
+
+}  // namespace zfcli::server

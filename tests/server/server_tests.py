@@ -1,0 +1,688 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `zfcli serve` against a real server on loopback.
+
+    server_tests.py ZFCLI EXAMPLES_DIR TEST_NAME
+    server_tests.py ZFCLI EXAMPLES_DIR --registered NAME...   (list is complete)
+
+Each test imports the Shaxian reference data (examples/shaxian/01..06) into
+a fresh store in a temporary directory, starts `zfcli serve --listen
+127.0.0.1:0` on it (the port is read from its first line of output), talks
+HTTP to it with the standard library only, and stops it with SIGTERM.
+Registered in ctest by tests/server/CMakeLists.txt as server.<TEST_NAME>.
+"""
+
+import glob
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True
+
+ZFCLI = None
+EXAMPLES = None
+TMP = None
+FAILURES = []
+
+TOKENS = {
+    "officer": ("SX-OF-0032", "enforcement_officer", "sx-market"),
+    "captain": ("SX-OF-0094", "brigade_captain", "fenggang-brigade"),
+    "auditor": ("AUD-0001", "auditor", "sx-justice"),
+    "grid": ("SX-OF-0118", "grid_worker", "fenggang"),
+}
+
+
+class Abort(Exception):
+    """Stops a test whose later checks depend on a failed one."""
+
+
+def fail(msg):
+    FAILURES.append(msg)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    return cond
+
+
+def require(cond, msg):
+    if not cond:
+        fail(msg)
+        raise Abort()
+
+
+def expect_status(r, status, what):
+    return check(r.status == status, "%s: HTTP %d, expected %d: %s"
+                 % (what, r.status, status, r.text[:400]))
+
+
+def zf(*args):
+    p = subprocess.run([ZFCLI] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, cwd=TMP, timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def load_reference(db="db"):
+    for f in sorted(glob.glob(os.path.join(EXAMPLES, "0[1-6]-*.jsonl"))):
+        rc, out, err = zf("--db", db, "import", f)
+        require(rc == 0, "importing %s exited %d: %s" % (f, rc, err))
+
+
+def token_digest(token):
+    import hashlib
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def write_config(limits=None, name="config.json", tls=None):
+    tokens = [{"sha256": token_digest("tok-" + k),
+               "actor": {"id": v[0], "role": v[1], "unit": v[2]}}
+              for k, v in TOKENS.items()]
+    config = {"tokens": tokens,
+              "limits": dict({"io_threads": 2, "work_threads": 16}, **(limits or {}))}
+    if tls:
+        config["tls"] = tls
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        json.dump(config, f)
+    return path
+
+
+class Reply(object):
+    def __init__(self, status, headers, text):
+        self.status, self.headers, self.text = status, headers, text
+
+    def json(self):
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            fail("not JSON (HTTP %d): %r" % (self.status, self.text[:300]))
+            raise Abort()
+
+
+class Server(object):
+    def __init__(self, limits=None, db="db", tls=None):
+        self.log = os.path.join(TMP, "access.log")
+        self.tls = tls
+        config = write_config(limits, tls=tls)
+        self.proc = subprocess.Popen(
+            [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
+             "127.0.0.1:0", "--access-log", self.log],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
+        line = self.proc.stdout.readline().decode()
+        require("listening on" in line, "serve did not start: %r %s"
+                % (line, self.proc.stderr.read().decode()[:400]
+                   if self.proc.poll() is not None else ""))
+        self.port = int(line.strip().rsplit(":", 1)[1])
+
+    def request(self, method, path, body=None, token="officer", headers=None,
+                timeout=30):
+        if self.tls:
+            import ssl
+            context = ssl.create_default_context(cafile=self.tls["cert"])
+            context.check_hostname = False
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               context=context)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer tok-" + token
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+            h["Content-Type"] = "application/json"
+        try:
+            conn.request(method, path, body=body, headers=h)
+            r = conn.getresponse()
+            return Reply(r.status, r.getheaders(), r.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, body, **kw):
+        return self.request("POST", "/v1/commands", body=body, **kw)
+
+    def raw(self, data, wait=5.0):
+        """Sends raw bytes; returns what the server answers until it closes."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=wait)
+        try:
+            s.sendall(data)
+            chunks = []
+            while True:
+                try:
+                    b = s.recv(65536)
+                except (ConnectionResetError, socket.timeout):
+                    break
+                if not b:
+                    break
+                chunks.append(b)
+            return b"".join(chunks).decode("utf-8", "replace")
+        finally:
+            s.close()
+
+    def stop(self, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            fail("the server did not stop within %ds of SIGTERM" % timeout)
+            return -1
+        return rc
+
+    def access_log(self):
+        with open(self.log) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+
+def clue(case_id, command_id=None, township="qiujiang", actor=None):
+    c = {"command": "register_clue", "command_id": command_id or "cmd-" + case_id,
+         "at": "2023-01-09T09:00:00+08:00", "case_id": case_id,
+         "data": {"source": "inspection", "channel": "online", "item_code": "MARKET-006",
+                  "township": township, "description": "流动摊贩销售无合法来源证明商品",
+                  "discovered_on": "2023-01-09",
+                  "party": {"id": "350427198000000130", "name": "刘某某",
+                            "category": "natural_person"}}}
+    if actor:
+        c["actor"] = {"id": actor[0], "role": actor[1], "unit": actor[2]}
+    return c
+
+
+def start(limits=None):
+    load_reference()
+    return Server(limits)
+
+
+# --- Tests -------------------------------------------------------------------
+
+def test_health_metrics():
+    s = start()
+    try:
+        r = s.get("/v1/health", token=None)
+        expect_status(r, 200, "health")
+        head = r.json()["position"]
+        check(head > 800, "health position %d" % head)
+        r = s.get("/v1/events?from=%d" % head)
+        check(r.json()["head"] == head, "events head %r != %d" % (r.json(), head))
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        r = s.get("/metrics", token=None)
+        expect_status(r, 200, "metrics")
+        check(('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+              in [(k.lower(), v) for k, v in r.headers], "metrics content type %r" % r.headers)
+        for needle in ['zf_commands_total{outcome="applied"} 1',
+                       "zf_append_latency_seconds_count 1", "zf_subscriptions_active 0",
+                       "zf_store_events %d" % (head + 1), "zf_store_bytes "]:
+            check(needle in r.text, "metrics lack %r:\n%s" % (needle, r.text[:1500]))
+        check(s.get("/v1/health", token=None).json()["position"] == head + 1, "position moved")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_commands():
+    s = start()
+    try:
+        r = s.post(clue("SX-T-0001"))
+        expect_status(r, 201, "first submit")
+        check(r.json().get("outcome") == "applied", "outcome %r" % r.text)
+        r = s.post(clue("SX-T-0001"))
+        expect_status(r, 200, "the same command again")
+        check(r.json().get("outcome") == "already_applied", "repeat: %r" % r.text)
+        other = clue("SX-T-0002", command_id="cmd-SX-T-0001")
+        expect_status(s.post(other), 409, "the command id reused for another command")
+        # Rejected by a rule: the case exists already.
+        r = s.post(clue("SX-T-0001", command_id="cmd-again"))
+        expect_status(r, 422, "case exists")
+        check(r.json().get("code") == "case_exists", "rejection %r" % r.text)
+        # Invalid against the schema: the field is named.
+        bad = clue("SX-T-0003")
+        del bad["data"]["township"]
+        bad["data"]["discovered_on"] = "yesterday"
+        r = s.post(bad)
+        expect_status(r, 422, "schema")
+        check(r.json().get("subject", "").startswith("/data"), "subject %r" % r.text)
+        unknown = clue("SX-T-0004")
+        unknown["command"] = "no_such_command"
+        expect_status(s.post(unknown), 422, "unknown command type")
+        # A batch as an array: each command its own status.
+        r = s.post([clue("SX-T-0010"), clue("SX-T-0011")])
+        expect_status(r, 200, "batch")
+        b = r.json()
+        check([x["status"] for x in b["results"]] == [201, 201] and b["applied"] == 2,
+              "batch %r" % b)
+        # An atomic batch with a failure commits nothing.
+        r = s.post({"mode": "atomic",
+                    "commands": [clue("SX-T-0020"), clue("SX-T-0001", command_id="dup")]})
+        expect_status(r, 200, "atomic batch")
+        check(r.json()["committed"] is False and r.json()["applied"] == 0, "atomic %r" % r.text)
+        expect_status(s.get("/v1/cases/SX-T-0020"), 404, "the atomic batch's first case")
+        # A batch with an invalid envelope runs nothing and names it.
+        r = s.post({"commands": [clue("SX-T-0030"), {"command": "register_clue"}]})
+        expect_status(r, 422, "batch with a bad envelope")
+        check(r.json().get("index") == 1 and r.json()["subject"].startswith("/commands/1"),
+              "bad batch %r" % r.text)
+        expect_status(s.get("/v1/cases/SX-T-0030"), 404, "nothing of the bad batch ran")
+        expect_status(s.post({"mode": "sideways", "commands": [clue("SX-T-0031")]}), 400,
+                      "bad mode")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_auth():
+    s = start()
+    try:
+        r = s.post(clue("SX-T-0001"), token=None)
+        expect_status(r, 401, "no token")
+        check(any(k.lower() == "www-authenticate" for k, v in r.headers), "WWW-Authenticate")
+        expect_status(s.post(clue("SX-T-0001"), token="nobody"), 401, "unknown token")
+        expect_status(s.get("/v1/cases", token=None), 401, "a read without a token")
+        expect_status(s.get("/v1/events/stream", token=None), 401, "the feed without a token")
+        # Wrong role: an auditor only reads; a grid worker only reports.
+        r = s.post(clue("SX-T-0001"), token="auditor")
+        expect_status(r, 403, "auditor submits")
+        check(r.json().get("error") == "role_not_permitted", "auditor: %r" % r.text)
+        expect_status(s.get("/v1/cases", token="auditor"), 200, "auditor reads")
+        r = s.post(clue("SX-T-0001"), token="grid")
+        expect_status(r, 403, "grid worker registers a clue")
+        # The actor is the token's, never the body's.
+        r = s.post(clue("SX-T-0001", actor=TOKENS["captain"]), token="officer")
+        expect_status(r, 403, "someone else's actor")
+        check(r.json().get("error") == "actor_mismatch", "mismatch %r" % r.text)
+        r = s.post(clue("SX-T-0001", actor=TOKENS["officer"]), token="officer")
+        expect_status(r, 201, "the token's own actor, stated")
+        # Wrong unit: the engine's own rule (a township brigade does not act
+        # for a clue the market bureau holds).
+        r = s.post({"command": "route_clue", "command_id": "rc-1",
+                    "at": "2023-01-10T09:00:00+08:00", "case_id": "SX-T-0001", "data": {}},
+                   token="captain")
+        expect_status(r, 403, "wrong unit")
+        check(r.json().get("code") == "not_clue_holder", "wrong unit: %r" % r.text)
+        history = s.get("/v1/cases/SX-T-0001/history").json()
+        check(len(history) == 1, "the refused command wrote nothing: %r" % history)
+        check(history[0]["actor"]["id"] == "SX-OF-0032", "actor %r" % history[0]["actor"])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_malformed():
+    s = start({"max_body_bytes": 4096, "max_header_bytes": 2048})
+    try:
+        r = s.post("{\"command\": ", )
+        expect_status(r, 400, "truncated JSON")
+        check(r.json().get("error") == "invalid_json", "bad json %r" % r.text)
+        expect_status(s.post('{"a":1,"a":2}'), 400, "duplicate key")
+        expect_status(s.post("[]"), 400, "empty batch")
+        big = json.dumps(clue("SX-T-0001")).replace("x", "x")
+        big = big[:-1] + ', "pad": "' + "x" * 5000 + '"}'
+        r = s.post(big)
+        expect_status(r, 413, "oversized body")
+        # Announced oversize: refused from the header, the body never read.
+        out = s.raw(b"POST /v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-officer"
+                    b"\r\nContent-Length: 100000000\r\n\r\n{")
+        check(out.startswith("HTTP/1.1 413"), "announced oversize: %r" % out[:200])
+        out = s.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 4000 + b"\r\n\r\n")
+        check(out.startswith("HTTP/1.1 431"), "oversized header: %r" % out[:200])
+        out = s.raw(b"NOT HTTP AT ALL\r\n\r\n")
+        check(out.startswith("HTTP/1.1 400"), "garbage: %r" % out[:200])
+        expect_status(s.get("/v1/cases?colour=red"), 400, "unknown query parameter")
+        expect_status(s.get("/v1/events?from=abc"), 400, "bad number")
+        expect_status(s.get("/v1/nothing"), 404, "unknown endpoint")
+        expect_status(s.request("DELETE", "/v1/commands"), 405, "wrong method")
+        expect_status(s.get("/v1/health", token=None), 200, "still serving")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_slow_client():
+    s = start({"header_timeout_ms": 800, "body_timeout_ms": 800})
+    try:
+        # Slow header (slowloris): cut off after the header timeout.
+        t0 = time.time()
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+        # Meanwhile others are served at once.
+        t1 = time.time()
+        expect_status(s.get("/v1/health", token=None), 200, "a client beside the slow one")
+        check(time.time() - t1 < 0.5, "the other client waited %.2fs" % (time.time() - t1))
+        data = b""
+        try:
+            while True:
+                b = sock.recv(4096)
+                if not b:
+                    break
+                data += b
+        except (ConnectionResetError, socket.timeout):
+            pass
+        took = time.time() - t0
+        check(0.6 < took < 5, "slow header cut off after %.2fs" % took)
+        check(data == b"", "slow header answer %r" % data[:100])
+        sock.close()
+        # Slow body: the header arrives, the body does not.
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        t0 = time.time()
+        sock.sendall(b"POST /v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                     b"tok-officer\r\nContent-Length: 100\r\n\r\n{\"comm")
+        data = b""
+        try:
+            while True:
+                b = sock.recv(4096)
+                if not b:
+                    break
+                data += b
+        except (ConnectionResetError, socket.timeout):
+            pass
+        took = time.time() - t0
+        check(0.6 < took < 5, "slow body cut off after %.2fs" % took)
+        check(data == b"", "slow body answer %r" % data[:100])
+        sock.close()
+        # The socket closes when the time runs out; the log line follows.
+        for _ in range(20):
+            timeouts = [e for e in s.access_log() if e.get("status") == 408]
+            if len(timeouts) >= 2:
+                break
+            time.sleep(0.1)
+        check([e["target"] for e in timeouts] == ["/v1/health", "/v1/commands"],
+              "timeouts logged: %r" % timeouts)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_connection_limit():
+    s = start({"max_connections": 2})
+    try:
+        held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(2)]
+        time.sleep(0.2)
+        out = s.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        check(out.startswith("HTTP/1.1 503"), "third connection: %r" % out[:200])
+        for h in held:
+            h.close()
+        time.sleep(0.3)
+        expect_status(s.get("/v1/health", token=None), 200, "after the others closed")
+        check("zf_connections_refused_total 1" in s.get("/metrics", token=None).text,
+              "refused connection counted")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_queries():
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        r = s.get("/v1/cases?township=qiujiang")
+        expect_status(r, 200, "docket")
+        check([c["case_id"] for c in r.json()] == ["SX-T-0001"], "docket %r" % r.text)
+        check(s.get("/v1/cases?township=gaosha").json() == [], "other township's docket")
+        r = s.get("/v1/cases/SX-T-0001")
+        expect_status(r, 200, "case view")
+        check(r.json()["state"] == "registered", "view %r" % r.text[:300])
+        head = s.get("/v1/health", token=None).json()["position"]
+        expect_status(s.get("/v1/cases/SX-T-0001?at_position=%d" % (head - 1)), 404,
+                      "as of before the clue")
+        expect_status(s.get("/v1/cases/SX-T-0001?as_of=2023-01-08"), 404, "as_of before")
+        expect_status(s.get("/v1/cases/SX-T-0001?as_of=2023-01-09"), 200, "as_of that day")
+        expect_status(s.get("/v1/cases/SX-T-0001?as_of=garbage"), 400, "bad as_of")
+        r = s.get("/v1/cases/SX-T-0001/history")
+        check([e["type"] for e in r.json()] == ["clue_registered"], "history %r" % r.text[:300])
+        expect_status(s.get("/v1/cases/SX-T-0001/explain"), 200, "explain")
+        expect_status(s.get("/v1/cases/SX-NONE/history"), 404, "history of no case")
+        expect_status(s.get("/v1/cases/SX-T-0001/dossier"), 501, "dossier (issue 6)")
+        expect_status(s.get("/v1/cases/SX-T-0001/audit"), 501, "audit (issue 6)")
+        r = s.get("/v1/deadlines?as_of=2023-01-20")
+        expect_status(r, 200, "deadlines")
+        check(isinstance(r.json(), list), "deadlines %r" % r.text[:300])
+        expect_status(s.get("/v1/deadlines?within=soon"), 400, "deadlines within=soon")
+        r = s.get("/v1/statistics?from=2023-01-01&to=2023-12-31")
+        expect_status(r, 200, "statistics")
+        check("cases_total" in r.json(), "statistics %r" % r.text[:300])
+        expect_status(s.get("/v1/statistics?from=2023-01-01"), 400, "statistics without to")
+        r = s.get("/v1/rules?item=MARKET-006&as_of=2023-06-01")
+        expect_status(r, 200, "rules")
+        check([i["item_code"] for i in r.json()] == ["MARKET-006"], "rules %r" % r.text[:300])
+        r = s.get("/v1/rules/competent?item=MARKET-006&township=qiujiang&as_of=2023-06-01")
+        check(r.json().get("subject") == "sx-market", "competent %r" % r.text[:300])
+        expect_status(s.get("/v1/rules/competent?item=NOPE&township=qiujiang"), 404,
+                      "unknown item")
+        r = s.get("/v1/calendar/due?from=2023-09-28&working_days=5&bearer=party")
+        expect_status(r, 200, "calendar due")
+        check(r.json().get("due") == "2023-10-11", "due over the National Day holiday: %r"
+              % r.text)
+        expect_status(s.get("/v1/calendar/due?from=2023-09-28"), 400, "due without a period")
+        reads = [e for e in s.access_log() if "case_read" in e]
+        check(sorted(set(e["what"] for e in reads)) == ["explain", "history", "view"]
+              and all(e["actor"] == "SX-OF-0032" for e in reads),
+              "case reads recorded: %r" % reads)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_events():
+    s = start()
+    try:
+        for i in range(3):
+            expect_status(s.post(clue("SX-T-%04d" % i)), 201, "clue %d" % i)
+        head = s.get("/v1/health", token=None).json()["position"]
+        r = s.get("/v1/events?from=1&limit=10")
+        b = r.json()
+        check([e["position"] for e in b["events"]] == list(range(1, 11)) and b["next"] == 11,
+              "first page %r" % [e["position"] for e in b["events"]])
+        b = s.get("/v1/events?from=%d" % (head - 1)).json()
+        check([e["position"] for e in b["events"]] == [head - 1, head], "tail %r" % b)
+        b = s.get("/v1/events?prefix=case/&type=clue_registered").json()
+        check([e["stream"] for e in b["events"]] == ["case/SX-T-%04d" % i for i in range(3)],
+              "filtered %r" % [e["stream"] for e in b["events"]])
+        check(b["next"] == head + 1, "filtered next %r" % b["next"])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+class Sse(object):
+    """A Server-Sent Events reader on a raw socket."""
+
+    def __init__(self, port, path, last_id=None):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        h = "GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-officer\r\n" % path
+        if last_id is not None:
+            h += "Last-Event-ID: %d\r\n" % last_id
+        self.sock.sendall((h + "\r\n").encode())
+        self.buf = b""
+        head = self._until(b"\r\n\r\n")
+        require(head.startswith(b"HTTP/1.1 200"), "stream answer %r" % head[:200])
+
+    def _until(self, sep):
+        while sep not in self.buf:
+            b = self.sock.recv(65536)
+            if not b:
+                raise Abort()
+            self.buf += b
+        i = self.buf.index(sep)
+        out, self.buf = self.buf[:i], self.buf[i + len(sep):]
+        return out
+
+    def next_event(self):
+        """(id, event) of the next frame with data; comments are skipped."""
+        while True:
+            frame = self._until(b"\n\n").decode()
+            fields = dict(l.split(": ", 1) for l in frame.split("\n") if ": " in l
+                          and not l.startswith(":"))
+            if "data" in fields:
+                return int(fields["id"]), json.loads(fields["data"])
+
+    def close(self):
+        self.sock.close()
+
+
+def test_subscription_resume():
+    s = start()
+    try:
+        for i in range(4):
+            expect_status(s.post(clue("SX-T-%04d" % i)), 201, "clue %d" % i)
+        feed = Sse(s.port, "/v1/events/stream?prefix=case/&type=clue_registered")
+        got = []
+        for _ in range(3):
+            got.append(feed.next_event())
+        # Live: a command after the catch-up arrives on the open stream.
+        for i in range(4, 6):
+            expect_status(s.post(clue("SX-T-%04d" % i)), 201, "clue %d" % i)
+        got.append(feed.next_event())
+        feed.close()
+        # Commands while disconnected, then resume from the last id.
+        for i in range(6, 9):
+            expect_status(s.post(clue("SX-T-%04d" % i)), 201, "clue %d" % i)
+        feed = Sse(s.port, "/v1/events/stream?prefix=case/&type=clue_registered",
+                   last_id=got[-1][0])
+        while len(got) < 9:
+            got.append(feed.next_event())
+        feed.close()
+        ids = [g[0] for g in got]
+        streams = [g[1]["stream"] for g in got]
+        check(streams == ["case/SX-T-%04d" % i for i in range(9)],
+              "missing or repeated events: %r" % streams)
+        check(ids == sorted(set(ids)) and all(g[0] == g[1]["position"] for g in got),
+              "ids %r" % ids)
+        expected = [e["position"] for e in
+                    s.get("/v1/events?prefix=case/&type=clue_registered").json()["events"]]
+        check(ids == expected, "stream %r != read %r" % (ids, expected))
+        # An open feed counts, and does not hold up a shutdown.
+        feed = Sse(s.port, "/v1/events/stream?from=%d" % (expected[-1] + 1))
+        check("zf_subscriptions_active 1" in s.get("/metrics", token=None).text,
+              "subscriptions metric")
+        t0 = time.time()
+        check(s.stop() == 0, "serve exit code with a feed open")
+        check(time.time() - t0 < 5, "shutdown with a feed open took %.1fs" % (time.time() - t0))
+        try:
+            check(feed.sock.recv(100) == b"", "the feed was not closed at shutdown")
+        except (ConnectionResetError, socket.timeout):
+            pass
+        feed.close()
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_sigterm_burst():
+    s = start({"work_threads": 16})
+    acked, lock, stop = [], threading.Lock(), threading.Event()
+
+    def client(k):
+        n = 0
+        while not stop.is_set():
+            case_id = "SX-B-%02d-%05d" % (k, n)
+            n += 1
+            try:
+                r = s.post(clue(case_id), timeout=20)
+            except (OSError, http.client.HTTPException):
+                continue          # refused or cut: not acknowledged
+            if r.status == 201:
+                with lock:
+                    acked.append(case_id)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(1.5)
+        with lock:
+            before = len(acked)
+        s.proc.send_signal(signal.SIGTERM)
+        rc = s.proc.wait(timeout=30)
+        check(rc == 0, "serve exit code %d after SIGTERM" % rc)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        if s.proc.poll() is None:
+            s.proc.kill()
+    require(before > 0, "no command acknowledged before SIGTERM")
+    rc, out, err = zf("--db", "db", "--json", "case", "list")
+    require(rc == 0, "case list after the server stopped: %s" % err)
+    stored = set(c["case_id"] for c in json.loads(out))
+    lost = [c for c in acked if c not in stored]
+    check(not lost, "%d acknowledged commands lost, e.g. %r" % (len(lost), lost[:5]))
+    rc, out, err = zf("--db", "db", "store", "verify")
+    check(rc == 0, "store verify after SIGTERM: %s %s" % (out, err))
+
+
+def test_tls():
+    load_reference()
+    cert, key = os.path.join(TMP, "cert.pem"), os.path.join(TMP, "key.pem")
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
+    require(p.returncode == 0, "openssl req (needed to make a test certificate): %s"
+            % p.stderr.decode()[:300])
+    s = Server(tls={"cert": cert, "key": key})
+    try:
+        expect_status(s.get("/v1/health", token=None), 200, "health over TLS")
+        expect_status(s.post(clue("SX-T-0001")), 201, "a command over TLS")
+        expect_status(s.post(clue("SX-T-0002"), token=None), 401, "no token over TLS")
+        out = s.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n", wait=3)
+        check("200 OK" not in out, "plain HTTP answered on the TLS port: %r" % out[:200])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_config_errors():
+    load_reference()
+    cases = [
+        ({"tokens": [{"sha256": "abc", "actor": {"id": "a", "role": "r", "unit": "u"}}]},
+         "/tokens/0/sha256"),
+        ({"tokens": [{"sha256": token_digest("t"), "actor": {"id": "a", "role": "r"}}]},
+         "/tokens/0/actor/unit"),
+        ({"tokens": [], "limits": {"max_body_byte": 5}}, "/limits/max_body_byte"),
+        ({"tokens": [], "tls": {"cert": "x.pem"}}, "/tls/key"),
+    ]
+    for config, field in cases:
+        path = os.path.join(TMP, "bad.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        rc, out, err = zf("--db", "db", "serve", "--config", path, "--listen", "127.0.0.1:0")
+        check(rc == 3 and field in err, "config %r: exit %d, stderr %r (want %s)"
+              % (config, rc, err, field))
+    rc, out, err = zf("serve", "--hash-token", "secret")
+    check(rc == 0 and out.strip() == token_digest("secret"), "--hash-token: %r" % out)
+    rc, out, err = zf("--db", "db", "serve")
+    check(rc == 2 and "--config" in err, "serve without --config: %d %r" % (rc, err))
+
+
+def main(argv):
+    global ZFCLI, EXAMPLES, TMP
+    ZFCLI, EXAMPLES = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+    tests = {n[5:]: f for n, f in globals().items() if n.startswith("test_")}
+    if argv[3] == "--registered":
+        missing = sorted(set(tests) - set(argv[4:]))
+        if missing:
+            print("tests not registered in tests/server/CMakeLists.txt: %s" % missing)
+            return 1
+        return 0
+    name = argv[3]
+    if name not in tests:
+        print("no test %s" % name)
+        return 1
+    TMP = tempfile.mkdtemp(prefix="zf-server-")
+    try:
+        tests[name]()
+    except Abort:
+        pass
+    finally:
+        if FAILURES:
+            log = os.path.join(TMP, "access.log")
+            if os.path.exists(log):
+                with open(log) as f:
+                    print("access log (tail):\n" + "".join(f.readlines()[-15:]))
+        shutil.rmtree(TMP, ignore_errors=True)
+    for f in FAILURES:
+        print("FAIL: " + f)
+    print("%s: %s" % (name, "FAIL" if FAILURES else "ok"))
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
