@@ -283,15 +283,6 @@ json::object ItemJson(const zf::PowerItemView& v) {
           {"by_township", std::move(by_township)}};
 }
 
-// The events a decision rests on, as `zfcli case explain --json` lists them.
-bool Explains(const zf::EventRecord& e) {
-  return e.data.is_object() &&
-         (e.type == "case_filed" || e.type == "decision_made" ||
-          e.type == "on_spot_decision_issued" || e.type == "investigation_concluded" ||
-          e.type == "deadline_breached" || e.type == "deadline_extended" ||
-          e.type == "clock_paused" || e.type == "competence_warning_raised");
-}
-
 template <typename T, typename ToJson>
 Response ListResponse(const Request& req, const zf::Result<std::vector<T>>& list, ToJson to_json) {
   if (!list.ok()) return StatusError(req, ReadStatus(list.status()), list.status());
@@ -472,13 +463,13 @@ const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const 
   return actor;
 }
 
-void Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
-                         std::string_view what) {
-  // TODO(access trail): record the read with the engine's access-trail API
-  // (being added on the `review` branch, issue 6) instead of only logging
-  // it. Every case read of the API comes through here.
+zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
+                               std::string_view what, std::string_view as_of) {
+  zf::ReadContext read{actor, std::string(what), ""};
+  zf::Status recorded = engine_->RecordCaseAccess(case_id, read, as_of);
   log_->Write({{"case_read", case_id}, {"what", what}, {"actor", actor.id},
-               {"role", actor.role}, {"unit", actor.unit}});
+               {"role", actor.role}, {"unit", actor.unit}, {"recorded", recorded.ok()}});
+  return recorded;
 }
 
 bool Api::IsStream(const Request& req) {
@@ -723,35 +714,38 @@ Response Api::Route(const Request& req, std::string* actor_id) {
       if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;
       auto view = engine_->CaseView(id, *as_of);
       if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
-      RecordCaseRead(*actor, id, "view");
+      if (zf::Status s = RecordCaseRead(*actor, id, what, as_of->time); !s.ok()) {
+        return StatusError(req, ReadStatus(s), s);
+      }
       return JsonResponse(req, http::status::ok, *view);
     }
-    if (what != "history" && what != "explain") {
+    if (what == "explain") {
+      if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;
+      auto explained = engine_->ExplainCase(id, *as_of);
+      if (!explained.ok()) {
+        return StatusError(req, ReadStatus(explained.status()), explained.status());
+      }
+      if (zf::Status s = RecordCaseRead(*actor, id, what, as_of->time); !s.ok()) {
+        return StatusError(req, ReadStatus(s), s);
+      }
+      return JsonResponse(req, http::status::ok, *explained);
+    }
+    if (what != "history") {
       return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
     }
     if (auto bad = UnknownParameter(req, t, {})) return *bad;
     json::array events;
     auto cursor = engine_->store()->ReadStream("case/" + id, 1, zf::Direction::kForward);
-    std::size_t count = 0;
-    for (; cursor->Valid(); cursor->Next(), ++count) {
-      const zf::EventRecord& e = cursor->event();
-      if (what == "history") {
-        events.push_back(zf::EventToJson(e));
-      } else if (Explains(e)) {
-        events.push_back(json::object{{"version", e.version},
-                                      {"type", e.type},
-                                      {"occurred_at", e.occurred_at},
-                                      {"hash", e.hash},
-                                      {"data", e.data}});
-      }
-    }
+    for (; cursor->Valid(); cursor->Next()) events.push_back(zf::EventToJson(cursor->event()));
     if (!cursor->status().ok()) {
       return StatusError(req, ReadStatus(cursor->status()), cursor->status());
     }
-    if (count == 0) {
+    if (events.empty()) {
       return Error(req, http::status::not_found, "not_found", "no case " + id, "case_id");
     }
-    RecordCaseRead(*actor, id, what);
+    if (zf::Status s = RecordCaseRead(*actor, id, what, ""); !s.ok()) {
+      return StatusError(req, ReadStatus(s), s);
+    }
     return JsonResponse(req, http::status::ok, events);
   }
   if (t.path == "/v1/deadlines") {

@@ -79,7 +79,10 @@ class Api {
   Response Metrics(const Request& req);
   Response Health(const Request& req);
   // Every read of one case goes through here, so that it is recorded.
-  void RecordCaseRead(const zf::Actor& actor, const std::string& case_id, std::string_view what);
+  // Records the read in the engine's access trail (and the access log);
+  // a read whose record fails must not be answered.
+  zf::Status RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
+                            std::string_view what, std::string_view as_of);
 
   zf::Engine* const engine_;
   const ServerConfig& config_;

@@ -458,10 +458,18 @@ def test_queries():
         expect_status(s.get("/v1/calendar/due?from=2023-09-28"), 400, "due without a period")
         reads = [e for e in s.access_log() if "case_read" in e]
         check(sorted(set(e["what"] for e in reads)) == ["explain", "history", "view"]
-              and all(e["actor"] == "SX-OF-0032" for e in reads),
+              and all(e["actor"] == "SX-OF-0032" and e["recorded"] for e in reads),
               "case reads recorded: %r" % reads)
     finally:
         check(s.stop() == 0, "serve exit code")
+    # Every successful read of the case is in the engine's access trail.
+    rc, out, err = zf("--db", "db", "--json", "access", "--case", "SX-T-0001")
+    check(rc == 0, "zfcli access: %s" % err)
+    trail = json.loads(out) if rc == 0 else []
+    check(len(trail) == len([e for e in reads if e["case_read"] == "SX-T-0001"])
+          and all(a["reader"]["id"] == "SX-OF-0032" for a in trail)
+          and sorted(set(a["what"] for a in trail)) == ["explain", "history", "view"],
+          "access trail: %r" % trail)
 
 
 def test_events():
