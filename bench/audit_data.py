@@ -15,7 +15,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXAMPLES = os.path.join(HERE, "..", "examples", "shaxian")
 FILES = ["07-cases-2022.jsonl", "08-cases-2023.jsonl", "09-inspect-once-2023.jsonl"]
-RENAMED = {"case_id", "command_id", "evidence_id", "finding_id", "grid_ticket_id",
+RENAMED = {"case_id", "case_ids", "related_case_id", "command_id", "evidence_id", "finding_id", "grid_ticket_id",
            "joint_action_id", "scenario_id", "inspection_id", "ticket_id"}
 
 

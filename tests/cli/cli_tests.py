@@ -1222,7 +1222,8 @@ def test_audit_tamper_ldb():
     """Tampering with RocksDB's own tool: a changed amount and a deleted
     event are caught and named by audit verify."""
     load_reference(files="0[1-7]-*.jsonl")
-    expect_rc(zf("--db", "db", "audit", "verify"), 0)
+    head = json.loads(zf("--db", "db", "store", "verify", "--json").out)["to"]
+    expect_rc(zf("--db", "db", "audit", "verify", "--to", str(head)), 0)
     evs, _ = export_events("db")
     target = next(e for e in evs if e["type"] == "decision_made" and e["data"].get("fine_fen", 0) > 0)
     pos = target["position"]
