@@ -411,3 +411,27 @@ TEST_CASE("dossier: verifies offline; one changed byte fails", "[audit][dossier]
     CHECK(bad.Has(AuditFinding::Kind::kIntegrity, "ledger_mismatch"));
   }
 }
+
+TEST_CASE("audit: events appended outside the engine", "[audit]") {
+  auto store = NewMemoryEventStore();
+  REQUIRE(store.ok());
+  // A non-engine stream: counted, not a finding.
+  REQUIRE((*store)->Append(testing::MakeRequest("sample/a", "s-1", 2)).ok());
+  Audit clean;
+  auto summary = AuditStore(**store, EngineOptions(), {},
+                            [&](const AuditFinding& f) { clean.findings.push_back(f); });
+  REQUIRE(summary.ok());
+  INFO(clean.Dump());
+  CHECK(summary->TotalFindings() == 0);
+  CHECK(summary->commands_unrecorded == 1);
+  // An engine stream written without a command cannot be shown lawful.
+  REQUIRE((*store)->Append(testing::MakeRequest("case/SX-RAW-1", "raw-1", 1)).ok());
+  Audit raw;
+  summary = AuditStore(**store, EngineOptions(), {},
+                       [&](const AuditFinding& f) { raw.findings.push_back(f); });
+  REQUIRE(summary.ok());
+  raw.summary = *summary;
+  INFO(raw.Dump());
+  CHECK(raw.Has(AuditFinding::Kind::kNotRederivable, "command_not_recorded", 3, "case/SX-RAW-1"));
+  CHECK(raw.summary.commands_unrecorded == 1);
+}
