@@ -8,7 +8,10 @@
 #include <fmt/format.h>
 
 #include "domain/case_state.h"
+#include "domain/case_helpers.h"
 #include "domain/deadlines.h"
+#include "domain/penalty_rules.h"
+#include "domain/procedure_common.h"
 #include "domain/decider.h"
 #include "engine/decide.h"
 #include "util/canonical_json.h"
@@ -326,17 +329,36 @@ void ReDecider::CheckProcedure() {
     command.data = e.data;
     Decision decision = DecideAndStamp(*spec, command, *at, rules_, cases_, options_);
     const auto* rejection = std::get_if<Rejection>(&decision);
-    if (rejection == nullptr) continue;
-    AuditFinding f = FindingAt(AuditFinding::Kind::kProcedure, e);
-    f.rule = RuleOf(rejection->legal_basis);
-    if (f.rule.empty()) f.rule = rejection->code;
-    f.code = rejection->code;
-    f.legal_basis = rejection->legal_basis;
-    f.message = fmt::format("the stored {} breaks a rule of the procedure: {}{}", e.type,
-                            rejection->message,
-                            rejection->pointer.empty() ? "" : " (" + rejection->pointer + ")");
-    findings_->Report(std::move(f));
+    if (rejection != nullptr) ReportProcedure(e, *rejection);
+    // The decider stops at the first broken invariant; the penalty itself
+    // (benchmark level and band, leniency lists, first violation, I7) is
+    // judged on its own too, so an unlawful amount is named whatever else
+    // is wrong.
+    const CaseState* c = cases_.FindCase(command.target);
+    const std::string type = Text(e.data.as_object(), "decision_type");
+    if (e.type != "decision_made" || c == nullptr || (type != "penalty" && type != "no_penalty")) {
+      continue;
+    }
+    boost::json::object proposal = ProposalJson(e.data.as_object(), type);
+    proposal["correction_ordered"] = true;
+    const DecisionContext context{command, *at, rules_, cases_, options_};
+    PenaltyJudgement judged = JudgePenalty(context, *c, ProposalFromData(proposal));
+    if (judged.rejection && (rejection == nullptr || judged.rejection->code != rejection->code)) {
+      ReportProcedure(e, *judged.rejection);
+    }
   }
+}
+
+void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection) {
+  AuditFinding f = FindingAt(AuditFinding::Kind::kProcedure, e);
+  f.rule = RuleOf(rejection.legal_basis);
+  if (f.rule.empty()) f.rule = rejection.code;
+  f.code = rejection.code;
+  f.legal_basis = rejection.legal_basis;
+  f.message = fmt::format("the stored {} breaks a rule of the procedure: {}{}", e.type,
+                          rejection.message,
+                          rejection.pointer.empty() ? "" : " (" + rejection.pointer + ")");
+  findings_->Report(std::move(f));
 }
 
 void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros, bool at_end) {

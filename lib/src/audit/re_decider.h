@@ -70,6 +70,7 @@ class ReDecider {
   void ReDecide(const RecordedCommand* recorded);
   void CheckRecord(const RecordedCommand& recorded);
   void CheckProcedure();
+  void ReportProcedure(const EventRecord& event, const Rejection& rejection);
   void CheckDeadlines(std::string_view case_id, std::int64_t at_micros, bool at_end);
   void Fold();
   AuditFinding FindingAt(AuditFinding::Kind kind, const EventRecord& event) const;
