@@ -25,11 +25,13 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 
 #include "support/engine_fixtures.h"
 #include "support/test_support.h"
+#include "zf/audit.h"
 #include "zf/engine.h"
 #include "zf/event_json.h"
 
@@ -170,6 +172,31 @@ std::vector<std::string> StreamContents(Engine& engine, const std::set<std::stri
   return out;
 }
 
+// The audit (docs/audit.md) of every act the scenario stored: each command
+// decided again gives its events, each decision is lawful with its own
+// values, and each case's dossier verifies offline. (Deadline findings are
+// left out: some scenarios act late on purpose.)
+void AuditScenario(const EventStore& store, const std::set<std::string>& streams) {
+  auto lawful = [](const AuditFinding& f) {
+    INFO(AuditFindingKindName(f.kind) << " " << f.code << " " << f.stream << " @" << f.position
+                                      << ": " << f.message);
+    CHECK(f.kind == AuditFinding::Kind::kDeadline);
+  };
+  AuditOptions acts;
+  acts.to_position = store.Ledger().position;
+  auto audited = AuditStore(store, EngineOptions{}, acts, lawful);
+  REQUIRE(audited.ok());
+  CHECK(audited->commands_redecided == audited->commands_checked);
+  for (const std::string& stream : streams) {
+    if (!stream.starts_with("case/")) continue;
+    std::stringstream dossier;
+    REQUIRE(WriteDossier(store, stream.substr(5), dossier).ok());
+    INFO("dossier of " << stream);
+    auto verified = VerifyDossier(dossier, EngineOptions{}, lawful);
+    REQUIRE(verified.ok());
+  }
+}
+
 void RunScenario(const fs::path& file) {
   const std::vector<Step> steps = ReadSteps(file);
   REQUIRE_FALSE(steps.empty());
@@ -196,6 +223,7 @@ void RunScenario(const fs::path& file) {
     auto engine = Engine::Open(EngineOptions{}, dir.Sub("db"));
     REQUIRE(engine.ok());
     CHECK(StreamContents(**engine, streams) == first_run);
+    AuditScenario(*(*engine)->store(), streams);
   }
   // Re-decide on a fresh store: the same commands give the same events.
   auto replay = zf::testing::BareEngine();

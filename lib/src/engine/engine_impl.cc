@@ -21,6 +21,7 @@
 #include "domain/case_book.h"
 #include "domain/case_helpers.h"
 #include "domain/decider.h"
+#include "engine/decide.h"
 #include "io/command_json.h"
 #include "projection/case_view.h"
 #include "projection/deadline_view.h"
@@ -261,8 +262,8 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   }
 
   ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(command.at));
-  const DecisionContext context{command, at, overlay->rules, overlay->cases, options_};
-  Decision decision = spec.decide(context);
+  Decision decision =
+      DecideAndStamp(spec, command, at, overlay->rules, overlay->cases, options_);
   if (auto* rejection = std::get_if<Rejection>(&decision)) {
     result.outcome = CommandResult::Outcome::kRejected;
     result.rejection = std::move(*rejection);
@@ -275,8 +276,6 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   const std::uint64_t version = overlay->Version(result.stream);
   request.expected = ExpectedVersion::Exact(version);
   for (NewEvent& event : std::get<std::vector<NewEvent>>(decision)) {
-    event.occurred_at = command.at;
-    event.actor = command.actor;
     result.event_types.push_back(event.type);
     request.events.push_back(std::move(event));
   }

@@ -32,6 +32,7 @@ class Verifier {
   }
   Status StartLedger();
   Status ReportGap(std::uint64_t first_missing, std::uint64_t next_present);
+  Status NameTruncated(std::uint64_t first_missing, std::uint64_t last_recorded);
   Status CheckEvent(std::uint64_t position, std::string_view value);
   Result<std::optional<StreamTip>> AnchorBeforeRange(const EventRecord& e);
   Status CheckStreamLink(std::uint64_t position, const EventRecord& e, const Hash& hash);
@@ -70,6 +71,21 @@ Status Verifier::ReportGap(std::uint64_t first_missing, std::uint64_t next_prese
           fmt::format("position {} is missing and no index entry names it", p));
     }
     // Naming every position of a huge hole adds nothing.
+    if (p - first_missing >= 16) break;
+  }
+  return Status::Ok();
+}
+
+// The events a rolled-back tail lost, named by the stream index where it
+// still knows them (a rollback that also rewrote the index and the ledger
+// head needs an outside anchor: docs/audit.md).
+Status Verifier::NameTruncated(std::uint64_t first_missing, std::uint64_t last_recorded) {
+  for (std::uint64_t p = first_missing; p <= last_recorded && !Full(); ++p) {
+    ZF_ASSIGN_OR_RETURN(auto entry, log_.FindIndexEntry(p));
+    if (!entry) continue;
+    Add(ChainFinding::Kind::kTruncated, p, entry->first, entry->second,
+        fmt::format("event {} of stream '{}' at position {} was cut from the tail of the log",
+                    entry->second, entry->first, p));
     if (p - first_missing >= 16) break;
   }
   return Status::Ok();
@@ -205,6 +221,7 @@ Status Verifier::Run() {
     Add(ChainFinding::Kind::kTruncated, last_seen + 1, "", 0,
         fmt::format("the log ends at position {} but the ledger head records position {}",
                     last_seen, recorded.position));
+    ZF_RETURN_IF_ERROR(NameTruncated(last_seen + 1, recorded.position));
   } else if (last_seen > recorded.position) {
     Add(ChainFinding::Kind::kLedgerMismatch, recorded.position, "", 0,
         fmt::format("the log runs to position {} past the ledger head at {}", last_seen,

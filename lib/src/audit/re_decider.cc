@@ -1,0 +1,437 @@
+#include "audit/re_decider.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include "domain/case_state.h"
+#include "domain/case_helpers.h"
+#include "domain/deadlines.h"
+#include "domain/penalty_rules.h"
+#include "domain/procedure_common.h"
+#include "domain/decider.h"
+#include "engine/decide.h"
+#include "util/canonical_json.h"
+#include "util/rfc3339.h"
+#include "zf/command.h"
+
+namespace zf::internal {
+namespace {
+
+// Decision events whose invariants are re-checked with their own stored
+// values: the event's data is put to the command that makes it, on the
+// state before the event. A decider that refuses it names the invariant.
+struct DecisionEvent {
+  std::string_view event_type;
+  std::string_view command_type;
+};
+constexpr DecisionEvent kDecisionEvents[] = {
+    {"decision_made", "make_decision"},
+    {"on_spot_decision_issued", "issue_on_spot_decision"},
+};
+
+// The law each agency deadline rests on (spec §5).
+std::string_view DeadlineBasis(std::string_view id) {
+  if (id == "D2") return "MSR art. 18 (verify a clue within 15 working days); spec §5 D2";
+  if (id == "D9") return "APL art. 60 (decide within 90 days of filing); spec §5 D9";
+  if (id == "D10") return "Order 310 art. 8 (approve a criminal transfer within 3 days); spec §5 D10";
+  if (id == "D11") return "Order 310 art. 8 (send within 24 hours of approval); spec §5 D11";
+  if (id == "D12") return "APL art. 61 (serve the decision within 7 days); spec §5 D12";
+  if (id == "D13") return "APL art. 52 (report an on-the-spot decision); spec §5 D13";
+  return "spec §5";
+}
+
+std::string CaseIdOf(std::string_view stream) {
+  if (!stream.starts_with(kCaseStreamPrefix)) return {};
+  return std::string(stream.substr(kCaseStreamPrefix.size()));
+}
+
+std::string Canonical(const boost::json::value& v) {
+  std::string out;
+  if (!AppendCanonicalJson(v, &out).ok()) return boost::json::serialize(v);
+  return out;
+}
+
+std::string Clip(std::string s) {
+  if (s.size() > 120) s = s.substr(0, 117) + "...";
+  return s;
+}
+
+// Where two payloads differ: the top-level members, stored vs decided.
+std::string DataDifference(const boost::json::value& stored, const boost::json::value& decided) {
+  if (!stored.is_object() || !decided.is_object()) {
+    return fmt::format("data {} where the decision gives {}", Clip(Canonical(stored)),
+                       Clip(Canonical(decided)));
+  }
+  std::vector<std::string> parts;
+  const auto& s = stored.as_object();
+  const auto& d = decided.as_object();
+  std::set<std::string> keys;
+  for (const auto& kv : s) keys.emplace(kv.key());
+  for (const auto& kv : d) keys.emplace(kv.key());
+  for (const std::string& k : keys) {
+    const auto* a = s.if_contains(k);
+    const auto* b = d.if_contains(k);
+    const std::string av = a ? Canonical(*a) : "(absent)";
+    const std::string bv = b ? Canonical(*b) : "(absent)";
+    if (av == bv) continue;
+    parts.push_back(fmt::format("/data/{}: stored {}, decided {}", k, Clip(av), Clip(bv)));
+    if (parts.size() == 4) break;
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+}  // namespace
+
+void FindingSink::Report(AuditFinding finding) {
+  ++summary_->findings[std::string(AuditFindingKindName(finding.kind))];
+  if (reported_ >= limit_) return;
+  ++reported_;
+  if (sink_) sink_(finding);
+}
+
+bool IsEngineStream(std::string_view stream) {
+  for (const CommandSpec& spec : AllCommandSpecs()) {
+    if (spec.target_field.empty() ? stream == spec.stream : stream.starts_with(spec.stream)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string RuleOf(std::string_view basis) {
+  for (std::size_t at = basis.find("spec "); at != std::string_view::npos;
+       at = basis.find("spec ", at + 1)) {
+    std::size_t i = at + 5;
+    if (i + 1 < basis.size() && (basis[i] == 'I' || basis[i] == 'J' || basis[i] == 'D') &&
+        std::isdigit(static_cast<unsigned char>(basis[i + 1]))) {
+      std::size_t j = i + 1;
+      while (j < basis.size() && std::isdigit(static_cast<unsigned char>(basis[j]))) ++j;
+      return std::string(basis.substr(i, j - i));
+    }
+  }
+  return {};
+}
+
+ReDecider::ReDecider(const EngineOptions& options, Scope scope, CommandLookup lookup,
+                     FindingSink* findings, AuditSummary* summary)
+    : options_(options),
+      scope_(std::move(scope)),
+      lookup_(std::move(lookup)),
+      findings_(findings),
+      summary_(summary) {}
+
+AuditFinding ReDecider::FindingAt(AuditFinding::Kind kind, const EventRecord& event) const {
+  AuditFinding f;
+  f.kind = kind;
+  f.case_id = CaseIdOf(event.stream);
+  f.stream = event.stream;
+  f.position = event.position;
+  f.version = event.version;
+  f.event_type = event.type;
+  f.command_id = event.command_id;
+  return f;
+}
+
+Status ReDecider::Feed(const EventRecord& event) {
+  ++summary_->events_read;
+  if (summary_->first_position == 0) summary_->first_position = event.position;
+  summary_->last_position = event.position;
+  if (auto t = ParseRfc3339(event.occurred_at); t.ok() && t->unix_micros > latest_micros_) {
+    latest_micros_ = t->unix_micros;
+    latest_text_ = event.occurred_at;
+  }
+  if (!group_.empty() && (group_.front().stream != event.stream ||
+                          group_.front().command_id != event.command_id)) {
+    ZF_RETURN_IF_ERROR(FlushGroup());
+  }
+  group_.push_back(event);
+  return Status::Ok();
+}
+
+bool ReDecider::InScope(const EventRecord& first) const {
+  if (first.position < scope_.from_position || first.position > scope_.to_position) return false;
+  return scope_.case_id.empty() || first.stream == std::string(kCaseStreamPrefix) + scope_.case_id;
+}
+
+Status ReDecider::FlushGroup() {
+  if (group_.empty()) return Status::Ok();
+  const EventRecord& first = group_.front();
+  if (InScope(first)) {
+    ++summary_->commands_checked;
+    ZF_ASSIGN_OR_RETURN(std::optional<RecordedCommand> recorded, lookup_(first.command_id));
+    if (!recorded) {
+      AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, first);
+      f.rule = "chain";
+      f.code = "command_record_missing";
+      f.legal_basis = "docs/event-format.md §5 (every append keeps a command record)";
+      f.message = fmt::format("no command record for command_id '{}'", first.command_id);
+      findings_->Report(std::move(f));
+    } else {
+      CheckRecord(*recorded);
+      if (!recorded->command.empty()) {
+        ReDecide(&*recorded);
+      } else if (IsEngineStream(first.stream)) {
+        AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, first);
+        f.rule = "redecide";
+        f.code = "command_not_recorded";
+        f.legal_basis = "docs/audit.md §2 (engine streams are written only by commands)";
+        f.message = fmt::format(
+            "the events of command '{}' on engine stream '{}' have no recorded command: they "
+            "were appended outside the engine and cannot be decided again",
+            first.command_id, first.stream);
+        findings_->Report(std::move(f));
+      } else {
+        ++summary_->commands_unrecorded;
+      }
+    }
+    CheckProcedure();
+    if (std::string id = CaseIdOf(first.stream); !id.empty()) {
+      if (auto t = ParseRfc3339(first.occurred_at); t.ok()) {
+        CheckDeadlines(id, t->unix_micros, /*at_end=*/false);
+      }
+    }
+  }
+  Fold();
+  group_.clear();
+  return Status::Ok();
+}
+
+// The command record must name exactly the events the log holds for it.
+void ReDecider::CheckRecord(const RecordedCommand& recorded) {
+  const EventRecord& first = group_.front();
+  const EventRecord& last = group_.back();
+  const AppendResult& r = recorded.result;
+  if (r.stream == first.stream && r.first_position == first.position &&
+      r.last_position == last.position && r.first_version == first.version &&
+      r.last_version == last.version && r.last_hash == last.hash) {
+    return;
+  }
+  AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, first);
+  f.rule = "chain";
+  f.code = "command_record_mismatch";
+  f.legal_basis = "docs/event-format.md §5 (the command record names its events)";
+  f.message = fmt::format(
+      "command '{}' recorded stream '{}' versions {}..{} at positions {}..{}; the log holds "
+      "versions {}..{} at positions {}..{}{}",
+      first.command_id, r.stream, r.first_version, r.last_version, r.first_position,
+      r.last_position, first.version, last.version, first.position, last.position,
+      r.last_hash == last.hash ? "" : " and its last hash differs");
+  findings_->Report(std::move(f));
+}
+
+void ReDecider::ReDecide(const RecordedCommand* recorded) {
+  const EventRecord& first = group_.front();
+  auto not_rederivable = [&](const EventRecord& at, std::string code, std::string message,
+                             std::string rule = "redecide", std::string basis = "") {
+    AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, at);
+    f.rule = std::move(rule);
+    f.code = std::move(code);
+    f.legal_basis = basis.empty() ? "docs/audit.md §2 (a stored decision is its command decided "
+                                    "on the state before it)"
+                                  : std::move(basis);
+    f.message = std::move(message);
+    findings_->Report(std::move(f));
+  };
+  boost::system::error_code ec;
+  boost::json::value json = boost::json::parse(recorded->command, ec);
+  if (ec) {
+    not_rederivable(first, "command_unreadable",
+                    fmt::format("the recorded command is not JSON: {}", ec.message()));
+    return;
+  }
+  Result<Command> command = CommandFromJson(json);
+  if (!command.ok()) {
+    not_rederivable(first, "command_invalid",
+                    fmt::format("the recorded command is not a valid command: {} ({})",
+                                command.status().message(), command.status().subject()));
+    return;
+  }
+  const CommandSpec* spec = FindCommandSpec(command->type);
+  if (spec == nullptr || command->command_id != first.command_id ||
+      StreamFor(*spec, *command) != first.stream) {
+    not_rederivable(first, "command_mismatch",
+                    fmt::format("the recorded command ({} '{}') does not target these events",
+                                command->type, command->command_id));
+    return;
+  }
+  auto at = ParseRfc3339(command->at);
+  if (!at.ok()) {
+    not_rederivable(first, "command_invalid", "the recorded command's time does not parse");
+    return;
+  }
+  ++summary_->commands_redecided;
+  Decision decision = DecideAndStamp(*spec, *command, *at, rules_, cases_, options_);
+  if (const auto* rejection = std::get_if<Rejection>(&decision)) {
+    std::string rule = RuleOf(rejection->legal_basis);
+    not_rederivable(first, "rejected_on_redecision",
+                    fmt::format("{} decided again on the state before it is refused: {}: {}",
+                                command->type, rejection->code, rejection->message),
+                    rule.empty() ? rejection->code : rule, rejection->legal_basis);
+    return;
+  }
+  const auto& decided = std::get<std::vector<NewEvent>>(decision);
+  const std::size_t n = std::min(decided.size(), group_.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const EventRecord& s = group_[i];
+    const NewEvent& d = decided[i];
+    std::string why;
+    if (s.type != d.type) {
+      why = fmt::format("type {} where the decision gives {}", s.type, d.type);
+    } else if (s.schema != d.schema) {
+      why = fmt::format("schema {} where the decision gives {}", s.schema, d.schema);
+    } else if (s.occurred_at != d.occurred_at) {
+      why = fmt::format("occurred_at {} where the command's time is {}", s.occurred_at,
+                        d.occurred_at);
+    } else if (!(s.actor == d.actor)) {
+      why = fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id);
+    } else if (Canonical(s.data) != Canonical(d.data)) {
+      why = DataDifference(s.data, d.data);
+    }
+    if (!why.empty()) {
+      not_rederivable(s, "decision_differs",
+                      fmt::format("{} decided again gives other events: {}", command->type, why));
+      return;
+    }
+  }
+  if (decided.size() != group_.size()) {
+    not_rederivable(group_.back(), "decision_differs",
+                    fmt::format("{} decided again gives {} events; the log holds {}",
+                                command->type, decided.size(), group_.size()));
+  }
+}
+
+// Each decision event, put to its command with its own stored values on the
+// state before it: a decision that breaks an invariant is refused with the
+// invariant's code, however its command was recorded.
+void ReDecider::CheckProcedure() {
+  for (const EventRecord& e : group_) {
+    const DecisionEvent* kind = nullptr;
+    for (const DecisionEvent& d : kDecisionEvents) {
+      if (d.event_type == e.type) kind = &d;
+    }
+    if (kind == nullptr || !e.data.is_object()) continue;
+    const CommandSpec* spec = FindCommandSpec(kind->command_type);
+    auto at = ParseRfc3339(e.occurred_at);
+    if (spec == nullptr || !at.ok()) continue;
+    ++summary_->decisions_checked;
+    Command command;
+    command.type = std::string(kind->command_type);
+    command.command_id = e.command_id;
+    command.at = e.occurred_at;
+    command.actor = e.actor;
+    command.target = CaseIdOf(e.stream);
+    command.data = e.data;
+    Decision decision = DecideAndStamp(*spec, command, *at, rules_, cases_, options_);
+    const auto* rejection = std::get_if<Rejection>(&decision);
+    if (rejection != nullptr) ReportProcedure(e, *rejection);
+    // The decider stops at the first broken invariant; the penalty itself
+    // (benchmark level and band, leniency lists, first violation, I7) is
+    // judged on its own too, so an unlawful amount is named whatever else
+    // is wrong.
+    const CaseState* c = cases_.FindCase(command.target);
+    const std::string type = Text(e.data.as_object(), "decision_type");
+    if (e.type != "decision_made" || c == nullptr || (type != "penalty" && type != "no_penalty")) {
+      continue;
+    }
+    boost::json::object proposal = ProposalJson(e.data.as_object(), type);
+    proposal["correction_ordered"] = true;
+    const DecisionContext context{command, *at, rules_, cases_, options_};
+    PenaltyJudgement judged = JudgePenalty(context, *c, ProposalFromData(proposal));
+    if (judged.rejection && (rejection == nullptr || judged.rejection->code != rejection->code)) {
+      ReportProcedure(e, *judged.rejection);
+    }
+  }
+}
+
+void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection) {
+  AuditFinding f = FindingAt(AuditFinding::Kind::kProcedure, e);
+  f.rule = RuleOf(rejection.legal_basis);
+  if (f.rule.empty()) f.rule = rejection.code;
+  f.code = rejection.code;
+  f.legal_basis = rejection.legal_basis;
+  f.message = fmt::format("the stored {} breaks a rule of the procedure: {}{}", e.type,
+                          rejection.message,
+                          rejection.pointer.empty() ? "" : " (" + rejection.pointer + ")");
+  findings_->Report(std::move(f));
+}
+
+void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros, bool at_end) {
+  const CaseState* c = cases_.FindCase(case_id);
+  if (c == nullptr) return;
+  Command probe;
+  probe.type = "check_deadlines";
+  probe.target = std::string(case_id);
+  probe.at = FormatRfc3339(at_micros, 480, false);
+  auto at = ParseRfc3339(probe.at);
+  if (!at.ok()) return;
+  const DecisionContext context{probe, *at, rules_, cases_, options_};
+  Deadlines open;
+  if (!OpenDeadlines(context, *c, &open).ok()) return;
+  const Date today = context.date();
+  for (const OpenDeadline& d : open) {
+    ++summary_->deadlines_checked;
+    // Party deadlines (payment) are enforced, not breached by the agency.
+    if (d.bearer != "agency" || !(d.due_on < today)) continue;
+    if (!breaches_.insert(fmt::format("{}/{}/{}", case_id, d.id, d.due_on.ToString())).second) {
+      continue;
+    }
+    AuditFinding f;
+    f.kind = AuditFinding::Kind::kDeadline;
+    f.case_id = std::string(case_id);
+    f.stream = std::string(kCaseStreamPrefix) + std::string(case_id);
+    f.rule = d.id;
+    f.legal_basis = std::string(DeadlineBasis(d.id));
+    if (at_end) {
+      f.version = cases_.Version(f.stream);
+      f.code = "deadline_open_past_due";
+      f.message = fmt::format("{} ({}) was due on {} and is still open at the audit's reference "
+                              "time {}",
+                              d.id, d.label, d.due_on.ToString(), today.ToString());
+    } else {
+      const EventRecord& act = group_.front();
+      f.position = act.position;
+      f.version = act.version;
+      f.event_type = act.type;
+      f.command_id = act.command_id;
+      f.code = "deadline_breached";
+      f.message = fmt::format("{} ({}) was due on {} and was still open when {} was recorded on "
+                              "{}",
+                              d.id, d.label, d.due_on.ToString(), act.type, today.ToString());
+    }
+    findings_->Report(std::move(f));
+  }
+}
+
+void ReDecider::Fold() {
+  for (const EventRecord& e : group_) {
+    Status s = IsReferenceStream(e.stream) ? rules_.Apply(e) : cases_.Apply(e);
+    if (s.ok() || !InScope(e)) continue;
+    AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, e);
+    f.rule = "fold";
+    f.code = "event_does_not_fold";
+    f.legal_basis = "docs/audit.md §2 (every stored event folds into the state)";
+    f.message = fmt::format("the stored event does not fold into the state before it: {}",
+                            s.message());
+    findings_->Report(std::move(f));
+  }
+}
+
+Status ReDecider::Finish() {
+  ZF_RETURN_IF_ERROR(FlushGroup());
+  summary_->reference_time = latest_text_;
+  if (latest_micros_ == INT64_MIN || scope_.to_position != UINT64_MAX) return Status::Ok();
+  std::vector<std::string> ids;
+  cases_.ForEachCase([&](const CaseState& c) {
+    if (scope_.case_id.empty() || c.id == scope_.case_id) ids.push_back(c.id);
+  });
+  for (const std::string& id : ids) CheckDeadlines(id, latest_micros_, /*at_end=*/true);
+  return Status::Ok();
+}
+
+}  // namespace zf::internal
