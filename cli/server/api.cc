@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "zf/audit.h"
 #include "zf/calendar.h"
 #include "zf/cases.h"
 #include "zf/command.h"
@@ -463,6 +465,47 @@ const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const 
   return actor;
 }
 
+// Audit verify for one case: the chains, the re-decision of the case's
+// commands, procedure and deadlines (zfcli audit verify --case). Findings
+// are the answer, not an error: 200 with "ok": false.
+Response Api::CaseAudit(const Request& req, const zf::Actor& actor, const std::string& id) {
+  if (engine_->store()->ReadStream("case/" + id, 1, zf::Direction::kForward)->Valid() == false) {
+    return Error(req, http::status::not_found, "not_found", "no case " + id, "case_id");
+  }
+  zf::AuditOptions options;
+  options.case_id = id;
+  json::array findings;
+  auto summary = zf::AuditStore(*engine_->store(), zf::EngineOptions(), options,
+                                [&](const zf::AuditFinding& f) {
+                                  findings.push_back(zf::AuditFindingToJson(f));
+                                });
+  if (!summary.ok()) return StatusError(req, ReadStatus(summary.status()), summary.status());
+  if (zf::Status s = RecordCaseRead(actor, id, "view", ""); !s.ok()) {
+    return StatusError(req, ReadStatus(s), s);
+  }
+  json::object body = zf::AuditSummaryToJson(*summary);
+  body["case_id"] = id;
+  body["findings_list"] = std::move(findings);
+  return JsonResponse(req, http::status::ok, body);
+}
+
+// The case's self-verifying dossier (docs/audit.md §3), as JSON lines.
+Response Api::CaseDossier(const Request& req, const zf::Actor& actor, const std::string& id) {
+  std::ostringstream out;
+  if (zf::Status s = zf::WriteDossier(*engine_->store(), id, out); !s.ok()) {
+    return StatusError(req, ReadStatus(s), s);
+  }
+  if (zf::Status s = RecordCaseRead(actor, id, "dossier", ""); !s.ok()) {
+    return StatusError(req, ReadStatus(s), s);
+  }
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "application/x-ndjson; charset=utf-8");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(out).str();
+  res.prepare_payload();
+  return res;
+}
+
 zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
                                std::string_view what, std::string_view as_of) {
   zf::ReadContext read{actor, std::string(what), ""};
@@ -704,11 +747,13 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   if (seg.size() >= 3 && seg.size() <= 4 && seg[1] == "cases") {
     const std::string id(seg[2]);
     const std::string_view what = seg.size() == 4 ? seg[3] : "view";
-    if (what == "dossier" || what == "audit") {
-      // TODO(issue 6): wire the engine's dossier and per-case audit verify
-      // (being added on the `audit` branch) here.
-      return Error(req, http::status::not_implemented, "not_implemented",
-                   fmt::format("{} is not available yet (issue 6)", what), t.path);
+    if (what == "audit") {
+      if (auto bad = UnknownParameter(req, t, {})) return *bad;
+      return CaseAudit(req, *actor, id);
+    }
+    if (what == "dossier") {
+      if (auto bad = UnknownParameter(req, t, {})) return *bad;
+      return CaseDossier(req, *actor, id);
     }
     if (what == "view") {
       if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;

@@ -79,6 +79,8 @@ class Api {
   Response Metrics(const Request& req);
   Response Health(const Request& req);
   // Every read of one case goes through here, so that it is recorded.
+  Response CaseAudit(const Request& req, const zf::Actor& actor, const std::string& id);
+  Response CaseDossier(const Request& req, const zf::Actor& actor, const std::string& id);
   // Records the read in the engine's access trail (and the access log);
   // a read whose record fails must not be answered.
   zf::Status RecordCaseRead(const zf::Actor& actor, const std::string& case_id,

@@ -421,10 +421,11 @@ def test_queries():
         expect_status(r, 200, "docket")
         check([c["case_id"] for c in r.json()] == ["SX-T-0001"], "docket %r" % r.text)
         check(s.get("/v1/cases?township=gaosha").json() == [], "other township's docket")
+        # The clue is the last event until a read records its access.
+        head = s.get("/v1/health", token=None).json()["position"]
         r = s.get("/v1/cases/SX-T-0001")
         expect_status(r, 200, "case view")
         check(r.json()["state"] == "registered", "view %r" % r.text[:300])
-        head = s.get("/v1/health", token=None).json()["position"]
         expect_status(s.get("/v1/cases/SX-T-0001?at_position=%d" % (head - 1)), 404,
                       "as of before the clue")
         expect_status(s.get("/v1/cases/SX-T-0001?as_of=2023-01-08"), 404, "as_of before")
@@ -434,8 +435,20 @@ def test_queries():
         check([e["type"] for e in r.json()] == ["clue_registered"], "history %r" % r.text[:300])
         expect_status(s.get("/v1/cases/SX-T-0001/explain"), 200, "explain")
         expect_status(s.get("/v1/cases/SX-NONE/history"), 404, "history of no case")
-        expect_status(s.get("/v1/cases/SX-T-0001/dossier"), 501, "dossier (issue 6)")
-        expect_status(s.get("/v1/cases/SX-T-0001/audit"), 501, "audit (issue 6)")
+        r = s.get("/v1/cases/SX-T-0001/audit")
+        expect_status(r, 200, "audit verify of one case")
+        a = r.json()
+        check(a["ok"] is True and a["findings_list"] == [] and a["commands_redecided"] >= 1
+              and a["case_id"] == "SX-T-0001", "audit %r" % r.text[:300])
+        expect_status(s.get("/v1/cases/SX-NONE/audit"), 404, "audit of no case")
+        r = s.get("/v1/cases/SX-T-0001/dossier")
+        expect_status(r, 200, "dossier")
+        lines = [json.loads(l) for l in r.text.splitlines() if l.strip()]
+        check(len(lines) > 2 and "SX-T-0001" in r.text, "dossier lines: %r" % r.text[:300])
+        with open(os.path.join(TMP, "dossier.jsonl"), "w", encoding="utf-8") as f:
+            f.write(r.text)
+        rc, out, err = zf("dossier", "verify", "dossier.jsonl")
+        check(rc == 0, "the served dossier verifies offline: %s %s" % (out[-300:], err[-300:]))
         r = s.get("/v1/deadlines?as_of=2023-01-20")
         expect_status(r, 200, "deadlines")
         check(isinstance(r.json(), list), "deadlines %r" % r.text[:300])
@@ -457,7 +470,7 @@ def test_queries():
               % r.text)
         expect_status(s.get("/v1/calendar/due?from=2023-09-28"), 400, "due without a period")
         reads = [e for e in s.access_log() if "case_read" in e]
-        check(sorted(set(e["what"] for e in reads)) == ["explain", "history", "view"]
+        check(sorted(set(e["what"] for e in reads)) == ["dossier", "explain", "history", "view"]
               and all(e["actor"] == "SX-OF-0032" and e["recorded"] for e in reads),
               "case reads recorded: %r" % reads)
     finally:
@@ -468,7 +481,7 @@ def test_queries():
     trail = json.loads(out) if rc == 0 else []
     check(len(trail) == len([e for e in reads if e["case_read"] == "SX-T-0001"])
           and all(a["reader"]["id"] == "SX-OF-0032" for a in trail)
-          and sorted(set(a["what"] for a in trail)) == ["explain", "history", "view"],
+          and sorted(set(a["what"] for a in trail)) == ["dossier", "explain", "history", "view"],
           "access trail: %r" % trail)
 
 

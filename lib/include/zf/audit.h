@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "zf/engine.h"
 #include "zf/export.h"
 #include "zf/result.h"
@@ -75,6 +77,12 @@ struct AuditSummary {
 };
 
 using AuditSink = std::function<void(const AuditFinding&)>;
+
+// The JSON forms `zfcli audit verify --json` and the HTTP API print: a
+// finding's fields by name (kind as AuditFindingKindName), and the summary
+// with `ok`, the counts and findings per kind (all four kinds present).
+ZF_EXPORT boost::json::object AuditFindingToJson(const AuditFinding& finding);
+ZF_EXPORT boost::json::object AuditSummaryToJson(const AuditSummary& summary);
 
 // Audits the store with the engine options the commands were decided under.
 // The Result fails only when the audit could not run (storage).

@@ -24,6 +24,41 @@ std::string_view AuditFindingKindName(AuditFinding::Kind kind) {
   return "unknown";
 }
 
+boost::json::object AuditFindingToJson(const AuditFinding& f) {
+  return {{"kind", AuditFindingKindName(f.kind)},
+          {"case_id", f.case_id},
+          {"stream", f.stream},
+          {"position", f.position},
+          {"version", f.version},
+          {"event_type", f.event_type},
+          {"command_id", f.command_id},
+          {"rule", f.rule},
+          {"code", f.code},
+          {"legal_basis", f.legal_basis},
+          {"message", f.message}};
+}
+
+boost::json::object AuditSummaryToJson(const AuditSummary& s) {
+  boost::json::object counts;
+  for (std::string_view kind : {"integrity", "not_rederivable", "procedure", "deadline"}) {
+    auto it = s.findings.find(std::string(kind));
+    counts[kind] = it == s.findings.end() ? 0 : it->second;
+  }
+  return {{"ok", s.TotalFindings() == 0},
+          {"events_read", s.events_read},
+          {"commands_checked", s.commands_checked},
+          {"commands_redecided", s.commands_redecided},
+          {"commands_unrecorded", s.commands_unrecorded},
+          {"decisions_checked", s.decisions_checked},
+          {"deadlines_checked", s.deadlines_checked},
+          {"first_position", s.first_position},
+          {"last_position", s.last_position},
+          {"reference_time", s.reference_time},
+          {"ledger_hash", s.ledger_hash},
+          {"findings", std::move(counts)},
+          {"elapsed_seconds", s.elapsed_seconds}};
+}
+
 Result<AuditSummary> AuditStore(const EventStore& store, const EngineOptions& options,
                                 const AuditOptions& audit, const AuditSink& sink) {
   const auto start = std::chrono::steady_clock::now();
