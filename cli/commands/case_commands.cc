@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli.h"
+#include "json_forms.h"
 #include "query.h"
 #include "zf/cases.h"
 #include "zf/engine.h"
@@ -41,23 +42,6 @@ zf::CaseFilter FilterFrom(const po::variables_map& vm) {
   filter.item_code = text("item");
   filter.party = text("party");
   return filter;
-}
-
-boost::json::object SummaryJson(const zf::CaseSummary& c) {
-  return {{"case_id", c.id},
-          {"state", c.state},
-          {"procedure", c.procedure},
-          {"item_code", c.item_code},
-          {"township", c.township},
-          {"area", c.area},
-          {"handling_subject", c.handling_subject},
-          {"party_id", c.party_id},
-          {"party_name", c.party_name},
-          {"discovered_on", c.discovered_on},
-          {"filed_on", c.filed_on},
-          {"last_event_at", c.last_event_at},
-          {"version", c.version},
-          {"open", c.open}};
 }
 
 void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket) {
@@ -256,13 +240,6 @@ int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>
   });
   if (exit_code == kExitOk && global.json) std::cout << boost::json::serialize(events) << '\n';
   return exit_code;
-}
-
-boost::json::object DeadlineJson(const zf::DeadlineEntry& d) {
-  return {{"case_id", d.case_id},   {"deadline", d.deadline_id}, {"label", d.label},
-          {"bearer", d.bearer},     {"due_on", d.due_on},        {"days_left", d.days_left},
-          {"breached", d.breached}, {"basis", d.basis},          {"state", d.state},
-          {"township", d.township}, {"handling_subject", d.handling_subject}};
 }
 
 void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list) {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cli.h"
+#include "json_forms.h"
 #include "zf/engine.h"
 #include "zf/rules.h"
 
@@ -15,46 +16,6 @@ namespace po = boost::program_options;
 
 namespace zfcli {
 namespace {
-
-boost::json::array JsonStrings(const std::vector<std::string>& values) {
-  boost::json::array out;
-  for (const std::string& v : values) out.emplace_back(v);
-  return out;
-}
-
-boost::json::object AnswerJson(const zf::CompetenceAnswer& a) {
-  return {
-      {"item_code", a.item_code},
-      {"township", a.township},
-      {"as_of", a.as_of},
-      {"subject", a.subject.empty() ? boost::json::value(nullptr) : boost::json::value(a.subject)},
-      {"delegated", a.delegated},
-      {"reason", a.reason},
-      {"legal_basis", a.legal_basis},
-      {"item_version", a.item_version},
-      {"original_subject", a.original_subject},
-      {"delegation_batch", a.delegation_batch},
-      {"department_retains", a.department_retains}};
-}
-
-boost::json::object ItemJson(const zf::PowerItemView& v) {
-  boost::json::array by_township;
-  for (const zf::CompetenceAnswer& a : v.by_township) by_township.push_back(AnswerJson(a));
-  return {{"item_code", v.item_code},
-          {"name", v.name},
-          {"power_type", v.power_type},
-          {"original_subject", v.original_subject},
-          {"domain", v.domain},
-          {"legal_basis", JsonStrings(v.legal_basis)},
-          {"penalty_types", JsonStrings(v.penalty_types)},
-          {"version", v.version},
-          {"effective_from", v.effective_from},
-          {"effective_to", v.effective_to},
-          {"delegated_to", JsonStrings(v.delegated_to)},
-          {"accepted_by", JsonStrings(v.accepted_by)},
-          {"claimed_by", JsonStrings(v.claimed_by)},
-          {"by_township", std::move(by_township)}};
-}
 
 std::string Join(const std::vector<std::string>& values, std::string_view sep = ", ") {
   std::string out;

@@ -2,6 +2,8 @@
 // mapping of outcomes to statuses.
 #include "server/api.h"
 
+#include "json_forms.h"
+
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -220,70 +222,7 @@ zf::CaseFilter FilterFrom(const Target& t) {
   return filter;
 }
 
-// --- JSON forms (the same as zfcli --json) ------------------------------------
-
-json::object SummaryJson(const zf::CaseSummary& c) {
-  return {{"case_id", c.id},
-          {"state", c.state},
-          {"procedure", c.procedure},
-          {"item_code", c.item_code},
-          {"township", c.township},
-          {"area", c.area},
-          {"handling_subject", c.handling_subject},
-          {"party_id", c.party_id},
-          {"party_name", c.party_name},
-          {"discovered_on", c.discovered_on},
-          {"filed_on", c.filed_on},
-          {"last_event_at", c.last_event_at},
-          {"version", c.version},
-          {"open", c.open}};
-}
-
-json::object DeadlineJson(const zf::DeadlineEntry& d) {
-  return {{"case_id", d.case_id},   {"deadline", d.deadline_id}, {"label", d.label},
-          {"bearer", d.bearer},     {"due_on", d.due_on},        {"days_left", d.days_left},
-          {"breached", d.breached}, {"basis", d.basis},          {"state", d.state},
-          {"township", d.township}, {"handling_subject", d.handling_subject}};
-}
-
-json::array Strings(const std::vector<std::string>& values) {
-  json::array out;
-  for (const std::string& v : values) out.emplace_back(v);
-  return out;
-}
-
-json::object AnswerJson(const zf::CompetenceAnswer& a) {
-  return {{"item_code", a.item_code},
-          {"township", a.township},
-          {"as_of", a.as_of},
-          {"subject", a.subject.empty() ? json::value(nullptr) : json::value(a.subject)},
-          {"delegated", a.delegated},
-          {"reason", a.reason},
-          {"legal_basis", a.legal_basis},
-          {"item_version", a.item_version},
-          {"original_subject", a.original_subject},
-          {"delegation_batch", a.delegation_batch},
-          {"department_retains", a.department_retains}};
-}
-
-json::object ItemJson(const zf::PowerItemView& v) {
-  json::array by_township;
-  for (const zf::CompetenceAnswer& a : v.by_township) by_township.push_back(AnswerJson(a));
-  return {{"item_code", v.item_code},
-          {"name", v.name},
-          {"power_type", v.power_type},
-          {"original_subject", v.original_subject},
-          {"domain", v.domain},
-          {"legal_basis", Strings(v.legal_basis)},
-          {"penalty_types", Strings(v.penalty_types)},
-          {"version", v.version},
-          {"effective_from", v.effective_from},
-          {"effective_to", v.effective_to},
-          {"delegated_to", Strings(v.delegated_to)},
-          {"accepted_by", Strings(v.accepted_by)},
-          {"claimed_by", Strings(v.claimed_by)},
-          {"by_township", std::move(by_township)}};
-}
+// --- JSON forms: the same as zfcli --json (cli/json_forms.h) -------------------
 
 template <typename T, typename ToJson>
 Response ListResponse(const Request& req, const zf::Result<std::vector<T>>& list, ToJson to_json) {

@@ -1,0 +1,17 @@
+// The JSON forms of the public API's query answers, shared by `zfcli
+// --json` and the HTTP API (one shape for scripts and for other systems).
+#pragma once
+
+#include <boost/json.hpp>
+
+#include "zf/cases.h"
+#include "zf/rules.h"
+
+namespace zfcli {
+
+boost::json::object SummaryJson(const zf::CaseSummary& c);
+boost::json::object DeadlineJson(const zf::DeadlineEntry& d);
+boost::json::object AnswerJson(const zf::CompetenceAnswer& a);
+boost::json::object ItemJson(const zf::PowerItemView& v);
+
+}  // namespace zfcli
