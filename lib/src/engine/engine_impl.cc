@@ -176,7 +176,15 @@ class EngineImpl final : public Engine {
   // in commit order. Evolving a case needs no rules, so the two can be
   // folded apart.
   Status Reload() {
-    World fresh;  // folded without mu_: only Open and the leader reload
+    ZF_ASSIGN_OR_RETURN(World fresh, FoldWorld());
+    std::lock_guard lock(mu_);
+    world_ = std::move(fresh);
+    return Status::Ok();
+  }
+
+  // The world folded from the store, without touching world_.
+  Result<World> FoldWorld() const {
+    World fresh;
     for (std::string_view stream : kReferenceStreams) {
       auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
       for (; cursor->Valid(); cursor->Next()) {
@@ -190,9 +198,7 @@ class EngineImpl final : public Engine {
       ZF_RETURN_IF_ERROR(fresh.cases.Apply(cursor->event()));
     }
     ZF_RETURN_IF_ERROR(cursor->status());
-    std::lock_guard lock(mu_);
-    world_ = std::move(fresh);
-    return Status::Ok();
+    return fresh;
   }
 
   Result<CommandResult> Judge(const Command& command, World* overlay,
@@ -469,12 +475,14 @@ void EngineImpl::NoteReferenceProvenance(const std::vector<AppendRequest>& reque
   }
 }
 
+// The group is judged on the committed world itself, not on a copy: a copy
+// per group costs O(cases) (most of an import's time once a store holds a
+// few hundred thousand events), judging costs O(commands). mu_ is held until
+// the group is durable, so no reader sees a state that is not; a failed
+// write folds the world again from the store.
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
-  World overlay;
-  {
-    std::lock_guard lock(mu_);
-    overlay = world_;  // only the leader changes world_, so this stays current
-  }
+  std::lock_guard lock(mu_);
+  World& overlay = world_;
   GroupRequests group;
   for (Job* job : group_jobs) JudgeJob(job, &overlay, &group);
   if (group.requests.empty()) return;
@@ -485,8 +493,11 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   auto appended = store_->AppendBatch(
       group.requests, AppendOptions{.mode = BatchMode::kAtomic, .projections = rows});
   if (!appended.ok()) {
-    Status reloaded = Reload();
-    for (Job* job : group_jobs) job->status = reloaded.ok() ? appended.status() : reloaded;
+    // Should the fold fail too, world_ keeps the group's effects; the store
+    // refuses further writes after a failed one, so nothing builds on them.
+    Result<World> fresh = FoldWorld();
+    if (fresh.ok()) world_ = std::move(*fresh);
+    for (Job* job : group_jobs) job->status = fresh.ok() ? appended.status() : fresh.status();
     return;
   }
   for (std::size_t i = 0; i < appended->size(); ++i) {
@@ -499,8 +510,6 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
     d.job->results[d.result]->append = append;
   }
   NoteReferenceProvenance(group.requests, &overlay);
-  std::lock_guard lock(mu_);
-  world_ = std::move(overlay);
 }
 
 template <typename Fn>
