@@ -20,6 +20,7 @@
 
 #include "store/envelope.h"
 #include "store/key_codec.h"
+#include "support/raw_db.h"
 #include "support/test_support.h"
 #include "util/sm3.h"
 #include "zf/event_store.h"
@@ -38,41 +39,7 @@ std::unique_ptr<EventStore> Open(const std::string& path, bool read_only = false
   return std::move(*store);
 }
 
-// The database opened with plain RocksDB, as an attacker with disk access
-// (or `ldb`) would.
-class RawDb {
- public:
-  explicit RawDb(const std::string& path) {
-    std::vector<std::string> names;
-    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
-    db_.reset(raw);
-    for (std::size_t i = 0; i < names.size(); ++i) handles_[names[i]] = handles[i];
-  }
-  ~RawDb() {
-    for (auto& [name, h] : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-    db_->Close().PermitUncheckedError();
-  }
-  std::string Get(const std::string& family, const std::string& key) {
-    std::string value;
-    REQUIRE(db_->Get(rocksdb::ReadOptions(), handles_.at(family), key, &value).ok());
-    return value;
-  }
-  void Put(const std::string& family, const std::string& key, const std::string& value) {
-    REQUIRE(db_->Put(rocksdb::WriteOptions(), handles_.at(family), key, value).ok());
-  }
-  void Delete(const std::string& family, const std::string& key) {
-    REQUIRE(db_->Delete(rocksdb::WriteOptions(), handles_.at(family), key).ok());
-  }
-
- private:
-  std::unique_ptr<rocksdb::DB> db_;
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> handles_;
-};
+using zf::testing::RawDb;
 
 // Ten events over three streams; returns the store's path.
 std::string Populate(const TempDir& dir) {
