@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 namespace zfcli {
@@ -34,6 +35,30 @@ int ReportError(const GlobalOptions& global, const zf::Status& status,
   if (!context.empty()) line = fmt::format("{}: {}", context, line);
   std::cerr << line << '\n';
   return ExitCodeFor(status);
+}
+
+int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::string_view where) {
+  std::string line = fmt::format("{}{}: {} [{}]", where.empty() ? "" : std::string(where) + ": ",
+                                 Label(global, "rejected"), r.message, r.code);
+  if (!r.legal_basis.empty()) line += fmt::format(" {}: {}", Label(global, "legal_basis"), r.legal_basis);
+  if (!r.pointer.empty()) line += fmt::format(" {}={}", Label(global, "field"), r.pointer);
+  std::cerr << line << '\n';
+  return kExitRejected;
+}
+
+int PrintCommandResult(const GlobalOptions& global, const zf::CommandResult& result) {
+  if (global.json) {
+    std::cout << boost::json::serialize(zf::CommandResultToJson(result)) << '\n';
+  } else if (result.outcome != zf::CommandResult::Outcome::kRejected) {
+    std::cout << fmt::format("{}: {} {} {}..{}\n",
+                             Label(global, std::string(zf::OutcomeName(result.outcome))),
+                             result.stream, Label(global, "position"),
+                             result.append.first_position, result.append.last_position);
+  }
+  if (result.outcome == zf::CommandResult::Outcome::kRejected) {
+    return ReportRejection(global, *result.rejection, "");
+  }
+  return kExitOk;
 }
 
 std::string_view Label(const GlobalOptions& global, std::string_view key) {

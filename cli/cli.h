@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "zf/command.h"
 #include "zf/status.h"
 
 namespace zfcli {
@@ -35,6 +36,16 @@ int ExitCodeFor(const zf::Status& status);
 // returns the exit code for it.
 int ReportError(const GlobalOptions& global, const zf::Status& status,
                 std::string_view context = {});
+
+// Prints a rejection the way people read it (to stderr, `where` first when
+// given); returns kExitRejected.
+int ReportRejection(const GlobalOptions& global, const zf::Rejection& rejection,
+                    std::string_view where);
+
+// The answer to one executed command: its JSON form with --json, else the
+// outcome, stream and positions; a rejection goes through ReportRejection.
+// Returns the exit code (0, or 4 when rejected).
+int PrintCommandResult(const GlobalOptions& global, const zf::CommandResult& result);
 
 // Pads `text` with spaces to `width` terminal columns (CJK characters take
 // two), so tables with Chinese labels line up. Longer text is kept whole.

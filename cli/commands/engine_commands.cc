@@ -25,16 +25,6 @@ namespace {
 
 constexpr std::size_t kCommandsPerBatch = 256;
 
-// Prints a rejection the way people read it; returns exit code 4.
-int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::string_view where) {
-  std::string line = fmt::format("{}{}: {} [{}]", where.empty() ? "" : std::string(where) + ": ",
-                                 Label(global, "rejected"), r.message, r.code);
-  if (!r.legal_basis.empty()) line += fmt::format(" {}: {}", Label(global, "legal_basis"), r.legal_basis);
-  if (!r.pointer.empty()) line += fmt::format(" {}={}", Label(global, "field"), r.pointer);
-  std::cerr << line << '\n';
-  return kExitRejected;
-}
-
 struct ImportTally {
   std::size_t applied = 0;
   std::size_t already_applied = 0;
@@ -304,18 +294,7 @@ int RunExec(const GlobalOptions& defaults, const std::vector<std::string>& args,
   if (!engine) return exit_code;
   auto result = engine->Execute(*command);
   if (!result.ok()) return ReportError(global, result.status());
-  if (global.json) {
-    std::cout << boost::json::serialize(zf::CommandResultToJson(*result)) << '\n';
-  } else if (result->outcome != zf::CommandResult::Outcome::kRejected) {
-    std::cout << fmt::format("{}: {} {} {}..{}\n",
-                             Label(global, std::string(zf::OutcomeName(result->outcome))),
-                             result->stream, Label(global, "position"),
-                             result->append.first_position, result->append.last_position);
-  }
-  if (result->outcome == zf::CommandResult::Outcome::kRejected) {
-    return ReportRejection(global, *result->rejection, "");
-  }
-  return kExitOk;
+  return PrintCommandResult(global, *result);
 }
 
 zf::Result<zf::Date> ParseDateOption(const po::variables_map& vm, const char* name) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "query.h"
 #include "zf/command.h"
 #include "zf/engine.h"
 #include "zf/event_json.h"
@@ -27,10 +28,6 @@ void AddEnvelopeOptions(po::options_description& options) {
       ("unit", po::value<std::string>()->required(), "the unit the actor acts for")
       ("at", po::value<std::string>(), "business time (RFC 3339); default now")
       ("command-id", po::value<std::string>(), "idempotency key; default derived from the command");
-}
-
-std::string Opt(const po::variables_map& vm, const char* name) {
-  return vm.count(name) ? vm[name].as<std::string>() : std::string();
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -65,9 +62,9 @@ int RunReviewCommand(const GlobalOptions& global, const po::variables_map& vm,
                      boost::json::object data) {
   boost::json::object envelope{
       {"command", type},
-      {"command_id", vm.count("command-id") ? Opt(vm, "command-id") : default_id},
-      {"at", vm.count("at") ? Opt(vm, "at") : NowInChina()},
-      {"actor", {{"id", Opt(vm, "actor")}, {"role", Opt(vm, "role")}, {"unit", Opt(vm, "unit")}}},
+      {"command_id", vm.count("command-id") ? OptionText(vm, "command-id") : default_id},
+      {"at", vm.count("at") ? OptionText(vm, "at") : NowInChina()},
+      {"actor", {{"id", OptionText(vm, "actor")}, {"role", OptionText(vm, "role")}, {"unit", OptionText(vm, "unit")}}},
       {campaign_or_case_field, target},
       {"data", std::move(data)}};
   auto command = zf::CommandFromJson(envelope);
@@ -77,24 +74,7 @@ int RunReviewCommand(const GlobalOptions& global, const po::variables_map& vm,
   if (!engine) return exit_code;
   auto result = engine->Execute(*command);
   if (!result.ok()) return ReportError(global, result.status());
-  if (global.json) {
-    std::cout << boost::json::serialize(zf::CommandResultToJson(*result)) << '\n';
-  } else if (result->outcome != zf::CommandResult::Outcome::kRejected) {
-    std::cout << fmt::format("{}: {} {} {}..{}\n",
-                             Label(global, std::string(zf::OutcomeName(result->outcome))),
-                             result->stream, Label(global, "position"),
-                             result->append.first_position, result->append.last_position);
-  }
-  if (result->outcome == zf::CommandResult::Outcome::kRejected) {
-    const zf::Rejection& r = *result->rejection;
-    std::cerr << fmt::format("{}: {} [{}] {}: {}{}\n", Label(global, "rejected"), r.message,
-                             r.code, Label(global, "legal_basis"), r.legal_basis,
-                             r.pointer.empty() ? ""
-                                               : fmt::format(" {}={}", Label(global, "field"),
-                                                             r.pointer));
-    return kExitRejected;
-  }
-  return kExitOk;
+  return PrintCommandResult(global, *result);
 }
 
 int RunReviewStart(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -126,20 +106,20 @@ int RunReviewStart(const GlobalOptions& defaults, const std::vector<std::string>
     std::cerr << "zfcli review start: give --cases, or --count/--ratio with --seed\n";
     return kExitUsage;
   }
-  boost::json::object data{{"reviewer_org", Opt(vm, "org")},
-                           {"period", {{"from", Opt(vm, "from")}, {"to", Opt(vm, "to")}}}};
-  if (vm.count("title")) data["title"] = Opt(vm, "title");
+  boost::json::object data{{"reviewer_org", OptionText(vm, "org")},
+                           {"period", {{"from", OptionText(vm, "from")}, {"to", OptionText(vm, "to")}}}};
+  if (vm.count("title")) data["title"] = OptionText(vm, "title");
   if (sampling) {
-    boost::json::object rule{{"seed", Opt(vm, "seed")}};
+    boost::json::object rule{{"seed", OptionText(vm, "seed")}};
     if (vm.count("count")) rule["count"] = vm["count"].as<std::int64_t>();
     if (vm.count("ratio")) rule["ratio_percent"] = vm["ratio"].as<std::int64_t>();
     if (vm["per-subject"].as<bool>()) rule["per_subject"] = true;
-    if (vm.count("subjects")) rule["subjects"] = JsonList(SplitList(Opt(vm, "subjects")));
+    if (vm.count("subjects")) rule["subjects"] = JsonList(SplitList(OptionText(vm, "subjects")));
     data["sampling"] = std::move(rule);
   } else {
-    data["cases"] = JsonList(SplitList(Opt(vm, "cases")));
+    data["cases"] = JsonList(SplitList(OptionText(vm, "cases")));
   }
-  const std::string id = Opt(vm, "campaign-id");
+  const std::string id = OptionText(vm, "campaign-id");
   return RunReviewCommand(global, vm, "start_review_campaign", "campaign_id", id,
                           "review:start:" + id, std::move(data));
 }
@@ -164,14 +144,14 @@ int RunReviewScore(const GlobalOptions& defaults, const std::vector<std::string>
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  const std::string campaign = Opt(vm, "campaign-id");
-  const std::string case_id = Opt(vm, "case-id");
+  const std::string campaign = OptionText(vm, "campaign-id");
+  const std::string case_id = OptionText(vm, "case-id");
   boost::json::object data{{"campaign_id", campaign},
-                           {"reviewer", Opt(vm, "reviewer")},
+                           {"reviewer", OptionText(vm, "reviewer")},
                            {"form_score", vm["form"].as<std::int64_t>()},
                            {"content_score", vm["content"].as<std::int64_t>()}};
-  if (vm.count("veto")) data["veto_findings"] = JsonList(SplitList(Opt(vm, "veto")));
-  if (vm.count("findings")) data["findings"] = Opt(vm, "findings");
+  if (vm.count("veto")) data["veto_findings"] = JsonList(SplitList(OptionText(vm, "veto")));
+  if (vm.count("findings")) data["findings"] = OptionText(vm, "findings");
   return RunReviewCommand(global, vm, "score_case_file", "case_id", case_id,
                           fmt::format("review:score:{}:{}", campaign, case_id), std::move(data));
 }
@@ -192,23 +172,10 @@ int RunReviewClose(const GlobalOptions& defaults, const std::vector<std::string>
     return exit_code;
   }
   boost::json::object data;
-  if (vm.count("reason")) data["reason"] = Opt(vm, "reason");
-  const std::string id = Opt(vm, "campaign-id");
+  if (vm.count("reason")) data["reason"] = OptionText(vm, "reason");
+  const std::string id = OptionText(vm, "campaign-id");
   return RunReviewCommand(global, vm, "close_review_campaign", "campaign_id", id,
                           "review:close:" + id, std::move(data));
-}
-
-void AddAsOf(po::options_description& options) {
-  options.add_options()
-      ("as-of", po::value<std::string>(), "as of a time (DATE = end of that day, or RFC 3339)")
-      ("at-position", po::value<std::uint64_t>(), "with the events at log positions <= N");
-}
-
-zf::AsOf AsOfOf(const po::variables_map& vm) {
-  zf::AsOf as_of;
-  if (vm.count("as-of")) as_of.time = vm["as-of"].as<std::string>();
-  if (vm.count("at-position")) as_of.position = vm["at-position"].as<std::uint64_t>();
-  return as_of;
 }
 
 std::string Field(const boost::json::object& o, std::string_view key) {
@@ -229,14 +196,14 @@ std::string GradeLine(const GlobalOptions& g, const boost::json::object& c) {
 int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>& args,
                   const Command& self) {
   po::options_description options("review list");
-  AddAsOf(options);
+  AddAsOfOptions(options);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto list = engine->ReviewCampaigns(AsOfOf(vm));
+  auto list = engine->ReviewCampaigns(AsOfFrom(vm));
   if (!list.ok()) return ReportError(global, list.status());
   if (global.json) {
     boost::json::array out(list->begin(), list->end());
@@ -270,7 +237,7 @@ int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>&
                   const Command& self) {
   po::options_description options("review show");
   options.add_options()("campaign-id", po::value<std::string>()->required(), "the campaign id");
-  AddAsOf(options);
+  AddAsOfOptions(options);
   po::positional_options_description positional;
   positional.add("campaign-id", 1);
   po::variables_map vm;
@@ -281,7 +248,7 @@ int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>&
   }
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto view = engine->ReviewCampaign(Opt(vm, "campaign-id"), AsOfOf(vm));
+  auto view = engine->ReviewCampaign(OptionText(vm, "campaign-id"), AsOfFrom(vm));
   if (!view.ok()) return ReportError(global, view.status());
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
@@ -357,7 +324,8 @@ int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& arg
     std::cerr << "zfcli access: give --case ID and/or --actor ID\n";
     return kExitUsage;
   }
-  zf::AccessQuery query{Opt(vm, "case"), Opt(vm, "actor"), Opt(vm, "from"), Opt(vm, "to")};
+  zf::AccessQuery query{OptionText(vm, "case"), OptionText(vm, "actor"), OptionText(vm, "from"),
+                        OptionText(vm, "to")};
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
   auto records = engine->CaseAccesses(query);

@@ -106,6 +106,25 @@ TEST_CASE("The engine records each command beside its events; a retry with other
   CHECK(engine->store()->Ledger().position == 1);
 }
 
+TEST_CASE("A command id repeated within one batch applies once; with other data it is refused",
+          "[engine][idempotency]") {
+  auto engine = MemoryEngine();
+  Command changed = Calendar2023();
+  changed.data.as_object()["notice"] = "另一个通知";
+  const std::vector<Command> batch{Calendar2023(), Calendar2023(), changed};
+  auto results = engine->ExecuteBatch(batch, BatchMode::kIndependent);
+  REQUIRE(results.ok());
+  REQUIRE(results->size() == 3);
+  REQUIRE((*results)[0].ok());
+  CHECK((*results)[0]->outcome == CommandResult::Outcome::kApplied);
+  REQUIRE((*results)[1].ok());
+  CHECK((*results)[1]->outcome == CommandResult::Outcome::kAlreadyApplied);
+  CHECK((*results)[1]->append.first_position == (*results)[0]->append.first_position);
+  REQUIRE_FALSE((*results)[2].ok());
+  CHECK((*results)[2].status().code() == StatusCode::kAlreadyExists);
+  CHECK(engine->store()->Ledger().position == 1);
+}
+
 TEST_CASE("Rules refuse a command with a code, a legal basis and a field", "[engine][rejection]") {
   auto engine = MemoryEngine();
   REQUIRE(engine->Execute(Calendar2023()).ok());

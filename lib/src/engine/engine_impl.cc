@@ -160,8 +160,7 @@ class EngineImpl final : public Engine {
   };
   struct GroupRequests {
     std::vector<AppendRequest> requests;
-    std::vector<Owner> owners;              // parallel to requests
-    std::vector<const Command*> commands;   // parallel to requests
+    std::vector<Owner> owners;  // parallel to requests
     std::vector<Duplicate> duplicates;
   };
 
@@ -361,7 +360,6 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
     *overlay = std::move(*saved);
     group->requests.resize(first_request);
     group->owners.resize(first_request);
-    group->commands.resize(first_request);
     group->duplicates.resize(first_duplicate);
   }
 }
@@ -374,7 +372,7 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job,
                                                GroupRequests* group) {
   for (std::size_t i = 0; i < group->requests.size(); ++i) {
     if (group->requests[i].command_id != command.command_id) continue;
-    if (CommandToJson(*group->commands[i]) != CommandToJson(command)) {
+    if (group->requests[i].command != RecordedCommandText(command)) {
       return AlreadyExistsError(fmt::format("command_id '{}' is being applied with other content",
                                             command.command_id))
           .WithSubject("/command_id");
@@ -389,7 +387,6 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job,
   Result<CommandResult> judged = Judge(command, overlay, &group->requests);
   if (group->requests.size() > before) {
     group->owners.push_back({job, job->results.size()});
-    group->commands.push_back(&command);
   }
   return judged;
 }
