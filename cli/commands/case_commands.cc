@@ -265,7 +265,10 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
   AddFilterOptions(options);
   options.add_options()
       ("within", po::value<int>(), "only deadlines due within N days (not yet breached)")
-      ("breached", po::bool_switch(), "only deadlines already breached");
+      ("breached", po::bool_switch(), "only deadlines already breached")
+      ("past-limit", po::bool_switch(),
+       "only deadlines past their plain legal period (e.g. 90 days from filing): breached, or "
+       "moved by pauses and extensions, which the basis column names");
   AddAsOfOptions(options);
   po::variables_map vm;
   GlobalOptions global = defaults;
@@ -274,6 +277,7 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
   zf::DeadlineQuery query;
   query.cases = FilterFrom(vm);
   query.breached_only = vm["breached"].as<bool>();
+  query.past_limit_only = vm["past-limit"].as<bool>();
   if (vm.count("within")) query.due_within_days = vm["within"].as<int>();
   if (query.breached_only && query.due_within_days >= 0) {
     std::cerr << "zfcli deadlines: --within and --breached exclude each other\n";

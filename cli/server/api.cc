@@ -734,8 +734,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   }
   if (t.path == "/v1/deadlines") {
     if (auto bad = UnknownParameter(req, t, {"state", "subject", "township", "area", "item",
-                                             "party", "within", "breached", "as_of",
-                                             "at_position"})) {
+                                             "party", "within", "breached", "past_limit",
+                                             "as_of", "at_position"})) {
       return *bad;
     }
     zf::DeadlineQuery query;
@@ -743,6 +743,9 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     auto breached = Flag(t, "breached");
     if (!breached.ok()) return StatusError(req, http::status::bad_request, breached.status());
     query.breached_only = *breached;
+    auto past_limit = Flag(t, "past_limit");
+    if (!past_limit.ok()) return StatusError(req, http::status::bad_request, past_limit.status());
+    query.past_limit_only = *past_limit;
     if (t.query.count("within")) {
       auto within = Number(t, "within", 0);
       if (!within.ok()) return StatusError(req, http::status::bad_request, within.status());

@@ -183,16 +183,12 @@ TEST_CASE("audit: an engine-written year audits clean, in one fold in position o
   CHECK(audit.summary.deadlines_checked > 0);
   // Without --to, what is still open at the reference time (the latest
   // occurred_at: the 2025 calendar, published on 2024-11-12) counts too:
-  // the 2022 cases the generator left undecided are past APL art. 60.
+  // the cases the generator leaves undecided were suspended, or had an
+  // excluded period opened, before their 90 days ran out.
   Audit whole = RunAudit(CleanStore());
+  INFO(whole.Dump());
   CHECK(whole.summary.reference_time.starts_with("2024-11-12"));
-  CHECK(whole.summary.TotalFindings() > 0);
-  for (const auto& f : whole.findings) {
-    CHECK(f.kind == AuditFinding::Kind::kDeadline);
-    CHECK(f.code == "deadline_open_past_due");
-    CHECK(f.rule == "D9");
-    CHECK(f.case_id.starts_with("SX-2022-T"));
-  }
+  CHECK(whole.summary.TotalFindings() == 0);
   // The engine folds reference streams first; a fold in position order
   // gives the same cases (the inline rows equal the position-order replay).
   TempDir dir;

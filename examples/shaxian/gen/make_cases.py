@@ -229,6 +229,27 @@ class Generator:
                 "description": description, "discovered_on": day.isoformat(), "party": party}
         self.w.add(f, "register_clue", at(day, 9), self.actor(unit, officer), data, case_id=cid)
 
+    def stall(self, f, cid, filed, unit, stage):
+        """A case left undecided stays lawful (APL art. 60): before its 90
+        days run out, the investigation is suspended with the head's
+        approval (O4) or, after the pre-decision notice, an appraisal
+        period is excluded from the clock. Dated 60 days after filing, so
+        a case of the year's last weeks still shows its stage at year end.
+        No random draws: the rest of the history stays as it was."""
+        t = self.org.team(unit)
+        a = self.actor(unit, t["handlers"][0])
+        d = self.cal.on_or_after(filed + timedelta(days=60))
+        if stage == "notice":
+            self.w.add(f, "pause_clock", at(d, 9), a,
+                       {"reason": "appraisal", "note": "当事人陈述申辩对涉案物品价值提出异议，已委托鉴定"},
+                       case_id=cid)
+            return
+        if stage == "filed":
+            self.w.add(f, "start_investigation", at(d, 9), a, {}, case_id=cid)
+        self.w.add(f, "suspend_investigation", at(d, 10), a,
+                   {"reason": "当事人下落不明，案件暂时无法调查", "approved_by": t["head"]},
+                   case_id=cid)
+
     def ordinary(self, f, cid, day, unit, item, township, party, description, proposal,
                  decision_extra=None, stop_after=None, hearing=False, channel="online",
                  source="inspection", registered=False):
@@ -246,6 +267,7 @@ class Generator:
         self.w.add(f, "file_case", at(d, 9), a,
                    {"handlers": t["handlers"], "approved_by": t["head"]}, case_id=cid)
         if stop_after == "filed":
+            self.stall(f, cid, wd(day, 1), unit, "filed")
             return
         self.w.add(f, "start_investigation", at(d, 10), a, {}, case_id=cid)
         self.w.add(f, "record_evidence", at(wd(d, 1), 10), a,
@@ -255,6 +277,7 @@ class Generator:
                     "attachments": [{"name": f"EV-{cid[3:]}-1.pdf", "sm3": SM3}],
                     "party_signed": True}, case_id=cid)
         if stop_after == "investigating":
+            self.stall(f, cid, wd(day, 1), unit, "investigating")
             return
         no_penalty = proposal.get("outcome") == "no_penalty"
         conclude = dict(proposal)
@@ -279,6 +302,7 @@ class Generator:
             self.w.add(f, "serve_pre_decision_notice", at(d, 9), a, {"method": "direct"},
                        case_id=cid)
             if stop_after == "notice":
+                self.stall(f, cid, wd(day, 1), unit, "notice")
                 return
             if hearing:
                 self.w.add(f, "request_hearing", at(wd(d, 2), 9), a,

@@ -67,6 +67,10 @@ struct DeadlineQuery {
   CaseFilter cases;          // whose cases
   int due_within_days = -1;  // due within N days of the answer's day (-1: any)
   bool breached_only = false;
+  // Only deadlines whose plain legal period has run out (limit_on before
+  // the answer's day): breached ones, and those pauses or extensions moved
+  // past it, whose basis says why.
+  bool past_limit_only = false;
 };
 
 // One open deadline of one case, as of the answer's day.
@@ -78,6 +82,8 @@ struct DeadlineEntry {
   std::string due_on;       // YYYY-MM-DD: the last day the act is in time
   std::int64_t days_left = 0;  // due_on - today; negative when breached
   bool breached = false;       // today is after due_on
+  std::string limit_on;        // the plain period's last day, before pauses and extensions
+  bool past_limit = false;     // today is after limit_on (breached, or moved past it)
   std::string basis;        // the rule and how the date was reached
   std::string state;
   std::string township;

@@ -4,6 +4,8 @@
 // date) or have passed (deadline_breached). Every due date is computed from
 // the case's events and the calendar in force, so a replay of the same
 // commands reports the same deadlines.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "domain/deadlines.h"
@@ -16,10 +18,15 @@ namespace {
 
 constexpr std::string_view kDeadlineBasis = "spec §5 (deadlines the engine tracks)";
 
+// `limit` is the plain period's end when pauses or extensions may move the
+// due date; by default nothing moved it.
 Status Add(Deadlines* out, std::string id, std::string label, std::string bearer,
-           Result<Date> due) {
+           Result<Date> due, std::optional<Result<Date>> limit = std::nullopt) {
   if (!due.ok()) return due.status();
-  out->push_back(OpenDeadline{std::move(id), std::move(label), std::move(bearer), *due});
+  if (limit && !limit->ok()) return limit->status();
+  const Date limit_on = limit ? **limit : *due;
+  out->push_back(
+      OpenDeadline{std::move(id), std::move(label), std::move(bearer), *due, limit_on});
   return Status::Ok();
 }
 
@@ -42,17 +49,21 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
   if (c.state == "verifying") {
     // The clue part's clock: from the day the holder received the clue
     // (transfer, designation, dispatch or discovery), with its extension.
-    Result<Date> d2 = c.clue.verification_due_on
-                          ? Result<Date>(*c.clue.verification_due_on)
-                          : AddWorkingDays(cal, c.clue.verification_clock_from.value_or(
-                                                    c.discovered_on),
-                                           context.options.verification_working_days);
-    ZF_RETURN_IF_ERROR(Add(out, "D2", "核查线索并决定是否立案", "agency", std::move(d2)));
+    Result<Date> plain = AddWorkingDays(
+        cal, c.clue.verification_clock_from.value_or(c.discovered_on),
+        context.options.verification_working_days);
+    Result<Date> d2 = c.clue.verification_due_on ? Result<Date>(*c.clue.verification_due_on)
+                                                 : plain;
+    ZF_RETURN_IF_ERROR(
+        Add(out, "D2", "核查线索并决定是否立案", "agency", std::move(d2), std::move(plain)));
   }
   if (c.filed_on && !c.procedure_state.decision && Decidable(c.state)) {
     // The procedure part's clock (APL art. 60): its pauses (an open one
     // counted up to today) and extensions.
-    ZF_RETURN_IF_ERROR(Add(out, "D9", "作出行政处罚决定", "agency", DecisionDue(context, c)));
+    const Result<Date> plain =
+        DecisionClock{}.DueOn(*c.filed_on, context.options.decision_limit_days, context.date());
+    ZF_RETURN_IF_ERROR(
+        Add(out, "D9", "作出行政处罚决定", "agency", DecisionDue(context, c), plain));
   }
   if (e.criminal.Open() && !e.criminal.approved) {
     ZF_RETURN_IF_ERROR(Add(out, "D10", "审批涉嫌犯罪案件移送", "agency",

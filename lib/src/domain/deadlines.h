@@ -16,6 +16,10 @@ struct OpenDeadline {
   std::string label;   // for people (Chinese)
   std::string bearer;  // agency | party
   Date due_on;
+  // The last day of the plain legal period, before pauses and extensions
+  // moved it (D9: filing day + the limit; D2: the unextended working days);
+  // due_on for deadlines nothing moves.
+  Date limit_on;
 };
 
 using Deadlines = std::vector<OpenDeadline>;

@@ -20,7 +20,8 @@ std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptio
                                   c.filed_on ? c.filed_on->ToString() : "?");
     if (paused > 0) why += fmt::format(", {} day(s) paused", paused);
     if (c.procedure_state.clock.paused_since) {
-      why += fmt::format(", paused since {}", c.procedure_state.clock.paused_since->ToString());
+      why += fmt::format(", paused since {} ({})", c.procedure_state.clock.paused_since->ToString(),
+                         c.procedure_state.clock.pause_reason);
     }
     for (const ClockExtension& e : c.procedure_state.clock.extensions) {
       why += fmt::format(", extended by {} day(s) on {}", e.days, e.approved_on.ToString());
@@ -81,7 +82,10 @@ Result<std::vector<DeadlineEntry>> ListDeadlines(const RuleBook& rules, const Ca
       e.due_on = d.due_on.ToString();
       e.days_left = DaysBetween(today, d.due_on);
       e.breached = Breached(d.due_on, today);
+      e.limit_on = d.limit_on.ToString();
+      e.past_limit = Breached(d.limit_on, today);
       if (query.breached_only && !e.breached) continue;
+      if (query.past_limit_only && !e.past_limit) continue;
       if (query.due_within_days >= 0 && (e.breached || e.days_left > query.due_within_days)) {
         continue;
       }
