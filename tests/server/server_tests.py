@@ -453,6 +453,12 @@ def test_queries():
         expect_status(r, 200, "deadlines")
         check(isinstance(r.json(), list), "deadlines %r" % r.text[:300])
         expect_status(s.get("/v1/deadlines?within=soon"), 400, "deadlines within=soon")
+        everything = s.get("/v1/deadlines?as_of=2030-01-01").json()
+        r = s.get("/v1/deadlines?past_limit=true&as_of=2030-01-01")
+        expect_status(r, 200, "deadlines past_limit")
+        check(r.json() == [d for d in everything if d["past_limit"]],
+              "past_limit keeps the rows past their plain period: %r" % r.text[:300])
+        expect_status(s.get("/v1/deadlines?past_limit=maybe"), 400, "deadlines past_limit=maybe")
         r = s.get("/v1/statistics?from=2023-01-01&to=2023-12-31")
         expect_status(r, 200, "statistics")
         check("cases_total" in r.json(), "statistics %r" % r.text[:300])
