@@ -44,7 +44,7 @@ bool Decidable(const std::string& state) {
 }  // namespace
 
 Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out) {
-  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
   const ExecutionState& e = c.execution;
   if (c.state == "verifying") {
     // The clue part's clock: from the day the holder received the clue
@@ -137,7 +137,7 @@ Decision DecideCheckDeadlines(const DecisionContext& context) {
     return CalendarUnavailable(s, "the case's deadlines");
   }
   const Date today = context.date();
-  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
   std::vector<NewEvent> events;
   boost::json::array listed;
   for (const OpenDeadline& d : open) {

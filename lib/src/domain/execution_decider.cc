@@ -110,7 +110,7 @@ Result<Date> PaymentDueFrom(const DecisionContext& context, Date served_on) {
 Result<Date> ReliefWindowsEnd(const DecisionContext& context, const CaseState& c) {
   const ExecutionState& e = c.execution;
   if (!e.service) return FailedPreconditionError("the decision has not been served");
-  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
   ZF_ASSIGN_OR_RETURN(Date d19,
                       DueDate(cal, e.service->served_on,
                               PeriodSpec{PeriodUnit::kCalendarDays, 60, DeadlineBearer::kParty},
@@ -254,7 +254,7 @@ Decision DecideServeDecision(const DecisionContext& context) {
                               effective_check.ToString(), d.decided_on.ToString()),
                   std::string(kServiceBasis), "/data");
   }
-  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
   auto d12 = AddWorkingDays(cal, d.decided_on, 7);
   if (!d12.ok()) return CalendarUnavailable(d12.status(), "D12 (serve within 7 working days)");
   boost::json::object event = data;

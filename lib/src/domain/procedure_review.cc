@@ -124,7 +124,7 @@ Decision DecideServeNotice(const DecisionContext& context) {
     return Reject("hearing_threshold_missing", std::string(rights.status().message()),
                   "APL art. 63; spec §4.4", "/command");
   }
-  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
   auto d6 = AddWorkingDays(cal, context.date(), context.options.statement_period_working_days);
   auto d7 = AddWorkingDays(cal, context.date(), 5);
   if (!d6.ok() || !d7.ok()) {

@@ -140,7 +140,7 @@ Decision DecideIssueOnSpotDecision(const DecisionContext& context) {
     judgement = JudgePenalty(context, c, proposal);
     if (judgement.rejection) return *judgement.rejection;
   }
-  const WorkingDayCalendar cal = context.InForce().Calendar();
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
   auto report_due = AddWorkingDays(cal, context.date(), context.options.on_spot_report_working_days);
   if (!report_due.ok()) return CalendarUnavailable(report_due.status(), "D13");
   boost::json::object event = data;

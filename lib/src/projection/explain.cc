@@ -750,7 +750,7 @@ class DeadlineExplainer {
 // The deadlines of the case (spec §5) that its events started.
 std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptions& options,
                                         const CaseState& c, std::int64_t instant) {
-  const WorkingDayCalendar cal = rules.CalendarAsOf(instant);
+  const WorkingDayCalendar& cal = rules.CalendarAsOf(instant);
   std::vector<DeadlineSpec> out;
   const auto add_working = [&](std::string id, std::string label, std::string bearer, Date start,
                                int n, std::optional<Date> due, std::optional<Date> met,

@@ -1,5 +1,8 @@
 #include "rules/rule_book.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <fmt/format.h>
 
 namespace zf::internal {
@@ -90,7 +93,11 @@ Status RuleBook::ApplyCalendar(const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(event.occurred_at));
   entry.published_at = at.unix_micros;
   entry.stream_version = event.version;
+  publication_instants_.insert(
+      std::upper_bound(publication_instants_.begin(), publication_instants_.end(), entry.published_at),
+      entry.published_at);
   calendar_[entry.year].push_back(std::move(entry));
+  calendar_cache_ = std::make_shared<CalendarCache>();
   return Status::Ok();
 }
 
@@ -108,7 +115,18 @@ std::vector<int> RuleBook::CalendarYears() const {
   return years;
 }
 
-WorkingDayCalendar RuleBook::CalendarAsOf(std::int64_t instant) const {
+const WorkingDayCalendar& RuleBook::CalendarAsOf(std::int64_t instant) const {
+  // What is in force changes only at a publication instant.
+  auto after = std::upper_bound(publication_instants_.begin(), publication_instants_.end(), instant);
+  const std::int64_t epoch =
+      after == publication_instants_.begin() ? INT64_MIN : *std::prev(after);
+  std::lock_guard lock(calendar_cache_->mu);
+  std::unique_ptr<WorkingDayCalendar>& cached = calendar_cache_->by_epoch[epoch];
+  if (!cached) cached = std::make_unique<WorkingDayCalendar>(BuildCalendar(epoch));
+  return *cached;
+}
+
+WorkingDayCalendar RuleBook::BuildCalendar(std::int64_t instant) const {
   WorkingDayCalendar calendar;
   for (const auto& [year, history] : calendar_) {
     const CalendarYear* in_force = nullptr;
@@ -124,7 +142,7 @@ WorkingDayCalendar RuleBook::CalendarAsOf(std::int64_t instant) const {
 RuleBookView::RuleBookView(const RuleBook* rules, std::int64_t instant)
     : rules_(rules), instant_(instant), date_(ChinaDateOf(instant)) {}
 
-WorkingDayCalendar RuleBookView::Calendar() const { return rules_->CalendarAsOf(instant_); }
+const WorkingDayCalendar& RuleBookView::Calendar() const { return rules_->CalendarAsOf(instant_); }
 
 Result<Competence> RuleBookView::CompetentSubject(const std::string& item_code,
                                                   const std::string& township,
@@ -162,7 +180,7 @@ const Credential* RuleBookView::ValidCredential(std::string_view officer) const 
   return rules_->org().ValidCredential(officer, date_);
 }
 
-WorkingDayCalendar RuleBook::CalendarLatest() const {
+const WorkingDayCalendar& RuleBook::CalendarLatest() const {
   return CalendarAsOf(INT64_MAX);
 }
 

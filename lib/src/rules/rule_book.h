@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -55,8 +57,9 @@ class RuleBookView {
   // The instant's civil date in China (UTC+8): the day dated rules use.
   Date date() const { return date_; }
 
-  // The holiday calendar published by then (spec §0.1).
-  WorkingDayCalendar Calendar() const;
+  // The holiday calendar published by then (spec §0.1). Valid until the
+  // RuleBook next changes.
+  const WorkingDayCalendar& Calendar() const;
   // Who may handle `item_code` for a violation in `township` (spec §3.3,
   // J1-J3), with the reason when it is not the township. kNotFound for an
   // unknown item (subject "item_code") or township (subject "township").
@@ -128,9 +131,12 @@ class RuleBook {
   // The calendar in force at `instant` (unix micros): per year, the latest
   // arrangement published at or before it. Years not yet published then are
   // absent, so a deadline that needs one fails rather than guesses.
-  WorkingDayCalendar CalendarAsOf(std::int64_t instant) const;
+  // Built once per publication and kept: deadlines ask for it on every
+  // command and every query row. The reference is valid until the RuleBook
+  // next changes.
+  const WorkingDayCalendar& CalendarAsOf(std::int64_t instant) const;
   // Every year, latest publication.
-  WorkingDayCalendar CalendarLatest() const;
+  const WorkingDayCalendar& CalendarLatest() const;
 
   const OrgModel& org() const { return org_; }
   const PowerList& powers() const { return powers_; }
@@ -141,11 +147,23 @@ class RuleBook {
 
  private:
   Status ApplyCalendar(const EventRecord& event);
+  // Per year, the latest arrangement published at or before `instant`.
+  WorkingDayCalendar BuildCalendar(std::int64_t instant) const;
 
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   // stream -> provenance by version (index version - 1).
   std::map<std::string, std::vector<Provenance>, std::less<>> provenance_;
   std::map<int, std::vector<CalendarYear>> calendar_;
+  // The calendars asked for, by the publication instant that made each
+  // (the latest at or before the instant asked about). Copies of the
+  // RuleBook share it until one of them changes its calendar, which gives
+  // that one a new, empty cache.
+  struct CalendarCache {
+    std::mutex mu;
+    std::map<std::int64_t, std::unique_ptr<WorkingDayCalendar>> by_epoch;  // GUARDED_BY(mu)
+  };
+  std::vector<std::int64_t> publication_instants_;  // sorted
+  std::shared_ptr<CalendarCache> calendar_cache_ = std::make_shared<CalendarCache>();
   OrgModel org_;
   PowerList powers_;
   LeniencyLists leniency_;
