@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -162,6 +163,8 @@ class EngineImpl final : public Engine {
     std::vector<AppendRequest> requests;
     std::vector<Owner> owners;  // parallel to requests
     std::vector<Duplicate> duplicates;
+    // command id -> its request: a group of an import holds thousands.
+    std::unordered_map<std::string, std::size_t> by_command_id;
   };
 
   void RunGroup(const std::vector<Job*>& group);
@@ -358,6 +361,9 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
   }
   if (failed && job->mode == BatchMode::kAtomic) {
     *overlay = std::move(*saved);
+    for (std::size_t i = first_request; i < group->requests.size(); ++i) {
+      group->by_command_id.erase(group->requests[i].command_id);
+    }
     group->requests.resize(first_request);
     group->owners.resize(first_request);
     group->duplicates.resize(first_duplicate);
@@ -370,8 +376,8 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
 // refused if its content differs.
 Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job, World* overlay,
                                                GroupRequests* group) {
-  for (std::size_t i = 0; i < group->requests.size(); ++i) {
-    if (group->requests[i].command_id != command.command_id) continue;
+  if (auto it = group->by_command_id.find(command.command_id); it != group->by_command_id.end()) {
+    const std::size_t i = it->second;
     if (group->requests[i].command != RecordedCommandText(command)) {
       return AlreadyExistsError(fmt::format("command_id '{}' is being applied with other content",
                                             command.command_id))
@@ -387,6 +393,7 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job,
   Result<CommandResult> judged = Judge(command, overlay, &group->requests);
   if (group->requests.size() > before) {
     group->owners.push_back({job, job->results.size()});
+    group->by_command_id.emplace(command.command_id, before);
   }
   return judged;
 }
