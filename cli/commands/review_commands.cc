@@ -193,6 +193,21 @@ std::string GradeLine(const GlobalOptions& g, const boost::json::object& c) {
                      Field(grades, "unqualified"));
 }
 
+void PrintCampaigns(const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+  std::vector<std::vector<std::string>> rows;
+  for (const boost::json::object& c : list) {
+    const auto& period = c.at("period").as_object();
+    rows.push_back({Field(c, "campaign_id"), std::string(Label(g, "campaign." + Field(c, "state"))),
+                    Field(c, "reviewer_org"), Field(period, "from") + ".." + Field(period, "to"),
+                    Field(c, "scored") + "/" + Field(c, "sampled"), Field(c, "average_total"),
+                    GradeLine(g, c)});
+  }
+  PrintTable(g, "no_review_campaigns",
+             {"campaign_id", "campaign_state", "reviewer_org", "review_period", "scored_of_sampled",
+              "average_total", "grades"},
+             {16, 8, 14, 23, 10, 8}, rows);
+}
+
 int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>& args,
                   const Command& self) {
   po::options_description options("review list");
@@ -203,34 +218,8 @@ int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>&
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
-  auto list = engine->ReviewCampaigns(AsOfFrom(vm));
-  if (!list.ok()) return ReportError(global, list.status());
-  if (global.json) {
-    boost::json::array out(list->begin(), list->end());
-    std::cout << boost::json::serialize(out) << '\n';
-    return kExitOk;
-  }
-  if (list->empty()) {
-    std::cout << Label(global, "no_review_campaigns") << '\n';
-    return kExitOk;
-  }
-  std::cout << PadRight(Label(global, "campaign_id"), 16) << ' '
-            << PadRight(Label(global, "campaign_state"), 8) << ' '
-            << PadRight(Label(global, "reviewer_org"), 14) << ' '
-            << PadRight(Label(global, "review_period"), 23) << ' '
-            << PadRight(Label(global, "scored_of_sampled"), 10) << ' '
-            << PadRight(Label(global, "average_total"), 8) << ' ' << Label(global, "grades")
-            << '\n';
-  for (const boost::json::object& c : *list) {
-    const auto& period = c.at("period").as_object();
-    std::cout << PadRight(Field(c, "campaign_id"), 16) << ' '
-              << PadRight(Label(global, "campaign." + Field(c, "state")), 8) << ' '
-              << PadRight(Field(c, "reviewer_org"), 14) << ' '
-              << PadRight(Field(period, "from") + ".." + Field(period, "to"), 23) << ' '
-              << PadRight(Field(c, "scored") + "/" + Field(c, "sampled"), 10) << ' '
-              << PadRight(Field(c, "average_total"), 8) << ' ' << GradeLine(global, c) << '\n';
-  }
-  return kExitOk;
+  auto same = [](const boost::json::object& c) { return c; };
+  return PrintList(global, engine->ReviewCampaigns(AsOfFrom(vm)), same, PrintCampaigns);
 }
 
 int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -308,6 +297,19 @@ boost::json::object AccessJson(const zf::AccessRecord& r) {
           {"hash", r.hash}};
 }
 
+void PrintAccesses(const GlobalOptions& g, const std::vector<zf::AccessRecord>& records) {
+  std::vector<std::vector<std::string>> rows;
+  for (const zf::AccessRecord& r : records) {
+    std::string purpose = r.purpose;
+    if (!r.as_of.empty()) purpose += " (" + std::string(Label(g, "as_of")) + " " + r.as_of + ")";
+    rows.push_back({r.at, r.reader.id, r.reader.unit, r.case_id,
+                    std::string(Label(g, "access." + r.what)), purpose});
+  }
+  PrintTable(g, "no_access_records",
+             {"access_time", "reader", "unit", "case_id", "access_what", "purpose"},
+             {33, 12, 12, 18, 10}, rows);
+}
+
 int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& args,
               const Command& self) {
   po::options_description options("access");
@@ -329,32 +331,11 @@ int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& arg
   auto engine = OpenEngine(global, /*create=*/false, &exit_code);
   if (!engine) return exit_code;
   auto records = engine->CaseAccesses(query);
-  if (!records.ok()) return ReportError(global, records.status());
-  if (global.json) {
-    boost::json::array out;
-    for (const zf::AccessRecord& r : *records) out.push_back(AccessJson(r));
-    std::cout << boost::json::serialize(out) << '\n';
-    return kExitOk;
+  const int rc = PrintList(global, records, AccessJson, PrintAccesses);
+  if (rc == kExitOk && !global.json && !records->empty()) {
+    std::cout << fmt::format("{} {}\n", records->size(), Label(global, "access_records"));
   }
-  if (records->empty()) {
-    std::cout << Label(global, "no_access_records") << '\n';
-    return kExitOk;
-  }
-  std::cout << PadRight(Label(global, "access_time"), 33) << ' '
-            << PadRight(Label(global, "reader"), 12) << ' ' << PadRight(Label(global, "unit"), 12)
-            << ' ' << PadRight(Label(global, "case_id"), 18) << ' '
-            << PadRight(Label(global, "access_what"), 10) << ' ' << Label(global, "purpose")
-            << '\n';
-  for (const zf::AccessRecord& r : *records) {
-    std::cout << PadRight(r.at, 33) << ' ' << PadRight(r.reader.id, 12) << ' '
-              << PadRight(r.reader.unit, 12) << ' ' << PadRight(r.case_id, 18) << ' '
-              << PadRight(Label(global, "access." + r.what), 10) << ' ' << r.purpose
-              << (r.as_of.empty() ? "" : " (" + std::string(Label(global, "as_of")) + " " +
-                                             r.as_of + ")")
-              << '\n';
-  }
-  std::cout << fmt::format("{} {}\n", records->size(), Label(global, "access_records"));
-  return kExitOk;
+  return rc;
 }
 
 const std::string kEnvelopeUsage = "--actor ID --unit U [--role R] [--at T] [--command-id ID]";
