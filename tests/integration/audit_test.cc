@@ -20,6 +20,7 @@
 #include "util/canonical_json.h"
 #include "util/sm3.h"
 #include "zf/audit.h"
+#include "zf/command.h"
 #include "zf/engine.h"
 
 using namespace zf;
@@ -401,4 +402,55 @@ TEST_CASE("audit: events appended outside the engine", "[audit]") {
   INFO(raw.Dump());
   CHECK(raw.Has(AuditFinding::Kind::kNotRederivable, "command_not_recorded", 3, "case/SX-RAW-1"));
   CHECK(raw.summary.commands_unrecorded == 1);
+}
+
+TEST_CASE("audit: a case left open past its 90 days names the case's last event", "[audit]") {
+  TempDir dir;
+  const std::string copy = CopyOfClean(dir);
+  std::uint64_t filed_at = 0;
+  {
+    auto engine = Engine::Open(EngineOptions(), copy);
+    REQUIRE(engine.ok());
+    // Filed on 2024-06-04 and never acted on: due 2024-09-02, and the
+    // reference time is 2024-11-12 (the 2025 calendar's publication).
+    auto command = [](std::string type, std::string id, std::string at, boost::json::object data) {
+      boost::json::object envelope{
+          {"command", std::move(type)},
+          {"command_id", std::move(id)},
+          {"at", std::move(at)},
+          {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
+          {"case_id", "SX-2024-OPEN1"},
+          {"data", std::move(data)}};
+      auto parsed = CommandFromJson(envelope);
+      INFO(parsed.status().ToString());
+      REQUIRE(parsed.ok());
+      return *parsed;
+    };
+    auto clue = (*engine)->Execute(command(
+        "register_clue", "open-1", "2024-06-03T09:00:00+08:00",
+        {{"source", "inspection"}, {"township", "gaosha"}, {"item_code", "SAFE-017"},
+         {"description", "现场检查发现"}, {"discovered_on", "2024-06-03"}}));
+    INFO((clue.ok() ? std::string() : clue.status().ToString()));
+    REQUIRE(clue.ok());
+    REQUIRE(clue->outcome == CommandResult::Outcome::kApplied);
+    auto filed = (*engine)->Execute(command(
+        "file_case", "open-2", "2024-06-04T09:00:00+08:00",
+        {{"handlers", {"SX-OF-0102", "SX-OF-0103"}}, {"approved_by", "SX-OF-0132"}}));
+    REQUIRE(filed.ok());
+    INFO((filed->rejection ? filed->rejection->message : std::string()));
+    REQUIRE(filed->outcome == CommandResult::Outcome::kApplied);
+    filed_at = (*engine)->store()->Ledger().position;
+  }
+  Audit audit = RunAudit(copy);
+  INFO(audit.Dump());
+  REQUIRE(audit.findings.size() == 1);
+  const AuditFinding& f = audit.findings.front();
+  CHECK(f.kind == AuditFinding::Kind::kDeadline);
+  CHECK(f.code == "deadline_open_past_due");
+  CHECK(f.rule == "D9");
+  CHECK(f.case_id == "SX-2024-OPEN1");
+  CHECK(f.command_id == "open-2");
+  CHECK(f.position == filed_at);
+  CHECK(f.event_type == "case_filed");
+  CHECK(f.message.find("2024-09-02") != std::string::npos);
 }

@@ -197,6 +197,10 @@ Status ReDecider::FlushGroup() {
       }
     }
   }
+  if (std::string id = CaseIdOf(first.stream); !id.empty()) {
+    const EventRecord& last = group_.back();
+    last_act_[id] = LastAct{last.position, last.version, last.type, last.command_id};
+  }
   Fold();
   group_.clear();
   return Status::Ok();
@@ -388,11 +392,19 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
     f.rule = d.id;
     f.legal_basis = std::string(DeadlineBasis(d.id));
     if (at_end) {
+      // The event named is the case's last: nothing was recorded after it.
       f.version = cases_.Version(f.stream);
+      if (auto it = last_act_.find(std::string(case_id)); it != last_act_.end()) {
+        f.position = it->second.position;
+        f.version = it->second.version;
+        f.event_type = it->second.type;
+        f.command_id = it->second.command_id;
+      }
       f.code = "deadline_open_past_due";
       f.message = fmt::format("{} ({}) was due on {} and is still open at the audit's reference "
-                              "time {}",
-                              d.id, d.label, d.due_on.ToString(), today.ToString());
+                              "time {}; the case's last event is {}",
+                              d.id, d.label, d.due_on.ToString(), today.ToString(),
+                              f.event_type.empty() ? "unknown" : f.event_type);
     } else {
       const EventRecord& act = group_.front();
       f.position = act.position;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/case_book.h"
@@ -87,6 +88,15 @@ class ReDecider {
   std::string latest_text_;
   // Deadline breaches already reported: "case/D9/2023-04-01".
   std::set<std::string> breaches_;
+  // Per case id, its latest event: what a deadline still open at the end
+  // was last waiting after.
+  struct LastAct {
+    std::uint64_t position = 0;
+    std::uint64_t version = 0;
+    std::string type;
+    std::string command_id;
+  };
+  std::unordered_map<std::string, LastAct> last_act_;
 };
 
 }  // namespace zf::internal
