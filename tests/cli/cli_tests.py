@@ -1157,6 +1157,29 @@ def test_deadlines():
            "--as-of", "2024-01-10")
     expect_in("paused since 2023-11-01 (suspension)", r.out, "the basis says why it is past 90 days")
     expect_rc(zf("--db", "db", "deadlines", "--past-limit", "--breached"), 0)
+    # D2: verification due 2023-10-09 (15 working days), extended on 2023-10-08.
+    captain = {"id": "SX-OF-0102", "role": "brigade_captain", "unit": "gaosha"}
+    def step(n, command, at, data):
+        return json.dumps({"command": command, "command_id": "cli-d2-%d" % n, "at": at, "actor": captain,
+                           "case_id": "SX-T-004", "data": data}, ensure_ascii=False)
+    d2 = [step(1, "register_clue", "2023-09-12T11:00:00+08:00",
+               {"source": "complaint_or_tip", "township": "gaosha", "description": "群众反映某厂存在安全隐患",
+                "discovered_on": "2023-09-12"}),
+          step(2, "route_clue", "2023-09-12T11:10:00+08:00", {"item_code": "SAFE-014"}),
+          step(3, "start_verification", "2023-09-12T11:30:00+08:00", {}),
+          step(4, "extend_verification", "2023-10-08T09:00:00+08:00",
+               {"approved_by": "SX-OF-0132", "reason": "案情复杂，需补充核查"})]
+    expect_rc(zf("--db", "db", "import", write_lines("d2.jsonl", d2)), 0)
+    rows = [d for d in json.loads(zf("--db", "db", "--json", "deadlines", "--township", "gaosha",
+                                     "--past-limit", "--as-of", "2023-10-12").out)
+            if d["case_id"] == "SX-T-004"]
+    check(len(rows) == 1 and rows[0]["deadline"] == "D2" and rows[0]["limit_on"] == "2023-10-09"
+          and rows[0]["due_on"] > "2023-10-12" and not rows[0]["breached"],
+          "an extended verification is past its 15 working days, not breached: %r" % rows)
+    before = [d for d in json.loads(zf("--db", "db", "--json", "deadlines", "--township", "gaosha",
+                                       "--past-limit", "--as-of", "2023-10-09").out)
+              if d["case_id"] == "SX-T-004"]
+    check(before == [], "on its last plain day it is not past the limit: %r" % before)
 
 
 def test_case_explain():
