@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,24 @@ constexpr std::string_view kFloatRefused =
 
 constexpr std::size_t kValidUtf8 = std::string_view::npos;
 
+// Eight bytes at a time (SWAR): event data is mostly ASCII keys, codes and
+// digits between runs of Chinese, and these scans run on every appended
+// event.
+std::uint64_t Load8(const unsigned char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Nonzero exactly when some byte of v is < 0x20, '"' or '\\'.
+std::uint64_t MayNeedEscape(std::uint64_t v) {
+  auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighBits; };
+  const std::uint64_t control = (v - kOnes * 0x20) & ~v & kHighBits;
+  return control | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\'));
+}
+
 // Returns the offset of the first byte that does not start a well-formed
 // UTF-8 sequence (RFC 3629 table 3-7 of Unicode), or kValidUtf8.
 std::size_t FindInvalidUtf8(std::string_view s) {
@@ -27,6 +46,10 @@ std::size_t FindInvalidUtf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
+    if (n - i >= 8 && (Load8(p + i) & kHighBits) == 0) {
+      i += 8;
+      continue;
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
@@ -65,7 +88,10 @@ void AppendEscapedString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   std::size_t run_start = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(s.data());
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (s.size() - i >= 8 && MayNeedEscape(Load8(bytes + i)) == 0) i += 8;
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run_start, i - run_start);

@@ -87,6 +87,67 @@ TEST_CASE("Canonical JSON escapes exactly the required characters", "[util][cano
   CHECK(Canon(o) == R"({"a\"\n":1})");
 }
 
+// The escaping rule written byte by byte, to check the word-at-a-time scan.
+std::string EscapedByHand(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0x0f];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+TEST_CASE("Canonical JSON escapes at every offset of long strings", "[util][canonical_json]") {
+  // ASCII, a 3-byte character, and bytes around the escaped ranges, with
+  // one special byte moved through every offset of strings of 1..40 bytes.
+  const std::string specials = std::string("\"\\\x01\x1f\n", 5) + std::string(1, '\0');
+  for (std::size_t len = 1; len <= 40; ++len) {
+    std::string base;
+    while (base.size() < len) base += (base.size() % 7 == 3 && base.size() + 3 <= len) ? "案" : " !#[]~";
+    base.resize(len);
+    // Keep the base valid UTF-8 if the cut split the 3-byte character.
+    while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0x80)) base.pop_back();
+    CHECK(Canon(json::value(base)) == EscapedByHand(base));
+    for (std::size_t at = 0; at < base.size(); ++at) {
+      if (static_cast<unsigned char>(base[at]) & 0x80) continue;
+      for (char special : specials) {
+        std::string text = base;
+        text[at] = special;
+        INFO("length " << len << ", offset " << at << ", byte " << int(special));
+        CHECK(Canon(json::value(text)) == EscapedByHand(text));
+      }
+    }
+  }
+}
+
+TEST_CASE("Canonical JSON names invalid UTF-8 after long ASCII runs", "[util][canonical_json]") {
+  for (std::size_t at = 0; at < 24; ++at) {
+    std::string text(30, 'a');
+    text[at] = static_cast<char>(0xff);
+    std::string out;
+    Status s = AppendCanonicalJson(json::value(text), &out);
+    INFO("offset " << at);
+    REQUIRE_FALSE(s.ok());
+    CHECK(std::string(s.message()).find("offset " + std::to_string(at) + ")") != std::string::npos);
+  }
+}
+
 TEST_CASE("Canonical JSON writes integer extremes in plain decimal", "[util][canonical_json]") {
   CHECK(Canon(json::value(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
   CHECK(Canon(json::value(std::numeric_limits<std::int64_t>::max())) == "9223372036854775807");
