@@ -21,6 +21,7 @@ void HashEachScalar(std::span<const std::string_view> messages, std::span<Sm3Dig
 
 constexpr std::size_t kBlockBytes = 64;
 constexpr std::size_t kStateWords = 8;
+constexpr std::size_t kPrefetchBlocks = 2;
 
 constexpr std::uint32_t kIv[kStateWords] = {0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600,
                                             0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e};
@@ -228,6 +229,10 @@ class LaneScheduler {
     const std::uint8_t* blocks[kLanes];
     for (int l = 0; l < kLanes; ++l) {
       blocks[l] = lanes_[l].message == Lane::kIdle ? kDummyBlock : CurrentBlock(lanes_[l]);
+      // Each lane reads a different stream of memory, more than the
+      // hardware prefetcher follows; a prefetch never faults.
+      __builtin_prefetch(reinterpret_cast<const void*>(
+          reinterpret_cast<std::uintptr_t>(blocks[l]) + kPrefetchBlocks * kBlockBytes));
     }
     compress_(&state_[0][0], blocks);
   }
