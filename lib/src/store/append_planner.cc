@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "util/sm3.h"
+#include "util/sm3_multi.h"
 
 namespace zf::internal {
 
@@ -162,7 +162,7 @@ Result<AppendResult> AppendPlanner::Plan(const PreparedRequest& prepared) {
   return result;
 }
 
-void AppendPlanner::EncodeEvent(std::size_t i, char* values) {
+std::string_view AppendPlanner::EncodeEvent(std::size_t i, char* values) {
   PlannedEvent& e = events_[i];
   char prev_hex[64];
   if (e.chained) {
@@ -176,7 +176,30 @@ void AppendPlanner::EncodeEvent(std::size_t i, char* values) {
       Stamp{e.position, e.version, recorded_at_,
             e.chained ? std::string_view(prev_hex, 64) : std::string_view()},
       out);
-  e.hash = Sm3(std::string_view(out, static_cast<std::size_t>(end - out)));
+  return std::string_view(out, static_cast<std::size_t>(end - out));
+}
+
+void AppendPlanner::EncodeChains(std::span<const std::size_t> firsts, char* values) {
+  // An event's encoding carries its predecessor's hash, so a stream's events
+  // are hashed one after another; different streams are independent. Each
+  // wave therefore encodes the next event of every unfinished chain and
+  // hashes them together, one message per SIMD lane of Sm3Many.
+  std::vector<std::size_t> wave(firsts.begin(), firsts.end());
+  std::vector<std::string_view> encodings;
+  std::vector<Hash> hashes;
+  while (!wave.empty()) {
+    encodings.clear();
+    for (std::size_t i : wave) encodings.push_back(EncodeEvent(i, values));
+    hashes.resize(wave.size());
+    Sm3Many(encodings, hashes);
+    std::size_t unfinished = 0;
+    for (std::size_t k = 0; k < wave.size(); ++k) {
+      PlannedEvent& e = events_[wave[k]];
+      e.hash = hashes[k];
+      if (e.next_in_stream != PlannedEvent::kNone) wave[unfinished++] = e.next_in_stream;
+    }
+    wave.resize(unfinished);
+  }
 }
 
 void AppendPlanner::Seal(WorkerPool* pool, const std::function<void()>& alongside) {
@@ -187,25 +210,21 @@ void AppendPlanner::Seal(WorkerPool* pool, const std::function<void()>& alongsid
     if (events_[i].prev_in_stream == PlannedEvent::kNone) chains.push_back(i);
   }
   char* const values = values_.data();
-  auto encode_chains = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t c = begin; c < end; ++c) {
-      for (std::size_t i = chains[c]; i != PlannedEvent::kNone; i = events_[i].next_in_stream) {
-        EncodeEvent(i, values);
-      }
-    }
-  };
   // Handing work to the helpers costs a wake-up or two: worth it only for
-  // a sizeable plan.
+  // a sizeable plan. A task's chains share the SIMD lanes of its waves, so
+  // it takes enough of them to fill 16 lanes twice.
   constexpr std::size_t kMinParallelEvents = 64;
-  constexpr std::size_t kChainsPerTask = 8;
+  constexpr std::size_t kChainsPerTask = 32;
   if (pool != nullptr && pool->helpers() > 0 && events_.size() >= kMinParallelEvents &&
       chains.size() > 1) {
     const std::size_t tasks = (chains.size() + kChainsPerTask - 1) / kChainsPerTask;
     pool->Run(tasks, [&](std::size_t t) {
-      encode_chains(t * kChainsPerTask, std::min(chains.size(), (t + 1) * kChainsPerTask));
+      const std::size_t begin = t * kChainsPerTask;
+      const std::size_t end = std::min(chains.size(), begin + kChainsPerTask);
+      EncodeChains(std::span(chains).subspan(begin, end - begin), values);
     });
   } else {
-    encode_chains(0, chains.size());
+    EncodeChains(chains, values);
   }
   // A rollback may have put back a committed head, which keeps its hash.
   for (auto& [stream, head] : heads_) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -151,9 +152,11 @@ class AppendPlanner {
   Result<std::optional<HeadState>> CurrentHead(std::string_view stream);
   Result<std::optional<CommandRecord>> PriorCommand(std::string_view command_id);
   Result<bool> RepeatsPrior(const PreparedRequest& prepared, const CommandRecord& prior);
-  // Encodes and hashes events_[i]. REQUIRES: its predecessor in the stream
-  // is hashed.
-  void EncodeEvent(std::size_t i, char* values);
+  // Encodes events_[i] into `values` and returns the encoding (what its
+  // hash covers). REQUIRES: its predecessor in the stream is hashed.
+  std::string_view EncodeEvent(std::size_t i, char* values);
+  // Encodes and hashes every event of the chains starting at `firsts`.
+  void EncodeChains(std::span<const std::size_t> firsts, char* values);
   const PlannedEvent* InPlan(std::uint64_t position) const {
     return position > base_position_ && position - base_position_ <= events_.size()
                ? &events_[position - base_position_ - 1]
