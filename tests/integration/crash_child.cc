@@ -1,7 +1,9 @@
 // Child process for the crash test: appends to a few streams with sync on,
-// printing "ack <position> <stream> <version>" after each acknowledged append,
-// until it is killed. Several threads append at once so that group commit is
-// exercised while the parent pulls the plug.
+// printing "ack <first> <last> <stream> <version>" after each acknowledged
+// append, until it is killed. Several threads append at once so that group
+// commit is exercised while the parent pulls the plug. With "batch" each
+// thread appends batches of 300 requests (≈ 600 events), which the store
+// writes as a pipeline of parts.
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,10 +18,11 @@
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: zf_crash_child DB [THREADS]\n");
+    std::fprintf(stderr, "usage: zf_crash_child DB [THREADS [batch]]\n");
     return 2;
   }
   const int threads = argc > 2 ? std::stoi(argv[2]) : 4;
+  const std::size_t per_call = argc > 3 && std::string(argv[3]) == "batch" ? 300 : 1;
   auto store = zf::OpenRocksDbEventStore(zf::StoreOptions{}, argv[1]);
   if (!store.ok()) {
     std::fprintf(stderr, "open: %s\n", store.status().ToString().c_str());
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
+      std::vector<zf::AppendRequest> batch;
       for (std::uint64_t i = 0;; ++i) {
         zf::AppendRequest r;
         r.stream = "crash/" + std::to_string((t + i) % 5);
@@ -43,17 +47,26 @@ int main(int argc, char** argv) {
                                        {"pad", std::string(200, 'x')}};
           r.events.push_back(std::move(e));
         }
-        auto result = (*store)->Append(r);
-        if (!result.ok()) {
-          std::fprintf(stderr, "append: %s\n", result.status().ToString().c_str());
+        batch.push_back(std::move(r));
+        if (batch.size() < per_call) continue;
+        auto results = (*store)->AppendBatch(batch, zf::AppendOptions{});
+        batch.clear();
+        if (!results.ok()) {
+          std::fprintf(stderr, "append: %s\n", results.status().ToString().c_str());
           std::_Exit(1);
         }
         std::lock_guard lock(out_mu);
-        std::printf("ack %llu %llu %s %llu\n",
-                    static_cast<unsigned long long>(result->first_position),
-                    static_cast<unsigned long long>(result->last_position),
-                    result->stream.c_str(),
-                    static_cast<unsigned long long>(result->last_version));
+        for (const auto& result : *results) {
+          if (!result.ok()) {
+            std::fprintf(stderr, "append: %s\n", result.status().ToString().c_str());
+            std::_Exit(1);
+          }
+          std::printf("ack %llu %llu %s %llu\n",
+                      static_cast<unsigned long long>(result->first_position),
+                      static_cast<unsigned long long>(result->last_position),
+                      result->stream.c_str(),
+                      static_cast<unsigned long long>(result->last_version));
+        }
         std::fflush(stdout);
       }
     });

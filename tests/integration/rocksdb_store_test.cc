@@ -414,7 +414,7 @@ TEST_CASE("SIGKILL mid-append loses no acknowledged event and leaves no partial 
   const std::string path = dir.Sub("db");
   std::mt19937 rng(std::random_device{}());
   std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string, std::uint64_t>> acked;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 4; ++round) {
     int out[2];
     REQUIRE(pipe(out) == 0);
     const pid_t pid = fork();
@@ -423,11 +423,13 @@ TEST_CASE("SIGKILL mid-append loses no acknowledged event and leaves no partial 
       dup2(out[1], STDOUT_FILENO);
       close(out[0]);
       close(out[1]);
-      execl(ZF_CRASH_CHILD_PATH, ZF_CRASH_CHILD_PATH, path.c_str(), "4", nullptr);
+      // Round 1: large batches, written as a pipeline of parts.
+      execl(ZF_CRASH_CHILD_PATH, ZF_CRASH_CHILD_PATH, path.c_str(), round == 1 ? "2" : "4",
+            round == 1 ? "batch" : "single", nullptr);
       _exit(127);
     }
     close(out[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 600));
+    std::this_thread::sleep_for(std::chrono::milliseconds((round == 1 ? 600 : 150) + rng() % 600));
     REQUIRE(kill(pid, SIGKILL) == 0);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -510,6 +512,46 @@ std::vector<std::string> Outcomes(const Result<std::vector<Result<AppendResult>>
   return out;
 }
 
+// Command c of the helper tests: 1-3 events on one of 40 streams, now and
+// then with an expected version that conflicts.
+AppendRequest HelperTestRequest(int c) {
+  auto r = MakeRequest(fmt::format("case/S-{}", (c * 7) % 40), fmt::format("cmd-{}", c), 1 + c % 3,
+                       c % 23 == 5 ? ExpectedVersion::Exact(c % 5) : ExpectedVersion::Any());
+  for (std::size_t k = 0; k < r.events.size(); ++k) {
+    r.events[k].data = boost::json::object{{"cmd", c}, {"k", k}};
+  }
+  return r;
+}
+
+// A batch of `size` requests: new commands, and now and then a retry of an
+// earlier one (often of the same batch; sometimes with other events, which
+// must be refused).
+std::vector<AppendRequest> HelperTestBatch(std::mt19937_64& rng, int* command, int size) {
+  std::vector<AppendRequest> batch;
+  for (int i = 0; i < size; ++i) {
+    if (*command > 0 && rng() % 8 == 0) {
+      const int prior = *command - 1 - static_cast<int>(rng() % std::min(*command, 200));
+      auto r = HelperTestRequest(prior);
+      if (rng() % 4 == 0) r.events[0].data = boost::json::object{{"changed", true}};
+      batch.push_back(std::move(r));
+    } else {
+      batch.push_back(HelperTestRequest((*command)++));
+    }
+  }
+  return batch;
+}
+
+// Both stores hold the same bytes in every family.
+void CheckSameFamilies(const std::string& a_dir, const std::string& b_dir) {
+  const auto a = DumpFamilies(a_dir);
+  const auto b = DumpFamilies(b_dir);
+  REQUIRE(a.at("events").size() > 1000);
+  CHECK(a.at("events") == b.at("events"));
+  CHECK(a.at("streams") == b.at("streams"));
+  CHECK(a.at("commands") == b.at("commands"));
+  CHECK(a.at("meta") == b.at("meta"));
+}
+
 }  // namespace
 
 TEST_CASE("Appends planned on helper threads store the same bytes as appends planned alone",
@@ -531,31 +573,10 @@ TEST_CASE("Appends planned on helper threads store the same bytes as appends pla
   // stream and per request, streams that already exist, retries of commands
   // of the same batch and of earlier ones, conflicts, and atomic batches that
   // fail halfway and roll back.
-  auto request = [](int c) {
-    auto r = MakeRequest(fmt::format("case/S-{}", (c * 7) % 40), fmt::format("cmd-{}", c),
-                         1 + c % 3,
-                         c % 23 == 5 ? ExpectedVersion::Exact(c % 5) : ExpectedVersion::Any());
-    for (std::size_t k = 0; k < r.events.size(); ++k) {
-      r.events[k].data = boost::json::object{{"cmd", c}, {"k", k}};
-    }
-    return r;
-  };
   std::mt19937_64 rng(7);
   int command = 0;
   for (int round = 0; round < 12; ++round) {
-    std::vector<AppendRequest> batch;
-    for (int i = 0; i < 150; ++i) {
-      if (command > 0 && rng() % 8 == 0) {
-        // A retry, often of a command of the same batch; now and then with
-        // other events, which must be refused.
-        const int prior = command - 1 - static_cast<int>(rng() % std::min(command, 200));
-        auto r = request(prior);
-        if (rng() % 4 == 0) r.events[0].data = boost::json::object{{"changed", true}};
-        batch.push_back(std::move(r));
-      } else {
-        batch.push_back(request(command++));
-      }
-    }
+    std::vector<AppendRequest> batch = HelperTestBatch(rng, &command, 150);
     AppendOptions options;
     options.mode = round % 4 == 3 ? BatchMode::kAtomic
                    : round % 4 == 2 ? BatchMode::kStopAtFirstFailure
@@ -571,13 +592,50 @@ TEST_CASE("Appends planned on helper threads store the same bytes as appends pla
   CHECK(helped->VerifyChain().value().ok());
   REQUIRE(alone->Close().ok());
   REQUIRE(helped->Close().ok());
-  const auto a = DumpFamilies(dir.Sub("alone"));
-  const auto h = DumpFamilies(dir.Sub("helped"));
-  REQUIRE(a.at("events").size() > 1000);
-  CHECK(a.at("events") == h.at("events"));
-  CHECK(a.at("streams") == h.at("streams"));
-  CHECK(a.at("commands") == h.at("commands"));
-  CHECK(a.at("meta") == h.at("meta"));
+  CheckSameFamilies(dir.Sub("alone"), dir.Sub("helped"));
+}
+
+TEST_CASE("Large batches written in parts store the same bytes as one write",
+          "[store][rocksdb][helpers][parts]") {
+  // 400 requests (≈ 800 events) in kIndependent mode go through the
+  // pipeline of parts when the store has helpers; the store without helpers
+  // writes each batch at once.
+  TempDir dir;
+  auto clock = std::make_shared<zf::testing::FakeClock>();
+  auto open = [&](const std::string& name, std::size_t helpers) {
+    StoreOptions options;
+    options.clock = clock;
+    options.append_helpers = helpers;
+    auto store = OpenRocksDbEventStore(options, dir.Sub(name));
+    REQUIRE(store.ok());
+    return std::move(*store);
+  };
+  auto alone = open("alone", 0);
+  auto parts = open("parts", 1);
+  std::mt19937_64 rng(11);
+  int command = 0;
+  for (int round = 0; round < 6; ++round) {
+    std::vector<AppendRequest> batch = HelperTestBatch(rng, &command, 400);
+    if (round == 3) {
+      // The last part refuses every request: its write of the unchanged
+      // ledger head is what makes the earlier parts durable.
+      for (std::size_t i = batch.size() - 150; i < batch.size(); ++i) {
+        batch[i] = MakeRequest(fmt::format("case/S-{}", i % 40), fmt::format("late-{}", i), 1,
+                               ExpectedVersion::Exact(999));
+      }
+    }
+    auto a = alone->AppendBatch(batch, AppendOptions{});
+    auto p = parts->AppendBatch(batch, AppendOptions{});
+    REQUIRE(Outcomes(a) == Outcomes(p));
+    // Acknowledged means durable and visible: the ledger moved to the end.
+    CHECK(parts->Ledger().position == alone->Ledger().position);
+  }
+  REQUIRE(alone->Ledger().position > 2000);
+  CHECK(alone->Ledger().ledger_hash == parts->Ledger().ledger_hash);
+  CHECK(parts->VerifyChain().value().ok());
+  REQUIRE(alone->Close().ok());
+  REQUIRE(parts->Close().ok());
+  CheckSameFamilies(dir.Sub("alone"), dir.Sub("parts"));
 }
 
 TEST_CASE("Concurrent batches with helper threads: every event once, chains intact",

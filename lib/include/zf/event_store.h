@@ -142,7 +142,17 @@ struct AppendOptions {
   // Sync the write-ahead log before acknowledging. Turning this off trades
   // durability of the last writes for speed; never do it for live commands.
   bool sync = true;
-  // AppendBatch only. Whatever the mode, a batch is one write and one sync.
+  // AppendBatch only. A batch is one write and one sync, except that the
+  // RocksDB store writes a kIndependent batch of 500 events or more without
+  // projection rows as a pipeline of parts (about 250 events each, ending
+  // on request boundaries) when it has append helpers: one thread plans
+  // part k + 1 while another writes part k. Only the last part syncs, and
+  // no result is returned before it has (a synced write makes every WAL
+  // record before it durable); the store's Ledger() and subscriptions move
+  // only then. Readers of the database may see an earlier part's events a
+  // moment before the call returns; after a power failure in that moment
+  // they are gone, unacknowledged (a process crash keeps them: they are in
+  // the OS's page cache).
   BatchMode mode = BatchMode::kIndependent;
   // AppendBatch only: rows written in the same write as the events, if the
   // batch commits (use with kAtomic: with other modes they are written when

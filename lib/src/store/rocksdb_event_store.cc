@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -98,6 +99,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   }
   return options;
 }
+
+// Events per part when a large batch is written as a pipeline
+// (AppendInParts). docs/performance.md: 100 and 500 did no better.
+constexpr std::size_t kPartEvents = 250;
 
 // The open database and its column families. Shared by the store and its
 // cursors, so a cursor that outlives Close() keeps reading a valid database;
@@ -342,6 +347,13 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     std::size_t events = 0;
     std::optional<Result<std::vector<Result<AppendResult>>>> result;
     bool done = false;
+    // One part of a batch written as a pipeline (AppendInParts): led alone,
+    // never merged into another leader's group.
+    bool part = false;
+    // The batch's last part: it writes (and syncs) even when every request
+    // in it was refused, so that the earlier parts become durable, and only
+    // then does the store's ledger move and are subscribers woken.
+    bool last_part = true;
     std::condition_variable cv;
   };
 
@@ -461,6 +473,11 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   void RememberHeads(const AppendPlanner& planner, bool may_evict);  // REQUIRES: mu_ held
   bool RetriesInFlight(const std::vector<Writer*>& members) const;    // REQUIRES: mu_ held
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
+  // Leads or joins the group of `w`, already queued; `lock` holds mu_.
+  Result<std::vector<Result<AppendResult>>> Commit(Writer* w, std::unique_lock<std::mutex>& lock);
+  bool CanWriteInParts(std::span<const AppendRequest> requests, const AppendOptions& options) const;
+  Result<std::vector<Result<AppendResult>>> AppendInParts(std::span<const AppendRequest> requests,
+                                                          const AppendOptions& options);
 
   const StoreOptions options_;
   const std::shared_ptr<Clock> clock_;
@@ -523,8 +540,10 @@ std::size_t RequestCount(const std::vector<RocksDbEventStore::Writer*>& members)
 }
 
 std::size_t RocksDbEventStore::CollectGroup(Writer* leader) const {
+  if (leader->part) return 1;
   std::size_t count = 0, events = 0;
   for (Writer* w : writers_) {
+    if (w->part) break;
     // A write that must sync cannot ride in a group the leader will not sync.
     if (w->options.sync && !leader->options.sync) break;
     if (count > 0 && events + w->events > options_.max_group_events) break;
@@ -638,6 +657,7 @@ bool RocksDbEventStore::RetriesInFlight(const std::vector<Writer*>& members) con
 Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     std::span<const AppendRequest> requests, const AppendOptions& options) {
   if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
+  if (CanWriteInParts(requests, options)) return AppendInParts(requests, options);
   Writer w;
   w.prepared = PrepareBatch(requests, pool_.get());
   w.options = options;
@@ -646,6 +666,80 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   std::unique_lock lock(mu_);
   if (closed_) return UnavailableError("event store closed");
   writers_.push_back(&w);
+  return Commit(&w, lock);
+}
+
+// A large independent batch is written in parts by two threads in turn:
+// while one writes part k (memtable inserts and the WAL, about half of an
+// append's CPU), the other plans part k + 1 on top of it, as two group
+// leaders do. Only the last part syncs; a synced write syncs every WAL
+// record before it, and nothing is acknowledged before that sync returns.
+bool RocksDbEventStore::CanWriteInParts(std::span<const AppendRequest> requests,
+                                        const AppendOptions& options) const {
+  if (pool_ == nullptr || pool_->helpers() == 0) return false;
+  if (options.mode != BatchMode::kIndependent || !options.projections.empty()) return false;
+  std::size_t events = 0;
+  for (const AppendRequest& r : requests) events += r.events.size();
+  return events >= 2 * kPartEvents;
+}
+
+Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendInParts(
+    std::span<const AppendRequest> requests, const AppendOptions& options) {
+  // Parts end on request boundaries: a request stays one atomic write.
+  std::vector<std::span<const AppendRequest>> spans;
+  std::size_t begin = 0, events = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    events += requests[i].events.size();
+    if (events >= kPartEvents && requests.size() - i - 1 > 0) {
+      spans.push_back(requests.subspan(begin, i + 1 - begin));
+      begin = i + 1;
+      events = 0;
+    }
+  }
+  if (begin < requests.size()) spans.push_back(requests.subspan(begin));
+  std::vector<Writer> parts(spans.size());
+  for (std::size_t k = 0; k < spans.size(); ++k) {
+    parts[k].part = true;
+    parts[k].last_part = k + 1 == spans.size();
+    parts[k].options = options;
+    parts[k].options.sync = options.sync && parts[k].last_part;
+    for (const AppendRequest& r : spans[k]) parts[k].events += r.events.size();
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return UnavailableError("event store closed");
+    for (Writer& w : parts) writers_.push_back(&w);
+  }
+  auto lead = [&](std::size_t first, std::size_t step) {
+    for (std::size_t k = first; k < parts.size(); k += step) {
+      parts[k].prepared = PrepareBatch(spans[k], pool_.get());
+      std::unique_lock lock(mu_);
+      parts[k].result.emplace(Commit(&parts[k], lock));
+    }
+  };
+  try {
+    std::jthread other([&] { lead(0, 2); });
+    lead(1, 2);
+  } catch (const std::system_error&) {
+    // No thread to be had (nothing has run yet): the parts in order, alone.
+    lead(0, 1);
+  }
+  // A failed write fails every later part (the store is poisoned), so the
+  // last part's outcome covers the batch: an earlier part is acknowledged
+  // only through the last part's sync.
+  if (!parts.back().result->ok()) return parts.back().result->status();
+  std::vector<Result<AppendResult>> results;
+  results.reserve(requests.size());
+  for (Writer& w : parts) {
+    if (!w.result->ok()) return w.result->status();
+    for (Result<AppendResult>& r : **w.result) results.push_back(std::move(r));
+  }
+  return results;
+}
+
+Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
+    Writer* writer, std::unique_lock<std::mutex>& lock) {
+  Writer& w = *writer;
   // A member of a group being written has left the queue: it waits for done.
   while (!w.done && (writers_.empty() || &w != writers_.front())) w.cv.wait(lock);
   if (w.done) return std::move(*w.result);
@@ -686,7 +780,9 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     for (Writer* m : members) {
       if (m->result->ok()) planner.CompleteResults(&**m->result);
     }
-    if (!planner.empty()) {
+    if (!planner.empty() || (w.part && w.last_part)) {
+      // (A last part whose requests were all refused still writes the
+      // unchanged ledger head: its synced write makes the earlier parts durable.)
       FillEvents(planner, &batch);
       // Read-model rows ride in the same write as the events they follow.
       for (const Writer* m : members) {
@@ -712,7 +808,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   if (failure.ok()) failure = sticky_error_;  // a group this one builds on failed
   lock.unlock();
 
-  if (failure.ok() && !planner.empty()) {
+  if (failure.ok() && batch.Count() > 0) {
     rocksdb::WriteOptions write_options;
     write_options.sync = sync;
     failure = FromRocks(db_->Write(write_options, &batch), "append");
@@ -720,7 +816,8 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
 
   lock.lock();
   if (failure.ok()) {
-    ledger_ = planner.ledger();
+    // An earlier part of a batch is not durable before the last part's sync.
+    if (w.last_part) ledger_ = planner.ledger();
   } else {
     // Nothing in this group is acknowledged, and nothing after it may be:
     // what RocksDB holds after a failed write is uncertain until reopened.
@@ -745,7 +842,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
     spare_storage_.push_back(std::move(storage));
   }
   lock.unlock();
-  notifier_->Publish(committed);
+  if (w.last_part) notifier_->Publish(committed);
   return std::move(*w.result);
 }
 
