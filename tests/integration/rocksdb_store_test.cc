@@ -541,6 +541,19 @@ std::vector<AppendRequest> HelperTestBatch(std::mt19937_64& rng, int* command, i
   return batch;
 }
 
+// A store at `path` on a shared fake clock (so that two stores record the
+// same recorded_at) with `helpers` append helpers.
+std::unique_ptr<EventStore> OpenWithHelpers(const std::string& path,
+                                            std::shared_ptr<zf::testing::FakeClock> clock,
+                                            std::size_t helpers) {
+  StoreOptions options;
+  options.clock = std::move(clock);
+  options.append_helpers = helpers;
+  auto store = OpenRocksDbEventStore(options, path);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
 // Both stores hold the same bytes in every family.
 void CheckSameFamilies(const std::string& a_dir, const std::string& b_dir) {
   const auto a = DumpFamilies(a_dir);
@@ -559,12 +572,7 @@ TEST_CASE("Appends planned on helper threads store the same bytes as appends pla
   TempDir dir;
   auto clock = std::make_shared<zf::testing::FakeClock>();
   auto open = [&](const std::string& name, std::size_t helpers) {
-    StoreOptions options;
-    options.clock = clock;
-    options.append_helpers = helpers;
-    auto store = OpenRocksDbEventStore(options, dir.Sub(name));
-    REQUIRE(store.ok());
-    return std::move(*store);
+    return OpenWithHelpers(dir.Sub(name), clock, helpers);
   };
   auto alone = open("alone", 0);
   auto helped = open("helped", 3);
@@ -603,12 +611,7 @@ TEST_CASE("Large batches written in parts store the same bytes as one write",
   TempDir dir;
   auto clock = std::make_shared<zf::testing::FakeClock>();
   auto open = [&](const std::string& name, std::size_t helpers) {
-    StoreOptions options;
-    options.clock = clock;
-    options.append_helpers = helpers;
-    auto store = OpenRocksDbEventStore(options, dir.Sub(name));
-    REQUIRE(store.ok());
-    return std::move(*store);
+    return OpenWithHelpers(dir.Sub(name), clock, helpers);
   };
   auto alone = open("alone", 0);
   auto parts = open("parts", 1);
