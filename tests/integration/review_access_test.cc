@@ -157,21 +157,21 @@ TEST_CASE("A read with a reader records one case_accessed event, without one not
     CHECK(Stream(**engine, "access/SX-NONE").empty());
 
     // The queries: by case, by reader, by day.
-    auto by_case = (*engine)->CaseAccesses(AccessQuery{.case_id = "SX-A-1"});
+    auto by_case = (*engine)->CaseAccesses(AccessQuery{"SX-A-1", "", "", ""});
     REQUIRE(by_case.ok());
     CHECK(by_case->size() == 3);
-    auto by_reader = (*engine)->CaseAccesses(AccessQuery{.reader = "SX-OF-0091"});
+    auto by_reader = (*engine)->CaseAccesses(AccessQuery{"", "SX-OF-0091", "", ""});
     REQUIRE(by_reader.ok());
     REQUIRE(by_reader->size() == 2);
     CHECK((*by_reader)[0].case_id == "SX-A-1");
     CHECK((*by_reader)[0].as_of == "2023-09-13");
     CHECK((*by_reader)[1].what == "history");
     CHECK((*by_reader)[1].hash == trail[2].hash);
-    auto first_day = (*engine)->CaseAccesses(AccessQuery{.case_id = "SX-A-1", .to = "2024-05-06"});
+    auto first_day = (*engine)->CaseAccesses(AccessQuery{"SX-A-1", "", "", "2024-05-06"});
     REQUIRE(first_day.ok());
     REQUIRE(first_day->size() == 1);
     CHECK(first_day->front().reader.id == "SX-OF-0202");
-    CHECK((*engine)->CaseAccesses(AccessQuery{.from = "2024-13-01"}).status().subject() == "from");
+    CHECK((*engine)->CaseAccesses(AccessQuery{"", "", "2024-13-01", ""}).status().subject() == "from");
 
     // The case stream, statistics, projections and the chain are untouched.
     CHECK(Stream(**engine, "case/SX-A-1").size() == case_before.size());
@@ -245,12 +245,12 @@ TEST_CASE("Review campaigns: list, show with per-file scores, as of a position",
   CHECK((*engine)->ReviewCampaign("RC-16-3")->at("sampled") == 2);
 
   // As of the log before RC-16-1 closed: open, both files scored.
-  auto then = (*engine)->ReviewCampaign("RC-16-1", AsOf{.position = before_close});
+  auto then = (*engine)->ReviewCampaign("RC-16-1", AsOf{"", before_close});
   REQUIRE(then.ok());
   CHECK(then->at("state") == "open");
   CHECK(then->at("scored") == 2);
   CHECK((*engine)->ReviewCampaign("RC-16-9").status().code() == StatusCode::kNotFound);
-  CHECK((*engine)->ReviewCampaign("RC-16-4", AsOf{.position = 3}).status().code() ==
+  CHECK((*engine)->ReviewCampaign("RC-16-4", AsOf{"", 3}).status().code() ==
         StatusCode::kNotFound);
   CheckEventSchemas(**engine, "review/RC-16-1");
 }
@@ -314,7 +314,7 @@ TEST_CASE("Concurrent recorded reads: each one recorded once, the chain intact",
   const auto four = Stream(*engine, "access/SX-A-4");
   CHECK(three.size() + four.size() == kThreads * kReads);
   CHECK(three.size() == kThreads * 13);
-  auto by_reader = engine->CaseAccesses(AccessQuery{.reader = "SX-OF-0012"});
+  auto by_reader = engine->CaseAccesses(AccessQuery{"", "SX-OF-0012", "", ""});
   REQUIRE(by_reader.ok());
   CHECK(by_reader->size() == kReads);
   auto report = engine->store()->VerifyChain({});

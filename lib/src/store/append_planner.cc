@@ -24,7 +24,8 @@ Result<std::optional<CommandRecord>> AppendPlanner::PriorCommand(std::string_vie
   if (auto it = command_index_.find(command_id); it != command_index_.end()) {
     const PlannedCommand& c = commands_[it->second];
     return std::optional(CommandRecord{c.request->stream, c.first_version, c.last_version,
-                                       c.first_position, c.last_position, c.last_hash});
+                                       c.first_position, c.last_position, c.last_hash,
+                                       c.request->command});
   }
   return state_->LoadCommand(command_id);
 }

@@ -27,7 +27,7 @@ Result<AppendResult> EventStore::Append(std::string_view stream, ExpectedVersion
                                         std::string_view command_id,
                                         const AppendOptions& options) {
   AppendRequest request{std::string(stream), expected, std::move(events),
-                        std::string(command_id)};
+                        std::string(command_id), /*command=*/{}};
   return Append(request, options);
 }
 
