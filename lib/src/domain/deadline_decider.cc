@@ -177,7 +177,7 @@ Decision DecideCheckDeadlines(const DecisionContext& context) {
 Status EvolveDeadlineReported(CaseState& state, const EventRecord& event, bool breach) {
   ZF_ASSIGN_OR_RETURN(std::string id, EventText(event, "deadline"));
   ZF_ASSIGN_OR_RETURN(Date due, EventDate(event, "due_on"));
-  OpenDeadline d{id, "", "", due};
+  OpenDeadline d{id, "", "", due, due};
   if (breach) {
     state.execution.deadline_reports.insert(BreachKey(d));
   } else {
