@@ -43,4 +43,30 @@ void PrintTable(const GlobalOptions& g, std::string_view empty,
   for (const auto& row : rows) print_row(row);
 }
 
+int RunShowView(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                const Command& self, const char* id_option, const ViewFetch& fetch,
+                const ViewPrint& print_for_people) {
+  po::options_description options(self.name);
+  options.add_options()(id_option, po::value<std::string>()->required(), "the id");
+  AddAsOfOptions(options);
+  po::positional_options_description positional;
+  positional.add(id_option, 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  if (!engine) return exit_code;
+  auto view = fetch(*engine, vm[id_option].as<std::string>(), AsOfFrom(vm));
+  if (!view.ok()) return ReportError(global, view.status());
+  if (global.json) {
+    std::cout << boost::json::serialize(*view) << '\n';
+  } else {
+    print_for_people(global, *view);
+  }
+  return kExitOk;
+}
+
 }  // namespace zfcli

@@ -3,6 +3,7 @@
 // table with labels for people.
 #pragma once
 
+#include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -30,6 +31,16 @@ void PrintTable(const GlobalOptions& g, std::string_view empty,
                 const std::vector<std::string_view>& headers,
                 const std::vector<std::size_t>& widths,
                 const std::vector<std::vector<std::string>>& rows);
+
+// `<noun> show ID [--as-of T] [--at-position N]`: the view as JSON for
+// scripts, else `print_for_people`. `id_option` names the positional
+// option in --help ("id", "campaign-id").
+using ViewFetch = std::function<zf::Result<boost::json::object>(zf::Engine&, const std::string&,
+                                                                const zf::AsOf&)>;
+using ViewPrint = std::function<void(const GlobalOptions&, const boost::json::object&)>;
+int RunShowView(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                const Command& self, const char* id_option, const ViewFetch& fetch,
+                const ViewPrint& print_for_people);
 
 // A query's answer: a JSON array for scripts, else a table for people.
 template <typename T, typename ToJson, typename PrintRows>

@@ -122,50 +122,37 @@ int RunJointList(const GlobalOptions& defaults, const std::vector<std::string>& 
   return PrintList(global, engine->ListJointActions(filter, AsOfFrom(vm)), Same, PrintActions);
 }
 
-// `grid show ID` / `joint show ID`: the view as JSON for scripts; for
-// people, the list line and then the view's details, indented.
-using ViewFn = zf::Result<boost::json::object> (zf::Engine::*)(std::string_view,
-                                                               const zf::AsOf&) const;
-int RunShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
-            const Command& self, ViewFn view_fn,
-            void (*print)(const GlobalOptions&, const std::vector<boost::json::object>&)) {
-  po::options_description options(self.name);
-  options.add_options()("id", po::value<std::string>()->required(), "the id");
-  AddAsOfOptions(options);
-  po::positional_options_description positional;
-  positional.add("id", 1);
-  po::variables_map vm;
-  GlobalOptions global = defaults;
-  int exit_code = kExitOk;
-  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
-    return exit_code;
-  }
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
-  if (!engine) return exit_code;
-  auto view = ((*engine).*view_fn)(vm["id"].as<std::string>(), AsOfFrom(vm));
-  if (!view.ok()) return ReportError(global, view.status());
-  if (global.json) {
-    std::cout << boost::json::serialize(*view) << '\n';
-    return kExitOk;
-  }
-  print(global, {*view});
+// `grid show ID` / `joint show ID`: for people, the list line and then the
+// view's details, indented.
+template <void (*kPrintRow)(const GlobalOptions&, const std::vector<boost::json::object>&)>
+void PrintViewDetails(const GlobalOptions& g, const boost::json::object& view) {
+  kPrintRow(g, {view});
   for (std::string_view part : {"dispatches", "findings", "participants"}) {
-    const boost::json::value* v = view->if_contains(part);
+    const boost::json::value* v = view.if_contains(part);
     if (v == nullptr || !v->is_array() || v->as_array().empty()) continue;
-    std::cout << Label(global, part) << ":\n";
+    std::cout << Label(g, part) << ":\n";
     for (const auto& item : v->as_array()) std::cout << "  " << boost::json::serialize(item) << '\n';
   }
-  return kExitOk;
 }
 
 int RunGridShow(const GlobalOptions& g, const std::vector<std::string>& args,
                 const Command& self) {
-  return RunShow(g, args, self, &zf::Engine::GridTicketView, &PrintTickets);
+  return RunShowView(
+      g, args, self, "id",
+      [](zf::Engine& e, const std::string& id, const zf::AsOf& as_of) {
+        return e.GridTicketView(id, as_of);
+      },
+      PrintViewDetails<PrintTickets>);
 }
 
 int RunJointShow(const GlobalOptions& g, const std::vector<std::string>& args,
                  const Command& self) {
-  return RunShow(g, args, self, &zf::Engine::JointActionView, &PrintActions);
+  return RunShowView(
+      g, args, self, "id",
+      [](zf::Engine& e, const std::string& id, const zf::AsOf& as_of) {
+        return e.JointActionView(id, as_of);
+      },
+      PrintViewDetails<PrintActions>);
 }
 
 const Registrar kGridList(MakeCommand<RunGridList>(

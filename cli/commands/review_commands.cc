@@ -222,28 +222,7 @@ int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>&
   return PrintList(global, engine->ReviewCampaigns(AsOfFrom(vm)), same, PrintCampaigns);
 }
 
-int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
-                  const Command& self) {
-  po::options_description options("review show");
-  options.add_options()("campaign-id", po::value<std::string>()->required(), "the campaign id");
-  AddAsOfOptions(options);
-  po::positional_options_description positional;
-  positional.add("campaign-id", 1);
-  po::variables_map vm;
-  GlobalOptions global = defaults;
-  int exit_code = kExitOk;
-  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
-    return exit_code;
-  }
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
-  if (!engine) return exit_code;
-  auto view = engine->ReviewCampaign(OptionText(vm, "campaign-id"), AsOfFrom(vm));
-  if (!view.ok()) return ReportError(global, view.status());
-  if (global.json) {
-    std::cout << boost::json::serialize(*view) << '\n';
-    return kExitOk;
-  }
-  const boost::json::object& c = *view;
+void PrintCampaign(const GlobalOptions& global, const boost::json::object& c) {
   const auto& period = c.at("period").as_object();
   std::cout << fmt::format("{} {}  [{}]  {}\n", Label(global, "campaign_id"),
                            Field(c, "campaign_id"), Label(global, "campaign." + Field(c, "state")),
@@ -281,7 +260,16 @@ int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>&
                              Field(f, "content_score"), Field(f, "total"), Field(f, "reviewer"),
                              Field(f, "scored_on"), vetoes);
   }
-  return kExitOk;
+}
+
+int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                  const Command& self) {
+  return RunShowView(
+      defaults, args, self, "campaign-id",
+      [](zf::Engine& e, const std::string& id, const zf::AsOf& as_of) {
+        return e.ReviewCampaign(id, as_of);
+      },
+      PrintCampaign);
 }
 
 // --- zfcli access ------------------------------------------------------------

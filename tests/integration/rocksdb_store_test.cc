@@ -478,25 +478,7 @@ namespace {
 
 // Every key and value of every column family, as plain RocksDB reads them.
 std::map<std::string, std::map<std::string, std::string>> DumpFamilies(const std::string& path) {
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::map<std::string, std::map<std::string, std::string>> dump;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      dump[names[i]][it->key().ToString()] = it->value().ToString();
-    }
-    REQUIRE(it->status().ok());
-  }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
-  db->Close().PermitUncheckedError();
-  return dump;
+  return zf::testing::RawDb(path).Dump();
 }
 
 // A printable summary of a batch's outcome, to compare two stores' answers.

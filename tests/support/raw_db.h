@@ -41,6 +41,18 @@ class RawDb {
   void Delete(const std::string& family, const std::string& key) {
     REQUIRE(db_->Delete(rocksdb::WriteOptions(), handles_.at(family), key).ok());
   }
+  // Every key and value of every column family.
+  std::map<std::string, std::map<std::string, std::string>> Dump() {
+    std::map<std::string, std::map<std::string, std::string>> dump;
+    for (auto& [name, h] : handles_) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), h));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        dump[name][it->key().ToString()] = it->value().ToString();
+      }
+      REQUIRE(it->status().ok());
+    }
+    return dump;
+  }
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
