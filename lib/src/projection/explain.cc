@@ -785,25 +785,22 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptio
     }
   }
   if (p.notice) {
-    const std::optional<Date> answered =
-        p.decision ? std::optional(p.decision->decided_on) : std::nullopt;
-    const int statement = static_cast<int>(
-        WorkingDaysStrictlyBetween(cal, p.notice->served_on,
-                                   AddCalendarDays(p.notice->statement_due_on, 1))
-            .value_or(0));
-    add_working("D6", "陈述、申辩", "party", p.notice->served_on, statement,
-                p.notice->statement_due_on, std::nullopt,
-                "APL art. 45: statement and defence after the pre-decision notice");
-    if (p.notice->hearing_rights) {
-      const int hearing = static_cast<int>(
-          WorkingDaysStrictlyBetween(cal, p.notice->served_on,
-                                     AddCalendarDays(p.notice->hearing_request_due_on, 1))
+    // The notice recorded the due dates; the period's length is read back
+    // from them (working days after service, up to and including the due day).
+    const auto working_days_to = [&](Date due) {
+      return static_cast<int>(
+          WorkingDaysStrictlyBetween(cal, p.notice->served_on, AddCalendarDays(due, 1))
               .value_or(0));
-      add_working("D7", "申请听证", "party", p.notice->served_on, hearing,
+    };
+    add_working("D6", "陈述、申辩", "party", p.notice->served_on,
+                working_days_to(p.notice->statement_due_on), p.notice->statement_due_on,
+                std::nullopt, "APL art. 45: statement and defence after the pre-decision notice");
+    if (p.notice->hearing_rights) {
+      add_working("D7", "申请听证", "party", p.notice->served_on,
+                  working_days_to(p.notice->hearing_request_due_on),
                   p.notice->hearing_request_due_on, std::nullopt,
                   "APL art. 64(1): request a hearing within 5 days of the notice");
     }
-    (void)answered;
   }
   // An on-the-spot decision is served on the spot: no D12.
   if (p.decision && !e.on_spot.issued &&
