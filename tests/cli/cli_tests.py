@@ -24,13 +24,14 @@ import tempfile
 
 sys.dont_write_bytecode = True       # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from checks import FAILURES, Abort, check, fail, require  # noqa: E402
 VERIFIER = os.path.join(HERE, "independent_verify.py")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 ZFCLI = None
 SAMPLE = None
 TMP = None
-FAILURES = []
 TRANSCRIPT = []
 
 EXIT_OK, EXIT_STORAGE, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
@@ -48,10 +49,6 @@ class Run(object):
             fail("%s: stdout is not one JSON document (%s): %r"
                  % (" ".join(self.argv), e, self.out[:300]))
             raise Abort()
-
-
-class Abort(Exception):
-    """Stops a test whose later checks depend on a failed one."""
 
 
 def run(argv, stdin=None, env=None):
@@ -73,22 +70,6 @@ def zf(*args, stdin=None):
     if isinstance(stdin, str):
         stdin = stdin.encode("utf-8")
     return run([ZFCLI] + list(args), stdin=stdin)
-
-
-def fail(msg):
-    FAILURES.append(msg)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    return cond
-
-
-def require(cond, msg):
-    if not cond:
-        fail(msg)
-        raise Abort()
 
 
 def expect_rc(r, rc):

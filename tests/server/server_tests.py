@@ -25,11 +25,12 @@ import threading
 import time
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from checks import FAILURES, Abort, check, fail, require  # noqa: E402
 
 ZFCLI = None
 EXAMPLES = None
 TMP = None
-FAILURES = []
 
 TOKENS = {
     "officer": ("SX-OF-0032", "enforcement_officer", "sx-market"),
@@ -39,24 +40,18 @@ TOKENS = {
 }
 
 
-class Abort(Exception):
-    """Stops a test whose later checks depend on a failed one."""
-
-
-def fail(msg):
-    FAILURES.append(msg)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    return cond
-
-
-def require(cond, msg):
-    if not cond:
-        fail(msg)
-        raise Abort()
+def read_until_closed(sock):
+    """What the server sends before it closes (or resets) the connection."""
+    data = b""
+    try:
+        while True:
+            b = sock.recv(4096)
+            if not b:
+                break
+            data += b
+    except (ConnectionResetError, socket.timeout):
+        pass
+    return data
 
 
 def expect_status(r, status, what):
@@ -156,16 +151,7 @@ class Server(object):
         s = socket.create_connection(("127.0.0.1", self.port), timeout=wait)
         try:
             s.sendall(data)
-            chunks = []
-            while True:
-                try:
-                    b = s.recv(65536)
-                except (ConnectionResetError, socket.timeout):
-                    break
-                if not b:
-                    break
-                chunks.append(b)
-            return b"".join(chunks).decode("utf-8", "replace")
+            return read_until_closed(s).decode("utf-8", "replace")
         finally:
             s.close()
 
@@ -353,15 +339,7 @@ def test_slow_client():
         t1 = time.time()
         expect_status(s.get("/v1/health", token=None), 200, "a client beside the slow one")
         check(time.time() - t1 < 0.5, "the other client waited %.2fs" % (time.time() - t1))
-        data = b""
-        try:
-            while True:
-                b = sock.recv(4096)
-                if not b:
-                    break
-                data += b
-        except (ConnectionResetError, socket.timeout):
-            pass
+        data = read_until_closed(sock)
         took = time.time() - t0
         check(0.6 < took < 5, "slow header cut off after %.2fs" % took)
         check(data == b"", "slow header answer %r" % data[:100])
@@ -371,15 +349,7 @@ def test_slow_client():
         t0 = time.time()
         sock.sendall(b"POST /v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                      b"tok-officer\r\nContent-Length: 100\r\n\r\n{\"comm")
-        data = b""
-        try:
-            while True:
-                b = sock.recv(4096)
-                if not b:
-                    break
-                data += b
-        except (ConnectionResetError, socket.timeout):
-            pass
+        data = read_until_closed(sock)
         took = time.time() - t0
         check(0.6 < took < 5, "slow body cut off after %.2fs" % took)
         check(data == b"", "slow body answer %r" % data[:100])
