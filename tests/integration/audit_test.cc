@@ -414,17 +414,8 @@ TEST_CASE("audit: a case left open past its 90 days names the case's last event"
     // Filed on 2024-06-04 and never acted on: due 2024-09-02, and the
     // reference time is 2024-11-12 (the 2025 calendar's publication).
     auto command = [](std::string type, std::string id, std::string at, boost::json::object data) {
-      boost::json::object envelope{
-          {"command", std::move(type)},
-          {"command_id", std::move(id)},
-          {"at", std::move(at)},
-          {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
-          {"case_id", "SX-2024-OPEN1"},
-          {"data", std::move(data)}};
-      auto parsed = CommandFromJson(envelope);
-      INFO(parsed.status().ToString());
-      REQUIRE(parsed.ok());
-      return *parsed;
+      return testing::GaoshaCommand(std::move(type), std::move(id), std::move(at), "SX-2024-OPEN1",
+                                    std::move(data));
     };
     auto clue = (*engine)->Execute(command(
         "register_clue", "open-1", "2024-06-03T09:00:00+08:00",

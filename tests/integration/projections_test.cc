@@ -15,20 +15,7 @@ using zf::testing::TempDir;
 namespace {
 
 Command Clue(const std::string& id, const std::string& command_id) {
-  auto command = CommandFromJson(boost::json::object{
-      {"command", "register_clue"},
-      {"command_id", command_id},
-      {"at", "2023-09-12T10:00:00+08:00"},
-      {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
-      {"case_id", id},
-      {"data",
-       {{"source", "inspection"},
-        {"township", "gaosha"},
-        {"item_code", "SAFE-017"},
-        {"description", "焊工未建立特种作业人员档案"},
-        {"discovered_on", "2023-09-11"}}}});
-  REQUIRE(command.ok());
-  return *command;
+  return zf::testing::GaoshaClue(id, command_id);
 }
 
 Command File(const std::string& id, const std::string& command_id) {

@@ -41,22 +41,7 @@ std::int64_t Micros(const char* rfc3339) {
   return t->unix_micros;
 }
 
-Command Clue(const std::string& id) {
-  auto command = CommandFromJson(boost::json::object{
-      {"command", "register_clue"},
-      {"command_id", "clue-" + id},
-      {"at", "2023-09-12T10:00:00+08:00"},
-      {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
-      {"case_id", id},
-      {"data",
-       {{"source", "inspection"},
-        {"township", "gaosha"},
-        {"item_code", "SAFE-017"},
-        {"description", "焊工未建立特种作业人员档案"},
-        {"discovered_on", "2023-09-11"}}}});
-  REQUIRE(command.ok());
-  return *command;
-}
+Command Clue(const std::string& id) { return zf::testing::GaoshaClue(id, "clue-" + id); }
 
 std::vector<EventRecord> Stream(Engine& engine, const std::string& stream) {
   std::vector<EventRecord> out;

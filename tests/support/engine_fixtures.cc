@@ -56,6 +56,29 @@ Command MakeCommand(std::string type, std::string id, std::string at, boost::jso
   return *command;
 }
 
+Command GaoshaCommand(std::string type, std::string id, std::string at, std::string case_id,
+                      boost::json::object data) {
+  auto command = CommandFromJson(boost::json::object{
+      {"command", std::move(type)},
+      {"command_id", std::move(id)},
+      {"at", std::move(at)},
+      {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
+      {"case_id", std::move(case_id)},
+      {"data", std::move(data)}});
+  INFO(command.status().ToString());
+  REQUIRE(command.ok());
+  return *command;
+}
+
+Command GaoshaClue(const std::string& case_id, const std::string& command_id) {
+  return GaoshaCommand("register_clue", command_id, "2023-09-12T10:00:00+08:00", case_id,
+                       {{"source", "inspection"},
+                        {"township", "gaosha"},
+                        {"item_code", "SAFE-017"},
+                        {"description", "焊工未建立特种作业人员档案"},
+                        {"discovered_on", "2023-09-11"}});
+}
+
 
 void LoadAll(Engine& engine, const std::vector<std::string>& files) {
   for (const std::string& file : files) {

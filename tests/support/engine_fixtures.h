@@ -23,6 +23,15 @@ internal::RuleBook Fold(Engine& engine);
 // that it parses.
 Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data);
 
+// A command by enforcement officer SX-OF-0103 of 高砂镇 on case `case_id`;
+// REQUIREs that it parses.
+Command GaoshaCommand(std::string type, std::string id, std::string at, std::string case_id,
+                      boost::json::object data);
+
+// register_clue of SAFE-017 (a welder without special-operation files) in
+// 高砂镇, recorded 2023-09-12 10:00, discovered 2023-09-11.
+Command GaoshaClue(const std::string& case_id, const std::string& command_id);
+
 // The commands of examples/shaxian/<name>.
 std::vector<Command> SampleCommands(const std::string& name);
 
