@@ -38,6 +38,14 @@ namespace zf {
 
 struct EngineOptions {
   StoreOptions store;
+  // How many aggregates (cases, grid tickets, joint actions, ...) the
+  // engine keeps folded in memory. Others are folded from their own stream
+  // when a command or a read needs them, so memory is set by this number,
+  // not by the history (a case of the generated Shaxian year holds about
+  // 5 KB folded). Opening never folds the history: the cross-case indexes
+  // are rows of the store (docs/architecture.md "Bounded state").
+  // Must be at least 1.
+  std::size_t cache_aggregates = 20'000;
   // Rest-day rules for deadlines (spec §0.2, [U][C]).
   ClockOptions clock;
 

@@ -101,7 +101,7 @@ Result<AuditSummary> AuditStore(const EventStore& store, const EngineOptions& op
     }
     return recorded.status();
   };
-  internal::ReDecider decider(options, scope, lookup, &findings, &summary);
+  internal::ReDecider decider(options, scope, lookup, &findings, &summary, &store);
   auto cursor = store.ReadAll(1);
   for (; cursor->Valid() && cursor->event().position <= audit.to_position; cursor->Next()) {
     ZF_RETURN_IF_ERROR(decider.Feed(cursor->event()));

@@ -119,12 +119,19 @@ std::string RuleOf(std::string_view basis) {
 }
 
 ReDecider::ReDecider(const EngineOptions& options, Scope scope, CommandLookup lookup,
-                     FindingSink* findings, AuditSummary* summary)
+                     FindingSink* findings, AuditSummary* summary, const EventStore* store)
     : options_(options),
       scope_(std::move(scope)),
       lookup_(std::move(lookup)),
       findings_(findings),
-      summary_(summary) {}
+      summary_(summary) {
+  if (store != nullptr) {
+    cases_ = CaseBook(
+        store, options.cache_aggregates,
+        [this](const EventRecord& e) { return e.position <= folded_through_; },
+        /*index_from_events=*/true);
+  }
+}
 
 AuditFinding ReDecider::FindingAt(AuditFinding::Kind kind, const EventRecord& event) const {
   AuditFinding f;
@@ -203,7 +210,9 @@ Status ReDecider::FlushGroup() {
   }
   Fold();
   group_.clear();
-  return Status::Ok();
+  cases_.Trim();
+  // A case the store could not read (backed) looked absent to the checks.
+  return cases_.TakeReadError();
 }
 
 // The command record must name exactly the events the log holds for it.
@@ -423,6 +432,7 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
 void ReDecider::Fold() {
   for (const EventRecord& e : group_) {
     Status s = IsReferenceStream(e.stream) ? rules_.Apply(e) : cases_.Apply(e);
+    folded_through_ = e.position;
     if (s.ok() || !InScope(e)) continue;
     AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, e);
     f.rule = "fold";
@@ -442,8 +452,11 @@ Status ReDecider::Finish() {
   cases_.ForEachCase([&](const CaseState& c) {
     if (scope_.case_id.empty() || c.id == scope_.case_id) ids.push_back(c.id);
   });
-  for (const std::string& id : ids) CheckDeadlines(id, latest_micros_, /*at_end=*/true);
-  return Status::Ok();
+  for (const std::string& id : ids) {
+    CheckDeadlines(id, latest_micros_, /*at_end=*/true);
+    cases_.Trim();
+  }
+  return cases_.TakeReadError();
 }
 
 }  // namespace zf::internal

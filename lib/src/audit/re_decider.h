@@ -56,8 +56,15 @@ class ReDecider {
     std::uint64_t to_position = UINT64_MAX;
   };
 
+  // With `store` (the store the events come from), aggregates are kept in a
+  // cache of options.cache_aggregates and folded again from their streams
+  // up to the last position fed when needed; the cross-case indexes are
+  // built from the events fed, never read from the store's index rows.
+  // Without, everything fed is held in memory (a dossier).
   ReDecider(const EngineOptions& options, Scope scope, CommandLookup lookup,
-            FindingSink* findings, AuditSummary* summary);
+            FindingSink* findings, AuditSummary* summary, const EventStore* store = nullptr);
+  ReDecider(const ReDecider&) = delete;
+  ReDecider& operator=(const ReDecider&) = delete;
 
   // REQUIRES: events in increasing position order.
   Status Feed(const EventRecord& event);
@@ -83,6 +90,7 @@ class ReDecider {
   AuditSummary* summary_;
   RuleBook rules_;
   CaseBook cases_;
+  std::uint64_t folded_through_ = 0;  // the last position folded into cases_
   std::vector<EventRecord> group_;  // one command's events
   std::int64_t latest_micros_ = INT64_MIN;
   std::string latest_text_;

@@ -1,19 +1,40 @@
-// Every operational aggregate (cases; later grid tickets, joint actions and
-// inspections), folded from their streams, with the cross-case indexes the
-// deciders need (a party's history for "first violation" and I7, who filed
-// a matter first for J5).
+// Every operational aggregate (cases, grid tickets, joint actions,
+// inspections, review campaigns), folded from their streams, with the
+// cross-case indexes the deciders need (a party's history for "first
+// violation" and I7, who filed a matter first for J5, where a handed-over
+// case came from).
 //
-// Values are immutable once folded and shared between copies, so copying a
-// CaseBook (the engine's per-batch overlay) copies pointers, not cases.
-// Not thread-safe; the engine guards it.
+// Two modes:
+//  - In memory (default constructor): every event is folded in; nothing is
+//    ever forgotten. Time travel, the audit and dossiers fold this way.
+//  - Backed by a store (the engine's committed state): an aggregate is folded
+//    from its own stream when first asked for and kept in a cache of bounded
+//    size; the cross-case indexes are rows of the store's projections
+//    (docs/event-format.md "Index rows"), kept in the same atomic write as
+//    the events that change them. So opening costs the rule book, not the
+//    history, and memory is set by the cache's capacity.
+//    The book records what the events applied since the last Commit() add to
+//    the index rows (PendingRows()); Commit() once they are durable, Abort()
+//    when the write failed (the book forgets their effects and reads the
+//    store again).
+//
+// Values are immutable once folded and shared between copies (copy on
+// write), so a copy of the book (a dry run's) copies pointers, not cases.
+// A pointer returned by a Find*() stays valid until the next Apply() of
+// that stream, Trim(), Abort() or RollbackToSavepoint().
+// Not thread-safe, not even the const methods (they fill the cache); the
+// engine guards it.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/case_state.h"
@@ -22,6 +43,7 @@
 #include "domain/joint_action_state.h"
 #include "domain/review_campaign_state.h"
 #include "zf/event.h"
+#include "zf/event_store.h"
 #include "zf/status.h"
 
 namespace zf::internal {
@@ -31,8 +53,41 @@ namespace zf::internal {
 // ReadContext). Not an aggregate: the book skips them.
 inline constexpr std::string_view kAccessStreamPrefix = "access/";
 
+// Projection rows of the cross-case indexes: "ix/<index>/<key>\0<seq>" ->
+// member id, and "ix/agg/<stream>" -> "" for every aggregate stream (so an
+// aggregate family can be listed without the log).
+inline constexpr std::string_view kIndexRowPrefix = "ix/";
+// The index rows' state (fold version, position): beside, not under, "ix/".
+inline constexpr std::string_view kIndexMetaKey = "ixmeta";
+// Bumped whenever what the index rows hold changes (a new index, another
+// key): rows of another version are rebuilt from the events, never used.
+inline constexpr int kIndexFoldVersion = 1;
+
 class CaseBook {
  public:
+  // In memory: everything applied is kept.
+  CaseBook() = default;
+  // Backed by `store` (which must outlive the book and every copy), keeping
+  // at most about `cache_capacity` aggregates besides those changed since
+  // the last Commit(). REQUIRES: cache_capacity >= 1.
+  CaseBook(const EventStore* store, std::size_t cache_capacity);
+  // Backed by `store`, as of a past moment: an aggregate is folded from its
+  // stream up to the first event `admits` refuses (or that does not fold),
+  // an index member that does not exist at that moment is left out, and
+  // nothing is pending or pinned: Apply() moves the moment on in the cache
+  // only, and `admits` must admit what was applied (the auditor admits up
+  // to the last position it folded). For the audit and time travel, whose
+  // memory is then the cache's too.
+  // With `index_from_events`, the index rows (derived data, not hashed) are
+  // not read at all: the indexes and the list of aggregates are built from
+  // the events applied, which must then be every event from position 1 —
+  // the auditor's way, who trusts nothing but the hash-chained log. They
+  // stay in memory (small entries: one id per case).
+  CaseBook(const EventStore* store, std::size_t cache_capacity,
+           std::function<bool(const EventRecord&)> admits, bool index_from_events = false);
+
+  bool backed() const { return store_ != nullptr; }
+
   // Folds one committed (or about to be committed) event of a stream that
   // is not reference data. Events of stream families the book does not know
   // are only counted (their version is kept).
@@ -45,12 +100,15 @@ class CaseBook {
   const CaseState* FindCase(std::string_view case_id) const;
   // Ids of the cases whose party is `party_id`, oldest registration first.
   std::vector<std::string> CasesOfParty(std::string_view party_id) const;
-  // Every case, by id.
+  // Every case, by id. Backed: streamed from the store, cases not in the
+  // cache are folded for the call only.
   void ForEachCase(const std::function<void(const CaseState&)>& fn) const;
-  std::size_t CaseCount() const { return cases_.size(); }
   // Ids of the cases whose clue names `case_id` as related (J5), oldest
   // registration first.
   std::vector<std::string> CasesRelatedTo(std::string_view case_id) const;
+  // Ids of the cases whose accepted handover names `case_id` as the
+  // receiving case, in the order the handovers were accepted.
+  std::vector<std::string> CasesHandedOverAs(std::string_view case_id) const;
   // J5 first filer: the filed cases about the same act as `c` — the same
   // party, item and act date, or related to it either way — excluding `c`
   // itself and cases whose filing was revoked; earliest filing first.
@@ -79,21 +137,112 @@ class CaseBook {
   // Every review campaign, by id.
   void ForEachReviewCampaign(const std::function<void(const ReviewCampaignState&)>& fn) const;
 
- private:
-  Status ApplyCase(std::string_view case_id, const EventRecord& event);
-  Status ApplyGridTicket(std::string_view ticket_id, const EventRecord& event);
+  // --- Backed mode -----------------------------------------------------------
+  // The index rows the events applied since the last Commit() or Abort()
+  // write or delete, in order (empty in memory).
+  const std::vector<ProjectionWrite>& PendingRows() const { return pending_rows_; }
+  // The pending rows are durable: what was applied is now the store's.
+  void Commit();
+  // The events applied since the last Commit() were not written: forget
+  // everything they changed; it is read from the store again when needed.
+  void Abort();
+  // Evicts the least recently used aggregates and index lists not changed
+  // since the last Commit() until at most the capacity are held.
+  void Trim() const;
+  // A failure to read the store while a lookup filled the cache (a lookup
+  // cannot return it: it answers "absent"), cleared by the call. Whoever
+  // decided on lookups since the last call must check it.
+  Status TakeReadError() const;
+  // How many aggregates the cache holds (all of them in memory).
+  std::size_t CachedAggregates() const { return slots_.size(); }
 
-  std::map<std::string, std::uint64_t, std::less<>> versions_;
-  std::map<std::string, std::shared_ptr<const CaseState>, std::less<>> cases_;
-  std::map<std::string, std::vector<std::string>, std::less<>> cases_of_party_;
-  std::map<std::string, std::vector<std::string>, std::less<>> related_to_;
-  std::map<std::string, std::shared_ptr<const GridTicketState>, std::less<>> grid_tickets_;
-  // Joint enforcement and inspect-once (spec §8), copy on write like cases.
-  std::map<std::string, std::shared_ptr<const JointActionState>, std::less<>> joint_actions_;
-  std::map<std::string, std::shared_ptr<const InspectionScenarioState>, std::less<>>
-      inspection_scenarios_;
-  std::map<std::string, std::shared_ptr<const InspectionState>, std::less<>> inspections_;
-  std::map<std::string, std::shared_ptr<const ReviewCampaignState>, std::less<>> review_campaigns_;
+  // An atomic batch's way back: RollbackToSavepoint() undoes every Apply()
+  // since BeginSavepoint(); ReleaseSavepoint() keeps them. One at a time.
+  void BeginSavepoint();
+  void RollbackToSavepoint();
+  void ReleaseSavepoint();
+
+  // Backed: folds `stream` again from the store and adds the index rows its
+  // state implies that are missing (rows already there keep their place).
+  // For events written without their rows (a catch-up at open).
+  Status Reindex(std::string_view stream);
+
+  // In memory: every index row this book implies (for rebuilding and
+  // verifying the stored rows).
+  void ForEachIndexRow(const std::function<void(std::string_view key, std::string_view value)>&
+                           fn) const;
+
+ private:
+  enum class Family {
+    kCase,
+    kGridTicket,
+    kJointAction,
+    kInspectionScenario,
+    kInspection,
+    kReviewCampaign,
+    kOther
+  };
+  struct Slot {
+    std::uint64_t version = 0;
+    std::shared_ptr<const void> state;  // the family's state; null while absent
+    bool dirty = false;                 // changed since the last Commit()
+    std::uint64_t used = 0;             // last use, for eviction
+  };
+  // One index key's members in order: (sequence, member id).
+  struct Members {
+    std::vector<std::pair<std::uint32_t, std::string>> list;
+    bool dirty = false;
+    std::uint64_t used = 0;
+  };
+  struct Savepoint {
+    std::map<std::string, std::optional<Slot>, std::less<>> slots;
+    std::map<std::string, std::optional<Members>, std::less<>> index;
+    std::size_t rows = 0;
+    std::set<std::string, std::less<>> created;
+  };
+
+  static Family FamilyOf(std::string_view stream);
+  static std::string_view PrefixOf(Family family);
+
+  // The slot of `stream`, folded from the store if it is not held (backed),
+  // or an absent one (in memory, not inserted).
+  const Slot& SlotOf(std::string_view stream) const;
+  Result<Slot> LoadSlot(std::string_view stream, Family family) const;
+  static Status Evolve(Slot& slot, Family family, std::string_view id, const EventRecord& event);
+  template <typename State>
+  const State* Find(std::string_view prefix, std::string_view id) const;
+  template <typename State>
+  void ForEach(Family family, const std::function<void(const State&)>& fn) const;
+
+  Members& MembersOf(const std::string& index_key) const;
+  std::vector<std::string> MemberIds(const std::string& index_key) const;
+  void AddMember(const std::string& index_key, const std::string& id);
+  void RemoveMember(const std::string& index_key, const std::string& id);
+  void NoteSlotChange(std::string_view stream);
+  void NoteIndexChange(const std::string& index_key);
+  void AddRow(std::string key, std::optional<std::string> value);
+  void UpdateCaseIndexes(const CaseState* before, const CaseState& after);
+
+  const EventStore* store_ = nullptr;  // null: in memory
+  // Backed as of a past moment (see the constructor): what is folded.
+  std::function<bool(const EventRecord&)> admits_;
+  bool frozen() const { return static_cast<bool>(admits_); }
+  bool index_from_events_ = false;
+  // The stored index rows are read (backed, unless index_from_events_).
+  bool reads_rows() const { return backed() && !index_from_events_; }
+  // Backed and recording what it changes for the store.
+  bool pending() const { return backed() && !frozen(); }
+  std::size_t capacity_ = 0;
+  mutable std::uint64_t clock_ = 0;
+  // Backed: a failure to read the store while filling the cache; reported
+  // by the next Apply() (a const lookup cannot return it).
+  mutable Status read_error_;
+  mutable std::map<std::string, Slot, std::less<>> slots_;  // by stream
+  mutable std::map<std::string, Members, std::less<>> index_;
+  std::vector<ProjectionWrite> pending_rows_;
+  // Aggregate streams created since the last Commit() (not in "ix/agg/" yet).
+  std::set<std::string, std::less<>> created_;
+  std::optional<Savepoint> savepoint_;
 };
 
 }  // namespace zf::internal

@@ -29,12 +29,17 @@ bool MayTransfer(const CaseState& c, std::string_view transfer_type) {
 
 // The case handed over to `case_id`, if any (the receiver named it).
 const CaseState* HandedOverAs(const DecisionContext& context, const std::string& case_id) {
+  // Of several (a case handed on twice), the greatest id, as a scan of
+  // every case in id order found it.
   const CaseState* found = nullptr;
-  context.cases.ForEachCase([&](const CaseState& other) {
-    if (other.execution.handover.accepted && other.execution.handover.receiving_case_id == case_id) {
-      found = &other;
+  for (const std::string& id : context.cases.CasesHandedOverAs(case_id)) {
+    const CaseState* other = context.cases.FindCase(id);
+    if (other == nullptr || !other->execution.handover.accepted ||
+        other->execution.handover.receiving_case_id != case_id) {
+      continue;
     }
-  });
+    if (found == nullptr || found->id < other->id) found = other;
+  }
   return found;
 }
 

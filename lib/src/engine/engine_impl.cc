@@ -2,12 +2,12 @@
 // expected version, in one atomic write.
 //
 // Callers' batches are grouped (see ExecuteBatch): a group's commands are
-// judged in order on the state the earlier ones left (an overlay), then
-// appended with one write and one sync. Everything is held folded in memory: the
-// reference data (rules/*, org) in a RuleBook, the cases and other
-// operational aggregates in a CaseBook. A batch works on a copy (cheap: the
-// books share their immutable values) that replaces the committed one only
-// once the batch is durable.
+// judged in order on the state the earlier ones left, then appended with one
+// write and one sync. The reference data (rules/*, org) is held folded in a
+// RuleBook; the cases and other operational aggregates in a CaseBook backed
+// by the store: folded from their own streams when needed, kept in a cache
+// of bounded size, with the cross-case indexes as rows written beside the
+// events (docs/architecture.md "Bounded state").
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -58,8 +58,9 @@ class EngineImpl final : public Engine {
   EngineImpl(const EngineOptions& options, std::shared_ptr<EventStore> store)
       : options_(options), store_(std::move(store)) {}
 
-  // Folds the store into the World.
-  Status Load() { return Reload(); }
+  // Folds the reference data and makes the index rows current (see
+  // OpenCases).
+  Status Load();
 
   Result<CommandResult> Execute(const Command& command) override {
     ZF_ASSIGN_OR_RETURN(auto results,
@@ -173,35 +174,37 @@ class EngineImpl final : public Engine {
   Result<CommandResult> JudgeInGroup(const Command& command, Job* job, World* overlay,
                                      GroupRequests* group);
 
-  // Reference streams first, in their fixed order (later reference data may
-  // name earlier: a benchmark names a power item); then every other event
-  // in commit order. Evolving a case needs no rules, so the two can be
-  // folded apart.
-  Status Reload() {
-    ZF_ASSIGN_OR_RETURN(World fresh, FoldWorld());
-    std::lock_guard lock(mu_);
-    world_ = std::move(fresh);
-    return Status::Ok();
-  }
-
-  // The world folded from the store, without touching world_.
-  Result<World> FoldWorld() const {
-    World fresh;
+  // The reference streams, in their fixed order (later reference data may
+  // name earlier: a benchmark names a power item). Small: this is what an
+  // open reads.
+  // With `filter`, as of its moment: each stream up to its first event
+  // the filter leaves out.
+  Result<RuleBook> FoldRules(const AsOfFilter* filter = nullptr) const {
+    RuleBook rules;
     for (std::string_view stream : kReferenceStreams) {
       auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
       for (; cursor->Valid(); cursor->Next()) {
-        ZF_RETURN_IF_ERROR(fresh.rules.Apply(cursor->event()));
+        if (filter != nullptr && !filter->Admits(cursor->event())) break;
+        ZF_RETURN_IF_ERROR(rules.Apply(cursor->event()));
       }
       ZF_RETURN_IF_ERROR(cursor->status());
     }
-    auto cursor = store_->ReadAll(1);
-    for (; cursor->Valid(); cursor->Next()) {
-      if (IsReferenceStream(cursor->event().stream)) continue;
-      ZF_RETURN_IF_ERROR(fresh.cases.Apply(cursor->event()));
-    }
-    ZF_RETURN_IF_ERROR(cursor->status());
-    return fresh;
+    return rules;
   }
+
+  // Makes the store's index rows reflect every event and leaves world_.cases
+  // backed by them: a catch-up over the events after the position the rows
+  // were last known to reflect, or a rebuild from the whole log when the
+  // rows are missing, unreadable or of another fold version. On a store
+  // that cannot be written and needs a rebuild, the cases are folded in
+  // memory instead (a read-only copy of an old store).
+  Status OpenCases();
+  Status CatchUpIndexes(std::uint64_t from_position);
+  // Compares (and with `repair`, rewrites) every projection and index row
+  // with a fresh fold of the log; does not touch world_.
+  Result<ProjectionReport> RebuildProjections(bool repair) const;
+  // The meta row: the fold version and the position the rows reflect.
+  static ProjectionWrite IndexMetaRow(std::uint64_t position);
 
   Result<CommandResult> Judge(const Command& command, World* overlay,
                               std::vector<AppendRequest>* requests);
@@ -244,6 +247,30 @@ Status EngineImpl::CheckSameCommand(const Command& command, const RecordedComman
   return Status::Ok();
 }
 
+// The index rows' meta row: {"fold_version": N, "position": P}.
+ProjectionWrite EngineImpl::IndexMetaRow(std::uint64_t position) {
+  boost::json::object meta{{"fold_version", kIndexFoldVersion}, {"position", position}};
+  return {std::string(kIndexMetaKey), boost::json::serialize(meta)};
+}
+
+// The position the stored index rows reflect, or nullopt when there is no
+// meta row, it does not parse, or it is of another fold version.
+std::optional<std::uint64_t> StoredIndexPosition(const EventStore& store) {
+  auto row = store.ReadProjection(kIndexMetaKey);
+  if (!row.ok() || !*row) return std::nullopt;
+  boost::system::error_code ec;
+  boost::json::value meta = boost::json::parse(**row, ec);
+  if (ec || !meta.is_object()) return std::nullopt;
+  const boost::json::object& o = meta.as_object();
+  const auto* version = o.if_contains("fold_version");
+  const auto* position = o.if_contains("position");
+  if (version == nullptr || !version->is_int64() || version->as_int64() != kIndexFoldVersion ||
+      position == nullptr || !position->is_int64() || position->as_int64() < 0) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(position->as_int64());
+}
+
 Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
                                         std::vector<AppendRequest>* requests) {
   ZF_RETURN_IF_ERROR(CheckCommand(command));
@@ -272,6 +299,9 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   ZF_ASSIGN_OR_RETURN(Timestamp at, ParseRfc3339(command.at));
   Decision decision =
       DecideAndStamp(spec, command, at, overlay->rules, overlay->cases, options_);
+  // A case the store could not read looked absent to the decider: its
+  // decision stands on nothing.
+  ZF_RETURN_IF_ERROR(overlay->cases.TakeReadError());
   if (auto* rejection = std::get_if<Rejection>(&decision)) {
     result.outcome = CommandResult::Outcome::kRejected;
     result.rejection = std::move(*rejection);
@@ -347,9 +377,13 @@ Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
 
 // Judges one job's commands on `overlay`, adding their requests to `group`.
 void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
-  // An atomic job that fails leaves no trace: keep what to go back to.
-  std::optional<World> saved;
-  if (job->mode == BatchMode::kAtomic) saved = *overlay;
+  // An atomic job that fails leaves no trace: keep what to go back to (the
+  // rule book is small; the case book records what it changes).
+  std::optional<RuleBook> saved_rules;
+  if (job->mode == BatchMode::kAtomic) {
+    saved_rules = overlay->rules;
+    overlay->cases.BeginSavepoint();
+  }
   const std::size_t first_request = group->requests.size();
   const std::size_t first_duplicate = group->duplicates.size();
   bool failed = false;
@@ -359,8 +393,10 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
     job->results.push_back(std::move(judged));
     if (failed && job->mode != BatchMode::kIndependent) break;
   }
+  if (job->mode == BatchMode::kAtomic && !failed) overlay->cases.ReleaseSavepoint();
   if (failed && job->mode == BatchMode::kAtomic) {
-    *overlay = std::move(*saved);
+    overlay->rules = std::move(*saved_rules);
+    overlay->cases.RollbackToSavepoint();
     for (std::size_t i = first_request; i < group->requests.size(); ++i) {
       group->by_command_id.erase(group->requests[i].command_id);
     }
@@ -479,6 +515,74 @@ void EngineImpl::NoteReferenceProvenance(const std::vector<AppendRequest>& reque
   }
 }
 
+Status EngineImpl::Load() {
+  ZF_ASSIGN_OR_RETURN(RuleBook rules, FoldRules());
+  std::lock_guard lock(mu_);
+  world_.rules = std::move(rules);
+  return OpenCases();
+}
+
+Status EngineImpl::OpenCases() {
+  world_.cases = CaseBook(store_.get(), options_.cache_aggregates);
+  const LedgerHead ledger = store_->Ledger();
+  if (std::optional<std::uint64_t> position = StoredIndexPosition(*store_)) {
+    return CatchUpIndexes(*position + 1);
+  }
+  if (ledger.position == 0) {
+    const ProjectionWrite meta = IndexMetaRow(0);
+    Status written = store_->WriteProjections(std::span(&meta, 1));
+    if (written.code() == StatusCode::kFailedPrecondition) return Status::Ok();  // read-only
+    return written;
+  }
+  // No rows of this fold version: rebuild them from the log.
+  Result<ProjectionReport> rebuilt = RebuildProjections(/*repair=*/true);
+  if (rebuilt.ok()) return Status::Ok();
+  if (rebuilt.status().code() != StatusCode::kFailedPrecondition) return rebuilt.status();
+  ZF_ASSIGN_OR_RETURN(Replayed replayed, Replay(*store_, AsOfFilter{}));
+  world_.cases = std::move(replayed.cases);
+  return Status::Ok();
+}
+
+// Events written after the rows' position without their rows (by a tool
+// appending to the store directly, or an older zf) are indexed now. Rows
+// written with their events are found in place, so a tail the rows already
+// reflect writes nothing.
+Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
+  std::vector<std::string> touched;
+  std::set<std::string, std::less<>> seen;
+  std::uint64_t last = from_position - 1;
+  auto cursor = store_->ReadAll(from_position);
+  for (; cursor->Valid(); cursor->Next()) {
+    const EventRecord& e = cursor->event();
+    last = e.position;
+    if (IsReferenceStream(e.stream) || e.stream.starts_with(kAccessStreamPrefix)) continue;
+    if (seen.insert(e.stream).second) touched.push_back(e.stream);
+  }
+  ZF_RETURN_IF_ERROR(cursor->status());
+  std::vector<AppendRequest> streams;
+  for (const std::string& stream : touched) {
+    ZF_RETURN_IF_ERROR(world_.cases.Reindex(stream));
+    AppendRequest touched_stream;
+    touched_stream.stream = stream;
+    streams.push_back(std::move(touched_stream));
+  }
+  std::vector<ProjectionWrite> rows = world_.cases.PendingRows();
+  for (ProjectionWrite& row : ProjectionRows(world_, streams)) {
+    auto stored = store_->ReadProjection(row.key);
+    if (stored.ok() && *stored == row.value) continue;
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty() && last + 1 == from_position) return Status::Ok();
+  rows.push_back(IndexMetaRow(last));
+  Status written = store_->WriteProjections(rows);
+  // A read-only store keeps the catch-up in memory (pending, never evicted).
+  if (written.code() == StatusCode::kFailedPrecondition) return Status::Ok();
+  ZF_RETURN_IF_ERROR(written);
+  world_.cases.Commit();
+  world_.cases.Trim();
+  return Status::Ok();
+}
+
 // The group is judged on the committed world itself, not on a copy: a copy
 // per group costs O(cases) (most of an import's time once a store holds a
 // few hundred thousand events), judging costs O(commands). mu_ is held until
@@ -487,23 +591,36 @@ void EngineImpl::NoteReferenceProvenance(const std::vector<AppendRequest>& reque
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   std::lock_guard lock(mu_);
   World& overlay = world_;
+  // Every event before the group's is reflected in the rows; the meta row
+  // says so in the group's own write, so an open catches up from there.
+  const std::uint64_t reflected = store_->Ledger().position;
   GroupRequests group;
   for (Job* job : group_jobs) JudgeJob(job, &overlay, &group);
-  if (group.requests.empty()) return;
+  if (group.requests.empty()) {
+    overlay.cases.Abort();  // lookups only; nothing to keep pending
+    overlay.cases.Trim();
+    return;
+  }
 
   // The deciders saw consistent state, so a store-level failure here is a
   // storage error or a concurrent writer outside this engine.
-  const std::vector<ProjectionWrite> rows = ProjectionRows(overlay, group.requests);
+  std::vector<ProjectionWrite> rows = ProjectionRows(overlay, group.requests);
+  const std::vector<ProjectionWrite>& index_rows = overlay.cases.PendingRows();
+  rows.insert(rows.end(), index_rows.begin(), index_rows.end());
+  rows.push_back(IndexMetaRow(reflected));
   auto appended = store_->AppendBatch(
       group.requests, AppendOptions{.mode = BatchMode::kAtomic, .projections = rows});
   if (!appended.ok()) {
-    // Should the fold fail too, world_ keeps the group's effects; the store
-    // refuses further writes after a failed one, so nothing builds on them.
-    Result<World> fresh = FoldWorld();
-    if (fresh.ok()) world_ = std::move(*fresh);
-    for (Job* job : group_jobs) job->status = fresh.ok() ? appended.status() : fresh.status();
+    // Forget what the group changed: the cases are read from the store
+    // again when needed, the rule book (small) is folded again.
+    overlay.cases.Abort();
+    Result<RuleBook> rules = FoldRules();
+    if (rules.ok()) overlay.rules = std::move(*rules);
+    for (Job* job : group_jobs) job->status = rules.ok() ? appended.status() : rules.status();
     return;
   }
+  overlay.cases.Commit();
+  overlay.cases.Trim();
   for (std::size_t i = 0; i < appended->size(); ++i) {
     const Owner& owner = group.owners[i];
     owner.job->results[owner.result]->append = *(*appended)[i];
@@ -522,11 +639,31 @@ auto EngineImpl::WithWorldAsOf(const AsOf& as_of, Fn fn) const
                           std::optional<std::int64_t>()))> {
   if (as_of.IsNow()) {
     std::lock_guard lock(mu_);
-    return fn(world_.rules, world_.cases, std::nullopt);
+    auto result = fn(world_.rules, world_.cases, std::nullopt);
+    world_.cases.Trim();
+    // A case the store could not read looked absent.
+    ZF_RETURN_IF_ERROR(world_.cases.TakeReadError());
+    return result;
   }
   ZF_ASSIGN_OR_RETURN(AsOfFilter filter, ParseAsOf(as_of));
-  ZF_ASSIGN_OR_RETURN(Replayed then, Replay(*store_, filter));
-  return fn(then.rules, then.cases, filter.instant());
+  bool backed = false;
+  {
+    std::lock_guard lock(mu_);
+    backed = world_.cases.backed();
+  }
+  if (!backed) {  // a read-only store without index rows: fold it all
+    ZF_ASSIGN_OR_RETURN(Replayed then, Replay(*store_, filter));
+    return fn(then.rules, then.cases, filter.instant());
+  }
+  // The rules of that moment, and the cases folded from their own streams
+  // as far as the moment admits, in a cache of its own: a past case costs
+  // its stream, not the log.
+  ZF_ASSIGN_OR_RETURN(RuleBook rules, FoldRules(&filter));
+  CaseBook cases(store_.get(), options_.cache_aggregates,
+                 [filter](const EventRecord& e) { return filter.Admits(e); });
+  auto result = fn(rules, cases, filter.instant());
+  ZF_RETURN_IF_ERROR(cases.TakeReadError());
+  return result;
 }
 
 Result<std::vector<CaseSummary>> EngineImpl::ListCases(const CaseFilter& filter,
@@ -631,7 +768,11 @@ class EngineImpl::DryRunImpl final : public DryRun {
     job.commands = commands;
     job.mode = mode;
     std::vector<Result<CommandResult>> results;
-    World saved = mode == BatchMode::kAtomic ? world_ : World();
+    std::optional<RuleBook> saved_rules;
+    if (mode == BatchMode::kAtomic) {
+      saved_rules = world_.rules;
+      world_.cases.BeginSavepoint();
+    }
     std::set<std::string> applied_here;
     bool failed = false;
     for (const Command& command : commands) {
@@ -644,9 +785,11 @@ class EngineImpl::DryRunImpl final : public DryRun {
       if (failed && mode != BatchMode::kIndependent) break;
     }
     if (failed && mode == BatchMode::kAtomic) {
-      world_ = std::move(saved);
+      world_.rules = std::move(*saved_rules);
+      world_.cases.RollbackToSavepoint();
       return results;
     }
+    world_.cases.ReleaseSavepoint();
     seen_.insert(applied_here.begin(), applied_here.end());
     return results;
   }
@@ -675,8 +818,62 @@ std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
 }
 
 Result<ProjectionReport> EngineImpl::ReplayProjections(bool repair) {
-  // Rebuilt from the events, not from the folded state: a fresh fold.
-  ZF_ASSIGN_OR_RETURN(Replayed replayed, Replay(*store_, AsOfFilter{}));
+  ZF_ASSIGN_OR_RETURN(ProjectionReport report, RebuildProjections(repair));
+  if (report.repaired) {
+    // The cache and index lists were read from rows that changed.
+    std::lock_guard lock(mu_);
+    world_.cases = CaseBook(store_.get(), options_.cache_aggregates);
+  }
+  return report;
+}
+
+namespace {
+
+// An index row's key as people read it (a NUL ends each index key).
+std::string PrintableKey(std::string_view key) {
+  std::string out(key);
+  std::replace(out.begin(), out.end(), '\0', '#');
+  return out;
+}
+
+// Compares the stored rows under `prefix` with `want`, noting each
+// difference in `report` and its fix in `fixes`.
+Status CompareRows(const EventStore& store, std::string_view prefix,
+                   std::map<std::string, std::string> want, ProjectionReport* report,
+                   std::vector<ProjectionWrite>* fixes) {
+  report->rows += want.size();
+  std::set<std::string> seen;
+  ZF_RETURN_IF_ERROR(
+      store.ScanProjections(prefix, [&](std::string_view key, std::string_view value) {
+        auto it = want.find(std::string(key));
+        if (it == want.end()) {
+          report->extra.push_back(PrintableKey(key));
+          fixes->push_back({std::string(key), std::nullopt});
+        } else {
+          seen.insert(it->first);
+          if (it->second != value) {
+            report->different.push_back(PrintableKey(key));
+            fixes->push_back({it->first, it->second});
+          }
+        }
+        return true;
+      }));
+  for (auto& [key, value] : want) {
+    if (seen.contains(key)) continue;
+    report->missing.push_back(PrintableKey(key));
+    fixes->push_back({key, std::move(value)});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// Rebuilt from the events, not from the folded state: a fresh fold of the
+// whole log, so this one holds every case in memory.
+Result<ProjectionReport> EngineImpl::RebuildProjections(bool repair) const {
+  const LedgerHead ledger = store_->Ledger();
+  ZF_ASSIGN_OR_RETURN(Replayed replayed,
+                      Replay(*store_, AsOfFilter{.until_position = ledger.position}));
   World world{std::move(replayed.rules), std::move(replayed.cases)};
   ProjectionReport report;
   std::vector<ProjectionWrite> fixes;
@@ -685,32 +882,19 @@ Result<ProjectionReport> EngineImpl::ReplayProjections(bool repair) {
     family.each(world, [&](std::string_view id, std::string row) {
       want.emplace(RowKey(family, id), std::move(row));
     });
-    report.rows += want.size();
-    std::set<std::string> seen;
-    ZF_RETURN_IF_ERROR(store_->ScanProjections(
-        family.row_prefix, [&](std::string_view key, std::string_view value) {
-          auto it = want.find(std::string(key));
-          if (it == want.end()) {
-            report.extra.emplace_back(key);
-            fixes.push_back({std::string(key), std::nullopt});
-          } else {
-            seen.insert(it->first);
-            if (it->second != value) {
-              report.different.emplace_back(key);
-              fixes.push_back({it->first, it->second});
-            }
-          }
-          return true;
-        }));
-    for (auto& [key, value] : want) {
-      if (seen.contains(key)) continue;
-      report.missing.push_back(key);
-      fixes.push_back({key, std::move(value)});
-    }
+    ZF_RETURN_IF_ERROR(CompareRows(*store_, family.row_prefix, std::move(want), &report, &fixes));
   }
-  if (repair && !fixes.empty()) {
+  std::map<std::string, std::string> index;
+  world.cases.ForEachIndexRow([&](std::string_view key, std::string_view value) {
+    index.emplace(std::string(key), std::string(value));
+  });
+  ZF_RETURN_IF_ERROR(CompareRows(*store_, kIndexRowPrefix, std::move(index), &report, &fixes));
+  const ProjectionWrite meta = IndexMetaRow(ledger.position);
+  const bool meta_stale = StoredIndexPosition(*store_) != ledger.position;
+  if (repair && (!fixes.empty() || meta_stale)) {
+    report.repaired = !fixes.empty();
+    fixes.push_back(meta);
     ZF_RETURN_IF_ERROR(store_->WriteProjections(fixes));
-    report.repaired = true;
   }
   return report;
 }

@@ -1,0 +1,453 @@
+// The engine's bounded state (docs/architecture.md "Bounded state"): cases
+// folded on demand into a cache of bounded size, cross-case indexes kept as
+// rows beside the events. A cache of one aggregate must decide, write and
+// answer exactly as a large one; opening must not fold the history; index
+// rows that are missing, stale or of another fold version are rebuilt from
+// the events, never trusted.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "domain/case_book.h"
+#include "projection/replay.h"
+#include "rules/rule_book.h"
+#include "support/engine_fixtures.h"
+#include "support/test_support.h"
+#include "zf/engine.h"
+
+namespace zf {
+namespace {
+
+using testing::FakeClock;
+using testing::SampleCommands;
+
+const std::vector<std::string> kSampleFiles = {
+    "01-calendar.jsonl",           "02-org.jsonl",        "03-powers.jsonl",
+    "04-leniency.jsonl",           "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl",
+    "07-cases-2022.jsonl",         "08-cases-2023.jsonl", "09-inspect-once-2023.jsonl"};
+
+// A cursor that counts what it delivers.
+class CountingCursor final : public EventCursor {
+ public:
+  CountingCursor(std::unique_ptr<EventCursor> inner, std::uint64_t* count)
+      : inner_(std::move(inner)), count_(count) {
+    if (inner_->Valid()) ++*count_;
+  }
+  bool Valid() const override { return inner_->Valid(); }
+  const EventRecord& event() const override { return inner_->event(); }
+  void Next() override {
+    inner_->Next();
+    if (inner_->Valid()) ++*count_;
+  }
+  Status status() const override { return inner_->status(); }
+
+ private:
+  std::unique_ptr<EventCursor> inner_;
+  std::uint64_t* count_;
+};
+
+// A cursor over nothing that failed.
+class FailedCursor final : public EventCursor {
+ public:
+  bool Valid() const override { return false; }
+  const EventRecord& event() const override { return none_; }
+  void Next() override {}
+  Status status() const override { return IOError("injected read failure"); }
+
+ private:
+  EventRecord none_;
+};
+
+// An EventStore that counts the events its cursors deliver outside the
+// reference streams, and can fail every read of one stream.
+class ObservedStore final : public EventStore {
+ public:
+  explicit ObservedStore(std::shared_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+
+  mutable std::uint64_t operational_events_read = 0;
+  mutable std::uint64_t reference_events_read = 0;
+  std::string failing_stream;
+
+  Result<AppendResult> Append(const AppendRequest& r, const AppendOptions& o) override {
+    return inner_->Append(r, o);
+  }
+  Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> r,
+                                                        const AppendOptions& o) override {
+    return inner_->AppendBatch(r, o);
+  }
+  std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from,
+                                          Direction d) const override {
+    if (stream == failing_stream) return std::make_unique<FailedCursor>();
+    auto* count = internal::IsReferenceStream(stream) ? &reference_events_read
+                                                      : &operational_events_read;
+    return std::make_unique<CountingCursor>(inner_->ReadStream(stream, from, d), count);
+  }
+  std::unique_ptr<EventCursor> ReadAll(std::uint64_t from) const override {
+    return std::make_unique<CountingCursor>(inner_->ReadAll(from), &operational_events_read);
+  }
+  Result<EventRecord> ReadEvent(std::uint64_t p) const override { return inner_->ReadEvent(p); }
+  Result<StreamHead> Head(std::string_view s) const override { return inner_->Head(s); }
+  LedgerHead Ledger() const override { return inner_->Ledger(); }
+  Result<AppendResult> FindCommand(std::string_view id) const override {
+    return inner_->FindCommand(id);
+  }
+  Result<RecordedCommand> ReadCommand(std::string_view id) const override {
+    return inner_->ReadCommand(id);
+  }
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from) override {
+    return inner_->Subscribe(from);
+  }
+  Result<ChainReport> VerifyChain(const VerifyOptions& o) const override {
+    return inner_->VerifyChain(o);
+  }
+  Result<std::optional<std::string>> ReadProjection(std::string_view key) const override {
+    return inner_->ReadProjection(key);
+  }
+  Status ScanProjections(
+      std::string_view prefix,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return inner_->ScanProjections(prefix, fn);
+  }
+  Status WriteProjections(std::span<const ProjectionWrite> w) override {
+    return inner_->WriteProjections(w);
+  }
+  Status Backup(std::string_view d) override { return inner_->Backup(d); }
+  Status Close() override { return Status::Ok(); }
+
+ private:
+  mutable std::shared_ptr<EventStore> inner_;
+};
+
+// A memory store whose clock stands still, so the same commands give the
+// same bytes (recorded_at included) whatever the engine's cache.
+std::shared_ptr<EventStore> StillStore() {
+  StoreOptions options;
+  options.clock = std::make_shared<FakeClock>();
+  auto store = NewMemoryEventStore(options);
+  REQUIRE(store.ok());
+  return std::shared_ptr<EventStore>(std::move(*store));
+}
+
+std::unique_ptr<Engine> OpenEngine(std::shared_ptr<EventStore> store, std::size_t cache) {
+  EngineOptions options;
+  options.cache_aggregates = cache;
+  options.store.clock = std::make_shared<FakeClock>();
+  auto engine = Engine::Open(options, std::move(store));
+  REQUIRE(engine.ok());
+  return std::move(*engine);
+}
+
+// What one command came to, comparably.
+std::string Outcome(const Result<CommandResult>& r) {
+  if (!r.ok()) return "error " + r.status().ToString();
+  std::string out = std::string(OutcomeName(r->outcome)) + " " + r->stream;
+  if (r->rejection) out += " " + r->rejection->code + " " + r->rejection->message;
+  for (const std::string& type : r->event_types) out += " " + type;
+  out += fmt::format(" @{}-{} {}", r->append.first_position, r->append.last_position,
+                     r->append.last_hash);
+  return out;
+}
+
+// Runs the sample through `engine` in batches of random size (seeded), and
+// returns every command's outcome.
+std::vector<std::string> RunSample(Engine& engine, std::uint32_t seed) {
+  std::mt19937 random(seed);
+  std::vector<std::string> outcomes;
+  for (const std::string& file : kSampleFiles) {
+    const std::vector<Command> commands = SampleCommands(file);
+    for (std::size_t i = 0; i < commands.size();) {
+      const std::size_t n = std::min<std::size_t>(commands.size() - i, 1 + random() % 200);
+      auto results = engine.ExecuteBatch(std::span(commands).subspan(i, n),
+                                         BatchMode::kIndependent);
+      REQUIRE(results.ok());
+      for (const auto& r : *results) outcomes.push_back(Outcome(r));
+      i += n;
+    }
+  }
+  return outcomes;
+}
+
+// Everything a reader can ask of the engine now, as one JSON text.
+std::string Answers(Engine& engine) {
+  boost::json::object all;
+  auto docket = engine.ListCases(CaseFilter{}, AsOf{});
+  REQUIRE(docket.ok());
+  boost::json::array views;
+  for (const CaseSummary& c : *docket) {
+    auto view = engine.CaseView(c.id, AsOf{});
+    REQUIRE(view.ok());
+    views.push_back(std::move(*view));
+  }
+  all["views"] = std::move(views);
+  auto stats = engine.Statistics("2022-01-01", "2023-12-31", AsOf{});
+  REQUIRE(stats.ok());
+  all["stats"] = std::move(*stats);
+  auto deadlines = engine.Deadlines(DeadlineQuery{}, AsOf{.time = "2023-12-31"});
+  REQUIRE(deadlines.ok());
+  all["deadlines"] = deadlines->size();
+  auto grid = engine.ListGridTickets(GridTicketFilter{}, AsOf{});
+  REQUIRE(grid.ok());
+  all["grid"] = grid->size();
+  auto joint = engine.ListJointActions(JointActionFilter{}, AsOf{});
+  REQUIRE(joint.ok());
+  all["joint"] = joint->size();
+  return boost::json::serialize(all);
+}
+
+void RequireRowsMatchEvents(Engine& engine) {
+  auto report = engine.ReplayProjections(/*repair=*/false);
+  REQUIRE(report.ok());
+  INFO("missing " << report->missing.size() << ", extra " << report->extra.size()
+                  << ", different " << report->different.size());
+  if (!report->missing.empty()) INFO("first missing " << report->missing.front());
+  if (!report->different.empty()) INFO("first different " << report->different.front());
+  REQUIRE(report->ok());
+}
+
+TEST_CASE("A cache of one aggregate decides, writes and answers as a large cache",
+          "[engine][bounded]") {
+  auto tiny_store = StillStore();
+  auto large_store = StillStore();
+  auto tiny = OpenEngine(tiny_store, 1);
+  auto large = OpenEngine(large_store, 1'000'000);
+  const std::vector<std::string> a = RunSample(*tiny, 7);
+  const std::vector<std::string> b = RunSample(*large, 1234);
+  REQUIRE(a.size() == b.size());
+  std::size_t applied = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO("command " << i);
+    REQUIRE(a[i] == b[i]);
+    applied += a[i].starts_with("applied");
+  }
+  CHECK(applied > 5000);
+  // The same events, byte for byte.
+  CHECK(tiny_store->Ledger().ledger_hash == large_store->Ledger().ledger_hash);
+  CHECK(Answers(*tiny) == Answers(*large));
+  RequireRowsMatchEvents(*tiny);
+  RequireRowsMatchEvents(*large);
+}
+
+TEST_CASE("Opening reads the reference data and the last group, not the history",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 1000);
+    RunSample(*engine, 3);
+  }
+  auto observed = std::make_shared<ObservedStore>(store);
+  auto engine = OpenEngine(observed, 1000);
+  const std::uint64_t events = store->Ledger().position;
+  INFO("ledger " << events << ", read at open: operational " << observed->operational_events_read
+                 << ", reference " << observed->reference_events_read);
+  CHECK(observed->reference_events_read > 0);
+  // The catch-up reads at most the last group (≤ 200 commands here).
+  CHECK(observed->operational_events_read < 2000);
+  CHECK(observed->operational_events_read * 10 < events);
+  // And answers as a fresh fold does.
+  auto fresh = OpenEngine(store, 1'000'000);
+  CHECK(Answers(*engine) == Answers(*fresh));
+}
+
+// Rows of the stored index, and the meta row, as the test finds them.
+std::vector<std::pair<std::string, std::string>> IndexRows(EventStore& store,
+                                                           std::string_view prefix) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  REQUIRE(store
+              .ScanProjections(prefix,
+                               [&](std::string_view key, std::string_view value) {
+                                 rows.emplace_back(key, value);
+                                 return true;
+                               })
+              .ok());
+  return rows;
+}
+
+std::string MetaRow(EventStore& store) {
+  auto meta = store.ReadProjection(internal::kIndexMetaKey);
+  REQUIRE(meta.ok());
+  REQUIRE(meta->has_value());
+  return **meta;
+}
+
+TEST_CASE("Index rows of another fold version, or under a broken meta row, are rebuilt",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 100);
+    RunSample(*engine, 11);
+  }
+  const auto party_rows = IndexRows(*store, "ix/party/");
+  REQUIRE(party_rows.size() > 100);
+  const std::string good_meta = MetaRow(*store);
+  CHECK(good_meta.find(fmt::format("\"fold_version\":{}", internal::kIndexFoldVersion)) !=
+        std::string::npos);
+
+  const std::string meta = GENERATE(std::string(R"({"fold_version":999,"position":1})"),
+                                    std::string(R"({"fold_vers)"), std::string("\x01\x02"));
+  INFO("meta row " << meta);
+  // A stale index the meta row would vouch for: one row gone, one changed.
+  const ProjectionWrite damage[] = {
+      {party_rows[3].first, std::nullopt},
+      {party_rows[7].first, std::string("NO-SUCH-CASE")},
+      {std::string(internal::kIndexMetaKey), meta}};
+  REQUIRE(store->WriteProjections(damage).ok());
+
+  auto engine = OpenEngine(store, 100);
+  CHECK(IndexRows(*store, "ix/party/") == party_rows);
+  // Rebuilt from the whole log: the rows reflect all of it.
+  CHECK(MetaRow(*store) == fmt::format(R"({{"fold_version":{},"position":{}}})",
+                                       internal::kIndexFoldVersion, store->Ledger().position));
+  RequireRowsMatchEvents(*engine);
+}
+
+TEST_CASE("Events the rows do not reflect are indexed at the next open", "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 100);
+    RunSample(*engine, 5);
+  }
+  const auto rows = IndexRows(*store, internal::kIndexRowPrefix);
+  REQUIRE(rows.size() > 100);
+  // As if every event after position 1 had been written without its rows
+  // (an older zf, or a tool appending to the store directly).
+  std::vector<ProjectionWrite> erase;
+  for (const auto& [key, value] : rows) erase.push_back({key, std::nullopt});
+  erase.push_back({std::string(internal::kIndexMetaKey),
+                   fmt::format(R"({{"fold_version":{},"position":1}})",
+                               internal::kIndexFoldVersion)});
+  REQUIRE(store->WriteProjections(erase).ok());
+
+  auto engine = OpenEngine(store, 100);
+  CHECK(IndexRows(*store, internal::kIndexRowPrefix) == rows);
+  RequireRowsMatchEvents(*engine);
+}
+
+TEST_CASE("A failed atomic batch leaves no index row and no cached effect",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  auto engine = OpenEngine(store, 4);
+  testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+  const auto rows_before = IndexRows(*store, internal::kIndexRowPrefix);
+
+  Command clue = testing::GaoshaClue("SX-BOUNDED-1", "bounded-1");
+  // The same clue again: refused, since the batch registered it already.
+  Command bad = testing::GaoshaClue("SX-BOUNDED-1", "bounded-2");
+  const Command batch[] = {clue, bad};
+  auto results = engine->ExecuteBatch(batch, BatchMode::kAtomic);
+  REQUIRE(results.ok());
+  REQUIRE(results->back().ok());
+  REQUIRE(results->back()->outcome == CommandResult::Outcome::kRejected);
+  CHECK(IndexRows(*store, internal::kIndexRowPrefix) == rows_before);
+  CHECK_FALSE(engine->CaseView("SX-BOUNDED-1", AsOf{}).ok());
+
+  // The clue alone applies, and is indexed with its party.
+  auto alone = engine->Execute(clue);
+  REQUIRE(alone.ok());
+  REQUIRE(alone->outcome == CommandResult::Outcome::kApplied);
+  CHECK(IndexRows(*store, "ix/agg/case/SX-BOUNDED-1").size() == 1);
+  RequireRowsMatchEvents(*engine);
+}
+
+TEST_CASE("A case the store cannot read fails the command; it is not taken as absent",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 4);
+    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+    auto applied = engine->Execute(testing::GaoshaClue("SX-BOUNDED-2", "bounded-3"));
+    REQUIRE(applied.ok());
+    REQUIRE(applied->outcome == CommandResult::Outcome::kApplied);
+  }
+  auto observed = std::make_shared<ObservedStore>(store);
+  auto engine = OpenEngine(observed, 4);
+  // Other cases push it out of the cache (the open's catch-up read it).
+  for (int i = 0; i < 8; ++i) {
+    auto other = engine->Execute(testing::GaoshaClue(fmt::format("SX-BOUNDED-OTHER-{}", i),
+                                                     fmt::format("bounded-other-{}", i)));
+    REQUIRE(other.ok());
+  }
+  observed->failing_stream = "case/SX-BOUNDED-2";
+  const std::uint64_t before = store->Ledger().position;
+  // Registering the same id again would apply if the case looked absent.
+  auto again = engine->Execute(testing::GaoshaClue("SX-BOUNDED-2", "bounded-4"));
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().code() == StatusCode::kIOError);
+  CHECK(store->Ledger().position == before);
+  observed->failing_stream.clear();
+  auto retried = engine->Execute(testing::GaoshaClue("SX-BOUNDED-2", "bounded-4"));
+  REQUIRE(retried.ok());
+  CHECK(retried->outcome == CommandResult::Outcome::kRejected);
+}
+
+#ifdef ZF_CRASH_CHILD_PATH
+// Events and their index rows are one atomic write: SIGKILL an engine's
+// process mid-import, several times; every acknowledged command is there,
+// and the stored rows are exactly what the events call for.
+TEST_CASE("SIGKILL of an importing engine leaves every acknowledged command with its rows",
+          "[engine][bounded][crash]") {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("db");
+  const std::string sample = std::string(ZF_SOURCE_DIR) + "/examples/shaxian";
+  std::mt19937 rng(std::random_device{}());
+  std::vector<std::string> acked;
+  for (int round = 0; round < 3; ++round) {
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      close(out[0]);
+      close(out[1]);
+      execl(ZF_CRASH_CHILD_PATH, ZF_CRASH_CHILD_PATH, path.c_str(), "4", "engine",
+            sample.c_str(), nullptr);
+      _exit(127);
+    }
+    close(out[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500 + rng() % 1000));
+    REQUIRE(kill(pid, SIGKILL) == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = read(out[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
+    close(out[0]);
+    std::istringstream lines(text);
+    std::string word, command_id;
+    while (lines >> word >> command_id) {
+      if (word == "ack") acked.push_back(command_id);
+    }
+  }
+  REQUIRE(acked.size() > 20);
+  // Looked at before any engine opens it (an open would catch up).
+  auto store = OpenRocksDbEventStore(StoreOptions{}, path);
+  REQUIRE(store.ok());
+  for (const std::string& id : acked) {
+    INFO(id);
+    CHECK((*store)->FindCommand(id).ok());
+  }
+  auto folded = internal::Replay(**store, internal::AsOfFilter{});
+  REQUIRE(folded.ok());
+  std::vector<std::pair<std::string, std::string>> want;
+  folded->cases.ForEachIndexRow([&](std::string_view key, std::string_view value) {
+    want.emplace_back(key, value);
+  });
+  std::sort(want.begin(), want.end());
+  CHECK(want.size() > acked.size());
+  CHECK(IndexRows(**store, internal::kIndexRowPrefix) == want);
+}
+#endif
+
+}  // namespace
+}  // namespace zf
