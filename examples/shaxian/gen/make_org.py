@@ -105,7 +105,7 @@ SHAXIAN = District(
     officer_prefix="SX-OF-", credential_prefix="闽G", dual=20,
     grid_root=("grid-sx", "沙县区网格"),
     communities={"fenggang": ("FG", ["西门社区", "东门社区"]), "qiujiang": ("QJ", ["虬江社区", "洋坊社区"])},
-    first_micro_grid=451, micro_prefix="MG-", grid_areas=2, micro_grids=3,
+    grid_workers=1, first_micro_grid=451, micro_prefix="MG-", grid_areas=2, micro_grids=3,
     revoked_on="2023-03-01", shaxian=True, district_root="sx")
 
 
@@ -183,7 +183,8 @@ def commands(d=SHAXIAN, w=None):
                 {"officer_id": oid(m), "name": name_of(m), "agency": dept_id, "roles": roles})
 
     # Township officers: a brigade captain and a brigade officer per township,
-    # a grid worker in the first subdistrict and a dispatcher at the centre.
+    # a grid worker in the first d.grid_workers subdistricts with a grid and
+    # a dispatcher at the centre.
     township_ids = [t[0] for t in TOWNSHIPS]
     township_officers = []
     for tid, _, _ in TOWNSHIPS:
@@ -193,11 +194,10 @@ def commands(d=SHAXIAN, w=None):
             credential_agency[n] = (tid, f"{30 + township_ids.index(tid)}")
             add("register_officer", f"org-officer-{oid(n)}",
                 {"officer_id": oid(n), "name": name_of(n), "agency": tid, "roles": roles})
-    grid_townships = list(d.communities)
-    if grid_townships:
+    for tid in list(d.communities)[:d.grid_workers]:
         n += 1
         add("register_officer", f"org-officer-{oid(n)}",
-            {"officer_id": oid(n), "name": name_of(n), "agency": grid_townships[0], "roles": ["grid_worker"]})
+            {"officer_id": oid(n), "name": name_of(n), "agency": tid, "roles": ["grid_worker"]})
     n += 1
     add("register_officer", f"org-officer-{oid(n)}",
         {"officer_id": oid(n), "name": name_of(n), "agency": d.dept["governance"], "roles": ["dispatcher"]})
@@ -256,20 +256,19 @@ def commands(d=SHAXIAN, w=None):
         a, b = pairs[j % len(pairs)]
         assignments.append((m, a, "semi_stationed"))
         assignments.append((m, b, "remote_liaison"))
-    headcount = d.area_headcount
-    if headcount is None:  # spread the rest evenly
-        total = len(assignments) + len(single) + (len(dual) if not pairs else 0)
-        headcount = [total // k + (1 if i < total % k else 0) for i in range(k)]
     if not pairs:
         single = single + dual
     filled = [sum(1 for _, a, _ in assignments if a == i) for i in range(k)]
     area = 0
     for j, m in enumerate(single):
-        while filled[area] >= headcount[area]:
-            area += 1
+        if d.area_headcount is None:  # the area with the fewest so far
+            area = filled.index(min(filled))
+        else:
+            while filled[area] >= d.area_headcount[area]:
+                area += 1
         assignments.append((m, area, "stationed" if j % 3 else "semi_stationed"))
         filled[area] += 1
-    assert filled == headcount, filled
+    assert d.area_headcount is None or filled == d.area_headcount, filled
     if d.shaxian:
         assert len(assignments) == 113 and len({m for m, _, _ in assignments}) == 93
     for m, a, mode in sorted(assignments):
