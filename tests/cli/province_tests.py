@@ -92,6 +92,8 @@ def structure(tmp):
     check(len(officers) == len(set(officers)), "officer ids repeat")
     check(any(c["command"] == "register_grid_node" and c["data"]["level"] == "micro_grid" for c in org),
           "no grid")
+    credentials = [c["data"]["credential_number"] for c in org if c["command"] == "issue_credential"]
+    check(len(credentials) == len(set(credentials)), "credential numbers repeat")
     ids = [c["command_id"] for f in files for c in read(os.path.join(out, f))]
     check(len(ids) == len(set(ids)), "command ids repeat")
 

@@ -44,9 +44,10 @@ eco-environment penalties, a tenth with a hearing; no-penalty, mitigated and
 lighter penalties of the four lists; soft measures; inspect-once visits),
 drawn per district-year in the sample year's proportions, times
 townships / 12 (the sample's 12 units) times --density. At the default
-density (8.5) a province year of 1,100 townships is about 10^7 events; a
-township-year is about 9,000 events, so --townships 11 gives about 10^5 and
---townships 110 about 10^6.
+density (15) a township-year is about 8,900 events (one event per command,
+nearly), so a province year of 1,100 townships is about 10^7 events,
+--townships 11 gives about 10^5 (98,041 events at seed 1) and --townships
+112 about 10^6.
 
 Deterministic: the same arguments give the same files byte for byte (one
 random.Random per district, seeded from --seed and the district's number).
@@ -87,7 +88,7 @@ KINDS = [("subdistrict", "街道"), ("town", "镇"), ("township", "乡")]
 # Items the cases use: never declined, so every township can take them.
 CASE_ITEMS = {"URBAN-003", "URBAN-009", "URBAN-011", "SAFE-001"}
 SAMPLE_UNITS = 12  # township-level units of the Shaxian sample
-DEFAULT_DENSITY = 8.5
+DEFAULT_DENSITY = 15
 FIRST_YEAR = 2023
 LAST_CALENDAR_YEAR = 2025
 
@@ -249,7 +250,7 @@ class District:
             at=make_org.AT, areas_at=make_org.AREAS_AT, townships=self.townships,
             departments=departments, areas=areas, area_headcount=None, chief_departments=chiefs,
             dept=make_org.SHAXIAN.dept, eco_names=(f"{city_name}{name}生态环境局", f"{city_name}生态环境局"),
-            officer_prefix=f"{self.upper}-OF-", credential_prefix="闽" + "ABCDEFGHJ"[int(city_code[2:]) - 1],
+            officer_prefix=f"{self.upper}-OF-", credential_prefix=f"闽{'ABCDEFGHJ'[int(city_code[2:]) - 1]}{number:02d}",
             dual=pool // 5 if k > 1 else 0, grid_root=(f"grid-{self.did}", name + "网格"),
             communities=communities, grid_workers=len(communities), first_micro_grid=1, micro_prefix=f"MG-{self.upper}-",
             grid_areas=rng.randint(2, 3), micro_grids=rng.randint(2, 4), revoked_on="2023-03-01",
@@ -334,8 +335,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Write a deterministic synthetic province (districts, townships, officers, rules and "
                     "cases in the Shaxian sample's mix) as zfcli import files.",
-        epilog="About 9,000 events per township-year at the default density: --townships 11 ~ 1e5 events, "
-               "110 ~ 1e6, 1100 ~ 1e7 (a Fujian province year). Import: "
+        epilog="About 8,900 events per township-year at the default density: --townships 11 ~ 1e5 events, "
+               "112 ~ 1e6, 1124 ~ 1e7 (a Fujian province year: ~1,100 townships). Import: "
                "cat OUT/*.jsonl | zfcli --db DIR import - --keep-going",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--townships", type=int, default=1100, help="township-level units in the province")
