@@ -333,21 +333,23 @@ class CaseGenerator(make_cases.Generator):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(
-        description="Write a deterministic synthetic province (districts, townships, officers, rules and "
-                    "cases in the Shaxian sample's mix) as zfcli import files.",
+        prog="make_province.py", description=__doc__,
         epilog="About 8,900 events per township-year at the default density: --townships 11 ~ 1e5 events, "
                "112 ~ 1e6, 1124 ~ 1e7 (a Fujian province year: ~1,100 townships). Import: "
-               "cat OUT/*.jsonl | zfcli --db DIR import - --keep-going",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--townships", type=int, default=1100, help="township-level units in the province")
+               "cat OUT/*.jsonl | zfcli --db DIR import - --keep-going. "
+               "More: docs/performance.md, 'Province scale'.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--townships", type=int, default=1100,
+                    help="township-level units in the province (default: 1100)")
     ap.add_argument("--years", type=int, default=1,
-                    help=f"years of cases from {FIRST_YEAR} (at most {LAST_CALENDAR_YEAR - FIRST_YEAR}: "
-                         f"the recorded calendars end in {LAST_CALENDAR_YEAR})")
-    ap.add_argument("--seed", type=int, default=1)
+                    help=f"years of cases from {FIRST_YEAR} (default: 1; at most "
+                         f"{LAST_CALENDAR_YEAR - FIRST_YEAR}: the recorded calendars end in {LAST_CALENDAR_YEAR})")
+    ap.add_argument("--seed", type=int, default=1, help="seed of every random draw (default: 1)")
     ap.add_argument("--density", type=float, default=DEFAULT_DENSITY,
-                    help="case volume per township, as a multiple of the Shaxian sample year's")
-    ap.add_argument("--out", required=True, help="output directory (created; files overwritten)")
-    ap.add_argument("--quiet", action="store_true", help="no progress and summary on stderr")
+                    help=f"case volume per township, as a multiple of the Shaxian sample year's "
+                         f"(default: {DEFAULT_DENSITY:g})")
+    ap.add_argument("--out", required=True, help="output directory (created; its files overwritten)")
+    ap.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     args = ap.parse_args(argv)
     if args.townships < 1:
         ap.error("--townships must be at least 1")
