@@ -55,9 +55,9 @@ def sample_reproduced(tmp):
 
 def deterministic(tmp):
     a, b, c = (os.path.join(tmp, x) for x in "abc")
-    generate(a, "--townships", "20", "--seed", "7")
-    generate(b, "--townships", "20", "--seed", "7")
-    generate(c, "--townships", "20", "--seed", "8")
+    generate(a, "--townships", "20", "--seed", "7", "--density", "2")
+    generate(b, "--townships", "20", "--seed", "7", "--density", "2")
+    generate(c, "--townships", "20", "--seed", "8", "--density", "2")
     names = sorted(os.listdir(a))
     check(names == sorted(os.listdir(b)), "different file sets")
     _, mismatch, _ = filecmp.cmpfiles(a, b, names, shallow=False)
