@@ -70,16 +70,25 @@ def load(name):
 
 
 class Org:
-    """Officers and competence read from 02-org and 03-powers."""
+    """Officers and competence read from 02-org and 03-powers (or from the
+    given command lists: make_province.py passes a district's)."""
 
-    def __init__(self):
+    def __init__(self, org=None, powers=None):
+        org = org if org is not None else load("02-org.jsonl")
+        powers = powers if powers is not None else load("03-powers.jsonl")
         self.units = {}
-        for c in load("02-org.jsonl"):
+        self.roles = {}
+        self.areas = {}
+        for c in org:
             if c["command"] == "register_officer":
                 d = c["data"]
                 self.units.setdefault(d["agency"], []).append((d["officer_id"], d["roles"]))
+                self.roles[d["officer_id"]] = (d["agency"], d["roles"])
+            if c["command"] == "register_enforcement_area":
+                d = c["data"]
+                self.areas[d["area_id"]] = (d["area_chief"], d["townships"])
         issued, revoked = {}, set()
-        for c in load("02-org.jsonl"):
+        for c in org:
             if c["command"] == "issue_credential":
                 issued[c["data"]["credential_number"]] = c["data"]["officer"]
             if c["command"] == "revoke_credential":
@@ -88,7 +97,7 @@ class Org:
         # lost hers on 2023-03-01).
         self.credentialed = {o for n, o in issued.items() if n not in revoked}
         accepted, claimed = {}, {}
-        for c in load("03-powers.jsonl"):
+        for c in powers:
             d = c["data"]
             if c["command"] == "confirm_delegation":
                 accepted[d["township"]] = set(d["accepted_item_codes"])
@@ -97,7 +106,7 @@ class Org:
         self.delegated = {t: accepted[t] & claimed.get(t, set()) for t in accepted}
         # Micro grids by township, through their parents.
         parent, township_of = {}, {}
-        for c in load("02-org.jsonl"):
+        for c in org:
             if c["command"] == "register_grid_node":
                 d = c["data"]
                 parent[d["node_id"]] = d.get("parent")
@@ -113,6 +122,22 @@ class Org:
             if up is not None:
                 self.micro_grids.setdefault(township_of[up], []).append(node)
         self.townships = sorted(accepted)
+
+    def area_chiefs(self):
+        """area id -> (area chief, the chief's department, the area's townships)."""
+        return {a: (chief, self.roles[chief][0], townships)
+                for a, (chief, townships) in sorted(self.areas.items())}
+
+    def grid_team(self, township):
+        """The grid worker, the dispatcher and the brigade captain who turn a
+        grid report in `township` into a case."""
+        worker = next(o for o, r in self.units[township] if "grid_worker" in r)
+        dispatcher = next((o, unit) for unit, officers in self.units.items()
+                          for o, r in officers if "dispatcher" in r)
+        captain = next(o for o, r in self.units[township] if "brigade_captain" in r)
+        return ({"id": worker, "role": "grid_worker", "unit": township},
+                {"id": dispatcher[0], "role": "dispatcher", "unit": dispatcher[1]},
+                {"id": captain, "role": "brigade_captain", "unit": f"{township}-brigade"})
 
     def with_role(self, unit, role):
         return [o for o, roles in self.units[unit] if role in roles]
@@ -134,9 +159,9 @@ class Org:
 class Calendar:
     """Working days from 01-calendar.jsonl: agencies act on working days."""
 
-    def __init__(self):
+    def __init__(self, commands=None):
         self.holidays, self.makeup = set(), set()
-        for c in load("01-calendar.jsonl"):
+        for c in commands if commands is not None else load("01-calendar.jsonl"):
             self.holidays.update(date.fromisoformat(d) for d in c["data"]["holidays"])
             self.makeup.update(date.fromisoformat(d) for d in c["data"].get("makeup_workdays", []))
 
@@ -155,6 +180,11 @@ class Calendar:
         return d
 
 
+def tail(case_id):
+    """A case id without its district prefix: SX-2023-T0001 -> 2023-T0001."""
+    return case_id.split("-", 1)[1]
+
+
 def at(day, hour, minute=0):
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+08:00"
 
@@ -163,6 +193,16 @@ class Writer:
     def __init__(self):
         self.files = {}
 
+    def sorted_lines(self, fname, id_prefix=None):
+        """The lines of one file in time order, numbered; then forgotten."""
+        lines = self.files.pop(fname, [])
+        # One log in time order; stable for equal times (a case's steps
+        # never share a time).
+        lines.sort(key=lambda l: l["at"])
+        for i, line in enumerate(lines, 1):
+            line["command_id"] = f"{id_prefix or fname[:2]}-{i:05d}"
+        return lines
+
     def add(self, fname, command, when, actor, data, **target):
         line = {"command": command, "command_id": None, "at": when, "actor": actor}
         line.update(target)
@@ -170,39 +210,45 @@ class Writer:
         self.files.setdefault(fname, []).append(line)
 
     def write(self):
-        for fname, lines in self.files.items():
-            # One log in time order; stable for equal times (a case's steps
-            # never share a time).
-            lines.sort(key=lambda l: l["at"])
+        for fname in list(self.files):
+            lines = self.sorted_lines(fname)
             with open(os.path.join(OUT, fname), "w", encoding="utf-8") as f:
-                for i, line in enumerate(lines, 1):
-                    line["command_id"] = f"{fname[:2]}-{i:05d}"
+                for line in lines:
                     f.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 class Generator:
-    def __init__(self):
-        self.rng = random.Random(SEED)
-        self.org = Org()
-        self.cal = Calendar()
+    # How a district spells its ids and documents (make_province.py sets its own).
+    CASE_PREFIX = "SX"       # case ids SX-2023-T0001
+    REGION_CODE = "350427"   # in party ids (行政区划代码 of 沙县区)
+    PLACE = "沙县"            # in enterprise names
+    SHORT = "沙"              # first character of document numbers
+    # Cases found after this day are still open at the year's end.
+    STILL_OPEN_AFTER = date(2023, 12, 10)
+
+    def __init__(self, seed=SEED, org=None, cal=None):
+        self.rng = random.Random(seed)
+        self.org = org or Org()
+        self.cal = cal or Calendar()
         self.w = Writer()
         self.serial = {}
         self.parties = 0
+        self.AREAS = self.org.area_chiefs()
 
     # --- parties and ids -------------------------------------------------
     def person(self):
         self.parties += 1
         name = self.rng.choice(SURNAMES) + "某" + ("" if self.rng.random() < 0.6 else "某")
-        return {"id": f"35042719{70 + self.parties % 30:02d}{self.parties:08d}",
+        return {"id": f"{self.REGION_CODE}19{70 + self.parties % 30:02d}{self.parties:08d}",
                 "name": name, "category": "natural_person"}
 
     def enterprise(self, category="organisation"):
         self.parties += 1
         shop = self.rng.choice(SHOPS)
         if category == "organisation":
-            return {"id": f"91350427MA{self.parties:07d}X", "name": f"沙县某{shop}有限公司",
+            return {"id": f"91{self.REGION_CODE}MA{self.parties:07d}X", "name": f"{self.PLACE}某{shop}有限公司",
                     "category": "organisation"}
-        return {"id": f"92350427MA{self.parties:07d}Y", "name": f"沙县{shop}店（个体工商户）",
+        return {"id": f"92{self.REGION_CODE}MA{self.parties:07d}Y", "name": f"{self.PLACE}{shop}店（个体工商户）",
                 "category": "individual_business"}
 
     def serial_next(self, key):
@@ -212,9 +258,10 @@ class Generator:
     def case_id(self, year, kind):
         key = (year, kind)
         self.serial[key] = self.serial.get(key, 0) + 1
-        return f"SX-{year}-{kind}{self.serial[key]:04d}"
+        return f"{self.CASE_PREFIX}-{year}-{kind}{self.serial[key]:04d}"
 
     def docno(self, prefix, year):
+        prefix = self.SHORT + prefix[1:]
         key = (prefix, year)
         self.serial[key] = self.serial.get(key, 0) + 1
         return f"{prefix}〔{year}〕{self.serial[key]}号"
@@ -271,10 +318,10 @@ class Generator:
             return
         self.w.add(f, "start_investigation", at(d, 10), a, {}, case_id=cid)
         self.w.add(f, "record_evidence", at(wd(d, 1), 10), a,
-                   {"evidence_id": f"EV-{cid[3:]}-1", "category": "on_site_transcript",
+                   {"evidence_id": f"EV-{tail(cid)}-1", "category": "on_site_transcript",
                     "officers": t["handlers"], "place": "当事人经营场所",
                     "description": "现场检查笔录",
-                    "attachments": [{"name": f"EV-{cid[3:]}-1.pdf", "sm3": SM3}],
+                    "attachments": [{"name": f"EV-{tail(cid)}-1.pdf", "sm3": SM3}],
                     "party_signed": True}, case_id=cid)
         if stop_after == "investigating":
             self.stall(f, cid, wd(day, 1), unit, "investigating")
@@ -337,7 +384,7 @@ class Generator:
         fine = proposal.get("fine_fen", 0)
         if fine > 0:
             self.w.add(f, "issue_payment_notice", at(d, 11), a,
-                       {"notice_number": f"沙缴{cid[3:]}"}, case_id=cid)
+                       {"notice_number": f"{self.SHORT}缴{tail(cid)}"}, case_id=cid)
             if stop_after == "served":
                 return
             paid = d + timedelta(days=self.rng.randint(3, 12))
@@ -371,7 +418,7 @@ class Generator:
                     "delivery": "on_spot", "circumstance_level": "general",
                     "adjustment": "general"}, case_id=cid)
         self.w.add(f, "issue_payment_notice", at(day, 11), a,
-                   {"notice_number": f"沙市监缴{cid[3:]}"}, case_id=cid)
+                   {"notice_number": f"{self.SHORT}市监缴{tail(cid)}"}, case_id=cid)
         paid = day + timedelta(days=self.rng.randint(1, 10))
         self.w.add(f, "record_payment", at(self.cal.on_or_after(paid), 15), a,
                    {"paid_on": paid.isoformat(), "amount_fen": 20000, "channel": "e_payment"},
@@ -410,7 +457,7 @@ class Generator:
         stage = self.rng.random()
         stop = None if stage < 0.7 else ("investigating" if stage < 0.85 else "notice")
         # Recent cases are still open at the year's end.
-        if day > date(2023, 12, 10):
+        if day > self.STILL_OPEN_AFTER:
             stop = "filed" if stage < 0.5 else "investigating"
         self.ordinary(f, cid, day, township, item, township, party, description,
                       {"outcome": "penalty", "penalty_types": ["fine"], "fine_fen": fine,
@@ -418,14 +465,13 @@ class Generator:
                       decision_extra={"performance": "自收到本决定书之日起十五日内缴纳罚款"},
                       stop_after=stop, channel=channel, registered=registered)
 
-    def grid_case(self, f, day):
-        """A grid worker's report in fenggang, dispatched to the township's
-        brigade, becomes a clue and a township case (URBAN-003)."""
+    def grid_case(self, f, day, township):
+        """A grid worker's report in `township` (a subdistrict with a grid),
+        dispatched to the township's brigade, becomes a clue and a township
+        case (URBAN-003)."""
         ticket = f"GT-{day.year}-{self.serial_next(('GT', day.year)):04d}"
-        grid = self.rng.choice(self.org.micro_grids["fenggang"])
-        worker = {"id": "SX-OF-0118", "role": "grid_worker", "unit": "fenggang"}
-        dispatcher = {"id": "SX-OF-0119", "role": "dispatcher", "unit": "sx-governance-center"}
-        captain = {"id": "SX-OF-0094", "role": "brigade_captain", "unit": "fenggang-brigade"}
+        grid = self.rng.choice(self.org.micro_grids[township])
+        worker, dispatcher, captain = self.org.grid_team(township)
         photo = [{"name": "现场1.jpg", "sm3": SM3}, {"name": "现场2.jpg", "sm3": SM3}]
         self.w.add(f, "report_grid_ticket", at(day, 8, 30), worker,
                    {"micro_grid": grid, "category": "construction_waste",
@@ -433,7 +479,7 @@ class Generator:
         self.w.add(f, "triage_ticket", at(day, 8, 40), dispatcher,
                    {"suspected_violation": True, "priority": "normal"}, ticket_id=ticket)
         self.w.add(f, "dispatch_ticket", at(day, 8, 50), dispatcher,
-                   {"units": ["fenggang-brigade"]}, ticket_id=ticket)
+                   {"units": [captain["unit"]]}, ticket_id=ticket)
         self.w.add(f, "accept_dispatch", at(day, 8, 55), captain, {}, ticket_id=ticket)
         cid = self.case_id(day.year, "G")
         party = self.person()
@@ -444,12 +490,12 @@ class Generator:
                     "party": party}, case_id=cid)
         self.w.add(f, "route_clue", at(day, 9, 10), captain, {}, case_id=cid)
         self.w.add(f, "start_verification", at(day, 9, 30), captain, {}, case_id=cid)
-        self.ordinary(f, cid, day, "fenggang", "URBAN-003", "fenggang", party,
+        self.ordinary(f, cid, day, township, "URBAN-003", township, party,
                       "随意倾倒建筑垃圾",
                       {"outcome": "penalty", "penalty_types": ["warning", "fine"], "fine_fen": 5000,
                        "circumstance_level": "general", "adjustment": "general"},
                       decision_extra={"performance": "自收到本决定书之日起十五日内缴纳罚款"},
-                      stop_after="filed" if day > date(2023, 12, 10) else None,
+                      stop_after="filed" if day > self.STILL_OPEN_AFTER else None,
                       registered=True)
         fb = self.cal.add(day, 2)
         self.w.add(f, "submit_feedback", at(fb, 11), captain,
@@ -458,11 +504,6 @@ class Generator:
         self.w.add(f, "verify_feedback", at(fb, 15), dispatcher,
                    {"outcome": "accepted", "note": "已核验"}, ticket_id=ticket)
         self.w.add(f, "close_ticket", at(fb, 16), dispatcher, {}, ticket_id=ticket)
-
-    AREAS = {"area-1": ("SX-OF-0011", "sx-urban", ["fenggang", "qiujiang"]),
-             "area-2": ("SX-OF-0001", "sx-emergency", ["gaosha", "gaoqiao", "fukou"]),
-             "area-3": ("SX-OF-0030", "sx-market", ["qingzhou", "xiamao", "nanyang"]),
-             "area-4": ("SX-OF-0039", "sx-natres", ["daluo", "nanxia", "zhenghu"])}
 
     def joint_action(self, f, day, area, findings):
         """An area chief's joint action; each finding is routed to the
@@ -578,19 +619,21 @@ class Generator:
         ("SC-07", "农村集贸市场综合查一次", ["AGRI-009", "MARKET-011", "SAFE-018"]),
     ]
 
-    def inspect_once(self, f):
-        define = date(2023, 1, 5)
-        for sid, name, items in self.SCENARIOS:
-            self.w.add(f, "define_inspection_scenario", at(define, 9), ADMIN,
-                       {"name": name, "items": items}, scenario_id=sid)
+    def inspect_once(self, f, year=2023, fours=153, threes=118, define=True):
+        """The scenarios (when `define`) and one combined visit to each of
+        fours + threes enterprises over the year."""
+        if define:
+            for sid, name, items in self.SCENARIOS:
+                self.w.add(f, "define_inspection_scenario", at(date(year, 1, 5), 9), ADMIN,
+                           {"name": name, "items": items}, scenario_id=sid)
         four = [s for s in self.SCENARIOS if len(s[2]) == 4]
         three = [s for s in self.SCENARIOS if len(s[2]) == 3]
-        plan = ([four[i % len(four)] for i in range(153)]
-                + [three[i % len(three)] for i in range(118)])
+        plan = ([four[i % len(four)] for i in range(fours)]
+                + [three[i % len(three)] for i in range(threes)])
         self.rng.shuffle(plan)
-        start = date(2023, 1, 9)
+        start = date(year, 1, 9)
         for n, (sid, _, items) in enumerate(plan, 1):
-            day = self.cal.on_or_after(start + timedelta(days=(n * 350) // 272))
+            day = self.cal.on_or_after(start + timedelta(days=(n * 350) // (len(plan) + 1)))
             township = self.rng.choice(self.org.townships)
             officers = self.org.team(township)["handlers"]
             results = [{"item_code": i,
@@ -602,7 +645,7 @@ class Generator:
                         "party": self.enterprise(
                             self.rng.choice(["organisation", "individual_business"])),
                         "officers": officers, "results": results},
-                       inspection_id=f"IV-2023-{n:04d}")
+                       inspection_id=f"IV-{year}-{n:04d}")
 
     # --- the year --------------------------------------------------------
     def days(self, first, last, n):
@@ -633,7 +676,7 @@ class Generator:
         for d in self.days(*early, 45):
             self.township_case(f23, d)
         for d in self.days(*early, 5):
-            self.grid_case(f23, d)
+            self.grid_case(f23, d, "fenggang")
         for d in self.days(*early, 5):
             self.township_case(f23, d, origin="transfer")
         self.joint_action(f23, date(2023, 6, 13), "area-2", 5)
@@ -660,7 +703,7 @@ class Generator:
         for i, d in enumerate(self.days(*late, 160)):
             self.township_case(f23, d, channel="offline" if i in offline else "online")
         for d in self.days(*late, 15):
-            self.grid_case(f23, d)
+            self.grid_case(f23, d, "fenggang")
         for d in self.days(*late, 10):
             self.township_case(f23, d, origin="transfer")
         for area, d in zip(sorted(self.AREAS), [date(2023, 9, 20), date(2023, 10, 25),

@@ -665,17 +665,22 @@ def write(name, commands):
     (ROOT / name).write_text(text, encoding="utf-8")
 
 
-def main():
+def commands():
+    """(leniency entries, benchmarks, hearing thresholds) as command lists."""
     entries = leniency_entries()
-    write("04-leniency.jsonl", [command("publish_leniency_entry", f"leniency-{e['entry_id']}", LISTS_AT, e)
-                                for e in entries])
-    write("05-benchmarks.jsonl", [command("publish_benchmark", f"benchmark-{b['benchmark_id']}",
-                                          BENCHMARKS_AT, b) for b in benchmarks(entries)])
-    write("06-hearing-thresholds.jsonl",
-          [command("set_hearing_threshold",
-                   f"hearing-threshold-{'default' if t['department'] == '*' else t['department']}-"
-                   f"{t['party_category']}", THRESHOLDS_AT, t) for t in thresholds()])
+    return ([command("publish_leniency_entry", f"leniency-{e['entry_id']}", LISTS_AT, e) for e in entries],
+            [command("publish_benchmark", f"benchmark-{b['benchmark_id']}", BENCHMARKS_AT, b)
+             for b in benchmarks(entries)],
+            [command("set_hearing_threshold",
+                     f"hearing-threshold-{'default' if t['department'] == '*' else t['department']}-"
+                     f"{t['party_category']}", THRESHOLDS_AT, t) for t in thresholds()])
 
+
+def main():
+    leniency, benchmark_commands, threshold_commands = commands()
+    write("04-leniency.jsonl", leniency)
+    write("05-benchmarks.jsonl", benchmark_commands)
+    write("06-hearing-thresholds.jsonl", threshold_commands)
 
 if __name__ == "__main__":
     main()

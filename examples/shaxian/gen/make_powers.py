@@ -353,7 +353,11 @@ def item_data(code, name, dept, domain, types, refs, effective_from, note=None):
     return data
 
 
-def main():
+def commands(townships=TOWNSHIPS, subdistricts=SUBDISTRICTS, extra_declines=EXTRA_DECLINES,
+             not_claimed=NOT_CLAIMED, signed_on=SIGNED_ON, adjustments=True):
+    """The power-list commands for these township-level units (default: the
+    Shaxian sample); make_province.py calls it once per district and gives
+    the codes and department ids the district's own spelling."""
     lines = []
     for code, name, dept, domain, types, refs in ITEMS:
         lines.append(command("publish_power_item", f"powers-item-{code}", "2022-06-10T09:00:00+08:00",
@@ -365,16 +369,17 @@ def main():
         "title": "三明市沙县区人民政府关于赋予乡镇（街道）部分县级行政处罚权的决定",
         "decided_on": "2022-06-24",
         "effective_from": "2022-07-01",
-        "grants": [{"townships": TOWNSHIPS, "items": delegated}],
+        "grants": [{"townships": list(townships), "items": delegated}],
     }))
 
     accepted = {}
-    for township, signed_on in zip(TOWNSHIPS, SIGNED_ON):
-        declines = (SUBDISTRICT_DECLINES if township in SUBDISTRICTS else RURAL_DECLINES) | EXTRA_DECLINES[township]
+    for township, signed in zip(townships, signed_on):
+        declines = ((SUBDISTRICT_DECLINES if township in subdistricts else RURAL_DECLINES)
+                    | extra_declines.get(township, set()))
         accepted[township] = [c for c in delegated if c not in declines]
         lines.append(command("confirm_delegation", f"powers-confirm-{township}-{BATCH}",
-                             f"{signed_on}T15:00:00+08:00", {
-                                 "township": township, "batch": BATCH, "signed_on": signed_on,
+                             f"{signed}T15:00:00+08:00", {
+                                 "township": township, "batch": BATCH, "signed_on": signed,
                                  "accepted_item_codes": accepted[township],
                                  "document": f"{township} 赋权确认书（{BATCH}）"}))
 
@@ -387,14 +392,16 @@ def main():
         lines.append(command("claim_item", f"powers-claim-{dept}", "2022-12-01T10:00:00+08:00", {
             "subject_id": dept, "item_codes": [c for c, _, d, *_ in ITEMS if d == dept],
             "claimed_on": "2022-12-01"}))
-    for i, township in enumerate(TOWNSHIPS):
+    for i, township in enumerate(townships):
         day = f"2022-12-{5 + i % 5:02d}"
-        claimed = [c for c in accepted[township] if c not in NOT_CLAIMED.get(township, set())]
+        claimed = [c for c in accepted[township] if c not in not_claimed.get(township, set())]
         lines.append(command("claim_item", f"powers-claim-{township}", f"{day}T10:00:00+08:00", {
             "subject_id": township, "item_codes": claimed, "claimed_on": day}))
 
     # List adjustments (动态调整), FIXTURE: the price-marking item also cites
     # SAMR order 56 (in force 2022-07-01) [U: art. 21]; URBAN-010 leaves the list.
+    if not adjustments:
+        return lines
     m7 = next(entry for entry in ITEMS if entry[0] == "MARKET-007")
     lines.append(command("publish_power_item", "powers-item-MARKET-007-v2", "2023-06-20T09:00:00+08:00",
                          item_data(m7[0], m7[1], m7[2], m7[3], m7[4],
@@ -407,8 +414,12 @@ def main():
         "batch": BATCH, "effective_from": "2024-01-01", "items": ["WATER-002"],
         "reason": "河道采砂执法专业性强，收回区水利局实施（动态调整）"}))
 
+    return lines
+
+
+def main():
     with open(OUT, "w", encoding="utf-8") as f:
-        for line in lines:
+        for line in commands():
             f.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
