@@ -251,6 +251,7 @@ int RunReplay(const GlobalOptions& defaults, const std::vector<std::string>& arg
   };
   if (global.json) {
     std::cout << boost::json::serialize(boost::json::object{{"rows", report->rows},
+                                                            {"index_rows", report->index_rows},
                                                             {"missing", keys(report->missing)},
                                                             {"extra", keys(report->extra)},
                                                             {"different", keys(report->different)},
@@ -258,8 +259,9 @@ int RunReplay(const GlobalOptions& defaults, const std::vector<std::string>& arg
                                                             {"ok", report->ok()}})
               << '\n';
   } else {
-    std::cout << fmt::format("{}: {}  {}: {}  {}: {}  {}: {}{}\n", Label(global, "rows"),
-                             report->rows, Label(global, "missing"), report->missing.size(),
+    std::cout << fmt::format("{}: {}  {}: {}  {}: {}  {}: {}  {}: {}{}\n", Label(global, "rows"),
+                             report->rows, Label(global, "index_rows"), report->index_rows,
+                             Label(global, "missing"), report->missing.size(),
                              Label(global, "extra"), report->extra.size(),
                              Label(global, "different"), report->different.size(),
                              report->repaired ? fmt::format("  ({})", Label(global, "repaired"))

@@ -114,7 +114,8 @@ struct JointActionFilter {
 // (Engine::ReplayProjections): rows keyed "case_view/<case_id>",
 // "grid_ticket_view/<ticket_id>" and "joint_action_view/<joint_action_id>".
 struct ProjectionReport {
-  std::uint64_t rows = 0;            // rows the events call for
+  std::uint64_t rows = 0;            // read-model rows the events call for
+  std::uint64_t index_rows = 0;      // cross-case index rows ("ix/…") they call for
   std::vector<std::string> missing;  // keys the events call for, not stored
   std::vector<std::string> extra;    // keys stored, not called for
   std::vector<std::string> different;  // stored with other content

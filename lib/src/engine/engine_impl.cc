@@ -839,9 +839,9 @@ std::string PrintableKey(std::string_view key) {
 // Compares the stored rows under `prefix` with `want`, noting each
 // difference in `report` and its fix in `fixes`.
 Status CompareRows(const EventStore& store, std::string_view prefix,
-                   std::map<std::string, std::string> want, ProjectionReport* report,
-                   std::vector<ProjectionWrite>* fixes) {
-  report->rows += want.size();
+                   std::map<std::string, std::string> want, std::uint64_t* count,
+                   ProjectionReport* report, std::vector<ProjectionWrite>* fixes) {
+  *count += want.size();
   std::set<std::string> seen;
   ZF_RETURN_IF_ERROR(
       store.ScanProjections(prefix, [&](std::string_view key, std::string_view value) {
@@ -882,13 +882,15 @@ Result<ProjectionReport> EngineImpl::RebuildProjections(bool repair) const {
     family.each(world, [&](std::string_view id, std::string row) {
       want.emplace(RowKey(family, id), std::move(row));
     });
-    ZF_RETURN_IF_ERROR(CompareRows(*store_, family.row_prefix, std::move(want), &report, &fixes));
+    ZF_RETURN_IF_ERROR(
+        CompareRows(*store_, family.row_prefix, std::move(want), &report.rows, &report, &fixes));
   }
   std::map<std::string, std::string> index;
   world.cases.ForEachIndexRow([&](std::string_view key, std::string_view value) {
     index.emplace(std::string(key), std::string(value));
   });
-  ZF_RETURN_IF_ERROR(CompareRows(*store_, kIndexRowPrefix, std::move(index), &report, &fixes));
+  ZF_RETURN_IF_ERROR(CompareRows(*store_, kIndexRowPrefix, std::move(index), &report.index_rows,
+                                 &report, &fixes));
   const ProjectionWrite meta = IndexMetaRow(ledger.position);
   const bool meta_stale = StoredIndexPosition(*store_) != ledger.position;
   if (repair && (!fixes.empty() || meta_stale)) {
