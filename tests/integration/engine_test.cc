@@ -1,6 +1,8 @@
 // The engine pipeline on the rules/calendar reference stream: validation,
 // decisions and rejections as values, idempotency, batches, reload.
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -252,6 +254,41 @@ TEST_CASE("Reopening the engine folds the reference streams again", "[engine][ro
   auto again = (*engine)->Execute(Calendar2023("cal-2023-b"));
   REQUIRE(again.ok());
   CHECK(again->rejection->code == "calendar_unchanged");
+}
+
+TEST_CASE("A read-only engine opens beside the engine that holds the store and writes nothing",
+          "[engine][rocksdb][read_only]") {
+  TempDir dir;
+  auto writer = Engine::Open(EngineOptions{}, dir.Sub("db"));
+  REQUIRE(writer.ok());
+  REQUIRE((*writer)->Execute(Calendar2023()).ok());
+  std::map<std::string, std::uintmax_t> before;
+  for (const auto& e : std::filesystem::directory_iterator(dir.Sub("db"))) {
+    if (e.is_regular_file()) before[e.path().string()] = e.file_size();
+  }
+  EngineOptions options;
+  options.store.read_only = true;
+  auto reader = Engine::Open(options, dir.Sub("db"));
+  REQUIRE(reader.ok());
+  CHECK((*reader)->store()->read_only());
+  CHECK((*reader)->Calendar()->HasYear(2023));
+  CHECK((*reader)->store()->Ledger().position == (*writer)->store()->Ledger().position);
+  // A command that would apply is refused before anything is written.
+  auto refused = (*reader)->Execute(CalendarCommand("cal-2024", 2024, {"2024-10-01"}, {},
+                                                    "2023-11-10T16:00:00+08:00"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+  CHECK((*reader)->ReplayProjections(/*repair=*/false).ok());
+  std::map<std::string, std::uintmax_t> after;
+  for (const auto& e : std::filesystem::directory_iterator(dir.Sub("db"))) {
+    if (e.is_regular_file()) after[e.path().string()] = e.file_size();
+  }
+  CHECK(after == before);
+  // The writer goes on.
+  auto applied = (*writer)->Execute(CalendarCommand("cal-2024", 2024, {"2024-10-01"}, {},
+                                                    "2023-11-10T16:00:00+08:00"));
+  REQUIRE(applied.ok());
+  CHECK(applied->outcome == CommandResult::Outcome::kApplied);
 }
 
 TEST_CASE("The bundled 2022-2025 calendars load and answer the spec's dates", "[engine][sample]") {
