@@ -260,7 +260,8 @@ struct StoreOptions {
   // opened as a RocksDB secondary instance, which reads a consistent state
   // of the log even while a writer appends (docs/architecture.md, "Reads
   // beside a writer"): the state at Open(), which later reads keep seeing
-  // (Ledger(), cursors and subscriptions do not follow later appends).
+  // (Ledger(), cursors and subscriptions do not follow later appends; only
+  // a Backup() that has to catch up with the writer moves it forward).
   // Appends and WriteProjections return kFailedPrecondition.
   bool read_only = false;
   // read_only only: a writable directory where the secondary instance keeps

@@ -192,7 +192,10 @@ class StreamCursor final : public EventCursor {
                std::uint64_t from_version, Direction direction)
       : database_(std::move(database)), snapshot_(database_->db.get()),
         prefix_(StreamIndexPrefix(stream)), direction_(direction) {
-    read_options_.snapshot = snapshot_.snapshot();
+    // A secondary's iterators refuse snapshots ("not supported in secondary
+    // mode"), and need none: its state moves only when it catches up with
+    // the writer, which a read-only store does only in a Backup() retry.
+    if (!database_->secondary) read_options_.snapshot = snapshot_.snapshot();
     it_.reset(database_->db->NewIterator(read_options_, database_->cf(kStreams)));
     if (direction == Direction::kForward) {
       it_->Seek(StreamIndexKey(stream, std::max<std::uint64_t>(from_version, 1)));
@@ -952,7 +955,11 @@ Status RocksDbEventStore::Backup(std::string_view directory) {
     if (s.ok() || attempt == kAttempts) break;
     std::error_code ignored;
     std::filesystem::remove_all(std::filesystem::path(std::string(directory)), ignored);
-    db_->TryCatchUpWithPrimary().PermitUncheckedError();
+    if (!db_->TryCatchUpWithPrimary().ok()) continue;
+    // This store now reads the newer state: its ledger follows.
+    const LedgerState caught_up = RecordedLedger();
+    std::lock_guard lock(mu_);
+    ledger_ = planned_ledger_ = caught_up;
   }
   return FromRocks(s, "backup");
 }
