@@ -716,17 +716,23 @@ def test_cli_beside_server():
                      ["rules", "show", "--power", "MARKET-006"], ["log", "--limit", "3"],
                      ["export", "--from", str(head)],
                      ["calendar", "due", "--from", "2023-09-28", "--working-days", "5"],
-                     ["replay", "--verify"], ["store", "verify"], ["audit", "verify"],
+                     ["replay", "--verify"], ["store", "verify"],
                      ["--lang", "en", "stats", "--from", "2023-01-01", "--to", "2023-12-31"]):
             rc, out, err = zf("--db", "db", *args)
             check(rc == 0 and out.strip(), "`zfcli %s` beside the server exited %d: %s"
                   % (" ".join(args), rc, err[-400:]))
             check("LOCK" not in err, "`zfcli %s`: %s" % (" ".join(args), err[-300:]))
+        # The audit finds SX-T-0002's D2 breached (exit 6), as the server's does.
+        rc, out, err = zf("--db", "db", "--json", "audit", "verify")
+        check(rc == 6 and json.loads(out)["events_read"] == head
+              and json.loads(out)["findings"]["integrity"] == 0,
+              "audit verify beside the server: %d %s %s" % (rc, out[:400], err[-300:]))
         rc, out, err = zf("--db", "db", "--json", "store", "verify")
         check(rc == 0 and json.loads(out)["events_checked"] == head,
               "store verify beside the server checks every event: %s %s" % (out, err))
         with open(os.path.join(TMP, "more.jsonl"), "w") as f:
-            f.write(json.dumps(clue("SX-T-0099"), ensure_ascii=False) + "\n")
+            f.write(json.dumps(clue("SX-T-0099", actor=TOKENS["officer"]), ensure_ascii=False)
+                    + "\n")
         rc, out, err = zf("--db", "db", "--json", "import", "--dry-run", "more.jsonl")
         check(rc == 0 and json.loads(out)["applied"] == 1,
               "import --dry-run beside the server: %d %s %s" % (rc, out, err))
@@ -735,7 +741,7 @@ def test_cli_beside_server():
         zh = "存储正由进程 %d 提供服务（%s）；请把命令发送给该服务" % (s.proc.pid, address)
         en = "the store is served by process %d at %s; send commands to the server" % (
             s.proc.pid, address)
-        clue_json = json.dumps(clue("SX-T-0098"), ensure_ascii=False)
+        clue_json = json.dumps(clue("SX-T-0098", actor=TOKENS["officer"]), ensure_ascii=False)
         for args in (["import", "more.jsonl"], ["exec", clue_json], ["replay"],
                      ["case", "show", "SX-T-0001", "--as-actor", "SX-OF-0032",
                       "--role", "enforcement_officer", "--unit", "sx-market"],
