@@ -1539,6 +1539,13 @@ def test_read_only_media():
     r = zf("--db", "db", "backup", "copy")
     expect_rc(r, EXIT_OK)
     check(_store_files("db") == before, "a backup changed the store's files")
+    # A read keeps its RocksDB secondary's own files in a temporary
+    # directory, and removes it.
+    os.mkdir(path("tmp"))
+    r = run([ZFCLI, "--db", "db", "--json", "case", "show", "SX-T-001"],
+            env={"TMPDIR": path("tmp")})
+    check(r.rc == EXIT_OK and r.out == answers[0], "case show with TMPDIR set: %s" % r.err)
+    check(os.listdir(path("tmp")) == [], "a read left %r in $TMPDIR" % os.listdir(path("tmp")))
 
     # The same reads on a read-only view of the store. As root, file modes
     # do not stop writes: a read-only bind mount in a private mount
