@@ -1088,8 +1088,14 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
     }
     // Every table file stays open, so one the writer deletes stays readable.
     db_options.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(db_options, name, secondary, families, &database->handles,
-                                     &raw);
+    // A write-ahead log or table file the writer deletes while the open
+    // reads the MANIFEST is PathNotFound: the next attempt reads the newer
+    // MANIFEST, which no longer names it.
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      s = rocksdb::DB::OpenAsSecondary(db_options, name, secondary, families,
+                                       &database->handles, &raw);
+      if (!s.IsPathNotFound()) break;
+    }
   } else {
     s = rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
   }
