@@ -20,6 +20,7 @@ enum ExitCode : int {
   kExitRejected = 4,    // rejected by a rule of the law / state machine
   kExitConflict = 5,    // optimistic-concurrency or idempotency conflict
   kExitFindings = 6,    // audit / verification found problems
+  kExitHeld = 7,        // the store is held by another process (a server): send it the command
 };
 
 enum class Lang { kZh, kEn };
@@ -92,15 +93,28 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
                       boost::program_options::variables_map* vm, GlobalOptions* global,
                       int* exit_code);
 
+// How a command uses the store at global.db.
+enum class StoreAccess {
+  // Reads only: a read-only open (zf::StoreOptions::read_only), which works
+  // while a server holds the store, on a backup and on read-only media.
+  kRead,
+  // Appends to an existing store. While another process holds the store the
+  // open fails with kExitHeld, naming the process and where it serves.
+  kWrite,
+  // kWrite, creating the store if it is missing.
+  kCreate,
+};
+
 // Opens the RocksDB store at global.db; prints the error and sets *exit_code
-// on failure.
-// Unless `create` is set, a missing store is kNotFound (exit 3).
-std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
-                                          int* exit_code, bool create = false);
+// on failure. Unless `access` is kCreate, a missing store is kNotFound
+// (exit 3).
+std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAccess access,
+                                          int* exit_code);
 
 // The engine over the store at global.db, the same way: prints the error
 // and sets *exit_code on failure.
-std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, bool create, int* exit_code);
+std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
+                                       int* exit_code);
 
 // A registry entry whose run() calls Fn with the entry itself (for usage).
 template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>

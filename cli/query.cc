@@ -57,7 +57,7 @@ int RunShowView(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto view = fetch(*engine, vm[id_option].as<std::string>(), AsOfFrom(vm));
   if (!view.ok()) return ReportError(global, view.status());

@@ -146,7 +146,7 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
                              audit.to_position, audit.from_position);
     return kExitUsage;
   }
-  auto store = OpenStore(global, /*read_only=*/true, &exit_code);
+  auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   if (!audit.case_id.empty() && !store->Head("case/" + audit.case_id).ok()) {
     return ReportError(global, zf::NotFoundError("no case " + audit.case_id).WithSubject("--case"));
@@ -171,7 +171,7 @@ int RunCaseDossier(const GlobalOptions& defaults, const std::vector<std::string>
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  auto store = OpenStore(global, /*read_only=*/true, &exit_code);
+  auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   const std::string case_id = vm["case-id"].as<std::string>();
   if (!vm.count("out")) {

@@ -68,7 +68,7 @@ int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   zf::CaseFilter filter = FilterFrom(vm);
   filter.open_only = vm["open"].as<bool>();
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   return PrintList(global, engine->ListCases(filter, AsOfFrom(vm)), SummaryJson, PrintDocket);
 }
@@ -172,9 +172,10 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
-  if (!engine) return exit_code;
   const auto read = ReaderFrom(vm, "view");
+  // Recording the read appends to the access trail; a plain read does not.
+  auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kRead, &exit_code);
+  if (!engine) return exit_code;
   auto view = read ? engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm), *read)
                    : engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
   if (!view.ok()) return ReportError(global, view.status());
@@ -200,10 +201,10 @@ int ForEachCaseEvent(const GlobalOptions& defaults, const std::vector<std::strin
   std::unique_ptr<zf::EventStore> store;
   std::unique_ptr<zf::Engine> engine;
   if (read) {
-    engine = OpenEngine(*global, /*create=*/false, &exit_code);
+    engine = OpenEngine(*global, StoreAccess::kWrite, &exit_code);
     if (!engine) return exit_code;
   } else {
-    store = OpenStore(*global, /*read_only=*/true, &exit_code);
+    store = OpenStore(*global, StoreAccess::kRead, &exit_code);
     if (!store) return exit_code;
   }
   zf::EventStore* events = read ? engine->store() : store.get();
@@ -283,7 +284,7 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
     std::cerr << "zfcli deadlines: --within and --breached exclude each other\n";
     return kExitUsage;
   }
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   return PrintList(global, engine->Deadlines(query, AsOfFrom(vm)), DeadlineJson, PrintDeadlines);
 }
@@ -512,13 +513,14 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  const auto read = ReaderFrom(vm, "explain");
+  auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   const std::string id = vm["case-id"].as<std::string>();
   auto explained = engine->ExplainCase(id, AsOfFrom(vm));
   if (!explained.ok()) return ReportError(global, explained.status());
   // Recorded before anything is shown; a read that cannot be recorded fails.
-  if (const auto read = ReaderFrom(vm, "explain")) {
+  if (read) {
     if (zf::Status s = engine->RecordCaseAccess(id, *read); !s.ok()) {
       return ReportError(global, s);
     }

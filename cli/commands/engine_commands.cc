@@ -190,7 +190,8 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
     if (!in_file) return ReportError(global, zf::NotFoundError("cannot read '" + file + "'"));
   }
   std::istream& in = file == "-" ? std::cin : in_file;
-  auto engine = OpenEngine(global, /*create=*/!settings.dry_run, &exit_code);
+  auto engine = OpenEngine(global, settings.dry_run ? StoreAccess::kRead : StoreAccess::kCreate,
+                           &exit_code);
   if (!engine) return exit_code;
   std::unique_ptr<zf::DryRun> dry_run = settings.dry_run ? engine->StartDryRun() : nullptr;
 
@@ -240,7 +241,7 @@ int RunReplay(const GlobalOptions& defaults, const std::vector<std::string>& arg
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   const bool verify = vm["verify"].as<bool>();
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, verify ? StoreAccess::kRead : StoreAccess::kWrite, &exit_code);
   if (!engine) return exit_code;
   auto report = engine->ReplayProjections(/*repair=*/!verify);
   if (!report.ok()) return ReportError(global, report.status());
@@ -292,7 +293,7 @@ int RunExec(const GlobalOptions& defaults, const std::vector<std::string>& args,
   if (!json.ok()) return ReportError(global, json.status());
   auto command = zf::CommandFromJson(*json);
   if (!command.ok()) return ReportError(global, command.status());
-  auto engine = OpenEngine(global, /*create=*/true, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kCreate, &exit_code);
   if (!engine) return exit_code;
   auto result = engine->Execute(*command);
   if (!result.ok()) return ReportError(global, result.status());
@@ -345,7 +346,7 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
   period.bearer = bearer == "party" ? zf::DeadlineBearer::kParty : zf::DeadlineBearer::kAgency;
   auto from = ParseDateOption(vm, "from");
   if (!from.ok()) return ReportError(global, from.status());
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto calendar = vm.count("as-of") ? engine->CalendarAsOf(vm["as-of"].as<std::string>())
                                     : engine->Calendar();

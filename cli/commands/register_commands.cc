@@ -99,7 +99,7 @@ int RunGridList(const GlobalOptions& defaults, const std::vector<std::string>& a
   zf::GridTicketFilter filter{OptionText(vm, "township"), OptionText(vm, "state"),
                               OptionText(vm, "unit"), OptionText(vm, "from"),
                               OptionText(vm, "to")};
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   return PrintList(global, engine->ListGridTickets(filter, AsOfFrom(vm)), Same, PrintTickets);
 }
@@ -117,7 +117,7 @@ int RunJointList(const GlobalOptions& defaults, const std::vector<std::string>& 
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   zf::JointActionFilter filter{OptionText(vm, "area"), OptionText(vm, "state"),
                                OptionText(vm, "from"), OptionText(vm, "to")};
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   return PrintList(global, engine->ListJointActions(filter, AsOfFrom(vm)), Same, PrintActions);
 }

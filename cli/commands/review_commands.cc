@@ -70,7 +70,7 @@ int RunReviewCommand(const GlobalOptions& global, const po::variables_map& vm,
   auto command = zf::CommandFromJson(envelope);
   if (!command.ok()) return ReportError(global, command.status());
   int exit_code = kExitOk;
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kWrite, &exit_code);
   if (!engine) return exit_code;
   auto result = engine->Execute(*command);
   if (!result.ok()) return ReportError(global, result.status());
@@ -216,7 +216,7 @@ int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>&
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto same = [](const boost::json::object& c) { return c; };
   return PrintList(global, engine->ReviewCampaigns(AsOfFrom(vm)), same, PrintCampaigns);
@@ -316,7 +316,7 @@ int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& arg
   }
   zf::AccessQuery query{OptionText(vm, "case"), OptionText(vm, "actor"), OptionText(vm, "from"),
                         OptionText(vm, "to")};
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto records = engine->CaseAccesses(query);
   const int rc = PrintList(global, records, AccessJson, PrintAccesses);

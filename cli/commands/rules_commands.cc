@@ -63,7 +63,7 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto items = engine->PowerItems(vm["as-of"].as<std::string>(), vm["power"].as<std::string>(),
                                   vm["subject"].as<std::string>());
@@ -119,7 +119,7 @@ int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::stri
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto answer = engine->Competent(vm["power"].as<std::string>(), vm["township"].as<std::string>(),
                                   vm["as-of"].as<std::string>());

@@ -65,7 +65,7 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
   serve.access_log = vm["access-log"].as<std::string>();
   auto config = server::LoadServerConfig(vm["config"].as<std::string>());
   if (!config.ok()) return ReportError(global, config.status());
-  auto engine = OpenEngine(global, /*create=*/true, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kCreate, &exit_code);
   if (!engine) return exit_code;
   return server::Serve(engine.get(), *config, serve);
 }

@@ -77,7 +77,7 @@ int RunStats(const GlobalOptions& defaults, const std::vector<std::string>& args
   zf::AsOf as_of;
   if (vm.count("as-of")) as_of.time = vm["as-of"].as<std::string>();
   if (vm.count("at-position")) as_of.position = vm["at-position"].as<std::uint64_t>();
-  auto engine = OpenEngine(global, /*create=*/false, &exit_code);
+  auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto stats = engine->Statistics(vm["from"].as<std::string>(), vm["to"].as<std::string>(), as_of);
   if (!stats.ok()) return ReportError(global, stats.status());

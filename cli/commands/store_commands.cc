@@ -24,29 +24,75 @@ bool ReportMissingStore(const GlobalOptions& global, bool create, int* exit_code
   return true;
 }
 
+// An open for writing refused because another process holds the store
+// (kUnavailable: RocksDB's lock). Says who holds it and where to send the
+// command, from the holder file it left (a hint; the lock is the guard),
+// rather than RocksDB's lock text. Returns kExitHeld.
+int ReportHeldStore(const GlobalOptions& global) {
+  const bool en = global.lang == Lang::kEn;
+  const std::optional<zf::StoreHolder> holder = zf::ReadStoreHolder(global.db);
+  std::string message;
+  if (holder && !holder->address.empty()) {
+    message = en ? fmt::format("the store is served by process {} at {}; send commands to the "
+                               "server",
+                               holder->pid, holder->address)
+                 : fmt::format("存储正由进程 {} 提供服务（{}）；请把命令发送给该服务",
+                               holder->pid, holder->address);
+  } else if (holder) {
+    message = en ? fmt::format("the store at {} is held for writing by process {} (since {}); "
+                               "retry when it has finished",
+                               global.db, holder->pid, holder->since)
+                 : fmt::format("存储（{}）正由进程 {} 写入（自 {} 起）；请待其结束后重试",
+                               global.db, holder->pid, holder->since);
+  } else {
+    message = en ? fmt::format("the store at {} is held by another process; retry when it has "
+                               "finished, or send the command to the server that holds it",
+                               global.db)
+                 : fmt::format("存储（{}）正被另一进程占用；请待其结束后重试，或把命令发送给"
+                               "占用它的服务",
+                               global.db);
+  }
+  ReportError(global, zf::UnavailableError(message));
+  return kExitHeld;
+}
+
+zf::StoreOptions StoreOptionsFor(StoreAccess access) {
+  zf::StoreOptions options;
+  options.read_only = access == StoreAccess::kRead;
+  options.create_if_missing = access == StoreAccess::kCreate;
+  return options;
+}
+
+// Prints why the store did not open; sets and returns the exit code.
+int ReportOpenError(const GlobalOptions& global, StoreAccess access, const zf::Status& status) {
+  if (access != StoreAccess::kRead && status.code() == zf::StatusCode::kUnavailable) {
+    return ReportHeldStore(global);
+  }
+  return ReportError(global, status);
+}
+
 }  // namespace
 
-std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, bool read_only,
-                                          int* exit_code, bool create) {
-  zf::StoreOptions options;
-  options.read_only = read_only;
-  options.create_if_missing = create && !read_only;
+std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAccess access,
+                                          int* exit_code) {
+  const zf::StoreOptions options = StoreOptionsFor(access);
   if (ReportMissingStore(global, options.create_if_missing, exit_code)) return nullptr;
   auto store = zf::OpenRocksDbEventStore(options, global.db);
   if (!store.ok()) {
-    *exit_code = ReportError(global, store.status());
+    *exit_code = ReportOpenError(global, access, store.status());
     return nullptr;
   }
   return std::move(*store);
 }
 
-std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, bool create, int* exit_code) {
-  if (ReportMissingStore(global, create, exit_code)) return nullptr;
+std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
+                                       int* exit_code) {
   zf::EngineOptions options;
-  options.store.create_if_missing = create;
+  options.store = StoreOptionsFor(access);
+  if (ReportMissingStore(global, options.store.create_if_missing, exit_code)) return nullptr;
   auto engine = zf::Engine::Open(options, global.db);
   if (!engine.ok()) {
-    *exit_code = ReportError(global, engine.status());
+    *exit_code = ReportOpenError(global, access, engine.status());
     return nullptr;
   }
   return std::move(*engine);
@@ -111,7 +157,7 @@ int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  auto store = OpenStore(global, false, &exit_code, /*create=*/true);
+  auto store = OpenStore(global, StoreAccess::kCreate, &exit_code);
   if (!store) return exit_code;
   AppendTally tally;
   exit_code = ForEachJsonlBatch<zf::AppendRequest>(
@@ -149,7 +195,7 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto store = OpenStore(global, true, &exit_code);
+  auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   zf::VerifyOptions verify;
   verify.from_position = vm["from"].as<std::uint64_t>();
@@ -207,7 +253,7 @@ int RunExport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto store = OpenStore(global, true, &exit_code);
+  auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   const std::uint64_t from = vm["from"].as<std::uint64_t>();
   const std::uint64_t to = vm.count("to") ? vm["to"].as<std::uint64_t>() : UINT64_MAX;
@@ -238,7 +284,7 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
-  auto store = OpenStore(global, true, &exit_code);
+  auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   const std::uint64_t from = vm["from"].as<std::uint64_t>();
   std::uint64_t left = vm["limit"].as<std::uint64_t>();
@@ -284,11 +330,18 @@ int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& arg
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
-  auto store = OpenStore(global, false, &exit_code);
+  // Read-only: the backup works while a server holds the store.
+  auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   const std::string dir = vm["dir"].as<std::string>();
   if (zf::Status s = store->Backup(dir); !s.ok()) return ReportError(global, s);
-  const zf::LedgerHead ledger = store->Ledger();
+  // The copy may hold a writer's appends made after this store opened:
+  // report the copy's own ledger.
+  GlobalOptions copy = global;
+  copy.db = dir;
+  auto backup = OpenStore(copy, StoreAccess::kRead, &exit_code);
+  if (!backup) return exit_code;
+  const zf::LedgerHead ledger = backup->Ledger();
   if (global.json) {
     std::cout << boost::json::serialize(boost::json::object{
                      {"backup", dir},

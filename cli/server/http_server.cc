@@ -565,6 +565,14 @@ int Serve(zf::Engine* engine, const ServerConfig& config, const ServeOptions& op
   });
 
   // The port line lets a supervisor (and the tests) use port 0.
+  const std::string url = fmt::format("{}://{}:{}", tls ? "https" : "http",
+                                      options.host.find(':') == std::string::npos
+                                          ? options.host
+                                          : "[" + options.host + "]",
+                                      listener->port());
+  // A command refused by the store's lock can then say where to send it
+  // (docs/cli.md, exit 7); only a hint, so a failure to note it is ignored.
+  engine->store()->SetServingAddress(url).IgnoreError();
   std::cout << fmt::format("zfcli serve: listening on {}://{}:{}\n", tls ? "https" : "http",
                            options.host, listener->port())
             << std::flush;

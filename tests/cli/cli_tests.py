@@ -11,7 +11,8 @@ asserts exit codes and key output, and exits 0 on success, 1 on failure
 by tests/cli/CMakeLists.txt as cli.<TEST_NAME>.
 
 Exit codes under test (docs/cli.md): 0 ok, 1 storage/internal, 2 usage,
-3 invalid input, 4 rejected by a rule, 5 conflict, 6 verification findings.
+3 invalid input, 4 rejected by a rule, 5 conflict, 6 verification findings,
+7 the store is held by another process.
 """
 
 import json
@@ -1490,6 +1491,164 @@ def test_replay_projections():
     expect_in("已按事件重建", r.out, "stdout")
     expect_rc(zf("--db", "db", "replay", "--verify"), 0)
     expect_rc(zf("--db", "missing", "replay", "--verify"), 3)
+
+
+def _store_files(db):
+    """Every file under db with its size and modification time."""
+    files = {}
+    for root, _, names in os.walk(path(db)):
+        for n in names:
+            st = os.stat(os.path.join(root, n))
+            files[os.path.relpath(os.path.join(root, n), path(db))] = (st.st_size, st.st_mtime_ns)
+    return files
+
+
+READS = [
+    ["--json", "case", "show", "SX-T-001"],
+    ["--json", "case", "list"],
+    ["--json", "case", "history", "SX-T-001"],
+    ["--json", "case", "explain", "SX-T-001", "--as-of", "2024-06-30"],
+    ["--json", "deadlines", "--as-of", "2030-01-01"],
+    ["--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31"],
+    ["--json", "rules", "show", "--power", "SAFE-017", "--as-of", "2023-06-01"],
+    ["--json", "grid", "list"],
+    ["--json", "review", "list"],
+    ["--json", "access", "--case", "SX-T-001"],
+    ["--json", "log", "--limit", "5"],
+    ["--json", "store", "verify"],
+    ["--json", "audit", "verify"],
+    ["--json", "replay", "--verify"],
+    ["case", "show", "SX-T-001"],
+]
+
+
+def test_read_only_media():
+    """Reads need no writable store: they change no file in it, and they
+    answer the same on a read-only mount of it."""
+    load_reference()
+    expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)
+    before = _store_files("db")
+    answers = []
+    for args in READS:
+        r = zf("--db", "db", *args)
+        # The audit finds the filed case's D9 breached (exit 6): it is left open.
+        expect_rc(r, EXIT_FINDINGS if args[1:3] == ["audit", "verify"] else EXIT_OK)
+        answers.append(r.out)
+    check(_store_files("db") == before, "reads changed the store's files:\n  %r\n  %r"
+          % (sorted(before.items()), sorted(_store_files("db").items())))
+    r = zf("--db", "db", "backup", "copy")
+    expect_rc(r, EXIT_OK)
+    check(_store_files("db") == before, "a backup changed the store's files")
+    # A read keeps its RocksDB secondary's own files in a temporary
+    # directory, and removes it.
+    os.mkdir(path("tmp"))
+    r = run([ZFCLI, "--db", "db", "--json", "case", "show", "SX-T-001"],
+            env={"TMPDIR": path("tmp")})
+    check(r.rc == EXIT_OK and r.out == answers[0], "case show with TMPDIR set: %s" % r.err)
+    check(os.listdir(path("tmp")) == [], "a read left %r in $TMPDIR" % os.listdir(path("tmp")))
+
+    # The same reads on a read-only view of the store. As root, file modes
+    # do not stop writes: a read-only bind mount in a private mount
+    # namespace does (unshare -m; it needs CAP_SYS_ADMIN).
+    os.mkdir(path("ro"))
+    if os.geteuid() != 0:
+        for root, dirs, names in os.walk(path("copy")):
+            for n in dirs + names:
+                os.chmod(os.path.join(root, n), 0o555 if n in dirs else 0o444)
+        os.chmod(path("copy"), 0o555)
+        prefix, db = [], "copy"
+    else:
+        unshare = shutil.which("unshare")
+        require(unshare is not None, "unshare (util-linux) is needed for a read-only mount")
+        prefix = [unshare, "-m", "sh", "-c",
+                  'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && '
+                  'exec "$@"', "sh", path("copy"), path("ro")]
+        r = run(prefix + ["touch", path("ro", "probe")])
+        require(r.rc != 0 and "Read-only" in r.err,
+                "the read-only bind mount is writable or failed: %d %s" % (r.rc, r.err))
+        require(not os.path.exists(path("copy", "probe")), "a write reached the copy")
+        db = path("ro")
+    def comparable(args, out):
+        if args[1:3] != ["audit", "verify"]:
+            return out
+        report = json.loads(out)
+        report.pop("elapsed_seconds", None)
+        return report
+    for args, expected in zip(READS, answers):
+        r = run(prefix + [ZFCLI, "--db", db] + args)
+        expect_rc(r, EXIT_FINDINGS if args[1:3] == ["audit", "verify"] else EXIT_OK)
+        check(comparable(args, r.out) == comparable(args, expected),
+              "`%s` on the read-only copy answers otherwise:\n  %s\n  %s"
+              % (" ".join(args), r.out[:300], expected[:300]))
+    # A write is refused there, as an I/O error (storage), and stores nothing.
+    r = run(prefix + [ZFCLI, "--db", db, "import", path("cases.jsonl")])
+    check(r.rc == EXIT_STORAGE, "import on read-only media exited %d: %s" % (r.rc, r.err))
+    if os.geteuid() != 0:
+        for root, dirs, _ in os.walk(path("copy")):
+            os.chmod(root, 0o755)
+
+
+def test_store_holder():
+    """A writer names itself in the store while it holds it; a command that
+    would write is refused with exit 7 naming it; a stale file is ignored."""
+    load_reference()
+    holder = path("db", "zf-holder.json")
+    check(not os.path.exists(holder), "a holder file outlived the imports")
+    e = dict(os.environ)
+    e.pop("ZF_DB", None)
+    # `import -` holds the store while it waits for its input.
+    writer = subprocess.Popen([ZFCLI, "--db", "db", "import", "-"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP, env=e)
+    try:
+        # Held from the open until exit; polled, as there is nothing to wait on.
+        for _ in range(600):
+            if os.path.exists(holder) or writer.poll() is not None:
+                break
+            import time
+            time.sleep(0.05)
+        require(os.path.exists(holder), "no holder file while `import -` runs")
+        with open(holder) as f:
+            h = json.load(f)
+        check(h["pid"] == writer.pid and h["address"] == "" and h["since"],
+              "holder %r (pid %d)" % (h, writer.pid))
+        lines = case_commands()
+        r = zf("--db", "db", "exec", lines[0])
+        expect_rc(r, 7)
+        expect_in("存储（db）正由进程 %d 写入（自 %s 起）；请待其结束后重试" % (writer.pid, h["since"]),
+                  r.err, "stderr of a write beside a writer")
+        expect_not_in("LOCK", r.err, "stderr of a write beside a writer")
+        r = zf("--db", "db", "--lang", "en", "import", write_lines("cases.jsonl", lines))
+        expect_rc(r, 7)
+        expect_in("the store at db is held for writing by process %d" % writer.pid, r.err,
+                  "stderr (en)")
+        expect_rc(zf("--db", "db", "case", "list"), EXIT_OK)
+        out, err = writer.communicate(("\n".join(lines) + "\n").encode(), timeout=60)
+        check(writer.returncode == 0, "import - exited %d: %s" % (writer.returncode, err))
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    check(not os.path.exists(holder), "the holder file outlived `import -`")
+    r = zf("--db", "db", "--json", "case", "list")
+    check([c["case_id"] for c in r.json()] == ["SX-T-001", "SX-T-002", "SX-T-003"],
+          "the cases of `import -`: %r" % r.out)
+
+    # A holder file whose process is gone neither names it nor blocks a write.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    with open(holder, "w") as f:
+        json.dump({"pid": gone.pid, "address": "http://127.0.0.1:1", "since": "x"}, f)
+    more = json.dumps({"command": "register_clue", "command_id": "cli-stale", "at":
+                       "2023-10-09T09:00:00+08:00", "case_id": "SX-T-009",
+                       "actor": {"id": "SX-OF-0094", "role": "enforcement_officer",
+                                 "unit": "fenggang"},
+                       "data": {"source": "inspection", "township": "fenggang",
+                                "description": "现场检查发现", "discovered_on": "2023-10-09"}},
+                      ensure_ascii=False)
+    r = zf("--db", "db", "exec", more)
+    expect_rc(r, EXIT_OK)
+    check(not os.path.exists(holder), "the stale holder file was left behind")
+    expect_rc(zf("--db", "db", "case", "show", "SX-T-009"), EXIT_OK)
 
 
 def _audit_findings(r):

@@ -1,6 +1,8 @@
 // The engine pipeline on the rules/calendar reference stream: validation,
 // decisions and rejections as values, idempotency, batches, reload.
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -252,6 +254,53 @@ TEST_CASE("Reopening the engine folds the reference streams again", "[engine][ro
   auto again = (*engine)->Execute(Calendar2023("cal-2023-b"));
   REQUIRE(again.ok());
   CHECK(again->rejection->code == "calendar_unchanged");
+}
+
+TEST_CASE("A read-only engine opens beside the engine that holds the store and writes nothing",
+          "[engine][rocksdb][read_only]") {
+  TempDir dir;
+  auto writer = Engine::Open(EngineOptions{}, dir.Sub("db"));
+  REQUIRE(writer.ok());
+  REQUIRE((*writer)->Execute(Calendar2023()).ok());
+  EngineOptions options;
+  options.store.read_only = true;
+  const Command calendar_2024 = CalendarCommand("cal-2024", 2024, {"2024-10-01"}, {},
+                                                "2023-11-10T16:00:00+08:00");
+  {
+    auto reader = Engine::Open(options, dir.Sub("db"));
+    REQUIRE(reader.ok());
+    CHECK((*reader)->store()->read_only());
+    CHECK((*reader)->Calendar()->HasYear(2023));
+    CHECK((*reader)->store()->Ledger().position == (*writer)->store()->Ledger().position);
+    // A command that would apply is refused, and nothing is written.
+    auto refused = (*reader)->Execute(calendar_2024);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+    CHECK_FALSE((*reader)->Calendar()->HasYear(2024));
+  }
+  auto applied = (*writer)->Execute(calendar_2024);
+  REQUIRE(applied.ok());
+  CHECK(applied->outcome == CommandResult::Outcome::kApplied);
+
+  // Without the writer (whose background work changes files), opening and
+  // reading through a read-only engine leaves every file as it was.
+  writer->reset();
+  auto files = [&] {
+    std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir.Sub("db"))) {
+      if (e.is_regular_file()) out[e.path().string()] = {e.file_size(), e.last_write_time()};
+    }
+    return out;
+  };
+  const auto before = files();
+  {
+    auto reader = Engine::Open(options, dir.Sub("db"));
+    REQUIRE(reader.ok());
+    CHECK((*reader)->Calendar()->HasYear(2024));
+    auto report = (*reader)->ReplayProjections(/*repair=*/false);
+    REQUIRE(report.ok());
+  }
+  CHECK(files() == before);
 }
 
 TEST_CASE("The bundled 2022-2025 calendars load and answer the spec's dates", "[engine][sample]") {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -405,6 +406,209 @@ TEST_CASE("Backup then restore round-trips", "[store][rocksdb][backup]") {
   REQUIRE(r.ok());
   CHECK(r->first_position == at_backup.position + 1);
   CHECK(restored->VerifyChain().value().ok());
+}
+
+namespace {
+
+// Every file under `path` with its size and modification time.
+std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> Files(
+    const std::string& path) {
+  std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
+    if (!entry.is_regular_file()) continue;
+    files[entry.path().string()] = {entry.file_size(), entry.last_write_time()};
+  }
+  return files;
+}
+
+std::vector<std::string> StreamHashes(const EventStore& store, std::string_view stream) {
+  std::vector<std::string> hashes;
+  for (auto c = store.ReadStream(stream, 1, Direction::kForward); c->Valid(); c->Next()) {
+    hashes.push_back(c->event().hash);
+  }
+  return hashes;
+}
+
+}  // namespace
+
+TEST_CASE("A read-only open reads beside the writer that holds the store and writes nothing",
+          "[store][rocksdb][read_only]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  auto writer = Open(path);
+  // These are only in the writer's write-ahead log and memtables.
+  REQUIRE(writer->Append(MakeRequest("case/SX-0", "late-1", 3)).ok());
+  REQUIRE(writer->Append(MakeRequest("case/new", "late-2", 2)).ok());
+  CHECK(OpenRocksDbEventStore(StoreOptions{}, path).status().code() == StatusCode::kUnavailable);
+
+  StoreOptions options;
+  options.read_only = true;
+  options.secondary_directory = dir.Sub("secondary");
+  {
+    auto reader = OpenRocksDbEventStore(options, path);
+    REQUIRE(reader.ok());
+    CHECK((*reader)->read_only());
+    CHECK((*reader)->Ledger().position == writer->Ledger().position);
+    CHECK((*reader)->Ledger().ledger_hash == writer->Ledger().ledger_hash);
+    CHECK(StreamHashes(**reader, "case/SX-0") == StreamHashes(*writer, "case/SX-0"));
+    CHECK(StreamHashes(**reader, "case/SX-0").size() == 7);
+    CHECK((*reader)->Head("case/new").value().version == 2);
+    CHECK((*reader)->FindCommand("late-1").ok());
+    auto report = (*reader)->VerifyChain();
+    REQUIRE(report.ok());
+    CHECK(report->ok());
+    CHECK(report->events_checked == writer->Ledger().position);
+    CHECK((*reader)->Append(MakeRequest("case/x", "ro", 1)).status().code() ==
+          StatusCode::kFailedPrecondition);
+    const ProjectionWrite row{"case_view/x", std::string("{}")};
+    CHECK((*reader)->WriteProjections(std::span(&row, 1)).code() ==
+          StatusCode::kFailedPrecondition);
+    CHECK((*reader)->SetServingAddress("http://x").code() == StatusCode::kFailedPrecondition);
+
+    // The reader keeps the state it opened on: consistent, if not the latest.
+    const LedgerHead seen = (*reader)->Ledger();
+    REQUIRE(writer->Append(MakeRequest("case/newer", "late-3", 1)).ok());
+    CHECK((*reader)->Ledger().position == seen.position);
+    CHECK((*reader)->Head("case/newer").status().code() == StatusCode::kNotFound);
+    CHECK((*reader)->VerifyChain().value().events_checked == seen.position);
+    auto second = OpenRocksDbEventStore(options, path);
+    REQUIRE(second.ok());
+    CHECK((*second)->Ledger().position == seen.position + 1);
+  }
+  CHECK(std::filesystem::exists(dir.Sub("secondary")));  // the caller's: kept
+
+  // With the writer gone (its background flushes and compactions change
+  // files), a reader adds, removes and rewrites nothing in the store.
+  writer.reset();
+  const auto before = Files(path);
+  {
+    auto reader = OpenRocksDbEventStore(StoreOptions{.read_only = true}, path);
+    REQUIRE(reader.ok());
+    CHECK((*reader)->VerifyChain().value().ok());
+    CHECK(StreamHashes(**reader, "case/newer").size() == 1);
+  }
+  CHECK(Files(path) == before);
+}
+
+TEST_CASE("A read-only open made while the writer appends always reads a whole, verified prefix",
+          "[store][rocksdb][read_only]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  auto writer = Open(path);
+  std::atomic<bool> done = false, failed = false;
+  std::atomic<int> batches = 0;
+  // About 100 MB of events: the writer flushes memtables and deletes the
+  // write-ahead logs they pinned while readers open, so a reader meets
+  // files that disappear under it as well as a WAL record being written.
+  const std::string padding(2000, 'x');
+  std::thread appender([&] {
+    std::vector<AppendRequest> batch;
+    for (int b = 0; b < 250; ++b) {
+      batch.clear();
+      // Large batches go through the pipelined parts (AppendInParts) too.
+      const int requests = b % 4 == 0 ? 600 : 100;
+      for (int i = 0; i < requests; ++i) {
+        batch.push_back(
+            MakeRequest(fmt::format("case/W-{}", i % 7), fmt::format("w{}-{}", b, i), 1));
+        batch.back().events[0].data = boost::json::object{{"padding", padding}, {"i", i}};
+      }
+      // (Catch2's assertions are not for other threads.)
+      if (!writer->AppendBatch(batch).ok()) {
+        failed = true;
+        break;
+      }
+      ++batches;
+    }
+    done = true;
+  });
+  StoreOptions options;
+  options.read_only = true;
+  std::uint64_t last = 0;
+  int rounds = 0;
+  for (; !done || rounds == 0; ++rounds) {
+    auto reader = OpenRocksDbEventStore(options, path);
+    REQUIRE(reader.ok());
+    auto report = (*reader)->VerifyChain(VerifyOptions{.check_indexes = rounds % 4 == 0});
+    REQUIRE(report.ok());
+    CHECK(report->findings.empty());
+    CHECK(report->events_checked == (*reader)->Ledger().position);
+    CHECK((*reader)->Ledger().position >= last);
+    last = (*reader)->Ledger().position;
+  }
+  appender.join();
+  CHECK_FALSE(failed);
+  CHECK(batches == 250);
+}
+
+TEST_CASE("A held store is backed up through a read-only open, and the copy verifies and restores",
+          "[store][rocksdb][read_only][backup]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  auto writer = Open(path);
+  REQUIRE(writer->Append(MakeRequest("case/SX-1", "unflushed", 2)).ok());
+  const LedgerHead held = writer->Ledger();
+  StoreOptions options;
+  options.read_only = true;
+  const std::string backup = dir.Sub("backup");
+  {
+    auto reader = OpenRocksDbEventStore(options, path);
+    REQUIRE(reader.ok());
+    REQUIRE((*reader)->Backup(backup).ok());
+    CHECK((*reader)->Backup(backup).code() == StatusCode::kAlreadyExists);
+  }
+  REQUIRE(writer->Append(MakeRequest("case/after", "after", 1)).ok());
+  {
+    auto copy = OpenRocksDbEventStore(options, backup);
+    REQUIRE(copy.ok());
+    CHECK((*copy)->Ledger().position == held.position);
+    CHECK((*copy)->Ledger().ledger_hash == held.ledger_hash);
+    CHECK((*copy)->FindCommand("unflushed").ok());
+    CHECK((*copy)->VerifyChain().value().ok());
+  }
+  auto restored = Open(backup);
+  auto r = restored->Append(MakeRequest("case/after", "after", 1));
+  REQUIRE(r.ok());
+  CHECK(r->first_position == held.position + 1);
+  CHECK(restored->VerifyChain().value().ok());
+}
+
+TEST_CASE("The holder file names the writer while it holds the store and a stale one is ignored",
+          "[store][rocksdb][read_only]") {
+  TempDir dir;
+  const std::string path = Populate(dir);
+  const std::string file = (std::filesystem::path(path) / std::string(kStoreHolderFile)).string();
+  CHECK_FALSE(std::filesystem::exists(file));
+  CHECK_FALSE(ReadStoreHolder(path).has_value());
+  {
+    auto writer = Open(path);
+    auto holder = ReadStoreHolder(path);
+    REQUIRE(holder.has_value());
+    CHECK(holder->pid == ::getpid());
+    CHECK(holder->address.empty());
+    CHECK_FALSE(holder->since.empty());
+    REQUIRE(writer->SetServingAddress("http://127.0.0.1:8080").ok());
+    CHECK(ReadStoreHolder(path)->address == "http://127.0.0.1:8080");
+    CHECK(ReadStoreHolder(path)->since == holder->since);
+    // A read-only open leaves it alone.
+    StoreOptions options;
+    options.read_only = true;
+    { REQUIRE(OpenRocksDbEventStore(options, path).ok()); }
+    CHECK(ReadStoreHolder(path)->address == "http://127.0.0.1:8080");
+  }
+  CHECK_FALSE(std::filesystem::exists(file));
+
+  // A file left by a process that is gone: no holder, and no obstacle.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);
+  std::ofstream(file) << fmt::format(R"({{"pid":{},"address":"http://127.0.0.1:1","since":"x"}})",
+                                     child)
+                      << '\n';
+  CHECK_FALSE(ReadStoreHolder(path).has_value());
+  auto writer = Open(path);
+  CHECK(ReadStoreHolder(path)->pid == ::getpid());
+  CHECK(writer->Append(MakeRequest("case/SX-2", "after-stale", 1)).ok());
 }
 
 #ifdef ZF_CRASH_CHILD_PATH

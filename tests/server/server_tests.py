@@ -659,6 +659,128 @@ def test_config_errors():
     check(rc == 2 and "--config" in err, "serve without --config: %d %r" % (rc, err))
 
 
+def test_cli_beside_server():
+    """While `zfcli serve` holds the store, the CLI reads it (the same answers
+    as the server's), backs it up, verifies it, and refuses to write to it
+    with exit 7 naming the server's process and address."""
+    holder_file = os.path.join(TMP, "db", "zf-holder.json")
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        expect_status(s.post(clue("SX-T-0002")), 201, "a second clue")
+        for step in ("route_clue", "start_verification"):
+            c = {"command": step, "command_id": "cmd-%s-2" % step,
+                 "at": "2023-01-09T10:00:00+08:00", "case_id": "SX-T-0002", "data": {}}
+            expect_status(s.post(c), 201, step)
+        address = "http://127.0.0.1:%d" % s.port
+        with open(holder_file) as f:
+            holder = json.load(f)
+        check(holder.get("pid") == s.proc.pid and holder.get("address") == address,
+              "the server's holder file: %r (pid %d, %s)" % (holder, s.proc.pid, address))
+
+        def cli_json(*args):
+            rc, out, err = zf("--db", "db", "--json", *args)
+            require(rc == 0, "`%s` beside the server exited %d: %s"
+                    % (" ".join(args), rc, err[-400:]))
+            return json.loads(out)
+
+        # The CLI first: the server's case reads append to the access trail.
+        pairs = [
+            (("case", "show", "SX-T-0002"), "/v1/cases/SX-T-0002"),
+            (("case", "show", "SX-T-0001", "--as-of", "2023-01-09"),
+             "/v1/cases/SX-T-0001?as_of=2023-01-09"),
+            (("case", "list", "--township", "qiujiang"), "/v1/cases?township=qiujiang"),
+            (("case", "list"), "/v1/cases"),
+            (("deadlines", "--as-of", "2030-01-01"), "/v1/deadlines?as_of=2030-01-01"),
+            (("stats", "--from", "2023-01-01", "--to", "2023-12-31"),
+             "/v1/statistics?from=2023-01-01&to=2023-12-31"),
+            (("rules", "competent", "--power", "MARKET-006", "--township", "qiujiang",
+              "--as-of", "2023-06-01"),
+             "/v1/rules/competent?item=MARKET-006&township=qiujiang&as_of=2023-06-01"),
+        ]
+        answers = [cli_json(*args) for args, _ in pairs]
+        check([c["case_id"] for c in answers[3]] == ["SX-T-0001", "SX-T-0002"],
+              "the CLI's docket beside the server: %r" % answers[3])
+        check([d["deadline"] for d in answers[4] if d["case_id"] == "SX-T-0002"] == ["D2"],
+              "the CLI's deadlines beside the server: %r" % answers[4])
+        for (args, url), mine in zip(pairs, answers):
+            r = s.get(url)
+            expect_status(r, 200, url)
+            check(r.json() == mine, "`zfcli %s` and GET %s differ:\n  cli: %s\n  api: %s"
+                  % (" ".join(args), url, json.dumps(mine)[:400], r.text[:400]))
+        head = s.get("/v1/health", token=None).json()["position"]
+        # Every other read works too, in Chinese and in English.
+        for args in (["case", "explain", "SX-T-0002"], ["case", "history", "SX-T-0001"],
+                     ["case", "show", "SX-T-0001"], ["grid", "list"], ["joint", "list"],
+                     ["review", "list"], ["access", "--case", "SX-T-0001"],
+                     ["rules", "show", "--power", "MARKET-006"], ["log", "--limit", "3"],
+                     ["export", "--from", str(head)],
+                     ["calendar", "due", "--from", "2023-09-28", "--working-days", "5"],
+                     ["replay", "--verify"], ["store", "verify"],
+                     ["--lang", "en", "stats", "--from", "2023-01-01", "--to", "2023-12-31"]):
+            rc, out, err = zf("--db", "db", *args)
+            check(rc == 0 and out.strip(), "`zfcli %s` beside the server exited %d: %s"
+                  % (" ".join(args), rc, err[-400:]))
+            check("LOCK" not in err, "`zfcli %s`: %s" % (" ".join(args), err[-300:]))
+        # The audit finds SX-T-0002's D2 breached (exit 6), as the server's does.
+        rc, out, err = zf("--db", "db", "--json", "audit", "verify")
+        check(rc == 6 and json.loads(out)["events_read"] == head
+              and json.loads(out)["findings"]["integrity"] == 0,
+              "audit verify beside the server: %d %s %s" % (rc, out[:400], err[-300:]))
+        rc, out, err = zf("--db", "db", "--json", "store", "verify")
+        check(rc == 0 and json.loads(out)["events_checked"] == head,
+              "store verify beside the server checks every event: %s %s" % (out, err))
+        with open(os.path.join(TMP, "more.jsonl"), "w") as f:
+            f.write(json.dumps(clue("SX-T-0099", actor=TOKENS["officer"]), ensure_ascii=False)
+                    + "\n")
+        rc, out, err = zf("--db", "db", "--json", "import", "--dry-run", "more.jsonl")
+        check(rc == 0 and json.loads(out)["applied"] == 1,
+              "import --dry-run beside the server: %d %s %s" % (rc, out, err))
+
+        # Writes are refused: exit 7, naming the server, not RocksDB's lock.
+        zh = "存储正由进程 %d 提供服务（%s）；请把命令发送给该服务" % (s.proc.pid, address)
+        en = "the store is served by process %d at %s; send commands to the server" % (
+            s.proc.pid, address)
+        clue_json = json.dumps(clue("SX-T-0098", actor=TOKENS["officer"]), ensure_ascii=False)
+        for args in (["import", "more.jsonl"], ["exec", clue_json], ["replay"],
+                     ["case", "show", "SX-T-0001", "--as-actor", "SX-OF-0032",
+                      "--role", "enforcement_officer", "--unit", "sx-market"],
+                     ["review", "start", "RC-1", "--org", "sx-justice", "--from", "2023-01-01",
+                      "--to", "2023-12-31", "--cases", "SX-T-0001", "--actor", "SX-ADMIN-01",
+                      "--role", "list_admin", "--unit", "sx-justice"],
+                     ["store", "append", "more.jsonl"]):
+            rc, out, err = zf("--db", "db", *args)
+            check(rc == 7, "`zfcli %s` on a served store exited %d, expected 7: %s"
+                  % (" ".join(args)[:60], rc, err[-300:]))
+            check(zh in err and "LOCK" not in err and "Resource temporarily" not in err,
+                  "`zfcli %s` on a served store says %r" % (" ".join(args)[:60], err))
+        rc, out, err = zf("--db", "db", "--lang", "en", "import", "more.jsonl")
+        check(rc == 7 and en in err, "refused import (en): %d %r" % (rc, err))
+        check(s.get("/v1/health", token=None).json()["position"] == head,
+              "a refused write stored something")
+        expect_status(s.get("/v1/cases/SX-T-0099"), 404, "the refused import's case")
+
+        # A backup of the held store, verified, with the server's answers.
+        rc, out, err = zf("--db", "db", "--json", "backup", "bk")
+        require(rc == 0, "backup beside the server exited %d: %s" % (rc, err))
+        b = json.loads(out)
+        head = s.get("/v1/health", token=None).json()["position"]
+        check(b["ledger_position"] == head, "backup at %r, server at %d" % (b, head))
+        rc, out, err = zf("--db", "bk", "--json", "store", "verify")
+        check(rc == 0 and json.loads(out)["ok"] is True
+              and json.loads(out)["events_checked"] == head,
+              "the backup verifies: %d %s %s" % (rc, out[:300], err[-300:]))
+        rc, out, err = zf("--db", "bk", "--json", "case", "show", "SX-T-0002")
+        check(rc == 0 and json.loads(out) == answers[0], "the backup's case view: %s" % out[:300])
+        check(not os.path.exists(os.path.join(TMP, "bk", "zf-holder.json")),
+              "the backup carries the server's holder file")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    check(not os.path.exists(holder_file), "the holder file outlives the server")
+    rc, out, err = zf("--db", "db", "import", "more.jsonl")
+    check(rc == 0, "import after the server stopped: %d %s" % (rc, err))
+
+
 def main(argv):
     global ZFCLI, EXAMPLES, TMP
     ZFCLI, EXAMPLES = os.path.abspath(argv[1]), os.path.abspath(argv[2])

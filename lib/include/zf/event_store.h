@@ -254,8 +254,20 @@ struct ChainReport {
 struct StoreOptions {
   // Create the database if it does not exist (RocksDB store).
   bool create_if_missing = true;
-  // Open for reading only (e.g. a backup). Appends return kFailedPrecondition.
+  // Open for reading only (RocksDB store): beside a process that holds the
+  // store for writing (zfcli serve), on a backup, or on read-only media.
+  // Takes no lock and writes nothing in the store's directory. The store is
+  // opened as a RocksDB secondary instance, which reads a consistent state
+  // of the log even while a writer appends (docs/architecture.md, "Reads
+  // beside a writer"): the state at Open(), which later reads keep seeing
+  // (Ledger(), cursors and subscriptions do not follow later appends; only
+  // a Backup() that has to catch up with the writer moves it forward).
+  // Appends and WriteProjections return kFailedPrecondition.
   bool read_only = false;
+  // read_only only: a writable directory where the secondary instance keeps
+  // its own info log. "": a new directory under the system's temporary
+  // directory, removed when the store closes. Never the store's directory.
+  std::string secondary_directory;
   // System time for recorded_at. nullptr: SystemClock().
   std::shared_ptr<Clock> clock;
   // Upper bound on events merged into one group commit.
@@ -354,19 +366,59 @@ class ZF_EXPORT EventStore {
   // Writes a consistent online copy of the store to `directory` (which must
   // not exist). The copy opens with OpenRocksDbEventStore(read_only = true),
   // or read-write to restore. kFailedPrecondition for the memory store.
+  // A read-only store can be backed up while a writer holds it: the copy
+  // then holds at least the events this store reads (a writer's later
+  // appends may be in it too; open the copy to learn its ledger).
   virtual Status Backup(std::string_view directory) = 0;
+
+  // True when the store was opened with StoreOptions::read_only: appends and
+  // WriteProjections fail with kFailedPrecondition, and nothing the store
+  // reads changes after Open().
+  virtual bool read_only() const { return false; }
+
+  // Notes in the store's holder file (see StoreHolder) where the process
+  // that holds the store for writing serves it ("http://127.0.0.1:8080"),
+  // so that a command refused because the store is held can say where to
+  // send it. A hint only. kFailedPrecondition when the store is read-only;
+  // kIOError when the file cannot be written. The memory store ignores it.
+  virtual Status SetServingAddress(std::string_view address) {
+    static_cast<void>(address);
+    return Status::Ok();
+  }
 
   // Flushes and stops accepting appends; later calls return kUnavailable.
   // Called by the destructor; safe to call twice.
   virtual Status Close() = 0;
 };
 
-// Opens (or creates) the RocksDB store at `path`.
+// Opens (or creates) the RocksDB store at `path`. Opened for writing, it
+// holds the store's lock until it closes and records its process in the
+// holder file (StoreHolder); opened read_only, it takes no lock and writes
+// nothing under `path`.
 // Errors: kInvalidArgument (bad options), kIOError (cannot open),
-// kUnavailable (locked by another process), kCorruption (not a zf store or
-// an unknown format version).
+// kUnavailable (opened for writing while another process holds the store:
+// ReadStoreHolder says which), kCorruption (not a zf store or an unknown
+// format version).
 ZF_EXPORT Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(
     const StoreOptions& options, std::string_view path);
+
+// Who holds a RocksDB store open for writing. A store opened for writing
+// records its process in the file kStoreHolderFile in its directory (JSON:
+// {"pid", "address", "since"}) and removes it when it closes, so that a
+// process refused by the store's lock (kUnavailable) can say who holds it.
+// It is a hint for messages only: the RocksDB lock is what keeps a second
+// writer out, and a file left by a process that died is ignored.
+struct StoreHolder {
+  std::int64_t pid = 0;
+  std::string address;  // where it serves the store (SetServingAddress); "" = not served
+  std::string since;    // RFC 3339 UTC: when it opened the store
+};
+
+inline constexpr std::string_view kStoreHolderFile = "zf-holder.json";
+
+// The live holder of the store at `path`, or nullopt when there is no
+// holder file, it cannot be read or parsed, or its process no longer runs.
+ZF_EXPORT std::optional<StoreHolder> ReadStoreHolder(std::string_view path);
 
 // A store held in memory; contents are lost when it is destroyed.
 ZF_EXPORT Result<std::unique_ptr<EventStore>> NewMemoryEventStore(

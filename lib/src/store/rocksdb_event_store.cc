@@ -3,6 +3,8 @@
 // at the front of the queue becomes the leader, plans the queued appends into
 // one WriteBatch, hands the queue to the next leader, then writes and syncs
 // once and hands every waiting caller its own result (AppendBatch below).
+#include <unistd.h>
+
 #include <condition_variable>
 #include <algorithm>
 #include <deque>
@@ -27,6 +29,7 @@
 #include "store/envelope.h"
 #include "store/error_cursor.h"
 #include "store/raw_log.h"
+#include "store/store_holder.h"
 #include "store/subscription.h"
 #include "util/coding.h"
 #include "util/rfc3339.h"
@@ -110,6 +113,15 @@ constexpr std::size_t kPartEvents = 250;
 struct Database {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  // A secondary instance (StoreOptions::read_only): it follows the files of
+  // the store's writer, if there is one.
+  bool secondary = false;
+  // The secondary's own directory when it was made for it; removed with it.
+  std::string temporary_directory;
+  // Opened for writing: the store directory, whose holder file names this
+  // process until the database (and its lock) is closed.
+  std::string held_store;
+  StoreHolder holder;
 
   rocksdb::ColumnFamilyHandle* cf(Family family) const { return handles[family]; }
   ~Database() {
@@ -117,6 +129,12 @@ struct Database {
       db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     }
     if (db) db->Close().PermitUncheckedError();
+    db.reset();
+    if (!held_store.empty()) RemoveOwnStoreHolder(held_store);
+    if (!temporary_directory.empty()) {
+      std::error_code ignored;  // a leftover temporary directory harms nothing
+      std::filesystem::remove_all(temporary_directory, ignored);
+    }
   }
 };
 
@@ -174,7 +192,10 @@ class StreamCursor final : public EventCursor {
                std::uint64_t from_version, Direction direction)
       : database_(std::move(database)), snapshot_(database_->db.get()),
         prefix_(StreamIndexPrefix(stream)), direction_(direction) {
-    read_options_.snapshot = snapshot_.snapshot();
+    // A secondary's iterators refuse snapshots ("not supported in secondary
+    // mode"), and need none: its state moves only when it catches up with
+    // the writer, which a read-only store does only in a Backup() retry.
+    if (!database_->secondary) read_options_.snapshot = snapshot_.snapshot();
     it_.reset(database_->db->NewIterator(read_options_, database_->cf(kStreams)));
     if (direction == Direction::kForward) {
       it_->Seek(StreamIndexKey(stream, std::max<std::uint64_t>(from_version, 1)));
@@ -338,6 +359,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
   Status WriteProjections(std::span<const ProjectionWrite> writes) override;
   Status Backup(std::string_view directory) override;
+  bool read_only() const override { return options_.read_only; }
+  Status SetServingAddress(std::string_view address) override;
   Status Close() override;
 
  public:
@@ -917,8 +940,35 @@ Status RocksDbEventStore::Backup(std::string_view directory) {
   rocksdb::Checkpoint* raw = nullptr;
   ZF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "backup"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  // Flush first so the copy holds table files rather than a long WAL.
-  return FromRocks(checkpoint->CreateCheckpoint(std::string(directory), 0), "backup");
+  if (!database_->secondary) {
+    // Flush first so the copy holds table files rather than a long WAL.
+    return FromRocks(checkpoint->CreateCheckpoint(std::string(directory), 0), "backup");
+  }
+  // A secondary cannot flush: the copy links the table files it reads and
+  // copies the write-ahead logs. A writer holding the store may delete one
+  // of those files (after a flush or compaction) while they are copied; the
+  // copy then fails, cleanly, and is tried again on the writer's newer files.
+  constexpr int kAttempts = 5;
+  rocksdb::Status s;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    s = checkpoint->CreateCheckpoint(std::string(directory), UINT64_MAX);
+    if (s.ok() || attempt == kAttempts) break;
+    std::error_code ignored;
+    std::filesystem::remove_all(std::filesystem::path(std::string(directory)), ignored);
+    if (!db_->TryCatchUpWithPrimary().ok()) continue;
+    // This store now reads the newer state: its ledger follows.
+    const LedgerState caught_up = RecordedLedger();
+    std::lock_guard lock(mu_);
+    ledger_ = planned_ledger_ = caught_up;
+  }
+  return FromRocks(s, "backup");
+}
+
+Status RocksDbEventStore::SetServingAddress(std::string_view address) {
+  if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
+  if (database_ == nullptr) return UnavailableError("event store closed");
+  database_->holder.address = std::string(address);
+  return WriteStoreHolder(database_->held_store, database_->holder);
 }
 
 Status RocksDbEventStore::Close() {
@@ -946,6 +996,17 @@ Status RocksDbEventStore::Close() {
   database_.reset();
   db_ = nullptr;
   return result;
+}
+
+// A new directory for a secondary instance's own files.
+Result<std::string> MakeTemporaryDirectory() {
+  std::error_code ec;
+  std::string pattern =
+      (std::filesystem::temp_directory_path(ec) / "zf-secondary-XXXXXX").string();
+  if (ec || ::mkdtemp(pattern.data()) == nullptr) {
+    return IOError("cannot create a temporary directory for a read-only open");
+  }
+  return pattern;
 }
 
 Result<LedgerState> CheckFormat(rocksdb::DB* db,
@@ -1014,11 +1075,36 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   auto database = std::make_shared<Database>();
   rocksdb::DB* raw = nullptr;
   const std::string name(path);
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, name, families, &database->handles, &raw)
-          : rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
+  rocksdb::Status s;
+  if (options.read_only) {
+    // A secondary rather than a read-only instance (docs/architecture.md,
+    // "Reads beside a writer"): it is built to read files a writer is still
+    // appending to, flushing and compacting, and takes no lock.
+    database->secondary = true;
+    std::string secondary = options.secondary_directory;
+    if (secondary.empty()) {
+      ZF_ASSIGN_OR_RETURN(secondary, MakeTemporaryDirectory());
+      database->temporary_directory = secondary;
+    }
+    // Every table file stays open, so one the writer deletes stays readable.
+    db_options.max_open_files = -1;
+    // A write-ahead log or table file the writer deletes while the open
+    // reads the MANIFEST is PathNotFound: the next attempt reads the newer
+    // MANIFEST, which no longer names it.
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      s = rocksdb::DB::OpenAsSecondary(db_options, name, secondary, families,
+                                       &database->handles, &raw);
+      if (!s.IsPathNotFound()) break;
+    }
+  } else {
+    s = rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
+  }
   database->db.reset(raw);
+  if (s.IsIOError() && s.ToString().find("While open a file for lock") != std::string::npos) {
+    // The LOCK file cannot even be opened (read-only media): an I/O error,
+    // not another process holding the store (kUnavailable).
+    return IOError(fmt::format("open event store at '{}': {}", path, s.ToString()));
+  }
   ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("open event store at '{}'", path)));
   ZF_ASSIGN_OR_RETURN(LedgerState ledger,
                       CheckFormat(database->db.get(), database->handles, options.read_only));
@@ -1026,6 +1112,13 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
     ZF_RETURN_IF_ERROR(FromRocks(database->db->DestroyColumnFamilyHandle(database->handles.back()),
                                  "open event store"));
     database->handles.pop_back();
+  }
+  if (!options.read_only) {
+    // Only the lock's owner gets here, so no other process writes the file
+    // now. It is a hint for messages; the store works without it.
+    database->held_store = name;
+    database->holder = StoreHolder{::getpid(), "", FormatRfc3339Utc(SystemClock()->NowMicros())};
+    WriteStoreHolder(name, database->holder).IgnoreError();
   }
   return std::unique_ptr<EventStore>(
       std::make_unique<RocksDbEventStore>(options, std::move(database), ledger));
