@@ -60,6 +60,7 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "zf/event_store.h"
