@@ -22,7 +22,11 @@
 //      conflicts), so what is measured is the cost of durable commits. A
 //      client is "starved" when it completed less than a quarter of the
 //      mean per client.
-// Figures are the medians over R runs. Only the store calls are timed; the
+// Before each timed phase the process waits until it is idle (zf's
+// background compactions have finished). Each phase runs on every system
+// before the next phase starts (the same
+// figure is measured close together in time on a loaded machine). Figures
+// are the medians over R runs. Only the store calls are timed; the
 // appends' payloads are made before each timed phase.
 //
 // The peers' schemas are the usual ones (see CreateSqlite / CreatePg):
@@ -39,6 +43,7 @@
 #include <sqlite3.h>
 #include <libpq-fe.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -90,6 +95,9 @@ struct Options {
   bool run_zf = true, run_sqlite = true, run_pg = true;
   std::string pg;   // libpq connection string; empty: PostgreSQL is not run
   std::string dir;  // empty: a fresh directory under /tmp
+  // The zf store's table layout (StoreOptions); unset: the defaults.
+  std::optional<std::size_t> zf_block_size, zf_cache_mib;
+  std::optional<zf::StoreOptions::Compression> zf_compression;
 };
 
 void PrintUsage() {
@@ -104,7 +112,10 @@ void PrintUsage() {
       "  --only LIST    systems to run, comma-separated: zf,sqlite,pg (default all)\n"
       "  --pg CONNINFO  PostgreSQL connection string (bench/peers.sh sets it);\n"
       "                 without it PostgreSQL is not run\n"
-      "  --dir DIR      work directory (default: a fresh one under /tmp, removed)\n");
+      "  --dir DIR      work directory (default: a fresh one under /tmp, removed)\n"
+      "  --zf-block-size B, --zf-cache-mib M, --zf-compression none|lz4|snappy\n"
+      "                 the zf store's events_block_size, block_cache_bytes and\n"
+      "                 events_compression (default: StoreOptions' defaults)\n");
 }
 
 std::uint64_t ParseCount(std::string_view flag, std::string_view text) {
@@ -138,6 +149,22 @@ Options ParseOptions(int argc, char** argv) {
       o.reads = ParseCount(arg, next());
     } else if (arg == "--pg") {
       o.pg = std::string(next());
+    } else if (arg == "--zf-block-size") {
+      o.zf_block_size = ParseCount(arg, next());
+    } else if (arg == "--zf-cache-mib") {
+      const std::string_view text = next();
+      o.zf_cache_mib = text == "0" ? 0 : ParseCount(arg, text);
+    } else if (arg == "--zf-compression") {
+      const std::string_view c = next();
+      if (c == "none") {
+        o.zf_compression = zf::StoreOptions::Compression::kNone;
+      } else if (c == "lz4") {
+        o.zf_compression = zf::StoreOptions::Compression::kLz4;
+      } else if (c == "snappy") {
+        o.zf_compression = zf::StoreOptions::Compression::kSnappy;
+      } else {
+        Die("--zf-compression takes none, lz4 or snappy");
+      }
     } else if (arg == "--dir") {
       o.dir = std::string(next());
     } else if (arg == "--only") {
@@ -299,8 +326,11 @@ void CheckZf(const zf::Result<zf::AppendResult>& r, std::string_view what) {
 
 class ZfSystem final : public System {
  public:
-  explicit ZfSystem(const fs::path& dir) {
+  ZfSystem(const fs::path& dir, const Options& o) {
     zf::StoreOptions options;
+    if (o.zf_block_size) options.events_block_size = *o.zf_block_size;
+    if (o.zf_cache_mib) options.block_cache_bytes = *o.zf_cache_mib << 20;
+    if (o.zf_compression) options.events_compression = *o.zf_compression;
     auto store = zf::OpenRocksDbEventStore(options, dir.string());
     if (!store.ok()) Die(fmt::format("zf open: {}", store.status().ToString()));
     store_ = std::move(*store);
@@ -848,29 +878,77 @@ double DurableAppends(System& system, const Options& o, std::size_t clients,
   return total / seconds;
 }
 
-Figures RunOne(System& system, const Options& o, const std::vector<Event>& events,
-               std::int64_t expected_sum, const std::vector<std::int64_t>& sums,
-               std::size_t run) {
-  Figures f;
-  f.import_rate = Import(system, events);
-  f.replay_rate = Replay(system, events.size(), expected_sum);
-  std::vector<std::uint32_t> versions(o.streams, 0);
-  for (const Event& e : events) versions[e.stream] = std::max(versions[e.stream], e.version);
-  ReadStreams(system, o, sums, versions, &f);
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto tv = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return tv(usage.ru_utime) + tv(usage.ru_stime);
+}
+
+// Waits (untimed) until this process has been nearly idle for half a
+// second: zf's RocksDB background flushes and compactions have finished, so
+// none of them runs inside the next timed phase (of zf or of a peer). Gives
+// up after five minutes.
+void WaitForQuiet() {
+  const auto start = Clock::now();
+  int quiet = 0;
+  double cpu = ProcessCpuSeconds();
+  while (quiet < 2 && Clock::now() - start < std::chrono::minutes(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    const double now = ProcessCpuSeconds();
+    quiet = now - cpu < 0.01 ? quiet + 1 : 0;
+    cpu = now;
+  }
+}
+
+// One run: each phase on every system in turn before the next phase, so
+// that the figures compared in a row were measured minutes apart at most
+// (the machine's load drifts). Returns the figures in `systems` order.
+std::vector<Figures> RunAll(const std::vector<System*>& systems, const Options& o,
+                            const std::vector<Event>& events, std::int64_t expected_sum,
+                            const std::vector<std::int64_t>& sums, std::size_t run) {
+  std::vector<Figures> figures(systems.size());
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    WaitForQuiet();
+    figures[i].import_rate = Import(*systems[i], events);
+  }
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    WaitForQuiet();
+    figures[i].replay_rate = Replay(*systems[i], events.size(), expected_sum);
+  }
+  std::vector<std::uint32_t> lengths(o.streams, 0);
+  for (const Event& e : events) lengths[e.stream] = std::max(lengths[e.stream], e.version);
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    WaitForQuiet();
+    ReadStreams(*systems[i], o, sums, lengths, &figures[i]);
+  }
+  std::vector<std::vector<std::uint32_t>> versions(systems.size(), lengths);
   std::vector<std::uint64_t> counts;
-  f.append1_rate = DurableAppends(system, o, 1, &versions, fmt::format("one{}", run), &counts);
-  f.appendc_rate =
-      DurableAppends(system, o, o.clients, &versions, fmt::format("many{}", run), &counts);
-  f.appendc_min = *std::min_element(counts.begin(), counts.end());
-  std::uint64_t total = 0;
-  for (std::uint64_t n : counts) total += n;
-  f.appendc_mean = static_cast<double>(total) / counts.size();
-  fmt::print(stderr,
-             "  {:<10} run {}: import {:.0f}/s, replay {:.0f}/s, read p50 {:.0f} p99 {:.0f} us, "
-             "append x1 {:.0f}/s, x{} {:.0f}/s (per client min {} mean {:.1f})\n",
-             system.name(), run + 1, f.import_rate, f.replay_rate, f.read_p50_us, f.read_p99_us,
-             f.append1_rate, o.clients, f.appendc_rate, f.appendc_min, f.appendc_mean);
-  return f;
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    WaitForQuiet();
+    figures[i].append1_rate =
+        DurableAppends(*systems[i], o, 1, &versions[i], fmt::format("one{}", run), &counts);
+  }
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    Figures& f = figures[i];
+    WaitForQuiet();
+    f.appendc_rate = DurableAppends(*systems[i], o, o.clients, &versions[i],
+                                    fmt::format("many{}", run), &counts);
+    f.appendc_min = *std::min_element(counts.begin(), counts.end());
+    std::uint64_t total = 0;
+    for (std::uint64_t n : counts) total += n;
+    f.appendc_mean = static_cast<double>(total) / counts.size();
+  }
+  for (std::size_t i = 0; i < systems.size(); ++i) {
+    const Figures& f = figures[i];
+    fmt::print(stderr,
+               "  {:<10} run {}: import {:.0f}/s, replay {:.0f}/s, read p50 {:.0f} p99 {:.0f} us, "
+               "append x1 {:.0f}/s, x{} {:.0f}/s (per client min {} mean {:.1f})\n",
+               systems[i]->name(), run + 1, f.import_rate, f.replay_rate, f.read_p50_us,
+               f.read_p99_us, f.append1_rate, o.clients, f.appendc_rate, f.appendc_min,
+               f.appendc_mean);
+  }
+  return figures;
 }
 
 double Median(std::vector<double> v) {
@@ -934,27 +1012,34 @@ int main(int argc, char** argv) {
 
   std::vector<std::vector<Figures>> figures(3);  // pg, sqlite, zf
   for (std::size_t run = 0; run < o.runs; ++run) {
-    if (o.run_zf) {
-      const fs::path d = dir / fmt::format("zf-{}", run);
-      {
-        ZfSystem zf(d);
-        figures[2].push_back(RunOne(zf, o, events, expected_sum, sums, run));
-      }
-      fs::remove_all(d, ec);
+    const fs::path zf_dir = dir / fmt::format("zf-{}", run);
+    const fs::path sqlite_dir = dir / fmt::format("sqlite-{}", run);
+    fs::create_directories(sqlite_dir, ec);
+    std::unique_ptr<System> pg, sqlite, zf;
+    std::vector<System*> systems;
+    std::vector<std::size_t> slots;
+    if (o.run_pg) {
+      pg = std::make_unique<PgSystem>(o.pg);
+      systems.push_back(pg.get());
+      slots.push_back(0);
     }
     if (o.run_sqlite) {
-      const fs::path d = dir / fmt::format("sqlite-{}", run);
-      fs::create_directories(d, ec);
-      {
-        SqliteSystem sqlite(d);
-        figures[1].push_back(RunOne(sqlite, o, events, expected_sum, sums, run));
-      }
-      fs::remove_all(d, ec);
+      sqlite = std::make_unique<SqliteSystem>(sqlite_dir);
+      systems.push_back(sqlite.get());
+      slots.push_back(1);
     }
-    if (o.run_pg) {
-      PgSystem pg(o.pg);
-      figures[0].push_back(RunOne(pg, o, events, expected_sum, sums, run));
+    if (o.run_zf) {
+      zf = std::make_unique<ZfSystem>(zf_dir, o);
+      systems.push_back(zf.get());
+      slots.push_back(2);
     }
+    const std::vector<Figures> run_figures = RunAll(systems, o, events, expected_sum, sums, run);
+    for (std::size_t i = 0; i < slots.size(); ++i) figures[slots[i]].push_back(run_figures[i]);
+    pg.reset();
+    sqlite.reset();
+    zf.reset();
+    fs::remove_all(zf_dir, ec);
+    fs::remove_all(sqlite_dir, ec);
   }
   if (o.dir.empty()) fs::remove_all(dir, ec);
   const std::string load_after = LoadAverage();

@@ -159,6 +159,11 @@ class RocksScan final : public RawScan {
       : database_(std::move(database)) {
     rocksdb::ReadOptions read_options;
     read_options.readahead_size = 2 << 20;
+    // A scan of the log reads each block once: it would only push the
+    // blocks that stream reads come back to out of the cache, and filling
+    // the cache costs the scan fresh memory for every block (each a page
+    // fault in a VM) where reading around it reuses one buffer.
+    read_options.fill_cache = false;
     it_.reset(database_->db->NewIterator(read_options, database_->cf(kEvents)));
     it_->Seek(PositionKey(from));
   }
@@ -1140,6 +1145,12 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   // Past this much WAL RocksDB flushes the families that pin it, so a
   // reopen replays little.
   db_options.max_total_wal_size = 256 << 20;
+  // Flushes and compactions write their table files out a megabyte at a
+  // time instead of leaving them dirty in the page cache until their final
+  // sync: on ext4 a WAL fdatasync that grows the log commits the journal,
+  // which first writes out every dirty block of the commit, so a pile of
+  // compaction output would stall the appends' syncs behind it.
+  db_options.bytes_per_sync = 1 << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < kFamilyCount; ++f) {
     families.emplace_back(kFamilyNames[f], FamilyOptions(static_cast<Family>(f), options, cache));
