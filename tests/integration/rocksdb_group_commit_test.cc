@@ -277,14 +277,15 @@ TEST_CASE("Every table layout stores the same bytes and reads the others' files"
       }
       REQUIRE(store->Backup(copy).ok());  // flushed: the events are in table files
     }
-    // The table files of this layout, opened with the default layout.
-    auto store = Open(copy);
-    CHECK(store->VerifyChain().value().ok());
-    auto cursor = store->ReadStream("case/3", 1, Direction::kForward);
-    std::uint64_t read = 0;
-    for (; cursor->Valid(); cursor->Next()) ++read;
-    CHECK(read == 43);
-    store.reset();
+    {
+      // The table files of this layout, opened with the default layout.
+      auto store = Open(copy);
+      CHECK(store->VerifyChain().value().ok());
+      auto cursor = store->ReadStream("case/3", 1, Direction::kForward);
+      std::uint64_t read = 0;
+      for (; cursor->Valid(); cursor->Next()) ++read;
+      CHECK(read == 43);
+    }  // the cursor, too, holds the database open
     events.push_back(RawDb(copy).Dump()["events"]);
   }
   for (std::size_t i = 1; i < events.size(); ++i) CHECK(events[i] == events[0]);
