@@ -1,8 +1,9 @@
 // The RocksDB EventStore. Key layout in store/key_codec.h and
 // docs/event-format.md. Appends queue up (leveldb's writer queue): the thread
-// at the front of the queue becomes the leader, plans the queued appends into
-// one WriteBatch, hands the queue to the next leader, then writes and syncs
-// once and hands every waiting caller its own result (AppendBatch below).
+// at the front of the queue becomes the leader (once fewer than two groups
+// are in flight), plans the queued appends into one WriteBatch, hands the
+// queue to the next leader, then writes and syncs once and hands every
+// waiting caller its own result (AppendBatch and Commit below).
 #include <condition_variable>
 #include <algorithm>
 #include <deque>
