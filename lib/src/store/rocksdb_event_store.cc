@@ -1,8 +1,9 @@
 // The RocksDB EventStore. Key layout in store/key_codec.h and
 // docs/event-format.md. Appends queue up (leveldb's writer queue): the thread
-// at the front of the queue becomes the leader, plans the queued appends into
-// one WriteBatch, hands the queue to the next leader, then writes and syncs
-// once and hands every waiting caller its own result (AppendBatch below).
+// at the front of the queue becomes the leader (once fewer than two groups
+// are in flight), plans the queued appends into one WriteBatch, hands the
+// queue to the next leader, then writes and syncs once and hands every
+// waiting caller its own result (AppendBatch and Commit below).
 #include <unistd.h>
 
 #include <condition_variable>
@@ -17,6 +18,8 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
@@ -29,6 +32,7 @@
 #include "store/envelope.h"
 #include "store/error_cursor.h"
 #include "store/raw_log.h"
+#include "store/rocksdb_testing.h"
 #include "store/store_holder.h"
 #include "store/subscription.h"
 #include "util/coding.h"
@@ -74,7 +78,21 @@ class StreamPrefix final : public rocksdb::SliceTransform {
   }
 };
 
-rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
+rocksdb::CompressionType ToRocks(StoreOptions::Compression compression) {
+  switch (compression) {
+    case StoreOptions::Compression::kLz4:
+      return rocksdb::kLZ4Compression;
+    case StoreOptions::Compression::kSnappy:
+      return rocksdb::kSnappyCompression;
+    case StoreOptions::Compression::kNone:
+      break;
+  }
+  return rocksdb::kNoCompression;
+}
+
+// `cache` is shared by every family (null: no block cache).
+rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& store,
+                                           const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions options;
   rocksdb::BlockBasedTableOptions table;
   if (family != kEvents) {
@@ -82,7 +100,18 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     table.whole_key_filtering = true;
   }
-  table.block_size = family == kEvents ? 32 * 1024 : 4 * 1024;
+  table.block_cache = cache;
+  table.no_block_cache = cache == nullptr;
+  if (family == kEvents) {
+    // StoreOptions: a stream read costs one block per event.
+    table.block_size = store.events_block_size;
+    options.compression = ToRocks(store.events_compression);
+    // Most reads of this family are point lookups of one event in a block:
+    // a hash index in each block finds it without the binary search.
+    table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  } else {
+    table.block_size = 4 * 1024;
+  }
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (family != kEvents) {
     // Small values: small memtables flush often, so the WAL files they pin
@@ -102,6 +131,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family) {
   }
   return options;
 }
+
+// Groups planned but not yet written, at most: one writing and syncing, one
+// planned on top of it (Commit).
+constexpr std::uint64_t kMaxGroupsInFlight = 2;
 
 // Events per part when a large batch is written as a pipeline
 // (AppendInParts). docs/performance.md: 100 and 500 did no better.
@@ -145,6 +178,11 @@ class RocksScan final : public RawScan {
       : database_(std::move(database)) {
     rocksdb::ReadOptions read_options;
     read_options.readahead_size = 2 << 20;
+    // A scan of the log reads each block once: it would only push the
+    // blocks that stream reads come back to out of the cache, and filling
+    // the cache costs the scan fresh memory for every block (each a page
+    // fault in a VM) where reading around it reuses one buffer.
+    read_options.fill_cache = false;
     it_.reset(database_->db->NewIterator(read_options, database_->cf(kEvents)));
     it_->Seek(PositionKey(from));
   }
@@ -185,7 +223,11 @@ class LogCursor final : public EventCursor {
   Status status_;
 };
 
-// Walks one stream through the index, fetching each event under one snapshot.
+// Walks one stream through the index under one snapshot. The events of a
+// stream lie at scattered positions, so they are fetched in batches with
+// one MultiGet (one lookup per table level and block for the whole batch,
+// rather than a full Get per event); batches start small, for a reader that
+// wants only the first events, and grow.
 class StreamCursor final : public EventCursor {
  public:
   StreamCursor(std::shared_ptr<const Database> database, std::string_view stream,
@@ -207,11 +249,7 @@ class StreamCursor final : public EventCursor {
   bool Valid() const override { return valid_; }
   const EventRecord& event() const override { return record_; }
   void Next() override {
-    if (direction_ == Direction::kForward) {
-      it_->Next();
-    } else {
-      it_->Prev();
-    }
+    ++next_;
     Load();
   }
   Status status() const override {
@@ -219,31 +257,66 @@ class StreamCursor final : public EventCursor {
   }
 
  private:
+  static constexpr std::size_t kFirstBatch = 32, kMaxBatch = 512;
+
   void Load() {
     valid_ = false;
-    if (!status_.ok() || !it_->Valid() || !it_->key().starts_with(ToSlice(prefix_)) ||
-        it_->value().size() != 8) {
-      return;
+    if (!status_.ok()) return;
+    if (next_ == keys_.size()) {
+      Fetch();
+      if (next_ == keys_.size()) return;
     }
-    const std::uint64_t position = DecodeFixed64BE(it_->value().data());
-    std::string value;
-    rocksdb::Status s =
-        database_->db->Get(read_options_, database_->cf(kEvents), PositionKey(position), &value);
+    const rocksdb::Status& s = statuses_[next_];
     if (s.IsNotFound()) {
       status_ = CorruptionError(fmt::format("the stream index points at missing position {}",
-                                            position));
+                                            DecodeFixed64BE(keys_[next_].data())));
       return;
     }
     status_ = FromRocks(s, "read event");
-    if (status_.ok()) status_ = DecodeStored(value, &record_);
+    if (status_.ok()) {
+      status_ = DecodeStored(std::string_view(values_[next_].data(), values_[next_].size()),
+                             &record_);
+    }
     valid_ = status_.ok();
   }
+
+  // Reads the next batch of index entries and their events.
+  void Fetch() {
+    keys_.clear();
+    next_ = 0;
+    while (keys_.size() < batch_ && it_->Valid() && it_->key().starts_with(ToSlice(prefix_)) &&
+           it_->value().size() == 8) {
+      keys_.emplace_back(it_->value().data(), 8);  // the position, big-endian: its event's key
+      if (direction_ == Direction::kForward) {
+        it_->Next();
+      } else {
+        it_->Prev();
+      }
+    }
+    // An entry that ends the walk (another stream, a malformed entry, the
+    // end) is left where it is: nothing after it is read.
+    if (keys_.empty()) return;
+    batch_ = std::min(batch_ * 4, kMaxBatch);
+    std::vector<rocksdb::Slice> slices(keys_.begin(), keys_.end());
+    values_.resize(keys_.size());
+    statuses_.resize(keys_.size());
+    for (rocksdb::PinnableSlice& v : values_) v.Reset();
+    database_->db->MultiGet(read_options_, database_->cf(kEvents), slices.size(), slices.data(),
+                            values_.data(), statuses_.data(),
+                            /*sorted_input=*/direction_ == Direction::kForward);
+  }
+
   const std::shared_ptr<const Database> database_;  // declared first: destroyed last
   rocksdb::ManagedSnapshot snapshot_;
   rocksdb::ReadOptions read_options_;
   std::unique_ptr<rocksdb::Iterator> it_;
   const std::string prefix_;
   const Direction direction_;
+  std::size_t batch_ = kFirstBatch;
+  std::vector<std::string> keys_;  // the current batch's event keys
+  std::vector<rocksdb::PinnableSlice> values_;
+  std::vector<rocksdb::Status> statuses_;
+  std::size_t next_ = 0;  // index in the batch of the event to load
   bool valid_ = false;
   EventRecord record_;
   Status status_;
@@ -362,6 +435,12 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   bool read_only() const override { return options_.read_only; }
   Status SetServingAddress(std::string_view address) override;
   Status Close() override;
+
+  void SetTestHooks(RocksDbTestHooks hooks) { hooks_ = std::move(hooks); }
+  RocksDbWriteCounts WriteCounts() const {
+    std::lock_guard lock(mu_);
+    return {pending_writers_, writes_, synced_writes_};
+  }
 
  public:
   struct Writer {
@@ -517,7 +596,14 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // Groups are numbered in planning order and written in that order.
   std::uint64_t next_ticket_ = 1;     // GUARDED_BY(mu_)
   std::uint64_t written_ticket_ = 0;  // GUARDED_BY(mu_): the last group whose write returned
-  std::condition_variable written_cv_;
+  // Leaders of planned groups waiting for the previous write, by ticket.
+  std::vector<std::pair<std::uint64_t, Writer*>> waiting_to_write_;  // GUARDED_BY(mu_)
+  // Writers queued and not yet answered; writes and synced writes issued.
+  // For tests (store/rocksdb_testing.h).
+  std::size_t pending_writers_ = 0;  // GUARDED_BY(mu_)
+  std::uint64_t writes_ = 0;         // GUARDED_BY(mu_)
+  std::uint64_t synced_writes_ = 0;  // GUARDED_BY(mu_)
+  RocksDbTestHooks hooks_;           // set before the first append
   // Plans of groups planned but not yet written, for their command ids.
   std::vector<const AppendPlanner*> in_flight_plans_;  // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
@@ -689,6 +775,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
   std::unique_lock lock(mu_);
   if (closed_) return UnavailableError("event store closed");
   writers_.push_back(&w);
+  ++pending_writers_;
   return Commit(&w, lock);
 }
 
@@ -732,6 +819,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendInParts(
     std::lock_guard lock(mu_);
     if (closed_) return UnavailableError("event store closed");
     for (Writer& w : parts) writers_.push_back(&w);
+    pending_writers_ += parts.size();
   }
   auto lead = [&](std::size_t first, std::size_t step) {
     for (std::size_t k = first; k < parts.size(); k += step) {
@@ -763,17 +851,30 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendInParts(
 Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
     Writer* writer, std::unique_lock<std::mutex>& lock) {
   Writer& w = *writer;
-  // A member of a group being written has left the queue: it waits for done.
-  while (!w.done && (writers_.empty() || &w != writers_.front())) w.cv.wait(lock);
+  // A member of a group being written has left the queue: it waits for
+  // done. The writer at the front of the queue leads the next group, but
+  // only once fewer than kMaxGroupsInFlight groups are planned and not yet
+  // written: while they write and sync, the writers arriving behind it
+  // queue up and it takes them all. (Without the bound, each new arrival
+  // became a leader at once and planned a group of one: at 64 clients
+  // every append had its own sync.) Every wait is on the writer's own
+  // condition variable, and each is woken by name — the next leader, the
+  // group's members, the leader whose turn to write has come — so a
+  // finished write wakes a few threads, not every waiting one.
+  while (!w.done && (writers_.empty() || &w != writers_.front() ||
+                     next_ticket_ - 1 - written_ticket_ >= kMaxGroupsInFlight)) {
+    w.cv.wait(lock);
+  }
   if (w.done) return std::move(*w.result);
 
   // This thread leads the group at the front of the queue.
   const std::size_t group = CollectGroup(&w);
   const std::vector<Writer*> members(writers_.begin(), writers_.begin() + group);
   // A retry of a command whose group is still being written must be checked
-  // against the log: let those writes finish first (rare).
+  // against the log: let those writes finish first (rare). Each finished
+  // write wakes the front of the queue, which is this writer.
   if (RetriesInFlight(members)) {
-    written_cv_.wait(lock, [&] { return written_ticket_ + 1 == next_ticket_; });
+    while (written_ticket_ + 1 != next_ticket_) w.cv.wait(lock);
   }
   Status failure = sticky_error_;
   const LedgerState start = planned_ledger_;
@@ -827,11 +928,22 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
   const std::uint64_t ticket = next_ticket_++;
   for (std::size_t i = 0; i < group; ++i) writers_.pop_front();
   if (!writers_.empty()) writers_.front()->cv.notify_one();
-  written_cv_.wait(lock, [&] { return written_ticket_ + 1 == ticket; });
+  if (written_ticket_ + 1 != ticket) {
+    // The previous group is still writing: wait for this group's turn.
+    waiting_to_write_.emplace_back(ticket, &w);
+    while (written_ticket_ + 1 != ticket) w.cv.wait(lock);
+    std::erase(waiting_to_write_, std::pair(ticket, &w));
+  }
   if (failure.ok()) failure = sticky_error_;  // a group this one builds on failed
+  const bool write = failure.ok() && batch.Count() > 0;
+  if (write) {
+    ++writes_;
+    if (sync) ++synced_writes_;
+  }
   lock.unlock();
 
-  if (failure.ok() && batch.Count() > 0) {
+  if (write) {
+    if (hooks_.before_write) hooks_.before_write();
     rocksdb::WriteOptions write_options;
     write_options.sync = sync;
     failure = FromRocks(db_->Write(write_options, &batch), "append");
@@ -849,11 +961,17 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
   }
   if (registered) std::erase(in_flight_plans_, &planner);
   written_ticket_ = ticket;
-  written_cv_.notify_all();
+  // Wake the leader whose group writes next, the writer at the front of the
+  // queue (it may lead now that fewer groups are in flight), and the members.
+  for (const auto& [next, leader] : waiting_to_write_) {
+    if (next == ticket + 1) leader->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
   for (Writer* m : members) {
     m->done = true;
     if (m != &w) m->cv.notify_one();
   }
+  pending_writers_ -= members.size();
   if (writers_.empty() && written_ticket_ + 1 == next_ticket_) idle_cv_.notify_all();
   const std::uint64_t committed = ledger_.position;
   // Keep the buffers for the next group, unless an unusually large group
@@ -1009,6 +1127,23 @@ Result<std::string> MakeTemporaryDirectory() {
   return pattern;
 }
 
+Status ValidateTableOptions(const StoreOptions& options) {
+  if (options.events_block_size < 1024 || options.events_block_size > (1 << 20)) {
+    return InvalidArgumentError(fmt::format("events_block_size must be 1 KiB to 1 MiB, not {}",
+                                            options.events_block_size))
+        .WithSubject("events_block_size");
+  }
+  const rocksdb::CompressionType compression = ToRocks(options.events_compression);
+  if (compression != rocksdb::kNoCompression) {
+    const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+    if (std::find(supported.begin(), supported.end(), compression) == supported.end()) {
+      return InvalidArgumentError("events_compression: this RocksDB was built without it")
+          .WithSubject("events_compression");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<LedgerState> CheckFormat(rocksdb::DB* db,
                                 const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
                                 bool read_only) {
@@ -1039,16 +1174,32 @@ Result<LedgerState> CheckFormat(rocksdb::DB* db,
 }
 
 }  // namespace
+
+bool SetRocksDbTestHooks(EventStore* store, RocksDbTestHooks hooks) {
+  auto* rocks = dynamic_cast<RocksDbEventStore*>(store);
+  if (rocks == nullptr) return false;
+  rocks->SetTestHooks(std::move(hooks));
+  return true;
+}
+
+RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store) {
+  const auto* rocks = dynamic_cast<const RocksDbEventStore*>(&store);
+  return rocks == nullptr ? RocksDbWriteCounts{} : rocks->WriteCounts();
+}
+
 }  // namespace internal
 
 Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& options,
                                                           std::string_view path) {
   using namespace internal;
   if (path.empty()) return InvalidArgumentError("store path is empty").WithSubject("path");
+  ZF_RETURN_IF_ERROR(ValidateTableOptions(options));
   if (options.max_group_events == 0) {
     return InvalidArgumentError("max_group_events must be >= 1")
         .WithSubject("max_group_events");
   }
+  const std::shared_ptr<rocksdb::Cache> cache =
+      options.block_cache_bytes == 0 ? nullptr : rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
   db_options.create_missing_column_families = !options.read_only;
@@ -1056,9 +1207,15 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   // Past this much WAL RocksDB flushes the families that pin it, so a
   // reopen replays little.
   db_options.max_total_wal_size = 256 << 20;
+  // Flushes and compactions write their table files out a megabyte at a
+  // time instead of leaving them dirty in the page cache until their final
+  // sync: on ext4 a WAL fdatasync that grows the log commits the journal,
+  // which first writes out every dirty block of the commit, so a pile of
+  // compaction output would stall the appends' syncs behind it.
+  db_options.bytes_per_sync = 1 << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < kFamilyCount; ++f) {
-    families.emplace_back(kFamilyNames[f], FamilyOptions(static_cast<Family>(f)));
+    families.emplace_back(kFamilyNames[f], FamilyOptions(static_cast<Family>(f), options, cache));
   }
   // RocksDB refuses to open a database without all its families. A store of
   // another format version may have others (version 1 had "heads"): open
