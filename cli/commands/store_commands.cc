@@ -1,5 +1,8 @@
 // Low-level store commands: append raw events, verify the hash chain,
 // export the log, back it up. The case workflow builds on top of these.
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -85,10 +88,35 @@ std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAcce
   return std::move(*store);
 }
 
+namespace {
+
+// $ZF_CACHE_AGGREGATES: how many cases (and other aggregates) the engine
+// keeps folded (EngineOptions::cache_aggregates); unset: the default.
+zf::Status CacheFromEnvironment(zf::EngineOptions* options) {
+  const char* text = std::getenv("ZF_CACHE_AGGREGATES");
+  if (text == nullptr || *text == '\0') return zf::Status::Ok();
+  std::size_t value = 0;
+  const char* end = text + std::strlen(text);
+  auto [ptr, ec] = std::from_chars(text, end, value);
+  if (ec != std::errc() || ptr != end || value == 0) {
+    return zf::InvalidArgumentError(
+               fmt::format("ZF_CACHE_AGGREGATES '{}' is not a whole number of at least 1", text))
+        .WithSubject("ZF_CACHE_AGGREGATES");
+  }
+  options->cache_aggregates = value;
+  return zf::Status::Ok();
+}
+
+}  // namespace
+
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
                                        int* exit_code) {
   zf::EngineOptions options;
   options.store = StoreOptionsFor(access);
+  if (zf::Status s = CacheFromEnvironment(&options); !s.ok()) {
+    *exit_code = ReportError(global, s);
+    return nullptr;
+  }
   if (ReportMissingStore(global, options.store.create_if_missing, exit_code)) return nullptr;
   auto engine = zf::Engine::Open(options, global.db);
   if (!engine.ok()) {

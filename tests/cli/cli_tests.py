@@ -1472,6 +1472,23 @@ def test_access():
     expect_rc(zf("--db", "db", "replay", "--verify"), EXIT_OK)
 
 
+def test_cache_aggregates():
+    """$ZF_CACHE_AGGREGATES sets the engine's cache; a cache of one case
+    answers as the default one; a bad value is refused, naming the variable."""
+    load_reference()
+    expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)
+    default = zf("--db", "db", "--json", "case", "list")
+    expect_rc(default, 0)
+    tiny = run([ZFCLI, "--db", "db", "--json", "case", "list"],
+               env={"ZF_CACHE_AGGREGATES": "1"})
+    expect_rc(tiny, 0)
+    check(tiny.out == default.out, "a cache of one answers as the default")
+    for bad in ("0", "-3", "many", "12x"):
+        r = run([ZFCLI, "--db", "db", "case", "list"], env={"ZF_CACHE_AGGREGATES": bad})
+        expect_rc(r, 3)
+        expect_in("ZF_CACHE_AGGREGATES", r.err, "stderr")
+
+
 def test_replay_projections():
     load_reference()
     expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)

@@ -22,6 +22,7 @@
 #include "projection/replay.h"
 #include "rules/rule_book.h"
 #include "support/engine_fixtures.h"
+#include "support/forwarding_store.h"
 #include "support/test_support.h"
 #include "zf/engine.h"
 
@@ -70,62 +71,26 @@ class FailedCursor final : public EventCursor {
 
 // An EventStore that counts the events its cursors deliver outside the
 // reference streams, and can fail every read of one stream.
-class ObservedStore final : public EventStore {
+class ObservedStore final : public testing::ForwardingStore {
  public:
-  explicit ObservedStore(std::shared_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+  using ForwardingStore::ForwardingStore;
 
   mutable std::uint64_t operational_events_read = 0;
   mutable std::uint64_t reference_events_read = 0;
   std::string failing_stream;
 
-  Result<AppendResult> Append(const AppendRequest& r, const AppendOptions& o) override {
-    return inner_->Append(r, o);
-  }
-  Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> r,
-                                                        const AppendOptions& o) override {
-    return inner_->AppendBatch(r, o);
-  }
   std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from,
                                           Direction d) const override {
     if (stream == failing_stream) return std::make_unique<FailedCursor>();
     auto* count = internal::IsReferenceStream(stream) ? &reference_events_read
                                                       : &operational_events_read;
-    return std::make_unique<CountingCursor>(inner_->ReadStream(stream, from, d), count);
+    return std::make_unique<CountingCursor>(inner()->ReadStream(stream, from, d), count);
   }
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from) const override {
-    return std::make_unique<CountingCursor>(inner_->ReadAll(from), &operational_events_read);
+    return std::make_unique<CountingCursor>(inner()->ReadAll(from), &operational_events_read);
   }
-  Result<EventRecord> ReadEvent(std::uint64_t p) const override { return inner_->ReadEvent(p); }
-  Result<StreamHead> Head(std::string_view s) const override { return inner_->Head(s); }
-  LedgerHead Ledger() const override { return inner_->Ledger(); }
-  Result<AppendResult> FindCommand(std::string_view id) const override {
-    return inner_->FindCommand(id);
-  }
-  Result<RecordedCommand> ReadCommand(std::string_view id) const override {
-    return inner_->ReadCommand(id);
-  }
-  std::unique_ptr<Subscription> Subscribe(std::uint64_t from) override {
-    return inner_->Subscribe(from);
-  }
-  Result<ChainReport> VerifyChain(const VerifyOptions& o) const override {
-    return inner_->VerifyChain(o);
-  }
-  Result<std::optional<std::string>> ReadProjection(std::string_view key) const override {
-    return inner_->ReadProjection(key);
-  }
-  Status ScanProjections(
-      std::string_view prefix,
-      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    return inner_->ScanProjections(prefix, fn);
-  }
-  Status WriteProjections(std::span<const ProjectionWrite> w) override {
-    return inner_->WriteProjections(w);
-  }
-  Status Backup(std::string_view d) override { return inner_->Backup(d); }
+  // The store is shared with the test, which closes it.
   Status Close() override { return Status::Ok(); }
-
- private:
-  mutable std::shared_ptr<EventStore> inner_;
 };
 
 // A memory store whose clock stands still, so the same commands give the
@@ -310,26 +275,77 @@ TEST_CASE("Index rows of another fold version, or under a broken meta row, are r
   RequireRowsMatchEvents(*engine);
 }
 
-TEST_CASE("Events the rows do not reflect are indexed at the next open", "[engine][bounded]") {
+// A clue of 高砂镇 whose party is `party`.
+Command PartyClue(const std::string& case_id, const std::string& command_id,
+                  const std::string& party) {
+  return testing::GaoshaCommand("register_clue", command_id, "2023-09-12T10:00:00+08:00", case_id,
+                                {{"source", "inspection"},
+                                 {"township", "gaosha"},
+                                 {"item_code", "SAFE-017"},
+                                 {"description", "焊工未建立特种作业人员档案"},
+                                 {"discovered_on", "2023-09-11"},
+                                 {"party",
+                                  {{"id", party},
+                                   {"name", "某焊接加工厂"},
+                                   {"category", "organisation"}}}});
+}
+
+TEST_CASE("Events appended without the engine are indexed at the next open",
+          "[engine][bounded]") {
+  // The events of a clue, as an engine wrote them elsewhere.
+  auto source = StillStore();
+  {
+    auto engine = OpenEngine(source, 10);
+    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+    REQUIRE(engine->Execute(PartyClue("SX-RAW-1", "raw-1", "91350427RAW0000001"))->outcome ==
+            CommandResult::Outcome::kApplied);
+  }
+  AppendRequest raw;
+  raw.stream = "case/SX-RAW-1";
+  raw.expected = ExpectedVersion::NoStream();
+  raw.command_id = "raw-append-1";  // no recorded command: not the engine's
+  for (auto c = source->ReadStream(raw.stream, 1, Direction::kForward); c->Valid(); c->Next()) {
+    const EventRecord& e = c->event();
+    raw.events.push_back(NewEvent{e.type, e.schema, e.occurred_at, e.actor, e.data});
+  }
+  REQUIRE(raw.events.size() == 1);
+
   auto store = StillStore();
   {
-    auto engine = OpenEngine(store, 100);
-    RunSample(*engine, 5);
+    auto engine = OpenEngine(store, 10);
+    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
   }
-  const auto rows = IndexRows(*store, internal::kIndexRowPrefix);
-  REQUIRE(rows.size() > 100);
-  // As if every event after position 1 had been written without its rows
-  // (an older zf, or a tool appending to the store directly).
-  std::vector<ProjectionWrite> erase;
-  for (const auto& [key, value] : rows) erase.push_back({key, std::nullopt});
-  erase.push_back({std::string(internal::kIndexMetaKey),
-                   fmt::format(R"({{"fold_version":{},"position":1}})",
-                               internal::kIndexFoldVersion)});
-  REQUIRE(store->WriteProjections(erase).ok());
+  REQUIRE(store->Append(raw, AppendOptions{}).ok());
+  CHECK(IndexRows(*store, "ix/agg/case/SX-RAW-1").empty());
 
-  auto engine = OpenEngine(store, 100);
-  CHECK(IndexRows(*store, internal::kIndexRowPrefix) == rows);
+  auto engine = OpenEngine(store, 10);
+  CHECK(IndexRows(*store, "ix/agg/case/SX-RAW-1").size() == 1);
+  CHECK(IndexRows(*store, "ix/party/91350427RAW0000001").size() == 1);
+  auto view = store->ReadProjection("case_view/SX-RAW-1");
+  REQUIRE(view.ok());
+  CHECK(view->has_value());
   RequireRowsMatchEvents(*engine);
+  // And it decides on them: the party's case is known.
+  auto again = engine->Execute(PartyClue("SX-RAW-1", "raw-2", "91350427RAW0000001"));
+  REQUIRE(again.ok());
+  CHECK(again->outcome == CommandResult::Outcome::kRejected);
+}
+
+TEST_CASE("An open does not mend a row its engine wrote: replay --verify names it",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 10);
+    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+    REQUIRE(engine->Execute(PartyClue("SX-ROW-1", "row-1", "91350427ROW0000001"))->outcome ==
+            CommandResult::Outcome::kApplied);
+  }
+  const ProjectionWrite tamper[] = {{"case_view/SX-ROW-1", std::string("{}")}};
+  REQUIRE(store->WriteProjections(tamper).ok());
+  auto engine = OpenEngine(store, 10);
+  auto report = engine->ReplayProjections(/*repair=*/false);
+  REQUIRE(report.ok());
+  CHECK(report->different == std::vector<std::string>{"case_view/SX-ROW-1"});
 }
 
 TEST_CASE("A failed atomic batch leaves no index row and no cached effect",

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/engine_fixtures.h"
+#include "support/forwarding_store.h"
 #include "support/test_support.h"
 #include "zf/engine.h"
 
@@ -20,62 +21,20 @@ namespace {
 
 // Forwards to a real store, counting AppendBatch calls and making each one
 // slow, as a sync on a slow disk is: callers pile up behind it.
-class SlowCountingStore final : public EventStore {
+class SlowCountingStore final : public zf::testing::ForwardingStore {
  public:
-  explicit SlowCountingStore(std::unique_ptr<EventStore> inner) : inner_(std::move(inner)) {}
+  explicit SlowCountingStore(std::unique_ptr<EventStore> inner)
+      : ForwardingStore(std::shared_ptr<EventStore>(std::move(inner))) {}
 
   std::atomic<int> batches{0};
   std::atomic<bool> slow{false};
 
-  Result<AppendResult> Append(const AppendRequest& request, const AppendOptions& options) override {
-    return inner_->Append(request, options);
-  }
   Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> requests,
                                                         const AppendOptions& options) override {
     ++batches;
     if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    return inner_->AppendBatch(requests, options);
+    return ForwardingStore::AppendBatch(requests, options);
   }
-  std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from,
-                                          Direction direction) const override {
-    return inner_->ReadStream(stream, from, direction);
-  }
-  std::unique_ptr<EventCursor> ReadAll(std::uint64_t from) const override {
-    return inner_->ReadAll(from);
-  }
-  Result<EventRecord> ReadEvent(std::uint64_t position) const override {
-    return inner_->ReadEvent(position);
-  }
-  Result<StreamHead> Head(std::string_view stream) const override { return inner_->Head(stream); }
-  LedgerHead Ledger() const override { return inner_->Ledger(); }
-  Result<AppendResult> FindCommand(std::string_view id) const override {
-    return inner_->FindCommand(id);
-  }
-  Result<RecordedCommand> ReadCommand(std::string_view id) const override {
-    return inner_->ReadCommand(id);
-  }
-  std::unique_ptr<Subscription> Subscribe(std::uint64_t from) override {
-    return inner_->Subscribe(from);
-  }
-  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
-    return inner_->VerifyChain(options);
-  }
-  Result<std::optional<std::string>> ReadProjection(std::string_view key) const override {
-    return inner_->ReadProjection(key);
-  }
-  Status ScanProjections(
-      std::string_view prefix,
-      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    return inner_->ScanProjections(prefix, fn);
-  }
-  Status WriteProjections(std::span<const ProjectionWrite> writes) override {
-    return inner_->WriteProjections(writes);
-  }
-  Status Backup(std::string_view directory) override { return inner_->Backup(directory); }
-  Status Close() override { return inner_->Close(); }
-
- private:
-  std::unique_ptr<EventStore> inner_;
 };
 
 Command Clue(const std::string& id, const std::string& command_id,

@@ -543,19 +543,31 @@ Status EngineImpl::OpenCases() {
   return Status::Ok();
 }
 
-// Events written after the rows' position without their rows (by a tool
-// appending to the store directly, or an older zf) are indexed now. Rows
-// written with their events are found in place, so a tail the rows already
-// reflect writes nothing.
+// Events written after the rows' position without their rows (appended to
+// the store directly: `zfcli store append`, a tool) are indexed now. The
+// engine's own events — those with a recorded command — were written with
+// their rows in one atomic write, so they are passed over: a row that
+// differs from its events there is for `replay --verify` to name, not for
+// an open to mend silently.
 Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
   std::vector<std::string> touched;
   std::set<std::string, std::less<>> seen;
+  std::unordered_map<std::string, bool> by_engine;  // command id -> has a recorded command
   std::uint64_t last = from_position - 1;
   auto cursor = store_->ReadAll(from_position);
   for (; cursor->Valid(); cursor->Next()) {
     const EventRecord& e = cursor->event();
     last = e.position;
     if (IsReferenceStream(e.stream) || e.stream.starts_with(kAccessStreamPrefix)) continue;
+    auto [it, first] = by_engine.try_emplace(e.command_id, false);
+    if (first) {
+      auto recorded = store_->ReadCommand(e.command_id);
+      if (!recorded.ok() && recorded.status().code() != StatusCode::kNotFound) {
+        return recorded.status();
+      }
+      it->second = recorded.ok() && !recorded->command.empty();
+    }
+    if (it->second) continue;
     if (seen.insert(e.stream).second) touched.push_back(e.stream);
   }
   ZF_RETURN_IF_ERROR(cursor->status());
