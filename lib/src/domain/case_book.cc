@@ -554,7 +554,9 @@ void CaseBook::Trim() const {
   // the least used is shared by the many lookups before the next eviction.
   const std::size_t keep = capacity_ - capacity_ / 8;
   if (slots_.size() > capacity_) EvictLeastUsed(slots_, keep);
-  if (index_.size() > capacity_) EvictLeastUsed(index_, keep);
+  // Lists built from the events alone are pinned: walking them would find
+  // nothing to evict, on every call.
+  if (!index_from_events_ && index_.size() > capacity_) EvictLeastUsed(index_, keep);
 }
 
 void CaseBook::ForEachIndexRow(
