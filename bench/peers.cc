@@ -69,6 +69,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "bench_args.h"
 #include "zf/event_store.h"
 
 namespace {
@@ -77,10 +78,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
-[[noreturn]] void Die(std::string_view message) {
-  fmt::print(stderr, "peers: {}\n", message);
-  std::exit(1);
-}
+[[noreturn]] void Die(std::string_view message) { zf::bench::Die("peers", message); }
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -120,12 +118,7 @@ void PrintUsage() {
 }
 
 std::uint64_t ParseCount(std::string_view flag, std::string_view text) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
-    Die(fmt::format("{} needs a positive integer, got '{}'", flag, text));
-  }
-  return value;
+  return zf::bench::ParseCount("peers", flag, text);
 }
 
 Options ParseOptions(int argc, char** argv) {

@@ -52,6 +52,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include "bench_args.h"
 #include "store/envelope.h"
 #include "util/canonical_json.h"
 #include "util/rfc3339.h"
@@ -68,10 +69,7 @@ using Clock = std::chrono::steady_clock;
 // The integer payload field both replays sum, so the parse cannot be elided.
 constexpr std::string_view kTouchField = "amount_fen";
 
-[[noreturn]] void Die(std::string_view message) {
-  fmt::print(stderr, "store_bench: {}\n", message);
-  std::exit(1);
-}
+[[noreturn]] void Die(std::string_view message) { zf::bench::Die("store_bench", message); }
 
 // --- Options ----------------------------------------------------------------
 
@@ -111,12 +109,7 @@ void PrintUsage() {
 }
 
 std::uint64_t ParseCount(std::string_view flag, std::string_view text) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
-    Die(fmt::format("{} needs a positive integer, got '{}'", flag, text));
-  }
-  return value;
+  return zf::bench::ParseCount("store_bench", flag, text);
 }
 
 Options ParseOptions(int argc, char** argv) {

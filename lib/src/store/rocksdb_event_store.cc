@@ -55,7 +55,13 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.IsNotFound()) return NotFoundError(message);
   if (s.IsCorruption()) return CorruptionError(message);
   if (s.IsInvalidArgument()) return InvalidArgumentError(message);
-  if (s.IsBusy() || s.IsTryAgain() || s.ToString().find("lock") != std::string::npos) {
+  // RocksDB says a held store is "IO error: While lock file: <dir>/LOCK:
+  // Resource temporarily unavailable" (another process) or "lock hold by
+  // current process" (this one); match those, not any "lock" (which
+  // "block" contains).
+  const std::string text = s.ToString();
+  if (s.IsBusy() || s.IsTryAgain() || text.find("While lock file") != std::string::npos ||
+      text.find("lock hold by current process") != std::string::npos) {
     return UnavailableError(message);
   }
   return IOError(message);
