@@ -361,6 +361,7 @@ void CaseBook::AddMember(const std::string& index_key, const std::string& id) {
   const std::uint32_t seq = m.list.empty() ? 0 : m.list.back().first + 1;
   m.list.emplace_back(seq, id);
   m.dirty = pending() || index_from_events_;
+  if (pending()) dirty_index_.push_back(index_key);
   AddRow(MemberRowKey(index_key, seq), id);
 }
 
@@ -375,6 +376,7 @@ void CaseBook::RemoveMember(const std::string& index_key, const std::string& id)
   m.list.erase(std::find_if(m.list.begin(), m.list.end(),
                             [&](const auto& member) { return member.second == id; }));
   m.dirty = pending() || index_from_events_;
+  if (pending()) dirty_index_.push_back(index_key);
   AddRow(MemberRowKey(index_key, seq), std::nullopt);
 }
 
@@ -417,6 +419,7 @@ Status CaseBook::Apply(const EventRecord& event) {
   next.dirty = pending();
   next.used = ++clock_;
   slots_.insert_or_assign(event.stream, std::move(next));
+  if (pending()) dirty_slots_.push_back(event.stream);
   if (event.version == 1 && family != Family::kOther) {
     if (pending() || index_from_events_) created_.insert(event.stream);
     AddRow(fmt::format("{}{}", kAggregateRowPrefix, event.stream), std::string());
@@ -483,16 +486,28 @@ std::vector<const CaseState*> CaseBook::FiledCasesOfSameAct(const CaseState& c,
 
 void CaseBook::Commit() {
   if (index_from_events_) return;  // nothing is pending; the lists are the only copy
-  for (auto& [stream, slot] : slots_) slot.dirty = false;
-  for (auto& [key, members] : index_) members.dirty = false;
+  for (const std::string& stream : dirty_slots_) {
+    if (auto it = slots_.find(stream); it != slots_.end()) it->second.dirty = false;
+  }
+  for (const std::string& key : dirty_index_) {
+    if (auto it = index_.find(key); it != index_.end()) it->second.dirty = false;
+  }
+  dirty_slots_.clear();
+  dirty_index_.clear();
   pending_rows_.clear();
   created_.clear();
   savepoint_.reset();
 }
 
 void CaseBook::Abort() {
-  std::erase_if(slots_, [](const auto& entry) { return entry.second.dirty; });
-  std::erase_if(index_, [](const auto& entry) { return entry.second.dirty; });
+  for (const std::string& stream : dirty_slots_) {
+    if (auto it = slots_.find(stream); it != slots_.end() && it->second.dirty) slots_.erase(it);
+  }
+  for (const std::string& key : dirty_index_) {
+    if (auto it = index_.find(key); it != index_.end() && it->second.dirty) index_.erase(it);
+  }
+  dirty_slots_.clear();
+  dirty_index_.clear();
   pending_rows_.clear();
   created_.clear();
   savepoint_.reset();

@@ -240,6 +240,10 @@ class CaseBook {
   mutable std::map<std::string, Slot, std::less<>> slots_;  // by stream
   mutable std::map<std::string, Members, std::less<>> index_;
   std::vector<ProjectionWrite> pending_rows_;
+  // What Apply() marked dirty since the last Commit()/Abort(), so that
+  // those cost the group's changes, not the cache's size (may repeat).
+  std::vector<std::string> dirty_slots_;
+  std::vector<std::string> dirty_index_;
   // Aggregate streams created since the last Commit() (not in "ix/agg/" yet).
   std::set<std::string, std::less<>> created_;
   std::optional<Savepoint> savepoint_;
