@@ -24,6 +24,7 @@
 #include "support/engine_fixtures.h"
 #include "support/forwarding_store.h"
 #include "support/test_support.h"
+#include "zf/audit.h"
 #include "zf/engine.h"
 
 namespace zf {
@@ -202,6 +203,36 @@ TEST_CASE("A cache of one aggregate decides, writes and answers as a large cache
   RequireRowsMatchEvents(*large);
 }
 
+// The audit folds its cases again from their streams when its cache
+// evicts them (up to the position it has reached): with a cache of one it
+// must find exactly what it finds holding everything.
+TEST_CASE("The audit with a cache of one finds what a large cache finds",
+          "[engine][bounded][audit]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 1000);
+    RunSample(*engine, 17);
+  }
+  auto audit = [&](std::size_t cache) {
+    EngineOptions options;
+    options.cache_aggregates = cache;
+    std::vector<std::string> findings;
+    auto summary = AuditStore(*store, options, AuditOptions{}, [&](const AuditFinding& f) {
+      findings.push_back(boost::json::serialize(AuditFindingToJson(f)));
+    });
+    REQUIRE(summary.ok());
+    boost::json::object json = AuditSummaryToJson(*summary);
+    json.erase("elapsed_seconds");
+    json["finding_list"] = boost::json::value_from(findings);
+    return json;
+  };
+  const boost::json::object tiny = audit(1);
+  const boost::json::object large = audit(1'000'000);
+  CHECK(tiny == large);
+  CHECK(tiny.at("commands_redecided").to_number<std::int64_t>() > 5000);
+  CHECK(tiny.at("deadlines_checked").to_number<std::int64_t>() > 0);
+}
+
 TEST_CASE("Opening reads the reference data and the last group, not the history",
           "[engine][bounded]") {
   auto store = StillStore();
@@ -290,16 +321,22 @@ Command PartyClue(const std::string& case_id, const std::string& command_id,
                                    {"category", "organisation"}}}});
 }
 
+// A still store holding the reference data and the clue `case_id` of
+// `party`, written by an engine now closed.
+std::shared_ptr<EventStore> StoreWithClue(const std::string& case_id, const std::string& party) {
+  auto store = StillStore();
+  auto engine = OpenEngine(store, 10);
+  testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
+  auto applied = engine->Execute(PartyClue(case_id, "clue-" + case_id, party));
+  REQUIRE(applied.ok());
+  REQUIRE(applied->outcome == CommandResult::Outcome::kApplied);
+  return store;
+}
+
 TEST_CASE("Events appended without the engine are indexed at the next open",
           "[engine][bounded]") {
   // The events of a clue, as an engine wrote them elsewhere.
-  auto source = StillStore();
-  {
-    auto engine = OpenEngine(source, 10);
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
-    REQUIRE(engine->Execute(PartyClue("SX-RAW-1", "raw-1", "91350427RAW0000001"))->outcome ==
-            CommandResult::Outcome::kApplied);
-  }
+  auto source = StoreWithClue("SX-RAW-1", "91350427RAW0000001");
   AppendRequest raw;
   raw.stream = "case/SX-RAW-1";
   raw.expected = ExpectedVersion::NoStream();
@@ -333,13 +370,7 @@ TEST_CASE("Events appended without the engine are indexed at the next open",
 
 TEST_CASE("An open does not mend a row its engine wrote: replay --verify names it",
           "[engine][bounded]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 10);
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
-    REQUIRE(engine->Execute(PartyClue("SX-ROW-1", "row-1", "91350427ROW0000001"))->outcome ==
-            CommandResult::Outcome::kApplied);
-  }
+  auto store = StoreWithClue("SX-ROW-1", "91350427ROW0000001");
   const ProjectionWrite tamper[] = {{"case_view/SX-ROW-1", std::string("{}")}};
   REQUIRE(store->WriteProjections(tamper).ok());
   auto engine = OpenEngine(store, 10);
@@ -417,29 +448,9 @@ TEST_CASE("SIGKILL of an importing engine leaves every acknowledged command with
   std::mt19937 rng(std::random_device{}());
   std::vector<std::string> acked;
   for (int round = 0; round < 3; ++round) {
-    int out[2];
-    REQUIRE(pipe(out) == 0);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      execl(ZF_CRASH_CHILD_PATH, ZF_CRASH_CHILD_PATH, path.c_str(), "4", "engine",
-            sample.c_str(), nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500 + rng() % 1000));
-    REQUIRE(kill(pid, SIGKILL) == 0);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    REQUIRE(WIFSIGNALED(status));
-    std::string text;
-    char buf[4096];
-    for (ssize_t n; (n = read(out[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
-    close(out[0]);
-    std::istringstream lines(text);
+    std::istringstream lines(testing::OutputUntilKilled(
+        ZF_CRASH_CHILD_PATH, {path, "4", "engine", sample},
+        std::chrono::milliseconds(1500 + rng() % 1000)));
     std::string word, command_id;
     while (lines >> word >> command_id) {
       if (word == "ack") acked.push_back(command_id);

@@ -644,31 +644,12 @@ TEST_CASE("SIGKILL mid-append loses no acknowledged event and leaves no partial 
   std::mt19937 rng(std::random_device{}());
   std::vector<std::tuple<std::uint64_t, std::uint64_t, std::string, std::uint64_t>> acked;
   for (int round = 0; round < 4; ++round) {
-    int out[2];
-    REQUIRE(pipe(out) == 0);
-    const pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      // Round 1: large batches, written as a pipeline of parts.
-      execl(ZF_CRASH_CHILD_PATH, ZF_CRASH_CHILD_PATH, path.c_str(), round == 1 ? "2" : "4",
-            round == 1 ? "batch" : "single", nullptr);
-      _exit(127);
-    }
-    close(out[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds((round == 1 ? 600 : 150) + rng() % 600));
-    REQUIRE(kill(pid, SIGKILL) == 0);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    REQUIRE(WIFSIGNALED(status));
-    // Everything the child printed was acknowledged before the kill.
-    std::string text;
-    char buf[4096];
-    for (ssize_t n; (n = read(out[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
-    close(out[0]);
-    std::istringstream lines(text);
+    // Round 1: large batches, written as a pipeline of parts. Everything
+    // the child printed was acknowledged before the kill.
+    std::istringstream lines(zf::testing::OutputUntilKilled(
+        ZF_CRASH_CHILD_PATH,
+        {path, round == 1 ? "2" : "4", round == 1 ? "batch" : "single"},
+        std::chrono::milliseconds((round == 1 ? 600 : 150) + rng() % 600)));
     std::string word, stream;
     std::uint64_t first, last, version;
     while (lines >> word >> first >> last >> stream >> version) {

@@ -1,5 +1,13 @@
 #include "test_support.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -45,6 +53,35 @@ std::unique_ptr<EventStore> OpenStore(const std::string& kind, const TempDir& di
                                 : OpenRocksDbEventStore(options, dir.Sub("db"));
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   return std::move(*store);
+}
+
+std::string OutputUntilKilled(const std::string& program, const std::vector<std::string>& args,
+                              std::chrono::milliseconds run_for) {
+  std::vector<char*> argv{const_cast<char*>(program.c_str())};
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  std::this_thread::sleep_for(run_for);
+  REQUIRE(kill(pid, SIGKILL) == 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(out[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
+  close(out[0]);
+  return text;
 }
 
 }  // namespace zf::testing

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -49,5 +51,12 @@ AppendRequest MakeRequest(std::string stream, std::string command_id, std::size_
 // Opens a store of the named kind ("memory" or "rocksdb" under dir).
 std::unique_ptr<EventStore> OpenStore(const std::string& kind, const TempDir& dir,
                                       std::shared_ptr<Clock> clock = nullptr);
+
+// Starts `program` with `args`, lets it run for `run_for`, SIGKILLs it and
+// returns what it printed on stdout before it died (REQUIREs that the kill
+// is what ended it). For the crash tests: what the child printed was
+// acknowledged before the kill.
+std::string OutputUntilKilled(const std::string& program, const std::vector<std::string>& args,
+                              std::chrono::milliseconds run_for);
 
 }  // namespace zf::testing

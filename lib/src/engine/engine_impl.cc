@@ -598,8 +598,9 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
 // The group is judged on the committed world itself, not on a copy: a copy
 // per group costs O(cases) (most of an import's time once a store holds a
 // few hundred thousand events), judging costs O(commands). mu_ is held until
-// the group is durable, so no reader sees a state that is not; a failed
-// write folds the world again from the store.
+// the group is durable, so no reader sees a state that is not; after a
+// failed write the case book forgets what the group changed (those cases
+// are read from the store again) and the rule book is folded again.
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   std::lock_guard lock(mu_);
   World& overlay = world_;
