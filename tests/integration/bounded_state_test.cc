@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -306,6 +307,119 @@ TEST_CASE("Index rows of another fold version, or under a broken meta row, are r
   RequireRowsMatchEvents(*engine);
 }
 
+// Fails every WriteProjections after the first `allowed`.
+class FailingRowsStore final : public testing::ForwardingStore {
+ public:
+  FailingRowsStore(std::shared_ptr<EventStore> inner, int allowed)
+      : ForwardingStore(std::move(inner)), allowed_(allowed) {}
+  Status WriteProjections(std::span<const ProjectionWrite> writes) override {
+    if (writes_++ >= allowed_) return IOError("injected projection write failure");
+    return ForwardingStore::WriteProjections(writes);
+  }
+  Status Close() override { return Status::Ok(); }
+  int writes() const { return writes_; }
+
+ private:
+  const int allowed_;
+  int writes_ = 0;
+};
+
+Result<std::unique_ptr<Engine>> OpenWithChunks(std::shared_ptr<EventStore> store,
+                                               std::size_t cache, std::size_t chunk_bytes) {
+  EngineOptions options;
+  options.cache_aggregates = cache;
+  options.repair_chunk_bytes = chunk_bytes;
+  options.store.clock = std::make_shared<FakeClock>();
+  return Engine::Open(options, std::move(store));
+}
+
+// The first few rows that differ between two listings, as people read them.
+std::string RowDifferences(const std::vector<std::pair<std::string, std::string>>& got,
+                           const std::vector<std::pair<std::string, std::string>>& want) {
+  std::map<std::string, std::string> a(got.begin(), got.end()), b(want.begin(), want.end());
+  std::string out;
+  int shown = 0;
+  for (const auto& [key, value] : b) {
+    auto it = a.find(key);
+    if (it != a.end() && it->second == value) continue;
+    if (shown++ < 5) out += fmt::format("{} {}; ", it == a.end() ? "missing" : "different", key);
+  }
+  for (const auto& [key, value] : a) {
+    if (!b.contains(key) && shown++ < 10) out += fmt::format("extra {}; ", key);
+  }
+  for (char& c : out) c = c == '\0' ? '#' : c;
+  return out;
+}
+
+// Every row but the meta row (whose position an engine writes as of the
+// start of its last group, a rebuild as of the ledger).
+std::vector<std::pair<std::string, std::string>> RowsButMeta(EventStore& store) {
+  auto rows = IndexRows(store, "");
+  std::erase_if(rows, [](const auto& row) { return row.first == internal::kIndexMetaKey; });
+  return rows;
+}
+
+// Deletes every projection row (read models, index rows, the meta row).
+void WipeRows(EventStore& store) {
+  std::vector<ProjectionWrite> wipe;
+  for (auto& [key, value] : IndexRows(store, "")) wipe.push_back({key, std::nullopt});
+  REQUIRE(store.WriteProjections(wipe).ok());
+  REQUIRE(IndexRows(store, "").empty());
+}
+
+TEST_CASE("A rebuild with a cache of one writes back every row of a wiped store",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 100);
+    RunSample(*engine, 5);
+  }
+  const auto rows = RowsButMeta(*store);
+  REQUIRE(rows.size() > 1000);
+  WipeRows(*store);
+  // Repairs written a few rows at a time: what is held is bounded.
+  auto engine = OpenWithChunks(store, 1, 4096);
+  REQUIRE(engine.ok());
+  const auto rebuilt = RowsButMeta(*store);
+  INFO(RowDifferences(rebuilt, rows));
+  CHECK(rebuilt == rows);
+  CHECK(MetaRow(*store) == fmt::format(R"({{"fold_version":{},"position":{}}})",
+                                       internal::kIndexFoldVersion, store->Ledger().position));
+  RequireRowsMatchEvents(**engine);
+}
+
+TEST_CASE("A rebuild that fails part way leaves rows that no open trusts",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 100);
+    RunSample(*engine, 9);
+  }
+  const auto rows = RowsButMeta(*store);
+  WipeRows(*store);
+  {
+    // Two writes of repairs land, the third fails: the open fails.
+    auto failing = std::make_shared<FailingRowsStore>(store, 2);
+    auto engine = OpenWithChunks(failing, 10, 4096);
+    REQUIRE_FALSE(engine.ok());
+    CHECK(engine.status().message().find("injected") != std::string::npos);
+    CHECK(failing->writes() == 3);
+  }
+  // Some rows are back, the meta row is not: nothing vouches for them.
+  const auto half = RowsButMeta(*store);
+  CHECK(!half.empty());
+  CHECK(half.size() < rows.size());
+  auto meta = store->ReadProjection(internal::kIndexMetaKey);
+  REQUIRE(meta.ok());
+  CHECK_FALSE(meta->has_value());
+  // So the next open rebuilds them all.
+  auto engine = OpenWithChunks(store, 10, 8 << 20);
+  REQUIRE(engine.ok());
+  const auto rebuilt = RowsButMeta(*store);
+  INFO(RowDifferences(rebuilt, rows));
+  CHECK(rebuilt == rows);
+}
+
 // A clue of 高砂镇 whose party is `party`.
 Command PartyClue(const std::string& case_id, const std::string& command_id,
                   const std::string& party) {
@@ -366,6 +480,99 @@ TEST_CASE("Events appended without the engine are indexed at the next open",
   auto again = engine->Execute(PartyClue("SX-RAW-1", "raw-2", "91350427RAW0000001"));
   REQUIRE(again.ok());
   CHECK(again->outcome == CommandResult::Outcome::kRejected);
+}
+
+// A store holding two clues of one party, and the party's index rows.
+struct TwoClues {
+  std::shared_ptr<EventStore> store;
+  std::vector<std::pair<std::string, std::string>> party_rows;
+};
+constexpr char kSealedParty[] = "91350427SEAL000001";
+TwoClues StoreWithTwoClues() {
+  TwoClues out{StoreWithClue("SX-SEAL-1", kSealedParty), {}};
+  auto engine = OpenEngine(out.store, 10);
+  auto applied = engine->Execute(PartyClue("SX-SEAL-2", "clue-SX-SEAL-2", kSealedParty));
+  REQUIRE(applied.ok());
+  REQUIRE(applied->outcome == CommandResult::Outcome::kApplied);
+  out.party_rows = IndexRows(*out.store, fmt::format("ix/party/{}", kSealedParty));
+  REQUIRE(out.party_rows.size() == 2);
+  return out;
+}
+
+// The ways a stored index row goes bad: another member under the old seal,
+// the seal cut short, the value gone.
+std::string Damaged(const std::string& value, int how) {
+  switch (how) {
+    case 0: return "SX-SEAL-9" + value.substr(value.find('\0'));
+    case 1: return value.substr(0, value.size() - 3);
+    default: return "";
+  }
+}
+
+TEST_CASE("A damaged index row is detected, never used, and rebuilt before the next command",
+          "[engine][bounded]") {
+  TwoClues two = StoreWithTwoClues();
+  const int how = GENERATE(0, 1, 2);
+  INFO("damage " << how);
+  const ProjectionWrite damage{two.party_rows[1].first,
+                               Damaged(two.party_rows[1].second, how)};
+  REQUIRE(two.store->WriteProjections(std::span(&damage, 1)).ok());
+  const std::uint64_t ledger = two.store->Ledger().position;
+
+  // The meta row vouches for the rows, so the open trusts them; a third
+  // clue of the party reads the party's list and finds the damage.
+  auto engine = OpenEngine(two.store, 10);
+  const Command third = PartyClue("SX-SEAL-3", "clue-SX-SEAL-3", kSealedParty);
+  auto refused = engine->ExecuteBatch(std::span(&third, 1), BatchMode::kIndependent);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kCorruption);
+  CHECK(refused.status().message().find("does not match its seal") != std::string::npos);
+  CHECK(refused.status().message().find(fmt::format("ix/party/{}#00000001", kSealedParty)) !=
+        std::string::npos);
+  // Nothing was stored, and the rows are whole again.
+  CHECK(two.store->Ledger().position == ledger);
+  CHECK(IndexRows(*two.store, fmt::format("ix/party/{}", kSealedParty)) == two.party_rows);
+  // Sent again, the command is decided on the true list.
+  auto applied = engine->Execute(third);
+  REQUIRE(applied.ok());
+  CHECK(applied->outcome == CommandResult::Outcome::kApplied);
+  CHECK(IndexRows(*two.store, fmt::format("ix/party/{}", kSealedParty)).size() == 3);
+  RequireRowsMatchEvents(*engine);
+}
+
+TEST_CASE("A read that meets a damaged index row fails, and the next open rebuilds the rows",
+          "[engine][bounded]") {
+  auto store = StillStore();
+  {
+    auto engine = OpenEngine(store, 100);
+    RunSample(*engine, 21);
+  }
+  const auto party_rows = IndexRows(*store, "ix/party/");
+  // The explanation of a penalty with leniency lists the party's other
+  // cases (the first-violation history). Every party list is damaged.
+  std::vector<ProjectionWrite> damage;
+  for (const auto& row : party_rows) damage.push_back({row.first, Damaged(row.second, 1)});
+  REQUIRE(store->WriteProjections(damage).ok());
+  auto engine = OpenEngine(store, 100);
+  auto docket = engine->ListCases(CaseFilter{}, AsOf{});  // no index read
+  REQUIRE(docket.ok());
+  bool met = false;
+  for (const CaseSummary& c : *docket) {
+    auto explained = engine->ExplainCase(c.id, AsOf{});
+    if (explained.ok()) continue;
+    CHECK(explained.status().code() == StatusCode::kCorruption);
+    CHECK(explained.status().message().find("does not match its seal") != std::string::npos);
+    met = true;
+    break;
+  }
+  REQUIRE(met);
+  // No open may trust the rows now; the next one rebuilds them.
+  auto meta = store->ReadProjection(internal::kIndexMetaKey);
+  REQUIRE(meta.ok());
+  CHECK_FALSE(meta->has_value());
+  auto reopened = OpenEngine(store, 100);
+  CHECK(IndexRows(*store, "ix/party/") == party_rows);
+  RequireRowsMatchEvents(*reopened);
 }
 
 TEST_CASE("An open does not mend a row its engine wrote: replay --verify names it",

@@ -46,6 +46,12 @@ struct EngineOptions {
   // are rows of the store (docs/architecture.md "Bounded state").
   // Must be at least 1.
   std::size_t cache_aggregates = 20'000;
+  // How many bytes of row repairs a rebuild of the read models
+  // (ReplayProjections with repair, or an open that finds the index rows
+  // unusable) holds before it writes them. A store whose rows were all
+  // lost needs every row rewritten: they go in writes of about this size,
+  // so the rebuild's memory stays bounded. Must be at least 1.
+  std::size_t repair_chunk_bytes = 8 << 20;
   // Rest-day rules for deadlines (spec §0.2, [U][C]).
   ClockOptions clock;
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/sm3.h"
+
 namespace zf::internal {
 namespace {
 
@@ -22,6 +24,46 @@ std::string HandoverKey(std::string_view receiving_case_id) {
 }
 std::string MemberRowKey(const std::string& index_key, std::uint32_t seq) {
   return index_key + fmt::format("{:08x}", seq);
+}
+
+// An index row's value is sealed: the member id (empty for an "ix/agg/"
+// row), NUL, and the first 16 hex digits of SM3(key NUL id). The rows are
+// derived data outside the hash chain; a row changed or cut short no longer
+// matches its key and is never taken for a member.
+constexpr std::size_t kSealDigits = 16;
+std::string Seal(std::string_view key, std::string_view id) {
+  std::string material;
+  material.reserve(key.size() + 1 + id.size());
+  material.append(key).push_back('\0');
+  material.append(id);
+  std::string sealed(id);
+  sealed.push_back('\0');
+  sealed.append(Sm3Hex(material), 0, kSealDigits);
+  return sealed;
+}
+
+// The member id of a sealed value, or nullopt when the seal does not match.
+std::optional<std::string> Unseal(std::string_view key, std::string_view value) {
+  if (value.size() < kSealDigits + 1 || value[value.size() - kSealDigits - 1] != '\0') {
+    return std::nullopt;
+  }
+  const std::string_view id = value.substr(0, value.size() - kSealDigits - 1);
+  if (Seal(key, id) != value) return std::nullopt;
+  return std::string(id);
+}
+
+std::string Printable(std::string_view key) {
+  std::string out(key);
+  std::replace(out.begin(), out.end(), '\0', '#');
+  return out;
+}
+
+Status BrokenSeal(std::string_view key) {
+  return CorruptionError(fmt::format(
+             "index row '{}' does not match its seal (changed or cut short outside the "
+             "engine); it is not used, and the index rows are rebuilt from the events",
+             Printable(key)))
+      .WithSubject(Printable(key));
 }
 
 // Folds `event` into a copy of `state` (copy on write: whoever holds the old
@@ -237,10 +279,20 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
   // cases are tens of MB.
   std::vector<std::string> streams;
   const std::string row_prefix = fmt::format("{}{}", kAggregateRowPrefix, prefix);
-  Status scanned = store_->ScanProjections(row_prefix, [&](std::string_view key, std::string_view) {
-    streams.emplace_back(key.substr(kAggregateRowPrefix.size()));
-    return true;
-  });
+  Status broken;
+  Status scanned =
+      store_->ScanProjections(row_prefix, [&](std::string_view key, std::string_view value) {
+        if (std::optional<std::string> id = Unseal(key, value); !id || !id->empty()) {
+          broken = BrokenSeal(key);
+          return false;
+        }
+        streams.emplace_back(key.substr(kAggregateRowPrefix.size()));
+        return true;
+      });
+  if (!broken.ok()) {
+    scanned = broken;
+    if (index_corruption_.ok()) index_corruption_ = broken;
+  }
   if (!scanned.ok()) {
     if (read_error_.ok()) read_error_ = scanned;
     return;
@@ -281,17 +333,27 @@ CaseBook::Members& CaseBook::MembersOf(const std::string& index_key) const {
   // Built from the events alone, a list is all there is: never evicted.
   if (index_from_events_) it->second.dirty = true;
   if (!inserted || !reads_rows()) return it->second;
+  Status broken;
   Status scanned =
       store_->ScanProjections(index_key, [&](std::string_view key, std::string_view value) {
+        std::optional<std::string> id = Unseal(key, value);
+        if (!id) {
+          broken = BrokenSeal(key);
+          return false;
+        }
         const std::string_view hex = key.substr(index_key.size());
         std::uint32_t seq = 0;
         for (char ch : hex) {
           seq = seq * 16 + static_cast<std::uint32_t>(
                                ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
         }
-        it->second.list.emplace_back(seq, std::string(value));
+        it->second.list.emplace_back(seq, std::move(*id));
         return true;
       });
+  if (!broken.ok()) {
+    scanned = broken;
+    if (index_corruption_.ok()) index_corruption_ = broken;
+  }
   if (!scanned.ok()) {
     if (read_error_.ok()) read_error_ = scanned;
     index_.erase(it);
@@ -353,6 +415,8 @@ void CaseBook::NoteIndexChange(const std::string& index_key) {
 // changes nothing.
 void CaseBook::AddMember(const std::string& index_key, const std::string& id) {
   Members& probe = MembersOf(index_key);
+  // A list that could not be read is not written to (Apply() fails).
+  if (!read_error_.ok()) return;
   for (const auto& member : probe.list) {
     if (member.second == id) return;
   }
@@ -362,11 +426,14 @@ void CaseBook::AddMember(const std::string& index_key, const std::string& id) {
   m.list.emplace_back(seq, id);
   m.dirty = pending() || index_from_events_;
   if (pending()) dirty_index_.push_back(index_key);
-  AddRow(MemberRowKey(index_key, seq), id);
+  std::string key = MemberRowKey(index_key, seq);
+  std::string value = Seal(key, id);
+  AddRow(std::move(key), std::move(value));
 }
 
 void CaseBook::RemoveMember(const std::string& index_key, const std::string& id) {
   Members& probe = MembersOf(index_key);
+  if (!read_error_.ok()) return;
   auto it = std::find_if(probe.list.begin(), probe.list.end(),
                          [&](const auto& member) { return member.second == id; });
   if (it == probe.list.end()) return;
@@ -422,7 +489,9 @@ Status CaseBook::Apply(const EventRecord& event) {
   if (pending()) dirty_slots_.push_back(event.stream);
   if (event.version == 1 && family != Family::kOther) {
     if (pending() || index_from_events_) created_.insert(event.stream);
-    AddRow(fmt::format("{}{}", kAggregateRowPrefix, event.stream), std::string());
+    std::string key = fmt::format("{}{}", kAggregateRowPrefix, event.stream);
+    std::string value = Seal(key, "");
+    AddRow(std::move(key), std::move(value));
   }
   if (family == Family::kCase) {
     const auto& after = *static_cast<const CaseState*>(slots_.find(event.stream)->second.state.get());
@@ -441,7 +510,7 @@ Status CaseBook::Reindex(std::string_view stream) {
   if (slot.state == nullptr) return Status::Ok();
   const std::string row = fmt::format("{}{}", kAggregateRowPrefix, stream);
   ZF_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->ReadProjection(row));
-  if (!stored) AddRow(row, std::string());
+  if (!stored) AddRow(row, Seal(row, ""));
   if (family == Family::kCase) {
     const auto state = slot.state;  // keeps the case while the indexes load
     UpdateCaseIndexes(nullptr, *static_cast<const CaseState*>(state.get()));
@@ -574,15 +643,54 @@ void CaseBook::Trim() const {
   if (!index_from_events_ && index_.size() > capacity_) EvictLeastUsed(index_, keep);
 }
 
+void CaseBook::Forget(std::string_view stream) const {
+  if (!backed() || savepoint_) return;
+  if (auto it = slots_.find(stream); it != slots_.end() && !it->second.dirty) slots_.erase(it);
+}
+
 void CaseBook::ForEachIndexRow(
     const std::function<void(std::string_view key, std::string_view value)>& fn) const {
-  for (const auto& [stream, slot] : slots_) {
-    if (slot.version == 0 || FamilyOf(stream) == Family::kOther) continue;
-    fn(fmt::format("{}{}", kAggregateRowPrefix, stream), "");
+  auto aggregate = [&](std::string_view stream) {
+    const std::string key = fmt::format("{}{}", kAggregateRowPrefix, stream);
+    fn(key, Seal(key, ""));
+  };
+  if (index_from_events_) {
+    // The cache holds some aggregates; created_ names them all.
+    for (const std::string& stream : created_) aggregate(stream);
+  } else {
+    for (const auto& [stream, slot] : slots_) {
+      if (slot.version == 0 || FamilyOf(stream) == Family::kOther) continue;
+      aggregate(stream);
+    }
   }
   for (const auto& [key, members] : index_) {
-    for (const auto& [seq, id] : members.list) fn(MemberRowKey(key, seq), id);
+    for (const auto& [seq, id] : members.list) {
+      const std::string row = MemberRowKey(key, seq);
+      fn(row, Seal(row, id));
+    }
   }
+}
+
+bool CaseBook::Created(std::string_view stream) const {
+  if (index_from_events_) return created_.contains(stream);
+  auto it = slots_.find(stream);
+  return it != slots_.end() && it->second.state != nullptr;
+}
+
+bool CaseBook::ImpliesIndexRow(std::string_view key) const {
+  if (key.starts_with(kAggregateRowPrefix)) {
+    const std::string_view stream = key.substr(kAggregateRowPrefix.size());
+    return FamilyOf(stream) != Family::kOther && Created(stream);
+  }
+  // "ix/<index>/<key>\0<8 hex digits>": the list of <key>, member <seq>.
+  const std::size_t nul = key.find('\0');
+  if (nul == std::string_view::npos || key.size() != nul + 1 + 8) return false;
+  auto it = index_.find(key.substr(0, nul + 1));
+  if (it == index_.end()) return false;
+  const std::string_view hex = key.substr(nul + 1);
+  return std::any_of(it->second.list.begin(), it->second.list.end(), [&](const auto& member) {
+    return fmt::format("{:08x}", member.first) == hex;
+  });
 }
 
 }  // namespace zf::internal

@@ -61,7 +61,9 @@ inline constexpr std::string_view kIndexRowPrefix = "ix/";
 inline constexpr std::string_view kIndexMetaKey = "ixmeta";
 // Bumped whenever what the index rows hold changes (a new index, another
 // key): rows of another version are rebuilt from the events, never used.
-inline constexpr int kIndexFoldVersion = 1;
+// 2: every row's value is sealed (the member id, NUL, 16 hex digits of SM3
+// over key and id), so a row changed or cut short is detected.
+inline constexpr int kIndexFoldVersion = 2;
 
 class CaseBook {
  public:
@@ -149,10 +151,25 @@ class CaseBook {
   // Evicts the least recently used aggregates and index lists not changed
   // since the last Commit() until at most the capacity are held.
   void Trim() const;
+  // The folded state of `stream` (a CaseState, GridTicketState, … by its
+  // stream's family), or null while absent. Immutable and shared, so it may
+  // be read on another thread while the book goes on.
+  std::shared_ptr<const void> SharedState(std::string_view stream) const {
+    return SlotOf(stream).state;
+  }
+  // Backed: drops `stream` from the cache unless it changed since the last
+  // Commit() (a pass that is done with an aggregate frees its place at once
+  // instead of waiting for it to be the least recently used).
+  void Forget(std::string_view stream) const;
   // A failure to read the store while a lookup filled the cache (a lookup
   // cannot return it: it answers "absent"), cleared by the call. Whoever
   // decided on lookups since the last call must check it.
   Status TakeReadError() const;
+  // The first stored index row found not to match its seal (changed or cut
+  // short outside the engine), or Ok. Such a row is never used: the lookup
+  // that read it fails with this status (TakeReadError), and the book stays
+  // marked until it is replaced; the engine rebuilds the rows from the log.
+  Status IndexCorruption() const { return index_corruption_; }
   // How many aggregates the cache holds (all of them in memory).
   std::size_t CachedAggregates() const { return slots_.size(); }
 
@@ -167,10 +184,17 @@ class CaseBook {
   // For events written without their rows (a catch-up at open).
   Status Reindex(std::string_view stream);
 
-  // In memory: every index row this book implies (for rebuilding and
-  // verifying the stored rows).
+  // In memory, or with index_from_events: every index row this book
+  // implies, in key order (for rebuilding and verifying the stored rows).
   void ForEachIndexRow(const std::function<void(std::string_view key, std::string_view value)>&
                            fn) const;
+  // In memory, or with index_from_events: whether the events applied call
+  // for the index row `key` (whatever its value) — a stored row they do not
+  // call for is extra.
+  bool ImpliesIndexRow(std::string_view key) const;
+  // In memory, or with index_from_events: whether the events applied
+  // created the aggregate stream `stream`.
+  bool Created(std::string_view stream) const;
 
  private:
   enum class Family {
@@ -237,6 +261,7 @@ class CaseBook {
   // Backed: a failure to read the store while filling the cache; reported
   // by the next Apply() (a const lookup cannot return it).
   mutable Status read_error_;
+  mutable Status index_corruption_;  // see IndexCorruption()
   mutable std::map<std::string, Slot, std::less<>> slots_;  // by stream
   mutable std::map<std::string, Members, std::less<>> index_;
   std::vector<ProjectionWrite> pending_rows_;

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -32,6 +33,8 @@
 #include "projection/review_view.h"
 #include "projection/statistics.h"
 #include "rules/rule_book.h"
+#include "store/prefetch_cursor.h"
+#include "util/bounded_queue.h"
 #include "util/rfc3339.h"
 #include "zf/clock.h"
 #include "zf/engine.h"
@@ -200,6 +203,12 @@ class EngineImpl final : public Engine {
   // memory instead (a read-only copy of an old store).
   Status OpenCases();
   Status CatchUpIndexes(std::uint64_t from_position);
+  // A read found a damaged index row in `cases` (which failed the read):
+  // the meta row goes, so no open trusts the rows, and this engine
+  // rebuilds them before its next group.
+  void NoteDamagedIndex(const CaseBook& cases) const;
+  // Rebuilds the rows from the log and reads them afresh. REQUIRES: mu_.
+  Status RepairIndexRows();
   // Compares (and with `repair`, rewrites) every projection and index row
   // with a fresh fold of the log; does not touch world_.
   Result<ProjectionReport> RebuildProjections(bool repair) const;
@@ -215,6 +224,8 @@ class EngineImpl final : public Engine {
   const std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
   World world_;  // GUARDED_BY(mu_); written only by the group leader
+  // A query found a damaged index row: the next group rebuilds the rows.
+  mutable std::atomic<bool> repair_due_{false};
 
   std::mutex queue_mu_;
   std::deque<Job*> queue_;  // GUARDED_BY(queue_mu_); front = the leader
@@ -441,8 +452,8 @@ struct ProjectionFamily {
   std::string_view stream_prefix;
   std::string_view row_prefix;
   std::optional<std::string> (*row)(const World& world, std::string_view id);
-  void (*each)(const World& world,
-               const std::function<void(std::string_view id, std::string row)>& fn);
+  // The row of one folded state of the family (CaseBook::SharedState).
+  std::string (*render)(const void* state, const RuleBook& rules);
 };
 
 const ProjectionFamily kProjectionFamilies[] = {
@@ -451,26 +462,24 @@ const ProjectionFamily kProjectionFamilies[] = {
        const CaseState* c = w.cases.FindCase(id);
        return c ? std::optional(CaseRowJson(*c, w.rules)) : std::nullopt;
      },
-     [](const World& w, const std::function<void(std::string_view, std::string)>& fn) {
-       w.cases.ForEachCase([&](const CaseState& c) { fn(c.id, CaseRowJson(c, w.rules)); });
+     [](const void* state, const RuleBook& rules) {
+       return CaseRowJson(*static_cast<const CaseState*>(state), rules);
      }},
     {kGridTicketStreamPrefix, kGridTicketRowPrefix,
      [](const World& w, std::string_view id) -> std::optional<std::string> {
        const GridTicketState* t = w.cases.FindGridTicket(id);
        return t ? std::optional(GridTicketRowJson(*t)) : std::nullopt;
      },
-     [](const World& w, const std::function<void(std::string_view, std::string)>& fn) {
-       w.cases.ForEachGridTicket(
-           [&](const GridTicketState& t) { fn(t.id, GridTicketRowJson(t)); });
+     [](const void* state, const RuleBook&) {
+       return GridTicketRowJson(*static_cast<const GridTicketState*>(state));
      }},
     {kJointActionStreamPrefix, kJointActionRowPrefix,
      [](const World& w, std::string_view id) -> std::optional<std::string> {
        const JointActionState* a = w.cases.FindJointAction(id);
        return a ? std::optional(JointActionRowJson(*a)) : std::nullopt;
      },
-     [](const World& w, const std::function<void(std::string_view, std::string)>& fn) {
-       w.cases.ForEachJointAction(
-           [&](const JointActionState& a) { fn(a.id, JointActionRowJson(a)); });
+     [](const void* state, const RuleBook&) {
+       return JointActionRowJson(*static_cast<const JointActionState*>(state));
      }},
 };
 
@@ -595,6 +604,21 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
   return Status::Ok();
 }
 
+void EngineImpl::NoteDamagedIndex(const CaseBook& cases) const {
+  if (cases.IndexCorruption().ok()) return;
+  const ProjectionWrite forget_meta{std::string(kIndexMetaKey), std::nullopt};
+  // A read-only store cannot forget it; its writer rebuilds at `replay`.
+  (void)store_->WriteProjections(std::span(&forget_meta, 1));
+  repair_due_ = true;
+}
+
+Status EngineImpl::RepairIndexRows() {
+  ZF_RETURN_IF_ERROR(RebuildProjections(/*repair=*/true).status());
+  world_.cases = CaseBook(store_.get(), options_.cache_aggregates);
+  repair_due_ = false;
+  return Status::Ok();
+}
+
 // The group is judged on the committed world itself, not on a copy: a copy
 // per group costs O(cases) (most of an import's time once a store holds a
 // few hundred thousand events), judging costs O(commands). mu_ is held until
@@ -604,11 +628,34 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   std::lock_guard lock(mu_);
   World& overlay = world_;
+  if (repair_due_) {
+    if (Status repaired = RepairIndexRows(); !repaired.ok()) {
+      for (Job* job : group_jobs) job->status = repaired;
+      return;
+    }
+  }
   // Every event before the group's is reflected in the rows; the meta row
   // says so in the group's own write, so an open catches up from there.
   const std::uint64_t reflected = store_->Ledger().position;
   GroupRequests group;
   for (Job* job : group_jobs) JudgeJob(job, &overlay, &group);
+  if (Status broken = overlay.cases.IndexCorruption(); !broken.ok()) {
+    // A damaged index row was found and not used. Some command may have
+    // been judged without the list it was in: nothing of the group is
+    // written, the rows are rebuilt, and the callers send again.
+    overlay.cases.Abort();
+    Result<RuleBook> rules = FoldRules();
+    if (rules.ok()) overlay.rules = std::move(*rules);
+    Status repaired = rules.ok() ? RepairIndexRows() : rules.status();
+    for (Job* job : group_jobs) {
+      job->status = repaired.ok() ? CorruptionError(fmt::format(
+                                        "{}; nothing of this batch was stored: send it again",
+                                        broken.message()))
+                                        .WithSubject(broken.subject())
+                                  : repaired;
+    }
+    return;
+  }
   if (group.requests.empty()) {
     overlay.cases.Abort();  // lookups only; nothing to keep pending
     overlay.cases.Trim();
@@ -653,6 +700,7 @@ auto EngineImpl::WithWorldAsOf(const AsOf& as_of, Fn fn) const
   if (as_of.IsNow()) {
     std::lock_guard lock(mu_);
     auto result = fn(world_.rules, world_.cases, std::nullopt);
+    NoteDamagedIndex(world_.cases);
     world_.cases.Trim();
     // A case the store could not read looked absent.
     ZF_RETURN_IF_ERROR(world_.cases.TakeReadError());
@@ -675,6 +723,7 @@ auto EngineImpl::WithWorldAsOf(const AsOf& as_of, Fn fn) const
   CaseBook cases(store_.get(), options_.cache_aggregates,
                  [filter](const EventRecord& e) { return filter.Admits(e); });
   auto result = fn(rules, cases, filter.instant());
+  NoteDamagedIndex(cases);
   ZF_RETURN_IF_ERROR(cases.TakeReadError());
   return result;
 }
@@ -832,10 +881,11 @@ std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
 
 Result<ProjectionReport> EngineImpl::ReplayProjections(bool repair) {
   ZF_ASSIGN_OR_RETURN(ProjectionReport report, RebuildProjections(repair));
-  if (report.repaired) {
+  if (report.repaired || (repair && repair_due_)) {
     // The cache and index lists were read from rows that changed.
     std::lock_guard lock(mu_);
     world_.cases = CaseBook(store_.get(), options_.cache_aggregates);
+    repair_due_ = false;
   }
   return report;
 }
@@ -849,69 +899,272 @@ std::string PrintableKey(std::string_view key) {
   return out;
 }
 
-// Compares the stored rows under `prefix` with `want`, noting each
-// difference in `report` and its fix in `fixes`.
-Status CompareRows(const EventStore& store, std::string_view prefix,
-                   std::map<std::string, std::string> want, std::uint64_t* count,
-                   ProjectionReport* report, std::vector<ProjectionWrite>* fixes) {
-  *count += want.size();
-  std::set<std::string> seen;
-  ZF_RETURN_IF_ERROR(
-      store.ScanProjections(prefix, [&](std::string_view key, std::string_view value) {
-        auto it = want.find(std::string(key));
-        if (it == want.end()) {
-          report->extra.push_back(PrintableKey(key));
-          fixes->push_back({std::string(key), std::nullopt});
-        } else {
-          seen.insert(it->first);
-          if (it->second != value) {
-            report->different.push_back(PrintableKey(key));
-            fixes->push_back({it->first, it->second});
-          }
-        }
-        return true;
-      }));
-  for (auto& [key, value] : want) {
-    if (seen.contains(key)) continue;
-    report->missing.push_back(PrintableKey(key));
-    fixes->push_back({key, std::move(value)});
+// One pass of the log that compares (and repairs) every read-model and
+// index row with what the events call for, in memory bounded by the cache:
+//  - the log is read and decoded a few batches ahead on a thread of its own
+//    (PrefetchCursor);
+//  - every aggregate is folded in a CaseBook as of the pass's position (an
+//    aggregate evicted is folded again from its own stream up to there);
+//  - when the pass reaches the last event of an aggregate's stream, its
+//    final state (immutable, shared) goes to a checker thread that renders
+//    its row and compares it with the stored row by key;
+//  - the cross-case indexes are built from the events (one id per case in
+//    memory) and their rows compared by key after the pass;
+//  - stored rows the events do not call for are found by one scan of each
+//    prefix.
+// Repairs are written in bounded chunks. The meta row is deleted with the
+// first chunk and written last, so rows half repaired by a process that
+// dies are never trusted: the next open rebuilds them.
+class ProjectionRebuild {
+ public:
+  ProjectionRebuild(EventStore* store, RuleBook rules, std::size_t cache, bool repair,
+                    std::size_t chunk_bytes)
+      : store_(store),
+        repair_(repair),
+        chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)),
+        world_{std::move(rules),
+               CaseBook(store, cache,
+                        [this](const EventRecord& e) { return e.position <= folded_through_; },
+                        /*index_from_events=*/true)} {}
+  ProjectionRebuild(const ProjectionRebuild&) = delete;
+  ProjectionRebuild& operator=(const ProjectionRebuild&) = delete;
+
+  Result<ProjectionReport> Run(std::uint64_t through, const ProjectionWrite& meta, bool meta_stale);
+
+ private:
+  struct Differences {
+    std::vector<std::string> missing, extra, different;
+  };
+  // An aggregate's final state, for the checker.
+  struct Final {
+    const ProjectionFamily* family;
+    std::string id;
+    std::shared_ptr<const void> state;
+  };
+  using Finals = std::vector<Final>;
+
+  Status FoldLog();
+  Status Fold(const EventRecord& event);
+  Status SendIfLast(const EventRecord& event);
+  void Send(const ProjectionFamily& family, std::string_view id);
+  void CheckFinals();  // the checker thread
+  Status CompareRow(std::string key, std::string want, Differences* found);
+  Status CompareIndexRows();
+  Status FindExtraRows(std::string_view prefix, const std::function<bool(std::string_view)>& wanted,
+                       Differences* found);
+  Status Fix(ProjectionWrite fix);
+  Status Flush();
+  Differences* FoundOf(const ProjectionFamily& family) {
+    return &found_[&family - kProjectionFamilies];
   }
+
+  EventStore* store_;
+  const bool repair_;
+  const std::size_t chunk_bytes_;  // repairs held before a write
+  std::uint64_t through_ = 0;  // the pass's last position
+  std::uint64_t folded_through_ = 0;
+  World world_;  // its rules are read by both threads, never changed
+  // Aggregates with a row whose stream's last event the pass has not
+  // reached: stream -> its last version (UINT64_MAX: past the pass's end).
+  std::unordered_map<std::string, std::uint64_t> last_version_;
+  Finals outgoing_;  // the next batch for the checker
+  BoundedQueue<Finals> finals_{8};
+
+  // The checker's while the pass runs; the main thread's after.
+  Status checked_;
+  // Per row family (kProjectionFamilies, then the index rows).
+  std::vector<Differences> found_ =
+      std::vector<Differences>(std::size(kProjectionFamilies) + 1);
+  ProjectionReport report_;
+  std::vector<ProjectionWrite> fixes_;
+  std::size_t fix_bytes_ = 0;
+  bool meta_deleted_ = false;
+};
+
+const ProjectionFamily* FamilyOfStream(std::string_view stream) {
+  for (const ProjectionFamily& family : kProjectionFamilies) {
+    if (stream.starts_with(family.stream_prefix)) return &family;
+  }
+  return nullptr;
+}
+
+Result<ProjectionReport> ProjectionRebuild::Run(std::uint64_t through, const ProjectionWrite& meta,
+                                                bool meta_stale) {
+  through_ = through;
+  std::thread checker([this] { CheckFinals(); });
+  Status folded = FoldLog();
+  if (!outgoing_.empty()) finals_.Push(std::move(outgoing_));
+  finals_.Close();
+  checker.join();
+  ZF_RETURN_IF_ERROR(folded);
+  ZF_RETURN_IF_ERROR(checked_);
+  for (const ProjectionFamily& family : kProjectionFamilies) {
+    ZF_RETURN_IF_ERROR(FindExtraRows(
+        family.row_prefix,
+        [&](std::string_view key) {
+          const std::string stream = fmt::format(
+              "{}{}", family.stream_prefix, key.substr(family.row_prefix.size()));
+          return world_.cases.Created(stream);
+        },
+        FoundOf(family)));
+  }
+  ZF_RETURN_IF_ERROR(CompareIndexRows());
+  // Each list in key order, the row families in their order, as people
+  // read them.
+  for (Differences& d : found_) {
+    for (auto* list : {&d.missing, &d.extra, &d.different}) std::sort(list->begin(), list->end());
+    auto append = [](std::vector<std::string>* to, std::vector<std::string>& from) {
+      for (std::string& key : from) to->push_back(PrintableKey(key));
+    };
+    append(&report_.missing, d.missing);
+    append(&report_.extra, d.extra);
+    append(&report_.different, d.different);
+  }
+  if (repair_ && (!report_.ok() || meta_stale)) {
+    report_.repaired = !report_.ok();
+    fixes_.push_back(meta);
+    ZF_RETURN_IF_ERROR(Flush());
+  }
+  return std::move(report_);
+}
+
+Status ProjectionRebuild::FoldLog() {
+  auto cursor = PrefetchCursor(store_->ReadAll(1));
+  for (; cursor->Valid() && cursor->event().position <= through_; cursor->Next()) {
+    ZF_RETURN_IF_ERROR(Fold(cursor->event()));
+  }
+  ZF_RETURN_IF_ERROR(cursor->status());
+  // Streams written past `through` while the pass ran: as the pass left them.
+  std::vector<std::string> rest;
+  for (const auto& [stream, last] : last_version_) rest.push_back(stream);
+  std::sort(rest.begin(), rest.end());
+  for (const std::string& stream : rest) {
+    const ProjectionFamily* family = FamilyOfStream(stream);
+    Send(*family, std::string_view(stream).substr(family->stream_prefix.size()));
+  }
+  return world_.cases.TakeReadError();
+}
+
+Status ProjectionRebuild::Fold(const EventRecord& event) {
+  // The rules are the log's latest (folded before the pass), as the rows
+  // render them.
+  if (IsReferenceStream(event.stream)) return Status::Ok();
+  ZF_RETURN_IF_ERROR(world_.cases.Apply(event));
+  folded_through_ = event.position;
+  ZF_RETURN_IF_ERROR(SendIfLast(event));
+  world_.cases.Trim();
+  return world_.cases.TakeReadError();
+}
+
+Status ProjectionRebuild::SendIfLast(const EventRecord& event) {
+  const ProjectionFamily* family = FamilyOfStream(event.stream);
+  if (family == nullptr) return Status::Ok();
+  auto it = last_version_.find(event.stream);
+  if (it == last_version_.end()) {
+    ZF_ASSIGN_OR_RETURN(StreamHead head, store_->Head(event.stream));
+    const std::uint64_t last =
+        head.position <= through_ && head.version > 0 ? head.version : UINT64_MAX;
+    it = last_version_.emplace(event.stream, last).first;
+  }
+  if (event.version < it->second) return Status::Ok();
+  last_version_.erase(it);
+  Send(*family, std::string_view(event.stream).substr(family->stream_prefix.size()));
+  // The pass is done with it: its place in the cache goes to one in flight.
+  world_.cases.Forget(event.stream);
+  return Status::Ok();
+}
+
+void ProjectionRebuild::Send(const ProjectionFamily& family, std::string_view id) {
+  std::shared_ptr<const void> state =
+      world_.cases.SharedState(fmt::format("{}{}", family.stream_prefix, id));
+  if (state == nullptr) return;
+  outgoing_.push_back({&family, std::string(id), std::move(state)});
+  if (outgoing_.size() >= 256) {
+    finals_.Push(std::move(outgoing_));
+    outgoing_.clear();
+  }
+}
+
+void ProjectionRebuild::CheckFinals() {
+  while (std::optional<Finals> batch = finals_.Pop()) {
+    for (Final& f : *batch) {
+      if (!checked_.ok()) break;  // drain, so the pass never waits on a dead checker
+      checked_ = CompareRow(RowKey(*f.family, f.id), f.family->render(f.state.get(), world_.rules),
+                            FoundOf(*f.family));
+    }
+  }
+}
+
+Status ProjectionRebuild::CompareRow(std::string key, std::string want, Differences* found) {
+  ++(found == &found_.back() ? report_.index_rows : report_.rows);
+  ZF_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->ReadProjection(key));
+  if (stored && *stored == want) return Status::Ok();
+  (stored ? found->different : found->missing).push_back(key);
+  return Fix({std::move(key), std::move(want)});
+}
+
+Status ProjectionRebuild::CompareIndexRows() {
+  Differences* found = &found_.back();
+  Status compared;
+  world_.cases.ForEachIndexRow([&](std::string_view key, std::string_view value) {
+    if (compared.ok()) compared = CompareRow(std::string(key), std::string(value), found);
+  });
+  ZF_RETURN_IF_ERROR(compared);
+  return FindExtraRows(
+      kIndexRowPrefix, [&](std::string_view key) { return world_.cases.ImpliesIndexRow(key); },
+      found);
+}
+
+Status ProjectionRebuild::FindExtraRows(std::string_view prefix,
+                                        const std::function<bool(std::string_view)>& wanted,
+                                        Differences* found) {
+  // Keys first, fixes after: a store may hold a lock while it scans.
+  std::vector<std::string> extra;
+  ZF_RETURN_IF_ERROR(store_->ScanProjections(prefix, [&](std::string_view key, std::string_view) {
+    if (!wanted(key)) extra.emplace_back(key);
+    return true;
+  }));
+  for (std::string& key : extra) {
+    found->extra.push_back(key);
+    ZF_RETURN_IF_ERROR(Fix({std::move(key), std::nullopt}));
+  }
+  return Status::Ok();
+}
+
+Status ProjectionRebuild::Fix(ProjectionWrite fix) {
+  if (!repair_) return Status::Ok();
+  if (!meta_deleted_) {
+    fixes_.push_back({std::string(kIndexMetaKey), std::nullopt});
+    meta_deleted_ = true;
+  }
+  fix_bytes_ += fix.key.size() + (fix.value ? fix.value->size() : 0);
+  fixes_.push_back(std::move(fix));
+  // A store without rows (a wiped projections family) needs every row:
+  // written as they come, not held.
+  return fix_bytes_ >= chunk_bytes_ ? Flush() : Status::Ok();
+}
+
+Status ProjectionRebuild::Flush() {
+  if (fixes_.empty()) return Status::Ok();
+  ZF_RETURN_IF_ERROR(store_->WriteProjections(fixes_));
+  fixes_.clear();
+  fix_bytes_ = 0;
   return Status::Ok();
 }
 
 }  // namespace
 
-// Rebuilt from the events, not from the folded state: a fresh fold of the
-// whole log, so this one holds every case in memory.
 Result<ProjectionReport> EngineImpl::RebuildProjections(bool repair) const {
+  // Known before the pass, not at its first write.
+  if (repair && store_->read_only()) {
+    return FailedPreconditionError("the event store is open read-only");
+  }
   const LedgerHead ledger = store_->Ledger();
-  ZF_ASSIGN_OR_RETURN(Replayed replayed,
-                      Replay(*store_, AsOfFilter{.until_position = ledger.position}));
-  World world{std::move(replayed.rules), std::move(replayed.cases)};
-  ProjectionReport report;
-  std::vector<ProjectionWrite> fixes;
-  for (const ProjectionFamily& family : kProjectionFamilies) {
-    std::map<std::string, std::string> want;
-    family.each(world, [&](std::string_view id, std::string row) {
-      want.emplace(RowKey(family, id), std::move(row));
-    });
-    ZF_RETURN_IF_ERROR(
-        CompareRows(*store_, family.row_prefix, std::move(want), &report.rows, &report, &fixes));
-  }
-  std::map<std::string, std::string> index;
-  world.cases.ForEachIndexRow([&](std::string_view key, std::string_view value) {
-    index.emplace(std::string(key), std::string(value));
-  });
-  ZF_RETURN_IF_ERROR(CompareRows(*store_, kIndexRowPrefix, std::move(index), &report.index_rows,
-                                 &report, &fixes));
-  const ProjectionWrite meta = IndexMetaRow(ledger.position);
+  ZF_ASSIGN_OR_RETURN(RuleBook rules, FoldRules());
+  ProjectionRebuild rebuild(store_.get(), std::move(rules), options_.cache_aggregates, repair,
+                            options_.repair_chunk_bytes);
   const bool meta_stale = StoredIndexPosition(*store_) != ledger.position;
-  if (repair && (!fixes.empty() || meta_stale)) {
-    report.repaired = !fixes.empty();
-    fixes.push_back(meta);
-    ZF_RETURN_IF_ERROR(store_->WriteProjections(fixes));
-  }
-  return report;
+  return rebuild.Run(ledger.position, IndexMetaRow(ledger.position), meta_stale);
 }
 
 // A list of the registers of one kind as of `as_of`, filtered.
