@@ -1,10 +1,13 @@
 #include "domain/case_book.h"
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "util/sm3.h"
+#include "util/worker_pool.h"
 
 namespace zf::internal {
 namespace {
@@ -67,13 +70,22 @@ Status BrokenSeal(std::string_view key) {
 }
 
 // Folds `event` into a copy of `state` (copy on write: whoever holds the old
-// value keeps it).
+// value keeps it) — or, with `in_place`, into `state` itself: a fold from
+// the store owns its state alone, and a failure discards it whole, so it
+// need not pay a copy of the whole aggregate per event.
 template <typename State>
 Status EvolveCopy(std::shared_ptr<const void>& state, std::string_view id, const EventRecord& event,
                   Status (*evolve)(State&, const EventRecord&), bool wrap_errors,
-                  bool set_version) {
-  auto next = state == nullptr ? std::make_shared<State>()
-                               : std::make_shared<State>(*static_cast<const State*>(state.get()));
+                  bool set_version, bool in_place) {
+  std::shared_ptr<State> next;
+  if (state == nullptr) {
+    next = std::make_shared<State>();
+  } else if (in_place && state.use_count() == 1) {
+    // Made by make_shared<State>() below, so not const in truth.
+    next = std::const_pointer_cast<State>(std::static_pointer_cast<const State>(state));
+  } else {
+    next = std::make_shared<State>(*static_cast<const State*>(state.get()));
+  }
   if (next->id.empty()) next->id = std::string(id);
   Status s = evolve(*next, event);
   if (!s.ok()) {
@@ -122,28 +134,34 @@ std::string_view CaseBook::PrefixOf(Family family) {
   return {};
 }
 
-Status CaseBook::Evolve(Slot& slot, Family family, std::string_view id, const EventRecord& event) {
+Status CaseBook::Evolve(Slot& slot, Family family, std::string_view id, const EventRecord& event,
+                        bool in_place) {
   // Cases and grid tickets report their evolvers' errors as they are; the
   // other families name the event (as they always have).
   switch (family) {
     case Family::kCase:
-      ZF_RETURN_IF_ERROR(EvolveCopy(slot.state, id, event, &EvolveCase, false, false));
+      ZF_RETURN_IF_ERROR(
+          EvolveCopy(slot.state, id, event, &EvolveCase, false, false, in_place));
       break;
     case Family::kGridTicket:
-      ZF_RETURN_IF_ERROR(EvolveCopy(slot.state, id, event, &EvolveGridTicket, false, false));
+      ZF_RETURN_IF_ERROR(
+          EvolveCopy(slot.state, id, event, &EvolveGridTicket, false, false, in_place));
       break;
     case Family::kJointAction:
-      ZF_RETURN_IF_ERROR(EvolveCopy(slot.state, id, event, &EvolveJointAction, true, true));
+      ZF_RETURN_IF_ERROR(
+          EvolveCopy(slot.state, id, event, &EvolveJointAction, true, true, in_place));
       break;
     case Family::kInspectionScenario:
       ZF_RETURN_IF_ERROR(
-          EvolveCopy(slot.state, id, event, &EvolveInspectionScenario, true, true));
+          EvolveCopy(slot.state, id, event, &EvolveInspectionScenario, true, true, in_place));
       break;
     case Family::kInspection:
-      ZF_RETURN_IF_ERROR(EvolveCopy(slot.state, id, event, &EvolveInspection, true, true));
+      ZF_RETURN_IF_ERROR(
+          EvolveCopy(slot.state, id, event, &EvolveInspection, true, true, in_place));
       break;
     case Family::kReviewCampaign:
-      ZF_RETURN_IF_ERROR(EvolveCopy(slot.state, id, event, &EvolveReviewCampaign, true, true));
+      ZF_RETURN_IF_ERROR(
+          EvolveCopy(slot.state, id, event, &EvolveReviewCampaign, true, true, in_place));
       break;
     case Family::kOther:
       break;
@@ -152,7 +170,8 @@ Status CaseBook::Evolve(Slot& slot, Family family, std::string_view id, const Ev
   return Status::Ok();
 }
 
-Result<CaseBook::Slot> CaseBook::LoadSlot(std::string_view stream, Family family) const {
+Result<CaseBook::Slot> CaseBook::LoadSlot(std::string_view stream, Family family,
+                                          std::uint64_t through_version) const {
   Slot slot;
   if (family == Family::kOther && !frozen()) {
     auto head = store_->Head(stream);
@@ -166,17 +185,17 @@ Result<CaseBook::Slot> CaseBook::LoadSlot(std::string_view stream, Family family
   const std::string_view id = stream.substr(PrefixOf(family).size());
   auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
   for (; cursor->Valid(); cursor->Next()) {
-    if (!frozen()) {
-      ZF_RETURN_IF_ERROR(Evolve(slot, family, id, cursor->event()));
-      continue;
-    }
+    const EventRecord& event = cursor->event();
     // As of a moment: the stream ends at the first event not admitted; an
     // event that does not fold ends it too, as it does a fold of the log
     // (whose later events then fail their version check).
-    if (!admits_(cursor->event())) break;
-    Slot next = slot;
-    if (!Evolve(next, family, id, cursor->event()).ok()) break;
-    slot = std::move(next);
+    if (event.version > through_version || (frozen() && !admits_(event))) break;
+    const std::uint64_t folded = slot.version;
+    Status evolved = Evolve(slot, family, id, event, /*in_place=*/true);
+    if (evolved.ok()) continue;
+    if (!frozen() || through_version != UINT64_MAX) return evolved;
+    // The state may have been changed half way: fold again what folded.
+    return LoadSlot(stream, family, folded);
   }
   ZF_RETURN_IF_ERROR(cursor->status());
   return slot;
@@ -241,22 +260,53 @@ std::uint64_t CaseBook::Version(std::string_view stream) const {
 // list what is stored, merged with what was created since the last commit;
 // an aggregate not in the cache is folded for the call and not kept (a scan
 // of every case must not evict the working set).
+// The aggregates not cached are folded a chunk at a time on every core
+// (each fold reads only its own stream, and the store is thread-safe),
+// then visited in order on the calling thread.
 template <typename State>
 void CaseBook::ForEach(Family family, const std::function<void(const State&)>& fn) const {
   const std::string_view prefix = PrefixOf(family);
-  auto visit = [&](std::string_view stream) {
-    std::shared_ptr<const void> state;
-    if (auto it = slots_.find(stream); it != slots_.end()) {
-      state = it->second.state;
-    } else if (backed()) {
-      Result<Slot> loaded = LoadSlot(stream, family);
-      if (!loaded.ok()) {
-        if (read_error_.ok()) read_error_ = loaded.status();
-        return;
+  constexpr std::size_t kChunk = 256;
+  std::vector<std::string_view> chunk;  // names that outlive the chunk
+  std::optional<WorkerPool> pool;
+  auto flush = [&] {
+    std::vector<std::shared_ptr<const void>> states(chunk.size());
+    std::vector<Status> failed(chunk.size());
+    std::vector<std::size_t> to_fold;
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (auto it = slots_.find(chunk[i]); it != slots_.end()) {
+        states[i] = it->second.state;
+      } else {
+        to_fold.push_back(i);
       }
-      state = std::move(loaded->state);
     }
-    if (state != nullptr) fn(*static_cast<const State*>(state.get()));
+    auto fold = [&](std::size_t k) {
+      const std::size_t i = to_fold[k];
+      Result<Slot> loaded = LoadSlot(chunk[i], family);
+      if (loaded.ok()) {
+        states[i] = std::move(loaded->state);
+      } else {
+        failed[i] = loaded.status();
+      }
+    };
+    if (to_fold.size() > 1) {
+      if (!pool) pool.emplace(std::max(std::thread::hardware_concurrency(), 1u) - 1);
+      pool->Run(to_fold.size(), fold);
+    } else if (!to_fold.empty()) {
+      fold(0);
+    }
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (!failed[i].ok()) {
+        if (read_error_.ok()) read_error_ = failed[i];
+        continue;
+      }
+      if (states[i] != nullptr) fn(*static_cast<const State*>(states[i].get()));
+    }
+    chunk.clear();
+  };
+  auto visit = [&](std::string_view stream) {
+    chunk.push_back(stream);
+    if (chunk.size() == kChunk) flush();
   };
   if (!backed()) {
     for (auto it = slots_.lower_bound(prefix); it != slots_.end() && it->first.starts_with(prefix);
@@ -271,6 +321,7 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
          ++it) {
       visit(*it);
     }
+    flush();
     return;
   }
   // The names first, then the folds: a store may hold a lock while it
@@ -306,6 +357,7 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
     visit(stream);
   }
   for (; created != created_.end() && created->starts_with(prefix); ++created) visit(*created);
+  flush();
 }
 
 void CaseBook::ForEachCase(const std::function<void(const CaseState&)>& fn) const {
@@ -494,7 +546,8 @@ Status CaseBook::Apply(const EventRecord& event) {
     AddRow(std::move(key), std::move(value));
   }
   if (family == Family::kCase) {
-    const auto& after = *static_cast<const CaseState*>(slots_.find(event.stream)->second.state.get());
+    const auto& after =
+        *static_cast<const CaseState*>(slots_.find(event.stream)->second.state.get());
     UpdateCaseIndexes(static_cast<const CaseState*>(before.get()), after);
     ZF_RETURN_IF_ERROR(TakeReadError());
   }

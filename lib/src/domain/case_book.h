@@ -231,8 +231,13 @@ class CaseBook {
   // The slot of `stream`, folded from the store if it is not held (backed),
   // or an absent one (in memory, not inserted).
   const Slot& SlotOf(std::string_view stream) const;
-  Result<Slot> LoadSlot(std::string_view stream, Family family) const;
-  static Status Evolve(Slot& slot, Family family, std::string_view id, const EventRecord& event);
+  // Folds `stream` from the store (up to `through_version`).
+  Result<Slot> LoadSlot(std::string_view stream, Family family,
+                        std::uint64_t through_version = UINT64_MAX) const;
+  // With `in_place`, a state no one else holds is changed rather than
+  // copied (a fold from the store, which discards the slot on failure).
+  static Status Evolve(Slot& slot, Family family, std::string_view id, const EventRecord& event,
+                       bool in_place = false);
   template <typename State>
   const State* Find(std::string_view prefix, std::string_view id) const;
   template <typename State>
