@@ -575,6 +575,52 @@ TEST_CASE("A read that meets a damaged index row fails, and the next open rebuil
   RequireRowsMatchEvents(*reopened);
 }
 
+// A past moment's case is folded from its own stream (in place, no copy
+// per event); an event that does not fold ends the stream there, as a fold
+// of the whole log does.
+TEST_CASE("A case as of a moment stops at an event that does not fold", "[engine][bounded]") {
+  auto store = StoreWithClue("SX-FOLD-1", "91350427FOLD000001");
+  const std::uint64_t before = store->Ledger().position;
+  std::string view_before;
+  {
+    auto engine = OpenEngine(store, 1);
+    auto view = engine->CaseView("SX-FOLD-1", AsOf{});
+    REQUIRE(view.ok());
+    view_before = boost::json::serialize(*view);
+  }
+  // Appended past the engine: a type no case folds, then a valid-looking
+  // event after it.
+  AppendRequest raw;
+  raw.stream = "case/SX-FOLD-1";
+  raw.expected = ExpectedVersion::Exact(1);
+  raw.command_id = "raw-unfoldable-1";
+  // With a command recorded, an open's catch-up passes over it (the
+  // engine's own events were written with their rows).
+  raw.command = R"({"type":"tampered"})";
+  raw.events.push_back(NewEvent{"no_such_case_event", 1, "2023-09-13T10:00:00+08:00",
+                                Actor{"gaosha-zhang", "enforcement_officer", "gaosha"}, boost::json::object{}});
+  REQUIRE(store->Append(raw, AppendOptions{}).ok());
+
+  for (std::size_t cache : {std::size_t{1}, std::size_t{1000}}) {
+    INFO("cache " << cache);
+    EngineOptions options;
+    options.cache_aggregates = cache;
+    options.store.clock = std::make_shared<FakeClock>();
+    auto engine = Engine::Open(options, store);
+    REQUIRE(engine.ok());
+    // Now, the stream does not fold: the read says so.
+    auto now = (*engine)->CaseView("SX-FOLD-1", AsOf{});
+    REQUIRE_FALSE(now.ok());
+    CHECK(now.status().code() == StatusCode::kCorruption);
+    auto then = (*engine)->CaseView("SX-FOLD-1", AsOf{.position = store->Ledger().position});
+    REQUIRE(then.ok());
+    CHECK(boost::json::serialize(*then) == view_before);
+    auto at = (*engine)->CaseView("SX-FOLD-1", AsOf{.position = before});
+    REQUIRE(at.ok());
+    CHECK(boost::json::serialize(*at) == view_before);
+  }
+}
+
 TEST_CASE("An open does not mend a row its engine wrote: replay --verify names it",
           "[engine][bounded]") {
   auto store = StoreWithClue("SX-ROW-1", "91350427ROW0000001");
