@@ -184,7 +184,8 @@ ReDecider::ReDecider(const EngineOptions& options, Scope scope, CommandLookup lo
       scope_(std::move(scope)),
       lookup_(std::move(lookup)),
       findings_(findings),
-      summary_(summary) {
+      summary_(summary),
+      store_(store) {
   if (store != nullptr) {
     cases_ = CaseBook(
         store, options.cache_aggregates,
@@ -293,7 +294,8 @@ Status ReDecider::Check(PreparedGroup* group) {
   }
   if (std::string id = CaseIdOf(first.stream); !id.empty()) {
     const EventRecord& last = group_.back();
-    last_act_[id] = LastAct{last.position, last.version, last.type, last.command_id};
+    last_act_[id] = {last.position, last.version};
+    if (store_ == nullptr) last_names_[id] = {last.type, last.command_id};
   }
   Fold();
   cases_.Trim();
@@ -469,10 +471,16 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
       // The event named is the case's last: nothing was recorded after it.
       f.version = cases_.Version(f.stream);
       if (auto it = last_act_.find(std::string(case_id)); it != last_act_.end()) {
-        f.position = it->second.position;
-        f.version = it->second.version;
-        f.event_type = it->second.type;
-        f.command_id = it->second.command_id;
+        f.position = it->second.first;
+        f.version = it->second.second;
+        if (store_ == nullptr) {
+          const auto& names = last_names_[std::string(case_id)];
+          f.event_type = names.first;
+          f.command_id = names.second;
+        } else if (auto e = store_->ReadEvent(f.position); e.ok()) {
+          f.event_type = e->type;
+          f.command_id = e->command_id;
+        }
       }
       f.code = "deadline_open_past_due";
       f.message = fmt::format("{} ({}) was due on {} and is still open at the audit's reference "

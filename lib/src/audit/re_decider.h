@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/case_book.h"
@@ -143,6 +144,7 @@ class ReDecider {
   CommandLookup lookup_;
   FindingSink* findings_;
   AuditSummary* summary_;
+  const EventStore* const store_;  // null: a dossier, fed from memory
   RuleBook rules_;
   CaseBook cases_;
   std::uint64_t folded_through_ = 0;  // the last position folded into cases_
@@ -152,15 +154,13 @@ class ReDecider {
   std::string latest_text_;
   // Deadline breaches already reported: "case/D9/2023-04-01".
   std::set<std::string> breaches_;
-  // Per case id, its latest event: what a deadline still open at the end
-  // was last waiting after.
-  struct LastAct {
-    std::uint64_t position = 0;
-    std::uint64_t version = 0;
-    std::string type;
-    std::string command_id;
-  };
-  std::unordered_map<std::string, LastAct> last_act_;
+  // Per case id, the position and version of its latest event: what a
+  // deadline still open at the end was last waiting after. With a store
+  // only these are kept (a few bytes per case: this map grows with the
+  // cases) and a finding at the end reads the event's type and command id
+  // back; without one (a dossier) they are kept in last_names_.
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>> last_act_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> last_names_;
 };
 
 }  // namespace zf::internal
