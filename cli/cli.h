@@ -111,6 +111,11 @@ enum class StoreAccess {
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAccess access,
                                           int* exit_code);
 
+// $ZF_CACHE_AGGREGATES: how many cases (and other aggregates) the engine,
+// or an audit, keeps folded (EngineOptions::cache_aggregates); unset: the
+// default. kInvalidArgument when it is not a whole number of at least 1.
+zf::Status CacheFromEnvironment(zf::EngineOptions* options);
+
 // The engine over the store at global.db, the same way: prints the error
 // and sets *exit_code on failure.
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,

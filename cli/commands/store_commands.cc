@@ -88,10 +88,6 @@ std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAcce
   return std::move(*store);
 }
 
-namespace {
-
-// $ZF_CACHE_AGGREGATES: how many cases (and other aggregates) the engine
-// keeps folded (EngineOptions::cache_aggregates); unset: the default.
 zf::Status CacheFromEnvironment(zf::EngineOptions* options) {
   const char* text = std::getenv("ZF_CACHE_AGGREGATES");
   if (text == nullptr || *text == '\0') return zf::Status::Ok();
@@ -106,8 +102,6 @@ zf::Status CacheFromEnvironment(zf::EngineOptions* options) {
   options->cache_aggregates = value;
   return zf::Status::Ok();
 }
-
-}  // namespace
 
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
                                        int* exit_code) {

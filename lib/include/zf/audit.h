@@ -36,6 +36,17 @@ struct AuditOptions {
   std::uint64_t to_position = UINT64_MAX;
   // Stop reporting after this many findings (the summary still counts).
   std::size_t max_findings = 10000;
+  // How many threads the audit keeps busy; 0 = the hardware's threads.
+  // With 1 everything runs on the calling thread, one step after the
+  // other. With more, the chain check runs on a thread of its own beside
+  // the re-decision; a reader thread reads the log and prepares each
+  // command's group (its recorded command looked up, parsed and validated
+  // against its schema, the stored payloads in canonical JSON) ahead of
+  // the calling thread, which decides, checks and folds the groups in
+  // position order; jobs - 2 more threads help prepare. The findings,
+  // their order and the summary are the same for every value
+  // (docs/audit.md "Speed").
+  unsigned jobs = 0;
 };
 
 struct AuditFinding {

@@ -118,13 +118,74 @@ std::string RuleOf(std::string_view basis) {
   return {};
 }
 
+PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& scope,
+                           const CommandLookup& lookup) {
+  PreparedGroup g;
+  g.events = std::move(events);
+  g.occurred_micros.reserve(g.events.size());
+  for (const EventRecord& e : g.events) {
+    auto t = ParseRfc3339(e.occurred_at);
+    g.occurred_micros.push_back(t.ok() ? t->unix_micros : INT64_MIN);
+  }
+  if (g.events.empty()) return g;
+  const EventRecord& first = g.events.front();
+  g.in_scope = first.position >= scope.from_position && first.position <= scope.to_position &&
+               (scope.case_id.empty() ||
+                first.stream == std::string(kCaseStreamPrefix) + scope.case_id);
+  if (!g.in_scope) return g;
+  Result<std::optional<RecordedCommand>> recorded = lookup(first.command_id);
+  if (!recorded.ok()) {
+    g.lookup_status = recorded.status();
+    return g;
+  }
+  g.recorded = std::move(*recorded);
+  if (!g.recorded || g.recorded->command.empty()) return g;
+  auto refuse = [&](std::string code, std::string message) {
+    g.parse_code = std::move(code);
+    g.parse_message = std::move(message);
+  };
+  boost::system::error_code ec;
+  boost::json::value json = boost::json::parse(g.recorded->command, ec);
+  if (ec) {
+    refuse("command_unreadable", fmt::format("the recorded command is not JSON: {}", ec.message()));
+    return g;
+  }
+  Result<Command> command = CommandFromJson(json);
+  if (!command.ok()) {
+    refuse("command_invalid",
+           fmt::format("the recorded command is not a valid command: {} ({})",
+                       command.status().message(), command.status().subject()));
+    return g;
+  }
+  const CommandSpec* spec = FindCommandSpec(command->type);
+  if (spec == nullptr || command->command_id != first.command_id ||
+      StreamFor(*spec, *command) != first.stream) {
+    refuse("command_mismatch",
+           fmt::format("the recorded command ({} '{}') does not target these events",
+                       command->type, command->command_id));
+    return g;
+  }
+  auto at = ParseRfc3339(command->at);
+  if (!at.ok()) {
+    refuse("command_invalid", "the recorded command's time does not parse");
+    return g;
+  }
+  g.command = std::move(*command);
+  g.spec = spec;
+  g.at = *at;
+  g.stored_canonical.reserve(g.events.size());
+  for (const EventRecord& e : g.events) g.stored_canonical.push_back(Canonical(e.data));
+  return g;
+}
+
 ReDecider::ReDecider(const EngineOptions& options, Scope scope, CommandLookup lookup,
                      FindingSink* findings, AuditSummary* summary, const EventStore* store)
     : options_(options),
       scope_(std::move(scope)),
       lookup_(std::move(lookup)),
       findings_(findings),
-      summary_(summary) {
+      summary_(summary),
+      store_(store) {
   if (store != nullptr) {
     cases_ = CaseBook(
         store, options.cache_aggregates,
@@ -145,20 +206,38 @@ AuditFinding ReDecider::FindingAt(AuditFinding::Kind kind, const EventRecord& ev
   return f;
 }
 
-Status ReDecider::Feed(const EventRecord& event) {
+void ReDecider::CountEvent(const EventRecord& event, std::int64_t occurred_micros) {
   ++summary_->events_read;
   if (summary_->first_position == 0) summary_->first_position = event.position;
   summary_->last_position = event.position;
-  if (auto t = ParseRfc3339(event.occurred_at); t.ok() && t->unix_micros > latest_micros_) {
-    latest_micros_ = t->unix_micros;
+  if (occurred_micros != INT64_MIN && occurred_micros > latest_micros_) {
+    latest_micros_ = occurred_micros;
     latest_text_ = event.occurred_at;
   }
-  if (!group_.empty() && (group_.front().stream != event.stream ||
-                          group_.front().command_id != event.command_id)) {
+}
+
+Status ReDecider::Feed(const EventRecord& event) {
+  auto t = ParseRfc3339(event.occurred_at);
+  CountEvent(event, t.ok() ? t->unix_micros : INT64_MIN);
+  if (!pending_.empty() && (pending_.front().stream != event.stream ||
+                            pending_.front().command_id != event.command_id)) {
     ZF_RETURN_IF_ERROR(FlushGroup());
   }
-  group_.push_back(event);
+  pending_.push_back(event);
   return Status::Ok();
+}
+
+void ReDecider::Count(const PreparedGroup& group) {
+  for (std::size_t i = 0; i < group.events.size(); ++i) {
+    CountEvent(group.events[i], group.occurred_micros[i]);
+  }
+}
+
+Status ReDecider::FlushGroup() {
+  if (pending_.empty()) return Status::Ok();
+  PreparedGroup prepared = PrepareGroup(std::move(pending_), scope_, lookup_);
+  pending_.clear();
+  return Check(&prepared);
 }
 
 bool ReDecider::InScope(const EventRecord& first) const {
@@ -166,13 +245,22 @@ bool ReDecider::InScope(const EventRecord& first) const {
   return scope_.case_id.empty() || first.stream == std::string(kCaseStreamPrefix) + scope_.case_id;
 }
 
-Status ReDecider::FlushGroup() {
-  if (group_.empty()) return Status::Ok();
+Status ReDecider::Check(PreparedGroup* group) {
+  if (group->events.empty()) return Status::Ok();
+  const PreparedGroup& prepared = *group;
+  group_.swap(group->events);
+  // The events go back to the group (its owner frees them), however this
+  // returns.
+  struct GiveBack {
+    std::vector<EventRecord>& from;
+    std::vector<EventRecord>& to;
+    ~GiveBack() { from.swap(to); }
+  } give_back{group_, group->events};
   const EventRecord& first = group_.front();
-  if (InScope(first)) {
+  if (prepared.in_scope) {
     ++summary_->commands_checked;
-    ZF_ASSIGN_OR_RETURN(std::optional<RecordedCommand> recorded, lookup_(first.command_id));
-    if (!recorded) {
+    ZF_RETURN_IF_ERROR(prepared.lookup_status);
+    if (!prepared.recorded) {
       AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, first);
       f.rule = "chain";
       f.code = "command_record_missing";
@@ -180,9 +268,9 @@ Status ReDecider::FlushGroup() {
       f.message = fmt::format("no command record for command_id '{}'", first.command_id);
       findings_->Report(std::move(f));
     } else {
-      CheckRecord(*recorded);
-      if (!recorded->command.empty()) {
-        ReDecide(&*recorded);
+      CheckRecord(*prepared.recorded);
+      if (!prepared.recorded->command.empty()) {
+        ReDecide(prepared);
       } else if (IsEngineStream(first.stream)) {
         AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, first);
         f.rule = "redecide";
@@ -199,17 +287,17 @@ Status ReDecider::FlushGroup() {
     }
     CheckProcedure();
     if (std::string id = CaseIdOf(first.stream); !id.empty()) {
-      if (auto t = ParseRfc3339(first.occurred_at); t.ok()) {
-        CheckDeadlines(id, t->unix_micros, /*at_end=*/false);
+      if (prepared.occurred_micros.front() != INT64_MIN) {
+        CheckDeadlines(id, prepared.occurred_micros.front(), /*at_end=*/false);
       }
     }
   }
   if (std::string id = CaseIdOf(first.stream); !id.empty()) {
     const EventRecord& last = group_.back();
-    last_act_[id] = LastAct{last.position, last.version, last.type, last.command_id};
+    last_act_[id] = {last.position, last.version};
+    if (store_ == nullptr) last_names_[id] = {last.type, last.command_id};
   }
   Fold();
-  group_.clear();
   cases_.Trim();
   // A case the store could not read (backed) looked absent to the checks.
   return cases_.TakeReadError();
@@ -238,7 +326,7 @@ void ReDecider::CheckRecord(const RecordedCommand& recorded) {
   findings_->Report(std::move(f));
 }
 
-void ReDecider::ReDecide(const RecordedCommand* recorded) {
+void ReDecider::ReDecide(const PreparedGroup& prepared) {
   const EventRecord& first = group_.front();
   auto not_rederivable = [&](const EventRecord& at, std::string code, std::string message,
                              std::string rule = "redecide", std::string basis = "") {
@@ -251,35 +339,14 @@ void ReDecider::ReDecide(const RecordedCommand* recorded) {
     f.message = std::move(message);
     findings_->Report(std::move(f));
   };
-  boost::system::error_code ec;
-  boost::json::value json = boost::json::parse(recorded->command, ec);
-  if (ec) {
-    not_rederivable(first, "command_unreadable",
-                    fmt::format("the recorded command is not JSON: {}", ec.message()));
+  if (!prepared.parse_code.empty()) {
+    not_rederivable(first, prepared.parse_code, prepared.parse_message);
     return;
   }
-  Result<Command> command = CommandFromJson(json);
-  if (!command.ok()) {
-    not_rederivable(first, "command_invalid",
-                    fmt::format("the recorded command is not a valid command: {} ({})",
-                                command.status().message(), command.status().subject()));
-    return;
-  }
-  const CommandSpec* spec = FindCommandSpec(command->type);
-  if (spec == nullptr || command->command_id != first.command_id ||
-      StreamFor(*spec, *command) != first.stream) {
-    not_rederivable(first, "command_mismatch",
-                    fmt::format("the recorded command ({} '{}') does not target these events",
-                                command->type, command->command_id));
-    return;
-  }
-  auto at = ParseRfc3339(command->at);
-  if (!at.ok()) {
-    not_rederivable(first, "command_invalid", "the recorded command's time does not parse");
-    return;
-  }
+  const Command* command = &prepared.command;
   ++summary_->commands_redecided;
-  Decision decision = DecideAndStamp(*spec, *command, *at, rules_, cases_, options_);
+  Decision decision =
+      DecideAndStamp(*prepared.spec, *command, prepared.at, rules_, cases_, options_);
   if (const auto* rejection = std::get_if<Rejection>(&decision)) {
     std::string rule = RuleOf(rejection->legal_basis);
     not_rederivable(first, "rejected_on_redecision",
@@ -303,7 +370,7 @@ void ReDecider::ReDecide(const RecordedCommand* recorded) {
                         d.occurred_at);
     } else if (!(s.actor == d.actor)) {
       why = fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id);
-    } else if (Canonical(s.data) != Canonical(d.data)) {
+    } else if (prepared.stored_canonical[i] != Canonical(d.data)) {
       why = DataDifference(s.data, d.data);
     }
     if (!why.empty()) {
@@ -404,10 +471,16 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
       // The event named is the case's last: nothing was recorded after it.
       f.version = cases_.Version(f.stream);
       if (auto it = last_act_.find(std::string(case_id)); it != last_act_.end()) {
-        f.position = it->second.position;
-        f.version = it->second.version;
-        f.event_type = it->second.type;
-        f.command_id = it->second.command_id;
+        f.position = it->second.first;
+        f.version = it->second.second;
+        if (store_ == nullptr) {
+          const auto& names = last_names_[std::string(case_id)];
+          f.event_type = names.first;
+          f.command_id = names.second;
+        } else if (auto e = store_->ReadEvent(f.position); e.ok()) {
+          f.event_type = e->type;
+          f.command_id = e->command_id;
+        }
       }
       f.code = "deadline_open_past_due";
       f.message = fmt::format("{} ({}) was due on {} and is still open at the audit's reference "

@@ -208,7 +208,15 @@ const CaseBook::Slot& CaseBook::SlotOf(std::string_view stream) const {
     return it->second;
   }
   if (!backed()) return kAbsent;
-  Result<Slot> loaded = LoadSlot(stream, FamilyOf(stream));
+  const Family family = FamilyOf(stream);
+  // Built from every event since position 1, the list of aggregates is
+  // complete: one not in it has no event folded yet, so its stream need
+  // not be read (the auditor looks up every new case before its first
+  // event is folded).
+  if (index_from_events_ && family != Family::kOther && !created_.contains(stream)) {
+    return kAbsent;
+  }
+  Result<Slot> loaded = LoadSlot(stream, family);
   if (!loaded.ok()) {
     if (read_error_.ok()) read_error_ = loaded.status();
     return kAbsent;

@@ -200,6 +200,7 @@ Status LeniencyLists::Apply(const EventRecord& event) {
     return CorruptionError(fmt::format("rules/leniency v{}: entry {} version {} out of sequence",
                                        event.version, entry.entry_id, entry.version));
   }
+  ids_by_item_[entry.item_code].insert(entry.entry_id);
   history.push_back(std::move(entry));
   return Status::Ok();
 }
@@ -234,8 +235,10 @@ const LeniencyEntry* LeniencyLists::Entry(std::string_view entry_id, std::int64_
 std::vector<const LeniencyEntry*> LeniencyLists::EntriesInForce(std::string_view item_code,
                                                                 std::int64_t instant) const {
   std::vector<const LeniencyEntry*> out;
-  for (const auto& [id, history] : entries_) {
-    const LeniencyEntry* e = InForce(history, instant);
+  auto ids = ids_by_item_.find(item_code);
+  if (ids == ids_by_item_.end()) return out;
+  for (const std::string& id : ids->second) {  // in entry id order, as entries_
+    const LeniencyEntry* e = InForce(entries_.find(id)->second, instant);
     if (e != nullptr && e->item_code == item_code) out.push_back(e);
   }
   std::stable_sort(out.begin(), out.end(), [](const LeniencyEntry* a, const LeniencyEntry* b) {

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -193,6 +194,10 @@ class LeniencyLists {
  private:
   // entry_id -> versions, oldest first.
   std::map<std::string, std::vector<LeniencyEntry>, std::less<>> entries_;
+  // item_code -> the entries any version of which names it, so that
+  // EntriesInForce() (asked at every proposal and decision) looks at the
+  // item's few entries, not at every entry of the province.
+  std::map<std::string, std::set<std::string>, std::less<>> ids_by_item_;
 };
 
 }  // namespace zf::internal
