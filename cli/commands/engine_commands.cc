@@ -80,9 +80,10 @@ std::size_t CountLines(const std::string& file) {
 // second; only when stderr is a terminal, so logs and pipes stay clean.
 class ProgressBar {
  public:
-  ProgressBar(const GlobalOptions& global, std::size_t total)
-      : global_(global), total_(total), enabled_(isatty(fileno(stderr)) != 0),
-        start_(std::chrono::steady_clock::now()) {}
+  // Counts the file's lines only when there is a bar to show them in.
+  ProgressBar(const GlobalOptions& global, const std::string& file)
+      : global_(global), enabled_(isatty(fileno(stderr)) != 0),
+        total_(enabled_ ? CountLines(file) : 0), start_(std::chrono::steady_clock::now()) {}
 
   void Update(std::size_t done, bool final = false) {
     if (!enabled_) return;
@@ -107,8 +108,8 @@ class ProgressBar {
 
  private:
   const GlobalOptions& global_;
-  const std::size_t total_;
   const bool enabled_;
+  const std::size_t total_;
   const std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_{};
 };
@@ -360,7 +361,7 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   std::unique_ptr<zf::DryRun> dry_run = settings.dry_run ? engine->StartDryRun() : nullptr;
 
   ImportTally tally;
-  ProgressBar progress(global, CountLines(file));
+  ProgressBar progress(global, file);
   Importer importer(global, engine.get(), dry_run.get(), settings, &tally);
   // Lines are parsed and checked ahead on another thread while the engine
   // judges and writes; they come out in order, so nothing below changes.

@@ -1140,6 +1140,22 @@ def test_import_read_ahead():
     r, log = _import_same_everywhere(refusal, [], "refusal")
     expect_rc(r, EXIT_REJECTED)
     expect_in("case_exists", r.err, "stderr")
+
+    # An import that stops at a bad line ends although the pipe it reads
+    # stays open (the reader does not wait for input it will never use).
+    p = subprocess.Popen([ZFCLI, "--db", "db-pipe", "import", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=TMP)
+    try:
+        p.stdin.write(b"[]\n")
+        p.stdin.flush()
+        rc = p.wait(timeout=30)
+        check(rc == EXIT_INVALID, "import - stopped at a bad line exited %d" % rc)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        fail("import - waited for the rest of an open pipe after a bad line")
+    finally:
+        p.stdin.close()
     cut = refusal.index(json.dumps(twice))
     before = {json.loads(l)["command_id"] for l in refusal[:cut]}
     stored = {e["command_id"] for e in log if e["stream"].startswith("case/")}
