@@ -1016,6 +1016,153 @@ def test_import_modes():
     expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
 
 
+def _export_without_times(db):
+    """The log without what depends on the wall clock (recorded_at, and the
+    hashes over it): what an import decided, in order."""
+    events, _ = export_events(db)
+    for e in events:
+        for key in ("recorded_at", "prev_hash", "hash"):
+            e.pop(key, None)
+    return events
+
+
+def _import_same_everywhere(lines, extra, what):
+    """Imports `lines` (joined with newlines, no final one) into fresh stores
+    with each read-ahead (0 = every line read when the engine wants it, as a
+    plain loop does) and from stdin; every run must give the same exit code,
+    output and log. Returns the first run and its log."""
+    text = "\n".join(lines)
+    f = path("mixed-%s.jsonl" % what)
+    with open(f, "w", encoding="utf-8") as out:
+        out.write(text)
+    if not os.path.isdir(path("db-reference")):
+        load_reference("db-reference")
+    runs = []
+    for i, (source, ahead) in enumerate([(f, "0"), (f, None), (f, "1"), (f, "100"), ("-", None)]):
+        db = "db-%s-%d" % (what, i)
+        shutil.copytree(path("db-reference"), path(db))
+        args = ["--db", db, "--lang", "en", "--json", "import", source] + extra
+        if ahead is not None:
+            args += ["--read-ahead", ahead]
+        r = zf(*args, stdin=text if source == "-" else None)
+        runs.append((r, _export_without_times(db), "%s --read-ahead %s" % (source, ahead)))
+    first, first_log, first_how = runs[0]
+    for r, log, how in runs[1:]:
+        check(r.rc == first.rc, "%s: %s exited %d, %s %d" % (what, how, r.rc, first_how, first.rc))
+        check(r.out == first.out, "%s: %s printed %r, %s %r" % (what, how, r.out, first_how, first.out))
+        check(r.err == first.err, "%s: %s reported\n%s\n%s reported\n%s"
+              % (what, how, r.err[:2000], first_how, first.err[:2000]))
+        check(log == first_log, "%s: %s stored another log than %s" % (what, how, first_how))
+    return first, first_log
+
+
+def _batch_by_batch_order(lines, invalid, err):
+    """The order in which an import that runs each batch of 256 commands as
+    soon as it is full reports the lines named in `err`: a line that is not a
+    command (its text in `invalid`) when it is read, a command's error or
+    refusal after its batch ran (the last batch, cut short, after every line
+    was read)."""
+    reported = {int(n) for n in re.findall(r"line (\d+):", err)}
+    key, commands = {}, 0
+    for number, text in enumerate(lines, 1):
+        if not text.strip():
+            continue
+        if text in invalid:
+            key[number] = (commands, 1)  # after a batch that ran at this count
+        else:
+            key[number] = (commands // 256 + 1) * 256
+            commands += 1
+    for number, k in key.items():
+        if not isinstance(k, tuple):
+            key[number] = (float("inf") if k > commands else k, 0)
+    return sorted(reported, key=lambda n: (key[n], n))
+
+
+def test_import_read_ahead():
+    """Lines are parsed and checked ahead of the engine on another thread,
+    and the engine is given several batches at once; the outcome is the one
+    of reading each line when the engine wants it and running each batch of
+    256 on its own: the same lines reported in the same order, the same
+    exit code, the same events stored."""
+    year = []
+    for name in ("07-cases-2022.jsonl", "08-cases-2023.jsonl"):
+        with open(sample_file(name), encoding="utf-8") as f:
+            year += [l for l in f.read().split("\n") if l.strip()]
+    year = year[:3000]
+    clue = next(json.loads(l) for l in year if json.loads(l)["command"] == "register_clue")
+    twice = dict(clue, command_id="again-" + clue["command_id"])  # rejected: case_exists
+    schema = dict(clue, command_id="schema-bad", data=dict(clue["data"], discovered_on="yesterday"))
+    other = lambda i: json.dumps(dict(json.loads(year[i]), at="2024-01-01T09:00:00+08:00"))
+    pardon = ('{"command":"pardon_everyone","command_id":"x","at":"2023-01-01T00:00:00Z",'
+              '"actor":{"id":"a","role":"b","unit":"c"},"data":{}}')
+    lines = list(year)
+    # Bad lines around batch boundaries (256 commands) and chunk boundaries
+    # (64 lines), blank lines, a repeated line, a rule refusal and no newline
+    # after the last line; an invalid line after a refusal of the same batch
+    # (reported first); a command id repeated with other content from an
+    # earlier batch (answered from the store) and from the same batch.
+    for at, bad in [(2900, '{"command": "register_clue",'), (1510, "{}"), (1500, json.dumps(twice)),
+                    (1024, year[10]), (705, other(700)), (600, other(20)),
+                    (513, json.dumps(schema)), (300, "   \t"),
+                    (257, pardon), (256, "[]"), (64, "")]:
+        lines.insert(at, bad)
+    r, log = _import_same_everywhere(lines, ["--keep-going"], "keep-going")
+    expect_rc(r, EXIT_INVALID)
+    summary = r.json()
+    check(summary["invalid"] == 7 and summary["rejected"] == 1 and summary["already_applied"] == 1,
+          "keep going over the mixed file: " + r.out)
+    reported = [int(n) for n in re.findall(r"line (\d+)", r.err)]
+    invalid = {'{"command": "register_clue",', "{}", "[]", json.dumps(schema), pardon}
+    model = _batch_by_batch_order(lines, invalid, r.err)
+    check(reported == model, "lines reported %r, a batch-by-batch import reports %r"
+          % (reported, model))
+    check(reported == [258, 260, 518, 606, 712, 1520, 1509, 2911], "lines reported: %r" % reported)
+    expect_in("line 606: error: command_id '%s' was applied with other content"
+              % json.loads(year[20])["command_id"], r.err, "stderr")
+    expect_in("line 712: error: command_id '%s' is being applied with other content"
+              % json.loads(year[700])["command_id"], r.err, "stderr")
+
+    # Without --keep-going the import stops at the first bad line (258, the
+    # array), the lines before it applied and none after it stored, however
+    # far ahead the reader had read.
+    r, log = _import_same_everywhere(lines, [], "stop")
+    expect_rc(r, EXIT_INVALID)
+    expect_in("line 258", r.err, "stderr")
+    before = {json.loads(l)["command_id"] for l in lines[:257] if l.strip()}
+    stored = {e["command_id"] for e in log if e["stream"].startswith("case/")}
+    check(stored and stored <= before, "events of lines after 258 stored: %r" % sorted(stored - before)[:5])
+    check(r.json()["applied"] == len(before), "applied before the bad line: " + r.out)
+    # ... and at a rule refusal (line 1509 of the mixed file), judged after
+    # the lines before it: nothing after it stored.
+    refusal = [l for l in lines if l.strip() and not l.startswith("[") and "pardon" not in l
+               and "schema-bad" not in l and l not in ('{"command": "register_clue",', "{}")
+               and l not in (other(20), other(700))]
+    r, log = _import_same_everywhere(refusal, [], "refusal")
+    expect_rc(r, EXIT_REJECTED)
+    expect_in("case_exists", r.err, "stderr")
+
+    # An import that stops at a bad line ends although the pipe it reads
+    # stays open (the reader does not wait for input it will never use).
+    p = subprocess.Popen([ZFCLI, "--db", "db-pipe", "import", "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=TMP)
+    try:
+        p.stdin.write(b"[]\n")
+        p.stdin.flush()
+        rc = p.wait(timeout=30)
+        check(rc == EXIT_INVALID, "import - stopped at a bad line exited %d" % rc)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        fail("import - waited for the rest of an open pipe after a bad line")
+    finally:
+        p.stdin.close()
+    cut = refusal.index(json.dumps(twice))
+    before = {json.loads(l)["command_id"] for l in refusal[:cut]}
+    stored = {e["command_id"] for e in log if e["stream"].startswith("case/")}
+    check(stored and stored <= before, "events after the refusal stored")
+    check(r.json()["applied"] == len(before), "applied before the refusal: " + r.out)
+
+
 def test_stats():
     """zfcli stats over the generated year (examples/shaxian/07..09) gives
     the seed's figures of spec §10 (gen/make_cases.py says how)."""

@@ -23,6 +23,7 @@
 #include "domain/case_book.h"
 #include "domain/case_helpers.h"
 #include "domain/decider.h"
+#include "engine/command_facts.h"
 #include "engine/decide.h"
 #include "io/command_json.h"
 #include "projection/case_view.h"
@@ -173,9 +174,12 @@ class EngineImpl final : public Engine {
 
   void RunGroup(const std::vector<Job*>& group);
   void NoteReferenceProvenance(const std::vector<AppendRequest>& requests, World* overlay) const;
-  void JudgeJob(Job* job, World* overlay, GroupRequests* group);
-  Result<CommandResult> JudgeInGroup(const Command& command, Job* job, World* overlay,
-                                     GroupRequests* group);
+  // `facts` holds the facts of the group's commands, job after job, from
+  // index `first`.
+  void JudgeJob(Job* job, FactsAhead* facts, std::size_t first, World* overlay,
+                GroupRequests* group);
+  Result<CommandResult> JudgeInGroup(const Command& command, CommandFacts facts, Job* job,
+                                     World* overlay, GroupRequests* group);
 
   // The reference streams, in their fixed order (later reference data may
   // name earlier: a benchmark names a power item). Small: this is what an
@@ -215,9 +219,10 @@ class EngineImpl final : public Engine {
   // The meta row: the fold version and the position the rows reflect.
   static ProjectionWrite IndexMetaRow(std::uint64_t position);
 
-  Result<CommandResult> Judge(const Command& command, World* overlay,
+  Result<CommandResult> Judge(const Command& command, CommandFacts facts, World* overlay,
                               std::vector<AppendRequest>* requests);
-  Status CheckSameCommand(const Command& command, const RecordedCommand& prior) const;
+  Status CheckSameCommand(const Command& command, std::string_view recorded,
+                          const RecordedCommand& prior) const;
 
   const EngineOptions options_;
   const CompetenceConfig competence_ = CompetenceConfigOf(options_);
@@ -240,9 +245,10 @@ class EngineImpl final : public Engine {
 // A retried command must be the one that was applied: the same recorded
 // command, or, for one applied before commands were recorded, the same time
 // and actor on its events.
-Status EngineImpl::CheckSameCommand(const Command& command, const RecordedCommand& prior) const {
+Status EngineImpl::CheckSameCommand(const Command& command, std::string_view recorded,
+                                    const RecordedCommand& prior) const {
   if (!prior.command.empty()) {
-    if (prior.command == RecordedCommandText(command)) return Status::Ok();
+    if (prior.command == recorded) return Status::Ok();
     return AlreadyExistsError(fmt::format("command_id '{}' was applied with other content",
                                           command.command_id))
         .WithSubject("/command_id");
@@ -282,9 +288,9 @@ std::optional<std::uint64_t> StoredIndexPosition(const EventStore& store) {
   return static_cast<std::uint64_t>(position->as_int64());
 }
 
-Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
-                                        std::vector<AppendRequest>* requests) {
-  ZF_RETURN_IF_ERROR(CheckCommand(command));
+Result<CommandResult> EngineImpl::Judge(const Command& command, CommandFacts facts,
+                                        World* overlay, std::vector<AppendRequest>* requests) {
+  ZF_RETURN_IF_ERROR(facts.check);
   const CommandSpec& spec = *FindCommandSpec(command.type);
   CommandResult result;
   result.stream = StreamFor(spec, command);
@@ -298,7 +304,7 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
                                             command.command_id, prior->result.stream))
           .WithSubject("/command_id");
     }
-    ZF_RETURN_IF_ERROR(CheckSameCommand(command, *prior));
+    ZF_RETURN_IF_ERROR(CheckSameCommand(command, facts.recorded, *prior));
     result.outcome = CommandResult::Outcome::kAlreadyApplied;
     result.append = prior->result;
     result.append.already_applied = true;
@@ -321,7 +327,7 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
   AppendRequest request;
   request.stream = result.stream;
   request.command_id = command.command_id;
-  request.command = RecordedCommandText(command);
+  request.command = std::move(facts.recorded);
   const std::uint64_t version = overlay->Version(result.stream);
   request.expected = ExpectedVersion::Exact(version);
   for (NewEvent& event : std::get<std::vector<NewEvent>>(decision)) {
@@ -338,8 +344,12 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, World* overlay,
     provisional.occurred_at = request.events[i].occurred_at;
     provisional.command_id = command.command_id;
     provisional.actor = request.events[i].actor;
-    provisional.data = request.events[i].data;
-    if (Status s = overlay->Apply(provisional); !s.ok()) {
+    // Lent, not copied (a deep copy of every event's data was a few per
+    // cent of an import): the fold only reads it.
+    provisional.data = std::move(request.events[i].data);
+    Status s = overlay->Apply(provisional);
+    request.events[i].data = std::move(provisional.data);
+    if (!s.ok()) {
       return InternalError(fmt::format("{}: the decided event does not fold: {}", command.type,
                                        s.message()));
     }
@@ -387,7 +397,8 @@ Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
 }
 
 // Judges one job's commands on `overlay`, adding their requests to `group`.
-void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
+void EngineImpl::JudgeJob(Job* job, FactsAhead* facts, std::size_t first, World* overlay,
+                          GroupRequests* group) {
   // An atomic job that fails leaves no trace: keep what to go back to (the
   // rule book is small; the case book records what it changes).
   std::optional<RuleBook> saved_rules;
@@ -398,8 +409,9 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
   const std::size_t first_request = group->requests.size();
   const std::size_t first_duplicate = group->duplicates.size();
   bool failed = false;
-  for (const Command& command : job->commands) {
-    Result<CommandResult> judged = JudgeInGroup(command, job, overlay, group);
+  for (std::size_t i = 0; i < job->commands.size(); ++i) {
+    Result<CommandResult> judged =
+        JudgeInGroup(job->commands[i], facts->Take(first + i), job, overlay, group);
     failed = !judged.ok() || judged->outcome == CommandResult::Outcome::kRejected;
     job->results.push_back(std::move(judged));
     if (failed && job->mode != BatchMode::kIndependent) break;
@@ -421,11 +433,12 @@ void EngineImpl::JudgeJob(Job* job, World* overlay, GroupRequests* group) {
 // carries is the same command retried (by another caller, or twice in one
 // file): it is answered as already applied once the group is written, or
 // refused if its content differs.
-Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job, World* overlay,
-                                               GroupRequests* group) {
+Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, CommandFacts facts,
+                                               Job* job, World* overlay, GroupRequests* group) {
   if (auto it = group->by_command_id.find(command.command_id); it != group->by_command_id.end()) {
     const std::size_t i = it->second;
-    if (group->requests[i].command != RecordedCommandText(command)) {
+    facts.check.IgnoreError();  // a repeat is answered by the command it repeats
+    if (group->requests[i].command != facts.recorded) {
       return AlreadyExistsError(fmt::format("command_id '{}' is being applied with other content",
                                             command.command_id))
           .WithSubject("/command_id");
@@ -437,7 +450,7 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, Job* job,
     return result;
   }
   const std::size_t before = group->requests.size();
-  Result<CommandResult> judged = Judge(command, overlay, &group->requests);
+  Result<CommandResult> judged = Judge(command, std::move(facts), overlay, &group->requests);
   if (group->requests.size() > before) {
     group->owners.push_back({job, job->results.size()});
     group->by_command_id.emplace(command.command_id, before);
@@ -638,7 +651,18 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   // says so in the group's own write, so an open catches up from there.
   const std::uint64_t reflected = store_->Ledger().position;
   GroupRequests group;
-  for (Job* job : group_jobs) JudgeJob(job, &overlay, &group);
+  {
+    std::vector<const Command*> commands;
+    for (const Job* job : group_jobs) {
+      for (const Command& c : job->commands) commands.push_back(&c);
+    }
+    FactsAhead facts(std::move(commands));
+    std::size_t first = 0;
+    for (Job* job : group_jobs) {
+      JudgeJob(job, &facts, first, &overlay, &group);
+      first += job->commands.size();
+    }
+  }
   if (Status broken = overlay.cases.IndexCorruption(); !broken.ok()) {
     // A damaged index row was found and not used. Some command may have
     // been judged without the list it was in: nothing of the group is
@@ -866,7 +890,7 @@ class EngineImpl::DryRunImpl final : public DryRun {
       return result;
     }
     GroupRequests group;  // per command: the session keeps no events
-    return engine_->JudgeInGroup(command, job, &world_, &group);
+    return engine_->JudgeInGroup(command, FactsOf(command), job, &world_, &group);
   }
 
   EngineImpl* engine_;  // judging reads only its store and options
