@@ -144,6 +144,15 @@ std::vector<std::string> RunSample(Engine& engine, std::uint32_t seed) {
   return outcomes;
 }
 
+// A still store holding the sample, run through an engine (now closed)
+// with a cache of `cache`, in batches of random size from `seed`.
+std::shared_ptr<EventStore> SampleStore(std::size_t cache, std::uint32_t seed) {
+  auto store = StillStore();
+  auto engine = OpenEngine(store, cache);
+  RunSample(*engine, seed);
+  return store;
+}
+
 // Everything a reader can ask of the engine now, as one JSON text.
 std::string Answers(Engine& engine) {
   boost::json::object all;
@@ -209,11 +218,7 @@ TEST_CASE("A cache of one aggregate decides, writes and answers as a large cache
 // must find exactly what it finds holding everything.
 TEST_CASE("The audit with a cache of one finds what a large cache finds",
           "[engine][bounded][audit]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 1000);
-    RunSample(*engine, 17);
-  }
+  auto store = SampleStore(1000, 17);
   auto audit = [&](std::size_t cache) {
     EngineOptions options;
     options.cache_aggregates = cache;
@@ -236,11 +241,7 @@ TEST_CASE("The audit with a cache of one finds what a large cache finds",
 
 TEST_CASE("Opening reads the reference data and the last group, not the history",
           "[engine][bounded]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 1000);
-    RunSample(*engine, 3);
-  }
+  auto store = SampleStore(1000, 3);
   auto observed = std::make_shared<ObservedStore>(store);
   auto engine = OpenEngine(observed, 1000);
   const std::uint64_t events = store->Ledger().position;
@@ -278,11 +279,7 @@ std::string MetaRow(EventStore& store) {
 
 TEST_CASE("Index rows of another fold version, or under a broken meta row, are rebuilt",
           "[engine][bounded]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 100);
-    RunSample(*engine, 11);
-  }
+  auto store = SampleStore(100, 11);
   const auto party_rows = IndexRows(*store, "ix/party/");
   REQUIRE(party_rows.size() > 100);
   const std::string good_meta = MetaRow(*store);
@@ -369,11 +366,7 @@ void WipeRows(EventStore& store) {
 
 TEST_CASE("A rebuild with a cache of one writes back every row of a wiped store",
           "[engine][bounded]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 100);
-    RunSample(*engine, 5);
-  }
+  auto store = SampleStore(100, 5);
   const auto rows = RowsButMeta(*store);
   REQUIRE(rows.size() > 1000);
   WipeRows(*store);
@@ -390,11 +383,7 @@ TEST_CASE("A rebuild with a cache of one writes back every row of a wiped store"
 
 TEST_CASE("A rebuild that fails part way leaves rows that no open trusts",
           "[engine][bounded]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 100);
-    RunSample(*engine, 9);
-  }
+  auto store = SampleStore(100, 9);
   const auto rows = RowsButMeta(*store);
   WipeRows(*store);
   {
@@ -542,11 +531,7 @@ TEST_CASE("A damaged index row is detected, never used, and rebuilt before the n
 
 TEST_CASE("A read that meets a damaged index row fails, and the next open rebuilds the rows",
           "[engine][bounded]") {
-  auto store = StillStore();
-  {
-    auto engine = OpenEngine(store, 100);
-    RunSample(*engine, 21);
-  }
+  auto store = SampleStore(100, 21);
   const auto party_rows = IndexRows(*store, "ix/party/");
   // The explanation of a penalty with leniency lists the party's other
   // cases (the first-violation history). Every party list is damaged.
