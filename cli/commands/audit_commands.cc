@@ -127,6 +127,8 @@ class Reporter {
   boost::json::array findings_;
 };
 
+constexpr unsigned kMaxAuditJobs = 256;
+
 int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>& args,
                    const Command& self) {
   po::options_description options("audit verify");
@@ -146,6 +148,13 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   audit.from_position = vm["from"].as<std::uint64_t>();
   if (vm.count("to")) audit.to_position = vm["to"].as<std::uint64_t>();
   audit.jobs = vm["jobs"].as<unsigned>();
+  // A thread per job: a mistyped count (or "-1", which the option parser
+  // wraps around) must not start millions.
+  if (audit.jobs > kMaxAuditJobs) {
+    std::cerr << fmt::format("zfcli audit verify: --jobs {} is more than {}\n", audit.jobs,
+                             kMaxAuditJobs);
+    return kExitUsage;
+  }
   if (audit.to_position < audit.from_position) {
     std::cerr << fmt::format("zfcli audit verify: --to {} is before --from {}\n",
                              audit.to_position, audit.from_position);

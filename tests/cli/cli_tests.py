@@ -1853,6 +1853,18 @@ def test_audit_year():
     check(len(rows) > 50 and all(d["deadline"] == "D9" and not d["breached"] for d in rows),
           "undecided cases are past 90 days and paused: %r" % rows[:3])
     check(all("paused since" in d["basis"] for d in rows), "each says why: %r" % rows[:3])
+    # One thread or several: the same report, finding for finding.
+    def report_without_time(*args):
+        r = zf("--db", "db", "--json", "audit", "verify", *args)
+        expect_rc(r, 0)
+        report = r.json()
+        report.pop("elapsed_seconds")
+        return report
+    one = report_without_time("--jobs", "1", "--to", str(head))
+    check(report_without_time("--jobs", "3", "--to", str(head)) == one,
+          "--jobs 3 reports what --jobs 1 does")
+    for bad in ("-1", "100000", "two"):
+        expect_rc(zf("--db", "db", "audit", "verify", "--jobs", bad), EXIT_USAGE)
     r = zf("--db", "db", "audit", "verify", "--case", "SX-2023-E0010")
     expect_rc(r, 0)
     expect_in("审计通过", r.out, "audit verify --case (zh)")
