@@ -1,8 +1,6 @@
 // The auditor's commands (docs/audit.md): audit verify over the store,
 // case dossier to cut one case's self-contained file, dossier verify to
 // check such a file offline.
-#include <malloc.h>
-
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -164,14 +162,6 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   if (zf::Status s = CacheFromEnvironment(&engine_options); !s.ok()) {
     return ReportError(global, s);
   }
-  // Every thread (the audit's and RocksDB's, started when the store opens)
-  // shares glibc's main arena instead of one arena each. With an arena per
-  // thread, blocks allocated by the reader thread (and the cache blocks it
-  // reads in) are freed by others and stay scattered over several heaps:
-  // at 10^6 events the audit took 551 MiB and 97 CPU s instead of 369 MiB
-  // and 92 CPU s (docs/performance.md). zfcli runs nothing else meanwhile,
-  // so the process-wide setting is this command's to make.
-  mallopt(M_ARENA_MAX, 1);
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   if (!audit.case_id.empty() && !store->Head("case/" + audit.case_id).ok()) {
