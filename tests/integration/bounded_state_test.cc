@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <random>
@@ -39,10 +40,11 @@ const std::vector<std::string> kSampleFiles = {
     "04-leniency.jsonl",           "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl",
     "07-cases-2022.jsonl",         "08-cases-2023.jsonl", "09-inspect-once-2023.jsonl"};
 
-// A cursor that counts what it delivers.
+// A cursor that counts what it delivers (cursors of one store may run on
+// several threads: queries fold uncached cases on every core).
 class CountingCursor final : public EventCursor {
  public:
-  CountingCursor(std::unique_ptr<EventCursor> inner, std::uint64_t* count)
+  CountingCursor(std::unique_ptr<EventCursor> inner, std::atomic<std::uint64_t>* count)
       : inner_(std::move(inner)), count_(count) {
     if (inner_->Valid()) ++*count_;
   }
@@ -56,7 +58,7 @@ class CountingCursor final : public EventCursor {
 
  private:
   std::unique_ptr<EventCursor> inner_;
-  std::uint64_t* count_;
+  std::atomic<std::uint64_t>* count_;
 };
 
 // A cursor over nothing that failed.
@@ -77,8 +79,8 @@ class ObservedStore final : public testing::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
 
-  mutable std::uint64_t operational_events_read = 0;
-  mutable std::uint64_t reference_events_read = 0;
+  mutable std::atomic<std::uint64_t> operational_events_read{0};
+  mutable std::atomic<std::uint64_t> reference_events_read{0};
   std::string failing_stream;
 
   std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from,
