@@ -28,6 +28,14 @@ std::string HandoverKey(std::string_view receiving_case_id) {
 std::string MemberRowKey(const std::string& index_key, std::uint32_t seq) {
   return index_key + fmt::format("{:08x}", seq);
 }
+// The sequence number of a member row: its key's hex digits after the NUL.
+std::uint32_t SeqOf(std::string_view hex) {
+  std::uint32_t seq = 0;
+  for (char ch : hex) {
+    seq = seq * 16 + static_cast<std::uint32_t>(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
+  }
+  return seq;
+}
 
 // An index row's value is sealed: the member id (empty for an "ix/agg/"
 // row), NUL, and the first 16 hex digits of SM3(key NUL id). The rows are
@@ -401,13 +409,7 @@ CaseBook::Members& CaseBook::MembersOf(const std::string& index_key) const {
           broken = BrokenSeal(key);
           return false;
         }
-        const std::string_view hex = key.substr(index_key.size());
-        std::uint32_t seq = 0;
-        for (char ch : hex) {
-          seq = seq * 16 + static_cast<std::uint32_t>(
-                               ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
-        }
-        it->second.list.emplace_back(seq, std::move(*id));
+        it->second.list.emplace_back(SeqOf(key.substr(index_key.size())), std::move(*id));
         return true;
       });
   if (!broken.ok()) {
@@ -748,10 +750,9 @@ bool CaseBook::ImpliesIndexRow(std::string_view key) const {
   if (nul == std::string_view::npos || key.size() != nul + 1 + 8) return false;
   auto it = index_.find(key.substr(0, nul + 1));
   if (it == index_.end()) return false;
-  const std::string_view hex = key.substr(nul + 1);
-  return std::any_of(it->second.list.begin(), it->second.list.end(), [&](const auto& member) {
-    return fmt::format("{:08x}", member.first) == hex;
-  });
+  const std::uint32_t seq = SeqOf(key.substr(nul + 1));
+  return std::any_of(it->second.list.begin(), it->second.list.end(),
+                     [&](const auto& member) { return member.first == seq; });
 }
 
 }  // namespace zf::internal

@@ -500,17 +500,23 @@ std::string RowKey(const ProjectionFamily& family, std::string_view id) {
   return std::string(family.row_prefix).append(id);
 }
 
+// The family whose rows a stream has, or nullptr.
+const ProjectionFamily* FamilyOfStream(std::string_view stream) {
+  for (const ProjectionFamily& family : kProjectionFamilies) {
+    if (stream.starts_with(family.stream_prefix)) return &family;
+  }
+  return nullptr;
+}
+
 // The read-model rows of what a group touched, as `world` has them after
 // the group: written in the same atomic write as its events.
 std::vector<ProjectionWrite> ProjectionRows(const World& world,
                                             const std::vector<AppendRequest>& requests) {
   std::set<std::pair<const ProjectionFamily*, std::string_view>> touched;
   for (const AppendRequest& r : requests) {
-    std::string_view stream = r.stream;
-    for (const ProjectionFamily& family : kProjectionFamilies) {
-      if (stream.starts_with(family.stream_prefix)) {
-        touched.emplace(&family, stream.substr(family.stream_prefix.size()));
-      }
+    const std::string_view stream = r.stream;
+    if (const ProjectionFamily* family = FamilyOfStream(stream)) {
+      touched.emplace(family, stream.substr(family->stream_prefix.size()));
     }
   }
   std::vector<ProjectionWrite> rows;
@@ -970,7 +976,7 @@ class ProjectionRebuild {
   Status FoldLog();
   Status Fold(const EventRecord& event);
   Status SendIfLast(const EventRecord& event);
-  void Send(const ProjectionFamily& family, std::string_view id);
+  void Send(const ProjectionFamily& family, const std::string& stream);
   void CheckFinals();  // the checker thread
   Status CompareRow(std::string key, std::string want, Differences* found);
   Status CompareIndexRows();
@@ -1004,13 +1010,6 @@ class ProjectionRebuild {
   std::size_t fix_bytes_ = 0;
   bool meta_deleted_ = false;
 };
-
-const ProjectionFamily* FamilyOfStream(std::string_view stream) {
-  for (const ProjectionFamily& family : kProjectionFamilies) {
-    if (stream.starts_with(family.stream_prefix)) return &family;
-  }
-  return nullptr;
-}
 
 Result<ProjectionReport> ProjectionRebuild::Run(std::uint64_t through, const ProjectionWrite& meta,
                                                 bool meta_stale) {
@@ -1063,8 +1062,7 @@ Status ProjectionRebuild::FoldLog() {
   for (const auto& [stream, last] : last_version_) rest.push_back(stream);
   std::sort(rest.begin(), rest.end());
   for (const std::string& stream : rest) {
-    const ProjectionFamily* family = FamilyOfStream(stream);
-    Send(*family, std::string_view(stream).substr(family->stream_prefix.size()));
+    Send(*FamilyOfStream(stream), stream);
   }
   return world_.cases.TakeReadError();
 }
@@ -1092,17 +1090,16 @@ Status ProjectionRebuild::SendIfLast(const EventRecord& event) {
   }
   if (event.version < it->second) return Status::Ok();
   last_version_.erase(it);
-  Send(*family, std::string_view(event.stream).substr(family->stream_prefix.size()));
+  Send(*family, event.stream);
   // The pass is done with it: its place in the cache goes to one in flight.
   world_.cases.Forget(event.stream);
   return Status::Ok();
 }
 
-void ProjectionRebuild::Send(const ProjectionFamily& family, std::string_view id) {
-  std::shared_ptr<const void> state =
-      world_.cases.SharedState(fmt::format("{}{}", family.stream_prefix, id));
+void ProjectionRebuild::Send(const ProjectionFamily& family, const std::string& stream) {
+  std::shared_ptr<const void> state = world_.cases.SharedState(stream);
   if (state == nullptr) return;
-  outgoing_.push_back({&family, std::string(id), std::move(state)});
+  outgoing_.push_back({&family, stream.substr(family.stream_prefix.size()), std::move(state)});
   if (outgoing_.size() >= 256) {
     finals_.Push(std::move(outgoing_));
     outgoing_.clear();
