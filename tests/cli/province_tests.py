@@ -92,6 +92,14 @@ def structure(tmp):
     check(len(officers) == len(set(officers)), "officer ids repeat")
     check(any(c["command"] == "register_grid_node" and c["data"]["level"] == "micro_grid" for c in org),
           "no grid")
+    # Ids are made from the names' pinyin, and two names can sound alike
+    # (阳台, 杨泰): a province of 10^7 events once repeated a township id.
+    sys.path.insert(0, os.path.dirname(GEN))
+    import make_province  # noqa: E402
+    import random
+    draw = make_province.Names(random.Random(1))
+    names = [draw() for _ in range(1000)]
+    check(len({py for _, py in names}) == len(names), "two names share their pinyin")
     credentials = [c["data"]["credential_number"] for c in org if c["command"] == "issue_credential"]
     check(len(credentials) == len(set(credentials)), "credential numbers repeat")
     ids = [c["command_id"] for f in files for c in read(os.path.join(out, f))]

@@ -2,6 +2,8 @@
 // must deliver exactly the source's events in order, pass on the source's
 // failure after the events before it, and stop its thread when dropped
 // early.
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "store/prefetch_cursor.h"
@@ -70,6 +72,41 @@ TEST_CASE("A prefetching cursor dropped early stops its reader", "[store][prefet
   cursor->Next();
   CHECK(cursor->event().position == 2);
   cursor.reset();
+}
+
+TEST_CASE("A marking cursor marks every event on its reader thread, in order",
+          "[store][prefetch]") {
+  const std::size_t batch = GENERATE(1, 3, 512);
+  const std::uint64_t n = GENERATE(0, 1, 1000);
+  INFO("batch " << batch << ", events " << n);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::uint64_t marked = 0, last_marked = 0;  // the reader's until JoinReader
+  bool on_caller = false, in_order = true;
+  auto cursor = internal::PrefetchCursor(
+      std::make_unique<SyntheticCursor>(n, false),
+      [&](const EventRecord& e) {
+        on_caller = on_caller || std::this_thread::get_id() == caller;
+        in_order = in_order && e.position == last_marked + 1;
+        last_marked = e.position;
+        ++marked;
+        return e.position * 3 + 1;
+      },
+      batch, 2);
+  std::uint64_t expected = 1;
+  for (; cursor->Valid(); cursor->Next(), ++expected) {
+    REQUIRE(cursor->mark() == expected * 3 + 1);
+    // Taken, the event is the caller's: the mark stays with its place.
+    EventRecord taken = cursor->TakeEvent();
+    REQUIRE(taken.position == expected);
+    REQUIRE(taken.stream == "case/C" + std::to_string(expected % 7));
+    REQUIRE(cursor->mark() == expected * 3 + 1);
+  }
+  cursor->JoinReader();
+  CHECK(expected == n + 1);
+  CHECK(marked == n);
+  CHECK(in_order);
+  CHECK_FALSE(on_caller);
+  CHECK(cursor->status().ok());
 }
 
 }  // namespace

@@ -52,6 +52,11 @@ class ForwardingStore : public EventStore {
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     return inner_->ScanProjections(prefix, fn);
   }
+  Status ScanProjectionsFrom(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return inner_->ScanProjectionsFrom(prefix, start, fn);
+  }
   Status WriteProjections(std::span<const ProjectionWrite> writes) override {
     return inner_->WriteProjections(writes);
   }

@@ -167,7 +167,8 @@ class Localiser:
 
 
 class Names:
-    """Unique invented two-syllable names."""
+    """Unique invented two-syllable names, unique in pinyin too: ids are made
+    from the pinyin, and two names can sound alike (阳台, 杨泰: yangtai)."""
 
     def __init__(self, rng):
         self.rng = rng
@@ -176,8 +177,8 @@ class Names:
     def __call__(self):
         while True:
             (a, pa), (b, pb) = self.rng.sample(SYLLABLES, 2)
-            if a + b not in self.used:
-                self.used.add(a + b)
+            if a + b not in self.used and pa + pb not in self.used:
+                self.used.update((a + b, pa + pb))
                 return a + b, pa + pb
 
 

@@ -186,6 +186,10 @@ class ZF_EXPORT EventCursor {
   virtual bool Valid() const = 0;
   // REQUIRES: Valid(). The reference is good until the next Next().
   virtual const EventRecord& event() const = 0;
+  // REQUIRES: Valid(). The current event for the caller to keep: moved out
+  // where the cursor decoded it for this step only (event() is then
+  // unspecified until Next()), a copy otherwise.
+  virtual EventRecord TakeEvent() { return event(); }
   virtual void Next() = 0;
   // Non-OK if reading or decoding failed; Valid() is false then.
   virtual Status status() const = 0;
@@ -377,6 +381,15 @@ class ZF_EXPORT EventStore {
   virtual Status ScanProjections(
       std::string_view prefix,
       const std::function<bool(std::string_view key, std::string_view value)>& fn) const = 0;
+  // ScanProjections from the first key at or after `start`: a long scan
+  // that stops to write what it found resumes where it stopped.
+  virtual Status ScanProjectionsFrom(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) const {
+    return ScanProjections(prefix, [&](std::string_view key, std::string_view value) {
+      return key < start || fn(key, value);
+    });
+  }
   // Writes (or deletes) projection rows on their own, in one synced write:
   // for rebuilding read models from the events.
   virtual Status WriteProjections(std::span<const ProjectionWrite> writes) = 0;

@@ -509,20 +509,22 @@ void CaseBook::RemoveMember(const std::string& index_key, const std::string& id)
   AddRow(MemberRowKey(index_key, seq), std::nullopt);
 }
 
-void CaseBook::UpdateCaseIndexes(const CaseState* before, const CaseState& after) {
-  const std::string party_before = before ? before->party.id : std::string();
-  if (after.party.id != party_before) {
-    if (!party_before.empty()) RemoveMember(PartyKey(party_before), after.id);
+CaseBook::IndexedFields CaseBook::IndexedFieldsOf(const CaseState* c) {
+  if (c == nullptr) return {};
+  return {c->party.id, c->clue.related_case_id, c->execution.handover.receiving_case_id};
+}
+
+void CaseBook::UpdateCaseIndexes(const IndexedFields& before, const CaseState& after) {
+  if (after.party.id != before.party) {
+    if (!before.party.empty()) RemoveMember(PartyKey(before.party), after.id);
     if (!after.party.id.empty()) AddMember(PartyKey(after.party.id), after.id);
   }
-  const std::string related_before = before ? before->clue.related_case_id : std::string();
-  if (after.clue.related_case_id != related_before && !after.clue.related_case_id.empty()) {
-    AddMember(RelatedKey(after.clue.related_case_id), after.id);
+  const std::string& related = after.clue.related_case_id;
+  if (related != before.related_case && !related.empty()) {
+    AddMember(RelatedKey(related), after.id);
   }
   const std::string& receiving = after.execution.handover.receiving_case_id;
-  const std::string receiving_before =
-      before ? before->execution.handover.receiving_case_id : std::string();
-  if (receiving != receiving_before && !receiving.empty()) {
+  if (receiving != before.receiving_case && !receiving.empty()) {
     AddMember(HandoverKey(receiving), after.id);
   }
 }
@@ -541,13 +543,23 @@ Status CaseBook::Apply(const EventRecord& event) {
   const Family family = FamilyOf(event.stream);
   const std::string_view id = std::string_view(event.stream).substr(PrefixOf(family).size());
   auto it = slots_.find(std::string_view(event.stream));
-  Slot next = it == slots_.end() ? Slot() : it->second;
-  const std::shared_ptr<const void> before = next.state;
-  ZF_RETURN_IF_ERROR(Evolve(next, family, id, event));
+  const bool in_place = fold_in_place_ && it != slots_.end();
+  Slot next = it == slots_.end() ? Slot() : in_place ? std::move(it->second) : it->second;
+  const IndexedFields before = family == Family::kCase
+                                   ? IndexedFieldsOf(static_cast<const CaseState*>(next.state.get()))
+                                   : IndexedFields();
+  if (Status evolved = Evolve(next, family, id, event, in_place); !evolved.ok()) {
+    if (in_place) slots_.erase(it);  // perhaps changed half way
+    return evolved;
+  }
   NoteSlotChange(event.stream);
   next.dirty = pending();
   next.used = ++clock_;
-  slots_.insert_or_assign(event.stream, std::move(next));
+  if (it == slots_.end()) {
+    it = slots_.emplace(event.stream, std::move(next)).first;
+  } else {
+    it->second = std::move(next);
+  }
   if (pending()) dirty_slots_.push_back(event.stream);
   if (event.version == 1 && family != Family::kOther) {
     if (pending() || index_from_events_) created_.insert(event.stream);
@@ -556,9 +568,8 @@ Status CaseBook::Apply(const EventRecord& event) {
     AddRow(std::move(key), std::move(value));
   }
   if (family == Family::kCase) {
-    const auto& after =
-        *static_cast<const CaseState*>(slots_.find(event.stream)->second.state.get());
-    UpdateCaseIndexes(static_cast<const CaseState*>(before.get()), after);
+    const auto& after = *static_cast<const CaseState*>(it->second.state.get());
+    UpdateCaseIndexes(before, after);
     ZF_RETURN_IF_ERROR(TakeReadError());
   }
   return Status::Ok();
@@ -576,7 +587,7 @@ Status CaseBook::Reindex(std::string_view stream) {
   if (!stored) AddRow(row, Seal(row, ""));
   if (family == Family::kCase) {
     const auto state = slot.state;  // keeps the case while the indexes load
-    UpdateCaseIndexes(nullptr, *static_cast<const CaseState*>(state.get()));
+    UpdateCaseIndexes(IndexedFields(), *static_cast<const CaseState*>(state.get()));
     ZF_RETURN_IF_ERROR(TakeReadError());
   }
   return Status::Ok();
@@ -740,19 +751,45 @@ bool CaseBook::Created(std::string_view stream) const {
   return it != slots_.end() && it->second.state != nullptr;
 }
 
-bool CaseBook::ImpliesIndexRow(std::string_view key) const {
+std::optional<std::string_view> CaseBook::ImpliedMember(std::string_view key) const {
   if (key.starts_with(kAggregateRowPrefix)) {
     const std::string_view stream = key.substr(kAggregateRowPrefix.size());
-    return FamilyOf(stream) != Family::kOther && Created(stream);
+    if (FamilyOf(stream) == Family::kOther || !Created(stream)) return std::nullopt;
+    return std::string_view();
   }
   // "ix/<index>/<key>\0<8 hex digits>": the list of <key>, member <seq>.
   const std::size_t nul = key.find('\0');
-  if (nul == std::string_view::npos || key.size() != nul + 1 + 8) return false;
+  if (nul == std::string_view::npos || key.size() != nul + 1 + 8) return std::nullopt;
   auto it = index_.find(key.substr(0, nul + 1));
-  if (it == index_.end()) return false;
+  if (it == index_.end()) return std::nullopt;
   const std::uint32_t seq = SeqOf(key.substr(nul + 1));
-  return std::any_of(it->second.list.begin(), it->second.list.end(),
-                     [&](const auto& member) { return member.first == seq; });
+  for (const auto& [member_seq, id] : it->second.list) {
+    if (member_seq == seq) return std::string_view(id);
+  }
+  return std::nullopt;
+}
+
+bool CaseBook::ImpliesIndexRow(std::string_view key) const {
+  return ImpliedMember(key).has_value();
+}
+
+std::optional<std::string> CaseBook::IndexRowValue(std::string_view key) const {
+  std::optional<std::string_view> id = ImpliedMember(key);
+  if (!id) return std::nullopt;
+  return Seal(key, *id);
+}
+
+std::size_t CaseBook::IndexRowCount() const {
+  std::size_t rows = 0;
+  if (index_from_events_) {
+    rows = created_.size();
+  } else {
+    for (const auto& [stream, slot] : slots_) {
+      if (slot.version != 0 && FamilyOf(stream) != Family::kOther) ++rows;
+    }
+  }
+  for (const auto& [key, members] : index_) rows += members.list.size();
+  return rows;
 }
 
 }  // namespace zf::internal

@@ -44,6 +44,36 @@ namespace zf {
 namespace internal {
 namespace {
 
+// The reference streams one after another, in their fixed order: one
+// cursor for the reader thread of a PrefetchCursor.
+class ReferenceStreamsCursor final : public EventCursor {
+ public:
+  explicit ReferenceStreamsCursor(const EventStore* store) : store_(store) { Advance(); }
+  bool Valid() const override { return cursor_ != nullptr && cursor_->Valid(); }
+  const EventRecord& event() const override { return cursor_->event(); }
+  EventRecord TakeEvent() override { return cursor_->TakeEvent(); }
+  void Next() override {
+    cursor_->Next();
+    Advance();
+  }
+  Status status() const override { return status_; }
+
+ private:
+  // On to the next stream that has an event, unless a read failed.
+  void Advance() {
+    while (cursor_ == nullptr || !cursor_->Valid()) {
+      if (cursor_ != nullptr) status_ = cursor_->status();
+      if (!status_.ok() || next_ == std::size(kReferenceStreams)) return;
+      cursor_ = store_->ReadStream(kReferenceStreams[next_++], 1, Direction::kForward);
+    }
+  }
+
+  const EventStore* store_;
+  std::size_t next_ = 0;
+  std::unique_ptr<EventCursor> cursor_;
+  Status status_;
+};
+
 // Everything the deciders may consult, folded from the store.
 struct World {
   RuleBook rules;
@@ -186,16 +216,22 @@ class EngineImpl final : public Engine {
   // open reads.
   // With `filter`, as of its moment: each stream up to its first event
   // the filter leaves out.
+  // A province's reference data is tens of thousands of events: they are
+  // read and decoded on a second thread while this one folds them.
   Result<RuleBook> FoldRules(const AsOfFilter* filter = nullptr) const {
     RuleBook rules;
-    for (std::string_view stream : kReferenceStreams) {
-      auto cursor = store_->ReadStream(stream, 1, Direction::kForward);
-      for (; cursor->Valid(); cursor->Next()) {
-        if (filter != nullptr && !filter->Admits(cursor->event())) break;
-        ZF_RETURN_IF_ERROR(rules.Apply(cursor->event()));
+    auto cursor = PrefetchCursor(std::make_unique<ReferenceStreamsCursor>(store_.get()));
+    std::string cut;  // the stream whose events the filter stopped at
+    for (; cursor->Valid(); cursor->Next()) {
+      const EventRecord& event = cursor->event();
+      if (!cut.empty() && event.stream == cut) continue;
+      if (filter != nullptr && !filter->Admits(event)) {
+        cut = event.stream;
+        continue;
       }
-      ZF_RETURN_IF_ERROR(cursor->status());
+      ZF_RETURN_IF_ERROR(rules.Apply(event));
     }
+    ZF_RETURN_IF_ERROR(cursor->status());
     return rules;
   }
 
@@ -955,7 +991,11 @@ class ProjectionRebuild {
         world_{std::move(rules),
                CaseBook(store, cache,
                         [this](const EventRecord& e) { return e.position <= folded_through_; },
-                        /*index_from_events=*/true)} {}
+                        /*index_from_events=*/true)} {
+    // An aggregate's state goes to the checker only at its stream's last
+    // event, so no earlier state is held.
+    world_.cases.FoldInPlace();
+  }
   ProjectionRebuild(const ProjectionRebuild&) = delete;
   ProjectionRebuild& operator=(const ProjectionRebuild&) = delete;
 
@@ -973,9 +1013,12 @@ class ProjectionRebuild {
   };
   using Finals = std::vector<Final>;
 
+  // What the reader thread marks an event with.
+  enum Mark : std::uint64_t { kNotLast = 0, kLast = 1, kMarkFailed = 2 };
   Status FoldLog();
-  Status Fold(const EventRecord& event);
-  Status SendIfLast(const EventRecord& event);
+  Status Fold(const EventRecord& event, std::uint64_t mark);
+  // On the reader thread: whether `event` is its aggregate's last.
+  std::uint64_t MarkLast(const EventRecord& event);
   void Send(const ProjectionFamily& family, const std::string& stream);
   void CheckFinals();  // the checker thread
   Status CompareRow(std::string key, std::string want, Differences* found);
@@ -994,9 +1037,13 @@ class ProjectionRebuild {
   std::uint64_t through_ = 0;  // the pass's last position
   std::uint64_t folded_through_ = 0;
   World world_;  // its rules are read by both threads, never changed
-  // Aggregates with a row whose stream's last event the pass has not
-  // reached: stream -> its last version (UINT64_MAX: past the pass's end).
+  // The reader thread's: aggregates with a row whose stream's last event
+  // the pass has not reached: stream -> its last version (UINT64_MAX: past
+  // the pass's end). Looking each up in the store costs a tenth of the
+  // pass, so it is done ahead, beside the decoding.
   std::unordered_map<std::string, std::uint64_t> last_version_;
+  std::mutex mark_mu_;
+  Status mark_failed_;  // GUARDED_BY(mark_mu_)
   Finals outgoing_;  // the next batch for the checker
   BoundedQueue<Finals> finals_{8};
 
@@ -1052,11 +1099,13 @@ Result<ProjectionReport> ProjectionRebuild::Run(std::uint64_t through, const Pro
 }
 
 Status ProjectionRebuild::FoldLog() {
-  auto cursor = PrefetchCursor(store_->ReadAll(1));
+  auto cursor = PrefetchCursor(store_->ReadAll(1),
+                               [this](const EventRecord& e) { return MarkLast(e); });
   for (; cursor->Valid() && cursor->event().position <= through_; cursor->Next()) {
-    ZF_RETURN_IF_ERROR(Fold(cursor->event()));
+    ZF_RETURN_IF_ERROR(Fold(cursor->event(), cursor->mark()));
   }
   ZF_RETURN_IF_ERROR(cursor->status());
+  cursor->JoinReader();  // last_version_ is the reader's until then
   // Streams written past `through` while the pass ran: as the pass left them.
   std::vector<std::string> rest;
   for (const auto& [stream, last] : last_version_) rest.push_back(stream);
@@ -1067,33 +1116,44 @@ Status ProjectionRebuild::FoldLog() {
   return world_.cases.TakeReadError();
 }
 
-Status ProjectionRebuild::Fold(const EventRecord& event) {
+Status ProjectionRebuild::Fold(const EventRecord& event, std::uint64_t mark) {
   // The rules are the log's latest (folded before the pass), as the rows
   // render them.
   if (IsReferenceStream(event.stream)) return Status::Ok();
+  if (mark == kMarkFailed) {
+    std::lock_guard lock(mark_mu_);
+    return mark_failed_;
+  }
   ZF_RETURN_IF_ERROR(world_.cases.Apply(event));
   folded_through_ = event.position;
-  ZF_RETURN_IF_ERROR(SendIfLast(event));
+  if (mark == kLast) {
+    Send(*FamilyOfStream(event.stream), event.stream);
+    // The pass is done with it: its place in the cache goes to one in flight.
+    world_.cases.Forget(event.stream);
+  }
   world_.cases.Trim();
   return world_.cases.TakeReadError();
 }
 
-Status ProjectionRebuild::SendIfLast(const EventRecord& event) {
-  const ProjectionFamily* family = FamilyOfStream(event.stream);
-  if (family == nullptr) return Status::Ok();
+std::uint64_t ProjectionRebuild::MarkLast(const EventRecord& event) {
+  // The reader runs ahead of the pass, past its end too.
+  if (event.position > through_ || IsReferenceStream(event.stream)) return kNotLast;
+  if (FamilyOfStream(event.stream) == nullptr) return kNotLast;
   auto it = last_version_.find(event.stream);
   if (it == last_version_.end()) {
-    ZF_ASSIGN_OR_RETURN(StreamHead head, store_->Head(event.stream));
+    Result<StreamHead> head = store_->Head(event.stream);
+    if (!head.ok()) {
+      std::lock_guard lock(mark_mu_);
+      mark_failed_ = head.status();
+      return kMarkFailed;
+    }
     const std::uint64_t last =
-        head.position <= through_ && head.version > 0 ? head.version : UINT64_MAX;
+        head->position <= through_ && head->version > 0 ? head->version : UINT64_MAX;
     it = last_version_.emplace(event.stream, last).first;
   }
-  if (event.version < it->second) return Status::Ok();
+  if (event.version < it->second) return kNotLast;
   last_version_.erase(it);
-  Send(*family, event.stream);
-  // The pass is done with it: its place in the cache goes to one in flight.
-  world_.cases.Forget(event.stream);
-  return Status::Ok();
+  return kLast;
 }
 
 void ProjectionRebuild::Send(const ProjectionFamily& family, const std::string& stream) {
@@ -1117,23 +1177,57 @@ void ProjectionRebuild::CheckFinals() {
 }
 
 Status ProjectionRebuild::CompareRow(std::string key, std::string want, Differences* found) {
-  ++(found == &found_.back() ? report_.index_rows : report_.rows);
+  ++report_.rows;
   ZF_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->ReadProjection(key));
   if (stored && *stored == want) return Status::Ok();
   (stored ? found->different : found->missing).push_back(key);
   return Fix({std::move(key), std::move(want)});
 }
 
+// One scan of the stored index rows against what the events imply finds
+// the different and the extra rows (a lookup per implied row cost a fifth
+// of the pass's thread); the implied rows are looked up one by one only
+// when the scan met fewer than there are.
 Status ProjectionRebuild::CompareIndexRows() {
   Differences* found = &found_.back();
+  const std::size_t implied = world_.cases.IndexRowCount();
+  report_.index_rows += implied;
+  std::size_t met = 0;
+  std::string start(kIndexRowPrefix);
+  for (bool more = true; more;) {
+    // Fixes after the scan, a chunk at a time: a store may hold a lock
+    // while it scans.
+    std::vector<ProjectionWrite> fixes;
+    std::size_t bytes = 0;
+    more = false;
+    ZF_RETURN_IF_ERROR(store_->ScanProjectionsFrom(
+        kIndexRowPrefix, start, [&](std::string_view key, std::string_view value) {
+          std::optional<std::string> want = world_.cases.IndexRowValue(key);
+          if (want) ++met;
+          if (want && *want == value) return true;
+          (want ? found->different : found->extra).emplace_back(key);
+          bytes += key.size() + (want ? want->size() : 0);
+          fixes.push_back({std::string(key), std::move(want)});
+          if (bytes < chunk_bytes_) return true;
+          start = fixes.back().key + '\0';  // the next key after it
+          more = true;
+          return false;
+        }));
+    for (ProjectionWrite& fix : fixes) ZF_RETURN_IF_ERROR(Fix(std::move(fix)));
+  }
+  if (met == implied) return Status::Ok();
   Status compared;
   world_.cases.ForEachIndexRow([&](std::string_view key, std::string_view value) {
-    if (compared.ok()) compared = CompareRow(std::string(key), std::string(value), found);
+    if (!compared.ok()) return;
+    Result<std::optional<std::string>> stored = store_->ReadProjection(key);
+    if (!stored.ok()) {
+      compared = stored.status();
+    } else if (!*stored) {
+      found->missing.emplace_back(key);
+      compared = Fix({std::string(key), std::string(value)});
+    }
   });
-  ZF_RETURN_IF_ERROR(compared);
-  return FindExtraRows(
-      kIndexRowPrefix, [&](std::string_view key) { return world_.cases.ImpliesIndexRow(key); },
-      found);
+  return compared;
 }
 
 Status ProjectionRebuild::FindExtraRows(std::string_view prefix,

@@ -117,8 +117,13 @@ class MemoryEventStore final : public EventStore, private RawLog {
   Status ScanProjections(
       std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return ScanProjectionsFrom(prefix, prefix, fn);
+  }
+  Status ScanProjectionsFrom(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     std::shared_lock lock(mu_);
-    for (auto it = projections_.lower_bound(prefix);
+    for (auto it = projections_.lower_bound(std::max(prefix, start));
          it != projections_.end() && std::string_view(it->first).starts_with(prefix); ++it) {
       if (!fn(it->first, it->second)) break;
     }

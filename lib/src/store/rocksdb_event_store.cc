@@ -210,6 +210,8 @@ class LogCursor final : public EventCursor {
   explicit LogCursor(std::unique_ptr<RocksScan> scan) : scan_(std::move(scan)) { Load(); }
   bool Valid() const override { return valid_; }
   const EventRecord& event() const override { return record_; }
+  // Load() assigns every field again, so the record can go.
+  EventRecord TakeEvent() override { return std::move(record_); }
   void Next() override {
     scan_->Next();
     Load();
@@ -254,6 +256,8 @@ class StreamCursor final : public EventCursor {
   }
   bool Valid() const override { return valid_; }
   const EventRecord& event() const override { return record_; }
+  // Load() assigns every field again, so the record can go.
+  EventRecord TakeEvent() override { return std::move(record_); }
   void Next() override {
     ++next_;
     Load();
@@ -424,11 +428,16 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   Status ScanProjections(
       std::string_view prefix,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
+    return ScanProjectionsFrom(prefix, prefix, fn);
+  }
+  Status ScanProjectionsFrom(
+      std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view, std::string_view)>& fn) const override {
     if (database_ == nullptr) return UnavailableError("event store closed");
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), database_->cf(kProjections)));
-    for (it->Seek(ToSlice(prefix)); it->Valid() && it->key().starts_with(ToSlice(prefix));
-         it->Next()) {
+    for (it->Seek(ToSlice(std::max(prefix, start)));
+         it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
       if (!fn(std::string_view(it->key().data(), it->key().size()),
               std::string_view(it->value().data(), it->value().size()))) {
         break;
