@@ -436,6 +436,52 @@ TEST_CASE("A rebuild names and repairs every changed, extra and missing index ro
   }
 }
 
+TEST_CASE("A fold in place that fails forgets the aggregate: it reads as before the event",
+          "[engine][bounded]") {
+  auto store = SampleStore(100, 4);
+  const std::string stream = "case/SX-2023-E0010";
+  std::vector<EventRecord> events;
+  for (auto c = store->ReadStream(stream, 1, Direction::kForward); c->Valid(); c->Next()) {
+    events.push_back(c->event());
+  }
+  REQUIRE(events.size() >= 3);
+  // The second event with a payload its evolver cannot take: EvolveCase has
+  // stamped the version and the timeline before the evolver refuses.
+  EventRecord broken = events[1];
+  broken.data = boost::json::object{{"unexpected", true}};
+
+  const bool in_place = GENERATE(false, true);
+  INFO("in place " << in_place);
+  std::uint64_t through = 0;
+  internal::CaseBook book(store.get(), 10,
+                          [&](const EventRecord& e) { return e.position <= through; },
+                          /*index_from_events=*/true);
+  if (in_place) book.FoldInPlace();
+  REQUIRE(book.Apply(events[0]).ok());
+  through = events[0].position;
+  REQUIRE_FALSE(book.Apply(broken).ok());
+  const internal::CaseState* after_failure = book.FindCase("SX-2023-E0010");
+  REQUIRE(after_failure != nullptr);
+  CHECK(after_failure->version == 1);
+  CHECK(after_failure->timeline.size() == 1);
+  CHECK(book.Version(stream) == 1);
+  // The real events fold on from there as in a book that never failed.
+  for (std::size_t i = 1; i < events.size(); ++i) {
+    REQUIRE(book.Apply(events[i]).ok());
+    through = events[i].position;
+  }
+  internal::CaseBook fresh(store.get(), 10,
+                           [&](const EventRecord& e) { return e.position <= through; }, true);
+  for (const EventRecord& e : events) REQUIRE(fresh.Apply(e).ok());
+  const internal::CaseState* got = book.FindCase("SX-2023-E0010");
+  const internal::CaseState* want = fresh.FindCase("SX-2023-E0010");
+  REQUIRE(got != nullptr);
+  REQUIRE(want != nullptr);
+  CHECK(got->version == want->version);
+  CHECK(got->timeline.size() == want->timeline.size());
+  CHECK(got->state == want->state);
+}
+
 TEST_CASE("A rebuild that fails part way leaves rows that no open trusts",
           "[engine][bounded]") {
   auto store = SampleStore(100, 9);
