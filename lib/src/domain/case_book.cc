@@ -509,20 +509,30 @@ void CaseBook::RemoveMember(const std::string& index_key, const std::string& id)
   AddRow(MemberRowKey(index_key, seq), std::nullopt);
 }
 
-void CaseBook::UpdateCaseIndexes(const CaseState* before, const CaseState& after) {
-  const std::string party_before = before ? before->party.id : std::string();
-  if (after.party.id != party_before) {
-    if (!party_before.empty()) RemoveMember(PartyKey(party_before), after.id);
+CaseBook::CaseKeys CaseBook::CaseKeysOf(const CaseState& c) {
+  return CaseKeys{c.party.id, c.clue.related_case_id, c.execution.handover.receiving_case_id};
+}
+
+bool CaseBook::FoldsInPlace(std::map<std::string, Slot, std::less<>>::iterator it) const {
+  // Only as of a past moment (the audit, time travel): there a slot dropped
+  // is folded again from the store as it was (admits_), and nothing is
+  // pending or saved. The use count is 1 when no copy of the book, no
+  // savepoint and no reader of SharedState() holds the state; only this
+  // thread hands out new references, so it cannot grow behind our back.
+  return frozen() && it != slots_.end() && it->second.state != nullptr &&
+         it->second.state.use_count() == 1 && !savepoint_;
+}
+
+void CaseBook::UpdateCaseIndexes(const CaseKeys& before, const CaseState& after) {
+  if (after.party.id != before.party) {
+    if (!before.party.empty()) RemoveMember(PartyKey(before.party), after.id);
     if (!after.party.id.empty()) AddMember(PartyKey(after.party.id), after.id);
   }
-  const std::string related_before = before ? before->clue.related_case_id : std::string();
-  if (after.clue.related_case_id != related_before && !after.clue.related_case_id.empty()) {
+  if (after.clue.related_case_id != before.related && !after.clue.related_case_id.empty()) {
     AddMember(RelatedKey(after.clue.related_case_id), after.id);
   }
   const std::string& receiving = after.execution.handover.receiving_case_id;
-  const std::string receiving_before =
-      before ? before->execution.handover.receiving_case_id : std::string();
-  if (receiving != receiving_before && !receiving.empty()) {
+  if (receiving != before.receiving && !receiving.empty()) {
     AddMember(HandoverKey(receiving), after.id);
   }
 }
@@ -541,13 +551,32 @@ Status CaseBook::Apply(const EventRecord& event) {
   const Family family = FamilyOf(event.stream);
   const std::string_view id = std::string_view(event.stream).substr(PrefixOf(family).size());
   auto it = slots_.find(std::string_view(event.stream));
-  Slot next = it == slots_.end() ? Slot() : it->second;
-  const std::shared_ptr<const void> before = next.state;
-  ZF_RETURN_IF_ERROR(Evolve(next, family, id, event));
-  NoteSlotChange(event.stream);
-  next.dirty = pending();
-  next.used = ++clock_;
-  slots_.insert_or_assign(event.stream, std::move(next));
+  // What the case indexes compare, as it was before the event.
+  CaseKeys before;
+  if (family == Family::kCase && it != slots_.end() && it->second.state != nullptr) {
+    before = CaseKeysOf(*static_cast<const CaseState*>(it->second.state.get()));
+  }
+  if (FoldsInPlace(it)) {
+    // Nobody else holds the state: fold into it rather than into a copy of
+    // the whole aggregate. An event that does not fold may have changed it
+    // half way, so the slot is dropped; the next lookup folds the stream
+    // again from the store, and that fold stops where this one failed
+    // (LoadSlot), which is the state a copy would have kept.
+    Status evolved = Evolve(it->second, family, id, event, /*in_place=*/true);
+    if (!evolved.ok()) {
+      slots_.erase(it);
+      return evolved;
+    }
+    NoteSlotChange(event.stream);
+    it->second.used = ++clock_;
+  } else {
+    Slot next = it == slots_.end() ? Slot() : it->second;
+    ZF_RETURN_IF_ERROR(Evolve(next, family, id, event));
+    NoteSlotChange(event.stream);
+    next.dirty = pending();
+    next.used = ++clock_;
+    it = slots_.insert_or_assign(event.stream, std::move(next)).first;
+  }
   if (pending()) dirty_slots_.push_back(event.stream);
   if (event.version == 1 && family != Family::kOther) {
     if (pending() || index_from_events_) created_.insert(event.stream);
@@ -556,9 +585,8 @@ Status CaseBook::Apply(const EventRecord& event) {
     AddRow(std::move(key), std::move(value));
   }
   if (family == Family::kCase) {
-    const auto& after =
-        *static_cast<const CaseState*>(slots_.find(event.stream)->second.state.get());
-    UpdateCaseIndexes(static_cast<const CaseState*>(before.get()), after);
+    // `it` stays valid: nothing above erases from slots_.
+    UpdateCaseIndexes(before, *static_cast<const CaseState*>(it->second.state.get()));
     ZF_RETURN_IF_ERROR(TakeReadError());
   }
   return Status::Ok();
@@ -576,7 +604,7 @@ Status CaseBook::Reindex(std::string_view stream) {
   if (!stored) AddRow(row, Seal(row, ""));
   if (family == Family::kCase) {
     const auto state = slot.state;  // keeps the case while the indexes load
-    UpdateCaseIndexes(nullptr, *static_cast<const CaseState*>(state.get()));
+    UpdateCaseIndexes(CaseKeys{}, *static_cast<const CaseState*>(state.get()));
     ZF_RETURN_IF_ERROR(TakeReadError());
   }
   return Status::Ok();

@@ -20,6 +20,8 @@
 //
 // Values are immutable once folded and shared between copies (copy on
 // write), so a copy of the book (a dry run's) copies pointers, not cases.
+// As of a past moment (the audit, time travel), a state nobody else holds
+// is folded in place instead (Apply()).
 // A pointer returned by a Find*() stays valid until the next Apply() of
 // that stream, Trim(), Abort() or RollbackToSavepoint().
 // Not thread-safe, not even the const methods (they fill the cache); the
@@ -250,7 +252,17 @@ class CaseBook {
   void NoteSlotChange(std::string_view stream);
   void NoteIndexChange(const std::string& index_key);
   void AddRow(std::string key, std::optional<std::string> value);
-  void UpdateCaseIndexes(const CaseState* before, const CaseState& after);
+  // What UpdateCaseIndexes() compares of a case before an event (a state
+  // folded in place is gone by then).
+  struct CaseKeys {
+    std::string party;      // party.id
+    std::string related;    // clue.related_case_id
+    std::string receiving;  // execution.handover.receiving_case_id
+  };
+  static CaseKeys CaseKeysOf(const CaseState& c);
+  // Whether Apply() may fold into the state at `it` instead of a copy.
+  bool FoldsInPlace(std::map<std::string, Slot, std::less<>>::iterator it) const;
+  void UpdateCaseIndexes(const CaseKeys& before, const CaseState& after);
 
   const EventStore* store_ = nullptr;  // null: in memory
   // Backed as of a past moment (see the constructor): what is folded.
