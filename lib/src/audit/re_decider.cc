@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -94,41 +93,6 @@ void FindingSink::Report(AuditFinding finding) {
   if (reported_ >= limit_) return;
   ++reported_;
   if (sink_) sink_(finding);
-}
-
-bool IdenticalJson(const boost::json::value& a, const boost::json::value& b) {
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case boost::json::kind::null: return true;
-    case boost::json::kind::bool_: return a.get_bool() == b.get_bool();
-    case boost::json::kind::int64: return a.get_int64() == b.get_int64();
-    case boost::json::kind::uint64: return a.get_uint64() == b.get_uint64();
-    case boost::json::kind::double_: {
-      // Bit for bit: -0.0 == 0.0 and NaN != NaN would both mislead.
-      const double x = a.get_double(), y = b.get_double();
-      return std::memcmp(&x, &y, sizeof x) == 0;
-    }
-    case boost::json::kind::string: return a.get_string() == b.get_string();
-    case boost::json::kind::array: {
-      const auto& x = a.get_array();
-      const auto& y = b.get_array();
-      if (x.size() != y.size()) return false;
-      for (std::size_t i = 0; i < x.size(); ++i) {
-        if (!IdenticalJson(x[i], y[i])) return false;
-      }
-      return true;
-    }
-    case boost::json::kind::object: {
-      const auto& x = a.get_object();
-      const auto& y = b.get_object();
-      if (x.size() != y.size()) return false;
-      for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) {
-        if (i->key() != j->key() || !IdenticalJson(i->value(), j->value())) return false;
-      }
-      return true;
-    }
-  }
-  return false;
 }
 
 bool IsEngineStream(std::string_view stream) {
@@ -404,7 +368,8 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
                         d.occurred_at);
     } else if (!(s.actor == d.actor)) {
       why = fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id);
-    } else if (!IdenticalJson(s.data, d.data) && Canonical(s.data) != Canonical(d.data)) {
+    } else if (!SameCanonicalJson(s.data, d.data) && Canonical(s.data) != Canonical(d.data)) {
+      // (Rendered only when the values alone cannot tell: almost never.)
       why = DataDifference(s.data, d.data);
     }
     if (!why.empty()) {

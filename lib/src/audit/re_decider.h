@@ -85,13 +85,6 @@ struct PreparedGroup {
 PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& scope,
                            const CommandLookup& lookup);
 
-// Whether `a` and `b` are the same JSON value to the last detail: the same
-// kinds (int64 is not uint64), the same object members in the same order,
-// doubles bit for bit. Identical values have the same canonical JSON (and
-// the same serialization when canonical JSON refuses them), so a decided
-// payload identical to the stored one needs neither rendered.
-bool IdenticalJson(const boost::json::value& a, const boost::json::value& b);
-
 // Whether commands of the engine target `stream` (case/…, rules/…, org,
 // grid_ticket/…): their events must have a recorded command.
 bool IsEngineStream(std::string_view stream);
