@@ -991,11 +991,7 @@ class ProjectionRebuild {
         world_{std::move(rules),
                CaseBook(store, cache,
                         [this](const EventRecord& e) { return e.position <= folded_through_; },
-                        /*index_from_events=*/true)} {
-    // An aggregate's state goes to the checker only at its stream's last
-    // event, so no earlier state is held.
-    world_.cases.FoldInPlace();
-  }
+                        /*index_from_events=*/true)} {}
   ProjectionRebuild(const ProjectionRebuild&) = delete;
   ProjectionRebuild& operator=(const ProjectionRebuild&) = delete;
 
