@@ -1016,6 +1016,76 @@ def test_import_modes():
     expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
 
 
+def test_import_store_limits():
+    """A line the store would refuse (issue 14 §1) is an invalid line like
+    any other: named by its file line, the same in --dry-run, skipped by
+    --keep-going, and it costs no other line."""
+    load_reference()
+    officer = {"id": "SX-OF-0103", "role": "enforcement_officer", "unit": "gaosha"}
+
+    def clue(n, actor=officer):
+        return {"command": "register_clue", "command_id": "lim-%03d" % n,
+                "at": "2023-09-12T09:00:00+08:00", "actor": actor, "case_id": "SX-L-%03d" % n,
+                "data": {"source": "inspection", "township": "gaosha",
+                         "description": "现场检查发现", "discovered_on": "2023-09-12"}}
+    deep = "leaf"
+    for _ in range(40):
+        deep = {"a": deep}
+    on_spot = {"command": "issue_on_spot_decision", "command_id": "lim-deep",
+               "at": "2023-09-12T10:00:00+08:00", "actor": officer, "case_id": "SX-L-001",
+               "data": {"document_number": "高当罚〔2023〕1号", "officers": ["SX-OF-0102", "SX-OF-0103"],
+                        "credentials_shown": True, "statement_heard": True,
+                        "penalty_types": ["warning"], "fine_fen": 0, "delivery": "on_spot",
+                        "facts": {"x": deep}}}
+    bad = {5: clue(5, dict(officer, id="SX-OF-\u00010103")),
+           300: on_spot,
+           520: clue(520, dict(officer, role="r" * 200))}
+    lines = []
+    for n in range(1, 601):
+        lines.append(json.dumps(bad.get(n, clue(n)), ensure_ascii=False))
+    f = write_lines("limits.jsonl", lines)
+    good = 600 - len(bad)
+    fields = {5: "/actor/id", 300: "/data/facts/x/a", 520: "/actor/role"}
+
+    def bad_lines(err):
+        return {n: [l for l in err.splitlines() if ("line %d:" % n) in l] for n in bad}
+
+    dry = zf("--db", "db", "--lang", "en", "--json", "import", "--dry-run", "--keep-going", f)
+    expect_rc(dry, 3)
+    summary = json.loads(dry.out)
+    check(summary["applied"] == good and summary["invalid"] == len(bad) and summary["dry_run"],
+          "dry run: " + dry.out)
+    dry_lines = bad_lines(dry.err)
+    for n, field in fields.items():
+        check(len(dry_lines[n]) == 1 and field in dry_lines[n][0]
+              and "invalid_argument" in dry_lines[n][0],
+              "dry run names line %d, its field %s and the code: %s" % (n, field, dry.err[:800]))
+    check("atomic batch" not in dry.err, "no batch request numbers: " + dry.err[:400])
+
+    # Without --keep-going: the lines before the first bad one stay applied.
+    r = zf("--db", "db", "--lang", "en", "--json", "import", f)
+    expect_rc(r, 3)
+    check(json.loads(r.out)["applied"] == 4, "stopped at line 5 with 4 applied: " + r.out)
+    expect_in("line 5:", r.err, "stderr")
+
+    r = zf("--db", "db", "--lang", "en", "--json", "import", "--keep-going", f)
+    expect_rc(r, 3)
+    summary = json.loads(r.out)
+    check(summary["applied"] == good - 4 and summary["already_applied"] == 4
+          and summary["invalid"] == len(bad), "keep going: " + r.out)
+    real_lines = bad_lines(r.err)
+    for n in bad:
+        check(real_lines[n] == dry_lines[n],
+              "line %d: the same error as in the dry run:\n    %s\n    %s"
+              % (n, real_lines[n], dry_lines[n]))
+    check("atomic batch" not in r.err, "no batch request numbers: " + r.err[:400])
+    # Every good line is in the store, and none of the bad ones.
+    cases = json.loads(zf("--db", "db", "--json", "case", "list").out)
+    ids = {c["case_id"] for c in cases}
+    check(all(("SX-L-%03d" % n in ids) == (n not in bad) for n in range(1, 601)),
+          "the good lines' cases and no bad line's: %d cases" % len(ids))
+
+
 def _export_without_times(db):
     """The log without what depends on the wall clock (recorded_at, and the
     hashes over it): what an import decided, in order."""
