@@ -52,13 +52,17 @@ class Run(object):
             raise Abort()
 
 
+# A sanitized build runs zfcli several times slower (tests/CMakeLists.txt).
+TIMEOUT_SCALE = float(os.environ.get("ZF_TEST_TIMEOUT_SCALE", "1"))
+
+
 def run(argv, stdin=None, env=None):
     e = dict(os.environ)
     e.pop("ZF_DB", None)          # every call names its --db
     if env:
         e.update(env)
     p = subprocess.run(argv, input=stdin, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, cwd=TMP, env=e, timeout=60)
+                       stderr=subprocess.PIPE, cwd=TMP, env=e, timeout=60 * TIMEOUT_SCALE)
     r = Run(argv, p.returncode, p.stdout.decode("utf-8", "replace"),
             p.stderr.decode("utf-8", "replace"))
     TRANSCRIPT.append("$ %s\n  -> exit %d\n  stdout: %s\n  stderr: %s"
@@ -1228,7 +1232,7 @@ def test_import_read_ahead():
     try:
         p.stdin.write(b"[]\n")
         p.stdin.flush()
-        rc = p.wait(timeout=30)
+        rc = p.wait(timeout=30 * TIMEOUT_SCALE)
         check(rc == EXIT_INVALID, "import - stopped at a bad line exited %d" % rc)
     except subprocess.TimeoutExpired:
         p.kill()
@@ -1866,7 +1870,8 @@ def test_store_holder():
         expect_in("the store at db is held for writing by process %d" % writer.pid, r.err,
                   "stderr (en)")
         expect_rc(zf("--db", "db", "case", "list"), EXIT_OK)
-        out, err = writer.communicate(("\n".join(lines) + "\n").encode(), timeout=60)
+        out, err = writer.communicate(("\n".join(lines) + "\n").encode(),
+                                       timeout=60 * TIMEOUT_SCALE)
         check(writer.returncode == 0, "import - exited %d: %s" % (writer.returncode, err))
     finally:
         if writer.poll() is None:

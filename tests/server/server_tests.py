@@ -59,9 +59,13 @@ def expect_status(r, status, what):
                  % (what, r.status, status, r.text[:400]))
 
 
+# A sanitized build runs zfcli several times slower (tests/CMakeLists.txt).
+TIMEOUT_SCALE = float(os.environ.get("ZF_TEST_TIMEOUT_SCALE", "1"))
+
+
 def zf(*args):
     p = subprocess.run([ZFCLI] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, cwd=TMP, timeout=60)
+                       stderr=subprocess.PIPE, cwd=TMP, timeout=60 * TIMEOUT_SCALE)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -118,7 +122,7 @@ class Server(object):
         self.port = int(line.strip().rsplit(":", 1)[1])
 
     def request(self, method, path, body=None, token="officer", headers=None,
-                timeout=30):
+                timeout=30 * TIMEOUT_SCALE):
         if self.tls:
             import ssl
             context = ssl.create_default_context(cafile=self.tls["cert"])
@@ -155,7 +159,7 @@ class Server(object):
         finally:
             s.close()
 
-    def stop(self, timeout=30):
+    def stop(self, timeout=30 * TIMEOUT_SCALE):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
