@@ -722,7 +722,10 @@ void EngineImpl::RunAlone(Job* job) {
     return;
   }
   // Command by command: each judged on the state the written ones left, as
-  // in the group.
+  // in the group. One write (and sync) per command, which only a refusal
+  // the judging could not foresee costs. A storage failure part way fails
+  // the batch; the commands written before it stay written, and a retry
+  // finds them applied.
   for (std::size_t i = 0; i < job->commands.size(); ++i) {
     Job part;
     part.commands = job->commands.subspan(i, 1);
