@@ -939,36 +939,6 @@ def case_commands():
     ]]
 
 
-def test_impossible_dates():
-    """A date the calendar does not have is refused as invalid input (exit 3,
-    naming the field and the rule) before anything is judged or stored, in
-    `exec` and `import`, with or without --dry-run."""
-    load_reference(files="0[1-3]-*.jsonl")
-    before = zf("--db", "db", "--json", "store", "verify")
-    expect_rc(before, 0)
-    events = json.loads(before.out)["events_checked"]
-    good = json.loads(case_commands()[0])
-    for field, value in [("discovered_on", "2023-02-30"), ("discovered_on", "0000-00-00"),
-                         ("act_ended_on", "2024-13-45")]:
-        bad = json.loads(json.dumps(good))
-        bad["data"][field] = value
-        bad["command_id"] = "cli-bad-" + field + value
-        line = write_lines("bad.jsonl", [json.dumps(bad, ensure_ascii=False)])
-        for extra in ([], ["--dry-run"]):
-            r = zf("--db", "db", "--lang", "en", "import", line, *extra)
-            expect_rc(r, EXIT_INVALID)
-            expect_in("/data/%s" % field, r.err, "stderr")
-            expect_in("'%s' is not a date" % value, r.err, "stderr")
-        r = zf("--db", "db", "--lang", "en", "exec", json.dumps(bad, ensure_ascii=False))
-        expect_rc(r, EXIT_INVALID)
-        expect_in("/data/%s" % field, r.err, "stderr")
-    after = zf("--db", "db", "--json", "store", "verify")
-    check(json.loads(after.out)["events_checked"] == events, "an impossible date stored events")
-    # The same command with a real date is applied.
-    r = zf("--db", "db", "import", write_lines("good.jsonl", [json.dumps(good, ensure_ascii=False)]))
-    expect_rc(r, EXIT_OK)
-
-
 def test_case_queries():
     load_reference()
     expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)
