@@ -4,6 +4,7 @@
 // and the deadlines with the calendar days that moved them (National Day
 // 2023). The case follows scenario 5's SAFE-017 case (gaosha), with the
 // same party decided once before in another case.
+#include <map>
 #include <set>
 #include <string>
 
@@ -319,6 +320,72 @@ TEST_CASE("explain: a rule recorded later but in force at the decision is an aud
   auto earlier = engine->ExplainCase(kCase, then);
   REQUIRE(earlier.ok());
   CHECK(earlier->at("discrepancies").as_array().empty());
+}
+
+
+// Every "adjustment" member under `v`, with the JSON pointer it is at.
+void CollectAdjustments(const boost::json::value& v, const std::string& at,
+                        std::vector<std::pair<std::string, const boost::json::value*>>* out) {
+  if (const object* o = v.if_object()) {
+    for (const auto& member : *o) {
+      const std::string here = at + "/" + std::string(member.key());
+      if (member.key() == "adjustment") out->push_back({here, &member.value()});
+      CollectAdjustments(member.value(), here, out);
+    }
+  } else if (const array* a = v.if_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      CollectAdjustments((*a)[i], at + "/" + std::to_string(i), out);
+    }
+  }
+}
+
+bool ValidUtf8(std::string_view s) {
+  boost::system::error_code ec;
+  boost::json::parse("\"" + std::string(s) + "\"", ec);  // no quote or control byte is expected
+  return !ec;
+}
+
+// The explain's adjustment was a view of a temporary (issue 14 §2): in a
+// release build it printed stack bytes for the sample's decisions without
+// an adjustment (E0001…E0006), under ASan every explain failed. Each must
+// be the decision's own adjustment, or "general" when it gives none.
+TEST_CASE("explain: the adjustment of each sample decision is the decision's own",
+          "[explain][sample]") {
+  auto engine = testing::BareEngine();
+  testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
+                             "04-leniency.jsonl", "05-benchmarks.jsonl",
+                             "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl",
+                             "08-cases-2023.jsonl"});
+  // The adjustment each case's decision command gave, "" for none.
+  std::map<std::string, std::string> given;
+  for (const Command& c : testing::SampleCommands("08-cases-2023.jsonl")) {
+    if (c.type != "make_decision" && c.type != "issue_on_spot_decision") continue;
+    const object& data = c.data.as_object();
+    const auto* a = data.if_contains("adjustment");
+    given[c.target] = a != nullptr ? std::string(a->as_string()) : "";
+  }
+  for (const std::string case_id :
+       {"SX-2023-E0001", "SX-2023-E0002", "SX-2023-E0003", "SX-2023-E0004", "SX-2023-E0005",
+        "SX-2023-E0006", "SX-2023-E0010", "SX-2023-S0001", "SX-2023-S0016"}) {
+    INFO(case_id);
+    REQUIRE(given.contains(case_id));
+    const std::string want = given[case_id].empty() ? "general" : given[case_id];
+    auto explained = engine->ExplainCase(case_id, {});
+    REQUIRE(explained.ok());
+    std::vector<std::pair<std::string, const boost::json::value*>> found;
+    CollectAdjustments(explained->at("decisions"), "/decisions", &found);
+    CHECK_FALSE(found.empty());
+    for (const auto& [pointer, value] : found) {
+      INFO(pointer);
+      REQUIRE(value->is_string());
+      CHECK(ValidUtf8(value->as_string()));
+      CHECK(value->as_string() == want);
+    }
+  }
+  // The sample has both: decisions that name an adjustment and some that
+  // leave it to the default.
+  CHECK(given["SX-2023-E0001"].empty());
+  CHECK(given["SX-2023-S0001"] == "mitigated");
 }
 
 }  // namespace

@@ -59,9 +59,13 @@ def expect_status(r, status, what):
                  % (what, r.status, status, r.text[:400]))
 
 
+# A sanitized build runs zfcli several times slower (tests/CMakeLists.txt).
+TIMEOUT_SCALE = float(os.environ.get("ZF_TEST_TIMEOUT_SCALE", "1"))
+
+
 def zf(*args):
     p = subprocess.run([ZFCLI] + list(args), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, cwd=TMP, timeout=60)
+                       stderr=subprocess.PIPE, cwd=TMP, timeout=60 * TIMEOUT_SCALE)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -118,7 +122,7 @@ class Server(object):
         self.port = int(line.strip().rsplit(":", 1)[1])
 
     def request(self, method, path, body=None, token="officer", headers=None,
-                timeout=30):
+                timeout=30 * TIMEOUT_SCALE):
         if self.tls:
             import ssl
             context = ssl.create_default_context(cafile=self.tls["cert"])
@@ -155,7 +159,7 @@ class Server(object):
         finally:
             s.close()
 
-    def stop(self, timeout=30):
+    def stop(self, timeout=30 * TIMEOUT_SCALE):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
@@ -615,6 +619,73 @@ def test_sigterm_burst():
     check(not lost, "%d acknowledged commands lost, e.g. %r" % (len(lost), lost[:5]))
     rc, out, err = zf("--db", "db", "store", "verify")
     check(rc == 0, "store verify after SIGTERM: %s %s" % (out, err))
+
+
+def on_spot(case_id, command_id, depth):
+    """An on-spot fine (APL art. 51) on a clue() case, by the officer token,
+    with its free-form facts nested `depth` deep."""
+    facts = "leaf"
+    for _ in range(depth):
+        facts = {"a": facts}
+    return {"command": "issue_on_spot_decision", "command_id": command_id,
+            "at": "2023-01-09T10:00:00+08:00", "case_id": case_id,
+            "data": {"document_number": "沙市监当罚〔2023〕%s号" % command_id,
+                     "officers": ["SX-OF-0032", "SX-OF-0033"], "credentials_shown": True,
+                     "statement_heard": True, "penalty_types": ["fine"], "fine_fen": 20000,
+                     "delivery": "on_spot", "circumstance_level": "general",
+                     "adjustment": "general", "facts": {"x": facts}}}
+
+
+def test_malicious_client():
+    """A client looping on a command the store would refuse (issue 14 §1)
+    leaves every other client's commands applied. Before, the store refused
+    the whole group write the attacker's command shared with them, and they
+    got its 422."""
+    s = start({"work_threads": 16})
+    try:
+        # The vector is real: the same decision with shallow facts applies.
+        expect_status(s.post(clue("SX-M-CTRL")), 201, "the attacker's clue")
+        expect_status(s.post(on_spot("SX-M-CTRL", "m-ctrl", 1)), 201,
+                      "an on-spot decision with shallow facts")
+        good, evil, lock, done = [], [], threading.Lock(), threading.Event()
+
+        def client(k):
+            for n in range(20):
+                case_id = "SX-G-%02d-%03d" % (k, n)
+                r = s.post(clue(case_id), timeout=60)
+                with lock:
+                    good.append((case_id, r.status, r.text[:200]))
+
+        def attacker():
+            n = 0
+            while not done.is_set() or n < 5:
+                case_id = "SX-M-%04d" % n
+                s.post(clue(case_id), timeout=60)
+                r = s.post(on_spot(case_id, "m-%04d" % n, 40), timeout=60)
+                with lock:
+                    evil.append((r.status, r.text[:300]))
+                n += 1
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(8)]
+        bad = threading.Thread(target=attacker)
+        bad.start()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        done.set()
+        bad.join()
+        failed = [g for g in good if g[1] != 201]
+        check(len(good) == 160 and not failed,
+              "%d of %d valid commands failed, e.g. %r" % (len(failed), len(good), failed[:3]))
+        check(all(e[0] == 422 and '"subject":"/data/facts/x/a' in e[1].replace(" ", "")
+                  for e in evil),
+              "the attacker's commands are its own 422s: %r"
+              % [e for e in evil if e[0] != 422][:3])
+        for case_id, _, _ in good[:: 20]:
+            expect_status(s.get("/v1/cases/" + case_id), 200, "stored " + case_id)
+    finally:
+        check(s.stop() == 0, "serve exit code")
 
 
 def test_tls():

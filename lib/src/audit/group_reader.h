@@ -1,7 +1,7 @@
 // audit/group_reader.h — the parallel audit's reader: reads the log in
 // position order on a thread of its own, cuts it into commands' groups and
 // prepares each group (PrepareGroup: the recorded command looked up, parsed
-// and validated, the stored payloads in canonical JSON) ahead of the thread
+// and validated) ahead of the thread
 // that re-decides them, on that thread and on `preparers` more.
 //
 // Groups are handed out strictly in position order, whichever thread

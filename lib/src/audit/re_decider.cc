@@ -173,8 +173,6 @@ PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& sc
   g.command = std::move(*command);
   g.spec = spec;
   g.at = *at;
-  g.stored_canonical.reserve(g.events.size());
-  for (const EventRecord& e : g.events) g.stored_canonical.push_back(Canonical(e.data));
   return g;
 }
 
@@ -370,7 +368,8 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
                         d.occurred_at);
     } else if (!(s.actor == d.actor)) {
       why = fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id);
-    } else if (prepared.stored_canonical[i] != Canonical(d.data)) {
+    } else if (!SameCanonicalJson(s.data, d.data) && Canonical(s.data) != Canonical(d.data)) {
+      // (Rendered only when the values alone cannot tell: almost never.)
       why = DataDifference(s.data, d.data);
     }
     if (!why.empty()) {

@@ -7,8 +7,7 @@
 //
 // The work is split in two so that an audit can spread it over threads:
 // PrepareGroup does what needs no folded state (looking the recorded
-// command up, parsing and validating it, the stored payloads' canonical
-// JSON) and may run ahead on any thread; ReDecider::Check decides, checks
+// command up, parsing and validating it) and may run ahead on any thread; ReDecider::Check decides, checks
 // and folds, one group after the other in position order, on one thread.
 #pragma once
 
@@ -77,8 +76,6 @@ struct PreparedGroup {
   Command command;
   const CommandSpec* spec = nullptr;
   Timestamp at;
-  // The canonical JSON of each event's data (when the command parsed).
-  std::vector<std::string> stored_canonical;
   // The last event of the log fed (the audit's reader marks it: what
   // happens at the end of the log is reported before it is checked).
   bool last_of_log = false;

@@ -509,22 +509,30 @@ void CaseBook::RemoveMember(const std::string& index_key, const std::string& id)
   AddRow(MemberRowKey(index_key, seq), std::nullopt);
 }
 
-CaseBook::IndexedFields CaseBook::IndexedFieldsOf(const CaseState* c) {
-  if (c == nullptr) return {};
-  return {c->party.id, c->clue.related_case_id, c->execution.handover.receiving_case_id};
+CaseBook::CaseKeys CaseBook::CaseKeysOf(const CaseState& c) {
+  return CaseKeys{c.party.id, c.clue.related_case_id, c.execution.handover.receiving_case_id};
 }
 
-void CaseBook::UpdateCaseIndexes(const IndexedFields& before, const CaseState& after) {
+bool CaseBook::FoldsInPlace(std::map<std::string, Slot, std::less<>>::iterator it) const {
+  // Only as of a past moment (the audit, time travel): there a slot dropped
+  // is folded again from the store as it was (admits_), and nothing is
+  // pending or saved. The use count is 1 when no copy of the book, no
+  // savepoint and no reader of SharedState() holds the state; only this
+  // thread hands out new references, so it cannot grow behind our back.
+  return frozen() && it != slots_.end() && it->second.state != nullptr &&
+         it->second.state.use_count() == 1 && !savepoint_;
+}
+
+void CaseBook::UpdateCaseIndexes(const CaseKeys& before, const CaseState& after) {
   if (after.party.id != before.party) {
     if (!before.party.empty()) RemoveMember(PartyKey(before.party), after.id);
     if (!after.party.id.empty()) AddMember(PartyKey(after.party.id), after.id);
   }
-  const std::string& related = after.clue.related_case_id;
-  if (related != before.related_case && !related.empty()) {
-    AddMember(RelatedKey(related), after.id);
+  if (after.clue.related_case_id != before.related && !after.clue.related_case_id.empty()) {
+    AddMember(RelatedKey(after.clue.related_case_id), after.id);
   }
   const std::string& receiving = after.execution.handover.receiving_case_id;
-  if (receiving != before.receiving_case && !receiving.empty()) {
+  if (receiving != before.receiving && !receiving.empty()) {
     AddMember(HandoverKey(receiving), after.id);
   }
 }
@@ -543,22 +551,35 @@ Status CaseBook::Apply(const EventRecord& event) {
   const Family family = FamilyOf(event.stream);
   const std::string_view id = std::string_view(event.stream).substr(PrefixOf(family).size());
   auto it = slots_.find(std::string_view(event.stream));
-  const bool in_place = fold_in_place_ && it != slots_.end();
-  Slot next = it == slots_.end() ? Slot() : in_place ? std::move(it->second) : it->second;
-  const IndexedFields before = family == Family::kCase
-                                   ? IndexedFieldsOf(static_cast<const CaseState*>(next.state.get()))
-                                   : IndexedFields();
-  if (Status evolved = Evolve(next, family, id, event, in_place); !evolved.ok()) {
-    if (in_place) slots_.erase(it);  // perhaps changed half way
-    return evolved;
+  // What the case indexes compare, as it was before the event.
+  CaseKeys before;
+  if (family == Family::kCase && it != slots_.end() && it->second.state != nullptr) {
+    before = CaseKeysOf(*static_cast<const CaseState*>(it->second.state.get()));
   }
-  NoteSlotChange(event.stream);
-  next.dirty = pending();
-  next.used = ++clock_;
-  if (it == slots_.end()) {
-    it = slots_.emplace(event.stream, std::move(next)).first;
+  if (FoldsInPlace(it)) {
+    // Nobody else holds the state: fold into it rather than into a copy of
+    // the whole aggregate. An event that does not fold may have changed it
+    // half way, so the slot is dropped; the next lookup folds the stream
+    // again from the store, and that fold stops where this one failed
+    // (LoadSlot), which is the state a copy would have kept.
+    Status evolved = Evolve(it->second, family, id, event, /*in_place=*/true);
+    if (!evolved.ok()) {
+      slots_.erase(it);
+      return evolved;
+    }
+    NoteSlotChange(event.stream);
+    it->second.used = ++clock_;
   } else {
-    it->second = std::move(next);
+    Slot next = it == slots_.end() ? Slot() : it->second;
+    ZF_RETURN_IF_ERROR(Evolve(next, family, id, event));
+    NoteSlotChange(event.stream);
+    next.dirty = pending();
+    next.used = ++clock_;
+    if (it == slots_.end()) {
+      it = slots_.emplace(event.stream, std::move(next)).first;
+    } else {
+      it->second = std::move(next);
+    }
   }
   if (pending()) dirty_slots_.push_back(event.stream);
   if (event.version == 1 && family != Family::kOther) {
@@ -568,8 +589,8 @@ Status CaseBook::Apply(const EventRecord& event) {
     AddRow(std::move(key), std::move(value));
   }
   if (family == Family::kCase) {
-    const auto& after = *static_cast<const CaseState*>(it->second.state.get());
-    UpdateCaseIndexes(before, after);
+    // `it` stays valid: nothing above erases from slots_.
+    UpdateCaseIndexes(before, *static_cast<const CaseState*>(it->second.state.get()));
     ZF_RETURN_IF_ERROR(TakeReadError());
   }
   return Status::Ok();
@@ -587,7 +608,7 @@ Status CaseBook::Reindex(std::string_view stream) {
   if (!stored) AddRow(row, Seal(row, ""));
   if (family == Family::kCase) {
     const auto state = slot.state;  // keeps the case while the indexes load
-    UpdateCaseIndexes(IndexedFields(), *static_cast<const CaseState*>(state.get()));
+    UpdateCaseIndexes(CaseKeys{}, *static_cast<const CaseState*>(state.get()));
     ZF_RETURN_IF_ERROR(TakeReadError());
   }
   return Status::Ok();

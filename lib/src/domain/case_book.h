@@ -20,6 +20,8 @@
 //
 // Values are immutable once folded and shared between copies (copy on
 // write), so a copy of the book (a dry run's) copies pointers, not cases.
+// As of a past moment (the audit, time travel), a state nobody else holds
+// is folded in place instead (Apply()).
 // A pointer returned by a Find*() stays valid until the next Apply() of
 // that stream, Trim(), Abort() or RollbackToSavepoint().
 // Not thread-safe, not even the const methods (they fill the cache); the
@@ -89,14 +91,6 @@ class CaseBook {
            std::function<bool(const EventRecord&)> admits, bool index_from_events = false);
 
   bool backed() const { return store_ != nullptr; }
-
-  // For one pass that keeps no earlier state of an aggregate (the rebuild):
-  // Apply() then changes the cached aggregate itself, not a copy, when
-  // nobody else holds it. A copy of a whole case per event was a sixth of
-  // the rebuild's critical path. A failed Apply() forgets the aggregate,
-  // which is folded from the store again when next read. REQUIRES: a book
-  // as of a moment (the three-argument constructor).
-  void FoldInPlace() { fold_in_place_ = frozen(); }
 
   // Folds one committed (or about to be committed) event of a stream that
   // is not reference data. Events of stream families the book does not know
@@ -262,12 +256,17 @@ class CaseBook {
   void NoteSlotChange(std::string_view stream);
   void NoteIndexChange(const std::string& index_key);
   void AddRow(std::string key, std::optional<std::string> value);
-  // What of a case its cross-case indexes are keyed by.
-  struct IndexedFields {
-    std::string party, related_case, receiving_case;
+  // What UpdateCaseIndexes() compares of a case before an event (a state
+  // folded in place is gone by then).
+  struct CaseKeys {
+    std::string party;      // party.id
+    std::string related;    // clue.related_case_id
+    std::string receiving;  // execution.handover.receiving_case_id
   };
-  static IndexedFields IndexedFieldsOf(const CaseState* c);
-  void UpdateCaseIndexes(const IndexedFields& before, const CaseState& after);
+  static CaseKeys CaseKeysOf(const CaseState& c);
+  // Whether Apply() may fold into the state at `it` instead of a copy.
+  bool FoldsInPlace(std::map<std::string, Slot, std::less<>>::iterator it) const;
+  void UpdateCaseIndexes(const CaseKeys& before, const CaseState& after);
   // The member id the index row `key` names ("" for an aggregate row), or
   // nullopt when the events applied call for no such row.
   std::optional<std::string_view> ImpliedMember(std::string_view key) const;
@@ -277,7 +276,6 @@ class CaseBook {
   std::function<bool(const EventRecord&)> admits_;
   bool frozen() const { return static_cast<bool>(admits_); }
   bool index_from_events_ = false;
-  bool fold_in_place_ = false;  // see FoldInPlace()
   // The stored index rows are read (backed, unless index_from_events_).
   bool reads_rows() const { return backed() && !index_from_events_; }
   // Backed and recording what it changes for the store.

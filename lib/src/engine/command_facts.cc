@@ -7,7 +7,17 @@
 namespace zf::internal {
 
 CommandFacts FactsOf(const Command& command) {
-  return CommandFacts{CheckCommand(command), RecordedCommandText(command)};
+  CommandFacts facts;
+  Status recordable = RecordCommand(command, &facts.recorded);
+  facts.check = CheckCommand(command);
+  // The envelope and schema first: their errors name what a client most
+  // likely got wrong.
+  if (facts.check.ok()) {
+    facts.check = std::move(recordable);
+  } else {
+    recordable.IgnoreError();
+  }
+  return facts;
 }
 
 FactsAhead::FactsAhead(std::vector<const Command*> commands)

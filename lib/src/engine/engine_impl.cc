@@ -34,6 +34,7 @@
 #include "projection/review_view.h"
 #include "projection/statistics.h"
 #include "rules/rule_book.h"
+#include "store/envelope.h"
 #include "store/prefetch_cursor.h"
 #include "util/bounded_queue.h"
 #include "util/rfc3339.h"
@@ -182,6 +183,18 @@ class EngineImpl final : public Engine {
       if (!status.ok()) return status;
       return std::move(results);
     }
+    // Whether a refusal by the store is the whole job's: an atomic job's or
+    // a single command's.
+    bool Indivisible() const { return mode == BatchMode::kAtomic || commands.size() == 1; }
+    // The store refused the job's write (REQUIRES: Indivisible()): the
+    // whole atomic batch fails, or its one command does.
+    void Refuse(Status refused) {
+      if (mode == BatchMode::kAtomic) {
+        status = std::move(refused);
+      } else {
+        results.assign(1, std::move(refused));
+      }
+    }
   };
   // Where each request of a group came from.
   struct Owner {
@@ -203,6 +216,18 @@ class EngineImpl final : public Engine {
   };
 
   void RunGroup(const std::vector<Job*>& group);
+  // Judges `jobs` and writes what they applied in one atomic write, setting
+  // their results (or, on a storage failure, their status). Returns the
+  // store's refusal of a request instead — nothing written, the jobs'
+  // results cleared, the world as before — for the caller to isolate it.
+  // REQUIRES: mu_.
+  Status WriteGroup(const std::vector<Job*>& jobs);
+  // WriteGroup for one job whose group the store refused: an atomic job
+  // fails as a whole, the other modes write command by command, so the
+  // refusal fails only the command it is about. REQUIRES: mu_.
+  void RunAlone(Job* job);
+  // Forgets what an unwritten group changed in world_. REQUIRES: mu_.
+  Status ForgetGroup();
   void NoteReferenceProvenance(const std::vector<AppendRequest>& requests, World* overlay) const;
   // `facts` holds the facts of the group's commands, job after job, from
   // index `first`.
@@ -324,6 +349,16 @@ std::optional<std::uint64_t> StoredIndexPosition(const EventStore& store) {
   return static_cast<std::uint64_t>(position->as_int64());
 }
 
+// The command field a store error about its append is about: an event's
+// actor is the command's, its data is made from the command's data.
+std::string StoreSubjectToCommand(std::string_view subject) {
+  if (!subject.starts_with("/events/")) return "/data";
+  std::string_view rest = subject.substr(subject.find('/', 8) == std::string_view::npos
+                                             ? subject.size()
+                                             : subject.find('/', 8));
+  return rest.starts_with("/actor/") ? std::string(rest) : std::string("/data");
+}
+
 Result<CommandResult> EngineImpl::Judge(const Command& command, CommandFacts facts,
                                         World* overlay, std::vector<AppendRequest>* requests) {
   ZF_RETURN_IF_ERROR(facts.check);
@@ -369,6 +404,17 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, CommandFacts fac
   for (NewEvent& event : std::get<std::vector<NewEvent>>(decision)) {
     result.event_types.push_back(event.type);
     request.events.push_back(std::move(event));
+  }
+  // The store's own checks, before the request joins the group: a request
+  // it would refuse fails this command alone, here and in a dry run alike,
+  // instead of the group's atomic write (and with it every other caller's
+  // commands). The command's checks (CommandFacts) cover its envelope; the
+  // events can still break a limit, e.g. command data nested a level
+  // deeper in an event than in the command.
+  if (Status refused = CheckRequest(request); !refused.ok()) {
+    return InvalidArgumentError(fmt::format("the store refuses the events of this command: {}: {}",
+                                            refused.subject(), refused.message()))
+        .WithSubject(StoreSubjectToCommand(refused.subject()));
   }
   // Later commands in the batch must see these events. A decider that
   // emits data its own evolver cannot fold is a bug: fail the command.
@@ -679,28 +725,82 @@ Status EngineImpl::RepairIndexRows() {
 // few hundred thousand events), judging costs O(commands). mu_ is held until
 // the group is durable, so no reader sees a state that is not; after a
 // failed write the case book forgets what the group changed (those cases
-// are read from the store again) and the rule book is folded again.
+// are read from the store again) and the rule book is folded again from
+// the reference streams (never the whole log).
+//
+// Judging checks every request against the store's rules (Judge), so the
+// store has no reason to refuse one. Should it still refuse one (a rule
+// only it knows), the write is atomic and nothing was stored: each job is
+// then judged again and written alone, so the refusal fails only the job —
+// or, in the independent modes, only the command — it is about, never
+// another caller's (issue 14).
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   std::lock_guard lock(mu_);
-  World& overlay = world_;
   if (repair_due_) {
     if (Status repaired = RepairIndexRows(); !repaired.ok()) {
       for (Job* job : group_jobs) job->status = repaired;
       return;
     }
   }
+  Status refused = WriteGroup(group_jobs);
+  if (refused.ok()) return;
+  if (group_jobs.size() == 1 && group_jobs[0]->Indivisible()) {
+    group_jobs[0]->Refuse(std::move(refused));
+    return;
+  }
+  refused.IgnoreError();  // each job meets it again on its own
+  for (Job* job : group_jobs) RunAlone(job);
+}
+
+void EngineImpl::RunAlone(Job* job) {
+  if (job->Indivisible()) {
+    if (Status refused = WriteGroup({job}); !refused.ok()) job->Refuse(std::move(refused));
+    return;
+  }
+  // Command by command: each judged on the state the written ones left, as
+  // in the group. One write (and sync) per command, which only a refusal
+  // the judging could not foresee costs. A storage failure part way fails
+  // the batch; the commands written before it stay written, and a retry
+  // finds them applied.
+  for (std::size_t i = 0; i < job->commands.size(); ++i) {
+    Job part;
+    part.commands = job->commands.subspan(i, 1);
+    part.mode = job->mode;
+    if (Status refused = WriteGroup({&part}); !refused.ok()) {
+      job->results.push_back(std::move(refused));
+    } else if (!part.status.ok()) {
+      job->status = std::move(part.status);  // storage: the batch has no answer
+      job->results.clear();
+      return;
+    } else {
+      job->results.push_back(std::move(part.results.front()));
+    }
+    const Result<CommandResult>& last = job->results.back();
+    const bool failed = !last.ok() || last->outcome == CommandResult::Outcome::kRejected;
+    if (failed && job->mode == BatchMode::kStopAtFirstFailure) return;
+  }
+}
+
+Status EngineImpl::ForgetGroup() {
+  world_.cases.Abort();
+  ZF_ASSIGN_OR_RETURN(world_.rules, FoldRules());
+  return Status::Ok();
+}
+
+Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
+  World& overlay = world_;
   // Every event before the group's is reflected in the rows; the meta row
   // says so in the group's own write, so an open catches up from there.
   const std::uint64_t reflected = store_->Ledger().position;
   GroupRequests group;
   {
     std::vector<const Command*> commands;
-    for (const Job* job : group_jobs) {
+    for (const Job* job : jobs) {
       for (const Command& c : job->commands) commands.push_back(&c);
     }
     FactsAhead facts(std::move(commands));
     std::size_t first = 0;
-    for (Job* job : group_jobs) {
+    for (Job* job : jobs) {
       JudgeJob(job, &facts, first, &overlay, &group);
       first += job->commands.size();
     }
@@ -713,23 +813,21 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
     Result<RuleBook> rules = FoldRules();
     if (rules.ok()) overlay.rules = std::move(*rules);
     Status repaired = rules.ok() ? RepairIndexRows() : rules.status();
-    for (Job* job : group_jobs) {
+    for (Job* job : jobs) {
       job->status = repaired.ok() ? CorruptionError(fmt::format(
                                         "{}; nothing of this batch was stored: send it again",
                                         broken.message()))
                                         .WithSubject(broken.subject())
                                   : repaired;
     }
-    return;
+    return Status::Ok();
   }
   if (group.requests.empty()) {
     overlay.cases.Abort();  // lookups only; nothing to keep pending
     overlay.cases.Trim();
-    return;
+    return Status::Ok();
   }
 
-  // The deciders saw consistent state, so a store-level failure here is a
-  // storage error or a concurrent writer outside this engine.
   std::vector<ProjectionWrite> rows = ProjectionRows(overlay, group.requests);
   const std::vector<ProjectionWrite>& index_rows = overlay.cases.PendingRows();
   rows.insert(rows.end(), index_rows.begin(), index_rows.end());
@@ -737,13 +835,16 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   auto appended = store_->AppendBatch(
       group.requests, AppendOptions{.mode = BatchMode::kAtomic, .projections = rows});
   if (!appended.ok()) {
-    // Forget what the group changed: the cases are read from the store
-    // again when needed, the rule book (small) is folded again.
-    overlay.cases.Abort();
-    Result<RuleBook> rules = FoldRules();
-    if (rules.ok()) overlay.rules = std::move(*rules);
-    for (Job* job : group_jobs) job->status = rules.ok() ? appended.status() : rules.status();
-    return;
+    Status forgotten = ForgetGroup();
+    // kInvalidArgument is the store refusing a request for what it holds
+    // (a limit, a rule of form); anything else — I/O, a writer outside this
+    // engine moving a stream — is the group's failure.
+    if (forgotten.ok() && appended.status().code() == StatusCode::kInvalidArgument) {
+      for (Job* job : jobs) job->results.clear();
+      return appended.status();
+    }
+    for (Job* job : jobs) job->status = forgotten.ok() ? appended.status() : forgotten;
+    return Status::Ok();
   }
   overlay.cases.Commit();
   overlay.cases.Trim();
@@ -757,6 +858,7 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
     d.job->results[d.result]->append = append;
   }
   NoteReferenceProvenance(group.requests, &overlay);
+  return Status::Ok();
 }
 
 template <typename Fn>
@@ -991,11 +1093,7 @@ class ProjectionRebuild {
         world_{std::move(rules),
                CaseBook(store, cache,
                         [this](const EventRecord& e) { return e.position <= folded_through_; },
-                        /*index_from_events=*/true)} {
-    // An aggregate's state goes to the checker only at its stream's last
-    // event, so no earlier state is held.
-    world_.cases.FoldInPlace();
-  }
+                        /*index_from_events=*/true)} {}
   ProjectionRebuild(const ProjectionRebuild&) = delete;
   ProjectionRebuild& operator=(const ProjectionRebuild&) = delete;
 

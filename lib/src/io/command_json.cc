@@ -84,6 +84,20 @@ Result<Actor> ParseActor(const boost::json::object& o) {
   return out;
 }
 
+// The store's rules for the actor fields its events carry (each event of a
+// command carries the command's actor), checked here so that the store
+// never refuses a command's append for them.
+Status CheckActor(const Actor& actor) {
+  if (actor.id.empty()) return FieldError("/actor/id", "required non-empty string");
+  for (auto [key, field] : {std::pair{"id", &actor.id}, {"role", &actor.role},
+                            {"unit", &actor.unit}}) {
+    if (Status s = CheckActorText(*field); !s.ok()) {
+      return FieldError(fmt::format("/actor/{}", key), s.message());
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckSchemas() {
@@ -125,6 +139,7 @@ Status CheckCommand(const Command& command) {
   } else if (!command.target.empty()) {
     return FieldError("/target", fmt::format("{} takes no target id", command.type));
   }
+  ZF_RETURN_IF_ERROR(CheckActor(command.actor));
   if (!command.data.is_object()) return FieldError("/data", "must be an object");
   const std::string schema = fmt::format("commands/{}.schema.json", command.type);
   const SchemaValidator* validator = ValidatorFor(schema);
@@ -193,12 +208,28 @@ boost::json::object CommandToJson(const Command& command) {
 
 namespace internal {
 
-std::string RecordedCommandText(const Command& command) {
+Status RecordCommand(const Command& command, std::string* text) {
   const boost::json::value json = CommandToJson(command);
+  text->clear();
+  Status canonical = AppendCanonicalJson(json, text);
+  if (!canonical.ok()) {
+    // Plain serialisation keeps a refused command comparable with a repeat
+    // of it (JudgeInGroup compares recorded texts).
+    *text = boost::json::serialize(json);
+    // The subject points into CommandToJson's object, which has the
+    // command's own layout ("/data/facts/...").
+    return FieldError(canonical.subject(), canonical.message());
+  }
+  if (text->size() > kMaxRecordedCommandBytes) {
+    return FieldError("/data", fmt::format("the recorded command is {} bytes; at most {}",
+                                           text->size(), kMaxRecordedCommandBytes));
+  }
+  return Status::Ok();
+}
+
+std::string RecordedCommandText(const Command& command) {
   std::string text;
-  // Command data passed its schema and holds no floats; should a caller's
-  // data still not be canonical, plain serialisation keeps it recordable.
-  if (!AppendCanonicalJson(json, &text).ok()) text = boost::json::serialize(json);
+  RecordCommand(command, &text).IgnoreError();  // the text is made either way
   return text;
 }
 

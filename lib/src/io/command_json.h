@@ -19,4 +19,11 @@ Status CheckSchemas();
 // CommandFromJson and decide it again.
 std::string RecordedCommandText(const Command& command);
 
+// RecordedCommandText into *text, and whether the store can keep it: OK, or
+// kInvalidArgument naming the field when the command holds what canonical
+// JSON refuses (a float, invalid UTF-8, nesting deeper than
+// kMaxCanonicalJsonDepth) or its text is over kMaxRecordedCommandBytes.
+// *text is set either way. REQUIRES: text != nullptr.
+Status RecordCommand(const Command& command, std::string* text);
+
 }  // namespace zf::internal

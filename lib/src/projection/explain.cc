@@ -263,7 +263,9 @@ const DiscretionBenchmark* BenchmarkRule(const RuleBook& rules, const CaseState&
   return in_force;
 }
 
-std::string_view AdjustmentName(const std::string& a) { return a.empty() ? "general" : a; }
+// A string, not a view: `a.empty() ? "general" : a` is a std::string
+// temporary, and a view of it dangled (issue 14 §2).
+std::string AdjustmentName(std::string a) { return a.empty() ? std::string("general") : a; }
 
 // The fine arithmetic, redone from the benchmark: statutory range, the
 // level's range, the bands, the range the adjustment allows, and whether
@@ -274,7 +276,7 @@ object FineComputation(const EngineOptions& options, const DiscretionBenchmark& 
   const std::int64_t fine = IntOf(data, "fine_fen").value_or(0);
   const std::optional<std::int64_t> base = IntOf(data, "base_fen");
   const std::string level_name = TextOf(data, "circumstance_level");
-  const std::string adjustment(AdjustmentName(TextOf(data, "adjustment")));
+  const std::string adjustment = AdjustmentName(TextOf(data, "adjustment"));
   object o{{"fine_fen", fine},
            {"adjustment", adjustment},
            {"circumstance_level", level_name},
@@ -565,7 +567,7 @@ object ExplainDecision(const RuleBook& rules, const CaseBook& cases, const Engin
     const object* proposal = ObjectOf(data, "proposal");
     const object& p = proposal ? *proposal : data;
     inputs["circumstance_level"] = TextOf(p, "circumstance_level");
-    inputs["adjustment"] = std::string(AdjustmentName(TextOf(p, "adjustment")));
+    inputs["adjustment"] = AdjustmentName(TextOf(p, "adjustment"));
     inputs["party_category"] = c.party.category;
     if (const object* facts = ObjectOf(p, "facts")) inputs["facts"] = *facts;
     if (auto g = TextOf(evaluation, "mitigation_ground"); !g.empty()) {

@@ -206,6 +206,14 @@ Status Benchmarks::Apply(const EventRecord& event) {
     return CorruptionError(fmt::format("rules/benchmarks v{}: {} version {} out of sequence",
                                        event.version, b.benchmark_id, b.version));
   }
+  // A benchmark is found by the item code of its latest version, which a
+  // revision may change.
+  if (!history.empty() && history.back().item_code != b.item_code) {
+    auto ids = ids_by_item_.find(history.back().item_code);
+    ids->second.erase(b.benchmark_id);
+    if (ids->second.empty()) ids_by_item_.erase(ids);
+  }
+  ids_by_item_[b.item_code].insert(b.benchmark_id);
   history.push_back(std::move(b));
   return Status::Ok();
 }
@@ -233,8 +241,12 @@ const DiscretionBenchmark* Benchmarks::Benchmark(std::string_view benchmark_id,
 const DiscretionBenchmark* Benchmarks::BenchmarkInForce(std::string_view item_code,
                                                         PartyCategory category,
                                                         std::int64_t instant) const {
-  for (const auto& [id, history] : benchmarks_) {
-    if (history.back().item_code != item_code) continue;
+  // Every decision and proposal asks this: look at the item's benchmarks,
+  // not every benchmark's latest version. The ids are in benchmarks_'s
+  // order, so the lowest still wins.
+  auto ids = ids_by_item_.find(item_code);
+  if (ids == ids_by_item_.end()) return nullptr;
+  for (const std::string& id : ids->second) {
     const DiscretionBenchmark* b = Benchmark(id, instant);
     if (b != nullptr && b->AppliesTo(category)) return b;
   }

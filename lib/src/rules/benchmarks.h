@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -150,6 +151,9 @@ class Benchmarks {
 
  private:
   std::map<std::string, std::vector<DiscretionBenchmark>, std::less<>> benchmarks_;
+  // Item code of a benchmark's latest version -> its benchmark_ids (an
+  // index of benchmarks_, kept by Apply()).
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> ids_by_item_;
 };
 
 // --- Fine arithmetic (pure) ----------------------------------------------------

@@ -35,25 +35,18 @@ std::string EventField(std::size_t index, std::string_view field) {
   return fmt::format("/events/{}{}", index, field);
 }
 
-// Actor fields end up in logs and tables: no control characters.
 Status CheckActorField(std::string_view value, std::size_t index, std::string_view field,
                        bool required) {
   if (required && value.empty()) {
     return InvalidArgumentError("actor id is required").WithSubject(EventField(index, field));
   }
-  if (value.size() > kMaxActorFieldBytes) {
-    return InvalidArgumentError(fmt::format("longer than {} bytes", kMaxActorFieldBytes))
-        .WithSubject(EventField(index, field));
-  }
-  for (unsigned char c : value) {
-    if (c < 0x20 || c == 0x7f) {
-      return InvalidArgumentError("control characters are not allowed")
-          .WithSubject(EventField(index, field));
-    }
+  if (Status s = CheckActorText(value); !s.ok()) {
+    return s.WithSubject(EventField(index, field));
   }
   return Status::Ok();
 }
 
+// Checks one event; with `out`, keeps its canonical payload there.
 Status PrepareEvent(const NewEvent& event, std::size_t index, PreparedEvent* out) {
   if (!IsEventType(event.type)) {
     return InvalidArgumentError(fmt::format(
@@ -72,7 +65,6 @@ Status PrepareEvent(const NewEvent& event, std::size_t index, PreparedEvent* out
   ZF_RETURN_IF_ERROR(CheckActorField(event.actor.id, index, "/actor/id", true));
   ZF_RETURN_IF_ERROR(CheckActorField(event.actor.role, index, "/actor/role", false));
   ZF_RETURN_IF_ERROR(CheckActorField(event.actor.unit, index, "/actor/unit", false));
-  out->source = &event;
   // Encoded into a reused buffer, then copied once at its final size: a
   // string grown from empty would reallocate five or six times.
   thread_local std::string scratch;
@@ -88,7 +80,10 @@ Status PrepareEvent(const NewEvent& event, std::size_t index, PreparedEvent* out
                fmt::format("payload is {} bytes; the limit is {}", size, kMaxDataBytes))
         .WithSubject(EventField(index, "/data"));
   }
-  out->canonical_data.assign(scratch);
+  if (out != nullptr) {
+    out->source = &event;
+    out->canonical_data.assign(scratch);
+  }
   return Status::Ok();
 }
 
@@ -136,7 +131,20 @@ Status ValidateCommandId(std::string_view command_id) {
       .WithSubject("/command_id");
 }
 
-Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
+Status CheckActorText(std::string_view value) {
+  if (value.size() > kMaxActorFieldBytes) {
+    return InvalidArgumentError(fmt::format("longer than {} bytes", kMaxActorFieldBytes));
+  }
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) return InvalidArgumentError("control characters are not allowed");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// The checks of a request before its events'.
+Status CheckRequestHead(const AppendRequest& request) {
   ZF_RETURN_IF_ERROR(ValidateStreamName(request.stream));
   ZF_RETURN_IF_ERROR(ValidateCommandId(request.command_id));
   if (request.events.empty()) {
@@ -152,6 +160,21 @@ Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
                                             request.command.size(), kMaxRecordedCommandBytes))
         .WithSubject("/command");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckRequest(const AppendRequest& request) {
+  ZF_RETURN_IF_ERROR(CheckRequestHead(request));
+  for (std::size_t i = 0; i < request.events.size(); ++i) {
+    ZF_RETURN_IF_ERROR(PrepareEvent(request.events[i], i, nullptr));
+  }
+  return Status::Ok();
+}
+
+Result<PreparedRequest> PrepareRequest(const AppendRequest& request) {
+  ZF_RETURN_IF_ERROR(CheckRequestHead(request));
   PreparedRequest prepared;
   prepared.source = &request;
   prepared.events.resize(request.events.size());
@@ -165,7 +188,9 @@ namespace {
 
 char* WriteStr(char* out, std::string_view s) {
   EncodeFixed32BE(out, static_cast<std::uint32_t>(s.size()));
-  std::memcpy(out + 4, s.data(), s.size());
+  // An empty view may have a null data(); memcpy's arguments must not be
+  // null even for zero bytes (UBSan's nonnull-attribute).
+  if (!s.empty()) std::memcpy(out + 4, s.data(), s.size());
   return out + 4 + s.size();
 }
 

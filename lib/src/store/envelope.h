@@ -33,6 +33,12 @@ using Hash = std::array<std::uint8_t, 32>;
 
 inline constexpr std::string_view kEventMagic = "zf.event.v1";
 inline constexpr std::string_view kLedgerMagic = "zf.ledger.v1";
+// The store's limits. They are also the limits of a command: the engine
+// checks a command's envelope and the appends it decides against them, with
+// the functions below, before the command joins a group write (so a refusal
+// here never fails another caller's command). Keep every limit the store
+// enforces here or in what this header includes (kMaxRecordedCommandBytes
+// in zf/event_store.h, kMaxCanonicalJsonDepth in util/canonical_json.h).
 inline constexpr std::size_t kMaxStreamBytes = 200;
 inline constexpr std::size_t kMaxCommandIdBytes = 128;
 inline constexpr std::size_t kMaxTypeBytes = 64;
@@ -44,6 +50,10 @@ inline constexpr std::size_t kMaxDataBytes = 1 << 20;
 // status subject as a JSON pointer into the request ("/events/2/type").
 Status ValidateStreamName(std::string_view stream);
 Status ValidateCommandId(std::string_view command_id);
+// An actor's id, role or unit: at most kMaxActorFieldBytes, no control
+// characters (they end up in logs and tables). kInvalidArgument stating the
+// rule, without a subject (the caller names the field).
+Status CheckActorText(std::string_view value);
 
 // An event checked and with its payload already in canonical JSON, so the
 // single writer only has to stamp, hash and chain it.
@@ -59,6 +69,9 @@ struct PreparedRequest {
 // Validates `request` and canonicalises its payloads. Errors are
 // kInvalidArgument with the offending field as subject.
 Result<PreparedRequest> PrepareRequest(const AppendRequest& request);
+// PrepareRequest's checks without keeping the canonical payloads: the same
+// status PrepareRequest(request) has (OK or its error).
+Status CheckRequest(const AppendRequest& request);
 
 // The fields the writer assigns.
 struct Stamp {

@@ -266,6 +266,52 @@ Status AppendCanonicalJson(const boost::json::value& v, std::string* out) {
   return s;
 }
 
+namespace {
+
+bool SameCanonical(const boost::json::value& a, const boost::json::value& b, std::size_t depth) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case boost::json::kind::null: return true;
+    case boost::json::kind::bool_: return a.get_bool() == b.get_bool();
+    case boost::json::kind::int64: return a.get_int64() == b.get_int64();
+    case boost::json::kind::uint64: return a.get_uint64() == b.get_uint64();
+    case boost::json::kind::double_: return false;  // refused by the encoding
+    case boost::json::kind::string:
+      return a.get_string() == b.get_string() && FindInvalidUtf8(a.get_string()) == kValidUtf8;
+    case boost::json::kind::array: {
+      const auto& x = a.get_array();
+      const auto& y = b.get_array();
+      if (depth > kMaxCanonicalJsonDepth || x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!SameCanonical(x[i], y[i], depth + 1)) return false;
+      }
+      return true;
+    }
+    case boost::json::kind::object: {
+      // Members in any order: the encoding sorts them (rule 7), and events
+      // read back from the store come sorted while a decider's are not.
+      const auto& x = a.get_object();
+      const auto& y = b.get_object();
+      if (depth > kMaxCanonicalJsonDepth || x.size() != y.size()) return false;
+      for (const auto& kv : x) {
+        const boost::json::value* other = y.if_contains(kv.key());
+        if (other == nullptr || FindInvalidUtf8(kv.key()) != kValidUtf8 ||
+            !SameCanonical(kv.value(), *other, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool SameCanonicalJson(const boost::json::value& a, const boost::json::value& b) {
+  return SameCanonical(a, b, 1);
+}
+
 std::string JsonPointerEscape(std::string_view key) {
   std::string escaped;
   escaped.reserve(key.size());

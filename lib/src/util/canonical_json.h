@@ -82,6 +82,14 @@ inline constexpr std::size_t kMaxCanonicalJsonDepth = 32;
 // REQUIRES: out != nullptr.
 Status AppendCanonicalJson(const boost::json::value& v, std::string* out);
 
+// Whether `a` and `b` certainly have the same canonical JSON, told without
+// rendering either: true only when both would encode (no floating-point
+// number, valid UTF-8, nesting within kMaxCanonicalJsonDepth) and they hold
+// the same members (in any order), elements, strings, literals and
+// integers of the same kind. False means "not known": render and compare
+// (an int64 and a uint64 of one value, for instance, encode alike).
+bool SameCanonicalJson(const boost::json::value& a, const boost::json::value& b);
+
 // Escapes one JSON pointer reference token (RFC 6901 §3): "~" -> "~0",
 // "/" -> "~1". E.g. JsonPointerEscape("a/b~c") == "a~1b~0c".
 std::string JsonPointerEscape(std::string_view key);

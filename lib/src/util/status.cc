@@ -76,7 +76,7 @@ std::string_view Status::subject() const { return rep_ ? std::string_view(rep_->
 std::optional<std::uint64_t> Status::version() const {
   return rep_ ? rep_->version : std::nullopt;
 }
-std::string_view Status::file() const { return rep_ ? rep_->file : ""; }
+std::string_view Status::file() const { return rep_ ? std::string_view(rep_->file) : ""; }
 std::uint32_t Status::line() const { return rep_ ? rep_->line : 0; }
 
 Status& Status::WithSubject(std::string_view subject) & {
