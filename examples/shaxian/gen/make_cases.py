@@ -93,9 +93,13 @@ class Org:
                 issued[c["data"]["credential_number"]] = c["data"]["officer"]
             if c["command"] == "revoke_credential":
                 revoked.add(c["data"]["credential_number"])
-        # Officers with a credential never revoked (SX-OF-0117 of huyuan
-        # lost hers on 2023-03-01).
-        self.credentialed = {o for n, o in issued.items() if n not in revoked}
+        # Officers none of whose credentials was revoked (SX-OF-0117 of
+        # huyuan lost hers on 2023-03-01). An officer whose first credential
+        # expired unrevoked and whose second was revoked holds none after
+        # the revocation: counting the first made a province's cases pick
+        # such officers as handlers after that day.
+        lost = {issued[n] for n in revoked if n in issued}
+        self.credentialed = {o for o in issued.values() if o not in lost}
         accepted, claimed = {}, {}
         for c in powers:
             d = c["data"]
