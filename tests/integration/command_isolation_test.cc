@@ -37,7 +37,7 @@ class RefusingStore final : public zf::testing::ForwardingStore {
   std::atomic<bool> slow{false};
   std::atomic<int> refused{0};
   std::atomic<int> batches{0};
-  std::atomic<int> read_all{0};
+  mutable std::atomic<int> read_all{0};
 
   Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> requests,
                                                         const AppendOptions& options) override {
@@ -54,7 +54,7 @@ class RefusingStore final : public zf::testing::ForwardingStore {
     return ForwardingStore::AppendBatch(requests, options);
   }
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from) const override {
-    ++const_cast<RefusingStore*>(this)->read_all;
+    ++read_all;
     return ForwardingStore::ReadAll(from);
   }
 };

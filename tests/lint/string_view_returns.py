@@ -37,6 +37,15 @@ SIGNATURE = re.compile(
 MAKES_STRING = re.compile(r"^(?:std::string\s*[({]|fmt::format\s*\(|std::to_string\s*\()")
 
 
+def literal_end(text, i):
+    """The index of the quote closing the literal that opens at text[i]."""
+    q = text[i]
+    j = i + 1
+    while j < len(text) and text[j] != q:
+        j += 2 if text[j] == "\\" else 1
+    return j
+
+
 def strip_comments(text):
     """Blanks comments, keeping offsets and line numbers."""
     out = []
@@ -53,10 +62,7 @@ def strip_comments(text):
             out.append(re.sub(r"[^\n]", " ", text[i:j]))
             i = j
         elif text[i] in "\"'":
-            q = text[i]
-            j = i + 1
-            while j < n and text[j] != q:
-                j += 2 if text[j] == "\\" else 1
+            j = literal_end(text, i)
             out.append(text[i:j + 1])
             i = j + 1
         else:
@@ -71,10 +77,7 @@ def body_end(text, open_brace):
     while i < len(text):
         c = text[i]
         if c in "\"'":
-            q = c
-            i += 1
-            while i < len(text) and text[i] != q:
-                i += 2 if text[i] == "\\" else 1
+            i = literal_end(text, i)
         elif c == "{":
             depth += 1
         elif c == "}":
@@ -93,10 +96,7 @@ def split_top_level(expr):
     while i < len(expr):
         c = expr[i]
         if c in "\"'":
-            quote = c
-            i += 1
-            while i < len(expr) and expr[i] != quote:
-                i += 2 if expr[i] == "\\" else 1
+            i = literal_end(expr, i)
         elif c in "([{":
             depth += 1
         elif c in ")]}":

@@ -809,10 +809,8 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
     // A damaged index row was found and not used. Some command may have
     // been judged without the list it was in: nothing of the group is
     // written, the rows are rebuilt, and the callers send again.
-    overlay.cases.Abort();
-    Result<RuleBook> rules = FoldRules();
-    if (rules.ok()) overlay.rules = std::move(*rules);
-    Status repaired = rules.ok() ? RepairIndexRows() : rules.status();
+    Status forgotten = ForgetGroup();
+    Status repaired = forgotten.ok() ? RepairIndexRows() : forgotten;
     for (Job* job : jobs) {
       job->status = repaired.ok() ? CorruptionError(fmt::format(
                                         "{}; nothing of this batch was stored: send it again",
