@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "rules/rule_book.h"
 #include "support/engine_fixtures.h"
 #include "support/forwarding_store.h"
 #include "support/test_support.h"
@@ -38,6 +39,7 @@ class RefusingStore final : public zf::testing::ForwardingStore {
   std::atomic<int> refused{0};
   std::atomic<int> batches{0};
   mutable std::atomic<int> read_all{0};
+  mutable std::atomic<int> reference_reads{0};  // of a reference stream from its start
 
   Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> requests,
                                                         const AppendOptions& options) override {
@@ -56,6 +58,11 @@ class RefusingStore final : public zf::testing::ForwardingStore {
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from) const override {
     ++read_all;
     return ForwardingStore::ReadAll(from);
+  }
+  std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from,
+                                          Direction direction) const override {
+    if (from <= 1 && internal::IsReferenceStream(stream)) ++reference_reads;
+    return ForwardingStore::ReadStream(stream, from, direction);
   }
 };
 
@@ -113,6 +120,20 @@ std::pair<std::shared_ptr<RefusingStore>, std::unique_ptr<Engine>> RefusingEngin
   REQUIRE(engine.ok());
   LoadAll(**engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"});
   return {store, std::move(*engine)};
+}
+
+// register_officer for a new officer of the Fenggang township.
+Command Officer(const std::string& officer_id, const std::string& command_id) {
+  Command command;
+  command.type = "register_officer";
+  command.command_id = command_id;
+  command.at = "2023-09-12T09:00:00+08:00";
+  command.actor = Actor{"SX-ADMIN-01", "list_admin", "sx-justice"};
+  command.data = {{"officer_id", officer_id},
+                  {"name", "陈新"},
+                  {"agency", "fenggang"},
+                  {"roles", {"enforcement_officer"}}};
+  return command;
 }
 
 bool Applied(const Result<CommandResult>& r) {
@@ -236,6 +257,7 @@ TEST_CASE("A store refusal fails only its command and the rest is judged again",
           "[engine][isolation]") {
   auto [store, engine] = RefusingEngine();
   const std::uint64_t before = store->Ledger().position;
+  const int reference_reads = store->reference_reads.load();  // the open's
 
   SECTION("independent: the other commands apply, judged without the refused one") {
     // The poisoned command registers case A first; the command after it,
@@ -281,4 +303,23 @@ TEST_CASE("A store refusal fails only its command and the rest is judged again",
     CHECK(Applied(engine->Execute(Clue("SX-ISO-A", "iso-a"))));
   }
   CHECK(store->read_all.load() == 0);
+  // None of these groups published reference data: the rule book stood as
+  // it was, and was not folded from the store again.
+  CHECK(store->reference_reads.load() == reference_reads);
+}
+
+TEST_CASE("A refused group that published reference data forgets the publication",
+          "[engine][isolation]") {
+  auto [store, engine] = RefusingEngine();
+  const int reference_reads = store->reference_reads.load();  // the open's
+  std::vector<Command> batch = {Officer("SX-OF-9001", "iso-officer"),
+                                Clue("SX-ISO-A", "poison-a")};
+  auto refused = engine->ExecuteBatch(batch, BatchMode::kAtomic);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+  // The rule book was folded again, without the officer: registering the
+  // officer is not "already registered".
+  CHECK(store->reference_reads.load() > reference_reads);
+  CHECK(Applied(engine->Execute(Officer("SX-OF-9001", "iso-officer-again"))));
+  CHECK_FALSE(Applied(engine->Execute(Officer("SX-OF-9001", "iso-officer-third"))));
 }

@@ -64,3 +64,70 @@ TEST_CASE("RuleBook::AsOf answers what was in force at an instant", "[rules][rul
     CHECK(rules.AsOf(At("2020-01-01T09:00:00+08:00")).ValidCredential("SX-OF-0001") == nullptr);
   }
 }
+
+namespace {
+
+// The reference events of the store, stream after stream.
+std::vector<EventRecord> ReferenceEvents(EventStore& store) {
+  std::vector<EventRecord> events;
+  for (std::string_view stream : internal::kReferenceStreams) {
+    for (auto c = store.ReadStream(std::string(stream), 1, Direction::kForward); c->Valid();
+         c->Next()) {
+      events.push_back(c->event());
+    }
+  }
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE("A copy of a RuleBook shares its parts until one of them folds into a part",
+          "[rules][rule_book]") {
+  auto engine = zf::testing::BareEngine();
+  zf::testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
+                                 "04-leniency.jsonl", "05-benchmarks.jsonl"});
+  const std::vector<EventRecord> events = ReferenceEvents(*engine->store());
+  // Everything but the benchmarks, then the benchmarks into a copy.
+  internal::RuleBook before;
+  std::vector<const EventRecord*> benchmarks;
+  for (const EventRecord& e : events) {
+    if (e.stream == internal::kBenchmarksStream) {
+      benchmarks.push_back(&e);
+    } else {
+      REQUIRE(before.Apply(e).ok());
+    }
+  }
+  REQUIRE(benchmarks.size() >= 2);
+  internal::RuleBook after = before;
+  CHECK(&after.org() == &before.org());
+  CHECK(&after.benchmarks() == &before.benchmarks());
+  for (const EventRecord* e : benchmarks) REQUIRE(after.Apply(*e).ok());
+
+  // The copy folded into its own benchmarks; the original's are as they were.
+  CHECK(&after.benchmarks() != &before.benchmarks());
+  CHECK(before.Version(internal::kBenchmarksStream) == 0);
+  CHECK(before.benchmarks().BenchmarkIds().empty());
+  CHECK(before.ProvenanceOf(internal::kBenchmarksStream, 1) == nullptr);
+  CHECK(after.Version(internal::kBenchmarksStream) == benchmarks.size());
+  CHECK_FALSE(after.benchmarks().BenchmarkIds().empty());
+  REQUIRE(after.ProvenanceOf(internal::kBenchmarksStream, 1) != nullptr);
+  CHECK(after.ProvenanceOf(internal::kBenchmarksStream, 1)->hash == benchmarks[0]->hash);
+  // Parts neither folded into stay shared.
+  CHECK(&after.org() == &before.org());
+  CHECK(&after.powers() == &before.powers());
+
+  // The same as one fold of everything.
+  const internal::RuleBook whole = zf::testing::Fold(*engine);
+  CHECK(after.benchmarks().BenchmarkIds() == whole.benchmarks().BenchmarkIds());
+  for (std::string_view stream : internal::kReferenceStreams) {
+    CHECK(after.Version(stream) == whole.Version(stream));
+  }
+
+  // Folding into the original leaves the copy alone too.
+  internal::RuleBook copy = before;
+  REQUIRE(before.Apply(*benchmarks[0]).ok());
+  CHECK(before.Version(internal::kBenchmarksStream) == 1);
+  CHECK(copy.Version(internal::kBenchmarksStream) == 0);
+  CHECK(copy.benchmarks().BenchmarkIds().empty());
+  CHECK(after.Version(internal::kBenchmarksStream) == benchmarks.size());
+}

@@ -15,6 +15,7 @@
 
 #include "domain/decider.h"
 #include "domain/withdrawal.h"
+#include "util/canonical_json.h"
 
 namespace zf::internal {
 namespace {
@@ -207,7 +208,8 @@ Decision DecidePublishBenchmark(const DecisionContext& context) {
     }
     previous_from = last.period.from;
   }
-  if (!history.empty() && !history.back()->withdrawn && history.back()->content == data) {
+  if (!history.empty() && !history.back()->withdrawn &&
+      history.back()->content == CanonicalJsonWithout(data, "version")) {
     return Reject("benchmark_unchanged",
                   fmt::format("benchmark {} version {} is identical; a new version must change "
                               "something",

@@ -14,6 +14,7 @@
 
 #include "domain/decider.h"
 #include "domain/withdrawal.h"
+#include "util/canonical_json.h"
 
 namespace zf::internal {
 namespace {
@@ -254,13 +255,6 @@ bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return false;
 }
 
-// The stored form of a publication without its version, to tell whether a
-// re-publication changes anything.
-boost::json::object Content(boost::json::object data) {
-  data.erase("version");
-  return data;
-}
-
 Decision DecidePublishLeniencyEntry(const DecisionContext& context) {
   const boost::json::object& data = context.command.data.as_object();
   auto parsed = ParseLeniencyEntry(data, "/data");
@@ -304,7 +298,7 @@ Decision DecidePublishLeniencyEntry(const DecisionContext& context) {
   // A re-publication of what is in the lists changes nothing.
   if (!history.empty() && !history.back()->withdrawn) {
     const LeniencyEntry& last = *history.back();
-    const bool same = last.content == Content(data);
+    const bool same = last.content == CanonicalJsonWithout(data, "version");
     if (same) {
       return Reject("leniency_entry_unchanged",
                     fmt::format("entry {} version {} in the lists is identical; a new version "

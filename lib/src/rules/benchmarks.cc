@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "util/canonical_json.h"
 #include "util/json_fields.h"
 
 namespace zf::internal {
@@ -199,8 +200,7 @@ Status Benchmarks::Apply(const EventRecord& event) {
   }
   b.version = static_cast<std::uint32_t>(version->as_int64());
   b.stream_version = event.version;
-  b.content = *data;
-  b.content.erase("version");
+  b.content = CanonicalJsonWithout(*data, "version");
   auto& history = benchmarks_[b.benchmark_id];
   if (b.version != history.size() + 1) {
     return CorruptionError(fmt::format("rules/benchmarks v{}: {} version {} out of sequence",

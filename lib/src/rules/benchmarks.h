@@ -104,7 +104,9 @@ struct DiscretionBenchmark {
   std::string document;
   std::string reason;  // withdrawals
   std::uint64_t stream_version = 0;
-  boost::json::object content;  // the event's data without "version"
+  // The canonical JSON of the event's data without "version"
+  // (CanonicalJsonWithout), to tell whether a re-publication changes anything.
+  std::string content;
 
   const BenchmarkLevel* Level(CircumstanceLevel level) const;
   bool AppliesTo(PartyCategory category) const;

@@ -62,8 +62,6 @@ Status HearingThresholds::Apply(const EventRecord& event) {
   if (const auto* n = data->if_contains("note"); n && n->is_string()) t.note = n->as_string();
   t.version = static_cast<std::uint32_t>(version->as_int64());
   t.stream_version = event.version;
-  t.content = *data;
-  t.content.erase("version");
   auto& history = thresholds_[{t.department, t.party_category}];
   if (t.version != history.size() + 1) return corrupt("version out of sequence");
   history.push_back(std::move(t));

@@ -61,7 +61,6 @@ struct HearingThreshold {
   std::string note;
   std::uint32_t version = 0;         // per (department, party_category)
   std::uint64_t stream_version = 0;  // rules/hearing_thresholds version
-  boost::json::object content;       // the event's data without "version"
 };
 
 class HearingThresholds {

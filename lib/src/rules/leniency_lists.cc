@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "util/canonical_json.h"
 #include "util/json_fields.h"
 #include "util/rfc3339.h"
 
@@ -193,8 +194,7 @@ Status LeniencyLists::Apply(const EventRecord& event) {
   }
   entry.version = static_cast<std::uint32_t>(version->as_int64());
   entry.stream_version = event.version;
-  entry.content = *data;
-  entry.content.erase("version");
+  entry.content = CanonicalJsonWithout(*data, "version");
   auto& history = entries_[entry.entry_id];
   if (entry.version != history.size() + 1) {
     return CorruptionError(fmt::format("rules/leniency v{}: entry {} version {} out of sequence",

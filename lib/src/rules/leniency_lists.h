@@ -140,7 +140,9 @@ struct LeniencyEntry {
   std::string document;        // the published list it belongs to, or ""
   std::string reason;          // withdrawals: why
   std::uint64_t stream_version = 0;  // rules/leniency version that recorded it
-  boost::json::object content;       // the event's data without "version"
+  // The canonical JSON of the event's data without "version"
+  // (CanonicalJsonWithout), to tell whether a re-publication changes anything.
+  std::string content;
 };
 
 // Parses a publication's data (command or event: the event adds "version")

@@ -38,34 +38,38 @@ Result<std::vector<Date>> ParseDateList(const boost::json::value* json, std::str
 Status RuleBook::Apply(const EventRecord& event) {
   versions_[event.stream] = event.version;
   if (event.version > 0) {
-    std::vector<Provenance>& log = provenance_[event.stream];
+    std::shared_ptr<std::vector<Provenance>>& shared = provenance_[event.stream];
+    if (shared == nullptr) shared = std::make_shared<std::vector<Provenance>>();
+    std::vector<Provenance>& log = Own(shared);
     // A rolled-back provisional event may have left a longer log.
     log.resize(event.version - 1);
     log.push_back({event.stream, event.version, event.position, event.hash, event.type,
                    event.occurred_at});
   }
   if (event.stream == kCalendarStream) return ApplyCalendar(event);
-  if (event.stream == kOrgStream) return org_.Apply(event);
-  if (event.stream == kPowersStream) return powers_.Apply(event);
-  if (event.stream == kLeniencyStream) return leniency_.Apply(event);
-  if (event.stream == kBenchmarksStream) return benchmarks_.Apply(event);
-  if (event.stream == kHearingThresholdsStream) return hearing_thresholds_.Apply(event);
-  if (event.stream == kNonTaxItemsStream) return non_tax_items_.Apply(event);
+  if (event.stream == kOrgStream) return Own(org_).Apply(event);
+  if (event.stream == kPowersStream) return Own(powers_).Apply(event);
+  if (event.stream == kLeniencyStream) return Own(leniency_).Apply(event);
+  if (event.stream == kBenchmarksStream) return Own(benchmarks_).Apply(event);
+  if (event.stream == kHearingThresholdsStream) return Own(hearing_thresholds_).Apply(event);
+  if (event.stream == kNonTaxItemsStream) return Own(non_tax_items_).Apply(event);
   return Status::Ok();
 }
 
 const RuleBook::Provenance* RuleBook::ProvenanceOf(std::string_view stream,
                                                   std::uint64_t version) const {
   auto it = provenance_.find(stream);
-  if (it == provenance_.end() || version == 0 || version > it->second.size()) return nullptr;
-  return &it->second[version - 1];
+  if (it == provenance_.end() || version == 0 || version > it->second->size()) return nullptr;
+  return &(*it->second)[version - 1];
 }
 
 void RuleBook::NoteCommitted(const EventRecord& event) {
   auto it = provenance_.find(event.stream);
-  if (it == provenance_.end() || event.version == 0 || event.version > it->second.size()) return;
-  Provenance& p = it->second[event.version - 1];
-  if (p.type != event.type) return;  // not the event folded: leave it unknown
+  if (it == provenance_.end() || event.version == 0 || event.version > it->second->size()) return;
+  const Provenance& folded = (*it->second)[event.version - 1];
+  if (folded.type != event.type) return;  // not the event folded: leave it unknown
+  if (folded.position == event.position && folded.hash == event.hash) return;
+  Provenance& p = Own(it->second)[event.version - 1];
   p.position = event.position;
   p.hash = event.hash;
 }

@@ -141,7 +141,9 @@ struct Scratch {
 
 class Encoder {
  public:
-  Encoder(Scratch* scratch, std::string* out) : scratch_(scratch), out_(out) {}
+  // `omitted`: a top-level member left out ("" leaves out none).
+  Encoder(Scratch* scratch, std::string* out, std::string_view omitted = {})
+      : scratch_(scratch), out_(out), omitted_(omitted) {}
 
   Status Encode(const boost::json::value& v, std::size_t depth) {
     switch (v.kind()) {
@@ -168,6 +170,9 @@ class Encoder {
     }
     return InternalError("unknown boost::json::kind").WithSubject(Pointer());
   }
+
+  // A top-level object (depth 1).
+  Status EncodeTopObject(const boost::json::object& o) { return EncodeObject(o, 1); }
 
  private:
   Status EncodeString(std::string_view s) {
@@ -206,6 +211,7 @@ class Encoder {
     auto& members = scratch_->members;
     const std::size_t begin = members.size();
     for (const auto& kv : o) {
+      if (depth == 1 && !omitted_.empty() && kv.key() == omitted_) continue;
       if (FindInvalidUtf8(kv.key()) != kValidUtf8) {
         return InvalidArgumentError("object key is not valid UTF-8").WithSubject(Pointer());
       }
@@ -251,19 +257,39 @@ class Encoder {
 
   Scratch* const scratch_;
   std::string* const out_;
+  const std::string_view omitted_;
 };
 
 }  // namespace
 
-Status AppendCanonicalJson(const boost::json::value& v, std::string* out) {
+namespace {
+
+// `encode(encoder)` encodes the value into *out.
+template <typename Fn>
+Status Append(std::string_view omitted, std::string* out, Fn encode) {
   thread_local Scratch scratch;
   // An earlier call that failed returned early and left its segments behind.
   scratch.members.clear();
   scratch.path.clear();
   const std::size_t original_size = out->size();
-  Status s = Encoder(&scratch, out).Encode(v, 0);
+  Encoder encoder(&scratch, out, omitted);
+  Status s = encode(encoder);
   if (!s.ok()) out->resize(original_size);
   return s;
+}
+
+}  // namespace
+
+Status AppendCanonicalJson(const boost::json::value& v, std::string* out) {
+  return Append({}, out, [&](Encoder& e) { return e.Encode(v, 0); });
+}
+
+std::string CanonicalJsonWithout(const boost::json::object& o, std::string_view member) {
+  std::string out;
+  // A value the encoding refuses (a float) leaves the text empty, which
+  // equals no other object's text: "unchanged" is then never claimed.
+  (void)Append(member, &out, [&](Encoder& e) { return e.EncodeTopObject(o); });
+  return out;
 }
 
 namespace {

@@ -294,5 +294,23 @@ TEST_CASE("JsonPointerEscape escapes tilde and slash", "[util][canonical_json]")
   CHECK(JsonPointerEscape("plain \xe4\xb8\xad") == "plain \xe4\xb8\xad");
 }
 
+TEST_CASE("CanonicalJsonWithout leaves out one top-level member only",
+          "[util][canonical_json]") {
+  const json::object with = Parse(R"({"version":3,"b":{"version":1},"a":[1,"x"]})").as_object();
+  json::object without = with;
+  without.erase("version");
+  CHECK(CanonicalJsonWithout(with, "version") == Canon(without));
+  CHECK(CanonicalJsonWithout(with, "version") == R"({"a":[1,"x"],"b":{"version":1}})");
+  // Absent, or another name: the whole object.
+  CHECK(CanonicalJsonWithout(without, "version") == Canon(without));
+  CHECK(CanonicalJsonWithout(with, "c") == Canon(with));
+  CHECK(CanonicalJsonWithout(Parse(R"({"version":1})").as_object(), "version") == "{}");
+  // What does not encode gives "", which no encodable object gives.
+  CHECK(CanonicalJsonWithout(Parse(R"({"a":1.5})").as_object(), "version").empty());
+  // A failed encoding leaves nothing behind for the next one.
+  CHECK(CanonicalJsonWithout(Parse(R"({"z":{"y":[2.5]},"a":1})").as_object(), "a").empty());
+  CHECK(CanonicalJsonWithout(with, "a") == R"({"b":{"version":1},"version":3})");
+}
+
 }  // namespace
 }  // namespace zf::internal
