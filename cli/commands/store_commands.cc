@@ -179,6 +179,10 @@ int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
+  // A directory is refused before the store is opened (and maybe created).
+  if (zf::Status s = CheckInputFile(global, vm["file"].as<std::string>()); !s.ok()) {
+    return ReportError(global, s);
+  }
   auto store = OpenStore(global, StoreAccess::kCreate, &exit_code);
   if (!store) return exit_code;
   AppendTally tally;

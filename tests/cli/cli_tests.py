@@ -1020,6 +1020,86 @@ def test_import_modes():
     expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
 
 
+def _read_with_error_after(argv, text):
+    """Runs zfcli with stdin a socket that yields `text` and then fails with
+    ECONNRESET (its peer closed with data of its own unread): a read error
+    in the middle of the input, as a failing disk gives one."""
+    import socket
+    mine, theirs = socket.socketpair()
+    try:
+        theirs.sendall(b"x")          # left unread in `mine`: closing it resets `theirs`
+        mine.sendall(text.encode("utf-8"))
+        mine.close()
+        e = dict(os.environ)
+        e.pop("ZF_DB", None)
+        p = subprocess.run([ZFCLI] + argv, stdin=theirs.fileno(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, cwd=TMP, env=e, timeout=60 * TIMEOUT_SCALE)
+    finally:
+        theirs.close()
+    r = Run([ZFCLI] + argv, p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+    TRANSCRIPT.append("$ %s <socket that fails>\n  -> exit %d\n  stdout: %s\n  stderr: %s"
+                      % (" ".join(argv), r.rc, r.out.strip()[:600], r.err.strip()[:600]))
+    return r
+
+
+def test_import_read_errors():
+    """A read error is not the end of the file (issue 14 §5): a directory is
+    refused (exit 3) and an I/O error fails the import (exit 1), keeping the
+    lines read before it (none with --atomic)."""
+    load_reference()
+    os.mkdir(path("adir"))
+    log_position = lambda: len(zf("--db", "db", "--json", "export").out.splitlines())
+    before = log_position()
+    for args, what in ((["import", "adir"], "import"), (["store", "append", "adir"], "store append"),
+                       (["import", "--dry-run", "adir"], "import --dry-run"),
+                       (["dossier", "verify", "adir"], "dossier verify")):
+        r = zf("--db", "db", *args)
+        expect_rc(r, EXIT_INVALID)
+        expect_in("“adir”是目录，不是文件", r.err, "stderr of %s of a directory" % what)
+        expect_not_in("已写入", r.out, "stdout of %s of a directory" % what)
+    r = zf("--db", "db", "--lang", "en", "import", "adir")
+    expect_in("'adir' is a directory, not a file [invalid_argument]", r.err, "stderr (en)")
+    # Nothing was created for it either.
+    expect_rc(zf("--db", "new", "store", "append", "adir"), EXIT_INVALID)
+    check(not os.path.exists(path("new")), "store append of a directory created a store")
+    # /proc/self/mem opens, and its first read fails (EIO).
+    for args in (["import", "/proc/self/mem"], ["import", "--read-ahead", "0", "/proc/self/mem"],
+                 ["store", "append", "/proc/self/mem"], ["dossier", "verify", "/proc/self/mem"]):
+        r = zf("--db", "db", "--lang", "en", *args)
+        expect_rc(r, EXIT_STORAGE)
+        expect_in("reading '/proc/self/mem' failed: Input/output error", r.err, " ".join(args))
+        expect_in("[io_error]", r.err, " ".join(args))
+    check(log_position() == before, "the failed reads stored something")
+
+    # An error after two lines: those two apply, the import fails, the
+    # summary says so; nothing with --atomic. The same on both read paths.
+    lines = case_commands()
+    text = lines[0] + "\n" + lines[1] + "\n" + lines[2][:40]   # the third cut by the error
+    r = _read_with_error_after(["--db", "db", "--json", "import", "--atomic", "-"], text)
+    expect_rc(r, EXIT_STORAGE)
+    check(json.loads(r.out)["applied"] == 0 and not json.loads(r.out)["ok"], "atomic: " + r.out)
+    check(log_position() == before, "an atomic import cut by a read error stored something")
+    for extra in ([], ["--read-ahead", "0"]):
+        r = _read_with_error_after(["--db", "db", "--lang", "en", "--json", "import"] + extra + ["-"],
+                                   text)
+        expect_rc(r, EXIT_STORAGE)
+        expect_in("reading 'stdin' failed after line 2: Connection reset by peer", r.err,
+                  "stderr of an import cut by a read error")
+        summary = json.loads(r.out)
+        check(summary["ok"] is False and summary["invalid"] == 0, "summary: " + r.out)
+        check(summary["applied"] + summary["already_applied"] == 2, "two lines applied: " + r.out)
+    check(log_position() == before + 2, "the two lines before the error are stored")
+    r = zf("--db", "db", "--json", "case", "list")
+    check([c["case_id"] for c in r.json()] == ["SX-T-001", "SX-T-002"], "cases: " + r.out)
+    # store append reads with std::getline: the same rule.
+    reqs = sample_lines()[:2]
+    r = _read_with_error_after(["--db", "raw", "--lang", "en", "store", "append", "-"],
+                               "\n".join(reqs) + "\n")
+    expect_rc(r, EXIT_STORAGE)
+    expect_in("reading 'stdin' failed after line 2", r.err, "store append cut by a read error")
+
+
 def test_import_store_limits():
     """A line the store would refuse (issue 14 §1) is an invalid line like
     any other: named by its file line, the same in --dry-run, skipped by
