@@ -1100,6 +1100,32 @@ def test_import_read_errors():
     expect_in("reading 'stdin' failed after line 2", r.err, "store append cut by a read error")
 
 
+def test_impossible_dates():
+    """A discovered_on of the date's form that is no calendar date is
+    invalid input (exit 3) naming the field and the rule, in exec, import
+    and --dry-run alike; before it was exit 1 [internal] (issue 14 §5)."""
+    load_reference()
+    lines = case_commands()
+    for day, rule in (("2024-02-30", "day 30 is not valid for 2024-02"),
+                      ("2024-13-45", "month 13 is out of range 01-12"),
+                      ("0000-00-00", "year 0000 is out of range")):
+        c = json.loads(lines[0])
+        c["command_id"] = "cli-bad-" + day
+        c["at"] = "2024-03-01T09:00:00+08:00"
+        c["data"]["discovered_on"] = day
+        text = json.dumps(c, ensure_ascii=False)
+        for args in (["exec", text], ["import", write_lines("bad.jsonl", [text])],
+                     ["import", "--dry-run", path("bad.jsonl")]):
+            r = zf("--db", "db", "--lang", "en", *args)
+            expect_rc(r, EXIT_INVALID)
+            expect_in("/data/discovered_on: not a calendar date", r.err, " ".join(args[:2]))
+            expect_in(rule, r.err, " ".join(args[:2]))
+            expect_in("[invalid_argument] field=/data/discovered_on", r.err, " ".join(args[:2]))
+            expect_not_in("internal", r.err, " ".join(args[:2]))
+    r = zf("--db", "db", "--json", "case", "list")
+    check(r.json() == [], "an impossible date stored a case: " + r.out)
+
+
 def test_import_store_limits():
     """A line the store would refuse (issue 14 §1) is an invalid line like
     any other: named by its file line, the same in --dry-run, skipped by

@@ -240,6 +240,21 @@ def test_commands():
         r = s.post(bad)
         expect_status(r, 422, "schema")
         check(r.json().get("subject", "").startswith("/data"), "subject %r" % r.text)
+        # A date of the right form that is no calendar date (issue 14 §5):
+        # 422 naming the field and the rule, not 500.
+        for day, rule in (("2024-02-30", "day 30 is not valid for 2024-02"),
+                          ("2024-13-45", "month 13 is out of range"),
+                          ("0000-00-00", "year 0000 is out of range")):
+            bad = clue("SX-T-0005", command_id="cmd-bad-day-" + day)
+            bad["at"] = "2024-03-01T09:00:00+08:00"
+            bad["data"]["discovered_on"] = day
+            r = s.post(bad)
+            expect_status(r, 422, "discovered_on " + day)
+            body = r.json()
+            check(body.get("error") == "invalid_argument" and
+                  body.get("subject") == "/data/discovered_on" and rule in body.get("message", ""),
+                  "an impossible discovered_on: %r" % r.text)
+        expect_status(s.get("/v1/cases/SX-T-0005"), 404, "the case of an impossible date")
         unknown = clue("SX-T-0004")
         unknown["command"] = "no_such_command"
         expect_status(s.post(unknown), 422, "unknown command type")
