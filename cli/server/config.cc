@@ -9,6 +9,7 @@
 
 #include "server/server.h"
 #include "zf/event_json.h"
+#include "zf/limits.h"
 
 namespace zfcli::server {
 namespace {
@@ -50,6 +51,15 @@ bool IsHex64(std::string_view s) {
   return true;
 }
 
+// How the config's reader knows a token: its comment, else the start of
+// its digest (never the token itself).
+std::string TokenName(const json::object& token, std::string_view digest) {
+  if (const json::value* c = token.if_contains("comment"); c != nullptr && c->is_string()) {
+    return fmt::format("\"{}\"", std::string_view(c->as_string()));
+  }
+  return fmt::format("{}…", digest.substr(0, 12));
+}
+
 zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* config) {
   const std::string pointer = fmt::format("/tokens/{}", index);
   if (!v.is_object()) return Invalid(pointer, "must be an object");
@@ -75,6 +85,18 @@ zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* con
   ZF_ASSIGN_OR_RETURN(actor.id, Text(a, "id", pointer + "/actor", true));
   ZF_ASSIGN_OR_RETURN(actor.role, Text(a, "role", pointer + "/actor", true));
   ZF_ASSIGN_OR_RETURN(actor.unit, Text(a, "unit", pointer + "/actor", true));
+  // The store's rule for actors (zf/limits.h): a token whose actor breaks
+  // it would have every command refused, so the config is refused instead.
+  for (const auto& [field, value] : {std::pair{"id", &actor.id}, {"role", &actor.role},
+                                     {"unit", &actor.unit}}) {
+    if (zf::Status s = zf::CheckActorField(*value); !s.ok()) {
+      return Invalid(fmt::format("{}/actor/{}", pointer, field),
+                     fmt::format("actor {} of the token {}: {} (the store's rule for actors: at "
+                                 "most {} bytes, no control characters)",
+                                 field, TokenName(o, digest), s.message(),
+                                 zf::kMaxActorFieldBytes));
+    }
+  }
   auto& table = sha256.empty() ? config->sm3_tokens : config->sha256_tokens;
   if (!table.emplace(digest, std::move(actor)).second) return Invalid(pointer, "duplicate digest");
   return zf::Status::Ok();

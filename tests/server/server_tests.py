@@ -731,6 +731,20 @@ def test_config_errors():
          "/tokens/0/actor/unit"),
         ({"tokens": [], "limits": {"max_body_byte": 5}}, "/limits/max_body_byte"),
         ({"tokens": [], "tls": {"cert": "x.pem"}}, "/tls/key"),
+        # The store's rule for actors (issue 14 §5), at load time: a token
+        # whose actor breaks it would have every command refused.
+        ({"tokens": [{"sha256": token_digest("t"), "comment": "night shift",
+                      "actor": {"id": "SX-OF-0032\n", "role": "r", "unit": "u"}}]},
+         '/tokens/0/actor/id: actor id of the token "night shift": control characters'),
+        ({"tokens": [{"sha256": token_digest("s"), "actor": {"id": "a", "role": "r", "unit": "u"}},
+                     {"sha256": token_digest("t"),
+                      "actor": {"id": "a", "role": "r\u007f", "unit": "u"}}]},
+         "/tokens/1/actor/role: actor role of the token %s…: control characters"
+         % token_digest("t")[:12]),
+        ({"tokens": [{"sha256": token_digest("t"),
+                      "actor": {"id": "a", "role": "r", "unit": "u" * 129}}]},
+         "/tokens/0/actor/unit: actor unit of the token %s…: longer than 128 bytes"
+         % token_digest("t")[:12]),
     ]
     for config, field in cases:
         path = os.path.join(TMP, "bad.json")
