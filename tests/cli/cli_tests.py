@@ -698,6 +698,44 @@ def test_missing_store():
     expect_in("no-such-file.jsonl", r.err, "stderr of append of a missing file")
 
 
+def test_incomplete_store():
+    """A store whose creation was interrupted is "incomplete" to reads and
+    writes alike (exit 4), not "Column family not found" or corruption; a
+    write neither finishes its families nor writes its format version again
+    (issue 14 §5)."""
+    # RocksDB's database made, none of zf's families (a create that died).
+    r = ldb("--db=" + path("bare"), "--create_if_missing", "put", "k", "v")
+    require(r.rc == 0, "ldb put: %s %s" % (r.out, r.err))
+    for args in (["case", "list"], ["store", "verify"], ["import", calendar_file()]):
+        r = zf("--db", "bare", *args)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in("存储不完整（bare）：缺少 column families events, streams, commands, meta, "
+                  "projections", r.err, " ".join(args))
+        expect_not_in("Column family not found", r.err, " ".join(args))
+    r = zf("--db", "bare", "--lang", "en", "import", calendar_file())
+    expect_in("incomplete store at 'bare': column families events, streams, commands, meta, "
+              "projections missing", r.err, "stderr (en)")
+    r = ldb("--db=" + path("bare"), "list_column_families")
+    check(r.rc == 0 and "events" not in r.out, "the import created families: " + r.out)
+    # A store whose format version row is gone: refused, not rewritten.
+    load_reference(files="01-*.jsonl")
+    r = ldb("--db=" + path("db"), "--column_family=meta", "delete", "format_version")
+    require(r.rc == 0, "ldb delete: %s %s" % (r.out, r.err))
+    for args in (["case", "list"], ["import", calendar_file()], ["replay"]):
+        r = zf("--db", "db", "--lang", "en", *args)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in("incomplete store at 'db': meta/format_version missing", r.err, " ".join(args))
+        expect_not_in("[corruption]", r.err, " ".join(args))
+    r = ldb("--db=" + path("db"), "--column_family=meta", "get", "format_version")
+    check(r.rc != 0, "a write put the format version back: %s" % r.out)
+    # An empty directory is no store to read, and a store to create.
+    os.mkdir(path("empty"))
+    r = zf("--db", "empty", "case", "list")
+    expect_rc(r, EXIT_INVALID)
+    expect_in("[not_found]", r.err, "case list of an empty directory")
+    expect_rc(zf("--db", "empty", "import", calendar_file()), EXIT_OK)
+
+
 def test_independent_verify_selftest():
     """The verifier must catch each kind of damage to a good export."""
     j = load_sample()

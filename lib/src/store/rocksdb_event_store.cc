@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
@@ -1170,18 +1171,95 @@ Status ValidateTableOptions(const StoreOptions& options) {
   return Status::Ok();
 }
 
+// A store that exists in part: its creation was interrupted (the families
+// are made one by one, the format version written after them), or a part
+// was deleted. kFailedPrecondition naming what is missing (the subject), so
+// no open — least of all one that writes — takes it for a store to use or
+// to finish creating: a missing family or format version written anew
+// over a damaged store would hide the damage (issue 14 §5).
+Status IncompleteStore(std::string_view path, std::string_view missing) {
+  return FailedPreconditionError(
+             fmt::format("incomplete store at '{}': {} missing; its creation was interrupted, "
+                         "or it was damaged. Restore it from a backup; if it never held events, "
+                         "remove the directory and create the store again",
+                         path, missing))
+      .WithSubject(missing);
+}
+
+// What is in the directory before the open: kOk with *exists when it
+// holds a store to open (its CURRENT file); kOk without when there is none
+// (missing or empty, or holding no RocksDB file at all) — to be created,
+// or kNotFound for an open that may not create; and an incomplete store
+// when RocksDB's files are there without CURRENT, or with families missing.
+Status CheckStoreDirectory(const std::string& path, const rocksdb::DBOptions& db_options,
+                           bool may_create, bool* exists) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  *exists = fs::exists(fs::path(path) / "CURRENT", ec);
+  if (!*exists) {
+    bool rocks_files = false;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      rocks_files = rocks_files || name.starts_with("MANIFEST-") || name.ends_with(".sst") ||
+                    name.ends_with(".log") || name.starts_with("OPTIONS-");
+    }
+    if (rocks_files) return IncompleteStore(path, "CURRENT");
+    if (!may_create) {
+      return NotFoundError(fmt::format("no event store at '{}'", path)).WithSubject(path);
+    }
+    return Status::Ok();
+  }
+  std::vector<std::string> existing;
+  // An unreadable list is left to the open, which names the reason.
+  if (!rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) return Status::Ok();
+  std::vector<std::string_view> absent;
+  for (const char* family : kFamilyNames) {
+    if (std::find(existing.begin(), existing.end(), family) == existing.end()) {
+      absent.push_back(family);
+    }
+  }
+  if (absent.empty()) return Status::Ok();
+  const std::string missing = fmt::format("column famil{} {}", absent.size() == 1 ? "y" : "ies",
+                                          fmt::join(absent, ", "));
+  // A store of another format version has other families (version 1 had
+  // "heads" and no projections): say which version it is, not what it lacks.
+  if (std::find(existing.begin(), existing.end(), "meta") != existing.end()) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& family : existing) families.emplace_back(family, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    if (rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw).ok()) {
+      std::unique_ptr<rocksdb::DB> db(raw);
+      const auto meta = std::find(existing.begin(), existing.end(), "meta") - existing.begin();
+      std::string format;
+      const bool found =
+          db->Get(rocksdb::ReadOptions(), handles[meta], ToSlice(kFormatVersionKey), &format).ok();
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      if (found && format != kFormatVersion) {
+        return CorruptionError(
+            fmt::format("unknown store format version '{}'; this zf reads version {}", format,
+                        kFormatVersion));
+      }
+    }
+  }
+  return IncompleteStore(path, missing);
+}
+
 Result<LedgerState> CheckFormat(rocksdb::DB* db,
                                 const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
-                                bool read_only) {
+                                std::string_view path, bool created) {
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kMeta],
                               ToSlice(kFormatVersionKey), &format);
   if (s.IsNotFound()) {
-    if (read_only) return CorruptionError("not a zf event store: no format version");
-    ZF_RETURN_IF_ERROR(FromRocks(
-        db->Put(rocksdb::WriteOptions(), handles[kMeta], ToSlice(kFormatVersionKey),
-                ToSlice(kFormatVersion)),
-        "write format version"));
+    // Written only by the open that created the store; an existing store
+    // without it is not rewritten (issue 14 §5).
+    if (!created) return IncompleteStore(path, "meta/format_version");
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    ZF_RETURN_IF_ERROR(FromRocks(db->Put(synced, handles[kMeta], ToSlice(kFormatVersionKey),
+                                         ToSlice(kFormatVersion)),
+                                 "write format version"));
     format = kFormatVersion;
   } else {
     ZF_RETURN_IF_ERROR(FromRocks(s, "read format version"));
@@ -1256,9 +1334,12 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
       }
     }
   }
+  const std::string name(path);
+  bool existed = false;
+  ZF_RETURN_IF_ERROR(CheckStoreDirectory(name, db_options, db_options.create_if_missing,
+                                         &existed));
   auto database = std::make_shared<Database>();
   rocksdb::DB* raw = nullptr;
-  const std::string name(path);
   rocksdb::Status s;
   if (options.read_only) {
     // A secondary rather than a read-only instance (docs/architecture.md,
@@ -1291,7 +1372,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   }
   ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("open event store at '{}'", path)));
   ZF_ASSIGN_OR_RETURN(LedgerState ledger,
-                      CheckFormat(database->db.get(), database->handles, options.read_only));
+                      CheckFormat(database->db.get(), database->handles, name, !existed));
   while (database->handles.size() > kFamilyCount) {
     ZF_RETURN_IF_ERROR(FromRocks(database->db->DestroyColumnFamilyHandle(database->handles.back()),
                                  "open event store"));
