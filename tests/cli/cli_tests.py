@@ -1980,6 +1980,61 @@ def test_read_only_media():
             os.chmod(root, 0o755)
 
 
+def _run_with_file_size_limit(limit, *args):
+    """zfcli with RLIMIT_FSIZE at `limit` bytes: a write that would grow a
+    file past it fails (EFBIG, SIGXFSZ ignored), for root as for anyone —
+    the failed-write path of a full disk without a small filesystem."""
+    import resource
+    import signal
+
+    def limit_writes():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    e = dict(os.environ)
+    e.pop("ZF_DB", None)
+    argv = [ZFCLI] + list(args)
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP, env=e,
+                       preexec_fn=limit_writes, timeout=60 * TIMEOUT_SCALE)
+    r = Run(argv, p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+    TRANSCRIPT.append("$ (file size limit %d) %s\n  -> exit %d\n  stdout: %s\n  stderr: %s"
+                      % (limit, " ".join(argv), r.rc, r.out.strip()[:600], r.err.strip()[:600]))
+    return r
+
+
+def test_disk_full():
+    """Writes that fail (a full disk) never abort zfcli (issue 14 §6: SIGABRT
+    in RocksDB's `sync_without_flush_called_` assertion, from its info log):
+    reads answer, an import fails with exit 1 io_error, and once writes work
+    again the store imports and verifies."""
+    load_reference()
+    expected = zf("--db", "db", "--json", "case", "list").out
+    for limit in (4096, 65536):
+        for args in (["--json", "case", "list"], ["--json", "stats", "--from", "2023-01-01",
+                                                  "--to", "2023-12-31"]):
+            r = _run_with_file_size_limit(limit, "--db", "db", *args)
+            check(r.rc == EXIT_OK, "`%s` with writes failing exited %d: %s"
+                  % (" ".join(args), r.rc, r.err[-400:]))
+        r = _run_with_file_size_limit(limit, "--db", "db", "--json", "case", "list")
+        check(r.out == expected, "case list with writes failing: " + r.out[:200])
+        for db, args in (("db", ["import", sample_file("07-cases-2022.jsonl")]),
+                         ("raw", ["store", "append", SAMPLE])):
+            if db == "raw" and limit > 4096:
+                continue      # the sample's events fit in 64 KiB
+            r = _run_with_file_size_limit(limit, "--db", db, "--lang", "en", *args)
+            check(r.rc == EXIT_STORAGE, "`%s` with writes failing exited %d (want 1): %s"
+                  % (args[0], r.rc, r.err[-400:]))
+            expect_in("[io_error]", r.err, "stderr of %s with writes failing" % args[0])
+            expect_in("File too large", r.err, "stderr of %s with writes failing" % args[0])
+            expect_not_in("Assertion", r.err, "stderr of %s with writes failing" % args[0])
+    # Space again: nothing acknowledged was lost, the import completes.
+    expect_rc(zf("--db", "db", "import", sample_file("07-cases-2022.jsonl")), EXIT_OK)
+    expect_rc(zf("--db", "db", "store", "verify"), EXIT_OK)
+    expect_rc(zf("--db", "db", "replay", "--verify"), EXIT_OK)
+    expect_rc(zf("--db", "raw", "store", "append", SAMPLE), EXIT_OK)
+    expect_rc(zf("--db", "raw", "store", "verify"), EXIT_OK)
+
+
 def test_store_holder():
     """A writer names itself in the store while it holds it; a command that
     would write is refused with exit 7 naming it; a stale file is ignored."""

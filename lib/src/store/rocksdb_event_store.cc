@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
 #include <algorithm>
 #include <deque>
 #include <cstring>
@@ -138,6 +140,51 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& st
   }
   return options;
 }
+
+// RocksDB's info log (the LOG file), written with stdio. RocksDB's own
+// logger writes through a WritableFileWriter which, in a RocksDB built with
+// assertions (Debian's is), aborts the process on the first write after
+// one that failed (`assert(sync_without_flush_called_)`): on a full disk
+// every command, a read beside a server included, died with SIGABRT
+// (issue 14 §6). This one drops a line it cannot write, and the open, the
+// read or the write goes on to fail (or not) on its own merits.
+//
+// Opened for writing: `<store>/LOG`, the previous one kept as LOG.old (one
+// generation, where RocksDB kept up to 1000). A read-only open writes no
+// log at all (file == nullptr): it writes nothing of its own.
+class StdioLogger final : public rocksdb::Logger {
+ public:
+  explicit StdioLogger(std::FILE* file) : file_(file) {}
+  ~StdioLogger() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (file_ == nullptr) return;
+    std::lock_guard lock(mu_);
+    const std::string now = FormatRfc3339Utc(SystemClock()->NowMicros());
+    std::fprintf(file_, "%s ", now.c_str());
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+    std::clearerr(file_);  // a full disk: the line is lost, the next may fit
+  }
+
+  // The logger for a store at `path` opened for writing; never fails (no
+  // file: no log).
+  static std::shared_ptr<StdioLogger> ForStore(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    const fs::path log = fs::path(path) / "LOG";
+    if (fs::exists(log, ec)) fs::rename(log, fs::path(path) / "LOG.old", ec);
+    return std::make_shared<StdioLogger>(std::fopen(log.c_str(), "we"));
+  }
+
+ private:
+  std::mutex mu_;
+  std::FILE* const file_;
+};
 
 // Groups planned but not yet written, at most: one writing and syncing, one
 // planned on top of it (Commit).
@@ -1342,6 +1389,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.read_only) {
+    db_options.info_log = std::make_shared<StdioLogger>(nullptr);
     // A secondary rather than a read-only instance (docs/architecture.md,
     // "Reads beside a writer"): it is built to read files a writer is still
     // appending to, flushing and compacting, and takes no lock.
@@ -1362,6 +1410,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
       if (!s.IsPathNotFound()) break;
     }
   } else {
+    db_options.info_log = StdioLogger::ForStore(name);
     s = rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
   }
   database->db.reset(raw);
