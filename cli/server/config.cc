@@ -127,19 +127,25 @@ zf::Status ParseLimits(const json::value& v, Limits* l) {
   ZF_RETURN_IF_ERROR(OnlyFields(
       o, "/limits",
       {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
-       "max_connections", "max_subscriptions", "max_batch_commands", "max_events_per_read",
-       "io_threads", "work_threads", "shutdown_grace_ms"}));
+       "max_connections", "max_connections_per_client", "max_subscriptions",
+       "max_batch_commands", "max_events_per_read",
+       "io_threads", "work_threads", "shutdown_grace_ms", "expensive_per_minute",
+       "expensive_burst"}));
   ZF_RETURN_IF_ERROR(Positive(o, "max_body_bytes", &l->max_body_bytes));
   ZF_RETURN_IF_ERROR(Positive(o, "max_header_bytes", &l->max_header_bytes));
   ZF_RETURN_IF_ERROR(Millis(o, "header_timeout_ms", &l->header_timeout));
   ZF_RETURN_IF_ERROR(Millis(o, "body_timeout_ms", &l->body_timeout));
   ZF_RETURN_IF_ERROR(Positive(o, "max_connections", &l->max_connections));
+  ZF_RETURN_IF_ERROR(
+      Positive(o, "max_connections_per_client", &l->max_connections_per_client));
   ZF_RETURN_IF_ERROR(Positive(o, "max_subscriptions", &l->max_subscriptions));
   ZF_RETURN_IF_ERROR(Positive(o, "max_batch_commands", &l->max_batch_commands));
   ZF_RETURN_IF_ERROR(Positive(o, "max_events_per_read", &l->max_events_per_read));
   ZF_RETURN_IF_ERROR(Positive(o, "io_threads", &l->io_threads));
   ZF_RETURN_IF_ERROR(Positive(o, "work_threads", &l->work_threads));
   ZF_RETURN_IF_ERROR(Millis(o, "shutdown_grace_ms", &l->shutdown_grace));
+  ZF_RETURN_IF_ERROR(Positive(o, "expensive_per_minute", &l->expensive_per_minute));
+  ZF_RETURN_IF_ERROR(Positive(o, "expensive_burst", &l->expensive_burst));
   return zf::Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 // waiting caller its own result (AppendBatch and Commit below).
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
@@ -25,6 +26,7 @@
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -184,6 +186,18 @@ class StdioLogger final : public rocksdb::Logger {
  private:
   std::mutex mu_;
   std::FILE* const file_;
+};
+
+// Leaves the recovery from a full disk to the store (TryResume): RocksDB's
+// own waits for its SstFileManager to see enough free space, keeps
+// Resume() kBusy meanwhile, and in a test on a freed tmpfs did not finish
+// within 40 s; Resume() recovers as soon as there is room.
+class ManualRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
+                            rocksdb::Status /*error*/, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
 };
 
 // Groups planned but not yet written, at most: one writing and syncing, one
@@ -496,6 +510,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   Status WriteProjections(std::span<const ProjectionWrite> writes) override;
   Status Backup(std::string_view directory) override;
   bool read_only() const override { return options_.read_only; }
+  Status Health() override;
   Status SetServingAddress(std::string_view address) override;
   Status Close() override;
 
@@ -640,6 +655,11 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
   // Leads or joins the group of `w`, already queued; `lock` holds mu_.
   Result<std::vector<Result<AppendResult>>> Commit(Writer* w, std::unique_lock<std::mutex>& lock);
+  // After a failed write (sticky_error_), once the fault may have cleared:
+  // RocksDB's Resume(), then the ledger and heads read back from what is
+  // durable, and appends go on. True when the store is healthy again.
+  // REQUIRES: mu_ held, no group planned or writing.
+  bool TryResume();
   bool CanWriteInParts(std::span<const AppendRequest> requests, const AppendOptions& options) const;
   Result<std::vector<Result<AppendResult>>> AppendInParts(std::span<const AppendRequest> requests,
                                                           const AppendOptions& options);
@@ -670,6 +690,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // Plans of groups planned but not yet written, for their command ids.
   std::vector<const AppendPlanner*> in_flight_plans_;  // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
+  // Until TryResume() clears it: at most one attempt a second.
+  std::chrono::steady_clock::time_point last_resume_{};  // GUARDED_BY(mu_)
+  // RocksDB's count of background errors when last looked at (Health()).
+  std::uint64_t background_errors_seen_ = 0;  // GUARDED_BY(mu_)
   bool closed_ = false;          // GUARDED_BY(mu_)
   // Touched only by the planning leader (and under mu_); planning leaders
   // follow one another under mu_, which orders their accesses.
@@ -939,6 +963,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
   if (RetriesInFlight(members)) {
     while (written_ticket_ + 1 != next_ticket_) w.cv.wait(lock);
   }
+  if (!sticky_error_.ok() && written_ticket_ + 1 == next_ticket_) TryResume();
   Status failure = sticky_error_;
   const LedgerState start = planned_ledger_;
   std::unique_ptr<GroupStorage> storage;
@@ -1150,6 +1175,52 @@ Status RocksDbEventStore::SetServingAddress(std::string_view address) {
   if (database_ == nullptr) return UnavailableError("event store closed");
   database_->holder.address = std::string(address);
   return WriteStoreHolder(database_->held_store, database_->holder);
+}
+
+bool RocksDbEventStore::TryResume() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_resume_ < std::chrono::seconds(1)) return false;
+  last_resume_ = now;
+  // What RocksDB holds after a failed write is settled by its recovery
+  // (a new write-ahead log, the memtables flushed); the failed group was
+  // never acknowledged, and the ledger row says what is durable.
+  // After a full disk (a "hard" error) RocksDB recovers by itself once
+  // there is room (its SstFileManager looks every few seconds; Resume() is
+  // kBusy meanwhile) or on Resume(); other write errors (EIO, EFBIG) it
+  // holds fatal: those need a restart. Until then the error stays the one
+  // that stopped the writes.
+  if (!db_->Resume().ok()) return false;
+  ledger_ = planned_ledger_ = RecordedLedger();
+  head_cache_.clear();
+  std::uint64_t errors = 0;
+  if (db_->GetIntProperty("rocksdb.background-errors", &errors)) background_errors_seen_ = errors;
+  sticky_error_ = Status::Ok();
+  return true;
+}
+
+Status RocksDbEventStore::Health() {
+  std::lock_guard lock(mu_);
+  if (database_ == nullptr || closed_) return UnavailableError("event store closed");
+  if (options_.read_only) return Status::Ok();
+  if (sticky_error_.ok()) {
+    // A background job (a flush, a compaction) may have failed without a
+    // write of ours failing yet: RocksDB counts them.
+    std::uint64_t errors = 0;
+    if (!db_->GetIntProperty("rocksdb.background-errors", &errors) ||
+        errors == background_errors_seen_) {
+      return Status::Ok();
+    }
+    const rocksdb::Status resumed = db_->Resume();  // OK at once when RocksDB has no error set
+    if (resumed.ok()) {
+      background_errors_seen_ = errors;
+      return Status::Ok();
+    }
+    sticky_error_ = FromRocks(resumed, "background error");
+    last_resume_ = std::chrono::steady_clock::now();
+    return sticky_error_;
+  }
+  if (writers_.empty() && written_ticket_ + 1 == next_ticket_) TryResume();
+  return sticky_error_;
 }
 
 Status RocksDbEventStore::Close() {
@@ -1411,6 +1482,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
     }
   } else {
     db_options.info_log = StdioLogger::ForStore(name);
+    db_options.listeners.push_back(std::make_shared<ManualRecovery>());
     s = rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
   }
   database->db.reset(raw);
