@@ -504,7 +504,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     bool refuse = false;
     {
       std::lock_guard lock(shared_->mu);
-      const std::size_t mine = shared_->per_client[client];
+      const auto own = shared_->per_client.find(client);
+      const std::size_t mine = own == shared_->per_client.end() ? 0 : own->second;
       const bool client_full = mine >= shared_->limits->max_connections_per_client;
       const bool server_full = static_cast<std::size_t>(shared_->metrics->connections.load()) >=
                                shared_->limits->max_connections;
@@ -514,7 +515,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
           auto candidate = weak.lock();
           if (!candidate || !candidate->idle.load() || candidate->evicting.load()) continue;
           if (client_full && candidate->client != client) continue;
-          const std::size_t count = shared_->per_client[candidate->client];
+          const auto held = shared_->per_client.find(candidate->client);
+          const std::size_t count = held == shared_->per_client.end() ? 0 : held->second;
           if (!evict || count > best_count) {
             evict = std::move(candidate);
             best_count = count;
