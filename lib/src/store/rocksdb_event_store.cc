@@ -1466,7 +1466,12 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
     // appending to, flushing and compacting, and takes no lock.
     database->secondary = true;
     std::string secondary = options.secondary_directory;
-    if (secondary.empty()) {
+    if (!secondary.empty()) {
+      // RocksDB made it for its info log; zf gives it none, so make it here
+      // (the caller's: kept afterwards).
+      std::error_code ec;
+      std::filesystem::create_directories(secondary, ec);
+    } else {
       ZF_ASSIGN_OR_RETURN(secondary, MakeTemporaryDirectory());
       database->temporary_directory = secondary;
     }
