@@ -1,5 +1,8 @@
 #include "cli.h"
 
+#include <sys/stat.h>
+
+#include <cstring>
 #include <iostream>
 #include <map>
 
@@ -35,6 +38,39 @@ int ReportError(const GlobalOptions& global, const zf::Status& status,
   if (!context.empty()) line = fmt::format("{}: {}", context, line);
   std::cerr << line << '\n';
   return ExitCodeFor(status);
+}
+
+zf::Status CheckInputFile(const GlobalOptions& global, const std::string& file) {
+  if (file == "-") return zf::Status::Ok();
+  const bool en = global.lang == Lang::kEn;
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    const int error = errno;
+    return zf::NotFoundError(en ? fmt::format("cannot read '{}': {}", file, std::strerror(error))
+                                : fmt::format("无法读取“{}”：{}", file, std::strerror(error)))
+        .WithSubject(file);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return zf::InvalidArgumentError(en ? fmt::format("'{}' is a directory, not a file", file)
+                                       : fmt::format("“{}”是目录，不是文件", file))
+        .WithSubject(file);
+  }
+  return zf::Status::Ok();
+}
+
+zf::Status ReadError(const GlobalOptions& global, const std::string& file, int error,
+                     std::size_t lines) {
+  const std::string name = file == "-" ? "stdin" : file;
+  const std::string why = error != 0 ? std::strerror(error) : "read error";
+  const bool en = global.lang == Lang::kEn;
+  std::string where;
+  if (lines > 0) where = en ? fmt::format(" after line {}", lines) : fmt::format("在第 {} 行之后", lines);
+  return zf::IOError(en ? fmt::format("reading '{}' failed{}: {}; the input is incomplete, "
+                                      "nothing after that was read",
+                                      name, where, why)
+                        : fmt::format("读取“{}”{}失败：{}；输入不完整，其后的内容未读取", name,
+                                      where, why))
+      .WithSubject(name);
 }
 
 int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::string_view where) {

@@ -1,6 +1,8 @@
 // Shared pieces of zfcli: global options, exit codes, labels.
 #pragma once
 
+#include <cerrno>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,18 @@ int ReportRejection(const GlobalOptions& global, const zf::Rejection& rejection,
 // outcome, stream and positions; a rejection goes through ReportRejection.
 // Returns the exit code (0, or 4 when rejected).
 int PrintCommandResult(const GlobalOptions& global, const zf::CommandResult& result);
+
+// An input file named on the command line ("-" is stdin and always fine):
+// kNotFound when it does not exist or cannot be opened, kInvalidArgument
+// when it is a directory (reading one fails with EISDIR, which must not pass
+// for an empty file). The message is in the chosen language.
+zf::Status CheckInputFile(const GlobalOptions& global, const std::string& file);
+
+// A read of `file` that failed with `error` (an errno; 0: unknown) after
+// `lines` lines: kIOError (exit 1), in the chosen language. The input is
+// incomplete, so what read it must not report success.
+zf::Status ReadError(const GlobalOptions& global, const std::string& file, int error,
+                     std::size_t lines);
 
 // Pads `text` with spaces to `width` terminal columns (CJK characters take
 // two), so tables with Chinese labels line up. Longer text is kept whole.
@@ -140,6 +154,7 @@ int ForEachJsonlBatch(const GlobalOptions& global, const std::string& file, std:
                       Parse parse, Flush flush) {
   std::ifstream in_file;
   if (file != "-") {
+    if (zf::Status s = CheckInputFile(global, file); !s.ok()) return ReportError(global, s);
     in_file.open(file);
     if (!in_file) {
       return ReportError(global, zf::NotFoundError("cannot read '" + file + "'"));
@@ -150,7 +165,8 @@ int ForEachJsonlBatch(const GlobalOptions& global, const std::string& file, std:
   std::vector<std::size_t> lines;
   std::string line;
   int exit_code = kExitOk;
-  for (std::size_t line_no = 1; exit_code == kExitOk && std::getline(in, line); ++line_no) {
+  std::size_t line_no = 1;
+  for (; exit_code == kExitOk && std::getline(in, line); ++line_no) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     zf::Result<Item> item = parse(line);
     if (!item.ok()) {
@@ -164,6 +180,16 @@ int ForEachJsonlBatch(const GlobalOptions& global, const std::string& file, std:
     batch.push_back(std::move(*item));
     lines.push_back(line_no);
     if (batch.size() >= batch_size) exit_code = flush(&batch, &lines);
+  }
+  // std::cin reads through stdio: its read errors show as ferror(stdin),
+  // not as badbit.
+  if (exit_code == kExitOk && (in.bad() || (file == "-" && std::ferror(stdin) != 0))) {
+    // A read error is no end of file: the lines before it stay applied (as
+    // before a bad line), nothing after it is read, and the run fails.
+    const int error = errno;
+    exit_code = flush(&batch, &lines);
+    const int read_failed = ReportError(global, ReadError(global, file, error, line_no - 1));
+    return exit_code == kExitOk ? read_failed : exit_code;
   }
   return exit_code == kExitOk ? flush(&batch, &lines) : exit_code;
 }

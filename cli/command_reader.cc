@@ -60,8 +60,9 @@ bool CommandReader::ReadLine(std::string* line, const std::stop_token& stop) {
       return true;
     }
     if (eof_) {
-      // A last line without its newline is a line, as for std::getline.
-      if (available == 0) return false;
+      // A last line without its newline is a line, as for std::getline;
+      // not so when a read failed: the line was cut short by the error.
+      if (available == 0 || error_ != 0) return false;
       line->assign(begin, available);
       buffer_begin_ = buffer_.size();
       ++lines_read_;
@@ -83,7 +84,8 @@ bool CommandReader::ReadLine(std::string* line, const std::stop_token& stop) {
       n = read(fd_, buffer_.data() + old_size, kReadBytes);
     } while (n < 0 && errno == EINTR);
     buffer_.resize(old_size + (n > 0 ? static_cast<std::size_t>(n) : 0));
-    // A read error ends the input, as it does for std::getline.
+    // A read error ends the input, but it is no end of file: remember it.
+    if (n < 0) error_ = errno;
     if (n <= 0) eof_ = true;
   }
 }
@@ -106,6 +108,7 @@ void CommandReader::Publish(std::vector<Line>* chunk, bool done, const std::stop
   if (done) {
     done_ = true;
     lines_at_end_ = lines_read_;
+    error_at_end_ = error_;
   }
   lock.unlock();
   ready_cv_.notify_one();
@@ -129,6 +132,7 @@ std::optional<CommandReader::Line> CommandReader::Next() {
   if (max_chunks_ == 0) {
     std::optional<Line> line = PrepareNext(std::stop_token());
     lines_taken_ = lines_read_;
+    if (!line) error_taken_ = error_;
     return line;
   }
   if (taken_next_ == taken_.size()) {
@@ -140,6 +144,7 @@ std::optional<CommandReader::Line> CommandReader::Next() {
     if (ready_.empty()) {
       end_seen_ = true;
       lines_taken_ = lines_at_end_;
+      error_taken_ = error_at_end_;
       return std::nullopt;
     }
     taken_ = std::move(ready_.front());

@@ -10,7 +10,10 @@
 // the reader is.
 //
 // Blank lines (nothing but spaces, tabs and CRs) are skipped but counted.
-// A read error ends the input, as it ends std::getline.
+// A read error ends the input too, but it is not the end of the file:
+// error() says so afterwards, and the caller must not take the input for
+// complete (issue 14: an import of a directory, or one whose disk failed
+// mid-file, ended as a success).
 //
 // Thread safety: one consumer; Next() and lines() from that thread only.
 #pragma once
@@ -54,6 +57,11 @@ class CommandReader {
   // nullopt; blank ones included).
   std::size_t lines() const { return lines_taken_; }
 
+  // Once Next() returned nullopt: the errno of the read that failed and
+  // ended the input, or 0 when it ended at the end of the file. The lines
+  // before it were returned; the failed read's line (and any after) were not.
+  int error() const { return error_taken_; }
+
  private:
   // Lines travel between the threads in chunks of this many, so the
   // hand-over costs a lock per chunk, not per line.
@@ -78,6 +86,7 @@ class CommandReader {
   std::string buffer_;
   std::size_t buffer_begin_ = 0;
   bool eof_ = false;
+  int error_ = 0;  // errno of a failed read(2), which also sets eof_
   std::size_t lines_read_ = 0;
   std::string line_;
 
@@ -86,6 +95,7 @@ class CommandReader {
   std::size_t taken_next_ = 0;
   bool end_seen_ = false;
   std::size_t lines_taken_ = 0;
+  int error_taken_ = 0;
 
   std::mutex mu_;
   std::condition_variable ready_cv_;  // a chunk was published, or the end
@@ -93,6 +103,7 @@ class CommandReader {
   std::deque<std::vector<Line>> ready_;  // GUARDED_BY(mu_)
   bool done_ = false;                    // GUARDED_BY(mu_): no chunk will follow
   std::size_t lines_at_end_ = 0;         // GUARDED_BY(mu_): lines_read_ once done_
+  int error_at_end_ = 0;                 // GUARDED_BY(mu_): error_ once done_
   std::jthread thread_;  // last: started once everything above exists
 };
 

@@ -217,11 +217,16 @@ int RunDossierVerify(const GlobalOptions& defaults, const std::vector<std::strin
     return exit_code;
   }
   const std::string file = vm["file"].as<std::string>();
+  if (zf::Status s = CheckInputFile(global, file); !s.ok()) return ReportError(global, s);
   std::ifstream in(file);
   if (!in) return ReportError(global, zf::NotFoundError("cannot read '" + file + "'"));
   const std::string report_file = vm.count("report") ? vm["report"].as<std::string>() : "";
   Reporter reporter(global, global.json || !report_file.empty());
   auto summary = zf::VerifyDossier(in, zf::EngineOptions(), reporter.Sink());
+  if (in.bad()) {
+    // A read error is no end of file: the dossier was not read whole.
+    return ReportError(global, ReadError(global, file, errno, 0));
+  }
   if (!summary.ok()) {
     // Not a dossier at all: a failed verification too.
     ReportError(global, summary.status());

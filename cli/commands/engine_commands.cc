@@ -351,6 +351,7 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   // reads a character per call (an eighth of a large import's time).
   int fd = STDIN_FILENO;
   if (file != "-") {
+    if (zf::Status s = CheckInputFile(global, file); !s.ok()) return ReportError(global, s);
     fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ReportError(global, zf::NotFoundError("cannot read '" + file + "'"));
   }
@@ -375,8 +376,16 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
                 ? importer.Add(std::move(*next->command), next->number)
                 : importer.AddInvalid(next->command.status(), next->number);
   }
-  if (go_on) importer.Finish();
   const std::size_t line_no = reader.lines();
+  if (go_on && reader.error() != 0) {
+    // The input ended in a read error, not at its end. As before a bad
+    // line, the lines read before it still apply (none with --atomic: the
+    // file is not whole); the import fails with the error.
+    if (!settings.atomic) importer.Finish();
+    tally.Fail(ReportError(global, ReadError(global, file, reader.error(), line_no)));
+  } else if (go_on) {
+    importer.Finish();
+  }
   progress.Update(line_no, /*final=*/true);
   PrintImportSummary(global, settings, tally);
   return tally.first_failure;

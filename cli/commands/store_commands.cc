@@ -71,6 +71,16 @@ int ReportOpenError(const GlobalOptions& global, StoreAccess access, const zf::S
   if (access != StoreAccess::kRead && status.code() == zf::StatusCode::kUnavailable) {
     return ReportHeldStore(global);
   }
+  if (status.code() == zf::StatusCode::kFailedPrecondition &&
+      status.message().starts_with("incomplete store") && global.lang == Lang::kZh) {
+    // The store exists in part (zf's open names what is missing).
+    return ReportError(
+        global, zf::FailedPreconditionError(fmt::format(
+                    "存储不完整（{}）：缺少 {}；创建时被中断，或已损坏。请从备份恢复；"
+                    "若它从未保存过事件，删除该目录后重新创建",
+                    global.db, status.subject()))
+                    .WithSubject(status.subject()));
+  }
   return ReportError(global, status);
 }
 
@@ -178,6 +188,10 @@ int RunStoreAppend(const GlobalOptions& defaults, const std::vector<std::string>
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
+  }
+  // A directory is refused before the store is opened (and maybe created).
+  if (zf::Status s = CheckInputFile(global, vm["file"].as<std::string>()); !s.ok()) {
+    return ReportError(global, s);
   }
   auto store = OpenStore(global, StoreAccess::kCreate, &exit_code);
   if (!store) return exit_code;

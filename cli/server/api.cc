@@ -5,6 +5,7 @@
 #include "json_forms.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 #include <iostream>
@@ -365,6 +366,9 @@ void AccessLog::Write(const json::object& entry) {
   const std::string line = json::serialize(entry) + "\n";
   std::lock_guard lock(mu_);
   std::ostream& out = to_file_ ? static_cast<std::ostream&>(file_) : std::cerr;
+  // A write that failed (a full disk) must not silence the log for good:
+  // the line is lost, the next one is tried again.
+  out.clear();
   out << line << std::flush;
 }
 
@@ -402,6 +406,38 @@ const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const 
                      "Authorization");
   }
   return actor;
+}
+
+std::optional<Response> Api::RateLimit(const Request& req, const zf::Actor& token) {
+  const Limits& limits = config_.limits;
+  const double per_second = static_cast<double>(limits.expensive_per_minute) / 60.0;
+  const double burst = static_cast<double>(limits.expensive_burst);
+  const auto now = std::chrono::steady_clock::now();
+  double wait_seconds = 0;
+  {
+    std::lock_guard lock(buckets_mu_);
+    auto [it, fresh] = buckets_.try_emplace(&token, Bucket{burst, now});
+    Bucket& b = it->second;
+    if (!fresh) {
+      const double elapsed = std::chrono::duration<double>(now - b.refilled).count();
+      b.tokens = std::min(burst, b.tokens + elapsed * per_second);
+      b.refilled = now;
+    }
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return std::nullopt;
+    }
+    wait_seconds = (1 - b.tokens) / per_second;
+  }
+  const auto retry_after = static_cast<long>(std::ceil(wait_seconds));
+  Response res = Error(req, http::status::too_many_requests, "rate_limited",
+                       fmt::format("at most {} expensive reads a minute per token (bursts of {}); "
+                                   "retry in {} s",
+                                   limits.expensive_per_minute, limits.expensive_burst,
+                                   retry_after),
+                       std::string_view(req.target().data(), req.target().size()));
+  res.set(http::field::retry_after, std::to_string(retry_after));
+  return res;
 }
 
 // Audit verify for one case: the chains, the re-decision of the case's
@@ -514,13 +550,22 @@ Response Api::Metrics(const Request& req) {
 }
 
 Response Api::Health(const Request& req) {
+  // The store's own health first: after a failed write (a full disk) it
+  // takes no command until the fault clears, and Health() tries to recover.
+  const zf::Status store = engine_->store()->Health();
   const zf::LedgerHead head = engine_->store()->Ledger();
-  const bool up = !draining.load();
+  const bool draining_now = draining.load();
+  const bool up = !draining_now && store.ok();
+  json::object body{{"status", draining_now ? "shutting_down" : store.ok() ? "ok" : "store_error"},
+                    {"version", zf::kVersionString},
+                    {"position", head.position},
+                    {"ledger_hash", head.ledger_hash}};
+  if (!store.ok()) {
+    body["error"] = zf::StatusCodeName(store.code());
+    body["reason"] = store.message();
+  }
   return JsonResponse(req, up ? http::status::ok : http::status::service_unavailable,
-                      json::object{{"status", up ? "ok" : "shutting_down"},
-                                   {"version", zf::kVersionString},
-                                   {"position", head.position},
-                                   {"ledger_hash", head.ledger_hash}});
+                      std::move(body));
 }
 
 Response Api::Commands(const Request& req, const zf::Actor& actor) {
@@ -686,6 +731,11 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   if (seg.size() >= 3 && seg.size() <= 4 && seg[1] == "cases") {
     const std::string id(seg[2]);
     const std::string_view what = seg.size() == 4 ? seg[3] : "view";
+    // The expensive reads of a case (an audit costs ~0.4 s at 8,400
+    // events), limited per token (issue 14 §6).
+    if (what == "audit" || what == "dossier" || what == "explain") {
+      if (auto limited = RateLimit(req, *actor)) return *limited;
+    }
     if (what == "audit") {
       if (auto bad = UnknownParameter(req, t, {})) return *bad;
       return CaseAudit(req, *actor, id);

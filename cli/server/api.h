@@ -4,9 +4,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include <boost/beast/http.hpp>
@@ -86,8 +89,20 @@ class Api {
   zf::Status RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
                             std::string_view what, std::string_view as_of);
 
+  // Takes one request from the token's bucket of expensive reads; when it
+  // is empty, the 429 to answer (with Retry-After).
+  std::optional<Response> RateLimit(const Request& req, const zf::Actor& token);
+
   zf::Engine* const engine_;
   const ServerConfig& config_;
+  // Per token (its actor entry in config_, one per token): the requests
+  // left in its bucket and when it was last refilled.
+  struct Bucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point refilled;
+  };
+  std::mutex buckets_mu_;
+  std::map<const zf::Actor*, Bucket> buckets_;  // GUARDED_BY(buckets_mu_)
   server::Metrics* const metrics_;
   AccessLog* const log_;
   const std::string store_path_;

@@ -9,6 +9,7 @@
 
 #include "server/server.h"
 #include "zf/event_json.h"
+#include "zf/limits.h"
 
 namespace zfcli::server {
 namespace {
@@ -50,6 +51,15 @@ bool IsHex64(std::string_view s) {
   return true;
 }
 
+// How the config's reader knows a token: its comment, else the start of
+// its digest (never the token itself).
+std::string TokenName(const json::object& token, std::string_view digest) {
+  if (const json::value* c = token.if_contains("comment"); c != nullptr && c->is_string()) {
+    return fmt::format("\"{}\"", std::string_view(c->as_string()));
+  }
+  return fmt::format("{}…", digest.substr(0, 12));
+}
+
 zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* config) {
   const std::string pointer = fmt::format("/tokens/{}", index);
   if (!v.is_object()) return Invalid(pointer, "must be an object");
@@ -75,6 +85,18 @@ zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* con
   ZF_ASSIGN_OR_RETURN(actor.id, Text(a, "id", pointer + "/actor", true));
   ZF_ASSIGN_OR_RETURN(actor.role, Text(a, "role", pointer + "/actor", true));
   ZF_ASSIGN_OR_RETURN(actor.unit, Text(a, "unit", pointer + "/actor", true));
+  // The store's rule for actors (zf/limits.h): a token whose actor breaks
+  // it would have every command refused, so the config is refused instead.
+  for (const auto& [field, value] : {std::pair{"id", &actor.id}, {"role", &actor.role},
+                                     {"unit", &actor.unit}}) {
+    if (zf::Status s = zf::CheckActorField(*value); !s.ok()) {
+      return Invalid(fmt::format("{}/actor/{}", pointer, field),
+                     fmt::format("actor {} of the token {}: {} (the store's rule for actors: at "
+                                 "most {} bytes, no control characters)",
+                                 field, TokenName(o, digest), s.message(),
+                                 zf::kMaxActorFieldBytes));
+    }
+  }
   auto& table = sha256.empty() ? config->sm3_tokens : config->sha256_tokens;
   if (!table.emplace(digest, std::move(actor)).second) return Invalid(pointer, "duplicate digest");
   return zf::Status::Ok();
@@ -105,19 +127,25 @@ zf::Status ParseLimits(const json::value& v, Limits* l) {
   ZF_RETURN_IF_ERROR(OnlyFields(
       o, "/limits",
       {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
-       "max_connections", "max_subscriptions", "max_batch_commands", "max_events_per_read",
-       "io_threads", "work_threads", "shutdown_grace_ms"}));
+       "max_connections", "max_connections_per_client", "max_subscriptions",
+       "max_batch_commands", "max_events_per_read",
+       "io_threads", "work_threads", "shutdown_grace_ms", "expensive_per_minute",
+       "expensive_burst"}));
   ZF_RETURN_IF_ERROR(Positive(o, "max_body_bytes", &l->max_body_bytes));
   ZF_RETURN_IF_ERROR(Positive(o, "max_header_bytes", &l->max_header_bytes));
   ZF_RETURN_IF_ERROR(Millis(o, "header_timeout_ms", &l->header_timeout));
   ZF_RETURN_IF_ERROR(Millis(o, "body_timeout_ms", &l->body_timeout));
   ZF_RETURN_IF_ERROR(Positive(o, "max_connections", &l->max_connections));
+  ZF_RETURN_IF_ERROR(
+      Positive(o, "max_connections_per_client", &l->max_connections_per_client));
   ZF_RETURN_IF_ERROR(Positive(o, "max_subscriptions", &l->max_subscriptions));
   ZF_RETURN_IF_ERROR(Positive(o, "max_batch_commands", &l->max_batch_commands));
   ZF_RETURN_IF_ERROR(Positive(o, "max_events_per_read", &l->max_events_per_read));
   ZF_RETURN_IF_ERROR(Positive(o, "io_threads", &l->io_threads));
   ZF_RETURN_IF_ERROR(Positive(o, "work_threads", &l->work_threads));
   ZF_RETURN_IF_ERROR(Millis(o, "shutdown_grace_ms", &l->shutdown_grace));
+  ZF_RETURN_IF_ERROR(Positive(o, "expensive_per_minute", &l->expensive_per_minute));
+  ZF_RETURN_IF_ERROR(Positive(o, "expensive_burst", &l->expensive_burst));
   return zf::Status::Ok();
 }
 

@@ -4,6 +4,7 @@
 // store's sync: many of them in flight at once share one group commit.
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -69,24 +70,38 @@ struct Shared {
   net::thread_pool* pool = nullptr;
 
   std::mutex mu;
-  std::map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;
+  std::map<std::uint64_t, std::weak_ptr<SessionBase>> sessions;  // oldest first
+  std::map<std::string, std::size_t> per_client;  // open connections by peer address
   std::uint64_t next_id = 0;
 };
 
 class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
+  explicit SessionBase(std::string client_address) : client(std::move(client_address)) {}
   virtual ~SessionBase() = default;
   // Shutdown: close the connection once the request in hand (if any) is
   // answered.
   virtual void Drain() = 0;
+  // Closes the connection if it is still idle: room for a new one.
+  virtual void Evict() = 0;
+
+  // The peer's address without its port: connections are limited per client.
+  const std::string client;
+  // Waiting for a request's header (a new or keep-alive connection, or a
+  // header still arriving): holds no request, so it may be closed to make
+  // room (issue 14 §6: idle connections kept health checks out).
+  std::atomic<bool> idle{false};
+  // Picked by Admit() to make room; Evict() has yet to run.
+  std::atomic<bool> evicting{false};
 };
 
 template <class Stream>
 class Session : public SessionBase {
  public:
   template <class... Args>
-  Session(Shared* shared, std::string remote, Args&&... args)
-      : stream_(std::forward<Args>(args)...), shared_(shared), remote_(std::move(remote)) {
+  Session(Shared* shared, std::string client, std::string remote, Args&&... args)
+      : SessionBase(std::move(client)), stream_(std::forward<Args>(args)...), shared_(shared),
+        remote_(std::move(remote)) {
     ++shared_->metrics->connections;
   }
 
@@ -95,6 +110,19 @@ class Session : public SessionBase {
     if (subscription_) --shared_->metrics->subscriptions;
     std::lock_guard lock(shared_->mu);
     shared_->sessions.erase(id_);
+    if (auto it = shared_->per_client.find(client); it != shared_->per_client.end()) {
+      if (--it->second == 0) shared_->per_client.erase(it);
+    }
+  }
+
+  void Evict() override {
+    net::post(stream_.get_executor(), [self = Self()] {
+      self->evicting = false;
+      if (!self->idle.load()) return;  // a request came in meanwhile: keep it
+      self->evicted_ = true;
+      beast::error_code ec;
+      self->Socket().socket().close(ec);
+    });
   }
 
   void Start(std::uint64_t id) {
@@ -138,6 +166,7 @@ class Session : public SessionBase {
     parser_->body_limit(limits().max_body_bytes);
     // A client has header_timeout to send the next request's header.
     Socket().expires_after(limits().header_timeout);
+    idle = true;
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = Self()](beast::error_code ec, std::size_t) {
                               self->OnHeader(ec);
@@ -167,12 +196,39 @@ class Session : public SessionBase {
   }
 
   void OnHeader(beast::error_code ec) {
+    idle = false;
+    if (evicted_) {
+      shared_->log->Write(json::object{{"ts", NowUtc()},
+                                       {"event", "evicted"},
+                                       {"remote", remote_},
+                                       {"reason", "idle at the connection limit"}});
+      return;
+    }
     if (ec) {
       if (AnswerReadError(ec)) return;
       return Close();
     }
     busy_ = true;
     if (parser_->is_done()) return OnRequest();
+    // A client that asks `Expect: 100-continue` waits for the interim
+    // answer before it sends the body (curl waits a second, others until
+    // the body timeout): send it now, the header having passed its checks
+    // (a body over the limit was refused from Content-Length already).
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     parser_->get().version());
+      Socket().expires_after(limits().body_timeout);
+      return http::async_write(stream_, *continue_,
+                               [self = Self()](beast::error_code ec, std::size_t) {
+                                 self->continue_.reset();
+                                 if (ec) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     Socket().expires_after(limits().body_timeout);
     http::async_read(stream_, buffer_, *parser_, [self = Self()](beast::error_code ec, std::size_t) {
       if (ec) {
@@ -378,6 +434,8 @@ class Session : public SessionBase {
   Request request_;
   std::shared_ptr<Response> response_;
   Clock::time_point started_ = Clock::now();
+  std::shared_ptr<http::response<http::empty_body>> continue_;  // 100 Continue being written
+  bool evicted_ = false;  // closed by Evict() to make room
   bool busy_ = false;      // a request is being answered
   bool draining_ = false;  // shutdown: close after the answer in hand
   std::array<char, 4096> scratch_{};
@@ -437,8 +495,42 @@ class Listener : public std::enable_shared_from_this<Listener> {
     const auto peer = socket.remote_endpoint(ec);
     const std::string remote =
         ec ? "?" : fmt::format("{}:{}", peer.address().to_string(), peer.port());
-    if (static_cast<std::size_t>(shared_->metrics->connections.load()) >=
-        shared_->limits->max_connections) {
+    const std::string client = ec ? "?" : peer.address().to_string();
+    // At capacity — the server's, or this client's — the oldest idle
+    // connection makes room (this client's own when it is the client that
+    // is at its limit, else one of the client holding the most); only when
+    // none is idle is the new one refused.
+    std::shared_ptr<SessionBase> evict;
+    bool refuse = false;
+    {
+      std::lock_guard lock(shared_->mu);
+      const auto own = shared_->per_client.find(client);
+      const std::size_t mine = own == shared_->per_client.end() ? 0 : own->second;
+      const bool client_full = mine >= shared_->limits->max_connections_per_client;
+      const bool server_full = static_cast<std::size_t>(shared_->metrics->connections.load()) >=
+                               shared_->limits->max_connections;
+      if (client_full || server_full) {
+        std::size_t best_count = 0;
+        for (const auto& [id, weak] : shared_->sessions) {
+          auto candidate = weak.lock();
+          if (!candidate || !candidate->idle.load() || candidate->evicting.load()) continue;
+          if (client_full && candidate->client != client) continue;
+          const auto held = shared_->per_client.find(candidate->client);
+          const std::size_t count = held == shared_->per_client.end() ? 0 : held->second;
+          if (!evict || count > best_count) {
+            evict = std::move(candidate);
+            best_count = count;
+          }
+        }
+        refuse = evict == nullptr;
+      }
+      if (!refuse) ++shared_->per_client[client];
+    }
+    if (evict) {
+      evict->evicting = true;  // not picked twice
+      evict->Evict();
+    }
+    if (refuse) {
       ++shared_->metrics->connections_refused;
       auto s = std::make_shared<tcp::socket>(std::move(socket));
       static const std::string kBusy =
@@ -459,11 +551,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
     if (tls_ != nullptr) {
       auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-          shared_, remote, std::move(socket), *tls_);
+          shared_, client, remote, std::move(socket), *tls_);
       Register(id, s);
       s->Start(id);
     } else {
-      auto s = std::make_shared<Session<beast::tcp_stream>>(shared_, remote, std::move(socket));
+      auto s = std::make_shared<Session<beast::tcp_stream>>(shared_, client, remote,
+                                                             std::move(socket));
       Register(id, s);
       s->Start(id);
     }

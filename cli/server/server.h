@@ -23,6 +23,10 @@ struct Limits {
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::size_t max_connections = 256;
+  // Connections from one client address at once. At either limit the
+  // oldest idle connection (waiting for a request) is closed to make room;
+  // a new one is refused (503) only when none is idle.
+  std::size_t max_connections_per_client = 64;
   std::size_t max_subscriptions = 64;
   std::size_t max_batch_commands = 1000;
   std::size_t max_events_per_read = 10'000;
@@ -33,6 +37,11 @@ struct Limits {
   unsigned work_threads = 64;
   // SIGTERM: how long in-flight requests may take before the server stops.
   std::chrono::milliseconds shutdown_grace{30'000};
+  // Expensive reads (a case's audit, dossier, explain) per token: a bucket
+  // of `expensive_burst` requests refilled at `expensive_per_minute`; an
+  // empty bucket answers 429 with Retry-After.
+  std::size_t expensive_per_minute = 60;
+  std::size_t expensive_burst = 10;
 };
 
 struct ServerConfig {

@@ -698,6 +698,44 @@ def test_missing_store():
     expect_in("no-such-file.jsonl", r.err, "stderr of append of a missing file")
 
 
+def test_incomplete_store():
+    """A store whose creation was interrupted is "incomplete" to reads and
+    writes alike (exit 4), not "Column family not found" or corruption; a
+    write neither finishes its families nor writes its format version again
+    (issue 14 §5)."""
+    # RocksDB's database made, none of zf's families (a create that died).
+    r = ldb("--db=" + path("bare"), "--create_if_missing", "put", "k", "v")
+    require(r.rc == 0, "ldb put: %s %s" % (r.out, r.err))
+    for args in (["case", "list"], ["store", "verify"], ["import", calendar_file()]):
+        r = zf("--db", "bare", *args)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in("存储不完整（bare）：缺少 column families events, streams, commands, meta, "
+                  "projections", r.err, " ".join(args))
+        expect_not_in("Column family not found", r.err, " ".join(args))
+    r = zf("--db", "bare", "--lang", "en", "import", calendar_file())
+    expect_in("incomplete store at 'bare': column families events, streams, commands, meta, "
+              "projections missing", r.err, "stderr (en)")
+    r = ldb("--db=" + path("bare"), "list_column_families")
+    check(r.rc == 0 and "events" not in r.out, "the import created families: " + r.out)
+    # A store whose format version row is gone: refused, not rewritten.
+    load_reference(files="01-*.jsonl")
+    r = ldb("--db=" + path("db"), "--column_family=meta", "delete", "format_version")
+    require(r.rc == 0, "ldb delete: %s %s" % (r.out, r.err))
+    for args in (["case", "list"], ["import", calendar_file()], ["replay"]):
+        r = zf("--db", "db", "--lang", "en", *args)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in("incomplete store at 'db': meta/format_version missing", r.err, " ".join(args))
+        expect_not_in("[corruption]", r.err, " ".join(args))
+    r = ldb("--db=" + path("db"), "--column_family=meta", "get", "format_version")
+    check(r.rc != 0, "a write put the format version back: %s" % r.out)
+    # An empty directory is no store to read, and a store to create.
+    os.mkdir(path("empty"))
+    r = zf("--db", "empty", "case", "list")
+    expect_rc(r, EXIT_INVALID)
+    expect_in("[not_found]", r.err, "case list of an empty directory")
+    expect_rc(zf("--db", "empty", "import", calendar_file()), EXIT_OK)
+
+
 def test_independent_verify_selftest():
     """The verifier must catch each kind of damage to a good export."""
     j = load_sample()
@@ -1018,6 +1056,112 @@ def test_import_modes():
     expect_in("case_exists", r.err, "stderr names the rejection")
     check("\r" not in r.err, "no progress bar when stderr is not a terminal")
     expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
+
+
+def _read_with_error_after(argv, text):
+    """Runs zfcli with stdin a socket that yields `text` and then fails with
+    ECONNRESET (its peer closed with data of its own unread): a read error
+    in the middle of the input, as a failing disk gives one."""
+    import socket
+    mine, theirs = socket.socketpair()
+    try:
+        theirs.sendall(b"x")          # left unread in `mine`: closing it resets `theirs`
+        mine.sendall(text.encode("utf-8"))
+        mine.close()
+        e = dict(os.environ)
+        e.pop("ZF_DB", None)
+        p = subprocess.run([ZFCLI] + argv, stdin=theirs.fileno(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, cwd=TMP, env=e, timeout=60 * TIMEOUT_SCALE)
+    finally:
+        theirs.close()
+    r = Run([ZFCLI] + argv, p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+    TRANSCRIPT.append("$ %s <socket that fails>\n  -> exit %d\n  stdout: %s\n  stderr: %s"
+                      % (" ".join(argv), r.rc, r.out.strip()[:600], r.err.strip()[:600]))
+    return r
+
+
+def test_import_read_errors():
+    """A read error is not the end of the file (issue 14 §5): a directory is
+    refused (exit 3) and an I/O error fails the import (exit 1), keeping the
+    lines read before it (none with --atomic)."""
+    load_reference()
+    os.mkdir(path("adir"))
+    log_position = lambda: len(zf("--db", "db", "--json", "export").out.splitlines())
+    before = log_position()
+    for args, what in ((["import", "adir"], "import"), (["store", "append", "adir"], "store append"),
+                       (["import", "--dry-run", "adir"], "import --dry-run"),
+                       (["dossier", "verify", "adir"], "dossier verify")):
+        r = zf("--db", "db", *args)
+        expect_rc(r, EXIT_INVALID)
+        expect_in("“adir”是目录，不是文件", r.err, "stderr of %s of a directory" % what)
+        expect_not_in("已写入", r.out, "stdout of %s of a directory" % what)
+    r = zf("--db", "db", "--lang", "en", "import", "adir")
+    expect_in("'adir' is a directory, not a file [invalid_argument]", r.err, "stderr (en)")
+    # Nothing was created for it either.
+    expect_rc(zf("--db", "new", "store", "append", "adir"), EXIT_INVALID)
+    check(not os.path.exists(path("new")), "store append of a directory created a store")
+    # /proc/self/mem opens, and its first read fails (EIO).
+    for args in (["import", "/proc/self/mem"], ["import", "--read-ahead", "0", "/proc/self/mem"],
+                 ["store", "append", "/proc/self/mem"], ["dossier", "verify", "/proc/self/mem"]):
+        r = zf("--db", "db", "--lang", "en", *args)
+        expect_rc(r, EXIT_STORAGE)
+        expect_in("reading '/proc/self/mem' failed: Input/output error", r.err, " ".join(args))
+        expect_in("[io_error]", r.err, " ".join(args))
+    check(log_position() == before, "the failed reads stored something")
+
+    # An error after two lines: those two apply, the import fails, the
+    # summary says so; nothing with --atomic. The same on both read paths.
+    lines = case_commands()
+    text = lines[0] + "\n" + lines[1] + "\n" + lines[2][:40]   # the third cut by the error
+    r = _read_with_error_after(["--db", "db", "--json", "import", "--atomic", "-"], text)
+    expect_rc(r, EXIT_STORAGE)
+    check(json.loads(r.out)["applied"] == 0 and not json.loads(r.out)["ok"], "atomic: " + r.out)
+    check(log_position() == before, "an atomic import cut by a read error stored something")
+    for extra in ([], ["--read-ahead", "0"]):
+        r = _read_with_error_after(["--db", "db", "--lang", "en", "--json", "import"] + extra + ["-"],
+                                   text)
+        expect_rc(r, EXIT_STORAGE)
+        expect_in("reading 'stdin' failed after line 2: Connection reset by peer", r.err,
+                  "stderr of an import cut by a read error")
+        summary = json.loads(r.out)
+        check(summary["ok"] is False and summary["invalid"] == 0, "summary: " + r.out)
+        check(summary["applied"] + summary["already_applied"] == 2, "two lines applied: " + r.out)
+    check(log_position() == before + 2, "the two lines before the error are stored")
+    r = zf("--db", "db", "--json", "case", "list")
+    check([c["case_id"] for c in r.json()] == ["SX-T-001", "SX-T-002"], "cases: " + r.out)
+    # store append reads with std::getline: the same rule.
+    reqs = sample_lines()[:2]
+    r = _read_with_error_after(["--db", "raw", "--lang", "en", "store", "append", "-"],
+                               "\n".join(reqs) + "\n")
+    expect_rc(r, EXIT_STORAGE)
+    expect_in("reading 'stdin' failed after line 2", r.err, "store append cut by a read error")
+
+
+def test_impossible_dates():
+    """A discovered_on of the date's form that is no calendar date is
+    invalid input (exit 3) naming the field and the rule, in exec, import
+    and --dry-run alike; before it was exit 1 [internal] (issue 14 §5)."""
+    load_reference()
+    lines = case_commands()
+    for day, rule in (("2024-02-30", "day 30 is not valid for 2024-02"),
+                      ("2024-13-45", "month 13 is out of range 01-12"),
+                      ("0000-00-00", "year 0000 is out of range")):
+        c = json.loads(lines[0])
+        c["command_id"] = "cli-bad-" + day
+        c["at"] = "2024-03-01T09:00:00+08:00"
+        c["data"]["discovered_on"] = day
+        text = json.dumps(c, ensure_ascii=False)
+        for args in (["exec", text], ["import", write_lines("bad.jsonl", [text])],
+                     ["import", "--dry-run", path("bad.jsonl")]):
+            r = zf("--db", "db", "--lang", "en", *args)
+            expect_rc(r, EXIT_INVALID)
+            expect_in("/data/discovered_on: not a calendar date", r.err, " ".join(args[:2]))
+            expect_in(rule, r.err, " ".join(args[:2]))
+            expect_in("[invalid_argument] field=/data/discovered_on", r.err, " ".join(args[:2]))
+            expect_not_in("internal", r.err, " ".join(args[:2]))
+    r = zf("--db", "db", "--json", "case", "list")
+    check(r.json() == [], "an impossible date stored a case: " + r.out)
 
 
 def test_import_store_limits():
@@ -1834,6 +1978,61 @@ def test_read_only_media():
     if os.geteuid() != 0:
         for root, dirs, _ in os.walk(path("copy")):
             os.chmod(root, 0o755)
+
+
+def _run_with_file_size_limit(limit, *args):
+    """zfcli with RLIMIT_FSIZE at `limit` bytes: a write that would grow a
+    file past it fails (EFBIG, SIGXFSZ ignored), for root as for anyone —
+    the failed-write path of a full disk without a small filesystem."""
+    import resource
+    import signal
+
+    def limit_writes():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    e = dict(os.environ)
+    e.pop("ZF_DB", None)
+    argv = [ZFCLI] + list(args)
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP, env=e,
+                       preexec_fn=limit_writes, timeout=60 * TIMEOUT_SCALE)
+    r = Run(argv, p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
+    TRANSCRIPT.append("$ (file size limit %d) %s\n  -> exit %d\n  stdout: %s\n  stderr: %s"
+                      % (limit, " ".join(argv), r.rc, r.out.strip()[:600], r.err.strip()[:600]))
+    return r
+
+
+def test_disk_full():
+    """Writes that fail (a full disk) never abort zfcli (issue 14 §6: SIGABRT
+    in RocksDB's `sync_without_flush_called_` assertion, from its info log):
+    reads answer, an import fails with exit 1 io_error, and once writes work
+    again the store imports and verifies."""
+    load_reference()
+    expected = zf("--db", "db", "--json", "case", "list").out
+    for limit in (4096, 65536):
+        for args in (["--json", "case", "list"], ["--json", "stats", "--from", "2023-01-01",
+                                                  "--to", "2023-12-31"]):
+            r = _run_with_file_size_limit(limit, "--db", "db", *args)
+            check(r.rc == EXIT_OK, "`%s` with writes failing exited %d: %s"
+                  % (" ".join(args), r.rc, r.err[-400:]))
+        r = _run_with_file_size_limit(limit, "--db", "db", "--json", "case", "list")
+        check(r.out == expected, "case list with writes failing: " + r.out[:200])
+        for db, args in (("db", ["import", sample_file("07-cases-2022.jsonl")]),
+                         ("raw", ["store", "append", SAMPLE])):
+            if db == "raw" and limit > 4096:
+                continue      # the sample's events fit in 64 KiB
+            r = _run_with_file_size_limit(limit, "--db", db, "--lang", "en", *args)
+            check(r.rc == EXIT_STORAGE, "`%s` with writes failing exited %d (want 1): %s"
+                  % (args[0], r.rc, r.err[-400:]))
+            expect_in("[io_error]", r.err, "stderr of %s with writes failing" % args[0])
+            expect_in("File too large", r.err, "stderr of %s with writes failing" % args[0])
+            expect_not_in("Assertion", r.err, "stderr of %s with writes failing" % args[0])
+    # Space again: nothing acknowledged was lost, the import completes.
+    expect_rc(zf("--db", "db", "import", sample_file("07-cases-2022.jsonl")), EXIT_OK)
+    expect_rc(zf("--db", "db", "store", "verify"), EXIT_OK)
+    expect_rc(zf("--db", "db", "replay", "--verify"), EXIT_OK)
+    expect_rc(zf("--db", "raw", "store", "append", SAMPLE), EXIT_OK)
+    expect_rc(zf("--db", "raw", "store", "verify"), EXIT_OK)
 
 
 def test_store_holder():

@@ -194,6 +194,98 @@ TEST_CASE("Opening errors map to stable codes", "[store][rocksdb]") {
   }
 }
 
+// Files and their sizes under `path`, the secondary's temporary files aside.
+std::map<std::string, std::uintmax_t> FilesUnder(const std::string& path) {
+  std::map<std::string, std::uintmax_t> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
+    if (entry.is_regular_file()) files[entry.path().string()] = entry.file_size();
+  }
+  return files;
+}
+
+TEST_CASE("A store whose creation was interrupted is named incomplete and never finished",
+          "[store][rocksdb][open]") {
+  TempDir dir;
+  auto expect_incomplete = [](const std::string& path, std::string_view missing) {
+    for (bool read_only : {true, false}) {
+      StoreOptions options;
+      options.read_only = read_only;
+      options.create_if_missing = !read_only;
+      auto opened = OpenRocksDbEventStore(options, path);
+      INFO("read_only " << read_only << ": " << opened.status().ToString());
+      REQUIRE(opened.status().code() == StatusCode::kFailedPrecondition);
+      CHECK(opened.status().message().starts_with("incomplete store at '" + path + "'"));
+      CHECK(opened.status().subject() == missing);
+      CHECK(opened.status().message().find("Column family not found") == std::string::npos);
+    }
+  };
+  SECTION("RocksDB's database made, zf's families not (only default)") {
+    const std::string path = dir.Sub("bare");
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, path, &raw).ok());
+    delete raw;
+    const auto before = FilesUnder(path);
+    expect_incomplete(path, "column families events, streams, commands, meta, projections");
+    // The read-write open created none of them.
+    std::vector<std::string> families;
+    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families).ok());
+    CHECK(families == std::vector<std::string>{"default"});
+    CHECK(FilesUnder(path) == before);
+  }
+  SECTION("some families made (the open died between two of them)") {
+    const std::string path = dir.Sub("half");
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "streams"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, path, families, &handles, &raw).ok());
+    for (auto* h : handles) REQUIRE(raw->DestroyColumnFamilyHandle(h).ok());
+    delete raw;
+    expect_incomplete(path, "column families commands, meta, projections");
+  }
+  SECTION("every family made, the format version not written") {
+    const std::string path = Populate(dir);
+    {
+      RawDb raw(path);
+      raw.Delete("meta", std::string(internal::kFormatVersionKey));
+    }
+    expect_incomplete(path, "meta/format_version");
+    // Not written again by the read-write open.
+    RawDb raw(path);
+    CHECK(raw.Dump()["meta"].count(std::string(internal::kFormatVersionKey)) == 0);
+  }
+  SECTION("RocksDB files without CURRENT") {
+    const std::string path = Populate(dir);
+    std::filesystem::remove(std::filesystem::path(path) / "CURRENT");
+    expect_incomplete(path, "CURRENT");
+  }
+  SECTION("an empty directory: no store to read, a store to create") {
+    const std::string path = dir.Sub("empty");
+    std::filesystem::create_directories(path);
+    StoreOptions read;
+    read.read_only = true;
+    CHECK(OpenRocksDbEventStore(read, path).status().code() == StatusCode::kNotFound);
+    StoreOptions write;
+    write.create_if_missing = false;
+    CHECK(OpenRocksDbEventStore(write, path).status().code() == StatusCode::kNotFound);
+    {
+      auto created = OpenRocksDbEventStore(StoreOptions{}, path);
+      REQUIRE(created.ok());
+      REQUIRE((*created)->Append(MakeRequest("case/SX-1", "c1", 1)).ok());
+    }
+    RawDb raw(path);
+    CHECK(raw.Get("meta", std::string(internal::kFormatVersionKey)) ==
+          internal::kFormatVersion);
+  }
+}
+
 TEST_CASE("8 threads x 1000 appends: dense positions, dense versions, nothing lost",
           "[store][rocksdb][concurrency]") {
   TempDir dir;

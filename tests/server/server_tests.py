@@ -107,13 +107,13 @@ class Reply(object):
 
 
 class Server(object):
-    def __init__(self, limits=None, db="db", tls=None):
+    def __init__(self, limits=None, db="db", tls=None, prefix=()):
         self.log = os.path.join(TMP, "access.log")
         self.tls = tls
         config = write_config(limits, tls=tls)
         self.proc = subprocess.Popen(
-            [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
-             "127.0.0.1:0", "--access-log", self.log],
+            list(prefix) + [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
+                            "127.0.0.1:0", "--access-log", self.log],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
         line = self.proc.stdout.readline().decode()
         require("listening on" in line, "serve did not start: %r %s"
@@ -240,6 +240,21 @@ def test_commands():
         r = s.post(bad)
         expect_status(r, 422, "schema")
         check(r.json().get("subject", "").startswith("/data"), "subject %r" % r.text)
+        # A date of the right form that is no calendar date (issue 14 §5):
+        # 422 naming the field and the rule, not 500.
+        for day, rule in (("2024-02-30", "day 30 is not valid for 2024-02"),
+                          ("2024-13-45", "month 13 is out of range"),
+                          ("0000-00-00", "year 0000 is out of range")):
+            bad = clue("SX-T-0005", command_id="cmd-bad-day-" + day)
+            bad["at"] = "2024-03-01T09:00:00+08:00"
+            bad["data"]["discovered_on"] = day
+            r = s.post(bad)
+            expect_status(r, 422, "discovered_on " + day)
+            body = r.json()
+            check(body.get("error") == "invalid_argument" and
+                  body.get("subject") == "/data/discovered_on" and rule in body.get("message", ""),
+                  "an impossible discovered_on: %r" % r.text)
+        expect_status(s.get("/v1/cases/SX-T-0005"), 404, "the case of an impossible date")
         unknown = clue("SX-T-0004")
         unknown["command"] = "no_such_command"
         expect_status(s.post(unknown), 422, "unknown command type")
@@ -332,6 +347,80 @@ def test_malformed():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_expect_continue():
+    """`Expect: 100-continue` is answered at once with 100 Continue, then the
+    request as usual; an announced oversized body gets its 413 instead, and
+    never a 100 (issue 14 §6: it was answered only at the body timeout)."""
+    s = start({"max_body_bytes": 4096, "body_timeout_ms": 20000})
+    try:
+        body = json.dumps(clue("SX-T-0200")).encode()
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        try:
+            sock.sendall(b"POST /v1/commands HTTP/1.1\r\nHost: x\r\n"
+                         b"Authorization: Bearer tok-officer\r\nContent-Type: application/json\r\n"
+                         b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+            sock.settimeout(3)
+            started = time.time()
+            interim = b""
+            try:
+                while b"\r\n\r\n" not in interim:
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    interim += chunk
+            except socket.timeout:
+                pass
+            check(interim.startswith(b"HTTP/1.1 100 Continue\r\n"),
+                  "no 100 Continue within 3 s: %r" % interim[:200])
+            check(time.time() - started < 2, "100 Continue took %.1fs" % (time.time() - started))
+            sock.settimeout(10)
+            sock.sendall(body)
+            rest = interim.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in interim else b""
+            while b"\r\n\r\n" not in rest:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                rest += chunk
+            check(rest.startswith(b"HTTP/1.1 201"), "the command after 100 Continue: %r" % rest[:200])
+        finally:
+            sock.close()
+        expect_status(s.get("/v1/cases/SX-T-0200"), 200, "the case sent after 100 Continue")
+        out = s.raw(b"POST /v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-officer"
+                    b"\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n", wait=5)
+        check(out.startswith("HTTP/1.1 413") and "100 Continue" not in out,
+              "an oversized body with Expect: %r" % out[:200])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_rate_limit():
+    """Expensive reads of a case (audit, dossier, explain) are limited per
+    token: past the burst, 429 with Retry-After; other tokens and cheap
+    reads are not held back (issue 14 §6)."""
+    s = start({"expensive_per_minute": 6, "expensive_burst": 2})
+    try:
+        expect_status(s.post(clue("SX-T-0300")), 201, "a case")
+        for n in (1, 2):
+            expect_status(s.get("/v1/cases/SX-T-0300/audit"), 200, "audit %d of the burst" % n)
+        r = s.get("/v1/cases/SX-T-0300/audit")
+        expect_status(r, 429, "audit past the burst")
+        check(r.json().get("error") == "rate_limited", "429 body: %r" % r.text)
+        retry = dict((k.lower(), v) for k, v in r.headers).get("retry-after", "")
+        check(retry.isdigit() and 1 <= int(retry) <= 10, "Retry-After: %r" % retry)
+        expect_status(s.get("/v1/cases/SX-T-0300/explain"), 429, "explain shares the bucket")
+        expect_status(s.get("/v1/cases/SX-T-0300/dossier"), 429, "dossier shares the bucket")
+        expect_status(s.get("/v1/cases/SX-T-0300"), 200, "a cheap read is not limited")
+        expect_status(s.get("/v1/cases/SX-T-0300/audit", token="auditor"), 200,
+                      "another token has its own bucket")
+        time.sleep(int(retry) + 0.2)
+        expect_status(s.get("/v1/cases/SX-T-0300/audit"), 200, "after Retry-After")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    path = write_config({"expensive_burst": 0}, name="bad.json")
+    rc, out, err = zf("--db", "db", "serve", "--config", path, "--listen", "127.0.0.1:0")
+    check(rc == 3 and "/limits/expensive_burst" in err, "a zero burst: %d %r" % (rc, err))
+
+
 def test_slow_client():
     s = start({"header_timeout_ms": 800, "body_timeout_ms": 800})
     try:
@@ -370,19 +459,80 @@ def test_slow_client():
         check(s.stop() == 0, "serve exit code")
 
 
-def test_connection_limit():
-    s = start({"max_connections": 2})
+def _open_feed(s, source="127.0.0.1"):
+    """A live event feed: a connection that is busy (never idle) for as
+    long as it stays open."""
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=5, source_address=(source, 0))
+    sock.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n"
+                 b"Authorization: Bearer tok-officer\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    require(head.startswith(b"HTTP/1.1 200"), "the feed did not start: %r" % head[:200])
+    return sock
+
+
+def _closed_by_server(sock, wait=0.5):
+    sock.settimeout(wait)
     try:
-        held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(2)]
-        time.sleep(0.2)
+        return sock.recv(1) == b""
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_connection_limit():
+    """At a limit — the server's `max_connections` or one client's
+    `max_connections_per_client` — the oldest idle connection makes room;
+    a new connection is refused (503) only when none is idle (issue 14 §6:
+    a client re-opening idle connections kept 36 of 40 health checks out)."""
+    s = start({"max_connections": 4, "max_connections_per_client": 2,
+               "header_timeout_ms": 30000})
+    try:
+        # Busy connections are never evicted: a client at its limit with
+        # two live feeds gets 503 for a third connection.
+        feeds = [_open_feed(s) for _ in range(2)]
         out = s.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
-        check(out.startswith("HTTP/1.1 503"), "third connection: %r" % out[:200])
-        for h in held:
-            h.close()
+        check(out.startswith("HTTP/1.1 503") and "too_many_connections" in out,
+              "a third connection beside two feeds: %r" % out[:200])
+        for f in feeds:
+            f.close()
         time.sleep(0.3)
-        expect_status(s.get("/v1/health", token=None), 200, "after the others closed")
-        check("zf_connections_refused_total 1" in s.get("/metrics", token=None).text,
-              "refused connection counted")
+        # One client (127.0.0.2) opening idle connections in a loop holds at
+        # most its limit: each new one closes its oldest idle one.
+        idle = []
+        for _ in range(6):
+            idle.append(socket.create_connection(("127.0.0.1", s.port),
+                                                 source_address=("127.0.0.2", 0)))
+            time.sleep(0.05)
+        time.sleep(0.3)
+        closed = [_closed_by_server(c) for c in idle]
+        check(closed == [True] * 4 + [False] * 2,
+              "the client's idle connections closed by the server: %r" % closed)
+        # Others are answered meanwhile; at the server's limit (two idle of
+        # 127.0.0.2, two of 127.0.0.3) a new client evicts an idle one.
+        more = [socket.create_connection(("127.0.0.1", s.port), source_address=("127.0.0.3", 0))
+                for _ in range(2)]
+        time.sleep(0.3)
+        answered = 0
+        for _ in range(10):
+            if s.get("/v1/health", token=None).status == 200:
+                answered += 1
+        check(answered == 10, "health checks answered beside idle connections: %d of 10"
+              % answered)
+        for c in idle + more:
+            c.close()
+        time.sleep(0.3)
+        metrics = s.get("/metrics", token=None).text
+        check("zf_connections_refused_total 1" in metrics, "refused connections counted: %s"
+              % [l for l in metrics.splitlines() if "refused" in l])
+        log = s.access_log()
+        check(sum(1 for e in log if e.get("event") == "evicted") >= 5,
+              "evictions in the access log: %r" % [e for e in log if "event" in e][:8])
     finally:
         check(s.stop() == 0, "serve exit code")
 
@@ -688,6 +838,71 @@ def test_malicious_client():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_store_fault():
+    """A full disk: the server's store lives on a small tmpfs (a private
+    mount namespace: `unshare -m`, or `unshare -r -m` when not root) that
+    the test fills through /proc/PID/root. While it is full, commands fail
+    and /v1/health answers 503 naming the store's error; once space is
+    freed, health is 200 again and commands are applied, without a restart
+    (issue 14 §6)."""
+    load_reference()
+    unshare = shutil.which("unshare")
+    require(unshare is not None, "unshare (util-linux) is needed for a small filesystem")
+    mnt = os.path.join(TMP, "small")
+    os.mkdir(mnt)
+    prefix = [unshare, "-m"] + (["-r"] if os.geteuid() != 0 else []) + [
+        "sh", "-c", 'mount -t tmpfs -o size=24m tmpfs "$1" && cp -r "$2" "$1/db" && shift 2 && '
+        'exec "$@"', "sh", mnt, os.path.join(TMP, "db")]
+    s = Server(db=os.path.join(mnt, "db"), prefix=prefix)
+    fill = "/proc/%d/root%s/fill" % (s.proc.pid, mnt)
+    try:
+        expect_status(s.post(clue("SX-T-0100")), 201, "a command before the fault")
+        expect_status(s.get("/v1/health", token=None), 200, "health before the fault")
+        with open(fill, "wb") as f:          # the disk fills up
+            try:
+                while True:
+                    f.write(b"\0" * (1 << 20))
+                    f.flush()
+            except OSError:
+                pass
+        r = s.post(clue("SX-T-0101"))
+        check(r.status == 500, "a command on a full disk: HTTP %d %s" % (r.status, r.text[:300]))
+        h = s.get("/v1/health", token=None)
+        expect_status(h, 503, "health on a full disk")
+        body = h.json()
+        check(body.get("status") == "store_error" and body.get("error") == "io_error" and
+              "No space left on device" in body.get("reason", ""),
+              "health names the fault: %r" % body)
+        r = s.post(clue("SX-T-0102"))
+        check(r.status >= 500, "a command while the disk is full: HTTP %d" % r.status)
+        os.remove(fill)                       # space again
+        # RocksDB looks for room every few seconds; zf tries at most once a second.
+        deadline = time.time() + 40 * TIMEOUT_SCALE
+        while True:
+            h = s.get("/v1/health", token=None)
+            if h.status == 200 or time.time() > deadline:
+                break
+            time.sleep(0.2)
+        expect_status(h, 200, "health once space is freed")
+        recovered_in = 40 * TIMEOUT_SCALE - (deadline - time.time())
+        check(h.json().get("status") == "ok", "health: %r" % h.text)
+        expect_status(s.post(clue("SX-T-0101")), 201, "the failed command again, after the fault")
+        expect_status(s.post(clue("SX-T-0103")), 201, "a new command after the fault")
+        for case in ("SX-T-0100", "SX-T-0101", "SX-T-0103"):
+            expect_status(s.get("/v1/cases/" + case), 200, case)
+        expect_status(s.get("/v1/cases/SX-T-0102"), 404, "the command that failed in the fault")
+        r = s.get("/v1/events?from=1&limit=10000")
+        expect_status(r, 200, "the log after the fault")
+        positions = [e["position"] for e in r.json()["events"]]
+        check(positions == list(range(1, len(positions) + 1)), "positions dense after the fault")
+    finally:
+        try:
+            os.remove(fill)
+        except OSError:
+            pass
+        check(s.stop() == 0, "serve exit code")
+
+
 def test_tls():
     load_reference()
     cert, key = os.path.join(TMP, "cert.pem"), os.path.join(TMP, "key.pem")
@@ -716,6 +931,20 @@ def test_config_errors():
          "/tokens/0/actor/unit"),
         ({"tokens": [], "limits": {"max_body_byte": 5}}, "/limits/max_body_byte"),
         ({"tokens": [], "tls": {"cert": "x.pem"}}, "/tls/key"),
+        # The store's rule for actors (issue 14 §5), at load time: a token
+        # whose actor breaks it would have every command refused.
+        ({"tokens": [{"sha256": token_digest("t"), "comment": "night shift",
+                      "actor": {"id": "SX-OF-0032\n", "role": "r", "unit": "u"}}]},
+         '/tokens/0/actor/id: actor id of the token "night shift": control characters'),
+        ({"tokens": [{"sha256": token_digest("s"), "actor": {"id": "a", "role": "r", "unit": "u"}},
+                     {"sha256": token_digest("t"),
+                      "actor": {"id": "a", "role": "r\u007f", "unit": "u"}}]},
+         "/tokens/1/actor/role: actor role of the token %s…: control characters"
+         % token_digest("t")[:12]),
+        ({"tokens": [{"sha256": token_digest("t"),
+                      "actor": {"id": "a", "role": "r", "unit": "u" * 129}}]},
+         "/tokens/0/actor/unit: actor unit of the token %s…: longer than 128 bytes"
+         % token_digest("t")[:12]),
     ]
     for config, field in cases:
         path = os.path.join(TMP, "bad.json")

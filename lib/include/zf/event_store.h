@@ -417,6 +417,16 @@ class ZF_EXPORT EventStore {
     return Status::Ok();
   }
 
+  // Whether the store can take appends now. OK; or the error of a failed
+  // write (a full disk, an I/O error, a RocksDB background error), after
+  // which nothing more is appended until the fault clears. Each call (at
+  // most once a second) then tries to recover: RocksDB's DB::Resume(), the
+  // ledger read back from what is durable; once that works the store
+  // appends again and this returns OK. Appends recover the same way.
+  // Thread-safe; cheap while the store is healthy. The memory store is
+  // always healthy.
+  virtual Status Health() { return Status::Ok(); }
+
   // Flushes and stops accepting appends; later calls return kUnavailable.
   // Called by the destructor; safe to call twice.
   virtual Status Close() = 0;
@@ -428,8 +438,12 @@ class ZF_EXPORT EventStore {
 // nothing under `path`.
 // Errors: kInvalidArgument (bad options), kIOError (cannot open),
 // kUnavailable (opened for writing while another process holds the store:
-// ReadStoreHolder says which), kCorruption (not a zf store or an unknown
-// format version).
+// ReadStoreHolder says which), kCorruption (an unknown format version),
+// kNotFound (no store at `path` and none to be created: read_only, or
+// create_if_missing false), kFailedPrecondition (an incomplete store:
+// RocksDB's files without CURRENT, a family or meta/format_version
+// missing — a creation that was interrupted, or damage; never finished
+// or rewritten here, in any mode).
 ZF_EXPORT Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(
     const StoreOptions& options, std::string_view path);
 

@@ -10,6 +10,7 @@
 #include "util/hex.h"
 #include "util/rfc3339.h"
 #include "util/sm3.h"
+#include "zf/limits.h"
 
 namespace zf::internal {
 namespace {
@@ -327,3 +328,11 @@ bool FromHex(std::string_view hex, Hash* out) {
 }
 
 }  // namespace zf::internal
+
+namespace zf {
+
+static_assert(kMaxActorFieldBytes == internal::kMaxActorFieldBytes);
+
+Status CheckActorField(std::string_view value) { return internal::CheckActorText(value); }
+
+}  // namespace zf

@@ -6,7 +6,10 @@
 // waiting caller its own result (AppendBatch and Commit below).
 #include <unistd.h>
 
+#include <chrono>
 #include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
 #include <algorithm>
 #include <deque>
 #include <cstring>
@@ -18,10 +21,12 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
@@ -147,6 +152,63 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& st
   }
   return options;
 }
+
+// RocksDB's info log (the LOG file), written with stdio. RocksDB's own
+// logger writes through a WritableFileWriter which, in a RocksDB built with
+// assertions (Debian's is), aborts the process on the first write after
+// one that failed (`assert(sync_without_flush_called_)`): on a full disk
+// every command, a read beside a server included, died with SIGABRT
+// (issue 14 §6). This one drops a line it cannot write, and the open, the
+// read or the write goes on to fail (or not) on its own merits.
+//
+// Opened for writing: `<store>/LOG`, the previous one kept as LOG.old (one
+// generation, where RocksDB kept up to 1000). A read-only open writes no
+// log at all (file == nullptr): it writes nothing of its own.
+class StdioLogger final : public rocksdb::Logger {
+ public:
+  explicit StdioLogger(std::FILE* file) : file_(file) {}
+  ~StdioLogger() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (file_ == nullptr) return;
+    std::lock_guard lock(mu_);
+    const std::string now = FormatRfc3339Utc(SystemClock()->NowMicros());
+    std::fprintf(file_, "%s ", now.c_str());
+    std::vfprintf(file_, format, ap);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+    std::clearerr(file_);  // a full disk: the line is lost, the next may fit
+  }
+
+  // The logger for a store at `path` opened for writing; never fails (no
+  // file: no log).
+  static std::shared_ptr<StdioLogger> ForStore(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    const fs::path log = fs::path(path) / "LOG";
+    if (fs::exists(log, ec)) fs::rename(log, fs::path(path) / "LOG.old", ec);
+    return std::make_shared<StdioLogger>(std::fopen(log.c_str(), "we"));
+  }
+
+ private:
+  std::mutex mu_;
+  std::FILE* const file_;
+};
+
+// Leaves the recovery from a full disk to the store (TryResume): RocksDB's
+// own waits for its SstFileManager to see enough free space, keeps
+// Resume() kBusy meanwhile, and in a test on a freed tmpfs did not finish
+// within 40 s; Resume() recovers as soon as there is room.
+class ManualRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
+                            rocksdb::Status /*error*/, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
 
 // Groups planned but not yet written, at most: one writing and syncing, one
 // planned on top of it (Commit).
@@ -458,6 +520,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   Status WriteProjections(std::span<const ProjectionWrite> writes) override;
   Status Backup(std::string_view directory) override;
   bool read_only() const override { return options_.read_only; }
+  Status Health() override;
   Status SetServingAddress(std::string_view address) override;
   Status Close() override;
 
@@ -602,6 +665,11 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   std::size_t CollectGroup(Writer* leader) const;  // REQUIRES: mu_ held
   // Leads or joins the group of `w`, already queued; `lock` holds mu_.
   Result<std::vector<Result<AppendResult>>> Commit(Writer* w, std::unique_lock<std::mutex>& lock);
+  // After a failed write (sticky_error_), once the fault may have cleared:
+  // RocksDB's Resume(), then the ledger and heads read back from what is
+  // durable, and appends go on. True when the store is healthy again.
+  // REQUIRES: mu_ held, no group planned or writing.
+  bool TryResume();
   bool CanWriteInParts(std::span<const AppendRequest> requests, const AppendOptions& options) const;
   Result<std::vector<Result<AppendResult>>> AppendInParts(std::span<const AppendRequest> requests,
                                                           const AppendOptions& options);
@@ -632,6 +700,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // Plans of groups planned but not yet written, for their command ids.
   std::vector<const AppendPlanner*> in_flight_plans_;  // GUARDED_BY(mu_)
   Status sticky_error_;          // GUARDED_BY(mu_): a failed write poisons the store
+  // Until TryResume() clears it: at most one attempt a second.
+  std::chrono::steady_clock::time_point last_resume_{};  // GUARDED_BY(mu_)
+  // RocksDB's count of background errors when last looked at (Health()).
+  std::uint64_t background_errors_seen_ = 0;  // GUARDED_BY(mu_)
   bool closed_ = false;          // GUARDED_BY(mu_)
   // Touched only by the planning leader (and under mu_); planning leaders
   // follow one another under mu_, which orders their accesses.
@@ -901,6 +973,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
   if (RetriesInFlight(members)) {
     while (written_ticket_ + 1 != next_ticket_) w.cv.wait(lock);
   }
+  if (!sticky_error_.ok() && written_ticket_ + 1 == next_ticket_) TryResume();
   Status failure = sticky_error_;
   const LedgerState start = planned_ledger_;
   std::unique_ptr<GroupStorage> storage;
@@ -1114,6 +1187,52 @@ Status RocksDbEventStore::SetServingAddress(std::string_view address) {
   return WriteStoreHolder(database_->held_store, database_->holder);
 }
 
+bool RocksDbEventStore::TryResume() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_resume_ < std::chrono::seconds(1)) return false;
+  last_resume_ = now;
+  // What RocksDB holds after a failed write is settled by its recovery
+  // (a new write-ahead log, the memtables flushed); the failed group was
+  // never acknowledged, and the ledger row says what is durable.
+  // After a full disk (a "hard" error) RocksDB recovers by itself once
+  // there is room (its SstFileManager looks every few seconds; Resume() is
+  // kBusy meanwhile) or on Resume(); other write errors (EIO, EFBIG) it
+  // holds fatal: those need a restart. Until then the error stays the one
+  // that stopped the writes.
+  if (!db_->Resume().ok()) return false;
+  ledger_ = planned_ledger_ = RecordedLedger();
+  head_cache_.clear();
+  std::uint64_t errors = 0;
+  if (db_->GetIntProperty("rocksdb.background-errors", &errors)) background_errors_seen_ = errors;
+  sticky_error_ = Status::Ok();
+  return true;
+}
+
+Status RocksDbEventStore::Health() {
+  std::lock_guard lock(mu_);
+  if (database_ == nullptr || closed_) return UnavailableError("event store closed");
+  if (options_.read_only) return Status::Ok();
+  if (sticky_error_.ok()) {
+    // A background job (a flush, a compaction) may have failed without a
+    // write of ours failing yet: RocksDB counts them.
+    std::uint64_t errors = 0;
+    if (!db_->GetIntProperty("rocksdb.background-errors", &errors) ||
+        errors == background_errors_seen_) {
+      return Status::Ok();
+    }
+    const rocksdb::Status resumed = db_->Resume();  // OK at once when RocksDB has no error set
+    if (resumed.ok()) {
+      background_errors_seen_ = errors;
+      return Status::Ok();
+    }
+    sticky_error_ = FromRocks(resumed, "background error");
+    last_resume_ = std::chrono::steady_clock::now();
+    return sticky_error_;
+  }
+  if (writers_.empty() && written_ticket_ + 1 == next_ticket_) TryResume();
+  return sticky_error_;
+}
+
 Status RocksDbEventStore::Close() {
   {
     std::unique_lock lock(mu_);
@@ -1180,18 +1299,95 @@ Status ValidateTableOptions(const StoreOptions& options) {
   return Status::Ok();
 }
 
+// A store that exists in part: its creation was interrupted (the families
+// are made one by one, the format version written after them), or a part
+// was deleted. kFailedPrecondition naming what is missing (the subject), so
+// no open — least of all one that writes — takes it for a store to use or
+// to finish creating: a missing family or format version written anew
+// over a damaged store would hide the damage (issue 14 §5).
+Status IncompleteStore(std::string_view path, std::string_view missing) {
+  return FailedPreconditionError(
+             fmt::format("incomplete store at '{}': {} missing; its creation was interrupted, "
+                         "or it was damaged. Restore it from a backup; if it never held events, "
+                         "remove the directory and create the store again",
+                         path, missing))
+      .WithSubject(missing);
+}
+
+// What is in the directory before the open: kOk with *exists when it
+// holds a store to open (its CURRENT file); kOk without when there is none
+// (missing or empty, or holding no RocksDB file at all) — to be created,
+// or kNotFound for an open that may not create; and an incomplete store
+// when RocksDB's files are there without CURRENT, or with families missing.
+Status CheckStoreDirectory(const std::string& path, const rocksdb::DBOptions& db_options,
+                           bool may_create, bool* exists) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  *exists = fs::exists(fs::path(path) / "CURRENT", ec);
+  if (!*exists) {
+    bool rocks_files = false;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      rocks_files = rocks_files || name.starts_with("MANIFEST-") || name.ends_with(".sst") ||
+                    name.ends_with(".log") || name.starts_with("OPTIONS-");
+    }
+    if (rocks_files) return IncompleteStore(path, "CURRENT");
+    if (!may_create) {
+      return NotFoundError(fmt::format("no event store at '{}'", path)).WithSubject(path);
+    }
+    return Status::Ok();
+  }
+  std::vector<std::string> existing;
+  // An unreadable list is left to the open, which names the reason.
+  if (!rocksdb::DB::ListColumnFamilies(db_options, path, &existing).ok()) return Status::Ok();
+  std::vector<std::string_view> absent;
+  for (const char* family : kFamilyNames) {
+    if (std::find(existing.begin(), existing.end(), family) == existing.end()) {
+      absent.push_back(family);
+    }
+  }
+  if (absent.empty()) return Status::Ok();
+  const std::string missing = fmt::format("column famil{} {}", absent.size() == 1 ? "y" : "ies",
+                                          fmt::join(absent, ", "));
+  // A store of another format version has other families (version 1 had
+  // "heads" and no projections): say which version it is, not what it lacks.
+  if (std::find(existing.begin(), existing.end(), "meta") != existing.end()) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& family : existing) families.emplace_back(family, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    if (rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw).ok()) {
+      std::unique_ptr<rocksdb::DB> db(raw);
+      const auto meta = std::find(existing.begin(), existing.end(), "meta") - existing.begin();
+      std::string format;
+      const bool found =
+          db->Get(rocksdb::ReadOptions(), handles[meta], ToSlice(kFormatVersionKey), &format).ok();
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      if (found && format != kFormatVersion) {
+        return CorruptionError(
+            fmt::format("unknown store format version '{}'; this zf reads version {}", format,
+                        kFormatVersion));
+      }
+    }
+  }
+  return IncompleteStore(path, missing);
+}
+
 Result<LedgerState> CheckFormat(rocksdb::DB* db,
                                 const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
-                                bool read_only) {
+                                std::string_view path, bool created) {
   std::string format;
   rocksdb::Status s = db->Get(rocksdb::ReadOptions(), handles[kMeta],
                               ToSlice(kFormatVersionKey), &format);
   if (s.IsNotFound()) {
-    if (read_only) return CorruptionError("not a zf event store: no format version");
-    ZF_RETURN_IF_ERROR(FromRocks(
-        db->Put(rocksdb::WriteOptions(), handles[kMeta], ToSlice(kFormatVersionKey),
-                ToSlice(kFormatVersion)),
-        "write format version"));
+    // Written only by the open that created the store; an existing store
+    // without it is not rewritten (issue 14 §5).
+    if (!created) return IncompleteStore(path, "meta/format_version");
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    ZF_RETURN_IF_ERROR(FromRocks(db->Put(synced, handles[kMeta], ToSlice(kFormatVersionKey),
+                                         ToSlice(kFormatVersion)),
+                                 "write format version"));
     format = kFormatVersion;
   } else {
     ZF_RETURN_IF_ERROR(FromRocks(s, "read format version"));
@@ -1266,17 +1462,26 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
       }
     }
   }
+  const std::string name(path);
+  bool existed = false;
+  ZF_RETURN_IF_ERROR(CheckStoreDirectory(name, db_options, db_options.create_if_missing,
+                                         &existed));
   auto database = std::make_shared<Database>();
   rocksdb::DB* raw = nullptr;
-  const std::string name(path);
   rocksdb::Status s;
   if (options.read_only) {
+    db_options.info_log = std::make_shared<StdioLogger>(nullptr);
     // A secondary rather than a read-only instance (docs/architecture.md,
     // "Reads beside a writer"): it is built to read files a writer is still
     // appending to, flushing and compacting, and takes no lock.
     database->secondary = true;
     std::string secondary = options.secondary_directory;
-    if (secondary.empty()) {
+    if (!secondary.empty()) {
+      // RocksDB made it for its info log; zf gives it none, so make it here
+      // (the caller's: kept afterwards).
+      std::error_code ec;
+      std::filesystem::create_directories(secondary, ec);
+    } else {
       ZF_ASSIGN_OR_RETURN(secondary, MakeTemporaryDirectory());
       database->temporary_directory = secondary;
     }
@@ -1291,6 +1496,8 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
       if (!s.IsPathNotFound()) break;
     }
   } else {
+    db_options.info_log = StdioLogger::ForStore(name);
+    db_options.listeners.push_back(std::make_shared<ManualRecovery>());
     s = rocksdb::DB::Open(db_options, name, families, &database->handles, &raw);
   }
   database->db.reset(raw);
@@ -1301,7 +1508,7 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
   }
   ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("open event store at '{}'", path)));
   ZF_ASSIGN_OR_RETURN(LedgerState ledger,
-                      CheckFormat(database->db.get(), database->handles, options.read_only));
+                      CheckFormat(database->db.get(), database->handles, name, !existed));
   while (database->handles.size() > kFamilyCount) {
     ZF_RETURN_IF_ERROR(FromRocks(database->db->DestroyColumnFamilyHandle(database->handles.back()),
                                  "open event store"));
