@@ -326,6 +326,23 @@ def test_malformed():
         expect_status(s.get("/v1/cases?colour=red"), 400, "unknown query parameter")
         expect_status(s.get("/v1/events?from=abc"), 400, "bad number")
         expect_status(s.get("/v1/nothing"), 404, "unknown endpoint")
+        # A stray byte in the path is quoted back as U+FFFD: the answer is
+        # still UTF-8 and JSON (tests/fuzz/fuzz_http.cc found it was not).
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        try:
+            sock.sendall(b"GET /v1/cases/SX-%E3X-\xff HTTP/1.1\r\nHost: x\r\n"
+                         b"Authorization: Bearer tok-officer\r\nConnection: close\r\n\r\n")
+            out = read_until_closed(sock)
+        finally:
+            sock.close()
+        head, _, body = out.partition(b"\r\n\r\n")
+        check(head.startswith(b"HTTP/1.1 404"), "stray byte: %r" % out[:200])
+        try:
+            answer = json.loads(body.decode("utf-8"))
+            check(answer.get("error") == "not_found" and "SX-\ufffdX-\ufffd" in answer["message"],
+                  "stray byte quoted as U+FFFD: %r" % answer)
+        except ValueError as e:
+            fail("the answer to a stray byte is not UTF-8 JSON (%s): %r" % (e, body[:200]))
         expect_status(s.request("DELETE", "/v1/commands"), 405, "wrong method")
         expect_status(s.get("/v1/health", token=None), 200, "still serving")
     finally:
