@@ -398,7 +398,9 @@ AccessLog::AccessLog(const std::string& path) {
 }
 
 void AccessLog::Write(const json::object& entry) {
-  const std::string line = json::serialize(entry) + "\n";
+  // The request target is logged as sent: keep the line UTF-8 (bytes over
+  // 0x7F only occur inside the serialized strings).
+  const std::string line = ValidUtf8(json::serialize(entry)) + "\n";
   std::lock_guard lock(mu_);
   std::ostream& out = to_file_ ? static_cast<std::ostream&>(file_) : std::cerr;
   out << line << std::flush;

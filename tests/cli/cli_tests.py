@@ -1930,19 +1930,34 @@ def test_import_sigkill_resume():
     expect_rc(r, 0)
     check(r.json()["applied"] == len(lines), "clean import: " + r.out)
 
+    # Each kill comes once the store has grown by a random part of what the
+    # clean import wrote (so that every round commits something, however
+    # loaded the machine), then after a random pause of up to 20 ms.
+    def store_bytes(db):
+        total = 0
+        for root, _, files in os.walk(path(db)):
+            for name in files:
+                try:
+                    total += os.path.getsize(os.path.join(root, name))
+                except OSError:
+                    pass
+        return total
+    full = store_bytes("clean")
     rng = random.Random(os.environ.get("ZF_TEST_SEED", str(time.time_ns())))
     killed = 0
-    for attempt in range(12):
+    for target in sorted(rng.uniform(0.1, 0.85) * full for _ in range(3)):
         p = subprocess.Popen([ZFCLI, "--db", "crashed", "import", source], cwd=TMP,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.15, 0.9) * took)
+        deadline = time.monotonic() + 60 * TIMEOUT_SCALE
+        while p.poll() is None and store_bytes("crashed") < target and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.02))
         if p.poll() is None:
             p.kill()
             killed += 1
         p.wait()
-        TRANSCRIPT.append("$ zfcli --db crashed import year.jsonl  # SIGKILL %d" % killed)
-        if killed == 3:
-            break
+        TRANSCRIPT.append("$ zfcli --db crashed import year.jsonl  # SIGKILL %d at %d of %d bytes"
+                          % (killed, store_bytes("crashed"), full))
     check(killed >= 2, "import killed mid-way only %d times (clean import took %.2f s)"
           % (killed, took))
     r = zf("--db", "crashed", "--json", "import", source)
