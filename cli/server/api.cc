@@ -104,6 +104,42 @@ std::vector<std::string_view> Segments(std::string_view path) {
 
 // --- Responses --------------------------------------------------------------
 
+// `text` with every byte that does not begin a valid UTF-8 sequence (RFC
+// 3629: shortest form, no surrogates, at most U+10FFFF) replaced by U+FFFD.
+// Error answers quote what the client sent (a case id from the path, a
+// parameter), and json::serialize copies bytes over 0x7F as they are: a
+// request with a stray byte got an answer that was not UTF-8, so not JSON
+// (found by tests/fuzz/fuzz_http.cc).
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t n = 0;
+    unsigned min = 0;
+    if (b < 0x80) n = 1;
+    else if (b >= 0xC2 && b <= 0xDF) n = 2, min = 0x80;
+    else if (b >= 0xE0 && b <= 0xEF) n = 3, min = 0x800;
+    else if (b >= 0xF0 && b <= 0xF4) n = 4, min = 0x10000;
+    unsigned cp = n == 1 ? b : n == 2 ? (b & 0x1Fu) : n == 3 ? (b & 0x0Fu) : (b & 0x07u);
+    bool ok = n > 0 && i + n <= text.size();
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      ok = (c & 0xC0u) == 0x80u;
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    ok = ok && cp >= min && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+    if (ok) {
+      out.append(text.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 Response JsonResponse(const Request& req, http::status status, const json::value& body) {
   Response res{status, req.version()};
   res.set(http::field::server, "zf/" + std::string(zf::kVersionString));
@@ -363,7 +399,9 @@ AccessLog::AccessLog(const std::string& path) {
 }
 
 void AccessLog::Write(const json::object& entry) {
-  const std::string line = json::serialize(entry) + "\n";
+  // The request target is logged as sent: keep the line UTF-8 (bytes over
+  // 0x7F only occur inside the serialized strings).
+  const std::string line = ValidUtf8(json::serialize(entry)) + "\n";
   std::lock_guard lock(mu_);
   std::ostream& out = to_file_ ? static_cast<std::ostream&>(file_) : std::cerr;
   // A write that failed (a full disk) must not silence the log for good:
@@ -381,8 +419,8 @@ Api::Api(zf::Engine* engine, const ServerConfig& config, server::Metrics* metric
 
 Response Api::Error(const Request& req, http::status status, std::string_view code,
                     std::string_view message, std::string_view subject) {
-  json::object body{{"error", code}, {"message", message}};
-  if (!subject.empty()) body["subject"] = subject;
+  json::object body{{"error", code}, {"message", ValidUtf8(message)}};
+  if (!subject.empty()) body["subject"] = ValidUtf8(subject);
   Response res = JsonResponse(req, status, body);
   if (status == http::status::unauthorized) {
     res.set(http::field::www_authenticate, "Bearer realm=\"zf\"");

@@ -341,6 +341,33 @@ def test_malformed():
         expect_status(s.get("/v1/cases?colour=red"), 400, "unknown query parameter")
         expect_status(s.get("/v1/events?from=abc"), 400, "bad number")
         expect_status(s.get("/v1/nothing"), 404, "unknown endpoint")
+        # A stray byte in a case id (not a valid stream name: 400) is quoted
+        # back as U+FFFD: the answer is
+        # still UTF-8 and JSON (tests/fuzz/fuzz_http.cc found it was not).
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        try:
+            sock.sendall(b"GET /v1/cases/SX-%E3X-\xff HTTP/1.1\r\nHost: x\r\n"
+                         b"Authorization: Bearer tok-officer\r\nConnection: close\r\n\r\n")
+            out = read_until_closed(sock)
+        finally:
+            sock.close()
+        head, _, body = out.partition(b"\r\n\r\n")
+        check(head.startswith(b"HTTP/1.1 400"), "stray byte: %r" % out[:200])
+        try:
+            answer = json.loads(body.decode("utf-8"))
+            check(answer.get("error") == "invalid_argument" and "SX-\ufffdX-\ufffd" in answer["message"],
+                  "stray byte quoted as U+FFFD: %r" % answer)
+        except ValueError as e:
+            fail("the answer to a stray byte is not UTF-8 JSON (%s): %r" % (e, body[:200]))
+        # ... and its access log line too.
+        with open(s.log, "rb") as f:
+            lines = [l for l in f.read().split(b"\n") if l.strip()]
+        try:
+            logged = [json.loads(l.decode("utf-8")) for l in lines]
+            check(any("SX-%E3X-\ufffd" in e.get("target", "") for e in logged),
+                  "stray byte logged as U+FFFD: %r" % logged[-3:])
+        except ValueError as e:
+            fail("the access log is not UTF-8 JSON lines (%s): %r" % (e, lines[-3:]))
         expect_status(s.request("DELETE", "/v1/commands"), 405, "wrong method")
         expect_status(s.get("/v1/health", token=None), 200, "still serving")
     finally:

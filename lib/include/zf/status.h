@@ -27,6 +27,40 @@
 
 namespace zf {
 
+// Where a Status was created. std::source_location wherever the standard
+// library has it. libstdc++ 12 declares std::source_location only when the
+// compiler has __builtin_source_location (g++ 11+, clang 15+), so clang-14,
+// which builds the fuzz targets (tests/fuzz/, docs/fuzzing.md), gets this
+// stand-in: the same members, filled by the __builtin_FILE/LINE/FUNCTION
+// that clang and g++ evaluate at the caller when they are default arguments.
+#if defined(__cpp_lib_source_location)
+using SourceLocation = std::source_location;
+#else
+class SourceLocation {
+ public:
+  static constexpr SourceLocation current(
+      const char* file = __builtin_FILE(),
+      const char* function = __builtin_FUNCTION(),
+      std::uint_least32_t line = __builtin_LINE()) noexcept {
+    SourceLocation where;
+    where.file_ = file;
+    where.function_ = function;
+    where.line_ = line;
+    return where;
+  }
+  constexpr SourceLocation() noexcept = default;
+  constexpr const char* file_name() const noexcept { return file_; }
+  constexpr const char* function_name() const noexcept { return function_; }
+  constexpr std::uint_least32_t line() const noexcept { return line_; }
+  constexpr std::uint_least32_t column() const noexcept { return 0; }
+
+ private:
+  const char* file_ = "";
+  const char* function_ = "";
+  std::uint_least32_t line_ = 0;
+};
+#endif
+
 // Persisted in the audit trail and logged: do not renumber.
 enum class StatusCode : int {
   // Not an error.
@@ -69,7 +103,7 @@ class [[nodiscard]] Status {
   // An OK status. Cheap: holds no allocation.
   Status() noexcept = default;
   Status(StatusCode code, std::string_view message,
-         std::source_location where = std::source_location::current());
+         SourceLocation where = SourceLocation::current());
 
   Status(const Status& other);
   Status& operator=(const Status& other);
@@ -134,8 +168,7 @@ ZF_EXPORT std::ostream& operator<<(std::ostream& os, StatusCode c);
 // Factories, one per code. They capture the caller's source location.
 #define ZF_STATUS_FACTORY(Name, Code)                                        \
   inline Status Name(std::string_view message,                              \
-                     std::source_location where =                           \
-                         std::source_location::current()) {                 \
+                     SourceLocation where = SourceLocation::current()) {    \
     return Status(StatusCode::Code, message, where);                        \
   }
 ZF_STATUS_FACTORY(InvalidArgumentError, kInvalidArgument)

@@ -402,6 +402,8 @@ CaseBook::Members& CaseBook::MembersOf(const std::string& index_key) const {
   if (index_from_events_) it->second.dirty = true;
   if (!inserted || !reads_rows()) return it->second;
   Status broken;
+  // Named, not the binding: clang before 16 cannot capture a structured binding.
+  Members& members = it->second;
   Status scanned =
       store_->ScanProjections(index_key, [&](std::string_view key, std::string_view value) {
         std::optional<std::string> id = Unseal(key, value);
@@ -409,7 +411,7 @@ CaseBook::Members& CaseBook::MembersOf(const std::string& index_key) const {
           broken = BrokenSeal(key);
           return false;
         }
-        it->second.list.emplace_back(SeqOf(key.substr(index_key.size())), std::move(*id));
+        members.list.emplace_back(SeqOf(key.substr(index_key.size())), std::move(*id));
         return true;
       });
   if (!broken.ok()) {
@@ -678,7 +680,9 @@ void CaseBook::Abort() {
 }
 
 void CaseBook::BeginSavepoint() {
-  savepoint_.emplace();
+  // From a temporary: clang-14 decides is_constructible<Savepoint>() inside
+  // CaseBook's definition, before Savepoint's member initializers, as false.
+  savepoint_.emplace(Savepoint{});
   savepoint_->rows = pending_rows_.size();
   savepoint_->created = created_;
 }

@@ -23,7 +23,7 @@ std::string_view StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
-Status::Status(StatusCode code, std::string_view message, std::source_location where) {
+Status::Status(StatusCode code, std::string_view message, SourceLocation where) {
   if (code == StatusCode::kOk) return;
   rep_ = std::make_unique<Rep>(Rep{code, std::string(message), {}, std::nullopt,
                                    where.file_name(), where.line()});
