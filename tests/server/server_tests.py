@@ -374,6 +374,22 @@ def test_malformed():
         check(s.stop() == 0, "serve exit code")
 
 
+def _read_head(sock, data=b"", timeout_ends=False):
+    """Reads from sock onto data until it holds the blank line that ends a
+    response head, or the server closes (or, with timeout_ends, the
+    socket's timeout passes); returns what it holds then."""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        if not timeout_ends:
+            raise
+    return data
+
+
 def test_expect_continue():
     """`Expect: 100-continue` is answered at once with 100 Continue, then the
     request as usual; an announced oversized body gets its 413 instead, and
@@ -388,26 +404,14 @@ def test_expect_continue():
                          b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
             sock.settimeout(3)
             started = time.time()
-            interim = b""
-            try:
-                while b"\r\n\r\n" not in interim:
-                    chunk = sock.recv(4096)
-                    if not chunk:
-                        break
-                    interim += chunk
-            except socket.timeout:
-                pass
+            interim = _read_head(sock, timeout_ends=True)
             check(interim.startswith(b"HTTP/1.1 100 Continue\r\n"),
                   "no 100 Continue within 3 s: %r" % interim[:200])
             check(time.time() - started < 2, "100 Continue took %.1fs" % (time.time() - started))
             sock.settimeout(10)
             sock.sendall(body)
-            rest = interim.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in interim else b""
-            while b"\r\n\r\n" not in rest:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    break
-                rest += chunk
+            rest = _read_head(
+                sock, interim.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in interim else b"")
             check(rest.startswith(b"HTTP/1.1 201"), "the command after 100 Continue: %r" % rest[:200])
         finally:
             sock.close()
@@ -492,12 +496,7 @@ def _open_feed(s, source="127.0.0.1"):
     sock = socket.create_connection(("127.0.0.1", s.port), timeout=5, source_address=(source, 0))
     sock.sendall(b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n"
                  b"Authorization: Bearer tok-officer\r\n\r\n")
-    head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        head += chunk
+    head = _read_head(sock)
     require(head.startswith(b"HTTP/1.1 200"), "the feed did not start: %r" % head[:200])
     return sock
 
