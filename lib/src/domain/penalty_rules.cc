@@ -20,7 +20,6 @@ constexpr std::string_view kBenchmarkBasis =
     "APL art. 34 (published discretion benchmarks); 国办发〔2022〕27号";
 constexpr std::string_view kListsBasis = "APL arts. 32-33 (spec §6.3: the four lists)";
 constexpr std::string_view kDoubleFineBasis = "APL art. 29 (one act, one fine)";
-constexpr std::string_view kLawInTimeBasis = "APL art. 37 (the law at the act, unless lighter now)";
 
 bool HasType(const PenaltyProposal& p, std::string_view type) {
   return std::find(p.penalty_types.begin(), p.penalty_types.end(), type) != p.penalty_types.end();

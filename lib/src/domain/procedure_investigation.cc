@@ -15,7 +15,6 @@ constexpr std::string_view kEvidenceBasis =
     "APL arts. 42, 46, 55 (evidence: categories, two officers, credentials shown); spec §4.3";
 constexpr std::string_view kPreservationBasis =
     "APL art. 56 (先行登记保存: head approval, decision within 7 working days)";
-constexpr std::string_view kConcludeBasis = "APL art. 57 (the investigation's result)";
 
 // The states in which the decision clock runs (or is paused) and the case
 // is not decided yet.

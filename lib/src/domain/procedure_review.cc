@@ -10,13 +10,10 @@
 namespace zf::internal {
 namespace {
 
-constexpr std::string_view kCaseReviewBasis = "市场监督管理行政处罚程序规定 (案件审核) [C]; spec §4.2 O9";
-constexpr std::string_view kLegalReviewBasis = "APL art. 58 (法制审核)";
 constexpr std::string_view kNoticeBasis = "APL art. 44 (告知拟处罚的内容、事实、理由、依据和权利)";
 constexpr std::string_view kServiceBasis =
     "APL art. 61 ¶2 (electronic service needs the party's consent); spec §9";
 constexpr std::string_view kHearingBasis = "APL arts. 63-64 (hearing)";
-constexpr std::string_view kReExamBasis = "APL arts. 45, 62, 65 (statements heard; decision after the hearing)";
 
 #define ZF_TARGET(var, ...)                                       \
   auto var##_target = CaseIn(context, __VA_ARGS__);               \
