@@ -66,22 +66,15 @@ class RefusingStore final : public zf::testing::ForwardingStore {
   }
 };
 
+// FenggangClue from `actor` (which may break the store's rules for actors).
 Command Clue(const std::string& case_id, const std::string& command_id,
              boost::json::object actor = {{"id", "SX-OF-0094"},
                                           {"role", "enforcement_officer"},
                                           {"unit", "fenggang"}}) {
-  Command command;
-  command.type = "register_clue";
-  command.command_id = command_id;
-  command.at = "2023-09-12T10:00:00+08:00";
+  Command command = zf::testing::FenggangClue(case_id, command_id);
   command.actor = Actor{std::string(actor["id"].as_string()),
                         std::string(actor["role"].as_string()),
                         std::string(actor["unit"].as_string())};
-  command.target = case_id;
-  command.data = {{"source", "grid_report"},
-                  {"micro_grid", "MG-0457"},
-                  {"description", "路边倾倒建筑垃圾"},
-                  {"discovered_on", "2023-09-12"}};
   return command;
 }
 

@@ -14,6 +14,7 @@
 #include "zf/engine.h"
 
 using namespace zf;
+using zf::testing::FenggangClue;
 using zf::testing::LoadAll;
 using zf::testing::TempDir;
 
@@ -36,24 +37,6 @@ class SlowCountingStore final : public zf::testing::ForwardingStore {
     return ForwardingStore::AppendBatch(requests, options);
   }
 };
-
-Command Clue(const std::string& id, const std::string& command_id,
-             const std::string& at = "2023-09-12T10:00:00+08:00") {
-  boost::json::object envelope{
-      {"command", "register_clue"},
-      {"command_id", command_id},
-      {"at", at},
-      {"actor", {{"id", "SX-OF-0094"}, {"role", "enforcement_officer"}, {"unit", "fenggang"}}},
-      {"case_id", id},
-      {"data",
-       {{"source", "grid_report"},
-        {"micro_grid", "MG-0457"},
-        {"description", "路边倾倒建筑垃圾"},
-        {"discovered_on", "2023-09-12"}}}};
-  auto command = CommandFromJson(envelope);
-  REQUIRE(command.ok());
-  return *command;
-}
 
 // An engine with the sample org over a slow, counting memory store.
 std::pair<std::shared_ptr<SlowCountingStore>, std::unique_ptr<Engine>> SlowMemoryEngine() {
@@ -89,7 +72,7 @@ TEST_CASE("Concurrent callers share group writes and each gets its own durable a
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string id = "SX-GC-" + std::to_string(t) + "-" + std::to_string(i);
-        answers[t].push_back(engine->Execute(Clue(id, "gc-" + id)));
+        answers[t].push_back(engine->Execute(FenggangClue(id, "gc-" + id)));
       }
     });
   }
@@ -113,10 +96,10 @@ TEST_CASE("Concurrent callers share group writes and each gets its own durable a
   engine.reset();
   auto reopened = Engine::Open(EngineOptions{}, dir.Sub("db"));
   REQUIRE(reopened.ok());
-  auto again = (*reopened)->Execute(Clue("SX-GC-3-7", "gc-SX-GC-3-7"));
+  auto again = (*reopened)->Execute(FenggangClue("SX-GC-3-7", "gc-SX-GC-3-7"));
   REQUIRE(again.ok());
   CHECK(again->outcome == CommandResult::Outcome::kAlreadyApplied);
-  auto refused = (*reopened)->Execute(Clue("SX-GC-3-7", "gc-new-id"));
+  auto refused = (*reopened)->Execute(FenggangClue("SX-GC-3-7", "gc-new-id"));
   REQUIRE(refused.ok());
   REQUIRE(refused->rejection);
   CHECK(refused->rejection->code == "case_exists");
@@ -130,7 +113,7 @@ TEST_CASE("The same command from two callers at once applies once", "[engine][co
   std::vector<Result<CommandResult>> answers(kCallers, Status::Ok());
   std::vector<std::thread> threads;
   for (int t = 0; t < kCallers; ++t) {
-    threads.emplace_back([&, t] { answers[t] = engine->Execute(Clue("SX-DUP-1", "dup-1")); });
+    threads.emplace_back([&, t] { answers[t] = engine->Execute(FenggangClue("SX-DUP-1", "dup-1")); });
   }
   for (auto& thread : threads) thread.join();
   int applied = 0;
@@ -148,10 +131,10 @@ TEST_CASE("The same command from two callers at once applies once", "[engine][co
   // refused, whether they land in one group or in two.
   std::vector<Result<CommandResult>> pair(2, Status::Ok());
   std::thread a([&] {
-    pair[0] = engine->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T10:00:00+08:00"));
+    pair[0] = engine->Execute(FenggangClue("SX-DUP-2", "dup-2", "2023-09-12T10:00:00+08:00"));
   });
   std::thread b([&] {
-    pair[1] = engine->Execute(Clue("SX-DUP-2", "dup-2", "2023-09-12T11:00:00+08:00"));
+    pair[1] = engine->Execute(FenggangClue("SX-DUP-2", "dup-2", "2023-09-12T11:00:00+08:00"));
   });
   a.join();
   b.join();
@@ -168,7 +151,7 @@ TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
   const std::uint64_t before = store->Ledger().position;
   store->slow = true;
 
-  std::vector<Command> atomic = {Clue("SX-AT-1", "at-1"), Clue("SX-AT-1", "at-2")};  // 2nd: case_exists
+  std::vector<Command> atomic = {FenggangClue("SX-AT-1", "at-1"), FenggangClue("SX-AT-1", "at-2")};  // 2nd: case_exists
   Result<std::vector<Result<CommandResult>>> atomic_answer = Status::Ok();
   std::vector<Result<CommandResult>> others(4, Status::Ok());
   std::vector<std::thread> threads;
@@ -176,7 +159,7 @@ TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
       [&] { atomic_answer = engine->ExecuteBatch(atomic, BatchMode::kAtomic); });
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      others[t] = engine->Execute(Clue("SX-OK-" + std::to_string(t), "ok-" + std::to_string(t)));
+      others[t] = engine->Execute(FenggangClue("SX-OK-" + std::to_string(t), "ok-" + std::to_string(t)));
     });
   }
   for (auto& thread : threads) thread.join();
@@ -191,7 +174,7 @@ TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
   auto head = store->Head("case/SX-AT-1");
   CHECK(head.status().code() == StatusCode::kNotFound);
   // The engine's folded state forgot the rolled-back case too.
-  auto retry = engine->Execute(Clue("SX-AT-1", "at-3"));
+  auto retry = engine->Execute(FenggangClue("SX-AT-1", "at-3"));
   REQUIRE(retry.ok());
   CHECK(retry->outcome == CommandResult::Outcome::kApplied);
 }

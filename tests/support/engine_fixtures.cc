@@ -79,6 +79,20 @@ Command GaoshaClue(const std::string& case_id, const std::string& command_id) {
                         {"discovered_on", "2023-09-11"}});
 }
 
+Command FenggangClue(const std::string& case_id, const std::string& command_id,
+                     const std::string& at) {
+  Command command;
+  command.type = "register_clue";
+  command.command_id = command_id;
+  command.at = at;
+  command.actor = Actor{"SX-OF-0094", "enforcement_officer", "fenggang"};
+  command.target = case_id;
+  command.data = {{"source", "grid_report"},
+                  {"micro_grid", "MG-0457"},
+                  {"description", "路边倾倒建筑垃圾"},
+                  {"discovered_on", "2023-09-12"}};
+  return command;
+}
 
 void LoadAll(Engine& engine, const std::vector<std::string>& files) {
   for (const std::string& file : files) {

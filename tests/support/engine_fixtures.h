@@ -32,6 +32,12 @@ Command GaoshaCommand(std::string type, std::string id, std::string at, std::str
 // 高砂镇, recorded 2023-09-12 10:00, discovered 2023-09-11.
 Command GaoshaClue(const std::string& case_id, const std::string& command_id);
 
+// register_clue of construction waste dumped by the road (micro-grid
+// MG-0457) in 凤岗街道 by SX-OF-0094, discovered 2023-09-12. Built as a
+// struct, not parsed, so a test may give it an actor the parser refuses.
+Command FenggangClue(const std::string& case_id, const std::string& command_id,
+                     const std::string& at = "2023-09-12T10:00:00+08:00");
+
 // The commands of examples/shaxian/<name>.
 std::vector<Command> SampleCommands(const std::string& name);
 
