@@ -529,8 +529,9 @@ Result<std::vector<Result<CommandResult>>> EngineImpl::ExecuteBatch(
 // Judges one job's commands on `overlay`, adding their requests to `group`.
 void EngineImpl::JudgeJob(Job* job, FactsAhead* facts, std::size_t first, World* overlay,
                           GroupRequests* group) {
-  // An atomic job that fails leaves no trace: keep what to go back to (the
-  // rule book is small; the case book records what it changes).
+  // An atomic job that fails leaves no trace: keep what to go back to (a
+  // copy of the rule book shares its parts until the job publishes into
+  // one; the case book records what it changes).
   std::optional<RuleBook> saved_rules;
   if (job->mode == BatchMode::kAtomic) {
     saved_rules = overlay->rules;
@@ -773,8 +774,9 @@ Status EngineImpl::RepairIndexRows() {
 // few hundred thousand events), judging costs O(commands). mu_ is held until
 // the group is durable, so no reader sees a state that is not; after a
 // failed write the case book forgets what the group changed (those cases
-// are read from the store again) and the rule book is folded again from
-// the reference streams (never the whole log).
+// are read from the store again) and, if the group published reference
+// data, the rule book is folded again from the reference streams (never
+// the whole log; ForgetGroup).
 //
 // Judging checks every request against the store's rules (Judge), so the
 // store has no reason to refuse one. Should it still refuse one (a rule

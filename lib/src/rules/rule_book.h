@@ -8,8 +8,8 @@
 // Copies are cheap: a copy shares each part (the organisation, the power
 // list, ...) with the original until one of them folds an event into that
 // part, which then gets its own (copy-on-write). At 10^7 events the parts
-// hold about 120 MB, and an atomic batch, a dry run or a failed group
-// keeps a copy to go back to.
+// hold about 120 MB, and an atomic batch and a dry run keep a copy to go
+// back to.
 //
 // Not thread-safe; the engine guards it. Distinct copies may be used from
 // distinct threads, including folding into them.
