@@ -1139,29 +1139,37 @@ def test_import_read_errors():
 
 
 def test_impossible_dates():
-    """A discovered_on of the date's form that is no calendar date is
+    """A date field's value of the date's form that is no calendar date is
     invalid input (exit 3) naming the field and the rule, in exec, import
-    and --dry-run alike; before it was exit 1 [internal] (issue 14 §5)."""
+    and --dry-run alike, for whichever date field holds it; before, one
+    was exit 1 [internal] and others were stored (issue 14 §5)."""
     load_reference()
     lines = case_commands()
-    for day, rule in (("2024-02-30", "day 30 is not valid for 2024-02"),
-                      ("2024-13-45", "month 13 is out of range 01-12"),
-                      ("0000-00-00", "year 0000 is out of range")):
+    for field, day, rule in (("discovered_on", "2024-02-30", "day 30 is not valid for 2024-02"),
+                             ("discovered_on", "2024-13-45", "month 13 is out of range 01-12"),
+                             ("discovered_on", "0000-00-00", "year 0000 is out of range"),
+                             ("act_ended_on", "2023-02-29", "day 29 is not valid for 2023-02")):
         c = json.loads(lines[0])
         c["command_id"] = "cli-bad-" + day
         c["at"] = "2024-03-01T09:00:00+08:00"
-        c["data"]["discovered_on"] = day
+        c["data"][field] = day
         text = json.dumps(c, ensure_ascii=False)
+        where = "/data/" + field
         for args in (["exec", text], ["import", write_lines("bad.jsonl", [text])],
                      ["import", "--dry-run", path("bad.jsonl")]):
+            what = " ".join(args[:2]) + " " + field
             r = zf("--db", "db", "--lang", "en", *args)
             expect_rc(r, EXIT_INVALID)
-            expect_in("/data/discovered_on: not a calendar date", r.err, " ".join(args[:2]))
-            expect_in(rule, r.err, " ".join(args[:2]))
-            expect_in("[invalid_argument] field=/data/discovered_on", r.err, " ".join(args[:2]))
-            expect_not_in("internal", r.err, " ".join(args[:2]))
+            expect_in(where + ": not a calendar date", r.err, what)
+            expect_in(rule, r.err, what)
+            expect_in("[invalid_argument] field=" + where, r.err, what)
+            expect_not_in("internal", r.err, what)
     r = zf("--db", "db", "--json", "case", "list")
     check(r.json() == [], "an impossible date stored a case: " + r.out)
+    # The same command with real dates is applied.
+    c = json.loads(lines[0])
+    c["data"]["act_ended_on"] = "2023-09-11"
+    expect_rc(zf("--db", "db", "exec", json.dumps(c, ensure_ascii=False)), EXIT_OK)
 
 
 def test_import_store_limits():

@@ -61,8 +61,9 @@ std::unique_ptr<Engine> MemoryEngine() {
   return engine;
 }
 
-Command Threshold(std::string id, std::string at, std::string department, std::string category,
-                  std::int64_t fine_fen, std::string from) {
+boost::json::object ThresholdEnvelope(std::string id, std::string at, std::string department,
+                                      std::string category, std::int64_t fine_fen,
+                                      std::string from) {
   boost::json::object envelope{
       {"command", "set_hearing_threshold"},
       {"command_id", id},
@@ -75,7 +76,14 @@ Command Threshold(std::string id, std::string at, std::string department, std::s
         {"confiscation_min_fen", fine_fen},
         {"effective_from", from},
         {"basis", "《市场监督管理行政处罚听证办法》第五条"}}}};
-  auto command = CommandFromJson(envelope);
+  return envelope;
+}
+
+Command Threshold(std::string id, std::string at, std::string department, std::string category,
+                  std::int64_t fine_fen, std::string from) {
+  auto command = CommandFromJson(ThresholdEnvelope(std::move(id), std::move(at),
+                                                   std::move(department), std::move(category),
+                                                   fine_fen, std::move(from)));
   INFO(command.status().ToString());
   REQUIRE(command.ok());
   return *command;
@@ -196,8 +204,11 @@ TEST_CASE("Threshold versions cannot rewrite the past or repeat themselves",
         "effective_from_retroactive");
   CHECK(code(Threshold("c", later, "sx-housing", "organisation", 10'000'000, "2023-07-01")) ==
         "hearing_threshold_unchanged");
-  CHECK(code(Threshold("d", later, "sx-housing", "organisation", 20'000'000, "2023-02-30")) ==
-        "effective_period_invalid");
+  // A day the calendar does not have is invalid input, before any decider.
+  auto impossible = CommandFromJson(
+      ThresholdEnvelope("d", later, "sx-housing", "organisation", 20'000'000, "2023-02-30"));
+  CHECK(impossible.status().code() == StatusCode::kInvalidArgument);
+  CHECK(impossible.status().subject() == "/data/effective_from");
   // The other category is its own record: a back-dated first version is fine.
   CHECK(Run(*engine, Threshold("e", later, "sx-housing", "natural_person", 1'000'000, "2022-01-01"))
             .outcome == CommandResult::Outcome::kApplied);

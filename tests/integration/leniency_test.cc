@@ -24,6 +24,7 @@ using zf::testing::CheckEventSchemas;
 using zf::testing::Fold;
 using zf::testing::LoadAll;
 using zf::testing::MakeCommand;
+using zf::testing::ParseCommand;
 using zf::testing::SampleCommands;
 
 namespace {
@@ -276,9 +277,6 @@ TEST_CASE("Incoherent list entries are rejected with a code, a basis and a field
       {"effective_to before effective_from",
        [](auto& e) { e["effective_to"] = "2022-09-30"; }, "effective_period_invalid",
        "/data/effective_to"},
-      {"a date that does not exist",
-       [](auto& e) { e["effective_from"] = "2022-02-30"; }, "effective_period_invalid",
-       "/data/effective_from"},
       {"an item the power list does not have",
        [](auto& e) { e["item_code"] = "SAFE-999"; }, "unknown_power_item", "/data/item_code"},
       {"an item withdrawn from the list before the entry takes effect",
@@ -298,6 +296,14 @@ TEST_CASE("Incoherent list entries are rejected with a code, a basis and a field
     CHECK(r.rejection->pointer == c.pointer);
     CHECK_FALSE(r.rejection->legal_basis.empty());
   }
+  // A day the calendar does not have is invalid input, refused with the
+  // schema before any decider runs.
+  auto impossible = FirstViolationEntry();
+  impossible["effective_from"] = "2022-02-30";
+  auto parsed = ParseCommand("publish_leniency_entry", "bad-day", kAt, impossible);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().code() == StatusCode::kInvalidArgument);
+  CHECK(parsed.status().subject() == "/data/effective_from");
   CHECK(engine->store()->Ledger().position == before);
 }
 

@@ -211,7 +211,9 @@ TEST_CASE("A penalty item must cite its penalty provision and penalty types", "[
   CHECK(RejectionCode(*engine, Publish(no_types)) == "penalty_types_missing");
 
   boost::json::object bad_date = Item("SAFE-001", "2023-02-30");
-  CHECK(RejectionCode(*engine, Publish(bad_date)) == "date_invalid");
+  auto impossible = engine->Execute(Publish(bad_date));
+  CHECK(impossible.status().code() == StatusCode::kInvalidArgument);
+  CHECK(impossible.status().subject() == "/data/effective_from");
 
   // The schema refuses an unknown penalty type before any decider runs.
   boost::json::object bad_type = Item("SAFE-001", "2021-07-15");

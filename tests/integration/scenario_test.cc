@@ -9,6 +9,8 @@
 //   a command envelope (see zf/command.h) with an optional "expect":
 //     {"outcome": "applied" | "rejected" | "already_applied" | "invalid",
 //      "code": "<rejection code>",              (implies "rejected")
+//      "field": "/data/date",                   (with "invalid": the field
+//                                               the error names)
 //      "events": ["type", ...],                 exactly the events appended
 //      "match": {"/0/data/due_on": "2023-12-11", ...}}
 //                                               JSON pointers into the array
@@ -120,7 +122,11 @@ void CheckStep(Engine& engine, const Step& step, std::set<std::string>* streams)
   const std::string want = ExpectedOutcome(step.expect);
   auto command = CommandFromJson(step.envelope);
   if (want == "invalid") {
-    CHECK_FALSE(command.ok());
+    REQUIRE_FALSE(command.ok());
+    CHECK(command.status().code() == StatusCode::kInvalidArgument);
+    if (auto* field = step.expect.if_contains("field")) {
+      CHECK(command.status().subject() == field->as_string());
+    }
     return;
   }
   INFO(command.status().ToString());

@@ -43,14 +43,19 @@ internal::RuleBook Fold(Engine& engine) {
 }
 
 
-Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data) {
+Result<Command> ParseCommand(std::string type, std::string id, std::string at,
+                             boost::json::object data) {
   boost::json::object envelope{
       {"command", type},
       {"command_id", id},
       {"at", at},
       {"actor", {{"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}}},
       {"data", std::move(data)}};
-  auto command = CommandFromJson(envelope);
+  return CommandFromJson(envelope);
+}
+
+Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data) {
+  auto command = ParseCommand(std::move(type), std::move(id), std::move(at), std::move(data));
   INFO(command.status().ToString());
   REQUIRE(command.ok());
   return *command;

@@ -22,6 +22,9 @@ internal::RuleBook Fold(Engine& engine);
 // A command by the list administrator (SX-ADMIN-01, sx-justice); REQUIREs
 // that it parses.
 Command MakeCommand(std::string type, std::string id, std::string at, boost::json::object data);
+// The same envelope through CommandFromJson, for a test of invalid input.
+Result<Command> ParseCommand(std::string type, std::string id, std::string at,
+                             boost::json::object data);
 
 // A command by enforcement officer SX-OF-0103 of 高砂镇 on case `case_id`;
 // REQUIREs that it parses.

@@ -108,7 +108,9 @@ OptionalRejection AreaChiefEligible(const OrgModel& org, std::string_view office
                 std::string(kAreaChiefBasis), Pointer(field));
 }
 
-// A "YYYY-MM-DD" field (the schema checks the shape, not the calendar).
+// A "YYYY-MM-DD" field. The schema validator has already refused a day the
+// calendar does not have; the decider stays total for data it did not see
+// (a decider run on a hand-built context).
 std::variant<Date, Decision> ParseDate(const boost::json::object& data, std::string_view field,
                                        std::string_view basis) {
   auto date = Date::Parse(Text(data, field));

@@ -360,52 +360,12 @@ std::string StoreSubjectToCommand(std::string_view subject) {
   return rest.starts_with("/actor/") ? std::string(rest) : std::string("/data");
 }
 
-// Whether `text` has the form of a date, YYYY-MM-DD (as the schemas'
-// date pattern), whether or not it is one.
-bool LooksLikeDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
-}
-
-// The pointer to the first string in `value` that has the form of a date
-// but is no calendar date (2024-02-30), with why; nullopt when none.
-std::optional<std::pair<std::string, std::string>> FindBadDate(const boost::json::value& value,
-                                                               const std::string& pointer) {
-  if (value.is_string()) {
-    if (!LooksLikeDate(value.as_string())) return std::nullopt;
-    auto date = Date::Parse(value.as_string());
-    if (date.ok()) return std::nullopt;
-    return std::pair(pointer, std::string(date.status().message()));
-  }
-  if (value.is_object()) {
-    for (const auto& [name, member] : value.as_object()) {
-      if (auto found = FindBadDate(member, fmt::format("{}/{}", pointer, std::string_view(name)))) {
-        return found;
-      }
-    }
-  } else if (value.is_array()) {
-    const auto& array = value.as_array();
-    for (std::size_t i = 0; i < array.size(); ++i) {
-      if (auto found = FindBadDate(array[i], fmt::format("{}/{}", pointer, i))) return found;
-    }
-  }
-  return std::nullopt;
-}
-
-// A decided event that does not fold is a bug of its decider (kInternal),
-// unless the command gave a date that is no calendar date (2024-02-30):
-// the schemas check a date's pattern only, some deciders read a date they
-// cannot parse as absent, and the event's fold then refuses it. That is
-// the command's fault — invalid input naming its field and the rule
-// broken — never an internal error (issue 14 §5).
+// A decided event that does not fold is a bug of its decider (kInternal).
+// It is not the command's fault: a date of the date's form that is no
+// calendar date (2024-02-30), which deciders read as absent and folds then
+// refused, is invalid input the schema validator refuses first, for every
+// date field of every schema (io/schema_validator.h, "Calendar fields").
 Status FoldFailure(const Command& command, const Status& fold) {
-  if (auto bad = FindBadDate(command.data, "/data")) {
-    return InvalidArgumentError(fmt::format("{}: not a calendar date: {}", bad->first, bad->second))
-        .WithSubject(bad->first);
-  }
   return InternalError(
       fmt::format("{}: the decided event does not fold: {}", command.type, fold.message()));
 }

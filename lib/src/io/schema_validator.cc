@@ -21,6 +21,7 @@
 #include <new>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -35,6 +36,9 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
+
+#include "util/rfc3339.h"
+#include "zf/calendar.h"
 
 namespace zf::internal {
 namespace {
@@ -329,6 +333,121 @@ Status CheckSchemaSafety(const json::value& node, const std::string& pointer) {
   return Status::Ok();
 }
 
+// --- Calendar fields ---------------------------------------------------------
+
+// What a pattern of a calendar field begins with.
+constexpr std::string_view kDatePatternPrefix = "^[0-9]{4}-[0-9]{2}-[0-9]{2}";
+constexpr std::string_view kEveryMember = "*";
+constexpr int kMaxSchemaDepth = 64;  // $ref cycles end here
+
+// Follows the keywords that apply a subschema to the same value or to the
+// value's members, collecting the document paths of calendar fields. A
+// "$ref" already being followed is not followed again: a recursive
+// definition (a JSON value of any depth) would otherwise be walked to every
+// depth, each level multiplying the paths. (No calendar field sits inside a
+// recursive definition of zf's schemas; one that did would be checked at
+// its first level only.)
+void CollectCalendarFields(const json::value& node, const json::value& root,
+                           std::vector<std::string>* steps,
+                           std::set<std::vector<std::string>>* out,
+                           std::vector<const json::value*>* following, int depth) {
+  const json::object* o = node.if_object();
+  if (o == nullptr || depth > kMaxSchemaDepth) return;
+  auto same = [&](const json::value& sub) {
+    CollectCalendarFields(sub, root, steps, out, following, depth + 1);
+  };
+  auto member = [&](std::string_view step, const json::value& sub) {
+    steps->emplace_back(step);
+    CollectCalendarFields(sub, root, steps, out, following, depth + 1);
+    steps->pop_back();
+  };
+  if (const json::value* p = o->if_contains("pattern");
+      p != nullptr && p->is_string() && p->get_string().starts_with(kDatePatternPrefix)) {
+    out->insert(*steps);
+  }
+  if (const json::value* props = o->if_contains("properties"); props && props->is_object()) {
+    for (const auto& m : props->get_object()) member(m.key(), m.value());
+  }
+  if (const json::value* pp = o->if_contains("patternProperties"); pp && pp->is_object()) {
+    for (const auto& m : pp->get_object()) member(kEveryMember, m.value());
+  }
+  if (const json::value* ap = o->if_contains("additionalProperties")) member(kEveryMember, *ap);
+  if (const json::value* items = o->if_contains("items")) {
+    if (const json::array* tuple = items->if_array()) {
+      for (const json::value& sub : *tuple) member(kEveryMember, sub);
+    } else {
+      member(kEveryMember, *items);
+    }
+  }
+  for (std::string_view key : {"oneOf", "anyOf", "allOf"}) {
+    if (const json::value* list = o->if_contains(key); list && list->is_array()) {
+      for (const json::value& sub : list->get_array()) same(sub);
+    }
+  }
+  for (std::string_view key : {"if", "then", "else"}) {
+    if (const json::value* sub = o->if_contains(key)) same(*sub);
+  }
+  if (const json::value* ref = o->if_contains("$ref"); ref && ref->is_string()) {
+    // Local references only (see the header): "#/a/b" walks the schema.
+    std::string_view path = ref->get_string();
+    if (!path.starts_with("#")) return;
+    path.remove_prefix(1);
+    json::error_code ec;
+    const json::value* target = root.find_pointer(path, ec);
+    if (target == nullptr || std::find(following->begin(), following->end(), target) !=
+                                 following->end()) {
+      return;
+    }
+    following->push_back(target);
+    same(*target);
+    following->pop_back();
+  }
+}
+
+// Why `text` (which matched a calendar pattern) is no real date or
+// timestamp, or nullopt when it is one. The date parser is the one every
+// decider and the working-day calendar use, so its rule and its message are
+// the same wherever a date is read.
+std::optional<std::string> CalendarFault(std::string_view text) {
+  if (text.size() > 10) {
+    Result<Timestamp> t = ParseRfc3339(text);
+    if (!t.ok()) return fmt::format("not a calendar time: {}", t.status().message());
+    return std::nullopt;
+  }
+  Result<Date> date = Date::Parse(text);
+  if (!date.ok()) return fmt::format("not a calendar date: {}", date.status().message());
+  return std::nullopt;
+}
+
+Status CheckCalendarAt(const json::value& value, const std::vector<std::string>& steps,
+                       std::size_t at, const std::string& pointer) {
+  if (at == steps.size()) {
+    const json::string* s = value.if_string();
+    if (s == nullptr) return Status::Ok();  // not a string: the schema's to refuse
+    std::optional<std::string> fault = CalendarFault(*s);
+    if (!fault) return Status::Ok();
+    return InvalidArgumentError(fmt::format("{}: {}", pointer, *fault)).WithSubject(pointer);
+  }
+  if (steps[at] == kEveryMember) {
+    if (const json::array* a = value.if_array()) {
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        ZF_RETURN_IF_ERROR(
+            CheckCalendarAt((*a)[i], steps, at + 1, ChildPointer(pointer, std::to_string(i))));
+      }
+    } else if (const json::object* o = value.if_object()) {
+      for (const auto& m : *o) {
+        ZF_RETURN_IF_ERROR(CheckCalendarAt(m.value(), steps, at + 1, ChildPointer(pointer, m.key())));
+      }
+    }
+    return Status::Ok();
+  }
+  const json::object* o = value.if_object();
+  if (o == nullptr) return Status::Ok();
+  const json::value* next = o->if_contains(steps[at]);
+  if (next == nullptr) return Status::Ok();
+  return CheckCalendarAt(*next, steps, at + 1, ChildPointer(pointer, steps[at]));
+}
+
 Status CheckDraft(const json::value& schema) {
   const json::object* o = schema.if_object();
   if (o == nullptr) return Status::Ok();
@@ -442,6 +561,7 @@ struct SchemaValidator::Impl {
   static constexpr std::size_t kMaxIdle = 64;
 
   valijson::Schema schema;
+  std::set<std::vector<std::string>> calendar_fields;  // document paths
   std::mutex mu;
   std::vector<std::unique_ptr<valijson::Validator>> idle;  // guarded by mu
 
@@ -533,6 +653,10 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::FromJson(
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::BoostJsonAdapter adapter(schema);
     parser.populateSchema(adapter, validator->impl_->schema);
+    std::vector<std::string> steps;
+    std::vector<const json::value*> following;
+    CollectCalendarFields(schema, schema, &steps, &validator->impl_->calendar_fields, &following,
+                          0);
     return validator;
   } catch (const std::bad_alloc&) {
     return InternalError("out of memory while parsing a JSON Schema");
@@ -559,7 +683,7 @@ Status SchemaValidator::Validate(const json::value& document) const {
     valijson::adapters::BoostJsonAdapter adapter(*target);
     const bool valid = validator->validate(impl_->schema, adapter, &results);
     impl_->Release(std::move(validator));
-    if (valid) return Status::Ok();
+    if (valid) return CheckCalendarFields(document);
     return ErrorFromResults(results);
   } catch (const std::bad_alloc&) {
     return InternalError("out of memory while validating against a JSON Schema");
@@ -568,6 +692,23 @@ Status SchemaValidator::Validate(const json::value& document) const {
   } catch (...) {
     return InternalError("JSON Schema validation failed: unknown error");
   }
+}
+
+std::vector<std::string> SchemaValidator::CalendarFields() const {
+  std::vector<std::string> fields;
+  for (const std::vector<std::string>& steps : impl_->calendar_fields) {
+    std::string pointer;
+    for (const std::string& step : steps) pointer = ChildPointer(pointer, step);
+    fields.push_back(std::move(pointer));
+  }
+  return fields;
+}
+
+Status SchemaValidator::CheckCalendarFields(const json::value& document) const {
+  for (const std::vector<std::string>& steps : impl_->calendar_fields) {
+    ZF_RETURN_IF_ERROR(CheckCalendarAt(document, steps, 0, ""));
+  }
+  return Status::Ok();
 }
 
 }  // namespace zf::internal

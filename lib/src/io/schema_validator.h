@@ -52,6 +52,13 @@
 //   unbounded regexes) are refused; use a bounded "pattern".
 // - "$schema", if present, must name draft-07. "$ref" may only point inside
 //   the schema (no remote documents). "$id" is not used to resolve "$ref".
+// - Calendar fields: a string whose "pattern" begins with a date
+//   ("^[0-9]{4}-[0-9]{2}-[0-9]{2}", alone or before a time) must also be a
+//   real date — a pattern lets 2024-02-30 and 0000-00-00 through — and, with
+//   a time, a valid RFC 3339 timestamp (util/rfc3339.h). The fields are
+//   found once, when the schema is loaded, by following "properties",
+//   "items", "additionalProperties", "patternProperties", "oneOf", "anyOf",
+//   "allOf", "if"/"then"/"else" and local "$ref"s.
 //
 // Thread safety: a SchemaValidator is immutable after Load()/FromJson()
 // (apart from an internal, mutex-guarded pool); Validate() may be called
@@ -64,7 +71,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -102,6 +111,13 @@ class SchemaValidator {
   // does not for a schema accepted by Load()/FromJson(), barring memory
   // exhaustion). Never throws.
   Status Validate(const boost::json::value& document) const;
+
+  // The calendar fields (see above) as JSON pointers, "*" standing for every
+  // array item or object member, in key order.
+  std::vector<std::string> CalendarFields() const;
+  // Only the calendar check of Validate(), on any document: the values at
+  // the calendar fields that are strings must be real dates (and times).
+  Status CheckCalendarFields(const boost::json::value& document) const;
 
  private:
   struct Impl;

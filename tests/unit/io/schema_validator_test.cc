@@ -1,7 +1,9 @@
 #include "io/schema_validator.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -500,6 +502,116 @@ TEST_CASE("One validator may be used from many threads at once", "[io][schema]")
   }
   for (std::thread& t : threads) t.join();
   for (int f : failures) CHECK(f == 0);
+}
+
+}  // namespace
+}  // namespace zf::internal
+
+namespace zf::internal {
+namespace {
+
+// A document holding `value` at the calendar field `pointer` ("*": one
+// array item — or one member, as the field's parent needs; both are tried).
+json::value PlaceAt(std::string_view pointer, const json::value& value, bool members_as_arrays) {
+  std::vector<std::string> steps;
+  for (std::size_t at = 1; at <= pointer.size();) {
+    std::size_t slash = pointer.find('/', at);
+    if (slash == std::string_view::npos) slash = pointer.size();
+    steps.emplace_back(pointer.substr(at, slash - at));
+    at = slash + 1;
+  }
+  json::value doc = value;
+  for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
+    if (*step == "*" && members_as_arrays) {
+      doc = json::array{std::move(doc)};
+    } else {
+      doc = json::object{{*step == "*" ? "m" : *step, std::move(doc)}};
+    }
+  }
+  return doc;
+}
+
+// Every date pattern in the schema's text: each is a calendar field.
+std::size_t DatePatterns(const std::string& text) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find("\"^[0-9]{4}-[0-9]{2}-[0-9]{2}"); at != std::string::npos;
+       at = text.find("\"^[0-9]{4}-[0-9]{2}-[0-9]{2}", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_CASE("Every date field of every schema must hold a real calendar date", "[io][schema]") {
+  std::size_t fields = 0, schemas = 0;
+  for (const char* dir : {"schemas/commands", "schemas/events", "schemas"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(SourcePath(dir))) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+      ++schemas;
+      std::ifstream in(entry.path());
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      auto v = SchemaValidator::Load(entry.path().string());
+      REQUIRE(v.ok());
+      const std::vector<std::string> calendar = (*v)->CalendarFields();
+      INFO(entry.path().filename().string());
+      // Each date pattern is found (a pattern under a "$ref" used twice is
+      // two fields).
+      CHECK(calendar.size() >= DatePatterns(text));
+      for (const std::string& field : calendar) {
+        INFO(field);
+        ++fields;
+        REQUIRE_FALSE(field.empty());
+        const bool with_time = field.find("_at") != std::string::npos;
+        for (bool arrays : {true, false}) {
+          for (const char* bad : {"2024-02-30", "2023-02-29", "2024-13-45", "0000-00-00",
+                                  "2024-04-31", "2024-00-10"}) {
+            Status s = (*v)->CheckCalendarFields(PlaceAt(field, json::string(bad), arrays));
+            CHECK(s.code() == StatusCode::kInvalidArgument);
+            CHECK(s.message().find(bad) != std::string::npos);
+          }
+          CHECK((*v)->CheckCalendarFields(PlaceAt(field, json::string("2024-02-29"), arrays)).ok());
+          CHECK((*v)->CheckCalendarFields(PlaceAt(field, json::string("2023-12-31"), arrays)).ok());
+          if (with_time) {
+            CHECK_FALSE(
+                (*v)->CheckCalendarFields(PlaceAt(field, json::string("2024-02-30T10:00:00+08:00"), arrays))
+                    .ok());
+          }
+        }
+      }
+    }
+  }
+  CHECK(schemas > 100);
+  CHECK(fields >= 190);  // 211 date patterns over the schemas when this was written
+}
+
+TEST_CASE("An impossible date names its field and the rule", "[io][schema]") {
+  auto v = MustBuild(R"({
+    "type": "object",
+    "properties": {
+      "due_on": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+      "visits": {"type": "array", "items": {"$ref": "#/definitions/visit"}}
+    },
+    "definitions": {
+      "visit": {"type": "object", "properties": {
+        "on": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}}}
+    }
+  })");
+  CHECK(v->CalendarFields() == std::vector<std::string>{"/due_on", "/visits/*/on"});
+  CHECK(v->Validate(json::parse(R"({"due_on": "2024-02-29", "visits": [{"on": "2023-01-31"}]})")).ok());
+  Status s = v->Validate(json::parse(R"({"due_on": "2024-02-30"})"));
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.subject() == "/due_on");
+  CHECK(s.message() ==
+        "/due_on: not a calendar date: invalid date \"2024-02-30\": day 30 is not valid for "
+        "2024-02 (it has 29 days) (expected YYYY-MM-DD)");
+  s = v->Validate(json::parse(R"({"visits": [{"on": "2023-01-31"}, {"on": "2023-13-01"}]})"));
+  CHECK(s.subject() == "/visits/1/on");
+  CHECK(s.message() ==
+        "/visits/1/on: not a calendar date: invalid date \"2023-13-01\": month 13 is out of "
+        "range 01-12 (expected YYYY-MM-DD)");
+  s = v->Validate(json::parse(R"({"due_on": "0000-01-01"})"));
+  CHECK(s.message() ==
+        "/due_on: not a calendar date: invalid date \"0000-01-01\": year 0000 is out of range "
+        "0001-9999 (expected YYYY-MM-DD)");
 }
 
 }  // namespace
