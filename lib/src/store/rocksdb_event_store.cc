@@ -11,6 +11,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <cstring>
 #include <filesystem>
@@ -276,10 +277,35 @@ class RocksScan final : public RawScan {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// A scan that could not start (the store closed or being reopened).
+class FailedScan final : public RawScan {
+ public:
+  explicit FailedScan(Status status) : status_(std::move(status)) {}
+  bool Valid() const override { return false; }
+  std::uint64_t position() const override { return 0; }
+  std::string_view value() const override { return {}; }
+  void Next() override {}
+  Status status() const override { return status_; }
+
+ private:
+  Status status_;
+};
+
+struct OpenedDatabase {
+  std::shared_ptr<Database> database;
+  LedgerState ledger;  // as the store's meta row records it
+};
+
+// Opens (creating when the options say so) the RocksDB instance of a store
+// and checks its format: used by OpenRocksDbEventStore and by a reopen
+// after a write fault.
+Result<OpenedDatabase> OpenDatabase(const StoreOptions& options, std::string_view path,
+                                    rocksdb::Env* env);
+
 // Decodes the events family from a position, in order.
 class LogCursor final : public EventCursor {
  public:
-  explicit LogCursor(std::unique_ptr<RocksScan> scan) : scan_(std::move(scan)) { Load(); }
+  explicit LogCursor(std::unique_ptr<RawScan> scan) : scan_(std::move(scan)) { Load(); }
   bool Valid() const override { return valid_; }
   const EventRecord& event() const override { return record_; }
   // Load() assigns every field again, so the record can go.
@@ -297,7 +323,7 @@ class LogCursor final : public EventCursor {
     status_ = DecodeStored(scan_->value(), &record_);
     valid_ = status_.ok();
   }
-  std::unique_ptr<RocksScan> scan_;
+  std::unique_ptr<RawScan> scan_;
   bool valid_ = false;
   EventRecord record_;
   Status status_;
@@ -406,10 +432,10 @@ class StreamCursor final : public EventCursor {
 
 class RocksDbEventStore final : public EventStore, private RawLog, private CommittedState {
  public:
-  RocksDbEventStore(const StoreOptions& options, std::shared_ptr<Database> database,
-                    LedgerState ledger)
+  RocksDbEventStore(const StoreOptions& options, std::string path, rocksdb::Env* env,
+                    std::shared_ptr<Database> database, LedgerState ledger)
       : options_(options), clock_(options.clock ? options.clock : SystemClock()),
-        database_(std::move(database)), db_(database_->db.get()), ledger_(ledger),
+        path_(std::move(path)), env_(env), database_(std::move(database)), ledger_(ledger),
         planned_ledger_(ledger),
         notifier_(std::make_shared<CommitNotifier>(ledger.position)) {
     if (!options.read_only) {
@@ -436,13 +462,14 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
 
   std::unique_ptr<EventCursor> ReadStream(std::string_view stream, std::uint64_t from_version,
                                           Direction direction) const override {
-    if (database_ == nullptr) return ClosedCursor();
+    std::shared_ptr<Database> db = Db();
+    if (db == nullptr) return std::make_unique<ErrorCursor>(Unopened());
     if (Status s = ValidateStreamName(stream); !s.ok()) return std::make_unique<ErrorCursor>(s);
-    return std::make_unique<StreamCursor>(database_, stream, from_version, direction);
+    return std::make_unique<StreamCursor>(std::move(db), stream, from_version, direction);
   }
 
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const override {
-    if (database_ == nullptr) return ClosedCursor();
+    if (Db() == nullptr) return std::make_unique<ErrorCursor>(Unopened());
     return std::make_unique<LogCursor>(MakeScan(from_position));
   }
 
@@ -490,7 +517,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   }
 
   Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
-    if (database_ == nullptr) return UnavailableError("event store closed");
+    if (Db() == nullptr) return Unopened();
     return VerifyRawLog(*this, options);
   }
 
@@ -505,9 +532,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   Status ScanProjectionsFrom(
       std::string_view prefix, std::string_view start,
       const std::function<bool(std::string_view, std::string_view)>& fn) const override {
-    if (database_ == nullptr) return UnavailableError("event store closed");
+    const std::shared_ptr<Database> db = Db();
+    if (db == nullptr) return Unopened();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), database_->cf(kProjections)));
+        db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kProjections)));
     for (it->Seek(ToSlice(std::max(prefix, start)));
          it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
       if (!fn(std::string_view(it->key().data(), it->key().size()),
@@ -527,7 +555,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   void SetTestHooks(RocksDbTestHooks hooks) { hooks_ = std::move(hooks); }
   RocksDbWriteCounts WriteCounts() const {
     std::lock_guard lock(mu_);
-    return {pending_writers_, writes_, synced_writes_};
+    return {pending_writers_, writes_, synced_writes_, reopens_};
   }
 
  public:
@@ -549,18 +577,28 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
 
  private:
 
-  static std::unique_ptr<EventCursor> ClosedCursor() {
-    return std::make_unique<ErrorCursor>(UnavailableError("event store closed"));
+  // The open database, or nullptr once closed or while a reopen replaces
+  // it. Every read takes its own reference: a reopen waits until no read
+  // holds the old database.
+  std::shared_ptr<Database> Db() const { return database_.load(std::memory_order_acquire); }
+  Status Unopened() const {
+    if (reopening_.load(std::memory_order_acquire)) {
+      return UnavailableError("event store is being reopened after a write fault");
+    }
+    return UnavailableError("event store closed");
   }
 
-  std::unique_ptr<RocksScan> MakeScan(std::uint64_t from) const {
-    return std::make_unique<RocksScan>(database_, std::max<std::uint64_t>(from, 1));
+  std::unique_ptr<RawScan> MakeScan(std::uint64_t from) const {
+    std::shared_ptr<Database> db = Db();
+    if (db == nullptr) return std::make_unique<FailedScan>(Unopened());
+    return std::make_unique<RocksScan>(std::move(db), std::max<std::uint64_t>(from, 1));
   }
 
   Result<std::optional<std::string>> Get(Family family, std::string_view key) const {
-    if (database_ == nullptr) return UnavailableError("event store closed");
+    const std::shared_ptr<Database> db = Db();
+    if (db == nullptr) return Unopened();
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), database_->cf(family), ToSlice(key), &value);
+    rocksdb::Status s = db->db->Get(rocksdb::ReadOptions(), db->cf(family), ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("read {}", kFamilyNames[family])));
     return std::optional<std::string>(std::move(value));
@@ -569,9 +607,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // A stream's head is its last index entry and the event it names; there
   // is no separate head record to write on every append.
   Result<std::optional<HeadState>> ReadHead(std::string_view stream) const {
-    if (database_ == nullptr) return UnavailableError("event store closed");
+    const std::shared_ptr<Database> db = Db();
+    if (db == nullptr) return Unopened();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), database_->cf(kStreams)));
+        db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kStreams)));
     it->SeekForPrev(StreamIndexKey(stream, UINT64_MAX));
     if (!it->Valid()) {
       ZF_RETURN_IF_ERROR(FromRocks(it->status(), "read stream head"));
@@ -670,6 +709,15 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // durable, and appends go on. True when the store is healthy again.
   // REQUIRES: mu_ held, no group planned or writing.
   bool TryResume();
+  // The ledger, heads and error state read back after a recovery.
+  // REQUIRES: mu_ held.
+  void AfterRecovery(const Database& db);
+  // Closes the faulted instance and opens the store's files again, once no
+  // read holds the old one. True when the store has a database again.
+  // REQUIRES: mu_ held, no group planned or writing.
+  bool Reopen();
+  // A synced write of a meta row's own bytes: whether the store writes.
+  Status ProbeWrite(const Database& db) const;
   bool CanWriteInParts(std::span<const AppendRequest> requests, const AppendOptions& options) const;
   Result<std::vector<Result<AppendResult>>> AppendInParts(std::span<const AppendRequest> requests,
                                                           const AppendOptions& options);
@@ -678,8 +726,13 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   const std::shared_ptr<Clock> clock_;
   // REQUIRES for every method but Close(): the store is open. Close() must
   // not race with other calls on the store; cursors may outlive it.
-  std::shared_ptr<Database> database_;
-  rocksdb::DB* db_;  // database_->db, for brevity
+  // Where the store lives and the Env it was opened with, for a reopen.
+  const std::string path_;
+  rocksdb::Env* const env_;  // nullptr: RocksDB's default
+  // Swapped only by Reopen() (under mu_, no group planned or writing) and
+  // Close(); readers load their own reference (Db()).
+  std::atomic<std::shared_ptr<Database>> database_;
+  std::atomic<bool> reopening_{false};
 
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
@@ -696,6 +749,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   std::size_t pending_writers_ = 0;  // GUARDED_BY(mu_)
   std::uint64_t writes_ = 0;         // GUARDED_BY(mu_)
   std::uint64_t synced_writes_ = 0;  // GUARDED_BY(mu_)
+  std::uint64_t reopens_ = 0;        // GUARDED_BY(mu_)
   RocksDbTestHooks hooks_;           // set before the first append
   // Plans of groups planned but not yet written, for their command ids.
   std::vector<const AppendPlanner*> in_flight_plans_;  // GUARDED_BY(mu_)
@@ -773,8 +827,9 @@ void RocksDbEventStore::ProbeCommands(const std::vector<Writer*>& members) {
   if (keys.empty()) return;
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), database_->cf(kCommands), keys.size(), keys.data(),
-                values.data(), statuses.data());
+  const std::shared_ptr<Database> db = Db();
+  db->db->MultiGet(rocksdb::ReadOptions(), db->cf(kCommands), keys.size(), keys.data(),
+                   values.data(), statuses.data());
   absent_commands_.reserve(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) {
@@ -800,12 +855,13 @@ void PutProjections(const Database& database, std::span<const ProjectionWrite> w
 
 Status RocksDbEventStore::WriteProjections(std::span<const ProjectionWrite> writes) {
   if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
-  if (database_ == nullptr) return UnavailableError("event store closed");
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
   rocksdb::WriteBatch batch;
-  PutProjections(*database_, writes, &batch);
+  PutProjections(*db, writes, &batch);
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
-  return FromRocks(db_->Write(write_options, &batch), "write projections");
+  return FromRocks(db->db->Write(write_options, &batch), "write projections");
 }
 
 // The index entries and command records need only positions and event
@@ -813,30 +869,32 @@ Status RocksDbEventStore::WriteProjections(std::span<const ProjectionWrite> writ
 // whose stored values end with their ledger hash, and the ledger head after.
 void RocksDbEventStore::FillIndexAndCommands(const AppendPlanner& planner,
                                              rocksdb::WriteBatch* batch) const {
+  const std::shared_ptr<Database> db = Db();  // a group in flight: no reopen
   char position_value[8];
   std::string key, value;
   for (const PlannedEvent& e : planner.events()) {
     SetStreamIndexKey(*e.stream, e.version, &key);
     EncodeFixed64BE(position_value, e.position);
-    batch->Put(database_->cf(kStreams), key, rocksdb::Slice(position_value, 8))
+    batch->Put(db->cf(kStreams), key, rocksdb::Slice(position_value, 8))
         .PermitUncheckedError();
   }
   for (const PlannedCommand& c : planner.commands()) {
     SetCommandValue(c.first_position, c.last_position, c.first_version, c.last_version,
                     c.last_hash, c.request->stream, c.request->command, &value);
-    batch->Put(database_->cf(kCommands), c.request->command_id, value).PermitUncheckedError();
+    batch->Put(db->cf(kCommands), c.request->command_id, value).PermitUncheckedError();
   }
 }
 
 void RocksDbEventStore::FillEvents(const AppendPlanner& planner,
                                    rocksdb::WriteBatch* batch) const {
+  const std::shared_ptr<Database> db = Db();  // a group in flight: no reopen
   char position_key[8];
   for (const PlannedEvent& e : planner.events()) {
     EncodeFixed64BE(position_key, e.position);
-    batch->Put(database_->cf(kEvents), rocksdb::Slice(position_key, 8), ToSlice(planner.value(e)))
+    batch->Put(db->cf(kEvents), rocksdb::Slice(position_key, 8), ToSlice(planner.value(e)))
         .PermitUncheckedError();
   }
-  batch->Put(database_->cf(kMeta), ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
+  batch->Put(db->cf(kMeta), ToSlice(kLedgerHeadKey), EncodeLedger(planner.ledger()))
       .PermitUncheckedError();
 }
 
@@ -1008,7 +1066,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
       FillEvents(planner, &batch);
       // Read-model rows ride in the same write as the events they follow.
       for (const Writer* m : members) {
-        if (m->result && m->result->ok()) PutProjections(*database_, m->options.projections, &batch);
+        if (m->result && m->result->ok()) PutProjections(*Db(), m->options.projections, &batch);
       }
     }
   }
@@ -1044,7 +1102,7 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
     if (hooks_.before_write) hooks_.before_write();
     rocksdb::WriteOptions write_options;
     write_options.sync = sync;
-    failure = FromRocks(db_->Write(write_options, &batch), "append");
+    failure = FromRocks(Db()->db->Write(write_options, &batch), "append");
   }
 
   lock.lock();
@@ -1104,8 +1162,10 @@ void RocksDbEventStore::RememberHeads(const AppendPlanner& planner, bool may_evi
 
 Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::FindIndexEntry(
     std::uint64_t position) const {
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), database_->handles[kStreams]));
+      db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kStreams)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (it->value().size() != 8 || DecodeFixed64BE(it->value().data()) != position) continue;
     std::string_view stream;
@@ -1121,8 +1181,10 @@ Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::
 
 Status RocksDbEventStore::ForEachStreamEnd(
     const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn) const {
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), database_->cf(kStreams)));
+      db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kStreams)));
   // Index keys sort by stream, then version: report each stream's last one.
   std::string stream;
   std::uint64_t version = 0, position = 0;
@@ -1148,15 +1210,16 @@ Status RocksDbEventStore::ForEachStreamEnd(
 }
 
 Status RocksDbEventStore::Backup(std::string_view directory) {
-  if (database_ == nullptr) return UnavailableError("event store closed");
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
   if (std::filesystem::exists(std::filesystem::path(directory))) {
     return AlreadyExistsError(fmt::format("backup directory '{}' already exists", directory))
         .WithSubject(directory);
   }
   rocksdb::Checkpoint* raw = nullptr;
-  ZF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "backup"));
+  ZF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db->db.get(), &raw), "backup"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  if (!database_->secondary) {
+  if (!db->secondary) {
     // Flush first so the copy holds table files rather than a long WAL.
     return FromRocks(checkpoint->CreateCheckpoint(std::string(directory), 0), "backup");
   }
@@ -1171,7 +1234,7 @@ Status RocksDbEventStore::Backup(std::string_view directory) {
     if (s.ok() || attempt == kAttempts) break;
     std::error_code ignored;
     std::filesystem::remove_all(std::filesystem::path(std::string(directory)), ignored);
-    if (!db_->TryCatchUpWithPrimary().ok()) continue;
+    if (!db->db->TryCatchUpWithPrimary().ok()) continue;
     // This store now reads the newer state: its ledger follows.
     const LedgerState caught_up = RecordedLedger();
     std::lock_guard lock(mu_);
@@ -1182,9 +1245,11 @@ Status RocksDbEventStore::Backup(std::string_view directory) {
 
 Status RocksDbEventStore::SetServingAddress(std::string_view address) {
   if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
-  if (database_ == nullptr) return UnavailableError("event store closed");
-  database_->holder.address = std::string(address);
-  return WriteStoreHolder(database_->held_store, database_->holder);
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
+  std::lock_guard lock(mu_);  // a reopen copies the holder
+  db->holder.address = std::string(address);
+  return WriteStoreHolder(db->held_store, db->holder);
 }
 
 bool RocksDbEventStore::TryResume() {
@@ -1194,33 +1259,102 @@ bool RocksDbEventStore::TryResume() {
   // What RocksDB holds after a failed write is settled by its recovery
   // (a new write-ahead log, the memtables flushed); the failed group was
   // never acknowledged, and the ledger row says what is durable.
-  // After a full disk (a "hard" error) RocksDB recovers by itself once
-  // there is room (its SstFileManager looks every few seconds; Resume() is
-  // kBusy meanwhile) or on Resume(); other write errors (EIO, EFBIG) it
-  // holds fatal: those need a restart. Until then the error stays the one
-  // that stopped the writes.
-  if (!db_->Resume().ok()) return false;
+  // After a full disk (a "hard" error) RocksDB recovers on Resume() once
+  // there is room; until then Resume() fails with the same "no space", or
+  // kBusy. Other write errors (an EIO or EFBIG on the write-ahead log)
+  // RocksDB holds fatal: Resume() never clears them, and only a new
+  // instance on the same files writes again (Reopen()).
+  std::shared_ptr<Database> db = Db();
+  if (db != nullptr) {
+    const rocksdb::Status resumed = db->db->Resume();
+    if (!resumed.ok() && (resumed.IsBusy() || resumed.IsNoSpace())) return false;
+    if (resumed.ok()) {
+      AfterRecovery(*db);
+      return true;
+    }
+  }
+  db.reset();  // Reopen() needs to hold the only reference
+  if (!Reopen()) return false;
+  // A new instance opens without writing to its log, so the open alone
+  // does not show that the fault has cleared: a synced write of an
+  // unchanged row does. Until it succeeds the store stays
+  // unhealthy, and the next attempt opens yet another instance.
+  db = Db();
+  if (Status probe = ProbeWrite(*db); !probe.ok()) {
+    sticky_error_ = probe;
+    return false;
+  }
+  ++reopens_;
+  AfterRecovery(*db);
+  return true;
+}
+
+Status RocksDbEventStore::ProbeWrite(const Database& db) const {
+  // The format version row: every store has it (CheckFormat), and its
+  // bytes are written back unchanged.
+  std::string format;
+  ZF_RETURN_IF_ERROR(FromRocks(
+      db.db->Get(rocksdb::ReadOptions(), db.cf(kMeta), ToSlice(kFormatVersionKey), &format),
+      "read format version"));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(
+      db.db->Put(write_options, db.cf(kMeta), ToSlice(kFormatVersionKey), format), "append");
+}
+
+void RocksDbEventStore::AfterRecovery(const Database& db) {
   ledger_ = planned_ledger_ = RecordedLedger();
   head_cache_.clear();
   std::uint64_t errors = 0;
-  if (db_->GetIntProperty("rocksdb.background-errors", &errors)) background_errors_seen_ = errors;
+  if (db.db->GetIntProperty("rocksdb.background-errors", &errors)) background_errors_seen_ = errors;
   sticky_error_ = Status::Ok();
+}
+
+bool RocksDbEventStore::Reopen() {
+  if (closed_) return false;
+  // The atomic's reference and this one: anything more is a read in
+  // progress. Checked first so that reads rarely meet the gap below.
+  if (const auto db = Db(); db != nullptr && db.use_count() > 2) return false;
+  reopening_.store(true, std::memory_order_release);
+  std::shared_ptr<Database> old = database_.exchange(nullptr, std::memory_order_acq_rel);
+  if (old != nullptr && old.use_count() > 1) {
+    // A read or a cursor still holds it, and RocksDB's lock with it: try
+    // again later (a long-lived cursor, e.g. a subscriber's, delays this).
+    database_.store(std::move(old), std::memory_order_release);
+    reopening_.store(false, std::memory_order_release);
+    return false;
+  }
+  StoreHolder holder = old != nullptr ? old->holder : StoreHolder{};
+  old.reset();  // closes the faulted instance and releases its lock
+  Result<OpenedDatabase> reopened = OpenDatabase(options_, path_, env_);
+  if (!reopened.ok()) {
+    // Stays without a database (reads answer "being reopened") until an
+    // attempt succeeds; the error that stopped the writes stays theirs.
+    sticky_error_ = reopened.status();
+    return false;
+  }
+  if (!holder.address.empty()) {
+    reopened->database->holder.address = holder.address;
+    WriteStoreHolder(reopened->database->held_store, reopened->database->holder).IgnoreError();
+  }
+  database_.store(std::move(reopened->database), std::memory_order_release);
+  reopening_.store(false, std::memory_order_release);
   return true;
 }
 
 Status RocksDbEventStore::Health() {
   std::lock_guard lock(mu_);
-  if (database_ == nullptr || closed_) return UnavailableError("event store closed");
+  if (closed_) return UnavailableError("event store closed");
   if (options_.read_only) return Status::Ok();
-  if (sticky_error_.ok()) {
+  if (std::shared_ptr<Database> db = Db(); sticky_error_.ok() && db != nullptr) {
     // A background job (a flush, a compaction) may have failed without a
     // write of ours failing yet: RocksDB counts them.
     std::uint64_t errors = 0;
-    if (!db_->GetIntProperty("rocksdb.background-errors", &errors) ||
+    if (!db->db->GetIntProperty("rocksdb.background-errors", &errors) ||
         errors == background_errors_seen_) {
       return Status::Ok();
     }
-    const rocksdb::Status resumed = db_->Resume();  // OK at once when RocksDB has no error set
+    const rocksdb::Status resumed = db->db->Resume();  // OK at once when RocksDB has no error set
     if (resumed.ok()) {
       background_errors_seen_ = errors;
       return Status::Ok();
@@ -1230,44 +1364,44 @@ Status RocksDbEventStore::Health() {
     return sticky_error_;
   }
   if (writers_.empty() && written_ticket_ + 1 == next_ticket_) TryResume();
+  if (sticky_error_.ok() && Db() == nullptr) return Unopened();
   return sticky_error_;
 }
 
 Status RocksDbEventStore::Close() {
   {
     std::unique_lock lock(mu_);
-    if (closed_ && database_ == nullptr) return Status::Ok();
+    if (closed_ && Db() == nullptr) return Status::Ok();
     closed_ = true;
     idle_cv_.wait(lock, [&] { return writers_.empty() && written_ticket_ + 1 == next_ticket_; });
   }
   notifier_->Close();
-  if (database_ == nullptr) return Status::Ok();
+  std::shared_ptr<Database> db = database_.exchange(nullptr, std::memory_order_acq_rel);
+  if (db == nullptr) return Status::Ok();
   Status result;
-  if (database_.use_count() == 1) {
+  if (db.use_count() == 1) {
     // Flush every family, so that no write-ahead log outlives the writer:
     // a small family's memtable (the projections, the meta row) would
     // otherwise pin every log file since it was last flushed, and each
     // later open — each CLI read — would replay them all (0.85 s and
     // 140 MB for a `case show` after a million-event import).
-    if (!database_->secondary && !options_.read_only) {
+    if (!db->secondary && !options_.read_only) {
       rocksdb::FlushOptions flush;
       flush.wait = true;
-      Status s = FromRocks(db_->Flush(flush, database_->handles), "flush at close");
+      Status s = FromRocks(db->db->Flush(flush, db->handles), "flush at close");
       if (result.ok()) result = s;
     }
     // Close explicitly while nothing else holds the database, so an error
     // (e.g. a failed final WAL sync) is reported rather than swallowed.
-    for (rocksdb::ColumnFamilyHandle* h : database_->handles) {
-      Status s = FromRocks(db_->DestroyColumnFamilyHandle(h), "close");
+    for (rocksdb::ColumnFamilyHandle* h : db->handles) {
+      Status s = FromRocks(db->db->DestroyColumnFamilyHandle(h), "close");
       if (result.ok()) result = s;
     }
-    database_->handles.clear();
-    Status s = FromRocks(db_->Close(), "close");
+    db->handles.clear();
+    Status s = FromRocks(db->db->Close(), "close");
     if (result.ok()) result = s;
-    database_->db.reset();
+    db->db.reset();
   }
-  database_.reset();
-  db_ = nullptr;
   return result;
 }
 
@@ -1421,18 +1555,15 @@ RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store) {
 
 }  // namespace internal
 
-Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& options,
-                                                          std::string_view path) {
-  using namespace internal;
-  if (path.empty()) return InvalidArgumentError("store path is empty").WithSubject("path");
-  ZF_RETURN_IF_ERROR(ValidateTableOptions(options));
-  if (options.max_group_events == 0) {
-    return InvalidArgumentError("max_group_events must be >= 1")
-        .WithSubject("max_group_events");
-  }
+namespace internal {
+namespace {
+
+Result<OpenedDatabase> OpenDatabase(const StoreOptions& options, std::string_view path,
+                                    rocksdb::Env* env) {
   const std::shared_ptr<rocksdb::Cache> cache =
       options.block_cache_bytes == 0 ? nullptr : rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::DBOptions db_options;
+  if (env != nullptr) db_options.env = env;
   db_options.create_if_missing = options.create_if_missing && !options.read_only;
   db_options.create_missing_column_families = !options.read_only;
   db_options.IncreaseParallelism(2);
@@ -1521,8 +1652,30 @@ Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& op
     database->holder = StoreHolder{::getpid(), "", FormatRfc3339Utc(SystemClock()->NowMicros())};
     WriteStoreHolder(name, database->holder).IgnoreError();
   }
-  return std::unique_ptr<EventStore>(
-      std::make_unique<RocksDbEventStore>(options, std::move(database), ledger));
+  return OpenedDatabase{std::move(database), ledger};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<EventStore>> OpenRocksDbEventStoreWithEnv(const StoreOptions& options,
+                                                                std::string_view path,
+                                                                rocksdb::Env* env) {
+  if (path.empty()) return InvalidArgumentError("store path is empty").WithSubject("path");
+  ZF_RETURN_IF_ERROR(ValidateTableOptions(options));
+  if (options.max_group_events == 0) {
+    return InvalidArgumentError("max_group_events must be >= 1")
+        .WithSubject("max_group_events");
+  }
+  ZF_ASSIGN_OR_RETURN(OpenedDatabase opened, OpenDatabase(options, path, env));
+  return std::unique_ptr<EventStore>(std::make_unique<RocksDbEventStore>(
+      options, std::string(path), env, std::move(opened.database), opened.ledger));
+}
+
+}  // namespace internal
+
+Result<std::unique_ptr<EventStore>> OpenRocksDbEventStore(const StoreOptions& options,
+                                                          std::string_view path) {
+  return internal::OpenRocksDbEventStoreWithEnv(options, path, nullptr);
 }
 
 }  // namespace zf

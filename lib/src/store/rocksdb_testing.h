@@ -7,6 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string_view>
+
+#include <rocksdb/env.h>
 
 #include "zf/event_store.h"
 
@@ -24,6 +28,7 @@ struct RocksDbWriteCounts {
   std::size_t pending_writers = 0;
   std::uint64_t writes = 0;         // RocksDB writes of appended groups
   std::uint64_t synced_writes = 0;  // of which synced (one WAL sync each)
+  std::uint64_t reopens = 0;        // recoveries by a new RocksDB instance
 };
 
 // REQUIRES: `store` came from OpenRocksDbEventStore and no append has
@@ -32,5 +37,11 @@ bool SetRocksDbTestHooks(EventStore* store, RocksDbTestHooks hooks);
 
 // Zeros for another kind of store.
 RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store);
+
+// OpenRocksDbEventStore on `env` (which must outlive the store, and is used
+// again by a reopen after a write fault): tests inject file-system faults.
+Result<std::unique_ptr<EventStore>> OpenRocksDbEventStoreWithEnv(const StoreOptions& options,
+                                                                std::string_view path,
+                                                                rocksdb::Env* env);
 
 }  // namespace zf::internal
