@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -31,6 +32,11 @@ struct GlobalOptions {
   std::string db;  // --db, else $ZF_DB, else ./zf-data
   Lang lang = Lang::kZh;
   bool json = false;
+  // Signed ledger checkpoints (zf/checkpoint.h) for commands that write:
+  // --checkpoint-key, else $ZF_CHECKPOINT_KEY ("" = none) and
+  // --checkpoint-every, else $ZF_CHECKPOINT_EVERY, else 1000 events.
+  std::string checkpoint_key;
+  std::uint64_t checkpoint_every = 1000;
 };
 
 int ExitCodeFor(const zf::Status& status);
@@ -134,6 +140,14 @@ zf::Status CacheFromEnvironment(zf::EngineOptions* options);
 // and sets *exit_code on failure.
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
                                        int* exit_code);
+
+// Adds --anchor FILE|POS:HASH (repeatable) and --anchor-key FILE.
+void AddAnchorOptions(boost::program_options::options_description* options);
+// The anchors those options name (zf/checkpoint.h ReadAnchors); prints the
+// error and returns false with *exit_code set when a file or key cannot be
+// read.
+bool LoadAnchors(const GlobalOptions& global, const boost::program_options::variables_map& vm,
+                 std::vector<zf::LedgerAnchor>* anchors, int* exit_code);
 
 // A registry entry whose run() calls Fn with the entry itself (for usage).
 template <int (*Fn)(const GlobalOptions&, const std::vector<std::string>&, const Command&)>

@@ -1,5 +1,6 @@
 // zfcli — the command-line shell over the zf library (public API only).
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
 
@@ -18,7 +19,35 @@ void AddGlobalOptions(po::options_description* options) {
       ("db", po::value<std::string>(), "store directory (default: $ZF_DB, else ./zf-data)")
       ("lang", po::value<std::string>()->default_value("zh"), "labels: zh | en")
       ("json", po::bool_switch(), "machine-readable JSON output")
+      ("checkpoint-key", po::value<std::string>(),
+       "SM2 private key (PEM) to sign ledger checkpoints with (default: $ZF_CHECKPOINT_KEY)")
+      ("checkpoint-every", po::value<std::uint64_t>(),
+       "sign a checkpoint each N events (default: $ZF_CHECKPOINT_EVERY, else 1000; 0: only "
+       "on backup)")
       ("help,h", po::bool_switch(), "show help");
+}
+
+// The global options followed by a value, which is no command word.
+bool IsGlobalWithValue(std::string_view a) {
+  return a == "--db" || a == "--lang" || a == "--checkpoint-key" || a == "--checkpoint-every";
+}
+
+std::string Environment(const char* name) {
+  const char* env = std::getenv(name);
+  return env != nullptr ? env : "";
+}
+
+// --checkpoint-every, else $ZF_CHECKPOINT_EVERY, else 1000; false when the
+// variable is not a whole number.
+bool CheckpointEvery(const po::variables_map& vm, std::uint64_t* every) {
+  if (vm.count("checkpoint-every")) {
+    *every = vm["checkpoint-every"].as<std::uint64_t>();
+    return true;
+  }
+  const std::string text = Environment("ZF_CHECKPOINT_EVERY");
+  if (text.empty()) return true;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *every);
+  return ec == std::errc() && end == text.data() + text.size();
 }
 
 std::string DefaultDb() {
@@ -47,7 +76,7 @@ const Command* MatchCommand(const std::vector<std::string>& argv, std::vector<st
   std::vector<std::size_t> word_index;
   for (std::size_t i = 0; i < argv.size() && words.size() < 2; ++i) {
     const std::string& a = argv[i];
-    if (a == "--db" || a == "--lang") {
+    if (IsGlobalWithValue(a)) {
       ++i;
       continue;
     }
@@ -97,7 +126,7 @@ bool PrintGroup(std::string_view group, Lang lang) {
 int Help(const std::vector<std::string>& argv, Lang lang) {
   std::vector<std::string> topic;
   for (std::size_t i = 0; i < argv.size(); ++i) {
-    if (argv[i] == "--lang" || argv[i] == "--db") {
+    if (IsGlobalWithValue(argv[i])) {
       ++i;
     } else if (argv[i] != "help" && !argv[i].empty() && argv[i][0] != '-') {
       topic.push_back(argv[i]);
@@ -146,6 +175,14 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
   global->lang = lang == "en" ? Lang::kEn : Lang::kZh;
   global->json = (*vm)["json"].as<bool>();
   global->db = vm->count("db") ? (*vm)["db"].as<std::string>() : DefaultDb();
+  global->checkpoint_key = vm->count("checkpoint-key") ? (*vm)["checkpoint-key"].as<std::string>()
+                                                       : Environment("ZF_CHECKPOINT_KEY");
+  if (!CheckpointEvery(*vm, &global->checkpoint_every)) {
+    std::cerr << fmt::format("zfcli {}: $ZF_CHECKPOINT_EVERY must be a whole number\n",
+                             command.name);
+    *exit_code = kExitUsage;
+    return false;
+  }
   if ((*vm)["help"].as<bool>()) {
     std::cout << fmt::format("zfcli {} — {}\n\n{}: zfcli {} {}\n\n", command.name,
                              global->lang == Lang::kEn ? command.summary_en : command.summary_zh,
@@ -180,7 +217,7 @@ int main(int argc, char** argv) {
   if (command == nullptr) {
     std::string word = args[0];
     for (std::size_t i = 0; i < args.size(); ++i) {
-      if (args[i] == "--db" || args[i] == "--lang") {
+      if (IsGlobalWithValue(args[i])) {
         ++i;
       } else if (!args[i].empty() && args[i][0] != '-') {
         word = args[i];

@@ -137,11 +137,13 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
       ("jobs", po::value<unsigned>()->default_value(0),
        "threads to use (0: one per hardware thread; 1: no other thread)")
       ("report", po::value<std::string>(), "also write the JSON report to FILE");
+  AddAnchorOptions(&options);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   zf::AuditOptions audit;
+  if (!LoadAnchors(global, vm, &audit.anchors, &exit_code)) return exit_code;
   if (vm.count("case")) audit.case_id = vm["case"].as<std::string>();
   audit.from_position = vm["from"].as<std::uint64_t>();
   if (vm.count("to")) audit.to_position = vm["to"].as<std::uint64_t>();
@@ -239,7 +241,8 @@ const Registrar kAuditVerify(MakeCommand<RunAuditVerify>(
     "audit verify",
     "re-verify the whole log: chains, re-decision, procedure, deadlines",
     "审计：校验哈希链、重新裁决、复核程序与期限",
-    "[--case ID] [--from POS] [--to POS] [--jobs N] [--report FILE]"));
+    "[--case ID] [--from POS] [--to POS] [--jobs N] [--report FILE] "
+    "[--anchor FILE|POS:HASH]... [--anchor-key FILE]"));
 const Registrar kCaseDossier(MakeCommand<RunCaseDossier>(
     "case dossier", "write one case's self-verifying dossier", "导出可自证的案件审计卷宗",
     "CASE_ID [--out FILE]"));

@@ -65,6 +65,11 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
   serve.access_log = vm["access-log"].as<std::string>();
   auto config = server::LoadServerConfig(vm["config"].as<std::string>());
   if (!config.ok()) return ReportError(global, config.status());
+  // The command line (or the environment) wins over the config file.
+  if (global.checkpoint_key.empty()) global.checkpoint_key = config->checkpoint_key;
+  if (!vm.count("checkpoint-every") && config->checkpoint_every) {
+    global.checkpoint_every = *config->checkpoint_every;
+  }
   auto engine = OpenEngine(global, StoreAccess::kCreate, &exit_code);
   if (!engine) return exit_code;
   return server::Serve(engine.get(), *config, serve);

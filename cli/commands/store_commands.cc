@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "zf/checkpoint.h"
 #include "zf/event_json.h"
 
 namespace po = boost::program_options;
@@ -59,10 +60,17 @@ int ReportHeldStore(const GlobalOptions& global) {
   return kExitHeld;
 }
 
-zf::StoreOptions StoreOptionsFor(StoreAccess access) {
+// A command that writes signs checkpoints with the configured key; a
+// reader never writes one.
+zf::Result<zf::StoreOptions> StoreOptionsFor(const GlobalOptions& global, StoreAccess access) {
   zf::StoreOptions options;
   options.read_only = access == StoreAccess::kRead;
   options.create_if_missing = access == StoreAccess::kCreate;
+  if (!options.read_only && !global.checkpoint_key.empty()) {
+    ZF_ASSIGN_OR_RETURN(options.checkpoint_signer,
+                        zf::CheckpointSigner::FromPemFile(global.checkpoint_key));
+    options.checkpoint_every = global.checkpoint_every;
+  }
   return options;
 }
 
@@ -88,9 +96,13 @@ int ReportOpenError(const GlobalOptions& global, StoreAccess access, const zf::S
 
 std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAccess access,
                                           int* exit_code) {
-  const zf::StoreOptions options = StoreOptionsFor(access);
-  if (ReportMissingStore(global, options.create_if_missing, exit_code)) return nullptr;
-  auto store = zf::OpenRocksDbEventStore(options, global.db);
+  const auto options = StoreOptionsFor(global, access);
+  if (!options.ok()) {
+    *exit_code = ReportError(global, options.status());
+    return nullptr;
+  }
+  if (ReportMissingStore(global, options->create_if_missing, exit_code)) return nullptr;
+  auto store = zf::OpenRocksDbEventStore(*options, global.db);
   if (!store.ok()) {
     *exit_code = ReportOpenError(global, access, store.status());
     return nullptr;
@@ -116,7 +128,12 @@ zf::Status CacheFromEnvironment(zf::EngineOptions* options) {
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
                                        int* exit_code) {
   zf::EngineOptions options;
-  options.store = StoreOptionsFor(access);
+  auto store_options = StoreOptionsFor(global, access);
+  if (!store_options.ok()) {
+    *exit_code = ReportError(global, store_options.status());
+    return nullptr;
+  }
+  options.store = std::move(*store_options);
   if (zf::Status s = CacheFromEnvironment(&options); !s.ok()) {
     *exit_code = ReportError(global, s);
     return nullptr;
@@ -227,6 +244,7 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
       ("from", po::value<std::uint64_t>()->default_value(1), "first position")
       ("to", po::value<std::uint64_t>(), "last position (default: the ledger head)")
       ("no-index", po::bool_switch(), "skip the stream index and head checks");
+  AddAnchorOptions(&options);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
@@ -237,6 +255,7 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
   verify.from_position = vm["from"].as<std::uint64_t>();
   if (vm.count("to")) verify.to_position = vm["to"].as<std::uint64_t>();
   verify.check_indexes = !vm["no-index"].as<bool>();
+  if (!LoadAnchors(global, vm, &verify.anchors, &exit_code)) return exit_code;
   if (verify.to_position < verify.from_position) {
     std::cerr << fmt::format("zfcli store verify: --to {} is before --from {}\n",
                              verify.to_position, verify.from_position);
@@ -353,6 +372,31 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
   return kExitOk;
 }
 
+// Signs the head of the copy and keeps the checkpoint in it, and in the
+// store itself unless another process holds it (a server signs its own at
+// its interval). Appends the checkpoints written to *written.
+int CheckpointBackup(const GlobalOptions& global, const zf::CheckpointSigner& signer,
+                     const std::string& dir, boost::json::array* written) {
+  zf::StoreOptions options;
+  options.create_if_missing = false;
+  for (const std::string& path : {dir, global.db}) {
+    auto store = zf::OpenRocksDbEventStore(options, path);
+    if (!store.ok() && path == global.db &&
+        store.status().code() == zf::StatusCode::kUnavailable) {
+      std::cerr << (global.lang == Lang::kEn
+                        ? "note: the store is held by another process; the checkpoint is in the "
+                          "backup only\n"
+                        : "注意：存储正被另一进程占用，检查点只写入了备份\n");
+      continue;
+    }
+    if (!store.ok()) return ReportError(global, store.status());
+    auto c = zf::WriteCheckpointAtHead(**store, signer, *zf::SystemClock());
+    if (!c.ok()) return ReportError(global, c.status());
+    written->push_back(zf::CheckpointToJson(*c));
+  }
+  return kExitOk;
+}
+
 int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& args,
               const Command& self) {
   po::options_description options("backup");
@@ -366,6 +410,13 @@ int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& arg
   if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
     return exit_code;
   }
+  // A key that cannot be used fails the command before anything is copied.
+  std::shared_ptr<const zf::CheckpointSigner> signer;
+  if (!global.checkpoint_key.empty()) {
+    auto loaded = zf::CheckpointSigner::FromPemFile(global.checkpoint_key);
+    if (!loaded.ok()) return ReportError(global, loaded.status());
+    signer = *loaded;
+  }
   // Read-only: the backup works while a server holds the store.
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
@@ -378,16 +429,26 @@ int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& arg
   auto backup = OpenStore(copy, StoreAccess::kRead, &exit_code);
   if (!backup) return exit_code;
   const zf::LedgerHead ledger = backup->Ledger();
+  boost::json::array checkpoints;
+  if (signer != nullptr) {
+    store.reset();
+    backup.reset();
+    exit_code = CheckpointBackup(global, *signer, dir, &checkpoints);
+    if (exit_code != kExitOk) return exit_code;
+  }
   if (global.json) {
     std::cout << boost::json::serialize(boost::json::object{
                      {"backup", dir},
                      {"ledger_position", ledger.position},
-                     {"ledger_hash", ledger.ledger_hash}})
+                     {"ledger_hash", ledger.ledger_hash},
+                     {"checkpoints", std::move(checkpoints)}})
               << '\n';
   } else {
     std::cout << fmt::format("{}: {}  {}: {}  {}: {}\n", Label(global, "backup_written"), dir,
                              Label(global, "position"), ledger.position,
                              Label(global, "ledger_hash"), ledger.ledger_hash);
+    // The signed checkpoints, to be kept elsewhere (docs/audit.md §6).
+    for (const auto& c : checkpoints) std::cout << boost::json::serialize(c) << '\n';
   }
   return kExitOk;
 }
@@ -397,7 +458,7 @@ const Registrar kAppend(MakeCommand<RunStoreAppend>(
     "从 JSONL 文件追加原始事件", "[FILE|-]"));
 const Registrar kVerify(MakeCommand<RunStoreVerify>(
     "store verify", "verify hash chains, the ledger and the stream index",
-    "校验哈希链、总账与索引", "[--from POS] [--to POS] [--no-index]"));
+    "校验哈希链、总账与索引", "[--from POS] [--to POS] [--no-index] [--anchor FILE|POS:HASH]... [--anchor-key FILE]"));
 const Registrar kExport(MakeCommand<RunExport>("export", "write events as JSONL",
                                         "以 JSONL 导出事件",
                                         "[--stream S] [--from POS] [--to POS]"));

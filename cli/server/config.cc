@@ -185,7 +185,7 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
   if (!parsed.ok()) return parsed.status();
   if (!parsed->is_object()) return Invalid("", "the config must be a JSON object");
   const json::object& o = parsed->as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls"}));
+  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls", "checkpoints"}));
   ServerConfig config;
   const json::value* tokens = o.if_contains("tokens");
   if (tokens == nullptr || !tokens->is_array()) {
@@ -202,6 +202,20 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
     ZF_RETURN_IF_ERROR(OnlyFields(tls->as_object(), "/tls", {"cert", "key"}));
     ZF_ASSIGN_OR_RETURN(config.tls_cert, Text(tls->as_object(), "cert", "/tls", true));
     ZF_ASSIGN_OR_RETURN(config.tls_key, Text(tls->as_object(), "key", "/tls", true));
+  }
+  if (const json::value* checkpoints = o.if_contains("checkpoints")) {
+    if (!checkpoints->is_object()) {
+      return Invalid("/checkpoints", "must be an object {key, every}");
+    }
+    const json::object& c = checkpoints->as_object();
+    ZF_RETURN_IF_ERROR(OnlyFields(c, "/checkpoints", {"key", "every"}));
+    ZF_ASSIGN_OR_RETURN(config.checkpoint_key, Text(c, "key", "/checkpoints", true));
+    if (const json::value* every = c.if_contains("every")) {
+      if (!every->is_uint64() && !(every->is_int64() && every->as_int64() >= 0)) {
+        return Invalid("/checkpoints/every", "must be a whole number of events (0: none)");
+      }
+      config.checkpoint_every = every->to_number<std::uint64_t>();
+    }
   }
   return config;
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,11 @@ struct ServerConfig {
   // TLS when both are set (PEM files).
   std::string tls_cert;
   std::string tls_key;
+  // Signed ledger checkpoints ("checkpoints": {"key", "every"}): the SM2
+  // private key (PEM path) and the interval in events (0: none on its
+  // own). The command line's --checkpoint-key/--checkpoint-every win.
+  std::string checkpoint_key;
+  std::optional<std::uint64_t> checkpoint_every;
 };
 
 // Reads the JSON config file (format: docs/api.md, "Configuration").

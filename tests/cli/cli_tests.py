@@ -2334,6 +2334,157 @@ def test_audit_tamper_ldb():
     expect_in(victim["stream"], r.out, "the deleted event's stream is named")
 
 
+def keys_file(name):
+    return os.path.join(os.path.dirname(SAMPLE), "keys", name)
+
+
+def _roll_back_last_command(db, evs):
+    """The rollback attack with RocksDB's own tool: the last command's events,
+    their stream index entries, the command record and the checkpoints on
+    them deleted, and the ledger head rewound. Returns the new head."""
+    last = evs[-1]
+    group = [e for e in evs if e["command_id"] == last["command_id"]]
+    cut = group[0]["position"]
+    for e in group:
+        for family, key in (
+                ("events", key_hex(e["position"])),
+                ("streams", "0x" + (e["stream"].encode() + b"\0" +
+                                    e["version"].to_bytes(8, "big")).hex().upper()),
+                ("meta", "0x" + (b"checkpoint/" + e["position"].to_bytes(8, "big")).hex().upper())):
+            r = ldb("--db=" + path(db), "--column_family=" + family, "delete", "--key_hex", key)
+            require(r.rc == 0, "ldb delete failed: %s %s" % (r.out, r.err))
+    r = ldb("--db=" + path(db), "--column_family=commands", "delete", last["command_id"])
+    require(r.rc == 0, "ldb delete failed: %s %s" % (r.out, r.err))
+    before = zf("--db", db, "store", "verify", "--to", str(cut - 1), "--json").json()
+    value = (cut - 1).to_bytes(8, "big") + bytes.fromhex(before["ledger_hash"])
+    r = ldb("--db=" + path(db), "--column_family=meta", "put", "--key_hex", "--value_hex",
+            "0x" + b"ledger_head".hex().upper(), "0x" + value.hex().upper())
+    require(r.rc == 0, "ldb put failed: %s %s" % (r.out, r.err))
+    return cut - 1
+
+
+def test_checkpoint_anchors():
+    """Issue 14 §4: signed checkpoints written at the interval and on demand,
+    exported (JSON lines and paper), and compared: a store rolled back with
+    ldb (events, index, command record, checkpoint rows and ledger head)
+    passes `store verify` and `audit verify` alone and fails both, exit 6
+    naming the checkpoint, with the export kept before the attack."""
+    key, pub, other = (keys_file("checkpoint-test.pem"), keys_file("checkpoint-test.pub.pem"),
+                       keys_file("other-test.pem"))
+    for f in sorted(__import__("glob").glob(os.path.join(os.path.dirname(SAMPLE), "0[1-6]-*.jsonl"))):
+        r = zf("--db", "db", "--checkpoint-key", key, "--checkpoint-every", "100", "import", f)
+        require(r.rc == 0, "import %s exited %d: %s" % (f, r.rc, r.err.strip()[:400]))
+    r = zf("--db", "db", "checkpoint", "write")
+    expect_rc(r, EXIT_USAGE)
+    r = zf("--db", "db", "checkpoint", "write", "--checkpoint-key", key)
+    expect_rc(r, EXIT_OK)
+    at_head = json.loads(r.out)
+    v = zf("--db", "db", "store", "verify", "--json").json()
+    check(at_head["position"] == v["to"] and at_head["ledger_hash"] == v["ledger_hash"],
+          "checkpoint write signed %r, the head is %r" % (at_head, v))
+    r = zf("--db", "db", "checkpoint", "export", "--out", "cp.jsonl")
+    expect_rc(r, EXIT_OK)
+    with open(path("cp.jsonl"), encoding="utf-8") as f:
+        cps = [json.loads(l) for l in f if l.strip()]
+    positions = [c["position"] for c in cps]
+    check(len(cps) >= 3 and positions == sorted(positions) and positions[-1] == v["to"],
+          "exported checkpoint positions %r (head %d)" % (positions, v["to"]))
+    check(all(c["format"] == "zf.checkpoint.v1" and HEX64.match(c["key_id"]) for c in cps),
+          "checkpoint lines: %r" % cps[:1])
+    # Gaps of at least 100 events between the interval's checkpoints.
+    check(all(b - a >= 100 for a, b in zip(positions[:-2], positions[1:-1])),
+          "interval checkpoints %r" % positions)
+    # Another SM2 implementation (the openssl tool) verifies the signature as
+    # docs/event-format.md §8 says, with the default signer id and no other.
+    c = cps[-1]
+    with open(path("signed.txt"), "w", encoding="ascii") as f:
+        f.write("zf-checkpoint-v1\n%d\n%s\n%s\n%s\n"
+                % (c["position"], c["ledger_hash"], c["time"], c["key_id"]))
+    with open(path("sig.der"), "wb") as f:
+        f.write(bytes.fromhex(c["signature"]))
+    for distid, rc in (("1234567812345678", 0), ("1234567812345679", 1)):
+        r = run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
+                 keys_file("checkpoint-test.pub.pem"), "-rawin", "-digest", "sm3", "-pkeyopt",
+                 "distid:" + distid, "-in", path("signed.txt"), "-sigfile", path("sig.der")])
+        check(r.rc == rc, "openssl pkeyutl -verify with id %s exited %d: %s %s"
+              % (distid, r.rc, r.out, r.err))
+    r = zf("--db", "db", "checkpoint", "export", "--text")
+    expect_rc(r, EXIT_OK)
+    expect_in("总账哈希", r.out, "checkpoint export --text")
+    expect_in("--anchor %d:%s" % (v["to"], v["ledger_hash"]), r.out, "checkpoint export --text")
+
+    # The store agrees with its own export, pinned to the key or not.
+    expect_rc(zf("--db", "db", "store", "verify", "--anchor", "cp.jsonl"), EXIT_OK)
+    expect_rc(zf("--db", "db", "store", "verify", "--anchor", "cp.jsonl", "--anchor-key", pub),
+              EXIT_OK)
+    r = zf("--db", "db", "--json", "store", "verify", "--anchor", "cp.jsonl", "--anchor-key", other)
+    expect_rc(r, EXIT_FINDINGS)
+    kinds = {f["kind"] for f in r.json()["findings"]}
+    check(kinds == {"anchor_signature_invalid"}, "another key's anchors: %r" % kinds)
+    # A flipped bit in one signature is named with its line.
+    lines = open(path("cp.jsonl"), encoding="utf-8").read().splitlines()
+    j = json.loads(lines[0])
+    j["signature"] = j["signature"][:20] + ("0" if j["signature"][20] != "0" else "1") + \
+        j["signature"][21:]
+    write_lines("flipped.jsonl", [json.dumps(j)] + lines[1:])
+    r = zf("--db", "db", "store", "verify", "--anchor", "flipped.jsonl")
+    expect_rc(r, EXIT_FINDINGS)
+    expect_in("anchor_signature_invalid", r.out, "store verify with a flipped signature")
+    expect_in("flipped.jsonl:1", r.out, "store verify with a flipped signature")
+    r = zf("--db", "db", "store", "verify", "--anchor", "12:abc")
+    expect_rc(r, EXIT_INVALID)
+
+    # The attack.
+    evs, _ = export_events("db")
+    head = _roll_back_last_command("db", evs)
+    v2 = zf("--db", "db", "store", "verify", "--json").json()
+    check(v2["ok"] is True and v2["to"] == head,
+          "the rolled-back store verifies as %r (head %d)" % (v2, head))
+    expect_rc(zf("--db", "db", "audit", "verify"), EXIT_OK)
+    r = zf("--db", "db", "store", "verify", "--anchor", "cp.jsonl")
+    expect_rc(r, EXIT_FINDINGS)
+    expect_in("anchor_beyond_head", r.out, "store verify --anchor after the rollback")
+    expect_in("cp.jsonl:%d" % len(cps), r.out, "the contradicted checkpoint is named")
+    expect_in("位置 %d" % v["to"], r.out, "the contradicted checkpoint's position")
+    r = zf("--db", "db", "--json", "audit", "verify", "--anchor", "cp.jsonl", "--anchor-key", pub)
+    expect_rc(r, EXIT_FINDINGS)
+    _, findings = _audit_findings(r)
+    check(findings == [("integrity", "anchor_beyond_head", v["to"], "")],
+          "audit verify --anchor after the rollback: %r" % findings)
+    # One hash off paper is enough.
+    r = zf("--db", "db", "store", "verify", "--anchor", "%d:%s" % (v["to"], v["ledger_hash"]))
+    expect_rc(r, EXIT_FINDINGS)
+
+
+def test_checkpoint_backup():
+    """A backup with a key signs the head of the copy (and of the store, when
+    no other process holds it) and prints the checkpoints."""
+    key = keys_file("checkpoint-test.pem")
+    j = load_sample()
+    r = zf("--db", "db", "backup", "plain", "--json")
+    expect_rc(r, EXIT_OK)
+    check(r.json().get("checkpoints") == [], "a backup without a key signs nothing")
+    r = zf("--db", "db", "--json", "backup", "copy", "--checkpoint-key", key)
+    expect_rc(r, EXIT_OK)
+    cps = r.json().get("checkpoints", [])
+    check(len(cps) == 2 and all(c["position"] == j["ledger_position"] and
+                                c["ledger_hash"] == j["ledger_hash"] for c in cps),
+          "backup checkpoints %r, head %r" % (cps, j))
+    for db in ("copy", "db"):
+        r = zf("--db", db, "checkpoint", "export")
+        expect_rc(r, EXIT_OK)
+        got = [json.loads(l) for l in r.out.splitlines() if l.strip()]
+        check([c["position"] for c in got] == [j["ledger_position"]],
+              "%s keeps checkpoints %r" % (db, got))
+    write_lines("cp.jsonl", [json.dumps(c) for c in cps])
+    expect_rc(zf("--db", "copy", "store", "verify", "--anchor", "cp.jsonl", "--anchor-key",
+                 keys_file("checkpoint-test.pub.pem")), EXIT_OK)
+    # The key's errors name the file.
+    r = zf("--db", "db", "backup", "copy3", "--checkpoint-key", path("missing.pem"))
+    expect_rc(r, EXIT_INVALID)
+    expect_in("missing.pem", r.err, "backup with a missing key")
+
+
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
          if name.startswith("test_") and callable(fn)}
 

@@ -25,6 +25,7 @@
 #include "util/canonical_json.h"
 #include "util/sm3.h"
 #include "zf/audit.h"
+#include "zf/checkpoint.h"
 #include "zf/command.h"
 #include "zf/engine.h"
 
@@ -715,4 +716,143 @@ TEST_CASE("audit: a decision reads the party's other case as of its own position
   CHECK(audit.summary.decisions_checked >= 2);
   RequireSameOnEveryThreadCount(*store, acts);
   RequireSameOnEveryThreadCount(*store, AuditOptions{});
+}
+
+// --- Issue 14 §4: rollback and consistent rewrites, with and without anchors --
+
+namespace {
+
+// Signs the clean copy's head with the sample's test key, as `zfcli
+// checkpoint write` (or a backup) would, and returns it: the anchor an
+// auditor kept elsewhere before the attack.
+LedgerAnchor AnchorBeforeAttack(const std::string& path) {
+  auto signer = CheckpointSigner::FromPemFile(std::string(ZF_SOURCE_DIR) +
+                                              "/examples/shaxian/keys/checkpoint-test.pem");
+  REQUIRE(signer.ok());
+  auto store = OpenRocksDbEventStore(StoreOptions(), path);
+  REQUIRE(store.ok());
+  auto c = WriteCheckpointAtHead(**store, **signer, *SystemClock());
+  REQUIRE(c.ok());
+  std::istringstream exported(boost::json::serialize(CheckpointToJson(*c)) + "\n");
+  auto anchors = ReadAnchors(exported, "exported.jsonl", nullptr);
+  REQUIRE(anchors.ok());
+  REQUIRE(anchors->size() == 1);
+  CHECK(anchors->front().signature_problem.empty());
+  return anchors->front();
+}
+
+// The first attack: the last `n` events removed (rounded to whole
+// commands) with their stream index entries, their command records and the
+// checkpoints after them, and the ledger head rewound. Returns the new head.
+std::uint64_t RollBack(const std::string& path, std::uint64_t n) {
+  RawDb raw(path);
+  internal::LedgerState head;
+  REQUIRE(internal::DecodeLedger(raw.Get("meta", std::string(internal::kLedgerHeadKey)), &head));
+  EventRecord first;
+  REQUIRE(internal::DecodeStored(raw.Get("events", internal::PositionKey(head.position - n + 1)),
+                                 &first)
+              .ok());
+  internal::CommandRecord record;
+  REQUIRE(internal::DecodeCommand(raw.Get("commands", first.command_id), &record));
+  const std::uint64_t cut = record.first_position;
+  for (std::uint64_t p = cut; p <= head.position; ++p) {
+    EventRecord e;
+    REQUIRE(internal::DecodeStored(raw.Get("events", internal::PositionKey(p)), &e).ok());
+    raw.Delete("events", internal::PositionKey(p));
+    raw.Delete("streams", internal::StreamIndexKey(e.stream, e.version));
+    raw.Delete("commands", e.command_id);
+    raw.Delete("meta", internal::CheckpointKey(p));
+  }
+  auto before = internal::SplitStored(raw.Get("events", internal::PositionKey(cut - 1)));
+  REQUIRE(before.ok());
+  raw.Put("meta", std::string(internal::kLedgerHeadKey),
+          internal::EncodeLedger(internal::LedgerState{cut - 1, before->ledger_hash}));
+  return cut - 1;
+}
+
+std::vector<ChainFinding> ChainFindings(const std::string& path,
+                                        std::vector<LedgerAnchor> anchors = {}) {
+  VerifyOptions options;
+  options.anchors = std::move(anchors);
+  auto report = OpenRo(path)->VerifyChain(options);
+  REQUIRE(report.ok());
+  return report->findings;
+}
+
+}  // namespace
+
+TEST_CASE("anchors: a rolled-back tail with its index, commands and head passes without an "
+          "anchor and fails with one",
+          "[audit][checkpoint]") {
+  TempDir dir;
+  const std::string path = CopyOfClean(dir);
+  const LedgerAnchor anchor = AnchorBeforeAttack(path);
+  const std::uint64_t head = RollBack(path, 200);
+  REQUIRE(head + 200 <= anchor.position);
+  // What the issue reports: both verifiers pass the shortened store.
+  CHECK(ChainFindings(path).empty());
+  AuditOptions acts;
+  acts.to_position = head;
+  Audit clean = RunAudit(path, acts);
+  INFO(clean.Dump());
+  CHECK(clean.summary.TotalFindings() == 0);
+  // The checkpoint kept elsewhere names the rollback.
+  auto findings = ChainFindings(path, {anchor});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == ChainFinding::Kind::kAnchorBeyondHead);
+  CHECK(findings[0].position == anchor.position);
+  CHECK(findings[0].detail.find("exported.jsonl:1") != std::string::npos);
+  AuditOptions anchored;
+  anchored.anchors = {anchor};
+  Audit audit = RunAudit(path, anchored);
+  INFO(audit.Dump());
+  CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "anchor_beyond_head", anchor.position));
+}
+
+TEST_CASE("anchors: a document number rewritten with its chain, ledger and recorded command "
+          "passes without an anchor and fails with one",
+          "[audit][checkpoint]") {
+  TempDir dir;
+  const std::string path = CopyOfClean(dir);
+  const LedgerAnchor anchor = AnchorBeforeAttack(path);
+  const EventRecord decision = FindEvent(path, "decision_made");
+  const std::string old_number(decision.data.at("document_number").as_string());
+  const std::string new_number = old_number + "-X";
+  Forge(path, decision.position, [&](EventRecord* e) {
+    e->data.as_object()["document_number"] = new_number;
+  });
+  {
+    RawDb raw(path);
+    internal::CommandRecord record;
+    REQUIRE(internal::DecodeCommand(raw.Get("commands", decision.command_id), &record));
+    const std::string needle = "\"document_number\":\"" + old_number + "\"";
+    const auto at = record.command.find(needle);
+    REQUIRE(at != std::string::npos);
+    record.command.replace(at, needle.size(), "\"document_number\":\"" + new_number + "\"");
+    raw.Put("commands", decision.command_id, internal::EncodeCommand(record));
+  }
+  CHECK(ChainFindings(path).empty());
+  Audit clean = RunAudit(path);
+  INFO(clean.Dump());
+  CHECK(clean.summary.TotalFindings() == 0);
+  auto findings = ChainFindings(path, {anchor});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].kind == ChainFinding::Kind::kAnchorMismatch);
+  CHECK(findings[0].position == anchor.position);
+  CHECK(findings[0].detail.find(anchor.ledger_hash) != std::string::npos);
+  // An anchor before the rewrite still agrees: only what it covers is fixed.
+  LedgerAnchor earlier{decision.position - 1, "", "", "", "noted", ""};
+  {
+    auto report = OpenRo(CleanStore())->VerifyChain(
+        VerifyOptions{.from_position = 1, .to_position = decision.position - 1});
+    REQUIRE(report.ok());
+    earlier.ledger_hash = report->ledger_hash;
+  }
+  CHECK(ChainFindings(path, {earlier}).empty());
+  AuditOptions anchored;
+  anchored.anchors = {anchor, earlier};
+  Audit audit = RunAudit(path, anchored);
+  INFO(audit.Dump());
+  CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "anchor_mismatch", anchor.position));
+  CHECK(audit.summary.TotalFindings() == 1);
 }

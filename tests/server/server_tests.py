@@ -80,7 +80,7 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def write_config(limits=None, name="config.json", tls=None):
+def write_config(limits=None, name="config.json", tls=None, checkpoints=None):
     tokens = [{"sha256": token_digest("tok-" + k),
                "actor": {"id": v[0], "role": v[1], "unit": v[2]}}
               for k, v in TOKENS.items()]
@@ -88,6 +88,8 @@ def write_config(limits=None, name="config.json", tls=None):
               "limits": dict({"io_threads": 2, "work_threads": 16}, **(limits or {}))}
     if tls:
         config["tls"] = tls
+    if checkpoints:
+        config["checkpoints"] = checkpoints
     path = os.path.join(TMP, name)
     with open(path, "w") as f:
         json.dump(config, f)
@@ -107,10 +109,10 @@ class Reply(object):
 
 
 class Server(object):
-    def __init__(self, limits=None, db="db", tls=None, prefix=()):
+    def __init__(self, limits=None, db="db", tls=None, prefix=(), checkpoints=None):
         self.log = os.path.join(TMP, "access.log")
         self.tls = tls
-        config = write_config(limits, tls=tls)
+        config = write_config(limits, tls=tls, checkpoints=checkpoints)
         self.proc = subprocess.Popen(
             list(prefix) + [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
                             "127.0.0.1:0", "--access-log", self.log],
@@ -983,6 +985,38 @@ def test_config_errors():
     check(rc == 0 and out.strip() == token_digest("secret"), "--hash-token: %r" % out)
     rc, out, err = zf("--db", "db", "serve")
     check(rc == 2 and "--config" in err, "serve without --config: %d %r" % (rc, err))
+
+
+def test_checkpoints():
+    """serve.json's "checkpoints" makes the server sign its ledger head at the
+    interval (docs/audit.md §6); its errors name the field or the file."""
+    load_reference()
+    key = os.path.join(EXAMPLES, "keys", "checkpoint-test.pem")
+    s = Server(checkpoints={"key": key, "every": 1})
+    try:
+        for n in range(3):
+            expect_status(s.post(clue("SX-T-%04d" % (n + 1))), 201, "clue %d" % n)
+    finally:
+        s.stop()
+    rc, out, err = zf("--db", "db", "store", "verify", "--json")
+    head = json.loads(out)
+    rc, out, err = zf("--db", "db", "checkpoint", "export")
+    cps = [json.loads(l) for l in out.splitlines() if l.strip()]
+    check(rc == 0 and len(cps) == 3 and cps[-1]["position"] == head["to"] and
+          cps[-1]["ledger_hash"] == head["ledger_hash"],
+          "checkpoints after three commands: %r (head %r)" % (cps, head))
+    for config, field in (
+            ({"tokens": [], "checkpoints": {"every": 5}}, "/checkpoints/key"),
+            ({"tokens": [], "checkpoints": {"key": key, "every": -1}}, "/checkpoints/every"),
+            ({"tokens": [], "checkpoints": {"key": key, "often": 1}}, "/checkpoints/often"),
+            ({"tokens": [], "checkpoints": {"key": os.path.join(TMP, "none.pem")}},
+             "none.pem")):
+        path = os.path.join(TMP, "bad.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        rc, out, err = zf("--db", "db", "serve", "--config", path, "--listen", "127.0.0.1:0")
+        check(rc == 3 and field in err, "config %r: exit %d, stderr %r (want %s)"
+              % (config, rc, err, field))
 
 
 def test_cli_beside_server():

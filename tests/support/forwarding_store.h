@@ -60,6 +60,13 @@ class ForwardingStore : public EventStore {
   Status WriteProjections(std::span<const ProjectionWrite> writes) override {
     return inner_->WriteProjections(writes);
   }
+  Status PutCheckpoint(std::uint64_t position, std::string_view record) override {
+    return inner_->PutCheckpoint(position, record);
+  }
+  Status ScanCheckpoints(
+      const std::function<bool(std::uint64_t, std::string_view)>& fn) const override {
+    return inner_->ScanCheckpoints(fn);
+  }
   Status Backup(std::string_view directory) override { return inner_->Backup(directory); }
   Status Close() override { return inner_->Close(); }
   bool read_only() const override { return inner_->read_only(); }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,10 @@ struct AuditOptions {
   // their order and the summary are the same for every value
   // (docs/audit.md "Speed").
   unsigned jobs = 0;
+  // Ledger hashes kept outside the store (zf/checkpoint.h ReadAnchors): the
+  // chain check compares the log with them (VerifyOptions::anchors); a
+  // contradiction is an integrity finding with rule "anchor".
+  std::vector<LedgerAnchor> anchors;
 };
 
 struct AuditFinding {

@@ -227,6 +227,11 @@ struct ChainFinding {
     kIndexMismatch = 6,      // stream index or head disagrees with the log
     kTruncated = 7,          // the log ends before the recorded ledger head
     kUndecodable = 8,        // the stored bytes are not a valid envelope
+    // Anchors (VerifyOptions::anchors, zf/checkpoint.h): the store
+    // contradicts a ledger hash kept outside it.
+    kAnchorBeyondHead = 9,   // the anchor's position lies past the log's end (rollback)
+    kAnchorMismatch = 10,    // the ledger hash at the anchor's position differs (rewrite)
+    kAnchorSignature = 11,   // the anchor's signature does not verify: not compared
   };
   Kind kind;
   std::uint64_t position = 0;  // where it was found
@@ -237,6 +242,17 @@ struct ChainFinding {
 
 ZF_EXPORT std::string_view ChainFindingKindName(ChainFinding::Kind kind);
 
+// A ledger hash kept outside the store (a signed checkpoint exported
+// earlier, or a hash noted elsewhere) that the store must agree with.
+struct LedgerAnchor {
+  std::uint64_t position = 0;
+  std::string ledger_hash;        // hex
+  std::string time;               // when signed; "" for an unsigned anchor
+  std::string key_id;             // the signer's key id; "" for an unsigned anchor
+  std::string source;             // where it came from, for findings ("anchors.jsonl:3")
+  std::string signature_problem;  // non-empty: the signature failed (why); reported, not compared
+};
+
 struct VerifyOptions {
   std::uint64_t from_position = 1;
   std::uint64_t to_position = UINT64_MAX;  // clamped to the ledger head
@@ -244,6 +260,12 @@ struct VerifyOptions {
   bool check_indexes = true;
   // Stop after this many findings (memory stays bounded on a ruined log).
   std::size_t max_findings = 100;
+  // Ledger hashes the log must agree with (zf/checkpoint.h): at each
+  // anchor's position in the range the recomputed ledger must equal the
+  // anchor's (else kAnchorMismatch); when the range runs to the log's end,
+  // an anchor past it is kAnchorBeyondHead. Anchors outside the range are
+  // not compared.
+  std::vector<LedgerAnchor> anchors;
 };
 
 struct ChainReport {
@@ -255,7 +277,18 @@ struct ChainReport {
   bool ok() const { return findings.empty(); }
 };
 
+class CheckpointSigner;
+
 struct StoreOptions {
+  // Signed ledger checkpoints (zf/checkpoint.h): with a signer, the store
+  // signs its ledger head and keeps the checkpoint beside the log after a
+  // commit that takes the log `checkpoint_every` or more events past the
+  // last checkpoint (0: never on its own; WriteCheckpointAtHead still
+  // works). A checkpoint that cannot be written is tried again after the
+  // next commit; the commit itself stands. Read-only stores write none.
+  std::shared_ptr<const CheckpointSigner> checkpoint_signer;
+  std::uint64_t checkpoint_every = 0;
+
   // Create the database if it does not exist (RocksDB store).
   bool create_if_missing = true;
   // Open for reading only (RocksDB store): beside a process that holds the
@@ -393,6 +426,16 @@ class ZF_EXPORT EventStore {
   // Writes (or deletes) projection rows on their own, in one synced write:
   // for rebuilding read models from the events.
   virtual Status WriteProjections(std::span<const ProjectionWrite> writes) = 0;
+
+  // Signed checkpoints kept beside the log (not in it: no event's bytes or
+  // hashes change), keyed by position; `record` is the checkpoint's JSON
+  // line (zf/checkpoint.h). A second one at a position replaces the first.
+  // kFailedPrecondition when read-only.
+  virtual Status PutCheckpoint(std::uint64_t position, std::string_view record) = 0;
+  // Calls fn(position, record) for every checkpoint in position order until
+  // fn returns false.
+  virtual Status ScanCheckpoints(
+      const std::function<bool(std::uint64_t position, std::string_view record)>& fn) const = 0;
 
   // Writes a consistent online copy of the store to `directory` (which must
   // not exist). The copy opens with OpenRocksDbEventStore(read_only = true),

@@ -81,6 +81,7 @@ VerifyOptions ChainOptions(const AuditOptions& audit) {
   verify.from_position = audit.from_position;
   verify.to_position = audit.to_position;
   verify.max_findings = audit.max_findings;
+  verify.anchors = audit.anchors;
   return verify;
 }
 
@@ -97,9 +98,13 @@ void ReportChain(const ChainReport& chain, const AuditOptions& audit,
     if (c.stream.starts_with("case/")) f.case_id = c.stream.substr(5);
     f.position = c.position;
     f.version = c.version;
-    f.rule = "chain";
+    const bool anchor = c.kind == ChainFinding::Kind::kAnchorBeyondHead ||
+                        c.kind == ChainFinding::Kind::kAnchorMismatch ||
+                        c.kind == ChainFinding::Kind::kAnchorSignature;
+    f.rule = anchor ? "anchor" : "chain";
     f.code = std::string(ChainFindingKindName(c.kind));
-    f.legal_basis = "docs/event-format.md (SM3 event hash, stream chain, ledger)";
+    f.legal_basis = anchor ? "docs/audit.md §6 (signed ledger checkpoints, SM2)"
+                           : "docs/event-format.md (SM3 event hash, stream chain, ledger)";
     f.message = c.detail;
     findings->Report(std::move(f));
   }

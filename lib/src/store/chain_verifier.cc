@@ -1,5 +1,6 @@
 #include "store/chain_verifier.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -37,13 +38,60 @@ class Verifier {
   Result<std::optional<StreamTip>> AnchorBeforeRange(const EventRecord& e);
   Status CheckStreamLink(std::uint64_t position, const EventRecord& e, const Hash& hash);
   Status CheckHeads();
+  void CheckAnchorsUpTo(std::uint64_t position);
+  void CheckAnchorsPastEnd(std::uint64_t last_seen, bool range_reaches_end);
 
   const RawLog& log_;
   const VerifyOptions& options_;
   ChainReport* report_;
   Hash ledger_{};
   std::unordered_map<std::string, StreamTip> tips_;
+  std::vector<LedgerAnchor> anchors_;  // by position
+  std::size_t next_anchor_ = 0;        // the first anchor not yet looked at
 };
+
+// How a finding names an anchor: where it came from, its position and,
+// for a signed checkpoint, when and by which key it was signed.
+std::string DescribeAnchor(const LedgerAnchor& a) {
+  std::string text = fmt::format("检查点 {}（位置 {}", a.source, a.position);
+  if (!a.time.empty()) text += fmt::format("，签于 {}", a.time);
+  if (!a.key_id.empty()) text += fmt::format("，密钥 {}…", a.key_id.substr(0, 16));
+  return text + "）";
+}
+
+// Anchors up to `position` (the event just checked, whose stored ledger is
+// ledger_): those before it lie before the range or on a hole and cannot
+// be compared; the one at it is compared with the ledger.
+void Verifier::CheckAnchorsUpTo(std::uint64_t position) {
+  for (; next_anchor_ < anchors_.size() && anchors_[next_anchor_].position <= position;
+       ++next_anchor_) {
+    const LedgerAnchor& a = anchors_[next_anchor_];
+    if (!a.signature_problem.empty()) {
+      Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
+          fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a), a.signature_problem));
+    } else if (a.position == position && ToHex(ledger_) != a.ledger_hash) {
+      Add(ChainFinding::Kind::kAnchorMismatch, a.position, "", 0,
+          fmt::format("与{}不符：该位置的总账哈希应为 {}，存储中为 {}；此位置及之前的日志被改写",
+                      DescribeAnchor(a), a.ledger_hash, ToHex(ledger_)));
+    }
+  }
+}
+
+// Anchors past the last event: a rollback when the range runs to the end
+// of the log; otherwise outside the range.
+void Verifier::CheckAnchorsPastEnd(std::uint64_t last_seen, bool range_reaches_end) {
+  for (; next_anchor_ < anchors_.size(); ++next_anchor_) {
+    const LedgerAnchor& a = anchors_[next_anchor_];
+    if (!a.signature_problem.empty()) {
+      Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
+          fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a), a.signature_problem));
+    } else if (range_reaches_end && a.position > last_seen) {
+      Add(ChainFinding::Kind::kAnchorBeyondHead, a.position, "", 0,
+          fmt::format("{}超出日志末尾（位置 {}）：日志被回滚，至少 {} 个事件不见了",
+                      DescribeAnchor(a), last_seen, a.position - last_seen));
+    }
+  }
+}
 
 Status Verifier::StartLedger() {
   if (options_.from_position <= 1) return Status::Ok();
@@ -165,6 +213,7 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
   }
   // Re-anchor on what is stored so that one bad event is one finding.
   ledger_ = view->ledger_hash;
+  CheckAnchorsUpTo(position);
   if (options_.check_indexes) {
     ZF_ASSIGN_OR_RETURN(auto indexed, log_.IndexLookup(e.stream, e.version));
     if (indexed != position) {
@@ -201,7 +250,13 @@ Status Verifier::Run() {
   const std::uint64_t from = std::max<std::uint64_t>(options_.from_position, 1);
   const std::uint64_t to = options_.to_position;
   report_->from_position = from;
+  anchors_ = options_.anchors;
+  std::stable_sort(anchors_.begin(), anchors_.end(),
+                   [](const LedgerAnchor& a, const LedgerAnchor& b) { return a.position < b.position; });
   ZF_RETURN_IF_ERROR(StartLedger());
+  // An anchor at from - 1 or before cannot be compared (but its signature
+  // is still reported); position 0 is the empty log.
+  CheckAnchorsUpTo(from - 1);
   std::uint64_t expected = from;
   std::uint64_t last_seen = from - 1;
   auto scan = log_.ScanFrom(from);
@@ -216,6 +271,7 @@ Status Verifier::Run() {
   ZF_RETURN_IF_ERROR(scan->status());
   report_->to_position = last_seen;
   report_->ledger_hash = ToHex(ledger_);
+  CheckAnchorsPastEnd(last_seen, to >= std::max(recorded.position, last_seen));
   if (to < recorded.position) return Status::Ok();
   if (last_seen < recorded.position) {
     Add(ChainFinding::Kind::kTruncated, last_seen + 1, "", 0,

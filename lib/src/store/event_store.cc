@@ -42,6 +42,9 @@ std::string_view ChainFindingKindName(ChainFinding::Kind kind) {
     case ChainFinding::Kind::kIndexMismatch: return "index_mismatch";
     case ChainFinding::Kind::kTruncated: return "truncated";
     case ChainFinding::Kind::kUndecodable: return "undecodable";
+    case ChainFinding::Kind::kAnchorBeyondHead: return "anchor_beyond_head";
+    case ChainFinding::Kind::kAnchorMismatch: return "anchor_mismatch";
+    case ChainFinding::Kind::kAnchorSignature: return "anchor_signature_invalid";
   }
   return "unknown";
 }

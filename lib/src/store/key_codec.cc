@@ -112,4 +112,8 @@ LedgerHead ToPublicLedger(const LedgerState& ledger) {
   return LedgerHead{ledger.position, ToHex(ledger.hash)};
 }
 
+std::string CheckpointKey(std::uint64_t position) {
+  return std::string(kCheckpointKeyPrefix) + PositionKey(position);
+}
+
 }  // namespace zf::internal

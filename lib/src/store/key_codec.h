@@ -8,6 +8,8 @@
 //                                               hash32 ‖ stream
 //   meta      "format_version"               -> "2"
 //             "ledger_head"                  -> be64(position) ‖ ledger hash32
+//             "checkpoint/" ‖ be64(position) -> the checkpoint's JSON line
+//                                               (zf/checkpoint.h; not hashed)
 //
 // A stream's head is its last index entry and the event that entry names.
 #pragma once
@@ -25,6 +27,10 @@ namespace zf::internal {
 inline constexpr std::string_view kFormatVersionKey = "format_version";
 inline constexpr std::string_view kFormatVersion = "2";
 inline constexpr std::string_view kLedgerHeadKey = "ledger_head";
+inline constexpr std::string_view kCheckpointKeyPrefix = "checkpoint/";
+
+// "checkpoint/" ‖ be64(position): checkpoints sort by position.
+std::string CheckpointKey(std::uint64_t position);
 
 // The writer's view of a stream head: the hash kept raw.
 struct HeadState {

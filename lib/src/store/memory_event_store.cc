@@ -4,12 +4,14 @@
 #include <deque>
 #include <map>
 #include <shared_mutex>
+
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "store/append_planner.h"
 #include "store/chain_verifier.h"
+#include "store/checkpointer.h"
 #include "store/envelope.h"
 #include "store/error_cursor.h"
 #include "store/raw_log.h"
@@ -25,7 +27,8 @@ class MemoryEventStore final : public EventStore, private RawLog {
  public:
   explicit MemoryEventStore(const StoreOptions& options)
       : clock_(options.clock ? options.clock : SystemClock()),
-        notifier_(std::make_shared<CommitNotifier>(0)) {}
+        notifier_(std::make_shared<CommitNotifier>(0)),
+        checkpointer_(options, clock_) {}
   ~MemoryEventStore() override { Close().IgnoreError(); }
 
   using EventStore::Append;
@@ -50,6 +53,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
     ApplyProjections(options.projections);
     lock.unlock();
     notifier_->Publish(planner.ledger().position);
+    checkpointer_.AfterCommit(this);
     return results;
   }
 
@@ -134,6 +138,21 @@ class MemoryEventStore final : public EventStore, private RawLog {
     std::unique_lock lock(mu_);
     if (closed_) return UnavailableError("event store closed");
     ApplyProjections(writes);
+    return Status::Ok();
+  }
+
+  Status PutCheckpoint(std::uint64_t position, std::string_view record) override {
+    std::unique_lock lock(mu_);
+    if (closed_) return UnavailableError("event store closed");
+    checkpoints_.insert_or_assign(position, std::string(record));
+    return Status::Ok();
+  }
+  Status ScanCheckpoints(
+      const std::function<bool(std::uint64_t, std::string_view)>& fn) const override {
+    std::shared_lock lock(mu_);
+    for (const auto& [position, record] : checkpoints_) {
+      if (!fn(position, record)) break;
+    }
     return Status::Ok();
   }
 
@@ -259,7 +278,9 @@ class MemoryEventStore final : public EventStore, private RawLog {
   std::unordered_map<std::string, HeadState> heads_;
   std::unordered_map<std::string, CommandRecord> commands_;
   std::map<std::string, std::string, std::less<>> projections_;  // GUARDED_BY(mu_)
+  std::map<std::uint64_t, std::string> checkpoints_;             // GUARDED_BY(mu_)
   LedgerState ledger_;
+  AutoCheckpointer checkpointer_;
 };
 
 // Walks a list of positions, decoding each stored value.

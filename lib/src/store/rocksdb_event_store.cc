@@ -35,6 +35,7 @@
 
 #include "store/append_planner.h"
 #include "store/chain_verifier.h"
+#include "store/checkpointer.h"
 #include "store/envelope.h"
 #include "store/error_cursor.h"
 #include "store/raw_log.h"
@@ -437,7 +438,8 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
       : options_(options), clock_(options.clock ? options.clock : SystemClock()),
         path_(std::move(path)), env_(env), database_(std::move(database)), ledger_(ledger),
         planned_ledger_(ledger),
-        notifier_(std::make_shared<CommitNotifier>(ledger.position)) {
+        notifier_(std::make_shared<CommitNotifier>(ledger.position)),
+        checkpointer_(options, clock_) {
     if (!options.read_only) {
       std::size_t helpers = options.append_helpers;
       if (helpers == StoreOptions::kAutoAppendHelpers) {
@@ -546,6 +548,9 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     return FromRocks(it->status(), "scan projections");
   }
   Status WriteProjections(std::span<const ProjectionWrite> writes) override;
+  Status PutCheckpoint(std::uint64_t position, std::string_view record) override;
+  Status ScanCheckpoints(
+      const std::function<bool(std::uint64_t, std::string_view)>& fn) const override;
   Status Backup(std::string_view directory) override;
   bool read_only() const override { return options_.read_only; }
   Status Health() override;
@@ -770,6 +775,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // MultiGet before planning (views into the members' requests).
   std::unordered_set<std::string_view> absent_commands_;
   const std::shared_ptr<CommitNotifier> notifier_;
+  AutoCheckpointer checkpointer_;
   // Buffers of a group's plan and write, kept for the next group.
   struct GroupStorage {
     std::string values;
@@ -1139,7 +1145,10 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
     spare_storage_.push_back(std::move(storage));
   }
   lock.unlock();
-  if (w.last_part) notifier_->Publish(committed);
+  if (w.last_part) {
+    notifier_->Publish(committed);
+    if (failure.ok()) checkpointer_.AfterCommit(this);
+  }
   return std::move(*w.result);
 }
 
@@ -1207,6 +1216,35 @@ Status RocksDbEventStore::ForEachStreamEnd(
   ZF_RETURN_IF_ERROR(FromRocks(it->status(), "scan stream index"));
   if (pending) fn(stream, version, position);
   return Status::Ok();
+}
+
+Status RocksDbEventStore::PutCheckpoint(std::uint64_t position, std::string_view record) {
+  if (options_.read_only) return FailedPreconditionError("the event store is open read-only");
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  return FromRocks(db->db->Put(synced, db->cf(kMeta), ToSlice(CheckpointKey(position)),
+                               ToSlice(record)),
+                   "write checkpoint");
+}
+
+Status RocksDbEventStore::ScanCheckpoints(
+    const std::function<bool(std::uint64_t, std::string_view)>& fn) const {
+  const std::shared_ptr<Database> db = Db();
+  if (db == nullptr) return Unopened();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kMeta)));
+  const rocksdb::Slice prefix = ToSlice(kCheckpointKeyPrefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) {
+      return CorruptionError(
+          fmt::format("checkpoint key '{}' is malformed", it->key().ToString(true)));
+    }
+    const std::uint64_t position = DecodeFixed64BE(it->key().data() + prefix.size());
+    if (!fn(position, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocks(it->status(), "scan checkpoints");
 }
 
 Status RocksDbEventStore::Backup(std::string_view directory) {
