@@ -67,13 +67,19 @@ Command Clue(const std::string& case_id, const Actor& actor,
   return c;
 }
 
-// make_decision on a case by `actor`: the actor check comes before the
-// decider, so the case need not exist for a refusal of who acts.
+// The sample's first make_decision (schema-valid data), by `actor`: the
+// actor check comes before the decider, so the case need not exist here
+// for a refusal of who acts.
 Command Decision(const Actor& actor) {
-  Command c = zf::testing::GaoshaClue("SX-2023-P0001", "decide-1");
-  c.type = "make_decision";
+  static const Command kSample = [] {
+    for (const Command& c : zf::testing::SampleCommands("08-cases-2023.jsonl")) {
+      if (c.type == "make_decision") return c;
+    }
+    FAIL("no make_decision in the sample");
+    return Command{};
+  }();
+  Command c = kSample;
   c.actor = actor;
-  c.data = boost::json::object{};
   return c;
 }
 
@@ -88,7 +94,8 @@ std::unique_ptr<Engine> CheckedEngine() {
   REQUIRE(Outcome(*engine, Matrix("m1", "2022-12-30T09:00:00+08:00", "2023-01-01",
                                   {{"register_clue",
                                     boost::json::array{"enforcement_officer", "brigade_captain"}},
-                                   {"make_decision", boost::json::array{"agency_head"}}})) ==
+                                   {"make_decision", boost::json::array{"agency_head"}},
+                                   {"register_officer", boost::json::array{"list_admin"}}})) ==
           "applied");
   return engine;
 }
@@ -290,7 +297,7 @@ TEST_CASE("Permissions: the audit re-checks who acted", "[permissions][audit]") 
   forged.stream = "case/SX-2023-P0040";
   forged.expected = ExpectedVersion::NoStream();
   forged.command_id = real.command_id;
-  for (auto c = legit->store()->ReadStream(forged.stream, 1); c->Valid(); c->Next()) {
+  for (auto c = legit->store()->ReadStream(forged.stream, 1, Direction::kForward); c->Valid(); c->Next()) {
     const EventRecord& e = c->event();
     forged.events.push_back(NewEvent{e.type, e.schema, e.occurred_at, stranger, e.data});
   }
