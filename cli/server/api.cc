@@ -155,7 +155,11 @@ http::status ReadStatus(const zf::Status& s) {
   switch (s.code()) {
     case zf::StatusCode::kInvalidArgument: return http::status::bad_request;
     case zf::StatusCode::kNotFound: return http::status::not_found;
-    case zf::StatusCode::kFailedPrecondition: return http::status::unprocessable_entity;
+    // The engine refused the reader (subject /actor/...; its message starts
+    // with the code): a refusal of the actor, like a command's, is 403.
+    case zf::StatusCode::kFailedPrecondition:
+      return s.subject().starts_with("/actor/") ? http::status::forbidden
+                                                : http::status::unprocessable_entity;
     case zf::StatusCode::kUnavailable: return http::status::service_unavailable;
     default: return http::status::internal_server_error;
   }
