@@ -3,11 +3,12 @@
 // decider, the bootstrap before a matrix, versions taking over from their
 // effective instant, the publication's validation, recorded case reads,
 // and the audit re-checking the actor of a recorded command.
-#include <string>
-#include <vector>
-
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "rules/rule_book.h"
 #include "support/engine_fixtures.h"
@@ -52,9 +53,9 @@ Command Matrix(const std::string& id, const std::string& at, const std::string& 
   if (!grants.contains("publish_permission_matrix")) {
     grants["publish_permission_matrix"] = boost::json::array{"list_admin"};
   }
-  return MakeCommand("publish_permission_matrix", id, at,
-                     {{"effective_from", from}, {"grants", std::move(grants)},
-                      {"basis", "测试用权限矩阵"}});
+  return MakeCommand(
+      "publish_permission_matrix", id, at,
+      {{"effective_from", from}, {"grants", std::move(grants)}, {"basis", "测试用权限矩阵"}});
 }
 
 // register_clue of SAFE-017 in 高砂镇 by `actor`.
@@ -102,10 +103,10 @@ std::unique_ptr<Engine> CheckedEngine() {
 
 }  // namespace
 
-TEST_CASE("Permissions: an actor unknown to the organisation is refused",
-          "[permissions][engine]") {
+TEST_CASE("Permissions: an actor unknown to the organisation is refused", "[permissions][engine]") {
   auto engine = CheckedEngine();
-  const Rejection& r = RejectionOf(*engine, Clue("SX-2023-P0001", {"NOBODY-1", "enforcement_officer", "gaosha"}));
+  const Rejection& r =
+      RejectionOf(*engine, Clue("SX-2023-P0001", {"NOBODY-1", "enforcement_officer", "gaosha"}));
   CHECK(r.code == "unknown_officer");
   CHECK(r.pointer == "/actor/id");
   CHECK(r.legal_basis.find("《中华人民共和国行政处罚法》第四十二条") != std::string::npos);
@@ -114,21 +115,25 @@ TEST_CASE("Permissions: an actor unknown to the organisation is refused",
   CHECK(Outcome(*engine, Clue("SX-2023-P0002", kGaoshaOfficer)) == "applied");
 }
 
-TEST_CASE("Permissions: an officer registered after the command's time is unknown then",
-          "[permissions][engine]") {
+TEST_CASE(
+    "Permissions: an officer registered after the command's time is "
+    "unknown then",
+    "[permissions][engine]") {
   auto engine = CheckedEngine();
-  REQUIRE(Outcome(*engine, MakeCommand("register_officer", "late-officer",
-                                       "2023-10-01T09:00:00+08:00",
-                                       {{"officer_id", "SX-OF-LATE"},
-                                        {"name", "迟到"},
-                                        {"agency", "gaosha"},
-                                        {"roles", {"enforcement_officer"}}})) == "applied");
+  REQUIRE(
+      Outcome(*engine, MakeCommand("register_officer", "late-officer", "2023-10-01T09:00:00+08:00",
+                                   {{"officer_id", "SX-OF-LATE"},
+                                    {"name", "迟到"},
+                                    {"agency", "gaosha"},
+                                    {"roles", {"enforcement_officer"}}})) == "applied");
   CHECK(Outcome(*engine, Clue("SX-2023-P0003", {"SX-OF-LATE", "enforcement_officer", "gaosha"},
                               "2023-09-30T10:00:00+08:00")) == "unknown_officer");
 }
 
-TEST_CASE("Permissions: the decision is refused from a role the matrix does not grant it",
-          "[permissions][engine]") {
+TEST_CASE(
+    "Permissions: the decision is refused from a role the matrix does "
+    "not grant it",
+    "[permissions][engine]") {
   auto engine = CheckedEngine();
   // Roles the officers hold, but that may not decide.
   for (const Actor& actor : {Actor{"SX-OF-0134", "hearing_officer", "gaosha"},
@@ -143,24 +148,30 @@ TEST_CASE("Permissions: the decision is refused from a role the matrix does not 
   }
   // A role the officer does not hold, and a made-up one.
   CHECK(Outcome(*engine, Decision({"SX-OF-0103", "agency_head", "gaosha"})) == "role_not_held");
-  const Rejection& made_up = RejectionOf(*engine, Decision({"SX-OF-0103", "chief_wizard", "gaosha"}));
+  const Rejection& made_up =
+      RejectionOf(*engine, Decision({"SX-OF-0103", "chief_wizard", "gaosha"}));
   CHECK(made_up.code == "role_not_held");
   CHECK(made_up.pointer == "/actor/role");
   // The agency head passes the actor check and reaches the decider (which
   // has no case to decide on).
-  CHECK(Outcome(*engine, Decision({"SX-OF-0132", "agency_head", "gaosha"})) != "role_not_permitted");
+  CHECK(Outcome(*engine, Decision({"SX-OF-0132", "agency_head", "gaosha"})) !=
+        "role_not_permitted");
 }
 
-TEST_CASE("Permissions: an officer acts only for its own unit or its township's brigade",
-          "[permissions][engine]") {
+TEST_CASE(
+    "Permissions: an officer acts only for its own unit or its "
+    "township's brigade",
+    "[permissions][engine]") {
   auto engine = CheckedEngine();
-  const Rejection& r = RejectionOf(*engine, Clue("SX-2023-P0004", {"SX-OF-0103", "enforcement_officer", "fenggang"}));
+  const Rejection& r = RejectionOf(
+      *engine, Clue("SX-2023-P0004", {"SX-OF-0103", "enforcement_officer", "fenggang"}));
   CHECK(r.code == "not_in_unit");
   CHECK(r.pointer == "/actor/unit");
   // Another township's brigade is not the officer's either.
   CHECK(Outcome(*engine, Clue("SX-2023-P0005", {"SX-OF-0102", "brigade_captain",
                                                 "fenggang-brigade"})) == "not_in_unit");
-  // The brigade of the officer's own township is: it acts in the township's name.
+  // The brigade of the officer's own township is: it acts in the township's
+  // name.
   CHECK(Outcome(*engine, Clue("SX-2023-P0006", {"SX-OF-0102", "brigade_captain",
                                                 "gaosha-brigade"})) != "not_in_unit");
 }
@@ -178,8 +189,7 @@ TEST_CASE("Permissions: before the matrix takes effect nothing is checked",
   // And without any matrix, as the store was before this change.
   auto bare = BareEngine();
   LoadAll(*bare, kOrgAndPowers);
-  CHECK(Outcome(*bare, Clue("SX-2023-P0008", {"NOBODY-1", "grid_wizard", "gaosha"})) ==
-        "applied");
+  CHECK(Outcome(*bare, Clue("SX-2023-P0008", {"NOBODY-1", "grid_wizard", "gaosha"})) == "applied");
 }
 
 TEST_CASE("Permissions: a new version changes the answer from its effective instant",
@@ -191,9 +201,9 @@ TEST_CASE("Permissions: a new version changes the answer from its effective inst
                                    {"make_decision", boost::json::array{"agency_head"}}})) ==
           "applied");
   const Actor captain{"SX-OF-0102", "brigade_captain", "gaosha"};
-  CHECK(Outcome(*engine, Clue("SX-2023-P0010", captain, "2023-09-30T23:59:59+08:00")) ==
-        "applied");
-  const Rejection& r = RejectionOf(*engine, Clue("SX-2023-P0011", captain, "2023-10-01T00:00:00+08:00"));
+  CHECK(Outcome(*engine, Clue("SX-2023-P0010", captain, "2023-09-30T23:59:59+08:00")) == "applied");
+  const Rejection& r =
+      RejectionOf(*engine, Clue("SX-2023-P0011", captain, "2023-10-01T00:00:00+08:00"));
   CHECK(r.code == "role_not_permitted");
   CHECK(r.legal_basis.find("权限矩阵第2版") != std::string::npos);
 
@@ -207,20 +217,21 @@ TEST_CASE("Permissions: a publication names known command types and officer role
           "[permissions][reference]") {
   auto engine = BareEngine();
   LoadAll(*engine, kOrgAndPowers);
-  const Rejection& type = RejectionOf(*engine, Matrix("bad-1", "2022-12-30T09:00:00+08:00", "2023-01-01",
+  const Rejection& type =
+      RejectionOf(*engine, Matrix("bad-1", "2022-12-30T09:00:00+08:00", "2023-01-01",
                                   {{"make_decisoin", boost::json::array{"agency_head"}}}));
   CHECK(type.code == "unknown_command_type");
   CHECK(type.pointer == "/data/grants/make_decisoin");
-  const Rejection& role = RejectionOf(
-      *engine, Matrix("bad-2", "2022-12-30T09:00:00+08:00", "2023-01-01",
-                      {{"make_decision", boost::json::array{"agency_head", "party"}}}));
+  const Rejection& role =
+      RejectionOf(*engine, Matrix("bad-2", "2022-12-30T09:00:00+08:00", "2023-01-01",
+                                  {{"make_decision", boost::json::array{"agency_head", "party"}}}));
   CHECK(role.code == "unknown_role");
   CHECK(role.pointer == "/data/grants/make_decision/1");
-  auto no_publisher = MakeCommand(
-      "publish_permission_matrix", "bad-3", "2022-12-30T09:00:00+08:00",
-      {{"effective_from", "2023-01-01"},
-       {"grants", {{"make_decision", boost::json::array{"agency_head"}}}},
-       {"basis", "测试"}});
+  auto no_publisher =
+      MakeCommand("publish_permission_matrix", "bad-3", "2022-12-30T09:00:00+08:00",
+                  {{"effective_from", "2023-01-01"},
+                   {"grants", {{"make_decision", boost::json::array{"agency_head"}}}},
+                   {"basis", "测试"}});
   const Rejection& locked = RejectionOf(*engine, no_publisher);
   CHECK(locked.code == "matrix_locks_out");
   CHECK(locked.pointer == "/data/grants");
@@ -297,14 +308,15 @@ TEST_CASE("Permissions: the audit re-checks who acted", "[permissions][audit]") 
   forged.stream = "case/SX-2023-P0040";
   forged.expected = ExpectedVersion::NoStream();
   forged.command_id = real.command_id;
-  for (auto c = legit->store()->ReadStream(forged.stream, 1, Direction::kForward); c->Valid(); c->Next()) {
+  for (auto c = legit->store()->ReadStream(forged.stream, 1, Direction::kForward); c->Valid();
+       c->Next()) {
     const EventRecord& e = c->event();
     forged.events.push_back(NewEvent{e.type, e.schema, e.occurred_at, stranger, e.data});
   }
   REQUIRE_FALSE(forged.events.empty());
   boost::json::value command = boost::json::parse(recorded->command);
-  command.as_object()["actor"] = {{"id", stranger.id}, {"role", stranger.role},
-                                  {"unit", stranger.unit}};
+  command.as_object()["actor"] = {
+      {"id", stranger.id}, {"role", stranger.role}, {"unit", stranger.unit}};
   forged.command = boost::json::serialize(command);
   REQUIRE(engine->store()->Append(forged).ok());
 
@@ -315,15 +327,33 @@ TEST_CASE("Permissions: the audit re-checks who acted", "[permissions][audit]") 
   bool found = false;
   for (const AuditFinding& f : findings) {
     INFO(f.code << " " << f.stream << ": " << f.message);
-    found = found || (f.kind == AuditFinding::Kind::kNotRederivable &&
-                      f.code == "rejected_on_redecision" && f.stream == forged.stream &&
-                      f.message.find("unknown_officer") != std::string::npos);
+    found = found ||
+            (f.kind == AuditFinding::Kind::kNotRederivable && f.code == "rejected_on_redecision" &&
+             f.stream == forged.stream && f.message.find("unknown_officer") != std::string::npos);
   }
   CHECK(found);
   // The store written by the engine audits clean.
   std::size_t legit_findings = 0;
-  REQUIRE(AuditStore(*legit->store(), EngineOptions(), AuditOptions(),
-                     [&](const AuditFinding&) { ++legit_findings; })
-              .ok());
+  REQUIRE(AuditStore(*legit->store(), EngineOptions(), AuditOptions(), [&](const AuditFinding&) {
+            ++legit_findings;
+          }).ok());
   CHECK(legit_findings == 0);
+}
+
+TEST_CASE(
+    "Permissions: a matrix grants exactly the roles an officer can be "
+    "registered with",
+    "[permissions][reference]") {
+  std::ifstream in(std::string(ZF_SOURCE_DIR) + "/schemas/commands/register_officer.schema.json");
+  REQUIRE(in.good());
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const boost::json::value schema = boost::json::parse(text);
+  std::vector<std::string> registered;
+  for (const auto& role : schema.at_pointer("/properties/roles/items/enum").as_array()) {
+    registered.emplace_back(role.as_string());
+  }
+  std::vector<std::string> grantable(internal::OfficerRoles().begin(),
+                                     internal::OfficerRoles().end());
+  CHECK(grantable == registered);
+  for (const std::string& role : registered) CHECK(internal::RoleLabel(role) != role);
 }

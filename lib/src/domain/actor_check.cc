@@ -14,8 +14,7 @@ namespace {
 // Only a qualified officer of the acting agency may carry out an
 // enforcement act (APL art. 42), and only the agency competent by law acts
 // in its own name (APL art. 17).
-constexpr std::string_view kOfficerBasis =
-    "《中华人民共和国行政处罚法》第四十二条（执法人员资格）";
+constexpr std::string_view kOfficerBasis = "《中华人民共和国行政处罚法》第四十二条（执法人员资格）";
 constexpr std::string_view kUnitBasis =
     "《中华人民共和国行政处罚法》第十七条（在法定职权范围内实施）、第四十二条";
 
@@ -35,22 +34,21 @@ std::variant<const Officer*, Rejection> CheckOfficer(const RuleBookView& rules,
   const OrgModel& org = rules.org();
   const Officer* officer = org.FindOfficer(actor.id);
   if (officer == nullptr || officer->registered_at > rules.instant()) {
-    return Rejection{"unknown_officer",
-                     fmt::format("{} 不是 {} 已在组织机构中登记的执法人员", actor.id,
-                                 DateText(rules)),
-                     std::string(kOfficerBasis), "/actor/id"};
+    return Rejection{
+        "unknown_officer",
+        fmt::format("{} 不是 {} 已在组织机构中登记的执法人员", actor.id, DateText(rules)),
+        std::string(kOfficerBasis), "/actor/id"};
   }
-  if (std::find(officer->roles.begin(), officer->roles.end(), actor.role) ==
-      officer->roles.end()) {
+  if (std::find(officer->roles.begin(), officer->roles.end(), actor.role) == officer->roles.end()) {
     return Rejection{"role_not_held",
                      fmt::format("{} 未担任{}（{}）", actor.id, RoleLabel(actor.role), actor.role),
                      std::string(kOfficerBasis), "/actor/role"};
   }
   if (!BelongsTo(org, *officer, actor.unit)) {
-    return Rejection{"not_in_unit",
-                     fmt::format("{} 属于 {}，不能以 {} 的名义行事", actor.id, officer->agency,
-                                 actor.unit),
-                     std::string(kUnitBasis), "/actor/unit"};
+    return Rejection{
+        "not_in_unit",
+        fmt::format("{} 属于 {}，不能以 {} 的名义行事", actor.id, officer->agency, actor.unit),
+        std::string(kUnitBasis), "/actor/unit"};
   }
   return officer;
 }

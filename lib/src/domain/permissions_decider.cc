@@ -19,9 +19,8 @@ std::optional<Rejection> CheckRoles(const boost::json::array& roles, const std::
   for (std::size_t i = 0; i < roles.size(); ++i) {
     const std::string_view role = roles[i].as_string();
     if (!IsOfficerRole(role)) {
-      return Rejection{"unknown_role",
-                       fmt::format("{} 不是可由执法人员担任的角色", role), std::string(kBasis),
-                       fmt::format("{}/{}", pointer, i)};
+      return Rejection{"unknown_role", fmt::format("{} 不是可由执法人员担任的角色", role),
+                       std::string(kBasis), fmt::format("{}/{}", pointer, i)};
     }
   }
   return std::nullopt;
@@ -41,8 +40,8 @@ std::optional<Rejection> CheckGrants(const boost::json::object& data) {
     if (auto refused = CheckRoles(reads->as_array(), "/data/case_read")) return refused;
   }
   // A matrix nobody may replace could only be undone by editing the store.
-  const boost::json::value* publish = data.at("grants").as_object().if_contains(
-      "publish_permission_matrix");
+  const boost::json::value* publish =
+      data.at("grants").as_object().if_contains("publish_permission_matrix");
   if (publish == nullptr || publish->as_array().empty()) {
     return Rejection{"matrix_locks_out",
                      "权限矩阵须允许至少一个角色发布下一版（publish_permission_matrix）",
@@ -65,8 +64,7 @@ Decision DecidePublishPermissionMatrix(const DecisionContext& context) {
   if (std::string_view code =
           CheckRevisionStart(previous_from, period->from, context.at.unix_micros);
       !code.empty()) {
-    return Reject(std::string(code),
-                  "新版权限矩阵的生效时间不得早于上一版，也不得早于发布之日",
+    return Reject(std::string(code), "新版权限矩阵的生效时间不得早于上一版，也不得早于发布之日",
                   std::string(kBasis), "/data/effective_from");
   }
   boost::json::object event = data;

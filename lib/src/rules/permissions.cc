@@ -12,13 +12,20 @@ namespace {
 
 // Spec §2, in its order; the Chinese names are what people read.
 constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
-    {"enforcement_officer", "执法人员"},   {"lead_handler", "主办人员"},
-    {"co_handler", "协办人员"},            {"brigade_captain", "大队长"},
-    {"area_chief", "片长"},                {"coordination_leader", "协作组长"},
-    {"agency_head", "行政机关负责人"},     {"case_reviewer", "案件审核人员"},
-    {"legal_reviewer", "法制审核人员"},    {"hearing_officer", "听证主持人"},
-    {"grid_worker", "网格员"},             {"dispatcher", "调度员"},
-    {"case_file_auditor", "案卷评查人员"}, {"list_admin", "清单管理员"},
+    {"enforcement_officer", "执法人员"},
+    {"lead_handler", "主办人员"},
+    {"co_handler", "协办人员"},
+    {"brigade_captain", "大队长"},
+    {"area_chief", "片长"},
+    {"coordination_leader", "协作组长"},
+    {"agency_head", "行政机关负责人"},
+    {"case_reviewer", "案件审核人员"},
+    {"legal_reviewer", "法制审核人员"},
+    {"hearing_officer", "听证主持人"},
+    {"grid_worker", "网格员"},
+    {"dispatcher", "调度员"},
+    {"case_file_auditor", "案卷评查人员"},
+    {"list_admin", "清单管理员"},
 };
 
 Status Corrupt(const EventRecord& event, std::string_view what) {
