@@ -155,7 +155,11 @@ http::status ReadStatus(const zf::Status& s) {
   switch (s.code()) {
     case zf::StatusCode::kInvalidArgument: return http::status::bad_request;
     case zf::StatusCode::kNotFound: return http::status::not_found;
-    case zf::StatusCode::kFailedPrecondition: return http::status::unprocessable_entity;
+    // The engine refused the reader (subject /actor/...; its message starts
+    // with the code): a refusal of the actor, like a command's, is 403.
+    case zf::StatusCode::kFailedPrecondition:
+      return s.subject().starts_with("/actor/") ? http::status::forbidden
+                                                : http::status::unprocessable_entity;
     case zf::StatusCode::kUnavailable: return http::status::service_unavailable;
     default: return http::status::internal_server_error;
   }
@@ -187,12 +191,16 @@ Response StatusError(const Request& req, http::status status, const zf::Status& 
 }
 
 // Rejection codes by which a rule refuses the actor rather than the act:
-// answered 403, the rest of the rejections 422 (docs/api.md).
+// answered 403, the rest of the rejections 422 (docs/api.md, "Who may do
+// what", lists the same codes). The first four are the engine's actor
+// check (domain/actor_check.h), run for every command before its decider.
 bool IsAuthorisationCode(std::string_view code) {
   static const std::set<std::string_view> kCodes = {
-      "not_handling_subject", "not_clue_holder",     "not_grid_worker", "not_area_chief",
-      "not_a_participant",    "issuer_not_handling_subject", "unknown_officer",
-      "subject_not_holder",   "not_common_superior"};
+      "unknown_officer",        "role_not_held",        "not_in_unit",
+      "role_not_permitted",     "not_handling_subject", "not_clue_holder",
+      "not_grid_worker",        "not_area_chief",       "not_a_participant",
+      "issuer_not_handling_subject", "subject_not_holder", "not_common_superior",
+      "not_dispatcher",         "not_dispatched_to_unit", "not_receiving_subject"};
   return kCodes.count(code) > 0;
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The zf HTTP API with curl (docs/api.md). Start a server first, e.g.
-#   zfcli --db ./zf-data import examples/shaxian/02-org.jsonl   (and 01, 03..06)
+#   for f in examples/shaxian/0[1-6]-*.jsonl; do zfcli --db ./zf-data import "$f"; done
 #   zfcli serve --hash-token "$ZF_TOKEN"        # -> the digest for the config
 #   zfcli --db ./zf-data serve --config serve.json --listen 127.0.0.1:8080
 # with serve.json:

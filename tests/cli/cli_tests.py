@@ -1004,6 +1004,54 @@ def case_commands():
     ]]
 
 
+def test_permissions():
+    """Who acts (issue 14 §3): under the sample's permission matrix, exec,
+    import and import --dry-run refuse an unknown officer, a role not held,
+    another unit and a role the matrix does not grant, with the same code;
+    an --as-actor read is checked the same way."""
+    load_reference()
+    base = json.loads(case_commands()[0])
+
+    def with_actor(cid, actor_id, role, unit):
+        c = dict(base, command_id="perm-" + cid, case_id=cid)
+        c["actor"] = {"id": actor_id, "role": role, "unit": unit}
+        return json.dumps(c, ensure_ascii=False)
+
+    cases = [("SX-P-001", "NOBODY-1", "enforcement_officer", "gaosha", "unknown_officer"),
+             ("SX-P-002", "SX-OF-0103", "agency_head", "gaosha", "role_not_held"),
+             ("SX-P-003", "SX-OF-0103", "enforcement_officer", "fenggang", "not_in_unit"),
+             ("SX-P-004", "SX-OF-0134", "hearing_officer", "gaosha", "role_not_permitted")]
+    for cid, actor_id, role, unit, code in cases:
+        line = with_actor(cid, actor_id, role, unit)
+        r = zf("--db", "db", "exec", line)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in(code, r.err, "exec by %s/%s/%s" % (actor_id, role, unit))
+        f = write_lines("perm-%s.jsonl" % cid, [line])
+        r = zf("--db", "db", "--json", "import", "--dry-run", f)
+        expect_in(code, r.out + r.err, "import --dry-run by %s/%s" % (actor_id, role))
+        r = zf("--db", "db", "import", f)
+        check(r.rc != 0, "import by %s/%s exited 0" % (actor_id, role))
+        expect_in(code, r.out + r.err, "import by %s/%s" % (actor_id, role))
+    # The township's brigade is the captain's unit too.
+    r = zf("--db", "db", "exec", with_actor("SX-P-005", "SX-OF-0102", "brigade_captain",
+                                            "gaosha-brigade"))
+    expect_rc(r, EXIT_OK)
+    # Recorded reads.
+    r = zf("--db", "db", "case", "show", "SX-P-005", "--as-actor", "NOBODY-1", "--role",
+           "case_reviewer", "--unit", "sx-justice")
+    expect_rc(r, EXIT_REJECTED)
+    expect_in("unknown_officer", r.err, "stderr of a read by an unknown officer")
+    r = zf("--db", "db", "case", "show", "SX-P-005", "--as-actor", "SX-OF-0202", "--role",
+           "case_reviewer", "--unit", "gaosha")
+    expect_rc(r, EXIT_REJECTED)
+    expect_in("not_in_unit", r.err, "stderr of a read for another unit")
+    expect_rc(zf("--db", "db", "case", "show", "SX-P-005", "--as-actor", "SX-OF-0202", "--role",
+                 "case_reviewer", "--unit", "sx-justice"), EXIT_OK)
+    r = zf("--db", "db", "--json", "access", "--case", "SX-P-005")
+    expect_rc(r, EXIT_OK)
+    check(len(json.loads(r.out)) == 1, "only the permitted read is recorded: %s" % r.out[:300])
+
+
 def test_case_queries():
     load_reference()
     expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)
@@ -1763,8 +1811,11 @@ def load_review_cases(db="db"):
     require(r.rc == 0, "import review cases exited %d: %s" % (r.rc, r.err.strip()[:400]))
 
 
-ADMIN = ["--actor", "SX-ADMIN-01", "--role", "list_admin", "--unit", "sx-justice",
-         "--at", "2024-06-03T09:00:00+08:00"]
+# The justice bureau's reviewing officer organises the campaign: under the
+# sample's permission matrix (spec §2) campaigns are run by case-file
+# auditors and case reviewers, not by the list administrator.
+ORGANISER = ["--actor", "SX-OF-0202", "--role", "case_reviewer", "--unit", "sx-justice",
+             "--at", "2024-06-03T09:00:00+08:00"]
 AUDITOR = ["--actor", "SX-OF-0202", "--role", "case_reviewer", "--unit", "sx-justice",
            "--at", "2024-06-10T09:00:00+08:00"]
 APRIL = ["--org", "sx-justice", "--from", "2024-04-01", "--to", "2024-04-30"]
@@ -1773,20 +1824,20 @@ APRIL = ["--org", "sx-justice", "--from", "2024-04-01", "--to", "2024-04-30"]
 def test_review():
     load_review_cases()
     r = zf("--db", "db", "review", "start", "RC-1", *APRIL,
-           "--cases", "SX-2024-R1602,SX-2024-R1601", "--title", "四月评查", *ADMIN)
+           "--cases", "SX-2024-R1602,SX-2024-R1601", "--title", "四月评查", *ORGANISER)
     expect_rc(r, EXIT_OK)
     expect_in("review/RC-1", r.out, "stdout")
     # The same line again: the derived command id makes it a no-op.
     r = zf("--db", "db", "--json", "review", "start", "RC-1", *APRIL,
-           "--cases", "SX-2024-R1602,SX-2024-R1601", "--title", "四月评查", *ADMIN)
+           "--cases", "SX-2024-R1602,SX-2024-R1601", "--title", "四月评查", *ORGANISER)
     expect_rc(r, EXIT_OK)
     check(r.json()["outcome"] == "already_applied", "repeat: %r" % r.out)
     expect_rc(zf("--db", "db", "review", "start", "RC-2", *APRIL, "--count", "2",
-                 "--seed", "s", "--per-subject", *ADMIN), EXIT_OK)
+                 "--seed", "s", "--per-subject", *ORGANISER), EXIT_OK)
     # Neither a list nor a rule: usage.
-    expect_rc(zf("--db", "db", "review", "start", "RC-3", *APRIL, *ADMIN), EXIT_USAGE)
+    expect_rc(zf("--db", "db", "review", "start", "RC-3", *APRIL, *ORGANISER), EXIT_USAGE)
     r = zf("--db", "db", "review", "start", "RC-3", "--org", "sx-nowhere", "--from",
-           "2024-04-01", "--to", "2024-04-30", "--cases", "SX-2024-R1601", *ADMIN)
+           "2024-04-01", "--to", "2024-04-30", "--cases", "SX-2024-R1601", *ORGANISER)
     expect_rc(r, EXIT_REJECTED)
     expect_in("reviewer_org_unknown", r.err, "stderr")
     r = zf("--db", "db", "review", "score", "RC-1", "SX-2024-R1603", "--reviewer", "SX-OF-0202",
@@ -1798,10 +1849,10 @@ def test_review():
     # A score out of range is invalid input (the schema), not a rejection.
     expect_rc(zf("--db", "db", "review", "score", "RC-1", "SX-2024-R1602", "--reviewer",
                  "SX-OF-0202", "--form", "21", "--content", "72", *AUDITOR), EXIT_INVALID)
-    r = zf("--db", "db", "review", "close", "RC-1", *ADMIN[:-2], "--at", "2024-06-20T09:00:00+08:00")
+    r = zf("--db", "db", "review", "close", "RC-1", *ORGANISER[:-2], "--at", "2024-06-20T09:00:00+08:00")
     expect_rc(r, EXIT_REJECTED)
     expect_in("review_files_unscored", r.err, "stderr")
-    expect_rc(zf("--db", "db", "review", "close", "RC-1", "--reason", "人员调整", *ADMIN[:-2],
+    expect_rc(zf("--db", "db", "review", "close", "RC-1", "--reason", "人员调整", *ORGANISER[:-2],
                  "--at", "2024-06-20T09:00:00+08:00"), EXIT_OK)
 
     r = zf("--db", "db", "--json", "review", "list")

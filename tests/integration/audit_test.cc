@@ -35,9 +35,10 @@ using zf::testing::TempDir;
 namespace {
 
 const std::vector<std::string> kYear2022 = {
-    "01-calendar.jsonl", "02-org.jsonl",         "03-powers.jsonl",
-    "04-leniency.jsonl", "05-benchmarks.jsonl",  "06-hearing-thresholds.jsonl",
-    "07-cases-2022.jsonl"};
+    "01-calendar.jsonl",           "02-org.jsonl",
+    "02-permissions.jsonl",        "03-powers.jsonl",
+    "04-leniency.jsonl",           "05-benchmarks.jsonl",
+    "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"};
 
 // The reference data and the 2022 cases written once through the engine
 // into a RocksDB store; each test works on its own copy.

@@ -14,8 +14,9 @@ namespace {
 using zf::testing::BareEngine;
 using zf::testing::LoadAll;
 
-const std::vector<std::string> kReference = {"01-calendar.jsonl", "02-org.jsonl",
-                                             "03-powers.jsonl"};
+const std::vector<std::string> kReference = {
+    "01-calendar.jsonl", "02-org.jsonl", "02-permissions.jsonl",
+    "03-powers.jsonl"};
 
 boost::json::object Actor(std::string id, std::string role, std::string unit) {
   return {{"id", std::move(id)}, {"role", std::move(role)}, {"unit", std::move(unit)}};

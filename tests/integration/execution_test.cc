@@ -19,8 +19,10 @@ namespace {
 using zf::testing::LoadAll;
 
 const std::vector<std::string> kReferenceFiles = {
-    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
-    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+    "01-calendar.jsonl",          "02-org.jsonl",
+    "02-permissions.jsonl",       "03-powers.jsonl",
+    "04-leniency.jsonl",          "05-benchmarks.jsonl",
+    "06-hearing-thresholds.jsonl"};
 
 const boost::json::object kGaosha{
     {"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}};

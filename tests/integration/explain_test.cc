@@ -21,10 +21,12 @@ using boost::json::array;
 using boost::json::object;
 
 const std::vector<std::string> kReference = {
-    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
-    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+    "01-calendar.jsonl",          "02-org.jsonl",
+    "02-permissions.jsonl",       "03-powers.jsonl",
+    "04-leniency.jsonl",          "05-benchmarks.jsonl",
+    "06-hearing-thresholds.jsonl"};
 
-constexpr const char* kParty =
+constexpr const char *kParty =
     R"({"id": "91350427MA0000901X", "name": "沙县某焊接加工厂", "category": "organisation"})";
 
 void Run(Engine& engine, const std::string& id, const std::string& type, const std::string& at,

@@ -22,9 +22,9 @@ using internal::PenaltyJudgement;
 using internal::PenaltyProposal;
 using internal::RuleBook;
 
-const std::vector<std::string> kSample = {"01-calendar.jsonl", "02-org.jsonl",
-                                          "03-powers.jsonl",   "04-leniency.jsonl",
-                                          "05-benchmarks.jsonl"};
+const std::vector<std::string> kSample = {
+    "01-calendar.jsonl", "02-org.jsonl",      "02-permissions.jsonl",
+    "03-powers.jsonl",   "04-leniency.jsonl", "05-benchmarks.jsonl"};
 
 const RuleBook& SampleRules() {
   static const RuleBook rules = [] {

@@ -14,10 +14,13 @@ using zf::testing::BareEngine;
 using zf::testing::LoadAll;
 
 const std::vector<std::string> kReferenceFiles = {
-    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
-    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+    "01-calendar.jsonl",          "02-org.jsonl",
+    "02-permissions.jsonl",       "03-powers.jsonl",
+    "04-leniency.jsonl",          "05-benchmarks.jsonl",
+    "06-hearing-thresholds.jsonl"};
 
-const boost::json::object kEco{{"id", "SX-OF-0054"}, {"role", "enforcement_officer"}, {"unit", "sx-eco"}};
+const boost::json::object kEco{
+    {"id", "SX-OF-0054"}, {"role", "enforcement_officer"}, {"unit", "sx-eco"}};
 const boost::json::object kReviewer{{"id", "SX-OF-0052"}, {"role", "case_reviewer"}, {"unit", "sx-eco"}};
 const char* kCase = "SX-2023-T0001";
 

@@ -123,20 +123,20 @@ TEST_CASE("A read with a reader records one case_accessed event, without one not
     // An as_of read records what was asked for; history through
     // RecordCaseAccess (the CLI and the server read the stream themselves).
     clock->now = Micros("2024-05-07T10:00:00+08:00");
-    REQUIRE((*engine)->CaseView("SX-A-1", AsOf{.time = "2023-09-13"}, Reader("SX-OF-0091")).ok());
-    REQUIRE((*engine)->RecordCaseAccess("SX-A-1", Reader("SX-OF-0091", "history")).ok());
+    REQUIRE((*engine)->CaseView("SX-A-1", AsOf{.time = "2023-09-13"}, Reader("SX-OF-0090")).ok());
+    REQUIRE((*engine)->RecordCaseAccess("SX-A-1", Reader("SX-OF-0090", "history")).ok());
     trail = Stream(**engine, "access/SX-A-1");
     REQUIRE(trail.size() == 3);
     CHECK(trail[1].data.at("as_of") == "2023-09-13");
     CHECK(trail[2].data.at("what") == "history");
 
     // Refused reads record nothing: unknown case, no reader id, unknown kind.
-    CHECK((*engine)->CaseView("SX-NONE", AsOf{}, Reader("SX-OF-0091")).status().code() ==
+    CHECK((*engine)->CaseView("SX-NONE", AsOf{}, Reader("SX-OF-0090")).status().code() ==
           StatusCode::kNotFound);
-    CHECK((*engine)->RecordCaseAccess("SX-NONE", Reader("SX-OF-0091")).code() ==
+    CHECK((*engine)->RecordCaseAccess("SX-NONE", Reader("SX-OF-0090")).code() ==
           StatusCode::kNotFound);
     CHECK((*engine)->CaseView("SX-A-1", AsOf{}, Reader("")).status().subject() == "reader");
-    CHECK((*engine)->CaseView("SX-A-1", AsOf{}, Reader("SX-OF-0091", "gossip")).status().subject() ==
+    CHECK((*engine)->CaseView("SX-A-1", AsOf{}, Reader("SX-OF-0090", "gossip")).status().subject() ==
           "what");
     CHECK(Stream(**engine, "access/SX-A-1").size() == 3);
     CHECK(Stream(**engine, "access/SX-NONE").empty());
@@ -145,7 +145,7 @@ TEST_CASE("A read with a reader records one case_accessed event, without one not
     auto by_case = (*engine)->CaseAccesses(AccessQuery{"SX-A-1", "", "", ""});
     REQUIRE(by_case.ok());
     CHECK(by_case->size() == 3);
-    auto by_reader = (*engine)->CaseAccesses(AccessQuery{"", "SX-OF-0091", "", ""});
+    auto by_reader = (*engine)->CaseAccesses(AccessQuery{"", "SX-OF-0090", "", ""});
     REQUIRE(by_reader.ok());
     REQUIRE(by_reader->size() == 2);
     CHECK((*by_reader)[0].case_id == "SX-A-1");

@@ -10,8 +10,10 @@ namespace zf {
 namespace {
 
 const std::vector<std::string> kReference = {
-    "01-calendar.jsonl",   "02-org.jsonl",        "03-powers.jsonl",
-    "04-leniency.jsonl",   "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+    "01-calendar.jsonl",          "02-org.jsonl",
+    "02-permissions.jsonl",       "03-powers.jsonl",
+    "04-leniency.jsonl",          "05-benchmarks.jsonl",
+    "06-hearing-thresholds.jsonl"};
 
 Command Json(boost::json::object o) {
   auto command = CommandFromJson(o);

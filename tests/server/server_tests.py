@@ -37,6 +37,10 @@ TOKENS = {
     "captain": ("SX-OF-0094", "brigade_captain", "fenggang-brigade"),
     "auditor": ("AUD-0001", "auditor", "sx-justice"),
     "grid": ("SX-OF-0118", "grid_worker", "fenggang"),
+    # Under the sample's permission matrix (examples/shaxian/02-permissions.jsonl):
+    # an actor the organisation does not know, and a hearing officer.
+    "stranger": ("SX-OF-9999", "enforcement_officer", "sx-market"),
+    "hearing": ("SX-OF-0134", "hearing_officer", "gaosha"),
 }
 
 
@@ -284,6 +288,25 @@ def test_commands():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_who_acts():
+    """The engine's actor check applies to the token's actor (issue 14 §3):
+    an unregistered officer and a role the matrix does not grant the
+    command are 403 with the code; so is a case read by an unknown reader."""
+    s = start()
+    try:
+        for token, code, case_id in (("stranger", "unknown_officer", "SX-T-0401"),
+                                     ("hearing", "role_not_permitted", "SX-T-0402")):
+            r = s.post(clue(case_id), token=token)
+            expect_status(r, 403, "register_clue by %s" % token)
+            check(r.json().get("code") == code, "%s: %r" % (token, r.text))
+        expect_status(s.post(clue("SX-T-0403")), 201, "the market officer's clue")
+        expect_status(s.get("/v1/cases/SX-T-0403", token="stranger"), 403,
+                      "a case read by an unknown reader")
+        expect_status(s.get("/v1/cases/SX-T-0403"), 200, "the officer's read")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 def test_auth():
     s = start()
     try:
@@ -443,7 +466,7 @@ def test_rate_limit():
         expect_status(s.get("/v1/cases/SX-T-0300/explain"), 429, "explain shares the bucket")
         expect_status(s.get("/v1/cases/SX-T-0300/dossier"), 429, "dossier shares the bucket")
         expect_status(s.get("/v1/cases/SX-T-0300"), 200, "a cheap read is not limited")
-        expect_status(s.get("/v1/cases/SX-T-0300/audit", token="auditor"), 200,
+        expect_status(s.get("/v1/cases/SX-T-0300/audit", token="captain"), 200,
                       "another token has its own bucket")
         time.sleep(int(retry) + 0.2)
         expect_status(s.get("/v1/cases/SX-T-0300/audit"), 200, "after Retry-After")

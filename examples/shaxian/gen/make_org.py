@@ -216,6 +216,16 @@ def commands(d=SHAXIAN, w=None):
             add("register_officer", f"org-officer-{oid(n)}",
                 {"officer_id": oid(n), "name": name_of(n), "agency": agency, "roles": roles})
 
+    # The reference-data administrator every command above is recorded by
+    # (清单管理员, FIXTURE name): an officer of the justice bureau, so that
+    # once the permission matrix (02-permissions.jsonl) is in force the
+    # reference commands name a registered officer. Numbered apart from the
+    # officers above; Shaxian only (a province has its own administrator).
+    if d.shaxian:
+        add("register_officer", f"org-officer-{ACTOR['id']}",
+            {"officer_id": ACTOR["id"], "name": "郑清单", "agency": ACTOR["unit"],
+             "roles": [ACTOR["role"]]})
+
     # Credentials (FIXTURE numbers): 闽G + 2-digit agency code + 6-digit serial.
     cp = d.credential_prefix
     for m in sorted(credential_agency):

@@ -11,7 +11,7 @@ const std::vector<CommandSpec>& AllCommandSpecs() {
                              &BenchmarkCommandSpecs(), &HearingThresholdCommandSpecs(), &ClueCommandSpecs(),
                              &ProcedureCommandSpecs(), &ExecutionCommandSpecs(),
                              &GridTicketCommandSpecs(), &JointEnforcementCommandSpecs(),
-                             &ReviewCampaignCommandSpecs()}) {
+                             &ReviewCampaignCommandSpecs(), &PermissionCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

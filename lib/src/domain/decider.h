@@ -88,6 +88,8 @@ const std::vector<CommandSpec>& PowerCommandSpecs();
 const std::vector<CommandSpec>& LeniencyCommandSpecs();
 const std::vector<CommandSpec>& BenchmarkCommandSpecs();
 const std::vector<CommandSpec>& HearingThresholdCommandSpecs();
+// The permission matrix (rules/permissions, issue 14 §3).
+const std::vector<CommandSpec>& PermissionCommandSpecs();
 // Case commands (stream "case/<case_id>"), one list per lifecycle part.
 const std::vector<CommandSpec>& ClueCommandSpecs();
 const std::vector<CommandSpec>& ProcedureCommandSpecs();

@@ -9,7 +9,9 @@
 namespace zf::internal {
 
 // REQUIRES: CheckCommand(command) passed; `at` is command.at parsed.
-// The events carry occurred_at = command.at and actor = command.actor.
+// The actor is checked first (domain/actor_check.h: the organisation and
+// the permission matrix in force at `at`); then the events carry
+// occurred_at = command.at and actor = command.actor.
 Decision DecideAndStamp(const CommandSpec& spec, const Command& command, Timestamp at,
                         const RuleBook& rules, const CaseBook& cases,
                         const EngineOptions& options);

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "domain/actor_check.h"
 #include "domain/case_book.h"
 #include "domain/case_helpers.h"
 #include "domain/decider.h"
@@ -302,6 +303,9 @@ class EngineImpl final : public Engine {
   std::atomic<std::uint64_t> access_sequence_{0};
   // Appends one case_accessed event (the case is known to exist).
   Status AppendAccess(std::string_view case_id, const ReadContext& read, std::string_view as_of);
+  // kFailedPrecondition (subject /actor/...; the message starts with the
+  // rejection code) when the reader may not read a case at `now`.
+  Status CheckReaderNow(const ReadContext& read, std::int64_t now) const;
 };
 
 // A retried command must be the one that was applied: the same recorded
@@ -1520,10 +1524,25 @@ std::string AsOfText(const AsOf& as_of) {
   return as_of.time.empty() ? position : as_of.time + ", " + position;
 }
 
+// The reader is judged like a command's actor (domain/actor_check.h), at
+// the time of the read: the rules in force then, as folded now.
+Status EngineImpl::CheckReaderNow(const ReadContext& read, std::int64_t now) const {
+  std::optional<Rejection> refused;
+  {
+    std::lock_guard lock(mu_);
+    refused = CheckReader(world_.rules.AsOf(now), read.reader);
+  }
+  if (!refused) return Status::Ok();
+  return FailedPreconditionError(
+             fmt::format("{}: {}（{}）", refused->code, refused->message, refused->legal_basis))
+      .WithSubject(refused->pointer);
+}
+
 Status EngineImpl::AppendAccess(std::string_view case_id, const ReadContext& read,
                                 std::string_view as_of) {
   const std::shared_ptr<Clock> clock = options_.store.clock ? options_.store.clock : SystemClock();
   const std::int64_t now = clock->NowMicros();
+  ZF_RETURN_IF_ERROR(CheckReaderNow(read, now));
   boost::json::object data{{"case_id", case_id}, {"what", read.what}};
   if (!read.purpose.empty()) data["purpose"] = read.purpose;
   if (!as_of.empty()) data["as_of"] = as_of;

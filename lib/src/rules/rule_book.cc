@@ -53,6 +53,7 @@ Status RuleBook::Apply(const EventRecord& event) {
   if (event.stream == kBenchmarksStream) return Own(benchmarks_).Apply(event);
   if (event.stream == kHearingThresholdsStream) return Own(hearing_thresholds_).Apply(event);
   if (event.stream == kNonTaxItemsStream) return Own(non_tax_items_).Apply(event);
+  if (event.stream == kPermissionsStream) return Own(permissions_).Apply(event);
   return Status::Ok();
 }
 
@@ -182,6 +183,12 @@ Result<bool> RuleBookView::HearingEligible(std::string_view department,
 
 const Credential* RuleBookView::ValidCredential(std::string_view officer) const {
   return rules_->org().ValidCredential(officer, date_);
+}
+
+const OrgModel& RuleBookView::org() const { return rules_->org(); }
+
+const PermissionMatrix* RuleBookView::Permissions() const {
+  return rules_->permissions().AsOf(instant_);
 }
 
 const WorkingDayCalendar& RuleBook::CalendarLatest() const {

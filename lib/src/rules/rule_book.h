@@ -3,7 +3,8 @@
 // the AsOf queries pick what was in force at an instant.
 //
 // So far: the holiday calendar (rules/calendar). The power list, four
-// lists, benchmarks, hearing thresholds and the organisation join it.
+// lists, benchmarks, hearing thresholds, the organisation and the
+// permission matrix join it.
 //
 // Copies are cheap: a copy shares each part (the organisation, the power
 // list, ...) with the original until one of them folds an event into that
@@ -28,6 +29,7 @@
 #include "rules/leniency_lists.h"
 #include "rules/non_tax_items.h"
 #include "rules/org_model.h"
+#include "rules/permissions.h"
 #include "rules/power_list.h"
 #include "util/rfc3339.h"
 #include "zf/calendar.h"
@@ -47,7 +49,7 @@ inline constexpr std::string_view kHearingThresholdsStream = "rules/hearing_thre
 inline constexpr std::string_view kReferenceStreams[] = {
     kOrgStream,       kCalendarStream,   kPowersStream,
     kLeniencyStream,  kBenchmarksStream, kHearingThresholdsStream,
-    kNonTaxItemsStream};
+    kNonTaxItemsStream, kPermissionsStream};
 
 // True for the streams the RuleBook folds.
 bool IsReferenceStream(std::string_view stream);
@@ -84,6 +86,11 @@ class RuleBookView {
                                std::int64_t fine_fen, std::int64_t confiscation_fen) const;
   // The officer's enforcement credential valid on the date, or nullptr.
   const Credential* ValidCredential(std::string_view officer) const;
+  // The permission matrix in force, or nullptr before the first takes
+  // effect (then actors are not checked against one).
+  const PermissionMatrix* Permissions() const;
+  // The organisation as folded (registrations carry their instants).
+  const OrgModel& org() const;
 
  private:
   const RuleBook* rules_;
@@ -152,6 +159,7 @@ class RuleBook {
   const Benchmarks& benchmarks() const { return *benchmarks_; }
   const HearingThresholds& hearing_thresholds() const { return *hearing_thresholds_; }
   const NonTaxItems& non_tax_items() const { return *non_tax_items_; }
+  const PermissionMatrices& permissions() const { return *permissions_; }
 
  private:
   // The part to fold into: `part` itself when no other RuleBook shares it,
@@ -192,6 +200,7 @@ class RuleBook {
   std::shared_ptr<Benchmarks> benchmarks_ = std::make_shared<Benchmarks>();
   std::shared_ptr<HearingThresholds> hearing_thresholds_ = std::make_shared<HearingThresholds>();
   std::shared_ptr<NonTaxItems> non_tax_items_ = std::make_shared<NonTaxItems>();
+  std::shared_ptr<PermissionMatrices> permissions_ = std::make_shared<PermissionMatrices>();
 };
 
 // Parses a list of "YYYY-MM-DD" strings from `json`; names the first bad
