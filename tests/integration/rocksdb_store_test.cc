@@ -344,23 +344,31 @@ TEST_CASE("Concurrent retries of the same commands apply each exactly once",
   constexpr int kThreads = 6, kCommands = 300, kBatch = 20;
   std::vector<std::vector<AppendResult>> seen(kThreads);
   std::vector<std::thread> threads;
+  std::atomic<bool> failed = false;  // Catch2's assertions are not for other threads
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      for (int begin = 0; begin < kCommands; begin += kBatch) {
+      for (int begin = 0; begin < kCommands && !failed; begin += kBatch) {
         std::vector<AppendRequest> batch;
         for (int i = begin; i < begin + kBatch; ++i) {
           batch.push_back(MakeRequest("case/dup-" + std::to_string(i % 7), fmt::format("d{}", i), 2));
         }
         auto results = store->AppendBatch(batch);
-        REQUIRE(results.ok());
+        if (!results.ok()) {
+          failed = true;
+          return;
+        }
         for (const auto& r : *results) {
-          REQUIRE(r.ok());
+          if (!r.ok()) {
+            failed = true;
+            return;
+          }
           seen[t].push_back(*r);
         }
       }
     });
   }
   for (auto& th : threads) th.join();
+  REQUIRE_FALSE(failed);
   CHECK(store->Ledger().position == 2 * kCommands);
   for (int i = 0; i < kCommands; ++i) {
     int applied = 0;
