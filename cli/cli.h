@@ -37,6 +37,9 @@ struct GlobalOptions {
   // --checkpoint-every, else $ZF_CHECKPOINT_EVERY, else 1000 events.
   std::string checkpoint_key;
   std::uint64_t checkpoint_every = 1000;
+  // Electronic seals (zf/seal.h): the directory of the agencies' seal
+  // private keys, <agency>.pem: --seal-keys, else $ZF_SEAL_KEYS ("" = none).
+  std::string seal_keys;
 };
 
 int ExitCodeFor(const zf::Status& status);

@@ -24,12 +24,15 @@ void AddGlobalOptions(po::options_description* options) {
       ("checkpoint-every", po::value<std::uint64_t>(),
        "sign a checkpoint each N events (default: $ZF_CHECKPOINT_EVERY, else 1000; 0: only "
        "on backup)")
+      ("seal-keys", po::value<std::string>(),
+       "directory of agencies' seal private keys, <agency>.pem (default: $ZF_SEAL_KEYS)")
       ("help,h", po::bool_switch(), "show help");
 }
 
 // The global options followed by a value, which is no command word.
 bool IsGlobalWithValue(std::string_view a) {
-  return a == "--db" || a == "--lang" || a == "--checkpoint-key" || a == "--checkpoint-every";
+  return a == "--db" || a == "--lang" || a == "--checkpoint-key" || a == "--checkpoint-every" ||
+         a == "--seal-keys";
 }
 
 std::string Environment(const char* name) {
@@ -177,6 +180,8 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
   global->db = vm->count("db") ? (*vm)["db"].as<std::string>() : DefaultDb();
   global->checkpoint_key = vm->count("checkpoint-key") ? (*vm)["checkpoint-key"].as<std::string>()
                                                        : Environment("ZF_CHECKPOINT_KEY");
+  global->seal_keys = vm->count("seal-keys") ? (*vm)["seal-keys"].as<std::string>()
+                                             : Environment("ZF_SEAL_KEYS");
   if (!CheckpointEvery(*vm, &global->checkpoint_every)) {
     std::cerr << fmt::format("zfcli {}: $ZF_CHECKPOINT_EVERY must be a whole number\n",
                              command.name);

@@ -67,6 +67,7 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
   if (!config.ok()) return ReportError(global, config.status());
   // The command line (or the environment) wins over the config file.
   if (global.checkpoint_key.empty()) global.checkpoint_key = config->checkpoint_key;
+  if (global.seal_keys.empty()) global.seal_keys = config->seal_keys;
   if (!vm.count("checkpoint-every") && config->checkpoint_every) {
     global.checkpoint_every = *config->checkpoint_every;
   }

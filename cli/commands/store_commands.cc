@@ -134,6 +134,14 @@ std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess 
     return nullptr;
   }
   options.store = std::move(*store_options);
+  if (access != StoreAccess::kRead && !global.seal_keys.empty()) {
+    auto keys = zf::LoadSealKeys(global.seal_keys);
+    if (!keys.ok()) {
+      *exit_code = ReportError(global, keys.status());
+      return nullptr;
+    }
+    options.seal_keys = std::move(*keys);
+  }
   if (zf::Status s = CacheFromEnvironment(&options); !s.ok()) {
     *exit_code = ReportError(global, s);
     return nullptr;

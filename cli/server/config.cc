@@ -185,7 +185,7 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
   if (!parsed.ok()) return parsed.status();
   if (!parsed->is_object()) return Invalid("", "the config must be a JSON object");
   const json::object& o = parsed->as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls", "checkpoints"}));
+  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls", "checkpoints", "seal_keys"}));
   ServerConfig config;
   const json::value* tokens = o.if_contains("tokens");
   if (tokens == nullptr || !tokens->is_array()) {
@@ -216,6 +216,12 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
       }
       config.checkpoint_every = every->to_number<std::uint64_t>();
     }
+  }
+  if (const json::value* seal_keys = o.if_contains("seal_keys")) {
+    if (!seal_keys->is_string() || seal_keys->as_string().empty()) {
+      return Invalid("/seal_keys", "must be the path of a directory of <agency>.pem files");
+    }
+    config.seal_keys = std::string(seal_keys->as_string());
   }
   return config;
 }

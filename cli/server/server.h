@@ -58,6 +58,9 @@ struct ServerConfig {
   // own). The command line's --checkpoint-key/--checkpoint-every win.
   std::string checkpoint_key;
   std::optional<std::uint64_t> checkpoint_every;
+  // Electronic seals ("seal_keys": "DIR"): the directory of the agencies'
+  // seal private keys, <agency>.pem. The command line's --seal-keys wins.
+  std::string seal_keys;
 };
 
 // Reads the JSON config file (format: docs/api.md, "Configuration").

@@ -22,12 +22,15 @@
 #include "support/forwarding_store.h"
 #include "support/raw_db.h"
 #include "support/test_support.h"
+#include "crypto/seal.h"
+#include "crypto/sm2.h"
 #include "util/canonical_json.h"
 #include "util/sm3.h"
 #include "zf/audit.h"
 #include "zf/checkpoint.h"
 #include "zf/command.h"
 #include "zf/engine.h"
+#include "zf/seal.h"
 
 using namespace zf;
 using zf::testing::TempDir;
@@ -856,4 +859,330 @@ TEST_CASE("anchors: a document number rewritten with its chain, ledger and recor
   INFO(audit.Dump());
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "anchor_mismatch", anchor.position));
   CHECK(audit.summary.TotalFindings() == 1);
+}
+
+// --- Issue 14 §4 slice B: sealed decisions ----------------------------------
+
+namespace {
+
+std::string SampleKey(const std::string& name) {
+  return std::string(ZF_SOURCE_DIR) + "/examples/shaxian/keys/" + name;
+}
+
+// The sample's seal keys (keys/seals/<agency>.pem) and, for 浮口 (fukou),
+// the second test key, whose seal is revoked before fukou decides.
+EngineOptions SealingOptions() {
+  EngineOptions options;
+  auto keys = LoadSealKeys(SampleKey("seals"));
+  REQUIRE(keys.ok());
+  REQUIRE(keys->size() == 3);
+  options.seal_keys = *keys;
+  auto other = SealSigner::FromPemFile(SampleKey("other-test.pem"));
+  REQUIRE(other.ok());
+  options.seal_keys["fukou"] = *other;
+  return options;
+}
+
+std::string PublicPem(const std::string& key_file) {
+  auto key = internal::LoadSm2PublicKeyPem(SampleKey(key_file));
+  REQUIRE(key.ok());
+  return internal::PublicKeyPem(*key);
+}
+
+Command Admin(std::string type, std::string id, boost::json::object data) {
+  return testing::MakeCommand(std::move(type), std::move(id), "2022-06-01T09:00:00+08:00",
+                              std::move(data));
+}
+
+void MustApply(Engine& engine, const Command& command) {
+  auto r = engine.Execute(command);
+  REQUIRE(r.ok());
+  INFO((r->rejection ? r->rejection->code + ": " + r->rejection->message : std::string()));
+  REQUIRE(r->outcome == CommandResult::Outcome::kApplied);
+}
+
+// The 2022 sample written with seals: 市场监管局 (sx-market) seals from
+// 2022-12-19 (in the middle of its on-the-spot decisions), 高砂镇 (gaosha)
+// from 2023-01-01, 浮口镇 (fukou) registered from 2022-06-01 and revoked
+// from 2023-01-01 (its decisions of 2023-01-10/11 are unsealed).
+const std::string& SealedStore() {
+  static TempDir dir;
+  static const std::string path = [] {
+    const std::string p = dir.Sub("sealed");
+    auto engine = Engine::Open(SealingOptions(), p);
+    REQUIRE(engine.ok());
+    testing::LoadAll(**engine, {"01-calendar.jsonl", "02-org.jsonl", "02-permissions.jsonl",
+                                "03-powers.jsonl", "04-leniency.jsonl", "05-benchmarks.jsonl",
+                                "06-hearing-thresholds.jsonl"});
+    MustApply(**engine, Admin("register_agency_seal", "seal-sx-market",
+                              {{"agency", "sx-market"},
+                               {"public_key", PublicPem("seals/sx-market.pem")},
+                               {"valid_from", "2022-12-19"}}));
+    MustApply(**engine, Admin("register_agency_seal", "seal-gaosha",
+                              {{"agency", "gaosha"},
+                               {"public_key", PublicPem("seals/gaosha.pem")},
+                               {"valid_from", "2023-01-01"}}));
+    MustApply(**engine, Admin("register_agency_seal", "seal-fukou",
+                              {{"agency", "fukou"},
+                               {"public_key", PublicPem("other-test.pem")},
+                               {"valid_from", "2022-06-01"}}));
+    auto other = internal::LoadSm2PublicKeyPem(SampleKey("other-test.pem"));
+    REQUIRE(other.ok());
+    MustApply(**engine, Admin("revoke_agency_seal", "seal-fukou-revoked",
+                              {{"agency", "fukou"},
+                               {"key_id", other->Fingerprint()},
+                               {"revoked_on", "2023-01-01"},
+                               {"reason", "测试：私钥泄露"}}));
+    testing::LoadAll(**engine, {"07-cases-2022.jsonl"});
+    return p;
+  }();
+  return path;
+}
+
+std::string CopyOfSealed(const TempDir& dir) {
+  const std::string copy = dir.Sub("copy");
+  std::filesystem::copy(SealedStore(), copy, std::filesystem::copy_options::recursive);
+  std::filesystem::remove(copy + "/LOCK");
+  return copy;
+}
+
+// Every penalty decision event of the store.
+std::vector<EventRecord> Decisions(const std::string& path) {
+  std::vector<EventRecord> out;
+  auto store = OpenRo(path);
+  for (auto c = store->ReadAll(1); c->Valid(); c->Next()) {
+    if (internal::IsSealedEventType(c->event().type)) out.push_back(c->event());
+  }
+  return out;
+}
+
+std::string Text(const EventRecord& e, std::string_view key) {
+  return std::string(e.data.as_object().at(key).as_string());
+}
+
+const EventRecord& Sealed(const std::vector<EventRecord>& decisions, std::string_view agency) {
+  for (const EventRecord& e : decisions) {
+    if (Text(e, "handling_subject") == agency && e.data.as_object().contains("seal")) return e;
+  }
+  FAIL("no sealed decision of " << agency);
+  static EventRecord none;
+  return none;
+}
+
+Audit VerifyText(const std::string& text) {
+  std::istringstream in(text);
+  Audit audit;
+  auto summary = VerifyDossier(in, EngineOptions(),
+                               [&](const AuditFinding& f) { audit.findings.push_back(f); });
+  REQUIRE(summary.ok());
+  audit.summary = *summary;
+  return audit;
+}
+
+std::string DossierOf(const std::string& path, const EventRecord& e) {
+  std::ostringstream out;
+  auto store = OpenRo(path);
+  REQUIRE(WriteDossier(*store, e.stream.substr(5), out).ok());
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("seals: decisions from a seal's first day carry a valid seal, earlier ones none, "
+          "and the store audits clean",
+          "[audit][seal]") {
+  const std::vector<EventRecord> decisions = Decisions(SealedStore());
+  auto market = internal::LoadSm2PublicKeyPem(SampleKey("seals/sx-market.pem"));
+  auto gaosha = internal::LoadSm2PublicKeyPem(SampleKey("seals/gaosha.pem"));
+  REQUIRE(market.ok());
+  REQUIRE(gaosha.ok());
+  int sealed = 0, unsealed_before = 0, fukou = 0;
+  for (const EventRecord& e : decisions) {
+    INFO(e.stream << " " << e.type);
+    const std::string agency = Text(e, "handling_subject");
+    const std::string date = Text(e, "decided_on");
+    const bool has_seal = e.data.as_object().contains("seal");
+    if (agency == "sx-market") {
+      CHECK(has_seal == (date >= "2022-12-19"));
+      if (has_seal) {
+        CHECK(internal::SealProblem(e.data.as_object(), "sx-market", *market).empty());
+        ++sealed;
+      } else {
+        ++unsealed_before;
+      }
+    } else if (agency == "gaosha") {
+      REQUIRE(has_seal);
+      CHECK(internal::SealProblem(e.data.as_object(), "gaosha", *gaosha).empty());
+      ++sealed;
+    } else {
+      // Other agencies have no seal; fukou's was revoked before it decided.
+      CHECK_FALSE(has_seal);
+      if (agency == "fukou") ++fukou;
+    }
+  }
+  CHECK(sealed >= 3);
+  CHECK(unsealed_before >= 3);
+  CHECK(fukou == 2);
+  {
+    // The sealed events satisfy their schemas (schemas/events: the seal).
+    TempDir dir;
+    const std::string copy = CopyOfSealed(dir);
+    auto engine = Engine::Open(EngineOptions(), copy);
+    REQUIRE(engine.ok());
+    testing::CheckEventSchemas(**engine, Sealed(decisions, "sx-market").stream);
+    testing::CheckEventSchemas(**engine, Sealed(decisions, "gaosha").stream);
+  }
+  Audit audit = RunAudit(SealedStore());
+  INFO(audit.Dump());
+  CHECK(audit.summary.TotalFindings() == 0);
+  CHECK(audit.summary.decisions_checked == decisions.size());
+}
+
+TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and recorded command "
+          "recomputed is seal_invalid; stripped of its seal, seal_missing",
+          "[audit][seal]") {
+  TempDir dir;
+  const std::string path = CopyOfSealed(dir);
+  const EventRecord decision = Sealed(Decisions(path), "sx-market");
+  SECTION("one changed byte") {
+    const std::string old_number = Text(decision, "document_number");
+    const std::string new_number = old_number + "X";
+    Forge(path, decision.position, [&](EventRecord* e) {
+      e->data.as_object()["document_number"] = new_number;
+    });
+    {
+      RawDb raw(path);
+      internal::CommandRecord record;
+      REQUIRE(internal::DecodeCommand(raw.Get("commands", decision.command_id), &record));
+      const std::string needle = "\"document_number\":\"" + old_number + "\"";
+      const auto at = record.command.find(needle);
+      REQUIRE(at != std::string::npos);
+      record.command.replace(at, needle.size(), "\"document_number\":\"" + new_number + "\"");
+      raw.Put("commands", decision.command_id, internal::EncodeCommand(record));
+    }
+    // The chain and the ledger agree with themselves: only the seal tells.
+    CHECK(ChainFindings(path).empty());
+    Audit audit = RunAudit(path);
+    INFO(audit.Dump());
+    CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", decision.position));
+    CHECK(audit.summary.TotalFindings() == 1);
+    // The dossier, checked offline with the public key it carries, agrees.
+    Audit dossier = VerifyText(DossierOf(path, decision));
+    INFO(dossier.Dump());
+    CHECK(dossier.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", decision.position));
+    CHECK(dossier.summary.TotalFindings() == 1);
+  }
+  SECTION("the seal stripped") {
+    Forge(path, decision.position, [](EventRecord* e) { e->data.as_object().erase("seal"); });
+    CHECK(ChainFindings(path).empty());
+    Audit audit = RunAudit(path);
+    INFO(audit.Dump());
+    CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "seal_missing", decision.position));
+    CHECK(audit.summary.TotalFindings() == 1);
+    Audit dossier = VerifyText(DossierOf(path, decision));
+    INFO(dossier.Dump());
+    CHECK(dossier.Has(AuditFinding::Kind::kIntegrity, "seal_missing", decision.position));
+  }
+  SECTION("another agency's valid seal put on it") {
+    const EventRecord other = Sealed(Decisions(path), "gaosha");
+    Forge(path, decision.position, [&](EventRecord* e) {
+      e->data.as_object()["seal"] = other.data.as_object().at("seal");
+    });
+    Audit audit = RunAudit(path);
+    INFO(audit.Dump());
+    CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", decision.position));
+  }
+}
+
+TEST_CASE("seals: a seal made with a revoked key is seal_invalid; an unsealed decision before "
+          "any seal is clean",
+          "[audit][seal]") {
+  TempDir dir;
+  const std::string path = CopyOfSealed(dir);
+  const std::vector<EventRecord> decisions = Decisions(path);
+  const EventRecord* fukou = nullptr;
+  for (const EventRecord& e : decisions) {
+    if (Text(e, "handling_subject") == "fukou") fukou = &e;
+  }
+  REQUIRE(fukou != nullptr);
+  CHECK_FALSE(fukou->data.as_object().contains("seal"));
+  // Someone holding the revoked private key seals fukou's decision with it.
+  auto revoked = internal::LoadSm2PrivateKeyPem(SampleKey("other-test.pem"));
+  REQUIRE(revoked.ok());
+  auto seal = internal::MakeSeal(fukou->data.as_object(), "fukou", *revoked);
+  REQUIRE(seal.ok());
+  Forge(path, fukou->position, [&](EventRecord* e) { e->data.as_object()["seal"] = *seal; });
+  Audit audit = RunAudit(path);
+  INFO(audit.Dump());
+  REQUIRE(audit.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", fukou->position));
+  CHECK(audit.summary.TotalFindings() == 1);
+  CHECK(audit.findings.front().message.find("注销") != std::string::npos);
+}
+
+TEST_CASE("seals: a decision of an agency whose seal is in force is refused when no private "
+          "key, or another, is configured for it",
+          "[audit][seal]") {
+  TempDir dir;
+  const std::string path = CopyOfSealed(dir);
+  // A new on-the-spot decision of 市场监管局 on 2022-12-28, when its seal is in force.
+  // Its clue and its decision, as a case of the sample had them, on a new case.
+  const std::vector<Command> sample = testing::SampleCommands("07-cases-2022.jsonl");
+  Command command;
+  for (const Command& c : sample) {
+    if (c.type == "issue_on_spot_decision" && c.at.starts_with("2022-12-28")) command = c;
+  }
+  REQUIRE(!command.type.empty());
+  Command clue;
+  for (const Command& c : sample) {
+    if (c.type == "register_clue" && c.target == command.target) clue = c;
+  }
+  REQUIRE(!clue.type.empty());
+  clue.command_id = "seal-test-clue";
+  clue.target = "SX-2022-X9999";
+  command.command_id = "seal-test-on-spot";
+  command.target = "SX-2022-X9999";
+  command.data.as_object()["document_number"] = "沙市监当罚〔2022〕9999号";
+  SECTION("no key") {
+    EngineOptions options;
+    auto engine = Engine::Open(options, path);
+    REQUIRE(engine.ok());
+    MustApply(**engine, clue);
+    auto r = (*engine)->Execute(command);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kFailedPrecondition);
+    CHECK(r.status().message().find("sx-market") != std::string::npos);
+    engine->reset();
+    for (const EventRecord& e : Decisions(path)) CHECK(e.stream != "case/SX-2022-X9999");
+    (void)engine;
+  }
+  SECTION("another agency's key") {
+    EngineOptions options;
+    options.seal_keys["sx-market"] = SealingOptions().seal_keys.at("gaosha");
+    auto engine = Engine::Open(options, path);
+    REQUIRE(engine.ok());
+    MustApply(**engine, clue);
+    auto r = (*engine)->Execute(command);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kFailedPrecondition);
+  }
+  SECTION("its key: sealed") {
+    auto engine = Engine::Open(SealingOptions(), path);
+    REQUIRE(engine.ok());
+    MustApply(**engine, clue);
+    MustApply(**engine, command);
+    engine->reset();
+    Audit audit = RunAudit(path);
+    INFO(audit.Dump());
+    // The new case was never reported (D13 stays open): that is its only finding.
+    for (const AuditFinding& f : audit.findings) CHECK(f.kind == AuditFinding::Kind::kDeadline);
+    CHECK(audit.findings.size() == 1);
+    bool found = false;
+    for (const EventRecord& e : Decisions(path)) {
+      if (e.stream == "case/SX-2022-X9999") {
+        found = true;
+        CHECK(e.data.as_object().contains("seal"));
+      }
+    }
+    CHECK(found);
+  }
 }

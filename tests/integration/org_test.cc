@@ -6,10 +6,12 @@
 #include <map>
 #include <memory>
 
+#include "crypto/sm2.h"
 #include "io/command_json.h"
 #include "io/embedded_schemas.h"
 #include "io/schema_validator.h"
 #include "rules/rule_book.h"
+#include "support/engine_fixtures.h"
 #include "support/test_support.h"
 #include "zf/engine.h"
 #include "zf/event_json.h"
@@ -616,4 +618,85 @@ TEST_CASE("The Shaxian org sample loads: 93 officers hold 113 area assignments",
   }
   CHECK(credentialed == 113);
   CheckEventSchemas(*engine);
+}
+
+// --- Electronic seals (issue 14 §4): register_agency_seal, revoke_agency_seal
+
+TEST_CASE("org: agency seals are registered and revoked; each rejection code", "[org][seal]") {
+  auto engine = MemoryEngine();
+  testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl"});
+  auto pem = [](const char* file) {
+    auto key = internal::LoadSm2PublicKeyPem(std::string(ZF_SOURCE_DIR) +
+                                             "/examples/shaxian/keys/" + file);
+    REQUIRE(key.ok());
+    return std::pair{internal::PublicKeyPem(*key), key->Fingerprint()};
+  };
+  const auto [gaosha_pem, gaosha_id] = pem("seals/gaosha.pem");
+  const auto [other_pem, other_id] = pem("other-test.pem");
+  constexpr const char* kLater = "2023-03-02T09:00:00+08:00";
+  Apply(*engine, Org("register_agency_seal", "s-1",
+                     {{"agency", "gaosha"}, {"public_key", gaosha_pem}, {"valid_from", "2024-01-01"},
+                      {"note", "测试"}},
+                     kLater));
+  Apply(*engine, Org("register_agency_seal", "s-2",
+                     {{"agency", "gaosha"}, {"public_key", other_pem}, {"valid_from", "2025-01-01"}},
+                     kLater));
+  Apply(*engine, Org("revoke_agency_seal", "s-2-rev",
+                     {{"agency", "gaosha"},
+                      {"key_id", other_id},
+                      {"revoked_on", "2025-06-01"},
+                      {"reason", "私钥泄露"}},
+                     kLater));
+  testing::CheckEventSchemas(*engine, "org");
+  {
+    const RuleBook rules = Fold(*engine);
+    const OrgModel& org = rules.org();
+    CHECK(org.SealInForce("gaosha", Date{2023, 12, 31}) == nullptr);
+    REQUIRE(org.SealInForce("gaosha", Date{2024, 1, 1}) != nullptr);
+    CHECK(org.SealInForce("gaosha", Date{2024, 1, 1})->key_id == gaosha_id);
+    // The newer key wins from its first day, until its revocation.
+    CHECK(org.SealInForce("gaosha", Date{2025, 1, 1})->key_id == other_id);
+    CHECK(org.SealInForce("gaosha", Date{2025, 5, 31})->key_id == other_id);
+    CHECK(org.SealInForce("gaosha", Date{2025, 6, 1})->key_id == gaosha_id);
+    CHECK(org.FindSeal(other_id)->revocation_reason == "私钥泄露");
+    CHECK(org.SealInForce("sx-market", Date{2025, 1, 1}) == nullptr);
+  }
+  struct Case {
+    Command command;
+    std::string code;
+    std::string pointer;
+  };
+  const std::string junk = "-----BEGIN PUBLIC KEY-----\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"
+                           "-----END PUBLIC KEY-----\n";
+  const std::vector<Case> cases = {
+      {Org("register_agency_seal", "y1",
+           {{"agency", "sx-nowhere"}, {"public_key", gaosha_pem}, {"valid_from", "2024-01-01"}},
+           kLater),
+       "unknown_agency", "/data/agency"},
+      {Org("register_agency_seal", "y2",
+           {{"agency", "gaosha"}, {"public_key", junk}, {"valid_from", "2024-01-01"}}, kLater),
+       "seal_key_invalid", "/data/public_key"},
+      {Org("register_agency_seal", "y3",
+           {{"agency", "sx-market"}, {"public_key", gaosha_pem}, {"valid_from", "2024-01-01"}},
+           kLater),
+       "seal_key_exists", "/data/public_key"},
+      {Org("revoke_agency_seal", "y4",
+           {{"agency", "sx-market"},
+            {"key_id", gaosha_id},
+            {"revoked_on", "2025-01-01"},
+            {"reason", "x"}},
+           kLater),
+       "unknown_seal", "/data/key_id"},
+      {Org("revoke_agency_seal", "y5",
+           {{"agency", "gaosha"}, {"key_id", other_id}, {"revoked_on", "2025-07-01"},
+            {"reason", "x"}},
+           kLater),
+       "seal_already_revoked", "/data/key_id"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.command.command_id);
+    const Rejection r = Refused(*engine, c.command);
+    CHECK(r.code == c.code);
+    CHECK(r.pointer == c.pointer);
+  }
 }

@@ -84,7 +84,7 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def write_config(limits=None, name="config.json", tls=None, checkpoints=None):
+def write_config(limits=None, name="config.json", tls=None, checkpoints=None, seal_keys=None):
     tokens = [{"sha256": token_digest("tok-" + k),
                "actor": {"id": v[0], "role": v[1], "unit": v[2]}}
               for k, v in TOKENS.items()]
@@ -94,6 +94,8 @@ def write_config(limits=None, name="config.json", tls=None, checkpoints=None):
         config["tls"] = tls
     if checkpoints:
         config["checkpoints"] = checkpoints
+    if seal_keys:
+        config["seal_keys"] = seal_keys
     path = os.path.join(TMP, name)
     with open(path, "w") as f:
         json.dump(config, f)
@@ -113,10 +115,11 @@ class Reply(object):
 
 
 class Server(object):
-    def __init__(self, limits=None, db="db", tls=None, prefix=(), checkpoints=None):
+    def __init__(self, limits=None, db="db", tls=None, prefix=(), checkpoints=None,
+                 seal_keys=None):
         self.log = os.path.join(TMP, "access.log")
         self.tls = tls
-        config = write_config(limits, tls=tls, checkpoints=checkpoints)
+        config = write_config(limits, tls=tls, checkpoints=checkpoints, seal_keys=seal_keys)
         self.proc = subprocess.Popen(
             list(prefix) + [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
                             "127.0.0.1:0", "--access-log", self.log],
@@ -1034,6 +1037,27 @@ def test_checkpoints():
             ({"tokens": [], "checkpoints": {"key": key, "often": 1}}, "/checkpoints/often"),
             ({"tokens": [], "checkpoints": {"key": os.path.join(TMP, "none.pem")}},
              "none.pem")):
+        path = os.path.join(TMP, "bad.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        rc, out, err = zf("--db", "db", "serve", "--config", path, "--listen", "127.0.0.1:0")
+        check(rc == 3 and field in err, "config %r: exit %d, stderr %r (want %s)"
+              % (config, rc, err, field))
+
+
+def test_seal_keys():
+    """serve.json's "seal_keys" names the directory of the agencies' seal
+    keys (docs/api.md): a server starts with the sample's test keys and
+    takes commands; a bad value or a missing directory exits 3 naming it."""
+    load_reference()
+    s = Server(seal_keys=os.path.join(EXAMPLES, "keys", "seals"))
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "clue")
+    finally:
+        s.stop()
+    for config, field in (
+            ({"tokens": [], "seal_keys": 5}, "/seal_keys"),
+            ({"tokens": [], "seal_keys": os.path.join(TMP, "no-keys")}, "no-keys")):
         path = os.path.join(TMP, "bad.json")
         with open(path, "w") as f:
             json.dump(config, f)

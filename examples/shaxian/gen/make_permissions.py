@@ -11,7 +11,8 @@ command type below (issue 14 §3).
 The grants follow spec §2 ("May" column), and are checked against what the
 sample and the scenarios record (the script fails if a sample command's
 role is not granted):
-  - list_admin maintains the reference data (organisation, power list, four
+  - list_admin maintains the reference data (organisation and the agencies'
+    seal keys, power list, four
     lists, benchmarks, thresholds, non-tax items, inspection scenarios, the
     matrix itself);
   - enforcement_officer inspects, records evidence, drafts and serves
@@ -43,7 +44,8 @@ EFFECTIVE_FROM = "2022-05-21"
 
 REFERENCE = [
     "register_district", "register_department", "register_township", "register_brigade",
-    "register_officer", "issue_credential", "revoke_credential", "register_enforcement_area",
+    "register_officer", "issue_credential", "revoke_credential", "register_agency_seal",
+    "revoke_agency_seal", "register_enforcement_area",
     "change_area_leadership", "assign_officer_to_area", "end_area_assignment",
     "move_township_to_area", "register_grid_node", "publish_holiday_calendar",
     "publish_power_item", "withdraw_power_item", "decide_delegation", "withdraw_delegation",

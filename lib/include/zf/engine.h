@@ -18,6 +18,7 @@
 // Thread safety: Execute and ExecuteBatch may be called from many threads.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,6 +34,7 @@
 #include "zf/export.h"
 #include "zf/result.h"
 #include "zf/rules.h"
+#include "zf/seal.h"
 
 namespace zf {
 
@@ -54,6 +56,14 @@ struct EngineOptions {
   std::size_t repair_chunk_bytes = 8 << 20;
   // Rest-day rules for deadlines (spec §0.2, [U][C]).
   ClockOptions clock;
+  // Electronic seals (zf/seal.h): agency id → the private key of its seal.
+  // A penalty decision (decision_made, on_spot_decision_issued) of an
+  // agency with a seal registered in org and in force on the decision's
+  // date is sealed with it; without this key (or with another) the engine
+  // refuses the command (kFailedPrecondition) rather than record it
+  // unsealed. Agencies with no seal in force decide unsealed. Not used by
+  // the audit, which checks seals with the registered public keys.
+  std::map<std::string, std::shared_ptr<const SealSigner>> seal_keys;
 
   // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events.md §2)
   // D9 (APL art. 60): calendar days from filing to the decision, and the

@@ -1,5 +1,7 @@
 #include "audit/re_decider.h"
 
+#include "crypto/seal.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -368,9 +370,19 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
                         d.occurred_at);
     } else if (!(s.actor == d.actor)) {
       why = fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id);
-    } else if (!SameCanonicalJson(s.data, d.data) && Canonical(s.data) != Canonical(d.data)) {
-      // (Rendered only when the values alone cannot tell: almost never.)
-      why = DataDifference(s.data, d.data);
+    } else {
+      // The seal is not part of the decision (the engine adds it after
+      // deciding, and SM2 signatures are randomised): compared without it,
+      // checked on its own (CheckSeal).
+      const bool sealed = IsSealedEventType(s.type) && s.data.is_object() &&
+                          s.data.as_object().contains(kSealMember);
+      boost::json::value unsealed;
+      if (sealed) unsealed = WithoutSeal(s.data.as_object());
+      const boost::json::value& stored = sealed ? unsealed : s.data;
+      if (!SameCanonicalJson(stored, d.data) && Canonical(stored) != Canonical(d.data)) {
+        // (Rendered only when the values alone cannot tell: almost never.)
+        why = DataDifference(stored, d.data);
+      }
     }
     if (!why.empty()) {
       not_rederivable(s, "decision_differs",
@@ -405,7 +417,8 @@ void ReDecider::CheckProcedure() {
     command.at = e.occurred_at;
     command.actor = e.actor;
     command.target = CaseIdOf(e.stream);
-    command.data = e.data;
+    command.data = WithoutSeal(e.data.as_object());
+    CheckSeal(e);
     Decision decision = DecideAndStamp(*spec, command, *at, rules_, cases_, options_);
     const auto* rejection = std::get_if<Rejection>(&decision);
     if (rejection != nullptr) ReportProcedure(e, *rejection);
@@ -426,6 +439,51 @@ void ReDecider::CheckProcedure() {
       ReportProcedure(e, *judged.rejection);
     }
   }
+}
+
+void ReDecider::CheckSeal(const EventRecord& e) {
+  const boost::json::object& data = e.data.as_object();
+  const std::string agency = Text(data, "handling_subject");
+  auto date = Date::Parse(Text(data, "decided_on"));
+  if (agency.empty() || !date.ok()) return;  // the schema and the re-decision name it
+  const AgencySeal* in_force = rules_.org().SealInForce(agency, *date);
+  const boost::json::value* stored = data.if_contains(kSealMember);
+  std::string code, message;
+  if (stored == nullptr) {
+    if (in_force == nullptr) return;  // no seal then: lawfully unsealed
+    code = "seal_missing";
+    message = fmt::format("{} 的电子印章（密钥 {}）自 {} 起在用，而 {} 作出的这一决定未加盖电子印章",
+                          agency, in_force->key_id, in_force->valid_from.ToString(),
+                          date->ToString());
+  } else {
+    std::string key_id;
+    if (stored->is_object()) {
+      if (const auto* k = stored->as_object().if_contains("key_id"); k && k->is_string()) {
+        key_id = std::string(k->as_string());
+      }
+    }
+    const AgencySeal* named = rules_.org().FindSeal(key_id);
+    std::string why;
+    if (named == nullptr) {
+      why = fmt::format("印章密钥 {} 未在组织数据中登记", key_id.empty() ? "（无）" : key_id);
+    } else if (named->revoked_on.has_value() && !(*date < *named->revoked_on)) {
+      why = fmt::format("印章密钥 {} 已于 {} 注销", key_id, named->revoked_on->ToString());
+    } else if (in_force == nullptr) {
+      why = fmt::format("{} 在 {} 没有在用的电子印章", agency, date->ToString());
+    } else {
+      why = SealProblem(data, agency, in_force->key);
+    }
+    if (why.empty()) return;
+    code = "seal_invalid";
+    message = fmt::format("{} 的电子印章无效：{}", e.type, why);
+  }
+  AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, e);
+  f.rule = "seal";
+  f.code = std::move(code);
+  f.legal_basis =
+      "《中华人民共和国电子签名法》第十三条、第十四条; docs/audit.md §6 (electronic seals)";
+  f.message = std::move(message);
+  findings_->Report(std::move(f));
 }
 
 void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection) {

@@ -131,6 +131,10 @@ class ReDecider {
   void ReDecide(const PreparedGroup& prepared);
   void CheckRecord(const RecordedCommand& recorded);
   void CheckProcedure();
+  // The seal of a penalty decision event against the seal of its agency in
+  // force on the decision's date (rules_ as of before the event):
+  // seal_missing, seal_invalid.
+  void CheckSeal(const EventRecord& event);
   void ReportProcedure(const EventRecord& event, const Rejection& rejection);
   void CheckDeadlines(std::string_view case_id, std::int64_t at_micros, bool at_end);
   void Fold();

@@ -5,7 +5,49 @@
 #include "util/canonical_json.h"
 #include "util/hex.h"
 
+#include <filesystem>
+#include <system_error>
+
+namespace zf {
+
+Result<std::shared_ptr<const SealSigner>> SealSigner::FromPemFile(const std::string& path) {
+  ZF_ASSIGN_OR_RETURN(internal::Sm2Key key, internal::LoadSm2PrivateKeyPem(path));
+  auto impl = std::make_shared<Impl>(Impl{key, key.Fingerprint()});
+  return std::make_shared<const SealSigner>(std::move(impl));
+}
+
+const std::string& SealSigner::key_id() const { return impl_->key_id; }
+
+Result<std::map<std::string, std::shared_ptr<const SealSigner>>> LoadSealKeys(
+    const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return NotFoundError(fmt::format("seal key directory '{}' does not exist", dir));
+  }
+  std::map<std::string, std::shared_ptr<const SealSigner>> keys;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const fs::path& path = entry.path();
+    if (path.extension() != ".pem" || !entry.is_regular_file(ec)) continue;
+    ZF_ASSIGN_OR_RETURN(auto signer, SealSigner::FromPemFile(path.string()));
+    keys[path.stem().string()] = std::move(signer);
+  }
+  if (ec) {
+    return IOError(fmt::format("cannot list seal key directory '{}': {}", dir, ec.message()));
+  }
+  return keys;
+}
+
+}  // namespace zf
+
 namespace zf::internal {
+
+bool IsSealedEventType(std::string_view type) {
+  for (std::string_view t : kSealedEventTypes) {
+    if (t == type) return true;
+  }
+  return false;
+}
 
 std::string SealedBytes(const boost::json::object& data) {
   return CanonicalJsonWithout(data, kSealMember);

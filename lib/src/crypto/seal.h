@@ -1,5 +1,5 @@
 // Electronic seals (电子印章) on penalty decision events (issue 14 §4,
-// slice B — in progress): the deciding agency's SM2 signature over the
+// slice B): the deciding agency's SM2 signature over the
 // canonical JSON of the event's data without its "seal" member.
 //
 //   "seal": {"agency": "sx-market", "key_id": "<hex SM3 of the DER public
@@ -18,8 +18,23 @@
 
 #include "crypto/sm2.h"
 #include "zf/result.h"
+#include "zf/seal.h"
+
+namespace zf {
+
+struct SealSigner::Impl {
+  internal::Sm2Key key;
+  std::string key_id;
+};
+
+}  // namespace zf
 
 namespace zf::internal {
+
+// The penalty decision events that carry the deciding agency's seal.
+inline constexpr std::string_view kSealedEventTypes[] = {"decision_made",
+                                                          "on_spot_decision_issued"};
+bool IsSealedEventType(std::string_view type);
 
 inline constexpr std::string_view kSealMember = "seal";
 inline constexpr std::string_view kSealAlgorithm = "SM2-with-SM3";

@@ -14,6 +14,7 @@
 
 #include <optional>
 
+#include "crypto/sm2.h"
 #include "domain/decider.h"
 
 namespace zf::internal {
@@ -23,6 +24,9 @@ constexpr std::string_view kOrgBasis =
     "沙县片区联合执法工作机制 [seed]; spec §1 organisational model";
 constexpr std::string_view kCredentialBasis =
     "APL art. 42 (enforcement credentials); spec §2 enforcement_officer";
+constexpr std::string_view kSealBasis =
+    "《中华人民共和国电子签名法》第十三条、第十四条 (a reliable electronic signature has the "
+    "effect of a handwritten signature or seal); issue 14 §4 electronic seals";
 constexpr std::string_view kAreaChiefBasis =
     "沙县片区联合执法工作机制 [seed]: 片长 is a deputy-section-level leader of a district "
     "department; spec §2 area_chief";
@@ -242,6 +246,58 @@ Decision DecideRevokeCredential(const DecisionContext& context) {
   return One("credential_revoked", std::move(event));
 }
 
+// --- Electronic seals ------------------------------------------------------
+
+Decision DecideRegisterAgencySeal(const DecisionContext& context) {
+  const OrgModel& org = context.rules.org();
+  const auto& data = Data(context);
+  if (auto r = KnownAgency(org, data, "agency")) return *r;
+  auto key = ParseSm2PublicKeyPem(Text(data, "public_key"), "public_key");
+  if (!key.ok()) {
+    return Reject("seal_key_invalid",
+                  fmt::format("public_key is not an SM2 public key in PEM: {}",
+                              key.status().message()),
+                  std::string(kSealBasis), Pointer("public_key"));
+  }
+  const std::string key_id = key->Fingerprint();
+  if (const AgencySeal* existing = org.FindSeal(key_id)) {
+    return Reject("seal_key_exists",
+                  fmt::format("key {} is already registered as a seal of {}; a new seal has a "
+                              "new key",
+                              key_id, existing->agency),
+                  std::string(kSealBasis), Pointer("public_key"));
+  }
+  auto from = ParseDate(data, "valid_from", kSealBasis);
+  if (auto* r = std::get_if<Decision>(&from)) return std::move(*r);
+  boost::json::object event{{"agency", Text(data, "agency")},
+                            {"key_id", key_id},
+                            {"public_key", PublicKeyPem(*key)},
+                            {"valid_from", Text(data, "valid_from")}};
+  if (data.contains("note")) event["note"] = data.at("note");
+  return One("agency_seal_registered", std::move(event));
+}
+
+Decision DecideRevokeAgencySeal(const DecisionContext& context) {
+  const OrgModel& org = context.rules.org();
+  const auto& data = Data(context);
+  const std::string key_id = Text(data, "key_id");
+  const AgencySeal* seal = org.FindSeal(key_id);
+  if (seal == nullptr || seal->agency != Text(data, "agency")) {
+    return Reject("unknown_seal",
+                  fmt::format("{} has no seal key {}", Text(data, "agency"), key_id),
+                  std::string(kSealBasis), Pointer("key_id"));
+  }
+  if (seal->revoked_on.has_value()) {
+    return Reject("seal_already_revoked",
+                  fmt::format("seal key {} was revoked on {}", key_id,
+                              seal->revoked_on->ToString()),
+                  std::string(kSealBasis), Pointer("key_id"));
+  }
+  auto revoked = ParseDate(data, "revoked_on", kSealBasis);
+  if (auto* r = std::get_if<Decision>(&revoked)) return std::move(*r);
+  return One("agency_seal_revoked", data);
+}
+
 // --- Areas ---------------------------------------------------------------
 
 Decision DecideRegisterArea(const DecisionContext& context) {
@@ -443,6 +499,8 @@ const std::vector<CommandSpec>& OrgCommandSpecs() {
       {"register_officer", "", kOrgStream, &DecideRegisterOfficer},
       {"issue_credential", "", kOrgStream, &DecideIssueCredential},
       {"revoke_credential", "", kOrgStream, &DecideRevokeCredential},
+      {"register_agency_seal", "", kOrgStream, &DecideRegisterAgencySeal},
+      {"revoke_agency_seal", "", kOrgStream, &DecideRevokeAgencySeal},
       {"register_enforcement_area", "", kOrgStream, &DecideRegisterArea},
       {"change_area_leadership", "", kOrgStream, &DecideChangeAreaLeadership},
       {"move_township_to_area", "", kOrgStream, &DecideMoveTownshipToArea},

@@ -16,4 +16,17 @@ Decision DecideAndStamp(const CommandSpec& spec, const Command& command, Timesta
                         const RuleBook& rules, const CaseBook& cases,
                         const EngineOptions& options);
 
+// Seals the penalty decisions among `events` (crypto/seal.h) with the
+// private key options.seal_keys holds for the deciding agency (data
+// "handling_subject"), when that agency has a seal in force in `rules`' org
+// on the decision's date ("decided_on"). Events of other types, and
+// decisions of agencies with no seal in force, are left as they are.
+// Errors: kFailedPrecondition when a seal is in force but no private key,
+// or a key of another seal, is configured for it: the command is refused
+// rather than recorded unsealed. The engine calls it after DecideAndStamp;
+// the audit's re-decision does not (SM2 signatures are randomised: it
+// checks the stored seal on its own).
+Status SealDecisions(const RuleBook& rules, const EngineOptions& options,
+                     std::vector<NewEvent>* events);
+
 }  // namespace zf::internal

@@ -410,6 +410,10 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, CommandFacts fac
     result.rejection = std::move(*rejection);
     return result;
   }
+  // The agency's seal goes on its penalty decisions here, after deciding
+  // (SM2 signatures are randomised; deciders stay deterministic).
+  ZF_RETURN_IF_ERROR(
+      SealDecisions(overlay->rules, options_, &std::get<std::vector<NewEvent>>(decision)));
   AppendRequest request;
   request.stream = result.stream;
   request.command_id = command.command_id;

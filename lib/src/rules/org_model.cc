@@ -160,6 +160,10 @@ bool Credential::ValidOn(Date date) const {
   return !revoked_on.has_value() || date < *revoked_on;
 }
 
+bool AgencySeal::InForceOn(Date date) const {
+  return valid_from <= date && (!revoked_on.has_value() || date < *revoked_on);
+}
+
 bool AreaAssignment::ActiveOn(Date date) const {
   return from <= date && (!to.has_value() || date <= *to);
 }
@@ -189,6 +193,8 @@ Status OrgModel::Apply(const EventRecord& event) {
   if (t == "officer_registered") return ApplyOfficer(*data, at);
   if (t == "credential_issued") return ApplyCredentialIssued(*data);
   if (t == "credential_revoked") return ApplyCredentialRevoked(*data);
+  if (t == "agency_seal_registered") return ApplySealRegistered(*data);
+  if (t == "agency_seal_revoked") return ApplySealRevoked(*data);
   if (t == "enforcement_area_registered") return ApplyArea(*data, at);
   if (t == "area_leadership_changed") return ApplyLeadershipChanged(*data, at);
   if (t == "township_moved_to_area") return ApplyTownshipMoved(*data, at);
@@ -287,6 +293,32 @@ Status OrgModel::ApplyCredentialRevoked(const boost::json::object& data) {
   ZF_ASSIGN_OR_RETURN(Date revoked_on, DateField(data, "revoked_on", kType));
   it->second.revoked_on = revoked_on;
   it->second.revocation_reason = OptionalText(data, "reason");
+  return Status::Ok();
+}
+
+Status OrgModel::ApplySealRegistered(const boost::json::object& data) {
+  constexpr std::string_view kType = "agency_seal_registered";
+  AgencySeal seal;
+  ZF_ASSIGN_OR_RETURN(seal.agency, Text(data, "agency", kType));
+  ZF_ASSIGN_OR_RETURN(seal.key_id, Text(data, "key_id", kType));
+  ZF_ASSIGN_OR_RETURN(seal.public_key_pem, Text(data, "public_key", kType));
+  ZF_ASSIGN_OR_RETURN(seal.valid_from, DateField(data, "valid_from", kType));
+  auto key = ParseSm2PublicKeyPem(seal.public_key_pem, kType);
+  if (!key.ok() || key->Fingerprint() != seal.key_id) return Corrupt(kType, "public_key");
+  seal.key = *key;
+  seals_.push_back(std::move(seal));
+  return Status::Ok();
+}
+
+Status OrgModel::ApplySealRevoked(const boost::json::object& data) {
+  constexpr std::string_view kType = "agency_seal_revoked";
+  ZF_ASSIGN_OR_RETURN(std::string key_id, Text(data, "key_id", kType));
+  auto it = std::find_if(seals_.begin(), seals_.end(),
+                         [&](const AgencySeal& s) { return s.key_id == key_id; });
+  if (it == seals_.end()) return Corrupt(kType, "key_id");
+  ZF_ASSIGN_OR_RETURN(Date revoked_on, DateField(data, "revoked_on", kType));
+  it->revoked_on = revoked_on;
+  it->revocation_reason = OptionalText(data, "reason");
   return Status::Ok();
 }
 
@@ -480,6 +512,22 @@ const Credential* OrgModel::ValidCredential(std::string_view officer, Date date)
     if (c->ValidOn(date)) valid = c;
   }
   return valid;
+}
+
+const AgencySeal* OrgModel::FindSeal(std::string_view key_id) const {
+  for (const AgencySeal& s : seals_) {
+    if (s.key_id == key_id) return &s;
+  }
+  return nullptr;
+}
+
+const AgencySeal* OrgModel::SealInForce(std::string_view agency, Date date) const {
+  const AgencySeal* in_force = nullptr;
+  for (const AgencySeal& s : seals_) {
+    if (s.agency != agency || !s.InForceOn(date)) continue;
+    if (in_force == nullptr || !(s.valid_from < in_force->valid_from)) in_force = &s;
+  }
+  return in_force;
 }
 
 std::vector<const AreaAssignment*> OrgModel::AssignmentsOf(std::string_view officer,

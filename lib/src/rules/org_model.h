@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/sm2.h"
 #include "zf/calendar.h"
 #include "zf/event.h"
 #include "zf/result.h"
@@ -130,6 +131,21 @@ struct Credential {
   bool ValidOn(Date date) const;
 };
 
+// An agency's electronic seal key (电子印章, issue 14 §4): the SM2 public key
+// its penalty decisions are sealed with from valid_from on, until revoked_on
+// (a revocation takes effect on its date).
+struct AgencySeal {
+  std::string agency;          // township or department id
+  std::string key_id;          // hex SM3 of the DER public key
+  std::string public_key_pem;  // as registered
+  Sm2Key key;                  // its public key, parsed
+  Date valid_from;
+  std::optional<Date> revoked_on;
+  std::string revocation_reason;
+
+  bool InForceOn(Date date) const;
+};
+
 // Who leads an area from `effective_from` (unix micros) on.
 struct AreaLeadership {
   std::int64_t effective_from = 0;
@@ -208,6 +224,13 @@ class OrgModel {
   // overlap at renewal), the latest issued.
   const Credential* ValidCredential(std::string_view officer, Date date) const;
 
+  // --- Electronic seals ------------------------------------------------------
+  const AgencySeal* FindSeal(std::string_view key_id) const;
+  // The seal the agency's decisions of `date` carry: of its seals in force
+  // on that date, the one with the latest valid_from (the latest registered
+  // among equals); nullptr when none is.
+  const AgencySeal* SealInForce(std::string_view agency, Date date) const;
+
   // --- Assignments (as of a civil date) ---------------------------------------
   // Every assignment of the officer to the area, oldest first.
   std::vector<const AreaAssignment*> AssignmentsOf(std::string_view officer,
@@ -238,6 +261,8 @@ class OrgModel {
   Status ApplyOfficer(const boost::json::object& data, std::int64_t at);
   Status ApplyCredentialIssued(const boost::json::object& data);
   Status ApplyCredentialRevoked(const boost::json::object& data);
+  Status ApplySealRegistered(const boost::json::object& data);
+  Status ApplySealRevoked(const boost::json::object& data);
   Status ApplyArea(const boost::json::object& data, std::int64_t at);
   Status ApplyLeadershipChanged(const boost::json::object& data, std::int64_t at);
   Status ApplyTownshipMoved(const boost::json::object& data, std::int64_t at);
@@ -254,6 +279,7 @@ class OrgModel {
   std::map<std::string, Officer, std::less<>> officers_;
   std::map<std::string, Credential, std::less<>> credentials_;  // by number
   std::map<std::string, std::vector<std::string>, std::less<>> credentials_by_officer_;
+  std::vector<AgencySeal> seals_;  // in registration order
   std::vector<AreaAssignment> assignments_;  // in recording order
   // Per township, its area from each instant on, by `from` (stable).
   std::map<std::string, std::vector<Membership>, std::less<>> memberships_;
