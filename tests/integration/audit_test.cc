@@ -1039,7 +1039,7 @@ TEST_CASE("seals: decisions from a seal's first day carry a valid seal, earlier 
 }
 
 TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and recorded command "
-          "recomputed is seal_invalid; stripped of its seal, seal_missing",
+          "recomputed is seal_invalid, stripped of its seal seal_missing",
           "[audit][seal]") {
   TempDir dir;
   const std::string path = CopyOfSealed(dir);
@@ -1094,8 +1094,7 @@ TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and re
   }
 }
 
-TEST_CASE("seals: a seal made with a revoked key is seal_invalid; an unsealed decision before "
-          "any seal is clean",
+TEST_CASE("seals: a seal made with a key revoked before the decision is seal_invalid",
           "[audit][seal]") {
   TempDir dir;
   const std::string path = CopyOfSealed(dir);

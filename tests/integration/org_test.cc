@@ -622,7 +622,7 @@ TEST_CASE("The Shaxian org sample loads: 93 officers hold 113 area assignments",
 
 // --- Electronic seals (issue 14 §4): register_agency_seal, revoke_agency_seal
 
-TEST_CASE("org: agency seals are registered and revoked; each rejection code", "[org][seal]") {
+TEST_CASE("org: agency seals are registered and revoked, with each rejection code", "[org][seal]") {
   auto engine = MemoryEngine();
   testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl"});
   auto pem = [](const char* file) {
