@@ -134,7 +134,9 @@ std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess 
     return nullptr;
   }
   options.store = std::move(*store_options);
-  if (access != StoreAccess::kRead && !global.seal_keys.empty()) {
+  // Also for a read-only engine: `import --dry-run` decides (and seals)
+  // what it would write.
+  if (!global.seal_keys.empty()) {
     auto keys = zf::LoadSealKeys(global.seal_keys);
     if (!keys.ok()) {
       *exit_code = ReportError(global, keys.status());

@@ -2566,6 +2566,10 @@ def test_seal_keys():
     r = zf("--db", "db", "--seal-keys", path("no-such-dir"), "import", cmds)
     expect_rc(r, EXIT_INVALID)
     expect_in("no-such-dir", r.err, "a missing seal key directory")
+    # A dry run decides (and seals) what it would write: it needs the keys too.
+    expect_rc(zf("--db", "db", "import", "--dry-run", cmds), EXIT_REJECTED)
+    expect_rc(zf("--db", "db", "--seal-keys", keys_file("seals"), "import", "--dry-run", cmds),
+              EXIT_OK)
     r = zf("--db", "db", "--seal-keys", keys_file("seals"), "import", cmds)
     expect_rc(r, EXIT_OK)
     decision = None

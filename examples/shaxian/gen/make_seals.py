@@ -5,8 +5,10 @@ One register_agency_seal command (stream org) per test key in
 examples/shaxian/keys/seals/<agency>.pem: the agency's SM2 public key, in
 force from 2025-01-01 — after the generated year and every decision of the
 sample, so the sample's statistics and its re-decision stay as they are
-(no sample decision is sealed). The file comes last (10-), after the cases,
-and its commands are dated after theirs.
+(no sample decision is sealed). The file comes last (10-), after the cases;
+its commands are dated after theirs and before the 2025 calendar's
+publication (2024-11-12), which stays the sample's latest instant (the
+audit's reference time).
 
 The private keys are TEST keys (keys/README.md): `zfcli --seal-keys
 examples/shaxian/keys/seals` seals decisions made after 2025-01-01 with them.
@@ -23,7 +25,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 KEYS = HERE.parent / "keys" / "seals"
 OUT = HERE.parent / "10-seals.jsonl"
 ACTOR = {"id": "SX-ADMIN-01", "role": "list_admin", "unit": "sx-justice"}
-AT = "2024-12-20T09:00:00+08:00"
+AT = "2024-11-01T09:00:00+08:00"
 VALID_FROM = "2025-01-01"
 
 
