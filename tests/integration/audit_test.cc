@@ -332,7 +332,7 @@ TEST_CASE("audit: a forged decision with a correct chain is not re-derivable and
   CHECK(benchmark);
 }
 
-TEST_CASE("dossier: verifies offline; one changed byte fails", "[audit][dossier]") {
+TEST_CASE("dossier: verifies offline, one changed byte fails", "[audit][dossier]") {
   const EventRecord decision = FindEvent(CleanStore(), "decision_made");
   const std::string case_id = decision.stream.substr(5);
   std::ostringstream out;

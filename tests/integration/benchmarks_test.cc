@@ -207,7 +207,7 @@ TEST_CASE("The SAFE-017 benchmark is published and found for its item and party"
         "level_has_no_fine");
 }
 
-TEST_CASE("A new benchmark version applies from its effective_from; a withdrawal ends it",
+TEST_CASE("A new benchmark version applies from its effective_from, a withdrawal ends it",
           "[rules][benchmarks]") {
   auto engine = MemoryEngine();
   REQUIRE(Run(*engine, MakeCommand("publish_benchmark", "bm-1", kAt, Safe017())).outcome ==

@@ -751,7 +751,7 @@ TEST_CASE("A failed atomic batch leaves no index row and no cached effect",
   RequireRowsMatchEvents(*engine);
 }
 
-TEST_CASE("A case the store cannot read fails the command; it is not taken as absent",
+TEST_CASE("A case the store cannot read fails the command, it is not taken as absent",
           "[engine][bounded]") {
   auto store = StillStore();
   {

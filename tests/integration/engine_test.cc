@@ -82,7 +82,7 @@ TEST_CASE("A repeated command id is already applied and not judged again", "[eng
   CHECK(engine->store()->Ledger().position == 1);
 }
 
-TEST_CASE("The engine records each command beside its events; a retry with other data is refused",
+TEST_CASE("The engine records each command beside its events, a retry with other data is refused",
           "[engine][idempotency]") {
   auto engine = MemoryEngine();
   const Command command = Calendar2023();
@@ -108,7 +108,7 @@ TEST_CASE("The engine records each command beside its events; a retry with other
   CHECK(engine->store()->Ledger().position == 1);
 }
 
-TEST_CASE("A command id repeated within one batch applies once; with other data it is refused",
+TEST_CASE("A command id repeated within one batch applies once, with other data it is refused",
           "[engine][idempotency]") {
   auto engine = MemoryEngine();
   Command changed = Calendar2023();
@@ -213,7 +213,7 @@ TEST_CASE("Commands parse from their JSON envelope", "[engine][json]") {
   CHECK(no_actor_role.status().subject() == "/actor/role");
 }
 
-TEST_CASE("A batch is judged in order; stop-at-failure and atomic modes", "[engine][batch]") {
+TEST_CASE("A batch is judged in order, stop-at-failure and atomic modes", "[engine][batch]") {
   auto engine = MemoryEngine();
   std::vector<Command> batch = {
       Calendar2023("b1"),

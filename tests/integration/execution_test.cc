@@ -212,7 +212,7 @@ TEST_CASE("A confirmation signed after the message arrived does not consent to i
         "date_in_future");
 }
 
-TEST_CASE("Service methods need their proof; dates are checked against the decision",
+TEST_CASE("Service methods need their proof, dates are checked against the decision",
           "[execution][service]") {
   Bench bench;
   bench.SeedDecidedCase("SX-2024-C1503", "2024-03-01T09:00:00+08:00", 0, "no_penalty");
@@ -313,7 +313,7 @@ TEST_CASE("A deadline the published calendar cannot compute refuses the command"
 
 // --- Payment (scenario 10) ----------------------------------------------------
 
-TEST_CASE("Late payment: 10,000 yuan served Mon 2024-03-04 is due 2024-03-19; the surcharge is "
+TEST_CASE("Late payment: 10,000 yuan served Mon 2024-03-04 is due 2024-03-19, the surcharge is "
           "9,900 by 04-21 and capped at 10,000 from 04-22",
           "[execution][payment][scenario10]") {
   Bench bench;

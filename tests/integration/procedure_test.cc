@@ -139,7 +139,7 @@ class Procedure {
   int n_ = 0;
 };
 
-TEST_CASE("D9: an open pause counts up to the day asked; extensions and the collective end date",
+TEST_CASE("D9: an open pause counts up to the day asked, extensions and the collective end date",
           "[procedure]") {
   internal::DecisionClock clock;
   const Date filed{2023, 9, 12};
@@ -166,7 +166,7 @@ TEST_CASE("D9: an open pause counts up to the day asked; extensions and the coll
   CHECK_FALSE(late.DueOn(filed, 90, Date{2023, 12, 12}).ok());
 }
 
-TEST_CASE("statement_period_working_days sets D6; D7 stays 5 working days", "[procedure]") {
+TEST_CASE("statement_period_working_days sets D6, D7 stays 5 working days", "[procedure]") {
   EngineOptions options;
   options.statement_period_working_days = 3;
   Procedure p(options);
