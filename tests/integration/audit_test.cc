@@ -178,6 +178,24 @@ void Forge(const std::string& path, std::uint64_t position,
   raw.Put("meta", std::string(internal::kLedgerHeadKey), internal::EncodeLedger(head));
 }
 
+// The forger's rewrite of a field nothing judges again: the decision's
+// document number, in the event (chain and ledger recomputed) and in its
+// recorded command, so that the re-decision agrees with the forgery.
+void RenumberDecision(const std::string& path, const EventRecord& decision,
+                      const std::string& old_number, const std::string& new_number) {
+  Forge(path, decision.position, [&](EventRecord* e) {
+    e->data.as_object()["document_number"] = new_number;
+  });
+  RawDb raw(path);
+  internal::CommandRecord record;
+  REQUIRE(internal::DecodeCommand(raw.Get("commands", decision.command_id), &record));
+  const std::string needle = "\"document_number\":\"" + old_number + "\"";
+  const auto at = record.command.find(needle);
+  REQUIRE(at != std::string::npos);
+  record.command.replace(at, needle.size(), "\"document_number\":\"" + new_number + "\"");
+  raw.Put("commands", decision.command_id, internal::EncodeCommand(record));
+}
+
 }  // namespace
 
 TEST_CASE("audit: an engine-written year audits clean, in one fold in position order",
@@ -822,19 +840,7 @@ TEST_CASE("anchors: a document number rewritten with its chain, ledger and recor
   const EventRecord decision = FindEvent(path, "decision_made");
   const std::string old_number(decision.data.at("document_number").as_string());
   const std::string new_number = old_number + "-X";
-  Forge(path, decision.position, [&](EventRecord* e) {
-    e->data.as_object()["document_number"] = new_number;
-  });
-  {
-    RawDb raw(path);
-    internal::CommandRecord record;
-    REQUIRE(internal::DecodeCommand(raw.Get("commands", decision.command_id), &record));
-    const std::string needle = "\"document_number\":\"" + old_number + "\"";
-    const auto at = record.command.find(needle);
-    REQUIRE(at != std::string::npos);
-    record.command.replace(at, needle.size(), "\"document_number\":\"" + new_number + "\"");
-    raw.Put("commands", decision.command_id, internal::EncodeCommand(record));
-  }
+  RenumberDecision(path, decision, old_number, new_number);
   CHECK(ChainFindings(path).empty());
   Audit clean = RunAudit(path);
   INFO(clean.Dump());
@@ -1047,19 +1053,7 @@ TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and re
   SECTION("one changed byte") {
     const std::string old_number = Text(decision, "document_number");
     const std::string new_number = old_number + "X";
-    Forge(path, decision.position, [&](EventRecord* e) {
-      e->data.as_object()["document_number"] = new_number;
-    });
-    {
-      RawDb raw(path);
-      internal::CommandRecord record;
-      REQUIRE(internal::DecodeCommand(raw.Get("commands", decision.command_id), &record));
-      const std::string needle = "\"document_number\":\"" + old_number + "\"";
-      const auto at = record.command.find(needle);
-      REQUIRE(at != std::string::npos);
-      record.command.replace(at, needle.size(), "\"document_number\":\"" + new_number + "\"");
-      raw.Put("commands", decision.command_id, internal::EncodeCommand(record));
-    }
+    RenumberDecision(path, decision, old_number, new_number);
     // The chain and the ledger agree with themselves: only the seal tells.
     CHECK(ChainFindings(path).empty());
     Audit audit = RunAudit(path);
