@@ -31,8 +31,10 @@ namespace {
 // How an import's lines are reported is defined by batches of this many
 // commands (see Importer).
 constexpr std::size_t kCommandsPerBatch = 256;
-// Batches given to the engine at once: one group, one write, one sync.
+// Batches given to the engine at once by default (--commit-every): one
+// group, one write, one sync.
 constexpr std::size_t kBatchesPerWrite = 16;
+constexpr std::size_t kMaxCommitEvery = std::size_t{1} << 20;
 // Lines the reader prepares ahead of the engine: enough to keep the other
 // core busy through a batch's write, few enough to bound memory (~10 MB).
 constexpr std::size_t kReadAheadLines = 2 * kCommandsPerBatch * kBatchesPerWrite;
@@ -62,6 +64,9 @@ struct ImportSettings {
   bool dry_run = false;
   bool keep_going = false;
   bool atomic = false;
+  // Commands per write (a multiple of kCommandsPerBatch): what a crash can
+  // cost at most, and what the import holds in memory.
+  std::size_t commit_every = kCommandsPerBatch * kBatchesPerWrite;
 };
 
 // Counts the lines of a regular file (for the progress bar); 0 when unknown.
@@ -120,7 +125,7 @@ class ProgressBar {
 // kCommandsPerBatch commands, each run as soon as it is full: an invalid
 // line is reported when it is read, a batch's rejections when it has run,
 // and without --keep-going nothing after the first bad line runs. The
-// engine, though, is given up to kBatchesPerWrite batches at once: one
+// engine, though, is given several batches at once (--commit-every): one
 // group, one write and one sync, and a case that several of the batches
 // touch has its view rendered once instead of once per batch (at 16
 // batches, a third as many renders in a generated province). An invalid
@@ -129,7 +134,7 @@ class ProgressBar {
 // reports it; a command id that repeats one of an earlier batch of the same
 // write first has the batches before its own written, so the repeat is
 // answered from the store as before. So the lines, their order, the counts
-// and the exit code do not depend on kBatchesPerWrite.
+// and the exit code do not depend on --commit-every.
 class Importer {
  public:
   Importer(const GlobalOptions& global, zf::Engine* engine, zf::DryRun* dry_run,
@@ -192,7 +197,7 @@ bool Importer::Add(zf::Command command, std::size_t line) {
   pending_.push_back(std::move(command));
   lines_.push_back(line);
   ++read_;
-  if (!settings_.atomic && pending_.size() >= kCommandsPerBatch * kBatchesPerWrite) {
+  if (!settings_.atomic && pending_.size() >= settings_.commit_every) {
     return Run(pending_.size());
   }
   return true;
@@ -331,7 +336,9 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
       ("keep-going", po::bool_switch(), "report every bad line and apply the good ones")
       ("atomic", po::bool_switch(), "all or nothing: one write for the whole file (held in memory)")
       ("read-ahead", po::value<std::size_t>()->default_value(kReadAheadLines),
-       "lines parsed and checked ahead on another thread (0: none)");
+       "lines parsed and checked ahead on another thread (0: none)")
+      ("commit-every", po::value<std::size_t>()->default_value(kCommandsPerBatch * kBatchesPerWrite),
+       "commands per write and sync, a multiple of 256: what a crash can undo at most");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -341,9 +348,20 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
     return exit_code;
   }
   ImportSettings settings{vm["dry-run"].as<bool>(), vm["keep-going"].as<bool>(),
-                          vm["atomic"].as<bool>()};
+                          vm["atomic"].as<bool>(), vm["commit-every"].as<std::size_t>()};
   if (settings.keep_going && settings.atomic) {
     std::cerr << "zfcli import: --keep-going and --atomic exclude each other\n";
+    return kExitUsage;
+  }
+  // The upper bound also catches a negative number, which program_options
+  // wraps into a huge unsigned one. (--atomic is the one-write import.)
+  if (settings.commit_every == 0 || settings.commit_every % kCommandsPerBatch != 0 ||
+      settings.commit_every > kMaxCommitEvery) {
+    std::cerr << fmt::format(
+        "zfcli import: --commit-every {}: must be a multiple of {} from {} to {}\n",
+        vm["commit-every"].as<std::size_t>() > kMaxCommitEvery ? "out of range"
+                                                               : std::to_string(settings.commit_every),
+        kCommandsPerBatch, kCommandsPerBatch, kMaxCommitEvery);
     return kExitUsage;
   }
   const std::string file = vm["file"].as<std::string>();

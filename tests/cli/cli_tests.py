@@ -245,6 +245,10 @@ def test_bad_option():
     r = zf("--db", "db", "--lang", "fr", "store", "verify")
     expect_rc(r, EXIT_USAGE)
     expect_in("fr", r.err, "stderr of --lang fr")
+    for every in ("0", "100", "-256"):
+        r = zf("--db", "db", "import", sample_file("01-calendar.jsonl"), "--commit-every", every)
+        expect_rc(r, EXIT_USAGE)
+        expect_in("--commit-every", r.err, "stderr of --commit-every " + every)
     check(not os.path.exists(path("db")), "a usage error created the store")
 
 
@@ -1340,8 +1344,9 @@ def _export_without_times(db):
 def _import_same_everywhere(lines, extra, what):
     """Imports `lines` (joined with newlines, no final one) into fresh stores
     with each read-ahead (0 = every line read when the engine wants it, as a
-    plain loop does) and from stdin; every run must give the same exit code,
-    output and log. Returns the first run and its log."""
+    plain loop does), from stdin and with writes of one and of three batches
+    (--commit-every); every run must give the same exit code, output and
+    log. Returns the first run and its log."""
     text = "\n".join(lines)
     f = path("mixed-%s.jsonl" % what)
     with open(f, "w", encoding="utf-8") as out:
@@ -1349,14 +1354,15 @@ def _import_same_everywhere(lines, extra, what):
     if not os.path.isdir(path("db-reference")):
         load_reference("db-reference")
     runs = []
-    for i, (source, ahead) in enumerate([(f, "0"), (f, None), (f, "1"), (f, "100"), ("-", None)]):
+    for i, (source, more) in enumerate([(f, ["--read-ahead", "0"]), (f, []),
+                                        (f, ["--read-ahead", "1"]),
+                                        (f, ["--read-ahead", "100", "--commit-every", "256"]),
+                                        ("-", ["--commit-every", "768"])]):
         db = "db-%s-%d" % (what, i)
         shutil.copytree(path("db-reference"), path(db))
-        args = ["--db", db, "--lang", "en", "--json", "import", source] + extra
-        if ahead is not None:
-            args += ["--read-ahead", ahead]
+        args = ["--db", db, "--lang", "en", "--json", "import", source] + extra + more
         r = zf(*args, stdin=text if source == "-" else None)
-        runs.append((r, _export_without_times(db), "%s --read-ahead %s" % (source, ahead)))
+        runs.append((r, _export_without_times(db), "%s %s" % (source, " ".join(more))))
     first, first_log, first_how = runs[0]
     for r, log, how in runs[1:]:
         check(r.rc == first.rc, "%s: %s exited %d, %s %d" % (what, how, r.rc, first_how, first.rc))
@@ -2215,9 +2221,12 @@ def test_import_sigkill_resume():
     expect_rc(r, 0)
     check(r.json()["applied"] == len(lines), "clean import: " + r.out)
 
-    # Each kill comes once the store has grown by a random part of what the
-    # clean import wrote (so that every round commits something, however
-    # loaded the machine), then after a random pause of up to 20 ms.
+    # The killed imports write every 256 commands (--commit-every; the
+    # file's 1,423 lines are otherwise one write, all or nothing). Each
+    # kill comes once the store has grown to a random part of what the
+    # clean import left, at least 40 % of it: more than the store's own
+    # files and one write, so the first round has committed something
+    # however loaded the machine; then after a random pause of up to 20 ms.
     def store_bytes(db):
         total = 0
         for root, _, files in os.walk(path(db)):
@@ -2230,8 +2239,9 @@ def test_import_sigkill_resume():
     full = store_bytes("clean")
     rng = random.Random(os.environ.get("ZF_TEST_SEED", str(time.time_ns())))
     killed = 0
-    for target in sorted(rng.uniform(0.1, 0.85) * full for _ in range(3)):
-        p = subprocess.Popen([ZFCLI, "--db", "crashed", "import", source], cwd=TMP,
+    for target in sorted(rng.uniform(0.4, 0.9) * full for _ in range(3)):
+        p = subprocess.Popen([ZFCLI, "--db", "crashed", "import", source, "--commit-every", "256"],
+                             cwd=TMP,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60 * TIMEOUT_SCALE
         while p.poll() is None and store_bytes("crashed") < target and time.monotonic() < deadline:
