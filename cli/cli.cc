@@ -272,6 +272,7 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"discrepancies", {"记载与规则不一致（审计提示）", "discrepancies (audit signals)"}},
       {"rows", {"读模型行", "rows"}},
       {"index_rows", {"索引行", "index rows"}},
+      {"reference_rows", {"参照名称行", "reference name rows"}},
       {"missing", {"缺失", "missing"}},
       {"extra", {"多余", "extra"}},
       {"different", {"不一致", "different"}},

@@ -121,6 +121,10 @@ enum class StoreAccess {
   // Reads only: a read-only open (zf::StoreOptions::read_only), which works
   // while a server holds the store, on a backup and on read-only media.
   kRead,
+  // kRead for a command that reads a few keys and exits (case show): the
+  // table files' index blocks are read when needed, not all at the open
+  // (zf::StoreOptions::index_blocks_on_demand).
+  kLookup,
   // Appends to an existing store. While another process holds the store the
   // open fails with kExitHeld, naming the process and where it serves.
   kWrite,

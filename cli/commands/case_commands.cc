@@ -174,7 +174,7 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
   const auto read = ReaderFrom(vm, "view");
   // Recording the read appends to the access trail; a plain read does not.
-  auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kRead, &exit_code);
+  auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kLookup, &exit_code);
   if (!engine) return exit_code;
   auto view = read ? engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm), *read)
                    : engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
@@ -204,7 +204,7 @@ int ForEachCaseEvent(const GlobalOptions& defaults, const std::vector<std::strin
     engine = OpenEngine(*global, StoreAccess::kWrite, &exit_code);
     if (!engine) return exit_code;
   } else {
-    store = OpenStore(*global, StoreAccess::kRead, &exit_code);
+    store = OpenStore(*global, StoreAccess::kLookup, &exit_code);
     if (!store) return exit_code;
   }
   zf::EventStore* events = read ? engine->store() : store.get();
@@ -514,7 +514,7 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
   int exit_code = kExitOk;
   if (!ParseCaseIdCommand(self, args, /*as_of=*/true, &vm, &global, &exit_code)) return exit_code;
   const auto read = ReaderFrom(vm, "explain");
-  auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kRead, &exit_code);
+  auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kLookup, &exit_code);
   if (!engine) return exit_code;
   const std::string id = vm["case-id"].as<std::string>();
   auto explained = engine->ExplainCase(id, AsOfFrom(vm));

@@ -431,6 +431,7 @@ int RunReplay(const GlobalOptions& defaults, const std::vector<std::string>& arg
   if (global.json) {
     std::cout << boost::json::serialize(boost::json::object{{"rows", report->rows},
                                                             {"index_rows", report->index_rows},
+                                                            {"reference_rows", report->reference_rows},
                                                             {"missing", keys(report->missing)},
                                                             {"extra", keys(report->extra)},
                                                             {"different", keys(report->different)},
@@ -438,8 +439,10 @@ int RunReplay(const GlobalOptions& defaults, const std::vector<std::string>& arg
                                                             {"ok", report->ok()}})
               << '\n';
   } else {
-    std::cout << fmt::format("{}: {}  {}: {}  {}: {}  {}: {}  {}: {}{}\n", Label(global, "rows"),
-                             report->rows, Label(global, "index_rows"), report->index_rows,
+    std::cout << fmt::format("{}: {}  {}: {}  {}: {}  {}: {}  {}: {}  {}: {}{}\n",
+                             Label(global, "rows"), report->rows, Label(global, "index_rows"),
+                             report->index_rows, Label(global, "reference_rows"),
+                             report->reference_rows,
                              Label(global, "missing"), report->missing.size(),
                              Label(global, "extra"), report->extra.size(),
                              Label(global, "different"), report->different.size(),

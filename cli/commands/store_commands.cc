@@ -64,7 +64,8 @@ int ReportHeldStore(const GlobalOptions& global) {
 // reader never writes one.
 zf::Result<zf::StoreOptions> StoreOptionsFor(const GlobalOptions& global, StoreAccess access) {
   zf::StoreOptions options;
-  options.read_only = access == StoreAccess::kRead;
+  options.read_only = access == StoreAccess::kRead || access == StoreAccess::kLookup;
+  options.index_blocks_on_demand = access == StoreAccess::kLookup;
   options.create_if_missing = access == StoreAccess::kCreate;
   if (!options.read_only && !global.checkpoint_key.empty()) {
     ZF_ASSIGN_OR_RETURN(options.checkpoint_signer,
@@ -76,7 +77,8 @@ zf::Result<zf::StoreOptions> StoreOptionsFor(const GlobalOptions& global, StoreA
 
 // Prints why the store did not open; sets and returns the exit code.
 int ReportOpenError(const GlobalOptions& global, StoreAccess access, const zf::Status& status) {
-  if (access != StoreAccess::kRead && status.code() == zf::StatusCode::kUnavailable) {
+  const bool writes = access == StoreAccess::kWrite || access == StoreAccess::kCreate;
+  if (writes && status.code() == zf::StatusCode::kUnavailable) {
     return ReportHeldStore(global);
   }
   if (status.code() == zf::StatusCode::kFailedPrecondition &&

@@ -241,7 +241,7 @@ TEST_CASE("The audit with a cache of one finds what a large cache finds",
   CHECK(tiny.at("deadlines_checked").to_number<std::int64_t>() > 0);
 }
 
-TEST_CASE("Opening reads the reference data and the last group, not the history",
+TEST_CASE("Opening reads the last group, not the history or the reference data",
           "[engine][bounded]") {
   auto store = SampleStore(1000, 3);
   auto observed = std::make_shared<ObservedStore>(store);
@@ -249,13 +249,15 @@ TEST_CASE("Opening reads the reference data and the last group, not the history"
   const std::uint64_t events = store->Ledger().position;
   INFO("ledger " << events << ", read at open: operational " << observed->operational_events_read
                  << ", reference " << observed->reference_events_read);
-  CHECK(observed->reference_events_read > 0);
+  // The rule book is folded when first needed (the names rows are current).
+  CHECK(observed->reference_events_read == 0);
   // The catch-up reads at most the last group (≤ 200 commands here).
   CHECK(observed->operational_events_read < 2000);
   CHECK(observed->operational_events_read * 10 < events);
   // And answers as a fresh fold does.
   auto fresh = OpenEngine(store, 1'000'000);
   CHECK(Answers(*engine) == Answers(*fresh));
+  CHECK(observed->reference_events_read > 0);
 }
 
 // Rows of the stored index, and the meta row, as the test finds them.
@@ -701,10 +703,16 @@ TEST_CASE("A case as of a moment stops at an event that does not fold", "[engine
     options.store.clock = std::make_shared<FakeClock>();
     auto engine = Engine::Open(options, store);
     REQUIRE(engine.ok());
-    // Now, the stream does not fold: the read says so.
-    auto now = (*engine)->CaseView("SX-FOLD-1", AsOf{});
+    // Now, the stream does not fold: a read that folds it says so.
+    auto now = (*engine)->ExplainCase("SX-FOLD-1", AsOf{});
     REQUIRE_FALSE(now.ok());
     CHECK(now.status().code() == StatusCode::kCorruption);
+    // The view now is the row written with the engine's events; events
+    // appended past the engine under a recorded command are not the
+    // engine's, and `replay --verify` and the audit name them (next test).
+    auto row = (*engine)->CaseView("SX-FOLD-1", AsOf{});
+    REQUIRE(row.ok());
+    CHECK(boost::json::serialize(*row) == view_before);
     auto then = (*engine)->CaseView("SX-FOLD-1", AsOf{.position = store->Ledger().position});
     REQUIRE(then.ok());
     CHECK(boost::json::serialize(*then) == view_before);

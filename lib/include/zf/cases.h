@@ -116,6 +116,7 @@ struct JointActionFilter {
 struct ProjectionReport {
   std::uint64_t rows = 0;            // read-model rows the events call for
   std::uint64_t index_rows = 0;      // cross-case index rows ("ix/…") they call for
+  std::uint64_t reference_rows = 0;  // reference names rows ("names/…") the rules call for
   std::vector<std::string> missing;  // keys the events call for, not stored
   std::vector<std::string> extra;    // keys stored, not called for
   std::vector<std::string> different;  // stored with other content

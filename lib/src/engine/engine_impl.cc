@@ -30,6 +30,7 @@
 #include "projection/case_view.h"
 #include "projection/deadline_view.h"
 #include "projection/explain.h"
+#include "projection/reference_names.h"
 #include "projection/register_view.h"
 #include "projection/replay.h"
 #include "projection/review_view.h"
@@ -94,8 +95,10 @@ class EngineImpl final : public Engine {
   EngineImpl(const EngineOptions& options, std::shared_ptr<EventStore> store)
       : options_(options), store_(std::move(store)) {}
 
-  // Folds the reference data and makes the index rows current (see
-  // OpenCases).
+  // Makes the index rows current (see OpenCases) and, on a store it may
+  // write, the reference names rows (SyncNameRows). The rule book is folded
+  // when first needed (EnsureRulesLocked), not here: reading one case does
+  // not need it.
   Status Load();
 
   Result<CommandResult> Execute(const Command& command) override {
@@ -110,6 +113,7 @@ class EngineImpl final : public Engine {
 
   Result<WorkingDayCalendar> Calendar() const override {
     std::lock_guard lock(mu_);
+    ZF_RETURN_IF_ERROR(EnsureRulesLocked());
     return world_.rules.CalendarLatest();
   }
 
@@ -262,6 +266,23 @@ class EngineImpl final : public Engine {
     return rules;
   }
 
+  // Folds the rule book into world_ unless it is there. At a province's
+  // size that is about 78,000 events and a second, which a read of one
+  // case does not pay (CaseViewFromRows). REQUIRES: mu_.
+  Status EnsureRulesLocked() const;
+  // Makes the stored names rows (projection/reference_names.h) reflect the
+  // reference streams, unless they do or the store is read-only.
+  // REQUIRES: mu_.
+  Status SyncNameRows();
+  // The view of a case now from its stored row (written with its events)
+  // and the names of the rule book, or of the names rows while the book is
+  // not folded: a few point reads instead of a fold of the case's events
+  // and of the reference data. nullopt when there is no row, when the open
+  // found events a tool appended to the case and could not write its row
+  // (a read-only store), or when the names rows lag the reference streams:
+  // the caller folds. REQUIRES: mu_.
+  Result<std::optional<boost::json::object>> CaseViewFromRows(std::string_view case_id) const;
+
   // Makes the store's index rows reflect every event and leaves world_.cases
   // backed by them: a catch-up over the events after the position the rows
   // were last known to reflect, or a rebuild from the whole log when the
@@ -291,7 +312,17 @@ class EngineImpl final : public Engine {
   const CompetenceConfig competence_ = CompetenceConfigOf(options_);
   const std::shared_ptr<EventStore> store_;
   mutable std::mutex mu_;
-  World world_;  // GUARDED_BY(mu_); written only by the group leader
+  // GUARDED_BY(mu_); written only by the group leader, but for the rule
+  // book's first fold (EnsureRulesLocked).
+  mutable World world_;
+  mutable bool rules_loaded_ = false;  // GUARDED_BY(mu_)
+  // The names rows of world_.rules as stored, once a group needed them.
+  std::optional<NameRows> names_;  // GUARDED_BY(mu_)
+  // Rows a catch-up could not write (a read-only store): the stored ones
+  // do not reflect events appended without the engine.
+  std::set<std::string, std::less<>> unwritten_rows_;  // GUARDED_BY(mu_)
+  // Whether the stored names rows may be used (StoredNamesCurrent).
+  mutable std::optional<bool> names_current_;  // GUARDED_BY(mu_)
   // A query found a damaged index row: the next group rebuilds the rows.
   mutable std::atomic<bool> repair_due_{false};
 
@@ -643,10 +674,31 @@ void EngineImpl::NoteReferenceProvenance(const std::vector<AppendRequest>& reque
 }
 
 Status EngineImpl::Load() {
-  ZF_ASSIGN_OR_RETURN(RuleBook rules, FoldRules());
   std::lock_guard lock(mu_);
-  world_.rules = std::move(rules);
-  return OpenCases();
+  ZF_RETURN_IF_ERROR(OpenCases());
+  return SyncNameRows();
+}
+
+Status EngineImpl::EnsureRulesLocked() const {
+  if (rules_loaded_) return Status::Ok();
+  ZF_ASSIGN_OR_RETURN(world_.rules, FoldRules());
+  rules_loaded_ = true;
+  return Status::Ok();
+}
+
+Status EngineImpl::SyncNameRows() {
+  if (store_->read_only()) return Status::Ok();
+  ZF_ASSIGN_OR_RETURN(bool current, StoredNamesCurrent(*store_));
+  if (current) return Status::Ok();
+  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  ZF_ASSIGN_OR_RETURN(NameRows stored, StoredNameRows(*store_));
+  NameRows wanted = NameRowsOf(world_.rules);
+  const std::vector<ProjectionWrite> changes = NameRowChanges(stored, wanted);
+  Status written = store_->WriteProjections(changes);
+  if (written.code() == StatusCode::kFailedPrecondition) return Status::Ok();  // read-only
+  ZF_RETURN_IF_ERROR(written);
+  names_ = std::move(wanted);
+  return Status::Ok();
 }
 
 Status EngineImpl::OpenCases() {
@@ -667,6 +719,8 @@ Status EngineImpl::OpenCases() {
   if (rebuilt.status().code() != StatusCode::kFailedPrecondition) return rebuilt.status();
   ZF_ASSIGN_OR_RETURN(Replayed replayed, Replay(*store_, AsOfFilter{}));
   world_.cases = std::move(replayed.cases);
+  world_.rules = std::move(replayed.rules);
+  rules_loaded_ = true;
   return Status::Ok();
 }
 
@@ -715,7 +769,10 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
   rows.push_back(IndexMetaRow(last));
   Status written = store_->WriteProjections(rows);
   // A read-only store keeps the catch-up in memory (pending, never evicted).
-  if (written.code() == StatusCode::kFailedPrecondition) return Status::Ok();
+  if (written.code() == StatusCode::kFailedPrecondition) {
+    for (const ProjectionWrite& row : rows) unwritten_rows_.insert(row.key);
+    return Status::Ok();
+  }
   ZF_RETURN_IF_ERROR(written);
   world_.cases.Commit();
   world_.cases.Trim();
@@ -754,6 +811,10 @@ Status EngineImpl::RepairIndexRows() {
 // another caller's (issue 14).
 void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
   std::lock_guard lock(mu_);
+  if (Status loaded = EnsureRulesLocked(); !loaded.ok()) {
+    for (Job* job : group_jobs) job->status = loaded;
+    return;
+  }
   if (repair_due_) {
     if (Status repaired = RepairIndexRows(); !repaired.ok()) {
       for (Job* job : group_jobs) job->status = repaired;
@@ -815,6 +876,9 @@ Status EngineImpl::ForgetGroup(const std::vector<AppendRequest>& requests) {
 
 Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   World& overlay = world_;
+  // The stored names rows are those of the rules before the group (the
+  // open made them so); what a publication changes is diffed against them.
+  if (!names_) names_ = NameRowsOf(world_.rules);
   // Every event before the group's is reflected in the rows; the meta row
   // says so in the group's own write, so an open catches up from there.
   const std::uint64_t reflected = store_->Ledger().position;
@@ -856,6 +920,16 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   const std::vector<ProjectionWrite>& index_rows = overlay.cases.PendingRows();
   rows.insert(rows.end(), index_rows.begin(), index_rows.end());
   rows.push_back(IndexMetaRow(reflected));
+  // Reference data published: the names rows it changes, and their meta
+  // row, go in the same write (a reader trusts them only with it).
+  std::optional<NameRows> names_after;
+  if (std::any_of(group.requests.begin(), group.requests.end(),
+                  [](const AppendRequest& r) { return IsReferenceStream(r.stream); })) {
+    names_after = NameRowsOf(overlay.rules);
+    for (ProjectionWrite& change : NameRowChanges(*names_, *names_after)) {
+      rows.push_back(std::move(change));
+    }
+  }
   auto appended = store_->AppendBatch(
       group.requests, AppendOptions{.mode = BatchMode::kAtomic, .projections = rows});
   if (!appended.ok()) {
@@ -872,6 +946,7 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   }
   overlay.cases.Commit();
   overlay.cases.Trim();
+  if (names_after) names_ = std::move(names_after);
   for (std::size_t i = 0; i < appended->size(); ++i) {
     const Owner& owner = group.owners[i];
     owner.job->results[owner.result]->append = *(*appended)[i];
@@ -891,6 +966,7 @@ auto EngineImpl::WithWorldAsOf(const AsOf& as_of, Fn fn) const
                           std::optional<std::int64_t>()))> {
   if (as_of.IsNow()) {
     std::lock_guard lock(mu_);
+    ZF_RETURN_IF_ERROR(EnsureRulesLocked());
     auto result = fn(world_.rules, world_.cases, std::nullopt);
     NoteDamagedIndex(world_.cases);
     world_.cases.Trim();
@@ -933,8 +1009,55 @@ Result<std::vector<CaseSummary>> EngineImpl::ListCases(const CaseFilter& filter,
   });
 }
 
+std::string_view TextField(const boost::json::object& row, std::string_view key) {
+  const boost::json::value* v = row.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+Result<std::optional<boost::json::object>> EngineImpl::CaseViewFromRows(
+    std::string_view case_id) const {
+  const std::optional<boost::json::object> none;
+  const std::string key = CaseRowKey(case_id);
+  // The engine writes a case's row in the write of its events, and an open
+  // writes the rows of events appended without it (CatchUpIndexes): the
+  // stored row is the case's latest unless that write was refused.
+  if (unwritten_rows_.contains(key)) return none;
+  // Rows of another fold version that a read-only open could not rebuild:
+  // the cases were folded in memory instead.
+  if (!world_.cases.backed()) return none;
+  // No row: no such case (the fold path says so in its own words).
+  ZF_ASSIGN_OR_RETURN(std::optional<std::string> text, store_->ReadProjection(key));
+  if (!text) return none;
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(*text, ec);
+  // A row that does not parse is for `replay --verify` to name.
+  if (ec || !parsed.is_object()) return none;
+  const boost::json::object& row = parsed.as_object();
+  const std::string_view township = TextField(row, "township");
+  const std::string_view subject = TextField(row, "handling_subject");
+  const std::string_view item = TextField(row, "item_code");
+  if (rules_loaded_) {
+    return std::optional(
+        CaseViewFromRow(row, CaseNamesOf(township, subject, item, world_.rules, std::nullopt)));
+  }
+  // Checked once: until this engine folds the rule book it writes nothing,
+  // and no other process writes a store an engine holds or a secondary
+  // instance reads.
+  if (!names_current_) {
+    ZF_ASSIGN_OR_RETURN(names_current_, StoredNamesCurrent(*store_));
+  }
+  if (!*names_current_) return none;
+  ZF_ASSIGN_OR_RETURN(CaseNames names, StoredCaseNames(*store_, township, subject, item));
+  return std::optional(CaseViewFromRow(row, names));
+}
+
 Result<boost::json::object> EngineImpl::CaseView(std::string_view case_id,
                                                  const AsOf& as_of) const {
+  if (as_of.IsNow()) {
+    std::lock_guard lock(mu_);
+    ZF_ASSIGN_OR_RETURN(std::optional<boost::json::object> view, CaseViewFromRows(case_id));
+    if (view) return std::move(*view);
+  }
   auto view = WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
                                        std::optional<std::int64_t> instant) {
     const CaseState* c = cases.FindCase(case_id);
@@ -1013,11 +1136,15 @@ Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::s
 // applied, so a long session holds the state, not the events.
 class EngineImpl::DryRunImpl final : public DryRun {
  public:
-  DryRunImpl(const EngineImpl* engine, World world)
-      : engine_(const_cast<EngineImpl*>(engine)), world_(std::move(world)) {}
+  // `loaded`: whether the engine's rule book could be folded for `world`.
+  DryRunImpl(const EngineImpl* engine, World world, Status loaded)
+      : engine_(const_cast<EngineImpl*>(engine)),
+        world_(std::move(world)),
+        loaded_(std::move(loaded)) {}
 
   Result<std::vector<Result<CommandResult>>> ExecuteBatch(std::span<const Command> commands,
                                                           BatchMode mode) override {
+    ZF_RETURN_IF_ERROR(loaded_);
     Job job;
     job.commands = commands;
     job.mode = mode;
@@ -1063,12 +1190,14 @@ class EngineImpl::DryRunImpl final : public DryRun {
 
   EngineImpl* engine_;  // judging reads only its store and options
   World world_;
+  const Status loaded_;
   std::set<std::string> seen_;
 };
 
 std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
   std::lock_guard lock(mu_);
-  return std::make_unique<DryRunImpl>(this, world_);
+  Status loaded = EnsureRulesLocked();
+  return std::make_unique<DryRunImpl>(this, world_, std::move(loaded));
 }
 
 Result<ProjectionReport> EngineImpl::ReplayProjections(bool repair) {
@@ -1145,6 +1274,7 @@ class ProjectionRebuild {
   void CheckFinals();  // the checker thread
   Status CompareRow(std::string key, std::string want, Differences* found);
   Status CompareIndexRows();
+  Status CompareNameRows();
   Status FindExtraRows(std::string_view prefix, const std::function<bool(std::string_view)>& wanted,
                        Differences* found);
   Status Fix(ProjectionWrite fix);
@@ -1171,9 +1301,11 @@ class ProjectionRebuild {
 
   // The checker's while the pass runs; the main thread's after.
   Status checked_;
-  // Per row family (kProjectionFamilies, then the index rows).
-  std::vector<Differences> found_ =
-      std::vector<Differences>(std::size(kProjectionFamilies) + 1);
+  // Per row family: kProjectionFamilies, then the index rows, then the
+  // reference names rows.
+  static constexpr std::size_t kIndexFound = std::size(kProjectionFamilies);
+  static constexpr std::size_t kNamesFound = kIndexFound + 1;
+  std::vector<Differences> found_ = std::vector<Differences>(kNamesFound + 1);
   ProjectionReport report_;
   std::vector<ProjectionWrite> fixes_;
   std::size_t fix_bytes_ = 0;
@@ -1201,6 +1333,7 @@ Result<ProjectionReport> ProjectionRebuild::Run(std::uint64_t through, const Pro
         FoundOf(family)));
   }
   ZF_RETURN_IF_ERROR(CompareIndexRows());
+  ZF_RETURN_IF_ERROR(CompareNameRows());
   // Each list in key order, the row families in their order, as people
   // read them.
   for (Differences& d : found_) {
@@ -1311,7 +1444,7 @@ Status ProjectionRebuild::CompareRow(std::string key, std::string want, Differen
 // of the pass's thread); the implied rows are looked up one by one only
 // when the scan met fewer than there are.
 Status ProjectionRebuild::CompareIndexRows() {
-  Differences* found = &found_.back();
+  Differences* found = &found_[kIndexFound];
   const std::size_t implied = world_.cases.IndexRowCount();
   report_.index_rows += implied;
   std::size_t met = 0;
@@ -1350,6 +1483,35 @@ Status ProjectionRebuild::CompareIndexRows() {
     }
   });
   return compared;
+}
+
+// The names rows of the rules the pass rendered with. Their meta row goes
+// first and comes back last in a repair, so that rows a repair cut short
+// left half written are never trusted (projection/reference_names.h).
+Status ProjectionRebuild::CompareNameRows() {
+  Differences* found = &found_[kNamesFound];
+  const NameRows want = NameRowsOf(world_.rules);
+  ZF_ASSIGN_OR_RETURN(NameRows stored, StoredNameRows(*store_));
+  report_.reference_rows += want.size();
+  std::optional<ProjectionWrite> meta;
+  bool meta_forgotten = false;
+  for (ProjectionWrite& change : NameRowChanges(stored, want)) {
+    const bool held = stored.contains(change.key);
+    (!change.value ? found->extra : held ? found->different : found->missing).push_back(change.key);
+    if (change.key == kNamesMetaKey) {
+      meta = std::move(change);
+      continue;
+    }
+    if (!meta_forgotten && stored.contains(kNamesMetaKey)) {
+      ZF_RETURN_IF_ERROR(Fix({std::string(kNamesMetaKey), std::nullopt}));
+      meta_forgotten = true;
+    }
+    ZF_RETURN_IF_ERROR(Fix(std::move(change)));
+  }
+  if (meta_forgotten && !meta) {
+    meta = ProjectionWrite{std::string(kNamesMetaKey), want.find(kNamesMetaKey)->second};
+  }
+  return meta ? Fix(std::move(*meta)) : Status::Ok();
 }
 
 Status ProjectionRebuild::FindExtraRows(std::string_view prefix,
@@ -1534,6 +1696,7 @@ Status EngineImpl::CheckReaderNow(const ReadContext& read, std::int64_t now) con
   std::optional<Rejection> refused;
   {
     std::lock_guard lock(mu_);
+    ZF_RETURN_IF_ERROR(EnsureRulesLocked());
     refused = CheckReader(world_.rules.AsOf(now), read.reader);
   }
   if (!refused) return Status::Ok();
@@ -1678,6 +1841,7 @@ Result<WorkingDayCalendar> EngineImpl::CalendarAsOf(std::string_view as_of) cons
     instant = at->unix_micros;
   }
   std::lock_guard lock(mu_);
+  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
   return world_.rules.CalendarAsOf(instant);
 }
 
@@ -1686,6 +1850,7 @@ Result<std::vector<PowerItemView>> EngineImpl::PowerItems(std::string_view as_of
                                                           std::string_view subject) const {
   ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
   std::lock_guard lock(mu_);
+  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
   const PowerList& powers = world_.rules.powers();
   if (!item_code.empty() && !powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
@@ -1735,6 +1900,7 @@ Result<CompetenceAnswer> EngineImpl::Competent(std::string_view item_code,
                                                std::string_view as_of) const {
   ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
   std::lock_guard lock(mu_);
+  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
   const PowerList& powers = world_.rules.powers();
   if (!powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");

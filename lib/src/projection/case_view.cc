@@ -38,18 +38,15 @@ boost::json::object DecisionJson(const DecisionRecord& d) {
   return o;
 }
 
-}  // namespace
-
-CaseSummary SummaryOf(const CaseState& c, const RuleBook& rules,
-                      std::optional<std::int64_t> instant) {
+// The summary with `area` as the township's area.
+CaseSummary SummaryWithArea(const CaseState& c, std::string area) {
   CaseSummary s;
   s.id = c.id;
   s.state = c.state;
   s.procedure = c.procedure;
   s.item_code = c.item_code;
   s.township = c.township;
-  const std::int64_t at = instant.value_or(std::numeric_limits<std::int64_t>::max());
-  if (const EnforcementArea* area = rules.org().AreaOfTownship(c.township, at)) s.area = area->id;
+  s.area = std::move(area);
   s.handling_subject = c.handling_subject;
   s.party_id = c.party.id;
   s.party_name = c.party.name;
@@ -59,6 +56,38 @@ CaseSummary SummaryOf(const CaseState& c, const RuleBook& rules,
   s.version = c.version;
   s.open = !c.IsFinal();
   return s;
+}
+
+std::string AreaOf(std::string_view township, const RuleBook& rules,
+                   std::optional<std::int64_t> instant) {
+  const std::int64_t at = instant.value_or(std::numeric_limits<std::int64_t>::max());
+  const EnforcementArea* area = rules.org().AreaOfTownship(township, at);
+  return area != nullptr ? area->id : std::string();
+}
+
+}  // namespace
+
+CaseNames CaseNamesOf(std::string_view township, std::string_view handling_subject,
+                      std::string_view item_code, const RuleBook& rules,
+                      std::optional<std::int64_t> instant) {
+  CaseNames names;
+  names.area = AreaOf(township, rules, instant);
+  if (!handling_subject.empty()) names.subject_name = rules.org().LegalNameOf(handling_subject);
+  // The item's name as the list stood at the answer's moment.
+  const PowerItemEntry* item = instant ? rules.powers().EntryAsOf(item_code, ChinaDateOf(*instant))
+                                       : rules.powers().Latest(item_code);
+  if (item != nullptr) names.item_name = item->version.name;
+  return names;
+}
+
+CaseNames CaseNamesOf(const CaseState& c, const RuleBook& rules,
+                      std::optional<std::int64_t> instant) {
+  return CaseNamesOf(c.township, c.handling_subject, c.item_code, rules, instant);
+}
+
+CaseSummary SummaryOf(const CaseState& c, const RuleBook& rules,
+                      std::optional<std::int64_t> instant) {
+  return SummaryWithArea(c, AreaOf(c.township, rules, instant));
 }
 
 bool Matches(const CaseSummary& s, const CaseFilter& f) {
@@ -72,7 +101,11 @@ bool Matches(const CaseSummary& s, const CaseFilter& f) {
 
 boost::json::object CaseViewJson(const CaseState& c, const RuleBook& rules,
                                  std::optional<std::int64_t> instant) {
-  const CaseSummary s = SummaryOf(c, rules, instant);
+  return CaseViewJson(c, CaseNamesOf(c, rules, instant));
+}
+
+boost::json::object CaseViewJson(const CaseState& c, const CaseNames& names) {
+  const CaseSummary s = SummaryWithArea(c, names.area);
   boost::json::object o{{"case_id", s.id},
                         {"state", s.state},
                         {"procedure", s.procedure},
@@ -84,13 +117,9 @@ boost::json::object CaseViewJson(const CaseState& c, const RuleBook& rules,
                         {"version", s.version},
                         {"open", s.open}};
   if (!s.handling_subject.empty()) {
-    o["handling_subject_name"] =
-        rules.org().LegalNameOf(s.handling_subject).value_or(s.handling_subject);
+    o["handling_subject_name"] = names.subject_name.value_or(s.handling_subject);
   }
-  // The item's name as the list stood at the answer's moment.
-  const PowerItemEntry* item = instant ? rules.powers().EntryAsOf(c.item_code, ChinaDateOf(*instant))
-                                       : rules.powers().Latest(c.item_code);
-  if (item != nullptr) o["item_name"] = item->version.name;
+  if (names.item_name) o["item_name"] = *names.item_name;
   if (!c.party.id.empty()) {
     o["party"] = {{"id", c.party.id}, {"name", c.party.name}, {"category", c.party.category}};
   }
@@ -124,10 +153,38 @@ std::string CaseRowKey(std::string_view case_id) {
   return "case_view/" + std::string(case_id);
 }
 
-std::string CaseRowJson(const CaseState& c, const RuleBook& rules) {
-  boost::json::object row = CaseViewJson(c, rules, std::nullopt);
+std::string CaseRowJson(const CaseState& c, const RuleBook&) {
+  boost::json::object row = CaseViewJson(c, CaseNames{});
   for (std::string_view key : {"area", "handling_subject_name", "item_name"}) row.erase(key);
   return boost::json::serialize(row);
+}
+
+boost::json::object CaseViewFromRow(const boost::json::object& row, const CaseNames& names) {
+  // CaseViewJson's fields in its order. The row has them less the three
+  // names, but not in that order: boost::json::object::erase moves the
+  // last field into the erased one's place.
+  static constexpr std::string_view kOrder[] = {
+      "case_id", "state", "procedure", "item_code", "township", "area", "handling_subject",
+      "discovered_on", "version", "open", "handling_subject_name", "item_name", "party",
+      "act_ended_on", "clue", "filing", "decision", "warnings", "timeline"};
+  boost::json::object view;
+  view.reserve(row.size() + 3);
+  const std::string_view subject = row.contains("handling_subject") &&
+                                           row.at("handling_subject").is_string()
+                                       ? std::string_view(row.at("handling_subject").as_string())
+                                       : std::string_view();
+  for (std::string_view key : kOrder) {
+    if (key == "area") {
+      view[key] = names.area;
+    } else if (key == "handling_subject_name") {
+      if (!subject.empty()) view[key] = names.subject_name.value_or(std::string(subject));
+    } else if (key == "item_name") {
+      if (names.item_name) view[key] = *names.item_name;
+    } else if (const boost::json::value* value = row.if_contains(key)) {
+      view[key] = *value;
+    }
+  }
+  return view;
 }
 
 }  // namespace zf::internal

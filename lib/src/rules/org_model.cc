@@ -472,6 +472,12 @@ const EnforcementArea* OrgModel::AreaOfTownship(std::string_view township,
   return in_force ? FindArea(in_force->area) : nullptr;
 }
 
+std::vector<std::string> OrgModel::TownshipsWithAreas() const {
+  std::vector<std::string> out;
+  for (const auto& [township, history] : memberships_) out.push_back(township);
+  return out;
+}
+
 std::vector<std::string> OrgModel::TownshipsOfArea(std::string_view area,
                                                    std::int64_t instant) const {
   std::vector<std::string> out;

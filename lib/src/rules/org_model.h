@@ -211,6 +211,8 @@ class OrgModel {
   const EnforcementArea* AreaOfTownship(std::string_view township, std::int64_t instant) const;
   // The townships of the area at `instant`, by id.
   std::vector<std::string> TownshipsOfArea(std::string_view area, std::int64_t instant) const;
+  // Every township ever assigned to an area, by id.
+  std::vector<std::string> TownshipsWithAreas() const;
   // The leadership in force at `instant`, or nullptr (unknown area, or
   // before its registration).
   const AreaLeadership* LeadershipOf(std::string_view area, std::int64_t instant) const;

@@ -125,6 +125,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& st
   // audit's first 150,000 positions take over 10 minutes instead of 12 s
   // (docs/performance.md, "Opening a province store"). Partitioned filters
   // and indexes would bound that, for table files written with them.
+  // A process that reads a few keys asks for them on demand.
+  if (store.index_blocks_on_demand && cache != nullptr) {
+    table.cache_index_and_filter_blocks = true;
+    table.cache_index_and_filter_blocks_with_high_priority = true;
+  }
   if (family == kEvents) {
     // StoreOptions: a stream read costs one block per event.
     table.block_size = store.events_block_size;
