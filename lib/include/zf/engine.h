@@ -128,6 +128,12 @@ struct EngineOptions {
   // forgiven) counts as an earlier violation. Default: yes, a violation was
   // established even though it went unpunished.
   bool first_violation_counts_no_penalty = true;
+  // Whether a clue declined as a minor violation corrected in time
+  // (decline_filing: minor_corrected_no_harm or first_minor_corrected, APL
+  // art. 33 ¶1) counts as an earlier violation: the violation was found,
+  // though no case was filed. Default: yes, like a no-penalty decision; a
+  // party is forgiven its first violation once, at whichever stage.
+  bool first_violation_counts_declined_filing = true;
   // Where the lighter (从轻) and heavier (从重) bands are measured (spec §7.1
   // [C]): "statutory" — the lowest / highest share of the statutory fine
   // range (the provincial practice; spec scenario 14: 2,000–20,000 yuan →
