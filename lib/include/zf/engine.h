@@ -65,6 +65,13 @@ struct EngineOptions {
   // the audit, which checks seals with the registered public keys.
   std::map<std::string, std::shared_ptr<const SealSigner>> seal_keys;
 
+  // Whether an area chief must have a recorded rank (register_officer
+  // "rank"). An officer of rank staff (no leadership post) is always refused
+  // as area chief (spec §2: a deputy-section-level leader); one without a
+  // recorded rank is accepted unless this is true. Default false: org data
+  // registered before ranks were recorded (the Shaxian sample) stays valid.
+  bool area_chief_rank_required = false;
+
   // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events.md §2)
   // D9 (APL art. 60): calendar days from filing to the decision, and the
   // head's extension (MSR [V-2nd][C]).
