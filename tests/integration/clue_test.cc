@@ -221,5 +221,106 @@ TEST_CASE("J4: the warning records whether the filer keeps the case", "[clue][co
   CHECK(data.at("item_withdrawn") == true);
 }
 
+// Issue 15 item 1: 首违不罚 at the clue stage reads the party's history with
+// the first-violation options (no leniency entries are loaded here, so the
+// options define the window and scope).
+class FirstViolationFixture {
+ public:
+  explicit FirstViolationFixture(EngineOptions options = {}) : r_(std::move(options)) {}
+
+  // An on-the-spot warning of party P-9 by 高砂镇 on `day` for `item`.
+  void Warn(const std::string& id, const std::string& day, const std::string& item) {
+    const auto gaosha = Actor("SX-OF-0103", "enforcement_officer", "gaosha");
+    REQUIRE(Code(r_.Case("register_clue", id, day + "T09:00:00+08:00", gaosha,
+                         Party(Clue(item, "gaosha",
+                                    {{"discovered_on", day}, {"act_ended_on", day}})))) ==
+            "applied");
+    REQUIRE(Code(r_.Case("issue_on_spot_decision", id, day + "T10:00:00+08:00", gaosha,
+                         {{"document_number", "高砂当罚〔2024〕" + id + "号"},
+                          {"officers", boost::json::array{"SX-OF-0102", "SX-OF-0103"}},
+                          {"credentials_shown", true},
+                          {"statement_heard", true},
+                          {"penalty_types", boost::json::array{"warning"}},
+                          {"fine_fen", 0},
+                          {"delivery", "on_spot"}})) == "applied");
+  }
+
+  // A clue of P-9 in 凤岗街道 (act `act`) declined on `reason` two days later.
+  std::string Decline(const std::string& id, const std::string& act, const std::string& item,
+                      const std::string& reason = "first_minor_corrected") {
+    REQUIRE(Code(r_.Case("register_clue", id, act + "T09:00:00+08:00", kFenggang,
+                         Party(Clue(item, "fenggang",
+                                    {{"discovered_on", act}, {"act_ended_on", act}})))) ==
+            "applied");
+    const CommandResult declined =
+        r_.Case("decline_filing", id, act + "T15:00:00+08:00", kFenggang,
+                {{"reason", reason},
+                 {"explanation", "初次违法，危害后果轻微，已及时改正"},
+                 {"approved_by", "SX-OF-0120"},
+                 {"correction_confirmed_on", act},
+                 {"education_record", "凤岗教育〔2024〕" + id + "号"}});
+    if (declined.rejection) CHECK_FALSE(declined.rejection->legal_basis.empty());
+    return Code(declined);
+  }
+  boost::json::object LastData(const std::string& id) { return r_.LastData("case/" + id); }
+
+ private:
+  static boost::json::object Party(boost::json::object clue) {
+    clue["party"] = boost::json::object{{"id", "P-9"}, {"name", "王某"}, {"category", "natural_person"}};
+    return clue;
+  }
+  Runner r_;
+};
+
+TEST_CASE("First violation at declining follows the lookback option", "[clue][first_violation]") {
+  SECTION("default 12 months: a warning 4 months before the act makes a repeat offender") {
+    FirstViolationFixture f;
+    f.Warn("W1", "2024-05-06", "URBAN-003");
+    CHECK(f.Decline("D1", "2024-09-02", "URBAN-003") == "not_first_violation");
+    CHECK(f.Decline("D2", "2024-09-03", "URBAN-003", "minor_corrected_no_harm") == "applied");
+  }
+  SECTION("3 months: the same warning lies outside the window") {
+    EngineOptions options;
+    options.first_violation_lookback_months = 3;
+    FirstViolationFixture f(options);
+    f.Warn("W1", "2024-05-06", "URBAN-003");
+    CHECK(f.Decline("D1", "2024-09-02", "URBAN-003") == "applied");
+    const auto data = f.LastData("D1");
+    CHECK(data.at("first_violation").at("lookback_months") == 3);
+    CHECK(data.at("first_violation").at("scope") == "same_item");
+  }
+}
+
+TEST_CASE("First violation at declining follows the scope option", "[clue][first_violation]") {
+  SECTION("same_item: a warning on another item does not count") {
+    FirstViolationFixture f;
+    f.Warn("W1", "2024-05-06", "URBAN-008");
+    CHECK(f.Decline("D1", "2024-09-02", "URBAN-003") == "applied");
+  }
+  SECTION("same_type: a warning on an item of the same domain counts") {
+    EngineOptions options;
+    options.first_violation_scope = "same_type";
+    FirstViolationFixture f(options);
+    f.Warn("W1", "2024-05-06", "URBAN-008");
+    CHECK(f.Decline("D1", "2024-09-02", "URBAN-003") == "not_first_violation");
+  }
+}
+
+TEST_CASE("A clue declined as minor and corrected counts as an earlier violation by option",
+          "[clue][first_violation]") {
+  SECTION("default: the second first-violation decline is refused") {
+    FirstViolationFixture f;
+    CHECK(f.Decline("D1", "2024-09-02", "URBAN-003") == "applied");
+    CHECK(f.Decline("D2", "2024-10-08", "URBAN-003") == "not_first_violation");
+  }
+  SECTION("first_violation_counts_declined_filing = false: only decisions count") {
+    EngineOptions options;
+    options.first_violation_counts_declined_filing = false;
+    FirstViolationFixture f(options);
+    CHECK(f.Decline("D1", "2024-09-02", "URBAN-003") == "applied");
+    CHECK(f.Decline("D2", "2024-10-08", "URBAN-003") == "applied");
+  }
+}
+
 }  // namespace
 }  // namespace zf

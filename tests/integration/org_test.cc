@@ -540,6 +540,79 @@ TEST_CASE("Org commands are refused with a stable code, a basis and the field", 
   CHECK(engine->store()->Ledger().position == before);  // nothing recorded
 }
 
+// Issue 15 item 7: an area chief is a deputy-section-level (or higher)
+// leader of a district department (spec §2); the officer's rank is an
+// optional org fact.
+TEST_CASE("An area chief of rank staff is refused, a deputy-section-level leader is accepted",
+          "[rules][org][area]") {
+  auto ranked = [](std::string id, std::string rank, std::string post) {
+    boost::json::object o = Officer(std::move(id), "sx-emergency");
+    o["rank"] = std::move(rank);
+    o["post"] = std::move(post);
+    return o;
+  };
+  const boost::json::object area{
+      {"area_id", "area-3"},        {"name", "第三片区"},
+      {"district", "sx"},           {"office_mode", "per_township"},
+      {"area_chief", "SX-OF-0010"}, {"coordination_leader", "SX-OF-0002"},
+      {"townships", {"gaoqiao"}}};
+  auto with_chief = [&](std::string chief) {
+    boost::json::object data = area;
+    data["area_chief"] = std::move(chief);
+    return data;
+  };
+  SECTION("default options") {
+    auto engine = MemoryEngine();
+    SeedSmallOrg(*engine);
+    Apply(*engine, Org("register_officer", "o10", ranked("SX-OF-0010", "staff", "科员")));
+    Apply(*engine,
+          Org("register_officer", "o11", ranked("SX-OF-0011", "deputy_section", "副局长")));
+    const Rejection staff = Refused(*engine, Org("register_enforcement_area", "a3", area));
+    CHECK(staff.code == "area_chief_rank_too_low");
+    CHECK(staff.pointer == "/data/area_chief");
+    const Rejection change =
+        Refused(*engine, Org("change_area_leadership", "c2",
+                             {{"area", "area-2"},
+                              {"area_chief", "SX-OF-0010"},
+                              {"effective_from", "2023-01-01"}}));
+    CHECK(change.code == "area_chief_rank_too_low");
+    // A leader, and an officer registered without a rank (the sample's), are accepted.
+    Apply(*engine, Org("register_enforcement_area", "a3-ok", with_chief("SX-OF-0011")));
+    Apply(*engine, Org("change_area_leadership", "c2-ok",
+                       {{"area", "area-2"},
+                        {"area_chief", "SX-OF-0002"},
+                        {"effective_from", "2023-01-01"}}));
+    const RuleBook rules = Fold(*engine);
+    REQUIRE(rules.org().FindOfficer("SX-OF-0011") != nullptr);
+    CHECK(rules.org().FindOfficer("SX-OF-0011")->rank == "deputy_section");
+    CHECK(rules.org().FindOfficer("SX-OF-0011")->post == "副局长");
+    CHECK(rules.org().FindOfficer("SX-OF-0002")->rank.empty());
+    CheckEventSchemas(*engine);
+  }
+  SECTION("area_chief_rank_required: an officer without a recorded rank is refused") {
+    // Seeded under the defaults (the seed's area chief has no rank), then
+    // reopened with the option.
+    auto store = NewMemoryEventStore();
+    REQUIRE(store.ok());
+    std::shared_ptr<EventStore> shared(std::move(*store));
+    {
+      auto seeding = Engine::Open(EngineOptions{}, shared);
+      REQUIRE(seeding.ok());
+      SeedSmallOrg(**seeding);
+      Apply(**seeding, Org("register_officer", "o11", ranked("SX-OF-0011", "section", "局长")));
+    }
+    EngineOptions options;
+    options.area_chief_rank_required = true;
+    auto opened = Engine::Open(options, shared);
+    REQUIRE(opened.ok());
+    Engine& engine = **opened;
+    const Rejection unknown =
+        Refused(engine, Org("register_enforcement_area", "a3", with_chief("SX-OF-0002")));
+    CHECK(unknown.code == "area_chief_rank_too_low");
+    Apply(engine, Org("register_enforcement_area", "a3-ok", with_chief("SX-OF-0011")));
+  }
+}
+
 TEST_CASE("Org command data is checked against its schema first", "[rules][org]") {
   auto engine = MemoryEngine();
   SeedSmallOrg(*engine);

@@ -65,6 +65,13 @@ struct EngineOptions {
   // the audit, which checks seals with the registered public keys.
   std::map<std::string, std::shared_ptr<const SealSigner>> seal_keys;
 
+  // Whether an area chief must have a recorded rank (register_officer
+  // "rank"). An officer of rank staff (no leadership post) is always refused
+  // as area chief (spec §2: a deputy-section-level leader); one without a
+  // recorded rank is accepted unless this is true. Default false: org data
+  // registered before ranks were recorded (the Shaxian sample) stays valid.
+  bool area_chief_rank_required = false;
+
   // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events.md §2)
   // D9 (APL art. 60): calendar days from filing to the decision, and the
   // head's extension (MSR [V-2nd][C]).
@@ -128,6 +135,12 @@ struct EngineOptions {
   // forgiven) counts as an earlier violation. Default: yes, a violation was
   // established even though it went unpunished.
   bool first_violation_counts_no_penalty = true;
+  // Whether a clue declined as a minor violation corrected in time
+  // (decline_filing: minor_corrected_no_harm or first_minor_corrected, APL
+  // art. 33 ¶1) counts as an earlier violation: the violation was found,
+  // though no case was filed. Default: yes, like a no-penalty decision; a
+  // party is forgiven its first violation once, at whichever stage.
+  bool first_violation_counts_declined_filing = true;
   // Where the lighter (从轻) and heavier (从重) bands are measured (spec §7.1
   // [C]): "statutory" — the lowest / highest share of the statutory fine
   // range (the provincial practice; spec scenario 14: 2,000–20,000 yuan →

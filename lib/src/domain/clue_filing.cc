@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "domain/clue_internal.h"
+#include "domain/penalty_rules.h"
 
 namespace zf::internal {
 namespace {
@@ -15,6 +16,9 @@ constexpr std::string_view kOfficersBasis = "APL arts. 42, 55 (at least two cred
 constexpr std::string_view kLimitationBasis =
     "APL art. 36 (2 years; 5 where life, health and safety or financial security are concerned "
     "and harm was caused)";
+constexpr std::string_view kFirstViolationBasis =
+    "《中华人民共和国行政处罚法》第三十三条第一款（初次违法且危害后果轻微并及时改正的，可以不予行政"
+    "处罚）";
 constexpr std::string_view kDeclineBasis =
     "市场监督管理行政处罚程序规定 art. 20; APL art. 33 (no penalty)";
 
@@ -299,6 +303,31 @@ Decision DecideDeclineFiling(const DecisionContext& context) {
       }
     }
   }
+  // 首违不罚 is for a first violation only: the party's history across every
+  // subject inside the lookback window, as at the decision (spec §6.3).
+  std::optional<FirstViolationAnswer> first;
+  if (reason == "first_minor_corrected") {
+    CaseState probe = c;
+    probe.item_code = item;
+    probe.act_ended_on = facts.act_ended_on;
+    first = JudgeFirstViolation(context, probe);
+    if (!first->party_known) {
+      return Reject("not_first_violation",
+                    "the clue names no party (party.id), so its history cannot show a first "
+                    "violation; decline on another ground or file the case",
+                    std::string(kFirstViolationBasis), "/case_id");
+    }
+    if (!first->prior.empty()) {
+      return Reject("not_first_violation",
+                    fmt::format("{} already committed a violation established in case {} within "
+                                "the {} months before the act ({}{}): not a first violation, so "
+                                "首违不罚 does not apply",
+                                c.party.id, first->prior.front(), first->lookback_months,
+                                first->scope, first->entry.empty() ? "" : ", list entry " +
+                                                                              first->entry),
+                    std::string(kFirstViolationBasis), DataPointer("reason"));
+    }
+  }
   if ((corrected || reason == "no_fault") && Text(data, "education_record").empty()) {
     return Reject("education_required",
                   "where no penalty is imposed the party must be educated: name the education "
@@ -310,11 +339,18 @@ Decision DecideDeclineFiling(const DecisionContext& context) {
   event["declined_on"] = context.date().ToString();
   if (!item.empty()) event["item_code"] = item;
   PutLimitation(event, facts, *limitation);
+  if (first) {
+    boost::json::object o{{"lookback_months", first->lookback_months}, {"scope", first->scope}};
+    if (!first->entry.empty()) o["entry"] = first->entry;
+    event["first_violation"] = std::move(o);
+  }
   return std::vector<NewEvent>{Emit("filing_declined", std::move(event))};
 }
 
 Status EvolveFilingDeclined(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(state.clue.declined_reason, EventText(event, "reason"));
+  state.clue.declined_on = OptionalDate(event.data.as_object(), "declined_on");
+  state.clue.declined_at = state.timeline.back().at;
   if (auto act = OptionalDate(event.data.as_object(), "act_ended_on")) state.act_ended_on = act;
   state.state = "not_filed";
   return Status::Ok();

@@ -69,6 +69,8 @@ struct ClueState {
 
   // How the clue stage ended without a case.
   std::string declined_reason;  // filing_declined
+  std::optional<Date> declined_on;
+  std::int64_t declined_at = 0;  // the event's time (unix micros)
   std::string merged_into;      // merge_clue: the case it joined
 };
 

@@ -30,6 +30,9 @@ constexpr std::string_view kSealBasis =
 constexpr std::string_view kAreaChiefBasis =
     "沙县片区联合执法工作机制 [seed]: 片长 is a deputy-section-level leader of a district "
     "department; spec §2 area_chief";
+constexpr std::string_view kAreaChiefRankBasis =
+    "沙县片区联合执法工作机制 [seed]: 片长 is a deputy-section-level (副科级) leader of a "
+    "district department; spec §2 area_chief";
 constexpr std::string_view kAreaBasis =
     "沙县片区联合执法工作机制 [seed]: 4 enforcement areas, each grouping several townships; "
     "spec §1 enforcement_area";
@@ -100,16 +103,34 @@ OptionalRejection KnownArea(const OrgModel& org, const boost::json::object& data
 }
 
 // The area chief convenes joint actions across agencies, which is why the
-// mechanism puts a district department leader in the post.
-OptionalRejection AreaChiefEligible(const OrgModel& org, std::string_view officer_id,
+// mechanism puts a district department leader of deputy-section level or
+// above in the post (spec §2). An officer registered without a rank is
+// accepted unless the options require one (the sample records none).
+OptionalRejection AreaChiefEligible(const DecisionContext& context, std::string_view officer_id,
                                     std::string_view field) {
+  const OrgModel& org = context.rules.org();
   if (auto r = KnownOfficer(org, officer_id, field)) return r;
   const Officer& officer = *org.FindOfficer(officer_id);
-  if (org.FindDepartment(officer.agency) != nullptr) return std::nullopt;
-  return Reject("area_chief_not_department_leader",
-                fmt::format("officer {} belongs to '{}', not to a district department", officer_id,
-                            officer.agency),
-                std::string(kAreaChiefBasis), Pointer(field));
+  if (org.FindDepartment(officer.agency) == nullptr) {
+    return Reject("area_chief_not_department_leader",
+                  fmt::format("officer {} belongs to '{}', not to a district department",
+                              officer_id, officer.agency),
+                  std::string(kAreaChiefBasis), Pointer(field));
+  }
+  if (officer.rank == "staff" ||
+      (officer.rank.empty() && context.options.area_chief_rank_required)) {
+    return Reject("area_chief_rank_too_low",
+                  officer.rank.empty()
+                      ? fmt::format("officer {} has no recorded rank; an area chief must be a "
+                                    "deputy-section-level (副科级) or higher leader",
+                                    officer_id)
+                      : fmt::format("officer {} ({}) holds no leadership post (rank staff); an "
+                                    "area chief must be a deputy-section-level (副科级) or higher "
+                                    "leader of a district department",
+                                    officer_id, officer.post.empty() ? officer.name : officer.post),
+                  std::string(kAreaChiefRankBasis), Pointer(field));
+  }
+  return std::nullopt;
 }
 
 // A "YYYY-MM-DD" field. The schema validator has already refused a day the
@@ -305,7 +326,7 @@ Decision DecideRegisterArea(const DecisionContext& context) {
   const auto& data = Data(context);
   if (auto r = IdFree(org, data, "area_id")) return *r;
   if (auto r = KnownDistrict(org, data)) return *r;
-  if (auto r = AreaChiefEligible(org, Text(data, "area_chief"), "area_chief")) return *r;
+  if (auto r = AreaChiefEligible(context, Text(data, "area_chief"), "area_chief")) return *r;
   if (auto r = KnownOfficer(org, Text(data, "coordination_leader"), "coordination_leader")) {
     return *r;
   }
@@ -341,7 +362,7 @@ Decision DecideChangeAreaLeadership(const DecisionContext& context) {
   std::string leader = current->coordination_leader;
   if (data.contains("area_chief")) {
     chief = Text(data, "area_chief");
-    if (auto r = AreaChiefEligible(org, chief, "area_chief")) return *r;
+    if (auto r = AreaChiefEligible(context, chief, "area_chief")) return *r;
   }
   if (data.contains("coordination_leader")) {
     leader = Text(data, "coordination_leader");

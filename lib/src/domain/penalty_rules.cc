@@ -90,6 +90,19 @@ std::vector<PriorViolation> PriorViolations(const DecisionContext& context, cons
                         (d.type == "no_penalty" && context.options.first_violation_counts_no_penalty);
     if (counts) out.push_back({other->id, other->item_code, d.type, d.decided_on});
   }
+  // A clue declined because the violation was minor and corrected (APL 33
+  // ¶1) established the violation too, though no case was filed.
+  if (context.options.first_violation_counts_declined_filing) {
+    for (const std::string& id : context.cases.CasesOfParty(c.party.id)) {
+      if (id == c.id) continue;
+      const CaseState* other = context.cases.FindCase(id);
+      if (other == nullptr || other->state != "not_filed" || !other->clue.declined_on) continue;
+      const std::string& reason = other->clue.declined_reason;
+      if (reason != "minor_corrected_no_harm" && reason != "first_minor_corrected") continue;
+      if (other->clue.declined_at >= context.at.unix_micros) continue;
+      out.push_back({other->id, other->item_code, "filing_declined", *other->clue.declined_on});
+    }
+  }
   return out;
 }
 
@@ -372,6 +385,13 @@ PenaltyProposal ProposalFromData(const boost::json::object& data) {
   if (const auto* facts = data.if_contains("facts"); facts != nullptr && facts->is_object()) {
     p.facts = facts->as_object();
   }
+  if (auto gains = FactInt(data, "illegal_gains_fen")) {
+    p.illegal_gains_fen = gains;
+  } else if (auto stated = FactInt(p.facts, "illegal_gains_fen")) {
+    p.illegal_gains_fen = stated;
+  }
+  p.illegal_gains_refunded_fen = Int(data, "illegal_gains_refunded_fen");
+  p.illegal_gains_refund_record = Text(data, "illegal_gains_refund_record");
   p.education_record = Text(data, "education_record");
   p.correction_ordered = Flag(data, "correction_ordered");
   return p;
@@ -399,6 +419,13 @@ boost::json::object ProposalToJson(const PenaltyProposal& p) {
   if (!p.facts.empty()) o["facts"] = p.facts;
   if (!p.education_record.empty()) o["education_record"] = p.education_record;
   if (p.correction_ordered) o["correction_ordered"] = true;
+  if (p.illegal_gains_fen) o["illegal_gains_fen"] = *p.illegal_gains_fen;
+  if (p.illegal_gains_refunded_fen > 0) {
+    o["illegal_gains_refunded_fen"] = p.illegal_gains_refunded_fen;
+  }
+  if (!p.illegal_gains_refund_record.empty()) {
+    o["illegal_gains_refund_record"] = p.illegal_gains_refund_record;
+  }
   return o;
 }
 
@@ -423,7 +450,8 @@ class Judge {
     // Each step records its rejection and stops the chain.
     const bool answered = Answers() && MandatoryNoPenalty() && Reasons() && Consistent();
     if (answered && p_.outcome == "penalty") {
-      (void)(MandatoryMitigation() && NoDoubleFine() && LawInTime() && Types() && Fine());
+      (void)(MandatoryMitigation() && NoDoubleFine() && LawInTime() && IllegalGains() &&
+             Types() && Fine());
     } else if (answered && p_.outcome == "no_penalty") {
       RecordBenchmarkInForce();
       (void)Accompanying();
@@ -724,9 +752,57 @@ class Judge {
   }
 
   // The penalty types the statute (or an applied substitute) allows.
+  // APL art. 28 ¶2: established illegal gains are confiscated, except what
+  // is refunded to victims under law. The confiscation is additional to the
+  // benchmark's penalties (spec §7.2 step 5).
+  std::int64_t GainsOwed() const {
+    if (!p_.illegal_gains_fen) return 0;
+    return std::max<std::int64_t>(0, *p_.illegal_gains_fen - p_.illegal_gains_refunded_fen);
+  }
+  bool IllegalGains() {
+    constexpr std::string_view kBasis =
+        "《中华人民共和国行政处罚法》第二十八条第二款（当事人有违法所得，除依法应当退赔的外，"
+        "应当予以没收）";
+    const std::int64_t gains = p_.illegal_gains_fen.value_or(0);
+    if (p_.illegal_gains_refunded_fen > 0) {
+      if (p_.illegal_gains_refunded_fen > gains) {
+        return Fail("illegal_gains_refund_invalid",
+                    fmt::format("{} fen refunded to victims is more than the {} fen of illegal "
+                                "gains established",
+                                p_.illegal_gains_refunded_fen, gains),
+                    std::string(kBasis), Ptr("illegal_gains_refunded_fen"));
+      }
+      if (Blank(p_.illegal_gains_refund_record)) {
+        return Fail("illegal_gains_refund_invalid",
+                    "a refund to victims under law is shown by its record "
+                    "(illegal_gains_refund_record: the order, receipt or agreement)",
+                    std::string(kBasis), Ptr("illegal_gains_refund_record"));
+      }
+    }
+    const std::int64_t owed = GainsOwed();
+    if (owed <= 0) return true;
+    if (!HasType(p_, "confiscate_gains") || p_.confiscation_fen < owed) {
+      return Fail("illegal_gains_not_confiscated",
+                  fmt::format("illegal gains of {} fen are established{}: the penalty must "
+                              "confiscate at least {} fen (confiscate_gains with "
+                              "confiscation_fen); it confiscates {} fen",
+                              gains,
+                              p_.illegal_gains_refunded_fen > 0
+                                  ? fmt::format(", {} fen of them refunded to victims",
+                                                p_.illegal_gains_refunded_fen)
+                                  : std::string(),
+                              owed, HasType(p_, "confiscate_gains") ? p_.confiscation_fen : 0),
+                  std::string(kBasis), Ptr("penalty_types"));
+    }
+    return true;
+  }
+
   bool Types() {
     const DiscretionBenchmark& b = *benchmark_;
     std::set<std::string> allowed(b.penalty_types.begin(), b.penalty_types.end());
+    // Confiscating established gains is the statute's own penalty (APL 28
+    // ¶2), whatever the benchmark lists.
+    if (GainsOwed() > 0) allowed.insert("confiscate_gains");
     if (p_.adjustment == "mitigated") {
       if (const EntryEval* ev = MitigationEntry()) {
         if (!ev->entry->outcome.substitute_type.empty()) {
@@ -909,6 +985,32 @@ class Judge {
 };
 
 }  // namespace
+
+FirstViolationAnswer JudgeFirstViolation(const DecisionContext& context, const CaseState& c) {
+  FirstViolationAnswer answer;
+  answer.lookback_months = context.options.first_violation_lookback_months;
+  answer.scope = context.options.first_violation_scope;
+  // The list's own definition of a first violation for the item, where a
+  // no-penalty entry in force states one (as at the decision).
+  for (const LeniencyEntry* e : context.InForce().LeniencyEntries(c.item_code)) {
+    if (e->list_kind != LeniencyListKind::kNoPenalty) continue;
+    const auto condition =
+        std::find_if(e->conditions.begin(), e->conditions.end(),
+                     [](const LeniencyCondition& x) { return x.code == "first_violation"; });
+    if (condition == e->conditions.end()) continue;
+    answer.lookback_months = static_cast<int>(
+        Int(condition->params, "lookback_months", answer.lookback_months));
+    if (std::string scope = Text(condition->params, "scope"); !scope.empty()) {
+      answer.scope = std::move(scope);
+    }
+    answer.entry = EntryRef(*e);
+    break;
+  }
+  answer.party_known = !c.party.id.empty();
+  answer.prior = PriorInWindow(context, c, PriorViolations(context, c), answer.lookback_months,
+                               answer.scope);
+  return answer;
+}
 
 PenaltyJudgement JudgePenalty(const DecisionContext& context, const CaseState& c,
                               const PenaltyProposal& proposal, std::string_view pointer) {

@@ -41,6 +41,14 @@ struct PenaltyProposal {
   // harm_level, no_subjective_fault, ...), as the command states them.
   // See docs/events.md §3 for every fact a condition or exclusion reads.
   boost::json::object facts;
+  // Illegal gains (违法所得) the finding established, in fen (APL art. 28
+  // ¶2): the typed illegal_gains_fen, else facts.illegal_gains_fen; nullopt
+  // when neither states any.
+  std::optional<std::int64_t> illegal_gains_fen;
+  // Of those, the part refunded (退赔) to victims under law, and the record
+  // of the refund: not confiscated.
+  std::int64_t illegal_gains_refunded_fen = 0;
+  std::string illegal_gains_refund_record;
   // The record of the education given (APL 33 ¶3), e.g. its document
   // number: required at the decision when no penalty is imposed on a
   // leniency ground.
@@ -88,6 +96,22 @@ struct PenaltyJudgement {
 // answers): what conclude_investigation shows the officer as proposals.
 boost::json::array EvaluateLeniency(const DecisionContext& context, const CaseState& c,
                                     const PenaltyProposal& proposal);
+
+// "First violation" (首违不罚, APL art. 33 ¶1 sentence 2) outside a
+// decision, e.g. when a clue is declined on that ground: the party's
+// violations established by any subject (decisions, and clues declined as
+// minor and corrected when first_violation_counts_declined_filing) inside
+// the lookback window before the act date of `c` (else the command's date).
+// The lookback and scope are those of the first_violation condition of a
+// no-penalty list entry in force for c.item_code, else the options'.
+struct FirstViolationAnswer {
+  std::vector<std::string> prior;  // case ids of earlier violations in the window
+  int lookback_months = 0;
+  std::string scope;               // same_item | same_type
+  std::string entry;               // "entry_id@version" that defined it, or ""
+  bool party_known = false;        // false: no party id, the history cannot be read
+};
+FirstViolationAnswer JudgeFirstViolation(const DecisionContext& context, const CaseState& c);
 
 // Judges `proposal` for case `c` with the rules in force at the command's
 // time. `pointer` prefixes the JSON pointers of rejections ("/data").

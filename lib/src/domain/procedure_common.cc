@@ -110,7 +110,8 @@ boost::json::object ProposalJson(const boost::json::object& data, std::string_vi
   static constexpr std::string_view kFields[] = {
       "penalty_types", "fine_fen",        "confiscation_fen", "base_fen",
       "circumstance_level", "adjustment", "mitigation_ground", "leniency",
-      "facts",         "education_record"};
+      "facts",         "education_record", "illegal_gains_fen", "illegal_gains_refunded_fen",
+      "illegal_gains_refund_record"};
   boost::json::object o;
   o["outcome"] = outcome;
   for (std::string_view f : kFields) {

@@ -292,6 +292,25 @@ Decision DecideMakeDecision(const DecisionContext& context) {
                     "a no-penalty decision must record the education given to the party",
                     "APL art. 33 ¶3", DataPointer("education_record"));
     }
+    // The illegal gains the report established bind the decision unless it
+    // states them itself (APL art. 28 ¶2); recorded so the decision shows them.
+    if (type == "penalty" && !proposal.contains("illegal_gains_fen")) {
+      const PenaltyProposal reported = ProposalFromData(p.proposal->data);
+      const PenaltyProposal stated = ProposalFromData(proposal);
+      if (!stated.illegal_gains_fen && reported.illegal_gains_fen) {
+        for (std::string_view f : {"illegal_gains_fen", "illegal_gains_refunded_fen",
+                                   "illegal_gains_refund_record"}) {
+          if (f == "illegal_gains_fen") {
+            proposal[f] = *reported.illegal_gains_fen;
+          } else if (const auto* v = p.proposal->data.if_contains(f)) {
+            proposal[f] = *v;
+          } else {
+            continue;
+          }
+          if (!event.contains(f)) event[f] = proposal[f];
+        }
+      }
+    }
     boost::json::object judged = proposal;
     judged["correction_ordered"] = true;
     PenaltyJudgement judgement = JudgePenalty(context, c, ProposalFromData(judged));

@@ -20,6 +20,10 @@ constexpr std::string_view kCollectionBasis =
     "APL arts. 68, 69 (on-the-spot collection: ≤ 100 yuan, hard to collect later, or a remote "
     "place at the party's request)";
 
+constexpr std::string_view kOrdinaryCollectionBasis =
+    "《中华人民共和国行政处罚法》第六十八条（依照第五十一条当场作出的行政处罚决定方可当场收缴）、"
+    "第六十九条（边远、水上、交通不便地区，经当事人提出）";
+
 bool IsClueState(const std::string& state) {
   return state == "registered" || state == "assigned" || state == "verifying";
 }
@@ -66,6 +70,18 @@ std::optional<Rejection> CheckEligibility(const DecisionContext& context, const 
                                  "use the ordinary procedure",
                                  Yuan(fine_fen), c.party.name, c.party.category, Yuan(ceiling)),
                      std::string(kSimplifiedBasis), DataPointer("fine_fen")};
+  }
+  // Established illegal gains must be confiscated (APL art. 28 ¶2), which
+  // only the ordinary procedure decides.
+  if (const PenaltyProposal stated = ProposalFromData(data);
+      stated.illegal_gains_fen && *stated.illegal_gains_fen > stated.illegal_gains_refunded_fen) {
+    return Rejection{"illegal_gains_not_confiscated",
+                     fmt::format("illegal gains of {} are established (facts.illegal_gains_fen): "
+                                 "they must be confiscated, which is not decided on the spot; use "
+                                 "the ordinary procedure",
+                                 Yuan(*stated.illegal_gains_fen)),
+                     "《中华人民共和国行政处罚法》第二十八条第二款、第五十一条",
+                     DataPointer("facts")};
   }
   if (context.options.simplified_local_exclusions) {
     if (Text(data, "adjustment") == "mitigated" || !Text(data, "mitigation_ground").empty()) {
@@ -232,6 +248,18 @@ Decision DecideCollectFineOnSpot(const DecisionContext& context) {
   }
   const std::string ground = Text(data, "ground");
   std::string refused;
+  if (ground == "small_amount" && !c.execution.on_spot.issued) {
+    // APL art. 68 covers decisions made on the spot under art. 51 only;
+    // after an ordinary decision (art. 57) art. 69 alone allows cash.
+    return Reject("on_spot_collection_not_allowed",
+                  fmt::format("case {} was decided under the ordinary procedure: a fine of 100 "
+                              "yuan or less is collected on the spot only after an on-the-spot "
+                              "(simplified) decision; after an ordinary decision cash is taken "
+                              "only in a remote place at the party's request (remote_location); "
+                              "the party pays at the bank (罚缴分离)",
+                              c.id),
+                  std::string(kOrdinaryCollectionBasis), DataPointer("ground"));
+  }
   if (ground == "small_amount" && p.fine_fen > context.options.on_spot_collection_max_fen) {
     refused = fmt::format("a fine of {} is more than {}", Yuan(p.fine_fen),
                           Yuan(context.options.on_spot_collection_max_fen));

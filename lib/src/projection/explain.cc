@@ -499,6 +499,34 @@ object PartyHistory(const RuleBook& rules, const CaseBook& cases, const EngineOp
                            {"in_scope", in_scope},
                            {"counts", counts}});
   }
+  // Clues declined as minor and corrected (APL 33 ¶1) establish a violation
+  // too, as the decider counts them (first_violation_counts_declined_filing).
+  for (const std::string& id : c.party.id.empty() || !options.first_violation_counts_declined_filing
+                                   ? std::vector<std::string>()
+                                   : cases.CasesOfParty(c.party.id)) {
+    if (id == c.id) continue;
+    const CaseState* other = cases.FindCase(id);
+    if (other == nullptr || other->state != "not_filed" || !other->clue.declined_on) continue;
+    const std::string& reason = other->clue.declined_reason;
+    if (reason != "minor_corrected_no_harm" && reason != "first_minor_corrected") continue;
+    const bool before = other->clue.declined_at < at;
+    const bool within = *other->clue.declined_on >= window_start;
+    const PowerItemVersion* theirs = view.PowerItem(other->item_code);
+    const bool in_scope = other->item_code == c.item_code ||
+                          (scope == "same_type" && mine && theirs && mine->domain == theirs->domain);
+    const bool counts = before && within && in_scope;
+    if (counts) counted.insert(id);
+    prior.push_back(object{{"case_id", id},
+                           {"decided_on", other->clue.declined_on->ToString()},
+                           {"subject", other->clue.holder},
+                           {"item_code", other->item_code},
+                           {"decision_type", "filing_declined"},
+                           {"document_number", ""},
+                           {"before_decision", before},
+                           {"within_lookback", within},
+                           {"in_scope", in_scope},
+                           {"counts", counts}});
+  }
   o["prior_decisions"] = std::move(prior);
   array rec;
   for (const std::string& id : recorded) rec.emplace_back(id);

@@ -267,6 +267,8 @@ Status OrgModel::ApplyOfficer(const boost::json::object& data, std::int64_t at) 
   ZF_ASSIGN_OR_RETURN(o.name, Text(data, "name", kType));
   ZF_ASSIGN_OR_RETURN(o.agency, Text(data, "agency", kType));
   ZF_ASSIGN_OR_RETURN(o.roles, TextList(data, "roles", kType));
+  o.rank = OptionalText(data, "rank");
+  o.post = OptionalText(data, "post");
   o.registered_at = at;
   officers_[o.id] = std::move(o);
   return Status::Ok();

@@ -113,6 +113,10 @@ struct Officer {
   std::string name;
   std::string agency;              // department or township id
   std::vector<std::string> roles;  // spec §2 role ids
+  // Leadership rank: staff | deputy_section | section | deputy_division |
+  // division, or "" when not recorded; and the post held, or "".
+  std::string rank;
+  std::string post;
   std::int64_t registered_at = 0;
 };
 
