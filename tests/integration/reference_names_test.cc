@@ -28,6 +28,10 @@ using internal::NameRows;
 
 const std::vector<std::string> kReferenceFiles = {"01-calendar.jsonl", "02-org.jsonl",
                                                   "03-powers.jsonl"};
+const std::vector<std::string> kSample2022 = {
+    "01-calendar.jsonl",   "02-org.jsonl",         "03-powers.jsonl",
+    "04-leniency.jsonl",   "05-benchmarks.jsonl",  "06-hearing-thresholds.jsonl",
+    "07-cases-2022.jsonl"};
 
 // A store that counts the events read from the reference streams.
 class ReferenceCountingStore final : public testing::ForwardingStore {
@@ -47,6 +51,14 @@ std::unique_ptr<Engine> OpenOver(std::shared_ptr<EventStore> store) {
   auto engine = Engine::Open(EngineOptions{}, std::move(store));
   REQUIRE(engine.ok());
   return std::move(*engine);
+}
+
+std::shared_ptr<EventStore> OpenReadOnly(const std::string& path) {
+  StoreOptions options;
+  options.read_only = true;
+  auto store = OpenRocksDbEventStore(options, path);
+  REQUIRE(store.ok());
+  return std::shared_ptr<EventStore>(std::move(*store));
 }
 
 std::shared_ptr<EventStore> MemoryStore() {
@@ -148,6 +160,14 @@ std::string ItemOf(const std::string& view) {
   return std::string(boost::json::parse(view).as_object().at("item_code").as_string());
 }
 
+// Runs the sample up to 2022 into `store` through an engine (then closed);
+// returns the ids of its cases.
+std::vector<std::string> LoadSample(std::shared_ptr<EventStore> store) {
+  auto engine = OpenOver(std::move(store));
+  testing::LoadAll(*engine, kSample2022);
+  return CaseIds(*engine);
+}
+
 std::string ItemNameOf(const std::string& view) {
   const boost::json::object o = boost::json::parse(view).as_object();
   return o.contains("item_name") ? std::string(o.at("item_name").as_string()) : "";
@@ -159,9 +179,7 @@ TEST_CASE("A case read first thing comes from its row and the names rows, as a f
   std::vector<std::string> ids;
   {
     auto engine = OpenOver(store);
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                               "04-leniency.jsonl", "05-benchmarks.jsonl",
-                               "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"});
+    testing::LoadAll(*engine, kSample2022);
     ids = CaseIds(*engine);
     CHECK(Stored(*store) == Implied(*engine));
   }
@@ -187,9 +205,7 @@ TEST_CASE("A publication changes the names rows in its own write, and a refused 
           "[engine][names]") {
   auto store = MemoryStore();
   auto engine = OpenOver(store);
-  testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                             "04-leniency.jsonl", "05-benchmarks.jsonl",
-                             "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"});
+  testing::LoadAll(*engine, kSample2022);
   const std::vector<std::string> ids = CaseIds(*engine);
   std::uint64_t reads = 0;
   const auto before = ViewsFirstThing(store, ids, &reads);
@@ -262,9 +278,7 @@ TEST_CASE("Names rows that lag the reference streams are not used, and a writabl
     auto store = OpenRocksDbEventStore(StoreOptions{}, path);
     REQUIRE(store.ok());
     auto engine = OpenOver(std::shared_ptr<EventStore>(std::move(*store)));
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                               "04-leniency.jsonl", "05-benchmarks.jsonl",
-                               "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"});
+    testing::LoadAll(*engine, kSample2022);
     ids = CaseIds(*engine);
   }
   std::string item;
@@ -282,12 +296,8 @@ TEST_CASE("Names rows that lag the reference streams are not used, and a writabl
     AppendRenameWithoutEngine(**store, item, "工具写入的名称");
     CHECK_FALSE(Current(**store));
   }
-  StoreOptions read_only;
-  read_only.read_only = true;
   {
-    auto store = OpenRocksDbEventStore(read_only, path);
-    REQUIRE(store.ok());
-    std::shared_ptr<EventStore> shared(std::move(*store));
+    std::shared_ptr<EventStore> shared = OpenReadOnly(path);
     std::uint64_t reads = 0;
     const auto views = ViewsFirstThing(shared, {ids.front()}, &reads);
     CHECK(reads > 0);  // the rows were not trusted: the rule book was folded
@@ -309,9 +319,7 @@ TEST_CASE("Names rows that lag the reference streams are not used, and a writabl
 // The sample's commands up to 07, all applied.
 std::vector<Command> SampleUpTo2022() {
   std::vector<Command> all;
-  for (const char* file : {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                           "04-leniency.jsonl", "05-benchmarks.jsonl",
-                           "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"}) {
+  for (const std::string& file : kSample2022) {
     for (Command& c : testing::SampleCommands(file)) all.push_back(std::move(c));
   }
   return all;
@@ -325,9 +333,7 @@ TEST_CASE("A case whose last events a tool appended is folded by a reader, not r
   std::string last_command;
   {
     auto engine = OpenOver(whole);
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                               "04-leniency.jsonl", "05-benchmarks.jsonl",
-                               "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"});
+    testing::LoadAll(*engine, kSample2022);
     id = CaseIds(*engine).front();
     auto last = whole->ReadStream("case/" + id, UINT64_MAX, Direction::kBackward);
     REQUIRE(last->Valid());
@@ -372,11 +378,7 @@ TEST_CASE("A case whose last events a tool appended is folded by a reader, not r
     CHECK(boost::json::parse(**row).as_object().at("version").to_number<std::uint64_t>() <
           head->version + raw.events.size());
   }
-  StoreOptions read_only;
-  read_only.read_only = true;
-  auto store = OpenRocksDbEventStore(read_only, path);
-  REQUIRE(store.ok());
-  std::shared_ptr<EventStore> shared(std::move(*store));
+  std::shared_ptr<EventStore> shared = OpenReadOnly(path);
   std::uint64_t reads = 0;
   CHECK(ViewsFirstThing(shared, {id}, &reads).at(id) == want);
   CHECK(ViewsFromBook(shared, {id}).at(id) == want);
@@ -385,14 +387,7 @@ TEST_CASE("A case whose last events a tool appended is folded by a reader, not r
 TEST_CASE("A stored case row is shown as written with its events, and a rebuild names a changed one",
           "[engine][names]") {
   auto store = MemoryStore();
-  std::vector<std::string> ids;
-  {
-    auto engine = OpenOver(store);
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                               "04-leniency.jsonl", "05-benchmarks.jsonl",
-                               "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"});
-    ids = CaseIds(*engine);
-  }
+  const std::vector<std::string> ids = LoadSample(store);
   const std::string id = ids.front();
   const std::string key = internal::CaseRowKey(id);
   auto text = store->ReadProjection(key);
@@ -450,14 +445,7 @@ TEST_CASE("A rebuild names changed, extra and missing names rows and repairs the
 
 TEST_CASE("Names rows of another fold version are not used", "[engine][names]") {
   auto store = MemoryStore();
-  std::vector<std::string> ids;
-  {
-    auto engine = OpenOver(store);
-    testing::LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
-                               "04-leniency.jsonl", "05-benchmarks.jsonl",
-                               "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl"});
-    ids = CaseIds(*engine);
-  }
+  const std::vector<std::string> ids = LoadSample(store);
   const std::string meta_key(internal::kNamesMetaKey);
   boost::json::object meta = boost::json::parse(Stored(*store).at(meta_key)).as_object();
   meta["fold"] = internal::kNamesFoldVersion + 1;
