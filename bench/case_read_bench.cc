@@ -13,6 +13,8 @@
 // phase, p50 / p90 / p99 / max in microseconds.
 //
 //   case_read_bench STORE_DIR [--reads N] [--seed S]
+//
+// N (default 10,000) is capped at a quarter of the store's cases.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -44,12 +46,13 @@ std::vector<std::string> PickCases(const zf::EventStore& store, std::size_t coun
     return true;
   });
   if (!scanned.ok()) zf::bench::Die(kProgram, scanned.ToString());
-  if (ids.size() < count) {
-    zf::bench::Die(kProgram, fmt::format("the store has {} cases, fewer than {}", ids.size(), count));
+  if (ids.size() < 4) {
+    zf::bench::Die(kProgram, fmt::format("the store has {} cases, fewer than 4", ids.size()));
   }
   std::mt19937_64 random(seed);
   std::shuffle(ids.begin(), ids.end(), random);
-  ids.resize(count);
+  // A small store gives each phase a quarter of its cases.
+  ids.resize(std::min(count, ids.size() / 4 * 4));
   return ids;
 }
 
@@ -113,6 +116,7 @@ int main(int argc, char** argv) {
   const double open_ms = Micros(std::chrono::steady_clock::now() - start) / 1000;
 
   const std::vector<std::string> ids = PickCases(*shared, 4 * reads, seed);
+  reads = ids.size() / 4;
   const std::vector<std::string> first(ids.begin(), ids.begin() + reads);
   const std::vector<std::string> second(ids.begin() + reads, ids.begin() + 2 * reads);
   const std::vector<std::string> heads(ids.begin() + 2 * reads, ids.begin() + 3 * reads);
