@@ -58,12 +58,15 @@ const std::string& CleanStore() {
   return path;
 }
 
-std::string CopyOfClean(const TempDir& dir) {
+// A copy of `store` in `dir` that a test may change.
+std::string CopyOf(const std::string& store, const TempDir& dir) {
   const std::string copy = dir.Sub("copy");
-  std::filesystem::copy(CleanStore(), copy, std::filesystem::copy_options::recursive);
+  std::filesystem::copy(store, copy, std::filesystem::copy_options::recursive);
   std::filesystem::remove(copy + "/LOCK");
   return copy;
 }
+
+std::string CopyOfClean(const TempDir& dir) { return CopyOf(CleanStore(), dir); }
 
 std::unique_ptr<EventStore> OpenRo(const std::string& path) {
   StoreOptions options;
@@ -945,12 +948,7 @@ const std::string& SealedStore() {
   return path;
 }
 
-std::string CopyOfSealed(const TempDir& dir) {
-  const std::string copy = dir.Sub("copy");
-  std::filesystem::copy(SealedStore(), copy, std::filesystem::copy_options::recursive);
-  std::filesystem::remove(copy + "/LOCK");
-  return copy;
-}
+std::string CopyOfSealed(const TempDir& dir) { return CopyOf(SealedStore(), dir); }
 
 // Every penalty decision event of the store.
 std::vector<EventRecord> Decisions(const std::string& path) {

@@ -316,8 +316,6 @@ class EngineImpl final : public Engine {
   // book's first fold (EnsureRulesLocked).
   mutable World world_;
   mutable bool rules_loaded_ = false;  // GUARDED_BY(mu_)
-  // The names rows of world_.rules as stored, once a group needed them.
-  std::optional<NameRows> names_;  // GUARDED_BY(mu_)
   // Rows a catch-up could not write (a read-only store): the stored ones
   // do not reflect events appended without the engine.
   std::set<std::string, std::less<>> unwritten_rows_;  // GUARDED_BY(mu_)
@@ -692,13 +690,10 @@ Status EngineImpl::SyncNameRows() {
   if (current) return Status::Ok();
   ZF_RETURN_IF_ERROR(EnsureRulesLocked());
   ZF_ASSIGN_OR_RETURN(NameRows stored, StoredNameRows(*store_));
-  NameRows wanted = NameRowsOf(world_.rules);
-  const std::vector<ProjectionWrite> changes = NameRowChanges(stored, wanted);
+  const std::vector<ProjectionWrite> changes = NameRowChanges(stored, NameRowsOf(world_.rules));
   Status written = store_->WriteProjections(changes);
   if (written.code() == StatusCode::kFailedPrecondition) return Status::Ok();  // read-only
-  ZF_RETURN_IF_ERROR(written);
-  names_ = std::move(wanted);
-  return Status::Ok();
+  return written;
 }
 
 Status EngineImpl::OpenCases() {
@@ -876,9 +871,6 @@ Status EngineImpl::ForgetGroup(const std::vector<AppendRequest>& requests) {
 
 Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   World& overlay = world_;
-  // The stored names rows are those of the rules before the group (the
-  // open made them so); what a publication changes is diffed against them.
-  if (!names_) names_ = NameRowsOf(world_.rules);
   // Every event before the group's is reflected in the rows; the meta row
   // says so in the group's own write, so an open catches up from there.
   const std::uint64_t reflected = store_->Ledger().position;
@@ -920,13 +912,19 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   const std::vector<ProjectionWrite>& index_rows = overlay.cases.PendingRows();
   rows.insert(rows.end(), index_rows.begin(), index_rows.end());
   rows.push_back(IndexMetaRow(reflected));
-  // Reference data published: the names rows it changes, and their meta
-  // row, go in the same write (a reader trusts them only with it).
-  std::optional<NameRows> names_after;
+  // Reference data published (rarely: never on a case's command): the
+  // names rows it changes, and their meta row, go in the same write (a
+  // reader trusts them only with it). The stored rows are the rules' before
+  // the group: the open made them so, and every publication since kept them.
   if (std::any_of(group.requests.begin(), group.requests.end(),
                   [](const AppendRequest& r) { return IsReferenceStream(r.stream); })) {
-    names_after = NameRowsOf(overlay.rules);
-    for (ProjectionWrite& change : NameRowChanges(*names_, *names_after)) {
+    Result<NameRows> stored = StoredNameRows(*store_);
+    if (!stored.ok()) {  // a storage failure of the whole group, as a failed write is
+      Status forgotten = ForgetGroup(group.requests);
+      for (Job* job : jobs) job->status = forgotten.ok() ? stored.status() : forgotten;
+      return Status::Ok();
+    }
+    for (ProjectionWrite& change : NameRowChanges(*stored, NameRowsOf(overlay.rules))) {
       rows.push_back(std::move(change));
     }
   }
@@ -946,7 +944,6 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   }
   overlay.cases.Commit();
   overlay.cases.Trim();
-  if (names_after) names_ = std::move(names_after);
   for (std::size_t i = 0; i < appended->size(); ++i) {
     const Owner& owner = group.owners[i];
     owner.job->results[owner.result]->append = *(*appended)[i];
@@ -1009,11 +1006,6 @@ Result<std::vector<CaseSummary>> EngineImpl::ListCases(const CaseFilter& filter,
   });
 }
 
-std::string_view TextField(const boost::json::object& row, std::string_view key) {
-  const boost::json::value* v = row.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
-}
-
 Result<std::optional<boost::json::object>> EngineImpl::CaseViewFromRows(
     std::string_view case_id) const {
   const std::optional<boost::json::object> none;
@@ -1033,9 +1025,9 @@ Result<std::optional<boost::json::object>> EngineImpl::CaseViewFromRows(
   // A row that does not parse is for `replay --verify` to name.
   if (ec || !parsed.is_object()) return none;
   const boost::json::object& row = parsed.as_object();
-  const std::string_view township = TextField(row, "township");
-  const std::string_view subject = TextField(row, "handling_subject");
-  const std::string_view item = TextField(row, "item_code");
+  const std::string township = Text(row, "township");
+  const std::string subject = Text(row, "handling_subject");
+  const std::string item = Text(row, "item_code");
   if (rules_loaded_) {
     return std::optional(
         CaseViewFromRow(row, CaseNamesOf(township, subject, item, world_.rules, std::nullopt)));

@@ -2,9 +2,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include <boost/json.hpp>
-#include <fmt/core.h>
 
 namespace zf::internal {
 namespace {
@@ -17,25 +17,32 @@ std::string Key(std::string_view prefix, std::string_view id) {
   return std::string(prefix).append(id);
 }
 
-std::string MetaValue(const RuleBook& rules) {
+// The meta row for reference streams of these versions (in
+// kReferenceStreams' order).
+std::string MetaValue(const std::vector<std::uint64_t>& versions) {
   boost::json::object streams;
-  for (std::string_view stream : kReferenceStreams) {
-    streams[stream] = rules.Version(stream);
+  for (std::size_t i = 0; i < std::size(kReferenceStreams); ++i) {
+    streams[kReferenceStreams[i]] = versions[i];
   }
   return boost::json::serialize(
       boost::json::object{{"fold", kNamesFoldVersion}, {"streams", std::move(streams)}});
 }
 
-// The version of each reference stream in the store now (0: no events).
+std::string MetaValue(const RuleBook& rules) {
+  std::vector<std::uint64_t> versions;
+  for (std::string_view stream : kReferenceStreams) versions.push_back(rules.Version(stream));
+  return MetaValue(versions);
+}
+
+// The meta row the store's reference streams call for now (0: no events).
 Result<std::string> CurrentMetaValue(const EventStore& store) {
-  boost::json::object streams;
+  std::vector<std::uint64_t> versions;
   for (std::string_view stream : kReferenceStreams) {
     Result<StreamHead> head = store.Head(stream);
     if (!head.ok() && head.status().code() != StatusCode::kNotFound) return head.status();
-    streams[stream] = head.ok() ? head->version : 0;
+    versions.push_back(head.ok() ? head->version : 0);
   }
-  return boost::json::serialize(
-      boost::json::object{{"fold", kNamesFoldVersion}, {"streams", std::move(streams)}});
+  return MetaValue(versions);
 }
 
 Result<std::optional<std::string>> Row(const EventStore& store, std::string_view prefix,
