@@ -181,6 +181,22 @@ TEST_CASE("audit speed: the benchmark in force by item index equals a scan of ev
     }
   }
   CHECK(found > 0);
+
+  // The overlap check's index: every benchmark with any version for the
+  // item, also one revised away from it (published[0]'s first item).
+  std::size_t moved_away = 0;
+  for (const std::string& item : items) {
+    std::set<std::string, std::less<>> ever;
+    for (const std::string& id : indexed.BenchmarkIds()) {
+      for (const internal::DiscretionBenchmark* b : indexed.History(id)) {
+        if (b->item_code == item) ever.insert(id);
+      }
+      moved_away += ever.count(id) && indexed.History(id).back()->item_code != item;
+    }
+    INFO(item);
+    CHECK(indexed.BenchmarkIdsEverFor(item) == ever);
+  }
+  CHECK(moved_away > 0);
 }
 
 TEST_CASE("audit speed: a book as of a moment that folds in place holds what a copying book "

@@ -161,7 +161,9 @@ std::optional<Rejection> CheckLevels(const DiscretionBenchmark& b) {
 std::optional<Rejection> CheckOverlap(const DecisionContext& context, const DiscretionBenchmark& b) {
   const Benchmarks& all = context.rules.benchmarks();
   const std::int64_t to = b.period.to.value_or(INT64_MAX);
-  for (const std::string& id : all.BenchmarkIds()) {
+  // Only benchmarks with a version for this item can overlap it; the ids
+  // come sorted, as BenchmarkIds() would give them, so the same one is named.
+  for (const std::string& id : all.BenchmarkIdsEverFor(b.item_code)) {
     if (id == b.benchmark_id) continue;
     for (const Benchmarks::Interval& in : all.InForceIntervals(id)) {
       if (in.version->item_code != b.item_code || in.to <= b.period.from || to <= in.from) continue;

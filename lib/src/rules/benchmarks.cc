@@ -214,6 +214,7 @@ Status Benchmarks::Apply(const EventRecord& event) {
     if (ids->second.empty()) ids_by_item_.erase(ids);
   }
   ids_by_item_[b.item_code].insert(b.benchmark_id);
+  ids_ever_by_item_[b.item_code].insert(b.benchmark_id);
   history.push_back(std::move(b));
   return Status::Ok();
 }
@@ -257,6 +258,13 @@ std::vector<std::string> Benchmarks::BenchmarkIds() const {
   std::vector<std::string> ids;
   for (const auto& [id, history] : benchmarks_) ids.push_back(id);
   return ids;
+}
+
+const std::set<std::string, std::less<>>& Benchmarks::BenchmarkIdsEverFor(
+    std::string_view item_code) const {
+  static const std::set<std::string, std::less<>> kNone;
+  auto it = ids_ever_by_item_.find(item_code);
+  return it == ids_ever_by_item_.end() ? kNone : it->second;
 }
 
 std::vector<Benchmarks::Interval> Benchmarks::InForceIntervals(

@@ -151,11 +151,18 @@ class Benchmarks {
   };
   std::vector<Interval> InForceIntervals(std::string_view benchmark_id) const;
 
+  // Every benchmark_id one of whose versions (any, not only the latest) is
+  // for `item_code`, sorted.
+  const std::set<std::string, std::less<>>& BenchmarkIdsEverFor(std::string_view item_code) const;
+
  private:
   std::map<std::string, std::vector<DiscretionBenchmark>, std::less<>> benchmarks_;
   // Item code of a benchmark's latest version -> its benchmark_ids (an
   // index of benchmarks_, kept by Apply()).
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> ids_by_item_;
+  // Item code of any version -> its benchmark_ids: the overlap check looks
+  // at these only, not at every benchmark (a province publishes thousands).
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> ids_ever_by_item_;
 };
 
 // --- Fine arithmetic (pure) ----------------------------------------------------
