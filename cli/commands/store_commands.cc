@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "zf/checkpoint.h"
 #include "zf/event_json.h"
+#include "zf/store_location.h"
 
 namespace po = boost::program_options;
 
@@ -22,7 +23,10 @@ namespace {
 
 // A missing store is reported (exit 3) unless the command may create it.
 bool ReportMissingStore(const GlobalOptions& global, bool create, int* exit_code) {
-  if (create || std::filesystem::exists(global.db)) return false;
+  // A PostgreSQL URL names no file: its open says whether the store exists.
+  if (create || zf::IsPostgresLocation(global.db) || std::filesystem::exists(global.db)) {
+    return false;
+  }
   *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
                                        "no event store at '{}' (set --db or $ZF_DB)", global.db)));
   return true;
@@ -104,7 +108,7 @@ std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAcce
     return nullptr;
   }
   if (ReportMissingStore(global, options->create_if_missing, exit_code)) return nullptr;
-  auto store = zf::OpenRocksDbEventStore(*options, global.db);
+  auto store = zf::OpenEventStore(*options, global.db);
   if (!store.ok()) {
     *exit_code = ReportOpenError(global, access, store.status());
     return nullptr;
@@ -392,7 +396,7 @@ int CheckpointBackup(const GlobalOptions& global, const zf::CheckpointSigner& si
   zf::StoreOptions options;
   options.create_if_missing = false;
   for (const std::string& path : {dir, global.db}) {
-    auto store = zf::OpenRocksDbEventStore(options, path);
+    auto store = zf::OpenEventStore(options, path);
     if (!store.ok() && path == global.db &&
         store.status().code() == zf::StatusCode::kUnavailable) {
       std::cerr << (global.lang == Lang::kEn
