@@ -79,6 +79,8 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
+int PgConnection::backend_pid() const { return PQbackendPID(conn_); }
+
 bool PgConnection::idle() const { return PQtransactionStatus(conn_) == PQTRANS_IDLE; }
 
 Status PgConnection::Reset() {

@@ -73,6 +73,8 @@ class PgConnection {
 
   // True once the connection is known to be lost.
   bool broken() const;
+  // The server process serving this connection (pg_backend_pid()).
+  int backend_pid() const;
   // True when connected and outside any transaction.
   bool idle() const;
   // Reconnects a broken connection. kUnavailable when the server cannot

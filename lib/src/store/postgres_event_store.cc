@@ -39,6 +39,7 @@
 #include "store/envelope.h"
 #include "store/error_cursor.h"
 #include "store/pg_connection.h"
+#include "store/postgres_testing.h"
 #include "store/raw_log.h"
 #include "store/subscription.h"
 #include "util/rfc3339.h"
@@ -179,10 +180,12 @@ class PagedCursor final : public EventCursor {
   Status status_;
 };
 
+// Scans the log on one connection (a snapshot transaction of VerifyChain),
+// up to `limit`.
 class PagedScan final : public RawScan {
  public:
-  PagedScan(std::shared_ptr<PgPool> pool, std::uint64_t from)
-      : pool_(std::move(pool)), next_(from) {
+  PagedScan(PgConnection* conn, std::uint64_t from, std::uint64_t limit)
+      : conn_(conn), next_(from), limit_(limit) {
     Load();
   }
   bool Valid() const override { return valid_; }
@@ -199,19 +202,13 @@ class PagedScan final : public RawScan {
     valid_ = false;
     if (row_ < page_.rows()) {
       valid_ = true;
-      next_ = page_.u64(row_, 0) + 1;
       return;
     }
     if (done_ || !status_.ok()) return;
-    auto lease = pool_->Acquire();
-    if (!lease.ok()) {
-      status_ = lease.status();
-      return;
-    }
-    auto page = (*lease)->Exec(
-        "SELECT position, value FROM zf_events WHERE position >= $1 ORDER BY position LIMIT " +
-            std::to_string(kPageRows),
-        {PgParam::Int(next_)});
+    auto page = conn_->Exec(
+        "SELECT position, value FROM zf_events WHERE position >= $1 AND position <= $2 "
+        "ORDER BY position LIMIT " + std::to_string(kPageRows),
+        {PgParam::Int(next_), PgParam::Int(limit_)});
     if (!page.ok()) {
       status_ = page.status();
       return;
@@ -221,17 +218,114 @@ class PagedScan final : public RawScan {
     done_ = page_.rows() < kPageRows;
     if (page_.rows() > 0) {
       valid_ = true;
-      next_ = page_.u64(0, 0) + 1;
+      next_ = page_.u64(page_.rows() - 1, 0) + 1;
     }
   }
 
-  const std::shared_ptr<PgPool> pool_;
+  PgConnection* const conn_;
   std::uint64_t next_;
+  const std::uint64_t limit_;
   PgResult page_;
   int row_ = 0;
   bool done_ = false;
   bool valid_ = false;
   Status status_;
+};
+
+// The raw log as one REPEATABLE READ transaction sees it, so that a
+// verification running beside appends checks one state of the log: the
+// ledger row, the events and the heads it reads all belong to the same
+// commits. `limit`: the last position to read (a read-only store's ledger
+// at its open), else the whole table (events past the ledger row are a
+// finding, not hidden).
+class SnapshotLog final : public RawLog {
+ public:
+  SnapshotLog(PgConnection* conn, std::optional<LedgerState> pinned)
+      : conn_(conn), pinned_(pinned) {}
+
+  Status Begin() {
+    ZF_RETURN_IF_ERROR(conn_->Run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+    ZF_ASSIGN_OR_RETURN(PgResult rows,
+                        conn_->Exec("SELECT position, ledger_hash FROM zf_ledger"));
+    if (rows.rows() != 1) return CorruptionError("zf_ledger does not hold exactly one row");
+    ZF_ASSIGN_OR_RETURN(Hash hash, HashFrom(rows.bytes(0, 1), "the ledger hash"));
+    recorded_ = pinned_ ? *pinned_ : LedgerState{rows.u64(0, 0), hash};
+    return Status::Ok();
+  }
+  void End() { conn_->Run("COMMIT").IgnoreError(); }
+
+  std::unique_ptr<RawScan> ScanFrom(std::uint64_t from_position) const override {
+    return std::make_unique<PagedScan>(conn_, std::max<std::uint64_t>(from_position, 1),
+                                       pinned_ ? pinned_->position : INT64_MAX);
+  }
+  Result<std::optional<std::string>> GetRaw(std::uint64_t position) const override {
+    ZF_ASSIGN_OR_RETURN(PgResult rows,
+                        conn_->Exec("SELECT value FROM zf_events WHERE position = $1 AND "
+                                    "position <= $2",
+                                    {PgParam::Int(position), PgParam::Int(Limit())}));
+    if (rows.rows() == 0) return std::optional<std::string>();
+    return std::optional(std::string(rows.bytes(0, 0)));
+  }
+  Result<std::optional<std::uint64_t>> IndexLookup(std::string_view stream,
+                                                   std::uint64_t version) const override {
+    ZF_ASSIGN_OR_RETURN(PgResult rows,
+                        conn_->Exec("SELECT position FROM zf_events WHERE stream = $1 AND "
+                                    "version = $2 AND position <= $3",
+                                    {PgParam::Text(stream), PgParam::Int(version),
+                                     PgParam::Int(Limit())}));
+    if (rows.rows() == 0) return std::optional<std::uint64_t>();
+    return std::optional(rows.u64(0, 0));
+  }
+  Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
+      std::uint64_t position) const override {
+    ZF_ASSIGN_OR_RETURN(PgResult rows,
+                        conn_->Exec("SELECT stream, version FROM zf_events WHERE position = $1",
+                                    {PgParam::Int(position)}));
+    if (rows.rows() == 0) return std::optional<std::pair<std::string, std::uint64_t>>();
+    return std::optional(std::pair(std::string(rows.bytes(0, 0)), rows.u64(0, 1)));
+  }
+  // The heads table, which appends chain from; for a read-only store, whose
+  // heads table has moved on since its open, where the log up to its
+  // ledger ends each stream.
+  Status ForEachStreamEnd(
+      const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn)
+      const override {
+    if (pinned_) {
+      ZF_ASSIGN_OR_RETURN(PgResult rows,
+                          conn_->Exec("SELECT stream, max(version), max(position) FROM zf_events "
+                                      "WHERE position <= $1 GROUP BY stream",
+                                      {PgParam::Int(pinned_->position)}));
+      for (int i = 0; i < rows.rows(); ++i) {
+        fn(rows.bytes(i, 0), rows.u64(i, 1), rows.u64(i, 2));
+      }
+      return Status::Ok();
+    }
+    std::string from;
+    bool first = true;
+    for (;;) {
+      ZF_ASSIGN_OR_RETURN(
+          PgResult rows,
+          conn_->Exec(std::string("SELECT stream, version, position FROM zf_streams WHERE "
+                                  "stream ") +
+                          (first ? ">=" : ">") + " $1 ORDER BY stream LIMIT " +
+                          std::to_string(kPageRows),
+                      {PgParam::Text(from)}));
+      for (int i = 0; i < rows.rows(); ++i) {
+        fn(rows.bytes(i, 0), rows.u64(i, 1), rows.u64(i, 2));
+      }
+      if (rows.rows() < kPageRows) return Status::Ok();
+      from = std::string(rows.bytes(rows.rows() - 1, 0));
+      first = false;
+    }
+  }
+  LedgerState RecordedLedger() const override { return recorded_; }
+
+ private:
+  std::uint64_t Limit() const { return pinned_ ? pinned_->position : INT64_MAX; }
+
+  PgConnection* const conn_;
+  const std::optional<LedgerState> pinned_;
+  LedgerState recorded_;
 };
 
 // The planner's view of the committed log, read inside the append's
@@ -336,7 +430,7 @@ class PgCommitted final : public CommittedState {
   std::unordered_map<std::string, std::optional<CommandRecord>> commands_;
 };
 
-class PostgresEventStore final : public EventStore, private RawLog {
+class PostgresEventStore final : public EventStore {
  public:
   PostgresEventStore(const StoreOptions& options, std::string url)
       : clock_(options.clock ? options.clock : SystemClock()),
@@ -373,10 +467,7 @@ class PostgresEventStore final : public EventStore, private RawLog {
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
     return NewStoreSubscription(this, notifier_, from_position);
   }
-  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
-    if (closed_.load()) return UnavailableError("event store closed");
-    return VerifyRawLog(*this, options);
-  }
+  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override;
   Result<std::optional<std::string>> ReadProjection(std::string_view key) const override;
   Status ScanProjections(
       std::string_view prefix,
@@ -395,19 +486,11 @@ class PostgresEventStore final : public EventStore, private RawLog {
   Status Health() override;
   Status Close() override;
 
-  // RawLog
-  std::unique_ptr<RawScan> ScanFrom(std::uint64_t from_position) const override {
-    return std::make_unique<PagedScan>(pool_, std::max<std::uint64_t>(from_position, 1));
-  }
-  Result<std::optional<std::string>> GetRaw(std::uint64_t position) const override;
-  Result<std::optional<std::uint64_t>> IndexLookup(std::string_view stream,
-                                                   std::uint64_t version) const override;
-  Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
-      std::uint64_t position) const override;
-  Status ForEachStreamEnd(
-      const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn)
-      const override;
-  LedgerState RecordedLedger() const override;
+  void TEST_SetHooks(PostgresTestHooks hooks) { hooks_ = std::move(hooks); }
+  int TEST_WriterPid() const { return writer_ ? writer_->backend_pid() : 0; }
+
+  // The raw value at `position`, or nullopt.
+  Result<std::optional<std::string>> GetRaw(std::uint64_t position) const;
 
  private:
   Result<PgResult> Query(std::string_view sql, const std::vector<PgParam>& params) const {
@@ -459,6 +542,7 @@ class PostgresEventStore final : public EventStore, private RawLog {
   std::atomic<bool> closed_{false};
   std::atomic<bool> stop_listener_{false};
   std::thread listener_;
+  PostgresTestHooks hooks_;
 };
 
 Result<LedgerState> PostgresEventStore::ReadLedgerRow(PgConnection& conn, bool for_update) {
@@ -591,10 +675,12 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::TryAppend(
     *committed = *ledger;
     return results;
   }
+  if (hooks_.before_write) hooks_.before_write();
   if (Status s = WriteGroup(planner, options.projections); !s.ok()) return rollback(s);
   if (!options.sync) {
     if (Status s = conn.Run("SET LOCAL synchronous_commit TO off"); !s.ok()) return rollback(s);
   }
+  if (hooks_.before_commit) hooks_.before_commit();
   *commit_sent = true;
   if (Status s = conn.Run("COMMIT"); !s.ok()) {
     // The server may have committed before the connection went.
@@ -872,48 +958,14 @@ Result<std::optional<std::string>> PostgresEventStore::GetRaw(std::uint64_t posi
   return std::optional(std::string(rows.bytes(0, 0)));
 }
 
-Result<std::optional<std::uint64_t>> PostgresEventStore::IndexLookup(
-    std::string_view stream, std::uint64_t version) const {
-  ZF_ASSIGN_OR_RETURN(PgResult rows,
-                      Query("SELECT position FROM zf_events WHERE stream = $1 AND version = $2",
-                            {PgParam::Text(stream), PgParam::Int(version)}));
-  if (rows.rows() == 0) return std::optional<std::uint64_t>();
-  return std::optional(rows.u64(0, 0));
-}
-
-Result<std::optional<std::pair<std::string, std::uint64_t>>> PostgresEventStore::FindIndexEntry(
-    std::uint64_t position) const {
-  ZF_ASSIGN_OR_RETURN(PgResult rows,
-                      Query("SELECT stream, version FROM zf_events WHERE position = $1",
-                            {PgParam::Int(position)}));
-  if (rows.rows() == 0) return std::optional<std::pair<std::string, std::uint64_t>>();
-  return std::optional(std::pair(std::string(rows.bytes(0, 0)), rows.u64(0, 1)));
-}
-
-Status PostgresEventStore::ForEachStreamEnd(
-    const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn) const {
-  std::string from;
-  bool first = true;
-  for (;;) {
-    ZF_ASSIGN_OR_RETURN(
-        PgResult rows,
-        Query(std::string("SELECT stream, version, position FROM zf_streams WHERE stream ") +
-                  (first ? ">=" : ">") + " $1 AND position <= $2 ORDER BY stream LIMIT " +
-                  std::to_string(kPageRows),
-              {PgParam::Text(from), PgParam::Int(ReadLimit())}));
-    for (int i = 0; i < rows.rows(); ++i) fn(rows.bytes(i, 0), rows.u64(i, 1), rows.u64(i, 2));
-    if (rows.rows() < kPageRows) return Status::Ok();
-    from = std::string(rows.bytes(rows.rows() - 1, 0));
-    first = false;
-  }
-}
-
-LedgerState PostgresEventStore::RecordedLedger() const {
-  if (read_only_ || closed_.load()) return CachedLedger();
-  auto lease = pool_->Acquire();
-  if (!lease.ok()) return CachedLedger();
-  auto ledger = ReadLedgerRow(**lease, false);
-  return ledger.ok() ? *ledger : CachedLedger();
+Result<ChainReport> PostgresEventStore::VerifyChain(const VerifyOptions& options) const {
+  if (closed_.load()) return UnavailableError("event store closed");
+  ZF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+  SnapshotLog log(&*conn, read_only_ ? std::optional(CachedLedger()) : std::nullopt);
+  ZF_RETURN_IF_ERROR(log.Begin());
+  auto report = VerifyRawLog(log, options);
+  log.End();
+  return report;
 }
 
 // Follows commits made by other connections (another process on the same
@@ -955,6 +1007,19 @@ void PostgresEventStore::ListenLoop() {
 }
 
 }  // namespace
+
+bool SetPostgresTestHooks(EventStore* store, PostgresTestHooks hooks) {
+  auto* pg = dynamic_cast<PostgresEventStore*>(store);
+  if (pg == nullptr) return false;
+  pg->TEST_SetHooks(std::move(hooks));
+  return true;
+}
+
+int PostgresWriterPid(EventStore* store) {
+  auto* pg = dynamic_cast<PostgresEventStore*>(store);
+  return pg == nullptr ? 0 : pg->TEST_WriterPid();
+}
+
 }  // namespace internal
 
 Result<std::unique_ptr<EventStore>> OpenPostgresEventStore(const StoreOptions& options,
