@@ -3,6 +3,7 @@
 // commit), one writer at a time and live subscriptions across store
 // objects through LISTEN/NOTIFY, read-only opens. Hidden ([.]): ctest runs
 // them as pg.store_postgres, with the test cluster (pg_test_support.h).
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -285,4 +286,58 @@ TEST_CASE("Projection rows scan in byte order by prefix, across pages", "[.][pg]
                   return true;
                 }).ok());
   CHECK(from == 201);
+}
+
+TEST_CASE("Tampering through SQL is detected and named", "[.][pg][store][tamper]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  {
+    auto store = OpenPg(url);
+    for (int i = 0; i < 6; ++i) {
+      REQUIRE(store->Append(MakeRequest("case/T-" + std::to_string(i % 2), "t" + std::to_string(i), 1))
+                  .ok());
+    }
+    REQUIRE(store->VerifyChain().value().ok());
+  }
+  auto sql = internal::PgConnection::Connect(url);
+  REQUIRE(sql.ok());
+  auto verify = [&] {
+    auto store = OpenPg(url, StoreOptions{.read_only = true});
+    auto report = store->VerifyChain();
+    REQUIRE(report.ok());
+    return *report;
+  };
+  auto has = [](const ChainReport& r, ChainFinding::Kind kind, std::uint64_t position) {
+    return std::any_of(r.findings.begin(), r.findings.end(),
+                       [&](const auto& f) { return f.kind == kind && f.position == position; });
+  };
+  SECTION("a changed byte") {
+    // The payload's "n":0 becomes "n":1 inside the hashed bytes.
+    REQUIRE((*sql)->Exec("UPDATE zf_events SET value = overlay(value placing '1'::bytea from "
+                         "position('\"n\":0'::bytea in value) + 4) WHERE position = 3")
+                .ok());
+    CHECK(has(verify(), ChainFinding::Kind::kHashMismatch, 3));
+  }
+  SECTION("a deleted event") {
+    REQUIRE((*sql)->Exec("DELETE FROM zf_events WHERE position = 4").ok());
+    CHECK(has(verify(), ChainFinding::Kind::kPositionGap, 4));
+  }
+  SECTION("a truncated tail") {
+    REQUIRE((*sql)->Exec("DELETE FROM zf_events WHERE position >= 5").ok());
+    // A writable open reads the ledger row, which still says 6.
+    auto store = OpenPg(url);
+    auto report = store->VerifyChain();
+    REQUIRE(report.ok());
+    CHECK(has(*report, ChainFinding::Kind::kTruncated, 5));
+  }
+  SECTION("a moved stream head") {
+    REQUIRE((*sql)->Exec("UPDATE zf_streams SET version = 2, position = 3 WHERE stream = "
+                         "'case/T-0'")
+                .ok());
+    auto store = OpenPg(url);
+    auto report = store->VerifyChain();
+    REQUIRE(report.ok());
+    CHECK(has(*report, ChainFinding::Kind::kIndexMismatch, 3));
+  }
 }
