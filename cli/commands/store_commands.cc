@@ -469,6 +469,49 @@ int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& arg
   return kExitOk;
 }
 
+// Copies the log of --db, byte for byte, into a new PostgreSQL store
+// (zf::CopyEventLog): the copy ends at the same ledger head.
+int RunStoreCopy(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                 const Command& self) {
+  po::options_description options("store copy");
+  options.add_options()("to", po::value<std::string>()->required(),
+                        "the new store: a postgresql:// URL");
+  po::positional_options_description positional;
+  positional.add("to", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  const std::string to = vm["to"].as<std::string>();
+  if (!zf::IsPostgresLocation(to)) {
+    return ReportError(global, zf::InvalidArgumentError(fmt::format(
+                                   "--to must be a postgresql:// URL, not '{}'", to))
+                                   .WithSubject("to"));
+  }
+  auto source = OpenStore(global, StoreAccess::kRead, &exit_code);
+  if (!source) return exit_code;
+  auto target = zf::OpenPostgresEventStore(zf::StoreOptions{}, to);
+  if (!target.ok()) return ReportError(global, target.status());
+  if (zf::Status s = zf::CopyEventLog(*source, target->get()); !s.ok()) {
+    return ReportError(global, s);
+  }
+  const zf::LedgerHead head = (*target)->Ledger();
+  if (global.json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"position", head.position}, {"ledger_hash", head.ledger_hash}})
+              << '\n';
+  } else {
+    std::cout << fmt::format("{}: {}  {}: {}\n", Label(global, "position"), head.position,
+                             Label(global, "ledger_hash"), head.ledger_hash);
+  }
+  return kExitOk;
+}
+
+const Registrar kCopy(MakeCommand<RunStoreCopy>(
+    "store copy", "copy the log, byte for byte, into a new PostgreSQL store",
+    "把事件日志逐字节复制到新的 PostgreSQL 存储", "--to postgresql://…"));
 const Registrar kAppend(MakeCommand<RunStoreAppend>(
     "store append", "append raw events from a JSONL file of append requests",
     "从 JSONL 文件追加原始事件", "[FILE|-]"));

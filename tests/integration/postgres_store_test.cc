@@ -341,3 +341,53 @@ TEST_CASE("Tampering through SQL is detected and named", "[.][pg][store][tamper]
     CHECK(has(*report, ChainFinding::Kind::kIndexMismatch, 3));
   }
 }
+
+TEST_CASE("A RocksDB log copied into PostgreSQL ends at the same ledger head, byte for byte",
+          "[.][pg][store][copy]") {
+  ClusterUrl();
+  TempDir dir;
+  auto rocks = zf::testing::OpenStore("rocksdb", dir);
+  for (int i = 0; i < 30; ++i) {
+    AppendRequest r = MakeRequest(fmt::format("case/C-{}", i % 4), fmt::format("c{}", i), 1 + i % 2);
+    r.command = fmt::format(R"({{"i":{}}})", i);
+    REQUIRE(rocks->Append(r).ok());
+  }
+  const std::vector<ProjectionWrite> rows = {{"case/C-1", std::string("row")},
+                                             {"names/.meta", std::string("m")}};
+  REQUIRE(rocks->WriteProjections(rows).ok());
+  REQUIRE(rocks->PutCheckpoint(10, R"({"position":10})").ok());
+
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto pg = OpenPg(url);
+  REQUIRE(CopyEventLog(*rocks, pg.get()).ok());
+  CHECK(pg->Ledger().position == rocks->Ledger().position);
+  CHECK(pg->Ledger().ledger_hash == rocks->Ledger().ledger_hash);
+  auto report = pg->VerifyChain();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->ledger_hash == rocks->Ledger().ledger_hash);
+  CHECK(All(*pg) == All(*rocks));
+  CHECK(pg->ReadCommand("c5")->command == R"({"i":5})");
+  CHECK(pg->ReadCommand("c5")->result == rocks->ReadCommand("c5")->result);
+  CHECK(pg->ReadProjection("names/.meta").value() == std::optional<std::string>("m"));
+  std::vector<std::uint64_t> checkpoints;
+  REQUIRE(pg->ScanCheckpoints([&](std::uint64_t p, std::string_view) {
+                checkpoints.push_back(p);
+                return true;
+              }).ok());
+  CHECK(checkpoints == std::vector<std::uint64_t>{10});
+  // Appends go on from the copied heads; a copied command is recognised.
+  auto next = pg->Append(MakeRequest("case/C-1", "after", 1));
+  REQUIRE(next.ok());
+  CHECK(next->first_position == rocks->Ledger().position + 1);
+  AppendRequest repeat = MakeRequest("case/C-3", "c3", 2);
+  repeat.events[0].data.as_object()["n"] = 0;
+  CHECK(pg->Append(repeat)->already_applied);
+
+  // Only into an empty store, and only into PostgreSQL.
+  CHECK(CopyEventLog(*rocks, pg.get()).code() == StatusCode::kFailedPrecondition);
+  TempDir other;
+  auto memory = zf::testing::OpenStore("memory", other);
+  CHECK(CopyEventLog(*rocks, memory.get()).code() == StatusCode::kFailedPrecondition);
+  CHECK(pg->VerifyChain().value().ok());
+}

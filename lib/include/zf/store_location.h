@@ -49,4 +49,17 @@ ZF_EXPORT Result<std::unique_ptr<EventStore>> OpenPostgresEventStore(const Store
 ZF_EXPORT Result<std::unique_ptr<EventStore>> OpenEventStore(const StoreOptions& options,
                                                              std::string_view location);
 
+// Copies the whole log of `source` into `target`, a new (empty) PostgreSQL
+// store, byte for byte: every event with its envelope, hash and ledger hash
+// as the source stores it, the command records with their recorded
+// commands, the projection rows and the checkpoints. Each event is checked
+// on the way (it must hash to its stored hash and follow its stream's
+// chain), and the copy must end at the source's ledger head. One
+// transaction: the target holds all of it or nothing. Moves a RocksDB store
+// to PostgreSQL (`zfcli store copy --to postgresql://…`).
+// Errors: kFailedPrecondition (target not empty, read-only, or not a
+// PostgreSQL store), kCorruption (an event of the source does not verify;
+// nothing is copied), the source's read errors, the target's write errors.
+ZF_EXPORT Status CopyEventLog(const EventStore& source, EventStore* target);
+
 }  // namespace zf

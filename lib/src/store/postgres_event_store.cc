@@ -42,7 +42,9 @@
 #include "store/postgres_testing.h"
 #include "store/raw_log.h"
 #include "store/subscription.h"
+#include "util/canonical_json.h"
 #include "util/rfc3339.h"
+#include "util/sm3.h"
 #include "zf/event_store.h"
 #include "zf/store_location.h"
 
@@ -485,6 +487,9 @@ class PostgresEventStore final : public EventStore {
   bool read_only() const override { return read_only_; }
   Status Health() override;
   Status Close() override;
+
+  // CopyEventLog (zf/store_location.h) into this store.
+  Status CopyFrom(const EventStore& source);
 
   void TEST_SetHooks(PostgresTestHooks hooks) { hooks_ = std::move(hooks); }
   int TEST_WriterPid() const { return writer_ ? writer_->backend_pid() : 0; }
@@ -958,6 +963,209 @@ Result<std::optional<std::string>> PostgresEventStore::GetRaw(std::uint64_t posi
   return std::optional(std::string(rows.bytes(0, 0)));
 }
 
+// Rebuilds the stored value of `e` (canonical bytes ‖ hash ‖ ledger hash)
+// from its decoded fields, and checks that it hashes to the stored hash:
+// then the bytes are the ones the source stores.
+Result<std::string> StoredValueOf(const EventRecord& e, const Hash& previous_ledger,
+                                  Hash* hash, Hash* ledger) {
+  AppendRequest request;
+  request.stream = e.stream;
+  request.command_id = e.command_id;
+  NewEvent event{.type = e.type, .schema = e.schema, .occurred_at = e.occurred_at,
+                 .actor = e.actor, .data = {}};
+  PreparedEvent prepared{&event, {}};
+  ZF_RETURN_IF_ERROR(AppendCanonicalJson(e.data, &prepared.canonical_data));
+  std::string value;
+  EncodeCanonical(request, prepared, Stamp{e.position, e.version, e.recorded_at, e.prev_hash},
+                  &value);
+  *hash = Sm3(value);
+  if (ToHex(*hash) != e.hash) {
+    return CorruptionError(fmt::format("event {} of the source does not hash to its stored "
+                                       "hash: not copied",
+                                       e.position));
+  }
+  *ledger = NextLedgerHash(previous_ledger, e.position, *hash);
+  value.append(HashBytes(*hash));
+  value.append(HashBytes(*ledger));
+  return value;
+}
+
+Status PostgresEventStore::CopyFrom(const EventStore& source) {
+  if (read_only_) return FailedPreconditionError("the store was opened read-only");
+  std::lock_guard lock(write_mu_);
+  if (closed_.load()) return UnavailableError("event store closed");
+  ZF_RETURN_IF_ERROR(EnsureWriter());
+  PgConnection& conn = *writer_;
+  ZF_RETURN_IF_ERROR(conn.Run("BEGIN"));
+  auto rollback = [&](Status s) {
+    conn.Run("ROLLBACK").IgnoreError();
+    return s;
+  };
+  auto ledger = ReadLedgerRow(conn, /*for_update=*/true);
+  if (!ledger.ok()) return rollback(ledger.status());
+  auto rows = conn.Exec("SELECT (SELECT count(*) FROM zf_projections) + "
+                        "(SELECT count(*) FROM zf_checkpoints)");
+  if (!rows.ok()) return rollback(rows.status());
+  if (ledger->position != 0 || rows->u64(0, 0) != 0) {
+    return rollback(FailedPreconditionError(
+        "the target store is not empty: a log is copied only into a new store"));
+  }
+  // The events in chunks, each checked against the chain as appends would
+  // check it; the whole copy is one transaction: all of it or nothing.
+  std::unordered_map<std::string, HeadState> heads;
+  LedgerState at = *ledger;
+  PgArray positions, streams, versions, values;
+  PgArray ids, c_streams, fv, lv, fp, lp, c_hashes, commands;
+  std::size_t pending = 0, pending_commands = 0;
+  auto flush = [&]() -> Status {
+    if (pending > 0) {
+      ZF_RETURN_IF_ERROR(conn.Exec(
+          "INSERT INTO zf_events (position, stream, version, value) "
+          "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[])",
+          {PgParam::Text(positions.Finish()), PgParam::Text(streams.Finish()),
+           PgParam::Text(versions.Finish()), PgParam::Text(values.Finish())}));
+      positions = streams = versions = values = PgArray();
+      pending = 0;
+    }
+    if (pending_commands > 0) {
+      ZF_RETURN_IF_ERROR(conn.Exec(
+          "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
+          "first_position, last_position, last_hash, command) "
+          "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], "
+          "$5::bigint[], $6::bigint[], $7::bytea[], $8::bytea[])",
+          {PgParam::Text(ids.Finish()), PgParam::Text(c_streams.Finish()),
+           PgParam::Text(fv.Finish()), PgParam::Text(lv.Finish()), PgParam::Text(fp.Finish()),
+           PgParam::Text(lp.Finish()), PgParam::Text(c_hashes.Finish()),
+           PgParam::Text(commands.Finish())}));
+      ids = c_streams = fv = lv = fp = lp = c_hashes = commands = PgArray();
+      pending_commands = 0;
+    }
+    return Status::Ok();
+  };
+  // A command's events are contiguous; its record is the source's.
+  auto add_command = [&](const std::string& id) -> Status {
+    ZF_ASSIGN_OR_RETURN(RecordedCommand c, source.ReadCommand(id));
+    Hash last_hash;
+    if (!FromHex(c.result.last_hash, &last_hash)) {
+      return CorruptionError(fmt::format("command '{}' of the source has a malformed hash", id));
+    }
+    ids.AddText(id);
+    c_streams.AddText(c.result.stream);
+    fv.AddInt(c.result.first_version);
+    lv.AddInt(c.result.last_version);
+    fp.AddInt(c.result.first_position);
+    lp.AddInt(c.result.last_position);
+    c_hashes.AddBytes(HashBytes(last_hash));
+    commands.AddBytes(c.command);
+    ++pending_commands;
+    return Status::Ok();
+  };
+  std::string open_command;
+  auto cursor = source.ReadAll(1);
+  for (; cursor->Valid(); cursor->Next()) {
+    const EventRecord& e = cursor->event();
+    HeadState& head = heads[e.stream];
+    if (e.position != at.position + 1 || e.version != head.version + 1 ||
+        e.prev_hash != (head.version == 0 ? std::string() : ToHex(head.hash))) {
+      return rollback(CorruptionError(fmt::format(
+          "the source's event at position {} does not follow the chain (expected position {}, "
+          "version {} of '{}'): not copied",
+          e.position, at.position + 1, head.version + 1, e.stream)));
+    }
+    Hash hash, next;
+    auto value = StoredValueOf(e, at.hash, &hash, &next);
+    if (!value.ok()) return rollback(value.status());
+    positions.AddInt(e.position);
+    streams.AddText(e.stream);
+    versions.AddInt(e.version);
+    values.AddBytes(*value);
+    head = HeadState{e.version, e.position, hash};
+    at = LedgerState{e.position, next};
+    if (e.command_id != open_command) {
+      if (!open_command.empty()) {
+        if (Status s = add_command(open_command); !s.ok()) return rollback(s);
+      }
+      open_command = e.command_id;
+    }
+    if (++pending >= 1000) {
+      if (Status s = flush(); !s.ok()) return rollback(s);
+    }
+  }
+  if (!cursor->status().ok()) return rollback(cursor->status());
+  if (!open_command.empty()) {
+    if (Status s = add_command(open_command); !s.ok()) return rollback(s);
+  }
+  if (Status s = flush(); !s.ok()) return rollback(s);
+  const LedgerHead source_head = source.Ledger();
+  if (source_head.position != at.position || source_head.ledger_hash != ToHex(at.hash)) {
+    return rollback(CorruptionError(fmt::format(
+        "the copied log ends at position {} with ledger {}, the source's head is {} {}",
+        at.position, ToHex(at.hash), source_head.position, source_head.ledger_hash)));
+  }
+  PgArray h_streams, h_versions, h_positions, h_hashes;
+  for (const auto& [stream, head] : heads) {
+    h_streams.AddText(stream);
+    h_versions.AddInt(head.version);
+    h_positions.AddInt(head.position);
+    h_hashes.AddBytes(HashBytes(head.hash));
+  }
+  if (!heads.empty()) {
+    if (Status s = conn.Exec("INSERT INTO zf_streams (stream, version, position, hash) "
+                             "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], "
+                             "$4::bytea[])",
+                             {PgParam::Text(h_streams.Finish()),
+                              PgParam::Text(h_versions.Finish()),
+                              PgParam::Text(h_positions.Finish()),
+                              PgParam::Text(h_hashes.Finish())})
+                     .status();
+        !s.ok()) {
+      return rollback(s);
+    }
+  }
+  if (Status s = conn.Exec("UPDATE zf_ledger SET position = $1, ledger_hash = $2",
+                           {PgParam::Int(at.position), PgParam::Bytes(HashBytes(at.hash))})
+                     .status();
+      !s.ok()) {
+    return rollback(s);
+  }
+  // Projection rows and checkpoints, as the source holds them.
+  std::vector<ProjectionWrite> rows_batch;
+  Status write_status;
+  auto write_rows = [&] {
+    if (write_status.ok()) write_status = WriteProjectionRows(rows_batch);
+    rows_batch.clear();
+  };
+  Status scanned = source.ScanProjections("", [&](std::string_view key, std::string_view value) {
+    rows_batch.push_back({std::string(key), std::string(value)});
+    if (rows_batch.size() >= 1000) write_rows();
+    return write_status.ok();
+  });
+  write_rows();
+  if (!scanned.ok()) return rollback(scanned);
+  if (!write_status.ok()) return rollback(write_status);
+  Status checkpoints;
+  Status scanned_checkpoints = source.ScanCheckpoints([&](std::uint64_t p, std::string_view r) {
+    checkpoints = conn.Exec("INSERT INTO zf_checkpoints (position, record) VALUES ($1, $2)",
+                            {PgParam::Int(p), PgParam::Text(r)})
+                      .status();
+    return checkpoints.ok();
+  });
+  if (!scanned_checkpoints.ok()) return rollback(scanned_checkpoints);
+  if (!checkpoints.ok()) return rollback(checkpoints);
+  if (Status s = conn.Exec("SELECT pg_notify($1, $2)", {PgParam::Text(channel_),
+                                                        PgParam::Text(std::to_string(at.position))})
+                     .status();
+      !s.ok()) {
+    return rollback(s);
+  }
+  if (Status s = conn.Run("COMMIT"); !s.ok()) {
+    if (conn.broken()) return Unknown(s);
+    return s;
+  }
+  Advance(at);
+  return Status::Ok();
+}
+
 Result<ChainReport> PostgresEventStore::VerifyChain(const VerifyOptions& options) const {
   if (closed_.load()) return UnavailableError("event store closed");
   ZF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
@@ -1021,6 +1229,16 @@ int PostgresWriterPid(EventStore* store) {
 }
 
 }  // namespace internal
+
+Status CopyEventLog(const EventStore& source, EventStore* target) {
+  auto* pg = dynamic_cast<internal::PostgresEventStore*>(target);
+  if (pg == nullptr) {
+    return FailedPreconditionError(
+        "only a PostgreSQL store takes a copied log in this version (the target is another "
+        "kind of store)");
+  }
+  return pg->CopyFrom(source);
+}
 
 Result<std::unique_ptr<EventStore>> OpenPostgresEventStore(const StoreOptions& options,
                                                            std::string_view url) {
