@@ -82,7 +82,11 @@ zf::Result<zf::StoreOptions> StoreOptionsFor(const GlobalOptions& global, StoreA
 // Prints why the store did not open; sets and returns the exit code.
 int ReportOpenError(const GlobalOptions& global, StoreAccess access, const zf::Status& status) {
   const bool writes = access == StoreAccess::kWrite || access == StoreAccess::kCreate;
-  if (writes && status.code() == zf::StatusCode::kUnavailable) {
+  // RocksDB's lock refuses a second writer at the open; a PostgreSQL open
+  // that is unavailable could not reach the server (its writer lock is
+  // taken by the first write, whose error says who holds it).
+  if (writes && status.code() == zf::StatusCode::kUnavailable &&
+      !zf::IsPostgresLocation(global.db)) {
     return ReportHeldStore(global);
   }
   if (status.code() == zf::StatusCode::kFailedPrecondition &&

@@ -4,7 +4,8 @@
 #     --db postgresql://… for reads and store verify;
 #   * a RocksDB store's log, copied with `zfcli store copy --to`, ends at the
 #     same ledger head, and independent_verify.py accepts both exports;
-#   * a copy into a store that is not empty is refused (exit 4).
+#   * a copy into a store that is not empty is refused (exit 4);
+#   * an unreachable server is named, exit 1.
 # Usage: pg_store_test.sh ZFCLI SAMPLE_DIR INDEPENDENT_VERIFY
 # The cluster's URL comes from $ZF_TEST_PG_URL or the file
 # $ZF_TEST_PG_URL_FILE names; without one the test is skipped (exit 77)
@@ -67,6 +68,20 @@ code=$?
 set -e
 [[ $code -eq 4 ]] || fail "a copy into a store that is not empty exited $code, not 4"
 grep -q 'not empty' "$tmp/again.err" || fail "refusal said: $(cat "$tmp/again.err")"
+
+# An unreachable server is named, with exit 1 (not "held by another
+# process"), for a read and for a command that writes.
+for args in "case list" "import -"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$zfcli" --db "postgresql://zf@127.0.0.1:1/zf_test?connect_timeout=3" $args \
+    </dev/null 2>"$tmp/down.err" >/dev/null
+  code=$?
+  set -e
+  [[ $code -eq 1 ]] || fail "'$args' on an unreachable server exited $code, not 1"
+  grep -q 'cannot connect to the PostgreSQL store' "$tmp/down.err" ||
+    fail "'$args' on an unreachable server said: $(cat "$tmp/down.err")"
+done
 
 "$psql" -q "$url" -c "DROP SCHEMA ${tag}_direct CASCADE; DROP SCHEMA ${tag}_copy CASCADE"
 echo "ok: $rocks_ledger"

@@ -5,6 +5,7 @@
 // them as pg.store_postgres, with the test cluster (pg_test_support.h).
 #include <algorithm>
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -390,4 +391,46 @@ TEST_CASE("A RocksDB log copied into PostgreSQL ends at the same ledger head, by
   auto memory = zf::testing::OpenStore("memory", other);
   CHECK(CopyEventLog(*rocks, memory.get()).code() == StatusCode::kFailedPrecondition);
   CHECK(pg->VerifyChain().value().ok());
+}
+
+TEST_CASE("Concurrent appends and retries on PostgreSQL: dense positions, each command once",
+          "[.][pg][store][concurrency]") {
+  ClusterUrl();
+  TempDir dir;
+  auto store = zf::testing::OpenStore("postgresql", dir);
+  constexpr int kThreads = 4, kCommands = 60;
+  std::vector<std::vector<AppendResult>> seen(kThreads);
+  std::atomic<bool> failed = false;  // Catch2's assertions are not for other threads
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Every thread sends the same commands: one applies each, the others
+      // are answered with its result.
+      for (int i = 0; i < kCommands && !failed; ++i) {
+        auto r = store->Append(MakeRequest("case/p-" + std::to_string(i % 5), fmt::format("p{}", i), 2));
+        if (!r.ok()) {
+          failed = true;
+          return;
+        }
+        seen[t].push_back(*r);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE_FALSE(failed);
+  CHECK(store->Ledger().position == 2 * kCommands);
+  std::set<std::uint64_t> positions;
+  for (int i = 0; i < kCommands; ++i) {
+    int applied = 0;
+    for (int t = 0; t < kThreads; ++t) {
+      CHECK(seen[t][i] == seen[0][i]);
+      applied += seen[t][i].already_applied ? 0 : 1;
+    }
+    CHECK(applied == 1);
+    positions.insert(seen[0][i].first_position);
+    positions.insert(seen[0][i].last_position);
+  }
+  CHECK(positions.size() == 2 * kCommands);
+  CHECK(*positions.rbegin() == 2 * kCommands);
+  CHECK(store->VerifyChain().value().ok());
 }
