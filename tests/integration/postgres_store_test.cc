@@ -3,6 +3,8 @@
 // commit), one writer at a time and live subscriptions across store
 // objects through LISTEN/NOTIFY, read-only opens. Hidden ([.]): ctest runs
 // them as pg.store_postgres, with the test cluster (pg_test_support.h).
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <set>
@@ -433,4 +435,55 @@ TEST_CASE("Concurrent appends and retries on PostgreSQL: dense positions, each c
   CHECK(positions.size() == 2 * kCommands);
   CHECK(*positions.rbegin() == 2 * kCommands);
   CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("After every session of the store ends (a server restart), reads, appends and live "
+          "subscriptions go on",
+          "[.][pg][store][subscription]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string base = zf::testing::PostgresStoreUrl(dir);
+  const std::string tag = fmt::format("zf_restart_{}", getpid());
+  auto writer = OpenPg(base + "&application_name=" + tag + "_w");
+  auto follower = OpenPg(base + "&application_name=" + tag + "_f");
+  REQUIRE(writer->Append(MakeRequest("case/R", "r1", 2)).ok());
+  // Pooled reader connections in both stores.
+  REQUIRE(follower->Head("case/R").ok());
+  REQUIRE(writer->Head("case/R").ok());
+  auto sub = follower->Subscribe(1);
+  REQUIRE(sub->Next(10, std::chrono::milliseconds(2000))->size() == 2);
+
+  // Every session both stores hold: writer, pooled readers, listeners.
+  auto admin = internal::PgConnection::Connect(cluster);
+  REQUIRE(admin.ok());
+  auto ended = (*admin)->Exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1",
+      {internal::PgParam::Text(tag + "%")});
+  REQUIRE(ended.ok());
+  CHECK(ended->rows() >= 4);
+  for (int i = 0; i < 200; ++i) {
+    auto left = (*admin)->Exec("SELECT 1 FROM pg_stat_activity WHERE application_name LIKE $1",
+                               {internal::PgParam::Text(tag + "%")});
+    REQUIRE(left.ok());
+    if (left->rows() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  // The writer trusts its cached ledger, so its first read after the cut
+  // goes straight to its dead pooled connection, and is repeated on a new one.
+  auto head = writer->Head("case/R");
+  REQUIRE(head.ok());
+  CHECK(head->version == 2);
+  CHECK(follower->Head("case/R").value().version == 2);
+  CHECK(All(*follower).size() == 2);
+  CHECK(follower->VerifyChain().value().ok());
+  std::thread append([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(writer->Append(MakeRequest("case/R", "r2", 1)).ok());
+  });
+  auto live = sub->Next(10, std::chrono::milliseconds(5000));
+  append.join();
+  REQUIRE(live.ok());
+  REQUIRE(live->size() == 1);
+  CHECK(live->front().position == 3);
 }

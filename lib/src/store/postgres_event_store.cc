@@ -127,6 +127,18 @@ Status Unknown(const Status& cause) {
       cause.message()));
 }
 
+// Runs a read on a pooled connection. A pooled connection may have died
+// since it was last used (a server restart, a network cut, a terminated
+// session): a read is safe to repeat, so one that failed because its
+// connection was lost is run once more on a new one.
+Result<PgResult> ReadOnce(PgPool& pool, const std::function<Result<PgResult>(PgConnection&)>& read) {
+  for (int attempt = 0;; ++attempt) {
+    ZF_ASSIGN_OR_RETURN(PgPool::Lease lease, pool.Acquire());
+    Result<PgResult> result = read(*lease);
+    if (result.ok() || !lease->broken() || attempt > 0) return result;
+  }
+}
+
 // Pages through rows (key, value) where key is a position or version; the
 // fetch function returns up to kPageRows rows after `after` (nullopt:
 // from the start).
@@ -150,12 +162,7 @@ class PagedCursor final : public EventCursor {
     if (!status_.ok()) return;
     if (row_ >= page_.rows()) {
       if (done_) return;
-      auto lease = pool_->Acquire();
-      if (!lease.ok()) {
-        status_ = lease.status();
-        return;
-      }
-      auto page = fetch_(**lease, last_);
+      auto page = ReadOnce(*pool_, [&](PgConnection& conn) { return fetch_(conn, last_); });
       if (!page.ok()) {
         status_ = page.status();
         return;
@@ -460,7 +467,10 @@ class PostgresEventStore final : public EventStore {
   std::unique_ptr<EventCursor> ReadAll(std::uint64_t from_position) const override;
   Result<EventRecord> ReadEvent(std::uint64_t position) const override;
   Result<StreamHead> Head(std::string_view stream) const override;
-  LedgerHead Ledger() const override { return ToPublicLedger(CachedLedger()); }
+  LedgerHead Ledger() const override {
+    if (!closed_.load()) ReadLimit();  // brings the cache up to date
+    return ToPublicLedger(CachedLedger());
+  }
   Result<AppendResult> FindCommand(std::string_view command_id) const override {
     ZF_ASSIGN_OR_RETURN(RecordedCommand recorded, ReadCommand(command_id));
     return recorded.result;
@@ -500,19 +510,30 @@ class PostgresEventStore final : public EventStore {
  private:
   Result<PgResult> Query(std::string_view sql, const std::vector<PgParam>& params) const {
     if (closed_.load()) return UnavailableError("event store closed");
-    ZF_ASSIGN_OR_RETURN(PgPool::Lease lease, pool_->Acquire());
-    return lease->Exec(sql, params);
+    return ReadOnce(*pool_, [&](PgConnection& conn) { return conn.Exec(sql, params); });
   }
   LedgerState CachedLedger() const {
     std::lock_guard lock(ledger_mu_);
     return ledger_;
   }
   // The last position reads may see: the ledger at the open for a
-  // read-only store (it reads one state of the log), else the ledger now.
-  std::uint64_t ReadLimit() const { return CachedLedger().position; }
+  // read-only store (it reads one state of the log); the cached ledger for
+  // the store that holds the writer's lock (no one else commits); else the
+  // ledger row now, since another process may be writing.
+  std::uint64_t ReadLimit() const {
+    if (read_only_ || writing_.load()) return CachedLedger().position;
+    auto now = ReadOnce(*pool_, [](PgConnection& conn) {
+      return conn.Exec("SELECT position, ledger_hash FROM zf_ledger");
+    });
+    if (now.ok() && now->rows() == 1) {
+      auto hash = HashFrom(now->bytes(0, 1), "the ledger hash");
+      if (hash.ok()) Advance(LedgerState{now->u64(0, 0), *hash});
+    }
+    return CachedLedger().position;
+  }
   // Raises the cached ledger to `ledger` if it is ahead, and wakes
   // subscriptions.
-  void Advance(const LedgerState& ledger) {
+  void Advance(const LedgerState& ledger) const {
     {
       std::lock_guard lock(ledger_mu_);
       if (ledger.position <= ledger_.position) return;
@@ -543,7 +564,9 @@ class PostgresEventStore final : public EventStore {
   std::mutex write_mu_;                     // serialises this process's writes
   std::unique_ptr<PgConnection> writer_;    // GUARDED_BY(write_mu_)
   mutable std::mutex ledger_mu_;
-  LedgerState ledger_;                      // GUARDED_BY(ledger_mu_)
+  mutable LedgerState ledger_;              // GUARDED_BY(ledger_mu_)
+  // True while writer_ holds the store's writer lock.
+  std::atomic<bool> writing_{false};
   std::atomic<bool> closed_{false};
   std::atomic<bool> stop_listener_{false};
   std::thread listener_;
@@ -611,6 +634,9 @@ Status PostgresEventStore::Open(const StoreOptions& options) {
 
 Status PostgresEventStore::EnsureWriter() {
   if (writer_ != nullptr && !writer_->broken()) return Status::Ok();
+  // A lost session took the lock with it: until it is taken again another
+  // process may write, so reads stop trusting the cached ledger.
+  writing_.store(false);
   writer_.reset();
   ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(url_));
   // One writing zf per store, as RocksDB's LOCK file: the engine keeps
@@ -626,6 +652,10 @@ Status PostgresEventStore::EnsureWriter() {
         RedactUrl(url_)));
   }
   writer_ = std::move(conn);
+  // Another process may have written while this one held no lock.
+  ZF_ASSIGN_OR_RETURN(LedgerState ledger, ReadLedgerRow(*writer_, false));
+  Advance(ledger);
+  writing_.store(true);
   return Status::Ok();
 }
 
@@ -1168,12 +1198,20 @@ Status PostgresEventStore::CopyFrom(const EventStore& source) {
 
 Result<ChainReport> PostgresEventStore::VerifyChain(const VerifyOptions& options) const {
   if (closed_.load()) return UnavailableError("event store closed");
-  ZF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
-  SnapshotLog log(&*conn, read_only_ ? std::optional(CachedLedger()) : std::nullopt);
-  ZF_RETURN_IF_ERROR(log.Begin());
-  auto report = VerifyRawLog(log, options);
-  log.End();
-  return report;
+  const std::optional<LedgerState> pinned =
+      read_only_ ? std::optional(CachedLedger()) : std::nullopt;
+  for (int attempt = 0;; ++attempt) {
+    ZF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+    SnapshotLog log(&*conn, pinned);
+    // A pooled connection that died meanwhile fails at once: one more try.
+    if (Status s = log.Begin(); !s.ok()) {
+      if (conn->broken() && attempt == 0) continue;
+      return s;
+    }
+    auto report = VerifyRawLog(log, options);
+    log.End();
+    return report;
+  }
 }
 
 // Follows commits made by other connections (another process on the same
