@@ -29,7 +29,7 @@ enum ExitCode : int {
 enum class Lang { kZh, kEn };
 
 struct GlobalOptions {
-  std::string db;  // --db, else $ZF_DB, else ./zf-data
+  std::string db;  // --db, else $ZF_DB, else ./zf-data: a directory or a postgresql:// URL
   Lang lang = Lang::kZh;
   bool json = false;
   // Signed ledger checkpoints (zf/checkpoint.h) for commands that write:

@@ -16,7 +16,8 @@ namespace {
 
 void AddGlobalOptions(po::options_description* options) {
   options->add_options()
-      ("db", po::value<std::string>(), "store directory (default: $ZF_DB, else ./zf-data)")
+      ("db", po::value<std::string>(),
+       "store: a directory (RocksDB) or a postgresql:// URL (default: $ZF_DB, else ./zf-data)")
       ("lang", po::value<std::string>()->default_value("zh"), "labels: zh | en")
       ("json", po::bool_switch(), "machine-readable JSON output")
       ("checkpoint-key", po::value<std::string>(),

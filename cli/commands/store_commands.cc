@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "zf/checkpoint.h"
 #include "zf/event_json.h"
+#include "zf/store_location.h"
 
 namespace po = boost::program_options;
 
@@ -22,7 +23,10 @@ namespace {
 
 // A missing store is reported (exit 3) unless the command may create it.
 bool ReportMissingStore(const GlobalOptions& global, bool create, int* exit_code) {
-  if (create || std::filesystem::exists(global.db)) return false;
+  // A PostgreSQL URL names no file: its open says whether the store exists.
+  if (create || zf::IsPostgresLocation(global.db) || std::filesystem::exists(global.db)) {
+    return false;
+  }
   *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
                                        "no event store at '{}' (set --db or $ZF_DB)", global.db)));
   return true;
@@ -78,7 +82,11 @@ zf::Result<zf::StoreOptions> StoreOptionsFor(const GlobalOptions& global, StoreA
 // Prints why the store did not open; sets and returns the exit code.
 int ReportOpenError(const GlobalOptions& global, StoreAccess access, const zf::Status& status) {
   const bool writes = access == StoreAccess::kWrite || access == StoreAccess::kCreate;
-  if (writes && status.code() == zf::StatusCode::kUnavailable) {
+  // RocksDB's lock refuses a second writer at the open; a PostgreSQL open
+  // that is unavailable could not reach the server (its writer lock is
+  // taken by the first write, whose error says who holds it).
+  if (writes && status.code() == zf::StatusCode::kUnavailable &&
+      !zf::IsPostgresLocation(global.db)) {
     return ReportHeldStore(global);
   }
   if (status.code() == zf::StatusCode::kFailedPrecondition &&
@@ -104,7 +112,7 @@ std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAcce
     return nullptr;
   }
   if (ReportMissingStore(global, options->create_if_missing, exit_code)) return nullptr;
-  auto store = zf::OpenRocksDbEventStore(*options, global.db);
+  auto store = zf::OpenEventStore(*options, global.db);
   if (!store.ok()) {
     *exit_code = ReportOpenError(global, access, store.status());
     return nullptr;
@@ -392,7 +400,7 @@ int CheckpointBackup(const GlobalOptions& global, const zf::CheckpointSigner& si
   zf::StoreOptions options;
   options.create_if_missing = false;
   for (const std::string& path : {dir, global.db}) {
-    auto store = zf::OpenRocksDbEventStore(options, path);
+    auto store = zf::OpenEventStore(options, path);
     if (!store.ok() && path == global.db &&
         store.status().code() == zf::StatusCode::kUnavailable) {
       std::cerr << (global.lang == Lang::kEn
@@ -465,6 +473,49 @@ int RunBackup(const GlobalOptions& defaults, const std::vector<std::string>& arg
   return kExitOk;
 }
 
+// Copies the log of --db, byte for byte, into a new PostgreSQL store
+// (zf::CopyEventLog): the copy ends at the same ledger head.
+int RunStoreCopy(const GlobalOptions& defaults, const std::vector<std::string>& args,
+                 const Command& self) {
+  po::options_description options("store copy");
+  options.add_options()("to", po::value<std::string>()->required(),
+                        "the new store: a postgresql:// URL");
+  po::positional_options_description positional;
+  positional.add("to", 1);
+  po::variables_map vm;
+  GlobalOptions global = defaults;
+  int exit_code = kExitOk;
+  if (!ParseCommandLine(self, args, options, positional, &vm, &global, &exit_code)) {
+    return exit_code;
+  }
+  const std::string to = vm["to"].as<std::string>();
+  if (!zf::IsPostgresLocation(to)) {
+    return ReportError(global, zf::InvalidArgumentError(fmt::format(
+                                   "--to must be a postgresql:// URL, not '{}'", to))
+                                   .WithSubject("to"));
+  }
+  auto source = OpenStore(global, StoreAccess::kRead, &exit_code);
+  if (!source) return exit_code;
+  auto target = zf::OpenPostgresEventStore(zf::StoreOptions{}, to);
+  if (!target.ok()) return ReportError(global, target.status());
+  if (zf::Status s = zf::CopyEventLog(*source, target->get()); !s.ok()) {
+    return ReportError(global, s);
+  }
+  const zf::LedgerHead head = (*target)->Ledger();
+  if (global.json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"position", head.position}, {"ledger_hash", head.ledger_hash}})
+              << '\n';
+  } else {
+    std::cout << fmt::format("{}: {}  {}: {}\n", Label(global, "position"), head.position,
+                             Label(global, "ledger_hash"), head.ledger_hash);
+  }
+  return kExitOk;
+}
+
+const Registrar kCopy(MakeCommand<RunStoreCopy>(
+    "store copy", "copy the log, byte for byte, into a new PostgreSQL store",
+    "把事件日志逐字节复制到新的 PostgreSQL 存储", "--to postgresql://…"));
 const Registrar kAppend(MakeCommand<RunStoreAppend>(
     "store append", "append raw events from a JSONL file of append requests",
     "从 JSONL 文件追加原始事件", "[FILE|-]"));

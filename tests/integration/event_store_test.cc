@@ -1,10 +1,13 @@
-// Semantics every EventStore implementation must share; each test runs
-// against the memory store and the RocksDB store.
+// Semantics every EventStore implementation must share: the store
+// conformance suite ([conformance]). Each test runs against the kinds in
+// $ZF_TEST_STORES (pg_test_support.h): the memory and RocksDB stores by
+// default, the PostgreSQL store in ctest's pg.store_conformance.
 #include <span>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
+#include "support/pg_test_support.h"
 #include "support/test_support.h"
 #include "zf/event_json.h"
 #include "zf/event_store.h"
@@ -35,8 +38,8 @@ std::vector<EventRecord> ReadStreamOf(const EventStore& store, std::string_view 
 
 }  // namespace
 
-TEST_CASE("Append assigns dense positions and versions and chains hashes", "[store]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("Append assigns dense positions and versions and chains hashes", "[store][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
 
@@ -77,8 +80,8 @@ TEST_CASE("Append assigns dense positions and versions and chains hashes", "[sto
   CHECK(store->VerifyChain().value().ok());
 }
 
-TEST_CASE("Append rejects a stale expected version with the actual version", "[store][concurrency]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("Append rejects a stale expected version with the actual version", "[store][concurrency][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
   REQUIRE(store->Append(MakeRequest("case/A", "c1", 2)).ok());
@@ -98,8 +101,8 @@ TEST_CASE("Append rejects a stale expected version with the actual version", "[s
   CHECK(store->Ledger().position == 2);
 }
 
-TEST_CASE("A repeated command id returns the first result and writes nothing", "[store][idempotency]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("A repeated command id returns the first result and writes nothing", "[store][idempotency][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
   auto first = store->Append(MakeRequest("case/A", "cmd-1", 2, ExpectedVersion::NoStream()));
@@ -131,8 +134,8 @@ TEST_CASE("A repeated command id returns the first result and writes nothing", "
 }
 
 TEST_CASE("The command recorded with an append is kept beside its record and survives a reopen",
-          "[store][idempotency]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+          "[store][idempotency][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   {
     auto store = zf::testing::OpenStore(kind, dir);
@@ -165,7 +168,7 @@ TEST_CASE("The command recorded with an append is kept beside its record and sur
     CHECK(refused.status().code() == StatusCode::kInvalidArgument);
     CHECK(refused.status().subject() == "/command");
   }
-  if (kind == "rocksdb") {
+  if (kind != "memory") {
     auto store = zf::testing::OpenStore(kind, dir);
     auto recorded = store->ReadCommand("cmd-1");
     REQUIRE(recorded.ok());
@@ -175,8 +178,8 @@ TEST_CASE("The command recorded with an append is kept beside its record and sur
 }
 
 TEST_CASE("A retry must repeat every field the command wrote, also within one batch",
-          "[store][idempotency]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+          "[store][idempotency][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   const bool same_batch = GENERATE(false, true);
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
@@ -224,8 +227,8 @@ TEST_CASE("A retry must repeat every field the command wrote, also within one ba
   CHECK(store->VerifyChain().value().ok());
 }
 
-TEST_CASE("Malformed appends are refused naming the field, and store nothing", "[store][validation]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("Malformed appends are refused naming the field, and store nothing", "[store][validation][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
 
@@ -268,8 +271,8 @@ TEST_CASE("Malformed appends are refused naming the field, and store nothing", "
   CHECK(store->Head("case/A").status().code() == StatusCode::kNotFound);
 }
 
-TEST_CASE("Streams read forward and backward from a version", "[store][read]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("Streams read forward and backward from a version", "[store][read][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
   REQUIRE(store->Append(MakeRequest("case/A", "a1", 3)).ok());
@@ -304,8 +307,8 @@ TEST_CASE("Streams read forward and backward from a version", "[store][read]") {
   CHECK(store->ReadEvent(8).status().code() == StatusCode::kNotFound);
 }
 
-TEST_CASE("AppendBatch applies requests in order, atomically when asked", "[store][batch]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("AppendBatch applies requests in order, atomically when asked", "[store][batch][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
   std::vector<AppendRequest> batch = {
@@ -348,8 +351,8 @@ TEST_CASE("AppendBatch applies requests in order, atomically when asked", "[stor
   CHECK(store->VerifyChain().value().ok());
 }
 
-TEST_CASE("A subscription catches up, turns live and resumes without gaps", "[store][subscription]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("A subscription catches up, turns live and resumes without gaps", "[store][subscription][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
   REQUIRE(store->Append(MakeRequest("case/A", "s1", 3)).ok());
@@ -400,8 +403,8 @@ TEST_CASE("A subscription catches up, turns live and resumes without gaps", "[st
   CHECK(cancelled.status().code() == StatusCode::kUnavailable);
 }
 
-TEST_CASE("A closed store refuses appends", "[store]") {
-  const std::string kind = GENERATE("memory", "rocksdb");
+TEST_CASE("A closed store refuses appends", "[store][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;
   auto store = zf::testing::OpenStore(kind, dir);
   REQUIRE(store->Append(MakeRequest("case/A", "x0", 3)).ok());

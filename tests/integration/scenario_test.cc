@@ -32,6 +32,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/engine_fixtures.h"
+#include "support/pg_test_support.h"
 #include "support/test_support.h"
 #include "zf/audit.h"
 #include "zf/engine.h"
@@ -207,10 +208,14 @@ void RunScenario(const fs::path& file) {
   const std::vector<Step> steps = ReadSteps(file);
   REQUIRE_FALSE(steps.empty());
   TempDir dir;
+  // RocksDB, or the store $ZF_TEST_STORES names (pg.scenarios: postgresql).
+  const std::string location = zf::testing::StoreLocation(
+      std::getenv("ZF_TEST_STORES") ? zf::testing::StoreKinds().front() : "rocksdb", dir);
+  REQUIRE_FALSE(location.empty());
   std::set<std::string> streams;
   std::vector<std::string> first_run;
   {
-    auto engine = Engine::Open(EngineOptions{}, dir.Sub("db"));
+    auto engine = Engine::Open(EngineOptions{}, location);
     REQUIRE(engine.ok());
     LoadAll(**engine, kReferenceFiles);
     for (const Step& step : steps) {
@@ -226,7 +231,7 @@ void RunScenario(const fs::path& file) {
   }
   // Reopen: the folded state must let the same commands be recognised.
   {
-    auto engine = Engine::Open(EngineOptions{}, dir.Sub("db"));
+    auto engine = Engine::Open(EngineOptions{}, location);
     REQUIRE(engine.ok());
     CHECK(StreamContents(**engine, streams) == first_run);
     AuditScenario(*(*engine)->store(), streams);

@@ -1,5 +1,8 @@
 #include "test_support.h"
 
+#include "pg_test_support.h"
+#include "zf/store_location.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,7 +53,7 @@ std::unique_ptr<EventStore> OpenStore(const std::string& kind, const TempDir& di
   StoreOptions options;
   options.clock = std::move(clock);
   auto store = kind == "memory" ? NewMemoryEventStore(options)
-                                : OpenRocksDbEventStore(options, dir.Sub("db"));
+                                : OpenEventStore(options, StoreLocation(kind, dir));
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   return std::move(*store);
 }

@@ -48,7 +48,8 @@ NewEvent MakeEvent(std::string type, std::int64_t n, std::string note = "");
 AppendRequest MakeRequest(std::string stream, std::string command_id, std::size_t count = 1,
                           ExpectedVersion expected = ExpectedVersion::Any());
 
-// Opens a store of the named kind ("memory" or "rocksdb" under dir).
+// Opens a store of the named kind: "memory", "rocksdb" (under dir) or
+// "postgresql" (a schema of the test cluster kept for dir; pg_test_support.h).
 std::unique_ptr<EventStore> OpenStore(const std::string& kind, const TempDir& dir,
                                       std::shared_ptr<Clock> clock = nullptr);
 

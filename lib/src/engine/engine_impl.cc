@@ -42,6 +42,7 @@
 #include "util/rfc3339.h"
 #include "zf/clock.h"
 #include "zf/engine.h"
+#include "zf/store_location.h"
 
 namespace zf {
 namespace internal {
@@ -1918,8 +1919,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
 
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
                                              std::string_view path) {
-  ZF_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
-                      OpenRocksDbEventStore(options.store, path));
+  // A postgresql:// URL opens the PostgreSQL store; a path, RocksDB.
+  ZF_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenEventStore(options.store, path));
   return Open(options, std::shared_ptr<EventStore>(std::move(store)));
 }
 

@@ -1,0 +1,210 @@
+#include "store/pg_connection.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+namespace zf::internal {
+
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+// SQLSTATE classes: 08 connection exception, 57P01..03 the server shutting
+// down or not accepting connections.
+bool IsConnectionState(std::string_view state) {
+  return state.starts_with("08") || state.starts_with("57P");
+}
+
+}  // namespace
+
+std::string RedactUrl(std::string_view url) {
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const std::size_t at = url.find('@', scheme + 3);
+  if (at == std::string_view::npos) return std::string(url);
+  const std::size_t colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return fmt::format("{}:***{}", url.substr(0, colon), url.substr(at));
+}
+
+PgResult::PgResult(pg_result* result) : result_(result) {}
+
+void PgResult::Free::operator()(pg_result* r) const { PQclear(r); }
+
+int PgResult::rows() const { return result_ ? PQntuples(result_.get()) : 0; }
+
+bool PgResult::null(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+std::string_view PgResult::bytes(int row, int column) const {
+  return std::string_view(PQgetvalue(result_.get(), row, column),
+                          static_cast<std::size_t>(PQgetlength(result_.get(), row, column)));
+}
+
+std::uint64_t PgResult::u64(int row, int column) const {
+  if (null(row, column)) return 0;
+  const std::string_view b = bytes(row, column);
+  std::uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url) {
+  // Later keywords win, and the expanded URL comes last: its own
+  // connect_timeout or application_name overrides these defaults.
+  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* values[] = {"5", "zf", url.c_str(), nullptr};
+  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) return UnavailableError("libpq could not allocate a connection");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string why = PQerrorMessage(conn);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    PQfinish(conn);
+    return UnavailableError(
+               fmt::format("cannot connect to the PostgreSQL store {}: {}", RedactUrl(url), why))
+        .WithSubject("db");
+  }
+  // Notices (e.g. "relation already exists, skipping") are not errors and
+  // must not reach stderr.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  return std::unique_ptr<PgConnection>(new PgConnection(conn, url));
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+int PgConnection::backend_pid() const { return PQbackendPID(conn_); }
+
+bool PgConnection::idle() const { return PQtransactionStatus(conn_) == PQTRANS_IDLE; }
+
+Status PgConnection::Reset() {
+  PQreset(conn_);
+  if (broken()) {
+    return UnavailableError(fmt::format("cannot reconnect to the PostgreSQL store {}: {}",
+                                        RedactUrl(url_), PQerrorMessage(conn_)));
+  }
+  return Status::Ok();
+}
+
+Status PgConnection::ErrorOf(pg_result* result, std::string_view sql) const {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
+  if (message.empty()) message = PQerrorMessage(conn_);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.pop_back();
+  }
+  const std::string_view first_words = sql.substr(0, std::min<std::size_t>(sql.size(), 40));
+  const std::string text = fmt::format("PostgreSQL ({}…): {}", first_words, message);
+  if (broken() || (state != nullptr && IsConnectionState(state))) return UnavailableError(text);
+  if (state != nullptr && (std::strcmp(state, "40001") == 0 || std::strcmp(state, "40P01") == 0)) {
+    return ConflictError(text);
+  }
+  return IOError(text);
+}
+
+Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<PgParam>& params) {
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  values.reserve(params.size());
+  for (const PgParam& p : params) {
+    values.push_back(p.null ? nullptr : p.value.data());
+    lengths.push_back(static_cast<int>(p.value.size()));
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  const std::string text(sql);
+  pg_result* raw = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
+                                values.data(), lengths.data(), formats.data(),
+                                /*resultFormat=*/1);
+  PgResult result(raw);
+  const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return ErrorOf(raw, sql);
+  return result;
+}
+
+Status PgConnection::Run(std::string_view sql) {
+  const std::string text(sql);
+  pg_result* raw = PQexec(conn_, text.c_str());
+  PgResult result(raw);
+  const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return ErrorOf(raw, sql);
+  return Status::Ok();
+}
+
+int PgConnection::socket() const { return PQsocket(conn_); }
+
+Result<std::vector<std::string>> PgConnection::TakeNotifications() {
+  if (PQconsumeInput(conn_) == 0) {
+    return UnavailableError(fmt::format("PostgreSQL listener: {}", PQerrorMessage(conn_)));
+  }
+  std::vector<std::string> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    out.emplace_back(n->extra != nullptr ? n->extra : "");
+    PQfreemem(n);
+  }
+  return out;
+}
+
+Result<PgPool::Lease> PgPool::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      std::unique_ptr<PgConnection> conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+  }
+  ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(url_));
+  return Lease(this, std::move(conn));
+}
+
+void PgPool::Return(std::unique_ptr<PgConnection> conn) {
+  // A connection left inside a transaction (a borrower's error path) is
+  // not handed to the next borrower.
+  if (conn->broken() || !conn->idle()) return;
+  std::lock_guard lock(mu_);
+  if (idle_.size() < max_idle_) idle_.push_back(std::move(conn));
+}
+
+void PgArray::Separate() {
+  if (count_++ > 0) text_ += ',';
+}
+
+void PgArray::AddInt(std::uint64_t v) {
+  Separate();
+  text_ += std::to_string(v);
+}
+
+void PgArray::AddText(std::string_view s) {
+  Separate();
+  text_ += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') text_ += '\\';
+    text_ += c;
+  }
+  text_ += '"';
+}
+
+void PgArray::AddBytes(std::string_view s) {
+  Separate();
+  // "\\x…": the array parser turns \\ into \, and bytea's input reads \x.
+  text_ += "\"\\\\x";
+  for (unsigned char c : s) {
+    text_ += kHexDigits[c >> 4];
+    text_ += kHexDigits[c & 15];
+  }
+  text_ += '"';
+}
+
+void PgArray::AddNull() {
+  Separate();
+  text_ += "NULL";
+}
+
+}  // namespace zf::internal

@@ -1,0 +1,30 @@
+// store/postgres_testing.h — what tests may see and steer inside the
+// PostgreSQL store (OpenPostgresEventStore): hooks at the points of an
+// append where a lost connection matters, and the writer's server process,
+// so a test can end its session there. Production code never sets a hook.
+#pragma once
+
+#include <functional>
+
+#include "zf/event_store.h"
+#include "zf/result.h"
+
+namespace zf::internal {
+
+struct PostgresTestHooks {
+  // Called inside the append's transaction after planning, before the
+  // first row is written.
+  std::function<void()> before_write;
+  // Called after every row is written, right before COMMIT is sent.
+  std::function<void()> before_commit;
+};
+
+// REQUIRES: no append is running. Returns false (and does nothing) for
+// another kind of store.
+bool SetPostgresTestHooks(EventStore* store, PostgresTestHooks hooks);
+
+// The server process id of the store's writer connection (pg_backend_pid),
+// or 0 when it has none yet. Call from a hook or between appends.
+int PostgresWriterPid(EventStore* store);
+
+}  // namespace zf::internal

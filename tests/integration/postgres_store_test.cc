@@ -1,0 +1,489 @@
+// The PostgreSQL store specifically: the same bytes and ledger as RocksDB,
+// bad conditions (server unreachable, the connection lost before or at the
+// commit), one writer at a time and live subscriptions across store
+// objects through LISTEN/NOTIFY, read-only opens. Hidden ([.]): ctest runs
+// them as pg.store_postgres, with the test cluster (pg_test_support.h).
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "store/pg_connection.h"
+#include "store/postgres_testing.h"
+#include "support/pg_test_support.h"
+#include "support/test_support.h"
+#include "zf/event_store.h"
+#include "zf/store_location.h"
+
+using namespace zf;
+using zf::testing::MakeRequest;
+using zf::testing::TempDir;
+
+namespace {
+
+// Skips (exit 77) without a cluster, as the conformance tests do.
+std::string ClusterUrl() {
+  REQUIRE(zf::testing::StoreKinds() == std::vector<std::string>{"postgresql"});
+  return zf::testing::TestPostgresUrl();
+}
+
+std::unique_ptr<EventStore> OpenPg(const std::string& url, StoreOptions options = {}) {
+  auto store = OpenPostgresEventStore(options, url);
+  REQUIRE(store.ok());
+  return std::move(*store);
+}
+
+// Ends the server session of `pid`, as a network failure or a server
+// restart would, from a connection of its own.
+void Terminate(const std::string& url, int pid) {
+  REQUIRE(pid != 0);
+  auto admin = internal::PgConnection::Connect(url);
+  REQUIRE(admin.ok());
+  auto done = (*admin)->Exec("SELECT pg_terminate_backend($1)",
+                             {internal::PgParam::Int(static_cast<std::uint64_t>(pid))});
+  REQUIRE(done.ok());
+  // pg_terminate_backend returns once signalled; wait until it is gone.
+  for (int i = 0; i < 200; ++i) {
+    auto alive = (*admin)->Exec("SELECT 1 FROM pg_stat_activity WHERE pid = $1",
+                                {internal::PgParam::Int(static_cast<std::uint64_t>(pid))});
+    REQUIRE(alive.ok());
+    if (alive->rows() == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("the writer's session did not end");
+}
+
+std::vector<EventRecord> All(const EventStore& store) {
+  std::vector<EventRecord> out;
+  auto cursor = store.ReadAll(1);
+  for (; cursor->Valid(); cursor->Next()) out.push_back(cursor->event());
+  REQUIRE(cursor->status().ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The PostgreSQL store stores the bytes and the ledger RocksDB stores",
+          "[.][pg][store]") {
+  ClusterUrl();
+  TempDir dir;
+  auto clock = std::make_shared<zf::testing::FakeClock>();
+  auto rocks = zf::testing::OpenStore("rocksdb", dir, clock);
+  auto pg = zf::testing::OpenStore("postgresql", dir, clock);
+  std::vector<AppendRequest> batch;
+  for (int i = 0; i < 40; ++i) {
+    AppendRequest r = MakeRequest(fmt::format("case/SX-{}", i % 7), fmt::format("c{}", i), 1 + i % 3);
+    r.events[0].data = boost::json::object{{"fine_fen", 1000000 + i}, {"name", "沙县"}};
+    r.command = fmt::format(R"({{"i":{}}})", i);
+    batch.push_back(std::move(r));
+  }
+  for (EventStore* store : {rocks.get(), pg.get()}) {
+    REQUIRE(store->Append(batch[0]).ok());
+    clock->Advance(1000);
+    auto results = store->AppendBatch(std::span<const AppendRequest>(batch).subspan(1),
+                                      AppendOptions{.mode = BatchMode::kAtomic});
+    REQUIRE(results.ok());
+    clock->Advance(-1000);
+  }
+  CHECK(pg->Ledger().position == rocks->Ledger().position);
+  CHECK(pg->Ledger().ledger_hash == rocks->Ledger().ledger_hash);
+  const auto a = All(*rocks), b = All(*pg);
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO("position " << i + 1);
+    // The hash covers every byte of the canonical envelope.
+    CHECK(a[i].hash == b[i].hash);
+    CHECK(a[i].recorded_at == b[i].recorded_at);
+  }
+  CHECK(pg->ReadCommand("c7")->command == rocks->ReadCommand("c7")->command);
+  CHECK(pg->VerifyChain().value().ok());
+}
+
+TEST_CASE("An unreachable PostgreSQL server is a clear kUnavailable at the open",
+          "[.][pg][store]") {
+  ClusterUrl();
+  // Port 1 on loopback: nothing listens there; refused at once.
+  auto store = OpenPostgresEventStore(StoreOptions{},
+                                      "postgresql://zf@127.0.0.1:1/zf_test?connect_timeout=3");
+  REQUIRE(store.status().code() == StatusCode::kUnavailable);
+  CHECK(store.status().message().find("cannot connect to the PostgreSQL store") !=
+        std::string_view::npos);
+  CHECK(store.status().subject() == "db");
+
+  auto not_a_url = OpenPostgresEventStore(StoreOptions{}, "/var/lib/zf");
+  CHECK(not_a_url.status().code() == StatusCode::kInvalidArgument);
+  CHECK(IsPostgresLocation("postgres://h/db"));
+  CHECK_FALSE(IsPostgresLocation("./zf-data"));
+}
+
+TEST_CASE("A store that is missing is not created by a read-only open or without create_if_missing",
+          "[.][pg][store]") {
+  ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  CHECK(OpenPostgresEventStore(StoreOptions{.read_only = true}, url).status().code() ==
+        StatusCode::kNotFound);
+  CHECK(OpenPostgresEventStore(StoreOptions{.create_if_missing = false}, url).status().code() ==
+        StatusCode::kNotFound);
+
+  auto writer = OpenPg(url);
+  REQUIRE(writer->Append(MakeRequest("case/A", "r1", 2)).ok());
+  auto reader = OpenPg(url, StoreOptions{.read_only = true});
+  CHECK(reader->read_only());
+  CHECK(reader->Append(MakeRequest("case/A", "r2", 1)).status().code() ==
+        StatusCode::kFailedPrecondition);
+  // The reader reads the log as it was at its open.
+  REQUIRE(writer->Append(MakeRequest("case/A", "r3", 1)).ok());
+  CHECK(reader->Ledger().position == 2);
+  CHECK(All(*reader).size() == 2);
+  CHECK(reader->Head("case/A").value().version == 2);
+  auto report = reader->VerifyChain();
+  REQUIRE(report.ok());
+  for (const ChainFinding& f : report->findings) INFO(f.detail);
+  CHECK(report->ok());
+  CHECK(report->to_position == 2);
+  CHECK(writer->Head("case/A").value().version == 3);
+}
+
+TEST_CASE("One writer at a time; a store that has not written follows the writer live",
+          "[.][pg][store][subscription]") {
+  ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto first = OpenPg(url);
+  auto second = OpenPg(url);
+  REQUIRE(first->Append(MakeRequest("case/A", "w1", 1)).ok());
+
+  auto held = second->Append(MakeRequest("case/B", "w2", 1));
+  REQUIRE(held.status().code() == StatusCode::kUnavailable);
+  CHECK(held.status().message().find("held for writing by another process") !=
+        std::string_view::npos);
+
+  // second's subscription is woken by first's commit (NOTIFY), not by a
+  // commit of its own.
+  auto sub = second->Subscribe(1);
+  auto caught_up = sub->Next(10, std::chrono::milliseconds(0));
+  REQUIRE(caught_up.ok());
+  REQUIRE(caught_up->size() == 1);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(first->Append(MakeRequest("case/A", "w3", 2)).ok());
+  });
+  std::vector<EventRecord> live;
+  const auto start = std::chrono::steady_clock::now();
+  while (live.size() < 2) {
+    auto batch = sub->Next(10, std::chrono::milliseconds(3000));
+    REQUIRE(batch.ok());
+    REQUIRE_FALSE(batch->empty());
+    live.insert(live.end(), batch->begin(), batch->end());
+  }
+  writer.join();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2500));
+  CHECK(live[0].position == 2);
+  CHECK(live[1].position == 3);
+  CHECK(second->Ledger().position == 3);
+
+  // Once the writer closes, the other store may write.
+  REQUIRE(first->Close().ok());
+  auto after = second->Append(MakeRequest("case/B", "w4", 1));
+  REQUIRE(after.ok());
+  CHECK(after->first_position == 4);
+}
+
+TEST_CASE("A connection lost before the commit is retried once on a new one and applies once",
+          "[.][pg][store]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto store = OpenPg(url);
+  REQUIRE(store->Append(MakeRequest("case/A", "k1", 1)).ok());
+
+  SECTION("between appends") {
+    Terminate(cluster, internal::PostgresWriterPid(store.get()));
+  }
+  SECTION("mid-batch, after planning") {
+    int kills = 0;
+    internal::SetPostgresTestHooks(store.get(), internal::PostgresTestHooks{.before_write = [&] {
+      if (kills++ == 0) Terminate(cluster, internal::PostgresWriterPid(store.get()));
+    }});
+  }
+  std::vector<AppendRequest> batch = {MakeRequest("case/A", "k2", 2),
+                                      MakeRequest("case/B", "k3", 1)};
+  auto results = store->AppendBatch(batch);
+  REQUIRE(results.ok());
+  REQUIRE((*results)[0].ok());
+  CHECK_FALSE((*results)[0]->already_applied);
+  CHECK((*results)[0]->first_position == 2);
+  CHECK((*results)[1]->first_position == 4);
+  CHECK(store->Ledger().position == 4);
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("A commit whose outcome is unknown is answered so, writes no half group and is safe "
+          "to retry by command id",
+          "[.][pg][store][idempotency]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto store = OpenPg(url);
+  REQUIRE(store->Append(MakeRequest("case/A", "u1", 1)).ok());
+  bool killed = false;
+  internal::SetPostgresTestHooks(store.get(), internal::PostgresTestHooks{.before_commit = [&] {
+    if (!killed) Terminate(cluster, internal::PostgresWriterPid(store.get()));
+    killed = true;
+  }});
+  std::vector<AppendRequest> batch = {MakeRequest("case/A", "u2", 2),
+                                      MakeRequest("case/B", "u3", 1)};
+  const std::vector<ProjectionWrite> rows = {{"p/u", std::string("v")}};
+  auto unknown = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kAtomic,
+                                                         .projections = rows});
+  REQUIRE(unknown.status().code() == StatusCode::kUnavailable);
+  CHECK(unknown.status().message().find("outcome is unknown") != std::string_view::npos);
+
+  // Nothing of the group is there: not an event, a command or a row.
+  auto reader = OpenPg(url, StoreOptions{.read_only = true});
+  CHECK(reader->Ledger().position == 1);
+  CHECK(reader->FindCommand("u2").status().code() == StatusCode::kNotFound);
+  CHECK_FALSE(reader->ReadProjection("p/u").value().has_value());
+
+  // The retry applies it; a second retry is recognised.
+  auto retried = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kAtomic,
+                                                         .projections = rows});
+  REQUIRE(retried.ok());
+  CHECK_FALSE((*retried)[0]->already_applied);
+  auto again = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kAtomic});
+  REQUIRE(again.ok());
+  CHECK((*again)[0]->already_applied);
+  CHECK(*(*again)[1] == *(*retried)[1]);
+  CHECK(store->Ledger().position == 4);
+  CHECK(store->ReadProjection("p/u").value() == std::optional<std::string>("v"));
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("Projection rows scan in byte order by prefix, across pages", "[.][pg][store]") {
+  ClusterUrl();
+  TempDir dir;
+  auto store = zf::testing::OpenStore("postgresql", dir);
+  std::vector<ProjectionWrite> rows;
+  for (int i = 0; i < 1200; ++i) rows.push_back({fmt::format("case/{:05}", i), "x"});
+  rows.push_back({"case0", "not in case/"});
+  rows.push_back({std::string("case/\xff", 6), "high byte"});
+  rows.push_back({"case/00003", std::nullopt});  // deleted in the same write
+  REQUIRE(store->WriteProjections(rows).ok());
+  std::vector<std::string> keys;
+  REQUIRE(store->ScanProjections("case/", [&](std::string_view k, std::string_view) {
+                  keys.emplace_back(k);
+                  return true;
+                }).ok());
+  REQUIRE(keys.size() == 1200);
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
+  CHECK(keys.back() == std::string("case/\xff", 6));
+  std::size_t from = 0;
+  REQUIRE(store->ScanProjectionsFrom("case/", "case/01000", [&](std::string_view, std::string_view) {
+                  ++from;
+                  return true;
+                }).ok());
+  CHECK(from == 201);
+}
+
+TEST_CASE("Tampering through SQL is detected and named", "[.][pg][store][tamper]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  {
+    auto store = OpenPg(url);
+    for (int i = 0; i < 6; ++i) {
+      REQUIRE(store->Append(MakeRequest("case/T-" + std::to_string(i % 2), "t" + std::to_string(i), 1))
+                  .ok());
+    }
+    REQUIRE(store->VerifyChain().value().ok());
+  }
+  auto sql = internal::PgConnection::Connect(url);
+  REQUIRE(sql.ok());
+  auto verify = [&] {
+    auto store = OpenPg(url, StoreOptions{.read_only = true});
+    auto report = store->VerifyChain();
+    REQUIRE(report.ok());
+    return *report;
+  };
+  auto has = [](const ChainReport& r, ChainFinding::Kind kind, std::uint64_t position) {
+    return std::any_of(r.findings.begin(), r.findings.end(),
+                       [&](const auto& f) { return f.kind == kind && f.position == position; });
+  };
+  SECTION("a changed byte") {
+    // The payload's "n":0 becomes "n":1 inside the hashed bytes.
+    REQUIRE((*sql)->Exec("UPDATE zf_events SET value = overlay(value placing '1'::bytea from "
+                         "position('\"n\":0'::bytea in value) + 4) WHERE position = 3")
+                .ok());
+    CHECK(has(verify(), ChainFinding::Kind::kHashMismatch, 3));
+  }
+  SECTION("a deleted event") {
+    REQUIRE((*sql)->Exec("DELETE FROM zf_events WHERE position = 4").ok());
+    CHECK(has(verify(), ChainFinding::Kind::kPositionGap, 4));
+  }
+  SECTION("a truncated tail") {
+    REQUIRE((*sql)->Exec("DELETE FROM zf_events WHERE position >= 5").ok());
+    // A writable open reads the ledger row, which still says 6.
+    auto store = OpenPg(url);
+    auto report = store->VerifyChain();
+    REQUIRE(report.ok());
+    CHECK(has(*report, ChainFinding::Kind::kTruncated, 5));
+  }
+  SECTION("a moved stream head") {
+    REQUIRE((*sql)->Exec("UPDATE zf_streams SET version = 2, position = 3 WHERE stream = "
+                         "'case/T-0'")
+                .ok());
+    auto store = OpenPg(url);
+    auto report = store->VerifyChain();
+    REQUIRE(report.ok());
+    CHECK(has(*report, ChainFinding::Kind::kIndexMismatch, 3));
+  }
+}
+
+TEST_CASE("A RocksDB log copied into PostgreSQL ends at the same ledger head, byte for byte",
+          "[.][pg][store][copy]") {
+  ClusterUrl();
+  TempDir dir;
+  auto rocks = zf::testing::OpenStore("rocksdb", dir);
+  for (int i = 0; i < 30; ++i) {
+    AppendRequest r = MakeRequest(fmt::format("case/C-{}", i % 4), fmt::format("c{}", i), 1 + i % 2);
+    r.command = fmt::format(R"({{"i":{}}})", i);
+    REQUIRE(rocks->Append(r).ok());
+  }
+  const std::vector<ProjectionWrite> rows = {{"case/C-1", std::string("row")},
+                                             {"names/.meta", std::string("m")}};
+  REQUIRE(rocks->WriteProjections(rows).ok());
+  REQUIRE(rocks->PutCheckpoint(10, R"({"position":10})").ok());
+
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto pg = OpenPg(url);
+  REQUIRE(CopyEventLog(*rocks, pg.get()).ok());
+  CHECK(pg->Ledger().position == rocks->Ledger().position);
+  CHECK(pg->Ledger().ledger_hash == rocks->Ledger().ledger_hash);
+  auto report = pg->VerifyChain();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->ledger_hash == rocks->Ledger().ledger_hash);
+  CHECK(All(*pg) == All(*rocks));
+  CHECK(pg->ReadCommand("c5")->command == R"({"i":5})");
+  CHECK(pg->ReadCommand("c5")->result == rocks->ReadCommand("c5")->result);
+  CHECK(pg->ReadProjection("names/.meta").value() == std::optional<std::string>("m"));
+  std::vector<std::uint64_t> checkpoints;
+  REQUIRE(pg->ScanCheckpoints([&](std::uint64_t p, std::string_view) {
+                checkpoints.push_back(p);
+                return true;
+              }).ok());
+  CHECK(checkpoints == std::vector<std::uint64_t>{10});
+  // Appends go on from the copied heads; a copied command is recognised.
+  auto next = pg->Append(MakeRequest("case/C-1", "after", 1));
+  REQUIRE(next.ok());
+  CHECK(next->first_position == rocks->Ledger().position + 1);
+  AppendRequest repeat = MakeRequest("case/C-3", "c3", 2);
+  repeat.events[0].data.as_object()["n"] = 0;
+  CHECK(pg->Append(repeat)->already_applied);
+
+  // Only into an empty store, and only into PostgreSQL.
+  CHECK(CopyEventLog(*rocks, pg.get()).code() == StatusCode::kFailedPrecondition);
+  TempDir other;
+  auto memory = zf::testing::OpenStore("memory", other);
+  CHECK(CopyEventLog(*rocks, memory.get()).code() == StatusCode::kFailedPrecondition);
+  CHECK(pg->VerifyChain().value().ok());
+}
+
+TEST_CASE("Concurrent appends and retries on PostgreSQL: dense positions, each command once",
+          "[.][pg][store][concurrency]") {
+  ClusterUrl();
+  TempDir dir;
+  auto store = zf::testing::OpenStore("postgresql", dir);
+  constexpr int kThreads = 4, kCommands = 60;
+  std::vector<std::vector<AppendResult>> seen(kThreads);
+  std::atomic<bool> failed = false;  // Catch2's assertions are not for other threads
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Every thread sends the same commands: one applies each, the others
+      // are answered with its result.
+      for (int i = 0; i < kCommands && !failed; ++i) {
+        auto r = store->Append(MakeRequest("case/p-" + std::to_string(i % 5), fmt::format("p{}", i), 2));
+        if (!r.ok()) {
+          failed = true;
+          return;
+        }
+        seen[t].push_back(*r);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  REQUIRE_FALSE(failed);
+  CHECK(store->Ledger().position == 2 * kCommands);
+  std::set<std::uint64_t> positions;
+  for (int i = 0; i < kCommands; ++i) {
+    int applied = 0;
+    for (int t = 0; t < kThreads; ++t) {
+      CHECK(seen[t][i] == seen[0][i]);
+      applied += seen[t][i].already_applied ? 0 : 1;
+    }
+    CHECK(applied == 1);
+    positions.insert(seen[0][i].first_position);
+    positions.insert(seen[0][i].last_position);
+  }
+  CHECK(positions.size() == 2 * kCommands);
+  CHECK(*positions.rbegin() == 2 * kCommands);
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("After every session of the store ends (a server restart), reads, appends and live "
+          "subscriptions go on",
+          "[.][pg][store][subscription]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string base = zf::testing::PostgresStoreUrl(dir);
+  const std::string tag = fmt::format("zf_restart_{}", getpid());
+  auto writer = OpenPg(base + "&application_name=" + tag + "_w");
+  auto follower = OpenPg(base + "&application_name=" + tag + "_f");
+  REQUIRE(writer->Append(MakeRequest("case/R", "r1", 2)).ok());
+  // Pooled reader connections in both stores.
+  REQUIRE(follower->Head("case/R").ok());
+  REQUIRE(writer->Head("case/R").ok());
+  auto sub = follower->Subscribe(1);
+  REQUIRE(sub->Next(10, std::chrono::milliseconds(2000))->size() == 2);
+
+  // Every session both stores hold: writer, pooled readers, listeners.
+  auto admin = internal::PgConnection::Connect(cluster);
+  REQUIRE(admin.ok());
+  auto ended = (*admin)->Exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1",
+      {internal::PgParam::Text(tag + "%")});
+  REQUIRE(ended.ok());
+  CHECK(ended->rows() >= 4);
+  for (int i = 0; i < 200; ++i) {
+    auto left = (*admin)->Exec("SELECT 1 FROM pg_stat_activity WHERE application_name LIKE $1",
+                               {internal::PgParam::Text(tag + "%")});
+    REQUIRE(left.ok());
+    if (left->rows() == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  // The writer trusts its cached ledger, so its first read after the cut
+  // goes straight to its dead pooled connection, and is repeated on a new one.
+  auto head = writer->Head("case/R");
+  REQUIRE(head.ok());
+  CHECK(head->version == 2);
+  CHECK(follower->Head("case/R").value().version == 2);
+  CHECK(All(*follower).size() == 2);
+  CHECK(follower->VerifyChain().value().ok());
+  std::thread append([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(writer->Append(MakeRequest("case/R", "r2", 1)).ok());
+  });
+  auto live = sub->Next(10, std::chrono::milliseconds(5000));
+  append.join();
+  REQUIRE(live.ok());
+  REQUIRE(live->size() == 1);
+  CHECK(live->front().position == 3);
+}
