@@ -203,11 +203,12 @@ TEST_CASE("A connection lost before the commit is retried once on a new one and 
   auto store = OpenPg(url);
   REQUIRE(store->Append(MakeRequest("case/A", "k1", 1)).ok());
 
+  // Outside the sections: the hook runs after its section's scope ends.
+  int kills = 0;
   SECTION("between appends") {
     Terminate(cluster, internal::PostgresWriterPid(store.get()));
   }
   SECTION("mid-batch, after planning") {
-    int kills = 0;
     internal::SetPostgresTestHooks(store.get(), internal::PostgresTestHooks{.before_write = [&] {
       if (kills++ == 0) Terminate(cluster, internal::PostgresWriterPid(store.get()));
     }});
