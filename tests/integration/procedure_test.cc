@@ -408,5 +408,29 @@ TEST_CASE("reconsideration_by_issuer_from: a city-level unit's decisions go to t
   }
 }
 
+TEST_CASE("Engine::Open refuses unknown issue-15 policy values, naming the option",
+          "[procedure][options]") {
+  const auto open = [](EngineOptions options) {
+    auto store = NewMemoryEventStore();
+    REQUIRE(store.ok());
+    return Engine::Open(options, std::shared_ptr<EventStore>(std::move(*store)));
+  };
+  EngineOptions typo;
+  typo.act_identity_default = "same_date";
+  auto bad = open(typo);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  CHECK(std::string(bad.status().message()).find("act_identity_default") != std::string::npos);
+  EngineOptions not_a_date;
+  not_a_date.reconsideration_by_issuer_from = "2024-02-30";
+  auto refused = open(not_a_date);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(std::string(refused.status().message()).find("reconsideration_by_issuer_from") !=
+        std::string::npos);
+  EngineOptions by_date;
+  by_date.act_identity_default = "act_date";
+  CHECK(open(by_date).ok());
+}
+
 }  // namespace
 }  // namespace zf
