@@ -388,6 +388,34 @@ TEST_CASE("explain: the adjustment of each sample decision is the decision's own
   // leave it to the default.
   CHECK(given["SX-2023-E0001"].empty());
   CHECK(given["SX-2023-S0001"] == "mitigated");
+
+  // Issue 15 items 3 and 2: the statutory ground the facts establish (harm
+  // removed proactively, APL 32(1)) and the act the case records (its own,
+  // no other case of the party records it).
+  auto explained = engine->ExplainCase("SX-2023-S0001", {});
+  REQUIRE(explained.ok());
+  const object* decided = FindDecision(*explained, "decision_made");
+  REQUIRE(decided != nullptr);
+  const object& computation = decided->at("computation").as_object();
+  INFO(boost::json::serialize(computation));
+  REQUIRE(computation.contains("statutory_grounds"));
+  const array& grounds =
+      computation.at("statutory_grounds").as_object().at("grounds").as_array();
+  REQUIRE(grounds.size() == 1);
+  CHECK(grounds[0].as_object().at("ground").as_string() == "APL32.1");
+  CHECK(grounds[0].as_object().at("effect").as_string() == "lighter_or_mitigated");
+  CHECK(std::string(grounds[0].as_object().at("basis").as_string()).find("第三十二条") !=
+        std::string::npos);
+  const object& act = computation.at("act").as_object();
+  CHECK(act.at("act_id").as_string() == "case:SX-2023-S0001");
+  CHECK(act.at("source").as_string() == "own");
+  CHECK(act.at("same_act_cases").as_array().empty());
+  // A decision on no statutory fact shows none.
+  auto plain = engine->ExplainCase("SX-2023-E0001", {});
+  REQUIRE(plain.ok());
+  const object* plain_decided = FindDecision(*plain, "decision_made");
+  REQUIRE(plain_decided != nullptr);
+  CHECK_FALSE(plain_decided->at("computation").as_object().contains("statutory_grounds"));
 }
 
 }  // namespace

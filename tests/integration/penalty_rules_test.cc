@@ -14,13 +14,16 @@
 namespace zf {
 namespace {
 
+using internal::ActOf;
 using internal::CaseBook;
 using internal::CaseState;
 using internal::DecisionContext;
 using internal::JudgePenalty;
+using internal::JudgeStatutoryGrounds;
 using internal::PenaltyJudgement;
 using internal::PenaltyProposal;
 using internal::RuleBook;
+using internal::StatutoryGroundsAnswer;
 
 const std::vector<std::string> kSample = {
     "01-calendar.jsonl", "02-org.jsonl",      "02-permissions.jsonl",
@@ -83,6 +86,9 @@ struct CaseSpec {
   std::string item = "SAFE-017";
   std::string act_date = "";  // "" = not recorded
   std::string joint_action_id = "";
+  std::string act_id = "";  // register_clue act_id, "" = none
+  std::string category = "organisation";
+  std::string related_case_id = "";
 };
 
 void Register(CaseBook& book, const CaseSpec& spec, std::string at = "2022-11-01T09:00:00+08:00") {
@@ -93,8 +99,10 @@ void Register(CaseBook& book, const CaseSpec& spec, std::string at = "2022-11-01
                            {"registered_by_unit", "gaosha"},
                            {"holder", "gaosha"},
                            {"item_code", spec.item},
-                           {"party", {{"id", spec.party}, {"name", "某公司"}, {"category", "organisation"}}}};
+                           {"party", {{"id", spec.party}, {"name", "某公司"}, {"category", spec.category}}}};
   if (!spec.act_date.empty()) data["act_ended_on"] = spec.act_date;
+  if (!spec.act_id.empty()) data["act_id"] = spec.act_id;
+  if (!spec.related_case_id.empty()) data["related_case_id"] = spec.related_case_id;
   if (!spec.joint_action_id.empty()) data["joint_action_id"] = spec.joint_action_id;
   Apply(book, Event(book, "case/" + spec.id, "clue_registered", at, std::move(data)));
 }
@@ -438,17 +446,42 @@ TEST_CASE("Answers only for entries the engine proposed", "[penalty]") {
 
 TEST_CASE("I7: the same act of the same party is fined once, by any subject", "[penalty][i7]") {
   const RuleBook& rules = SampleRules();
-  SECTION("same act date, another item and subject") {
+  SECTION("same act date, another item: two acts unless linked (act_identity_default)") {
     CaseBook book;
     Decided(book, {.id = "D1", .item = "WATER-004", .act_date = "2023-08-01"}, "penalty",
             "2023-09-01", 3'000'000);
     Register(book, {.id = "D2", .item = "AGRI-005", .act_date = "2023-08-01"});
-    const auto twice = JudgeAt(rules, book, "D2", Fine(300'000));
+    // Two violations found on one day are two acts: both may be fined.
+    CHECK(JudgeAt(rules, book, "D2", Fine(300'000)).code() == "");
+    EngineOptions by_date;
+    by_date.act_identity_default = "act_date";
+    const auto twice = JudgeAt(rules, book, "D2", Fine(300'000), "2023-09-15T10:00:00+08:00",
+                               by_date);
     CHECK(twice.code() == "double_penalty");
     CHECK(twice.judgement.rejection->legal_basis.find("APL art. 29") != std::string::npos);
     // A warning is not a second fine.
-    CHECK(JudgeAt(rules, book, "D2", Fine(0, "general", "", {"warning"})).code() !=
-          "double_penalty");
+    CHECK(JudgeAt(rules, book, "D2", Fine(0, "general", "", {"warning"}),
+                  "2023-09-15T10:00:00+08:00", by_date)
+              .code() != "double_penalty");
+  }
+  SECTION("a clue's act_id, or its related case, names the act") {
+    CaseBook book;
+    Decided(book, {.id = "A1", .item = "WATER-004", .act_date = "2023-08-01", .act_id = "ACT-9"},
+            "penalty", "2023-09-01", 3'000'000);
+    Register(book, {.id = "A2", .item = "AGRI-005", .act_date = "2023-07-01", .act_id = "ACT-9"});
+    Register(book, {.id = "A3", .item = "AGRI-005", .act_date = "2023-08-01", .act_id = "ACT-8"});
+    Register(book, {.id = "A4", .item = "AGRI-005", .related_case_id = "A1"});
+    CHECK(JudgeAt(rules, book, "A2", Fine(300'000)).code() == "double_penalty");
+    CHECK(JudgeAt(rules, book, "A4", Fine(300'000)).code() == "double_penalty");
+    // Named acts that differ stay apart even under the act-date rule.
+    EngineOptions by_date;
+    by_date.act_identity_default = "act_date";
+    CHECK(JudgeAt(rules, book, "A3", Fine(300'000), "2023-09-15T10:00:00+08:00", by_date).code() ==
+          "");
+    const CaseState* a4 = book.FindCase("A4");
+    REQUIRE(a4 != nullptr);
+    CHECK(ActOf(book, *a4).id == "act:ACT-9");
+    CHECK(ActOf(book, *a4).source == "related_case");
   }
   SECTION("another act date is another act") {
     CaseBook book;
@@ -489,6 +522,33 @@ TEST_CASE("I7: the same act of the same party is fined once, by any subject", "[
     CHECK(JudgeAt(rules, book, "J2", Fine(300'000)).code() == "");
     CHECK(JudgeAt(rules, book, "J3", Fine(300'000)).code() == "double_penalty");
   }
+}
+
+// --- Statutory grounds (APL 30-33) ---------------------------------------------------
+
+TEST_CASE("Statutory grounds: age at the act, counted from the day after the birthday by option",
+          "[penalty][statutory]") {
+  const RuleBook& rules = SampleRules();
+  CaseBook book;
+  Register(book, {.id = "Y1", .act_date = "2023-09-01", .category = "natural_person"});
+  auto p = Fine(300'000);
+  p.facts["party_birth_date"] = "2009-09-01";  // the 14th birthday is the act date
+  const auto under = JudgeAt(rules, book, "Y1", p);
+  CHECK(under.code() == "mandatory_no_penalty");
+  CHECK(under.judgement.rejection->legal_basis.find("第三十条") != std::string::npos);
+  CHECK(under.pointer() == "/data/facts/party_birth_date");
+  EngineOptions on_birthday;
+  on_birthday.age_full_from_day_after_birthday = false;
+  const auto fourteen =
+      JudgeAt(rules, book, "Y1", p, "2023-09-15T10:00:00+08:00", on_birthday);
+  CHECK(fourteen.code() == "lighter_penalty_required");
+  const StatutoryGroundsAnswer answer =
+      JudgeStatutoryGrounds(book, *book.FindCase("Y1"), p.facts, true);
+  REQUIRE(answer.age_at_act);
+  CHECK(*answer.age_at_act == 13);
+  // An organisation has no age.
+  Register(book, {.id = "Y2", .act_date = "2023-09-01"});
+  CHECK(JudgeAt(rules, book, "Y2", p).code() == "party_facts_invalid");
 }
 
 // --- §7.4: law in time ---------------------------------------------------------------

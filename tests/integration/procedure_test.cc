@@ -338,5 +338,99 @@ TEST_CASE("J4 at the decision: filer_keeps_case_on_item_change", "[procedure][j4
   }
 }
 
+TEST_CASE("decision_approval_required: the decision names the agency head who approved it",
+          "[procedure][apl57]") {
+  boost::json::object no_penalty{{"outcome", "no_penalty"},
+                                 {"penalty_types", boost::json::array()},
+                                 {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}};
+  boost::json::object decision{{"decision_type", "no_penalty"},
+                               {"document_number", "明环不罚〔2023〕10号"},
+                               {"facts_and_evidence", "事实"},
+                               {"legal_basis", "APL 33"},
+                               {"education_record", "教育记录"},
+                               {"correction_order", {{"content", "改正"}}}};
+  const boost::json::object head{
+      {"id", "SX-OF-0174"}, {"role", "agency_head"}, {"unit", "sx-eco"}};
+  for (bool required : {false, true}) {
+    DYNAMIC_SECTION("required=" << required) {
+      EngineOptions options;
+      options.decision_approval_required = required;
+      Procedure p(options);
+      p.Investigating();
+      p.Applied("record_evidence", "2023-09-05", p.Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
+      p.Applied("conclude_investigation", "2023-09-20", no_penalty);
+      // Another agency's head never approves it, required or not.
+      boost::json::object foreign = decision;
+      foreign["approved_by"] = "SX-OF-0132";
+      CHECK(p.Rejected("make_decision", "2023-09-21", foreign) == "approver_not_head");
+      if (required) {
+        CHECK(p.Rejected("make_decision", "2023-09-21", decision) == "approval_required");
+        SECTION("the head in person") { p.Applied("make_decision", "2023-09-21", decision, head); }
+        SECTION("an officer for the head") {
+          boost::json::object approved = decision;
+          approved["approved_by"] = "SX-OF-0174";
+          p.Applied("make_decision", "2023-09-21", approved);
+          CHECK(p.LastEventData().at("approved_by") == "SX-OF-0174");
+        }
+      } else {
+        p.Applied("make_decision", "2023-09-21", decision);
+        CHECK_FALSE(p.LastEventData().contains("approved_by"));
+      }
+    }
+  }
+}
+
+TEST_CASE("reconsideration_by_issuer_from: a city-level unit's decisions go to the city government",
+          "[procedure][i10]") {
+  boost::json::object no_penalty{{"outcome", "no_penalty"},
+                                 {"penalty_types", boost::json::array()},
+                                 {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}};
+  boost::json::object decision{{"decision_type", "no_penalty"},
+                               {"document_number", "明环不罚〔2023〕11号"},
+                               {"facts_and_evidence", "事实"},
+                               {"legal_basis", "APL 33"},
+                               {"education_record", "教育记录"},
+                               {"correction_order", {{"content", "改正"}}}};
+  for (std::string from : {std::string("2024-01-01"), std::string("2023-01-01")}) {
+    DYNAMIC_SECTION("from " << from) {
+      EngineOptions options;
+      options.reconsideration_by_issuer_from = from;
+      Procedure p(options);
+      p.Investigating();
+      p.Applied("record_evidence", "2023-09-05", p.Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
+      p.Applied("conclude_investigation", "2023-09-20", no_penalty);
+      p.Applied("make_decision", "2023-09-21", decision);
+      const boost::json::object relief = p.LastEventData().at("relief").as_object();
+      // sx-eco decides in the name of 三明市生态环境局 (level city).
+      CHECK(relief.at("reconsideration_body") ==
+            (from == "2023-01-01" ? "三明市人民政府" : "三明市沙县区人民政府"));
+    }
+  }
+}
+
+TEST_CASE("Engine::Open refuses unknown issue-15 policy values, naming the option",
+          "[procedure][options]") {
+  const auto open = [](EngineOptions options) {
+    auto store = NewMemoryEventStore();
+    REQUIRE(store.ok());
+    return Engine::Open(options, std::shared_ptr<EventStore>(std::move(*store)));
+  };
+  EngineOptions typo;
+  typo.act_identity_default = "same_date";
+  auto bad = open(typo);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  CHECK(std::string(bad.status().message()).find("act_identity_default") != std::string::npos);
+  EngineOptions not_a_date;
+  not_a_date.reconsideration_by_issuer_from = "2024-02-30";
+  auto refused = open(not_a_date);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(std::string(refused.status().message()).find("reconsideration_by_issuer_from") !=
+        std::string::npos);
+  EngineOptions by_date;
+  by_date.act_identity_default = "act_date";
+  CHECK(open(by_date).ok());
+}
+
 }  // namespace
 }  // namespace zf

@@ -92,6 +92,21 @@ struct EngineOptions {
   // Whether a mitigated penalty (减轻) needs a collective discussion by local
   // rule (spec §4.2 O19 [C]; default not).
   bool collective_discussion_for_mitigated = false;
+  // APL art. 57: a decision names the head (行政机关负责人, an officer with
+  // role agency_head of the handling subject) who approved or signed it
+  // (make_decision "approved_by"); a named officer who is not is always
+  // refused. Whether the name is required: default false, so decisions
+  // recorded before approved_by existed (the Shaxian sample) decide as they
+  // did; an agency head acting in person signs by acting.
+  bool decision_approval_required = false;
+  // 行政复议法 (2023) art. 24: the decisions of a unit that decides in a
+  // city bureau's name (a department of level city, e.g. 三明市生态环境局)
+  // go to that city's people's government for reconsideration, others to
+  // the district government. Applied to decisions made on or after this
+  // date ("YYYY-MM-DD"; default the day the 2023 revision took effect);
+  // earlier decisions name the district government, as the engine always
+  // recorded them (stored histories decide the same).
+  std::string reconsideration_by_issuer_from = "2024-01-01";
   // J3 (spec §3.3, [U][C]): item codes whose original department keeps the
   // power inside a township even when the item is delegated to it (e.g. for
   // major or cross-township cases). Default: none.
@@ -125,6 +140,13 @@ struct EngineOptions {
   bool filer_keeps_case_on_item_change = true;
 
   // --- The law on the penalty (spec §6, §7; docs/events.md §3) ---------
+  // I7, APL art. 29 ("one act"): which cases of one party record the same
+  // act when nothing links them. "case" (default): each clue records its
+  // own act unless it names an act_id (register_clue, record_joint_finding)
+  // or a related_case_id; two violations found in one inspection are two
+  // acts. "act_date": besides those links, cases with the same act date
+  // are one act (the engine's rule before act ids).
+  std::string act_identity_default = "case";
   // "First violation" (首违不罚, spec §6.3 [U][C]): the lookback in months
   // and its scope ("same_item", or "same_type": any item of the same power
   // domain) used when a list entry's first_violation condition does not
@@ -148,6 +170,10 @@ struct EngineOptions {
   // rules::CheckFine does (spec §7.2 step 2). A general fine always lies in
   // the level's range.
   std::string fine_band_basis = "statutory";
+  // When a party "has reached" an age (已满十四/十八周岁, APL art. 30): from
+  // the day after the birthday, as the courts count it (applied by analogy;
+  // the APL does not say), or on the birthday itself when false.
+  bool age_full_from_day_after_birthday = true;
   // --- After the decision (spec §4.6–§4.9, §5) ------------------------------
   // Whether a 个体工商户 counts as a natural person for the simplified
   // procedure's fine threshold (spec §0.5 [U]; default per the Civil Code).

@@ -214,6 +214,7 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   state.clue.joint_action_id = Text(data, "joint_action_id");
   state.clue.grid_ticket_id = Text(data, "grid_ticket_id");
   state.clue.related_case_id = Text(data, "related_case_id");
+  state.clue.act_id = Text(data, "act_id");
   state.clue.boundary_with = TextList(data, "boundary_with");
   state.clue.harm_caused = Flag(data, "harm_caused");
   state.clue.concerns = TextList(data, "concerns");

@@ -44,6 +44,10 @@ struct ClueState {
   std::vector<std::string> boundary_with;
   // An explicitly related matter (J5: the same act reported twice).
   std::string related_case_id;
+  // The act the clue records (I7, APL art. 29): clues of one party naming
+  // the same act_id are one act, whatever their items; "" = its own act
+  // (or as EngineOptions::act_identity_default says).
+  std::string act_id;
 
   // The subject that holds the clue now: the registering unit's subject,
   // then the competent subject it was routed, transferred or designated to.

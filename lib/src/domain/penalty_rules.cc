@@ -113,12 +113,15 @@ std::string DomainOf(const DecisionContext& context, const std::string& item) {
 
 // The day the act was committed (or a continuing act ended): the case's,
 // else its joint-action finding's.
-std::optional<Date> ActDateOf(const DecisionContext& context, const CaseState& c) {
+std::optional<Date> ActDateIn(const CaseBook& cases, const CaseState& c) {
   if (c.act_ended_on) return c.act_ended_on;
   if (c.clue.joint_action_id.empty()) return std::nullopt;
-  const JointActionState* action = context.cases.FindJointAction(c.clue.joint_action_id);
+  const JointActionState* action = cases.FindJointAction(c.clue.joint_action_id);
   const JointFinding* f = action != nullptr ? action->FindingOfCase(c.id) : nullptr;
   return f != nullptr ? f->act_date : std::nullopt;
+}
+std::optional<Date> ActDateOf(const DecisionContext& context, const CaseState& c) {
+  return ActDateIn(context.cases, c);
 }
 
 // Prior violations inside the lookback window that fall in `scope`.
@@ -137,6 +140,57 @@ std::vector<std::string> PriorInWindow(const DecisionContext& context, const Cas
     if (in_scope) out.push_back(p.case_id);
   }
   return out;
+}
+
+// --- Statutory grounds (APL arts. 30-33) --------------------------------------------
+
+constexpr std::string_view kApl30Under14 =
+    "《中华人民共和国行政处罚法》第三十条（不满十四周岁的未成年人有违法行为的，不予行政处罚）";
+constexpr std::string_view kApl30Minor =
+    "《中华人民共和国行政处罚法》第三十条（已满十四周岁不满十八周岁的未成年人有违法行为的，"
+    "应当从轻或者减轻行政处罚）";
+constexpr std::string_view kApl31None =
+    "《中华人民共和国行政处罚法》第三十一条（精神病人、智力残疾人在不能辨认或者不能控制自己行为时"
+    "有违法行为的，不予行政处罚）";
+constexpr std::string_view kApl31Partial =
+    "《中华人民共和国行政处罚法》第三十一条（尚未完全丧失辨认或者控制自己行为能力的精神病人、"
+    "智力残疾人有违法行为的，可以从轻或者减轻行政处罚）";
+constexpr std::string_view kApl33NoFault =
+    "《中华人民共和国行政处罚法》第三十三条第二款（当事人有证据足以证明没有主观过错的，"
+    "不予行政处罚）";
+
+// APL 32's mandatory grounds, each a typed fact.
+struct Apl32Ground {
+  std::string_view ground;
+  std::string_view fact;
+  std::string_view basis;
+};
+constexpr Apl32Ground kApl32[] = {
+    {"APL32.1", "harm_removed_proactively",
+     "《中华人民共和国行政处罚法》第三十二条第（一）项（主动消除或者减轻违法行为危害后果的，"
+     "应当从轻或者减轻行政处罚）"},
+    {"APL32.2", "coerced_or_deceived",
+     "《中华人民共和国行政处罚法》第三十二条第（二）项（受他人胁迫或者诱骗实施违法行为的，"
+     "应当从轻或者减轻行政处罚）"},
+    {"APL32.3", "confessed_unknown_violation",
+     "《中华人民共和国行政处罚法》第三十二条第（三）项（主动供述行政机关尚未掌握的违法行为的，"
+     "应当从轻或者减轻行政处罚）"},
+    {"APL32.4", "meritorious_service",
+     "《中华人民共和国行政处罚法》第三十二条第（四）项（配合行政机关查处违法行为有立功表现的，"
+     "应当从轻或者减轻行政处罚）"},
+};
+
+// Full years of age on `on` (已满N周岁): from the day after the N-th
+// birthday when `from_day_after` (the courts' reading, applied by analogy),
+// else from the birthday itself.
+int FullYears(Date born, Date on, bool from_day_after) {
+  int years = on.year - born.year;
+  for (; years > 0; --years) {
+    Date reached = AddMonths(born, 12 * years);
+    if (from_day_after) reached = AddCalendarDays(reached, 1);
+    if (reached <= on) break;
+  }
+  return std::max(years, 0);
 }
 
 // --- Conditions and exclusions ---------------------------------------------------
@@ -448,10 +502,11 @@ class Judge {
   PenaltyJudgement Run() {
     evals_ = EvaluateEntries(context_, c_, p_);
     // Each step records its rejection and stops the chain.
-    const bool answered = Answers() && MandatoryNoPenalty() && Reasons() && Consistent();
+    const bool answered = Answers() && StatutoryFacts() && MandatoryNoPenalty() &&
+                          StatutoryNoPenalty() && Reasons() && Consistent();
     if (answered && p_.outcome == "penalty") {
-      (void)(MandatoryMitigation() && NoDoubleFine() && LawInTime() && IllegalGains() &&
-             Types() && Fine());
+      (void)(MandatoryMitigation() && StatutoryMitigation() && NoDoubleFine() && LawInTime() &&
+             HigherNorm() && IllegalGains() && Types() && Fine());
     } else if (answered && p_.outcome == "no_penalty") {
       RecordBenchmarkInForce();
       (void)Accompanying();
@@ -532,6 +587,53 @@ class Judge {
       }
     }
     return true;
+  }
+
+  // The statute's own grounds (APL 30-33), whether or not a list entry
+  // repeats them: the typed facts must agree with each other and the party.
+  bool StatutoryFacts() {
+    statutory_ = JudgeStatutoryGrounds(context_.cases, c_, p_.facts,
+                                       context_.options.age_full_from_day_after_birthday,
+                                       pointer_);
+    if (statutory_.invalid) {
+      out_.rejection = statutory_.invalid;
+      return false;
+    }
+    return true;
+  }
+  const StatutoryGround* StatutoryWith(std::string_view effect) const {
+    for (const StatutoryGround& g : statutory_.grounds) {
+      if (g.effect == effect) return &g;
+    }
+    return nullptr;
+  }
+  bool StatutoryNoPenalty() {
+    if (p_.outcome != "penalty") return true;
+    const StatutoryGround* g = StatutoryWith("no_penalty");
+    if (g == nullptr) return true;
+    return Fail("mandatory_no_penalty",
+                fmt::format("{} ({}): no penalty may be imposed, whatever the lists say; decide "
+                            "no_penalty with education",
+                            g->ground, g->why),
+                g->basis, Ptr(fmt::format("facts/{}", g->fact)));
+  }
+  bool StatutoryMitigation() {
+    const StatutoryGround* g = StatutoryWith("lighter_or_mitigated");
+    if (g == nullptr || p_.adjustment == "lighter" || p_.adjustment == "mitigated") return true;
+    return Fail("lighter_penalty_required",
+                fmt::format("{} ({}): the penalty shall be lighter or mitigated, whatever the "
+                            "lists say",
+                            g->ground, g->why),
+                g->basis, Ptr("adjustment"));
+  }
+  // A statutory ground named as the mitigation ground, established by the facts.
+  bool StatutoryGroundEstablished(std::string_view ground) const {
+    for (const StatutoryGround& g : statutory_.grounds) {
+      if (g.ground == ground || (ground == "APL30" && g.ground == "APL30.2")) {
+        return g.effect != "no_penalty";
+      }
+    }
+    return false;
   }
 
   // A discretionary proposal is accepted, or rejected with written reasons.
@@ -631,50 +733,65 @@ class Judge {
     return true;
   }
 
-  // The act a case is about, as far as the records tell: its joint-action
-  // finding's act, and its date.
-  struct ActKey {
-    std::string finding_act;
-    std::optional<Date> date;
-  };
-  ActKey ActOf(const CaseState& x) const {
-    ActKey key;
-    key.date = ActDateOf(context_, x);
-    if (!x.clue.joint_action_id.empty()) {
-      const JointActionState* action = context_.cases.FindJointAction(x.clue.joint_action_id);
-      if (const JointFinding* f = action != nullptr ? action->FindingOfCase(x.id) : nullptr) {
-        key.finding_act = fmt::format("{}/{}", action->id,
-                                      f->act_id.empty() ? f->finding_id : f->act_id);
-      }
-    }
-    return key;
-  }
-  static bool SameAct(const ActKey& a, const ActKey& b) {
-    if (!a.finding_act.empty() && !b.finding_act.empty()) return a.finding_act == b.finding_act;
-    return a.date && b.date && *a.date == *b.date;
-  }
-
   // I7: the same act of the same party is fined once, by whichever subject.
   bool NoDoubleFine() {
     if (!HasType(p_, "fine") || c_.party.id.empty()) return true;
-    const ActKey mine = ActOf(c_);
-    for (const std::string& id : context_.cases.CasesOfParty(c_.party.id)) {
-      if (id == c_.id) continue;
-      const CaseState* other = context_.cases.FindCase(id);
-      if (other == nullptr || !other->procedure_state.decision) continue;
+    for (const CaseState* other : CasesOfSameAct(context_.cases, context_.options, c_)) {
+      if (!other->procedure_state.decision) continue;
       const DecisionRecord& d = *other->procedure_state.decision;
       if (d.type != "penalty" || d.fine_fen <= 0 || d.decided_at >= context_.at.unix_micros) {
         continue;
       }
-      if (!SameAct(mine, ActOf(*other))) continue;
       return Fail("double_penalty",
-                  fmt::format("the same act of {} was already fined {} fen by {} (case {}, {} on "
-                              "{}); a second fine is not allowed — apply the norm with the higher "
-                              "fine in one decision",
-                              c_.party.id, d.fine_fen, d.handling_subject, other->id,
+                  fmt::format("the same act of {} ({}) was already fined {} fen by {} (case {}, "
+                              "{} on {}); a second fine is not allowed — apply the norm with the "
+                              "higher fine in one decision",
+                              c_.party.id, ActOf(context_.cases, c_).id, d.fine_fen,
+                              d.handling_subject, other->id,
                               d.document_number.empty() ? "decision" : d.document_number,
                               d.decided_on.ToString()),
                   std::string(kDoubleFineBasis), Ptr("penalty_types"));
+    }
+    return true;
+  }
+
+  // APL art. 29 sentence 2: one act that breaches several norms each carrying
+  // a fine is fined under the norm with the higher fine, whoever decides
+  // first. The norms are compared by their statutory maximum (a multiple
+  // needs its base, from this proposal or the other case's report; a norm
+  // whose maximum is not known yet is not compared).
+  bool HigherNorm() {
+    if (!HasType(p_, "fine") || c_.party.id.empty() || benchmark_ == nullptr) return true;
+    std::string ignored;
+    const auto mine = StatutoryRange(*benchmark_, p_.base_fen, &ignored);
+    if (!mine) return true;
+    for (const CaseState* other : CasesOfSameAct(context_.cases, context_.options, c_)) {
+      if (other->IsFinal() || other->state == "not_filed" || other->state == "merged") continue;
+      if (other->procedure_state.decision && other->procedure_state.decision->type != "penalty") {
+        continue;
+      }
+      const DiscretionBenchmark* theirs =
+          context_.InForce().Benchmark(other->item_code, BenchmarkCategoryOf(*other));
+      if (theirs == nullptr) continue;
+      std::optional<std::int64_t> base;
+      if (other->procedure_state.proposal) {
+        base = ProposalFromData(other->procedure_state.proposal->data).base_fen;
+      }
+      const auto range = StatutoryRange(*theirs, base, &ignored);
+      if (!range || range->hi <= mine->hi) continue;
+      return Fail("higher_norm_applies",
+                  fmt::format("act {} of {} also breaches {} (case {}, {}), whose norm fines up to "
+                              "{} fen, more than the {} fen of {} under {}: the act is fined once, "
+                              "under the norm with the higher fine (case {})",
+                              ActOf(context_.cases, c_).id, c_.party.id, other->item_code,
+                              other->id,
+                              other->handling_subject.empty() ? other->clue.holder
+                                                              : other->handling_subject,
+                              range->hi, mine->hi, c_.item_code, benchmark_->benchmark_id,
+                              other->id),
+                  "《中华人民共和国行政处罚法》第二十九条（同一个违法行为违反多个法律规范应当给予罚款"
+                  "处罚的，按照罚款数额高的规定处罚）",
+                  Ptr("penalty_types"));
     }
     return true;
   }
@@ -861,7 +978,7 @@ class Judge {
     }
     for (auto [code, fact] : kStatutory) {
       if (ground != code) continue;
-      if (Flag(p_.facts, fact)) return true;
+      if (Flag(p_.facts, fact) || StatutoryGroundEstablished(code)) return true;
       return fail(fmt::format("{} needs facts.{} established", code, fact));
     }
     return fail(fmt::format("{} is neither a statutory ground nor a list entry", ground));
@@ -980,11 +1097,142 @@ class Judge {
   const PenaltyProposal& p_;
   std::string_view pointer_;
   std::vector<EntryEval> evals_;
+  StatutoryGroundsAnswer statutory_;
   const DiscretionBenchmark* benchmark_ = nullptr;
   PenaltyJudgement out_;
 };
 
 }  // namespace
+
+ActIdentity ActOf(const CaseBook& cases, const CaseState& c) {
+  const CaseState* x = &c;
+  // A related case (the same act reported twice) shares its act; the links
+  // are followed a few steps at most, against a cycle.
+  for (int hops = 0; hops < 4; ++hops) {
+    const bool hopped = x != &c;
+    if (!x->clue.act_id.empty()) {
+      return {"act:" + x->clue.act_id, hopped ? "related_case" : "act_id", ActDateIn(cases, c)};
+    }
+    if (!x->clue.joint_action_id.empty()) {
+      const JointActionState* action = cases.FindJointAction(x->clue.joint_action_id);
+      if (const JointFinding* f = action != nullptr ? action->FindingOfCase(x->id) : nullptr) {
+        return {fmt::format("{}/{}", action->id, f->act_id.empty() ? f->finding_id : f->act_id),
+                hopped ? "related_case" : "joint_finding", ActDateIn(cases, c)};
+      }
+    }
+    const CaseState* related = x->clue.related_case_id.empty()
+                                   ? nullptr
+                                   : cases.FindCase(x->clue.related_case_id);
+    if (related == nullptr) break;
+    x = related;
+  }
+  return {"case:" + x->id, x == &c ? "own" : "related_case", ActDateIn(cases, c)};
+}
+
+std::vector<const CaseState*> CasesOfSameAct(const CaseBook& cases, const EngineOptions& options,
+                                             const CaseState& c) {
+  std::vector<const CaseState*> out;
+  if (c.party.id.empty()) return out;
+  const ActIdentity mine = ActOf(cases, c);
+  for (const std::string& id : cases.CasesOfParty(c.party.id)) {
+    if (id == c.id) continue;
+    const CaseState* other = cases.FindCase(id);
+    if (other == nullptr) continue;
+    const ActIdentity theirs = ActOf(cases, *other);
+    bool same = mine.id == theirs.id;
+    // The rule before act ids: one party's cases with one act date are one
+    // act, unless both name their acts and the names differ.
+    if (!same && options.act_identity_default == "act_date" && mine.date && theirs.date &&
+        *mine.date == *theirs.date) {
+      same = mine.source == "own" || mine.source == "related_case" || theirs.source == "own" ||
+             theirs.source == "related_case";
+    }
+    if (same) out.push_back(other);
+  }
+  return out;
+}
+
+StatutoryGroundsAnswer JudgeStatutoryGrounds(const CaseBook& cases, const CaseState& c,
+                                             const boost::json::object& facts,
+                                             bool age_from_day_after, std::string_view pointer) {
+  StatutoryGroundsAnswer answer;
+  const auto invalid = [&](std::string_view field, std::string message, std::string_view basis) {
+    answer.invalid = Rejection{"party_facts_invalid", std::move(message), std::string(basis),
+                               fmt::format("{}/facts/{}", pointer, field)};
+    return answer;
+  };
+  const std::optional<Date> born = OptionalDate(facts, "party_birth_date");
+  const std::optional<std::int64_t> stated_age = FactInt(facts, "age_at_act");
+  const std::string capacity = Text(facts, "capacity");
+  // Age and capacity are facts of a natural person (an individual business
+  // is run by one); an organisation has neither.
+  const bool person = c.party.category == "natural_person" ||
+                      c.party.category == "individual_business";
+  for (std::string_view field : {"party_birth_date", "age_at_act", "capacity"}) {
+    if (facts.contains(field) && !person) {
+      return invalid(field,
+                     fmt::format("facts.{} is a fact of a natural person; the party {} is an {}",
+                                 field, c.party.id, c.party.category),
+                     kApl30Under14);
+    }
+  }
+  const std::optional<Date> act = ActDateIn(cases, c);
+  if (born) {
+    const Date on = act.value_or(c.discovered_on);
+    if (on < *born) {
+      return invalid("party_birth_date",
+                     fmt::format("the party was born on {}, after the act ({})", born->ToString(),
+                                 on.ToString()),
+                     kApl30Under14);
+    }
+    answer.age_at_act = FullYears(*born, on, age_from_day_after);
+    if (stated_age && *stated_age != *answer.age_at_act) {
+      return invalid("age_at_act",
+                     fmt::format("age_at_act {} contradicts the birth date {}: {} full years on {}",
+                                 *stated_age, born->ToString(), *answer.age_at_act, on.ToString()),
+                     kApl30Under14);
+    }
+  } else if (stated_age) {
+    answer.age_at_act = static_cast<int>(*stated_age);
+  }
+  const auto add = [&](std::string_view ground, std::string_view effect, std::string_view basis,
+                       std::string why, std::string_view fact) {
+    answer.grounds.push_back({std::string(ground), std::string(effect), std::string(basis),
+                              std::move(why), std::string(fact)});
+  };
+  const std::string_view age_fact = born ? "party_birth_date" : "age_at_act";
+  if (answer.age_at_act && *answer.age_at_act < 14) {
+    add("APL30.1", "no_penalty", kApl30Under14,
+        fmt::format("{} full years old at the act", *answer.age_at_act), age_fact);
+  } else if (answer.age_at_act && *answer.age_at_act < 18) {
+    add("APL30.2", "lighter_or_mitigated", kApl30Minor,
+        fmt::format("{} full years old at the act", *answer.age_at_act), age_fact);
+  } else if (!answer.age_at_act && Flag(facts, "party_minor")) {
+    add("APL30.2", "lighter_or_mitigated", kApl30Minor, "facts.party_minor established",
+        "party_minor");
+  }
+  if (capacity == "none") {
+    add("APL31.1", "no_penalty", kApl31None,
+        "could not recognise or control the conduct at the act (capacity none)", "capacity");
+  } else if (capacity == "limited" || Flag(facts, "partial_incapacity")) {
+    add("APL31.2", "may_lighten", kApl31Partial,
+        "capacity to recognise or control the conduct not wholly lost",
+        capacity == "limited" ? "capacity" : "partial_incapacity");
+  }
+  // APL 33 ¶2 yields where a law or administrative regulation provides
+  // otherwise (e.g. strict liability), stated as fault_presumed_by_law.
+  if (Flag(facts, "no_subjective_fault") && Text(facts, "fault_presumed_by_law").empty()) {
+    add("APL33.2", "no_penalty", kApl33NoFault, "the party proved it had no subjective fault",
+        "no_subjective_fault");
+  }
+  for (const Apl32Ground& g : kApl32) {
+    if (Flag(facts, g.fact)) {
+      add(g.ground, "lighter_or_mitigated", g.basis, fmt::format("facts.{} established", g.fact),
+          g.fact);
+    }
+  }
+  return answer;
+}
 
 FirstViolationAnswer JudgeFirstViolation(const DecisionContext& context, const CaseState& c) {
   FirstViolationAnswer answer;

@@ -113,6 +113,50 @@ struct FirstViolationAnswer {
 };
 FirstViolationAnswer JudgeFirstViolation(const DecisionContext& context, const CaseState& c);
 
+// The act a case records (I7, APL art. 29): the clue's act_id, else its
+// joint-action finding's act (act_id, default the finding id), else the act
+// of the case it names as related, else its own. `source` says which:
+// act_id | joint_finding | related_case | own.
+struct ActIdentity {
+  std::string id;
+  std::string source;
+  std::optional<Date> date;  // the act date, when recorded
+};
+ActIdentity ActOf(const CaseBook& cases, const CaseState& c);
+// The other cases of c's party that record the same act (by identity; with
+// act_identity_default "act_date" also those with the same act date that do
+// not both name their acts).
+std::vector<const CaseState*> CasesOfSameAct(const CaseBook& cases, const EngineOptions& options,
+                                             const CaseState& c);
+
+// A ground the statute itself gives (APL arts. 30-33), binding whatever the
+// local four lists repeat: established from the typed facts of the party and
+// the act (facts.party_birth_date / age_at_act, capacity,
+// no_subjective_fault, harm_removed_proactively, coerced_or_deceived,
+// confessed_unknown_violation, meritorious_service).
+struct StatutoryGround {
+  std::string ground;  // APL30.1 | APL30.2 | APL31.1 | APL31.2 | APL32.1..4 | APL33.2
+  // no_penalty (mandatory) | lighter_or_mitigated (mandatory) |
+  // may_lighten (discretionary: APL 31, partial incapacity)
+  std::string effect;
+  std::string basis;  // the article, in official form
+  std::string why;    // the facts it rests on
+  std::string fact;   // the facts member that establishes it
+};
+struct StatutoryGroundsAnswer {
+  std::vector<StatutoryGround> grounds;
+  std::optional<int> age_at_act;  // full years, when a birth date or age is stated
+  // Facts that contradict each other or the party (e.g. a birth date of an
+  // organisation): code party_facts_invalid, pointer under `pointer`/facts.
+  std::optional<Rejection> invalid;
+};
+// `facts` as a proposal states them, for case `c`; `age_from_day_after`
+// is EngineOptions::age_full_from_day_after_birthday.
+StatutoryGroundsAnswer JudgeStatutoryGrounds(const CaseBook& cases, const CaseState& c,
+                                             const boost::json::object& facts,
+                                             bool age_from_day_after,
+                                             std::string_view pointer = "/data");
+
 // Judges `proposal` for case `c` with the rules in force at the command's
 // time. `pointer` prefixes the JSON pointers of rejections ("/data").
 PenaltyJudgement JudgePenalty(const DecisionContext& context, const CaseState& c,

@@ -47,6 +47,40 @@ std::optional<Rejection> CheckDecidable(const DecisionContext& context, const Ca
   return std::nullopt;
 }
 
+// APL art. 57: the decision is the agency head's. The actor records it, as
+// the head in person or as an enforcement officer for the head; a head named
+// in approved_by must be an agency head (行政机关负责人, or a deputy org
+// registers with that role) of the handling subject.
+constexpr std::string_view kHeadDecidesBasis =
+    "《中华人民共和国行政处罚法》第五十七条（调查终结，行政机关负责人应当对调查结果进行审查，"
+    "根据不同情况，分别作出决定）";
+constexpr std::string_view kDecisionRoles[] = {"agency_head", "enforcement_officer"};
+
+std::optional<Rejection> CheckDecisionAuthority(const DecisionContext& context,
+                                                const CaseState& c,
+                                                const boost::json::object& data) {
+  const std::string& role = context.command.actor.role;
+  if (std::find(std::begin(kDecisionRoles), std::end(kDecisionRoles), role) ==
+      std::end(kDecisionRoles)) {
+    return Rejection{"role_may_not_decide",
+                     fmt::format("a {} may not issue a decision: the agency head decides (or an "
+                                 "enforcement officer records the head's decision)",
+                                 role),
+                     std::string(kHeadDecidesBasis), "/actor/role"};
+  }
+  const std::string approver = Text(data, "approved_by");
+  if (approver.empty()) {
+    if (role == "agency_head" || !context.options.decision_approval_required) return std::nullopt;
+    return Rejection{"approval_required",
+                     fmt::format("the decision names no agency head of {} who approved or signed "
+                                 "it (approved_by)",
+                                 c.handling_subject),
+                     std::string(kHeadDecidesBasis), DataPointer("approved_by")};
+  }
+  return CheckHeadApproval(context, approver, c.handling_subject, "approved_by",
+                           kHeadDecidesBasis);
+}
+
 // I1: the subject is competent today, and every investigative act was done
 // by officers whose credentials were valid that day (as the org stream now
 // knows it: a revocation recorded later with an earlier date counts).
@@ -179,18 +213,51 @@ std::optional<Rejection> CheckI6(const DecisionContext& context, const CaseState
                    "APL art. 57 ¶2; spec I6", "/command"};
 }
 
-// I10: the routes of relief the decision states.
-boost::json::object ReliefOf(const DecisionContext& context) {
+// I10: the routes of relief the decision states. 行政复议法 (2023) art. 24:
+// the people's government of the level whose department decided hears the
+// reconsideration. A unit deciding in a city bureau's name (a department of
+// level city, legal_name e.g. 三明市生态环境局) decided as the city bureau,
+// so the city's government hears it; every other unit here decides as a
+// district department or township: the district government.
+std::string CityGovernmentOf(const std::string& legal_name) {
+  constexpr std::string_view kCity = "市";
+  const std::size_t at = legal_name.find(kCity);
+  if (at == std::string::npos) return "";
+  return legal_name.substr(0, at + kCity.size()) + "人民政府";
+}
+
+struct ReliefBody {
+  std::string name;
+  std::string basis;
+};
+
+ReliefBody ReconsiderationBodyOf(const DecisionContext& context, const CaseState& c) {
   const District* district = context.rules.org().district();
-  const std::string body = district != nullptr ? district->legal_name : std::string("区人民政府");
+  ReliefBody body{district != nullptr ? district->legal_name : std::string("区人民政府"),
+                  "行政复议法 (2023) arts. 20, 24; 行政诉讼法 art. 46; spec I10"};
+  const auto from = Date::Parse(context.options.reconsideration_by_issuer_from);
+  if (from.ok() && context.date() < *from) return body;
+  const Department* d = context.rules.org().FindDepartment(c.handling_subject);
+  if (d == nullptr || d->level != DepartmentLevel::kCity) return body;
+  if (std::string city = CityGovernmentOf(d->legal_name); !city.empty()) {
+    body.name = std::move(city);
+    body.basis = fmt::format(
+        "《中华人民共和国行政复议法》第二十四条（对本级人民政府工作部门作出的行政行为不服的，向本级"
+        "人民政府申请）：{}以{}的名义作出决定；行政诉讼法 art. 46; spec I10",
+        d->name, d->legal_name);
+  }
+  return body;
+}
+
+boost::json::object ReliefOf(const ReliefBody& body) {
   return boost::json::object{
-      {"reconsideration_body", body},
+      {"reconsideration_body", body.name},
       {"reconsideration_days", 60},
       {"litigation_months", 6},
       {"text", fmt::format("如不服本决定，可以在收到本决定书之日起六十日内向{}申请行政复议，"
                            "或者在六个月内依法向人民法院提起行政诉讼。",
-                           body)},
-      {"basis", "行政复议法 (2023) arts. 20, 24; 行政诉讼法 art. 46; spec I10"}};
+                           body.name)},
+      {"basis", body.basis}};
 }
 
 // A decision issued by a subject that holds no power over the item at the
@@ -229,6 +296,34 @@ std::optional<Rejection> CheckNoCriminalTransferPending(const CaseState& c,
                    "Order 310 art. 11; APL art. 27", DataPointer("decision_type")};
 }
 
+// The facts of the party and the act the statutory grounds rest on (APL
+// arts. 30-33), as the report established them, bind the decision unless it
+// restates them; recorded with it so the decision shows them.
+void InheritStatutoryFacts(const boost::json::object& reported, boost::json::object* proposal,
+                           boost::json::object* event) {
+  static constexpr std::string_view kKeys[] = {
+      "party_birth_date",         "age_at_act",          "capacity",
+      "no_subjective_fault",      "fault_presumed_by_law", "harm_removed_proactively",
+      "coerced_or_deceived",      "confessed_unknown_violation", "meritorious_service",
+      "party_minor",              "partial_incapacity"};
+  const auto* from = reported.if_contains("facts");
+  if (from == nullptr || !from->is_object()) return;
+  boost::json::object facts;
+  if (const auto* stated = proposal->if_contains("facts"); stated && stated->is_object()) {
+    facts = stated->as_object();
+  }
+  bool added = false;
+  for (std::string_view key : kKeys) {
+    const auto* v = from->as_object().if_contains(key);
+    if (v == nullptr || facts.contains(key)) continue;
+    facts[key] = *v;
+    added = true;
+  }
+  if (!added) return;
+  (*proposal)["facts"] = facts;
+  (*event)["facts"] = std::move(facts);
+}
+
 Decision DecideMakeDecision(const DecisionContext& context) {
   const boost::json::object& data = Data(context);
   const std::string type = Text(data, "decision_type");
@@ -243,6 +338,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
   if (auto r = CheckDecidable(context, &target)) return *r;
   const CaseState& c = *target;
   const ProcedureState& p = c.procedure_state;
+  if (auto r = CheckDecisionAuthority(context, c, data)) return *r;
   std::optional<NewEvent> competence_warning;
   if (auto r = CheckI1(context, c, &competence_warning)) return *r;
   if (!p.proposal || c.state == "investigating") {
@@ -311,6 +407,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
         }
       }
     }
+    InheritStatutoryFacts(p.proposal->data, &proposal, &event);
     boost::json::object judged = proposal;
     judged["correction_ordered"] = true;
     PenaltyJudgement judgement = JudgePenalty(context, c, ProposalFromData(judged));
@@ -336,6 +433,18 @@ Decision DecideMakeDecision(const DecisionContext& context) {
                   "APL art. 59 (the deciding agency's name and seal); spec I9",
                   DataPointer("issuer_name"));
   }
+  // I10: a draft that names another reconsideration body misleads the party
+  // about its remedy.
+  const ReliefBody relief = ReconsiderationBodyOf(context, c);
+  if (auto named = Text(data, "reconsideration_body"); !named.empty() && named != relief.name) {
+    return Reject("reconsideration_body_wrong",
+                  fmt::format("the decision names {} for reconsideration; {} decides in the name "
+                              "of {}, so the body is {}",
+                              named, c.handling_subject, issuer, relief.name),
+                  "《中华人民共和国行政复议法》第二十四条；《中华人民共和国行政处罚法》第五十九条"
+                  "第一款第（五）项",
+                  DataPointer("reconsideration_body"));
+  }
   auto due = DecisionDue(context, c);
   event["decided_on"] = context.date().ToString();
   event["handling_subject"] = c.handling_subject;
@@ -347,7 +456,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
   if (!event.contains("fine_fen")) event["fine_fen"] = 0;
   if (!event.contains("confiscation_fen")) event["confiscation_fen"] = 0;
   event["is_major"] = is_major;
-  event["relief"] = ReliefOf(context);
+  event["relief"] = ReliefOf(relief);
   if (due.ok()) {
     event["decision_due_on"] = due->ToString();
     event["within_decision_limit"] = context.date() <= *due;

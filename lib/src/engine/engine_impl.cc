@@ -1912,6 +1912,19 @@ Result<CompetenceAnswer> EngineImpl::Competent(std::string_view item_code,
 Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
                                              std::shared_ptr<EventStore> store) {
   if (store == nullptr) return InvalidArgumentError("no event store").WithSubject("store");
+  // The policy choices with a closed set of values (issue 15): a typo would
+  // otherwise silently pick the default rule.
+  if (options.act_identity_default != "case" && options.act_identity_default != "act_date") {
+    return InvalidArgumentError(fmt::format("act_identity_default '{}' is neither 'case' nor "
+                                            "'act_date'",
+                                            options.act_identity_default))
+        .WithSubject("act_identity_default");
+  }
+  if (auto from = Date::Parse(options.reconsideration_by_issuer_from); !from.ok()) {
+    return InvalidArgumentError(fmt::format("reconsideration_by_issuer_from: {}",
+                                            from.status().message()))
+        .WithSubject("reconsideration_by_issuer_from");
+  }
   auto engine = std::make_unique<internal::EngineImpl>(options, std::move(store));
   ZF_RETURN_IF_ERROR(engine->Load());
   return std::unique_ptr<Engine>(std::move(engine));

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "domain/case_helpers.h"
+#include "domain/penalty_rules.h"
 #include "util/rfc3339.h"
 
 namespace zf::internal {
@@ -426,6 +427,40 @@ object HearingComparison(const RuleBook& rules, const CaseState& c, std::int64_t
   return o;
 }
 
+// The statute's own grounds (APL arts. 30-33) the proposal's facts establish,
+// as the decider judges them: which applied, with the article.
+void StatutoryGroundsExplained(const CaseBook& cases, const EngineOptions& options,
+                               const CaseState& c, const object& proposal, object* computation) {
+  const object none;
+  const object* facts = ObjectOf(proposal, "facts");
+  const StatutoryGroundsAnswer answer = JudgeStatutoryGrounds(
+      cases, c, facts != nullptr ? *facts : none, options.age_full_from_day_after_birthday);
+  if (answer.grounds.empty() && !answer.age_at_act) return;
+  array grounds;
+  for (const StatutoryGround& g : answer.grounds) {
+    grounds.push_back(object{{"ground", g.ground},
+                             {"effect", g.effect},
+                             {"basis", g.basis},
+                             {"why", g.why},
+                             {"fact", g.fact}});
+  }
+  object o{{"grounds", std::move(grounds)}};
+  if (answer.age_at_act) o["age_at_act"] = *answer.age_at_act;
+  (*computation)["statutory_grounds"] = std::move(o);
+}
+
+// The act the case records (I7, APL art. 29) and the party's other cases of
+// the same act.
+void ActExplained(const CaseBook& cases, const EngineOptions& options, const CaseState& c,
+                  object* computation) {
+  const ActIdentity act = ActOf(cases, c);
+  array same;
+  for (const CaseState* other : CasesOfSameAct(cases, options, c)) same.emplace_back(other->id);
+  object o{{"act_id", act.id}, {"source", act.source}, {"same_act_cases", std::move(same)}};
+  if (act.date) o["act_date"] = act.date->ToString();
+  (*computation)["act"] = std::move(o);
+}
+
 // The party's decisions in other cases, as first violation reads them.
 object PartyHistory(const RuleBook& rules, const CaseBook& cases, const EngineOptions& options,
                     const CaseState& c, std::int64_t at, const object& evaluation,
@@ -598,6 +633,8 @@ object ExplainDecision(const RuleBook& rules, const CaseBook& cases, const Engin
     inputs["adjustment"] = AdjustmentName(TextOf(p, "adjustment"));
     inputs["party_category"] = c.party.category;
     if (const object* facts = ObjectOf(p, "facts")) inputs["facts"] = *facts;
+    StatutoryGroundsExplained(cases, options, c, p, &computation);
+    ActExplained(cases, options, c, &computation);
     if (auto g = TextOf(evaluation, "mitigation_ground"); !g.empty()) {
       inputs["mitigation_ground"] = g;
     }
