@@ -56,6 +56,14 @@ constexpr std::string_view kPgFormatVersion = "1";
 // Rows fetched per round trip by cursors and scans: bounds their memory.
 constexpr int kPageRows = 512;
 
+// The command records of one group (an append) or one chunk (a copy), one
+// array per column.
+constexpr char kInsertCommands[] =
+    "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
+    "first_position, last_position, last_hash, command) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], "
+    "$5::bigint[], $6::bigint[], $7::bytea[], $8::bytea[])";
+
 // Created once per schema, under an advisory lock so that two processes
 // creating the same store do not race in the catalog. COLLATE "C": keys
 // compare as bytes, as RocksDB's do.
@@ -769,10 +777,7 @@ Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
         commands.AddBytes(c.request->command);
       }
       ZF_RETURN_IF_ERROR(conn.Exec(
-          "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
-          "first_position, last_position, last_hash, command) "
-          "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], "
-          "$5::bigint[], $6::bigint[], $7::bytea[], $8::bytea[])",
+          kInsertCommands,
           {PgParam::Text(ids.Finish()), PgParam::Text(c_streams.Finish()),
            PgParam::Text(fv.Finish()), PgParam::Text(lv.Finish()), PgParam::Text(fp.Finish()),
            PgParam::Text(lp.Finish()), PgParam::Text(hashes.Finish()),
@@ -1059,10 +1064,7 @@ Status PostgresEventStore::CopyFrom(const EventStore& source) {
     }
     if (pending_commands > 0) {
       ZF_RETURN_IF_ERROR(conn.Exec(
-          "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
-          "first_position, last_position, last_hash, command) "
-          "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], "
-          "$5::bigint[], $6::bigint[], $7::bytea[], $8::bytea[])",
+          kInsertCommands,
           {PgParam::Text(ids.Finish()), PgParam::Text(c_streams.Finish()),
            PgParam::Text(fv.Finish()), PgParam::Text(lv.Finish()), PgParam::Text(fp.Finish()),
            PgParam::Text(lp.Finish()), PgParam::Text(c_hashes.Finish()),
