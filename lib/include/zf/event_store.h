@@ -363,8 +363,10 @@ class ZF_EXPORT EventStore {
   //   kIOError — the write or sync failed; nothing was acknowledged.
   // A command_id seen before for the same stream returns the first result
   // with already_applied = true and writes nothing.
+  // The default is AppendBatch() of the one request, which every store zf
+  // has answers the same way.
   virtual Result<AppendResult> Append(const AppendRequest& request,
-                                      const AppendOptions& options = {}) = 0;
+                                      const AppendOptions& options = {});
 
   // Convenience form of Append().
   Result<AppendResult> Append(std::string_view stream, ExpectedVersion expected,

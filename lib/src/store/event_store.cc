@@ -22,6 +22,13 @@ std::string ExpectedVersion::ToString() const {
   return "?";
 }
 
+Result<AppendResult> EventStore::Append(const AppendRequest& request,
+                                        const AppendOptions& options) {
+  ZF_ASSIGN_OR_RETURN(auto results,
+                      AppendBatch(std::span<const AppendRequest>(&request, 1), options));
+  return std::move(results.front());
+}
+
 Result<AppendResult> EventStore::Append(std::string_view stream, ExpectedVersion expected,
                                         std::vector<NewEvent> events,
                                         std::string_view command_id,

@@ -31,14 +31,6 @@ class MemoryEventStore final : public EventStore, private RawLog {
         checkpointer_(options, clock_) {}
   ~MemoryEventStore() override { Close().IgnoreError(); }
 
-  using EventStore::Append;
-  Result<AppendResult> Append(const AppendRequest& request,
-                              const AppendOptions& options) override {
-    ZF_ASSIGN_OR_RETURN(auto results,
-                        AppendBatch(std::span<const AppendRequest>(&request, 1), options));
-    return std::move(results.front());
-  }
-
   Result<std::vector<Result<AppendResult>>> AppendBatch(
       std::span<const AppendRequest> requests, const AppendOptions& options) override {
     std::vector<Result<PreparedRequest>> prepared = PrepareBatch(requests);

@@ -459,14 +459,6 @@ class PostgresEventStore final : public EventStore {
 
   Status Open(const StoreOptions& options);
 
-  using EventStore::Append;
-  Result<AppendResult> Append(const AppendRequest& request,
-                              const AppendOptions& options) override {
-    ZF_ASSIGN_OR_RETURN(auto results,
-                        AppendBatch(std::span<const AppendRequest>(&request, 1), options));
-    return std::move(results.front());
-  }
-
   Result<std::vector<Result<AppendResult>>> AppendBatch(
       std::span<const AppendRequest> requests, const AppendOptions& options) override;
 
