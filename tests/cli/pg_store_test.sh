@@ -74,7 +74,7 @@ grep -q 'not empty' "$tmp/again.err" || fail "refusal said: $(cat "$tmp/again.er
 for args in "case list" "import -"; do
   set +e
   # shellcheck disable=SC2086
-  "$zfcli" --db "postgresql://zf@127.0.0.1:1/zf_test?connect_timeout=3" $args \
+  "$zfcli" --db "postgresql://zf@127.0.0.1:1/zf_test?connect_timeout=3&zf_reconnect_timeout=0.3" $args \
     </dev/null 2>"$tmp/down.err" >/dev/null
   code=$?
   set -e
@@ -82,6 +82,14 @@ for args in "case list" "import -"; do
   grep -q 'cannot connect to the PostgreSQL store' "$tmp/down.err" ||
     fail "'$args' on an unreachable server said: $(cat "$tmp/down.err")"
 done
+# zf's own URL parameter is checked, and named when it is wrong (exit 3).
+set +e
+"$zfcli" --db "postgresql://zf@127.0.0.1:1/zf_test?zf_reconnect_timeout=soon" case list \
+  2>"$tmp/bad.err" >/dev/null
+code=$?
+set -e
+[[ $code -eq 3 ]] || fail "a bad zf_reconnect_timeout exited $code, not 3"
+grep -q 'zf_reconnect_timeout' "$tmp/bad.err" || fail "bad parameter said: $(cat "$tmp/bad.err")"
 
 "$psql" -q "$url" -c "DROP SCHEMA ${tag}_direct CASCADE; DROP SCHEMA ${tag}_copy CASCADE"
 echo "ok: $rocks_ledger"

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <set>
+#include <utility>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -15,8 +16,10 @@
 
 #include "store/pg_connection.h"
 #include "store/postgres_testing.h"
+#include "support/engine_fixtures.h"
 #include "support/pg_test_support.h"
 #include "support/test_support.h"
+#include "zf/engine.h"
 #include "zf/event_store.h"
 #include "zf/store_location.h"
 
@@ -104,16 +107,45 @@ TEST_CASE("The PostgreSQL store stores the bytes and the ledger RocksDB stores",
   CHECK(pg->VerifyChain().value().ok());
 }
 
-TEST_CASE("An unreachable PostgreSQL server is a clear kUnavailable at the open",
+TEST_CASE("An unreachable PostgreSQL server is a clear kUnavailable at the open, after a "
+          "bounded retry",
           "[.][pg][store]") {
   ClusterUrl();
-  // Port 1 on loopback: nothing listens there; refused at once.
-  auto store = OpenPostgresEventStore(StoreOptions{},
-                                      "postgresql://zf@127.0.0.1:1/zf_test?connect_timeout=3");
+  // Port 1 on loopback: nothing listens there; refused at once, so the
+  // time taken is the retry's.
+  const auto start = std::chrono::steady_clock::now();
+  auto store = OpenPostgresEventStore(
+      StoreOptions{}, "postgresql://zf@127.0.0.1:1/zf_test?connect_timeout=3&zf_reconnect_timeout=1");
+  const auto took = std::chrono::steady_clock::now() - start;
   REQUIRE(store.status().code() == StatusCode::kUnavailable);
   CHECK(store.status().message().find("cannot connect to the PostgreSQL store") !=
         std::string_view::npos);
+  // 50, 100, 200, 400 ms apart: about five attempts fit in the second.
+  CHECK(store.status().message().find("attempts in 1000 ms") != std::string_view::npos);
   CHECK(store.status().subject() == "db");
+  CHECK(took >= std::chrono::milliseconds(700));
+  CHECK(took < std::chrono::milliseconds(3000));
+  // zf's parameter is not handed to libpq (which would refuse it).
+  CHECK(store.status().message().find("zf_reconnect_timeout=") == std::string_view::npos);
+
+  auto once = OpenPostgresEventStore(
+      StoreOptions{}, "postgresql://zf@127.0.0.1:1/zf_test?zf_reconnect_timeout=0");
+  REQUIRE(once.status().code() == StatusCode::kUnavailable);
+  CHECK(once.status().message().find("gave up after 1 attempt in 0 ms") != std::string_view::npos);
+
+  for (const char* bad : {"zf_reconnect_timeout=", "zf_reconnect_timeout=ten",
+                          "zf_reconnect_timeout=-1", "zf_reconnect_timeout=3601"}) {
+    INFO(bad);
+    auto refused =
+        OpenPostgresEventStore(StoreOptions{}, std::string("postgresql://zf@127.0.0.1:1/x?") + bad);
+    CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+    CHECK(refused.status().subject() == "zf_reconnect_timeout");
+    CHECK(refused.status().message().find("from 0 to 3600") != std::string_view::npos);
+  }
+  auto unknown =
+      OpenPostgresEventStore(StoreOptions{}, "postgresql://zf@127.0.0.1:1/x?zf_retry=3");
+  CHECK(unknown.status().code() == StatusCode::kInvalidArgument);
+  CHECK(unknown.status().subject() == "zf_retry");
 
   auto not_a_url = OpenPostgresEventStore(StoreOptions{}, "/var/lib/zf");
   CHECK(not_a_url.status().code() == StatusCode::kInvalidArgument);
@@ -487,4 +519,136 @@ TEST_CASE("After every session of the store ends (a server restart), reads, appe
   REQUIRE(live.ok());
   REQUIRE(live->size() == 1);
   CHECK(live->front().position == 3);
+}
+
+TEST_CASE("Connections carry TCP keepalives unless the URL sets its own", "[.][pg][store]") {
+  const std::string cluster = ClusterUrl();
+  auto plain = internal::PgConnection::Connect(cluster);
+  REQUIRE(plain.ok());
+  CHECK((*plain)->Option("keepalives") == "1");
+  CHECK((*plain)->Option("keepalives_idle") == "10");
+  CHECK((*plain)->Option("keepalives_interval") == "5");
+  CHECK((*plain)->Option("keepalives_count") == "3");
+  CHECK((*plain)->Option("tcp_user_timeout") == "30000");
+  auto own = internal::PgConnection::Connect(
+      cluster + (cluster.find('?') == std::string::npos ? "?" : "&") + "keepalives_idle=7");
+  REQUIRE(own.ok());
+  CHECK((*own)->Option("keepalives_idle") == "7");
+  CHECK((*own)->Option("keepalives_count") == "3");
+
+  auto location = internal::ParsePgLocation("postgresql://h1:1,h2:2/db?zf_reconnect_timeout=2.5&"
+                                            "target_session_attrs=read-write");
+  REQUIRE(location.ok());
+  CHECK(location->url == "postgresql://h1:1,h2:2/db?target_session_attrs=read-write");
+  CHECK(location->reconnect_timeout == std::chrono::milliseconds(2500));
+  CHECK(internal::ParsePgLocation("postgresql://h/db")->reconnect_timeout ==
+        std::chrono::milliseconds(10000));
+}
+
+TEST_CASE("A read-only server gets a clear kUnavailable after the bounded retry and no write",
+          "[.][pg][store]") {
+  ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto writer = OpenPg(url);
+  REQUIRE(writer->Append(MakeRequest("case/A", "ro1", 1)).ok());
+  REQUIRE(writer->Close().ok());
+
+  // The same server, read-only for these sessions: what a hot standby
+  // answers (the URL's options parameter is its last, so it takes one more
+  // -c).
+  auto standby_like =
+      OpenPg(url + "%20-cdefault_transaction_read_only%3Don&zf_reconnect_timeout=0.5");
+  std::vector<AppendRequest> batch = {MakeRequest("case/A", "ro2", 2),
+                                      MakeRequest("case/B", "ro3", 1)};
+  const auto start = std::chrono::steady_clock::now();
+  auto refused = standby_like->AppendBatch(batch, AppendOptions{.mode = BatchMode::kAtomic});
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(3000));
+  REQUIRE(refused.status().code() == StatusCode::kUnavailable);
+  CHECK(refused.status().message().find("is read-only") != std::string_view::npos);
+  CHECK(refused.status().message().find("target_session_attrs=read-write") !=
+        std::string_view::npos);
+  CHECK(refused.status().message().find("nothing of the group was written") !=
+        std::string_view::npos);
+  // It still reads.
+  CHECK(standby_like->Head("case/A").value().version == 1);
+
+  auto reader = OpenPg(url, StoreOptions{.read_only = true});
+  CHECK(reader->Ledger().position == 1);
+  CHECK(reader->FindCommand("ro2").status().code() == StatusCode::kNotFound);
+  CHECK(reader->FindCommand("ro3").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("A connection lost at every attempt mid-batch fails the group whole, and the retry "
+          "applies it once",
+          "[.][pg][store]") {
+  const std::string cluster = ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto store = OpenPg(url);
+  REQUIRE(store->Append(MakeRequest("case/A", "m1", 1)).ok());
+  std::atomic<bool> cut{true};
+  internal::SetPostgresTestHooks(store.get(), internal::PostgresTestHooks{.before_write = [&] {
+    if (cut.load()) Terminate(cluster, internal::PostgresWriterPid(store.get()));
+  }});
+  std::vector<AppendRequest> batch = {MakeRequest("case/A", "m2", 2),
+                                      MakeRequest("case/B", "m3", 3)};
+  auto failed = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kIndependent});
+  REQUIRE(failed.status().code() == StatusCode::kUnavailable);
+  CHECK(failed.status().message().find("nothing of the group was written (tried twice)") !=
+        std::string_view::npos);
+  auto reader = OpenPg(url, StoreOptions{.read_only = true});
+  CHECK(reader->Ledger().position == 1);
+  CHECK(reader->FindCommand("m2").status().code() == StatusCode::kNotFound);
+  CHECK(reader->FindCommand("m3").status().code() == StatusCode::kNotFound);
+
+  cut = false;
+  auto applied = store->AppendBatch(batch, AppendOptions{.mode = BatchMode::kIndependent});
+  REQUIRE(applied.ok());
+  CHECK_FALSE((*applied)[0]->already_applied);
+  CHECK((*applied)[1]->last_position == 6);
+  CHECK(store->Ledger().position == 6);
+  CHECK(store->VerifyChain().value().ok());
+}
+
+TEST_CASE("An engine answers a commit whose reply was lost as unknown; the retry by command id "
+          "finds it applied, once",
+          "[.][pg][store][idempotency][engine]") {
+  ClusterUrl();
+  TempDir dir;
+  auto opened = OpenPostgresEventStore(StoreOptions{}, zf::testing::PostgresStoreUrl(dir));
+  REQUIRE(opened.ok());
+  std::shared_ptr<EventStore> store = std::move(*opened);
+  auto engine = Engine::Open(EngineOptions{}, store);
+  REQUIRE(engine.ok());
+  zf::testing::LoadAll(**engine, {"02-org.jsonl"});
+  REQUIRE((*engine)->Execute(zf::testing::FenggangClue("SX-LOST-1", "lost-1")).ok());
+
+  bool lose = true;
+  internal::SetPostgresTestHooks(store.get(), internal::PostgresTestHooks{.lose_commit_reply = [&] {
+    return std::exchange(lose, false);
+  }});
+  const std::uint64_t before = store->Ledger().position;
+  auto unknown = (*engine)->Execute(zf::testing::FenggangClue("SX-LOST-2", "lost-2"));
+  REQUIRE(unknown.status().code() == StatusCode::kUnavailable);
+  CHECK(unknown.status().message().find("outcome is unknown") != std::string_view::npos);
+
+  // It was committed: the retry says so and writes nothing more.
+  auto retried = (*engine)->Execute(zf::testing::FenggangClue("SX-LOST-2", "lost-2"));
+  REQUIRE(retried.ok());
+  CHECK(retried->outcome == CommandResult::Outcome::kAlreadyApplied);
+  const std::uint64_t after = store->Ledger().position;
+  CHECK(after > before);
+  CHECK(retried->append.first_position == before + 1);
+  CHECK(retried->append.last_position == after);
+  // The engine's state took the committed events in: the next command on
+  // that clue is judged on them (a second registration is refused).
+  auto again = (*engine)->Execute(zf::testing::FenggangClue("SX-LOST-2", "lost-3"));
+  REQUIRE(again.ok());
+  CHECK(again->outcome == CommandResult::Outcome::kRejected);
+  CHECK(store->Ledger().position == after);
+  auto next = (*engine)->Execute(zf::testing::FenggangClue("SX-LOST-4", "lost-4"));
+  REQUIRE(next.ok());
+  CHECK(next->outcome == CommandResult::Outcome::kApplied);
+  CHECK(store->VerifyChain().value().ok());
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+#include <thread>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -54,11 +56,72 @@ std::uint64_t PgResult::u64(int row, int column) const {
   return v;
 }
 
+Result<PgLocation> ParsePgLocation(std::string_view url) {
+  PgLocation location;
+  const std::size_t query = url.find('?');
+  if (query == std::string_view::npos) {
+    location.url = std::string(url);
+    return location;
+  }
+  std::string kept(url.substr(0, query));
+  char separator = '?';
+  std::string_view rest = url.substr(query + 1);
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    const std::size_t eq = pair.find('=');
+    const std::string_view key = pair.substr(0, eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (!key.starts_with("zf_")) {
+      if (pair.empty()) continue;
+      kept += separator;
+      kept += pair;
+      separator = '&';
+      continue;
+    }
+    if (key != "zf_reconnect_timeout") {
+      return InvalidArgumentError(
+                 fmt::format("unknown zf parameter '{}' in the PostgreSQL URL (zf reads "
+                             "zf_reconnect_timeout; every other parameter is libpq's)",
+                             key))
+          .WithSubject(std::string(key));
+    }
+    // Seconds, as libpq's connect_timeout, with decimals for tests.
+    double seconds = -1;
+    std::size_t used = 0;
+    try {
+      seconds = std::stod(std::string(value), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (value.empty() || used != value.size() || !(seconds >= 0 && seconds <= 3600)) {
+      return InvalidArgumentError(
+                 fmt::format("zf_reconnect_timeout must be a number of seconds from 0 to 3600, "
+                             "not '{}'",
+                             value))
+          .WithSubject("zf_reconnect_timeout");
+    }
+    location.reconnect_timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000 + 0.5));
+  }
+  location.url = std::move(kept);
+  return location;
+}
+
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& url) {
   // Later keywords win, and the expanded URL comes last: its own
-  // connect_timeout or application_name overrides these defaults.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"5", "zf", url.c_str(), nullptr};
+  // connect_timeout, application_name or keepalive settings override
+  // these defaults. Keepalives: a writer waiting for an answer from a
+  // server whose machine or network is gone would otherwise wait for the
+  // kernel's two-hour default; the user timeout bounds unacknowledged
+  // sends the same way.
+  const char* keywords[] = {"connect_timeout",     "application_name", "keepalives",
+                            "keepalives_idle",     "keepalives_interval",
+                            "keepalives_count",    "tcp_user_timeout", "dbname",
+                            nullptr};
+  const char* values[] = {"5", "zf", "1", "10", "5", "3", "30000", url.c_str(), nullptr};
   pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return UnavailableError("libpq could not allocate a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -75,7 +138,59 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& u
   return std::unique_ptr<PgConnection>(new PgConnection(conn, url));
 }
 
+Result<std::unique_ptr<PgConnection>> PgConnection::ConnectWithRetry(
+    const std::string& url, std::chrono::milliseconds bound, bool writable) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  std::chrono::milliseconds pause(50);
+  Status last;
+  for (int attempt = 1;; ++attempt) {
+    auto conn = Connect(url);
+    if (conn.ok() && !writable) return conn;
+    if (conn.ok()) {
+      auto can_write = (*conn)->Writable();
+      if (can_write.ok() && *can_write) return conn;
+      last = can_write.ok()
+                 ? UnavailableError(fmt::format(
+                       "the PostgreSQL server of {} is read-only (a standby, or "
+                       "default_transaction_read_only): zf writes only to a primary; list every "
+                       "server with target_session_attrs=read-write, or name the primary",
+                       RedactUrl(url)))
+                 : can_write.status();
+    } else {
+      last = conn.status();
+    }
+    if (std::chrono::steady_clock::now() + pause > deadline) {
+      return UnavailableError(fmt::format("{} (gave up after {} attempt{} in {} ms, the bound "
+                                          "zf_reconnect_timeout sets)",
+                                          last.message(), attempt, attempt == 1 ? "" : "s",
+                                          bound.count()))
+          .WithSubject("db");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+  }
+}
+
 PgConnection::~PgConnection() { PQfinish(conn_); }
+
+std::string PgConnection::Option(std::string_view keyword) const {
+  std::string value;
+  PQconninfoOption* options = PQconninfo(conn_);
+  if (options == nullptr) return value;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (keyword == o->keyword && o->val != nullptr) value = o->val;
+  }
+  PQconninfoFree(options);
+  return value;
+}
+
+Result<bool> PgConnection::Writable() {
+  ZF_ASSIGN_OR_RETURN(PgResult rows,
+                      Exec("SELECT pg_is_in_recovery() OR "
+                           "current_setting('default_transaction_read_only') = 'on'"));
+  if (rows.rows() != 1) return InternalError("the read-only check returned no row");
+  return rows.bytes(0, 0) != std::string_view("\x01", 1);
+}
 
 bool PgConnection::broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
@@ -92,8 +207,9 @@ Status PgConnection::Reset() {
   return Status::Ok();
 }
 
-Status PgConnection::ErrorOf(pg_result* result, std::string_view sql) const {
+Status PgConnection::ErrorOf(pg_result* result, std::string_view sql) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  last_sqlstate_ = state != nullptr ? state : "";
   std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
   if (message.empty()) message = PQerrorMessage(conn_);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
@@ -102,6 +218,14 @@ Status PgConnection::ErrorOf(pg_result* result, std::string_view sql) const {
   const std::string_view first_words = sql.substr(0, std::min<std::size_t>(sql.size(), 40));
   const std::string text = fmt::format("PostgreSQL ({}…): {}", first_words, message);
   if (broken() || (state != nullptr && IsConnectionState(state))) return UnavailableError(text);
+  if (last_sqlstate_ == kReadOnlySqlState) {
+    // A standby, or a primary that was demoted: the write may succeed on
+    // the server that is primary now.
+    return UnavailableError(fmt::format(
+        "{} (the server is read-only: zf writes only to a primary; list every server with "
+        "target_session_attrs=read-write)",
+        text));
+  }
   if (state != nullptr && (std::strcmp(state, "40001") == 0 || std::strcmp(state, "40P01") == 0)) {
     return ConflictError(text);
   }
@@ -160,7 +284,8 @@ Result<PgPool::Lease> PgPool::Acquire() {
       return Lease(this, std::move(conn));
     }
   }
-  ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(url_));
+  ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
+                      PgConnection::ConnectWithRetry(url_, reconnect_timeout_, false));
   return Lease(this, std::move(conn));
 }
 

@@ -7,6 +7,7 @@
 // hands each one to a single borrower). The pool is thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -54,11 +55,40 @@ class PgResult {
   std::unique_ptr<pg_result, Free> result_;
 };
 
+// How a store reaches its server: the libpq URL (zf's own parameters
+// removed) and the bound on reconnecting.
+struct PgLocation {
+  std::string url;
+  // How long a connection is retried, with backoff, before kUnavailable:
+  // long enough to ride out a failover (the standby's promotion), short
+  // enough that a caller hears of a server that is gone.
+  std::chrono::milliseconds reconnect_timeout{10000};
+};
+
+// Splits zf's parameters off a postgresql:// URL: zf_reconnect_timeout
+// (seconds, 0 to 3600, decimals allowed; 0: one attempt). Anything else
+// stays in the URL for libpq, which judges it. kInvalidArgument naming the
+// parameter for a bad value or an unknown zf_ parameter.
+Result<PgLocation> ParsePgLocation(std::string_view url);
+
+// The SQLSTATE a read-only server answers a write with (a hot standby, or
+// default_transaction_read_only).
+inline constexpr std::string_view kReadOnlySqlState = "25006";
+
 class PgConnection {
  public:
-  // Connects to `url` (postgresql://…), with a connect timeout of 5 s
-  // unless the URL sets one. kUnavailable naming the server when it cannot.
+  // Connects to `url` (postgresql://…), with a connect timeout of 5 s and
+  // TCP keepalives (idle 10 s, then every 5 s, 3 lost probes: a writer
+  // whose server or network is gone notices within about 25 s instead of
+  // the kernel's two hours) and a TCP user timeout of 30 s, unless the URL
+  // sets them. kUnavailable naming the server when it cannot.
   static Result<std::unique_ptr<PgConnection>> Connect(const std::string& url);
+  // Connect(), tried again with a growing pause (50 ms doubling to 1 s)
+  // until `bound` has passed. With `writable`, a server that is read-only
+  // (a standby not yet promoted, default_transaction_read_only) counts as
+  // not reached. kUnavailable with the last reason and the attempts made.
+  static Result<std::unique_ptr<PgConnection>> ConnectWithRetry(
+      const std::string& url, std::chrono::milliseconds bound, bool writable);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -73,6 +103,13 @@ class PgConnection {
 
   // True once the connection is known to be lost.
   bool broken() const;
+  // The SQLSTATE of the last failed Exec() or Run(), "" if none had one.
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+  // The value of a connection option in use (PQconninfo), "" if unset.
+  std::string Option(std::string_view keyword) const;
+  // Whether the server takes writes: not in recovery and not
+  // default_transaction_read_only. kUnavailable when the check fails.
+  Result<bool> Writable();
   // The server process serving this connection (pg_backend_pid()).
   int backend_pid() const;
   // True when connected and outside any transaction.
@@ -88,10 +125,11 @@ class PgConnection {
 
  private:
   PgConnection(pg_conn* conn, std::string url) : conn_(conn), url_(std::move(url)) {}
-  Status ErrorOf(pg_result* result, std::string_view sql) const;
+  Status ErrorOf(pg_result* result, std::string_view sql);
 
   pg_conn* conn_;
   const std::string url_;
+  std::string last_sqlstate_;
 };
 
 // A set of idle connections to one database; borrowers take one and give it
@@ -99,8 +137,10 @@ class PgConnection {
 // cursor may outlive the store's Close().
 class PgPool {
  public:
-  explicit PgPool(std::string url, std::size_t max_idle = 4)
-      : url_(std::move(url)), max_idle_(max_idle) {}
+  explicit PgPool(PgLocation location, std::size_t max_idle = 4)
+      : url_(std::move(location.url)),
+        reconnect_timeout_(location.reconnect_timeout),
+        max_idle_(max_idle) {}
 
   class Lease {
    public:
@@ -119,14 +159,17 @@ class PgPool {
     std::unique_ptr<PgConnection> conn_;
   };
 
-  // An idle connection, or a new one. kUnavailable when none can be made.
+  // An idle connection, or a new one (tried until the reconnect bound).
+  // kUnavailable when none can be made.
   Result<Lease> Acquire();
   const std::string& url() const { return url_; }
+  std::chrono::milliseconds reconnect_timeout() const { return reconnect_timeout_; }
 
  private:
   void Return(std::unique_ptr<PgConnection> conn);
 
   const std::string url_;
+  const std::chrono::milliseconds reconnect_timeout_;
   const std::size_t max_idle_;
   std::mutex mu_;
   std::vector<std::unique_ptr<PgConnection>> idle_;  // GUARDED_BY(mu_)

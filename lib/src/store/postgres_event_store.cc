@@ -449,11 +449,12 @@ class PgCommitted final : public CommittedState {
 
 class PostgresEventStore final : public EventStore {
  public:
-  PostgresEventStore(const StoreOptions& options, std::string url)
+  PostgresEventStore(const StoreOptions& options, PgLocation location)
       : clock_(options.clock ? options.clock : SystemClock()),
         read_only_(options.read_only),
-        pool_(std::make_shared<PgPool>(url)),
-        url_(std::move(url)),
+        pool_(std::make_shared<PgPool>(location)),
+        url_(std::move(location.url)),
+        reconnect_timeout_(location.reconnect_timeout),
         checkpointer_(options, clock_) {}
   ~PostgresEventStore() override { Close().IgnoreError(); }
 
@@ -557,6 +558,7 @@ class PostgresEventStore final : public EventStore {
   const bool read_only_;
   const std::shared_ptr<PgPool> pool_;
   const std::string url_;
+  const std::chrono::milliseconds reconnect_timeout_;
   std::string channel_;  // set by Open()
   std::shared_ptr<CommitNotifier> notifier_;
   AutoCheckpointer checkpointer_;
@@ -638,7 +640,11 @@ Status PostgresEventStore::EnsureWriter() {
   // process may write, so reads stop trusting the cached ledger.
   writing_.store(false);
   writer_.reset();
-  ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, PgConnection::Connect(url_));
+  // Within the reconnect bound: after the primary is lost, the standby
+  // takes a moment to be promoted, and until then no server takes writes
+  // (a read-only one is not taken: a group must not half-apply on it).
+  ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
+                      PgConnection::ConnectWithRetry(url_, reconnect_timeout_, /*writable=*/true));
   // One writing zf per store, as RocksDB's LOCK file: the engine keeps
   // state in memory that another writer would make stale. A session lock,
   // so it goes with the connection (also when the process dies).
@@ -669,14 +675,29 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::AppendBatch(
   Result<std::vector<Result<AppendResult>>> results = InternalError("no attempt");
   // A connection lost before COMMIT was sent took the transaction with
   // it: nothing was written, and one retry on a new connection is safe.
+  // (A lost writer is reconnected with backoff, within the reconnect
+  // bound, by EnsureWriter: a failover's promotion fits in it.)
+  bool commit_sent = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    bool commit_sent = false;
+    commit_sent = false;
     results = TryAppend(prepared, options, &commit_sent, &committed);
     if (results.ok() || commit_sent || results.status().code() != StatusCode::kUnavailable) {
       break;
     }
+    // A writer on a server that has become read-only (a demoted primary)
+    // is not broken, but no write will pass on it: connect anew, which
+    // finds the primary or says that there is none.
+    if (writer_ != nullptr && writer_->last_sqlstate() == kReadOnlySqlState) {
+      writing_.store(false);
+      writer_.reset();
+    }
   }
   lock.unlock();
+  if (!results.ok() && !commit_sent && results.status().code() == StatusCode::kUnavailable) {
+    return UnavailableError(fmt::format("nothing of the group was written (tried twice): {}",
+                                        results.status().message()))
+        .WithSubject(results.status().subject());
+  }
   if (!results.ok()) return results;
   Advance(committed);
   checkpointer_.AfterCommit(this);
@@ -721,6 +742,13 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::TryAppend(
     // The server may have committed before the connection went.
     if (conn.broken()) return Unknown(s);
     return IOError(fmt::format("the commit failed and nothing was written: {}", s.message()));
+  }
+  if (hooks_.lose_commit_reply && hooks_.lose_commit_reply()) {
+    // As when the server committed and the connection went before its
+    // answer arrived: the caller cannot tell, and the writer is gone.
+    writing_.store(false);
+    writer_.reset();
+    return Unknown(UnavailableError("the connection was lost after COMMIT was sent (test)"));
   }
   *committed = planner.ledger();
   return results;
@@ -1279,7 +1307,8 @@ Result<std::unique_ptr<EventStore>> OpenPostgresEventStore(const StoreOptions& o
                                             internal::RedactUrl(url)))
         .WithSubject("db");
   }
-  auto store = std::make_unique<internal::PostgresEventStore>(options, std::string(url));
+  ZF_ASSIGN_OR_RETURN(internal::PgLocation location, internal::ParsePgLocation(url));
+  auto store = std::make_unique<internal::PostgresEventStore>(options, std::move(location));
   ZF_RETURN_IF_ERROR(store->Open(options));
   return std::unique_ptr<EventStore>(std::move(store));
 }
