@@ -1,5 +1,7 @@
 #include "store/pg_connection.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -172,6 +174,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::ConnectWithRetry(
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
+
+void PgConnection::TEST_Sever() {
+  ::shutdown(PQsocket(conn_), SHUT_RDWR);
+  PQclear(PQexec(conn_, "SELECT 1"));  // fails: libpq marks the connection bad
+}
 
 std::string PgConnection::Option(std::string_view keyword) const {
   std::string value;

@@ -114,6 +114,9 @@ class PgConnection {
   int backend_pid() const;
   // True when connected and outside any transaction.
   bool idle() const;
+  // Test only: cuts the connection's socket under libpq, which then finds
+  // it broken, as after a network failure.
+  void TEST_Sever();
   // Reconnects a broken connection. kUnavailable when the server cannot
   // be reached.
   Status Reset();

@@ -469,7 +469,9 @@ class PostgresEventStore final : public EventStore {
   Result<EventRecord> ReadEvent(std::uint64_t position) const override;
   Result<StreamHead> Head(std::string_view stream) const override;
   LedgerHead Ledger() const override {
-    if (!closed_.load()) ReadLimit();  // brings the cache up to date
+    // Brings the cache up to date; without the server the cached ledger is
+    // the answer (Ledger() cannot fail).
+    if (!closed_.load()) ReadLimit().status().IgnoreError();
     return ToPublicLedger(CachedLedger());
   }
   Result<AppendResult> FindCommand(std::string_view command_id) const override {
@@ -503,6 +505,7 @@ class PostgresEventStore final : public EventStore {
   Status CopyFrom(const EventStore& source);
 
   void TEST_SetHooks(PostgresTestHooks hooks) { hooks_ = std::move(hooks); }
+  void TEST_PauseListener(bool paused) { listener_paused_.store(paused); }
   int TEST_WriterPid() const { return writer_ ? writer_->backend_pid() : 0; }
 
   // The raw value at `position`, or nullopt.
@@ -520,16 +523,18 @@ class PostgresEventStore final : public EventStore {
   // The last position reads may see: the ledger at the open for a
   // read-only store (it reads one state of the log); the cached ledger for
   // the store that holds the writer's lock (no one else commits); else the
-  // ledger row now, since another process may be writing.
-  std::uint64_t ReadLimit() const {
+  // ledger row now, since another process may be writing, or this one's
+  // last commit had an unknown outcome. The row cannot be read: that
+  // error, never the cached ledger, which may be behind the log (a read up
+  // to it would say a committed command was never applied).
+  Result<std::uint64_t> ReadLimit() const {
     if (read_only_ || writing_.load()) return CachedLedger().position;
-    auto now = ReadOnce(*pool_, [](PgConnection& conn) {
-      return conn.Exec("SELECT position, ledger_hash FROM zf_ledger");
-    });
-    if (now.ok() && now->rows() == 1) {
-      auto hash = HashFrom(now->bytes(0, 1), "the ledger hash");
-      if (hash.ok()) Advance(LedgerState{now->u64(0, 0), *hash});
-    }
+    ZF_ASSIGN_OR_RETURN(PgResult now, ReadOnce(*pool_, [](PgConnection& conn) {
+                          return conn.Exec("SELECT position, ledger_hash FROM zf_ledger");
+                        }));
+    if (now.rows() != 1) return CorruptionError("zf_ledger does not hold exactly one row");
+    ZF_ASSIGN_OR_RETURN(Hash hash, HashFrom(now.bytes(0, 1), "the ledger hash"));
+    Advance(LedgerState{now.u64(0, 0), hash});
     return CachedLedger().position;
   }
   // Raises the cached ledger to `ledger` if it is ahead, and wakes
@@ -571,6 +576,7 @@ class PostgresEventStore final : public EventStore {
   std::atomic<bool> writing_{false};
   std::atomic<bool> closed_{false};
   std::atomic<bool> stop_listener_{false};
+  std::atomic<bool> listener_paused_{false};  // tests only
   std::thread listener_;
   PostgresTestHooks hooks_;
 };
@@ -692,6 +698,11 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::AppendBatch(
       writer_.reset();
     }
   }
+  // A lost writer took the lock with it, and a commit whose outcome is
+  // unknown may be in the log beyond the cached ledger: reads go by the
+  // ledger row from here until a writer is connected again (EnsureWriter).
+  // Else a retry's check of its command id could miss its own commit.
+  if (writer_ != nullptr && writer_->broken()) writing_.store(false);
   lock.unlock();
   if (!results.ok() && !commit_sent && results.status().code() == StatusCode::kUnavailable) {
     return UnavailableError(fmt::format("nothing of the group was written (tried twice): {}",
@@ -745,9 +756,8 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::TryAppend(
   }
   if (hooks_.lose_commit_reply && hooks_.lose_commit_reply()) {
     // As when the server committed and the connection went before its
-    // answer arrived: the caller cannot tell, and the writer is gone.
-    writing_.store(false);
-    writer_.reset();
+    // answer arrived: the caller cannot tell, and the writer is broken.
+    conn.TEST_Sever();
     return Unknown(UnavailableError("the connection was lost after COMMIT was sent (test)"));
   }
   *committed = planner.ledger();
@@ -849,7 +859,9 @@ std::unique_ptr<EventCursor> PostgresEventStore::ReadStream(std::string_view str
   if (Status s = ValidateStreamName(stream); !s.ok()) return std::make_unique<ErrorCursor>(s);
   if (closed_.load()) return std::make_unique<ErrorCursor>(UnavailableError("event store closed"));
   const std::string name(stream);
-  const std::uint64_t limit = ReadLimit();
+  const Result<std::uint64_t> read_limit = ReadLimit();
+  if (!read_limit.ok()) return std::make_unique<ErrorCursor>(read_limit.status());
+  const std::uint64_t limit = *read_limit;
   const std::string page = std::to_string(kPageRows);
   if (direction == Direction::kForward) {
     const std::uint64_t from = std::max<std::uint64_t>(from_version, 1);
@@ -876,7 +888,9 @@ std::unique_ptr<EventCursor> PostgresEventStore::ReadStream(std::string_view str
 std::unique_ptr<EventCursor> PostgresEventStore::ReadAll(std::uint64_t from_position) const {
   if (closed_.load()) return std::make_unique<ErrorCursor>(UnavailableError("event store closed"));
   const std::uint64_t from = std::max<std::uint64_t>(from_position, 1);
-  const std::uint64_t limit = ReadLimit();
+  const Result<std::uint64_t> read_limit = ReadLimit();
+  if (!read_limit.ok()) return std::make_unique<ErrorCursor>(read_limit.status());
+  const std::uint64_t limit = *read_limit;
   const std::string page = std::to_string(kPageRows);
   return std::make_unique<PagedCursor>(
       pool_, [from, limit, page](PgConnection& conn, std::optional<std::uint64_t> after) {
@@ -888,8 +902,9 @@ std::unique_ptr<EventCursor> PostgresEventStore::ReadAll(std::uint64_t from_posi
 }
 
 Result<EventRecord> PostgresEventStore::ReadEvent(std::uint64_t position) const {
+  ZF_ASSIGN_OR_RETURN(std::uint64_t limit, ReadLimit());
   ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(position));
-  if (!raw || position > ReadLimit()) {
+  if (!raw || position > limit) {
     return NotFoundError(fmt::format("no event at position {}", position));
   }
   EventRecord record;
@@ -898,10 +913,11 @@ Result<EventRecord> PostgresEventStore::ReadEvent(std::uint64_t position) const 
 }
 
 Result<StreamHead> PostgresEventStore::Head(std::string_view stream) const {
+  ZF_ASSIGN_OR_RETURN(std::uint64_t limit, ReadLimit());
   ZF_ASSIGN_OR_RETURN(PgResult rows,
                       Query("SELECT version, position, value FROM zf_events WHERE stream = $1 "
                             "AND position <= $2 ORDER BY version DESC LIMIT 1",
-                            {PgParam::Text(stream), PgParam::Int(ReadLimit())}));
+                            {PgParam::Text(stream), PgParam::Int(limit)}));
   if (rows.rows() == 0) {
     return NotFoundError(fmt::format("stream '{}' has no events", stream)).WithSubject(stream);
   }
@@ -910,10 +926,11 @@ Result<StreamHead> PostgresEventStore::Head(std::string_view stream) const {
 }
 
 Result<RecordedCommand> PostgresEventStore::ReadCommand(std::string_view command_id) const {
+  ZF_ASSIGN_OR_RETURN(std::uint64_t limit, ReadLimit());
   ZF_ASSIGN_OR_RETURN(PgResult rows,
                       Query(std::string(PgCommitted::kCommandColumns) +
                                 " WHERE command_id = $1 AND last_position <= $2",
-                            {PgParam::Text(command_id), PgParam::Int(ReadLimit())}));
+                            {PgParam::Text(command_id), PgParam::Int(limit)}));
   if (rows.rows() == 0) {
     return NotFoundError(fmt::format("command '{}' was never applied", command_id))
         .WithSubject(command_id);
@@ -1263,6 +1280,10 @@ void PostgresEventStore::ListenLoop() {
         continue;
       }
     }
+    if (listener_paused_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
     pollfd fd{conn->socket(), POLLIN, 0};
     if (poll(&fd, 1, 100) <= 0) continue;
     auto notes = conn->TakeNotifications();
@@ -1280,6 +1301,13 @@ bool SetPostgresTestHooks(EventStore* store, PostgresTestHooks hooks) {
   auto* pg = dynamic_cast<PostgresEventStore*>(store);
   if (pg == nullptr) return false;
   pg->TEST_SetHooks(std::move(hooks));
+  return true;
+}
+
+bool PausePostgresListener(EventStore* store, bool paused) {
+  auto* pg = dynamic_cast<PostgresEventStore*>(store);
+  if (pg == nullptr) return false;
+  pg->TEST_PauseListener(paused);
   return true;
 }
 

@@ -28,6 +28,12 @@ struct PostgresTestHooks {
 // another kind of store.
 bool SetPostgresTestHooks(EventStore* store, PostgresTestHooks hooks);
 
+// Stops (or restarts) the store's listener from taking notifications, as
+// when they are lost (a failover loses those of the last commits): the
+// store then learns of commits only by reading. False for another kind of
+// store.
+bool PausePostgresListener(EventStore* store, bool paused);
+
 // The server process id of the store's writer connection (pg_backend_pid),
 // or 0 when it has none yet. Call from a hook or between appends.
 int PostgresWriterPid(EventStore* store);
