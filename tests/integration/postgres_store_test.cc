@@ -658,3 +658,77 @@ TEST_CASE("An engine answers a commit whose reply was lost as unknown; the retry
   CHECK(store->VerifyChain().value().ok());
   REQUIRE(internal::PausePostgresListener(store.get(), false));
 }
+
+TEST_CASE("Concurrent AppendBatch callers share a transaction and its commit; each batch keeps "
+          "its own mode and answer",
+          "[.][pg][store][group]") {
+  ClusterUrl();
+  TempDir dir;
+  const std::string url = zf::testing::PostgresStoreUrl(dir);
+  auto store = OpenPg(url);
+  REQUIRE(store->Append(MakeRequest("case/G", "g-0", 1)).ok());
+  // A slow commit, as a synchronous standby's round trip is: callers queue
+  // behind it.
+  internal::SetPostgresTestHooks(store.get(), internal::PostgresTestHooks{.before_commit = [] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }});
+  const std::uint64_t groups_before = internal::PostgresAppendGroups(store.get());
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 10;
+  struct Outcome {
+    std::string first_id;
+    bool atomic_bad = false;
+    Result<std::vector<Result<AppendResult>>> results = InternalError("not run");
+  };
+  std::vector<std::vector<Outcome>> outcomes(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Outcome o;
+        o.first_id = fmt::format("g-{}-{}", t, i);
+        std::vector<AppendRequest> batch = {
+            MakeRequest(fmt::format("case/G-{}-{}", t, i), o.first_id, 2)};
+        // Every third batch is atomic with a stale expected version in its
+        // second request: it must fail whole, alone.
+        o.atomic_bad = i % 3 == 0;
+        if (o.atomic_bad) {
+          batch.push_back(MakeRequest("case/G", o.first_id + "-bad", 1, ExpectedVersion::Exact(99)));
+        }
+        o.results = store->AppendBatch(
+            batch, AppendOptions{.mode = o.atomic_bad ? BatchMode::kAtomic : BatchMode::kIndependent});
+        outcomes[t].push_back(std::move(o));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const std::uint64_t groups = internal::PostgresAppendGroups(store.get()) - groups_before;
+  INFO("transactions: " << groups);
+  // 80 batches, 8 callers at a time behind a 20 ms commit: they share.
+  CHECK(groups < kThreads * kPerThread / 2);
+
+  std::uint64_t events = 1;
+  std::set<std::uint64_t> firsts;
+  for (const auto& mine : outcomes) {
+    for (const Outcome& o : mine) {
+      INFO(o.first_id);
+      if (o.atomic_bad) {
+        REQUIRE(o.results.status().code() == StatusCode::kConflict);
+        CHECK(store->FindCommand(o.first_id).status().code() == StatusCode::kNotFound);
+        continue;
+      }
+      REQUIRE(o.results.ok());
+      REQUIRE(o.results->size() == 1);
+      REQUIRE((*o.results)[0].ok());
+      const AppendResult& r = *(*o.results)[0];
+      CHECK(r.last_position == r.first_position + 1);
+      CHECK(firsts.insert(r.first_position).second);
+      CHECK(*store->FindCommand(o.first_id) == r);
+      events += 2;
+    }
+  }
+  CHECK(store->Ledger().position == events);
+  CHECK(All(*store).size() == events);
+  CHECK(store->Head("case/G").value().version == 1);
+  CHECK(store->VerifyChain().value().ok());
+}

@@ -25,6 +25,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -455,7 +457,8 @@ class PostgresEventStore final : public EventStore {
         pool_(std::make_shared<PgPool>(location)),
         url_(std::move(location.url)),
         reconnect_timeout_(location.reconnect_timeout),
-        checkpointer_(options, clock_) {}
+        checkpointer_(options, clock_),
+        max_group_events_(std::max<std::size_t>(options.max_group_events, 1)) {}
   ~PostgresEventStore() override { Close().IgnoreError(); }
 
   Status Open(const StoreOptions& options);
@@ -506,6 +509,7 @@ class PostgresEventStore final : public EventStore {
 
   void TEST_SetHooks(PostgresTestHooks hooks) { hooks_ = std::move(hooks); }
   void TEST_PauseListener(bool paused) { listener_paused_.store(paused); }
+  std::uint64_t TEST_Groups() const { return TEST_groups_.load(); }
   int TEST_WriterPid() const { return writer_ ? writer_->backend_pid() : 0; }
 
   // The raw value at `position`, or nullopt.
@@ -552,9 +556,24 @@ class PostgresEventStore final : public EventStore {
   // REQUIRES: write_mu_ held. A connected writer holding the store's
   // advisory lock.
   Status EnsureWriter();
-  Result<std::vector<Result<AppendResult>>> TryAppend(
-      std::span<const Result<PreparedRequest>> prepared, const AppendOptions& options,
-      bool* commit_sent, LedgerState* committed);
+  // One caller's batch in a group commit (AppendBatch).
+  struct PgAppend {
+    PgAppend(std::span<const Result<PreparedRequest>> batch, const AppendOptions* batch_options)
+        : prepared(batch), options(batch_options) {}
+    std::span<const Result<PreparedRequest>> prepared;
+    const AppendOptions* options;
+    Result<std::vector<Result<AppendResult>>> results = InternalError("not written");
+    bool done = false;  // GUARDED_BY(queue_mu_)
+    std::condition_variable cv;
+  };
+  // Writes a group's batches in one transaction (retrying once after a
+  // connection lost before the commit) and sets each member's results.
+  void WriteQueued(std::span<PgAppend* const> group);
+  // REQUIRES: write_mu_ held. One attempt: Ok with each member's outcome,
+  // or the group's failure.
+  Status TryAppend(std::span<PgAppend* const> group,
+                   std::vector<Result<std::vector<Result<AppendResult>>>>* outcomes,
+                   bool* commit_sent, LedgerState* committed);
   Status WriteGroup(const AppendPlanner& planner, std::span<const ProjectionWrite> projections);
   Status WriteProjectionRows(std::span<const ProjectionWrite> writes);
   void ListenLoop();
@@ -568,6 +587,10 @@ class PostgresEventStore final : public EventStore {
   std::shared_ptr<CommitNotifier> notifier_;
   AutoCheckpointer checkpointer_;
 
+  const std::size_t max_group_events_;
+  std::mutex queue_mu_;
+  std::deque<PgAppend*> queue_;             // GUARDED_BY(queue_mu_): callers waiting to append
+  std::atomic<std::uint64_t> TEST_groups_{0};  // transactions AppendBatch ran
   std::mutex write_mu_;                     // serialises this process's writes
   std::unique_ptr<PgConnection> writer_;    // GUARDED_BY(write_mu_)
   mutable std::mutex ledger_mu_;
@@ -671,14 +694,58 @@ Status PostgresEventStore::EnsureWriter() {
   return Status::Ok();
 }
 
+// Group commit across callers (the LevelDB writer queue): callers queue
+// their batches; the one at the front leads, takes the batches queued
+// behind it and writes them in one transaction, one COMMIT, and so one
+// wait for the synchronous standby, which is most of an append's time on
+// a replicated server. Each batch is planned on its own, in queue order,
+// in its own mode: a kAtomic batch that fails leaves no trace and takes
+// no other caller's batch with it. A failure of the transaction itself
+// (the connection, the commit) is every member's.
 Result<std::vector<Result<AppendResult>>> PostgresEventStore::AppendBatch(
     std::span<const AppendRequest> requests, const AppendOptions& options) {
   if (read_only_) return FailedPreconditionError("the store was opened read-only");
   std::vector<Result<PreparedRequest>> prepared = PrepareBatch(requests);
+  PgAppend self(prepared, &options);
+  std::unique_lock queue_lock(queue_mu_);
+  queue_.push_back(&self);
+  while (!self.done && queue_.front() != &self) self.cv.wait(queue_lock);
+  if (self.done) return std::move(self.results);
+  std::vector<PgAppend*> group;
+  std::size_t grouped = 0;
+  for (PgAppend* a : queue_) {
+    // A batch that asks for a synced commit does not ride in one that is
+    // not synced, nor the other way round.
+    if (!group.empty() &&
+        (a->options->sync != options.sync || grouped + a->prepared.size() > max_group_events_)) {
+      break;
+    }
+    group.push_back(a);
+    grouped += a->prepared.size();
+  }
+  queue_lock.unlock();
+  WriteQueued(group);
+  queue_lock.lock();
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    PgAppend* a = queue_.front();
+    queue_.pop_front();
+    a->done = true;
+    if (a != &self) a->cv.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  return std::move(self.results);
+}
+
+void PostgresEventStore::WriteQueued(std::span<PgAppend* const> group) {
   std::unique_lock lock(write_mu_);
-  if (closed_.load()) return UnavailableError("event store closed");
+  if (closed_.load()) {
+    for (PgAppend* a : group) a->results = UnavailableError("event store closed");
+    return;
+  }
+  TEST_groups_.fetch_add(1);
   LedgerState committed;
-  Result<std::vector<Result<AppendResult>>> results = InternalError("no attempt");
+  std::vector<Result<std::vector<Result<AppendResult>>>> outcomes;
+  Status failure;
   // A connection lost before COMMIT was sent took the transaction with
   // it: nothing was written, and one retry on a new connection is safe.
   // (A lost writer is reconnected with backoff, within the reconnect
@@ -686,10 +753,8 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::AppendBatch(
   bool commit_sent = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
     commit_sent = false;
-    results = TryAppend(prepared, options, &commit_sent, &committed);
-    if (results.ok() || commit_sent || results.status().code() != StatusCode::kUnavailable) {
-      break;
-    }
+    failure = TryAppend(group, &outcomes, &commit_sent, &committed);
+    if (failure.ok() || commit_sent || failure.code() != StatusCode::kUnavailable) break;
     // A writer on a server that has become read-only (a demoted primary)
     // is not broken, but no write will pass on it: connect anew, which
     // finds the primary or says that there is none.
@@ -704,20 +769,25 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::AppendBatch(
   // Else a retry's check of its command id could miss its own commit.
   if (writer_ != nullptr && writer_->broken()) writing_.store(false);
   lock.unlock();
-  if (!results.ok() && !commit_sent && results.status().code() == StatusCode::kUnavailable) {
-    return UnavailableError(fmt::format("nothing of the group was written (tried twice): {}",
-                                        results.status().message()))
-        .WithSubject(results.status().subject());
+  if (!failure.ok()) {
+    if (!commit_sent && failure.code() == StatusCode::kUnavailable) {
+      failure = UnavailableError(fmt::format("nothing of the group was written (tried twice): {}",
+                                             failure.message()))
+                    .WithSubject(failure.subject());
+    }
+    for (PgAppend* a : group) a->results = failure;
+    return;
   }
-  if (!results.ok()) return results;
   Advance(committed);
   checkpointer_.AfterCommit(this);
-  return results;
+  for (std::size_t i = 0; i < group.size(); ++i) group[i]->results = std::move(outcomes[i]);
 }
 
-Result<std::vector<Result<AppendResult>>> PostgresEventStore::TryAppend(
-    std::span<const Result<PreparedRequest>> prepared, const AppendOptions& options,
-    bool* commit_sent, LedgerState* committed) {
+Status PostgresEventStore::TryAppend(
+    std::span<PgAppend* const> group,
+    std::vector<Result<std::vector<Result<AppendResult>>>>* outcomes, bool* commit_sent,
+    LedgerState* committed) {
+  outcomes->clear();
   ZF_RETURN_IF_ERROR(EnsureWriter());
   PgConnection& conn = *writer_;
   ZF_RETURN_IF_ERROR(conn.Run("BEGIN"));
@@ -728,23 +798,41 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::TryAppend(
   auto ledger = ReadLedgerRow(conn, /*for_update=*/true);
   if (!ledger.ok()) return rollback(ledger.status());
   PgCommitted state(&conn);
-  if (Status s = state.Prefetch(prepared); !s.ok()) return rollback(s);
+  for (PgAppend* a : group) {
+    if (Status s = state.Prefetch(a->prepared); !s.ok()) return rollback(s);
+  }
   AppendPlanner planner(&state, *ledger, FormatRfc3339Utc(clock_->NowMicros()));
-  auto results = PlanBatch(&planner, prepared, options.mode);
-  // A read that failed mid-plan made some request fail for the wrong
-  // reason: the whole group fails instead.
-  if (!state.failure().ok()) return rollback(state.failure());
-  if (!results.ok()) return rollback(results.status());
+  // The projection rows of the batches that stand, in queue order (a
+  // later batch's write of a key wins, as if they had been written one
+  // after the other). One batch's are passed as they are.
+  std::vector<ProjectionWrite> merged;
+  std::span<const ProjectionWrite> projections;
+  for (PgAppend* a : group) {
+    outcomes->push_back(PlanBatch(&planner, a->prepared, a->options->mode));
+    // A read that failed mid-plan made some request fail for the wrong
+    // reason: the whole group fails instead.
+    if (!state.failure().ok()) return rollback(state.failure());
+    if (!outcomes->back().ok() || a->options->projections.empty()) continue;
+    if (group.size() == 1) {
+      projections = a->options->projections;
+    } else {
+      merged.insert(merged.end(), a->options->projections.begin(),
+                    a->options->projections.end());
+      projections = merged;
+    }
+  }
   planner.Seal(nullptr);
-  planner.CompleteResults(&*results);
-  if (planner.empty() && options.projections.empty()) {
+  for (auto& outcome : *outcomes) {
+    if (outcome.ok()) planner.CompleteResults(&*outcome);
+  }
+  if (planner.empty() && projections.empty()) {
     ZF_RETURN_IF_ERROR(rollback(Status::Ok()));
     *committed = *ledger;
-    return results;
+    return Status::Ok();
   }
   if (hooks_.before_write) hooks_.before_write();
-  if (Status s = WriteGroup(planner, options.projections); !s.ok()) return rollback(s);
-  if (!options.sync) {
+  if (Status s = WriteGroup(planner, projections); !s.ok()) return rollback(s);
+  if (!group.front()->options->sync) {
     if (Status s = conn.Run("SET LOCAL synchronous_commit TO off"); !s.ok()) return rollback(s);
   }
   if (hooks_.before_commit) hooks_.before_commit();
@@ -761,7 +849,7 @@ Result<std::vector<Result<AppendResult>>> PostgresEventStore::TryAppend(
     return Unknown(UnavailableError("the connection was lost after COMMIT was sent (test)"));
   }
   *committed = planner.ledger();
-  return results;
+  return Status::Ok();
 }
 
 Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
@@ -1302,6 +1390,11 @@ bool SetPostgresTestHooks(EventStore* store, PostgresTestHooks hooks) {
   if (pg == nullptr) return false;
   pg->TEST_SetHooks(std::move(hooks));
   return true;
+}
+
+std::uint64_t PostgresAppendGroups(EventStore* store) {
+  auto* pg = dynamic_cast<PostgresEventStore*>(store);
+  return pg == nullptr ? 0 : pg->TEST_Groups();
 }
 
 bool PausePostgresListener(EventStore* store, bool paused) {

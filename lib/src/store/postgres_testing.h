@@ -34,6 +34,10 @@ bool SetPostgresTestHooks(EventStore* store, PostgresTestHooks hooks);
 // store.
 bool PausePostgresListener(EventStore* store, bool paused);
 
+// How many transactions the store's appends have run (group commits: one
+// for all the callers' batches it wrote), 0 for another kind of store.
+std::uint64_t PostgresAppendGroups(EventStore* store);
+
 // The server process id of the store's writer connection (pg_backend_pid),
 // or 0 when it has none yet. Call from a hook or between appends.
 int PostgresWriterPid(EventStore* store);
