@@ -433,6 +433,12 @@ TEST_CASE("Engine::Open refuses unknown issue-15 policy values, naming the optio
   REQUIRE_FALSE(no_cash_date.ok());
   CHECK(std::string(no_cash_date.status().message()).find("on_spot_cash_tracked_from") !=
         std::string::npos);
+  EngineOptions review_from;
+  review_from.case_review_tracked_from = "from 2025";
+  auto no_review_date = open(review_from);
+  REQUIRE_FALSE(no_review_date.ok());
+  CHECK(std::string(no_review_date.status().message()).find("case_review_tracked_from") !=
+        std::string::npos);
   EngineOptions no_review_days;
   no_review_days.case_review_working_days = 0;
   auto zero = open(no_review_days);

@@ -88,6 +88,12 @@ struct EngineOptions {
   // check_deadlines reports it (deadline_warning, deadline_breached); a late
   // review is still recorded. Must be positive.
   int case_review_working_days = 10;
+  // check_deadlines reports D5 for conclusions on or after this date
+  // ("YYYY-MM-DD"; Engine::Open refuses anything else). Before issue 15
+  // item 9 the check had no D5: a stored check of a concluded case awaiting
+  // its review would re-decide with a D5 row the stored events lack. Set it
+  // to the day a deployment upgrades. Default 2025-01-01.
+  std::string case_review_tracked_from = "2025-01-01";
   // APL art. 58 ¶2: an officer who first does legal review (法制审核) under the
   // 2021 law must have passed the national unified legal professional
   // qualification exam (register_officer legal_qualification "passed").

@@ -41,11 +41,12 @@ bool Decidable(const std::string& state) {
   return false;
 }
 
-// D18 is tracked for collections on or after on_spot_cash_tracked_from
-// (Engine::Open checked that it is a date).
-bool CashTracked(const DecisionContext& context, Date collected_on) {
-  auto from = Date::Parse(context.options.on_spot_cash_tracked_from);
-  return from.ok() && collected_on >= *from;
+// D5 and D18 came with issue 15 item 9: they are tracked for periods
+// starting on or after the option's date (Engine::Open checked that it is
+// one), so checks stored before re-decide as they were.
+bool TrackedFrom(const std::string& from_text, Date start) {
+  auto from = Date::Parse(from_text);
+  return from.ok() && start >= *from;
 }
 
 }  // namespace
@@ -73,7 +74,8 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
         Add(out, "D9", "作出行政处罚决定", "agency", DecisionDue(context, c), plain));
   }
   const ProcedureState& proc = c.procedure_state;
-  if (c.state == "concluded" && proc.concluded_on && !proc.case_review_passed) {
+  if (c.state == "concluded" && proc.concluded_on && !proc.case_review_passed &&
+      TrackedFrom(context.options.case_review_tracked_from, *proc.concluded_on)) {
     // D5: the internal case review (案件审核) from the day the materials
     // arrive, the conclusion.
     ZF_RETURN_IF_ERROR(Add(out, "D5", "案件审核", "agency",
@@ -100,7 +102,8 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
                                           context.options.on_spot_report_working_days)));
   }
   const PaymentState& p = e.payment;
-  if (p.cash_collected_on && p.cash_hand_over_due_on && CashTracked(context, *p.cash_collected_on)) {
+  if (p.cash_collected_on && p.cash_hand_over_due_on &&
+      TrackedFrom(context.options.on_spot_cash_tracked_from, *p.cash_collected_on)) {
     // D18 (APL art. 71): the officer hands the cash to the agency, the
     // agency pays it into the bank, 2 working days each.
     if (!p.cash_handed_over_on) {
