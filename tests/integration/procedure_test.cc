@@ -427,9 +427,64 @@ TEST_CASE("Engine::Open refuses unknown issue-15 policy values, naming the optio
   REQUIRE_FALSE(refused.ok());
   CHECK(std::string(refused.status().message()).find("reconsideration_by_issuer_from") !=
         std::string::npos);
+  EngineOptions cash_from;
+  cash_from.on_spot_cash_tracked_from = "2025-13-01";
+  auto no_cash_date = open(cash_from);
+  REQUIRE_FALSE(no_cash_date.ok());
+  CHECK(std::string(no_cash_date.status().message()).find("on_spot_cash_tracked_from") !=
+        std::string::npos);
+  EngineOptions review_from;
+  review_from.case_review_tracked_from = "from 2025";
+  auto no_review_date = open(review_from);
+  REQUIRE_FALSE(no_review_date.ok());
+  CHECK(std::string(no_review_date.status().message()).find("case_review_tracked_from") !=
+        std::string::npos);
+  EngineOptions no_review_days;
+  no_review_days.case_review_working_days = 0;
+  auto zero = open(no_review_days);
+  REQUIRE_FALSE(zero.ok());
+  CHECK(std::string(zero.status().message()).find("case_review_working_days") !=
+        std::string::npos);
   EngineOptions by_date;
   by_date.act_identity_default = "act_date";
   CHECK(open(by_date).ok());
+}
+
+TEST_CASE("legal_reviewer_qualification_required: a reviewer without a recorded qualification",
+          "[procedure][apl58]") {
+  const boost::json::object admin{
+      {"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}};
+  // The sample's legal reviewer of sx-eco records no qualification.
+  const boost::json::object sample{
+      {"id", "SX-OF-0175"}, {"role", "legal_reviewer"}, {"unit", "sx-eco"}};
+  // Registered for the test: did legal review before the 2021 law, without
+  // the qualification.
+  const boost::json::object veteran{
+      {"id", "SX-OF-9901"}, {"role", "legal_reviewer"}, {"unit", "sx-eco"}};
+  const boost::json::object pass{{"result", "pass"}, {"opinion", "同意"}};
+  for (bool required : {false, true}) {
+    DYNAMIC_SECTION("required=" << required) {
+      EngineOptions options;
+      options.legal_reviewer_qualification_required = required;
+      Procedure p(options);
+      p.AppliedGlobal("register_officer", "2023-09-01",
+                      {{"officer_id", "SX-OF-9901"},
+                       {"name", "测试审核员"},
+                       {"agency", "sx-eco"},
+                       {"roles", {"legal_reviewer"}},
+                       {"legal_qualification", "none"},
+                       {"legal_review_since", "2020-06-01"}},
+                      admin);
+      p.PreNotice();
+      if (required) {
+        CHECK(p.Rejected("legal_review", "2023-09-22", pass, sample) ==
+              "legal_reviewer_unqualified");
+      } else {
+        p.Applied("legal_review", "2023-09-22", pass, sample);
+      }
+      p.Applied("legal_review", "2023-09-22", pass, veteran);
+    }
+  }
 }
 
 }  // namespace

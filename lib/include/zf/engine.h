@@ -83,6 +83,27 @@ struct EngineOptions {
   // D8: working days that must lie strictly between the hearing notice and
   // the hearing (APL art. 64(2); the strict reading is [U]).
   int hearing_notice_min_working_days = 7;
+  // D5 (MSR [V-2nd][C]): working days for the internal case review (案件审核)
+  // from the day the materials arrive, the conclusion of the investigation.
+  // check_deadlines reports it (deadline_warning, deadline_breached); a late
+  // review is still recorded. Must be positive.
+  int case_review_working_days = 10;
+  // check_deadlines reports D5 for conclusions on or after this date
+  // ("YYYY-MM-DD"; Engine::Open refuses anything else). Before issue 15
+  // item 9 the check had no D5: a stored check of a concluded case awaiting
+  // its review would re-decide with a D5 row the stored events lack. Set it
+  // to the day a deployment upgrades. Default 2025-01-01.
+  std::string case_review_tracked_from = "2025-01-01";
+  // APL art. 58 ¶2: an officer who first does legal review (法制审核) under the
+  // 2021 law must have passed the national unified legal professional
+  // qualification exam (register_officer legal_qualification "passed").
+  // One who did legal review before 2021-07-15 (legal_review_since) is not
+  // a first-time reviewer. An officer recorded "none" who is a first-time
+  // reviewer is always refused (legal_reviewer_unqualified); one with no
+  // qualification recorded is accepted unless this is true. Default false:
+  // org data registered before the qualification was recorded (the Shaxian
+  // sample) stays valid.
+  bool legal_reviewer_qualification_required = false;
   // Whether evidence collected by officers of another agency during a joint
   // action counts for the case, recorded with its provenance (spec §8 [U]).
   bool cross_subject_evidence_allowed = true;
@@ -196,6 +217,15 @@ struct EngineOptions {
   // D13: report an on-the-spot decision to the agency within this many
   // working days ([U][C], spec §5; one department's rule says 3).
   int on_spot_report_working_days = 3;
+  // D18 (APL art. 71): cash collected on the spot is handed to the agency
+  // within 2 working days (hand_over_on_spot_cash) and paid into the
+  // designated bank within 2 more (deposit_on_spot_cash); check_deadlines
+  // reports both for collections on or after this date ("YYYY-MM-DD";
+  // Engine::Open refuses anything else). Before issue 15 item 9 the engine
+  // recorded no hand-over, so every earlier collection would show as
+  // breached and stored checks would re-decide differently: set it to the
+  // day a deployment starts recording hand-overs. Default 2025-01-01.
+  std::string on_spot_cash_tracked_from = "2025-01-01";
   // check_deadlines warns this many working days before each due date
   // (one deadline_warning per offset) [C].
   std::vector<int> deadline_warning_working_days = {3};

@@ -42,7 +42,12 @@ std::string_view DeadlineBasis(std::string_view id) {
   if (id == "D10") return "Order 310 art. 8 (approve a criminal transfer within 3 days); spec §5 D10";
   if (id == "D11") return "Order 310 art. 8 (send within 24 hours of approval); spec §5 D11";
   if (id == "D12") return "APL art. 61 (serve the decision within 7 days); spec §5 D12";
+  if (id == "D5") return "MSR (internal case review within 10 working days); spec §5 D5";
   if (id == "D13") return "APL art. 52 (report an on-the-spot decision); spec §5 D13";
+  if (id == "D18") {
+    return "APL art. 71 (hand on-the-spot cash to the agency within 2 days, and to the bank "
+           "within 2 more); spec §5 D18";
+  }
   return "spec §5";
 }
 

@@ -41,6 +41,14 @@ bool Decidable(const std::string& state) {
   return false;
 }
 
+// D5 and D18 came with issue 15 item 9: they are tracked for periods
+// starting on or after the option's date (Engine::Open checked that it is
+// one), so checks stored before re-decide as they were.
+bool TrackedFrom(const std::string& from_text, Date start) {
+  auto from = Date::Parse(from_text);
+  return from.ok() && start >= *from;
+}
+
 }  // namespace
 
 Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out) {
@@ -65,6 +73,15 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
     ZF_RETURN_IF_ERROR(
         Add(out, "D9", "作出行政处罚决定", "agency", DecisionDue(context, c), plain));
   }
+  const ProcedureState& proc = c.procedure_state;
+  if (c.state == "concluded" && proc.concluded_on && !proc.case_review_passed &&
+      TrackedFrom(context.options.case_review_tracked_from, *proc.concluded_on)) {
+    // D5: the internal case review (案件审核) from the day the materials
+    // arrive, the conclusion.
+    ZF_RETURN_IF_ERROR(Add(out, "D5", "案件审核", "agency",
+                           AddWorkingDays(cal, *proc.concluded_on,
+                                          context.options.case_review_working_days)));
+  }
   if (e.criminal.Open() && !e.criminal.approved) {
     ZF_RETURN_IF_ERROR(Add(out, "D10", "审批涉嫌犯罪案件移送", "agency",
                            AddCalendarDays(e.criminal.reported_on, 3)));
@@ -85,6 +102,18 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
                                           context.options.on_spot_report_working_days)));
   }
   const PaymentState& p = e.payment;
+  if (p.cash_collected_on && p.cash_hand_over_due_on &&
+      TrackedFrom(context.options.on_spot_cash_tracked_from, *p.cash_collected_on)) {
+    // D18 (APL art. 71): the officer hands the cash to the agency, the
+    // agency pays it into the bank, 2 working days each.
+    if (!p.cash_handed_over_on) {
+      ZF_RETURN_IF_ERROR(
+          Add(out, "D18", "交付当场收缴的罚款", "agency", *p.cash_hand_over_due_on));
+    } else if (p.cash_deposit_due_on && !p.cash_deposited_on) {
+      ZF_RETURN_IF_ERROR(
+          Add(out, "D18", "当场收缴的罚款缴付指定银行", "agency", *p.cash_deposit_due_on));
+    }
+  }
   if (InExecution(c) && p.fine_fen > 0 && !p.settled_on && !e.ReviewPending()) {
     if (p.mode == "instalments") {
       for (std::size_t i = 0; i < p.instalments.size(); ++i) {

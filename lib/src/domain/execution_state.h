@@ -55,6 +55,15 @@ struct PaymentState {
   std::int64_t surcharge_paid_fen = 0;  // paid towards the late surcharge
   std::optional<Date> settled_on;       // the day the fine was paid in full
   bool collected_on_spot = false;       // APL art. 68 (当场收缴)
+  // D18 (APL art. 71): cash collected on the spot goes to the agency within
+  // 2 working days (hand_over_due_on, from fine_collected_on_spot) and from
+  // the agency to the designated bank within 2 more.
+  std::int64_t cash_collected_fen = 0;
+  std::optional<Date> cash_collected_on;
+  std::optional<Date> cash_hand_over_due_on;
+  std::optional<Date> cash_handed_over_on;
+  std::optional<Date> cash_deposit_due_on;
+  std::optional<Date> cash_deposited_on;
   std::optional<Date> relief_end;       // deferral / last instalment (APL 72 ¶2)
 
   std::int64_t Outstanding() const { return fine_fen > paid_fen ? fine_fen - paid_fen : 0; }

@@ -30,7 +30,20 @@ std::variant<const CaseState*, Rejection> CaseIn(const DecisionContext& context,
                      "APL art. 17 (a penalty is imposed by the agency that holds the power)",
                      "/actor/unit"};
   }
+  if (auto r = CheckNotRecused(*c, context.command.actor.id, "/actor/id")) return *r;
   return c;
+}
+
+std::optional<Rejection> CheckNotRecused(const CaseState& c, std::string_view officer,
+                                         std::string_view pointer) {
+  if (!Contains(c.procedure_state.recused, officer)) return std::nullopt;
+  return Rejection{"officer_recused",
+                   fmt::format("{} was ordered to withdraw (回避) from case {} and may not "
+                               "investigate, review, preside over its hearing or decide it",
+                               officer, c.id),
+                   "《中华人民共和国行政处罚法》第四十三条（执法人员与案件有直接利害关系或者有其他"
+                   "关系可能影响公正执法的，应当回避）",
+                   std::string(pointer)};
 }
 
 std::optional<Rejection> CheckRole(const DecisionContext& context, const CaseState& c,
@@ -42,7 +55,7 @@ std::optional<Rejection> CheckRole(const DecisionContext& context, const CaseSta
                      fmt::format("{} is not a {} of {}", officer, role, c.handling_subject),
                      "spec §2 roles", std::string(pointer)};
   }
-  return std::nullopt;
+  return CheckNotRecused(c, officer, pointer);
 }
 
 std::optional<Rejection> CheckHead(const DecisionContext& context, const CaseState& c,
@@ -54,7 +67,7 @@ std::optional<Rejection> CheckHead(const DecisionContext& context, const CaseSta
                                  c.handling_subject),
                      std::string(kHeadBasis), std::string(pointer)};
   }
-  return std::nullopt;
+  return CheckNotRecused(c, officer, pointer);
 }
 
 std::optional<Rejection> CheckOfficers(const DecisionContext& context, const CaseState& c,
@@ -83,6 +96,7 @@ std::optional<Rejection> CheckOfficers(const DecisionContext& context, const Cas
                        "spec §2 enforcement_officer (credential of the handling subject) [U][C]",
                        pointer};
     }
+    if (auto r = CheckNotRecused(c, officers[i], pointer)) return r;
   }
   return std::nullopt;
 }

@@ -55,6 +55,14 @@ bool IsInvestigator(const CaseState& c, std::string_view officer);
 std::optional<Rejection> CheckNotInvestigator(const CaseState& c, const std::string& officer,
                                               std::string_view code, std::string_view pointer);
 
+// I11, APL art. 43: `officer` was ordered to withdraw from the case
+// (recusal_decided, outcome recused): officer_recused at `pointer`. Checked
+// for the actor of every procedure command (CaseIn), the officers of an
+// investigative act (CheckOfficers), a reviewer or presiding officer
+// (CheckRole) and an approving head (CheckHead, make_decision).
+std::optional<Rejection> CheckNotRecused(const CaseState& c, std::string_view officer,
+                                         std::string_view pointer);
+
 // The proposal fields of a command's data (the PenaltyProposal fields at the
 // top level, outcome given) as recorded in events.
 boost::json::object ProposalJson(const boost::json::object& data, std::string_view outcome);
@@ -89,6 +97,8 @@ const std::vector<CaseEvolver>& InvestigationEvolvers();
 const std::vector<CommandSpec>& InvestigationCommandSpecs();
 const std::vector<CaseEvolver>& ReviewEvolvers();
 const std::vector<CommandSpec>& ReviewCommandSpecs();
+const std::vector<CaseEvolver>& RecusalEvolvers();
+const std::vector<CommandSpec>& RecusalCommandSpecs();
 
 // Folds the investigative act of `officers` on `day` (I1, I11).
 void AddActs(ProcedureState& p, const std::vector<std::string>& officers, Date day);

@@ -43,6 +43,7 @@ std::optional<Rejection> CheckDecidable(const DecisionContext& context, const Ca
                                  context.command.actor.unit, c->handling_subject, c->id),
                      "APL art. 17", "/actor/unit"};
   }
+  if (auto r = CheckNotRecused(*c, context.command.actor.id, "/actor/id")) return r;
   *out = c;
   return std::nullopt;
 }
@@ -77,6 +78,7 @@ std::optional<Rejection> CheckDecisionAuthority(const DecisionContext& context,
                                  c.handling_subject),
                      std::string(kHeadDecidesBasis), DataPointer("approved_by")};
   }
+  if (auto r = CheckNotRecused(c, approver, DataPointer("approved_by"))) return r;
   return CheckHeadApproval(context, approver, c.handling_subject, "approved_by",
                            kHeadDecidesBasis);
 }
@@ -499,6 +501,8 @@ const std::vector<CommandSpec>& ProcedureCommandSpecs() {
     std::vector<CommandSpec> all = InvestigationCommandSpecs();
     const auto& review = ReviewCommandSpecs();
     all.insert(all.end(), review.begin(), review.end());
+    const auto& recusal = RecusalCommandSpecs();
+    all.insert(all.end(), recusal.begin(), recusal.end());
     all.push_back({"make_decision", "case_id", kCaseStreamPrefix, &DecideMakeDecision});
     return all;
   }();
@@ -510,6 +514,8 @@ const std::vector<CaseEvolver>& ProcedureEvolvers() {
     std::vector<CaseEvolver> all = InvestigationEvolvers();
     const auto& review = ReviewEvolvers();
     all.insert(all.end(), review.begin(), review.end());
+    const auto& recusal = RecusalEvolvers();
+    all.insert(all.end(), recusal.begin(), recusal.end());
     all.push_back({"decision_made", &EvolveDecisionMade});
     return all;
   }();

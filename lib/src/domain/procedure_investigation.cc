@@ -444,6 +444,7 @@ Status EvolveConcluded(CaseState& state, const EventRecord& event) {
   p.is_major = Flag(event.data.as_object(), "is_major");
   p.is_complex = Flag(event.data.as_object(), "is_complex");
   p.concluded_version = event.version;
+  p.concluded_on = on;
   p.case_review_passed = false;
   p.re_examined = false;
   state.state = "concluded";

@@ -14,6 +14,7 @@ constexpr std::string_view kNoticeBasis = "APL art. 44 (告知拟处罚的内容
 constexpr std::string_view kServiceBasis =
     "APL art. 61 ¶2 (electronic service needs the party's consent); spec §9";
 constexpr std::string_view kHearingBasis = "APL arts. 63-64 (hearing)";
+constexpr std::size_t kMaxHearingAgents = 2;  // APL art. 64(5): 一至二人
 
 #define ZF_TARGET(var, ...)                                       \
   auto var##_target = CaseIn(context, __VA_ARGS__);               \
@@ -40,6 +41,42 @@ std::string AfterPass(const DecisionContext& context, const CaseState& c) {
   return "ready_to_decide";
 }
 
+// APL art. 58 ¶2 took effect with the 2021 law: whoever did legal review
+// before then is not a first-time reviewer.
+constexpr std::string_view kApl2021EffectiveOn = "2021-07-15";
+constexpr std::string_view kLegalReviewerBasis =
+    "《中华人民共和国行政处罚法》第五十八条第二款（行政机关中初次从事行政处罚决定法制审核的人员，"
+    "应当通过国家统一法律职业资格考试取得法律职业资格）";
+
+// APL art. 58 ¶2: a first-time legal reviewer holds the legal professional
+// qualification (the org data's typed fact of the officer). Not recorded:
+// accepted unless EngineOptions::legal_reviewer_qualification_required.
+std::optional<Rejection> CheckLegalReviewerQualified(const DecisionContext& context,
+                                                     const std::string& reviewer) {
+  const Officer* o = context.rules.org().FindOfficer(reviewer);
+  if (o == nullptr || o->legal_qualification == "passed") return std::nullopt;
+  if (!o->legal_review_since.empty() && o->legal_review_since < kApl2021EffectiveOn) {
+    return std::nullopt;
+  }
+  if (o->legal_qualification.empty() && !context.options.legal_reviewer_qualification_required) {
+    return std::nullopt;
+  }
+  return Rejection{
+      "legal_reviewer_unqualified",
+      o->legal_qualification.empty()
+          ? fmt::format("{} has no recorded legal professional qualification (法律职业资格) and "
+                        "did no legal review before {}; a first-time legal reviewer must have "
+                        "passed the national unified legal professional qualification exam",
+                        reviewer, kApl2021EffectiveOn)
+          : fmt::format("{} has not passed the national unified legal professional "
+                        "qualification exam and first did legal review {}; a first-time legal "
+                        "reviewer must hold the qualification",
+                        reviewer,
+                        o->legal_review_since.empty() ? std::string("now")
+                                                      : "on " + o->legal_review_since),
+      std::string(kLegalReviewerBasis), "/actor/id"};
+}
+
 // A review (O9, O10) by an officer of `role` who investigated nothing (I11).
 // Every outcome but a pass sends the case back to the investigators.
 Decision Review(const DecisionContext& context, const CaseState& c, std::string_view role,
@@ -48,6 +85,9 @@ Decision Review(const DecisionContext& context, const CaseState& c, std::string_
   if (auto r = CheckRole(context, c, reviewer, role, "/actor/id")) return *r;
   if (auto r = CheckNotInvestigator(c, reviewer, "reviewer_is_investigator", "/actor/id")) {
     return *r;
+  }
+  if (role == "legal_reviewer") {
+    if (auto r = CheckLegalReviewerQualified(context, reviewer)) return *r;
   }
   boost::json::object event = Data(context);
   event["reviewer"] = reviewer;
@@ -299,6 +339,16 @@ Decision DecideHoldHearing(const DecisionContext& context) {
                   "the hearing transcript must be signed by the participants, or the refusal "
                   "noted",
                   "APL art. 64(8)", DataPointer("transcript_signed"));
+  }
+  // APL art. 64(5): the party attends in person or through one or two agents.
+  if (const auto* agents = data.if_contains("agents");
+      agents != nullptr && agents->is_array() && agents->as_array().size() > kMaxHearingAgents) {
+    return Reject("too_many_hearing_agents",
+                  fmt::format("{} agents are named for the party; it may appoint one or two",
+                              agents->as_array().size()),
+                  "《中华人民共和国行政处罚法》第六十四条第（五）项（当事人可以亲自参加听证，也可以"
+                  "委托一至二人代理）",
+                  DataPointer("agents"));
   }
   boost::json::object event = data;
   event["held_on"] = context.date().ToString();

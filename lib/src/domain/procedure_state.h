@@ -122,12 +122,23 @@ struct ProcedureState {
   bool is_major = false;
   bool is_complex = false;
   std::uint64_t concluded_version = 0;
+  // The day of the last conclusion: the case materials go to the internal
+  // case review then, and D5 runs from it (unset in the fold of a history
+  // without a conclusion).
+  std::optional<Date> concluded_on;
   std::uint64_t proposal_changed_version = 0;
 
   // Reviews (O9, O10) and who did them (I11).
   bool case_review_passed = false;
   std::uint64_t legal_review_pass_version = 0;
   std::vector<std::string> reviewers;  // case and legal reviewers, hearing officers
+
+  // Recusal (回避, APL art. 43; I11): the officers the agency head ordered
+  // to withdraw from the case (recusal_decided, outcome recused), who may
+  // no longer investigate, review, preside or approve in it; and the
+  // officers named in the party's requests not yet decided.
+  std::vector<std::string> recused;
+  std::vector<std::string> recusal_requests;
 
   std::optional<NoticeRecord> notice;
   bool rights_waived = false;  // express written waiver (APL art. 62)

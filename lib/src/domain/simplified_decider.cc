@@ -20,6 +20,21 @@ constexpr std::string_view kCollectionBasis =
     "APL arts. 68, 69 (on-the-spot collection: ≤ 100 yuan, hard to collect later, or a remote "
     "place at the party's request)";
 
+constexpr std::string_view kCashHandOverBasis =
+    "《中华人民共和国行政处罚法》第七十一条（执法人员当场收缴的罚款，应当自收缴罚款之日起二日内，"
+    "交至行政机关；行政机关应当在二日内将罚款缴付指定的银行）";
+
+// The whole amount collected goes on (APL art. 71): a hand-over or deposit
+// of another amount is refused.
+std::optional<Rejection> CheckCashAmount(const PaymentState& p, const boost::json::object& data) {
+  const std::int64_t amount = Int(data, "amount_fen");
+  if (amount == p.cash_collected_fen) return std::nullopt;
+  return Rejection{"cash_amount_mismatch",
+                   fmt::format("{} fen were collected on the spot; {} fen are stated", 
+                               p.cash_collected_fen, amount),
+                   std::string(kCashHandOverBasis), DataPointer("amount_fen")};
+}
+
 constexpr std::string_view kOrdinaryCollectionBasis =
     "《中华人民共和国行政处罚法》第六十八条（依照第五十一条当场作出的行政处罚决定方可当场收缴）、"
     "第六十九条（边远、水上、交通不便地区，经当事人提出）";
@@ -296,6 +311,66 @@ Status EvolveFineCollectedOnSpot(CaseState& state, const EventRecord& event) {
   p.paid_fen += amount;
   p.collected_on_spot = true;
   p.settled_on = collected;
+  p.cash_collected_fen = amount;
+  p.cash_collected_on = collected;
+  ZF_ASSIGN_OR_RETURN(p.cash_hand_over_due_on, EventDate(event, "hand_over_due_on"));
+  return Status::Ok();
+}
+
+// --- D18 (APL art. 71): the cash collected on the spot goes to the agency
+// and from it to the designated bank. A late step is recorded (late: true)
+// and check_deadlines reports the breach; a short amount is refused.
+
+Decision DecideHandOverOnSpotCash(const DecisionContext& context) {
+  const boost::json::object& data = Data(context);
+  auto target = TargetCase(context, kCashHandOverBasis);
+  if (auto* r = std::get_if<Rejection>(&target)) return *r;
+  const CaseState& c = *std::get<const CaseState*>(target);
+  const PaymentState& p = c.execution.payment;
+  if (!p.collected_on_spot || !p.cash_hand_over_due_on || p.cash_handed_over_on) {
+    return InvalidState(c, "a hand-over needs a fine collected on the spot in cash, not yet "
+                           "handed over to the agency",
+                        kCashHandOverBasis);
+  }
+  if (auto r = CheckCashAmount(p, data)) return *r;
+  auto deposit_due = AddWorkingDays(context.InForce().Calendar(), context.date(), 2);
+  if (!deposit_due.ok()) return CalendarUnavailable(deposit_due.status(), "D18");
+  boost::json::object event = data;
+  event["handed_over_on"] = context.date().ToString();
+  event["due_on"] = p.cash_hand_over_due_on->ToString();
+  event["late"] = Breached(*p.cash_hand_over_due_on, context.date());
+  event["deposit_due_on"] = deposit_due->ToString();
+  return std::vector<NewEvent>{Emit("on_spot_cash_handed_over", std::move(event))};
+}
+
+Status EvolveOnSpotCashHandedOver(CaseState& state, const EventRecord& event) {
+  PaymentState& p = state.execution.payment;
+  ZF_ASSIGN_OR_RETURN(p.cash_handed_over_on, EventDate(event, "handed_over_on"));
+  ZF_ASSIGN_OR_RETURN(p.cash_deposit_due_on, EventDate(event, "deposit_due_on"));
+  return Status::Ok();
+}
+
+Decision DecideDepositOnSpotCash(const DecisionContext& context) {
+  const boost::json::object& data = Data(context);
+  auto target = TargetCase(context, kCashHandOverBasis);
+  if (auto* r = std::get_if<Rejection>(&target)) return *r;
+  const CaseState& c = *std::get<const CaseState*>(target);
+  const PaymentState& p = c.execution.payment;
+  if (!p.cash_handed_over_on || !p.cash_deposit_due_on || p.cash_deposited_on) {
+    return InvalidState(c, "a deposit needs cash handed over to the agency and not yet paid "
+                           "into the bank",
+                        kCashHandOverBasis);
+  }
+  if (auto r = CheckCashAmount(p, data)) return *r;
+  boost::json::object event = data;
+  event["deposited_on"] = context.date().ToString();
+  event["due_on"] = p.cash_deposit_due_on->ToString();
+  event["late"] = Breached(*p.cash_deposit_due_on, context.date());
+  return std::vector<NewEvent>{Emit("on_spot_cash_deposited", std::move(event))};
+}
+
+Status EvolveOnSpotCashDeposited(CaseState& state, const EventRecord& event) {
+  ZF_ASSIGN_OR_RETURN(state.execution.payment.cash_deposited_on, EventDate(event, "deposited_on"));
   return Status::Ok();
 }
 
@@ -306,6 +381,8 @@ const std::vector<CommandSpec>& SimplifiedCommandSpecs() {
       {"issue_on_spot_decision", "case_id", kCaseStreamPrefix, &DecideIssueOnSpotDecision},
       {"report_on_spot_decision", "case_id", kCaseStreamPrefix, &DecideReportOnSpotDecision},
       {"collect_fine_on_spot", "case_id", kCaseStreamPrefix, &DecideCollectFineOnSpot},
+      {"hand_over_on_spot_cash", "case_id", kCaseStreamPrefix, &DecideHandOverOnSpotCash},
+      {"deposit_on_spot_cash", "case_id", kCaseStreamPrefix, &DecideDepositOnSpotCash},
   };
   return kSpecs;
 }
@@ -315,6 +392,8 @@ const std::vector<CaseEvolver>& SimplifiedEvolvers() {
       {"on_spot_decision_issued", &EvolveOnSpotDecisionIssued},
       {"on_spot_decision_reported", &EvolveOnSpotDecisionReported},
       {"fine_collected_on_spot", &EvolveFineCollectedOnSpot},
+      {"on_spot_cash_handed_over", &EvolveOnSpotCashHandedOver},
+      {"on_spot_cash_deposited", &EvolveOnSpotCashDeposited},
   };
   return kEvolvers;
 }

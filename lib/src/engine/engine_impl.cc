@@ -1925,6 +1925,21 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
                                             from.status().message()))
         .WithSubject("reconsideration_by_issuer_from");
   }
+  if (auto from = Date::Parse(options.on_spot_cash_tracked_from); !from.ok()) {
+    return InvalidArgumentError(fmt::format("on_spot_cash_tracked_from: {}",
+                                            from.status().message()))
+        .WithSubject("on_spot_cash_tracked_from");
+  }
+  if (auto from = Date::Parse(options.case_review_tracked_from); !from.ok()) {
+    return InvalidArgumentError(fmt::format("case_review_tracked_from: {}",
+                                            from.status().message()))
+        .WithSubject("case_review_tracked_from");
+  }
+  if (options.case_review_working_days <= 0) {
+    return InvalidArgumentError(fmt::format("case_review_working_days {} is not positive",
+                                            options.case_review_working_days))
+        .WithSubject("case_review_working_days");
+  }
   auto engine = std::make_unique<internal::EngineImpl>(options, std::move(store));
   ZF_RETURN_IF_ERROR(engine->Load());
   return std::unique_ptr<Engine>(std::move(engine));

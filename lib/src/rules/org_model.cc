@@ -269,6 +269,8 @@ Status OrgModel::ApplyOfficer(const boost::json::object& data, std::int64_t at) 
   ZF_ASSIGN_OR_RETURN(o.roles, TextList(data, "roles", kType));
   o.rank = OptionalText(data, "rank");
   o.post = OptionalText(data, "post");
+  o.legal_qualification = OptionalText(data, "legal_qualification");
+  o.legal_review_since = OptionalText(data, "legal_review_since");
   o.registered_at = at;
   officers_[o.id] = std::move(o);
   return Status::Ok();

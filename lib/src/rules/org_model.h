@@ -117,6 +117,11 @@ struct Officer {
   // division, or "" when not recorded; and the post held, or "".
   std::string rank;
   std::string post;
+  // APL art. 58 ¶2: whether the officer passed the national unified legal
+  // professional qualification exam ("passed" | "none" | "" not recorded),
+  // and the day they first did legal review ("YYYY-MM-DD" or "").
+  std::string legal_qualification;
+  std::string legal_review_since;
   std::int64_t registered_at = 0;
 };
 
