@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -437,16 +438,22 @@ Response Api::Error(const Request& req, http::status status, std::string_view co
 }
 
 const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const {
-  const auto header = req[http::field::authorization];
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.empty() || header.size() <= kBearer.size() ||
-      header.substr(0, kBearer.size()) != kBearer) {
+  const auto value = req[http::field::authorization];
+  const std::string_view header(value.data(), value.size());
+  // credentials = auth-scheme 1*SP token68, and the scheme is
+  // case-insensitive (RFC 7235 §2.1): clients send "bearer" too.
+  const std::size_t space = header.find(' ');
+  const std::string_view scheme = header.substr(0, space);
+  const std::size_t start =
+      space == std::string_view::npos ? header.size() : header.find_first_not_of(' ', space);
+  const std::string_view token =
+      start == std::string_view::npos ? std::string_view() : header.substr(start);
+  if (!boost::beast::iequals(scheme, "Bearer") || token.empty()) {
     *refusal = Error(req, http::status::unauthorized, "unauthenticated",
                      "send Authorization: Bearer <token>", "Authorization");
     return nullptr;
   }
-  const auto token = header.substr(kBearer.size());
-  const zf::Actor* actor = ActorForToken(config_, std::string_view(token.data(), token.size()));
+  const zf::Actor* actor = ActorForToken(config_, token);
   if (actor == nullptr) {
     *refusal = Error(req, http::status::unauthorized, "unauthenticated", "unknown token",
                      "Authorization");

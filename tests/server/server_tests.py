@@ -116,13 +116,13 @@ class Reply(object):
 
 class Server(object):
     def __init__(self, limits=None, db="db", tls=None, prefix=(), checkpoints=None,
-                 seal_keys=None):
+                 seal_keys=None, serve_args=()):
         self.log = os.path.join(TMP, "access.log")
         self.tls = tls
         config = write_config(limits, tls=tls, checkpoints=checkpoints, seal_keys=seal_keys)
         self.proc = subprocess.Popen(
             list(prefix) + [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
-                            "127.0.0.1:0", "--access-log", self.log],
+                            "127.0.0.1:0", "--access-log", self.log] + list(serve_args),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
         line = self.proc.stdout.readline().decode()
         require("listening on" in line, "serve did not start: %r %s"
@@ -695,6 +695,31 @@ def test_events():
         check([e["stream"] for e in b["events"]] == ["case/SX-T-%04d" % i for i in range(3)],
               "filtered %r" % [e["stream"] for e in b["events"]])
         check(b["next"] == head + 1, "filtered next %r" % b["next"])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_bearer_scheme():
+    """RFC 7235 §2.1: the auth-scheme is case-insensitive, so `bearer` and
+    `BEARER` are Bearer; anything else, or no space before the token, is
+    still 401 (issue 17, HTTP details)."""
+    s = start()
+    try:
+        for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
+            r = s.get("/v1/events?limit=1", token=None,
+                      headers={"Authorization": scheme + " tok-officer"})
+            expect_status(r, 200, "scheme %r" % scheme)
+        r = s.post(clue("SX-T-0001"), token=None,
+                   headers={"Authorization": "bearer tok-officer"})
+        expect_status(r, 201, "a command with scheme 'bearer'")
+        for header in ("Basic tok-officer", "Bearertok-officer", "bearer ", "Bearer tok-nobody",
+                       "Bearers tok-officer"):
+            r = s.get("/v1/events?limit=1", token=None, headers={"Authorization": header})
+            expect_status(r, 401, "Authorization %r" % header)
+            check(r.json().get("subject") == "Authorization", "401 names the header: %r" % r.text)
+        out = s.raw(b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n"
+                    b"Authorization: bearer tok-officer\r\n\r\n", wait=1)
+        check(out.startswith("HTTP/1.1 200"), "the feed with scheme 'bearer': %r" % out[:200])
     finally:
         check(s.stop() == 0, "serve exit code")
 
