@@ -590,6 +590,9 @@ std::string Api::SseFrame(const zf::EventRecord& event) {
 Response Api::Handle(const Request& req, std::string* actor_id) {
   Response res = Route(req, actor_id);
   metrics_->CountResponse(static_cast<unsigned>(res.result_int()));
+  // HEAD is answered as GET, everything but the body (RFC 9110 §9.3.2):
+  // Content-Length stays that of the body GET would send.
+  if (req.method() == http::verb::head) res.body().clear();
   return res;
 }
 
@@ -736,12 +739,15 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
 Response Api::Route(const Request& req, std::string* actor_id) {
   const Target t = ParseTarget(std::string_view(req.target().data(), req.target().size()));
   const std::vector<std::string_view> seg = Segments(t.path);
-  const bool get = req.method() == http::verb::get;
+  // Every GET endpoint answers HEAD too (Handle drops the body).
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   auto only = [&](http::verb verb) -> std::optional<Response> {
-    if (req.method() == verb) return std::nullopt;
+    if (verb == http::verb::get ? get : req.method() == verb) return std::nullopt;
+    const std::string allow =
+        verb == http::verb::get ? "GET, HEAD" : std::string(http::to_string(verb));
     Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
-                         fmt::format("{} takes {}", t.path, http::to_string(verb)));
-    res.set(http::field::allow, http::to_string(verb));
+                         fmt::format("{} takes {}", t.path, allow));
+    res.set(http::field::allow, allow);
     return res;
   };
   // Open to all: liveness and metrics.
@@ -761,12 +767,15 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     if (auto bad = UnknownParameter(req, t, {})) return *bad;
     return Commands(req, *actor);
   }
-  if (!get) {
+  // The live feed (a GET, answered by the transport) has no end, so no
+  // Content-Length a HEAD could announce.
+  if (t.path == "/v1/events/stream") {
     Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
                          fmt::format("{} takes GET", t.path));
     res.set(http::field::allow, "GET");
     return res;
   }
+  if (auto bad = only(http::verb::get)) return *bad;
   auto as_of = AsOfFrom(t);
   if (!as_of.ok()) return StatusError(req, http::status::bad_request, as_of.status());
 

@@ -724,6 +724,78 @@ def test_bearer_scheme():
         check(s.stop() == 0, "serve exit code")
 
 
+def _head_and_body(port, request):
+    """(head, body) of the answer to one raw request sent with Connection:
+    close: the body is whatever follows the head until the server closes."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        sock.sendall(request)
+        out = read_until_closed(sock)
+    finally:
+        sock.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return lines[0], headers, body
+
+
+def test_head():
+    """HEAD answers what GET would, without the body (RFC 9110 §9.3.2): the
+    same status, Content-Type and Content-Length (issue 17, HTTP details)."""
+    s = start()
+    try:
+        auth = b"Authorization: Bearer tok-officer\r\n"
+        for path, token in ((b"/v1/health", b""), (b"/metrics", b""),
+                            (b"/v1/events?limit=3", auth), (b"/v1/rules?item=MARKET-006", auth),
+                            (b"/v1/cases", b"")):
+            tail = b" HTTP/1.1\r\nHost: x\r\n" + token + b"Connection: close\r\n\r\n"
+            get_line, get_headers, get_body = _head_and_body(s.port, b"GET " + path + tail)
+            head_line, head_headers, head_body = _head_and_body(s.port, b"HEAD " + path + tail)
+            what = "HEAD " + path.decode()
+            check(head_line == get_line, "%s: %r, GET: %r" % (what, head_line, get_line))
+            check(head_body == b"", "%s sent a body: %r" % (what, head_body[:200]))
+            for field in ("content-type", "content-length"):
+                check(head_headers.get(field) == get_headers.get(field),
+                      "%s: %s %r, GET's %r" % (what, field, head_headers.get(field),
+                                               get_headers.get(field)))
+            # /metrics counts responses, so only its length may differ.
+            if path != b"/metrics":
+                check(int(head_headers.get("content-length", "-1")) == len(get_body),
+                      "%s: Content-Length %r, GET's body %d bytes"
+                      % (what, head_headers.get("content-length"), len(get_body)))
+        check(_head_and_body(s.port, b"HEAD /v1/cases HTTP/1.1\r\nHost: x\r\n"
+                             b"Connection: close\r\n\r\n")[0].startswith("HTTP/1.1 401"),
+              "HEAD without a token")
+        # A keep-alive connection goes on after a HEAD: http.client reads no body.
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+        try:
+            conn.request("HEAD", "/v1/health")
+            r = conn.getresponse()
+            check(r.status == 200 and r.read() == b"", "HEAD on a keep-alive connection")
+            conn.request("GET", "/v1/health")
+            r = conn.getresponse()
+            check(r.status == 200 and json.loads(r.read())["status"] == "ok",
+                  "GET after HEAD on the same connection")
+        finally:
+            conn.close()
+        r = s.request("POST", "/v1/health", body="{}", token=None)
+        expect_status(r, 405, "POST /v1/health")
+        check(dict((k.lower(), v) for k, v in r.headers).get("allow") == "GET, HEAD",
+              "Allow of /v1/health: %r" % r.headers)
+        r = s.request("HEAD", "/v1/events/stream")
+        expect_status(r, 405, "HEAD of the live feed")
+        check(dict((k.lower(), v) for k, v in r.headers).get("allow") == "GET",
+              "Allow of the feed: %r" % r.headers)
+        expect_status(s.get("/v1/health", token=None), 200, "still serving")
+        heads = [e for e in s.access_log() if e.get("method") == "HEAD"]
+        check(len(heads) == 8, "HEAD requests logged: %r" % heads[:3])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
