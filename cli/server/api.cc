@@ -932,7 +932,12 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     auto limit = Number(t, "limit", 1000);
     if (!from.ok()) return StatusError(req, http::status::bad_request, from.status());
     if (!limit.ok()) return StatusError(req, http::status::bad_request, limit.status());
-    const std::uint64_t max = std::clamp<std::uint64_t>(*limit, 1, config_.limits.max_events_per_read);
+    // A page of nothing is a client's mistake, not a request for one event.
+    if (*limit == 0) {
+      return Error(req, http::status::bad_request, "invalid_argument",
+                   "limit must be at least 1, not 0", "limit");
+    }
+    const std::uint64_t max = std::min<std::uint64_t>(*limit, config_.limits.max_events_per_read);
     StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type")};
     json::array events;
     std::uint64_t next = filter.from;

@@ -796,6 +796,24 @@ def test_head():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_limit_zero():
+    """limit=0 asks for nothing: refused (400 naming limit and the rule), not
+    read as 1 (issue 17, HTTP details; docs/openapi.yaml: minimum 1)."""
+    s = start()
+    try:
+        r = s.get("/v1/events?from=1&limit=0")
+        expect_status(r, 400, "limit=0")
+        b = r.json()
+        check(b.get("error") == "invalid_argument" and b.get("subject") == "limit" and
+              "limit must be at least 1" in b.get("message", ""), "limit=0: %r" % b)
+        r = s.get("/v1/events?from=1&limit=1")
+        expect_status(r, 200, "limit=1")
+        check([e["position"] for e in r.json()["events"]] == [1], "limit=1: %r" % r.text[:300])
+        expect_status(s.get("/v1/events?limit=-1"), 400, "limit=-1")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
