@@ -268,6 +268,26 @@ zf::CaseFilter FilterFrom(const Target& t) {
   return filter;
 }
 
+// A command's body is JSON: a Content-Type that says otherwise (a form, or
+// text/plain, which a browser sends cross-site without asking) is refused
+// with 415 before the body is read as JSON. Parameters (charset) are
+// allowed; no Content-Type at all is read as JSON, as clients that omit it
+// always were.
+std::optional<Response> MediaTypeRefusal(const Request& req) {
+  const auto field = req.find(http::field::content_type);
+  if (field == req.end()) return std::nullopt;
+  const std::string_view value(field->value().data(), field->value().size());
+  std::string_view type = value.substr(0, value.find(';'));
+  const std::size_t first = type.find_first_not_of(" \t");
+  type = first == std::string_view::npos
+             ? std::string_view()
+             : type.substr(first, type.find_last_not_of(" \t") - first + 1);
+  if (boost::beast::iequals(type, "application/json")) return std::nullopt;
+  return Api::Error(req, http::status::unsupported_media_type, "unsupported_media_type",
+                    fmt::format("Content-Type must be application/json, not '{}'", value),
+                    "Content-Type");
+}
+
 // --- JSON forms: the same as zfcli --json (cli/json_forms.h) -------------------
 
 template <typename T, typename ToJson>
@@ -628,6 +648,10 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
   if (draining.load()) {
     return Error(req, http::status::service_unavailable, "shutting_down",
                  "the server is shutting down; retry against another instance or later");
+  }
+  if (auto refusal = MediaTypeRefusal(req)) {
+    metrics_->CountCommand("invalid");
+    return *refusal;
   }
   auto parsed = zf::ParseJson(req.body());
   if (!parsed.ok()) {

@@ -814,6 +814,40 @@ def test_limit_zero():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_content_type():
+    """A command's body is JSON: a Content-Type other than application/json
+    (parameters allowed) is 415 naming the header, and nothing runs (issue
+    17, HTTP details). A request without Content-Type is read as JSON."""
+    s = start()
+    try:
+        for i, ctype in enumerate(("text/plain", "text/plain; charset=utf-8",
+                                   "application/x-www-form-urlencoded", "application/jsonx",
+                                   "application/json-seq", "multipart/form-data; boundary=x", "")):
+            case_id = "SX-T-%04d" % (100 + i)
+            r = s.request("POST", "/v1/commands", body=json.dumps(clue(case_id)),
+                          headers={"Content-Type": ctype})
+            expect_status(r, 415, "Content-Type %r" % ctype)
+            b = r.json()
+            check(b.get("error") == "unsupported_media_type" and
+                  b.get("subject") == "Content-Type" and
+                  "application/json" in b.get("message", "") and
+                  ("'%s'" % ctype) in b.get("message", ""), "415 for %r: %r" % (ctype, b))
+            expect_status(s.get("/v1/cases/" + case_id), 404, "nothing ran for %r" % ctype)
+        for i, ctype in enumerate(("application/json", "application/json; charset=utf-8",
+                                   "Application/JSON;charset=UTF-8", " application/json ")):
+            r = s.request("POST", "/v1/commands", body=json.dumps(clue("SX-T-%04d" % (200 + i))),
+                          headers={"Content-Type": ctype})
+            expect_status(r, 201, "Content-Type %r" % ctype)
+        r = s.request("POST", "/v1/commands", body=json.dumps([clue("SX-T-0300")]),
+                      headers={"Content-Type": "text/plain"})
+        expect_status(r, 415, "a batch as text/plain")
+        # No Content-Type at all: read as JSON (docs/api.md).
+        r = s.request("POST", "/v1/commands", body=json.dumps(clue("SX-T-0301")))
+        expect_status(r, 201, "a command without Content-Type")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
