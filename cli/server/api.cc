@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 #include <iostream>
@@ -420,6 +421,18 @@ zf::Result<zf::BatchMode> ModeFrom(const json::object& o) {
 
 // --- AccessLog --------------------------------------------------------------
 
+std::string NowUtc() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, ms);
+}
+
 AccessLog::AccessLog(const std::string& path) {
   if (path.empty()) return;
   file_.open(path, std::ios::app);
@@ -428,9 +441,19 @@ AccessLog::AccessLog(const std::string& path) {
 }
 
 void AccessLog::Write(const json::object& entry) {
+  // Every line is stamped, first, so that a writer that forgets (case_read
+  // lines did) still gives a line that can be placed in time.
+  std::string serialized;
+  if (entry.contains("ts")) {
+    serialized = json::serialize(entry);
+  } else {
+    json::object stamped{{"ts", NowUtc()}};
+    for (const auto& [key, value] : entry) stamped.emplace(key, value);
+    serialized = json::serialize(stamped);
+  }
   // The request target is logged as sent: keep the line UTF-8 (bytes over
   // 0x7F only occur inside the serialized strings).
-  const std::string line = ValidUtf8(json::serialize(entry)) + "\n";
+  const std::string line = ValidUtf8(serialized) + "\n";
   std::lock_guard lock(mu_);
   std::ostream& out = to_file_ ? static_cast<std::ostream&>(file_) : std::cerr;
   // A write that failed (a full disk) must not silence the log for good:
@@ -558,7 +581,7 @@ zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_i
                                std::string_view what, std::string_view as_of) {
   zf::ReadContext read{actor, std::string(what), ""};
   zf::Status recorded = engine_->RecordCaseAccess(case_id, read, as_of);
-  log_->Write({{"case_read", case_id}, {"what", what}, {"actor", actor.id},
+  log_->Write({{"ts", NowUtc()}, {"case_read", case_id}, {"what", what}, {"actor", actor.id},
                {"role", actor.role}, {"unit", actor.unit}, {"recorded", recorded.ok()}});
   return recorded;
 }

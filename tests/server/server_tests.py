@@ -848,6 +848,26 @@ def test_content_type():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_case_read_log():
+    """Every access-log line has a timestamp, case_read lines too (issue
+    17, HTTP details)."""
+    import re
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        for path in ("/v1/cases/SX-T-0001", "/v1/cases/SX-T-0001/history"):
+            expect_status(s.get(path), 200, path)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    log = s.access_log()
+    reads = [e for e in log if "case_read" in e]
+    check(len(reads) == 2, "two case reads logged: %r" % reads)
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    for e in log:
+        check(isinstance(e.get("ts"), str) and stamp.match(e["ts"]) is not None,
+              "an access-log line without a timestamp: %r" % e)
+
+
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
