@@ -868,6 +868,48 @@ def test_case_read_log():
               "an access-log line without a timestamp: %r" % e)
 
 
+def test_serve_missing_store():
+    """`zfcli --db ./typo serve` does not create and serve an empty store:
+    exit 3 naming --db and --create; --create does (issue 17, HTTP details)."""
+    config = write_config()
+
+    def serve(*args):
+        # Without the fix this serves (forever): a short timeout keeps the
+        # test's failure quick.
+        try:
+            p = subprocess.run([ZFCLI] + list(args), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=TMP, timeout=10 * TIMEOUT_SCALE)
+        except subprocess.TimeoutExpired:
+            fail("serve %r did not exit: it serves the missing store" % (args,))
+            raise Abort()
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    for lang, needle in (([], "--create"), (["--lang", "en"], "no event store at")):
+        rc, out, err = serve(*(lang + ["--db", "typo", "serve", "--config", config,
+                                       "--listen", "127.0.0.1:0"]))
+        check(rc == 3 and "--db" in err and "--create" in err and needle in err and
+              "typo" in err, "serve on a missing store %r: exit %d, %r" % (lang, rc, err))
+        check(not os.path.exists(os.path.join(TMP, "typo")), "the missing store was created")
+    os.mkdir(os.path.join(TMP, "empty"))
+    rc, out, err = serve("--db", "empty", "serve", "--config", config, "--listen", "127.0.0.1:0")
+    check(rc == 3 and "--create" in err, "serve on an empty directory: exit %d, %r" % (rc, err))
+    rc, out, err = serve("--db", "typo", "serve", "--config", config, "--listen", "127.0.0.1:0")
+    check(("没有事件存储" in err), "the message is Chinese by default: %r" % err)
+    s = Server(db="typo", serve_args=["--create"])
+    try:
+        r = s.get("/v1/health", token=None)
+        expect_status(r, 200, "health of a store served with --create")
+        check(r.json().get("position") == 0, "a new, empty store: %r" % r.text)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    # The store exists now: served without --create.
+    s = Server(db="typo")
+    try:
+        expect_status(s.get("/v1/health", token=None), 200, "health of the existing store")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
