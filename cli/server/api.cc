@@ -4,6 +4,7 @@
 
 #include "json_forms.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -17,6 +18,8 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <fmt/format.h>
 
 #include "zf/audit.h"
@@ -36,72 +39,45 @@ using Clock = std::chrono::steady_clock;
 
 using Query = std::map<std::string, std::string>;
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; false for a malformed escape.
-bool Decode(std::string_view in, std::string* out) {
-  out->clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      *out += ' ';
-    } else if (in[i] == '%') {
-      if (i + 2 >= in.size()) return false;
-      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      *out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      *out += in[i];
-    }
-  }
-  return true;
-}
-
 struct Target {
-  std::string path;
+  std::string path;  // as sent (still percent-encoded): for messages
+  // The path's segments, each percent-decoded on its own after the path
+  // was split, so that an encoded slash (%2F) stays inside its segment:
+  // /v1/cases/X%2Fhistory names the case "X/history", not X's history.
+  // Empty segments (a doubled slash) are left out.
+  std::vector<std::string> segments;
   Query query;
-  std::string bad;  // the malformed or repeated parameter, if any
+  std::string bad;  // the repeated parameter, if any
+  bool invalid = false;  // not an origin-form target (RFC 9112 §3.2.1)
 };
 
+// Parsed by Boost.URL (RFC 3986) rather than by hand: it splits the path
+// before decoding it and refuses a malformed escape or a byte no URI holds.
 Target ParseTarget(std::string_view target) {
   Target t;
-  const std::size_t q = target.find('?');
-  if (!Decode(target.substr(0, q), &t.path)) t.bad = "path";
-  if (q == std::string_view::npos) return t;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const std::size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) continue;
-    const std::size_t eq = pair.find('=');
-    std::string key, value;
-    if (!Decode(pair.substr(0, eq), &key) ||
-        (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) ||
-        !t.query.emplace(key, value).second) {
-      if (t.bad.empty()) t.bad = std::string(pair.substr(0, eq));
-    }
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) {
+    t.path = std::string(target.substr(0, target.find('?')));
+    t.invalid = true;
+    return t;
+  }
+  t.path = std::string(url->encoded_path());
+  for (std::string segment : url->segments()) {
+    if (!segment.empty()) t.segments.push_back(std::move(segment));
+  }
+  // A query is form-encoded: '+' is a space.
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;
+  for (const boost::urls::param& p : url->params(form)) {
+    if (p.key.empty() && !p.has_value) continue;  // "a=1&&b=2"
+    if (!t.query.emplace(p.key, p.value).second && t.bad.empty()) t.bad = p.key;
   }
   return t;
 }
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const std::size_t slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
-  }
-  return out;
+// True when the target's path is exactly these (decoded) segments.
+bool At(const Target& t, std::initializer_list<std::string_view> path) {
+  return std::equal(t.segments.begin(), t.segments.end(), path.begin(), path.end());
 }
 
 // --- Responses --------------------------------------------------------------
@@ -214,7 +190,7 @@ std::optional<Response> UnknownParameter(const Request& req, const Target& t,
                                          std::initializer_list<std::string_view> allowed) {
   if (!t.bad.empty()) {
     return Api::Error(req, http::status::bad_request, "invalid_argument",
-                      fmt::format("query parameter '{}' is malformed or repeated", t.bad), t.bad);
+                      fmt::format("query parameter '{}' is repeated", t.bad), t.bad);
   }
   for (const auto& [key, value] : t.query) {
     bool known = false;
@@ -588,7 +564,7 @@ zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_i
 
 bool Api::IsStream(const Request& req) {
   const std::string_view target(req.target().data(), req.target().size());
-  return req.method() == http::verb::get && ParseTarget(target).path == "/v1/events/stream";
+  return req.method() == http::verb::get && At(ParseTarget(target), {"v1", "events", "stream"});
 }
 
 bool Api::ParseStream(const Request& req, StreamQuery* query, Response* refusal) const {
@@ -785,7 +761,14 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
 
 Response Api::Route(const Request& req, std::string* actor_id) {
   const Target t = ParseTarget(std::string_view(req.target().data(), req.target().size()));
-  const std::vector<std::string_view> seg = Segments(t.path);
+  if (t.invalid) {
+    return Error(req, http::status::bad_request, "invalid_argument",
+                 fmt::format("the request target '{}' is not a valid URI path and query "
+                             "(RFC 3986: a malformed %-escape, or a byte to escape)",
+                             std::string_view(req.target().data(), req.target().size())),
+                 "target");
+  }
+  const std::vector<std::string>& seg = t.segments;
   // Every GET endpoint answers HEAD too (Handle drops the body).
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   auto only = [&](http::verb verb) -> std::optional<Response> {
@@ -798,8 +781,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     return res;
   };
   // Open to all: liveness and metrics.
-  if (t.path == "/metrics") return only(http::verb::get).value_or(Metrics(req));
-  if (t.path == "/v1/health") return only(http::verb::get).value_or(Health(req));
+  if (At(t, {"metrics"})) return only(http::verb::get).value_or(Metrics(req));
+  if (At(t, {"v1", "health"})) return only(http::verb::get).value_or(Health(req));
   if (seg.empty() || seg[0] != "v1") {
     return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
   }
@@ -809,14 +792,14 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   if (actor == nullptr) return refusal;
   *actor_id = actor->id;
 
-  if (t.path == "/v1/commands") {
+  if (At(t, {"v1", "commands"})) {
     if (auto bad = only(http::verb::post)) return *bad;
     if (auto bad = UnknownParameter(req, t, {})) return *bad;
     return Commands(req, *actor);
   }
   // The live feed (a GET, answered by the transport) has no end, so no
   // Content-Length a HEAD could announce.
-  if (t.path == "/v1/events/stream") {
+  if (At(t, {"v1", "events", "stream"})) {
     Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
                          fmt::format("{} takes GET", t.path));
     res.set(http::field::allow, "GET");
@@ -838,8 +821,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     return ListResponse(req, engine_->ListCases(filter, *as_of), SummaryJson);
   }
   if (seg.size() >= 3 && seg.size() <= 4 && seg[1] == "cases") {
-    const std::string id(seg[2]);
-    const std::string_view what = seg.size() == 4 ? seg[3] : "view";
+    const std::string& id = seg[2];
+    const std::string_view what = seg.size() == 4 ? std::string_view(seg[3]) : "view";
     // The expensive reads of a case (an audit costs ~0.4 s at 8,400
     // events), limited per token (issue 14 §6).
     if (what == "audit" || what == "dossier" || what == "explain") {
@@ -891,7 +874,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     }
     return JsonResponse(req, http::status::ok, events);
   }
-  if (t.path == "/v1/deadlines") {
+  if (At(t, {"v1", "deadlines"})) {
     if (auto bad = UnknownParameter(req, t, {"state", "subject", "township", "area", "item",
                                              "party", "within", "breached", "past_limit",
                                              "as_of", "at_position"})) {
@@ -912,7 +895,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     }
     return ListResponse(req, engine_->Deadlines(query, *as_of), DeadlineJson);
   }
-  if (t.path == "/v1/statistics") {
+  if (At(t, {"v1", "statistics"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "to", "as_of", "at_position"})) return *bad;
     if (Param(t, "from").empty() || Param(t, "to").empty()) {
       return Error(req, http::status::bad_request, "invalid_argument",
@@ -922,19 +905,19 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     if (!stats.ok()) return StatusError(req, ReadStatus(stats.status()), stats.status());
     return JsonResponse(req, http::status::ok, *stats);
   }
-  if (t.path == "/v1/rules") {
+  if (At(t, {"v1", "rules"})) {
     if (auto bad = UnknownParameter(req, t, {"as_of", "item", "subject"})) return *bad;
     return ListResponse(req, engine_->PowerItems(Param(t, "as_of"), Param(t, "item"),
                                                  Param(t, "subject")),
                         ItemJson);
   }
-  if (t.path == "/v1/rules/competent") {
+  if (At(t, {"v1", "rules", "competent"})) {
     if (auto bad = UnknownParameter(req, t, {"as_of", "item", "township"})) return *bad;
     auto answer = engine_->Competent(Param(t, "item"), Param(t, "township"), Param(t, "as_of"));
     if (!answer.ok()) return StatusError(req, ReadStatus(answer.status()), answer.status());
     return JsonResponse(req, http::status::ok, AnswerJson(*answer));
   }
-  if (t.path == "/v1/calendar/due") {
+  if (At(t, {"v1", "calendar", "due"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "working_days", "days", "months", "years",
                                              "bearer", "as_of"})) {
       return *bad;
@@ -973,7 +956,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     return JsonResponse(req, http::status::ok,
                         json::object{{"from", from->ToString()}, {"due", due->ToString()}});
   }
-  if (t.path == "/v1/events") {
+  if (At(t, {"v1", "events"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "limit", "prefix", "type"})) return *bad;
     auto from = Number(t, "from", 1);
     auto limit = Number(t, "limit", 1000);

@@ -372,21 +372,25 @@ def test_malformed():
         # A stray byte in a case id (not a valid stream name: 400) is quoted
         # back as U+FFFD: the answer is
         # still UTF-8 and JSON (tests/fuzz/fuzz_http.cc found it was not).
-        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
-        try:
-            sock.sendall(b"GET /v1/cases/SX-%E3X-\xff HTTP/1.1\r\nHost: x\r\n"
-                         b"Authorization: Bearer tok-officer\r\nConnection: close\r\n\r\n")
-            out = read_until_closed(sock)
-        finally:
-            sock.close()
-        head, _, body = out.partition(b"\r\n\r\n")
-        check(head.startswith(b"HTTP/1.1 400"), "stray byte: %r" % out[:200])
-        try:
-            answer = json.loads(body.decode("utf-8"))
-            check(answer.get("error") == "invalid_argument" and "SX-\ufffdX-\ufffd" in answer["message"],
-                  "stray byte quoted as U+FFFD: %r" % answer)
-        except ValueError as e:
-            fail("the answer to a stray byte is not UTF-8 JSON (%s): %r" % (e, body[:200]))
+        # Escaped, it is the decoded case id that is quoted; sent raw, the
+        # target is no URI (400 naming it) and the target is quoted.
+        for target, quoted in ((b"/v1/cases/SX-%E3X-%FF", "SX-\ufffdX-\ufffd"),
+                               (b"/v1/cases/SX-%E3X-\xff", "SX-%E3X-\ufffd")):
+            sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+            try:
+                sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n"
+                             b"Authorization: Bearer tok-officer\r\nConnection: close\r\n\r\n")
+                out = read_until_closed(sock)
+            finally:
+                sock.close()
+            head, _, body = out.partition(b"\r\n\r\n")
+            check(head.startswith(b"HTTP/1.1 400"), "stray byte: %r" % out[:200])
+            try:
+                answer = json.loads(body.decode("utf-8"))
+                check(answer.get("error") == "invalid_argument" and quoted in answer["message"],
+                      "stray byte quoted as U+FFFD: %r" % answer)
+            except ValueError as e:
+                fail("the answer to a stray byte is not UTF-8 JSON (%s): %r" % (e, body[:200]))
         # ... and its access log line too.
         with open(s.log, "rb") as f:
             lines = [l for l in f.read().split(b"\n") if l.strip()]
@@ -906,6 +910,38 @@ def test_serve_missing_store():
     s = Server(db="typo")
     try:
         expect_status(s.get("/v1/health", token=None), 200, "health of the existing store")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_percent_slash():
+    """A path is split into segments before they are percent-decoded, so an
+    encoded slash stays inside its segment: /v1/cases/X%2Fhistory is the
+    case "X/history", not X's history (issue 17, HTTP details)."""
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        r = s.get("/v1/cases/SX-T-0001/history")
+        expect_status(r, 200, "the history")
+        for path in ("/v1/cases/SX-T-0001%2Fhistory", "/v1/cases/SX-T-0001%2fhistory",
+                     "/v1/cases/SX-T-0001%2F..%2FSX-T-0001"):
+            r = s.get(path)
+            body = r.json()
+            check(r.status in (400, 404) and isinstance(body, dict) and
+                  body.get("error") in ("invalid_argument", "not_found"),
+                  "%s: HTTP %d %s" % (path, r.status, r.text[:200]))
+        for path in ("/v1%2Fhealth", "/v1/rules%2Fcompetent?item=MARKET-006&township=qiujiang"):
+            expect_status(s.get(path, token="officer"), 404, path)
+        # Other escapes still decode, in the path and in the query.
+        expect_status(s.get("/v1/cases/SX%2DT%2D0001"), 200, "an escaped '-' in the case id")
+        r = s.get("/v1/events?prefix=case%2FSX-T-0001&type=clue_registered")
+        expect_status(r, 200, "an escaped '/' in a query value")
+        check([e["stream"] for e in r.json()["events"]] == ["case/SX-T-0001"],
+              "prefix=case%%2F…: %r" % r.text[:300])
+        reads = [e for e in s.access_log() if "case_read" in e]
+        check(all(e["what"] != "history" or e["case_read"] == "SX-T-0001" for e in reads) and
+              len([e for e in reads if e["what"] == "history"]) == 1,
+              "only the real history read is recorded: %r" % reads)
     finally:
         check(s.stop() == 0, "serve exit code")
 
