@@ -1,11 +1,14 @@
 // zfcli serve: the HTTP API (docs/api.md) over the store at --db.
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include <fmt/format.h>
 
 #include "cli.h"
 #include "server/server.h"
 #include "zf/engine.h"
+#include "zf/store_location.h"
 
 namespace po = boost::program_options;
 
@@ -25,6 +28,15 @@ bool SplitListen(const std::string& listen, server::ServeOptions* options) {
   return true;
 }
 
+// No directory, or an empty one (what a read calls no store, docs/cli.md).
+// A PostgreSQL URL names no file: its open says whether the store exists.
+bool IsMissingStore(const std::string& db) {
+  if (zf::IsPostgresLocation(db)) return false;
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) return !ec;
+  return std::filesystem::is_directory(db, ec) && std::filesystem::is_empty(db, ec) && !ec;
+}
+
 int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args,
              const Command& self) {
   po::options_description options("serve");
@@ -37,7 +49,8 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
       ("hash-token", po::value<std::string>(),
        "print the digest of a token for the config file, and exit")
       ("algorithm", po::value<std::string>()->default_value("sha256"),
-       "digest for --hash-token: sha256 | sm3");
+       "digest for --hash-token: sha256 | sm3")
+      ("create", "create the store at --db if it is missing (else a missing store: exit 3)");
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
@@ -71,14 +84,31 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
   if (!vm.count("checkpoint-every") && config->checkpoint_every) {
     global.checkpoint_every = *config->checkpoint_every;
   }
-  auto engine = OpenEngine(global, StoreAccess::kCreate, &exit_code);
+  // A mistyped --db must not start a server on a new, empty store that
+  // takes the commands meant for the real one: a missing store is created
+  // only when asked for (reads refuse it; import and exec create theirs).
+  const bool create = vm.count("create") > 0;
+  if (!create && IsMissingStore(global.db)) {
+    const bool en = global.lang == Lang::kEn;
+    return ReportError(
+        global, zf::NotFoundError(en ? fmt::format("no event store at '{}' (--db); check the "
+                                                   "path, or give --create to serve a new, "
+                                                   "empty store",
+                                                   global.db)
+                                     : fmt::format("没有事件存储：“{}”（--db）；请检查路径，或加 "
+                                                   "--create 新建一个空存储并提供服务",
+                                                   global.db))
+                    .WithSubject("--db"));
+  }
+  auto engine =
+      OpenEngine(global, create ? StoreAccess::kCreate : StoreAccess::kWrite, &exit_code);
   if (!engine) return exit_code;
   return server::Serve(engine.get(), *config, serve);
 }
 
 const Registrar kServe(MakeCommand<RunServe>(
     "serve", "the HTTP API: commands, queries and the live event feed (docs/api.md)",
-    "HTTP 接口服务：命令、查询与事件订阅", "--config FILE [--listen HOST:PORT] [--access-log FILE]"));
+    "HTTP 接口服务：命令、查询与事件订阅", "--config FILE [--listen HOST:PORT] [--access-log FILE] [--create]"));
 
 }  // namespace
 }  // namespace zfcli

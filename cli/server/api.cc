@@ -4,8 +4,10 @@
 
 #include "json_forms.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 #include <iostream>
@@ -14,7 +16,10 @@
 #include <set>
 #include <vector>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <fmt/format.h>
 
 #include "zf/audit.h"
@@ -34,72 +39,45 @@ using Clock = std::chrono::steady_clock;
 
 using Query = std::map<std::string, std::string>;
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; false for a malformed escape.
-bool Decode(std::string_view in, std::string* out) {
-  out->clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      *out += ' ';
-    } else if (in[i] == '%') {
-      if (i + 2 >= in.size()) return false;
-      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      *out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      *out += in[i];
-    }
-  }
-  return true;
-}
-
 struct Target {
-  std::string path;
+  std::string path;  // as sent (still percent-encoded): for messages
+  // The path's segments, each percent-decoded on its own after the path
+  // was split, so that an encoded slash (%2F) stays inside its segment:
+  // /v1/cases/X%2Fhistory names the case "X/history", not X's history.
+  // Empty segments (a doubled slash) are left out.
+  std::vector<std::string> segments;
   Query query;
-  std::string bad;  // the malformed or repeated parameter, if any
+  std::string bad;  // the repeated parameter, if any
+  bool invalid = false;  // not an origin-form target (RFC 9112 §3.2.1)
 };
 
+// Parsed by Boost.URL (RFC 3986) rather than by hand: it splits the path
+// before decoding it and refuses a malformed escape or a byte no URI holds.
 Target ParseTarget(std::string_view target) {
   Target t;
-  const std::size_t q = target.find('?');
-  if (!Decode(target.substr(0, q), &t.path)) t.bad = "path";
-  if (q == std::string_view::npos) return t;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const std::size_t amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-    if (pair.empty()) continue;
-    const std::size_t eq = pair.find('=');
-    std::string key, value;
-    if (!Decode(pair.substr(0, eq), &key) ||
-        (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), &value)) ||
-        !t.query.emplace(key, value).second) {
-      if (t.bad.empty()) t.bad = std::string(pair.substr(0, eq));
-    }
+  const auto url = boost::urls::parse_origin_form(target);
+  if (!url) {
+    t.path = std::string(target.substr(0, target.find('?')));
+    t.invalid = true;
+    return t;
+  }
+  t.path = std::string(url->encoded_path());
+  for (std::string segment : url->segments()) {
+    if (!segment.empty()) t.segments.push_back(std::move(segment));
+  }
+  // A query is form-encoded: '+' is a space.
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;
+  for (const boost::urls::param& p : url->params(form)) {
+    if (p.key.empty() && !p.has_value) continue;  // "a=1&&b=2"
+    if (!t.query.emplace(p.key, p.value).second && t.bad.empty()) t.bad = p.key;
   }
   return t;
 }
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const std::size_t slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
-  }
-  return out;
+// True when the target's path is exactly these (decoded) segments.
+bool At(const Target& t, std::initializer_list<std::string_view> path) {
+  return std::equal(t.segments.begin(), t.segments.end(), path.begin(), path.end());
 }
 
 // --- Responses --------------------------------------------------------------
@@ -212,7 +190,7 @@ std::optional<Response> UnknownParameter(const Request& req, const Target& t,
                                          std::initializer_list<std::string_view> allowed) {
   if (!t.bad.empty()) {
     return Api::Error(req, http::status::bad_request, "invalid_argument",
-                      fmt::format("query parameter '{}' is malformed or repeated", t.bad), t.bad);
+                      fmt::format("query parameter '{}' is repeated", t.bad), t.bad);
   }
   for (const auto& [key, value] : t.query) {
     bool known = false;
@@ -265,6 +243,26 @@ zf::CaseFilter FilterFrom(const Target& t) {
   filter.item_code = Param(t, "item");
   filter.party = Param(t, "party");
   return filter;
+}
+
+// A command's body is JSON: a Content-Type that says otherwise (a form, or
+// text/plain, which a browser sends cross-site without asking) is refused
+// with 415 before the body is read as JSON. Parameters (charset) are
+// allowed; no Content-Type at all is read as JSON, as clients that omit it
+// always were.
+std::optional<Response> MediaTypeRefusal(const Request& req) {
+  const auto field = req.find(http::field::content_type);
+  if (field == req.end()) return std::nullopt;
+  const std::string_view value(field->value().data(), field->value().size());
+  std::string_view type = value.substr(0, value.find(';'));
+  const std::size_t first = type.find_first_not_of(" \t");
+  type = first == std::string_view::npos
+             ? std::string_view()
+             : type.substr(first, type.find_last_not_of(" \t") - first + 1);
+  if (boost::beast::iequals(type, "application/json")) return std::nullopt;
+  return Api::Error(req, http::status::unsupported_media_type, "unsupported_media_type",
+                    fmt::format("Content-Type must be application/json, not '{}'", value),
+                    "Content-Type");
 }
 
 // --- JSON forms: the same as zfcli --json (cli/json_forms.h) -------------------
@@ -399,6 +397,18 @@ zf::Result<zf::BatchMode> ModeFrom(const json::object& o) {
 
 // --- AccessLog --------------------------------------------------------------
 
+std::string NowUtc() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, ms);
+}
+
 AccessLog::AccessLog(const std::string& path) {
   if (path.empty()) return;
   file_.open(path, std::ios::app);
@@ -407,9 +417,19 @@ AccessLog::AccessLog(const std::string& path) {
 }
 
 void AccessLog::Write(const json::object& entry) {
+  // Every line is stamped, first, so that a writer that forgets (case_read
+  // lines did) still gives a line that can be placed in time.
+  std::string serialized;
+  if (entry.contains("ts")) {
+    serialized = json::serialize(entry);
+  } else {
+    json::object stamped{{"ts", NowUtc()}};
+    for (const auto& [key, value] : entry) stamped.emplace(key, value);
+    serialized = json::serialize(stamped);
+  }
   // The request target is logged as sent: keep the line UTF-8 (bytes over
   // 0x7F only occur inside the serialized strings).
-  const std::string line = ValidUtf8(json::serialize(entry)) + "\n";
+  const std::string line = ValidUtf8(serialized) + "\n";
   std::lock_guard lock(mu_);
   std::ostream& out = to_file_ ? static_cast<std::ostream&>(file_) : std::cerr;
   // A write that failed (a full disk) must not silence the log for good:
@@ -437,16 +457,22 @@ Response Api::Error(const Request& req, http::status status, std::string_view co
 }
 
 const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const {
-  const auto header = req[http::field::authorization];
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.empty() || header.size() <= kBearer.size() ||
-      header.substr(0, kBearer.size()) != kBearer) {
+  const auto value = req[http::field::authorization];
+  const std::string_view header(value.data(), value.size());
+  // credentials = auth-scheme 1*SP token68, and the scheme is
+  // case-insensitive (RFC 7235 §2.1): clients send "bearer" too.
+  const std::size_t space = header.find(' ');
+  const std::string_view scheme = header.substr(0, space);
+  const std::size_t start =
+      space == std::string_view::npos ? header.size() : header.find_first_not_of(' ', space);
+  const std::string_view token =
+      start == std::string_view::npos ? std::string_view() : header.substr(start);
+  if (!boost::beast::iequals(scheme, "Bearer") || token.empty()) {
     *refusal = Error(req, http::status::unauthorized, "unauthenticated",
                      "send Authorization: Bearer <token>", "Authorization");
     return nullptr;
   }
-  const auto token = header.substr(kBearer.size());
-  const zf::Actor* actor = ActorForToken(config_, std::string_view(token.data(), token.size()));
+  const zf::Actor* actor = ActorForToken(config_, token);
   if (actor == nullptr) {
     *refusal = Error(req, http::status::unauthorized, "unauthenticated", "unknown token",
                      "Authorization");
@@ -531,14 +557,14 @@ zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_i
                                std::string_view what, std::string_view as_of) {
   zf::ReadContext read{actor, std::string(what), ""};
   zf::Status recorded = engine_->RecordCaseAccess(case_id, read, as_of);
-  log_->Write({{"case_read", case_id}, {"what", what}, {"actor", actor.id},
+  log_->Write({{"ts", NowUtc()}, {"case_read", case_id}, {"what", what}, {"actor", actor.id},
                {"role", actor.role}, {"unit", actor.unit}, {"recorded", recorded.ok()}});
   return recorded;
 }
 
 bool Api::IsStream(const Request& req) {
   const std::string_view target(req.target().data(), req.target().size());
-  return req.method() == http::verb::get && ParseTarget(target).path == "/v1/events/stream";
+  return req.method() == http::verb::get && At(ParseTarget(target), {"v1", "events", "stream"});
 }
 
 bool Api::ParseStream(const Request& req, StreamQuery* query, Response* refusal) const {
@@ -583,6 +609,9 @@ std::string Api::SseFrame(const zf::EventRecord& event) {
 Response Api::Handle(const Request& req, std::string* actor_id) {
   Response res = Route(req, actor_id);
   metrics_->CountResponse(static_cast<unsigned>(res.result_int()));
+  // HEAD is answered as GET, everything but the body (RFC 9110 §9.3.2):
+  // Content-Length stays that of the body GET would send.
+  if (req.method() == http::verb::head) res.body().clear();
   return res;
 }
 
@@ -618,6 +647,10 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
   if (draining.load()) {
     return Error(req, http::status::service_unavailable, "shutting_down",
                  "the server is shutting down; retry against another instance or later");
+  }
+  if (auto refusal = MediaTypeRefusal(req)) {
+    metrics_->CountCommand("invalid");
+    return *refusal;
   }
   auto parsed = zf::ParseJson(req.body());
   if (!parsed.ok()) {
@@ -728,18 +761,28 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
 
 Response Api::Route(const Request& req, std::string* actor_id) {
   const Target t = ParseTarget(std::string_view(req.target().data(), req.target().size()));
-  const std::vector<std::string_view> seg = Segments(t.path);
-  const bool get = req.method() == http::verb::get;
+  if (t.invalid) {
+    return Error(req, http::status::bad_request, "invalid_argument",
+                 fmt::format("the request target '{}' is not a valid URI path and query "
+                             "(RFC 3986: a malformed %-escape, or a byte to escape)",
+                             std::string_view(req.target().data(), req.target().size())),
+                 "target");
+  }
+  const std::vector<std::string>& seg = t.segments;
+  // Every GET endpoint answers HEAD too (Handle drops the body).
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   auto only = [&](http::verb verb) -> std::optional<Response> {
-    if (req.method() == verb) return std::nullopt;
+    if (verb == http::verb::get ? get : req.method() == verb) return std::nullopt;
+    const std::string allow =
+        verb == http::verb::get ? "GET, HEAD" : std::string(http::to_string(verb));
     Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
-                         fmt::format("{} takes {}", t.path, http::to_string(verb)));
-    res.set(http::field::allow, http::to_string(verb));
+                         fmt::format("{} takes {}", t.path, allow));
+    res.set(http::field::allow, allow);
     return res;
   };
   // Open to all: liveness and metrics.
-  if (t.path == "/metrics") return only(http::verb::get).value_or(Metrics(req));
-  if (t.path == "/v1/health") return only(http::verb::get).value_or(Health(req));
+  if (At(t, {"metrics"})) return only(http::verb::get).value_or(Metrics(req));
+  if (At(t, {"v1", "health"})) return only(http::verb::get).value_or(Health(req));
   if (seg.empty() || seg[0] != "v1") {
     return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
   }
@@ -749,17 +792,20 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   if (actor == nullptr) return refusal;
   *actor_id = actor->id;
 
-  if (t.path == "/v1/commands") {
+  if (At(t, {"v1", "commands"})) {
     if (auto bad = only(http::verb::post)) return *bad;
     if (auto bad = UnknownParameter(req, t, {})) return *bad;
     return Commands(req, *actor);
   }
-  if (!get) {
+  // The live feed (a GET, answered by the transport) has no end, so no
+  // Content-Length a HEAD could announce.
+  if (At(t, {"v1", "events", "stream"})) {
     Response res = Error(req, http::status::method_not_allowed, "method_not_allowed",
                          fmt::format("{} takes GET", t.path));
     res.set(http::field::allow, "GET");
     return res;
   }
+  if (auto bad = only(http::verb::get)) return *bad;
   auto as_of = AsOfFrom(t);
   if (!as_of.ok()) return StatusError(req, http::status::bad_request, as_of.status());
 
@@ -775,8 +821,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     return ListResponse(req, engine_->ListCases(filter, *as_of), SummaryJson);
   }
   if (seg.size() >= 3 && seg.size() <= 4 && seg[1] == "cases") {
-    const std::string id(seg[2]);
-    const std::string_view what = seg.size() == 4 ? seg[3] : "view";
+    const std::string& id = seg[2];
+    const std::string_view what = seg.size() == 4 ? std::string_view(seg[3]) : "view";
     // The expensive reads of a case (an audit costs ~0.4 s at 8,400
     // events), limited per token (issue 14 §6).
     if (what == "audit" || what == "dossier" || what == "explain") {
@@ -828,7 +874,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     }
     return JsonResponse(req, http::status::ok, events);
   }
-  if (t.path == "/v1/deadlines") {
+  if (At(t, {"v1", "deadlines"})) {
     if (auto bad = UnknownParameter(req, t, {"state", "subject", "township", "area", "item",
                                              "party", "within", "breached", "past_limit",
                                              "as_of", "at_position"})) {
@@ -849,7 +895,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     }
     return ListResponse(req, engine_->Deadlines(query, *as_of), DeadlineJson);
   }
-  if (t.path == "/v1/statistics") {
+  if (At(t, {"v1", "statistics"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "to", "as_of", "at_position"})) return *bad;
     if (Param(t, "from").empty() || Param(t, "to").empty()) {
       return Error(req, http::status::bad_request, "invalid_argument",
@@ -859,19 +905,19 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     if (!stats.ok()) return StatusError(req, ReadStatus(stats.status()), stats.status());
     return JsonResponse(req, http::status::ok, *stats);
   }
-  if (t.path == "/v1/rules") {
+  if (At(t, {"v1", "rules"})) {
     if (auto bad = UnknownParameter(req, t, {"as_of", "item", "subject"})) return *bad;
     return ListResponse(req, engine_->PowerItems(Param(t, "as_of"), Param(t, "item"),
                                                  Param(t, "subject")),
                         ItemJson);
   }
-  if (t.path == "/v1/rules/competent") {
+  if (At(t, {"v1", "rules", "competent"})) {
     if (auto bad = UnknownParameter(req, t, {"as_of", "item", "township"})) return *bad;
     auto answer = engine_->Competent(Param(t, "item"), Param(t, "township"), Param(t, "as_of"));
     if (!answer.ok()) return StatusError(req, ReadStatus(answer.status()), answer.status());
     return JsonResponse(req, http::status::ok, AnswerJson(*answer));
   }
-  if (t.path == "/v1/calendar/due") {
+  if (At(t, {"v1", "calendar", "due"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "working_days", "days", "months", "years",
                                              "bearer", "as_of"})) {
       return *bad;
@@ -910,13 +956,18 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     return JsonResponse(req, http::status::ok,
                         json::object{{"from", from->ToString()}, {"due", due->ToString()}});
   }
-  if (t.path == "/v1/events") {
+  if (At(t, {"v1", "events"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "limit", "prefix", "type"})) return *bad;
     auto from = Number(t, "from", 1);
     auto limit = Number(t, "limit", 1000);
     if (!from.ok()) return StatusError(req, http::status::bad_request, from.status());
     if (!limit.ok()) return StatusError(req, http::status::bad_request, limit.status());
-    const std::uint64_t max = std::clamp<std::uint64_t>(*limit, 1, config_.limits.max_events_per_read);
+    // A page of nothing is a client's mistake, not a request for one event.
+    if (*limit == 0) {
+      return Error(req, http::status::bad_request, "invalid_argument",
+                   "limit must be at least 1, not 0", "limit");
+    }
+    const std::uint64_t max = std::min<std::uint64_t>(*limit, config_.limits.max_events_per_read);
     StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type")};
     json::array events;
     std::uint64_t next = filter.from;

@@ -25,7 +25,12 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-// Structured access log: one JSON object per line.
+// Now, UTC, to the millisecond ("2026-01-02T03:04:05.678Z"): the access
+// log's "ts".
+std::string NowUtc();
+
+// Structured access log: one JSON object per line, each with a "ts" (added
+// first when the entry has none).
 class AccessLog {
  public:
   // "" = stderr.

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -45,18 +44,6 @@ constexpr auto kPollInterval = std::chrono::milliseconds(50);
 // ... and writes a comment after this long without one, which also finds
 // clients that went away.
 constexpr auto kKeepAliveInterval = std::chrono::seconds(10);
-
-std::string NowUtc() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf, ms);
-}
 
 class SessionBase;
 

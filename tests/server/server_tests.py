@@ -116,13 +116,13 @@ class Reply(object):
 
 class Server(object):
     def __init__(self, limits=None, db="db", tls=None, prefix=(), checkpoints=None,
-                 seal_keys=None):
+                 seal_keys=None, serve_args=()):
         self.log = os.path.join(TMP, "access.log")
         self.tls = tls
         config = write_config(limits, tls=tls, checkpoints=checkpoints, seal_keys=seal_keys)
         self.proc = subprocess.Popen(
             list(prefix) + [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
-                            "127.0.0.1:0", "--access-log", self.log],
+                            "127.0.0.1:0", "--access-log", self.log] + list(serve_args),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
         line = self.proc.stdout.readline().decode()
         require("listening on" in line, "serve did not start: %r %s"
@@ -372,21 +372,25 @@ def test_malformed():
         # A stray byte in a case id (not a valid stream name: 400) is quoted
         # back as U+FFFD: the answer is
         # still UTF-8 and JSON (tests/fuzz/fuzz_http.cc found it was not).
-        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
-        try:
-            sock.sendall(b"GET /v1/cases/SX-%E3X-\xff HTTP/1.1\r\nHost: x\r\n"
-                         b"Authorization: Bearer tok-officer\r\nConnection: close\r\n\r\n")
-            out = read_until_closed(sock)
-        finally:
-            sock.close()
-        head, _, body = out.partition(b"\r\n\r\n")
-        check(head.startswith(b"HTTP/1.1 400"), "stray byte: %r" % out[:200])
-        try:
-            answer = json.loads(body.decode("utf-8"))
-            check(answer.get("error") == "invalid_argument" and "SX-\ufffdX-\ufffd" in answer["message"],
-                  "stray byte quoted as U+FFFD: %r" % answer)
-        except ValueError as e:
-            fail("the answer to a stray byte is not UTF-8 JSON (%s): %r" % (e, body[:200]))
+        # Escaped, it is the decoded case id that is quoted; sent raw, the
+        # target is no URI (400 naming it) and the target is quoted.
+        for target, quoted in ((b"/v1/cases/SX-%E3X-%FF", "SX-\ufffdX-\ufffd"),
+                               (b"/v1/cases/SX-%E3X-\xff", "SX-%E3X-\ufffd")):
+            sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+            try:
+                sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n"
+                             b"Authorization: Bearer tok-officer\r\nConnection: close\r\n\r\n")
+                out = read_until_closed(sock)
+            finally:
+                sock.close()
+            head, _, body = out.partition(b"\r\n\r\n")
+            check(head.startswith(b"HTTP/1.1 400"), "stray byte: %r" % out[:200])
+            try:
+                answer = json.loads(body.decode("utf-8"))
+                check(answer.get("error") == "invalid_argument" and quoted in answer["message"],
+                      "stray byte quoted as U+FFFD: %r" % answer)
+            except ValueError as e:
+                fail("the answer to a stray byte is not UTF-8 JSON (%s): %r" % (e, body[:200]))
         # ... and its access log line too.
         with open(s.log, "rb") as f:
             lines = [l for l in f.read().split(b"\n") if l.strip()]
@@ -695,6 +699,249 @@ def test_events():
         check([e["stream"] for e in b["events"]] == ["case/SX-T-%04d" % i for i in range(3)],
               "filtered %r" % [e["stream"] for e in b["events"]])
         check(b["next"] == head + 1, "filtered next %r" % b["next"])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_bearer_scheme():
+    """RFC 7235 §2.1: the auth-scheme is case-insensitive, so `bearer` and
+    `BEARER` are Bearer; anything else, or no space before the token, is
+    still 401 (issue 17, HTTP details)."""
+    s = start()
+    try:
+        for scheme in ("Bearer", "bearer", "BEARER", "bEaReR"):
+            r = s.get("/v1/events?limit=1", token=None,
+                      headers={"Authorization": scheme + " tok-officer"})
+            expect_status(r, 200, "scheme %r" % scheme)
+        r = s.post(clue("SX-T-0001"), token=None,
+                   headers={"Authorization": "bearer tok-officer"})
+        expect_status(r, 201, "a command with scheme 'bearer'")
+        for header in ("Basic tok-officer", "Bearertok-officer", "bearer ", "Bearer tok-nobody",
+                       "Bearers tok-officer"):
+            r = s.get("/v1/events?limit=1", token=None, headers={"Authorization": header})
+            expect_status(r, 401, "Authorization %r" % header)
+            check(r.json().get("subject") == "Authorization", "401 names the header: %r" % r.text)
+        out = s.raw(b"GET /v1/events/stream HTTP/1.1\r\nHost: x\r\n"
+                    b"Authorization: bearer tok-officer\r\n\r\n", wait=1)
+        check(out.startswith("HTTP/1.1 200"), "the feed with scheme 'bearer': %r" % out[:200])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def _head_and_body(port, request):
+    """(head, body) of the answer to one raw request sent with Connection:
+    close: the body is whatever follows the head until the server closes."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        sock.sendall(request)
+        out = read_until_closed(sock)
+    finally:
+        sock.close()
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return lines[0], headers, body
+
+
+def test_head():
+    """HEAD answers what GET would, without the body (RFC 9110 §9.3.2): the
+    same status, Content-Type and Content-Length (issue 17, HTTP details)."""
+    s = start()
+    try:
+        auth = b"Authorization: Bearer tok-officer\r\n"
+        for path, token in ((b"/v1/health", b""), (b"/metrics", b""),
+                            (b"/v1/events?limit=3", auth), (b"/v1/rules?item=MARKET-006", auth),
+                            (b"/v1/cases", b"")):
+            tail = b" HTTP/1.1\r\nHost: x\r\n" + token + b"Connection: close\r\n\r\n"
+            get_line, get_headers, get_body = _head_and_body(s.port, b"GET " + path + tail)
+            head_line, head_headers, head_body = _head_and_body(s.port, b"HEAD " + path + tail)
+            what = "HEAD " + path.decode()
+            check(head_line == get_line, "%s: %r, GET: %r" % (what, head_line, get_line))
+            check(head_body == b"", "%s sent a body: %r" % (what, head_body[:200]))
+            for field in ("content-type", "content-length"):
+                check(head_headers.get(field) == get_headers.get(field),
+                      "%s: %s %r, GET's %r" % (what, field, head_headers.get(field),
+                                               get_headers.get(field)))
+            # /metrics counts responses, so only its length may differ.
+            if path != b"/metrics":
+                check(int(head_headers.get("content-length", "-1")) == len(get_body),
+                      "%s: Content-Length %r, GET's body %d bytes"
+                      % (what, head_headers.get("content-length"), len(get_body)))
+        check(_head_and_body(s.port, b"HEAD /v1/cases HTTP/1.1\r\nHost: x\r\n"
+                             b"Connection: close\r\n\r\n")[0].startswith("HTTP/1.1 401"),
+              "HEAD without a token")
+        # A keep-alive connection goes on after a HEAD: http.client reads no body.
+        conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+        try:
+            conn.request("HEAD", "/v1/health")
+            r = conn.getresponse()
+            check(r.status == 200 and r.read() == b"", "HEAD on a keep-alive connection")
+            conn.request("GET", "/v1/health")
+            r = conn.getresponse()
+            check(r.status == 200 and json.loads(r.read())["status"] == "ok",
+                  "GET after HEAD on the same connection")
+        finally:
+            conn.close()
+        r = s.request("POST", "/v1/health", body="{}", token=None)
+        expect_status(r, 405, "POST /v1/health")
+        check(dict((k.lower(), v) for k, v in r.headers).get("allow") == "GET, HEAD",
+              "Allow of /v1/health: %r" % r.headers)
+        r = s.request("HEAD", "/v1/events/stream")
+        expect_status(r, 405, "HEAD of the live feed")
+        check(dict((k.lower(), v) for k, v in r.headers).get("allow") == "GET",
+              "Allow of the feed: %r" % r.headers)
+        expect_status(s.get("/v1/health", token=None), 200, "still serving")
+        heads = [e for e in s.access_log() if e.get("method") == "HEAD"]
+        check(len(heads) == 8, "HEAD requests logged: %r" % heads[:3])
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_limit_zero():
+    """limit=0 asks for nothing: refused (400 naming limit and the rule), not
+    read as 1 (issue 17, HTTP details; docs/openapi.yaml: minimum 1)."""
+    s = start()
+    try:
+        r = s.get("/v1/events?from=1&limit=0")
+        expect_status(r, 400, "limit=0")
+        b = r.json()
+        check(b.get("error") == "invalid_argument" and b.get("subject") == "limit" and
+              "limit must be at least 1" in b.get("message", ""), "limit=0: %r" % b)
+        r = s.get("/v1/events?from=1&limit=1")
+        expect_status(r, 200, "limit=1")
+        check([e["position"] for e in r.json()["events"]] == [1], "limit=1: %r" % r.text[:300])
+        expect_status(s.get("/v1/events?limit=-1"), 400, "limit=-1")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_content_type():
+    """A command's body is JSON: a Content-Type other than application/json
+    (parameters allowed) is 415 naming the header, and nothing runs (issue
+    17, HTTP details). A request without Content-Type is read as JSON."""
+    s = start()
+    try:
+        for i, ctype in enumerate(("text/plain", "text/plain; charset=utf-8",
+                                   "application/x-www-form-urlencoded", "application/jsonx",
+                                   "application/json-seq", "multipart/form-data; boundary=x", "")):
+            case_id = "SX-T-%04d" % (100 + i)
+            r = s.request("POST", "/v1/commands", body=json.dumps(clue(case_id)),
+                          headers={"Content-Type": ctype})
+            expect_status(r, 415, "Content-Type %r" % ctype)
+            b = r.json()
+            check(b.get("error") == "unsupported_media_type" and
+                  b.get("subject") == "Content-Type" and
+                  "application/json" in b.get("message", "") and
+                  ("'%s'" % ctype) in b.get("message", ""), "415 for %r: %r" % (ctype, b))
+            expect_status(s.get("/v1/cases/" + case_id), 404, "nothing ran for %r" % ctype)
+        for i, ctype in enumerate(("application/json", "application/json; charset=utf-8",
+                                   "Application/JSON;charset=UTF-8", " application/json ")):
+            r = s.request("POST", "/v1/commands", body=json.dumps(clue("SX-T-%04d" % (200 + i))),
+                          headers={"Content-Type": ctype})
+            expect_status(r, 201, "Content-Type %r" % ctype)
+        r = s.request("POST", "/v1/commands", body=json.dumps([clue("SX-T-0300")]),
+                      headers={"Content-Type": "text/plain"})
+        expect_status(r, 415, "a batch as text/plain")
+        # No Content-Type at all: read as JSON (docs/api.md).
+        r = s.request("POST", "/v1/commands", body=json.dumps(clue("SX-T-0301")))
+        expect_status(r, 201, "a command without Content-Type")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_case_read_log():
+    """Every access-log line has a timestamp, case_read lines too (issue
+    17, HTTP details)."""
+    import re
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        for path in ("/v1/cases/SX-T-0001", "/v1/cases/SX-T-0001/history"):
+            expect_status(s.get(path), 200, path)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    log = s.access_log()
+    reads = [e for e in log if "case_read" in e]
+    check(len(reads) == 2, "two case reads logged: %r" % reads)
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+    for e in log:
+        check(isinstance(e.get("ts"), str) and stamp.match(e["ts"]) is not None,
+              "an access-log line without a timestamp: %r" % e)
+
+
+def test_serve_missing_store():
+    """`zfcli --db ./typo serve` does not create and serve an empty store:
+    exit 3 naming --db and --create; --create does (issue 17, HTTP details)."""
+    config = write_config()
+
+    def serve(*args):
+        # Without the fix this serves (forever): a short timeout keeps the
+        # test's failure quick.
+        try:
+            p = subprocess.run([ZFCLI] + list(args), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=TMP, timeout=10 * TIMEOUT_SCALE)
+        except subprocess.TimeoutExpired:
+            fail("serve %r did not exit: it serves the missing store" % (args,))
+            raise Abort()
+        return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+    for lang, needle in (([], "--create"), (["--lang", "en"], "no event store at")):
+        rc, out, err = serve(*(lang + ["--db", "typo", "serve", "--config", config,
+                                       "--listen", "127.0.0.1:0"]))
+        check(rc == 3 and "--db" in err and "--create" in err and needle in err and
+              "typo" in err, "serve on a missing store %r: exit %d, %r" % (lang, rc, err))
+        check(not os.path.exists(os.path.join(TMP, "typo")), "the missing store was created")
+    os.mkdir(os.path.join(TMP, "empty"))
+    rc, out, err = serve("--db", "empty", "serve", "--config", config, "--listen", "127.0.0.1:0")
+    check(rc == 3 and "--create" in err, "serve on an empty directory: exit %d, %r" % (rc, err))
+    rc, out, err = serve("--db", "typo", "serve", "--config", config, "--listen", "127.0.0.1:0")
+    check(("没有事件存储" in err), "the message is Chinese by default: %r" % err)
+    s = Server(db="typo", serve_args=["--create"])
+    try:
+        r = s.get("/v1/health", token=None)
+        expect_status(r, 200, "health of a store served with --create")
+        check(r.json().get("position") == 0, "a new, empty store: %r" % r.text)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    # The store exists now: served without --create.
+    s = Server(db="typo")
+    try:
+        expect_status(s.get("/v1/health", token=None), 200, "health of the existing store")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_percent_slash():
+    """A path is split into segments before they are percent-decoded, so an
+    encoded slash stays inside its segment: /v1/cases/X%2Fhistory is the
+    case "X/history", not X's history (issue 17, HTTP details)."""
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        r = s.get("/v1/cases/SX-T-0001/history")
+        expect_status(r, 200, "the history")
+        for path in ("/v1/cases/SX-T-0001%2Fhistory", "/v1/cases/SX-T-0001%2fhistory",
+                     "/v1/cases/SX-T-0001%2F..%2FSX-T-0001"):
+            r = s.get(path)
+            body = r.json()
+            check(r.status in (400, 404) and isinstance(body, dict) and
+                  body.get("error") in ("invalid_argument", "not_found"),
+                  "%s: HTTP %d %s" % (path, r.status, r.text[:200]))
+        for path in ("/v1%2Fhealth", "/v1/rules%2Fcompetent?item=MARKET-006&township=qiujiang"):
+            expect_status(s.get(path, token="officer"), 404, path)
+        # Other escapes still decode, in the path and in the query.
+        expect_status(s.get("/v1/cases/SX%2DT%2D0001"), 200, "an escaped '-' in the case id")
+        r = s.get("/v1/events?prefix=case%2FSX-T-0001&type=clue_registered")
+        expect_status(r, 200, "an escaped '/' in a query value")
+        check([e["stream"] for e in r.json()["events"]] == ["case/SX-T-0001"],
+              "prefix=case%%2F…: %r" % r.text[:300])
+        reads = [e for e in s.access_log() if "case_read" in e]
+        check(all(e["what"] != "history" or e["case_read"] == "SX-T-0001" for e in reads) and
+              len([e for e in reads if e["what"] == "history"]) == 1,
+              "only the real history read is recorded: %r" % reads)
     finally:
         check(s.stop() == 0, "serve exit code")
 
