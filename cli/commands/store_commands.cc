@@ -27,8 +27,11 @@ bool ReportMissingStore(const GlobalOptions& global, bool create, int* exit_code
   if (create || zf::IsPostgresLocation(global.db) || std::filesystem::exists(global.db)) {
     return false;
   }
-  *exit_code = ReportError(global, zf::NotFoundError(fmt::format(
-                                       "no event store at '{}' (set --db or $ZF_DB)", global.db)));
+  const std::string message =
+      global.lang == Lang::kEn
+          ? fmt::format("no event store at '{}' (set --db or $ZF_DB)", global.db)
+          : fmt::format("'{}' 处没有事件库（请用 --db 或 $ZF_DB 指定）", global.db);
+  *exit_code = ReportError(global, zf::NotFoundError(message).WithSubject("--db"));
   return true;
 }
 

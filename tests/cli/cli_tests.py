@@ -697,6 +697,12 @@ def test_missing_store():
         expect_rc(r, EXIT_INVALID)
         expect_in("no event store at '/nonexistent'", r.err,
                   "stderr of export --db /nonexistent")
+        # Chinese by default, naming the option as the field.
+        r = zf("--db", "/nonexistent", "export")
+        expect_rc(r, EXIT_INVALID)
+        expect_in("'/nonexistent' 处没有事件库", r.err,
+                  "stderr of export --db /nonexistent in Chinese")
+        expect_in("=--db", r.err, "the field named by a missing store")
     r = zf("--db", "db", "store", "append", path("no-such-file.jsonl"))
     expect_rc(r, EXIT_INVALID)
     expect_in("no-such-file.jsonl", r.err, "stderr of append of a missing file")
