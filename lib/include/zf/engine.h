@@ -291,13 +291,13 @@ class ZF_EXPORT Engine {
   Engine& operator=(const Engine&) = delete;
   virtual ~Engine() = default;
 
-  // Opens the engine over the RocksDB store at `path` (created if missing
-  // unless options.store.create_if_missing is false). Loads the reference
-  // data (rules/*, org) by replaying its streams. With
-  // options.store.read_only (or over a store whose read_only() is true) the
-  // engine answers reads beside a process that holds the store, and Open
-  // writes nothing: commands, recorded reads and projection repairs fail
-  // with kFailedPrecondition.
+  // Opens the engine over the store at `path`: a RocksDB directory (created
+  // if missing unless options.store.create_if_missing is false) or a
+  // postgresql:// URL (zf::OpenEventStore). The reference data is folded
+  // when first needed, not here. With options.store.read_only (or a store
+  // whose read_only() is true) the engine answers reads beside a process
+  // that holds the store, and Open writes nothing: commands, recorded reads
+  // and projection repairs fail with kFailedPrecondition.
   static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options,
                                               std::string_view path);
   // Opens the engine over an existing store (e.g. a memory store in tests).
