@@ -220,6 +220,19 @@ zf::Result<std::uint64_t> Number(const Target& t, const std::string& key, std::u
   return static_cast<std::uint64_t>(std::stoull(v));
 }
 
+// The `from` of the event reads: a log position, or "end" (just after the
+// last event committed now), for a feed of only what comes next.
+zf::Result<std::uint64_t> FromPosition(const Target& t, const zf::EventStore& store) {
+  if (Param(t, "from") == "end") return store.Ledger().position + 1;
+  auto from = Number(t, "from", 1);
+  if (!from.ok()) {
+    return zf::InvalidArgumentError(fmt::format("from must be a log position or 'end', not '{}'",
+                                                Param(t, "from")))
+        .WithSubject("from");
+  }
+  return from;
+}
+
 zf::Result<bool> Flag(const Target& t, const std::string& key) {
   auto it = t.query.find(key);
   if (it == t.query.end() || it->second == "false" || it->second == "0") return false;
@@ -573,7 +586,7 @@ bool Api::ParseStream(const Request& req, StreamQuery* query, Response* refusal)
     *refusal = std::move(*bad);
     return false;
   }
-  auto from = Number(t, "from", 1);
+  auto from = FromPosition(t, *engine_->store());
   if (!from.ok()) {
     *refusal = StatusError(req, http::status::bad_request, from.status());
     return false;
@@ -958,7 +971,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   }
   if (At(t, {"v1", "events"})) {
     if (auto bad = UnknownParameter(req, t, {"from", "limit", "prefix", "type"})) return *bad;
-    auto from = Number(t, "from", 1);
+    auto from = FromPosition(t, *engine_->store());
     auto limit = Number(t, "limit", 1000);
     if (!from.ok()) return StatusError(req, http::status::bad_request, from.status());
     if (!limit.ok()) return StatusError(req, http::status::bad_request, limit.status());

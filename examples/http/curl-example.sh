@@ -32,6 +32,6 @@ echo "# the docket of a township, and who is competent"
 curl -sS -H "$auth" "$ZF_URL/v1/cases?township=qiujiang&open=true"; echo
 curl -sS -H "$auth" "$ZF_URL/v1/rules/competent?item=MARKET-006&township=qiujiang&as_of=2023-06-01"; echo
 
-echo "# the last events, then 3 seconds of the live feed of cases"
+echo "# the first events, then 3 seconds of the live feed of what commits next"
 curl -sS -H "$auth" "$ZF_URL/v1/events?from=1&limit=2&prefix=case/"; echo
-curl -sS -N -m 3 -H "$auth" "$ZF_URL/v1/events/stream?prefix=case/" || true
+curl -sS -N -m 3 -H "$auth" "$ZF_URL/v1/events/stream?from=end&prefix=case/" || true

@@ -699,6 +699,31 @@ def test_events():
         check([e["stream"] for e in b["events"]] == ["case/SX-T-%04d" % i for i in range(3)],
               "filtered %r" % [e["stream"] for e in b["events"]])
         check(b["next"] == head + 1, "filtered next %r" % b["next"])
+        # from=end: nothing yet, and the position the next event will have.
+        b = s.get("/v1/events?from=end").json()
+        check(b["events"] == [] and b["next"] == head + 1 and b["head"] == head,
+              "from=end %r" % b)
+        r = s.get("/v1/events?from=ende")
+        expect_status(r, 400, "from=ende")
+        check(r.json().get("subject") == "from", "a bad from names it: %r" % r.text)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_feed_from_end():
+    """The live feed from the end carries only what is committed after it
+    was opened (issue 17: from=end was a 400)."""
+    s = start()
+    try:
+        for i in range(3):
+            expect_status(s.post(clue("SX-T-%04d" % i)), 201, "clue %d" % i)
+        # The answer's head comes after the server has read `from`.
+        feed = Sse(s.port, "/v1/events/stream?prefix=case/&type=clue_registered&from=end")
+        expect_status(s.post(clue("SX-T-0100")), 201, "clue after the feed opened")
+        position, event = feed.next_event()
+        feed.close()
+        check(event["stream"] == "case/SX-T-0100",
+              "the first event from the end is %r" % event["stream"])
     finally:
         check(s.stop() == 0, "serve exit code")
 
