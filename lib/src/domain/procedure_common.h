@@ -104,3 +104,11 @@ const std::vector<CommandSpec>& RecusalCommandSpecs();
 void AddActs(ProcedureState& p, const std::vector<std::string>& officers, Date day);
 
 }  // namespace zf::internal
+
+// In a decider with a DecisionContext `context`: binds `var` to the target
+// case when CaseIn(context, states..., need) finds it in one of the states,
+// else returns CaseIn's rejection from the decider.
+#define ZF_TARGET(var, ...)                                       \
+  auto var##_target = CaseIn(context, __VA_ARGS__);               \
+  if (auto* r = std::get_if<Rejection>(&var##_target)) return *r; \
+  const CaseState& var = *std::get<const CaseState*>(var##_target)

@@ -31,11 +31,6 @@ auto MarkProposalAtConclusion(P& p, int) -> decltype(p.at_decision = false, void
 template <typename P>
 void MarkProposalAtConclusion(P&, long) {}
 
-#define ZF_TARGET(var, ...)                                           \
-  auto var##_target = CaseIn(context, __VA_ARGS__);                   \
-  if (auto* r = std::get_if<Rejection>(&var##_target)) return *r;     \
-  const CaseState& var = *std::get<const CaseState*>(var##_target)
-
 // --- O1 ---------------------------------------------------------------------
 
 Decision DecideStartInvestigation(const DecisionContext& context) {
@@ -451,7 +446,6 @@ Status EvolveConcluded(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-#undef ZF_TARGET
 #undef ZF_OPEN_STATES
 
 }  // namespace

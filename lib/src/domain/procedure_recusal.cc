@@ -19,11 +19,6 @@ constexpr std::string_view kRecusalBasis =
     "的，有权申请回避；当事人提出回避申请的，行政机关应当依法审查，由行政机关负责人决定。决定作出"
     "之前，不停止调查）";
 
-#define ZF_TARGET(var, ...)                                       \
-  auto var##_target = CaseIn(context, __VA_ARGS__);               \
-  if (auto* r = std::get_if<Rejection>(&var##_target)) return *r; \
-  const CaseState& var = *std::get<const CaseState*>(var##_target)
-
 // A filed case that is not decided yet: the states in which officers still
 // investigate, review or decide it.
 #define ZF_RECUSAL_STATES                                                                     \
@@ -100,7 +95,6 @@ Status EvolveRecusalDecided(CaseState& state, const EventRecord& event) {
 }
 
 #undef ZF_RECUSAL_STATES
-#undef ZF_TARGET
 
 }  // namespace
 

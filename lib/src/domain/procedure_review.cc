@@ -16,11 +16,6 @@ constexpr std::string_view kServiceBasis =
 constexpr std::string_view kHearingBasis = "APL arts. 63-64 (hearing)";
 constexpr std::size_t kMaxHearingAgents = 2;  // APL art. 64(5): 一至二人
 
-#define ZF_TARGET(var, ...)                                       \
-  auto var##_target = CaseIn(context, __VA_ARGS__);               \
-  if (auto* r = std::get_if<Rejection>(&var##_target)) return *r; \
-  const CaseState& var = *std::get<const CaseState*>(var##_target)
-
 bool NeedsNotice(const DecisionContext& context, const ProposalRecord& p) {
   return p.outcome == "penalty" ||
          (p.outcome == "no_penalty" && context.options.notice_required_for_no_penalty);
@@ -481,7 +476,6 @@ Status EvolveCollectiveDiscussion(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-#undef ZF_TARGET
 
 }  // namespace
 

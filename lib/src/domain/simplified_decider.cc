@@ -20,6 +20,10 @@ constexpr std::string_view kCollectionBasis =
     "APL arts. 68, 69 (on-the-spot collection: ≤ 100 yuan, hard to collect later, or a remote "
     "place at the party's request)";
 
+// APL art. 71: each step of on-the-spot cash (officer to agency, agency to
+// the designated bank) within two days, read as working days (D18). Law,
+// not local configuration.
+constexpr int kCashStepWorkingDays = 2;
 constexpr std::string_view kCashHandOverBasis =
     "《中华人民共和国行政处罚法》第七十一条（执法人员当场收缴的罚款，应当自收缴罚款之日起二日内，"
     "交至行政机关；行政机关应当在二日内将罚款缴付指定的银行）";
@@ -296,7 +300,8 @@ Decision DecideCollectFineOnSpot(const DecisionContext& context) {
   }
   // D18: the officer hands the money to the agency within 2 working days
   // (APL art. 71).
-  auto handover = AddWorkingDays(context.InForce().Calendar(), context.date(), 2);
+  auto handover =
+      AddWorkingDays(context.InForce().Calendar(), context.date(), kCashStepWorkingDays);
   if (!handover.ok()) return CalendarUnavailable(handover.status(), "D18");
   boost::json::object event = data;
   event["collected_on"] = context.date().ToString();
@@ -333,7 +338,8 @@ Decision DecideHandOverOnSpotCash(const DecisionContext& context) {
                         kCashHandOverBasis);
   }
   if (auto r = CheckCashAmount(p, data)) return *r;
-  auto deposit_due = AddWorkingDays(context.InForce().Calendar(), context.date(), 2);
+  auto deposit_due =
+      AddWorkingDays(context.InForce().Calendar(), context.date(), kCashStepWorkingDays);
   if (!deposit_due.ok()) return CalendarUnavailable(deposit_due.status(), "D18");
   boost::json::object event = data;
   event["handed_over_on"] = context.date().ToString();
