@@ -3,6 +3,8 @@
 // keep every acknowledged event, and write again once the fault clears,
 // without a restart of the process (issue 14 §6).
 #include <atomic>
+#include <filesystem>
+#include <functional>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -178,4 +180,72 @@ TEST_CASE("A reopen after a write fault waits until no read holds the faulted da
   CHECK(internal::GetRocksDbWriteCounts(store).reopens == 1);
   REQUIRE(store.Append(MakeRequest("case/B", "b-fault", 1)).ok());
   CHECK(store.Ledger().position == 4);
+}
+
+namespace {
+
+// Runs `on_first_log` once, when a write-ahead log is first opened for
+// reading: a secondary open replays the writer's logs after it has read the
+// MANIFEST, and this is the moment a writer's flush can pull a log away.
+class LogOpenHook final : public rocksdb::FileSystemWrapper {
+ public:
+  explicit LogOpenHook(std::function<void(const std::string&)> on_first_log)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), on_first_log_(std::move(on_first_log)) {}
+  const char* Name() const override { return "LogOpenHook"; }
+
+  rocksdb::IOStatus NewSequentialFile(const std::string& name, const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSSequentialFile>* result,
+                                      rocksdb::IODebugContext* dbg) override {
+    if (name.ends_with(".log") && !fired_.exchange(true)) on_first_log_(name);
+    return target()->NewSequentialFile(name, options, result, dbg);
+  }
+
+ private:
+  std::function<void(const std::string&)> on_first_log_;
+  std::atomic<bool> fired_{false};
+};
+
+}  // namespace
+
+TEST_CASE("A read-only open that a writer's flush overlaps still reads every event committed "
+          "before it began",
+          "[store][rocksdb][read_only][fault]") {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  auto writer = OpenRocksDbEventStore(StoreOptions{}, path);
+  REQUIRE(writer.ok());
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE((*writer)->Append(MakeRequest("case/A", "flushed-" + std::to_string(i), 1)).ok());
+  }
+  REQUIRE((*writer)->Backup(dir.Sub("first")).ok());  // these 20 now in table files
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE((*writer)->Append(MakeRequest("case/B", "logged-" + std::to_string(i), 1)).ok());
+  }
+  const LedgerHead committed = (*writer)->Ledger();
+
+  // Just as the reader is about to replay the log holding the last 30, the
+  // writer flushes them and deletes that log. RocksDB's secondary then
+  // replays no log at all, and a reader left with that open would see only
+  // the first 20 events.
+  std::atomic<bool> log_deleted = false;
+  auto hook = std::make_shared<LogOpenHook>([&](const std::string& log) {
+    if (!(*writer)->Backup(dir.Sub("second")).ok()) return;
+    for (int i = 0; i < 200 && std::filesystem::exists(log); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    log_deleted = !std::filesystem::exists(log);
+  });
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(hook);
+  StoreOptions options;
+  options.read_only = true;
+  auto reader = internal::OpenRocksDbEventStoreWithEnv(options, path, env.get());
+  REQUIRE(reader.ok());
+  REQUIRE(log_deleted);
+  CHECK((*reader)->Ledger().position == committed.position);
+  CHECK((*reader)->Ledger().ledger_hash == committed.ledger_hash);
+  auto report = (*reader)->VerifyChain();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->events_checked == 50);
+  reader->reset();
 }

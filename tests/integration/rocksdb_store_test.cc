@@ -655,6 +655,11 @@ TEST_CASE("A read-only open made while the writer appends always reads a whole, 
     REQUIRE(reader.ok());
     auto report = (*reader)->VerifyChain(VerifyOptions{.check_indexes = rounds % 4 == 0});
     REQUIRE(report.ok());
+    for (const auto& finding : report->findings) {
+      UNSCOPED_INFO(fmt::format("round {}: {} at {} ({} v{}): {}", rounds,
+                                ChainFindingKindName(finding.kind), finding.position,
+                                finding.stream, finding.version, finding.detail));
+    }
     CHECK(report->findings.empty());
     CHECK(report->events_checked == (*reader)->Ledger().position);
     CHECK((*reader)->Ledger().position >= last);

@@ -26,6 +26,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/slice_transform.h>
@@ -224,6 +225,10 @@ constexpr std::uint64_t kMaxGroupsInFlight = 2;
 // Events per part when a large batch is written as a pipeline
 // (AppendInParts). docs/performance.md: 100 and 500 did no better.
 constexpr std::size_t kPartEvents = 250;
+
+// Opens of a secondary tried before giving up on a writer that keeps
+// flushing while each runs (OpenDatabase).
+constexpr int kSecondaryOpenAttempts = 20;
 
 // The open database and its column families. Shared by the store and its
 // cursors, so a cursor that outlives Close() keeps reading a valid database;
@@ -1451,6 +1456,51 @@ Result<std::string> MakeTemporaryDirectory() {
   return pattern;
 }
 
+// What a secondary open reads of a writer's files: the MANIFEST it names
+// (and how long it is) and the write-ahead logs. RocksDB's secondary reads
+// the MANIFEST, then lists and replays the logs, and neither step is atomic
+// with the writer: a flush committed to the MANIFEST in between lets the
+// writer delete a log whose data the MANIFEST read does not name (the
+// events it held are then missing), and a log deleted between the listing
+// and its replay makes RocksDB skip every log (the families then stop at
+// different points). Both need the MANIFEST to grow or a log to vanish while
+// the open runs, so an open during which neither happened read a whole
+// prefix of the writer's commits.
+struct WriterFiles {
+  std::string manifest;
+  std::uint64_t manifest_bytes = 0;
+  std::vector<std::string> logs;  // sorted
+};
+
+WriterFiles ListWriterFiles(rocksdb::Env* env, const std::string& name) {
+  WriterFiles files;
+  std::string current;
+  if (rocksdb::ReadFileToString(env, name + "/CURRENT", &current).ok()) {
+    while (!current.empty() && (current.back() == '\n' || current.back() == '\r')) {
+      current.pop_back();
+    }
+    files.manifest = current;
+    env->GetFileSize(name + "/" + current, &files.manifest_bytes).PermitUncheckedError();
+  }
+  std::vector<std::string> children;
+  env->GetChildren(name, &children).PermitUncheckedError();
+  for (std::string& child : children) {
+    if (child.size() > 4 && child.compare(child.size() - 4, 4, ".log") == 0) {
+      files.logs.push_back(std::move(child));
+    }
+  }
+  std::sort(files.logs.begin(), files.logs.end());
+  return files;
+}
+
+// True when nothing the open read can have changed under it: the same
+// MANIFEST at the same length, and every log there before still there.
+bool WriterFilesHeld(const WriterFiles& before, const WriterFiles& after) {
+  return before.manifest == after.manifest && before.manifest_bytes == after.manifest_bytes &&
+         std::includes(after.logs.begin(), after.logs.end(), before.logs.begin(),
+                       before.logs.end());
+}
+
 Status ValidateTableOptions(const StoreOptions& options) {
   if (options.events_block_size < 1024 || options.events_block_size > (1 << 20)) {
     return InvalidArgumentError(fmt::format("events_block_size must be 1 KiB to 1 MiB, not {}",
@@ -1654,12 +1704,33 @@ Result<OpenedDatabase> OpenDatabase(const StoreOptions& options, std::string_vie
     // Every table file stays open, so one the writer deletes stays readable.
     db_options.max_open_files = -1;
     // A write-ahead log or table file the writer deletes while the open
-    // reads the MANIFEST is PathNotFound: the next attempt reads the newer
-    // MANIFEST, which no longer names it.
-    for (int attempt = 1; attempt <= 3; ++attempt) {
+    // reads the MANIFEST is PathNotFound, and an open the writer's flushes
+    // overlapped may have read no whole prefix (WriterFiles): the next
+    // attempt reads the newer MANIFEST, which names what was flushed.
+    rocksdb::Env* files_env = db_options.env;
+    for (int attempt = 1; attempt <= kSecondaryOpenAttempts; ++attempt) {
+      const WriterFiles before = ListWriterFiles(files_env, name);
       s = rocksdb::DB::OpenAsSecondary(db_options, name, secondary, families,
                                        &database->handles, &raw);
-      if (!s.IsPathNotFound()) break;
+      if (s.ok() && !WriterFilesHeld(before, ListWriterFiles(files_env, name))) {
+        for (rocksdb::ColumnFamilyHandle* h : database->handles) {
+          raw->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+        }
+        database->handles.clear();
+        raw->Close().PermitUncheckedError();
+        delete raw;
+        raw = nullptr;
+        s = rocksdb::Status::Busy("the writer flushed while the store was opened read-only");
+      } else if (!s.IsPathNotFound()) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt * 5));
+    }
+    if (s.IsBusy()) {
+      return UnavailableError(fmt::format(
+          "open event store at '{}' read-only: its writer flushed during each of {} attempts; "
+          "try again",
+          path, kSecondaryOpenAttempts));
     }
   } else {
     db_options.info_log = StdioLogger::ForStore(name);
