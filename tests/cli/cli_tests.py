@@ -236,6 +236,36 @@ def test_unknown_command():
     check(not os.path.exists(path("db")), "a usage error created the store")
 
 
+def test_groups_and_version():
+    """Issue 17: a bare group lists its commands; an unknown word in a
+    group is named; --version names the commit."""
+    r = zf("case")
+    expect_rc(r, EXIT_OK)
+    for name in ("case show", "case list", "case explain"):
+        expect_in(name, r.out, "zfcli case lists its commands")
+    expect_in("子命令", r.out, "zfcli case (zh)")
+    r = zf("--lang", "en", "store")
+    expect_rc(r, EXIT_OK)
+    expect_in("store verify", r.out, "zfcli store lists its commands")
+    r = zf("case", "bogus")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("bogus", r.err, "the unknown word is named")
+    expect_in("case show", r.err, "with the group's commands")
+    r = zf("--lang", "en", "--db", "db", "case", "bogus")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("'case' has no command 'bogus'", r.err, "en")
+    check(not os.path.exists(path("db")), "a usage error created the store")
+    r = zf("--version")
+    expect_rc(r, EXIT_OK)
+    m = re.fullmatch(r"zfcli (\d+\.\d+\.\d+) \(([0-9a-f]{12}(?:-dirty)?|unknown)\)\n", r.out)
+    check(m is not None, "--version: %r" % r.out)
+    head = subprocess.run(["git", "-C", HERE, "rev-parse", "--short=12", "HEAD"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if m and head.returncode == 0 and not os.environ.get("ZF_COMMIT"):
+        check(m.group(2).split("-")[0] == head.stdout.strip(),
+              "--version names %s, the checkout is at %s" % (m.group(2), head.stdout.strip()))
+
+
 def test_bad_option():
     r = zf("--db", "db", "export", "--no-such-option")
     expect_rc(r, EXIT_USAGE)
