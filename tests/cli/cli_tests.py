@@ -1203,6 +1203,36 @@ def test_import_error_order():
               "file order with %r: %r" % (extra, lines))
 
 
+def test_import_encodings():
+    """Issue 17: a leading UTF-8 byte-order mark is accepted; a file in
+    GB18030 is named as such, with the iconv command to convert it; a BOM
+    inside the file is named."""
+    load_reference()
+    good = case_commands()
+    bom = path("bom.jsonl")
+    with open(bom, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + good[0].encode("utf-8") + b"\n")
+    r = zf("--db", "db", "--json", "import", bom)
+    expect_rc(r, EXIT_OK)
+    check(json.loads(r.out)["applied"] == 1, "a leading BOM is accepted: " + r.out)
+    gb = path("gb.jsonl")
+    with open(gb, "wb") as f:
+        f.write(good[1].encode("gb18030") + b"\n")
+    check("\u9ad8" in good[1] or any(ord(c) > 0x7f for c in good[1]), "the line has Chinese")
+    r = zf("--db", "db", "--lang", "en", "import", gb)
+    expect_rc(r, EXIT_INVALID)
+    expect_in("not UTF-8", r.err, "the encoding is the problem")
+    expect_in("GB18030", r.err, "GB18030 named")
+    expect_in("iconv -f GB18030 -t UTF-8", r.err, "the conversion suggested")
+    inner = path("inner-bom.jsonl")
+    with open(inner, "wb") as f:
+        f.write(good[1].encode("utf-8") + b"\n\xef\xbb\xbf" + good[2].encode("utf-8") + b"\n")
+    r = zf("--db", "db", "--lang", "en", "import", inner)
+    expect_rc(r, EXIT_INVALID)
+    expect_in("line 2", r.err, "the line with the BOM")
+    expect_in("byte-order mark", r.err, "a BOM inside the file is named")
+
+
 def _read_with_error_after(argv, text):
     """Runs zfcli with stdin a socket that yields `text` and then fails with
     ECONNRESET (its peer closed with data of its own unread): a read error
