@@ -64,6 +64,17 @@ void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {
                            f.message, AuditLabel(g, "basis"), f.legal_basis);
 }
 
+// What "commands unrecorded" counts (docs/audit.md §2), printed under the
+// count: without it a reader takes the number for a problem.
+void PrintUnrecordedNote(const GlobalOptions& g) {
+  std::cout << (g.lang == Lang::kEn
+                    ? "    (event groups appended below the engine (zfcli store append) to a stream\n"
+                      "     the engine does not write, such as sample/…: they have no command to\n"
+                      "     decide again, so they are counted, not reported as findings)\n"
+                    : "    （不经引擎、用 zfcli store append 直接写入非引擎流（如 sample/…）的事件组：\n"
+                      "     没有可重新裁决的命令，故只计数，不作为问题报告）\n");
+}
+
 void PrintSummary(const GlobalOptions& g, const zf::AuditSummary& s, bool dossier) {
   const bool ok = s.TotalFindings() == 0;
   std::cout << AuditLabel(g, ok ? (dossier ? "dossier_ok" : "audit_clean")
@@ -76,6 +87,7 @@ void PrintSummary(const GlobalOptions& g, const zf::AuditSummary& s, bool dossie
   row("commands_checked", std::to_string(s.commands_checked));
   row("commands_redecided", std::to_string(s.commands_redecided));
   row("commands_unrecorded", std::to_string(s.commands_unrecorded));
+  if (s.commands_unrecorded > 0) PrintUnrecordedNote(g);
   row("decisions_checked", std::to_string(s.decisions_checked));
   row("deadlines_checked", std::to_string(s.deadlines_checked));
   row("reference_time", s.reference_time);
