@@ -57,8 +57,10 @@ void PrintPeriods(const GlobalOptions& g, const boost::json::object& stats) {
   const bool en = g.lang == Lang::kEn;
   std::cout << fmt::format("{} {}  {} {}\n", Label(g, "from"), Text(stats, "from"), Label(g, "to"),
                            Text(stats, "to"));
-  std::cout << fmt::format(en ? "compared with {} to {}\n" : "同比基期 {} 至 {}\n",
-                           Text(stats, "prior_from"), Text(stats, "prior_to"));
+  const std::string prior_from = Text(stats, "prior_from");
+  const std::string prior_to = Text(stats, "prior_to");
+  std::cout << (en ? fmt::format("compared with {} to {}\n", prior_from, prior_to)
+                   : fmt::format("同比基期 {} 至 {}\n", prior_from, prior_to));
   if (!PriorIncomplete(stats)) return;
   const std::string first = Text(stats, "cases_recorded_from");
   if (en) {
