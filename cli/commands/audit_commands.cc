@@ -68,11 +68,13 @@ void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {
 // count: without it a reader takes the number for a problem.
 void PrintUnrecordedNote(const GlobalOptions& g) {
   std::cout << (g.lang == Lang::kEn
-                    ? "    (event groups appended below the engine (zfcli store append) to a stream\n"
-                      "     the engine does not write, such as sample/…: they have no command to\n"
-                      "     decide again, so they are counted, not reported as findings)\n"
-                    : "    （不经引擎、用 zfcli store append 直接写入非引擎流（如 sample/…）的事件组：\n"
-                      "     没有可重新裁决的命令，故只计数，不作为问题报告）\n");
+                    ? "    (event groups written without a command, so there is nothing to decide\n"
+                      "     again: recorded reads (access/…, by reads with --as-actor) and events\n"
+                      "     appended with zfcli store append to a stream the engine does not write,\n"
+                      "     such as sample/…; counted, not findings)\n"
+                    : "    （不经命令写入、无可重新裁决的事件组：查阅记录（access/…，带 --as-actor\n"
+                      "     的读取所写）和用 zfcli store append 直接写入非引擎流（如 sample/…）的\n"
+                      "     事件；只计数，不作为问题报告）\n");
 }
 
 void PrintSummary(const GlobalOptions& g, const zf::AuditSummary& s, bool dossier) {

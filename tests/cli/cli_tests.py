@@ -2735,9 +2735,10 @@ def test_readme_tamper():
 
 
 def test_audit_unrecorded():
-    """The audit summary explains its count of commands unrecorded (events
-    appended below the engine on a stream it does not write), in Chinese by
-    default and in English with --lang en; the JSON keeps the count."""
+    """The audit summary explains its count of commands unrecorded (event
+    groups written without a command: recorded reads, events appended below
+    the engine on a stream it does not write), in Chinese by default and in
+    English with --lang en; the JSON keeps the count."""
     load_sample()
     r = zf("--db", "db", "--json", "audit", "verify")
     report = r.json()
@@ -2745,17 +2746,19 @@ def test_audit_unrecorded():
           % {k: report.get(k) for k in ("commands_checked", "commands_unrecorded")})
     r = zf("--db", "db", "audit", "verify")
     expect_in("无记录命令", r.out, "audit summary (zh)")
-    expect_in("不经引擎、用 zfcli store append 直接写入非引擎流", r.out, "audit summary (zh)")
+    expect_in("不经命令写入、无可重新裁决的事件组", r.out, "audit summary (zh)")
+    expect_in("用 zfcli store append 直接写入非引擎流", r.out, "audit summary (zh)")
     expect_in("只计数，不作为问题报告", r.out, "audit summary (zh)")
     r = zf("--db", "db", "--lang", "en", "audit", "verify")
     expect_in("commands unrecorded", r.out, "audit summary (en)")
-    expect_in("appended below the engine (zfcli store append)", r.out, "audit summary (en)")
-    expect_not_in("不经引擎", r.out, "audit summary (en)")
+    expect_in("event groups written without a command", r.out, "audit summary (en)")
+    expect_in("appended with zfcli store append", r.out, "audit summary (en)")
+    expect_not_in("不经命令", r.out, "audit summary (en)")
     # Nothing unrecorded: no note.
     load_reference("ref")
     r = zf("--db", "ref", "audit", "verify")
     expect_in("无记录命令", r.out, "audit summary (zh)")
-    expect_not_in("不经引擎", r.out, "audit summary without unrecorded commands")
+    expect_not_in("不经命令", r.out, "audit summary without unrecorded commands")
 
 
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())

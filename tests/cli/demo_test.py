@@ -12,6 +12,7 @@ review campaign in `review list` (issue 18).
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,10 +30,10 @@ def git(source, *args):
 
 
 def untracked(source):
-    """`git status` of the checkout (untracked and changed files), or None
-    outside a git checkout (a source tarball)."""
+    """The checkout's untracked files (`git status`; ignored ones are not
+    listed), or None outside a git checkout (a source tarball)."""
     rc, out = git(source, "status", "--porcelain", "--untracked-files=all")
-    return out if rc == 0 else None
+    return "".join(l + "\n" for l in out.splitlines() if l.startswith("??")) if rc == 0 else None
 
 
 def check_outputs(tmp, out):
@@ -49,7 +50,10 @@ def check_outputs(tmp, out):
 def check_shown(out):
     check("同比基期 2022-01-01 至 2022-12-31" in out, "the 2023 statistics name the base period")
     check("* 基期数据不完整" in out, "the incomplete 2022 is marked")
-    check("RC-2023-Q4" in out, "review list shows the demo's campaign")
+    check(re.search(r"无记录命令\s+1\n\s+（不经命令写入、无可重新裁决的事件组：查阅记录", out) is not None,
+          "the audit explains its one unrecorded command (the recorded read)")
+    check(re.search(r"RC-2023-Q4\s+\S+\s+sx-justice\s+2023-10-01..2023-12-31\s+1/3", out)
+          is not None, "review list shows the demo's campaign, one of three files scored")
 
 
 def check_ignored(source):
@@ -85,7 +89,7 @@ def main(argv):
         print("note: %s is not a git checkout; the untracked-files check is not run" % source)
     else:
         after = untracked(source)
-        check(after == before, "the demo changed the checkout's status:\nbefore:\n%s\nafter:\n%s"
+        check(after == before, "the demo left untracked files in the checkout:\nbefore:\n%s\nafter:\n%s"
               % (before, after))
         check_ignored(source)
     if FAILURES:
