@@ -1584,6 +1584,36 @@ def test_stats():
     check((y["inspections"], y["inspection_visits"], y["inspection_visits_saved"])
           == (271, 271, 695), "inspect once 271 / 695: %r" % y)
     check(abs(y["inspection_reduction_rate"] - 0.7195) < 1e-4, "72%%: %r" % y)
+    # The compared periods; the generated 2022 holds only December, so the
+    # base period of 2023 is incomplete and says from when cases are recorded.
+    check((y["prior_from"], y["prior_to"]) == ("2022-01-01", "2022-12-31"), "base: %r" % y)
+    check(y["prior_period_incomplete"] is True and y["cases_recorded_from"].startswith("2022-12-"),
+          "2022 holds only December: %r" % y)
+    first = y["cases_recorded_from"]
+    late = "2023" + first[4:]
+    r = zf("--db", "db", "--json", "stats", "--from", late, "--to", "2023-12-31")
+    expect_rc(r, 0)
+    dec = json.loads(r.out)
+    check(dec["prior_from"] == first and dec["prior_period_incomplete"] is False,
+          "a base period starting on the first case day is complete: %r" % dec)
+    r = zf("--db", "db", "stats", "--from", "2023-01-01", "--to", "2023-12-31")
+    expect_rc(r, 0)
+    expect_in("同比基期 2022-01-01 至 2022-12-31", r.out, "stdout")
+    expect_in("* 基期数据不完整：案件记录自 %s 起，同比数字不可比" % first, r.out, "stdout")
+    check(re.search(r"同比增长\s+\+[0-9.]+% \*", r.out) is not None,
+          "the growth is marked as against an incomplete base: " + r.out)
+    r = zf("--db", "db", "--lang", "en", "stats", "--from", "2023-01-01", "--to", "2023-12-31")
+    expect_in("compared with 2022-01-01 to 2022-12-31", r.out, "stdout (en)")
+    expect_in("* incomplete base period: cases are recorded from %s" % first, r.out, "stdout (en)")
+    r = zf("--db", "db", "stats", "--from", late, "--to", "2023-12-31")
+    expect_not_in("基期数据不完整", r.out, "a complete base period")
+    expect_not_in("% *", r.out, "a complete base period")
+    # Before any case: the base period has no data at all.
+    r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31",
+           "--at-position", "1")
+    empty = json.loads(r.out)
+    check(empty["cases_recorded_from"] is None and empty["prior_period_incomplete"] is True,
+          "no case recorded: %r" % empty)
     check((y["officers_distinct"], y["officer_assignments"]) == (93, 113), "93 / 113: %r" % y)
     # Time travel: as the log stood on 2023-06-30 fewer 2023 cases existed.
     r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31",
@@ -2698,6 +2728,103 @@ def test_seal_keys():
     _, findings = _audit_findings(r)
     check(any(k == "integrity" and c == "seal_invalid" for k, c, _, _ in findings),
           "dossier verify of a changed decision names the seal: %r" % findings[:8])
+
+
+def repo_root():
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SAMPLE))))
+
+
+def readme_line(pattern):
+    """The first line of README.md matching the regex, with its match."""
+    with open(os.path.join(repo_root(), "README.md"), encoding="utf-8") as f:
+        for line in f:
+            m = re.search(pattern, line)
+            if m:
+                return line.rstrip("\n"), m
+    fail("README.md has no line matching %r" % pattern)
+    raise Abort()
+
+
+def readme_argv(line):
+    """A README command line as argv, run from TMP: $Z is zfcli, a path
+    into the checkout is made absolute, the comment is dropped."""
+    import shlex
+    argv = shlex.split(line.split("  #")[0])
+    argv = [ZFCLI if a == "$Z" else a for a in argv]
+    return [os.path.join(repo_root(), a) if a.startswith("examples/") else a for a in argv]
+
+
+def test_readme_tour_import():
+    """The tour's `import --dry-run FILE` names a file shipped in the
+    checkout, and the dry run on the sample's reference data would apply
+    every line of it and writes nothing (issue 18)."""
+    line, _ = readme_line(r"^\$Z import --dry-run ")
+    argv = readme_argv(line)
+    require(os.path.isfile(argv[-1]), "the tour's import file does not exist: %r" % line)
+    load_reference()
+    with open(argv[-1], encoding="utf-8") as f:
+        lines = [l for l in f if l.strip()]
+    check(2 <= len(lines) <= 20, "a small example: %d lines" % len(lines))
+    before = zf("--db", "db", "--json", "store", "verify").json()["to"]
+    r = run(argv + ["--json"], env={"ZF_DB": path("db")})
+    expect_rc(r, EXIT_OK)
+    summary = r.json()
+    check(summary.get("applied") == len(lines) and summary.get("dry_run") is True,
+          "every line would be applied: %r" % summary)
+    after = zf("--db", "db", "--json", "store", "verify").json()["to"]
+    check(before == after, "the dry run wrote events: %r -> %r" % (before, after))
+    r = run(argv, env={"ZF_DB": path("db")})
+    expect_rc(r, EXIT_OK)
+
+
+def test_readme_tamper():
+    """The README's tamper example works as written: the ldb line deletes
+    the event it claims and store verify names that position, stream and
+    version (issue 18: it named the wrong stream)."""
+    find_ldb()
+    append, _ = readme_line(r"^\$Z --db \S+ store append ")
+    delete, m = readme_line(r"^ldb --db=(\S+) --column_family=events delete 0x([0-9A-Fa-f]{16})")
+    verify, claim = readme_line(
+        r"store verify\s+# position_gap at position (\d+), stream ([^,\s]+), version (\d+); exit 6")
+    check(m.group(1) in append, "the ldb line tampers with the store appended above: %r" % delete)
+    expect_rc(run(readme_argv(append)), EXIT_OK)
+    argv = readme_argv(delete)
+    argv[0] = find_ldb()
+    expect_rc(run(argv), EXIT_OK)
+    check(int(m.group(2), 16) == int(claim.group(1)), "deletes the position it names")
+    r = run(readme_argv(verify) + ["--json"])
+    expect_rc(r, EXIT_FINDINGS)
+    found = [(f.get("kind"), f.get("position"), f.get("stream"), f.get("version"))
+             for f in r.json().get("findings", [])]
+    expected = ("position_gap", int(claim.group(1)), claim.group(2), int(claim.group(3)))
+    check(expected in found, "README claims %r; store verify found %r" % (expected, found))
+
+
+def test_audit_unrecorded():
+    """The audit summary explains its count of commands unrecorded (event
+    groups written without a command: recorded reads, events appended below
+    the engine on a stream it does not write), in Chinese by default and in
+    English with --lang en; the JSON keeps the count."""
+    load_sample()
+    r = zf("--db", "db", "--json", "audit", "verify")
+    report = r.json()
+    check(report.get("commands_unrecorded", 0) > 0, "store append groups counted: %r"
+          % {k: report.get(k) for k in ("commands_checked", "commands_unrecorded")})
+    r = zf("--db", "db", "audit", "verify")
+    expect_in("无记录命令", r.out, "audit summary (zh)")
+    expect_in("不经命令写入、无可重新裁决的事件组", r.out, "audit summary (zh)")
+    expect_in("用 zfcli store append 直接写入非引擎流", r.out, "audit summary (zh)")
+    expect_in("只计数，不作为问题报告", r.out, "audit summary (zh)")
+    r = zf("--db", "db", "--lang", "en", "audit", "verify")
+    expect_in("commands unrecorded", r.out, "audit summary (en)")
+    expect_in("event groups written without a command", r.out, "audit summary (en)")
+    expect_in("appended with zfcli store append", r.out, "audit summary (en)")
+    expect_not_in("不经命令", r.out, "audit summary (en)")
+    # Nothing unrecorded: no note.
+    load_reference("ref")
+    r = zf("--db", "ref", "audit", "verify")
+    expect_in("无记录命令", r.out, "audit summary (zh)")
+    expect_not_in("不经命令", r.out, "audit summary without unrecorded commands")
 
 
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())
