@@ -193,8 +193,8 @@ def key_hex(position):
 def test_version():
     r = zf("--version")
     expect_rc(r, EXIT_OK)
-    check(re.match(r"^zfcli \d+\.\d+\.\d+\S*\n?$", r.out) is not None,
-          "--version printed %r, expected 'zfcli X.Y.Z'" % r.out)
+    check(re.match(r"^zfcli \d+\.\d+\.\d+\S* \(\S+\)\n?$", r.out) is not None,
+          "--version printed %r, expected 'zfcli X.Y.Z (COMMIT)'" % r.out)
 
 
 def test_help():
