@@ -483,10 +483,16 @@ def test_append_conflict():
         r = zf("--db", "db", "--lang", lang, "store", "append", "--json",
                stdin=json.dumps(stale, ensure_ascii=False) + "\n")
         expect_rc(r, EXIT_CONFLICT)
-        expect_in(word, r.err, "stderr of a stale expected version")
-        expect_in("[conflict]", r.err, "stderr of a stale expected version")
-        expect_in(stream, r.err, "stderr of a stale expected version")
+        e = json.loads(r.err)  # --json: the error is JSON on stderr too
+        check(e["where"] == word and e["line"] == 1, "stderr names line 1: %r" % e)
+        check(e["code"] == "conflict" and e["exit_code"] == EXIT_CONFLICT, "conflict: %r" % e)
+        expect_in(stream, e["message"], "stderr of a stale expected version")
         check(r.json().get("ok") is False, "--json ok is not false")
+        r = zf("--db", "db", "--lang", lang, "store", "append",
+               stdin=json.dumps(stale, ensure_ascii=False) + "\n")
+        expect_rc(r, EXIT_CONFLICT)
+        expect_in(word, r.err, "text stderr of a stale expected version")
+        expect_in("[conflict]", r.err, "text stderr of a stale expected version")
     # expected "no_stream" on an existing stream is a conflict as well.
     stale["expected"] = "no_stream"
     r = zf("--db", "db", "store", "append",
@@ -1426,8 +1432,10 @@ def test_import_store_limits():
     good = 600 - len(bad)
     fields = {5: "/actor/id", 300: "/data/facts/x/a", 520: "/actor/role"}
 
-    def bad_lines(err):
-        return {n: [l for l in err.splitlines() if ("line %d:" % n) in l] for n in bad}
+    def bad_lines(err):  # --json: one JSON error per line of stderr
+        parsed = [json.loads(l) for l in err.splitlines() if l.strip()]
+        return {n: [json.dumps(e, ensure_ascii=False) for e in parsed if e.get("line") == n]
+                for n in bad}
 
     dry = zf("--db", "db", "--lang", "en", "--json", "import", "--dry-run", "--keep-going", f)
     expect_rc(dry, 3)
@@ -1445,7 +1453,7 @@ def test_import_store_limits():
     r = zf("--db", "db", "--lang", "en", "--json", "import", f)
     expect_rc(r, 3)
     check(json.loads(r.out)["applied"] == 4, "stopped at line 5 with 4 applied: " + r.out)
-    expect_in("line 5:", r.err, "stderr")
+    check([json.loads(l)["line"] for l in r.err.splitlines()] == [5], "stderr: " + r.err)
 
     r = zf("--db", "db", "--lang", "en", "--json", "import", "--keep-going", f)
     expect_rc(r, 3)
@@ -1549,10 +1557,12 @@ def test_import_read_ahead():
           "keep going over the mixed file: " + r.out)
     reported = [int(n) for n in re.findall(r"line (\d+)", r.err)]
     check(reported == [258, 260, 518, 606, 712, 1509, 1520, 2911], "lines reported: %r" % reported)
-    expect_in("line 606: error: command_id '%s' was applied with other content"
-              % json.loads(year[20])["command_id"], r.err, "stderr")
-    expect_in("line 712: error: command_id '%s' is being applied with other content"
-              % json.loads(year[700])["command_id"], r.err, "stderr")
+    errors = {e["line"]: e for e in map(json.loads, r.err.splitlines())}
+    check("command_id '%s' was applied with other content" % json.loads(year[20])["command_id"]
+          in errors[606]["message"], "line 606: %r" % errors[606])
+    check("command_id '%s' is being applied with other content"
+          % json.loads(year[700])["command_id"] in errors[712]["message"],
+          "line 712: %r" % errors[712])
 
     # Without --keep-going the import stops at the first bad line (258, the
     # array), the lines before it applied and none after it stored, however
