@@ -541,7 +541,7 @@ TEST_CASE("Org commands are refused with a stable code, a basis and the field", 
 }
 
 // Issue 15 item 7: an area chief is a deputy-section-level (or higher)
-// leader of a district department (spec §2); the officer's rank is an
+// leader of a district department (docs/domain.md, Roles); the officer's rank is an
 // optional org fact.
 TEST_CASE("An area chief of rank staff is refused, a deputy-section-level leader is accepted",
           "[rules][org][area]") {

@@ -1,4 +1,4 @@
-// The law on the penalty (spec §6, §7, I7, §7.4): JudgePenalty against the
+// The law on the penalty (docs/domain.md, Leniency: the four lists, Discretion, I7, I8): JudgePenalty against the
 // Shaxian sample rules, with the party's history in a CaseBook built from
 // events. Scenario 14 uses SX-BM-AGRI-005 (AGRI-005, statutory range
 // 2,000–20,000 yuan) and SX-MP-019; scenarios 1 and 5 use SAFE-017 with

@@ -1,4 +1,4 @@
-// J4 (spec §3.3 [U]): the power item a filed case rests on may be withdrawn
+// J4 (docs/domain.md, Competence resolution [U]): the power item a filed case rests on may be withdrawn
 // or changed later (list_adjustment), or its delegation withdrawn. The
 // subject that filed keeps the case (EngineOptions::
 // filer_keeps_case_on_item_change, default true) and the case records a

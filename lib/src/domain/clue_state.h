@@ -1,4 +1,4 @@
-// The clue part of a case (spec §4.1): where it came from, who holds it,
+// The clue part of a case (docs/domain.md, Clue): where it came from, who holds it,
 // where it was routed, its verification clock (D2), the soft measures taken
 // at the clue stage, and how it left the clue stage.
 #pragma once

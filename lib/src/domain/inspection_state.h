@@ -1,4 +1,4 @@
-// "Inspect once" (综合查一次, spec §8): inspection scenarios bundling items
+// "Inspect once" (综合查一次, docs/domain.md, Joint enforcement): inspection scenarios bundling items
 // of several departments (stream "inspection_scenario/<scenario_id>") and
 // the visits that check all of a scenario's items at once (stream
 // "inspection/<inspection_id>"), one result per item with the agency

@@ -1,4 +1,4 @@
-// The law on the penalty itself (spec §6, §7): the four lists evaluated for
+// The law on the penalty itself (docs/domain.md, Leniency: the four lists, Discretion): the four lists evaluated for
 // the case's item, the discretion benchmark's level and bands, mitigation
 // grounds, "first violation" from the party's history, no double fine (I7)
 // and the law in time (§7.4). The ordinary procedure asks it when the

@@ -1,4 +1,4 @@
-// The ordinary-procedure part of a case (spec §4.2–§4.5): investigation,
+// The ordinary-procedure part of a case (docs/domain.md, Ordinary procedure–Invariants): investigation,
 // evidence, proposal, reviews, notice, hearing and the decision, with the
 // decision clock D9 (APL art. 60) and its pauses and extensions.
 //
@@ -46,7 +46,7 @@ struct DecisionRecord {
   bool correction_ordered = false;            // APL 28: order to correct
 };
 
-// One evidence record (spec §4.3).
+// One evidence record (docs/domain.md, Ordinary procedure).
 struct EvidenceRecord {
   std::string evidence_id;
   std::string category;  // one of the nine of APL art. 46
