@@ -551,9 +551,9 @@ TEST_CASE("Statutory grounds: age at the act, counted from the day after the bir
   CHECK(JudgeAt(rules, book, "Y2", p).code() == "party_facts_invalid");
 }
 
-// --- §7.4: law in time ---------------------------------------------------------------
+// --- I8: the law in time -----------------------------------------------------------------------------
 
-TEST_CASE("§7.4: the benchmark of the act date, unless the later one is lighter",
+TEST_CASE("I8, the law in time: the benchmark of the act date, unless the later one is lighter",
           "[penalty][law_in_time]") {
   CaseBook book;
   Register(book, {.id = "L1", .item = "AGRI-005", .act_date = "2023-03-01"});

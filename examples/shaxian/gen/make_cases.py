@@ -511,7 +511,7 @@ class Generator:
 
     def joint_action(self, f, day, area, findings):
         """An area chief's joint action; each finding is routed to the
-        township (§3.3) and becomes a township case."""
+        township (competence resolution) and becomes a township case."""
         chief, agency, townships = self.AREAS[area]
         township = self.rng.choice([t for t in townships
                                     if "URBAN-009" in self.org.delegated[t]])

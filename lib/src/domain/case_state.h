@@ -1,7 +1,7 @@
 // The state of one enforcement matter, folded from its stream
 // "case/<case_id>": a clue (docs/domain.md, Clue) that may become a case under the
-// ordinary procedure (§4.2) or be handled on the spot (§4.6), then executed
-// (§4.7), transferred (§4.8), closed and archived (§4.9).
+// ordinary procedure or be handled on the spot (simplified procedure), then executed,
+// transferred, closed and archived (docs/domain.md, "The case lifecycle").
 //
 // One stream carries the matter from the clue to the archive: the clue's id
 // is the case's id, so `discovered_on` and every earlier step stay in the

@@ -15,7 +15,7 @@
 
 namespace zf::internal {
 
-// The competence_warning_raised event for `c` if §3.3 on the command's date
+// The competence_warning_raised event for `c` if competence resolution on the command's date
 // no longer gives what the filing rested on (the item withdrawn, a new item
 // version, or another competent subject) and that change has not been
 // recorded yet; nullopt otherwise (also for a case not filed).

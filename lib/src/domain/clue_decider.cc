@@ -232,7 +232,7 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-// route_clue: §3.3 at routing; the clue is assigned to the competent subject.
+// route_clue: competence resolution at routing; the clue is assigned to the competent subject.
 Decision DecideRouteClue(const DecisionContext& context) {
   if (auto r = RequireCase(context)) return *r;
   const CaseState& c = *context.Case();

@@ -52,7 +52,7 @@ struct ClueState {
   // The subject that holds the clue now: the registering unit's subject,
   // then the competent subject it was routed, transferred or designated to.
   std::string holder;
-  // route_clue (§3.3 at routing).
+  // route_clue (competence resolution at routing).
   std::string routed_to;
   std::string route_reason;  // kReason* of the competence answer
   std::optional<Date> routed_on;

@@ -124,7 +124,7 @@ struct CriminalTransferState {
   bool Open() const { return reported && !refused && !returned; }
 };
 
-// One score of the archived file in a case-file review (案卷评查, §4.9).
+// One score of the archived file in a case-file review (案卷评查, docs/domain.md).
 struct CaseFileScore {
   std::string campaign_id;
   std::string grade;  // excellent | qualified | unqualified

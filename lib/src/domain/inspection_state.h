@@ -33,7 +33,7 @@ struct InspectionScenarioState {
 struct InspectionItemResult {
   std::string item_code;
   std::string result;              // compliant | non_compliant | n_a
-  std::string responsible_agency;  // competent subject for the item at the place (§3.3)
+  std::string responsible_agency;  // competent subject for the item at the place (competence resolution)
   std::string note;
 };
 

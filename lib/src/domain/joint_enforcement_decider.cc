@@ -2,7 +2,7 @@
 //
 // A joint action (stream joint_action/<id>) is planned by the area chief of
 // an enforcement area with credentialed participants of several agencies,
-// records findings — each routed through §3.3 to the subject competent for
+// records findings — each routed through competence resolution to the subject competent for
 // its item at its place, which the event names — and is closed. Clues are
 // raised from findings by register_clue with joint_action_id (intake).
 //

@@ -403,7 +403,7 @@ std::optional<Range> LevelRange(const DiscretionBenchmark& b, CircumstanceLevel 
 
 // How severe a benchmark version is for `level`: the level's highest fine,
 // then its lowest (the statutory bounds when the level has none). Used to
-// pick the lighter of two versions (§7.4).
+// pick the lighter of two versions (the law in time, docs/domain.md, I8).
 std::pair<std::int64_t, std::int64_t> Severity(const DiscretionBenchmark& b,
                                                std::optional<CircumstanceLevel> level,
                                                std::optional<std::int64_t> base) {
@@ -796,7 +796,7 @@ class Judge {
     return true;
   }
 
-  // §7.4: the benchmark (and item version) in force on the act date, unless
+  // the law in time, I8: the benchmark (and item version) in force on the act date, unless
   // the one in force on the decision date is lighter.
   bool LawInTime() {
     const PartyCategory category = BenchmarkCategoryOf(c_);

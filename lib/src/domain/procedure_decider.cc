@@ -1,5 +1,5 @@
 // Case commands of the ordinary procedure (docs/domain.md, Ordinary procedure–Invariants): the lists of
-// every procedure file, and the decision (O20) with the invariants of §4.5
+// every procedure file, and the decision (O20) with the invariants
 // it is checked against. The investigation is in procedure_investigation.cc,
 // the reviews, notice and hearing in procedure_review.cc.
 #include <algorithm>

@@ -38,7 +38,7 @@ struct DecisionRecord {
   std::vector<std::string> penalty_types;  // glossary ids: warning, fine, ...
   std::int64_t fine_fen = 0;
   std::int64_t confiscation_fen = 0;
-  // The rules it was judged on (§6.3, §7): recorded so an audit re-checks
+  // The rules it was judged on (the four lists and the benchmarks): recorded so an audit re-checks
   // against the same versions.
   std::string benchmark_id;
   std::int64_t benchmark_version = 0;
