@@ -953,7 +953,7 @@ def test_rules_competent():
     expect_rc(r, 0)
     expect_in("gaosha", r.out, "stdout")
     expect_in("delegated_accepted_claimed", r.out, "stdout")
-    # Delegated but not accepted by 青州镇: the department stays competent (spec scenario 6).
+    # Delegated but not accepted by 青州镇: the department stays competent (scenario 6).
     r = zf("--db", "db", "--lang", "en", "rules", "competent", "--power", "SAFE-017",
            "--township", "qingzhou", "--as-of", "2023-03-01")
     expect_rc(r, 0)

@@ -1,6 +1,6 @@
 // rules/benchmarks: discretion benchmarks (docs/domain.md, Discretion) — publication and
 // versions AS OF an instant, the tier rules of Doc 27 as rejections, the
-// fine arithmetic of spec scenario 14 to the fen, and the Shaxian sample.
+// fine arithmetic of scenario 14 to the fen, and the Shaxian sample.
 #include <fstream>
 #include <set>
 

@@ -67,7 +67,7 @@ TEST_CASE("A command is decided and its events appended with its time and actor"
 
   auto calendar = engine->Calendar();
   REQUIRE(calendar.ok());
-  auto due = AddWorkingDays(*calendar, Date{2023, 9, 27}, 5);  // spec scenario 7
+  auto due = AddWorkingDays(*calendar, Date{2023, 9, 27}, 5);  // scenario 7
   REQUIRE(due.ok());
   CHECK(*due == Date{2023, 10, 10});
 }

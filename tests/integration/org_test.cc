@@ -678,7 +678,7 @@ TEST_CASE("The Shaxian org sample loads: 93 officers hold 113 area assignments",
   }
   CHECK(org.AreaOfTownship("gaosha", instant)->id == "area-2");  // the one mapping the seed gives
   CHECK(org.FindArea("area-1")->office_mode == internal::OfficeMode::kCentralised);
-  CHECK(org.TownshipOfGridNode("MG-0457")->id == "fenggang");  // spec scenario 3
+  CHECK(org.TownshipOfGridNode("MG-0457")->id == "fenggang");  // scenario 3
   CHECK(org.LegalNameOf("sx-eco") == "三明市生态环境局");
   CHECK(org.LegalNameOf("gaosha") == "三明市沙县区高砂镇人民政府");
   CHECK(org.FindDepartment("sx-urban")->designation == "coordinating_bureau");

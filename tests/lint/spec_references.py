@@ -24,7 +24,7 @@ import sys
 
 # The brief was called "spec"; written so that this file does not match itself.
 _SPEC = "spe" + "c"
-SPEC_REF = re.compile(r"\b" + _SPEC + r"\s+(§|[IJD]\d)", re.IGNORECASE)
+SPEC_REF = re.compile(r"\b" + _SPEC + r"\s+(§|[IJD]\d|scenarios?\b)", re.IGNORECASE)
 OUTSIDE = re.compile(r"\.\./shared\b|/work/shared\b")
 
 # Stored historical data that cannot change: (path or directory prefix, text on
@@ -175,6 +175,7 @@ def selftest():
            ("b.md", "Rule (" + _SPEC + " I3).\n"),
            ("c.py", "x = '" + _SPEC + " d9'\n"),
            ("d.md", "The design is `../shared/x.md`.\n"),
+           ("g.py", "# the range of " + _SPEC + " scenario 14\n"),
            ("lib/src/domain/other.cc", "\"" + _SPEC + " I10\"\n")]
     good = [("e.cc", "// docs/domain.md, I3 and CommandSpec spec;\n"),
             ("lib/src/domain/procedure_decider.cc", "\"law; " + _SPEC + " I10\"\n"),

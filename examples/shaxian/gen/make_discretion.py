@@ -126,7 +126,7 @@ ITEMS = {
                       penalty="《中华人民共和国大气污染防治法》第一百一十五条第一款第（一）项",
                       types=["fine", "production_suspension"], comb="may_combine",
                       fine=("range", 10000, 100000), parties=UNITS),
-    # Range 2,000-20,000 yuan: the range of spec scenario 14.
+    # Range 2,000-20,000 yuan: the range of scenario 14.
     "AGRI-001": dict(dept="sx-agri", desc="农药经营者未依照规定建立、保存农药采购、销售台账",
                      violated="《农药管理条例》第二十四条、第二十五条", penalty="《农药管理条例》第五十八条",
                      types=["fine", "license_revocation"], comb="may_combine",

@@ -17,7 +17,7 @@ What is real and what is fixture data (docs/domain.md, Organisation, Statistics,
     checked), validity dates, how officers are spread over departments and
     areas, assignment modes, and every grid node below the subdistricts
     (community, grid-area and micro-grid names and ids) except that micro-grid
-    MG-0457 lies in 凤岗街道 (spec scenario 3).
+    MG-0457 lies in 凤岗街道 (scenario 3).
 """
 import datetime
 import json

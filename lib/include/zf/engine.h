@@ -186,7 +186,7 @@ struct EngineOptions {
   bool first_violation_counts_declined_filing = true;
   // Where the lighter (从轻) and heavier (从重) bands are measured (docs/domain.md, Discretion
   // [C]): "statutory" — the lowest / highest share of the statutory fine
-  // range (the provincial practice; spec scenario 14: 2,000–20,000 yuan →
+  // range (the provincial practice; scenario 14: 2,000–20,000 yuan →
   // lighter ≤ 7,400); "level" — inside the circumstance level's range, as
   // rules::CheckFine does (docs/domain.md, Discretion step 2). A general fine always lies in
   // the level's range.
