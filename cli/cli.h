@@ -42,6 +42,10 @@ struct GlobalOptions {
   std::string seal_keys;
 };
 
+// The UTF-8 byte-order mark, accepted (and dropped) at the start of an
+// input file.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 int ExitCodeFor(const zf::Status& status);
 
 // Prints "错误 …" / "error …" with code, message and subject to stderr and
@@ -188,6 +192,7 @@ int ForEachJsonlBatch(const GlobalOptions& global, const std::string& file, std:
   int exit_code = kExitOk;
   std::size_t line_no = 1;
   for (; exit_code == kExitOk && std::getline(in, line); ++line_no) {
+    if (line_no == 1 && line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     zf::Result<Item> item = parse(line);
     if (!item.ok()) {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "cli.h"
 #include "zf/event_json.h"
 
 namespace zfcli {
@@ -92,6 +93,9 @@ bool CommandReader::ReadLine(std::string* line, const std::stop_token& stop) {
 
 std::optional<CommandReader::Line> CommandReader::PrepareNext(const std::stop_token& stop) {
   while (ReadLine(&line_, stop)) {
+    // A byte-order mark opening the file (Windows editors write one) is
+    // not part of the first command (RFC 8259 §8.1 lets a parser ignore it).
+    if (lines_read_ == 1 && line_.starts_with(kUtf8Bom)) line_.erase(0, kUtf8Bom.size());
     if (Blank(line_)) continue;
     auto json = zf::ParseJson(line_);
     return Line{lines_read_, json.ok() ? zf::CommandFromJson(*json)

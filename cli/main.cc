@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "build_info.h"
 #include "cli.h"
 #include "zf/version.h"
 
@@ -115,16 +116,55 @@ Lang SniffLang(const std::vector<std::string>& argv) {
   return Lang::kZh;
 }
 
+bool IsGroup(std::string_view word) {
+  const std::string prefix = std::string(word) + " ";
+  return std::any_of(Registry().begin(), Registry().end(),
+                     [&](const Command& c) { return c.name.rfind(prefix, 0) == 0; });
+}
+
 // Lists the commands whose name starts with `group` ("store").
-bool PrintGroup(std::string_view group, Lang lang) {
+bool PrintGroup(std::ostream& out, std::string_view group, Lang lang) {
   bool any = false;
   for (const Command& c : Registry()) {
     if (c.name.rfind(std::string(group) + " ", 0) != 0) continue;
-    std::cout << fmt::format("  {:<16} {}\n", c.name,
-                             lang == Lang::kEn ? c.summary_en : c.summary_zh);
+    out << fmt::format("  {:<16} {}\n", c.name, lang == Lang::kEn ? c.summary_en : c.summary_zh);
     any = true;
   }
   return any;
+}
+
+// The leading command words of argv (at most two), skipping global options
+// and their values.
+std::vector<std::string> CommandWords(const std::vector<std::string>& argv) {
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < argv.size() && words.size() < 2; ++i) {
+    if (IsGlobalWithValue(argv[i])) {
+      ++i;
+    } else if (!argv[i].empty() && argv[i][0] != '-') {
+      words.push_back(argv[i]);
+    }
+  }
+  return words;
+}
+
+// `zfcli case` lists the group's commands (as `git stash -h` and kubectl's
+// groups do); `zfcli case bogus` names the word that is not one of them.
+int RunGroup(const std::vector<std::string>& words, Lang lang) {
+  const bool en = lang == Lang::kEn;
+  if (words.size() == 1) {
+    std::cout << fmt::format(fmt::runtime(en ? "zfcli {} — commands:\n" : "zfcli {} — 子命令:\n"),
+                             words[0]);
+    PrintGroup(std::cout, words[0], lang);
+    std::cout << (en ? "\n`zfcli help COMMAND` shows a command's options.\n"
+                     : "\n`zfcli help 命令` 查看该命令的选项。\n");
+    return kExitOk;
+  }
+  std::cerr << fmt::format(
+      fmt::runtime(en ? "error: '{0}' has no command '{1}'; the commands of '{0}':\n"
+                      : "错误: “{0}”没有子命令“{1}”; “{0}”的子命令:\n"),
+      words[0], words[1]);
+  PrintGroup(std::cerr, words[0], lang);
+  return kExitUsage;
 }
 
 int Help(const std::vector<std::string>& argv, Lang lang) {
@@ -142,9 +182,10 @@ int Help(const std::vector<std::string>& argv, Lang lang) {
   }
   std::vector<std::string> rest;
   const Command* c = MatchCommand(topic, &rest);
-  if (c == nullptr && topic.size() == 1 && PrintGroup(topic[0], lang)) return kExitOk;
+  if (c == nullptr && topic.size() == 1 && PrintGroup(std::cout, topic[0], lang)) return kExitOk;
   if (c == nullptr) {
-    std::cerr << fmt::format("{}: unknown command '{}'\n", lang == Lang::kEn ? "error" : "错误",
+    std::cerr << fmt::format(fmt::runtime(lang == Lang::kEn ? "error: unknown command '{}'\n"
+                                                            : "错误: 未知命令“{}”\n"),
                              topic[0]);
     return kExitUsage;
   }
@@ -216,11 +257,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest;
   const Command* command = MatchCommand(args, &rest);
   if (command == nullptr && (has("--version") || has("version"))) {
-    std::cout << "zfcli " << zf::kVersionString << '\n';
+    std::cout << "zfcli " << zf::kVersionString << " (" << kBuildCommit << ")\n";
     return kExitOk;
   }
   if (command == nullptr && (has("--help") || has("-h") || has("help"))) return Help(args, lang);
   if (command == nullptr) {
+    const std::vector<std::string> words = CommandWords(args);
+    if (!words.empty() && IsGroup(words[0])) return RunGroup(words, lang);
     std::string word = args[0];
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (IsGlobalWithValue(args[i])) {
@@ -230,8 +273,10 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    std::cerr << fmt::format("{}: unknown command '{}'; see `zfcli help`\n",
-                             lang == Lang::kEn ? "error" : "错误", word);
+    std::cerr << fmt::format(fmt::runtime(lang == Lang::kEn
+                                              ? "error: unknown command '{}'; see `zfcli help`\n"
+                                              : "错误: 未知命令“{}”; 见 `zfcli help`\n"),
+                             word);
     return kExitUsage;
   }
   return command->run(GlobalOptions{}, rest);

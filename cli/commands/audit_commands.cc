@@ -64,6 +64,19 @@ void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {
                            f.message, AuditLabel(g, "basis"), f.legal_basis);
 }
 
+// What "commands unrecorded" counts (docs/audit.md §2), printed under the
+// count: without it a reader takes the number for a problem.
+void PrintUnrecordedNote(const GlobalOptions& g) {
+  std::cout << (g.lang == Lang::kEn
+                    ? "    (event groups written without a command, so there is nothing to decide\n"
+                      "     again: recorded reads (access/…, by reads with --as-actor) and events\n"
+                      "     appended with zfcli store append to a stream the engine does not write,\n"
+                      "     such as sample/…; counted, not findings)\n"
+                    : "    （不经命令写入、无可重新裁决的事件组：查阅记录（access/…，带 --as-actor\n"
+                      "     的读取所写）和用 zfcli store append 直接写入非引擎流（如 sample/…）的\n"
+                      "     事件；只计数，不作为问题报告）\n");
+}
+
 void PrintSummary(const GlobalOptions& g, const zf::AuditSummary& s, bool dossier) {
   const bool ok = s.TotalFindings() == 0;
   std::cout << AuditLabel(g, ok ? (dossier ? "dossier_ok" : "audit_clean")
@@ -76,6 +89,7 @@ void PrintSummary(const GlobalOptions& g, const zf::AuditSummary& s, bool dossie
   row("commands_checked", std::to_string(s.commands_checked));
   row("commands_redecided", std::to_string(s.commands_redecided));
   row("commands_unrecorded", std::to_string(s.commands_unrecorded));
+  if (s.commands_unrecorded > 0) PrintUnrecordedNote(g);
   row("decisions_checked", std::to_string(s.decisions_checked));
   row("deadlines_checked", std::to_string(s.deadlines_checked));
   row("reference_time", s.reference_time);

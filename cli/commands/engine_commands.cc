@@ -121,20 +121,19 @@ class ProgressBar {
 
 // Runs the commands of an import through the engine and reports each line.
 //
-// What an import reports, and in what order, is defined by batches of
-// kCommandsPerBatch commands, each run as soon as it is full: an invalid
-// line is reported when it is read, a batch's rejections when it has run,
-// and without --keep-going nothing after the first bad line runs. The
-// engine, though, is given several batches at once (--commit-every): one
-// group, one write and one sync, and a case that several of the batches
-// touch has its view rendered once instead of once per batch (at 16
-// batches, a third as many renders in a generated province). An invalid
-// line is therefore held until the batches before it have run, and
-// reported between their results exactly where a batch-by-batch import
-// reports it; a command id that repeats one of an earlier batch of the same
+// Lines are reported in file order, and without --keep-going the first
+// failing line in file order ends the run with its exit code: nothing
+// after it is judged or reported. Commands are judged in batches of
+// kCommandsPerBatch and the engine is given several batches at once
+// (--commit-every: one group, one write and one sync, and a case that
+// several of the batches touch has its view rendered once instead of once
+// per batch). An invalid line is therefore held until the commands read
+// before it have run, and reported between their results, where it stands
+// in the file; without --keep-going it is reported only when none of them
+// failed. A command id that repeats one of an earlier batch of the same
 // write first has the batches before its own written, so the repeat is
-// answered from the store as before. So the lines, their order, the counts
-// and the exit code do not depend on --commit-every.
+// answered from the store. So the lines, their order, the counts and the
+// exit code do not depend on --commit-every or --read-ahead.
 class Importer {
  public:
   Importer(const GlobalOptions& global, zf::Engine* engine, zf::DryRun* dry_run,
@@ -161,9 +160,8 @@ class Importer {
   bool Run(std::size_t count);
   // Reports the held invalid lines read before `before` commands.
   void ReportInvalid(std::size_t before);
-  // Tallies and reports one batch's results; false when the batch failed.
-  bool ReportResults(std::span<const zf::Result<zf::CommandResult>> results,
-                     std::span<const std::size_t> lines);
+  // Tallies and reports one command's result; false when it failed.
+  bool ReportResult(const zf::Result<zf::CommandResult>& result, std::size_t line);
   std::size_t BatchEnd(std::size_t index) const {
     return batch_commands_ == SIZE_MAX ? SIZE_MAX
                                        : (index / batch_commands_ + 1) * batch_commands_;
@@ -240,28 +238,23 @@ bool Importer::Run(std::size_t count) {
   const std::span<const zf::Command> commands(pending_.data(), count);
   auto results = dry_run_ != nullptr ? dry_run_->ExecuteBatch(commands, mode)
                                      : engine_->ExecuteBatch(commands, mode);
-  // A batch ends on a multiple of its size; only the input's last one is
-  // cut short, and it ran after every line was read.
-  auto bound = [&](std::size_t end) { return end == BatchEnd(end - 1) ? end : SIZE_MAX; };
   if (!results.ok()) {
-    ReportInvalid(bound(std::min(BatchEnd(run_), run_ + count)));
+    ReportInvalid(run_);
     tally_->Fail(ReportError(global_, results.status()));
     return false;
   }
+  // In file order: an invalid line held while the commands before it were
+  // pending is reported between their results, where it was read.
   bool go_on = true;
-  for (std::size_t begin = run_; begin < run_ + count && go_on;) {
-    const std::size_t end = std::min(BatchEnd(begin), run_ + count);
-    ReportInvalid(bound(end));
-    const std::size_t from = begin - run_;
-    const std::size_t to = std::min(end - run_, results->size());
-    if (from >= to) break;
-    const bool failed = !ReportResults(std::span(*results).subspan(from, to - from),
-                                       std::span(lines_).subspan(from, to - from));
-    go_on = !failed || settings_.keep_going;
-    begin = end;
+  const std::size_t answered = std::min(count, results->size());
+  for (std::size_t i = 0; i < answered && go_on; ++i) {
+    ReportInvalid(run_ + i + 1);
+    go_on = ReportResult((*results)[i], lines_[i]) || settings_.keep_going;
   }
+  if (answered < count) go_on = false;  // the engine stopped at a failure
   if (!go_on) {
-    held_.clear();  // read ahead of the stop: never reached
+    if (settings_.atomic) tally_->applied = 0;  // an atomic batch that failed applied nothing
+    held_.clear();  // read after the stop: never reached
     return false;
   }
   run_ += count;
@@ -274,32 +267,23 @@ bool Importer::Run(std::size_t count) {
   return true;
 }
 
-bool Importer::ReportResults(std::span<const zf::Result<zf::CommandResult>> results,
-                             std::span<const std::size_t> lines) {
-  bool failed = false;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const std::string where = fmt::format("{} {}", Label(global_, "line"), lines[i]);
-    const auto& r = results[i];
-    if (!r.ok()) {
-      ++tally_->invalid;
-      tally_->Fail(ReportError(global_, r.status(), where));
-      failed = true;
-      continue;
-    }
-    switch (r->outcome) {
-      case zf::CommandResult::Outcome::kApplied: ++tally_->applied; break;
-      case zf::CommandResult::Outcome::kAlreadyApplied: ++tally_->already_applied; break;
-      case zf::CommandResult::Outcome::kRejected:
-        ++tally_->rejected;
-        ++tally_->by_code[r->rejection->code];
-        tally_->Fail(ReportRejection(global_, *r->rejection, where));
-        failed = true;
-        break;
-    }
+bool Importer::ReportResult(const zf::Result<zf::CommandResult>& result, std::size_t line) {
+  const std::string where = fmt::format("{} {}", Label(global_, "line"), line);
+  if (!result.ok()) {
+    ++tally_->invalid;
+    tally_->Fail(ReportError(global_, result.status(), where));
+    return false;
   }
-  // In an atomic batch that failed nothing was applied.
-  if (failed && settings_.atomic) tally_->applied = 0;
-  return !failed;
+  switch (result->outcome) {
+    case zf::CommandResult::Outcome::kApplied: ++tally_->applied; return true;
+    case zf::CommandResult::Outcome::kAlreadyApplied: ++tally_->already_applied; return true;
+    case zf::CommandResult::Outcome::kRejected:
+      ++tally_->rejected;
+      ++tally_->by_code[result->rejection->code];
+      tally_->Fail(ReportRejection(global_, *result->rejection, where));
+      return false;
+  }
+  return true;
 }
 
 void PrintImportSummary(const GlobalOptions& global, const ImportSettings& settings,

@@ -40,13 +40,50 @@ std::string Cell(const boost::json::value* v, bool rate, bool signed_rate = fals
   return boost::json::serialize(*v);
 }
 
+std::string Text(const boost::json::object& stats, std::string_view key) {
+  const boost::json::value* v = stats.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : "-";
+}
+
+bool PriorIncomplete(const boost::json::object& stats) {
+  const boost::json::value* v = stats.if_contains("prior_period_incomplete");
+  return v != nullptr && v->is_bool() && v->as_bool();
+}
+
+// The compared periods; an incomplete base period is marked with "*" here
+// and on the growth, so a growth against a partial year is not read as a
+// like-for-like figure.
+void PrintPeriods(const GlobalOptions& g, const boost::json::object& stats) {
+  const bool en = g.lang == Lang::kEn;
+  std::cout << fmt::format("{} {}  {} {}\n", Label(g, "from"), Text(stats, "from"), Label(g, "to"),
+                           Text(stats, "to"));
+  const std::string prior_from = Text(stats, "prior_from");
+  const std::string prior_to = Text(stats, "prior_to");
+  std::cout << (en ? fmt::format("compared with {} to {}\n", prior_from, prior_to)
+                   : fmt::format("同比基期 {} 至 {}\n", prior_from, prior_to));
+  if (!PriorIncomplete(stats)) return;
+  const std::string first = Text(stats, "cases_recorded_from");
+  if (en) {
+    std::cout << fmt::format(
+        "* incomplete base period: {}; the year-on-year figures are not like for like\n",
+        first == "-" ? "no case is recorded" : "cases are recorded from " + first);
+  } else {
+    std::cout << fmt::format("* 基期数据不完整：{}，同比数字不可比\n",
+                             first == "-" ? "无案件记录" : "案件记录自 " + first + " 起");
+  }
+}
+
+std::string MetricCell(const boost::json::object& stats, std::string_view key) {
+  const bool growth = key == "yoy_growth";
+  std::string cell = Cell(stats.if_contains(key), IsRate(key), growth);
+  if (growth && PriorIncomplete(stats) && cell != "-") cell += " *";
+  return cell;
+}
+
 void PrintTable(const GlobalOptions& g, const boost::json::object& stats) {
-  std::cout << fmt::format("{} {}  {} {}\n", Label(g, "from"), Cell(stats.if_contains("from"), false),
-                           Label(g, "to"), Cell(stats.if_contains("to"), false));
+  PrintPeriods(g, stats);
   for (const char* key : kScalarMetrics) {
-    std::cout << PadRight(Label(g, key), 36) << ' '
-              << PadLeft(Cell(stats.if_contains(key), IsRate(key), std::string_view(key) == "yoy_growth"), 10)
-              << '\n';
+    std::cout << PadRight(Label(g, key), 36) << ' ' << PadLeft(MetricCell(stats, key), 10) << '\n';
   }
   for (const char* key : kMapMetrics) {
     const boost::json::value* v = stats.if_contains(key);

@@ -2,6 +2,7 @@
 // mapping of outcomes to statuses.
 #include "server/api.h"
 
+#include "build_info.h"
 #include "json_forms.h"
 
 #include <algorithm>
@@ -646,6 +647,7 @@ Response Api::Health(const Request& req) {
   const bool up = !draining_now && store.ok();
   json::object body{{"status", draining_now ? "shutting_down" : store.ok() ? "ok" : "store_error"},
                     {"version", zf::kVersionString},
+                    {"commit", kBuildCommit},
                     {"position", head.position},
                     {"ledger_hash", head.ledger_hash}};
   if (!store.ok()) {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "build_info.h"
+#include "zf/version.h"
+
 namespace zfcli::server {
 
 void Metrics::CountCommand(const std::string& outcome) {
@@ -49,6 +52,10 @@ std::string Metrics::Render(std::uint64_t store_events, std::uint64_t store_byte
   for (const auto& [status, n] : responses_) {
     out += fmt::format("zf_http_responses_total{{code=\"{}\"}} {}\n", status, n);
   }
+  out += "# HELP zf_build_info The zfcli serving: version and commit (value 1).\n";
+  out += "# TYPE zf_build_info gauge\n";
+  out += fmt::format("zf_build_info{{version=\"{}\",commit=\"{}\"}} 1\n", zf::kVersionString,
+                     kBuildCommit);
   out += "# HELP zf_subscriptions_active Live event-feed subscriptions.\n";
   out += "# TYPE zf_subscriptions_active gauge\n";
   out += fmt::format("zf_subscriptions_active {}\n", subscriptions.load());

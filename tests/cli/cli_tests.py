@@ -236,6 +236,36 @@ def test_unknown_command():
     check(not os.path.exists(path("db")), "a usage error created the store")
 
 
+def test_groups_and_version():
+    """Issue 17: a bare group lists its commands; an unknown word in a
+    group is named; --version names the commit."""
+    r = zf("case")
+    expect_rc(r, EXIT_OK)
+    for name in ("case show", "case list", "case explain"):
+        expect_in(name, r.out, "zfcli case lists its commands")
+    expect_in("子命令", r.out, "zfcli case (zh)")
+    r = zf("--lang", "en", "store")
+    expect_rc(r, EXIT_OK)
+    expect_in("store verify", r.out, "zfcli store lists its commands")
+    r = zf("case", "bogus")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("bogus", r.err, "the unknown word is named")
+    expect_in("case show", r.err, "with the group's commands")
+    r = zf("--lang", "en", "--db", "db", "case", "bogus")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("'case' has no command 'bogus'", r.err, "en")
+    check(not os.path.exists(path("db")), "a usage error created the store")
+    r = zf("--version")
+    expect_rc(r, EXIT_OK)
+    m = re.fullmatch(r"zfcli (\d+\.\d+\.\d+) \(([0-9a-f]{12}(?:-dirty)?|unknown)\)\n", r.out)
+    check(m is not None, "--version: %r" % r.out)
+    head = subprocess.run(["git", "-C", HERE, "rev-parse", "--short=12", "HEAD"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if m and head.returncode == 0 and not os.environ.get("ZF_COMMIT"):
+        check(m.group(2).split("-")[0] == head.stdout.strip(),
+              "--version names %s, the checkout is at %s" % (m.group(2), head.stdout.strip()))
+
+
 def test_bad_option():
     r = zf("--db", "db", "export", "--no-such-option")
     expect_rc(r, EXIT_USAGE)
@@ -1143,6 +1173,66 @@ def test_import_modes():
     expect_rc(zf("--db", "db", "import", "--keep-going", "--atomic", mixed), 2)
 
 
+def test_import_error_order():
+    """Issue 17: errors come in file order. A rejection on line 2 ends the
+    run before the parse error on line 3 is read out (exit 4, not 3);
+    with --keep-going both are reported, line 2 first, and with a large
+    --commit-every and read-ahead the order is the same."""
+    load_reference()
+    good = case_commands()
+    bad_rule = json.dumps({"command": "register_clue", "command_id": "order-bad-rule",
+                           "at": "2023-09-12T09:00:00+08:00",
+                           "actor": {"id": "SX-OF-0103", "role": "enforcement_officer",
+                                     "unit": "gaosha"},
+                           "case_id": "SX-T-001",
+                           "data": {"source": "inspection", "township": "gaosha",
+                                    "description": "重复", "discovered_on": "2023-09-12"}})
+    f = write_lines("order.jsonl", [good[0], bad_rule, '{"command": broken', good[1]])
+    r = zf("--db", "db", "--json", "import", f)
+    expect_rc(r, 4)
+    summary = json.loads(r.out)
+    check(summary["applied"] == 1 and summary["rejected"] == 1 and summary["invalid"] == 0,
+          "stopped at line 2, line 3 never reached: " + r.out)
+    check("case_exists" in r.err and "syntax" not in r.err,
+          "only line 2 reported: " + r.err)
+    for extra in ([], ["--read-ahead", "0"], ["--commit-every", "4096"]):
+        r = zf("--db", "db", "--lang", "en", "import", "--keep-going", f, *extra)
+        expect_rc(r, 4)
+        lines = [l for l in r.err.splitlines() if l.startswith("line ")]
+        check([l.split(":")[0] for l in lines] == ["line 2", "line 3"],
+              "file order with %r: %r" % (extra, lines))
+
+
+def test_import_encodings():
+    """Issue 17: a leading UTF-8 byte-order mark is accepted; a file in
+    GB18030 is named as such, with the iconv command to convert it; a BOM
+    inside the file is named."""
+    load_reference()
+    good = case_commands()
+    bom = path("bom.jsonl")
+    with open(bom, "wb") as f:
+        f.write(b"\xef\xbb\xbf" + good[0].encode("utf-8") + b"\n")
+    r = zf("--db", "db", "--json", "import", bom)
+    expect_rc(r, EXIT_OK)
+    check(json.loads(r.out)["applied"] == 1, "a leading BOM is accepted: " + r.out)
+    gb = path("gb.jsonl")
+    with open(gb, "wb") as f:
+        f.write(good[1].encode("gb18030") + b"\n")
+    check("\u9ad8" in good[1] or any(ord(c) > 0x7f for c in good[1]), "the line has Chinese")
+    r = zf("--db", "db", "--lang", "en", "import", gb)
+    expect_rc(r, EXIT_INVALID)
+    expect_in("not UTF-8", r.err, "the encoding is the problem")
+    expect_in("GB18030", r.err, "GB18030 named")
+    expect_in("iconv -f GB18030 -t UTF-8", r.err, "the conversion suggested")
+    inner = path("inner-bom.jsonl")
+    with open(inner, "wb") as f:
+        f.write(good[1].encode("utf-8") + b"\n\xef\xbb\xbf" + good[2].encode("utf-8") + b"\n")
+    r = zf("--db", "db", "--lang", "en", "import", inner)
+    expect_rc(r, EXIT_INVALID)
+    expect_in("line 2", r.err, "the line with the BOM")
+    expect_in("byte-order mark", r.err, "a BOM inside the file is named")
+
+
 def _read_with_error_after(argv, text):
     """Runs zfcli with stdin a socket that yields `text` and then fails with
     ECONNRESET (its peer closed with data of its own unread): a read error
@@ -1379,34 +1469,14 @@ def _import_same_everywhere(lines, extra, what):
     return first, first_log
 
 
-def _batch_by_batch_order(lines, invalid, err):
-    """The order in which an import that runs each batch of 256 commands as
-    soon as it is full reports the lines named in `err`: a line that is not a
-    command (its text in `invalid`) when it is read, a command's error or
-    refusal after its batch ran (the last batch, cut short, after every line
-    was read)."""
-    reported = {int(n) for n in re.findall(r"line (\d+):", err)}
-    key, commands = {}, 0
-    for number, text in enumerate(lines, 1):
-        if not text.strip():
-            continue
-        if text in invalid:
-            key[number] = (commands, 1)  # after a batch that ran at this count
-        else:
-            key[number] = (commands // 256 + 1) * 256
-            commands += 1
-    for number, k in key.items():
-        if not isinstance(k, tuple):
-            key[number] = (float("inf") if k > commands else k, 0)
-    return sorted(reported, key=lambda n: (key[n], n))
-
-
 def test_import_read_ahead():
     """Lines are parsed and checked ahead of the engine on another thread,
     and the engine is given several batches at once; the outcome is the one
     of reading each line when the engine wants it and running each batch of
     256 on its own: the same lines reported in the same order, the same
-    exit code, the same events stored."""
+    exit code, the same events stored. Lines are reported in file order
+    (issue 17: an invalid line no longer jumps ahead of the rejections of
+    the batch it was read in)."""
     year = []
     for name in ("07-cases-2022.jsonl", "08-cases-2023.jsonl"):
         with open(sample_file(name), encoding="utf-8") as f:
@@ -1422,7 +1492,7 @@ def test_import_read_ahead():
     # Bad lines around batch boundaries (256 commands) and chunk boundaries
     # (64 lines), blank lines, a repeated line, a rule refusal and no newline
     # after the last line; an invalid line after a refusal of the same batch
-    # (reported first); a command id repeated with other content from an
+    # (reported after it); a command id repeated with other content from an
     # earlier batch (answered from the store) and from the same batch.
     for at, bad in [(2900, '{"command": "register_clue",'), (1510, "{}"), (1500, json.dumps(twice)),
                     (1024, year[10]), (705, other(700)), (600, other(20)),
@@ -1435,11 +1505,7 @@ def test_import_read_ahead():
     check(summary["invalid"] == 7 and summary["rejected"] == 1 and summary["already_applied"] == 1,
           "keep going over the mixed file: " + r.out)
     reported = [int(n) for n in re.findall(r"line (\d+)", r.err)]
-    invalid = {'{"command": "register_clue",', "{}", "[]", json.dumps(schema), pardon}
-    model = _batch_by_batch_order(lines, invalid, r.err)
-    check(reported == model, "lines reported %r, a batch-by-batch import reports %r"
-          % (reported, model))
-    check(reported == [258, 260, 518, 606, 712, 1520, 1509, 2911], "lines reported: %r" % reported)
+    check(reported == [258, 260, 518, 606, 712, 1509, 1520, 2911], "lines reported: %r" % reported)
     expect_in("line 606: error: command_id '%s' was applied with other content"
               % json.loads(year[20])["command_id"], r.err, "stderr")
     expect_in("line 712: error: command_id '%s' is being applied with other content"
@@ -1518,6 +1584,36 @@ def test_stats():
     check((y["inspections"], y["inspection_visits"], y["inspection_visits_saved"])
           == (271, 271, 695), "inspect once 271 / 695: %r" % y)
     check(abs(y["inspection_reduction_rate"] - 0.7195) < 1e-4, "72%%: %r" % y)
+    # The compared periods; the generated 2022 holds only December, so the
+    # base period of 2023 is incomplete and says from when cases are recorded.
+    check((y["prior_from"], y["prior_to"]) == ("2022-01-01", "2022-12-31"), "base: %r" % y)
+    check(y["prior_period_incomplete"] is True and y["cases_recorded_from"].startswith("2022-12-"),
+          "2022 holds only December: %r" % y)
+    first = y["cases_recorded_from"]
+    late = "2023" + first[4:]
+    r = zf("--db", "db", "--json", "stats", "--from", late, "--to", "2023-12-31")
+    expect_rc(r, 0)
+    dec = json.loads(r.out)
+    check(dec["prior_from"] == first and dec["prior_period_incomplete"] is False,
+          "a base period starting on the first case day is complete: %r" % dec)
+    r = zf("--db", "db", "stats", "--from", "2023-01-01", "--to", "2023-12-31")
+    expect_rc(r, 0)
+    expect_in("同比基期 2022-01-01 至 2022-12-31", r.out, "stdout")
+    expect_in("* 基期数据不完整：案件记录自 %s 起，同比数字不可比" % first, r.out, "stdout")
+    check(re.search(r"同比增长\s+\+[0-9.]+% \*", r.out) is not None,
+          "the growth is marked as against an incomplete base: " + r.out)
+    r = zf("--db", "db", "--lang", "en", "stats", "--from", "2023-01-01", "--to", "2023-12-31")
+    expect_in("compared with 2022-01-01 to 2022-12-31", r.out, "stdout (en)")
+    expect_in("* incomplete base period: cases are recorded from %s" % first, r.out, "stdout (en)")
+    r = zf("--db", "db", "stats", "--from", late, "--to", "2023-12-31")
+    expect_not_in("基期数据不完整", r.out, "a complete base period")
+    expect_not_in("% *", r.out, "a complete base period")
+    # Before any case: the base period has no data at all.
+    r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31",
+           "--at-position", "1")
+    empty = json.loads(r.out)
+    check(empty["cases_recorded_from"] is None and empty["prior_period_incomplete"] is True,
+          "no case recorded: %r" % empty)
     check((y["officers_distinct"], y["officer_assignments"]) == (93, 113), "93 / 113: %r" % y)
     # Time travel: as the log stood on 2023-06-30 fewer 2023 cases existed.
     r = zf("--db", "db", "--json", "stats", "--from", "2023-01-01", "--to", "2023-12-31",
@@ -2632,6 +2728,103 @@ def test_seal_keys():
     _, findings = _audit_findings(r)
     check(any(k == "integrity" and c == "seal_invalid" for k, c, _, _ in findings),
           "dossier verify of a changed decision names the seal: %r" % findings[:8])
+
+
+def repo_root():
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(SAMPLE))))
+
+
+def readme_line(pattern):
+    """The first line of README.md matching the regex, with its match."""
+    with open(os.path.join(repo_root(), "README.md"), encoding="utf-8") as f:
+        for line in f:
+            m = re.search(pattern, line)
+            if m:
+                return line.rstrip("\n"), m
+    fail("README.md has no line matching %r" % pattern)
+    raise Abort()
+
+
+def readme_argv(line):
+    """A README command line as argv, run from TMP: $Z is zfcli, a path
+    into the checkout is made absolute, the comment is dropped."""
+    import shlex
+    argv = shlex.split(line.split("  #")[0])
+    argv = [ZFCLI if a == "$Z" else a for a in argv]
+    return [os.path.join(repo_root(), a) if a.startswith("examples/") else a for a in argv]
+
+
+def test_readme_tour_import():
+    """The tour's `import --dry-run FILE` names a file shipped in the
+    checkout, and the dry run on the sample's reference data would apply
+    every line of it and writes nothing (issue 18)."""
+    line, _ = readme_line(r"^\$Z import --dry-run ")
+    argv = readme_argv(line)
+    require(os.path.isfile(argv[-1]), "the tour's import file does not exist: %r" % line)
+    load_reference()
+    with open(argv[-1], encoding="utf-8") as f:
+        lines = [l for l in f if l.strip()]
+    check(2 <= len(lines) <= 20, "a small example: %d lines" % len(lines))
+    before = zf("--db", "db", "--json", "store", "verify").json()["to"]
+    r = run(argv + ["--json"], env={"ZF_DB": path("db")})
+    expect_rc(r, EXIT_OK)
+    summary = r.json()
+    check(summary.get("applied") == len(lines) and summary.get("dry_run") is True,
+          "every line would be applied: %r" % summary)
+    after = zf("--db", "db", "--json", "store", "verify").json()["to"]
+    check(before == after, "the dry run wrote events: %r -> %r" % (before, after))
+    r = run(argv, env={"ZF_DB": path("db")})
+    expect_rc(r, EXIT_OK)
+
+
+def test_readme_tamper():
+    """The README's tamper example works as written: the ldb line deletes
+    the event it claims and store verify names that position, stream and
+    version (issue 18: it named the wrong stream)."""
+    find_ldb()
+    append, _ = readme_line(r"^\$Z --db \S+ store append ")
+    delete, m = readme_line(r"^ldb --db=(\S+) --column_family=events delete 0x([0-9A-Fa-f]{16})")
+    verify, claim = readme_line(
+        r"store verify\s+# position_gap at position (\d+), stream ([^,\s]+), version (\d+); exit 6")
+    check(m.group(1) in append, "the ldb line tampers with the store appended above: %r" % delete)
+    expect_rc(run(readme_argv(append)), EXIT_OK)
+    argv = readme_argv(delete)
+    argv[0] = find_ldb()
+    expect_rc(run(argv), EXIT_OK)
+    check(int(m.group(2), 16) == int(claim.group(1)), "deletes the position it names")
+    r = run(readme_argv(verify) + ["--json"])
+    expect_rc(r, EXIT_FINDINGS)
+    found = [(f.get("kind"), f.get("position"), f.get("stream"), f.get("version"))
+             for f in r.json().get("findings", [])]
+    expected = ("position_gap", int(claim.group(1)), claim.group(2), int(claim.group(3)))
+    check(expected in found, "README claims %r; store verify found %r" % (expected, found))
+
+
+def test_audit_unrecorded():
+    """The audit summary explains its count of commands unrecorded (event
+    groups written without a command: recorded reads, events appended below
+    the engine on a stream it does not write), in Chinese by default and in
+    English with --lang en; the JSON keeps the count."""
+    load_sample()
+    r = zf("--db", "db", "--json", "audit", "verify")
+    report = r.json()
+    check(report.get("commands_unrecorded", 0) > 0, "store append groups counted: %r"
+          % {k: report.get(k) for k in ("commands_checked", "commands_unrecorded")})
+    r = zf("--db", "db", "audit", "verify")
+    expect_in("无记录命令", r.out, "audit summary (zh)")
+    expect_in("不经命令写入、无可重新裁决的事件组", r.out, "audit summary (zh)")
+    expect_in("用 zfcli store append 直接写入非引擎流", r.out, "audit summary (zh)")
+    expect_in("只计数，不作为问题报告", r.out, "audit summary (zh)")
+    r = zf("--db", "db", "--lang", "en", "audit", "verify")
+    expect_in("commands unrecorded", r.out, "audit summary (en)")
+    expect_in("event groups written without a command", r.out, "audit summary (en)")
+    expect_in("appended with zfcli store append", r.out, "audit summary (en)")
+    expect_not_in("不经命令", r.out, "audit summary (en)")
+    # Nothing unrecorded: no note.
+    load_reference("ref")
+    r = zf("--db", "ref", "audit", "verify")
+    expect_in("无记录命令", r.out, "audit summary (zh)")
+    expect_not_in("不经命令", r.out, "audit summary without unrecorded commands")
 
 
 TESTS = {name[5:]: fn for name, fn in sorted(globals().items())

@@ -148,6 +148,16 @@ def structure(tmp):
     shared = {p: cs for p, cs in party_case.items() if len(cs) > 1}
     check(not shared, f"parties in more than one case: {list(shared.items())[:3]}")
     check(len(party_case) > 1000, f"only {len(party_case)} parties")
+    # A document number names its unit by its short Chinese name from the
+    # org data, not by letters of the unit id (issue 18: 沙sx罚〔2023〕4号).
+    numbers = [c["data"]["document_number"] for c in read(os.path.join(out, "07-cases.jsonl"))
+               if "document_number" in c["data"]]
+    check(len(numbers) > 100, f"only {len(numbers)} document numbers")
+    leaked = [n for n in numbers if re.search(r"[A-Za-z]", n)]
+    check(not leaked, f"a unit id in a document number: {leaked[:3]}")
+    shorts = {t["name"].removesuffix("镇").removesuffix("乡").removesuffix("街道") for t in townships}
+    check(any(any(f"{s}罚〔" in n for s in shorts) for n in numbers),
+          f"no township's short name in a document number: {numbers[:3]}")
 
 
 def kinds_of(commands):

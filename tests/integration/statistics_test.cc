@@ -129,6 +129,19 @@ TEST_CASE("the generated Shaxian year reproduces the seed's figures (docs/domain
   CHECK(Number(*year, "inspection_reduction_rate") == Approx(0.7195).margin(1e-9));
   CHECK(Number(*year, "officers_distinct") == 93);
   CHECK(Number(*year, "officer_assignments") == 113);
+
+  // The base period of the year-on-year figures is named, and marked
+  // incomplete when the log's cases start after it starts: the generated
+  // 2022 holds only cases from 12 December (issue 18).
+  CHECK(year->at("prior_from") == "2022-01-01");
+  CHECK(year->at("prior_to") == "2022-12-31");
+  CHECK(year->at("cases_recorded_from") == "2022-12-12");
+  CHECK(year->at("prior_period_incomplete") == true);
+  CHECK(autumn->at("prior_period_incomplete") == true);
+  auto december = engine->Statistics("2023-12-12", "2023-12-31");
+  REQUIRE(december.ok());
+  CHECK(december->at("prior_from") == "2022-12-12");
+  CHECK(december->at("prior_period_incomplete") == false);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ Registered in ctest by tests/server/CMakeLists.txt as server.<TEST_NAME>.
 import glob
 import http.client
 import json
+import re
 import os
 import shutil
 import signal
@@ -209,7 +210,8 @@ def test_health_metrics():
     try:
         r = s.get("/v1/health", token=None)
         expect_status(r, 200, "health")
-        head = r.json()["position"]
+        health = r.json()
+        head = health["position"]
         check(head > 800, "health position %d" % head)
         r = s.get("/v1/events?from=%d" % head)
         check(r.json()["head"] == head, "events head %r != %d" % (r.json(), head))
@@ -220,8 +222,12 @@ def test_health_metrics():
               in [(k.lower(), v) for k, v in r.headers], "metrics content type %r" % r.headers)
         for needle in ['zf_commands_total{outcome="applied"} 1',
                        "zf_append_latency_seconds_count 1", "zf_subscriptions_active 0",
-                       "zf_store_events %d" % (head + 1), "zf_store_bytes "]:
+                       "zf_store_events %d" % (head + 1), "zf_store_bytes ",
+                       'zf_build_info{version="%s",commit="%s"} 1' % (health["version"],
+                                                                     health["commit"])]:
             check(needle in r.text, "metrics lack %r:\n%s" % (needle, r.text[:1500]))
+        check(re.fullmatch(r"[0-9a-f]{12}(-dirty)?|unknown", health["commit"]) is not None,
+              "health names the commit: %r" % health)
         check(s.get("/v1/health", token=None).json()["position"] == head + 1, "position moved")
     finally:
         check(s.stop() == 0, "serve exit code")

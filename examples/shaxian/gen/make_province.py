@@ -276,6 +276,7 @@ class District:
 
 class CaseGenerator(make_cases.Generator):
     """make_cases.Generator for one district of the province."""
+    DOCNO_UNIT_FROM_ID = False   # the unit's short Chinese name (issue 18)
 
     def __init__(self, district, org, cal, seed):
         self.CASE_PREFIX = district.upper

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "io/embedded_schemas.h"
+#include "util/canonical_json.h"
 
 namespace zf {
 namespace {
@@ -181,6 +182,51 @@ Result<ExpectedVersion> ExpectedFromJson(const boost::json::value* v) {
 
 }  // namespace
 
+namespace {
+
+// Whether `text` reads as GB18030 (GBK is its two-byte part) with at least
+// one multi-byte character: what Chinese Windows tools save "text" as.
+bool LooksLikeGb18030(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  bool multibyte = false;
+  for (std::size_t i = 0; i < n;) {
+    const auto lead = [&](std::size_t k) { return k < n && p[k] >= 0x81 && p[k] <= 0xFE; };
+    const auto digit = [&](std::size_t k) { return k < n && p[k] >= 0x30 && p[k] <= 0x39; };
+    if (p[i] < 0x80) {
+      ++i;
+    } else if (lead(i) && digit(i + 1) && lead(i + 2) && digit(i + 3)) {
+      i += 4;
+      multibyte = true;
+    } else if (lead(i) && i + 1 < n && p[i + 1] >= 0x40 && p[i + 1] <= 0xFE && p[i + 1] != 0x7F) {
+      i += 2;
+      multibyte = true;
+    } else {
+      return false;
+    }
+  }
+  return multibyte;
+}
+
+// Why `text` cannot be JSON for its encoding, or "" when its encoding is
+// not the problem. RFC 8259 §8.1: JSON exchanged between systems is UTF-8,
+// without a byte-order mark.
+std::string EncodingProblem(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    return "the text starts with a byte-order mark (U+FEFF); save it as UTF-8 without BOM";
+  }
+  const std::size_t bad = internal::FindInvalidUtf8(text);
+  if (bad == internal::kValidUtf8) return "";
+  std::string why = fmt::format("the text is not UTF-8 (byte 0x{:02x} at byte {})",
+                                static_cast<unsigned char>(text[bad]), bad + 1);
+  if (LooksLikeGb18030(text)) {
+    why += "; it reads as GB18030/GBK: convert it with `iconv -f GB18030 -t UTF-8`";
+  }
+  return why;
+}
+
+}  // namespace
+
 Result<boost::json::value> ParseJson(std::string_view text) {
   boost::json::parse_options options;
   options.max_depth = kMaxInputDepth;
@@ -189,7 +235,8 @@ Result<boost::json::value> ParseJson(std::string_view text) {
   if (ec) {
     std::string why = ec.message();
     if (ec == boost::json::error::syntax) {
-      why += " (invalid JSON, or text that is not valid UTF-8)";
+      const std::string encoding = EncodingProblem(text);
+      why = encoding.empty() ? why + " (invalid JSON)" : encoding;
     }
     return InvalidArgumentError(fmt::format("not valid JSON: {}", why));
   }

@@ -135,12 +135,36 @@ InspectionCounts CountInspections(const CaseBook& cases, Date from, Date to) {
   return n;
 }
 
+// The first day any case of the log is dated, if there is a case.
+std::optional<Date> FirstCaseDate(const CaseBook& cases) {
+  std::optional<Date> first;
+  cases.ForEachCase([&](const CaseState& c) {
+    const std::optional<Date> d = CaseDate(c);
+    if (d && (!first || *d < *first)) first = d;
+  });
+  return first;
+}
+
+// The base period of the year-on-year figures, and whether the log's cases
+// cover it: a base period that starts before the first recorded case (the
+// sample's 2022 holds only December) is incomplete, and its growth is not a
+// like-for-like comparison.
+void AddPriorPeriod(boost::json::object& o, const CaseBook& cases, Date prior_from, Date prior_to) {
+  const std::optional<Date> first = FirstCaseDate(cases);
+  o["prior_from"] = prior_from.ToString();
+  o["prior_to"] = prior_to.ToString();
+  o["cases_recorded_from"] = first ? boost::json::value(first->ToString()) : nullptr;
+  o["prior_period_incomplete"] = !first || prior_from < *first;
+}
+
 }  // namespace
 
 boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cases, Date from,
                                       Date to) {
   const PeriodCounts now = Count(rules, cases, from, to);
-  const PeriodCounts prior = Count(rules, cases, AddYears(from, -1), AddYears(to, -1));
+  const Date prior_from = AddYears(from, -1);
+  const Date prior_to = AddYears(to, -1);
+  const PeriodCounts prior = Count(rules, cases, prior_from, prior_to);
   const OrgModel& org = rules.org();
   boost::json::object area_headcount;
   for (const EnforcementArea* area : org.Areas()) {
@@ -156,6 +180,7 @@ boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cas
   o["delegated_cases_by_township"] = CountMap(now.delegated_by_township);
   o["delegated_cases_prior_year"] = prior.delegated;
   o["yoy_growth"] = Growth(now.delegated, prior.delegated);
+  AddPriorPeriod(o, cases, prior_from, prior_to);
   o["cases_total_prior_year"] = prior.total;
   o["enterprise_cases"] = now.enterprise;
   o["leniency_applied"] = now.enterprise_leniency;

@@ -19,8 +19,6 @@ constexpr std::string_view kFloatRefused =
     "floating-point or out-of-range number not allowed in event data; use integers within "
     "int64/uint64 (e.g. money in fen) or strings";
 
-constexpr std::size_t kValidUtf8 = std::string_view::npos;
-
 // Eight bytes at a time (SWAR): event data is mostly ASCII keys, codes and
 // digits between runs of Chinese, and these scans run on every appended
 // event.
@@ -39,8 +37,8 @@ std::uint64_t MayNeedEscape(std::uint64_t v) {
   return control | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\'));
 }
 
-// Returns the offset of the first byte that does not start a well-formed
-// UTF-8 sequence (RFC 3629 table 3-7 of Unicode), or kValidUtf8.
+}  // namespace
+
 std::size_t FindInvalidUtf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
@@ -81,6 +79,8 @@ std::size_t FindInvalidUtf8(std::string_view s) {
   }
   return kValidUtf8;
 }
+
+namespace {
 
 // Writes s per rule 5. REQUIRES: s is valid UTF-8 (checked by the caller),
 // so bytes >= 0x80 can be copied without looking at them.

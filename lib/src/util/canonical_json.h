@@ -73,6 +73,12 @@ namespace zf::internal {
 // boost::json::parse_options{}.max_depth.
 inline constexpr std::size_t kMaxCanonicalJsonDepth = 32;
 
+// The offset of the first byte that does not start a well-formed UTF-8
+// sequence (RFC 3629; Unicode table 3-7: no overlong forms, surrogates or
+// code points above U+10FFFF), or kValidUtf8.
+inline constexpr std::size_t kValidUtf8 = std::string_view::npos;
+std::size_t FindInvalidUtf8(std::string_view s);
+
 // Appends the canonical encoding of `v` (rules above) to *out. This is also
 // the validator for event data: it is the only place that refuses floats.
 // Returns OK on success. Returns kInvalidArgument, with the JSON pointer of
