@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <charconv>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -27,8 +28,39 @@ int ExitCodeFor(const zf::Status& status) {
   return kExitStorage;
 }
 
+namespace {
+
+// One JSON object on one line of stderr: what --json callers parse instead
+// of the text. The keys are stable; "message" is in the chosen language.
+void PrintJsonError(boost::json::object error, std::string_view where) {
+  error["ok"] = false;
+  if (!where.empty()) error["where"] = where;
+  // "行 12" / "line 12" (an input line): also as a number.
+  for (std::string_view prefix : {"行 ", "line "}) {
+    if (!where.starts_with(prefix)) continue;
+    std::uint64_t line = 0;
+    const std::string_view digits = where.substr(prefix.size());
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), line);
+    if (ec == std::errc() && end == digits.data() + digits.size()) error["line"] = line;
+  }
+  std::cerr << boost::json::serialize(error) << '\n';
+}
+
+}  // namespace
+
 int ReportError(const GlobalOptions& global, const zf::Status& status,
                 std::string_view context) {
+  const int exit_code = ExitCodeFor(status);
+  if (global.json) {
+    boost::json::object error{{"kind", "error"},
+                              {"exit_code", exit_code},
+                              {"code", zf::StatusCodeName(status.code())},
+                              {"message", status.message()}};
+    if (!status.subject().empty()) error["field"] = status.subject();
+    if (status.version()) error["version"] = *status.version();
+    PrintJsonError(std::move(error), context);
+    return exit_code;
+  }
   std::string line = fmt::format("{}: {} [{}]", Label(global, "error"), status.message(),
                                  zf::StatusCodeName(status.code()));
   if (!status.subject().empty()) {
@@ -37,7 +69,25 @@ int ReportError(const GlobalOptions& global, const zf::Status& status,
   if (status.version()) line += fmt::format(" {}={}", Label(global, "version"), *status.version());
   if (!context.empty()) line = fmt::format("{}: {}", context, line);
   std::cerr << line << '\n';
-  return ExitCodeFor(status);
+  return exit_code;
+}
+
+int ReportUsage(const GlobalOptions& global, std::string_view command,
+                std::string_view message) {
+  if (global.json) {
+    PrintJsonError({{"kind", "usage"},
+                    {"exit_code", static_cast<int>(kExitUsage)},
+                    {"code", "usage"},
+                    {"message", message}},
+                   command.empty() ? std::string() : "zfcli " + std::string(command));
+    return kExitUsage;
+  }
+  if (command.empty()) {
+    std::cerr << fmt::format("{}: {}\n", Label(global, "error"), message);
+  } else {
+    std::cerr << fmt::format("zfcli {}: {}\n", command, message);
+  }
+  return kExitUsage;
 }
 
 zf::Status CheckInputFile(const GlobalOptions& global, const std::string& file) {
@@ -74,6 +124,16 @@ zf::Status ReadError(const GlobalOptions& global, const std::string& file, int e
 }
 
 int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::string_view where) {
+  if (global.json) {
+    boost::json::object error{{"kind", "rejected"},
+                              {"exit_code", static_cast<int>(kExitRejected)},
+                              {"code", r.code},
+                              {"message", r.message}};
+    if (!r.legal_basis.empty()) error["legal_basis"] = r.legal_basis;
+    if (!r.pointer.empty()) error["field"] = r.pointer;
+    PrintJsonError(std::move(error), where);
+    return kExitRejected;
+  }
   std::string line = fmt::format("{}{}: {} [{}]", where.empty() ? "" : std::string(where) + ": ",
                                  Label(global, "rejected"), r.message, r.code);
   if (!r.legal_basis.empty()) line += fmt::format(" {}: {}", Label(global, "legal_basis"), r.legal_basis);

@@ -49,9 +49,18 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 int ExitCodeFor(const zf::Status& status);
 
 // Prints "错误 …" / "error …" with code, message and subject to stderr and
-// returns the exit code for it.
+// returns the exit code for it. With --json it prints one JSON object on
+// one line instead: {"ok": false, "kind": "error", "exit_code", "code",
+// "message", "field"?, "version"?, "where"?} (ReportRejection: "kind":
+// "rejected", with "legal_basis"). Stdout keeps the command's own JSON.
 int ReportError(const GlobalOptions& global, const zf::Status& status,
                 std::string_view context = {});
+
+// A bad command line: "zfcli COMMAND: message" (or "错误: message" without a
+// command) on stderr, or with --json one JSON object there, {"ok": false,
+// "kind": "usage", "exit_code": 2, "code": "usage", "message", "where"}.
+// Returns kExitUsage. `message` is already in the chosen language.
+int ReportUsage(const GlobalOptions& global, std::string_view command, std::string_view message);
 
 // Prints a rejection the way people read it (to stderr, `where` first when
 // given); returns kExitRejected.

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -122,6 +123,38 @@ bool IsGroup(std::string_view word) {
                      [&](const Command& c) { return c.name.rfind(prefix, 0) == 0; });
 }
 
+bool SniffJson(const std::vector<std::string>& argv) {
+  return std::find(argv.begin(), argv.end(), "--json") != argv.end();
+}
+
+// program_options' error, in the chosen language: its own messages are
+// English only.
+std::string OptionErrorMessage(const po::error& e, Lang lang) {
+  if (lang == Lang::kEn) return e.what();
+  const auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
+  const std::string option = named != nullptr ? named->get_option_name() : "";
+  if (dynamic_cast<const po::required_option*>(&e)) {
+    return fmt::format("缺少必需的选项“{}”", option);
+  }
+  if (dynamic_cast<const po::unknown_option*>(&e)) return fmt::format("未知选项“{}”", option);
+  if (dynamic_cast<const po::invalid_command_line_syntax*>(&e)) {
+    return fmt::format("选项“{}”的写法不对（缺少值，或给了不接受值的选项一个值）", option);
+  }
+  if (dynamic_cast<const po::multiple_occurrences*>(&e)) {
+    return fmt::format("选项“{}”只能给一次", option);
+  }
+  if (dynamic_cast<const po::validation_error*>(&e)) {
+    return fmt::format("选项“{}”的值无效", option);
+  }
+  if (dynamic_cast<const po::too_many_positional_options_error*>(&e)) {
+    return "参数过多";
+  }
+  if (dynamic_cast<const po::ambiguous_option*>(&e)) {
+    return fmt::format("选项“{}”有歧义（可能是多个选项的缩写）", option);
+  }
+  return std::string("命令行有误：") + e.what();
+}
+
 // Lists the commands whose name starts with `group` ("store").
 bool PrintGroup(std::ostream& out, std::string_view group, Lang lang) {
   bool any = false;
@@ -149,7 +182,7 @@ std::vector<std::string> CommandWords(const std::vector<std::string>& argv) {
 
 // `zfcli case` lists the group's commands (as `git stash -h` and kubectl's
 // groups do); `zfcli case bogus` names the word that is not one of them.
-int RunGroup(const std::vector<std::string>& words, Lang lang) {
+int RunGroup(const std::vector<std::string>& words, Lang lang, bool json) {
   const bool en = lang == Lang::kEn;
   if (words.size() == 1) {
     std::cout << fmt::format(fmt::runtime(en ? "zfcli {} — commands:\n" : "zfcli {} — 子命令:\n"),
@@ -159,12 +192,16 @@ int RunGroup(const std::vector<std::string>& words, Lang lang) {
                      : "\n`zfcli help 命令` 查看该命令的选项。\n");
     return kExitOk;
   }
-  std::cerr << fmt::format(
-      fmt::runtime(en ? "error: '{0}' has no command '{1}'; the commands of '{0}':\n"
-                      : "错误: “{0}”没有子命令“{1}”; “{0}”的子命令:\n"),
-      words[0], words[1]);
-  PrintGroup(std::cerr, words[0], lang);
-  return kExitUsage;
+  GlobalOptions global;
+  global.lang = lang;
+  global.json = json;
+  std::ostringstream commands;
+  PrintGroup(commands, words[0], lang);
+  return ReportUsage(global, "",
+                     fmt::format(fmt::runtime(en ? "'{0}' has no command '{1}'; the commands of "
+                                                   "'{0}':\n{2}"
+                                                 : "“{0}”没有子命令“{1}”; “{0}”的子命令:\n{2}"),
+                                 words[0], words[1], commands.str()));
 }
 
 int Help(const std::vector<std::string>& argv, Lang lang) {
@@ -206,15 +243,22 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
     // --help wins over missing required arguments, so notify() comes later.
     if (!(*vm)["help"].as<bool>()) po::notify(*vm);
   } catch (const po::error& e) {
-    std::cerr << fmt::format("zfcli {}: {}\n", command.name, e.what());
-    std::cerr << fmt::format("usage: zfcli {} {}\n", command.name, command.usage);
-    *exit_code = kExitUsage;
+    GlobalOptions sniffed;
+    sniffed.lang = SniffLang(args);
+    sniffed.json = SniffJson(args);
+    *exit_code = ReportUsage(sniffed, command.name,
+                             fmt::format("{}; {}: zfcli {} {}", OptionErrorMessage(e, sniffed.lang),
+                                         Label(sniffed, "usage"), command.name, command.usage));
     return false;
   }
   const std::string lang = (*vm)["lang"].as<std::string>();
   if (lang != "zh" && lang != "en") {
-    std::cerr << fmt::format("zfcli {}: --lang must be zh or en, not '{}'\n", command.name, lang);
-    *exit_code = kExitUsage;
+    GlobalOptions sniffed;
+    sniffed.json = SniffJson(args);
+    *exit_code = ReportUsage(sniffed, command.name,
+                             fmt::format("--lang 只能是 zh 或 en，不能是“{0}” / --lang must be zh "
+                                         "or en, not '{0}'",
+                                         lang));
     return false;
   }
   global->lang = lang == "en" ? Lang::kEn : Lang::kZh;
@@ -225,9 +269,10 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ar
   global->seal_keys = vm->count("seal-keys") ? (*vm)["seal-keys"].as<std::string>()
                                              : Environment("ZF_SEAL_KEYS");
   if (!CheckpointEvery(*vm, &global->checkpoint_every)) {
-    std::cerr << fmt::format("zfcli {}: $ZF_CHECKPOINT_EVERY must be a whole number\n",
-                             command.name);
-    *exit_code = kExitUsage;
+    *exit_code = ReportUsage(*global, command.name,
+                             global->lang == Lang::kEn
+                                 ? "$ZF_CHECKPOINT_EVERY must be a whole number"
+                                 : "环境变量 $ZF_CHECKPOINT_EVERY 必须是非负整数");
     return false;
   }
   if ((*vm)["help"].as<bool>()) {
@@ -263,7 +308,7 @@ int main(int argc, char** argv) {
   if (command == nullptr && (has("--help") || has("-h") || has("help"))) return Help(args, lang);
   if (command == nullptr) {
     const std::vector<std::string> words = CommandWords(args);
-    if (!words.empty() && IsGroup(words[0])) return RunGroup(words, lang);
+    if (!words.empty() && IsGroup(words[0])) return RunGroup(words, lang, SniffJson(args));
     std::string word = args[0];
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (IsGlobalWithValue(args[i])) {
@@ -273,11 +318,14 @@ int main(int argc, char** argv) {
         break;
       }
     }
-    std::cerr << fmt::format(fmt::runtime(lang == Lang::kEn
-                                              ? "error: unknown command '{}'; see `zfcli help`\n"
-                                              : "错误: 未知命令“{}”; 见 `zfcli help`\n"),
-                             word);
-    return kExitUsage;
+    GlobalOptions global;
+    global.lang = lang;
+    global.json = SniffJson(args);
+    return ReportUsage(global, "",
+                       fmt::format(fmt::runtime(lang == Lang::kEn
+                                                    ? "unknown command '{}'; see `zfcli help`"
+                                                    : "未知命令“{}”; 见 `zfcli help`"),
+                                   word));
   }
   return command->run(GlobalOptions{}, rest);
 }

@@ -165,14 +165,14 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   // A thread per job: a mistyped count (or "-1", which the option parser
   // wraps around) must not start millions.
   if (audit.jobs > kMaxAuditJobs) {
-    std::cerr << fmt::format("zfcli audit verify: --jobs {} is more than {}\n", audit.jobs,
-                             kMaxAuditJobs);
-    return kExitUsage;
+    return ReportUsage(global, "audit verify",
+                       global.lang == Lang::kEn ? fmt::format("--jobs {} is more than {}", audit.jobs, kMaxAuditJobs)
+                                                : fmt::format("--jobs {} 超过上限 {}", audit.jobs, kMaxAuditJobs));
   }
   if (audit.to_position < audit.from_position) {
-    std::cerr << fmt::format("zfcli audit verify: --to {} is before --from {}\n",
-                             audit.to_position, audit.from_position);
-    return kExitUsage;
+    return ReportUsage(global, "audit verify",
+                       global.lang == Lang::kEn ? fmt::format("--to {} is before --from {}", audit.to_position, audit.from_position)
+                                                : fmt::format("--to {} 在 --from {} 之前", audit.to_position, audit.from_position));
   }
   zf::EngineOptions engine_options;
   if (zf::Status s = CacheFromEnvironment(&engine_options); !s.ok()) {

@@ -281,8 +281,8 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
   query.past_limit_only = vm["past-limit"].as<bool>();
   if (vm.count("within")) query.due_within_days = vm["within"].as<int>();
   if (query.breached_only && query.due_within_days >= 0) {
-    std::cerr << "zfcli deadlines: --within and --breached exclude each other\n";
-    return kExitUsage;
+    return ReportUsage(global, "deadlines",
+                       global.lang == Lang::kEn ? "--within and --breached exclude each other" : "--within 与 --breached 不能同时使用");
   }
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;

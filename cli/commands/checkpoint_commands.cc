@@ -29,8 +29,9 @@ bool LoadAnchors(const GlobalOptions& global, const po::variables_map& vm,
                  std::vector<zf::LedgerAnchor>* anchors, int* exit_code) {
   if (!vm.count("anchor")) {
     if (vm.count("anchor-key")) {
-      std::cerr << "--anchor-key needs --anchor\n";
-      *exit_code = kExitUsage;
+      *exit_code = ReportUsage(global, "",
+                               global.lang == Lang::kEn ? "--anchor-key needs --anchor"
+                                                        : "--anchor-key 须与 --anchor 一起给出");
       return false;
     }
     return true;
@@ -146,9 +147,8 @@ int RunCheckpointWrite(const GlobalOptions& defaults, const std::vector<std::str
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   if (global.checkpoint_key.empty()) {
-    std::cerr << "zfcli checkpoint write: --checkpoint-key FILE (or $ZF_CHECKPOINT_KEY) is "
-                 "required\n";
-    return kExitUsage;
+    return ReportUsage(global, "checkpoint write",
+                       global.lang == Lang::kEn ? "--checkpoint-key FILE (or $ZF_CHECKPOINT_KEY) is required" : "需要 --checkpoint-key 文件（或环境变量 $ZF_CHECKPOINT_KEY）");
   }
   auto signer = zf::CheckpointSigner::FromPemFile(global.checkpoint_key);
   if (!signer.ok()) return ReportError(global, signer.status());

@@ -334,19 +334,23 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   ImportSettings settings{vm["dry-run"].as<bool>(), vm["keep-going"].as<bool>(),
                           vm["atomic"].as<bool>(), vm["commit-every"].as<std::size_t>()};
   if (settings.keep_going && settings.atomic) {
-    std::cerr << "zfcli import: --keep-going and --atomic exclude each other\n";
-    return kExitUsage;
+    return ReportUsage(global, "import",
+                       global.lang == Lang::kEn ? "--keep-going and --atomic exclude each other" : "--keep-going 与 --atomic 不能同时使用");
   }
   // The upper bound also catches a negative number, which program_options
   // wraps into a huge unsigned one. (--atomic is the one-write import.)
   if (settings.commit_every == 0 || settings.commit_every % kCommandsPerBatch != 0 ||
       settings.commit_every > kMaxCommitEvery) {
-    std::cerr << fmt::format(
-        "zfcli import: --commit-every {}: must be a multiple of {} from {} to {}\n",
-        vm["commit-every"].as<std::size_t>() > kMaxCommitEvery ? "out of range"
-                                                               : std::to_string(settings.commit_every),
-        kCommandsPerBatch, kCommandsPerBatch, kMaxCommitEvery);
-    return kExitUsage;
+    const std::string given = settings.commit_every > kMaxCommitEvery
+                                  ? (global.lang == Lang::kEn ? "out of range" : "超出范围")
+                                  : std::to_string(settings.commit_every);
+    return ReportUsage(
+        global, "import",
+        global.lang == Lang::kEn
+            ? fmt::format("--commit-every {}: must be a multiple of {} from {} to {}", given,
+                          kCommandsPerBatch, kCommandsPerBatch, kMaxCommitEvery)
+            : fmt::format("--commit-every {}：须为 {} 的倍数，介于 {} 与 {} 之间", given,
+                          kCommandsPerBatch, kCommandsPerBatch, kMaxCommitEvery));
   }
   const std::string file = vm["file"].as<std::string>();
   // Read with read(2), not std::cin: std::cin, synchronised with stdio,
@@ -504,9 +508,12 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
   }
   const std::string bearer = vm["bearer"].as<std::string>();
   if (units != 1 || (bearer != "party" && bearer != "agency")) {
-    std::cerr << "zfcli calendar due: give exactly one of --working-days, --days, --months, "
-                 "--years; --bearer is party or agency\n";
-    return kExitUsage;
+    return ReportUsage(global, "calendar due",
+                       global.lang == Lang::kEn
+                           ? "give exactly one of --working-days, --days, --months, --years; "
+                             "--bearer is party or agency"
+                           : "--working-days、--days、--months、--years 只能给出其中一个；"
+                             "--bearer 为 party 或 agency");
   }
   period.bearer = bearer == "party" ? zf::DeadlineBearer::kParty : zf::DeadlineBearer::kAgency;
   auto from = ParseDateOption(vm, "from");

@@ -103,8 +103,8 @@ int RunReviewStart(const GlobalOptions& defaults, const std::vector<std::string>
   }
   const bool sampling = vm.count("count") || vm.count("ratio");
   if (sampling == (vm.count("cases") > 0)) {
-    std::cerr << "zfcli review start: give --cases, or --count/--ratio with --seed\n";
-    return kExitUsage;
+    return ReportUsage(global, "review start",
+                       global.lang == Lang::kEn ? "give --cases, or --count/--ratio with --seed" : "请给出 --cases，或给出 --count/--ratio 及 --seed");
   }
   boost::json::object data{{"reviewer_org", OptionText(vm, "org")},
                            {"period", {{"from", OptionText(vm, "from")}, {"to", OptionText(vm, "to")}}}};
@@ -311,8 +311,8 @@ int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& arg
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   if (!vm.count("case") && !vm.count("actor")) {
-    std::cerr << "zfcli access: give --case ID and/or --actor ID\n";
-    return kExitUsage;
+    return ReportUsage(global, "access",
+                       global.lang == Lang::kEn ? "give --case ID and/or --actor ID" : "请给出 --case 编号和/或 --actor 编号");
   }
   zf::AccessQuery query{OptionText(vm, "case"), OptionText(vm, "actor"), OptionText(vm, "from"),
                         OptionText(vm, "to")};

@@ -58,21 +58,21 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
   if (vm.count("hash-token")) {
     const std::string algorithm = vm["algorithm"].as<std::string>();
     if (algorithm != "sha256" && algorithm != "sm3") {
-      std::cerr << "zfcli serve: --algorithm must be sha256 or sm3\n";
-      return kExitUsage;
+      return ReportUsage(global, "serve",
+                       global.lang == Lang::kEn ? "--algorithm must be sha256 or sm3" : "--algorithm 只能是 sha256 或 sm3");
     }
     std::cout << server::HexDigest(algorithm, vm["hash-token"].as<std::string>()) << '\n';
     return kExitOk;
   }
   if (!vm.count("config")) {
-    std::cerr << "zfcli serve: --config FILE is required (tokens and limits; docs/api.md)\n";
-    return kExitUsage;
+    return ReportUsage(global, "serve",
+                       global.lang == Lang::kEn ? "--config FILE is required (tokens and limits; docs/api.md)" : "需要 --config 文件（令牌与限额；见 docs/api.md）");
   }
   server::ServeOptions serve;
   if (!SplitListen(vm["listen"].as<std::string>(), &serve)) {
-    std::cerr << fmt::format("zfcli serve: --listen must be HOST:PORT, not '{}'\n",
-                             vm["listen"].as<std::string>());
-    return kExitUsage;
+    return ReportUsage(global, "serve",
+                       global.lang == Lang::kEn ? fmt::format("--listen must be HOST:PORT, not '{}'", vm["listen"].as<std::string>())
+                                                : fmt::format("--listen 须为 主机:端口，不能是“{}”", vm["listen"].as<std::string>()));
   }
   serve.store_path = global.db;
   serve.access_log = vm["access-log"].as<std::string>();

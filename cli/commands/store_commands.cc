@@ -280,9 +280,9 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
   verify.check_indexes = !vm["no-index"].as<bool>();
   if (!LoadAnchors(global, vm, &verify.anchors, &exit_code)) return exit_code;
   if (verify.to_position < verify.from_position) {
-    std::cerr << fmt::format("zfcli store verify: --to {} is before --from {}\n",
-                             verify.to_position, verify.from_position);
-    return kExitUsage;
+    return ReportUsage(global, "store verify",
+                       global.lang == Lang::kEn ? fmt::format("--to {} is before --from {}", verify.to_position, verify.from_position)
+                                                : fmt::format("--to {} 在 --from {} 之前", verify.to_position, verify.from_position));
   }
   auto report = store->VerifyChain(verify);
   if (!report.ok()) return ReportError(global, report.status());

@@ -193,8 +193,8 @@ def key_hex(position):
 def test_version():
     r = zf("--version")
     expect_rc(r, EXIT_OK)
-    check(re.match(r"^zfcli \d+\.\d+\.\d+\S*\n?$", r.out) is not None,
-          "--version printed %r, expected 'zfcli X.Y.Z'" % r.out)
+    check(re.match(r"^zfcli \d+\.\d+\.\d+\S* \(\S+\)\n?$", r.out) is not None,
+          "--version printed %r, expected 'zfcli X.Y.Z (COMMIT)'" % r.out)
 
 
 def test_help():
@@ -264,6 +264,49 @@ def test_groups_and_version():
     if m and head.returncode == 0 and not os.environ.get("ZF_COMMIT"):
         check(m.group(2).split("-")[0] == head.stdout.strip(),
               "--version names %s, the checkout is at %s" % (m.group(2), head.stdout.strip()))
+
+
+def test_json_errors():
+    """Issue 17: with --json, errors are JSON on stderr too (one object per
+    line, stable keys, the message in the chosen language); usage errors
+    from the option parser are Chinese by default."""
+    load_reference()
+    good = case_commands()
+    bad_rule = json.dumps({"command": "register_clue", "command_id": "json-bad-rule",
+                           "at": "2023-09-12T09:00:00+08:00",
+                           "actor": {"id": "SX-OF-0103", "role": "enforcement_officer",
+                                     "unit": "gaosha"},
+                           "case_id": "SX-T-001",
+                           "data": {"source": "inspection", "township": "gaosha",
+                                    "description": "重复", "discovered_on": "2023-09-12"}})
+    f = write_lines("json-errors.jsonl", [good[0], bad_rule, '{"command": broken'])
+    r = zf("--db", "db", "--json", "import", "--keep-going", f)
+    expect_rc(r, EXIT_REJECTED)
+    errors = [json.loads(l) for l in r.err.splitlines()]
+    check([(e["kind"], e["line"], e["exit_code"], e["ok"]) for e in errors]
+          == [("rejected", 2, 4, False), ("error", 3, 3, False)], "stderr: %r" % r.err)
+    check(errors[0]["code"] == "case_exists" and errors[0]["legal_basis"], "rejection %r" % errors[0])
+    check(errors[1]["code"] == "invalid_argument", "invalid line %r" % errors[1])
+    check(json.loads(r.out)["rejected"] == 1, "stdout keeps the summary: " + r.out)
+    r = zf("--db", "db", "--json", "case", "show", "SX-NOPE")
+    expect_rc(r, EXIT_INVALID)
+    e = json.loads(r.err)
+    check(e["kind"] == "error" and e["code"] == "not_found" and e["exit_code"] == 3, "%r" % e)
+    for argv, needle in [(["calendar", "due"], "缺少必需的选项“--from”"),
+                         (["stats", "--bogus"], "未知选项“--bogus”"),
+                         (["case", "bogus"], "没有子命令“bogus”"),
+                         (["frobnicate"], "未知命令“frobnicate”")]:
+        r = zf("--db", "db", "--json", *argv)
+        expect_rc(r, EXIT_USAGE)
+        e = json.loads(r.err)
+        check(e["kind"] == "usage" and e["exit_code"] == 2, "%r: %r" % (argv, e))
+        expect_in(needle, e["message"], "usage message of %r" % argv)
+        r = zf("--db", "db", *argv)
+        expect_rc(r, EXIT_USAGE)
+        expect_in(needle, r.err, "text usage message of %r" % argv)
+    r = zf("--db", "db", "--lang", "en", "calendar", "due")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("the option '--from' is required but missing", r.err, "English with --lang en")
 
 
 def test_bad_option():
