@@ -337,7 +337,7 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"extra", {"多余", "extra"}},
       {"different", {"不一致", "different"}},
       {"repaired", {"已按事件重建", "rebuilt from the events"}},
-      // Lifecycle states (spec §4.1, §4.2, §4.6-§4.9).
+      // Lifecycle states (docs/domain.md, "The case lifecycle").
       {"registered", {"已登记", "registered"}},
       {"assigned", {"已分派", "assigned"}},
       {"verifying", {"核查中", "verifying"}},
@@ -363,7 +363,7 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"archived", {"已归档", "archived"}},
       {"transferred_out", {"已移交", "handed over"}},
       {"criminal_transferred", {"已移送司法机关", "transferred to the police"}},
-      // Statistics (zfcli stats, spec §10).
+      // Statistics (zfcli stats, docs/domain.md, Statistics).
       {"cases_total", {"案件总数", "cases"}},
       {"cases_online", {"线上办理", "handled online"}},
       {"cases_offline", {"线下办理", "handled offline"}},

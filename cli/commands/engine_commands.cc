@@ -488,7 +488,7 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
       ("months", po::value<int>(), "N months")
       ("years", po::value<int>(), "N years")
       ("bearer", po::value<std::string>()->default_value("party"),
-       "who must meet it: party | agency (rest-day rule, spec §0.2)")
+       "who must meet it: party | agency (rest-day rule: 民法典 art. 203; docs/domain.md, Conventions)")
       ("as-of", po::value<std::string>(),
        "use the holiday arrangements published by then (DATE or RFC 3339); default: all");
   po::variables_map vm;

@@ -1,4 +1,4 @@
-// The grid's tickets and the joint enforcement actions (spec §8):
+// The grid's tickets and the joint enforcement actions (docs/domain.md, The grid):
 // `zfcli grid list|show`, `zfcli joint list|show`. Public API only.
 #include <fmt/format.h>
 

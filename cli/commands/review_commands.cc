@@ -1,5 +1,5 @@
 // Case-file review campaigns (`zfcli review start|score|close|list|show`,
-// spec §4.9) and the access trail (`zfcli access`). Public API only.
+// docs/domain.md, Closing, archiving and case-file review) and the access trail (`zfcli access`). Public API only.
 #include <chrono>
 #include <iostream>
 

@@ -1,4 +1,4 @@
-// The power list and competence (spec §3): `zfcli rules show` and
+// The power list and competence (docs/domain.md, The power list and delegation): `zfcli rules show` and
 // `zfcli rules competent`. Public API only (zf/engine.h, zf/rules.h).
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
-// Statistics: `zfcli stats --from DATE --to DATE` (spec §10). Public API only
-// (zf/engine.h): the JSON keys are the spec's metric names; the table shows
+// Statistics: `zfcli stats --from DATE --to DATE` (docs/domain.md, Statistics). Public API only
+// (zf/engine.h): the JSON keys are the metric names of docs/domain.md, Statistics; the table shows
 // them with labels in the chosen language.
 #include <fmt/format.h>
 
@@ -127,7 +127,7 @@ int RunStats(const GlobalOptions& defaults, const std::vector<std::string>& args
 }
 
 const Registrar kStats(MakeCommand<RunStats>(
-    "stats", "statistics of spec §10 for a period (cases, delegated, leniency, inspect once, officers)",
+    "stats", "statistics for a period (docs/domain.md, Statistics) (cases, delegated, leniency, inspect once, officers)",
     "统计（案件数、赋权事项案件、四张清单、综合查一次、执法人员）",
     "--from DATE --to DATE [--as-of T] [--at-position N]"));
 

@@ -1032,7 +1032,7 @@ def test_rules_competent():
     expect_rc(r, 0)
     expect_in("gaosha", r.out, "stdout")
     expect_in("delegated_accepted_claimed", r.out, "stdout")
-    # Delegated but not accepted by 青州镇: the department stays competent (spec scenario 6).
+    # Delegated but not accepted by 青州镇: the department stays competent (scenario 6).
     r = zf("--db", "db", "--lang", "en", "rules", "competent", "--power", "SAFE-017",
            "--township", "qingzhou", "--as-of", "2023-03-01")
     expect_rc(r, 0)
@@ -1607,7 +1607,7 @@ def test_import_read_ahead():
 
 def test_stats():
     """zfcli stats over the generated year (examples/shaxian/07..09) gives
-    the seed's figures of spec §10 (gen/make_cases.py says how)."""
+    the seed's figures of docs/domain.md, Statistics (gen/make_cases.py says how)."""
     load_reference(files="[0-9][0-9]-*.jsonl")
     # The inline projections written during the import equal a rebuild from the events.
     r = zf("--db", "db", "--json", "replay", "--verify")
@@ -1973,7 +1973,7 @@ def load_review_cases(db="db"):
 
 
 # The justice bureau's reviewing officer organises the campaign: under the
-# sample's permission matrix (spec §2) campaigns are run by case-file
+# sample's permission matrix (docs/domain.md, Roles) campaigns are run by case-file
 # auditors and case reviewers, not by the list administrator.
 ORGANISER = ["--actor", "SX-OF-0202", "--role", "case_reviewer", "--unit", "sx-justice",
              "--at", "2024-06-03T09:00:00+08:00"]

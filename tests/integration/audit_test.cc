@@ -711,7 +711,7 @@ std::vector<std::string> RunEnvelopes(Engine& engine,
 }  // namespace
 
 // Deciders read other cases: a party's earlier decisions decide "first
-// violation" (spec §6.3). Two cases of one party whose commands interleave:
+// violation" (docs/domain.md, Leniency: the four lists). Two cases of one party whose commands interleave:
 // A is forgiven as a first violation on 2023-10-17; B is decided with a
 // penalty on 2023-10-27, after A. Re-deciding A must see B as it stood
 // before A's decision (not yet decided), and B must see A decided.

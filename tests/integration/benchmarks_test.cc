@@ -1,6 +1,6 @@
-// rules/benchmarks: discretion benchmarks (spec §7) — publication and
+// rules/benchmarks: discretion benchmarks (docs/domain.md, Discretion) — publication and
 // versions AS OF an instant, the tier rules of Doc 27 as rejections, the
-// fine arithmetic of spec scenario 14 to the fen, and the Shaxian sample.
+// fine arithmetic of scenario 14 to the fen, and the Shaxian sample.
 #include <fstream>
 #include <set>
 
@@ -33,7 +33,7 @@ using zf::testing::SampleCommands;
 
 namespace {
 
-// Spec §7.3: SAFE-017, warning and a fine <= 10,000 yuan.
+// docs/domain.md, Discretion: SAFE-017, warning and a fine <= 10,000 yuan.
 boost::json::object Safe017() {
   return boost::json::parse(R"({
     "benchmark_id": "T-BM-SAFE-017", "item_code": "SAFE-017",
@@ -458,7 +458,7 @@ TEST_CASE("The Shaxian benchmarks load after the calendar and lists, one for eve
   }
   CHECK(penalty_items >= 74);
 
-  // SAFE-017 exactly as spec §7.3.
+  // SAFE-017 exactly as docs/domain.md, Discretion
   const DiscretionBenchmark* b =
       rules.benchmarks().BenchmarkInForce("SAFE-017", PartyCategory::kLegalPerson, day);
   REQUIRE(b != nullptr);

@@ -1,5 +1,5 @@
 // Clue-stage behaviour that depends on EngineOptions (the [C]/[U] policy
-// choices of spec §3.3, §5 and §8), which the scenario files cannot vary:
+// choices of docs/domain.md, Competence resolution, Deadlines and Joint enforcement), which the scenario files cannot vary:
 // they run with the defaults. The workflow itself is in
 // tests/scenarios/{00,03,06,11,13}-*.jsonl.
 #include <catch2/catch.hpp>

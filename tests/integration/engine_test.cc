@@ -67,7 +67,7 @@ TEST_CASE("A command is decided and its events appended with its time and actor"
 
   auto calendar = engine->Calendar();
   REQUIRE(calendar.ok());
-  auto due = AddWorkingDays(*calendar, Date{2023, 9, 27}, 5);  // spec scenario 7
+  auto due = AddWorkingDays(*calendar, Date{2023, 9, 27}, 5);  // scenario 7
   REQUIRE(due.ok());
   CHECK(*due == Date{2023, 10, 10});
 }
@@ -303,7 +303,7 @@ TEST_CASE("A read-only engine opens beside the engine that holds the store and w
   CHECK(files() == before);
 }
 
-TEST_CASE("The bundled 2022-2025 calendars load and answer the spec's dates", "[engine][sample]") {
+TEST_CASE("The bundled 2022-2025 calendars load and answer the scenarios' dates", "[engine][sample]") {
   auto engine = MemoryEngine();
   std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/01-calendar.jsonl");
   REQUIRE(in);

@@ -1,4 +1,4 @@
-// The part of a case after the decision (spec §4.6–§4.9, §5) where a
+// The part of a case after the decision (docs/domain.md, "Simplified procedure" to "Closing, archiving and case-file review", and "Deadlines") where a
 // scenario file cannot reach: cases that need a decision (make_decision is
 // the ordinary procedure's command), so the decision is seeded as a raw
 // decision_made event (SeedDecidedCase), then everything after it runs

@@ -1,5 +1,5 @@
 // rules/hearing_thresholds: the "relatively large" amounts of APL art. 63
-// per department and party category (spec §4.4) — inclusive thresholds at,
+// per department and party category (docs/domain.md, Ordinary procedure) — inclusive thresholds at,
 // just below and above, the "*" default, versions AS OF an instant, and the
 // Shaxian sample.
 #include <fstream>
@@ -119,7 +119,7 @@ TEST_CASE("Hearing thresholds are inclusive for both party categories", "[rules]
   const RuleBook rules = Fold(*engine);
   const Date day{2023, 9, 27};
 
-  // Natural person: 10,000 yuan (以上 includes the number, spec §0.3).
+  // Natural person: 10,000 yuan (以上 includes the number, docs/domain.md, Conventions).
   CHECK_FALSE(Eligible(rules, "sx-market", kPerson, 999'999, 0, day));
   CHECK(Eligible(rules, "sx-market", kPerson, 1'000'000, 0, day));
   CHECK(Eligible(rules, "sx-market", kPerson, 1'000'001, 0, day));
@@ -127,7 +127,7 @@ TEST_CASE("Hearing thresholds are inclusive for both party categories", "[rules]
   CHECK_FALSE(Eligible(rules, "sx-market", kOrg, 9'999'999, 0, day));
   CHECK(Eligible(rules, "sx-market", kOrg, 10'000'000, 0, day));
   CHECK(Eligible(rules, "sx-market", kOrg, 10'000'001, 0, day));
-  // Spec scenario 7: a 120,000-yuan fine on a company.
+  // Scenario 7: a 120,000-yuan fine on a company.
   CHECK(Eligible(rules, "sx-market", kOrg, 12'000'000, 0, day));
   // Confiscation counts on its own.
   CHECK_FALSE(Eligible(rules, "sx-market", kOrg, 0, 9'999'999, day));
@@ -253,7 +253,7 @@ TEST_CASE("Party categories map to the two hearing categories", "[rules][hearing
   CHECK(HearingCategoryFor(PartyCategory::kNaturalPerson) == kPerson);
   CHECK(HearingCategoryFor(PartyCategory::kLegalPerson) == kOrg);
   CHECK(HearingCategoryFor(PartyCategory::kOtherOrganisation) == kOrg);
-  CHECK(HearingCategoryFor(PartyCategory::kIndividualBusiness) == kPerson);  // spec §0.5 default
+  CHECK(HearingCategoryFor(PartyCategory::kIndividualBusiness) == kPerson);  // docs/domain.md, Conventions default
   CHECK(HearingCategoryFor(PartyCategory::kIndividualBusiness, false) == kOrg);
 }
 

@@ -1,4 +1,4 @@
-// rules/leniency: the four lists (spec §6) through the engine — publication,
+// rules/leniency: the four lists (docs/domain.md, Leniency: the four lists) through the engine — publication,
 // versions AS OF an instant, withdrawal, every rejection code, and the
 // Shaxian sample (20/7/35/4 entries).
 #include <fstream>
@@ -29,7 +29,7 @@ using zf::testing::SampleCommands;
 
 namespace {
 
-// A valid first-violation entry (SAFE-017, spec §7.3).
+// A valid first-violation entry (SAFE-017, docs/domain.md, Discretion).
 boost::json::object FirstViolationEntry() {
   return boost::json::parse(R"({
     "entry_id": "T-NP-001", "list_kind": "no_penalty", "item_code": "SAFE-017",
@@ -376,7 +376,7 @@ TEST_CASE("The Shaxian four lists load after the calendar: 20/7/35/4 entries",
   CHECK(lists.CountsAsOf(Date{2023, 1, 1}) == LeniencyListCounts{20, 7, 35, 4});
   CHECK(lists.CountsAsOf(Date{2022, 9, 30}) == LeniencyListCounts{});
 
-  // SAFE-017 (spec §7.3): a discretionary first-violation no-penalty entry
+  // SAFE-017 (docs/domain.md, Discretion): a discretionary first-violation no-penalty entry
   // with education and a correction order, and a mitigated "warning only".
   const auto safe017 = lists.EntriesInForce("SAFE-017", Date{2023, 5, 10});
   REQUIRE(safe017.size() == 2);

@@ -1,6 +1,6 @@
 // Commands that need reference data nobody has published yet: the engine
 // refuses them with a code naming the missing data rather than guessing
-// (spec §0.1: no working day without a published calendar; §4.4: no
+// (docs/domain.md, Conventions: no working day without a published calendar; Ordinary procedure: no
 // hearing rights without the thresholds in force).
 #include <catch2/catch.hpp>
 

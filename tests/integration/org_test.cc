@@ -541,7 +541,7 @@ TEST_CASE("Org commands are refused with a stable code, a basis and the field", 
 }
 
 // Issue 15 item 7: an area chief is a deputy-section-level (or higher)
-// leader of a district department (spec §2); the officer's rank is an
+// leader of a district department (docs/domain.md, Roles); the officer's rank is an
 // optional org fact.
 TEST_CASE("An area chief of rank staff is refused, a deputy-section-level leader is accepted",
           "[rules][org][area]") {
@@ -678,7 +678,7 @@ TEST_CASE("The Shaxian org sample loads: 93 officers hold 113 area assignments",
   }
   CHECK(org.AreaOfTownship("gaosha", instant)->id == "area-2");  // the one mapping the seed gives
   CHECK(org.FindArea("area-1")->office_mode == internal::OfficeMode::kCentralised);
-  CHECK(org.TownshipOfGridNode("MG-0457")->id == "fenggang");  // spec scenario 3
+  CHECK(org.TownshipOfGridNode("MG-0457")->id == "fenggang");  // scenario 3
   CHECK(org.LegalNameOf("sx-eco") == "三明市生态环境局");
   CHECK(org.LegalNameOf("gaosha") == "三明市沙县区高砂镇人民政府");
   CHECK(org.FindDepartment("sx-urban")->designation == "coordinating_bureau");

@@ -1,4 +1,4 @@
-// The law on the penalty (spec §6, §7, I7, §7.4): JudgePenalty against the
+// The law on the penalty (docs/domain.md, Leniency: the four lists, Discretion, I7, I8): JudgePenalty against the
 // Shaxian sample rules, with the party's history in a CaseBook built from
 // events. Scenario 14 uses SX-BM-AGRI-005 (AGRI-005, statutory range
 // 2,000–20,000 yuan) and SX-MP-019; scenarios 1 and 5 use SAFE-017 with
@@ -551,9 +551,9 @@ TEST_CASE("Statutory grounds: age at the act, counted from the day after the bir
   CHECK(JudgeAt(rules, book, "Y2", p).code() == "party_facts_invalid");
 }
 
-// --- §7.4: law in time ---------------------------------------------------------------
+// --- I8: the law in time -----------------------------------------------------------------------------
 
-TEST_CASE("§7.4: the benchmark of the act date, unless the later one is lighter",
+TEST_CASE("I8, the law in time: the benchmark of the act date, unless the later one is lighter",
           "[penalty][law_in_time]") {
   CaseBook book;
   Register(book, {.id = "L1", .item = "AGRI-005", .act_date = "2023-03-01"});

@@ -259,7 +259,7 @@ TEST_CASE("Permissions: the whole sample imports under its matrix", "[permission
   internal::RuleBook rules = Fold(*engine);
   REQUIRE(rules.permissions().History().size() == 1);
   const internal::PermissionMatrix& m = rules.permissions().History()[0];
-  // Spec §2: decisions by the agency head (recorded by its officers), not
+  // docs/domain.md, Roles: decisions by the agency head (recorded by its officers), not
   // by reviewers or hearing officers.
   CHECK(m.Allows("make_decision", "agency_head"));
   CHECK(m.Allows("make_decision", "enforcement_officer"));

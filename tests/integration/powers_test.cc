@@ -1,5 +1,5 @@
 // rules/powers: power items and their versions, delegation decisions,
-// acceptance, claims, and the competence resolution of spec §3.3.
+// acceptance, claims, and the competence resolution of docs/domain.md, Competence resolution
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <filesystem>
@@ -364,7 +364,7 @@ TEST_CASE("withdraw_delegation rejections and explicit pairs", "[rules][powers]"
         "delegation_already_withdrawn");
 }
 
-// --- Competence (spec §3.3) ----------------------------------------------------
+// --- Competence (docs/domain.md, Competence resolution) ----------------------------------------------------
 
 TEST_CASE("Delegated, accepted and claimed: the township is competent", "[rules][powers]") {
   auto engine = DelegatedFixture();
@@ -618,7 +618,7 @@ std::vector<Command> LoadSample(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("The Shaxian power list sample loads and answers spec §3.3", "[rules][powers][sample]") {
+TEST_CASE("The Shaxian power list sample loads and answers competence resolution (docs/domain.md)", "[rules][powers][sample]") {
   auto engine = BareEngine();
   for (const char* file : {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl"}) {
     std::vector<Command> commands = LoadSample(file);

@@ -1,4 +1,4 @@
-// The ordinary procedure (spec §4.2–§4.5) under the policy options of
+// The ordinary procedure (docs/domain.md, Ordinary procedure–Invariants) under the policy options of
 // EngineOptions, and the D9 clock arithmetic the procedure folds. The
 // workflow itself is exercised by tests/scenarios/07-, 08-, 09-, 14-*.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Case-file review campaigns (spec §4.9) through the engine's queries, and
+// Case-file review campaigns (docs/domain.md, Closing, archiving and case-file review) through the engine's queries, and
 // the access trail: a read with a reader records exactly one case_accessed
 // event on access/<case_id>, hash-chained; a read without one records
 // nothing; the trail disturbs no projection, statistic or replay.

@@ -26,7 +26,7 @@ TEST_CASE("RuleBook::AsOf answers what was in force at an instant", "[rules][rul
   const auto case_day = rules.AsOf(At("2023-09-12T10:00:00+08:00"));
   CHECK(case_day.date() == Date{2023, 9, 12});
 
-  SECTION("competence with its reason (spec scenarios 1 and 6)") {
+  SECTION("competence with its reason (scenarios 1 and 6)") {
     auto gaosha = case_day.CompetentSubject("SAFE-017", "gaosha");
     REQUIRE(gaosha.ok());
     CHECK(gaosha->subject == "gaosha");

@@ -1,4 +1,4 @@
-// Statistics of spec §10 through Engine::Statistics: the inspect-once
+// Statistics of docs/domain.md, Statistics through Engine::Statistics: the inspect-once
 // metrics on a small log, and the seed's figures over the generated year
 // (examples/shaxian/07..09, written by gen/make_cases.py).
 #include <catch2/catch.hpp>
@@ -97,7 +97,7 @@ TEST_CASE("inspect once: enterprises, visits saved per department covered, reduc
   CHECK(none->at("inspection_reduction_rate").is_null());
 }
 
-TEST_CASE("the generated Shaxian year reproduces the seed's figures of spec §10",
+TEST_CASE("the generated Shaxian year reproduces the seed's figures (docs/domain.md, Statistics)",
           "[statistics][sample]") {
   auto engine = testing::BareEngine();
   std::vector<std::string> files = kReference;

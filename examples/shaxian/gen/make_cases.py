@@ -3,7 +3,7 @@
 
   07-cases-2022.jsonl   December 2022: the non-tax revenue codes fines are
                         paid under (APL art. 67), the first township cases on
-                        delegated items (the prior-year figure of spec §10)
+                        delegated items (the prior-year figure of docs/domain.md, Statistics)
                         and on-the-spot fines of the market bureau
   08-cases-2023.jsonl   2023: township cases on delegated items (from their
                         own inspections, grid reports dispatched to the
@@ -27,7 +27,7 @@ Deterministic: a seeded random.Random and no clock; re-running it
 reproduces the files byte for byte.
   python3 examples/shaxian/gen/make_cases.py
 
-The statistics reproduce the seed's figures (spec §10, §6.2, §8):
+The statistics reproduce the seed's figures (docs/domain.md, "Statistics", "Leniency: the four lists", "Joint enforcement"):
   10 Sep - 31 Dec 2023: 452 cases = 428 online + 24 offline; 197 township
     cases on delegated items against 29 in 10 Sep - 31 Dec 2022 (+579%).
   2023: 137 enterprise-related cases, 75 with the four lists: 6 no penalty
@@ -541,7 +541,7 @@ class Generator:
 
     def joint_action(self, f, day, area, findings):
         """An area chief's joint action; each finding is routed to the
-        township (§3.3) and becomes a township case."""
+        township (competence resolution) and becomes a township case."""
         chief, agency, townships = self.AREAS[area]
         township = self.rng.choice([t for t in townships
                                     if "URBAN-009" in self.org.delegated[t]])

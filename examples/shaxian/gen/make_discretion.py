@@ -10,10 +10,10 @@ byte for byte. Run from anywhere:  python3 examples/shaxian/gen/make_discretion.
 
 What is real and what is fixture data:
   - real [seed]: the list sizes — 20 no-penalty, 7 lighter-penalty and 35
-    mitigated-penalty entries (spec §6.2; the coercion-exemption count is not
+    mitigated-penalty entries (docs/domain.md, Leniency: the four lists; the coercion-exemption count is not
     given, 4 here). Real [V/K]: the statutory grounds (APL 32, 33; ACL 16) and
-    the hearing amounts of market supervision and Fujian housing (spec §4.4).
-  - spec §7.3 fixture: SAFE-017 and its benchmark, exactly as the spec gives it.
+    the hearing amounts of market supervision and Fujian housing (docs/domain.md, Ordinary procedure).
+  - the fixture of docs/domain.md, Discretion: SAFE-017 and its benchmark (illustrative, not a real Shaxian benchmark).
   - FIXTURE (from general knowledge of the statutes, NOT checked against the
     texts or against Shaxian's real lists): which items the entries cover,
     the item codes other than SAFE-017 (the power list was being written at
@@ -86,7 +86,7 @@ ITEMS = {
     "SAFE-007": dict(dept="sx-emergency", desc="特种作业人员未按照规定经专门的安全作业培训并取得相应资格，上岗作业",
                      violated=SPL + "第三十条第一款", penalty=SPL + "第九十七条第（七）项",
                      types=["fine", "production_suspension"], comb="may_combine", fine=("max", 100000), parties=ORG),
-    # Spec §7.3, exactly: warning and a fine <= 10,000 yuan.
+    # docs/domain.md, Discretion, exactly: warning and a fine <= 10,000 yuan.
     "SAFE-017": dict(dept="sx-emergency", desc="生产经营单位未建立特种作业人员档案",
                      violated="《特种作业人员安全技术培训考核管理规定》第三十二条",
                      penalty="《特种作业人员安全技术培训考核管理规定》第三十八条",
@@ -126,7 +126,7 @@ ITEMS = {
                       penalty="《中华人民共和国大气污染防治法》第一百一十五条第一款第（一）项",
                       types=["fine", "production_suspension"], comb="may_combine",
                       fine=("range", 10000, 100000), parties=UNITS),
-    # Range 2,000-20,000 yuan: the range of spec scenario 14.
+    # Range 2,000-20,000 yuan: the range of scenario 14.
     "AGRI-001": dict(dept="sx-agri", desc="农药经营者未依照规定建立、保存农药采购、销售台账",
                      violated="《农药管理条例》第二十四条、第二十五条", penalty="《农药管理条例》第五十八条",
                      types=["fine", "license_revocation"], comb="may_combine",
@@ -379,7 +379,7 @@ def yuan_floor(fen_amount):
 
 
 # ---------------------------------------------------------------------------
-# The four lists (spec §6.2): 20 + 7 + 35 + 4 entries.
+# The four lists (docs/domain.md, Leniency: the four lists): 20 + 7 + 35 + 4 entries.
 
 def cond(code, **params):
     c = {"code": code}
@@ -392,7 +392,7 @@ EXCL_ALL = ["emergency_period", "repeat_offence", "refused_correction", "caused_
 
 # (item, ground, conditions, accompanying) — the no-penalty list, 20 entries.
 NO_PENALTY = [
-    # Spec §7.3 / scenario 1: first violation, 12-month lookback.
+    # docs/domain.md, Discretion / scenario 1: first violation, 12-month lookback.
     ("SAFE-017", "APL33.1.2", [cond("first_violation", lookback_months=12, scope="same_item"),
                                cond("harm_level_at_most", level="slight"),
                                cond("corrected_within", days=15)],
@@ -499,7 +499,7 @@ def benchmark_groups(code):
 
 
 def mitigation(code):
-    """The mitigated outcome an item allows, or None (spec §6.1 减轻)."""
+    """The mitigated outcome an item allows, or None (docs/domain.md, Leniency: the four lists 减轻)."""
     item = ITEMS[code]
     suffix, parties, fine = benchmark_groups(code)[-1]
     if item["comb"] == "and" and len(item["types"]) > 1 and "warning" in item["types"]:
@@ -556,7 +556,7 @@ def leniency_entries():
 
 
 # ---------------------------------------------------------------------------
-# Benchmarks (spec §7.2): one per item and party group.
+# Benchmarks (docs/domain.md, Discretion): one per item and party group.
 
 def statutory_fine(fine):
     kind = fine[0]
@@ -633,7 +633,7 @@ def benchmarks(entries):
 
 
 # ---------------------------------------------------------------------------
-# Hearing thresholds (spec §4.4).
+# Hearing thresholds (docs/domain.md, Ordinary procedure).
 
 THRESHOLDS = [
     ("*", "2021-07-15", "APL art. 63 较大数额；zf default [C]: the market-supervision amounts",

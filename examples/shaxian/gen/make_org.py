@@ -4,7 +4,7 @@
 Deterministic (no randomness, no clock): re-running it reproduces the file
 byte for byte. Run from anywhere:  python3 examples/shaxian/gen/make_org.py
 
-What is real and what is fixture data (spec §1, §10, §12):
+What is real and what is fixture data (docs/domain.md, Organisation, Statistics, Acceptance scenarios):
   - real [seed/V]: the district, the 12 township-level units and their kinds,
     4 enforcement areas each with an area chief and a coordination leader,
     brigades created May 2022, area 1 with a centralised office and areas 2-4
@@ -17,7 +17,7 @@ What is real and what is fixture data (spec §1, §10, §12):
     checked), validity dates, how officers are spread over departments and
     areas, assignment modes, and every grid node below the subdistricts
     (community, grid-area and micro-grid names and ids) except that micro-grid
-    MG-0457 lies in 凤岗街道 (spec scenario 3).
+    MG-0457 lies in 凤岗街道 (scenario 3).
 """
 import datetime
 import json
@@ -31,7 +31,7 @@ PREFIX = "三明市沙县区"
 
 DISTRICT = {"district_id": "sx", "name": "沙县区", "legal_name": "三明市沙县区人民政府"}
 
-# (id, name, kind), in the order of spec §1.
+# (id, name, kind), in the order of docs/domain.md, Organisation
 TOWNSHIPS = [
     ("fenggang", "凤岗街道", "subdistrict"), ("qiujiang", "虬江街道", "subdistrict"),
     ("qingzhou", "青州镇", "town"), ("xiamao", "夏茂镇", "town"), ("gaosha", "高砂镇", "town"),

@@ -8,7 +8,7 @@ command's actor must be a registered officer, hold the role it acts in, act
 for its own agency (or its township's brigade) and have a role granted the
 command type below (issue 14 §3).
 
-The grants follow spec §2 ("May" column), and are checked against what the
+The grants follow docs/domain.md, Roles ("May" column), and are checked against what the
 sample and the scenarios record (the script fails if a sample command's
 role is not granted):
   - list_admin maintains the reference data (organisation and the agencies'
@@ -54,7 +54,7 @@ REFERENCE = [
     "define_inspection_scenario", "publish_permission_matrix",
 ]
 
-# Case steps an enforcement officer records (spec §2: inspect, interview,
+# Case steps an enforcement officer records (docs/domain.md, Roles: inspect, interview,
 # collect evidence, draft and serve documents; it records what the agency
 # head approved or decided, who is named in the data and checked there).
 CASE_STEPS = [
@@ -78,7 +78,7 @@ CASE_STEPS = [
     "accept_dispatch", "submit_feedback", "return_ticket",
 ]
 
-# What the brigade captain does besides (spec §2: approve internal steps,
+# What the brigade captain does besides (docs/domain.md, Roles: approve internal steps,
 # coordinate local resources): the clue stage, the dispatched tickets and
 # the steps it approves; not the decision itself.
 CAPTAIN = [
@@ -88,7 +88,7 @@ CAPTAIN = [
     "return_ticket",
 ]
 
-# The agency head (spec §2, APL 57): approve filing, extensions, suspension
+# The agency head (docs/domain.md, Roles, APL 57): approve filing, extensions, suspension
 # and transfers; make decisions; designate the handler as common superior
 # (APL 25).
 AGENCY_HEAD = [

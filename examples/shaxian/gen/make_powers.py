@@ -18,7 +18,7 @@ What is real and what is fixture data:
   - real [seed]: batch 1 of June 2022; acceptance signed November 2022 with
     different accepted sets per township; all 12 townships claim items.
     (The real batch had 284 items from 14 departments; this is a sample.)
-  - spec §7.3 fixture: SAFE-017 "生产经营单位未建立特种作业人员档案",
+  - docs/domain.md, Discretion fixture: SAFE-017 "生产经营单位未建立特种作业人员档案",
     original subject sx-emergency, warning and a fine of at most 10,000 yuan.
   - the 45 item codes SAFE-001..007, SAFE-017, URBAN-001..007, AGRI-001..005,
     MARKET-001..007, NATRES-001..002, WATER-001..004, ECO-001..005 and
@@ -30,9 +30,9 @@ What is real and what is fixture data:
     which items were delegated and which each township accepted, the dates
     inside the months the seed names, the adjustments of 2023. The title of
     the delegation decision is a guess and its document number unknown
-    (spec §3.2 [U]); it is left out.
+    (docs/domain.md, The power list and delegation [U]); it is left out.
   - ecology items (sx-eco) are not delegated: the bureau is a branch of the
-    city bureau (spec §1), so its powers are not the district's to hand down
+    city bureau (docs/domain.md, Organisation), so its powers are not the district's to hand down
     under APL art. 24 (county-level departments' powers) [U].
 """
 import json
@@ -141,7 +141,7 @@ ITEMS = [
     ("SAFE-016", "两个以上生产经营单位在同一作业区域内进行可能危及对方安全生产的生产经营活动，未签订安全生产管理协议或者未指定专职安全生产管理人员进行安全检查与协调",
      "sx-emergency", SAFETY, ["fine", "production_suspension"],
      [v(SPL, "第四十八条"), p(SPL, "第一百零四条")]),
-    # Spec §7.3: warning and a fine <= 10,000 yuan; the 2015 text [U].
+    # docs/domain.md, Discretion: warning and a fine <= 10,000 yuan; the 2015 text [U].
     ("SAFE-017", "生产经营单位未建立特种作业人员档案", "sx-emergency", SAFETY, ["warning", "fine"],
      [v(TZ, "第三十二条"), p(TZ, "第三十八条")]),
     ("SAFE-018", "高危行业、领域的生产经营单位未按照国家规定投保安全生产责任保险", "sx-emergency", SAFETY,

@@ -64,9 +64,9 @@ struct AuditFinding {
   std::uint64_t version = 0;
   std::string event_type;
   std::string command_id;
-  std::string rule;         // "I5", "J1", "D9", "chain", "redecide"
+  std::string rule;         // "I5", "J1", "D9" (docs/domain.md), "chain", "redecide"
   std::string code;         // stable snake_case, e.g. "legal_review_required"
-  std::string legal_basis;  // the article, e.g. "APL art. 58; spec I5"
+  std::string legal_basis;  // the law it rests on, e.g. "APL art. 58"
   std::string message;      // for people
 };
 

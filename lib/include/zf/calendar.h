@@ -1,12 +1,12 @@
 // zf/calendar.h — civil dates, the statutory working-day calendar and the
-// deadline arithmetic of spec §0.2 and §5.
+// deadline arithmetic of docs/domain.md, Conventions and Deadlines.
 //
 // Every statutory deadline zf tracks (D1–D25) is computed here from a
 // trigger date, a period and calendar reference data. All functions are
 // pure, so replaying the same events against the same calendar data
 // reproduces the same due dates.
 //
-// Counting rules (spec §0; Civil Code arts. 201–203, APL art. 85):
+// Counting rules (docs/domain.md, Conventions; Civil Code arts. 201–203, APL art. 85):
 //  - The trigger day is not counted: a period of n days (or months, or
 //    years) begins on the day after the triggering event.
 //  - Periods the APL writes as "2, 3, 5 or 7 days" count WORKING days:
@@ -265,7 +265,7 @@ struct PeriodSpec {
 
 // The rest-day rule of Civil Code art. 203 (the last day of a period falling
 // on a rest day moves to the next working day) is certain for parties and
-// [U] for agencies' own deadlines (spec §0.2), hence one [C] flag per bearer.
+// [U] for agencies' own deadlines (docs/domain.md, Conventions), hence one [C] flag per bearer.
 // The flags affect calendar-day, month and year periods only: working-day
 // periods end on a working day by construction.
 struct ClockOptions {
@@ -345,7 +345,7 @@ struct SurchargeOptions {
   // Must be in 1..1000.
   int rate_per_mille = 30;
 
-  // How the total is rounded to the fen. [U][C] (spec §0.4); default down.
+  // How the total is rounded to the fen. [U][C] (docs/domain.md, Conventions); default down.
   // Persisted in configuration: do not renumber.
   enum class Rounding : int { kDown = 0, kHalfUp = 1 };
   Rounding rounding = Rounding::kDown;

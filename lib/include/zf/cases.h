@@ -62,7 +62,7 @@ struct CaseSummary {
   bool open = true;
 };
 
-// Which open deadlines to list (spec §5).
+// Which open deadlines to list (docs/domain.md, Deadlines).
 struct DeadlineQuery {
   CaseFilter cases;          // whose cases
   int due_within_days = -1;  // due within N days of the answer's day (-1: any)
@@ -90,7 +90,7 @@ struct DeadlineEntry {
   std::string handling_subject;
 };
 
-// Which grid tickets (网格工单, spec §8) a list shows; empty fields do not
+// Which grid tickets (网格工单, docs/domain.md, The grid) a list shows; empty fields do not
 // filter. Dates are YYYY-MM-DD, inclusive, on the day the ticket was
 // reported.
 struct GridTicketFilter {

@@ -54,7 +54,7 @@ struct EngineOptions {
   // lost needs every row rewritten: they go in writes of about this size,
   // so the rebuild's memory stays bounded. Must be at least 1.
   std::size_t repair_chunk_bytes = 8 << 20;
-  // Rest-day rules for deadlines (spec §0.2, [U][C]).
+  // Rest-day rules for deadlines (docs/domain.md, Conventions, [U][C]).
   ClockOptions clock;
   // Electronic seals (zf/seal.h): agency id → the private key of its seal.
   // A penalty decision (decision_made, on_spot_decision_issued) of an
@@ -67,12 +67,12 @@ struct EngineOptions {
 
   // Whether an area chief must have a recorded rank (register_officer
   // "rank"). An officer of rank staff (no leadership post) is always refused
-  // as area chief (spec §2: a deputy-section-level leader); one without a
+  // as area chief (docs/domain.md, Roles: a deputy-section-level leader); one without a
   // recorded rank is accepted unless this is true. Default false: org data
   // registered before ranks were recorded (the Shaxian sample) stays valid.
   bool area_chief_rank_required = false;
 
-  // --- The ordinary procedure (spec §4.2–§4.5, §5; docs/events.md §2)
+  // --- The ordinary procedure (docs/domain.md, Ordinary procedure–Invariants, Deadlines; docs/events.md §2)
   // D9 (APL art. 60): calendar days from filing to the decision, and the
   // head's extension (MSR [V-2nd][C]).
   int decision_limit_days = 90;
@@ -105,13 +105,13 @@ struct EngineOptions {
   // sample) stays valid.
   bool legal_reviewer_qualification_required = false;
   // Whether evidence collected by officers of another agency during a joint
-  // action counts for the case, recorded with its provenance (spec §8 [U]).
+  // action counts for the case, recorded with its provenance (docs/domain.md, Joint enforcement [U]).
   bool cross_subject_evidence_allowed = true;
-  // Whether a no-penalty decision needs a pre-decision notice (spec §4.2
+  // Whether a no-penalty decision needs a pre-decision notice (docs/domain.md, Ordinary procedure
   // [U]; default not).
   bool notice_required_for_no_penalty = false;
   // Whether a mitigated penalty (减轻) needs a collective discussion by local
-  // rule (spec §4.2 O19 [C]; default not).
+  // rule (docs/domain.md, Ordinary procedure O19 [C]; default not).
   bool collective_discussion_for_mitigated = false;
   // APL art. 57: a decision names the head (行政机关负责人, an officer with
   // role agency_head of the handling subject) who approved or signed it
@@ -128,12 +128,12 @@ struct EngineOptions {
   // earlier decisions name the district government, as the engine always
   // recorded them (stored histories decide the same).
   std::string reconsideration_by_issuer_from = "2024-01-01";
-  // J3 (spec §3.3, [U][C]): item codes whose original department keeps the
+  // J3 (docs/domain.md, Competence resolution, [U][C]): item codes whose original department keeps the
   // power inside a township even when the item is delegated to it (e.g. for
   // major or cross-township cases). Default: none.
   std::vector<std::string> department_retains_for;
 
-  // --- Clues (spec §4.1, §5 D1/D2, §8) ---------------------------------------
+  // --- Clues (docs/domain.md, "Clue", D1, D2, "The grid") -----------------------------------
   // D2: working days to verify a clue and decide whether to file it,
   // counted from the day the handling subject received it; and the one
   // extension an agency head may approve. MSR art. 18 [V]; [C] for other
@@ -141,7 +141,7 @@ struct EngineOptions {
   int verification_working_days = 15;
   int verification_extension_working_days = 15;
   // D2 for a clue raised from a grid ticket: the clock starts on the day the
-  // competent subject received the dispatch (spec §8 [U]); false = on the
+  // competent subject received the dispatch (docs/domain.md, The grid [U]); false = on the
   // day the clue was discovered.
   bool verification_from_dispatch_receipt = true;
   // D1 (APL art. 36 [V]): an act must be discovered within this many years
@@ -156,11 +156,11 @@ struct EngineOptions {
   std::vector<std::string> limitation_extended_domains = {
       "safety_production", "food_safety", "drug_safety", "public_health",
       "financial_security"};
-  // J4 (spec §3.3 [U]): the subject that filed a case keeps it when the
+  // J4 (docs/domain.md, Competence resolution [U]): the subject that filed a case keeps it when the
   // item is withdrawn or changed afterwards; the case gets a warning.
   bool filer_keeps_case_on_item_change = true;
 
-  // --- The law on the penalty (spec §6, §7; docs/events.md §3) ---------
+  // --- The law on the penalty (docs/domain.md, Leniency: the four lists, Discretion; docs/events.md §3) ---------
   // I7, APL art. 29 ("one act"): which cases of one party record the same
   // act when nothing links them. "case" (default): each clue records its
   // own act unless it names an act_id (register_clue, record_joint_finding)
@@ -168,7 +168,7 @@ struct EngineOptions {
   // acts. "act_date": besides those links, cases with the same act date
   // are one act (the engine's rule before act ids).
   std::string act_identity_default = "case";
-  // "First violation" (首违不罚, spec §6.3 [U][C]): the lookback in months
+  // "First violation" (首违不罚, docs/domain.md, Leniency: the four lists [U][C]): the lookback in months
   // and its scope ("same_item", or "same_type": any item of the same power
   // domain) used when a list entry's first_violation condition does not
   // state them; the lookback also bounds the repeat_offence exclusion.
@@ -184,27 +184,27 @@ struct EngineOptions {
   // though no case was filed. Default: yes, like a no-penalty decision; a
   // party is forgiven its first violation once, at whichever stage.
   bool first_violation_counts_declined_filing = true;
-  // Where the lighter (从轻) and heavier (从重) bands are measured (spec §7.1
+  // Where the lighter (从轻) and heavier (从重) bands are measured (docs/domain.md, Discretion
   // [C]): "statutory" — the lowest / highest share of the statutory fine
-  // range (the provincial practice; spec scenario 14: 2,000–20,000 yuan →
+  // range (the provincial practice; scenario 14: 2,000–20,000 yuan →
   // lighter ≤ 7,400); "level" — inside the circumstance level's range, as
-  // rules::CheckFine does (spec §7.2 step 2). A general fine always lies in
+  // rules::CheckFine does (docs/domain.md, Discretion step 2). A general fine always lies in
   // the level's range.
   std::string fine_band_basis = "statutory";
   // When a party "has reached" an age (已满十四/十八周岁, APL art. 30): from
   // the day after the birthday, as the courts count it (applied by analogy;
   // the APL does not say), or on the birthday itself when false.
   bool age_full_from_day_after_birthday = true;
-  // --- After the decision (spec §4.6–§4.9, §5) ------------------------------
+  // --- After the decision (docs/domain.md, "Simplified procedure" … "Deadlines") --------------------------
   // Whether a 个体工商户 counts as a natural person for the simplified
-  // procedure's fine threshold (spec §0.5 [U]; default per the Civil Code).
+  // procedure's fine threshold (docs/domain.md, Conventions [U]; default per the Civil Code).
   bool individual_business_as_natural_person = true;
   // The simplified procedure's fine ceilings, inclusive (APL art. 51 [K]:
   // 200 yuan for a natural person, 3,000 for an organisation; other laws
   // may override [C]).
   std::int64_t simplified_fine_max_natural_person_fen = 20'000;
   std::int64_t simplified_fine_max_organisation_fen = 300'000;
-  // Sanming's local exclusions from the simplified procedure (spec §4.6
+  // Sanming's local exclusions from the simplified procedure (docs/domain.md, Simplified procedure
   // [V, local]): a mitigated penalty, a case that fits only after a lighter
   // penalty, a fine computed from illegal gains or turnover.
   bool simplified_local_exclusions = true;
@@ -215,7 +215,7 @@ struct EngineOptions {
   // 100 yuan or less).
   std::int64_t on_spot_collection_max_fen = 10'000;
   // D13: report an on-the-spot decision to the agency within this many
-  // working days ([U][C], spec §5; one department's rule says 3).
+  // working days ([U][C], docs/domain.md, Deadlines; one department's rule says 3).
   int on_spot_report_working_days = 3;
   // D18 (APL art. 71): cash collected on the spot is handed to the agency
   // within 2 working days (hand_over_on_spot_cash) and paid into the
@@ -229,9 +229,9 @@ struct EngineOptions {
   // check_deadlines warns this many working days before each due date
   // (one deadline_warning per offset) [C].
   std::vector<int> deadline_warning_working_days = {3};
-  // The late-payment surcharge (APL art. 72; rounding [U][C], spec §0.4).
+  // The late-payment surcharge (APL art. 72; rounding [U][C], docs/domain.md, Conventions).
   SurchargeOptions surcharge;
-  // Case-file review grades (spec §4.9, [C]): form (≤ 20) + content (≤ 80)
+  // Case-file review grades (docs/domain.md, Closing, archiving and case-file review, [C]): form (≤ 20) + content (≤ 80)
   // points; any veto finding makes the file unqualified.
   int case_file_excellent_min = 90;
   int case_file_qualified_min = 60;
@@ -345,7 +345,7 @@ class ZF_EXPORT Engine {
                                                         std::string_view subject) const = 0;
 
   // Who may punish a violation of `item_code` in `township` on `as_of`
-  // (spec §3.3; same as_of forms as PowerItems), and why. An item that is
+  // (docs/domain.md, Competence resolution; same as_of forms as PowerItems), and why. An item that is
   // known but not in force that day is an OK answer with an empty subject.
   // kNotFound for an unknown item (subject "item_code") or township
   // (subject "township"); kInvalidArgument for a bad as_of.
@@ -396,9 +396,9 @@ class ZF_EXPORT Engine {
   // `repair`, it writes the rebuilt rows over any difference.
   virtual Result<ProjectionReport> ReplayProjections(bool repair) = 0;
 
-  // The statistics of spec §10 for cases dated `from`..`to` (YYYY-MM-DD,
+  // The statistics of docs/domain.md, Statistics for cases dated `from`..`to` (YYYY-MM-DD,
   // inclusive), as the log stood at `as_of`: a JSON object keyed by the
-  // spec's metric names (cases_total, cases_online, cases_offline,
+  // metric names of docs/domain.md, Statistics (cases_total, cases_online, cases_offline,
   // delegated_cases, yoy_growth, leniency_applied, officers_distinct,
   // officer_assignments, area_headcount, ...; see docs/cli.md, stats).
   virtual Result<boost::json::object> Statistics(std::string_view from, std::string_view to,
@@ -406,7 +406,7 @@ class ZF_EXPORT Engine {
 
   virtual EventStore* store() = 0;
 
-  // --- Case-file review (案卷评查, spec §4.9) --------------------------------
+  // --- Case-file review (案卷评查, docs/domain.md, Closing, archiving and case-file review) --------------------------------
   // The review campaigns (stream review/<id>) as of `as_of`, by id: each
   // with its reviewing unit, period, sample, state and summary (files per
   // grade, average total, veto items). See docs/cli.md, review list.

@@ -5,7 +5,7 @@
 // reference stream — power items and their versions, delegation decisions
 // (赋权), township acceptance (承接) and platform claims (事项认领).
 //
-// Competence (spec §3.3): for an item and the township where the violation
+// Competence (docs/domain.md, Competence resolution): for an item and the township where the violation
 // happened (APL art. 22), on a date, the township is competent when the item
 // is delegated to it, it accepted it and claimed it; otherwise the item's
 // original department is. An item not in the list that day has no

@@ -33,7 +33,7 @@ void WriteLine(std::ostream& out, const boost::json::object& line) {
   out << boost::json::serialize(line) << '\n';
 }
 
-// The cases a case's decisions may read (spec §6.3 first violation, I7 no
+// The cases a case's decisions may read (docs/domain.md, Leniency: the four lists first violation, I7 no
 // double fine, J5 first filer): the party's cases and the related ones.
 std::set<std::string> CasesNeeded(const internal::CaseBook& cases, const internal::CaseState& c) {
   std::set<std::string> ids{c.id};

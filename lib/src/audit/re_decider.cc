@@ -35,20 +35,20 @@ constexpr DecisionEvent kDecisionEvents[] = {
     {"on_spot_decision_issued", "issue_on_spot_decision"},
 };
 
-// The law each agency deadline rests on (spec §5).
+// The law each agency deadline rests on (docs/domain.md, Deadlines).
 std::string_view DeadlineBasis(std::string_view id) {
-  if (id == "D2") return "MSR art. 18 (verify a clue within 15 working days); spec §5 D2";
-  if (id == "D9") return "APL art. 60 (decide within 90 days of filing); spec §5 D9";
-  if (id == "D10") return "Order 310 art. 8 (approve a criminal transfer within 3 days); spec §5 D10";
-  if (id == "D11") return "Order 310 art. 8 (send within 24 hours of approval); spec §5 D11";
-  if (id == "D12") return "APL art. 61 (serve the decision within 7 days); spec §5 D12";
-  if (id == "D5") return "MSR (internal case review within 10 working days); spec §5 D5";
-  if (id == "D13") return "APL art. 52 (report an on-the-spot decision); spec §5 D13";
+  if (id == "D2") return "MSR art. 18 (verify a clue within 15 working days)";
+  if (id == "D9") return "APL art. 60 (decide within 90 days of filing)";
+  if (id == "D10") return "Order 310 art. 5 (approve a criminal transfer within 3 days)";
+  if (id == "D11") return "Order 310 art. 5 (send within 24 hours of approval)";
+  if (id == "D12") return "APL arts. 61, 85 (serve the decision within 7 working days)";
+  if (id == "D5") return "市场监督管理行政处罚程序规定 (internal case review within 10 working days)";
+  if (id == "D13") return "APL art. 52 (report an on-the-spot decision)";
   if (id == "D18") {
     return "APL art. 71 (hand on-the-spot cash to the agency within 2 days, and to the bank "
-           "within 2 more); spec §5 D18";
+           "within 2 more)";
   }
-  return "spec §5";
+  return "APL art. 85 (periods in days)";
 }
 
 std::string CaseIdOf(std::string_view stream) {
@@ -111,16 +111,30 @@ bool IsEngineStream(std::string_view stream) {
   return false;
 }
 
-std::string RuleOf(std::string_view basis) {
-  for (std::size_t at = basis.find("spec "); at != std::string_view::npos;
-       at = basis.find("spec ", at + 1)) {
-    std::size_t i = at + 5;
-    if (i + 1 < basis.size() && (basis[i] == 'I' || basis[i] == 'J' || basis[i] == 'D') &&
-        std::isdigit(static_cast<unsigned char>(basis[i + 1]))) {
-      std::size_t j = i + 1;
-      while (j < basis.size() && std::isdigit(static_cast<unsigned char>(basis[j]))) ++j;
-      return std::string(basis.substr(i, j - i));
-    }
+std::string RuleOf(const Rejection& rejection) {
+  // The invariants of docs/domain.md a decision's rejection codes enforce
+  // (the legal basis cites the law only). subject_not_competent is I1 when
+  // the handling subject is no longer competent (pointer /case_id), J1 when
+  // the actor's own subject never was.
+  static constexpr std::pair<std::string_view, std::string_view> kRules[] = {
+      {"credential_invalid", "I1"},
+      {"report_missing", "I2"},
+      {"evidence_missing", "I2"},
+      {"notice_not_served", "I3"},
+      {"hearing_pending", "I3"},
+      {"rights_period_running", "I3"},
+      {"renotice_required", "I4"},
+      {"legal_review_required", "I5"},
+      {"collective_discussion_required", "I6"},
+      {"issuer_not_handling_subject", "I9"},
+      {"reviewer_is_investigator", "I11"},
+      {"hearing_officer_is_investigator", "I11"},
+  };
+  if (rejection.code == "subject_not_competent") {
+    return rejection.pointer == "/case_id" ? "I1" : "J1";
+  }
+  for (const auto& [code, rule] : kRules) {
+    if (rejection.code == code) return std::string(rule);
   }
   return {};
 }
@@ -353,7 +367,7 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
   Decision decision =
       DecideAndStamp(*prepared.spec, *command, prepared.at, rules_, cases_, options_);
   if (const auto* rejection = std::get_if<Rejection>(&decision)) {
-    std::string rule = RuleOf(rejection->legal_basis);
+    std::string rule = RuleOf(*rejection);
     not_rederivable(first, "rejected_on_redecision",
                     fmt::format("{} decided again on the state before it is refused: {}: {}",
                                 command->type, rejection->code, rejection->message),
@@ -493,7 +507,7 @@ void ReDecider::CheckSeal(const EventRecord& e) {
 
 void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection) {
   AuditFinding f = FindingAt(AuditFinding::Kind::kProcedure, e);
-  f.rule = RuleOf(rejection.legal_basis);
+  f.rule = RuleOf(rejection);
   if (f.rule.empty()) f.rule = rejection.code;
   f.code = rejection.code;
   f.legal_basis = rejection.legal_basis;

@@ -89,8 +89,9 @@ PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& sc
 // grid_ticket/…): their events must have a recorded command.
 bool IsEngineStream(std::string_view stream);
 
-// "I5" from "APL art. 58; spec I5", else "".
-std::string RuleOf(std::string_view legal_basis);
+// The invariant of docs/domain.md a rejection enforces ("I5" for
+// legal_review_required), else "".
+std::string RuleOf(const Rejection& rejection);
 
 class ReDecider {
  public:

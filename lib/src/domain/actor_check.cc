@@ -21,7 +21,7 @@ constexpr std::string_view kUnitBasis =
 std::string DateText(const RuleBookView& rules) { return rules.date().ToString(); }
 
 // True when `unit` is the officer's agency, or the enforcement brigade of
-// the officer's township (a brigade acts in its township's name, spec §1).
+// the officer's township (a brigade acts in its township's name, docs/domain.md, Organisation).
 bool BelongsTo(const OrgModel& org, const Officer& officer, std::string_view unit) {
   if (unit == officer.agency) return true;
   const Brigade* brigade = org.FindBrigade(unit);

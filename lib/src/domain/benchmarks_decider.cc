@@ -1,4 +1,4 @@
-// rules/benchmarks: discretion benchmarks (spec §7). A benchmark is
+// rules/benchmarks: discretion benchmarks (docs/domain.md, Discretion). A benchmark is
 // published as a new version (publish_benchmark) or withdrawn
 // (withdraw_benchmark). The decider checks what Doc 27 asks of the tiers:
 // levels ordered from minor to severe, each inside the statutory range and
@@ -48,7 +48,7 @@ std::optional<Rejection> CheckStatutory(const DiscretionBenchmark& b) {
   if (b.lighter_band_pct > b.heavier_band_pct) {
     return Rejection{"benchmark_adjustments_invalid",
                      "the lighter band must end at or below where the heavier band starts",
-                     "spec §7.1 (30%/70% bands) [C]", "/data/adjustments"};
+                     "Doc 27 (fines divided into bands; 30%/70% is provincial practice) [C]", "/data/adjustments"};
   }
   return std::nullopt;
 }
@@ -191,7 +191,7 @@ Decision DecidePublishBenchmark(const DecisionContext& context) {
   }
   const DiscretionBenchmark& b = *parsed;
   if (auto r = CheckPowerItemInForce(context.rules, b.item_code, b.period.from,
-                                     "Doc 27 (a benchmark refines one power item; spec §7.1)",
+                                     "APL art. 34; Doc 27 (a benchmark refines one power item)",
                                      "/data/item_code")) {
     return *r;
   }

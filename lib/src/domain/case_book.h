@@ -125,7 +125,7 @@ class CaseBook {
   // Every grid ticket, by id.
   void ForEachGridTicket(const std::function<void(const GridTicketState&)>& fn) const;
 
-  // Joint enforcement and inspect-once (spec §8): the aggregate with this
+  // Joint enforcement and inspect-once (docs/domain.md, Joint enforcement): the aggregate with this
   // id (stream "joint_action/<id>", "inspection_scenario/<id>",
   // "inspection/<id>"), or nullptr.
   const JointActionState* FindJointAction(std::string_view joint_action_id) const;
@@ -133,10 +133,10 @@ class CaseBook {
   void ForEachJointAction(const std::function<void(const JointActionState&)>& fn) const;
   const InspectionScenarioState* FindInspectionScenario(std::string_view scenario_id) const;
   const InspectionState* FindInspection(std::string_view inspection_id) const;
-  // Every inspection visit, by id (the inspect-once statistics, spec §10).
+  // Every inspection visit, by id (the inspect-once statistics, docs/domain.md, Statistics).
   void ForEachInspection(const std::function<void(const InspectionState&)>& fn) const;
 
-  // Case-file review campaigns (spec §4.9; stream "review/<id>"), or nullptr.
+  // Case-file review campaigns (docs/domain.md, Closing, archiving and case-file review; stream "review/<id>"), or nullptr.
   const ReviewCampaignState* FindReviewCampaign(std::string_view campaign_id) const;
   // Every review campaign, by id.
   void ForEachReviewCampaign(const std::function<void(const ReviewCampaignState&)>& fn) const;

@@ -86,7 +86,7 @@ Result<std::int64_t> EventInt(const EventRecord& event, std::string_view key) {
 bool ActsFor(const DecisionContext& context, std::string_view subject) {
   const std::string& unit = context.command.actor.unit;
   if (unit == subject) return true;
-  // A township's brigade works in the township's name (spec §1).
+  // A township's brigade works in the township's name (docs/domain.md, Organisation).
   const Brigade* brigade = context.rules.org().FindBrigade(unit);
   return brigade != nullptr && brigade->township == subject;
 }

@@ -61,7 +61,7 @@ std::optional<Rejection> ResolvePlace(const DecisionContext& context,
 CompetenceConfig CompetenceConfigOf(const EngineOptions& options);
 
 // Whether `subject` may handle the case's item in its township at the
-// command's date (spec §3.3 J1-J3); on false, `why` holds the competence
+// command's date (docs/domain.md, J1-J3); on false, `why` holds the competence
 // answer's reason and legal basis.
 bool MayHandle(const DecisionContext& context, const std::string& item_code,
                const std::string& township, const std::string& subject, Competence* answer);

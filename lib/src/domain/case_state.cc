@@ -21,7 +21,7 @@ const CaseEvolver* FindEvolver(std::string_view type) {
 bool CaseState::IsFinal() const {
   static constexpr std::string_view kFinal[] = {
       // A transferred clue is not final: its receiver goes on in the same
-      // stream (spec §4.1, transfer_clue).
+      // stream (docs/domain.md, Clue, transfer_clue).
       "not_filed", "merged", "terminated", "filing_revoked", "closed", "archived",
       "transferred_out"};
   for (std::string_view s : kFinal) {

@@ -1,7 +1,7 @@
 // The state of one enforcement matter, folded from its stream
-// "case/<case_id>": a clue (spec §4.1) that may become a case under the
-// ordinary procedure (§4.2) or be handled on the spot (§4.6), then executed
-// (§4.7), transferred (§4.8), closed and archived (§4.9).
+// "case/<case_id>": a clue (docs/domain.md, Clue) that may become a case under the
+// ordinary procedure or be handled on the spot (simplified procedure), then executed,
+// transferred, closed and archived (docs/domain.md, "The case lifecycle").
 //
 // One stream carries the matter from the clue to the archive: the clue's id
 // is the case's id, so `discovered_on` and every earlier step stay in the
@@ -32,7 +32,7 @@ namespace zf::internal {
 inline constexpr std::string_view kCaseStreamPrefix = "case/";
 
 // The party (当事人). category: natural_person | organisation |
-// individual_business (spec §0.5).
+// individual_business (docs/domain.md, Conventions).
 struct PartyRef {
   std::string id;  // e.g. a unified social credit code or an ID number digest
   std::string name;
@@ -71,7 +71,7 @@ struct CaseState {
   std::uint32_t item_version = 0;  // power item version in force at filing
   bool delegated = false;          // handled by a township under a delegated item
   // online: handled end to end on the platform; offline: on paper, entered
-  // afterwards (spec §10 [U definition]).
+  // afterwards (docs/domain.md, Statistics [U definition]).
   std::string channel = "online";
   std::vector<std::string> handlers;
 

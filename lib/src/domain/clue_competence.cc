@@ -10,7 +10,7 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kJ4Basis =
-    "spec §3.3 J4 [U] (the filer keeps the case; list adjustments apply to new filings)";
+    "APL art. 38 (competence); the filer keeps the case, list adjustments apply to new filings [U]";
 
 // What a warning is about, so the same change is recorded once.
 std::string WarningKey(const Competence& now) {

@@ -1,4 +1,4 @@
-// J4 (spec §3.3 [U]): the power item a filed case rests on may be withdrawn
+// J4 (docs/domain.md, Competence resolution [U]): the power item a filed case rests on may be withdrawn
 // or changed later (list_adjustment), or its delegation withdrawn. The
 // subject that filed keeps the case (EngineOptions::
 // filer_keeps_case_on_item_change, default true) and the case records a
@@ -15,7 +15,7 @@
 
 namespace zf::internal {
 
-// The competence_warning_raised event for `c` if §3.3 on the command's date
+// The competence_warning_raised event for `c` if competence resolution on the command's date
 // no longer gives what the filing rested on (the item withdrawn, a new item
 // version, or another competent subject) and that change has not been
 // recorded yet; nullopt otherwise (also for a case not filed).

@@ -1,4 +1,4 @@
-// Clues (线索, spec §4.1): registration, routing by competence (§3.3) and
+// Clues (线索, docs/domain.md, Clue): registration, routing by competence resolution and
 // verification (D2); the helpers the other clue files share; and the
 // command and evolver tables of the clue part. Filing and declining are in
 // clue_filing.cc, transfer, merge, soft measures and designation in
@@ -76,7 +76,7 @@ std::optional<Rejection> RequireItemInForce(const DecisionContext& context,
     return Rejection{"unknown_power_item",
                      fmt::format("{} is not a power item in force on {}", item_code,
                                  context.date().ToString()),
-                     "spec §3.1 power list", DataPointer("item_code")};
+                     "APL art. 24 (the power list in force)", DataPointer("item_code")};
   }
   return std::nullopt;
 }
@@ -110,7 +110,7 @@ namespace {
 
 constexpr std::string_view kTerritoryBasis = "APL art. 22 (jurisdiction follows the place)";
 constexpr std::string_view kVerificationBasis =
-    "市场监督管理行政处罚程序规定 art. 18 (15 working days, +15 with head approval); spec §5 D2";
+    "市场监督管理行政处罚程序规定 art. 18 (15 working days, +15 with head approval)";
 
 // The references a clue may carry must name what exists: a grid ticket
 // dispatched to the registering subject, a joint action, a related case,
@@ -123,19 +123,19 @@ std::optional<Rejection> CheckReferences(const DecisionContext& context,
     const GridTicketState* t = context.cases.FindGridTicket(ticket);
     if (t == nullptr || context.cases.Version(std::string(kGridTicketStreamPrefix) + ticket) == 0) {
       return Rejection{"unknown_grid_ticket", fmt::format("no grid ticket {} was reported", ticket),
-                       "spec §8 grid ticket", DataPointer("grid_ticket_id")};
+                       "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (grid tickets)", DataPointer("grid_ticket_id")};
     }
     if (t->DispatchTo(subject) == nullptr) {
       return Rejection{"ticket_not_dispatched_to_unit",
                        fmt::format("grid ticket {} was not dispatched to {}", ticket, subject),
-                       "spec §8 (a clue is raised at the subject the ticket was dispatched to)",
+                       "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (a clue is raised at the subject the ticket was dispatched to)",
                        DataPointer("grid_ticket_id")};
     }
   }
   if (const std::string action = Text(data, "joint_action_id"); !action.empty()) {
     if (context.cases.Version("joint_action/" + action) == 0) {
       return Rejection{"unknown_joint_action", fmt::format("no joint action {} is recorded", action),
-                       "spec §8 joint action", DataPointer("joint_action_id")};
+                       "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (joint actions)", DataPointer("joint_action_id")};
     }
   }
   if (const std::string related = Text(data, "related_case_id"); !related.empty()) {
@@ -177,7 +177,7 @@ Decision DecideRegisterClue(const DecisionContext& context) {
     return Reject("unknown_power_item",
                   fmt::format("{} is not a power item in force on {}", item,
                               context.date().ToString()),
-                  "spec §3.1 power list", DataPointer("item_code"));
+                  "APL art. 24 (the power list in force)", DataPointer("item_code"));
   }
   const std::optional<Date> discovered = OptionalDate(data, "discovered_on");
   if (discovered && context.date() < *discovered) {
@@ -232,7 +232,7 @@ Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-// route_clue: §3.3 at routing; the clue is assigned to the competent subject.
+// route_clue: competence resolution at routing; the clue is assigned to the competent subject.
 Decision DecideRouteClue(const DecisionContext& context) {
   if (auto r = RequireCase(context)) return *r;
   const CaseState& c = *context.Case();
@@ -248,7 +248,7 @@ Decision DecideRouteClue(const DecisionContext& context) {
     return Reject("unknown_power_item",
                   fmt::format("nobody holds {} in {} on {}", item, c.township,
                               context.date().ToString()),
-                  "spec §3.3", DataPointer("item_code"));
+                  "APL arts. 22, 24, 38 (competence)", DataPointer("item_code"));
   }
   boost::json::object event;
   event["item_code"] = item;
@@ -296,7 +296,7 @@ Rejection CalendarMissing(const Status& status, std::string_view pointer) {
   return Rejection{"calendar_missing",
                    fmt::format("the working-day calendar cannot count this period: {}",
                                status.message()),
-                   "APL art. 85 (working days); spec §0.1 holiday calendar", std::string(pointer)};
+                   "APL art. 85 (working days: the holiday calendar)", std::string(pointer)};
 }
 
 Decision DecideStartVerification(const DecisionContext& context) {

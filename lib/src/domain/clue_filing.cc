@@ -1,4 +1,4 @@
-// Filing (立案) and declining to file (不予立案), spec §4.1: the filing
+// Filing (立案) and declining to file (不予立案), docs/domain.md, Clue: the filing
 // conditions of MSR art. 19 — the subject is competent (J1-J3), the agency
 // head approved, two credentialed handlers, within the limitation period
 // (D1, APL art. 36), and nobody filed the same act first (J5, APL art. 25).
@@ -31,7 +31,7 @@ bool FileableState(std::string_view state) {
 std::optional<Rejection> CheckCompetence(const DecisionContext& context, const CaseState& c,
                                          const std::string& item, const std::string& subject) {
   constexpr std::string_view kVoid =
-      "APL art. 38 (a decision by a subject without the power is void); spec §3.3 J1";
+      "APL art. 38 (a decision by a subject without the power is void)";
   if (!c.clue.designee.empty() && c.clue.designee != subject) {
     return Rejection{"subject_not_competent",
                      fmt::format("the district government designated {} to handle {}; {} may not "
@@ -48,7 +48,7 @@ std::optional<Rejection> CheckCompetence(const DecisionContext& context, const C
         fmt::format("{} is delegated to {} ({}); the department does not handle it inside {} "
                     "(J3: department_retains_for does not list {}); transfer the clue to {}",
                     item, competent, answer.reason, c.township, item, competent),
-        "spec §3.3 J3 (no duplicate enforcement); " + std::string(kVoid), "/actor/unit"};
+        "APL art. 24 (the township enforces a delegated item in its own name; no duplicate enforcement); " + std::string(kVoid), "/actor/unit"};
   }
   return Rejection{"subject_not_competent",
                    fmt::format("{} may not file a case on {} in {} on {}: the competent subject "
@@ -82,7 +82,7 @@ std::optional<Rejection> CheckHandlers(const DecisionContext& context,
       return Rejection{"credential_invalid",
                        fmt::format("{}'s credential {} was issued by {}, not by {}", handlers[i],
                                    credential->number, credential->agency, subject),
-                       "spec §2 enforcement_officer (credential of the handling subject) [U][C]",
+                       "APL arts. 42, 55 (credential of the handling subject) [U][C]",
                        pointer};
     }
   }
@@ -208,7 +208,7 @@ Decision DecideFileCase(const DecisionContext& context) {
                   fmt::format("{} already filed the same act as case {} on {}; merge this clue "
                               "into it (merge_clue)",
                               subject, first.id, first.filed_on->ToString()),
-                  "APL art. 29 (one act, one penalty); spec §4.1 merge_clue", "/case_id");
+                  "APL art. 29 (one act, one penalty)", "/case_id");
   }
 
   Competence answer;
@@ -304,7 +304,7 @@ Decision DecideDeclineFiling(const DecisionContext& context) {
     }
   }
   // 首违不罚 is for a first violation only: the party's history across every
-  // subject inside the lookback window, as at the decision (spec §6.3).
+  // subject inside the lookback window, as at the decision (docs/domain.md, Leniency: the four lists).
   std::optional<FirstViolationAnswer> first;
   if (reason == "first_minor_corrected") {
     CaseState probe = c;

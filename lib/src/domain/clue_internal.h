@@ -15,11 +15,11 @@
 namespace zf::internal {
 
 inline constexpr std::string_view kClueBasis =
-    "市场监督管理行政处罚程序规定 art. 18 (线索登记与核查); spec §4.1";
+    "市场监督管理行政处罚程序规定 art. 18 (线索登记与核查)";
 inline constexpr std::string_view kFilingBasis =
     "APL art. 54; 市场监督管理行政处罚程序规定 art. 19 (filing conditions)";
 inline constexpr std::string_view kJurisdictionBasis =
-    "APL art. 25 (first filer; designation by the common superior); spec §3.3 J5";
+    "APL art. 25 (first filer; designation by the common superior)";
 
 // The clue states in which the clue is still open (not yet a case, not
 // ended): a command of the clue stage may act on them.

@@ -1,4 +1,4 @@
-// The clue part of a case (spec §4.1): where it came from, who holds it,
+// The clue part of a case (docs/domain.md, Clue): where it came from, who holds it,
 // where it was routed, its verification clock (D2), the soft measures taken
 // at the clue stage, and how it left the clue stage.
 #pragma once
@@ -52,7 +52,7 @@ struct ClueState {
   // The subject that holds the clue now: the registering unit's subject,
   // then the competent subject it was routed, transferred or designated to.
   std::string holder;
-  // route_clue (§3.3 at routing).
+  // route_clue (competence resolution at routing).
   std::string routed_to;
   std::string route_reason;  // kReason* of the competence answer
   std::optional<Date> routed_on;

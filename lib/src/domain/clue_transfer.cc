@@ -1,4 +1,4 @@
-// Where a clue goes besides a case of its holder (spec §4.1, §3.3 J2/J5):
+// Where a clue goes besides a case of its holder (docs/domain.md, "Clue", J2, J5):
 // transferred to the competent subject (线索移送), merged into an existing
 // case, or — when the receiving subject disputes jurisdiction too (a
 // negative conflict) — designated by the common superior (指定管辖). And the
@@ -11,13 +11,13 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kTransferBasis =
-    "spec §3.3 J2 (a subject without the power transfers the clue); 市场监督管理行政处罚程序规定 "
+    "APL art. 38 (a subject without the power transfers the clue); 市场监督管理行政处罚程序规定 "
     "art. 12 (移送有管辖权的机关)";
 constexpr std::string_view kRetransferBasis =
     "市场监督管理行政处罚程序规定 art. 13 (a receiving agency that disputes jurisdiction asks "
     "the common superior to designate; it does not transfer the case on)";
 constexpr std::string_view kSoftBasis =
-    "spec §4.1 (行政执法提示函 / 责令改正通知书 at the clue stage); APL art. 28 (order to correct)";
+    "APL art. 28 (order to correct: 行政执法提示函 / 责令改正通知书 at the clue stage)";
 
 // Fields a receiver starts afresh: its own verification clock (D2).
 void ResetVerification(CaseState& state) {
@@ -65,7 +65,7 @@ Decision DecideTransferClue(const DecisionContext& context) {
                               "{} ({})",
                               to, item, c.township, context.date().ToString(),
                               answer.subject.empty() ? "nobody" : answer.subject, answer.reason),
-                  "APL art. 22; spec §3.3 (transfer to the competent subject)", DataPointer("to"));
+                  "APL arts. 22, 38 (transfer to the competent subject)", DataPointer("to"));
   }
   boost::json::object event = data;
   event["from"] = c.clue.holder;
@@ -104,7 +104,7 @@ Decision DecideMergeClue(const DecisionContext& context) {
     return Reject("merge_target_invalid",
                   fmt::format("{} is not another filed, open case to merge clue {} into", into,
                               c.id),
-                  "spec §4.1 merge_clue", DataPointer("into_case_id"));
+                  "APL art. 29 (one act, one case)", DataPointer("into_case_id"));
   }
   if (!ActsFor(context, c.clue.holder) && !ActsFor(context, target->handling_subject)) {
     return Reject("not_clue_holder",
@@ -222,7 +222,7 @@ Decision DecideDesignateJurisdiction(const DecisionContext& context) {
     return Reject("subject_not_competent",
                   fmt::format("{} holds no power over {} in {} on {} ({})", designee, c.item_code,
                               c.township, context.date().ToString(), answer.reason),
-                  "APL art. 38; spec §3.3 J1 (only a subject holding the power may be "
+                  "APL arts. 25, 38 (only a subject holding the power may be "
                   "designated)",
                   DataPointer("designee"));
   }

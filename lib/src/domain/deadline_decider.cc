@@ -1,4 +1,4 @@
-// Deadlines as events (spec §5): check_deadlines looks at one case at the
+// Deadlines as events (docs/domain.md, Deadlines): check_deadlines looks at one case at the
 // command's moment and reports, once each, the deadlines that come near
 // (deadline_warning, at the configured working-day offsets before the due
 // date) or have passed (deadline_breached). Every due date is computed from
@@ -16,7 +16,7 @@
 namespace zf::internal {
 namespace {
 
-constexpr std::string_view kDeadlineBasis = "spec §5 (deadlines the engine tracks)";
+constexpr std::string_view kDeadlineBasis = "APL arts. 60, 85 (statutory periods)";
 
 // `limit` is the plain period's end when pauses or extensions may move the
 // due date; by default nothing moved it.

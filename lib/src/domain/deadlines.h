@@ -1,4 +1,4 @@
-// The deadlines a case has open (spec §5), computed from its events and the
+// The deadlines a case has open (docs/domain.md, Deadlines), computed from its events and the
 // calendar in force: what check_deadlines reports as events, and what the
 // deadlines query lists.
 #pragma once

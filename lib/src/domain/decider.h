@@ -25,7 +25,7 @@ struct DecisionContext {
   Timestamp at;                  // command.at, parsed
   const RuleBook& rules;         // reference data recorded before the command
   const CaseBook& cases;         // operational aggregates before the command
-  const EngineOptions& options;  // the [C] policy choices (spec §0)
+  const EngineOptions& options;  // the [C] policy choices (docs/domain.md, Conventions)
 
   // The reference data in force at the command's time.
   RuleBookView InForce() const { return rules.AsOf(at.unix_micros); }
@@ -54,7 +54,7 @@ inline NewEvent Emit(std::string type, boost::json::value data) {
 
 // Reference data that rests on a power item (a leniency entry, a benchmark)
 // must name an item of the power list in force on the day it takes effect
-// (spec §3.1): nullopt if it does, else unknown_power_item or
+// (docs/domain.md, The power list and delegation): nullopt if it does, else unknown_power_item or
 // item_not_in_force at `pointer`.
 std::optional<Rejection> CheckPowerItemInForce(const RuleBook& rules, const std::string& item_code,
                                                std::int64_t effective_from,
@@ -94,12 +94,12 @@ const std::vector<CommandSpec>& PermissionCommandSpecs();
 const std::vector<CommandSpec>& ClueCommandSpecs();
 const std::vector<CommandSpec>& ProcedureCommandSpecs();
 const std::vector<CommandSpec>& ExecutionCommandSpecs();
-// Grid tickets (stream "grid_ticket/<ticket_id>", spec §8).
+// Grid tickets (stream "grid_ticket/<ticket_id>", docs/domain.md, The grid).
 const std::vector<CommandSpec>& GridTicketCommandSpecs();
-// Joint actions, inspection scenarios and visits (spec §8; streams
+// Joint actions, inspection scenarios and visits (docs/domain.md, Joint enforcement; streams
 // joint_action/<id>, inspection_scenario/<id>, inspection/<id>).
 const std::vector<CommandSpec>& JointEnforcementCommandSpecs();
-// Case-file review campaigns (spec §4.9; stream review/<campaign_id>).
+// Case-file review campaigns (docs/domain.md, Closing, archiving and case-file review; stream review/<campaign_id>).
 const std::vector<CommandSpec>& ReviewCampaignCommandSpecs();
 
 // score_case_file in a campaign: the campaign is started and open, the case

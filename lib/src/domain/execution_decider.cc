@@ -1,4 +1,4 @@
-// Case commands after the decision (spec §4.7–§4.9): service of the
+// Case commands after the decision (docs/domain.md, Execution–Closing, archiving and case-file review): service of the
 // decision (O21), the agency revoking its own decision (APL art. 75),
 // closing (O23) and archiving (O24); and the lists of the execution part,
 // assembled from execution_payment.cc, simplified_decider.cc,
@@ -36,7 +36,7 @@ std::variant<Date, Rejection> RequiredDate(const boost::json::object& data, std:
   if (date.ok()) return *date;
   return Rejection{"date_invalid",
                    fmt::format("{}: {}", field, date.status().message()),
-                   "spec §0 (dates are civil dates YYYY-MM-DD)",
+                   "GB/T 7408 (dates are civil dates YYYY-MM-DD)",
                    pointer.empty() ? DataPointer(field) : std::move(pointer)};
 }
 
@@ -46,7 +46,7 @@ std::optional<Rejection> CheckNotFuture(const DecisionContext& context, const Da
   return Rejection{"date_in_future",
                    fmt::format("{} {} is after the command's date {}", field, date.ToString(),
                                context.date().ToString()),
-                   "spec §0 (business time comes from the command; facts are recorded after "
+                   "APL art. 47 (the record follows the act: facts are recorded after "
                    "they happen)",
                    DataPointer(field)};
 }
@@ -76,7 +76,7 @@ std::optional<Rejection> CheckOfficers(const DecisionContext& context,
       return Rejection{"credential_invalid",
                        fmt::format("{}'s credential {} was issued by {}, not by {}", officers[i],
                                    credential->number, credential->agency, subject),
-                       "spec §2 enforcement_officer (credential of the handling subject) [U][C]",
+                       "APL arts. 42, 55 (credential of the handling subject) [U][C]",
                        pointer};
     }
   }
@@ -270,7 +270,7 @@ Decision DecideServeDecision(const DecisionContext& context) {
 }
 
 // A penalty that imposes money or another obligation is executed (O22); a
-// warning alone is performed on service (spec §4.7), as is a no-penalty
+// warning alone is performed on service (docs/domain.md, Execution), as is a no-penalty
 // decision.
 const char* StateAfterService(const DecisionRecord& d) {
   return d.type == "penalty" && (d.fine_fen > 0 || d.confiscation_fen > 0) ? "executing"
@@ -342,7 +342,7 @@ Status EvolveDecisionRevoked(CaseState& state, const EventRecord& event) {
 // --- Follow-up inspection of the correction (APL art. 28) ---------------------
 
 constexpr std::string_view kCorrectionBasis =
-    "APL art. 28 ¶1 (order to correct); spec §12 scenario 1 (follow-up inspection)";
+    "APL art. 28 ¶1 (order to correct; follow-up inspection)";
 
 // 整改复查: two credentialed officers of the handling subject inspect
 // whether the party corrected what the decision ordered. A no-penalty case
@@ -395,7 +395,7 @@ Status EvolveCorrectionChecked(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-// --- Closing and archiving (O23, O24; spec §4.9) ------------------------------
+// --- Closing and archiving (O23, O24; docs/domain.md, Closing, archiving and case-file review) ------------------------------
 
 // The conditions of `ground` the case does not meet (empty = may close).
 std::vector<std::string> UnmetConditions(const CaseState& c, const std::string& ground) {
@@ -467,7 +467,7 @@ Status EvolveCaseClosed(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-// The order of a case file (one case, one file): spec §4.9.
+// The order of a case file (one case, one file): docs/domain.md, Closing, archiving and case-file review
 constexpr std::string_view kFileOrder[] = {
     "source_and_filing", "investigation", "review",    "notice_and_hearing",
     "decision",          "service",       "execution", "closure"};
@@ -480,7 +480,7 @@ std::size_t FileRank(std::string_view section) {
 }
 
 Decision DecideArchiveCase(const DecisionContext& context) {
-  constexpr std::string_view kBasis = "spec §4.9 (one case, one file; archive after closure)";
+  constexpr std::string_view kBasis = "市场监督管理行政处罚程序规定 (one case, one file; archive after closure)";
   const boost::json::object& data = Data(context);
   auto target = TargetCase(context, kBasis);
   if (auto* r = std::get_if<Rejection>(&target)) return *r;
@@ -512,10 +512,10 @@ Status EvolveCaseArchived(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
-// --- Case-file review (案卷评查, spec §4.9) --------------------------------------
+// --- Case-file review (案卷评查, docs/domain.md, Closing, archiving and case-file review) --------------------------------------
 
 constexpr std::string_view kReviewBasis =
-    "spec §4.9 case-file review (veto items; form ≤ 20 + content ≤ 80) [V, one sector; C]";
+    "Doc 118 (case-file review: veto items; form ≤ 20 + content ≤ 80) [V, one sector; C]";
 
 Decision DecideScoreCaseFile(const DecisionContext& context) {
   const boost::json::object& data = Data(context);

@@ -64,7 +64,7 @@ Date EventDay(const CaseState& state);
 // "1,234.56 yuan" for people.
 std::string Yuan(std::int64_t fen);
 
-// The states in which a decision is being executed (spec §4.7).
+// The states in which a decision is being executed (docs/domain.md, Execution).
 bool InExecution(const CaseState& c);
 
 // D16: 15 days from service (APL art. 67), the party's deadline.
@@ -85,6 +85,6 @@ inline constexpr std::string_view kServiceBasis = "APL art. 61 (service of the d
 inline constexpr std::string_view kPaymentBasis =
     "APL arts. 67, 72 (payment within 15 days; late surcharge)";
 inline constexpr std::string_view kClosingBasis =
-    "spec §4.9 closing conditions (市场监督管理行政处罚程序规定 model)";
+    "市场监督管理行政处罚程序规定 (closing conditions)";
 
 }  // namespace zf::internal

@@ -1,4 +1,4 @@
-// Execution of a fine (spec §4.7): the payment notice under the non-tax
+// Execution of a fine (docs/domain.md, Execution): the payment notice under the non-tax
 // revenue item code, payments with the late surcharge, deferral and
 // instalments (APL art. 66), reconsideration and litigation (which pause the
 // surcharge, APL art. 73), and court enforcement after a reminder (ACL arts.
@@ -384,7 +384,7 @@ Status EvolveLitigationFiled(CaseState& state, const EventRecord& event) {
 
 Decision DecideRecordReviewOutcome(const DecisionContext& context) {
   constexpr std::string_view kBasis =
-      "spec §4.7 (upheld → continue; revoked → close or re-decide; varied → amended decision)";
+      "行政复议法 (2023) arts. 63-65; 行政诉讼法 arts. 69-70, 77 (upheld → continue; revoked → close or re-decide; varied → amended decision)";
   const boost::json::object& data = Data(context);
   auto target = TargetCase(context, kBasis);
   if (auto* r = std::get_if<Rejection>(&target)) return *r;

@@ -1,4 +1,4 @@
-// The part of a case after the decision (spec §4.6–§4.9, §5): service,
+// The part of a case after the decision (docs/domain.md, "Simplified procedure" to "Closing, archiving and case-file review", "Deadlines"): service,
 // the on-the-spot procedure, payment and its relief, court enforcement,
 // transfers, withdrawal, closure, archiving, and which deadline reports
 // were already emitted. Folded by the evolvers beside the execution,
@@ -84,7 +84,7 @@ struct EnforcementState {
   std::string court_outcome;               // "" | enforced | terminated
 };
 
-// The simplified procedure (spec §4.6).
+// The simplified procedure (docs/domain.md, Simplified procedure).
 struct OnSpotState {
   bool issued = false;
   Date decided_on;
@@ -93,7 +93,7 @@ struct OnSpotState {
   std::vector<std::string> officers;
 };
 
-// Case handover to another subject (移送管辖, spec §4.8).
+// Case handover to another subject (移送管辖, docs/domain.md, Transfers).
 struct HandoverState {
   bool pending = false;
   bool accepted = false;
@@ -124,7 +124,7 @@ struct CriminalTransferState {
   bool Open() const { return reported && !refused && !returned; }
 };
 
-// One score of the archived file in a case-file review (案卷评查, §4.9).
+// One score of the archived file in a case-file review (案卷评查, docs/domain.md).
 struct CaseFileScore {
   std::string campaign_id;
   std::string grade;  // excellent | qualified | unqualified

@@ -1,4 +1,4 @@
-// Grid tickets (网格工单, spec §8): a grid worker reports, the smart
+// Grid tickets (网格工单, docs/domain.md, The grid): a grid worker reports, the smart
 // governance centre's dispatcher triages and dispatches to member units,
 // a unit receives (签收) and handles it — or returns it as the wrong unit —
 // and gives feedback, which the dispatcher verifies before closing.
@@ -24,7 +24,7 @@ const TicketDispatch* GridTicketState::DispatchTo(std::string_view subject) cons
 
 namespace {
 
-constexpr std::string_view kGridBasis = "spec §8 grid ticket (seed flow; states [U])";
+constexpr std::string_view kGridBasis = "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (grid tickets; states [U])";
 
 const GridTicketState* Ticket(const DecisionContext& context) {
   return context.cases.FindGridTicket(context.command.target);
@@ -48,7 +48,7 @@ bool HasRole(const Officer* o, std::string_view role) {
   return o != nullptr && std::find(o->roles.begin(), o->roles.end(), role) != o->roles.end();
 }
 
-// The actor must be a dispatcher of the governance centre (spec §2).
+// The actor must be a dispatcher of the governance centre (docs/domain.md, Roles).
 std::optional<Rejection> RequireDispatcher(const DecisionContext& context) {
   const OrgModel& org = context.rules.org();
   const Officer* o = org.FindOfficer(context.command.actor.id);
@@ -59,7 +59,7 @@ std::optional<Rejection> RequireDispatcher(const DecisionContext& context) {
   return Rejection{"not_dispatcher",
                    fmt::format("{} is not a dispatcher (调度员) of the smart governance centre",
                                context.command.actor.id),
-                   "spec §2 dispatcher (triage, dispatch, verify feedback, close tickets)",
+                   "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (the governance centre's dispatcher triages, dispatches, verifies feedback, closes tickets)",
                    "/actor/id"};
 }
 
@@ -90,7 +90,7 @@ Decision DecideReport(const DecisionContext& context) {
   if (!HasRole(org.FindOfficer(context.command.actor.id), "grid_worker")) {
     return Reject("not_grid_worker",
                   fmt::format("{} is not a grid worker (网格员)", context.command.actor.id),
-                  "spec §2 grid_worker (reports problems with location and photos)", "/actor/id");
+                  "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (a grid worker reports problems with location and photos)", "/actor/id");
   }
   const std::string micro_grid = Text(data, "micro_grid");
   const GridNode* node = org.FindGridNode(micro_grid);

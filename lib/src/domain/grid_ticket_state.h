@@ -1,4 +1,4 @@
-// A grid ticket (网格工单, spec §8), folded from its stream
+// A grid ticket (网格工单, docs/domain.md, The grid), folded from its stream
 // "grid_ticket/<ticket_id>": a grid worker's report from a micro-grid that
 // the smart governance centre triages and dispatches to member units, which
 // handle it and give feedback the centre verifies before closing it.

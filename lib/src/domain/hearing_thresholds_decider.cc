@@ -1,6 +1,6 @@
 // rules/hearing_thresholds: set_hearing_threshold records a new version of
 // the "relatively large" amounts for one (department, party_category)
-// (APL art. 63; spec §4.4). Department "*" sets the default.
+// (APL art. 63; docs/domain.md, Ordinary procedure). Department "*" sets the default.
 // The department must be registered in org (or be "*").
 #include <fmt/format.h>
 

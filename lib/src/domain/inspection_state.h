@@ -1,4 +1,4 @@
-// "Inspect once" (综合查一次, spec §8): inspection scenarios bundling items
+// "Inspect once" (综合查一次, docs/domain.md, Joint enforcement): inspection scenarios bundling items
 // of several departments (stream "inspection_scenario/<scenario_id>") and
 // the visits that check all of a scenario's items at once (stream
 // "inspection/<inspection_id>"), one result per item with the agency
@@ -33,7 +33,7 @@ struct InspectionScenarioState {
 struct InspectionItemResult {
   std::string item_code;
   std::string result;              // compliant | non_compliant | n_a
-  std::string responsible_agency;  // competent subject for the item at the place (§3.3)
+  std::string responsible_agency;  // competent subject for the item at the place (competence resolution)
   std::string note;
 };
 

@@ -1,6 +1,6 @@
-// A joint enforcement action (联合执法行动, spec §8), folded from its stream
+// A joint enforcement action (联合执法行动, docs/domain.md, Joint enforcement), folded from its stream
 // "joint_action/<joint_action_id>": planned by the area chief of an
-// enforcement area, it records findings, each routed by competence (§3.3)
+// enforcement area, it records findings, each routed by competence (competence resolution)
 // to the subject that must handle it, and is closed. One action can yield
 // many cases with different handling subjects; the findings are also what
 // tells two cases apart as one act or two (I7, APL 29).

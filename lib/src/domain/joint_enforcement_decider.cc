@@ -1,8 +1,8 @@
-// Joint enforcement and "inspect once" (spec §8).
+// Joint enforcement and "inspect once" (docs/domain.md, Joint enforcement).
 //
 // A joint action (stream joint_action/<id>) is planned by the area chief of
 // an enforcement area with credentialed participants of several agencies,
-// records findings — each routed through §3.3 to the subject competent for
+// records findings — each routed through competence resolution to the subject competent for
 // its item at its place, which the event names — and is closed. Clues are
 // raised from findings by register_clue with joint_action_id (intake).
 //
@@ -23,9 +23,9 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kJointBasis =
-    "spec §8 (片区联合执法: the area chief convenes and leads joint actions)";
+    "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (片区联合执法: the area chief convenes and leads joint actions)";
 constexpr std::string_view kOfficersBasis = "APL arts. 42, 55 (at least two credentialed officers)";
-constexpr std::string_view kInspectBasis = "spec §8 (综合查一次: one visit, every item)";
+constexpr std::string_view kInspectBasis = "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号） (综合查一次: one visit, every item)";
 
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -59,7 +59,7 @@ std::optional<Rejection> CheckOfficers(const DecisionContext& context,
 }
 
 // The leader of the action, or the area's coordination leader who assists
-// (spec §2), may act for it.
+// (docs/domain.md, Roles), may act for it.
 bool LeadsAction(const DecisionContext& context, const JointActionState& action) {
   const std::string& actor = context.command.actor.id;
   if (actor == action.leader) return true;
@@ -184,7 +184,7 @@ Decision DecideRecordJointFinding(const DecisionContext& context) {
     return Reject("unknown_power_item",
                   fmt::format("{} is not a power item in force on {}", item_code,
                               context.date().ToString()),
-                  "spec §3.1 power list", DataPointer("item_code"));
+                  "APL art. 24 (the power list in force)", DataPointer("item_code"));
   }
   if (const auto act = OptionalDate(data, "act_date"); act && context.date() < *act) {
     return Reject("act_in_future", "act_date is after the finding",
@@ -208,7 +208,7 @@ Decision DecideRecordJointFinding(const DecisionContext& context) {
                               township, context.date().ToString(),
                               competence.ok() ? competence->reason
                                               : std::string(competence.status().message())),
-                  "spec §3.3 (competence resolution)", DataPointer("item_code"));
+                  "APL arts. 22, 24, 38 (competence)", DataPointer("item_code"));
   }
   boost::json::object event = data;
   event["township"] = township;
@@ -271,7 +271,7 @@ Decision DecideDefineInspectionScenario(const DecisionContext& context) {
       return Reject("unknown_power_item",
                     fmt::format("{} is not a power item in force on {}", items[i],
                                 context.date().ToString()),
-                    "spec §3.1 power list", pointer);
+                    "APL art. 24 (the power list in force)", pointer);
     }
     if (std::count(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(i), items[i]) > 0) {
       return Reject("duplicate_item", fmt::format("{} is listed twice", items[i]),

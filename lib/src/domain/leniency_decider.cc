@@ -1,4 +1,4 @@
-// rules/leniency: the four lists (spec §6). An entry is published as a new
+// rules/leniency: the four lists (docs/domain.md, Leniency: the four lists). An entry is published as a new
 // version (publish_leniency_entry) or withdrawn (withdraw_leniency_entry);
 // versions are never edited. The decider checks that an entry is coherent
 // with the statutory ground it cites — the outcome its list gives, whether
@@ -19,10 +19,10 @@
 namespace zf::internal {
 namespace {
 
-constexpr std::string_view kBasisLists = "APL arts. 32-33; ACL art. 16 ¶2 (spec §6.1)";
-constexpr std::string_view kBasisVersions = "list versions are immutable (spec §3.1 动态调整)";
+constexpr std::string_view kBasisLists = "APL arts. 32-33; ACL art. 16 ¶2";
+constexpr std::string_view kBasisVersions = "APL art. 34 (published lists and benchmarks; versions are immutable: 动态调整)";
 
-// What a statutory ground implies (spec §6.1). Grounds not in the table
+// What a statutory ground implies (docs/domain.md, Leniency: the four lists). Grounds not in the table
 // (local rules) are not checked.
 struct GroundRule {
   std::string_view ground;
@@ -162,7 +162,7 @@ std::optional<Rejection> CheckOutcome(const LeniencyEntry& e) {
       o.fine_min_fen || o.fine_max_fen || !o.substitute_type.empty() || o.drop_combined;
   auto invalid = [](std::string message, std::string pointer) {
     return Rejection{"leniency_outcome_invalid", std::move(message),
-                     "Doc 27 (从轻/减轻 definitions, spec §6.1)", std::move(pointer)};
+                     "Doc 27 (从轻/减轻 definitions)", std::move(pointer)};
   };
   switch (o.kind) {
     case LeniencyOutcomeKind::kLighter:
@@ -242,7 +242,7 @@ std::optional<Rejection> CheckConditions(const LeniencyEntry& e) {
       pointer = base + "/code";
     }
     if (!problem.empty()) {
-      return Rejection{"leniency_condition_invalid", problem, "spec §6.3 (conditions)", pointer};
+      return Rejection{"leniency_condition_invalid", problem, "APL arts. 32-33 (conditions)", pointer};
     }
   }
   return std::nullopt;
@@ -266,7 +266,7 @@ Decision DecidePublishLeniencyEntry(const DecisionContext& context) {
   }
   const LeniencyEntry& entry = *parsed;
   if (auto r = CheckPowerItemInForce(context.rules, entry.item_code, entry.period.from,
-                                     "APL art. 4; spec §6.2 (an entry applies one power item)",
+                                     "APL art. 4 (an entry applies one power item)",
                                      "/data/item_code")) {
     return *r;
   }

@@ -1,4 +1,4 @@
-// org: the organisation enforcement runs on (spec §1, §2) — the district,
+// org: the organisation enforcement runs on (docs/domain.md, Organisation, Roles) — the district,
 // its 12 township-level units and their brigades, the district departments,
 // officers and their enforcement credentials, the 4 enforcement areas with
 // their leadership, townships and assigned officers, and the five-level
@@ -21,27 +21,25 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kOrgBasis =
-    "沙县片区联合执法工作机制 [seed]; spec §1 organisational model";
+    "《福建省乡镇（街道）片区联合执法试点工作方案》（闽委编办〔2023〕128号）; 沙县片区联合执法工作机制";
 constexpr std::string_view kCredentialBasis =
-    "APL art. 42 (enforcement credentials); spec §2 enforcement_officer";
+    "APL art. 42 (enforcement credentials)";
 constexpr std::string_view kSealBasis =
     "《中华人民共和国电子签名法》第十三条、第十四条 (a reliable electronic signature has the "
     "effect of a handwritten signature or seal); issue 14 §4 electronic seals";
 constexpr std::string_view kAreaChiefBasis =
     "沙县片区联合执法工作机制 [seed]: 片长 is a deputy-section-level leader of a district "
-    "department; spec §2 area_chief";
+    "department";
 constexpr std::string_view kAreaChiefRankBasis =
     "沙县片区联合执法工作机制 [seed]: 片长 is a deputy-section-level (副科级) leader of a "
-    "district department; spec §2 area_chief";
+    "district department";
 constexpr std::string_view kAreaBasis =
-    "沙县片区联合执法工作机制 [seed]: 4 enforcement areas, each grouping several townships; "
-    "spec §1 enforcement_area";
+    "沙县片区联合执法工作机制 [seed]: 4 enforcement areas, each grouping several townships";
 constexpr std::string_view kAssignmentBasis =
     "沙县片区联合执法工作机制 [seed]: officers and areas are many-to-many (93 officers, 113 "
-    "assignments); spec §1 officer deployment";
+    "assignments)";
 constexpr std::string_view kGridBasis =
-    "沙县网格化服务管理 [seed]: district → subdistrict → community → grid_area → micro_grid; "
-    "spec §1 grid_node";
+    "沙县网格化服务管理 [seed]: district → subdistrict → community → grid_area → micro_grid";
 
 using OptionalRejection = std::optional<Decision>;
 
@@ -104,7 +102,7 @@ OptionalRejection KnownArea(const OrgModel& org, const boost::json::object& data
 
 // The area chief convenes joint actions across agencies, which is why the
 // mechanism puts a district department leader of deputy-section level or
-// above in the post (spec §2). An officer registered without a rank is
+// above in the post (docs/domain.md, Roles). An officer registered without a rank is
 // accepted unless the options require one (the sample records none).
 OptionalRejection AreaChiefEligible(const DecisionContext& context, std::string_view officer_id,
                                     std::string_view field) {
@@ -202,7 +200,7 @@ Decision DecideRegisterBrigade(const DecisionContext& context) {
   if (const std::string& existing = org.FindTownship(township)->brigade_id; !existing.empty()) {
     return Reject("brigade_exists",
                   fmt::format("{} already has its enforcement brigade '{}'", township, existing),
-                  "沙县乡镇综合执法大队 [seed]: one brigade per township; spec §1",
+                  "沙县乡镇综合执法大队 [seed]: one brigade per township",
                   Pointer("township"));
   }
   auto created = ParseDate(data, "created_on", kOrgBasis);

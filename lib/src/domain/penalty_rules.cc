@@ -1,4 +1,4 @@
-// The law on the penalty (spec §6, §7, I7, I8, §7.4). JudgePenalty runs the
+// The law on the penalty (docs/domain.md, Leniency: the four lists, Discretion, I7, I8). JudgePenalty runs the
 // checks in the order an officer would fix them: the answers given to the
 // leniency proposals, grounds that forbid any penalty, the written reasons
 // for rejected proposals, the records a no-penalty outcome needs, then for a
@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::string_view kBenchmarkBasis =
     "APL art. 34 (published discretion benchmarks); 国办发〔2022〕27号";
-constexpr std::string_view kListsBasis = "APL arts. 32-33 (spec §6.3: the four lists)";
+constexpr std::string_view kListsBasis = "APL arts. 32-33 (the four lists)";
 constexpr std::string_view kDoubleFineBasis = "APL art. 29 (one act, one fine)";
 
 bool HasType(const PenaltyProposal& p, std::string_view type) {
@@ -75,7 +75,7 @@ struct PriorViolation {
 };
 
 // Violations established against the party by a decision of any subject
-// made before the command's time (spec §6.3: first violation is computed
+// made before the command's time (docs/domain.md, Leniency: the four lists: first violation is computed
 // across subjects).
 std::vector<PriorViolation> PriorViolations(const DecisionContext& context, const CaseState& c) {
   std::vector<PriorViolation> out;
@@ -403,7 +403,7 @@ std::optional<Range> LevelRange(const DiscretionBenchmark& b, CircumstanceLevel 
 
 // How severe a benchmark version is for `level`: the level's highest fine,
 // then its lowest (the statutory bounds when the level has none). Used to
-// pick the lighter of two versions (§7.4).
+// pick the lighter of two versions (the law in time, docs/domain.md, I8).
 std::pair<std::int64_t, std::int64_t> Severity(const DiscretionBenchmark& b,
                                                std::optional<CircumstanceLevel> level,
                                                std::optional<std::int64_t> base) {
@@ -796,7 +796,7 @@ class Judge {
     return true;
   }
 
-  // §7.4: the benchmark (and item version) in force on the act date, unless
+  // the law in time, I8: the benchmark (and item version) in force on the act date, unless
   // the one in force on the decision date is lighter.
   bool LawInTime() {
     const PartyCategory category = BenchmarkCategoryOf(c_);
@@ -871,7 +871,7 @@ class Judge {
   // The penalty types the statute (or an applied substitute) allows.
   // APL art. 28 ¶2: established illegal gains are confiscated, except what
   // is refunded to victims under law. The confiscation is additional to the
-  // benchmark's penalties (spec §7.2 step 5).
+  // benchmark's penalties (docs/domain.md, Discretion step 5).
   std::int64_t GainsOwed() const {
     if (!p_.illegal_gains_fen) return 0;
     return std::max<std::int64_t>(0, *p_.illegal_gains_fen - p_.illegal_gains_refunded_fen);
@@ -968,7 +968,7 @@ class Judge {
     const auto fail = [&](std::string why) {
       return Fail("mitigation_ground_required",
                   fmt::format("a mitigated penalty (减轻) needs an established ground: {}", why),
-                  "APL art. 32; spec §7.2 step 2", Ptr("mitigation_ground"));
+                  "APL art. 32; Doc 27 (减轻 needs a ground)", Ptr("mitigation_ground"));
     };
     if (Blank(ground)) return fail("none named (an APL 32/30/31 ground or a list entry)");
     if (MitigationEntry() != nullptr) return true;

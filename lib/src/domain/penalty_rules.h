@@ -1,7 +1,7 @@
-// The law on the penalty itself (spec §6, §7): the four lists evaluated for
+// The law on the penalty itself (docs/domain.md, Leniency: the four lists, Discretion): the four lists evaluated for
 // the case's item, the discretion benchmark's level and bands, mitigation
 // grounds, "first violation" from the party's history, no double fine (I7)
-// and the law in time (§7.4). The ordinary procedure asks it when the
+// and the law in time (docs/domain.md, I8). The ordinary procedure asks it when the
 // investigation concludes (the proposal) and again at the decision; the
 // simplified procedure asks it on the spot.
 #pragma once
@@ -84,7 +84,7 @@ struct PenaltyJudgement {
   //   fine: {basis, adjustment, level, allowed_min_fen, allowed_max_fen}
   //   mitigation_ground, benchmark_id, benchmark_version
   boost::json::object evaluation;
-  // The power item version the outcome rests on (§7.4), 0 if unknown.
+  // The power item version the outcome rests on (the law in time, docs/domain.md, I8), 0 if unknown.
   std::int64_t item_version = 0;
   // Whether the judgement applied the rules in force on the act date or on
   // the decision date (APL 37: the older, unless the newer is lighter).

@@ -1,5 +1,5 @@
 // rules/permissions: publish_permission_matrix records a whole new version
-// of the permission matrix (spec §2): for each command type the roles that
+// of the permission matrix (docs/domain.md, Roles): for each command type the roles that
 // may issue it, and optionally the roles that may read a case. Every
 // command type must be one zf knows and every role one an officer may hold,
 // so a typing error cannot silently lock a role out or let one in.

@@ -4,7 +4,7 @@
 // version with its own effective_from, never an edit. The district decides
 // which items go to which townships (赋权, APL art. 24), each township
 // confirms the subset it takes on (承接, 赋权确认书) and claims items on the
-// provincial platform (事项认领). Competence (spec §3.3) is read from these
+// provincial platform (事项认领). Competence (docs/domain.md, Competence resolution) is read from these
 // facts by PowerList::CompetentAsOf.
 #include <fmt/format.h>
 

@@ -53,7 +53,7 @@ std::optional<Rejection> CheckRole(const DecisionContext& context, const CaseSta
   if (o == nullptr || o->agency != c.handling_subject || !Contains(o->roles, role)) {
     return Rejection{"role_not_held",
                      fmt::format("{} is not a {} of {}", officer, role, c.handling_subject),
-                     "spec §2 roles", std::string(pointer)};
+                     "APL art. 57 (who acts for the agency; the permission matrix in force)", std::string(pointer)};
   }
   return CheckNotRecused(c, officer, pointer);
 }
@@ -93,7 +93,7 @@ std::optional<Rejection> CheckOfficers(const DecisionContext& context, const Cas
                                    "subject {}",
                                    officers[i], credential->number, credential->agency,
                                    c.handling_subject),
-                       "spec §2 enforcement_officer (credential of the handling subject) [U][C]",
+                       "APL arts. 42, 55 (credential of the handling subject) [U][C]",
                        pointer};
     }
     if (auto r = CheckNotRecused(c, officers[i], pointer)) return r;
@@ -116,7 +116,7 @@ std::optional<Rejection> CheckNotInvestigator(const CaseState& c, const std::str
                    fmt::format("{} took part in the investigation of case {} and may not review "
                                "it or preside over its hearing",
                                officer, c.id),
-                   "APL arts. 43, 58, 64(4) (separation of investigation and review); spec I11",
+                   "APL arts. 43, 58, 64(4) (separation of investigation and review)",
                    std::string(pointer)};
 }
 
@@ -188,7 +188,7 @@ Result<bool> HearingRightsFor(const DecisionContext& context, const CaseState& c
       department = item->original_subject;
     }
   }
-  // Individual businesses count as natural persons by default (spec §0.5).
+  // Individual businesses count as natural persons by default (docs/domain.md, Conventions).
   const HearingPartyCategory category = HearingCategoryFor(BenchmarkCategoryOf(c));
   auto eligible =
       context.InForce().HearingEligible(department, category, p.fine_fen, p.confiscation_fen);

@@ -1,7 +1,7 @@
 // Shared pieces of the ordinary-procedure deciders (procedure_*.cc): the
 // target case in a given state, the people checks (head approval, roles,
 // officers with credentials, I11), the proposal as recorded, hearing
-// eligibility (spec §4.4) and the D9 clock events.
+// eligibility (docs/domain.md, Ordinary procedure) and the D9 clock events.
 #pragma once
 
 #include <initializer_list>
@@ -16,9 +16,9 @@
 
 namespace zf::internal {
 
-inline constexpr std::string_view kOrdinaryBasis = "APL arts. 54-65 (ordinary procedure); spec §4.2";
+inline constexpr std::string_view kOrdinaryBasis = "APL arts. 54-65 (ordinary procedure)";
 inline constexpr std::string_view kOfficerBasis = "APL arts. 42, 55 (at least two credentialed officers)";
-inline constexpr std::string_view kHeadBasis = "APL art. 57; spec §2 agency_head (approval)";
+inline constexpr std::string_view kHeadBasis = "APL art. 57 (approval by the agency head)";
 inline constexpr std::string_view kD9Basis = "APL art. 60 (90 days from filing); MSR [V-2nd][C] (pauses, extension)";
 
 // The case the command targets, if it is in one of `states` and the
@@ -72,7 +72,7 @@ ProposalRecord ProposalFrom(const boost::json::object& proposal);
 
 // APL art. 63 penalty types that carry hearing rights whatever the amount.
 bool HasHearingType(const std::vector<std::string>& penalty_types);
-// Whether the proposal carries hearing rights for this case (spec §4.4):
+// Whether the proposal carries hearing rights for this case (docs/domain.md, Ordinary procedure):
 // a fine or confiscation at or above the threshold of the department (the
 // handling subject, or for a township the item's original department) and
 // party category in force, or a penalty type of APL art. 63(3)-(4). `why`

@@ -1,5 +1,5 @@
-// Case commands of the ordinary procedure (spec §4.2–§4.5): the lists of
-// every procedure file, and the decision (O20) with the invariants of §4.5
+// Case commands of the ordinary procedure (docs/domain.md, Ordinary procedure–Invariants): the lists of
+// every procedure file, and the decision (O20) with the invariants
 // it is checked against. The investigation is in procedure_investigation.cc,
 // the reviews, notice and hearing in procedure_review.cc.
 #include <algorithm>
@@ -87,7 +87,7 @@ std::optional<Rejection> CheckDecisionAuthority(const DecisionContext& context,
 // by officers whose credentials were valid that day (as the org stream now
 // knows it: a revocation recorded later with an earlier date counts).
 //
-// J4 (spec §3.3 [U]): when the item or its delegation changed after the
+// J4 (docs/domain.md, Competence resolution [U]): when the item or its delegation changed after the
 // filing, the subject that filed keeps the case under
 // filer_keeps_case_on_item_change; the decision then carries the
 // competence warning (`warning`, unless already recorded). A filed case's
@@ -108,7 +108,7 @@ std::optional<Rejection> CheckI1(const DecisionContext& context, const CaseState
                                  c.handling_subject, c.item_code, c.township,
                                  context.date().ToString(),
                                  answer.subject.empty() ? "nobody" : answer.subject, answer.reason),
-                     "APL art. 38 (a decision by a subject without the power is void); spec I1",
+                     "APL art. 38 (a decision by a subject without the power is void)",
                      "/case_id"};
   }
   for (const auto& [officer, day] : c.procedure_state.acts) {
@@ -117,7 +117,7 @@ std::optional<Rejection> CheckI1(const DecisionContext& context, const CaseState
                        fmt::format("{} took part in the investigation on {} without a valid "
                                    "enforcement credential",
                                    officer, day.ToString()),
-                       "APL art. 42; spec I1", "/case_id"};
+                       "APL art. 42", "/case_id"};
     }
   }
   return std::nullopt;
@@ -138,14 +138,14 @@ std::optional<Rejection> CheckI3(const DecisionContext& context, const CaseState
     return Rejection{"notice_not_served",
                      "a penalty needs a pre-decision notice stating the facts, reasons, basis, "
                      "proposed penalty and the party's rights",
-                     "APL art. 44; spec I3", "/command"};
+                     "APL art. 44", "/command"};
   }
   if (p.hearing && (p.hearing->status == "requested" || p.hearing->status == "scheduled")) {
     return Rejection{"hearing_pending",
                      fmt::format("the party's hearing request is {}; hold the hearing, record the "
                                  "absence or the withdrawal first",
                                  p.hearing->status),
-                     "APL arts. 63-65; spec I3", "/command"};
+                     "APL arts. 63-65", "/command"};
   }
   const bool heard = p.hearing && (p.hearing->status == "held" || p.hearing->status == "absent");
   if (!heard && !p.rights_waived &&
@@ -156,7 +156,7 @@ std::optional<Rejection> CheckI3(const DecisionContext& context, const CaseState
                                  "until {}",
                                  p.notice->statement_due_on.ToString(),
                                  p.notice->hearing_request_due_on.ToString()),
-                     "APL art. 62; spec I3", "/at"};
+                     "APL art. 62", "/at"};
   }
   return std::nullopt;
 }
@@ -175,7 +175,7 @@ std::optional<Rejection> CheckI4(const DecisionContext& context, const CaseState
   }
   return Rejection{"renotice_required",
                    fmt::format("{}; serve a new pre-decision notice", why),
-                   "APL arts. 44-45; spec I4", "/data/fine_fen"};
+                   "APL arts. 44-45", "/data/fine_fen"};
 }
 
 // I5: a legal review passed after the conclusion, the hearing and the
@@ -193,7 +193,7 @@ std::optional<Rejection> CheckI5(const CaseState& c, bool is_major) {
                                "conclusion, hearing or change of proposal",
                                is_major ? "major (is_major)"
                                         : "heard on a major right of the party"),
-                   "APL art. 58 (法制审核: the decision may not be made without it); spec I5",
+                   "APL art. 58 (法制审核: the decision may not be made without it)",
                    "/command"};
 }
 
@@ -212,7 +212,7 @@ std::optional<Rejection> CheckI6(const DecisionContext& context, const CaseState
                    fmt::format("the case is {}: the agency's heads must discuss it collectively "
                                "before the decision",
                                is_major ? "major" : (p.is_complex ? "complex" : "mitigated")),
-                   "APL art. 57 ¶2; spec I6", "/command"};
+                   "APL art. 57 ¶2", "/command"};
 }
 
 // I10: the routes of relief the decision states. 行政复议法 (2023) art. 24:
@@ -278,7 +278,7 @@ std::optional<Rejection> CheckIssuerHasPower(const DecisionContext& context, con
                                "{}: {}); a decision in its name would be void",
                                subject, c.item_code, c.township, context.date().ToString(),
                                answer.subject.empty() ? "nobody" : answer.subject, answer.reason),
-                   "APL art. 38 (a decision by a subject without the power is void); spec J1",
+                   "APL art. 38 (a decision by a subject without the power is void)",
                    "/actor/unit"};
 }
 
@@ -347,7 +347,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
     return Reject("report_missing",
                   "the investigation has not been concluded with a report (facts clear, evidence "
                   "sufficient)",
-                  "APL art. 40; spec I2", "/command");
+                  "APL art. 40", "/command");
   }
   if (auto r = CheckI11(c)) return *r;
   const bool on_penalty = type == "penalty" || type == "no_penalty";
@@ -432,7 +432,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
                   fmt::format("the decision names {} but must issue in the name of the handling "
                               "subject, {}",
                               named, issuer),
-                  "APL art. 59 (the deciding agency's name and seal); spec I9",
+                  "APL art. 59 (the deciding agency's name and seal)",
                   DataPointer("issuer_name"));
   }
   // I10: a draft that names another reconsideration body misleads the party

@@ -1,4 +1,4 @@
-// The investigation (spec §4.2 O1–O8, §4.3) and the decision clock D9
+// The investigation (docs/domain.md, "Ordinary procedure"; O1–O8 of docs/events.md §2) and the decision clock D9
 // (APL art. 60; §5): starting the investigation, evidence and its
 // preservation, suspension, the excluded periods and extensions of D9,
 // termination, revocation of the filing, and the investigation report with
@@ -12,7 +12,7 @@ namespace zf::internal {
 namespace {
 
 constexpr std::string_view kEvidenceBasis =
-    "APL arts. 42, 46, 55 (evidence: categories, two officers, credentials shown); spec §4.3";
+    "APL arts. 42, 46, 55 (evidence: categories, two officers, credentials shown)";
 constexpr std::string_view kPreservationBasis =
     "APL art. 56 (先行登记保存: head approval, decision within 7 working days)";
 
@@ -76,7 +76,7 @@ Decision DecideRecordEvidence(const DecisionContext& context) {
   }
   const std::string joint_action = Text(data, "joint_action_id");
   // Joint-action evidence may come from officers of the other agencies
-  // taking part, recorded with its provenance (spec §8 [U][C]).
+  // taking part, recorded with its provenance (docs/domain.md, Joint enforcement [U][C]).
   // TODO(procedure): check that each agency took part in the joint action
   // once joint actions are folded into the CaseBook.
   const bool other_agencies =
@@ -393,7 +393,7 @@ Decision DecideConclude(const DecisionContext& context) {
   if (on_penalty && c.procedure_state.evidence.empty()) {
     return Reject("evidence_missing",
                   "the report must rest on recorded evidence (facts clear, evidence sufficient)",
-                  "APL art. 40; spec I2", "/command");
+                  "APL art. 40", "/command");
   }
   boost::json::object proposal = ProposalJson(data, outcome);
   boost::json::object event;
@@ -419,7 +419,7 @@ Decision DecideConclude(const DecisionContext& context) {
   auto hearing = HearingRightsFor(context, c, ProposalFrom(proposal), &why);
   if (!hearing.ok()) {
     return Reject("hearing_threshold_missing", std::string(hearing.status().message()),
-                  "APL art. 63; spec §4.4", "/command");
+                  "APL art. 63", "/command");
   }
   event["hearing_eligible"] = *hearing;
   event["hearing_basis"] = why;

@@ -1,4 +1,4 @@
-// Recusal (回避, APL art. 43; spec I11): the party's request that an officer
+// Recusal (回避, APL art. 43; docs/domain.md, I11): the party's request that an officer
 // withdraw from its case, and the agency head's decision on it or on the
 // head's own motion (an officer who declares a conflict). The investigation
 // goes on while a request is pending (APL art. 43 ¶3). Once the head orders

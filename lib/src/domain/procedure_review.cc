@@ -1,4 +1,4 @@
-// From the investigation report to the decision's readiness (spec §4.2
+// From the investigation report to the decision's readiness (docs/domain.md, Ordinary procedure
 // O9–O19): case review and legal review, the pre-decision notice with the
 // statement (D6) and hearing-request (D7) periods, the hearing (D8), the
 // re-examination and the collective discussion.
@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kNoticeBasis = "APL art. 44 (告知拟处罚的内容、事实、理由、依据和权利)";
 constexpr std::string_view kServiceBasis =
-    "APL art. 61 ¶2 (electronic service needs the party's consent); spec §9";
+    "APL art. 61 ¶2 (electronic service needs the party's consent)";
 constexpr std::string_view kHearingBasis = "APL arts. 63-64 (hearing)";
 constexpr std::size_t kMaxHearingAgents = 2;  // APL art. 64(5): 一至二人
 
@@ -154,7 +154,7 @@ Decision DecideServeNotice(const DecisionContext& context) {
   auto rights = HearingRightsFor(context, c, *p.proposal, &why);
   if (!rights.ok()) {
     return Reject("hearing_threshold_missing", std::string(rights.status().message()),
-                  "APL art. 63; spec §4.4", "/command");
+                  "APL art. 63", "/command");
   }
   const WorkingDayCalendar& cal = context.InForce().Calendar();
   auto d6 = AddWorkingDays(cal, context.date(), context.options.statement_period_working_days);
@@ -224,7 +224,7 @@ Decision DecideRequestHearing(const DecisionContext& context) {
   const NoticeRecord& notice = *c.procedure_state.notice;
   if (!notice.hearing_rights) {
     return Reject("hearing_not_available",
-                  "the notified proposal does not carry hearing rights (spec §4.4)",
+                  "the notified proposal does not carry hearing rights (APL art. 63)",
                   std::string(kHearingBasis), "/command");
   }
   if (Breached(notice.hearing_request_due_on, context.date())) {
@@ -420,7 +420,7 @@ Decision DecideReExamine(const DecisionContext& context) {
     auto rights = HearingRightsFor(context, c, next, &rights_why);
     if (!rights.ok()) {
       return Reject("hearing_threshold_missing", std::string(rights.status().message()),
-                    "APL art. 63; spec §4.4", "/command");
+                    "APL art. 63", "/command");
     }
     const bool newly_eligible = *rights && !notice.hearing_rights;
     renotice = heavier || newly_eligible;

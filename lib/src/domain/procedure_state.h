@@ -1,4 +1,4 @@
-// The ordinary-procedure part of a case (spec §4.2–§4.5): investigation,
+// The ordinary-procedure part of a case (docs/domain.md, Ordinary procedure–Invariants): investigation,
 // evidence, proposal, reviews, notice, hearing and the decision, with the
 // decision clock D9 (APL art. 60) and its pauses and extensions.
 //
@@ -38,7 +38,7 @@ struct DecisionRecord {
   std::vector<std::string> penalty_types;  // glossary ids: warning, fine, ...
   std::int64_t fine_fen = 0;
   std::int64_t confiscation_fen = 0;
-  // The rules it was judged on (§6.3, §7): recorded so an audit re-checks
+  // The rules it was judged on (the four lists and the benchmarks): recorded so an audit re-checks
   // against the same versions.
   std::string benchmark_id;
   std::int64_t benchmark_version = 0;
@@ -46,7 +46,7 @@ struct DecisionRecord {
   bool correction_ordered = false;            // APL 28: order to correct
 };
 
-// One evidence record (spec §4.3).
+// One evidence record (docs/domain.md, Ordinary procedure).
 struct EvidenceRecord {
   std::string evidence_id;
   std::string category;  // one of the nine of APL art. 46

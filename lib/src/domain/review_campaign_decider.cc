@@ -1,4 +1,4 @@
-// Case-file review campaigns (案卷评查, spec §4.9): start (with the sample
+// Case-file review campaigns (案卷评查, docs/domain.md, Closing, archiving and case-file review): start (with the sample
 // fixed in the event), close (with the summary). The scores themselves are
 // case_file_scored events on the case streams (execution_decider.cc), which
 // call CheckCampaignScoring below.
@@ -15,8 +15,7 @@
 namespace zf::internal {
 
 constexpr std::string_view kCampaignBasis =
-    "spec §4.9 case-file review (案卷评查: an aggregate of its own, review_campaign "
-    "{reviewer_org, period, sample[]}) [V, one sector; C]";
+    "Doc 118 (case-file review, 案卷评查: a campaign samples archived files of a period) [V, one sector; C]";
 
 bool ReviewCampaignState::InSample(std::string_view case_id) const {
   return std::binary_search(sample.begin(), sample.end(), case_id);
@@ -122,7 +121,7 @@ std::optional<Rejection> CheckCampaignScoring(const DecisionContext& context, co
                      fmt::format("{} holds neither case_file_auditor (案卷评查人员) nor "
                                  "case_reviewer (案件审核人员)",
                                  reviewer),
-                     "spec §2 roles (case_file_auditor scores archived case files); " +
+                     "Doc 118 (case_file_auditor scores archived case files); " +
                          std::string(kCampaignBasis),
                      DataPointer("reviewer")};
   }
@@ -190,7 +189,7 @@ Decision DecideStartReviewCampaign(const DecisionContext& context) {
   if (!from.ok() || !to.ok()) {
     return Reject("date_invalid",
                   fmt::format("period: {}", (!from.ok() ? from : to).status().message()),
-                  "spec §0 (dates are civil dates YYYY-MM-DD)",
+                  "GB/T 7408 (dates are civil dates YYYY-MM-DD)",
                   !from.ok() ? "/data/period/from" : "/data/period/to");
   }
   if (*to < *from || context.date() < *from) {

@@ -1,4 +1,4 @@
-// A case-file review campaign (案卷评查活动, spec §4.9), folded from its
+// A case-file review campaign (案卷评查活动, docs/domain.md, Closing, archiving and case-file review), folded from its
 // stream "review/<campaign_id>": a reviewing unit samples the archived files
 // of a period (an explicit list, or a seeded sample computed by the decider
 // and recorded as the list), scores each sampled file (score_case_file on

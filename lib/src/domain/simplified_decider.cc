@@ -1,4 +1,4 @@
-// The simplified (on-the-spot) procedure (简易程序, spec §4.6; APL arts.
+// The simplified (on-the-spot) procedure (简易程序, docs/domain.md, Simplified procedure; APL arts.
 // 51–53): an on-the-spot decision on a registered clue, its report to the
 // agency (D13), and on-the-spot collection of the fine (APL arts. 68–69).
 #include <algorithm>
@@ -15,7 +15,7 @@ constexpr std::string_view kSimplifiedBasis =
     "APL art. 51 (warning, or a fine ≤ 200 yuan for a citizen / ≤ 3,000 yuan for an "
     "organisation)";
 constexpr std::string_view kLocalBasis =
-    "三明市市场监督管理 simplified-procedure rule (local exclusions) [V, local]; spec §4.6";
+    "三明市市场监督管理 simplified-procedure rule (local exclusions) [V, local]";
 constexpr std::string_view kCollectionBasis =
     "APL arts. 68, 69 (on-the-spot collection: ≤ 100 yuan, hard to collect later, or a remote "
     "place at the party's request)";
@@ -153,7 +153,7 @@ Decision DecideIssueOnSpotDecision(const DecisionContext& context) {
                   fmt::format("{} may not decide on {} in {}: the competent subject is {} ({})",
                               subject, c.item_code, c.township,
                               answer.subject.empty() ? "nobody" : answer.subject, answer.reason),
-                  "APL art. 38; spec §3.3 J1", "/actor/unit");
+                  "APL art. 38", "/actor/unit");
   }
   if (auto r = CheckOfficers(context, TextList(data, "officers"), subject,
                              context.options.simplified_min_officers, "officers")) {

@@ -1,4 +1,4 @@
-// Transfers of a filed case (spec §4.8): handover to another subject
+// Transfers of a filed case (docs/domain.md, Transfers): handover to another subject
 // (移送管辖, O25) and transfer of a suspected crime to public security
 // (涉嫌犯罪移送, O26; Order 310 arts. 3, 5, 8, 11; APL art. 27).
 #include <fmt/format.h>
@@ -130,7 +130,7 @@ Decision DecideAcceptHandover(const DecisionContext& context) {
                               "the common superior to designate",
                               h.to_subject, c.item_code, h.township,
                               answer.subject.empty() ? "nobody" : answer.subject, answer.reason),
-                  "APL art. 38; spec §3.3 J1", "/actor/unit");
+                  "APL art. 38", "/actor/unit");
   }
   const std::string receiving = Text(data, "receiving_case_id");
   if (!receiving.empty() && receiving == c.id) {

@@ -46,7 +46,7 @@ std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptio
   }
   if (d.id == "D16") return "APL art. 67: pay within 15 days of service";
   if (d.id == "D22") return "ACL art. 53: apply to the court within 3 months";
-  return "spec §5";
+  return "APL art. 85 (periods in days)";
 }
 
 }  // namespace

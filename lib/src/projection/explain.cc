@@ -814,7 +814,7 @@ class DeadlineExplainer {
   Date today_;
 };
 
-// The deadlines of the case (spec §5) that its events started.
+// The deadlines of the case (docs/domain.md, Deadlines) that its events started.
 std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptions& options,
                                         const CaseState& c, std::int64_t instant) {
   const WorkingDayCalendar& cal = rules.CalendarAsOf(instant);

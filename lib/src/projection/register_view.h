@@ -1,5 +1,5 @@
 // Read models of the grid tickets (网格工单) and joint enforcement actions
-// (联合执法行动) of spec §8: the view of one, the filter of a list, and the
+// (联合执法行动) of docs/domain.md, Joint enforcement: the view of one, the filter of a list, and the
 // inline projection rows the engine writes beside their events.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Read model of a case-file review campaign (案卷评查, spec §4.9): the
+// Read model of a case-file review campaign (案卷评查, docs/domain.md, Closing, archiving and case-file review): the
 // campaign's facts, its summary as scored so far, and optionally each
 // sampled file with its score.
 #pragma once

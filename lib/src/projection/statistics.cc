@@ -41,7 +41,7 @@ std::optional<LeniencyListKind> ListOf(const RuleBook& rules, const std::string&
   return std::nullopt;
 }
 
-// How the case used the four lists or a soft measure (spec §10
+// How the case used the four lists or a soft measure (docs/domain.md, Statistics
 // leniency_applied; the seed's breakdown 6/15/22/9/23), or "".
 std::string LeniencyUse(const RuleBook& rules, const CaseState& c) {
   if (const auto& d = c.procedure_state.decision) {
@@ -111,10 +111,10 @@ boost::json::value Growth(std::int64_t current, std::int64_t prior) {
   return Round4(static_cast<double>(current - prior) / static_cast<double>(prior));
 }
 
-// Inspect once (spec §8, §10). A combined visit checks the items of every
+// Inspect once (docs/domain.md, Joint enforcement, Statistics). A combined visit checks the items of every
 // department of its scenario at once, so it stands in for one separate
 // visit per department: it saves (departments - 1) visits. The rate is
-// saved / (visits made + saved), the spec's 695 / (271 + 695).
+// saved / (visits made + saved), Shaxian's 695 / (271 + 695).
 struct InspectionCounts {
   std::int64_t visits = 0;
   std::int64_t saved = 0;

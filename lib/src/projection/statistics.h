@@ -1,4 +1,4 @@
-// The statistics of spec §10 over a period, computed from the folded cases
+// The statistics of docs/domain.md, Statistics over a period, computed from the folded cases
 // and the organisation: the seed's figures double as test data.
 #pragma once
 
@@ -11,7 +11,7 @@
 namespace zf::internal {
 
 // The metrics for cases dated `from`..`to` (inclusive), keyed by the
-// metric names of spec §10. A matter is dated by the day it became a case:
+// metric names of docs/domain.md, Statistics A matter is dated by the day it became a case:
 // its filing, its on-the-spot decision, or (for a matter settled by a soft
 // measure at the clue stage) the first soft measure. Inspect-once visits
 // (stream inspection/<id>) are dated by their visit day.

@@ -317,7 +317,7 @@ FineCheck CheckFine(const DiscretionBenchmark& benchmark, CircumstanceLevel leve
   }
 
   if (adjustment == FineAdjustment::kMitigated) {
-    // 减轻 goes below the statutory minimum (spec §6.1); for a multiple the
+    // 减轻 goes below the statutory minimum (docs/domain.md, Leniency: the four lists); for a multiple the
     // minimum is base × k_min, rounded up to the fen.
     const std::int64_t statutory_min =
         multiple ? PercentOf(*base_fen, fine.k_min_pct, /*up=*/true) : fine.min_fen;

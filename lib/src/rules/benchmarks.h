@@ -1,4 +1,4 @@
-// rules/benchmarks: discretion benchmarks (行政处罚裁量基准, spec §7) folded
+// rules/benchmarks: discretion benchmarks (行政处罚裁量基准, docs/domain.md, Discretion) folded
 // from their stream, plus the pure fine arithmetic the case workflow uses to
 // check a proposed fine against a benchmark.
 //
@@ -82,7 +82,7 @@ struct BenchmarkLevel {
   std::optional<std::int64_t> k_max_pct;
 };
 
-// One version of one benchmark (spec §7.2).
+// One version of one benchmark (docs/domain.md, Discretion).
 struct DiscretionBenchmark {
   std::string benchmark_id;
   std::uint32_t version = 0;
@@ -170,7 +170,7 @@ class Benchmarks {
 // The highest fine in the lighter (从轻) band of [range_min_fen,
 // range_max_fen]: range_min + (range_max − range_min) × pct / 100, rounded
 // DOWN to the fen, so the result never lies above the exact band boundary.
-// Spec scenario 14: LighterBandMax(200'000, 2'000'000, 30) == 740'000 fen
+// Scenario 14: LighterBandMax(200'000, 2'000'000, 30) == 740'000 fen
 // (7,400 yuan). kInvalidArgument unless 0 <= range_min <= range_max and
 // 0 <= pct <= 100.
 Result<std::int64_t> LighterBandMax(std::int64_t range_min_fen, std::int64_t range_max_fen,
@@ -186,7 +186,7 @@ enum class FineAdjustment : int {
   kLighter = 0,    // 从轻: [min, LighterBandMax]
   kGeneral = 1,    // [LighterBandMax, HeavierBandMin] (the 30–70% band, inclusive)
   kHeavier = 2,    // 从重: [HeavierBandMin, max]
-  kMitigated = 3,  // 减轻: below the statutory minimum (needs a ground, spec §6)
+  kMitigated = 3,  // 减轻: below the statutory minimum (needs a ground, docs/domain.md, Leniency: the four lists)
 };
 
 // The answer of CheckFine: reason "" when the fine is allowed; otherwise a

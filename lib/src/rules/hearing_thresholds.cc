@@ -111,7 +111,7 @@ Result<bool> HearingThresholds::IsHearingEligible(std::string_view department,
                                      department, HearingPartyCategoryName(category)))
         .WithSubject("department");
   }
-  // 以上 includes the number (spec §0.3); a zero amount never qualifies.
+  // 以上 includes the number (docs/domain.md, Conventions); a zero amount never qualifies.
   return (fine_fen > 0 && fine_fen >= t->fine_min_fen) ||
          (confiscation_fen > 0 && confiscation_fen >= t->confiscation_min_fen);
 }

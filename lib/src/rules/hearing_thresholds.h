@@ -1,11 +1,11 @@
 // rules/hearing_thresholds: the "relatively large" fine and confiscation
 // amounts above which the party must be told of the right to a hearing
-// (APL art. 63; spec §4.4). They differ by department and party category
+// (APL art. 63; docs/domain.md, Ordinary procedure). They differ by department and party category
 // [C], so they are reference data: set_hearing_threshold records a new
 // version per (department, party_category); department "*" is the default
 // for departments without their own.
 //
-// Thresholds are inclusive (spec §0.3: 以上 includes the number): a fine of
+// Thresholds are inclusive (docs/domain.md, Conventions: 以上 includes the number): a fine of
 // exactly the threshold is hearing-eligible.
 //
 // Example:
@@ -46,7 +46,7 @@ std::string_view HearingPartyCategoryName(HearingPartyCategory category);
 std::optional<HearingPartyCategory> ParseHearingPartyCategory(std::string_view name);
 
 // The hearing category of a party. Whether an individual business counts as
-// a natural person is [U] (spec §0.5); the default follows the Civil Code.
+// a natural person is [U] (docs/domain.md, Conventions); the default follows the Civil Code.
 HearingPartyCategory HearingCategoryFor(PartyCategory category,
                                         bool individual_business_as_natural_person = true);
 

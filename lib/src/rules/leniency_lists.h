@@ -1,4 +1,4 @@
-// rules/leniency: the "four lists" (四张清单, spec §6) — the no-penalty,
+// rules/leniency: the "four lists" (四张清单, docs/domain.md, Leniency: the four lists) — the no-penalty,
 // lighter-penalty, mitigated-penalty and coercion-exemption lists — folded
 // from their stream into a model the RuleBook queries AS OF an instant.
 //
@@ -119,7 +119,7 @@ struct LeniencyOutcome {
   bool drop_combined = false;   // mitigated: do not combine what the law combines
 };
 
-// One version of one list entry (spec §6.3).
+// One version of one list entry (docs/domain.md, Leniency: the four lists).
 struct LeniencyEntry {
   std::string entry_id;
   std::uint32_t version = 0;  // 1, 2, ... per entry_id

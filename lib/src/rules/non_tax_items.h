@@ -1,5 +1,5 @@
 // rules/non_tax_items: which non-tax revenue item code (非税收入项目编码)
-// a subject's fines for a power item are paid under (spec §4.7). A payment
+// a subject's fines for a power item are paid under (docs/domain.md, Execution). A payment
 // notice needs the mapping; the seed reports that only 10 townships had
 // mapped their items, so a missing one blocks issue_payment_notice.
 //

@@ -1,5 +1,5 @@
 // The `org` reference stream folded into the organisation the rest of the
-// engine asks about (spec §1, §2): the district, its township-level units
+// engine asks about (docs/domain.md, Organisation, Roles): the district, its township-level units
 // and their enforcement brigades, the district departments, the officers
 // with their enforcement credentials and roles, the four enforcement areas
 // (片区) with their leadership, township membership and officer
@@ -11,7 +11,7 @@
 // assignment is recorded beside the original. Queries on dated data take
 // the instant (unix micros) or the civil date they are asked "as of".
 //
-// Two things called 片区 are kept apart on purpose (spec §1 warning): an
+// Two things called 片区 are kept apart on purpose (docs/domain.md, Organisation warning): an
 // EnforcementArea groups several townships; a grid_area is a GridNode level
 // inside a community.
 //
@@ -53,7 +53,7 @@ enum class DepartmentLevel { kDistrict, kCity };
 enum class OfficeMode { kCentralised, kPerTownship };
 // stationed (进驻) | semi_stationed (半进驻) | remote_liaison (微信联系)
 enum class AssignmentMode { kStationed, kSemiStationed, kRemoteLiaison };
-// The five grid levels, top down (spec §1 grid_node).
+// The five grid levels, top down (docs/domain.md, Organisation grid_node).
 enum class GridLevel { kDistrict, kSubdistrict, kCommunity, kGridArea, kMicroGrid };
 
 std::optional<TownshipKind> ParseTownshipKind(std::string_view text);
@@ -91,7 +91,7 @@ struct Township {
 };
 
 // The township comprehensive enforcement brigade: does the work, is not the
-// legal subject (spec §1).
+// legal subject (docs/domain.md, Organisation).
 struct Brigade {
   std::string id;
   std::string township;
@@ -112,7 +112,7 @@ struct Officer {
   std::string id;  // "SX-OF-0001"
   std::string name;
   std::string agency;              // department or township id
-  std::vector<std::string> roles;  // spec §2 role ids
+  std::vector<std::string> roles;  // docs/domain.md, Roles role ids
   // Leadership rank: staff | deputy_section | section | deputy_division |
   // division, or "" when not recorded; and the post held, or "".
   std::string rank;
@@ -248,7 +248,7 @@ class OrgModel {
                                                    std::string_view area) const;
   // The distinct officers assigned to the area on `date`, by id.
   std::vector<std::string> OfficersOfArea(std::string_view area, Date date) const;
-  // Officer–area assignments active on `date` (spec §10: 113).
+  // Officer–area assignments active on `date` (docs/domain.md, Statistics: 113).
   std::size_t AssignmentCount(Date date) const;
   // Distinct officers with at least one active assignment on `date` (93).
   std::size_t DistinctOfficerCount(Date date) const;

@@ -10,7 +10,7 @@
 namespace zf::internal {
 namespace {
 
-// Spec §2, in its order; the Chinese names are what people read.
+// docs/domain.md, Roles, in its order; the Chinese names are what people read.
 constexpr std::pair<std::string_view, std::string_view> kRoles[] = {
     {"enforcement_officer", "执法人员"},
     {"lead_handler", "主办人员"},

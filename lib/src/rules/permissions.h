@@ -1,5 +1,5 @@
 // rules/permissions: the permission matrix (权限矩阵) — which roles may
-// issue which command type (spec §2). Reference data like the other rule
+// issue which command type (docs/domain.md, Roles). Reference data like the other rule
 // lists: publish_permission_matrix records a whole new version with an
 // effective_from; a later version replaces the earlier one from its
 // effective instant on, and every version is kept so that a command is
@@ -32,13 +32,13 @@ namespace zf::internal {
 
 inline constexpr std::string_view kPermissionsStream = "rules/permissions";
 
-// The spec §2 roles an officer may hold: the roles a matrix may grant, as
+// The docs/domain.md, Roles roles an officer may hold: the roles a matrix may grant, as
 // the register_officer schema lists them (party, agent and
 // judicial_receiver are not officers and never act through the engine;
 // collective_body is recorded by an officer on its behalf).
 const std::vector<std::string_view>& OfficerRoles();
 bool IsOfficerRole(std::string_view role);
-// The role's Chinese name (spec §2), or the id itself when unknown.
+// The role's Chinese name (docs/domain.md, Roles), or the id itself when unknown.
 std::string_view RoleLabel(std::string_view role);
 
 // One version of the matrix.

@@ -1,7 +1,7 @@
 // The rules/powers reference stream (权责清单) folded into a model the
 // RuleBook queries: power items with every version, delegation decisions
 // (赋权), township acceptance (承接, 赋权确认书), platform claims (事项认领),
-// and the competence resolution of spec §3.3 (J1–J5).
+// and the competence resolution of docs/domain.md, Competence resolution (J1–J5).
 //
 // Versioned, never edited in place. Every fact carries the civil date it
 // takes effect (China Standard Time), and every query takes the date to
@@ -32,7 +32,7 @@ inline constexpr std::string_view kDelegationWithdrawn = "delegation_withdrawn";
 inline constexpr std::string_view kDelegationConfirmed = "delegation_confirmed";
 inline constexpr std::string_view kItemClaimed = "item_claimed";
 
-// Competence reasons (stable ids; spec §3.3).
+// Competence reasons (stable ids; docs/domain.md, Competence resolution).
 inline constexpr std::string_view kReasonDelegatedAcceptedClaimed = "delegated_accepted_claimed";
 inline constexpr std::string_view kReasonNotDelegated = "not_delegated";
 inline constexpr std::string_view kReasonDelegatedNotAccepted = "delegated_not_accepted";
@@ -111,7 +111,7 @@ struct DelegationConfirmation {
   std::uint64_t stream_version = 0;
 };
 
-// J3 configuration (spec §3.3, [U][C]).
+// J3 configuration (docs/domain.md, Competence resolution, [U][C]).
 struct CompetenceConfig {
   // Items whose original department keeps the power inside a township even
   // when the township holds it by delegation. Default: none.
@@ -182,7 +182,7 @@ class PowerList {
   // True when `id` is the original subject of any version of any item.
   bool IsOriginalSubject(std::string_view id) const;
 
-  // --- Competence (spec §3.3) --------------------------------------------
+  // --- Competence (docs/domain.md, Competence resolution) --------------------------------------------
   // competent_subject(item, township, date). REQUIRES: HasItem(item_code).
   Competence CompetentAsOf(const std::string& item_code, const std::string& township, Date date,
                            const CompetenceConfig& config = {}) const;

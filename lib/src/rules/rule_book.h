@@ -67,10 +67,10 @@ class RuleBookView {
   // The instant's civil date in China (UTC+8): the day dated rules use.
   Date date() const { return date_; }
 
-  // The holiday calendar published by then (spec §0.1). Valid until the
+  // The holiday calendar published by then (docs/domain.md, Conventions). Valid until the
   // RuleBook next changes.
   const WorkingDayCalendar& Calendar() const;
-  // Who may handle `item_code` for a violation in `township` (spec §3.3,
+  // Who may handle `item_code` for a violation in `township` (docs/domain.md, Competence resolution,
   // J1-J3), with the reason when it is not the township. kNotFound for an
   // unknown item (subject "item_code") or township (subject "township").
   Result<Competence> CompetentSubject(const std::string& item_code, const std::string& township,

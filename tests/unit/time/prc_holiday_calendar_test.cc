@@ -1,4 +1,4 @@
-// The PRC 2023–2024 holiday fixture (spec §12) and the properties of
+// The PRC 2023–2024 holiday fixture (docs/domain.md, Acceptance scenarios) and the properties of
 // working-day counting over it.
 //
 // The fixture is defined here and declared in the other time tests: only
