@@ -81,23 +81,32 @@ std::size_t CountLines(const std::string& file) {
   return lines;
 }
 
-// done/total lines, rate and ETA on stderr, redrawn at most 5 times a
-// second; only when stderr is a terminal, so logs and pipes stay clean.
+// Whether an import shows its progress: --progress, --no-progress, else
+// only when stderr is a terminal, so logs and pipes stay clean.
+enum class ProgressMode { kAuto, kOn, kOff };
+
+// done/total lines, rate and ETA on stderr. On a terminal one line redrawn
+// at most 5 times a second; elsewhere (--progress into a log) a new line
+// at most once a second, so the log stays readable.
 class ProgressBar {
  public:
   // Counts the file's lines only when there is a bar to show them in.
-  ProgressBar(const GlobalOptions& global, const std::string& file)
-      : global_(global), enabled_(isatty(fileno(stderr)) != 0),
-        total_(enabled_ ? CountLines(file) : 0), start_(std::chrono::steady_clock::now()) {}
+  ProgressBar(const GlobalOptions& global, const std::string& file, ProgressMode mode)
+      : global_(global),
+        terminal_(isatty(fileno(stderr)) != 0),
+        enabled_(mode == ProgressMode::kOn || (mode == ProgressMode::kAuto && terminal_)),
+        total_(enabled_ ? CountLines(file) : 0),
+        start_(std::chrono::steady_clock::now()) {}
 
   void Update(std::size_t done, bool final = false) {
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
-    if (!final && now - last_ < std::chrono::milliseconds(200)) return;
+    const auto every = terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(1);
+    if (!final && now - last_ < every) return;
     last_ = now;
     const double seconds = std::chrono::duration<double>(now - start_).count();
     const double rate = seconds > 0 ? done / seconds : 0;
-    std::string line = fmt::format("\r{} {}", Label(global_, "line"), done);
+    std::string line = fmt::format("{}{} {}", terminal_ ? "\r" : "", Label(global_, "line"), done);
     if (total_ > 0) {
       const double share = static_cast<double>(done) / static_cast<double>(total_);
       const int filled = static_cast<int>(share * 30);
@@ -108,11 +117,12 @@ class ProgressBar {
       }
     }
     line += fmt::format("  {:.0f} {}   ", rate, Label(global_, "lines_per_second"));
-    std::cerr << line << (final ? "\n" : "") << std::flush;
+    std::cerr << line << (final || !terminal_ ? "\n" : "") << std::flush;
   }
 
  private:
   const GlobalOptions& global_;
+  const bool terminal_;
   const bool enabled_;
   const std::size_t total_;
   const std::chrono::steady_clock::time_point start_;
@@ -319,6 +329,8 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
       ("dry-run", po::bool_switch(), "validate and decide every command, write nothing")
       ("keep-going", po::bool_switch(), "report every bad line and apply the good ones")
       ("atomic", po::bool_switch(), "all or nothing: one write for the whole file (held in memory)")
+      ("progress", po::bool_switch(), "show progress on stderr even when it is not a terminal")
+      ("no-progress", po::bool_switch(), "show no progress, even on a terminal")
       ("read-ahead", po::value<std::size_t>()->default_value(kReadAheadLines),
        "lines parsed and checked ahead on another thread (0: none)")
       ("commit-every", po::value<std::size_t>()->default_value(kCommandsPerBatch * kBatchesPerWrite),
@@ -352,6 +364,14 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
             : fmt::format("--commit-every {}：须为 {} 的倍数，介于 {} 与 {} 之间", given,
                           kCommandsPerBatch, kCommandsPerBatch, kMaxCommitEvery));
   }
+  if (vm["progress"].as<bool>() && vm["no-progress"].as<bool>()) {
+    return ReportUsage(global, "import",
+                       global.lang == Lang::kEn ? "--progress and --no-progress exclude each other"
+                                                : "--progress 与 --no-progress 不能同时使用");
+  }
+  const ProgressMode progress_mode = vm["progress"].as<bool>()      ? ProgressMode::kOn
+                                     : vm["no-progress"].as<bool>() ? ProgressMode::kOff
+                                                                    : ProgressMode::kAuto;
   const std::string file = vm["file"].as<std::string>();
   // Read with read(2), not std::cin: std::cin, synchronised with stdio,
   // reads a character per call (an eighth of a large import's time).
@@ -368,7 +388,7 @@ int RunImport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   std::unique_ptr<zf::DryRun> dry_run = settings.dry_run ? engine->StartDryRun() : nullptr;
 
   ImportTally tally;
-  ProgressBar progress(global, file);
+  ProgressBar progress(global, file, progress_mode);
   Importer importer(global, engine.get(), dry_run.get(), settings, &tally);
   // Lines are parsed and checked ahead on another thread while the engine
   // judges and writes; they come out in order, so nothing below changes.
@@ -537,7 +557,8 @@ int RunCalendarDue(const GlobalOptions& defaults, const std::vector<std::string>
 
 const Registrar kImport(MakeCommand<RunImport>("import", "run a JSONL file of commands through the engine",
                                         "导入命令文件 (JSONL)",
-                                        "[FILE|-] [--dry-run] [--keep-going | --atomic] [--read-ahead N]"));
+                                        "[FILE|-] [--dry-run] [--keep-going | --atomic] [--read-ahead N] [--commit-every N] "
+                                        "[--progress | --no-progress]"));
 const Registrar kReplay(MakeCommand<RunReplay>(
     "replay", "rebuild the inline projections from the events (--verify: compare only)",
     "由事件重建读模型（--verify 仅比对）", "[--verify]"));

@@ -309,6 +309,28 @@ def test_json_errors():
     expect_in("the option '--from' is required but missing", r.err, "English with --lang en")
 
 
+def test_import_progress():
+    """Issue 17: --progress shows progress on stderr when it is not a
+    terminal (lines, not redraws); --no-progress and the default show none
+    there; both together are a usage error."""
+    load_reference()
+    good = case_commands()
+    f = write_lines("progress.jsonl", good)
+    r = zf("--db", "db", "--lang", "en", "import", "--progress", f)
+    expect_rc(r, EXIT_OK)
+    progress = [l for l in r.err.splitlines() if l.startswith("line ")]
+    check(progress and progress[-1].startswith("line %d/%d" % (len(good), len(good))),
+          "a final progress line: %r" % r.err)
+    check("\r" not in r.err, "no redraws into a log: %r" % r.err)
+    for extra in (["--no-progress"], []):
+        r = zf("--db", "db", "--lang", "en", "import", f, *extra)
+        expect_rc(r, EXIT_OK)
+        check(r.err == "", "no progress with %r: %r" % (extra, r.err))
+    r = zf("--db", "db", "import", "--progress", "--no-progress", f)
+    expect_rc(r, EXIT_USAGE)
+    expect_in("--no-progress", r.err, "both: usage error")
+
+
 def test_bad_option():
     r = zf("--db", "db", "export", "--no-such-option")
     expect_rc(r, EXIT_USAGE)
