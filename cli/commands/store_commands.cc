@@ -1,11 +1,13 @@
 // Low-level store commands: append raw events, verify the hash chain,
 // export the log, back it up. The case workflow builds on top of these.
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -349,49 +351,86 @@ int RunExport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   return kExitOk;
 }
 
+// What `log` prints: the events from `next` on (one stream's, or all),
+// at most `left`; advances both past what it printed.
+struct LogPrinter {
+  const GlobalOptions& global;
+  std::string stream;  // "" = all
+  std::uint64_t next = 1;
+  std::uint64_t left = UINT64_MAX;
+  bool follow = false;  // flush each line: a pipe sees events as they come
+
+  void Header() const {
+    if (global.json) return;
+    std::cout << PadLeft(Label(global, "position"), 8) << "  "
+              << PadRight(Label(global, "stream"), 28) << ' '
+              << PadLeft(Label(global, "version"), 7) << "  "
+              << PadRight(Label(global, "type"), 30) << ' '
+              << PadRight(Label(global, "occurred_at"), 25) << ' '
+              << PadRight(Label(global, "actor"), 16) << ' ' << Label(global, "hash") << '\n';
+  }
+
+  zf::Status Print(zf::EventStore& store) {
+    auto cursor = stream.empty() ? store.ReadAll(next)
+                                 : store.ReadStream(stream, 1, zf::Direction::kForward);
+    for (; cursor->Valid() && left > 0; cursor->Next()) {
+      const zf::EventRecord& e = cursor->event();
+      if (e.position < next) continue;
+      --left;
+      next = e.position + 1;
+      if (global.json) {
+        std::cout << boost::json::serialize(zf::EventToJson(e)) << '\n';
+      } else {
+        std::cout << fmt::format("{:>8}  {:<28} {:>7}  {:<30} {:<25} {:<16} {}…\n", e.position,
+                                 e.stream, e.version, e.type, e.occurred_at, e.actor.id,
+                                 e.hash.substr(0, 16));
+      }
+      if (follow) std::cout << std::flush;
+    }
+    return cursor->status();
+  }
+};
+
 // A readable table of the log (or one stream) for people; export is the
-// machine form.
+// machine form. --follow keeps printing what is appended: a read-only open
+// sees the store as it was when opened (beside a server too), so each look
+// opens it anew from where the last one ended.
 int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
            const Command& self) {
   po::options_description options("log");
   options.add_options()
       ("stream", po::value<std::string>(), "only this stream")
       ("from", po::value<std::uint64_t>()->default_value(1), "first position")
-      ("limit", po::value<std::uint64_t>()->default_value(UINT64_MAX), "at most N events");
+      ("limit", po::value<std::uint64_t>()->default_value(UINT64_MAX), "at most N events")
+      ("follow,f", po::bool_switch(), "keep printing events as they are appended (Ctrl-C ends)")
+      ("interval", po::value<double>()->default_value(1.0),
+       "with --follow: seconds between looks at the store (0.05 to 3600)");
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  const double interval = vm["interval"].as<double>();
+  if (!(interval >= 0.05 && interval <= 3600)) {
+    return ReportUsage(global, "log",
+                       global.lang == Lang::kEn
+                           ? fmt::format("--interval {}: must be 0.05 to 3600 seconds", interval)
+                           : fmt::format("--interval {}：须在 0.05 到 3600 秒之间", interval));
+  }
+  LogPrinter printer{global, vm.count("stream") ? vm["stream"].as<std::string>() : "",
+                     vm["from"].as<std::uint64_t>(), vm["limit"].as<std::uint64_t>(),
+                     vm["follow"].as<bool>()};
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
-  const std::uint64_t from = vm["from"].as<std::uint64_t>();
-  std::uint64_t left = vm["limit"].as<std::uint64_t>();
-  auto cursor = vm.count("stream") ? store->ReadStream(vm["stream"].as<std::string>(), 1,
-                                                       zf::Direction::kForward)
-                                   : store->ReadAll(from);
-  if (global.json) {
-    for (; cursor->Valid() && left > 0; cursor->Next()) {
-      if (cursor->event().position < from) continue;
-      --left;
-      std::cout << boost::json::serialize(zf::EventToJson(cursor->event())) << '\n';
-    }
-    return cursor->status().ok() ? kExitOk : ReportError(global, cursor->status());
+  printer.Header();
+  if (zf::Status s = printer.Print(*store); !s.ok()) return ReportError(global, s);
+  store.reset();
+  while (printer.follow && printer.left > 0) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(interval));
+    store = OpenStore(global, StoreAccess::kLookup, &exit_code);
+    if (!store) return exit_code;
+    if (zf::Status s = printer.Print(*store); !s.ok()) return ReportError(global, s);
+    store.reset();
   }
-  std::cout << PadLeft(Label(global, "position"), 8) << "  "
-            << PadRight(Label(global, "stream"), 28) << ' '
-            << PadLeft(Label(global, "version"), 7) << "  "
-            << PadRight(Label(global, "type"), 30) << ' '
-            << PadRight(Label(global, "occurred_at"), 25) << ' '
-            << PadRight(Label(global, "actor"), 16) << ' ' << Label(global, "hash") << '\n';
-  for (; cursor->Valid() && left > 0; cursor->Next()) {
-    const zf::EventRecord& e = cursor->event();
-    if (e.position < from) continue;
-    --left;
-    std::cout << fmt::format("{:>8}  {:<28} {:>7}  {:<30} {:<25} {:<16} {}…\n", e.position,
-                             e.stream, e.version, e.type, e.occurred_at, e.actor.id,
-                             e.hash.substr(0, 16));
-  }
-  if (!cursor->status().ok()) return ReportError(global, cursor->status());
   return kExitOk;
 }
 
@@ -530,7 +569,7 @@ const Registrar kExport(MakeCommand<RunExport>("export", "write events as JSONL"
                                         "[--stream S] [--from POS] [--to POS]"));
 const Registrar kLog(MakeCommand<RunLog>("log", "show events as a table",
                                   "以表格显示事件",
-                                  "[--stream S] [--from POS] [--limit N]"));
+                                  "[--stream S] [--from POS] [--limit N] [--follow [--interval S]]"));
 const Registrar kBackup(MakeCommand<RunBackup>("backup", "online backup to a new directory",
                                         "在线备份到新目录", "DIR"));
 

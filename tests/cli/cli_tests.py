@@ -18,6 +18,7 @@ Exit codes under test (docs/cli.md): 0 ok, 1 storage/internal, 2 usage,
 import json
 import os
 import re
+import time
 import shutil
 import subprocess
 import sys
@@ -329,6 +330,35 @@ def test_import_progress():
     r = zf("--db", "db", "import", "--progress", "--no-progress", f)
     expect_rc(r, EXIT_USAGE)
     expect_in("--no-progress", r.err, "both: usage error")
+
+
+def test_log_follow():
+    """Issue 17: `log --follow` prints events appended after it started
+    (by another process, while it runs), and ends after --limit events."""
+    load_reference()
+    head = len(zf("--db", "db", "--json", "export").out.splitlines())
+    e = dict(os.environ)
+    e.pop("ZF_DB", None)
+    follower = subprocess.Popen([ZFCLI, "--db", "db", "--json", "log", "--follow", "--interval",
+                                 "0.1", "--from", str(head + 1), "--limit", "1"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP, env=e)
+    try:
+        time.sleep(0.5)
+        check(follower.poll() is None, "the follower waits for new events")
+        f = write_lines("follow.jsonl", case_commands()[:1])
+        expect_rc(zf("--db", "db", "import", f), EXIT_OK)
+        out, err = follower.communicate(timeout=30 * TIMEOUT_SCALE)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    check(follower.returncode == 0, "follower exit %r: %r" % (follower.returncode, err))
+    events = [json.loads(l) for l in out.decode("utf-8").splitlines()]
+    check([ev["position"] for ev in events] == [head + 1],
+          "followed events %r (head was %d)" % ([ev["position"] for ev in events], head))
+    r = zf("--db", "db", "log", "--follow", "--interval", "0")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("--interval", r.err, "a bad interval is named")
 
 
 def test_bad_option():
