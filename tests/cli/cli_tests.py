@@ -361,6 +361,37 @@ def test_log_follow():
     expect_in("--interval", r.err, "a bad interval is named")
 
 
+def test_completion():
+    """Issue 17: `zfcli completion bash|zsh` prints a script that completes
+    command words, a group's commands and a command's options."""
+    r = zf("completion", "bash")
+    expect_rc(r, EXIT_OK)
+    script = path("zfcli-completion.bash")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(r.out)
+
+    def complete(*words):
+        probe = ("source %s; COMP_WORDS=(%s); COMP_CWORD=%d; _zfcli; echo \"${COMPREPLY[*]}\""
+                 % (script, " ".join("'%s'" % w for w in words), len(words) - 1))
+        env = dict(os.environ, PATH=os.path.dirname(ZFCLI) + os.pathsep + os.environ["PATH"])
+        p = subprocess.run(["bash", "-c", probe], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           cwd=TMP, env=env, timeout=60)
+        check(p.returncode == 0, "bash: %r" % p.stderr)
+        return p.stdout.decode("utf-8").split()
+
+    check(complete("zfcli", "ca") == ["calendar", "case"], "top-level words: %r" % complete("zfcli", "ca"))
+    check(complete("zfcli", "case", "sh") == ["show"], "a group's commands")
+    check(complete("zfcli", "--db", "x", "import", "--keep") == ["--keep-going"], "import options")
+    check("--follow" in complete("zfcli", "log", "--f"), "log options")
+    check(complete("zfcli", "--lang", "") == ["zh", "en"], "--lang values")
+    r = zf("completion", "zsh")
+    expect_rc(r, EXIT_OK)
+    expect_in("bashcompinit", r.out, "zsh goes through bashcompinit")
+    r = zf("completion", "fish")
+    expect_rc(r, EXIT_USAGE)
+    expect_in("fish", r.err, "an unknown shell is named")
+
+
 def test_bad_option():
     r = zf("--db", "db", "export", "--no-such-option")
     expect_rc(r, EXIT_USAGE)
