@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -233,11 +234,53 @@ int Help(const std::vector<std::string>& argv, Lang lang) {
 
 }  // namespace
 
-bool ParseCommandLine(const Command& command, const std::vector<std::string>& args,
+namespace {
+
+// One name per meaning (issue 17): a power item is --item everywhere (as in
+// `case list` and HTTP's item=), a log position range --from-position /
+// --to-position (as --at-position), and --from/--to are dates. The old
+// spellings still work; help shows only the new ones.
+const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& OptionAliases() {
+  static const std::vector<std::pair<std::string, std::string>> kPositions = {
+      {"--from", "--from-position"}, {"--to", "--to-position"}};
+  static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> kAliases = {
+      {"rules show", {{"--power", "--item"}}},
+      {"rules competent", {{"--power", "--item"}}},
+      {"audit verify", kPositions},
+      {"store verify", kPositions},
+      {"export", kPositions},
+      {"log", {{"--from", "--from-position"}}},
+      {"checkpoint export", {{"--from", "--from-position"}}},
+  };
+  return kAliases;
+}
+
+// `args` with the command's old option spellings ("--power X",
+// "--power=X") in their new form.
+std::vector<std::string> WithAliasesResolved(const Command& command,
+                                             const std::vector<std::string>& args) {
+  const auto it = OptionAliases().find(command.name);
+  if (it == OptionAliases().end()) return args;
+  std::vector<std::string> out = args;
+  for (std::string& a : out) {
+    for (const auto& [old_name, new_name] : it->second) {
+      if (a == old_name || a.starts_with(old_name + "=")) {
+        a = new_name + a.substr(old_name.size());
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool ParseCommandLine(const Command& command, const std::vector<std::string>& raw_args,
                       po::options_description& options,
                       const po::positional_options_description& positional,
                       po::variables_map* vm, GlobalOptions* global, int* exit_code) {
   AddGlobalOptions(&options);
+  const std::vector<std::string> args = WithAliasesResolved(command, raw_args);
   try {
     po::store(po::command_line_parser(args).options(options).positional(positional).run(), *vm);
     // --help wins over missing required arguments, so notify() comes later.

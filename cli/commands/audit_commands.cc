@@ -146,8 +146,8 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   po::options_description options("audit verify");
   options.add_options()
       ("case", po::value<std::string>(), "only this case's commands")
-      ("from", po::value<std::uint64_t>()->default_value(1), "first position checked")
-      ("to", po::value<std::uint64_t>(), "last position checked")
+      ("from-position", po::value<std::uint64_t>()->default_value(1), "first position checked")
+      ("to-position", po::value<std::uint64_t>(), "last position checked")
       ("jobs", po::value<unsigned>()->default_value(0),
        "threads to use (0: one per hardware thread; 1: no other thread)")
       ("report", po::value<std::string>(), "also write the JSON report to FILE");
@@ -159,8 +159,8 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   zf::AuditOptions audit;
   if (!LoadAnchors(global, vm, &audit.anchors, &exit_code)) return exit_code;
   if (vm.count("case")) audit.case_id = vm["case"].as<std::string>();
-  audit.from_position = vm["from"].as<std::uint64_t>();
-  if (vm.count("to")) audit.to_position = vm["to"].as<std::uint64_t>();
+  audit.from_position = vm["from-position"].as<std::uint64_t>();
+  if (vm.count("to-position")) audit.to_position = vm["to-position"].as<std::uint64_t>();
   audit.jobs = vm["jobs"].as<unsigned>();
   // A thread per job: a mistyped count (or "-1", which the option parser
   // wraps around) must not start millions.
@@ -255,7 +255,7 @@ const Registrar kAuditVerify(MakeCommand<RunAuditVerify>(
     "audit verify",
     "re-verify the whole log: chains, re-decision, procedure, deadlines",
     "审计：校验哈希链、重新裁决、复核程序与期限",
-    "[--case ID] [--from POS] [--to POS] [--jobs N] [--report FILE] "
+    "[--case ID] [--from-position N] [--to-position N] [--jobs N] [--report FILE] "
     "[--anchor FILE|POS:HASH]... [--anchor-key FILE]"));
 const Registrar kCaseDossier(MakeCommand<RunCaseDossier>(
     "case dossier", "write one case's self-verifying dossier", "导出可自证的案件审计卷宗",

@@ -98,7 +98,7 @@ int RunCheckpointExport(const GlobalOptions& defaults, const std::vector<std::st
   po::options_description options("checkpoint export");
   options.add_options()
       ("out", po::value<std::string>(), "write to FILE (default: stdout)")
-      ("from", po::value<std::uint64_t>()->default_value(0), "only checkpoints at or after POS")
+      ("from-position", po::value<std::uint64_t>()->default_value(0), "only checkpoints at or after POS")
       ("text", po::bool_switch(), "a form for printing on paper instead of JSON lines");
   po::variables_map vm;
   GlobalOptions global = defaults;
@@ -117,7 +117,7 @@ int RunCheckpointExport(const GlobalOptions& defaults, const std::vector<std::st
     }
   }
   std::ostream& out = vm.count("out") ? file : std::cout;
-  const std::uint64_t from = vm["from"].as<std::uint64_t>();
+  const std::uint64_t from = vm["from-position"].as<std::uint64_t>();
   std::size_t n = 0;
   for (const zf::Checkpoint& c : *checkpoints) {
     if (c.position < from) continue;
@@ -162,7 +162,7 @@ int RunCheckpointWrite(const GlobalOptions& defaults, const std::vector<std::str
 
 const Registrar kExport(MakeCommand<RunCheckpointExport>(
     "checkpoint export", "write the store's signed ledger checkpoints for safekeeping",
-    "导出已签名的总账检查点以便异地保存", "[--out FILE] [--from POS] [--text]"));
+    "导出已签名的总账检查点以便异地保存", "[--out FILE] [--from-position N] [--text]"));
 const Registrar kWrite(MakeCommand<RunCheckpointWrite>(
     "checkpoint write", "sign the ledger head now and keep the checkpoint",
     "立即签署总账头并保存检查点", "--checkpoint-key FILE"));

@@ -56,7 +56,7 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
   po::options_description options("rules show");
   options.add_options()("as-of", po::value<std::string>()->default_value(""),
                         "date YYYY-MM-DD or RFC 3339 time (default: today)")(
-      "power", po::value<std::string>()->default_value(""), "only this item code")(
+      "item", po::value<std::string>()->default_value(""), "only this power item code")(
       "subject", po::value<std::string>()->default_value(""),
       "only items this department holds or this township was delegated");
   po::variables_map vm;
@@ -65,7 +65,7 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
-  auto items = engine->PowerItems(vm["as-of"].as<std::string>(), vm["power"].as<std::string>(),
+  auto items = engine->PowerItems(vm["as-of"].as<std::string>(), vm["item"].as<std::string>(),
                                   vm["subject"].as<std::string>());
   if (!items.ok()) return ReportError(global, items.status());
 
@@ -111,7 +111,7 @@ int RunRulesShow(const GlobalOptions& defaults, const std::vector<std::string>& 
 int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::string>& args,
                       const Command& self) {
   po::options_description options("rules competent");
-  options.add_options()("power", po::value<std::string>()->required(), "item code, e.g. SAFE-017")(
+  options.add_options()("item", po::value<std::string>()->required(), "power item code, e.g. SAFE-017")(
       "township", po::value<std::string>()->required(), "township id, e.g. gaosha")(
       "as-of", po::value<std::string>()->default_value(""),
       "date YYYY-MM-DD or RFC 3339 time (default: today)");
@@ -121,7 +121,7 @@ int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::stri
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
-  auto answer = engine->Competent(vm["power"].as<std::string>(), vm["township"].as<std::string>(),
+  auto answer = engine->Competent(vm["item"].as<std::string>(), vm["township"].as<std::string>(),
                                   vm["as-of"].as<std::string>());
   if (!answer.ok()) return ReportError(global, answer.status());
   const zf::CompetenceAnswer& a = *answer;
@@ -149,10 +149,10 @@ int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::stri
 
 const Registrar kRulesShow(MakeCommand<RunRulesShow>(
     "rules show", "the power list in force and who is competent for each item",
-    "显示在施权责清单及各事项的有权主体", "[--as-of T] [--power CODE] [--subject ID]"));
+    "显示在施权责清单及各事项的有权主体", "[--as-of T] [--item CODE] [--subject ID]"));
 const Registrar kRulesCompetent(MakeCommand<RunRulesCompetent>(
     "rules competent", "the competent subject for an item in a township, and why",
-    "查询某事项在某乡镇（街道）的有权执法主体及理由", "--power CODE --township ID [--as-of T]"));
+    "查询某事项在某乡镇（街道）的有权执法主体及理由", "--item CODE --township ID [--as-of T]"));
 
 }  // namespace
 }  // namespace zfcli

@@ -266,8 +266,8 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
                    const Command& self) {
   po::options_description options("store verify");
   options.add_options()
-      ("from", po::value<std::uint64_t>()->default_value(1), "first position")
-      ("to", po::value<std::uint64_t>(), "last position (default: the ledger head)")
+      ("from-position", po::value<std::uint64_t>()->default_value(1), "first position")
+      ("to-position", po::value<std::uint64_t>(), "last position (default: the ledger head)")
       ("no-index", po::bool_switch(), "skip the stream index and head checks");
   AddAnchorOptions(&options);
   po::variables_map vm;
@@ -277,8 +277,8 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   zf::VerifyOptions verify;
-  verify.from_position = vm["from"].as<std::uint64_t>();
-  if (vm.count("to")) verify.to_position = vm["to"].as<std::uint64_t>();
+  verify.from_position = vm["from-position"].as<std::uint64_t>();
+  if (vm.count("to-position")) verify.to_position = vm["to-position"].as<std::uint64_t>();
   verify.check_indexes = !vm["no-index"].as<bool>();
   if (!LoadAnchors(global, vm, &verify.anchors, &exit_code)) return exit_code;
   if (verify.to_position < verify.from_position) {
@@ -327,16 +327,16 @@ int RunExport(const GlobalOptions& defaults, const std::vector<std::string>& arg
   po::options_description options("export");
   options.add_options()
       ("stream", po::value<std::string>(), "only this stream")
-      ("from", po::value<std::uint64_t>()->default_value(1), "first position")
-      ("to", po::value<std::uint64_t>(), "last position");
+      ("from-position", po::value<std::uint64_t>()->default_value(1), "first position")
+      ("to-position", po::value<std::uint64_t>(), "last position");
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
-  const std::uint64_t from = vm["from"].as<std::uint64_t>();
-  const std::uint64_t to = vm.count("to") ? vm["to"].as<std::uint64_t>() : UINT64_MAX;
+  const std::uint64_t from = vm["from-position"].as<std::uint64_t>();
+  const std::uint64_t to = vm.count("to-position") ? vm["to-position"].as<std::uint64_t>() : UINT64_MAX;
   const bool one_stream = vm.count("stream") > 0;
   auto cursor = one_stream
                     ? store->ReadStream(vm["stream"].as<std::string>(), 1, zf::Direction::kForward)
@@ -400,7 +400,7 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
   po::options_description options("log");
   options.add_options()
       ("stream", po::value<std::string>(), "only this stream")
-      ("from", po::value<std::uint64_t>()->default_value(1), "first position")
+      ("from-position", po::value<std::uint64_t>()->default_value(1), "first position")
       ("limit", po::value<std::uint64_t>()->default_value(UINT64_MAX), "at most N events")
       ("follow,f", po::bool_switch(), "keep printing events as they are appended (Ctrl-C ends)")
       ("interval", po::value<double>()->default_value(1.0),
@@ -417,7 +417,7 @@ int RunLog(const GlobalOptions& defaults, const std::vector<std::string>& args,
                            : fmt::format("--interval {}：须在 0.05 到 3600 秒之间", interval));
   }
   LogPrinter printer{global, vm.count("stream") ? vm["stream"].as<std::string>() : "",
-                     vm["from"].as<std::uint64_t>(), vm["limit"].as<std::uint64_t>(),
+                     vm["from-position"].as<std::uint64_t>(), vm["limit"].as<std::uint64_t>(),
                      vm["follow"].as<bool>()};
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
@@ -563,13 +563,13 @@ const Registrar kAppend(MakeCommand<RunStoreAppend>(
     "从 JSONL 文件追加原始事件", "[FILE|-]"));
 const Registrar kVerify(MakeCommand<RunStoreVerify>(
     "store verify", "verify hash chains, the ledger and the stream index",
-    "校验哈希链、总账与索引", "[--from POS] [--to POS] [--no-index] [--anchor FILE|POS:HASH]... [--anchor-key FILE]"));
+    "校验哈希链、总账与索引", "[--from-position N] [--to-position N] [--no-index] [--anchor FILE|POS:HASH]... [--anchor-key FILE]"));
 const Registrar kExport(MakeCommand<RunExport>("export", "write events as JSONL",
                                         "以 JSONL 导出事件",
-                                        "[--stream S] [--from POS] [--to POS]"));
+                                        "[--stream S] [--from-position N] [--to-position N]"));
 const Registrar kLog(MakeCommand<RunLog>("log", "show events as a table",
                                   "以表格显示事件",
-                                  "[--stream S] [--from POS] [--limit N] [--follow [--interval S]]"));
+                                  "[--stream S] [--from-position N] [--limit N] [--follow [--interval S]]"));
 const Registrar kBackup(MakeCommand<RunBackup>("backup", "online backup to a new directory",
                                         "在线备份到新目录", "DIR"));
 

@@ -392,6 +392,37 @@ def test_completion():
     expect_in("fish", r.err, "an unknown shell is named")
 
 
+def test_option_names():
+    """Issue 17: one name per meaning. A power item is --item (rules too), a
+    log position range is --from-position/--to-position (--from/--to are
+    dates). The old spellings still work and are not shown in help."""
+    load_reference()
+    for new, old in [(["rules", "competent", "--item", "SAFE-001", "--township", "gaosha",
+                       "--as-of", "2023-06-01"],
+                      ["rules", "competent", "--power", "SAFE-001", "--township", "gaosha",
+                       "--as-of", "2023-06-01"]),
+                     (["rules", "show", "--item=SAFE-001", "--as-of", "2023-06-01"],
+                      ["rules", "show", "--power=SAFE-001", "--as-of", "2023-06-01"]),
+                     (["export", "--from-position", "3", "--to-position", "5"],
+                      ["export", "--from", "3", "--to", "5"]),
+                     (["log", "--from-position", "3", "--limit", "2"],
+                      ["log", "--from", "3", "--limit", "2"]),
+                     (["store", "verify", "--from-position", "2", "--to-position", "4"],
+                      ["store", "verify", "--from", "2", "--to", "4"])]:
+        a = zf("--db", "db", "--json", *new)
+        b = zf("--db", "db", "--json", *old)
+        expect_rc(a, EXIT_OK)
+        check(a.rc == b.rc and a.out == b.out, "%r and %r answer alike" % (new, old))
+    check(len(zf("--db", "db", "export", "--from-position", "3", "--to-position", "5")
+              .out.splitlines()) == 3, "positions 3..5")
+    for cmd, shown, hidden in [(["rules", "competent"], "--item", "--power"),
+                               (["export"], "--from-position", "--from "),
+                               (["audit", "verify"], "--to-position", "--to ")]:
+        r = zf("help", *cmd)
+        expect_in(shown, r.out, "help of %r" % cmd)
+        expect_not_in(hidden, r.out, "help of %r" % cmd)
+
+
 def test_bad_option():
     r = zf("--db", "db", "export", "--no-such-option")
     expect_rc(r, EXIT_USAGE)
