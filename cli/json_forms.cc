@@ -70,4 +70,15 @@ boost::json::object ItemJson(const zf::PowerItemView& v) {
           {"by_township", std::move(by_township)}};
 }
 
+boost::json::object AccessJson(const zf::AccessRecord& r) {
+  return {{"case_id", r.case_id},
+          {"what", r.what},
+          {"purpose", r.purpose},
+          {"as_of", r.as_of},
+          {"reader", {{"id", r.reader.id}, {"role", r.reader.role}, {"unit", r.reader.unit}}},
+          {"at", r.at},
+          {"position", r.position},
+          {"hash", r.hash}};
+}
+
 }  // namespace zfcli

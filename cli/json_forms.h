@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "zf/cases.h"
+#include "zf/engine.h"
 #include "zf/rules.h"
 
 namespace zfcli {
@@ -13,5 +14,6 @@ boost::json::object SummaryJson(const zf::CaseSummary& c);
 boost::json::object DeadlineJson(const zf::DeadlineEntry& d);
 boost::json::object AnswerJson(const zf::CompetenceAnswer& a);
 boost::json::object ItemJson(const zf::PowerItemView& v);
+boost::json::object AccessJson(const zf::AccessRecord& r);
 
 }  // namespace zfcli

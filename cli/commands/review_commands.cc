@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "json_forms.h"
 #include "query.h"
 #include "zf/command.h"
 #include "zf/engine.h"
@@ -273,17 +274,6 @@ int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>&
 }
 
 // --- zfcli access ------------------------------------------------------------
-
-boost::json::object AccessJson(const zf::AccessRecord& r) {
-  return {{"case_id", r.case_id},
-          {"what", r.what},
-          {"purpose", r.purpose},
-          {"as_of", r.as_of},
-          {"reader", {{"id", r.reader.id}, {"role", r.reader.role}, {"unit", r.reader.unit}}},
-          {"at", r.at},
-          {"position", r.position},
-          {"hash", r.hash}};
-}
 
 void PrintAccesses(const GlobalOptions& g, const std::vector<zf::AccessRecord>& records) {
   std::vector<std::vector<std::string>> rows;

@@ -774,6 +774,71 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
                                    {"committed", committed}});
 }
 
+namespace {
+
+json::object Same(const json::object& o) { return o; }
+
+// The registers beside the cases, with the CLI's filters and as_of/
+// at_position (`zfcli grid list`, `joint list`, `review list`, `access`):
+// GET /v1/grid[/ID], /v1/joint-actions[/ID], /v1/reviews[/ID], /v1/access.
+// Nothing when the target is none of them.
+std::optional<Response> RegisterRoute(zf::Engine& engine, const Request& req, const Target& t,
+                                      const zf::AsOf& as_of) {
+  const std::vector<std::string>& seg = t.segments;
+  if (seg.size() < 2 || seg.size() > 3) return std::nullopt;
+  const std::string& what = seg[1];
+  const bool one = seg.size() == 3;
+  if (what == "grid") {
+    auto bad = one ? UnknownParameter(req, t, {"as_of", "at_position"})
+                   : UnknownParameter(req, t, {"township", "state", "unit", "from", "to", "as_of",
+                                               "at_position"});
+    if (bad) return *bad;
+    if (one) {
+      auto view = engine.GridTicketView(seg[2], as_of);
+      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
+      return JsonResponse(req, http::status::ok, *view);
+    }
+    zf::GridTicketFilter filter{Param(t, "township"), Param(t, "state"), Param(t, "unit"),
+                                Param(t, "from"), Param(t, "to")};
+    return ListResponse(req, engine.ListGridTickets(filter, as_of), Same);
+  }
+  if (what == "joint-actions") {
+    auto bad = one ? UnknownParameter(req, t, {"as_of", "at_position"})
+                   : UnknownParameter(req, t, {"area", "state", "from", "to", "as_of",
+                                               "at_position"});
+    if (bad) return *bad;
+    if (one) {
+      auto view = engine.JointActionView(seg[2], as_of);
+      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
+      return JsonResponse(req, http::status::ok, *view);
+    }
+    zf::JointActionFilter filter{Param(t, "area"), Param(t, "state"), Param(t, "from"),
+                                 Param(t, "to")};
+    return ListResponse(req, engine.ListJointActions(filter, as_of), Same);
+  }
+  if (what == "reviews") {
+    if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;
+    if (one) {
+      auto view = engine.ReviewCampaign(seg[2], as_of);
+      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
+      return JsonResponse(req, http::status::ok, *view);
+    }
+    return ListResponse(req, engine.ReviewCampaigns(as_of), Same);
+  }
+  if (what == "access" && !one) {
+    if (auto bad = UnknownParameter(req, t, {"case", "actor", "from", "to"})) return *bad;
+    if (Param(t, "case").empty() && Param(t, "actor").empty()) {
+      return Api::Error(req, http::status::bad_request, "invalid_argument",
+                        "give case and/or actor: whose reads of which case", "case");
+    }
+    zf::AccessQuery query{Param(t, "case"), Param(t, "actor"), Param(t, "from"), Param(t, "to")};
+    return ListResponse(req, engine.CaseAccesses(query), AccessJson);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Response Api::Route(const Request& req, std::string* actor_id) {
   const Target t = ParseTarget(std::string_view(req.target().data(), req.target().size()));
   if (t.invalid) {
@@ -1000,6 +1065,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
                                      {"next", next},
                                      {"head", engine_->store()->Ledger().position}});
   }
+  if (auto answer = RegisterRoute(*engine_, req, t, *as_of)) return std::move(*answer);
   return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
 }
 

@@ -601,6 +601,51 @@ def test_connection_limit():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_registers():
+    """Issue 17: the registers the CLI lists have endpoints, with the same
+    filters, as_of and answers: /v1/grid, /v1/joint-actions, /v1/reviews
+    and /v1/access."""
+    for f in sorted(glob.glob(os.path.join(EXAMPLES, "0[1-8]-*.jsonl"))):
+        rc, out, err = zf("--db", "db", "import", f)
+        require(rc == 0, "importing %s exited %d: %s" % (f, rc, err))
+    s = Server()
+    try:
+        for target, argv in [("/v1/grid", ["grid", "list"]),
+                             ("/v1/grid?state=closed", ["grid", "list", "--state", "closed"]),
+                             ("/v1/grid?as_of=2023-06-30", ["grid", "list", "--as-of", "2023-06-30"]),
+                             ("/v1/joint-actions", ["joint", "list"]),
+                             ("/v1/joint-actions?from=2023-07-01&to=2023-12-31",
+                              ["joint", "list", "--from", "2023-07-01", "--to", "2023-12-31"]),
+                             ("/v1/reviews", ["review", "list"])]:
+            r = s.get(target)
+            expect_status(r, 200, target)
+            rc, out, err = zf("--db", "db", "--json", *argv)
+            require(rc == 0, "zfcli %s beside the server: %s" % (" ".join(argv), err))
+            check(r.json() == json.loads(out), "%s answers as zfcli %s" % (target, " ".join(argv)))
+        tickets = s.get("/v1/grid").json()
+        actions = s.get("/v1/joint-actions").json()
+        require(tickets and actions, "the generated year has tickets and joint actions")
+        check(len(s.get("/v1/grid?as_of=2023-06-30").json()) < len(tickets), "as_of is applied")
+        check(s.get("/v1/grid/" + tickets[0]["ticket_id"]).json() == tickets[0], "one ticket")
+        check(s.get("/v1/joint-actions/" + actions[0]["joint_action_id"]).json() == actions[0],
+              "one joint action")
+        expect_status(s.get("/v1/grid/NO-SUCH-TICKET"), 404, "unknown ticket")
+        expect_status(s.get("/v1/reviews/NO-SUCH-CAMPAIGN"), 404, "unknown campaign")
+        expect_status(s.get("/v1/grid?township_id=x"), 400, "an unknown parameter")
+        expect_status(s.get("/v1/access"), 400, "access without case or actor")
+        case_id = s.get("/v1/cases").json()[0]["case_id"]
+        expect_status(s.get("/v1/cases/" + case_id), 200, "a case read")
+        r = s.get("/v1/access?case=" + case_id)
+        expect_status(r, 200, "the access trail")
+        reads = [a for a in r.json() if a["reader"]["id"] == TOKENS["officer"][0]]
+        check(len(reads) == 1 and reads[0]["what"] == "view", "the read is in the trail: %r"
+              % r.json()[-3:])
+        rc, out, err = zf("--db", "db", "--json", "access", "--case", case_id)
+        check(rc == 0 and json.loads(out) == r.json(), "/v1/access answers as zfcli access")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 def test_queries():
     s = start()
     try:
