@@ -112,6 +112,18 @@ def sample_event_count():
     return sum(len(r["events"]) for r in sample_requests())
 
 
+def repeated_clue(command_id):
+    """A register_clue for SX-T-001 again (after case_commands() ran):
+    rejected case_exists."""
+    return json.dumps({"command": "register_clue", "command_id": command_id,
+                       "at": "2023-09-12T09:00:00+08:00",
+                       "actor": {"id": "SX-OF-0103", "role": "enforcement_officer",
+                                 "unit": "gaosha"},
+                       "case_id": "SX-T-001",
+                       "data": {"source": "inspection", "township": "gaosha",
+                                "description": "重复", "discovered_on": "2023-09-12"}})
+
+
 def write_lines(name, lines):
     p = path(name)
     with open(p, "w", encoding="utf-8") as f:
@@ -273,13 +285,7 @@ def test_json_errors():
     from the option parser are Chinese by default."""
     load_reference()
     good = case_commands()
-    bad_rule = json.dumps({"command": "register_clue", "command_id": "json-bad-rule",
-                           "at": "2023-09-12T09:00:00+08:00",
-                           "actor": {"id": "SX-OF-0103", "role": "enforcement_officer",
-                                     "unit": "gaosha"},
-                           "case_id": "SX-T-001",
-                           "data": {"source": "inspection", "township": "gaosha",
-                                    "description": "重复", "discovered_on": "2023-09-12"}})
+    bad_rule = repeated_clue("json-bad-rule")
     f = write_lines("json-errors.jsonl", [good[0], bad_rule, '{"command": broken'])
     r = zf("--db", "db", "--json", "import", "--keep-going", f)
     expect_rc(r, EXIT_REJECTED)
@@ -1301,11 +1307,7 @@ def test_import_modes():
     load_reference()
     good = case_commands()
     bad_json = '{"command": "register_clue",'
-    bad_rule = json.dumps({"command": "register_clue", "command_id": "cli-bad-rule",
-                           "at": "2023-09-12T09:00:00+08:00",
-                           "actor": {"id": "SX-OF-0103", "role": "enforcement_officer", "unit": "gaosha"},
-                           "case_id": "SX-T-001", "data": {"source": "inspection", "township": "gaosha",
-                                                           "description": "重复", "discovered_on": "2023-09-12"}})
+    bad_rule = repeated_clue("cli-bad-rule")
     mixed = write_lines("mixed.jsonl", [good[0], bad_json, good[1], bad_rule, good[2]])
     log_position = lambda: len(zf("--db", "db", "--json", "export").out.splitlines())
     before = log_position()
@@ -1343,13 +1345,7 @@ def test_import_error_order():
     --commit-every and read-ahead the order is the same."""
     load_reference()
     good = case_commands()
-    bad_rule = json.dumps({"command": "register_clue", "command_id": "order-bad-rule",
-                           "at": "2023-09-12T09:00:00+08:00",
-                           "actor": {"id": "SX-OF-0103", "role": "enforcement_officer",
-                                     "unit": "gaosha"},
-                           "case_id": "SX-T-001",
-                           "data": {"source": "inspection", "township": "gaosha",
-                                    "description": "重复", "discovered_on": "2023-09-12"}})
+    bad_rule = repeated_clue("order-bad-rule")
     f = write_lines("order.jsonl", [good[0], bad_rule, '{"command": broken', good[1]])
     r = zf("--db", "db", "--json", "import", f)
     expect_rc(r, 4)
