@@ -153,6 +153,38 @@ std::optional<zf::ReadContext> ReaderFrom(const po::variables_map& vm, std::stri
   return read;
 }
 
+// The reader options name one reader in full (issue 17: the trail took any
+// --as-actor, with an empty role or unit, and --role alone was ignored):
+// --role, --unit and --purpose only with --as-actor, and --as-actor with a
+// role and a unit. Otherwise a usage error naming the option.
+bool CheckReaderOptions(const GlobalOptions& global, const Command& self,
+                        const po::variables_map& vm, int* exit_code) {
+  const bool en = global.lang == Lang::kEn;
+  if (!vm.count("as-actor")) {
+    for (const char* option : {"role", "unit", "purpose"}) {
+      if (vm[option].as<std::string>().empty()) continue;
+      *exit_code = ReportUsage(
+          global, self.name,
+          en ? fmt::format("--{} describes the reader of --as-actor; give --as-actor too", option)
+             : fmt::format("--{} 说明 --as-actor 所指查阅人，须同时给出 --as-actor", option));
+      return false;
+    }
+    return true;
+  }
+  for (const char* option : {"as-actor", "role", "unit"}) {
+    const std::string& value = vm[option].as<std::string>();
+    if (!value.empty() && value.find_first_not_of(" \t") != std::string::npos) continue;
+    *exit_code = ReportUsage(
+        global, self.name,
+        en ? fmt::format("--{} must not be empty: the access trail names the reader's id, role "
+                         "and unit",
+                         option)
+           : fmt::format("--{} 不能为空：查阅记录须写明查阅人的编号、角色和单位", option));
+    return false;
+  }
+  return true;
+}
+
 // The command line of a command on one case: CASE_ID (positional), and
 // --as-of/--at-position when `as_of`.
 bool ParseCaseIdCommand(const Command& self, const std::vector<std::string>& args, bool as_of,
@@ -163,7 +195,8 @@ bool ParseCaseIdCommand(const Command& self, const std::vector<std::string>& arg
   AddReaderOptions(options);
   po::positional_options_description positional;
   positional.add("case-id", 1);
-  return ParseCommandLine(self, args, options, positional, vm, global, exit_code);
+  if (!ParseCommandLine(self, args, options, positional, vm, global, exit_code)) return false;
+  return CheckReaderOptions(*global, self, *vm, exit_code);
 }
 
 int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& args,

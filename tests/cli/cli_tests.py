@@ -429,6 +429,32 @@ def test_option_names():
         expect_not_in(hidden, r.out, "help of %r" % cmd)
 
 
+def test_reader_options():
+    """Issue 17: --as-actor names the reader in full; --role, --unit or
+    --purpose without it, or --as-actor with an empty role or unit, is a
+    usage error naming the option, and nothing is recorded."""
+    load_reference()
+    for line in case_commands()[:2]:
+        expect_rc(zf("--db", "db", "exec", line), EXIT_OK)
+    case_id = json.loads(case_commands()[0])["case_id"]
+    for argv, named in [(["--role", "case_reviewer"], "--role"),
+                        (["--unit", "sx-justice"], "--unit"),
+                        (["--purpose", "review"], "--purpose"),
+                        (["--as-actor", "SX-OF-0202", "--role", "case_reviewer"], "--unit"),
+                        (["--as-actor", "SX-OF-0202", "--unit", "sx-justice"], "--role"),
+                        (["--as-actor", " ", "--role", "case_reviewer", "--unit", "sx-justice"],
+                         "--as-actor")]:
+        for cmd in (["case", "show"], ["case", "history"], ["case", "explain"]):
+            r = zf("--db", "db", "--lang", "en", *cmd, case_id, *argv)
+            expect_rc(r, EXIT_USAGE)
+            expect_in(named, r.err, "%s %r names the option" % (" ".join(cmd), argv))
+    r = zf("--db", "db", "case", "show", case_id, "--role", "case_reviewer")
+    expect_in("--as-actor", r.err, "Chinese message names --as-actor")
+    r = zf("--db", "db", "--json", "access", "--case", case_id)
+    expect_rc(r, EXIT_OK)
+    check(json.loads(r.out) == [], "nothing recorded: %s" % r.out[:300])
+
+
 def test_bad_option():
     r = zf("--db", "db", "export", "--no-such-option")
     expect_rc(r, EXIT_USAGE)
