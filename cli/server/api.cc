@@ -621,8 +621,15 @@ std::string Api::SseFrame(const zf::EventRecord& event) {
 }
 
 Response Api::Handle(const Request& req, std::string* actor_id) {
+  const auto started = std::chrono::steady_clock::now();
   Response res = Route(req, actor_id);
   metrics_->CountResponse(static_cast<unsigned>(res.result_int()));
+  // A 404 "no such endpoint" is no route: its path would make a label per
+  // mistyped URL.
+  const bool matched = res.result() != http::status::not_found ||
+                       res.body().find("\"no such endpoint\"") == std::string::npos;
+  const std::string_view target(req.target().data(), req.target().size());
+  metrics_->ObserveRequest(RouteLabel(target, matched), std::chrono::steady_clock::now() - started);
   // HEAD is answered as GET, everything but the body (RFC 9110 §9.3.2):
   // Content-Length stays that of the body GET would send.
   if (req.method() == http::verb::head) res.body().clear();
@@ -633,7 +640,8 @@ Response Api::Metrics(const Request& req) {
   Response res{http::status::ok, req.version()};
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.keep_alive(req.keep_alive());
-  res.body() = metrics_->Render(engine_->store()->Ledger().position, DirectoryBytes(store_path_));
+  res.body() = metrics_->Render(engine_->store()->Ledger().position, DirectoryBytes(store_path_)) +
+               ProcessMetrics();
   res.prepare_payload();
   return res;
 }

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace zfcli::server {
 
@@ -19,6 +20,9 @@ class Metrics {
   // The time one engine call took to judge and append (commit included).
   void ObserveAppend(std::chrono::steady_clock::duration took);
   void CountResponse(unsigned status);
+  // How long one request took to answer, by its route ("/v1/cases/{id}";
+  // RouteLabel), for zf_http_request_duration_seconds.
+  void ObserveRequest(const std::string& route, std::chrono::steady_clock::duration took);
 
   std::atomic<std::int64_t> connections{0};
   std::atomic<std::int64_t> subscriptions{0};
@@ -36,6 +40,23 @@ class Metrics {
   std::array<std::uint64_t, kBuckets.size()> bucket_counts_{};
   std::uint64_t append_count_ = 0;
   double append_sum_ = 0;
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  std::map<std::string, Histogram> requests_;  // by route
 };
+
+// The route of a request path for metrics: the path with each segment that
+// is an id ("SX-2023-001") written "{id}", so that the label set stays as
+// small as the API ("/v1/cases/{id}/history"). A path that is no endpoint
+// is "unmatched" (`matched` false: a 404 with no such endpoint).
+std::string RouteLabel(std::string_view path, bool matched);
+
+// The process_* metrics every Prometheus client library exports, read
+// from /proc: resident memory, CPU seconds, open file descriptors, start
+// time. Empty where /proc is missing.
+std::string ProcessMetrics();
 
 }  // namespace zfcli::server

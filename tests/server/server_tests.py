@@ -229,6 +229,22 @@ def test_health_metrics():
         check(re.fullmatch(r"[0-9a-f]{12}(-dirty)?|unknown", health["commit"]) is not None,
               "health names the commit: %r" % health)
         check(s.get("/v1/health", token=None).json()["position"] == head + 1, "position moved")
+        # Latency by route (ids folded into {id}, unknown paths one label)
+        # and the process_* metrics.
+        expect_status(s.get("/v1/cases/SX-T-0001"), 200, "a case")
+        expect_status(s.get("/v1/cases/SX-NONE"), 404, "no such case")
+        expect_status(s.get("/v1/no/such/endpoint"), 404, "no such endpoint")
+        text = s.get("/metrics", token=None).text
+        counts = dict(re.findall(r'zf_http_request_duration_seconds_count\{route="([^"]+)"\} (\d+)',
+                                 text))
+        check(counts.get("/v1/cases/{id}") == "2" and counts.get("unmatched") == "1"
+              and int(counts.get("/v1/health", "0")) >= 1 and "/v1/events" in counts,
+              "request durations by route: %r" % counts)
+        check(not any("SX-" in route for route in counts), "no ids in routes: %r" % counts)
+        for name in ("process_resident_memory_bytes", "process_cpu_seconds_total",
+                     "process_open_fds", "process_start_time_seconds", "process_max_fds"):
+            m = re.search(r"^%s (\S+)$" % name, text, re.M)
+            check(m is not None and float(m.group(1)) > 0, "%s: %r" % (name, m and m.group(0)))
     finally:
         check(s.stop() == 0, "serve exit code")
 
