@@ -723,6 +723,9 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   // read holds the old one. True when the store has a database again.
   // REQUIRES: mu_ held, no group planned or writing.
   bool Reopen();
+  // Backup of a secondary: the copy at `directory` opens and holds at
+  // least `expected` events.
+  Status CheckCopy(std::string_view directory, std::uint64_t expected) const;
   // A synced write of a meta row's own bytes: whether the store writes.
   Status ProbeWrite(const Database& db) const;
   bool CanWriteInParts(std::span<const AppendRequest> requests, const AppendOptions& options) const;
@@ -1265,22 +1268,53 @@ Status RocksDbEventStore::Backup(std::string_view directory) {
   }
   // A secondary cannot flush: the copy links the table files it reads and
   // copies the write-ahead logs. A writer holding the store may delete one
-  // of those files (after a flush or compaction) while they are copied; the
-  // copy then fails, cleanly, and is tried again on the writer's newer files.
+  // of those files (after a flush or compaction) while they are copied.
+  // RocksDB then either fails the copy or, for a deleted log, leaves it out
+  // and succeeds: a copy without the events that log held (tested). So the
+  // copy is opened and must hold at least the events this store reads;
+  // otherwise it is made again from a new secondary open of the writer's
+  // newer files. Not TryCatchUpWithPrimary: it reads the MANIFEST and the
+  // logs as the open does, without the open's check that the writer changed
+  // neither meanwhile (OpenDatabase, WriterFiles). The store itself keeps
+  // reading the state it opened; the copy's ledger is the copy's own.
+  const std::uint64_t expected = Ledger().position;
   constexpr int kAttempts = 5;
-  rocksdb::Status s;
+  std::shared_ptr<Database> source = db;
+  Status copied;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    s = checkpoint->CreateCheckpoint(std::string(directory), UINT64_MAX);
-    if (s.ok() || attempt == kAttempts) break;
+    copied = FromRocks(checkpoint->CreateCheckpoint(std::string(directory), UINT64_MAX), "backup");
+    if (copied.ok()) copied = CheckCopy(directory, expected);
+    if (copied.ok() || attempt == kAttempts) break;
     std::error_code ignored;
     std::filesystem::remove_all(std::filesystem::path(std::string(directory)), ignored);
-    if (!db->db->TryCatchUpWithPrimary().ok()) continue;
-    // This store now reads the newer state: its ledger follows.
-    const LedgerState caught_up = RecordedLedger();
-    std::lock_guard lock(mu_);
-    ledger_ = planned_ledger_ = caught_up;
+    Result<OpenedDatabase> newer = OpenDatabase(options_, path_, env_);
+    if (!newer.ok()) continue;
+    raw = nullptr;
+    if (!rocksdb::Checkpoint::Create(newer->database->db.get(), &raw).ok()) continue;
+    checkpoint.reset(raw);  // before the database it copied is let go
+    source = std::move(newer->database);
   }
-  return FromRocks(s, "backup");
+  checkpoint.reset();  // before `source`
+  if (!copied.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(std::filesystem::path(std::string(directory)), ignored);
+  }
+  return copied;
+}
+
+Status RocksDbEventStore::CheckCopy(std::string_view directory, std::uint64_t expected) const {
+  StoreOptions options = options_;
+  options.read_only = true;
+  options.secondary_directory.clear();
+  Result<OpenedDatabase> copy = OpenDatabase(options, directory, env_);
+  if (!copy.ok()) return copy.status();
+  if (copy->ledger.position < expected) {
+    return UnavailableError(fmt::format(
+        "backup: the copy holds {} events, fewer than the {} read here (the writer deleted a "
+        "file while it was copied)",
+        copy->ledger.position, expected));
+  }
+  return Status::Ok();
 }
 
 Status RocksDbEventStore::SetServingAddress(std::string_view address) {
