@@ -26,7 +26,8 @@ constexpr std::string_view kCredentialBasis =
     "APL art. 42 (enforcement credentials)";
 constexpr std::string_view kSealBasis =
     "《中华人民共和国电子签名法》第十三条、第十四条 (a reliable electronic signature has the "
-    "effect of a handwritten signature or seal); issue 14 §4 electronic seals";
+    "effect of a handwritten signature or seal); 《国务院关于在线政务服务的若干规定》第十条 "
+    "(electronic seals have the legal effect of physical seals)";
 constexpr std::string_view kAreaChiefBasis =
     "沙县片区联合执法工作机制 [seed]: 片长 is a deputy-section-level leader of a district "
     "department";
