@@ -23,14 +23,31 @@ void Metrics::CountCommand(const std::string& outcome) {
   ++commands_[outcome];
 }
 
-void Metrics::ObserveAppend(std::chrono::steady_clock::duration took) {
+void Metrics::Histogram::Observe(std::chrono::steady_clock::duration took) {
   const double seconds = std::chrono::duration<double>(took).count();
-  std::lock_guard lock(mu_);
-  ++append_count_;
-  append_sum_ += seconds;
+  ++count;
+  sum += seconds;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++bucket_counts_[i];
+    if (seconds <= kBuckets[i]) ++buckets[i];
   }
+}
+
+std::string Metrics::Histogram::Render(std::string_view name, std::string_view labels) const {
+  const std::string prefix = labels.empty() ? "" : std::string(labels) + ",";
+  const std::string own = labels.empty() ? "" : "{" + std::string(labels) + "}";
+  std::string out;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    out += fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, prefix, kBuckets[i], buckets[i]);
+  }
+  out += fmt::format("{}_bucket{{{}le=\"+Inf\"}} {}\n", name, prefix, count);
+  out += fmt::format("{}_sum{} {}\n", name, own, sum);
+  out += fmt::format("{}_count{} {}\n", name, own, count);
+  return out;
+}
+
+void Metrics::ObserveAppend(std::chrono::steady_clock::duration took) {
+  std::lock_guard lock(mu_);
+  appends_.Observe(took);
 }
 
 void Metrics::CountResponse(unsigned status) {
@@ -39,14 +56,8 @@ void Metrics::CountResponse(unsigned status) {
 }
 
 void Metrics::ObserveRequest(const std::string& route, std::chrono::steady_clock::duration took) {
-  const double seconds = std::chrono::duration<double>(took).count();
   std::lock_guard lock(mu_);
-  Histogram& h = requests_[route];
-  ++h.count;
-  h.sum += seconds;
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++h.buckets[i];
-  }
+  requests_[route].Observe(took);
 }
 
 std::string RouteLabel(std::string_view path, bool matched) {
@@ -153,25 +164,11 @@ std::string Metrics::Render(std::uint64_t store_events, std::uint64_t store_byte
   }
   out += "# HELP zf_append_latency_seconds Time of one engine call: judge and durable append.\n";
   out += "# TYPE zf_append_latency_seconds histogram\n";
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    out += fmt::format("zf_append_latency_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[i],
-                       bucket_counts_[i]);
-  }
-  out += fmt::format("zf_append_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", append_count_);
-  out += fmt::format("zf_append_latency_seconds_sum {}\n", append_sum_);
-  out += fmt::format("zf_append_latency_seconds_count {}\n", append_count_);
+  out += appends_.Render("zf_append_latency_seconds", "");
   out += "# HELP zf_http_request_duration_seconds Time to answer a request, by route.\n";
   out += "# TYPE zf_http_request_duration_seconds histogram\n";
   for (const auto& [route, h] : requests_) {
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      out += fmt::format("zf_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         route, kBuckets[i], h.buckets[i]);
-    }
-    out += fmt::format("zf_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                       route, h.count);
-    out += fmt::format("zf_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
-    out += fmt::format("zf_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route,
-                       h.count);
+    out += h.Render("zf_http_request_duration_seconds", fmt::format("route=\"{}\"", route));
   }
   out += "# HELP zf_http_responses_total HTTP responses, by status code.\n";
   out += "# TYPE zf_http_responses_total counter\n";

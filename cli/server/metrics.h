@@ -37,14 +37,17 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::string, std::uint64_t> commands_;
   std::map<unsigned, std::uint64_t> responses_;
-  std::array<std::uint64_t, kBuckets.size()> bucket_counts_{};
-  std::uint64_t append_count_ = 0;
-  double append_sum_ = 0;
   struct Histogram {
     std::array<std::uint64_t, kBuckets.size()> buckets{};
     std::uint64_t count = 0;
     double sum = 0;
+
+    void Observe(std::chrono::steady_clock::duration took);
+    // Its _bucket, _sum and _count lines; `labels` ("route=\"/v1\"") go
+    // before each bucket's le.
+    std::string Render(std::string_view name, std::string_view labels) const;
   };
+  Histogram appends_;
   std::map<std::string, Histogram> requests_;  // by route
 };
 
