@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <charconv>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -32,24 +31,24 @@ namespace {
 
 // One JSON object on one line of stderr: what --json callers parse instead
 // of the text. The keys are stable; "message" is in the chosen language.
-void PrintJsonError(boost::json::object error, std::string_view where) {
+void PrintJsonError(boost::json::object error, std::string_view where, std::uint64_t line) {
   error["ok"] = false;
   if (!where.empty()) error["where"] = where;
-  // "行 12" / "line 12" (an input line): also as a number.
-  for (std::string_view prefix : {"行 ", "line "}) {
-    if (!where.starts_with(prefix)) continue;
-    std::uint64_t line = 0;
-    const std::string_view digits = where.substr(prefix.size());
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), line);
-    if (ec == std::errc() && end == digits.data() + digits.size()) error["line"] = line;
-  }
+  if (line != 0) error["line"] = line;
   std::cerr << boost::json::serialize(error) << '\n';
+}
+
+// "行 12" / "line 12" for an input line, else `context` as given.
+std::string Where(const GlobalOptions& global, std::string_view context, std::uint64_t line) {
+  if (line == 0) return std::string(context);
+  return fmt::format("{} {}", Label(global, "line"), line);
 }
 
 }  // namespace
 
 int ReportError(const GlobalOptions& global, const zf::Status& status,
-                std::string_view context) {
+                std::string_view context_text, std::uint64_t input_line) {
+  const std::string context = Where(global, context_text, input_line);
   const int exit_code = ExitCodeFor(status);
   if (global.json) {
     boost::json::object error{{"kind", "error"},
@@ -58,7 +57,7 @@ int ReportError(const GlobalOptions& global, const zf::Status& status,
                               {"message", status.message()}};
     if (!status.subject().empty()) error["field"] = status.subject();
     if (status.version()) error["version"] = *status.version();
-    PrintJsonError(std::move(error), context);
+    PrintJsonError(std::move(error), context, input_line);
     return exit_code;
   }
   std::string line = fmt::format("{}: {} [{}]", Label(global, "error"), status.message(),
@@ -79,7 +78,7 @@ int ReportUsage(const GlobalOptions& global, std::string_view command,
                     {"exit_code", static_cast<int>(kExitUsage)},
                     {"code", "usage"},
                     {"message", message}},
-                   command.empty() ? std::string() : "zfcli " + std::string(command));
+                   command.empty() ? std::string() : "zfcli " + std::string(command), 0);
     return kExitUsage;
   }
   if (command.empty()) {
@@ -123,7 +122,9 @@ zf::Status ReadError(const GlobalOptions& global, const std::string& file, int e
       .WithSubject(name);
 }
 
-int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::string_view where) {
+int ReportRejection(const GlobalOptions& global, const zf::Rejection& r,
+                    std::string_view where_text, std::uint64_t input_line) {
+  const std::string where = Where(global, where_text, input_line);
   if (global.json) {
     boost::json::object error{{"kind", "rejected"},
                               {"exit_code", static_cast<int>(kExitRejected)},
@@ -131,7 +132,7 @@ int ReportRejection(const GlobalOptions& global, const zf::Rejection& r, std::st
                               {"message", r.message}};
     if (!r.legal_basis.empty()) error["legal_basis"] = r.legal_basis;
     if (!r.pointer.empty()) error["field"] = r.pointer;
-    PrintJsonError(std::move(error), where);
+    PrintJsonError(std::move(error), where, input_line);
     return kExitRejected;
   }
   std::string line = fmt::format("{}{}: {} [{}]", where.empty() ? "" : std::string(where) + ": ",

@@ -53,8 +53,10 @@ int ExitCodeFor(const zf::Status& status);
 // one line instead: {"ok": false, "kind": "error", "exit_code", "code",
 // "message", "field"?, "version"?, "where"?} (ReportRejection: "kind":
 // "rejected", with "legal_basis"). Stdout keeps the command's own JSON.
+// `line` (nonzero): the input line it concerns; the context is then
+// "行 N" / "line N", and the JSON form has "line": N.
 int ReportError(const GlobalOptions& global, const zf::Status& status,
-                std::string_view context = {});
+                std::string_view context = {}, std::uint64_t line = 0);
 
 // A bad command line: "zfcli COMMAND: message" (or "错误: message" without a
 // command) on stderr, or with --json one JSON object there, {"ok": false,
@@ -65,7 +67,7 @@ int ReportUsage(const GlobalOptions& global, std::string_view command, std::stri
 // Prints a rejection the way people read it (to stderr, `where` first when
 // given); returns kExitRejected.
 int ReportRejection(const GlobalOptions& global, const zf::Rejection& rejection,
-                    std::string_view where);
+                    std::string_view where, std::uint64_t line = 0);
 
 // The answer to one executed command: its JSON form with --json, else the
 // outcome, stream and positions; a rejection goes through ReportRejection.
@@ -207,8 +209,7 @@ int ForEachJsonlBatch(const GlobalOptions& global, const std::string& file, std:
     if (!item.ok()) {
       exit_code = flush(&batch, &lines);
       if (exit_code == kExitOk) {
-        exit_code = ReportError(global, item.status(),
-                                std::string(Label(global, "line")) + " " + std::to_string(line_no));
+        exit_code = ReportError(global, item.status(), {}, line_no);
       }
       return exit_code;
     }

@@ -76,21 +76,27 @@ void PrintOverview(std::ostream& out, Lang lang) {
                             : "\n`zfcli help 命令` 查看该命令的选项。退出码见 docs/cli.md。\n");
 }
 
-// Finds the longest registered command name made of the leading non-option
-// words of argv, skipping global options and their values.
-const Command* MatchCommand(const std::vector<std::string>& argv, std::vector<std::string>* rest) {
+// The leading command words of argv (at most two), skipping global options
+// and their values; `index` (optional) gets where each stands in argv.
+std::vector<std::string> CommandWords(const std::vector<std::string>& argv,
+                                      std::vector<std::size_t>* index = nullptr) {
   std::vector<std::string> words;
-  std::vector<std::size_t> word_index;
   for (std::size_t i = 0; i < argv.size() && words.size() < 2; ++i) {
-    const std::string& a = argv[i];
-    if (IsGlobalWithValue(a)) {
+    if (IsGlobalWithValue(argv[i])) {
       ++i;
-      continue;
+    } else if (!argv[i].empty() && argv[i][0] != '-') {
+      words.push_back(argv[i]);
+      if (index != nullptr) index->push_back(i);
     }
-    if (!a.empty() && a[0] == '-') continue;
-    words.push_back(a);
-    word_index.push_back(i);
   }
+  return words;
+}
+
+// Finds the longest registered command name made of the leading command
+// words of argv; *rest gets the other arguments.
+const Command* MatchCommand(const std::vector<std::string>& argv, std::vector<std::string>* rest) {
+  std::vector<std::size_t> word_index;
+  const std::vector<std::string> words = CommandWords(argv, &word_index);
   for (std::size_t n = words.size(); n > 0; --n) {
     std::string name = words[0];
     for (std::size_t k = 1; k < n; ++k) name += " " + words[k];
@@ -165,20 +171,6 @@ bool PrintGroup(std::ostream& out, std::string_view group, Lang lang) {
     any = true;
   }
   return any;
-}
-
-// The leading command words of argv (at most two), skipping global options
-// and their values.
-std::vector<std::string> CommandWords(const std::vector<std::string>& argv) {
-  std::vector<std::string> words;
-  for (std::size_t i = 0; i < argv.size() && words.size() < 2; ++i) {
-    if (IsGlobalWithValue(argv[i])) {
-      ++i;
-    } else if (!argv[i].empty() && argv[i][0] != '-') {
-      words.push_back(argv[i]);
-    }
-  }
-  return words;
 }
 
 // `zfcli case` lists the group's commands (as `git stash -h` and kubectl's
@@ -352,15 +344,7 @@ int main(int argc, char** argv) {
   if (command == nullptr) {
     const std::vector<std::string> words = CommandWords(args);
     if (!words.empty() && IsGroup(words[0])) return RunGroup(words, lang, SniffJson(args));
-    std::string word = args[0];
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      if (IsGlobalWithValue(args[i])) {
-        ++i;
-      } else if (!args[i].empty() && args[i][0] != '-') {
-        word = args[i];
-        break;
-      }
-    }
+    const std::string& word = words.empty() ? args[0] : words[0];
     GlobalOptions global;
     global.lang = lang;
     global.json = SniffJson(args);

@@ -17,7 +17,7 @@ namespace po = boost::program_options;
 
 // The first words of the registered commands ("case", "import", ...) and,
 // per group, its second words.
-std::string CommandWords(std::string* groups_case) {
+std::string RegistryWords(std::string* groups_case) {
   std::set<std::string> first;
   std::map<std::string, std::set<std::string>> second;
   for (const Command& c : Registry()) {
@@ -33,7 +33,7 @@ std::string CommandWords(std::string* groups_case) {
 
 std::string BashScript() {
   std::string groups;
-  const std::string commands = CommandWords(&groups);
+  const std::string commands = RegistryWords(&groups);
   return fmt::format(R"(# zfcli bash completion: source <(zfcli completion bash)
 _zfcli() {{
   local cur=${{COMP_WORDS[COMP_CWORD]}} prev=${{COMP_WORDS[COMP_CWORD-1]}}

@@ -234,8 +234,7 @@ void Importer::ReportInvalid(std::size_t before) {
   while (!held_.empty() && held_.front().before < before) {
     const Invalid& bad = held_.front();
     ++tally_->invalid;
-    tally_->Fail(ReportError(global_, bad.status,
-                             fmt::format("{} {}", Label(global_, "line"), bad.line)));
+    tally_->Fail(ReportError(global_, bad.status, {}, bad.line));
     held_.pop_front();
   }
 }
@@ -278,10 +277,9 @@ bool Importer::Run(std::size_t count) {
 }
 
 bool Importer::ReportResult(const zf::Result<zf::CommandResult>& result, std::size_t line) {
-  const std::string where = fmt::format("{} {}", Label(global_, "line"), line);
   if (!result.ok()) {
     ++tally_->invalid;
-    tally_->Fail(ReportError(global_, result.status(), where));
+    tally_->Fail(ReportError(global_, result.status(), {}, line));
     return false;
   }
   switch (result->outcome) {
@@ -290,7 +288,7 @@ bool Importer::ReportResult(const zf::Result<zf::CommandResult>& result, std::si
     case zf::CommandResult::Outcome::kRejected:
       ++tally_->rejected;
       ++tally_->by_code[result->rejection->code];
-      tally_->Fail(ReportRejection(global_, *result->rejection, where));
+      tally_->Fail(ReportRejection(global_, *result->rejection, {}, line));
       return false;
   }
   return true;

@@ -202,8 +202,7 @@ int FlushBatch(const GlobalOptions& global, zf::EventStore* store,
   for (std::size_t i = 0; i < results->size(); ++i) {
     const auto& r = (*results)[i];
     if (!r.ok()) {
-      exit_code = ReportError(global, r.status(),
-                              fmt::format("{} {}", Label(global, "line"), (*lines)[i]));
+      exit_code = ReportError(global, r.status(), {}, (*lines)[i]);
       break;
     }
     if (r->already_applied) {

@@ -289,6 +289,12 @@ Response ListResponse(const Request& req, const zf::Result<std::vector<T>>& list
   return JsonResponse(req, http::status::ok, out);
 }
 
+// One register row (a ticket, an action, a campaign), or its read error.
+Response ObjectResponse(const Request& req, const zf::Result<json::object>& view) {
+  if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
+  return JsonResponse(req, http::status::ok, *view);
+}
+
 std::uint64_t DirectoryBytes(const std::string& path) {
   std::error_code ec;
   std::uint64_t total = 0;
@@ -801,11 +807,7 @@ std::optional<Response> RegisterRoute(zf::Engine& engine, const Request& req, co
                    : UnknownParameter(req, t, {"township", "state", "unit", "from", "to", "as_of",
                                                "at_position"});
     if (bad) return *bad;
-    if (one) {
-      auto view = engine.GridTicketView(seg[2], as_of);
-      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
-      return JsonResponse(req, http::status::ok, *view);
-    }
+    if (one) return ObjectResponse(req, engine.GridTicketView(seg[2], as_of));
     zf::GridTicketFilter filter{Param(t, "township"), Param(t, "state"), Param(t, "unit"),
                                 Param(t, "from"), Param(t, "to")};
     return ListResponse(req, engine.ListGridTickets(filter, as_of), Same);
@@ -815,22 +817,14 @@ std::optional<Response> RegisterRoute(zf::Engine& engine, const Request& req, co
                    : UnknownParameter(req, t, {"area", "state", "from", "to", "as_of",
                                                "at_position"});
     if (bad) return *bad;
-    if (one) {
-      auto view = engine.JointActionView(seg[2], as_of);
-      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
-      return JsonResponse(req, http::status::ok, *view);
-    }
+    if (one) return ObjectResponse(req, engine.JointActionView(seg[2], as_of));
     zf::JointActionFilter filter{Param(t, "area"), Param(t, "state"), Param(t, "from"),
                                  Param(t, "to")};
     return ListResponse(req, engine.ListJointActions(filter, as_of), Same);
   }
   if (what == "reviews") {
     if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;
-    if (one) {
-      auto view = engine.ReviewCampaign(seg[2], as_of);
-      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
-      return JsonResponse(req, http::status::ok, *view);
-    }
+    if (one) return ObjectResponse(req, engine.ReviewCampaign(seg[2], as_of));
     return ListResponse(req, engine.ReviewCampaigns(as_of), Same);
   }
   if (what == "access" && !one) {

@@ -624,6 +624,15 @@ def test_registers():
     for f in sorted(glob.glob(os.path.join(EXAMPLES, "0[1-8]-*.jsonl"))):
         rc, out, err = zf("--db", "db", "import", f)
         require(rc == 0, "importing %s exited %d: %s" % (f, rc, err))
+    # A review campaign (the generated year has none): the demo's.
+    rc, out, err = zf("--db", "db", "import",
+                      os.path.join(EXAMPLES, "..", "tour", "archive-2023q4.jsonl"))
+    require(rc == 0, "archiving: %s" % err)
+    rc, out, err = zf("--db", "db", "review", "start", "RC-2023-Q4", "--org", "sx-justice",
+                      "--from", "2023-10-01", "--to", "2023-12-31", "--count", "3", "--seed",
+                      "2023", "--title", "2023年第四季度案卷评查", "--actor", "SX-OF-0202", "--role",
+                      "case_reviewer", "--unit", "sx-justice", "--at", "2024-01-08T09:00:00+08:00")
+    require(rc == 0, "review start: %s" % err)
     s = Server()
     try:
         for target, argv in [("/v1/grid", ["grid", "list"]),
@@ -638,6 +647,12 @@ def test_registers():
             rc, out, err = zf("--db", "db", "--json", *argv)
             require(rc == 0, "zfcli %s beside the server: %s" % (" ".join(argv), err))
             check(r.json() == json.loads(out), "%s answers as zfcli %s" % (target, " ".join(argv)))
+        campaigns = s.get("/v1/reviews").json()
+        check([c.get("campaign_id") for c in campaigns] == ["RC-2023-Q4"], "campaigns %r"
+              % campaigns)
+        rc, out, err = zf("--db", "db", "--json", "review", "show", "RC-2023-Q4")
+        check(rc == 0 and s.get("/v1/reviews/RC-2023-Q4").json() == json.loads(out),
+              "/v1/reviews/RC-2023-Q4 answers as zfcli review show")
         tickets = s.get("/v1/grid").json()
         actions = s.get("/v1/joint-actions").json()
         require(tickets and actions, "the generated year has tickets and joint actions")
