@@ -28,6 +28,7 @@ sys.dont_write_bytecode = True       # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from checks import FAILURES, Abort, check, fail, require  # noqa: E402
+from store_cache import copy_of_imported  # noqa: E402
 VERIFIER = os.path.join(HERE, "independent_verify.py")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -1138,10 +1139,9 @@ def sample_file(name):
 def load_reference(db="db", files="0[1-6]-*.jsonl"):
     """Imports the sample reference data (01..06) or, with files, more of
     examples/shaxian in sorted order (07.. are the generated year of cases).
-    A new store is a copy of one imported once per zfcli binary and set of
-    files (most tests start from the same reference data, and under the
-    sanitizers each import costs seconds); an existing store imports."""
-    import fcntl, glob, hashlib, shutil
+    A new store is a copy of one imported once (tests/support/store_cache.py);
+    an existing store imports."""
+    import glob
     sources = sorted(glob.glob(os.path.join(os.path.dirname(SAMPLE), files)))
 
     def import_into(target):
@@ -1152,23 +1152,7 @@ def load_reference(db="db", files="0[1-6]-*.jsonl"):
     if os.path.exists(path(db)):
         import_into(db)
         return
-    key = hashlib.sha256()
-    st = os.stat(ZFCLI)
-    key.update(("%s %d %d" % (ZFCLI, st.st_mtime_ns, st.st_size)).encode())
-    for f in sources:
-        with open(f, "rb") as fh:
-            key.update(f.encode() + b"\0" + fh.read())
-    caches = os.path.join(os.path.dirname(os.path.dirname(ZFCLI)), "test-cache")
-    os.makedirs(caches, exist_ok=True)
-    cache = os.path.join(caches, "reference-" + key.hexdigest()[:20])
-    with open(cache + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)   # parallel tests build it once
-        if not os.path.isdir(cache):
-            scratch = "%s.tmp-%d" % (cache, os.getpid())
-            shutil.rmtree(scratch, ignore_errors=True)
-            import_into(scratch)
-            os.rename(scratch, cache)
-    shutil.copytree(cache, path(db))
+    copy_of_imported(ZFCLI, sources, path(db), import_into)
 
 
 def test_rules_competent():

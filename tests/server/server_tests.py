@@ -28,6 +28,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from checks import FAILURES, Abort, check, fail, require  # noqa: E402
+from store_cache import copy_of_imported  # noqa: E402
 
 ZFCLI = None
 EXAMPLES = None
@@ -75,9 +76,20 @@ def zf(*args):
 
 
 def load_reference(db="db"):
-    for f in sorted(glob.glob(os.path.join(EXAMPLES, "0[1-6]-*.jsonl"))):
-        rc, out, err = zf("--db", db, "import", f)
-        require(rc == 0, "importing %s exited %d: %s" % (f, rc, err))
+    """The sample's reference data (01..06) in db: a copy of a store
+    imported once (tests/support/store_cache.py), or imported into an
+    existing store."""
+    sources = sorted(glob.glob(os.path.join(EXAMPLES, "0[1-6]-*.jsonl")))
+
+    def import_into(target):
+        for f in sources:
+            rc, out, err = zf("--db", target, "import", f)
+            require(rc == 0, "importing %s exited %d: %s" % (f, rc, err))
+
+    if os.path.exists(os.path.join(TMP, db)):
+        import_into(db)
+    else:
+        copy_of_imported(ZFCLI, sources, os.path.join(TMP, db), import_into)
 
 
 def token_digest(token):
