@@ -76,6 +76,7 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
   }
   serve.store_path = global.db;
   serve.access_log = vm["access-log"].as<std::string>();
+  serve.config_path = vm["config"].as<std::string>();
   auto config = server::LoadServerConfig(vm["config"].as<std::string>());
   if (!config.ok()) return ReportError(global, config.status());
   // The command line (or the environment) wins over the config file.

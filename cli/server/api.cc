@@ -462,8 +462,18 @@ void AccessLog::Write(const json::object& entry) {
 
 Api::Api(zf::Engine* engine, const ServerConfig& config, server::Metrics* metrics, AccessLog* log,
          std::string store_path)
-    : engine_(engine), config_(config), metrics_(metrics), log_(log),
+    : engine_(engine),
+      config_(config),
+      tokens_(std::make_shared<const TokenTable>(config.tokens)),
+      metrics_(metrics),
+      log_(log),
       store_path_(std::move(store_path)) {}
+
+void Api::ReplaceTokens(TokenTable tokens) {
+  auto table = std::make_shared<const TokenTable>(std::move(tokens));
+  std::lock_guard lock(tokens_mu_);
+  tokens_ = std::move(table);
+}
 
 Response Api::Error(const Request& req, http::status status, std::string_view code,
                     std::string_view message, std::string_view subject) {
@@ -476,7 +486,8 @@ Response Api::Error(const Request& req, http::status status, std::string_view co
   return res;
 }
 
-const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const {
+std::shared_ptr<const TokenEntry> Api::Authenticate(const Request& req,
+                                                    Response* refusal) const {
   const auto value = req[http::field::authorization];
   const std::string_view header(value.data(), value.size());
   // credentials = auth-scheme 1*SP token68, and the scheme is
@@ -492,15 +503,22 @@ const zf::Actor* Api::Authenticate(const Request& req, Response* refusal) const 
                      "send Authorization: Bearer <token>", "Authorization");
     return nullptr;
   }
-  const zf::Actor* actor = ActorForToken(config_, token);
-  if (actor == nullptr) {
+  std::shared_ptr<const TokenTable> tokens;
+  {
+    std::lock_guard lock(tokens_mu_);
+    tokens = tokens_;
+  }
+  const TokenEntry* entry = FindToken(*tokens, token);
+  if (entry == nullptr) {
     *refusal = Error(req, http::status::unauthorized, "unauthenticated", "unknown token",
                      "Authorization");
+    return nullptr;
   }
-  return actor;
+  // Shares the table's ownership: a reload cannot free it under the request.
+  return std::shared_ptr<const TokenEntry>(std::move(tokens), entry);
 }
 
-std::optional<Response> Api::RateLimit(const Request& req, const zf::Actor& token) {
+std::optional<Response> Api::RateLimit(const Request& req, const TokenEntry& token) {
   const Limits& limits = config_.limits;
   const double per_second = static_cast<double>(limits.expensive_per_minute) / 60.0;
   const double burst = static_cast<double>(limits.expensive_burst);
@@ -508,7 +526,7 @@ std::optional<Response> Api::RateLimit(const Request& req, const zf::Actor& toke
   double wait_seconds = 0;
   {
     std::lock_guard lock(buckets_mu_);
-    auto [it, fresh] = buckets_.try_emplace(&token, Bucket{burst, now});
+    auto [it, fresh] = buckets_.try_emplace(token.digest, Bucket{burst, now});
     Bucket& b = it->second;
     if (!fresh) {
       const double elapsed = std::chrono::duration<double>(now - b.refilled).count();
@@ -870,8 +888,9 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   }
 
   Response refusal;
-  const zf::Actor* actor = Authenticate(req, &refusal);
-  if (actor == nullptr) return refusal;
+  const std::shared_ptr<const TokenEntry> token = Authenticate(req, &refusal);
+  if (token == nullptr) return refusal;
+  const zf::Actor* actor = &token->actor;
   *actor_id = actor->id;
 
   if (At(t, {"v1", "commands"})) {
@@ -908,7 +927,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     // The expensive reads of a case (an audit costs ~0.4 s at 8,400
     // events), limited per token (issue 14 §6).
     if (what == "audit" || what == "dossier" || what == "explain") {
-      if (auto limited = RateLimit(req, *actor)) return *limited;
+      if (auto limited = RateLimit(req, *token)) return *limited;
     }
     if (what == "audit") {
       if (auto bad = UnknownParameter(req, t, {})) return *bad;

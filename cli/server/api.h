@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -55,9 +56,13 @@ class Api {
   Api(zf::Engine* engine, const ServerConfig& config, Metrics* metrics, AccessLog* log,
       std::string store_path);
 
-  // The actor of the request's bearer token; nullptr and a 401 in *refusal
-  // when there is none or it is unknown.
-  const zf::Actor* Authenticate(const Request& req, Response* refusal) const;
+  // The request's bearer token; nullptr and a 401 in *refusal when there
+  // is none or it is unknown. The entry stays valid across a reload.
+  std::shared_ptr<const TokenEntry> Authenticate(const Request& req, Response* refusal) const;
+
+  // Puts `tokens` in force for the requests authenticated from now on (a
+  // config reload); requests in hand keep the entry they were given.
+  void ReplaceTokens(TokenTable tokens);
 
   // Answers every request except the live stream. Blocks (engine calls):
   // run it off the I/O threads. Sets *actor_id for the access log.
@@ -96,18 +101,20 @@ class Api {
 
   // Takes one request from the token's bucket of expensive reads; when it
   // is empty, the 429 to answer (with Retry-After).
-  std::optional<Response> RateLimit(const Request& req, const zf::Actor& token);
+  std::optional<Response> RateLimit(const Request& req, const TokenEntry& token);
 
   zf::Engine* const engine_;
   const ServerConfig& config_;
-  // Per token (its actor entry in config_, one per token): the requests
-  // left in its bucket and when it was last refilled.
+  mutable std::mutex tokens_mu_;
+  std::shared_ptr<const TokenTable> tokens_;  // GUARDED_BY(tokens_mu_)
+  // Per token (by digest, so a bucket outlives a reload that keeps the
+  // token): the requests left in its bucket and when it was last refilled.
   struct Bucket {
     double tokens = 0;
     std::chrono::steady_clock::time_point refilled;
   };
   std::mutex buckets_mu_;
-  std::map<const zf::Actor*, Bucket> buckets_;  // GUARDED_BY(buckets_mu_)
+  std::map<std::string, Bucket> buckets_;  // GUARDED_BY(buckets_mu_)
   server::Metrics* const metrics_;
   AccessLog* const log_;
   const std::string store_path_;

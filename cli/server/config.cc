@@ -97,8 +97,9 @@ zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* con
                                  zf::kMaxActorFieldBytes));
     }
   }
-  auto& table = sha256.empty() ? config->sm3_tokens : config->sha256_tokens;
-  if (!table.emplace(digest, std::move(actor)).second) return Invalid(pointer, "duplicate digest");
+  auto& table = sha256.empty() ? config->tokens.sm3 : config->tokens.sha256;
+  TokenEntry entry{digest, std::move(actor), TokenName(o, digest)};
+  if (!table.emplace(digest, std::move(entry)).second) return Invalid(pointer, "duplicate digest");
   return zf::Status::Ok();
 }
 
@@ -163,17 +164,53 @@ std::string HexDigest(std::string_view algorithm, std::string_view token) {
   return hex;
 }
 
-const zf::Actor* ActorForToken(const ServerConfig& config, std::string_view token) {
+const TokenEntry* FindToken(const TokenTable& tokens, std::string_view token) {
   if (token.empty()) return nullptr;
-  if (!config.sha256_tokens.empty()) {
-    auto it = config.sha256_tokens.find(HexDigest("sha256", token));
-    if (it != config.sha256_tokens.end()) return &it->second;
+  if (!tokens.sha256.empty()) {
+    auto it = tokens.sha256.find(HexDigest("sha256", token));
+    if (it != tokens.sha256.end()) return &it->second;
   }
-  if (!config.sm3_tokens.empty()) {
-    auto it = config.sm3_tokens.find(HexDigest("sm3", token));
-    if (it != config.sm3_tokens.end()) return &it->second;
+  if (!tokens.sm3.empty()) {
+    auto it = tokens.sm3.find(HexDigest("sm3", token));
+    if (it != tokens.sm3.end()) return &it->second;
   }
   return nullptr;
+}
+
+namespace {
+
+void CompareTables(const std::map<std::string, TokenEntry>& before,
+                   const std::map<std::string, TokenEntry>& after, ConfigChange* change) {
+  for (const auto& [digest, entry] : after) {
+    auto it = before.find(digest);
+    if (it == before.end()) {
+      change->added.push_back(&entry);
+    } else if (it->second.actor.id != entry.actor.id || it->second.actor.role != entry.actor.role ||
+               it->second.actor.unit != entry.actor.unit) {
+      change->changed.push_back(&entry);
+    }
+  }
+  for (const auto& [digest, entry] : before) {
+    if (!after.contains(digest)) change->removed.push_back(&entry);
+  }
+}
+
+}  // namespace
+
+ConfigChange CompareConfigs(const ServerConfig& before, const ServerConfig& after) {
+  ConfigChange change;
+  CompareTables(before.tokens.sha256, after.tokens.sha256, &change);
+  CompareTables(before.tokens.sm3, after.tokens.sm3, &change);
+  if (!(before.limits == after.limits)) change.need_restart.push_back("limits");
+  if (before.tls_cert != after.tls_cert || before.tls_key != after.tls_key) {
+    change.need_restart.push_back("tls");
+  }
+  if (before.checkpoint_key != after.checkpoint_key ||
+      before.checkpoint_every != after.checkpoint_every) {
+    change.need_restart.push_back("checkpoints");
+  }
+  if (before.seal_keys != after.seal_keys) change.need_restart.push_back("seal_keys");
+  return change;
 }
 
 zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -330,8 +331,9 @@ class Session : public SessionBase {
 
   void StartStream() {
     Response refusal;
-    const zf::Actor* actor = shared_->api->Authenticate(request_, &refusal);
-    if (actor == nullptr) return Write(std::move(refusal), "");
+    const std::shared_ptr<const TokenEntry> token = shared_->api->Authenticate(request_, &refusal);
+    if (token == nullptr) return Write(std::move(refusal), "");
+    const zf::Actor* actor = &token->actor;
     if (!shared_->api->ParseStream(request_, &query_, &refusal)) {
       return Write(std::move(refusal), actor->id);
     }
@@ -559,6 +561,48 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor acceptor_;
 };
 
+json::array TokenList(const std::vector<const TokenEntry*>& entries) {
+  json::array list;
+  for (const TokenEntry* e : entries) {
+    list.push_back(json::object{{"name", e->name},
+                                {"actor", e->actor.id},
+                                {"role", e->actor.role},
+                                {"unit", e->actor.unit}});
+  }
+  return list;
+}
+
+// SIGHUP: reads the config file again and puts its tokens in force. The
+// other settings (limits, TLS, checkpoints, seal keys) size or open things
+// made at startup, so a change to them is logged as needing a restart and
+// not applied. A config that does not load changes nothing.
+void ReloadTokens(const std::string& path, ServerConfig* current, Api* api, AccessLog* log) {
+  auto loaded = LoadServerConfig(path);
+  if (!loaded.ok()) {
+    json::object entry{{"event", "config_reload_failed"},
+                       {"config", path},
+                       {"error", loaded.status().message()}};
+    if (!loaded.status().subject().empty()) entry["field"] = loaded.status().subject();
+    log->Write(entry);
+    return;
+  }
+  const ConfigChange change = CompareConfigs(*current, *loaded);
+  json::object entry{{"event", "config_reloaded"},
+                     {"config", path},
+                     {"tokens", loaded->tokens.sha256.size() + loaded->tokens.sm3.size()},
+                     {"added", TokenList(change.added)},
+                     {"removed", TokenList(change.removed)},
+                     {"changed", TokenList(change.changed)}};
+  if (!change.need_restart.empty()) {
+    json::array fields;
+    for (const std::string& f : change.need_restart) fields.push_back(json::value(f));
+    entry["not_applied_until_restart"] = std::move(fields);
+  }
+  log->Write(entry);  // before the swap: `change` points into both tables
+  api->ReplaceTokens(loaded->tokens);
+  current->tokens = std::move(loaded->tokens);
+}
+
 }  // namespace
 
 int Serve(zf::Engine* engine, const ServerConfig& config, const ServeOptions& options) {
@@ -619,16 +663,32 @@ int Serve(zf::Engine* engine, const ServerConfig& config, const ServeOptions& op
   }
   listener->Accept();
 
+  // SIGHUP: the tokens again, connections kept (docs/api.md, "Reloading").
+  // Both signal sets on one strand: SIGTERM's handler cancels the SIGHUP
+  // wait, which must not run beside it on another I/O thread.
+  auto signal_strand = net::make_strand(ioc);
+  ServerConfig current = config;
+  net::signal_set hangup(signal_strand, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangup.async_wait([&](beast::error_code ec, int) {
+      if (ec) return;
+      ReloadTokens(options.config_path, &current, &api, &log);
+      await_hangup();
+    });
+  };
+  await_hangup();
+
   // SIGTERM/SIGINT: stop accepting, answer what is in hand, close the rest.
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stopped = false;
   std::thread grace;
-  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::signal_set signals(signal_strand, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code ec, int signal) {
     if (ec) return;
     log.Write({{"ts", NowUtc()}, {"event", "shutdown"}, {"signal", signal}});
     api.draining = true;
+    hangup.cancel();  // a pending wait would keep the I/O loop running
     listener->Stop();
     std::vector<std::shared_ptr<SessionBase>> open;
     {

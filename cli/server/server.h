@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "zf/engine.h"
 #include "zf/event.h"
@@ -43,12 +44,27 @@ struct Limits {
   // empty bucket answers 429 with Retry-After.
   std::size_t expensive_per_minute = 60;
   std::size_t expensive_burst = 10;
+
+  bool operator==(const Limits&) const = default;
+};
+
+// A token of the config: the actor it stands for and how the config's
+// reader knows it (its "comment", else the start of its digest; never the
+// token itself), for the reload log.
+struct TokenEntry {
+  std::string digest;  // lowercase hex
+  zf::Actor actor;
+  std::string name;
+};
+
+// Token digests -> entries, one table per digest algorithm.
+struct TokenTable {
+  std::map<std::string, TokenEntry> sha256;
+  std::map<std::string, TokenEntry> sm3;
 };
 
 struct ServerConfig {
-  // Token digests (lowercase hex) -> the actor the token stands for.
-  std::map<std::string, zf::Actor> sha256_tokens;
-  std::map<std::string, zf::Actor> sm3_tokens;
+  TokenTable tokens;
   Limits limits;
   // TLS when both are set (PEM files).
   std::string tls_cert;
@@ -70,8 +86,19 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path);
 // Lowercase hex digest of `token` ("sha256" or "sm3").
 std::string HexDigest(std::string_view algorithm, std::string_view token);
 
-// The actor a bearer token stands for, or nullptr.
-const zf::Actor* ActorForToken(const ServerConfig& config, std::string_view token);
+// The entry of a bearer token, or nullptr.
+const TokenEntry* FindToken(const TokenTable& tokens, std::string_view token);
+
+// What a reload of the config changes: the tokens added, removed, or
+// standing for another actor than before (by digest), and the settings
+// other than tokens that differ but take a restart ("limits", "tls", ...).
+struct ConfigChange {
+  std::vector<const TokenEntry*> added;    // into the new table
+  std::vector<const TokenEntry*> removed;  // into the old table
+  std::vector<const TokenEntry*> changed;  // into the new table
+  std::vector<std::string> need_restart;
+};
+ConfigChange CompareConfigs(const ServerConfig& before, const ServerConfig& after);
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
@@ -79,11 +106,15 @@ struct ServeOptions {
   std::string store_path;  // for the store-size metric
   // Access log (JSON lines); "" = stderr.
   std::string access_log;
+  // The config file, read again on SIGHUP for its tokens.
+  std::string config_path;
 };
 
 // Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
-// requests finish (up to limits.shutdown_grace) and returns. Returns a zfcli
-// exit code.
+// requests finish (up to limits.shutdown_grace) and returns. On SIGHUP it
+// reads options.config_path again and swaps in its tokens without closing a
+// connection; a config that fails to load leaves the old tokens in force
+// (both are logged). Returns a zfcli exit code.
 int Serve(zf::Engine* engine, const ServerConfig& config, const ServeOptions& options);
 
 }  // namespace zfcli::server

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,12 +45,17 @@ struct World {
   std::unique_ptr<Api> api;
   std::uint64_t start_position = 0;
 
+  static void AddToken(std::map<std::string, TokenEntry>* table, const std::string& digest,
+                       zf::Actor actor) {
+    (*table)[digest] = TokenEntry{digest, std::move(actor), digest.substr(0, 12)};
+  }
+
   World() {
-    config.sha256_tokens[HexDigest("sha256", "t1")] =
-        zf::Actor{"SX-OF-0032", "enforcement_officer", "sx-market"};
-    config.sha256_tokens[HexDigest("sha256", "t2")] =
-        zf::Actor{"AUD-0001", "auditor", "sx-justice"};
-    config.sm3_tokens[HexDigest("sm3", "t3")] = zf::Actor{"SX-GW-0001", "grid_worker", "gaosha"};
+    AddToken(&config.tokens.sha256, HexDigest("sha256", "t1"),
+             {"SX-OF-0032", "enforcement_officer", "sx-market"});
+    AddToken(&config.tokens.sha256, HexDigest("sha256", "t2"),
+             {"AUD-0001", "auditor", "sx-justice"});
+    AddToken(&config.tokens.sm3, HexDigest("sm3", "t3"), {"SX-GW-0001", "grid_worker", "gaosha"});
     config.limits.max_batch_commands = 50;
     config.limits.max_events_per_read = 200;
     Reset();

@@ -97,10 +97,11 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def write_config(limits=None, name="config.json", tls=None, checkpoints=None, seal_keys=None):
+def write_config(limits=None, name="config.json", tls=None, checkpoints=None, seal_keys=None,
+                 tokens=None):
     tokens = [{"sha256": token_digest("tok-" + k),
                "actor": {"id": v[0], "role": v[1], "unit": v[2]}}
-              for k, v in TOKENS.items()]
+              for k, v in (TOKENS if tokens is None else tokens).items()]
     config = {"tokens": tokens,
               "limits": dict({"io_threads": 2, "work_threads": 16}, **(limits or {}))}
     if tls:
@@ -516,6 +517,93 @@ def test_rate_limit():
     path = write_config({"expensive_burst": 0}, name="bad.json")
     rc, out, err = zf("--db", "db", "serve", "--config", path, "--listen", "127.0.0.1:0")
     check(rc == 3 and "/limits/expensive_burst" in err, "a zero burst: %d %r" % (rc, err))
+
+
+def http_on(sock, path, token):
+    """One keep-alive GET on an open socket; returns (status, body)."""
+    sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-%s\r\n\r\n"
+                  % (path, token)).encode())
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
+        require(chunk, "the connection closed before a response: %r" % data[:200])
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+    while len(body) < length:
+        chunk = sock.recv(4096)
+        require(chunk, "the connection closed inside a body")
+        body += chunk
+    return int(head.split(b" ", 2)[1]), body[:length]
+
+
+def wait_for_log(s, event, count):
+    """The access log's entries of `event` once there are `count` of them."""
+    deadline = time.time() + 10 * TIMEOUT_SCALE
+    while True:
+        found = [e for e in s.access_log() if e.get("event") == event]
+        if len(found) >= count or time.time() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def test_token_reload():
+    """SIGHUP reads the config again: added tokens work, removed ones get
+    401, a token's new actor is used, and the log names who changed;
+    an open keep-alive connection is not dropped; a config that fails to
+    load leaves the old tokens in force and is logged with its field."""
+    s = start()
+    try:
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10 * TIMEOUT_SCALE)
+        status, _ = http_on(sock, "/v1/cases?open=true", "officer")
+        check(status == 200, "before the reload: HTTP %d" % status)
+        tokens = dict(TOKENS)
+        del tokens["captain"]
+        tokens["newcomer"] = ("SX-OF-0140", "enforcement_officer", "sx-market")
+        tokens["auditor"] = ("AUD-0002", "auditor", "sx-justice")  # same token, new actor
+        write_config(tokens=tokens)
+        s.proc.send_signal(signal.SIGHUP)
+        reloads = wait_for_log(s, "config_reloaded", 1)
+        require(len(reloads) == 1, "no config_reloaded entry: %r" % s.access_log()[-5:])
+        entry = reloads[0]
+        check([t["actor"] for t in entry["added"]] == ["SX-OF-0140"] and
+              [t["actor"] for t in entry["removed"]] == ["SX-OF-0094"] and
+              [t["actor"] for t in entry["changed"]] == ["AUD-0002"] and
+              entry["tokens"] == len(tokens) and "not_applied_until_restart" not in entry,
+              "the reload entry: %r" % entry)
+        check(all("tok-" not in json.dumps(t) for t in entry["added"] + entry["removed"]),
+              "the log never holds a token: %r" % entry)
+        status, _ = http_on(sock, "/v1/cases?open=true", "officer")
+        check(status == 200, "the same connection after the reload: HTTP %d" % status)
+        status, body = http_on(sock, "/v1/cases?open=true", "captain")
+        check(status == 401, "a removed token: HTTP %d %r" % (status, body[:200]))
+        expect_status(s.get("/v1/cases?open=true", token="newcomer"), 200, "an added token")
+        expect_status(s.get("/v1/cases?open=true", token="auditor"), 200, "a changed token")
+        actors = [e.get("actor") for e in s.access_log() if "status" in e]
+        check("AUD-0002" in actors and "AUD-0001" not in actors,
+              "the changed token acts as its new actor: %r" % actors)
+
+        # A broken config: logged with its field; the tokens stay.
+        with open(os.path.join(TMP, "config.json"), "w") as f:
+            json.dump({"tokens": [{"sha256": "00", "actor": {}}]}, f)
+        s.proc.send_signal(signal.SIGHUP)
+        failed = wait_for_log(s, "config_reload_failed", 1)
+        check(len(failed) == 1 and failed[0].get("field") == "/tokens/0/sha256",
+              "config_reload_failed names the field: %r" % failed)
+        expect_status(s.get("/v1/cases?open=true", token="newcomer"), 200,
+                      "the tokens in force survive a bad reload")
+        # Limits are fixed at startup: a change is reported, not applied.
+        write_config(limits={"expensive_burst": 3}, tokens=tokens)
+        s.proc.send_signal(signal.SIGHUP)
+        reloads = wait_for_log(s, "config_reloaded", 2)
+        check(len(reloads) == 2 and reloads[1].get("not_applied_until_restart") == ["limits"]
+              and reloads[1]["added"] == [] and reloads[1]["removed"] == [],
+              "a limits change needs a restart: %r" % reloads[-1:])
+        status, _ = http_on(sock, "/v1/cases?open=true", "officer")
+        check(status == 200, "the connection is still open: HTTP %d %r" % (status, _))
+        sock.close()
+    finally:
+        check(s.stop() == 0, "serve exit code")
 
 
 def test_slow_client():
