@@ -4,6 +4,7 @@
 
 #include "build_info.h"
 #include "json_forms.h"
+#include "server/admin.h"
 
 #include <algorithm>
 #include <chrono>
@@ -591,6 +592,57 @@ Response Api::CaseDossier(const Request& req, const zf::Actor& actor, const std:
   return res;
 }
 
+namespace {
+
+// The operator's endpoints' errors: a conflict with what exists or is
+// running is 409, the rest as for reads.
+http::status AdminStatus(const zf::Status& s) {
+  switch (s.code()) {
+    case zf::StatusCode::kAlreadyExists:
+    case zf::StatusCode::kFailedPrecondition: return http::status::conflict;
+    default: return ReadStatus(s);
+  }
+}
+
+}  // namespace
+
+Response Api::Admin(const Request& req, const TokenEntry& token, std::string_view what) {
+  if (what != "backup" && what != "verify" && what != "audit") {
+    return Error(req, http::status::not_found, "not_found", "no such endpoint", req.target());
+  }
+  if (!token.admin) {
+    return Error(req, http::status::forbidden, "forbidden",
+                 "the operator's endpoints take an admin token (\"admin\": true in the config)",
+                 "Authorization");
+  }
+  if (auto refusal = MediaTypeRefusal(req)) return *refusal;
+  auto params = AdminParameters(req.body());
+  if (!params.ok()) return StatusError(req, http::status::bad_request, params.status());
+  if (what == "backup" && config_.backup_dir.empty()) {
+    return Error(req, http::status::conflict, "failed_precondition",
+                 "no backup directory: set \"admin\": {\"backup_dir\"} in the config",
+                 "/admin/backup_dir");
+  }
+  std::unique_lock lock(admin_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    return Error(req, http::status::conflict, "admin_busy",
+                 "another admin operation is running; retry when it has finished");
+  }
+  const auto start = Clock::now();
+  zf::Result<json::object> result =
+      what == "backup" ? AdminBackup(engine_->store(), config_.backup_dir, *params)
+      : what == "verify"
+          ? AdminVerify(*engine_->store(), *params)
+          : AdminAudit(*engine_->store(), zf::EngineOptions(), *params);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  json::object entry{{"ts", NowUtc()}, {"admin", what}, {"actor", token.actor.id},
+                     {"ok", result.ok()}, {"seconds", seconds}};
+  if (!result.ok()) entry["error"] = result.status().message();
+  log_->Write(entry);
+  if (!result.ok()) return StatusError(req, AdminStatus(result.status()), result.status());
+  return JsonResponse(req, what == "backup" ? http::status::created : http::status::ok, *result);
+}
+
 zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
                                std::string_view what, std::string_view as_of) {
   zf::ReadContext read{actor, std::string(what), ""};
@@ -893,6 +945,11 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   const zf::Actor* actor = &token->actor;
   *actor_id = actor->id;
 
+  if (seg.size() == 3 && seg[1] == "admin") {
+    if (auto bad = only(http::verb::post)) return *bad;
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    return Admin(req, *token, seg[2]);
+  }
   if (At(t, {"v1", "commands"})) {
     if (auto bad = only(http::verb::post)) return *bad;
     if (auto bad = UnknownParameter(req, t, {})) return *bad;

@@ -94,6 +94,8 @@ class Api {
   // Every read of one case goes through here, so that it is recorded.
   Response CaseAudit(const Request& req, const zf::Actor& actor, const std::string& id);
   Response CaseDossier(const Request& req, const zf::Actor& actor, const std::string& id);
+  // POST /v1/admin/{backup,verify,audit}, for an admin token; one at a time.
+  Response Admin(const Request& req, const TokenEntry& token, std::string_view what);
   // Records the read in the engine's access trail (and the access log);
   // a read whose record fails must not be answered.
   zf::Status RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
@@ -115,6 +117,7 @@ class Api {
   };
   std::mutex buckets_mu_;
   std::map<std::string, Bucket> buckets_;  // GUARDED_BY(buckets_mu_)
+  std::mutex admin_mu_;  // held by the admin operation running
   server::Metrics* const metrics_;
   AccessLog* const log_;
   const std::string store_path_;

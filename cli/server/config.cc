@@ -1,6 +1,7 @@
 // The server's config file: tokens (stored as digests) -> actors, limits, TLS.
 #include <openssl/evp.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -64,7 +65,12 @@ zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* con
   const std::string pointer = fmt::format("/tokens/{}", index);
   if (!v.is_object()) return Invalid(pointer, "must be an object");
   const json::object& o = v.as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(o, pointer, {"sha256", "sm3", "actor", "comment"}));
+  ZF_RETURN_IF_ERROR(OnlyFields(o, pointer, {"sha256", "sm3", "actor", "comment", "admin"}));
+  bool admin = false;
+  if (const json::value* v = o.if_contains("admin")) {
+    if (!v->is_bool()) return Invalid(pointer + "/admin", "must be true or false");
+    admin = v->as_bool();
+  }
   ZF_ASSIGN_OR_RETURN(std::string sha256, Text(o, "sha256", pointer, false));
   ZF_ASSIGN_OR_RETURN(std::string sm3, Text(o, "sm3", pointer, false));
   if (sha256.empty() == sm3.empty()) {
@@ -98,7 +104,7 @@ zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* con
     }
   }
   auto& table = sha256.empty() ? config->tokens.sm3 : config->tokens.sha256;
-  TokenEntry entry{digest, std::move(actor), TokenName(o, digest)};
+  TokenEntry entry{digest, std::move(actor), TokenName(o, digest), admin};
   if (!table.emplace(digest, std::move(entry)).second) return Invalid(pointer, "duplicate digest");
   return zf::Status::Ok();
 }
@@ -186,7 +192,7 @@ void CompareTables(const std::map<std::string, TokenEntry>& before,
     if (it == before.end()) {
       change->added.push_back(&entry);
     } else if (it->second.actor.id != entry.actor.id || it->second.actor.role != entry.actor.role ||
-               it->second.actor.unit != entry.actor.unit) {
+               it->second.actor.unit != entry.actor.unit || it->second.admin != entry.admin) {
       change->changed.push_back(&entry);
     }
   }
@@ -210,6 +216,7 @@ ConfigChange CompareConfigs(const ServerConfig& before, const ServerConfig& afte
     change.need_restart.push_back("checkpoints");
   }
   if (before.seal_keys != after.seal_keys) change.need_restart.push_back("seal_keys");
+  if (before.backup_dir != after.backup_dir) change.need_restart.push_back("admin");
   return change;
 }
 
@@ -222,7 +229,8 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
   if (!parsed.ok()) return parsed.status();
   if (!parsed->is_object()) return Invalid("", "the config must be a JSON object");
   const json::object& o = parsed->as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls", "checkpoints", "seal_keys"}));
+  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls", "checkpoints", "seal_keys",
+                                       "admin"}));
   ServerConfig config;
   const json::value* tokens = o.if_contains("tokens");
   if (tokens == nullptr || !tokens->is_array()) {
@@ -259,6 +267,18 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
       return Invalid("/seal_keys", "must be the path of a directory of <agency>.pem files");
     }
     config.seal_keys = std::string(seal_keys->as_string());
+  }
+  if (const json::value* admin = o.if_contains("admin")) {
+    if (!admin->is_object()) return Invalid("/admin", "must be an object {backup_dir}");
+    ZF_RETURN_IF_ERROR(OnlyFields(admin->as_object(), "/admin", {"backup_dir"}));
+    ZF_ASSIGN_OR_RETURN(config.backup_dir,
+                        Text(admin->as_object(), "backup_dir", "/admin", true));
+    std::error_code ec;
+    if (!std::filesystem::is_directory(config.backup_dir, ec)) {
+      return Invalid("/admin/backup_dir",
+                     fmt::format("'{}' is not a directory (create it for the backups)",
+                                 config.backup_dir));
+    }
   }
   return config;
 }

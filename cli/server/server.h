@@ -55,6 +55,8 @@ struct TokenEntry {
   std::string digest;  // lowercase hex
   zf::Actor actor;
   std::string name;
+  // May use the operator's endpoints (/v1/admin/...): "admin": true.
+  bool admin = false;
 };
 
 // Token digests -> entries, one table per digest algorithm.
@@ -77,6 +79,9 @@ struct ServerConfig {
   // Electronic seals ("seal_keys": "DIR"): the directory of the agencies'
   // seal private keys, <agency>.pem. The command line's --seal-keys wins.
   std::string seal_keys;
+  // The directory POST /v1/admin/backup writes into ("admin":
+  // {"backup_dir"}); "" = no backups over HTTP.
+  std::string backup_dir;
 };
 
 // Reads the JSON config file (format: docs/api.md, "Configuration").

@@ -43,6 +43,8 @@ TOKENS = {
     # an actor the organisation does not know, and a hearing officer.
     "stranger": ("SX-OF-9999", "enforcement_officer", "sx-market"),
     "hearing": ("SX-OF-0134", "hearing_officer", "gaosha"),
+    # The operator: an admin token (write_config's admin_tokens).
+    "operator": ("OPS-0001", "operator", "sx-bigdata"),
 }
 
 
@@ -98,9 +100,10 @@ def token_digest(token):
 
 
 def write_config(limits=None, name="config.json", tls=None, checkpoints=None, seal_keys=None,
-                 tokens=None):
-    tokens = [{"sha256": token_digest("tok-" + k),
-               "actor": {"id": v[0], "role": v[1], "unit": v[2]}}
+                 tokens=None, admin=None, admin_tokens=("operator",)):
+    tokens = [dict({"sha256": token_digest("tok-" + k),
+                    "actor": {"id": v[0], "role": v[1], "unit": v[2]}},
+                   **({"admin": True} if k in admin_tokens else {}))
               for k, v in (TOKENS if tokens is None else tokens).items()]
     config = {"tokens": tokens,
               "limits": dict({"io_threads": 2, "work_threads": 16}, **(limits or {}))}
@@ -110,6 +113,8 @@ def write_config(limits=None, name="config.json", tls=None, checkpoints=None, se
         config["checkpoints"] = checkpoints
     if seal_keys:
         config["seal_keys"] = seal_keys
+    if admin:
+        config["admin"] = admin
     path = os.path.join(TMP, name)
     with open(path, "w") as f:
         json.dump(config, f)
@@ -130,10 +135,11 @@ class Reply(object):
 
 class Server(object):
     def __init__(self, limits=None, db="db", tls=None, prefix=(), checkpoints=None,
-                 seal_keys=None, serve_args=()):
+                 seal_keys=None, serve_args=(), admin=None):
         self.log = os.path.join(TMP, "access.log")
         self.tls = tls
-        config = write_config(limits, tls=tls, checkpoints=checkpoints, seal_keys=seal_keys)
+        config = write_config(limits, tls=tls, checkpoints=checkpoints, seal_keys=seal_keys,
+                              admin=admin)
         self.proc = subprocess.Popen(
             list(prefix) + [ZFCLI, "--db", db, "serve", "--config", config, "--listen",
                             "127.0.0.1:0", "--access-log", self.log] + list(serve_args),
@@ -604,6 +610,98 @@ def test_token_reload():
         sock.close()
     finally:
         check(s.stop() == 0, "serve exit code")
+
+
+def test_admin():
+    """The operator's endpoints (an admin token): an online backup into the
+    configured directory that the CLI can read, the chain check and the
+    audit, all while the server serves; refused to other tokens, with
+    their fields checked (issue 17, "Operating it")."""
+    load_reference()
+    backups = os.path.join(TMP, "backups")
+    os.mkdir(backups)
+    s = Server(admin={"backup_dir": backups})
+
+    def admin(what, body=None, token="operator", method="POST"):
+        return s.request(method, "/v1/admin/" + what, body=body, token=token)
+
+    try:
+        expect_status(s.post(clue("SX-T-0001")), 201, "a clue")
+        head = s.get("/v1/health", token=None).json()["position"]
+        r = admin("verify", token="officer")
+        expect_status(r, 403, "an officer's token")
+        check(r.json().get("error") == "forbidden", "403 body: %r" % r.text)
+        expect_status(admin("verify", token=None), 401, "no token")
+        expect_status(admin("verify", method="GET"), 405, "GET on an admin endpoint")
+        expect_status(admin("reindex"), 404, "an unknown admin endpoint")
+
+        r = admin("verify")
+        expect_status(r, 200, "verify")
+        v = r.json()
+        check(v.get("ok") is True and v.get("events_checked") == head and v.get("findings") == [],
+              "verify body: %r" % v)
+        r = admin("verify", {"from_position": 5, "to_position": 3})
+        check(r.status == 400 and r.json().get("subject") == "/to_position",
+              "a reversed range: %d %r" % (r.status, r.text))
+        r = admin("verify", {"bogus": 1})
+        check(r.status == 400 and r.json().get("subject") == "/bogus",
+              "an unknown field: %d %r" % (r.status, r.text))
+
+        r = admin("audit")
+        expect_status(r, 200, "audit")
+        a = r.json()
+        check(a.get("ok") is True and a.get("last_position") == head and
+              a.get("commands_redecided", 0) > 0 and a.get("findings_list") == [],
+              "audit body: %r" % {k: a.get(k) for k in ("ok", "last_position",
+                                                         "commands_redecided", "findings")})
+        r = admin("audit", {"case": "SX-T-0001"})
+        expect_status(r, 200, "audit of one case")
+        r = admin("audit", {"case": "SX-NONE"})
+        check(r.status == 404 and r.json().get("subject") == "/case", "no such case: %r" % r.text)
+
+        r = admin("backup", {"name": "b1"})
+        expect_status(r, 201, "backup")
+        b = r.json()
+        copy = os.path.join(backups, "b1")
+        check(b.get("backup") == copy and b.get("ledger_position") == head and
+              os.path.isdir(copy), "backup body: %r" % b)
+        # Served on as before, and the copy is a store the CLI reads.
+        expect_status(s.post(clue("SX-T-0002")), 201, "a clue after the backup")
+        rc, out, err = zf("--db", copy, "--json", "store", "verify")
+        check(rc == 0 and json.loads(out).get("ledger_hash") == b.get("ledger_hash"),
+              "the copy verifies with the same ledger: %d %s %s" % (rc, out[:300], err[:300]))
+        rc, out, err = zf("--db", copy, "--json", "case", "show", "SX-T-0001")
+        check(rc == 0 and json.loads(out).get("case_id") == "SX-T-0001",
+              "the copy holds the case: %d %s" % (rc, err[:300]))
+        r = admin("backup", {"name": "b1"})
+        check(r.status == 409 and r.json().get("subject") == "/name", "b1 again: %r" % r.text)
+        for bad in ("../escape", ".hidden", "", "a/b", "x" * 65):
+            r = admin("backup", {"name": bad})
+            check(r.status == 400 and r.json().get("subject") == "/name",
+                  "name %r: %d %s" % (bad, r.status, r.text[:200]))
+        check(not os.path.exists(os.path.join(TMP, "escape")), "nothing written outside")
+        r = admin("backup")
+        expect_status(r, 201, "a backup named by the time")
+        check(re.fullmatch(r"zf-backup-\d{8}T\d{6}Z", r.json().get("name", "")) is not None,
+              "default name: %r" % r.text)
+        entries = [e for e in s.access_log() if "admin" in e]
+        backups_logged = [(e["actor"], e["ok"]) for e in entries if e["admin"] == "backup"]
+        check(backups_logged == [("OPS-0001", True)] + [("OPS-0001", False)] * 6 +
+              [("OPS-0001", True)] and all("seconds" in e for e in entries),
+              "the access log records each admin operation: %r" % entries)
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    # Without a backup directory, or with one that is not there.
+    s = Server()
+    try:
+        r = admin("backup")
+        check(r.status == 409 and r.json().get("subject") == "/admin/backup_dir",
+              "no backup_dir: %d %r" % (r.status, r.text))
+    finally:
+        check(s.stop() == 0, "serve exit code")
+    path = write_config(admin={"backup_dir": os.path.join(TMP, "missing")}, name="bad.json")
+    rc, out, err = zf("--db", "db", "serve", "--config", path, "--listen", "127.0.0.1:0")
+    check(rc == 3 and "/admin/backup_dir" in err, "a missing backup_dir: %d %r" % (rc, err))
 
 
 def test_slow_client():
