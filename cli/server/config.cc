@@ -10,6 +10,7 @@
 
 #include "server/server.h"
 #include "zf/event_json.h"
+#include "zf/json_schema.h"
 #include "zf/limits.h"
 
 namespace zfcli::server {
@@ -21,35 +22,23 @@ zf::Status Invalid(std::string_view pointer, std::string_view rule) {
   return zf::InvalidArgumentError(fmt::format("config {}: {}", pointer, rule)).WithSubject(pointer);
 }
 
-// Refuses fields other than `allowed`, so a misspelt limit is not ignored.
-zf::Status OnlyFields(const json::object& o, std::string_view pointer,
-                      std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : o) {
-    bool known = false;
-    for (std::string_view a : allowed) known = known || key == a;
-    if (!known) return Invalid(fmt::format("{}/{}", pointer, std::string_view(key)), "unknown field");
-  }
-  return zf::Status::Ok();
-}
-
-zf::Result<std::string> Text(const json::object& o, std::string_view key, std::string_view pointer,
-                             bool required) {
+// The config's shape (fields, types, bounds, one digest per token) is
+// schemas/serve-config.schema.json's to check; what follows reads a
+// document that passed it, and checks only what a schema cannot.
+std::string Str(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
-  const std::string where = fmt::format("{}/{}", pointer, key);
-  if (v == nullptr) {
-    if (required) return Invalid(where, "is required");
-    return std::string();
-  }
-  if (!v->is_string() || v->as_string().empty()) return Invalid(where, "must be a non-empty string");
-  return std::string(v->as_string());
+  return v == nullptr ? std::string() : std::string(v->as_string());
 }
 
-bool IsHex64(std::string_view s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+template <typename T>
+void Number(const json::object& o, std::string_view key, T* out) {
+  if (const json::value* v = o.if_contains(key)) *out = v->to_number<T>();
+}
+
+void Millis(const json::object& o, std::string_view key, std::chrono::milliseconds* out) {
+  if (const json::value* v = o.if_contains(key)) {
+    *out = std::chrono::milliseconds(v->to_number<std::int64_t>());
   }
-  return true;
 }
 
 // How the config's reader knows a token: its comment, else the start of
@@ -61,36 +50,12 @@ std::string TokenName(const json::object& token, std::string_view digest) {
   return fmt::format("{}…", digest.substr(0, 12));
 }
 
-zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* config) {
+zf::Status ParseToken(const json::object& o, std::size_t index, ServerConfig* config) {
   const std::string pointer = fmt::format("/tokens/{}", index);
-  if (!v.is_object()) return Invalid(pointer, "must be an object");
-  const json::object& o = v.as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(o, pointer, {"sha256", "sm3", "actor", "comment", "admin"}));
-  bool admin = false;
-  if (const json::value* v = o.if_contains("admin")) {
-    if (!v->is_bool()) return Invalid(pointer + "/admin", "must be true or false");
-    admin = v->as_bool();
-  }
-  ZF_ASSIGN_OR_RETURN(std::string sha256, Text(o, "sha256", pointer, false));
-  ZF_ASSIGN_OR_RETURN(std::string sm3, Text(o, "sm3", pointer, false));
-  if (sha256.empty() == sm3.empty()) {
-    return Invalid(pointer, "give exactly one of sha256 and sm3 (the token's hex digest)");
-  }
-  const std::string& digest = sha256.empty() ? sm3 : sha256;
-  if (!IsHex64(digest)) {
-    return Invalid(pointer + (sha256.empty() ? "/sm3" : "/sha256"),
-                   "must be 64 lowercase hex digits (the digest, never the token)");
-  }
-  const json::value* actor_value = o.if_contains("actor");
-  if (actor_value == nullptr || !actor_value->is_object()) {
-    return Invalid(pointer + "/actor", "is required: {\"id\", \"role\", \"unit\"}");
-  }
-  const json::object& a = actor_value->as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(a, pointer + "/actor", {"id", "role", "unit"}));
-  zf::Actor actor;
-  ZF_ASSIGN_OR_RETURN(actor.id, Text(a, "id", pointer + "/actor", true));
-  ZF_ASSIGN_OR_RETURN(actor.role, Text(a, "role", pointer + "/actor", true));
-  ZF_ASSIGN_OR_RETURN(actor.unit, Text(a, "unit", pointer + "/actor", true));
+  const bool sm3 = o.contains("sm3");
+  const std::string digest = Str(o, sm3 ? "sm3" : "sha256");
+  const json::object& a = o.at("actor").as_object();
+  zf::Actor actor{Str(a, "id"), Str(a, "role"), Str(a, "unit")};
   // The store's rule for actors (zf/limits.h): a token whose actor breaks
   // it would have every command refused, so the config is refused instead.
   for (const auto& [field, value] : {std::pair{"id", &actor.id}, {"role", &actor.role},
@@ -103,57 +68,44 @@ zf::Status ParseToken(const json::value& v, std::size_t index, ServerConfig* con
                                  zf::kMaxActorFieldBytes));
     }
   }
-  auto& table = sha256.empty() ? config->tokens.sm3 : config->tokens.sha256;
-  TokenEntry entry{digest, std::move(actor), TokenName(o, digest), admin};
+  const json::value* admin = o.if_contains("admin");
+  auto& table = sm3 ? config->tokens.sm3 : config->tokens.sha256;
+  TokenEntry entry{digest, std::move(actor), TokenName(o, digest),
+                   admin != nullptr && admin->as_bool()};
   if (!table.emplace(digest, std::move(entry)).second) return Invalid(pointer, "duplicate digest");
   return zf::Status::Ok();
 }
 
-template <typename T>
-zf::Status Positive(const json::object& o, std::string_view key, T* out) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return zf::Status::Ok();
-  if (!v->is_int64() || v->as_int64() < 0 ||
-      (v->as_int64() == 0 && key != "io_threads")) {
-    return Invalid(fmt::format("/limits/{}", key), "must be a positive integer");
+void ReadLimits(const json::object& o, Limits* l) {
+  Number(o, "max_body_bytes", &l->max_body_bytes);
+  Number(o, "max_header_bytes", &l->max_header_bytes);
+  Millis(o, "header_timeout_ms", &l->header_timeout);
+  Millis(o, "body_timeout_ms", &l->body_timeout);
+  Number(o, "max_connections", &l->max_connections);
+  Number(o, "max_connections_per_client", &l->max_connections_per_client);
+  Number(o, "max_subscriptions", &l->max_subscriptions);
+  Number(o, "max_batch_commands", &l->max_batch_commands);
+  Number(o, "max_events_per_read", &l->max_events_per_read);
+  Number(o, "io_threads", &l->io_threads);
+  Number(o, "work_threads", &l->work_threads);
+  Millis(o, "shutdown_grace_ms", &l->shutdown_grace);
+  Number(o, "expensive_per_minute", &l->expensive_per_minute);
+  Number(o, "expensive_burst", &l->expensive_burst);
+}
+
+// The shipped schema, compiled once.
+zf::Status CheckShape(const json::value& config) {
+  static const auto* const kSchema = new zf::Result<zf::JsonSchema>(
+      zf::JsonSchema::Shipped("serve-config.schema.json"));
+  if (!kSchema->ok()) return kSchema->status();
+  zf::Status s = (*kSchema)->Validate(config);
+  if (s.ok()) return s;
+  // "<pointer>: <rule>" -> "config <pointer>: <rule>", as the other errors.
+  std::string_view rule = s.message();
+  if (const std::size_t colon = rule.find(": "); colon != std::string_view::npos) {
+    rule.remove_prefix(colon + 2);
   }
-  *out = static_cast<T>(v->as_int64());
-  return zf::Status::Ok();
-}
-
-zf::Status Millis(const json::object& o, std::string_view key, std::chrono::milliseconds* out) {
-  std::int64_t ms = out->count();
-  ZF_RETURN_IF_ERROR(Positive(o, key, &ms));
-  *out = std::chrono::milliseconds(ms);
-  return zf::Status::Ok();
-}
-
-zf::Status ParseLimits(const json::value& v, Limits* l) {
-  if (!v.is_object()) return Invalid("/limits", "must be an object");
-  const json::object& o = v.as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(
-      o, "/limits",
-      {"max_body_bytes", "max_header_bytes", "header_timeout_ms", "body_timeout_ms",
-       "max_connections", "max_connections_per_client", "max_subscriptions",
-       "max_batch_commands", "max_events_per_read",
-       "io_threads", "work_threads", "shutdown_grace_ms", "expensive_per_minute",
-       "expensive_burst"}));
-  ZF_RETURN_IF_ERROR(Positive(o, "max_body_bytes", &l->max_body_bytes));
-  ZF_RETURN_IF_ERROR(Positive(o, "max_header_bytes", &l->max_header_bytes));
-  ZF_RETURN_IF_ERROR(Millis(o, "header_timeout_ms", &l->header_timeout));
-  ZF_RETURN_IF_ERROR(Millis(o, "body_timeout_ms", &l->body_timeout));
-  ZF_RETURN_IF_ERROR(Positive(o, "max_connections", &l->max_connections));
-  ZF_RETURN_IF_ERROR(
-      Positive(o, "max_connections_per_client", &l->max_connections_per_client));
-  ZF_RETURN_IF_ERROR(Positive(o, "max_subscriptions", &l->max_subscriptions));
-  ZF_RETURN_IF_ERROR(Positive(o, "max_batch_commands", &l->max_batch_commands));
-  ZF_RETURN_IF_ERROR(Positive(o, "max_events_per_read", &l->max_events_per_read));
-  ZF_RETURN_IF_ERROR(Positive(o, "io_threads", &l->io_threads));
-  ZF_RETURN_IF_ERROR(Positive(o, "work_threads", &l->work_threads));
-  ZF_RETURN_IF_ERROR(Millis(o, "shutdown_grace_ms", &l->shutdown_grace));
-  ZF_RETURN_IF_ERROR(Positive(o, "expensive_per_minute", &l->expensive_per_minute));
-  ZF_RETURN_IF_ERROR(Positive(o, "expensive_burst", &l->expensive_burst));
-  return zf::Status::Ok();
+  return Invalid(s.subject().empty() ? "/" : s.subject(), rule);
 }
 
 }  // namespace
@@ -227,52 +179,29 @@ zf::Result<ServerConfig> LoadServerConfig(const std::string& path) {
   text << in.rdbuf();
   auto parsed = zf::ParseJson(text.str());
   if (!parsed.ok()) return parsed.status();
-  if (!parsed->is_object()) return Invalid("", "the config must be a JSON object");
+  ZF_RETURN_IF_ERROR(CheckShape(*parsed));
   const json::object& o = parsed->as_object();
-  ZF_RETURN_IF_ERROR(OnlyFields(o, "", {"tokens", "limits", "tls", "checkpoints", "seal_keys",
-                                       "admin"}));
   ServerConfig config;
-  const json::value* tokens = o.if_contains("tokens");
-  if (tokens == nullptr || !tokens->is_array()) {
-    return Invalid("/tokens", "is required: an array of {sha256|sm3, actor}");
-  }
-  for (std::size_t i = 0; i < tokens->as_array().size(); ++i) {
-    ZF_RETURN_IF_ERROR(ParseToken(tokens->as_array()[i], i, &config));
+  const json::array& tokens = o.at("tokens").as_array();
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    ZF_RETURN_IF_ERROR(ParseToken(tokens[i].as_object(), i, &config));
   }
   if (const json::value* limits = o.if_contains("limits")) {
-    ZF_RETURN_IF_ERROR(ParseLimits(*limits, &config.limits));
+    ReadLimits(limits->as_object(), &config.limits);
   }
   if (const json::value* tls = o.if_contains("tls")) {
-    if (!tls->is_object()) return Invalid("/tls", "must be an object {cert, key}");
-    ZF_RETURN_IF_ERROR(OnlyFields(tls->as_object(), "/tls", {"cert", "key"}));
-    ZF_ASSIGN_OR_RETURN(config.tls_cert, Text(tls->as_object(), "cert", "/tls", true));
-    ZF_ASSIGN_OR_RETURN(config.tls_key, Text(tls->as_object(), "key", "/tls", true));
+    config.tls_cert = Str(tls->as_object(), "cert");
+    config.tls_key = Str(tls->as_object(), "key");
   }
   if (const json::value* checkpoints = o.if_contains("checkpoints")) {
-    if (!checkpoints->is_object()) {
-      return Invalid("/checkpoints", "must be an object {key, every}");
-    }
-    const json::object& c = checkpoints->as_object();
-    ZF_RETURN_IF_ERROR(OnlyFields(c, "/checkpoints", {"key", "every"}));
-    ZF_ASSIGN_OR_RETURN(config.checkpoint_key, Text(c, "key", "/checkpoints", true));
-    if (const json::value* every = c.if_contains("every")) {
-      if (!every->is_uint64() && !(every->is_int64() && every->as_int64() >= 0)) {
-        return Invalid("/checkpoints/every", "must be a whole number of events (0: none)");
-      }
+    config.checkpoint_key = Str(checkpoints->as_object(), "key");
+    if (const json::value* every = checkpoints->as_object().if_contains("every")) {
       config.checkpoint_every = every->to_number<std::uint64_t>();
     }
   }
-  if (const json::value* seal_keys = o.if_contains("seal_keys")) {
-    if (!seal_keys->is_string() || seal_keys->as_string().empty()) {
-      return Invalid("/seal_keys", "must be the path of a directory of <agency>.pem files");
-    }
-    config.seal_keys = std::string(seal_keys->as_string());
-  }
+  config.seal_keys = Str(o, "seal_keys");
   if (const json::value* admin = o.if_contains("admin")) {
-    if (!admin->is_object()) return Invalid("/admin", "must be an object {backup_dir}");
-    ZF_RETURN_IF_ERROR(OnlyFields(admin->as_object(), "/admin", {"backup_dir"}));
-    ZF_ASSIGN_OR_RETURN(config.backup_dir,
-                        Text(admin->as_object(), "backup_dir", "/admin", true));
+    config.backup_dir = Str(admin->as_object(), "backup_dir");
     std::error_code ec;
     if (!std::filesystem::is_directory(config.backup_dir, ec)) {
       return Invalid("/admin/backup_dir",

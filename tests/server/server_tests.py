@@ -591,7 +591,8 @@ def test_token_reload():
 
         # A broken config: logged with its field; the tokens stay.
         with open(os.path.join(TMP, "config.json"), "w") as f:
-            json.dump({"tokens": [{"sha256": "00", "actor": {}}]}, f)
+            json.dump({"tokens": [{"sha256": "00",
+                                   "actor": {"id": "a", "role": "r", "unit": "u"}}]}, f)
         s.proc.send_signal(signal.SIGHUP)
         failed = wait_for_log(s, "config_reload_failed", 1)
         check(len(failed) == 1 and failed[0].get("field") == "/tokens/0/sha256",
@@ -1540,6 +1541,23 @@ def test_config_errors():
          "/tokens/0/actor/unit"),
         ({"tokens": [], "limits": {"max_body_byte": 5}}, "/limits/max_body_byte"),
         ({"tokens": [], "tls": {"cert": "x.pem"}}, "/tls/key"),
+        # The shape is schemas/serve-config.schema.json's: its description
+        # of the field follows the rule broken.
+        ({"tokens": [], "limits": {"header_timeout_ms": "10s"}},
+         "config /limits/header_timeout_ms: "),
+        ({"tokens": [], "limits": {"max_connections": 0}},
+         "(open connections at once)"),
+        ({"tokens": [{"sha256": token_digest("t"), "sm3": token_digest("t"),
+                      "actor": {"id": "a", "role": "r", "unit": "u"}}]}, "config /tokens/0: "),
+        ({"tokens": [{"sha256": token_digest("t").upper(),
+                      "actor": {"id": "a", "role": "r", "unit": "u"}}]},
+         "64 lowercase hex digits"),
+        ({"tokens": [{"sha256": token_digest("t"), "admin": "yes",
+                      "actor": {"id": "a", "role": "r", "unit": "u"}}]}, "/tokens/0/admin"),
+        ([], "config /: "),
+        ({"tokens": [{"sha256": token_digest("t"), "actor": {"id": "a", "role": "r", "unit": "u"}},
+                     {"sha256": token_digest("t"), "actor": {"id": "b", "role": "r", "unit": "u"}}]},
+         "config /tokens/1: duplicate digest"),
         # The store's rule for actors (issue 14 §5), at load time: a token
         # whose actor breaks it would have every command refused.
         ({"tokens": [{"sha256": token_digest("t"), "comment": "night shift",
