@@ -430,7 +430,7 @@ std::string NowUtc() {
   return fmt::format("{}.{:03d}Z", buf, ms);
 }
 
-AccessLog::AccessLog(const std::string& path) {
+AccessLog::AccessLog(const std::string& path) : path_(path) {
   if (path.empty()) return;
   file_.open(path, std::ios::app);
   to_file_ = file_.is_open();
@@ -457,6 +457,16 @@ void AccessLog::Write(const json::object& entry) {
   // the line is lost, the next one is tried again.
   out.clear();
   out << line << std::flush;
+}
+
+bool AccessLog::Reopen() {
+  if (path_.empty()) return true;
+  std::ofstream fresh(path_, std::ios::app);
+  if (!fresh.is_open()) return false;
+  std::lock_guard lock(mu_);
+  file_ = std::move(fresh);
+  to_file_ = true;
+  return true;
 }
 
 // --- Api --------------------------------------------------------------------

@@ -37,8 +37,13 @@ class AccessLog {
   // "" = stderr.
   explicit AccessLog(const std::string& path);
   void Write(const boost::json::object& entry);
+  // Opens the file again (SIGHUP): after logrotate moved it away, the
+  // lines go to a new file at the path. False if it cannot be opened (the
+  // old file stays in use).
+  bool Reopen();
 
  private:
+  std::string path_;
   std::mutex mu_;
   std::ofstream file_;
   bool to_file_ = false;

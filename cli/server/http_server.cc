@@ -572,11 +572,17 @@ json::array TokenList(const std::vector<const TokenEntry*>& entries) {
   return list;
 }
 
-// SIGHUP: reads the config file again and puts its tokens in force. The
-// other settings (limits, TLS, checkpoints, seal keys) size or open things
-// made at startup, so a change to them is logged as needing a restart and
-// not applied. A config that does not load changes nothing.
+// SIGHUP: reopens the access log, reads the config file again and puts its
+// tokens in force. The other settings (limits, TLS, checkpoints, seal keys)
+// size or open things made at startup, so a change to them is logged as
+// needing a restart and not applied. A config that does not load changes
+// nothing.
 void ReloadTokens(const std::string& path, ServerConfig* current, Api* api, AccessLog* log) {
+  // The access log first, so that the reload's own entry goes to the new
+  // file after logrotate moved the old one (cli/dist/zf.logrotate).
+  if (!log->Reopen()) {
+    log->Write({{"event", "access_log_reopen_failed"}});
+  }
   auto loaded = LoadServerConfig(path);
   if (!loaded.ok()) {
     json::object entry{{"event", "config_reload_failed"},
