@@ -1359,7 +1359,15 @@ def test_sigterm_burst():
     for t in threads:
         t.start()
     try:
-        time.sleep(1.5)
+        # SIGTERM once commands are being acknowledged (a loaded or
+        # sanitized machine takes longer to get there), mid-burst.
+        deadline = time.time() + 30 * TIMEOUT_SCALE
+        while time.time() < deadline:
+            with lock:
+                if len(acked) >= 5:
+                    break
+            time.sleep(0.05)
+        time.sleep(0.5)
         with lock:
             before = len(acked)
         s.proc.send_signal(signal.SIGTERM)
