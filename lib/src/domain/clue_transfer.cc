@@ -174,6 +174,8 @@ Status EvolveSoftMeasureIssued(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
+namespace {
+
 constexpr std::string_view kPositiveConflictBasis =
     "《中华人民共和国行政处罚法》第二十五条第二款（对管辖发生争议的，应当协商解决，协商不成的，报请"
     "共同的上一级行政机关指定管辖）";
@@ -220,6 +222,8 @@ Decision RequestPositiveDesignation(const DecisionContext& context, const CaseSt
   event["requested_on"] = context.date().ToString();
   return std::vector<NewEvent>{Emit("designation_requested", std::move(event))};
 }
+
+}  // namespace
 
 Decision DecideRequestDesignation(const DecisionContext& context) {
   if (auto r = RequireCase(context)) return *r;

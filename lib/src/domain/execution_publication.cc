@@ -28,11 +28,17 @@ constexpr int kPenaltyPublicationWorkingDays = 7;
 constexpr int kOtherPublicationWorkingDays = 20;
 constexpr int kWithdrawalWorkingDays = 3;
 
+namespace {
+
+// penalty (ordinary procedure), on_spot (simplified procedure), no_penalty,
+// or the type of a transfer decision (never published); "" without one.
 std::string PublicationKind(const CaseState& c) {
   if (!c.procedure_state.decision) return "";
   if (c.execution.on_spot.issued) return "on_spot";
   return c.procedure_state.decision->type;
 }
+
+}  // namespace
 
 bool PublicationRequired(const EngineOptions& options, const CaseState& c) {
   const std::string kind = PublicationKind(c);
