@@ -265,10 +265,9 @@ TEST_CASE("Permissions: a store loaded from the sample grants issue 15's new com
     INFO(type);
     CHECK_FALSE(before.permissions().History()[0].Allows(type, "enforcement_officer"));
   }
-  Command publish = MakeCommand("publish_decision", "pub-1", "2025-01-02T09:00:00+08:00",
-                                {{"channel", "门户网站"}});
-  publish.target = "SX-2025-NONE";
-  publish.actor = kGaoshaOfficer;
+  Command publish = zf::testing::GaoshaCommand("publish_decision", "pub-1",
+                                               "2025-01-02T09:00:00+08:00", "SX-2025-NONE",
+                                               {{"channel", "门户网站"}});
   CHECK(Outcome(*engine, publish) == "role_not_permitted");
   // Version 2: the sample's grants plus the new commands, from 2025-01-02.
   boost::json::object grants;

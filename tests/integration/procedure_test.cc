@@ -2,6 +2,8 @@
 // EngineOptions, and the D9 clock arithmetic the procedure folds. The
 // workflow itself is exercised by tests/scenarios/07-, 08-, 09-, 14-*.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <string>
 
 #include "domain/procedure_state.h"
 #include "support/engine_fixtures.h"
@@ -424,6 +426,21 @@ TEST_CASE("publication_required_for: which decisions must be published, and in h
       EngineOptions options;
       if (listed) options.publication_required_for = {"penalty", "no_penalty"};
       Procedure p(options);
+      // The sample's matrix (version 1) grants no publication: version 2
+      // adds it, as a deployment would (docs/events.md, "Who acts").
+      boost::json::object grants;
+      {
+        std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/02-permissions.jsonl");
+        std::string line;
+        REQUIRE(std::getline(in, line));
+        grants = boost::json::parse(line).at("data").at("grants").as_object();
+      }
+      grants["publish_decision"] = boost::json::array{"enforcement_officer"};
+      p.AppliedGlobal("publish_permission_matrix", "2023-09-01",
+                      {{"effective_from", "2023-09-02"},
+                       {"grants", std::move(grants)},
+                       {"basis", "测试用权限矩阵第2版"}},
+                      {{"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}});
       p.Investigating();
       p.Applied("record_evidence", "2023-09-05", p.Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
       p.Applied("conclude_investigation", "2023-09-20", no_penalty);
