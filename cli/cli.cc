@@ -287,6 +287,10 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"act.D11", {"向公安机关移送", "send it to the police"}},
       {"act.D12", {"送达处罚决定书", "serve the decision"}},
       {"act.D13", {"当场处罚决定备案", "report the on-the-spot decision"}},
+      {"act.D5", {"案件审核", "internal case review"}},
+      {"act.D14", {"公开行政处罚决定", "publish the decision"}},
+      {"act.D15", {"撤回已公开的行政处罚决定信息", "take the publication down"}},
+      {"act.D18", {"交付当场收缴的罚款", "hand over or deposit the cash collected on the spot"}},
       {"act.D16", {"缴纳罚款", "pay the fine"}},
       {"act.D22", {"申请人民法院强制执行", "apply to the court"}},
       // case explain (Engine::ExplainCase).

@@ -251,6 +251,44 @@ TEST_CASE("Permissions: a publication names known command types and officer role
   CHECK(Outcome(*engine, by_stranger) == "role_not_permitted");
 }
 
+TEST_CASE("Permissions: a store loaded from the sample grants issue 15's new commands by a new "
+          "version",
+          "[permissions][sample]") {
+  auto engine = BareEngine();
+  LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "02-permissions.jsonl", "03-powers.jsonl"});
+  // The sample's version 1 names none of them: nobody may issue them.
+  const std::vector<std::string> added = {"publish_decision", "withdraw_publication",
+                                          "amend_officer", "request_recusal", "decide_recusal",
+                                          "hand_over_on_spot_cash", "deposit_on_spot_cash"};
+  const internal::RuleBook before = Fold(*engine);
+  for (const std::string& type : added) {
+    INFO(type);
+    CHECK_FALSE(before.permissions().History()[0].Allows(type, "enforcement_officer"));
+  }
+  Command publish = zf::testing::GaoshaCommand("publish_decision", "pub-1",
+                                               "2025-01-02T09:00:00+08:00", "SX-2025-NONE",
+                                               {{"channel", "门户网站"}});
+  CHECK(Outcome(*engine, publish) == "role_not_permitted");
+  // Version 2: the sample's grants plus the new commands, from 2025-01-02.
+  boost::json::object grants;
+  {
+    std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/02-permissions.jsonl");
+    std::string line;
+    REQUIRE(std::getline(in, line));
+    grants = boost::json::parse(line).at("data").at("grants").as_object();
+  }
+  for (const std::string& type : added) {
+    grants[type] = boost::json::array{"enforcement_officer", "agency_head"};
+  }
+  grants["amend_officer"] = boost::json::array{"list_admin"};
+  Command v2 = Matrix("permissions-v2", "2025-01-01T09:00:00+08:00", "2025-01-02", grants);
+  v2.actor = Actor{"SX-ADMIN-01", "list_admin", "sx-justice"};
+  REQUIRE(Outcome(*engine, v2) == "applied");
+  // The actor check passes; the decider answers (there is no such case).
+  publish.command_id = "pub-2";
+  CHECK(Outcome(*engine, publish) == "case_not_found");
+}
+
 TEST_CASE("Permissions: the whole sample imports under its matrix", "[permissions][sample]") {
   auto engine = BareEngine();
   LoadAll(*engine, {"01-calendar.jsonl", "02-org.jsonl", "02-permissions.jsonl", "03-powers.jsonl",

@@ -2,6 +2,8 @@
 // EngineOptions, and the D9 clock arithmetic the procedure folds. The
 // workflow itself is exercised by tests/scenarios/07-, 08-, 09-, 14-*.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <string>
 
 #include "domain/procedure_state.h"
 #include "support/engine_fixtures.h"
@@ -408,6 +410,125 @@ TEST_CASE("reconsideration_by_issuer_from: a city-level unit's decisions go to t
   }
 }
 
+TEST_CASE("publication_required_for: which decisions must be published, and in how many days",
+          "[procedure][apl48]") {
+  boost::json::object no_penalty{{"outcome", "no_penalty"},
+                                 {"penalty_types", boost::json::array()},
+                                 {"report", {{"facts", "事实"}, {"reasoning", "理由"}}}};
+  boost::json::object decision{{"decision_type", "no_penalty"},
+                               {"document_number", "明环不罚〔2023〕12号"},
+                               {"facts_and_evidence", "事实"},
+                               {"legal_basis", "APL 33"},
+                               {"education_record", "教育记录"},
+                               {"correction_order", {{"content", "改正"}}}};
+  for (bool listed : {false, true}) {
+    DYNAMIC_SECTION("no_penalty listed=" << listed) {
+      EngineOptions options;
+      if (listed) options.publication_required_for = {"penalty", "no_penalty"};
+      Procedure p(options);
+      // The sample's matrix (version 1) grants no publication: version 2
+      // adds it, as a deployment would (docs/events.md, "Who acts").
+      boost::json::object grants;
+      {
+        std::ifstream in(std::string(ZF_SOURCE_DIR) + "/examples/shaxian/02-permissions.jsonl");
+        std::string line;
+        REQUIRE(std::getline(in, line));
+        grants = boost::json::parse(line).at("data").at("grants").as_object();
+      }
+      grants["publish_decision"] = boost::json::array{"enforcement_officer"};
+      p.AppliedGlobal("publish_permission_matrix", "2023-09-01",
+                      {{"effective_from", "2023-09-02"},
+                       {"grants", std::move(grants)},
+                       {"basis", "测试用权限矩阵第2版"}},
+                      {{"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}});
+      p.Investigating();
+      p.Applied("record_evidence", "2023-09-05", p.Evidence("EV-1", {"SX-OF-0054", "SX-OF-0055"}));
+      p.Applied("conclude_investigation", "2023-09-20", no_penalty);
+      p.Applied("make_decision", "2023-09-21", decision);
+      p.Applied("publish_decision", "2023-09-22", {{"channel", "三明市人民政府门户网站"}});
+      const boost::json::object published = p.LastEventData();
+      CHECK(published.at("decision_kind") == "no_penalty");
+      CHECK(published.at("required") == listed);
+      // Doc 118: another enforcement decision within 20 working days (the
+      // National Day holiday skipped, its make-up weekend counted).
+      CHECK(published.contains("due_on") == listed);
+      if (listed) CHECK(published.at("due_on") == "2023-10-25");
+    }
+  }
+}
+
+// The sample with sx-eco's legal name and, optionally, its issuing
+// government replaced: the reconsideration body must follow the typed fact,
+// not the text of the name.
+std::unique_ptr<Engine> EcoRegisteredAs(const std::string& legal_name,
+                                        const std::string& government) {
+  auto engine = BareEngine();
+  LoadAll(*engine, {"01-calendar.jsonl"});
+  std::vector<Command> org = zf::testing::SampleCommands("02-org.jsonl");
+  for (Command& c : org) {
+    auto& data = c.data.as_object();
+    if (c.type != "register_department" || data.at("department_id") != "sx-eco") continue;
+    data["legal_name"] = legal_name;
+    if (!government.empty()) data["issuing_government"] = government;
+  }
+  auto results = engine->ExecuteBatch(org, BatchMode::kAtomic);
+  REQUIRE(results.ok());
+  for (const auto& r : *results) {
+    REQUIRE(r.ok());
+    REQUIRE(r->outcome == CommandResult::Outcome::kApplied);
+  }
+  LoadAll(*engine, {"03-powers.jsonl", "04-leniency.jsonl", "05-benchmarks.jsonl",
+                    "06-hearing-thresholds.jsonl"});
+  return engine;
+}
+
+TEST_CASE("issuing_government: the relief names the government the org data records",
+          "[procedure][i10]") {
+  const std::string steps[][3] = {
+      {"register_clue", "2024-09-02",
+       R"({"source":"inspection","item_code":"ECO-002","township":"gaosha","description":"超标排放",)"
+       R"("discovered_on":"2024-09-02","party":{"id":"91350427MA000T002X","name":"沙县某测试有限公司",)"
+       R"("category":"organisation"}})"},
+      {"file_case", "2024-09-03", R"({"handlers":["SX-OF-0054","SX-OF-0055"],"approved_by":"SX-OF-0174"})"},
+      {"start_investigation", "2024-09-03", "{}"},
+      {"record_evidence", "2024-09-04",
+       R"({"evidence_id":"EV-1","category":"on_site_transcript","officers":["SX-OF-0054","SX-OF-0055"],)"
+       R"("party_signed":true})"},
+      {"conclude_investigation", "2024-09-05",
+       R"({"outcome":"no_penalty","penalty_types":[],"report":{"facts":"事实","reasoning":"理由"}})"},
+      {"make_decision", "2024-09-06",
+       R"({"decision_type":"no_penalty","document_number":"明环不罚〔2024〕1号","facts_and_evidence":"事实",)"
+       R"("legal_basis":"APL 33","education_record":"教育记录","correction_order":{"content":"改正"}})"}};
+  // A legal name the text rule reads wrongly (up to its first 市).
+  const std::string name = "福建省三明市生态环境局";
+  for (std::string government : {std::string(), std::string("三明市人民政府")}) {
+    DYNAMIC_SECTION("issuing_government=" << government) {
+      auto engine = EcoRegisteredAs(name, government);
+      int n = 0;
+      for (const auto& [type, day, data] : steps) {
+        boost::json::object envelope{{"command", type},
+                                     {"command_id", "i10-" + std::to_string(++n)},
+                                     {"at", day + "T09:00:00+08:00"},
+                                     {"actor", kEco},
+                                     {"case_id", "SX-2024-T0010"},
+                                     {"data", boost::json::parse(data)}};
+        auto command = CommandFromJson(envelope);
+        REQUIRE(command.ok());
+        auto result = engine->Execute(*command);
+        REQUIRE(result.ok());
+        INFO(type << (result->rejection ? ": " + result->rejection->message : ""));
+        REQUIRE(result->outcome == CommandResult::Outcome::kApplied);
+      }
+      auto cursor = engine->store()->ReadStream("case/SX-2024-T0010", UINT64_MAX,
+                                                Direction::kBackward);
+      REQUIRE(cursor->Valid());
+      const auto& relief = cursor->event().data.at("relief").as_object();
+      CHECK(relief.at("reconsideration_body") ==
+            (government.empty() ? "福建省三明市人民政府" : "三明市人民政府"));
+    }
+  }
+}
+
 TEST_CASE("Engine::Open refuses unknown issue-15 policy values, naming the option",
           "[procedure][options]") {
   const auto open = [](EngineOptions options) {
@@ -444,6 +565,18 @@ TEST_CASE("Engine::Open refuses unknown issue-15 policy values, naming the optio
   auto zero = open(no_review_days);
   REQUIRE_FALSE(zero.ok());
   CHECK(std::string(zero.status().message()).find("case_review_working_days") !=
+        std::string::npos);
+  EngineOptions publication_from;
+  publication_from.publication_tracked_from = "2025-02-29";
+  auto no_publication_date = open(publication_from);
+  REQUIRE_FALSE(no_publication_date.ok());
+  CHECK(std::string(no_publication_date.status().message()).find("publication_tracked_from") !=
+        std::string::npos);
+  EngineOptions publication_kind;
+  publication_kind.publication_required_for = {"penalty", "warning"};
+  auto bad_kind = open(publication_kind);
+  REQUIRE_FALSE(bad_kind.ok());
+  CHECK(std::string(bad_kind.status().message()).find("publication_required_for") !=
         std::string::npos);
   EngineOptions by_date;
   by_date.act_identity_default = "act_date";

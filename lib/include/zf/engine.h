@@ -226,6 +226,32 @@ struct EngineOptions {
   // breached and stored checks would re-decide differently: set it to the
   // day a deployment starts recording hand-overs. Default 2025-01-01.
   std::string on_spot_cash_tracked_from = "2025-01-01";
+  // D14 (APL art. 48 ¶1: 具有一定社会影响的行政处罚决定应当依法公开): which
+  // decisions must be published is open in the law, so it is this list of
+  // kinds: "penalty" (a penalty decision of the ordinary procedure),
+  // "on_spot" (a decision of the simplified procedure), "no_penalty" (a
+  // no-penalty decision). Doc 118 gives the periods: 7 working days for a
+  // penalty, 20 for another enforcement decision. Default: ordinary penalty
+  // decisions only (on-the-spot decisions are small and many, and local
+  // rules commonly leave them out). Engine::Open refuses another kind.
+  std::vector<std::string> publication_required_for = {"penalty"};
+  // check_deadlines reports D14 for required decisions made on or after
+  // this date ("YYYY-MM-DD"; Engine::Open refuses anything else). Before
+  // issue 15 item 9 the engine recorded no publication, so every earlier
+  // decision would show as unpublished and stored checks would re-decide
+  // differently. D15 (take-down) needs no such date: only a publication
+  // recorded by publish_decision can be due for it. Default 2025-01-01.
+  std::string publication_tracked_from = "2025-01-01";
+  // D9 and the police (issue 15 item 9): the days a case is with the police
+  // — from sending a criminal transfer to its return — are not counted in
+  // the decision limit (no decision may be made meanwhile: Order 310 art.
+  // 11, APL art. 27; APL art. 60 lets rules exclude such periods), and
+  // check_deadlines lists D9 while the case is with the police, its due
+  // date moving day by day. Applied to transfers sent on or after this
+  // date ("YYYY-MM-DD"; Engine::Open refuses anything else): earlier
+  // transfers were skipped by the check and not excluded from D9, and
+  // stored checks and decisions re-decide as they were. Default 2025-01-01.
+  std::string police_period_pauses_d9_from = "2025-01-01";
   // check_deadlines warns this many working days before each due date
   // (one deadline_warning per offset) [C].
   std::vector<int> deadline_warning_working_days = {3};

@@ -194,7 +194,11 @@ Decision DecideFileCase(const DecisionContext& context) {
   CaseState probe = c;
   probe.act_ended_on = facts.act_ended_on;
   const auto earlier = context.cases.FiledCasesOfSameAct(probe, item);
-  if (!earlier.empty()) {
+  // A designation in a positive conflict overrides the first filer (APL
+  // art. 25 ¶2): the other claimant hands its case over.
+  const bool designated_over_first =
+      c.state == "designated" && c.clue.positive_conflict && c.clue.designee == subject;
+  if (!earlier.empty() && !designated_over_first) {
     const CaseState& first = *earlier.front();
     if (first.handling_subject != subject) {
       return Reject("already_filed_elsewhere",

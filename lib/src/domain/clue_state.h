@@ -62,6 +62,11 @@ struct ClueState {
   // Negative conflict (J5, APL art. 25): designation by the common superior.
   std::string designation_requested_by;
   std::string designee;
+  // Positive conflict (APL art. 25 ¶2): both the requester and the
+  // competing case's subject claim the act; the superior designates one of
+  // them, and the designee files despite the first filer.
+  bool positive_conflict = false;
+  std::vector<std::string> designation_claimants;
 
   // D2: verification clock, from the day the holder received the clue.
   std::optional<Date> verification_started_on;

@@ -3,7 +3,10 @@
 // case, or — when the receiving subject disputes jurisdiction too (a
 // negative conflict) — designated by the common superior (指定管辖). And the
 // soft measures of the clue stage (提示函, 责令改正通知书).
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "domain/clue_internal.h"
 
@@ -171,9 +174,61 @@ Status EvolveSoftMeasureIssued(CaseState& state, const EventRecord& event) {
   return Status::Ok();
 }
 
+namespace {
+
+constexpr std::string_view kPositiveConflictBasis =
+    "《中华人民共和国行政处罚法》第二十五条第二款（对管辖发生争议的，应当协商解决，协商不成的，报请"
+    "共同的上一级行政机关指定管辖）";
+
+// A filed, open case of another subject about the same act as clue `c`
+// (J5: the first filer's claim the requester disputes).
+bool IsCompetingCase(const DecisionContext& context, const CaseState& c,
+                     const std::string& competing_id) {
+  for (const CaseState* other : context.cases.FiledCasesOfSameAct(c, c.item_code)) {
+    if (other->id == competing_id) {
+      return !other->IsFinal() && other->handling_subject != c.clue.holder;
+    }
+  }
+  return false;
+}
+
+// Positive conflict: the holder of an open clue claims the act another
+// subject filed first, and negotiation failed.
+Decision RequestPositiveDesignation(const DecisionContext& context, const CaseState& c) {
+  if (c.state != "registered" && c.state != "assigned" && c.state != "verifying") {
+    return InvalidState(c, "request_designation",
+                        "an open clue of a subject that claims the act (registered, assigned or "
+                        "verifying)",
+                        kPositiveConflictBasis);
+  }
+  if (auto r = RequireHolder(context, c)) return *r;
+  const std::string competing_id = Text(Data(context), "competing_case_id");
+  if (!IsCompetingCase(context, c, competing_id)) {
+    return Reject("competing_case_invalid",
+                  fmt::format("'{}' is not another subject's filed, open case of the act clue {} "
+                              "records; a positive conflict names the case whose jurisdiction "
+                              "{} disputes",
+                              competing_id, c.id, c.clue.holder),
+                  std::string(kPositiveConflictBasis), DataPointer("competing_case_id"));
+  }
+  const CaseState& competing = *context.cases.FindCase(competing_id);
+  const District* district = context.rules.org().district();
+  boost::json::object event = Data(context);
+  event["requested_by"] = c.clue.holder;
+  event["declined_by"] = boost::json::array();
+  event["claimants"] = boost::json::array{boost::json::string(c.clue.holder),
+                                          boost::json::string(competing.handling_subject)};
+  event["superior"] = district != nullptr ? district->id : std::string("district");
+  event["requested_on"] = context.date().ToString();
+  return std::vector<NewEvent>{Emit("designation_requested", std::move(event))};
+}
+
+}  // namespace
+
 Decision DecideRequestDesignation(const DecisionContext& context) {
   if (auto r = RequireCase(context)) return *r;
   const CaseState& c = *context.Case();
+  if (Text(Data(context), "conflict") == "positive") return RequestPositiveDesignation(context, c);
   if (c.state != "transferred") {
     return InvalidState(c, "request_designation",
                         "a clue received by transfer whose receiver disputes jurisdiction "
@@ -195,6 +250,9 @@ Decision DecideRequestDesignation(const DecisionContext& context) {
 
 Status EvolveDesignationRequested(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(state.clue.designation_requested_by, EventText(event, "requested_by"));
+  const boost::json::object& data = event.data.as_object();
+  state.clue.positive_conflict = Text(data, "conflict") == "positive";
+  state.clue.designation_claimants = TextList(data, "claimants");
   state.state = "designation_requested";
   return Status::Ok();
 }
@@ -217,6 +275,15 @@ Decision DecideDesignateJurisdiction(const DecisionContext& context) {
                   std::string(kJurisdictionBasis), "/actor/unit");
   }
   const std::string designee = Text(data, "designee");
+  const auto& claimants = c.clue.designation_claimants;
+  if (c.clue.positive_conflict &&
+      std::find(claimants.begin(), claimants.end(), designee) == claimants.end()) {
+    return Reject("designee_not_claimant",
+                  fmt::format("{} claimed no jurisdiction over the act; in a positive conflict the "
+                              "district designates one of {}",
+                              designee, fmt::join(claimants, ", ")),
+                  std::string(kPositiveConflictBasis), DataPointer("designee"));
+  }
   Competence answer;
   if (!MayHandleClue(context, c, c.item_code, designee, &answer)) {
     return Reject("subject_not_competent",

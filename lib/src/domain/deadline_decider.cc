@@ -49,6 +49,27 @@ bool TrackedFrom(const std::string& from_text, Date start) {
   return from.ok() && start >= *from;
 }
 
+// D14 (Doc 118; APL art. 48 ¶1): a decision the options require published,
+// made on or after publication_tracked_from, in force and not yet
+// published. D15 (APL art. 48 ¶2): a publication up whose decision was
+// changed or revoked.
+Status AddPublicationDeadlines(const DecisionContext& context, const CaseState& c,
+                               Deadlines* out) {
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
+  const auto& d = c.procedure_state.decision;
+  if (d && !c.execution.revoked && !DecisionPublished(c) &&
+      PublicationRequired(context.options, c) &&
+      TrackedFrom(context.options.publication_tracked_from, d->decided_on)) {
+    ZF_RETURN_IF_ERROR(Add(out, "D14", "公开行政处罚决定", "agency", PublicationDue(cal, c)));
+  }
+  const PublicationState& p = c.execution.publication;
+  if (p.Live() && p.changed_on) {
+    ZF_RETURN_IF_ERROR(
+        Add(out, "D15", "撤回已公开的行政处罚决定信息", "agency", WithdrawalDue(cal, p)));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out) {
@@ -65,7 +86,11 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
     ZF_RETURN_IF_ERROR(
         Add(out, "D2", "核查线索并决定是否立案", "agency", std::move(d2), std::move(plain)));
   }
-  if (c.filed_on && !c.procedure_state.decision && Decidable(c.state)) {
+  // A case with the police counts D9 on (paused while there) once its
+  // transfer is tracked; before, the check skipped it.
+  const bool with_police = c.state == "criminal_transferred" && !e.criminal.accepted &&
+                           PolicePause(context, c).has_value();
+  if (c.filed_on && !c.procedure_state.decision && (Decidable(c.state) || with_police)) {
     // The procedure part's clock (APL art. 60): its pauses (an open one
     // counted up to today) and extensions.
     const Result<Date> plain =
@@ -101,6 +126,7 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
                            AddWorkingDays(cal, e.on_spot.decided_on,
                                           context.options.on_spot_report_working_days)));
   }
+  if (Status s = AddPublicationDeadlines(context, c, out); !s.ok()) return s;
   const PaymentState& p = e.payment;
   if (p.cash_collected_on && p.cash_hand_over_due_on &&
       TrackedFrom(context.options.on_spot_cash_tracked_from, *p.cash_collected_on)) {

@@ -325,6 +325,7 @@ Status EvolveDecisionRevoked(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(std::string reason, EventText(event, "reason"));
   (void)reason;
   const bool redo = Flag(event.data.as_object(), "new_decision_follows");
+  MarkPublicationChanged(state, EventDay(state));  // D15 (APL art. 48 ¶2)
   if (redo) {
     // The matter goes back to the investigation and a new decision follows;
     // the revoked one stays in the stream's history.
@@ -609,7 +610,8 @@ const std::vector<CommandSpec>& ExecutionCommandSpecs() {
     std::vector<CommandSpec> all;
     for (const auto* list : {&ServiceCommandSpecs(), &PaymentCommandSpecs(),
                              &SimplifiedCommandSpecs(), &TransferCommandSpecs(),
-                             &DeadlineCommandSpecs(), &NonTaxCommandSpecs()}) {
+                             &DeadlineCommandSpecs(), &NonTaxCommandSpecs(),
+                             &PublicationCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;
@@ -621,7 +623,7 @@ const std::vector<CaseEvolver>& ExecutionEvolvers() {
   static const std::vector<CaseEvolver> kEvolvers = [] {
     std::vector<CaseEvolver> all;
     for (const auto* list : {&ServiceEvolvers(), &PaymentEvolvers(), &SimplifiedEvolvers(),
-                             &TransferEvolvers(), &DeadlineEvolvers()}) {
+                             &TransferEvolvers(), &DeadlineEvolvers(), &PublicationEvolvers()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

@@ -29,6 +29,22 @@ const std::vector<CaseEvolver>& TransferEvolvers();
 const std::vector<CommandSpec>& DeadlineCommandSpecs();
 const std::vector<CaseEvolver>& DeadlineEvolvers();
 const std::vector<CommandSpec>& NonTaxCommandSpecs();
+const std::vector<CommandSpec>& PublicationCommandSpecs();
+const std::vector<CaseEvolver>& PublicationEvolvers();
+
+// Publication of decisions (APL art. 48; execution_publication.cc).
+// Whether EngineOptions::publication_required_for lists the kind of the
+// case's decision (penalty, on_spot, no_penalty).
+bool PublicationRequired(const EngineOptions& options, const CaseState& c);
+// D14: the decision day + 7 working days (a no-penalty decision: 20; Doc 118).
+Result<Date> PublicationDue(const WorkingDayCalendar& cal, const CaseState& c);
+// D15: the day of the change + 3 working days (APL arts. 48 ¶2, 85).
+Result<Date> WithdrawalDue(const WorkingDayCalendar& cal, const PublicationState& p);
+// The decision in force is the one the publication shows.
+bool DecisionPublished(const CaseState& c);
+// A live publication's decision was changed or revoked on `day` (the
+// revocation and review evolvers call it): D15 runs from then.
+void MarkPublicationChanged(CaseState& state, Date day);
 
 // The targeted case, or case_not_found.
 std::variant<const CaseState*, Rejection> TargetCase(const DecisionContext& context,

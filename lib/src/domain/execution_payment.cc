@@ -423,6 +423,9 @@ Status EvolveReviewOutcomeRecorded(CaseState& state, const EventRecord& event) {
       r.outcome = outcome;
     }
   }
+  // A revoked or varied decision's publication comes down (APL art. 48 ¶2),
+  // counted from the day the outcome is recorded in the case.
+  if (outcome != "upheld") MarkPublicationChanged(state, EventDay(state));
   if (outcome == "revoked") {
     state.execution.revoked = true;
     state.state = "revoked";

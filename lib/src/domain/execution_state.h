@@ -116,6 +116,7 @@ struct CriminalTransferState {
   bool sent = false;
   std::int64_t sent_at = 0;
   bool returned = false;
+  std::optional<Date> returned_on;
   bool accepted = false;
   std::string previous_state;
 
@@ -137,6 +138,21 @@ struct CaseFileScore {
   std::string scored_on;  // YYYY-MM-DD
 };
 
+// The publication of the decision (行政执法公示, APL art. 48; D14, D15).
+// Kept apart from the decision: a revoked decision's publication must
+// still come down after the decision record is cleared (APL art. 75).
+struct PublicationState {
+  std::optional<Date> published_on;
+  std::string document_number;      // of the decision published
+  std::int64_t decision_at = 0;     // decided_at of the decision published
+  // The day the published decision was changed or revoked (recorded in
+  // the case): D15 runs from it.
+  std::optional<Date> changed_on;
+  std::optional<Date> withdrawn_on;
+
+  bool Live() const { return published_on.has_value() && !withdrawn_on; }
+};
+
 struct ExecutionState {
   std::optional<AddressConfirmation> address_confirmation;
   std::optional<ServiceRecord> service;
@@ -155,6 +171,7 @@ struct ExecutionState {
   std::optional<Date> closed_on;
   std::optional<Date> archived_on;
   std::vector<CaseFileScore> file_scores;
+  PublicationState publication;
   // Deadline reports already emitted ("breach D9 2023-12-11",
   // "warning D9 2023-12-11 3"), so each is reported once.
   std::set<std::string> deadline_reports;

@@ -176,11 +176,33 @@ Decision DecideRegisterDistrict(const DecisionContext& context) {
   return One("district_registered", data);
 }
 
+// 行政复议法 art. 24: a department decides in the name of its own level's
+// government — the district's for a district department, another (the
+// city's) for a city bureau's branch.
+OptionalRejection IssuingGovernmentFits(const OrgModel& org, const boost::json::object& data) {
+  const std::string government = Text(data, "issuing_government");
+  if (government.empty()) return std::nullopt;
+  const std::string& district = org.district()->legal_name;  // KnownDistrict passed
+  const bool city = Text(data, "level") == "city";
+  if (city != (government == district)) return std::nullopt;
+  return Reject("issuing_government_invalid",
+                city ? fmt::format("a city-level department decides in the city bureau's name; "
+                                   "{} is the district's government",
+                                   government)
+                     : fmt::format("a district-level department decides in the name of the "
+                                   "district ({}), not of {}",
+                                   district, government),
+                "《中华人民共和国行政复议法》第二十四条（对本级人民政府工作部门作出的行政行为不服的，"
+                "由本级人民政府管辖）",
+                Pointer("issuing_government"));
+}
+
 Decision DecideRegisterDepartment(const DecisionContext& context) {
   const OrgModel& org = context.rules.org();
   const auto& data = Data(context);
   if (auto r = IdFree(org, data, "department_id")) return *r;
   if (auto r = KnownDistrict(org, data)) return *r;
+  if (auto r = IssuingGovernmentFits(org, data)) return *r;
   return One("department_registered", data);
 }
 
@@ -217,6 +239,54 @@ Decision DecideRegisterOfficer(const DecisionContext& context) {
   if (auto r = IdFree(org, data, "officer_id")) return *r;
   if (auto r = KnownAgency(org, data, "agency")) return *r;
   return One("officer_registered", data);
+}
+
+constexpr std::string_view kOfficerFactsBasis =
+    "《中华人民共和国行政处罚法》第四十二条（执法人员资格）、第五十八条第二款（初次从事法制审核的"
+    "人员应当取得法律职业资格）";
+
+// The facts amend_officer may change, and their value on the record.
+constexpr std::string_view kAmendableFacts[] = {"legal_qualification", "legal_review_since",
+                                                "rank", "post"};
+std::string RecordedFact(const Officer& o, std::string_view field) {
+  if (field == "legal_qualification") return o.legal_qualification;
+  if (field == "legal_review_since") return o.legal_review_since;
+  if (field == "rank") return o.rank;
+  return o.post;
+}
+
+// Facts of a registered officer learned after registration (the legal
+// professional qualification, the first day of legal review, rank, post).
+// The amendment holds from when it is recorded: commands decided before it
+// keep the facts they were decided on.
+Decision DecideAmendOfficer(const DecisionContext& context) {
+  const OrgModel& org = context.rules.org();
+  const auto& data = Data(context);
+  const std::string id = Text(data, "officer_id");
+  if (auto r = KnownOfficer(org, id, "officer_id")) return std::move(*r);
+  if (auto since = Date::Parse(Text(data, "legal_review_since"));
+      since.ok() && context.date() < *since) {
+    return Reject("date_in_future",
+                  fmt::format("legal_review_since {} is after the command's date {}",
+                              since->ToString(), context.date().ToString()),
+                  std::string(kOfficerFactsBasis), Pointer("legal_review_since"));
+  }
+  const Officer& officer = *org.FindOfficer(id);
+  boost::json::object previous;
+  for (std::string_view field : kAmendableFacts) {
+    if (!data.contains(field)) continue;
+    std::string recorded = RecordedFact(officer, field);
+    if (recorded != Text(data, field)) previous[field] = std::move(recorded);
+  }
+  if (previous.empty()) {
+    return Reject("officer_unchanged",
+                  fmt::format("the amendment states what org already records for {}", id),
+                  std::string(kOfficerFactsBasis), Pointer("officer_id"));
+  }
+  boost::json::object event = data;
+  event["previous"] = std::move(previous);
+  event["amended_on"] = context.date().ToString();
+  return One("officer_amended", event);
 }
 
 Decision DecideIssueCredential(const DecisionContext& context) {
@@ -517,6 +587,7 @@ const std::vector<CommandSpec>& OrgCommandSpecs() {
       {"register_township", "", kOrgStream, &DecideRegisterTownship},
       {"register_brigade", "", kOrgStream, &DecideRegisterBrigade},
       {"register_officer", "", kOrgStream, &DecideRegisterOfficer},
+      {"amend_officer", "", kOrgStream, &DecideAmendOfficer},
       {"issue_credential", "", kOrgStream, &DecideIssueCredential},
       {"revoke_credential", "", kOrgStream, &DecideRevokeCredential},
       {"register_agency_seal", "", kOrgStream, &DecideRegisterAgencySeal},

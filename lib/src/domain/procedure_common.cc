@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "util/rfc3339.h"
+
 namespace zf::internal {
 
 std::variant<const CaseState*, Rejection> CaseIn(const DecisionContext& context,
@@ -228,8 +230,23 @@ Result<Date> DecisionClock::DueOn(Date filed_on, int limit_days, Date as_of) con
   return due;
 }
 
+std::optional<ClockPause> PolicePause(const DecisionContext& context, const CaseState& c) {
+  const CriminalTransferState& t = c.execution.criminal;
+  if (!t.sent) return std::nullopt;
+  const Date sent = ChinaDateOf(t.sent_at);
+  const auto from = Date::Parse(context.options.police_period_pauses_d9_from);
+  if (!from.ok() || sent < *from) return std::nullopt;
+  // Still with the police: counted as if it ended today, as an open pause.
+  return ClockPause{sent, t.returned_on.value_or(std::max(sent, context.date()))};
+}
+
 Result<Date> DecisionDue(const DecisionContext& context, const CaseState& c) {
   if (!c.filed_on) return FailedPreconditionError("the case has not been filed");
+  if (auto police = PolicePause(context, c)) {
+    DecisionClock clock = c.procedure_state.clock;
+    clock.pauses.push_back(*police);
+    return clock.DueOn(*c.filed_on, context.options.decision_limit_days, context.date());
+  }
   return c.procedure_state.clock.DueOn(*c.filed_on, context.options.decision_limit_days,
                                       context.date());
 }

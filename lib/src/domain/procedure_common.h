@@ -87,6 +87,12 @@ bool HeavierThan(const ProposalRecord& p, const ProposalRecord& notified, std::s
 // The D9 due date of the case as of the command's date.
 Result<Date> DecisionDue(const DecisionContext& context, const CaseState& c);
 
+// The days the case was (or is, up to the command's day) with the police,
+// from sending a criminal transfer to its return, when the transfer was
+// sent on or after EngineOptions::police_period_pauses_d9_from: D9 does not
+// count them (DecisionDue adds the pause).
+std::optional<ClockPause> PolicePause(const DecisionContext& context, const CaseState& c);
+
 // The clock events of the procedure (clock_paused, clock_resumed): the
 // data for pausing D9 today for `reason`, and for resuming it today.
 boost::json::object ClockPausedData(const DecisionContext& context, std::string_view reason);

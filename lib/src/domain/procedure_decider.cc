@@ -240,6 +240,14 @@ ReliefBody ReconsiderationBodyOf(const DecisionContext& context, const CaseState
   const auto from = Date::Parse(context.options.reconsideration_by_issuer_from);
   if (from.ok() && context.date() < *from) return body;
   const Department* d = context.rules.org().FindDepartment(c.handling_subject);
+  if (d != nullptr && !d->issuing_government.empty()) {
+    // The org data says in whose name the unit decides (issue 15 item 8).
+    body.name = d->issuing_government;
+    body.basis = fmt::format(
+        "《中华人民共和国行政复议法》第二十四条：{}以{}的名义作出决定，由{}管辖；行政诉讼法 art. 46",
+        d->name, d->legal_name, d->issuing_government);
+    return body;
+  }
   if (d == nullptr || d->level != DepartmentLevel::kCity) return body;
   if (std::string city = CityGovernmentOf(d->legal_name); !city.empty()) {
     body.name = std::move(city);

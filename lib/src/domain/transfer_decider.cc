@@ -327,6 +327,7 @@ Status EvolveCriminalTransferReturned(CaseState& state, const EventRecord& event
   ZF_ASSIGN_OR_RETURN(std::string reason, EventText(event, "reason"));
   (void)reason;
   state.execution.criminal.returned = true;
+  state.execution.criminal.returned_on = OptionalDate(event.data.as_object(), "returned_on");
   // The administrative case resumes (APL art. 27); a decision to transfer
   // is spent, a new one follows the investigation.
   if (state.procedure_state.decision &&

@@ -1935,6 +1935,24 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
                                             from.status().message()))
         .WithSubject("case_review_tracked_from");
   }
+  if (auto from = Date::Parse(options.police_period_pauses_d9_from); !from.ok()) {
+    return InvalidArgumentError(fmt::format("police_period_pauses_d9_from: {}",
+                                            from.status().message()))
+        .WithSubject("police_period_pauses_d9_from");
+  }
+  if (auto from = Date::Parse(options.publication_tracked_from); !from.ok()) {
+    return InvalidArgumentError(fmt::format("publication_tracked_from: {}",
+                                            from.status().message()))
+        .WithSubject("publication_tracked_from");
+  }
+  for (const std::string& kind : options.publication_required_for) {
+    if (kind != "penalty" && kind != "on_spot" && kind != "no_penalty") {
+      return InvalidArgumentError(fmt::format("publication_required_for: '{}' is none of "
+                                              "penalty, on_spot, no_penalty",
+                                              kind))
+          .WithSubject("publication_required_for");
+    }
+  }
   if (options.case_review_working_days <= 0) {
     return InvalidArgumentError(fmt::format("case_review_working_days {} is not positive",
                                             options.case_review_working_days))

@@ -44,6 +44,14 @@ std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptio
     return fmt::format("report an on-the-spot decision within {} working days [C]",
                        options.on_spot_report_working_days);
   }
+  if (d.id == "D14") {
+    return "APL art. 48 ¶1; Doc 118: publish a penalty decision within 7 working days (another "
+           "decision within 20)";
+  }
+  if (d.id == "D15") {
+    return "APL arts. 48 ¶2, 85: take a changed or revoked decision's publication down within 3 "
+           "working days";
+  }
   if (d.id == "D16") return "APL art. 67: pay within 15 days of service";
   if (d.id == "D22") return "ACL art. 53: apply to the court within 3 months";
   return "APL art. 85 (periods in days)";

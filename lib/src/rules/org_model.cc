@@ -191,6 +191,7 @@ Status OrgModel::Apply(const EventRecord& event) {
   if (t == "brigade_registered") return ApplyBrigade(*data);
   if (t == "department_registered") return ApplyDepartment(*data, at);
   if (t == "officer_registered") return ApplyOfficer(*data, at);
+  if (t == "officer_amended") return ApplyOfficerAmended(*data);
   if (t == "credential_issued") return ApplyCredentialIssued(*data);
   if (t == "credential_revoked") return ApplyCredentialRevoked(*data);
   if (t == "agency_seal_registered") return ApplySealRegistered(*data);
@@ -255,8 +256,28 @@ Status OrgModel::ApplyDepartment(const boost::json::object& data, std::int64_t a
   if (!parsed) return Corrupt(kType, "level");
   d.level = *parsed;
   d.designation = OptionalText(data, "designation");
+  d.issuing_government = OptionalText(data, "issuing_government");
   d.registered_at = at;
   departments_[d.id] = std::move(d);
+  return Status::Ok();
+}
+
+// amend_officer: only the facts the event states change; the officer keeps
+// its id, agency, roles and registration instant.
+Status OrgModel::ApplyOfficerAmended(const boost::json::object& data) {
+  constexpr std::string_view kType = "officer_amended";
+  ZF_ASSIGN_OR_RETURN(std::string id, Text(data, "officer_id", kType));
+  auto it = officers_.find(id);
+  if (it == officers_.end()) return Corrupt(kType, "officer_id");
+  Officer& o = it->second;
+  if (data.contains("legal_qualification")) {
+    o.legal_qualification = OptionalText(data, "legal_qualification");
+  }
+  if (data.contains("legal_review_since")) {
+    o.legal_review_since = OptionalText(data, "legal_review_since");
+  }
+  if (data.contains("rank")) o.rank = OptionalText(data, "rank");
+  if (data.contains("post")) o.post = OptionalText(data, "post");
   return Status::Ok();
 }
 

@@ -104,6 +104,10 @@ struct Department {
   std::string name;        // 三明市沙县生态环境局
   std::string legal_name;  // 三明市生态环境局 (level city: issues in the city bureau's name)
   DepartmentLevel level = DepartmentLevel::kDistrict;
+  // The people's government of the level in whose name it decides
+  // (三明市人民政府 for a city bureau's branch): its reconsideration body
+  // (行政复议法 art. 24). "" when not recorded (the sample).
+  std::string issuing_government;
   std::string designation;  // "", "coordinating_bureau" or "governance_center"
   std::int64_t registered_at = 0;
 };
@@ -270,6 +274,7 @@ class OrgModel {
   Status ApplyBrigade(const boost::json::object& data);
   Status ApplyDepartment(const boost::json::object& data, std::int64_t at);
   Status ApplyOfficer(const boost::json::object& data, std::int64_t at);
+  Status ApplyOfficerAmended(const boost::json::object& data);
   Status ApplyCredentialIssued(const boost::json::object& data);
   Status ApplyCredentialRevoked(const boost::json::object& data);
   Status ApplySealRegistered(const boost::json::object& data);
