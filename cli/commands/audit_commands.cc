@@ -55,13 +55,21 @@ boost::json::object FindingJson(const zf::AuditFinding& f) { return zf::AuditFin
 
 boost::json::object SummaryJson(const zf::AuditSummary& s) { return zf::AuditSummaryToJson(s); }
 
+// A finding that repeats a rejection cites its code's row (zf/legal_sources.h)
+// in the chosen language; the others cite the documents they name.
+std::string_view FindingBasis(const GlobalOptions& g, const zf::AuditFinding& f) {
+  const zf::LegalSource* row = zf::FindLegalSource(f.code);
+  if (row == nullptr) return f.legal_basis;
+  return g.lang == Lang::kEn ? row->citation_en : row->citation_zh;
+}
+
 void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {
   std::cout << fmt::format("  [{}] {}={} {}={} {}={} {}={} {} {}={} {}={}\n      {}\n      {}: {}\n",
                            AuditLabel(g, zf::AuditFindingKindName(f.kind)), AuditLabel(g, "case"),
                            f.case_id.empty() ? f.stream : f.case_id, AuditLabel(g, "position"),
                            f.position, AuditLabel(g, "version"), f.version, "event", f.event_type,
                            "", AuditLabel(g, "rule"), f.rule, AuditLabel(g, "code"), f.code,
-                           f.message, AuditLabel(g, "basis"), f.legal_basis);
+                           f.message, AuditLabel(g, "basis"), FindingBasis(g, f));
 }
 
 // What "commands unrecorded" counts (docs/audit.md §2), printed under the
