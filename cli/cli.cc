@@ -107,6 +107,24 @@ zf::Status CheckInputFile(const GlobalOptions& global, const std::string& file) 
   return zf::Status::Ok();
 }
 
+zf::Status NoCaseError(const GlobalOptions& global, std::string_view case_id,
+                       std::string_view subject, bool at_that_moment) {
+  const bool en = global.lang == Lang::kEn;
+  std::string message =
+      en ? fmt::format("no case {}{}", case_id, at_that_moment ? " at that moment" : "")
+         : fmt::format("{}没有案件 {}", at_that_moment ? "在该时点" : "", case_id);
+  return zf::NotFoundError(std::move(message)).WithSubject(std::string(subject));
+}
+
+zf::Status CaseStatusInLanguage(const GlobalOptions& global, const zf::Status& status,
+                                std::string_view case_id) {
+  // The library speaks English and marks this error by code and subject;
+  // its one variant (a read as of a moment) is told by the text's end.
+  if (status.code() != zf::StatusCode::kNotFound || status.subject() != "case_id") return status;
+  if (!status.message().starts_with("no case ")) return status;
+  return NoCaseError(global, case_id, "case_id", status.message().ends_with("at that moment"));
+}
+
 zf::Status ReadError(const GlobalOptions& global, const std::string& file, int error,
                      std::size_t lines) {
   const std::string name = file == "-" ? "stdin" : file;

@@ -84,6 +84,17 @@ int ReportRejection(const GlobalOptions& global, const zf::Rejection& rejection,
 // Returns the exit code (0, or 4 when rejected).
 int PrintCommandResult(const GlobalOptions& global, const zf::CommandResult& result);
 
+// "没有案件 X" / "no case X" (kNotFound with `subject`): a case id that names
+// no case; `at_that_moment` for a read as of a past moment.
+zf::Status NoCaseError(const GlobalOptions& global, std::string_view case_id,
+                       std::string_view subject = "case_id", bool at_that_moment = false);
+
+// `status` from a library call about case `case_id` in the chosen language:
+// the library's kNotFound for that case (subject "case_id", "no case X…")
+// becomes NoCaseError; any other status is returned as it is.
+zf::Status CaseStatusInLanguage(const GlobalOptions& global, const zf::Status& status,
+                                std::string_view case_id);
+
 // An input file named on the command line ("-" is stdin and always fine):
 // kNotFound when it does not exist or cannot be opened, kInvalidArgument
 // when it is a directory (reading one fails with EISDIR, which must not pass

@@ -189,7 +189,7 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   if (!audit.case_id.empty() && !store->Head("case/" + audit.case_id).ok()) {
-    return ReportError(global, zf::NotFoundError("no case " + audit.case_id).WithSubject("--case"));
+    return ReportError(global, NoCaseError(global, audit.case_id, "--case"));
   }
   const std::string report_file = vm.count("report") ? vm["report"].as<std::string>() : "";
   Reporter reporter(global, global.json || !report_file.empty());
@@ -216,13 +216,14 @@ int RunCaseDossier(const GlobalOptions& defaults, const std::vector<std::string>
   const std::string case_id = vm["case-id"].as<std::string>();
   if (!vm.count("out")) {
     zf::Status written = zf::WriteDossier(*store, case_id, std::cout);
-    return written.ok() ? kExitOk : ReportError(global, written);
+    if (written.ok()) return kExitOk;
+    return ReportError(global, CaseStatusInLanguage(global, written, case_id));
   }
   const std::string file = vm["out"].as<std::string>();
   std::ofstream out(file);
   if (!out) return ReportError(global, zf::IOError("cannot write '" + file + "'"));
   zf::Status written = zf::WriteDossier(*store, case_id, out);
-  if (!written.ok()) return ReportError(global, written);
+  if (!written.ok()) return ReportError(global, CaseStatusInLanguage(global, written, case_id));
   std::cerr << fmt::format("{}: {}\n", AuditLabel(global, "dossier_written"), file);
   return kExitOk;
 }

@@ -344,6 +344,14 @@ def test_rejection_language():
         for what, o in (("stderr", err), ("stdout", out)):
             check(o["code"] == "case_exists" and o["message"] == message and
                   o["legal_basis"] == basis, "--lang %s --json %s: %r" % (lang, what, o))
+    # The library's "no case X", for the case commands, in the chosen language.
+    for argv in (["case", "show", "SX-NOPE"], ["case", "history", "SX-NOPE"],
+                 ["case", "explain", "SX-NOPE"], ["case", "dossier", "SX-NOPE"],
+                 ["audit", "verify", "--case", "SX-NOPE"]):
+        for lang, needle in (("zh", "没有案件 SX-NOPE"), ("en", "no case SX-NOPE")):
+            r = zf("--db", "db", "--lang", lang, *argv)
+            expect_rc(r, EXIT_INVALID)
+            expect_in(needle, r.err, "%s --lang %s" % (" ".join(argv), lang))
 
 
 def test_import_progress():
