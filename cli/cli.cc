@@ -107,6 +107,24 @@ zf::Status CheckInputFile(const GlobalOptions& global, const std::string& file) 
   return zf::Status::Ok();
 }
 
+zf::Status NoCaseError(const GlobalOptions& global, std::string_view case_id,
+                       std::string_view subject, bool at_that_moment) {
+  const bool en = global.lang == Lang::kEn;
+  std::string message =
+      en ? fmt::format("no case {}{}", case_id, at_that_moment ? " at that moment" : "")
+         : fmt::format("{}没有案件 {}", at_that_moment ? "在该时点" : "", case_id);
+  return zf::NotFoundError(std::move(message)).WithSubject(std::string(subject));
+}
+
+zf::Status CaseStatusInLanguage(const GlobalOptions& global, const zf::Status& status,
+                                std::string_view case_id) {
+  // The library speaks English and marks this error by code and subject;
+  // its one variant (a read as of a moment) is told by the text's end.
+  if (status.code() != zf::StatusCode::kNotFound || status.subject() != "case_id") return status;
+  if (!status.message().starts_with("no case ")) return status;
+  return NoCaseError(global, case_id, "case_id", status.message().ends_with("at that moment"));
+}
+
 zf::Status ReadError(const GlobalOptions& global, const std::string& file, int error,
                      std::size_t lines) {
   const std::string name = file == "-" ? "stdin" : file;
@@ -125,19 +143,23 @@ zf::Status ReadError(const GlobalOptions& global, const std::string& file, int e
 int ReportRejection(const GlobalOptions& global, const zf::Rejection& r,
                     std::string_view where_text, std::uint64_t input_line) {
   const std::string where = Where(global, where_text, input_line);
+  // The code stays as decided; what people read comes from the table of
+  // legal sources in their language (nothing of it is stored).
+  const std::string_view message = zf::RejectionMessage(r, LanguageOf(global));
+  const std::string_view basis = zf::RejectionCitation(r, LanguageOf(global));
   if (global.json) {
     boost::json::object error{{"kind", "rejected"},
                               {"exit_code", static_cast<int>(kExitRejected)},
                               {"code", r.code},
-                              {"message", r.message}};
-    if (!r.legal_basis.empty()) error["legal_basis"] = r.legal_basis;
+                              {"message", message}};
+    if (!basis.empty()) error["legal_basis"] = basis;
     if (!r.pointer.empty()) error["field"] = r.pointer;
     PrintJsonError(std::move(error), where, input_line);
     return kExitRejected;
   }
   std::string line = fmt::format("{}{}: {} [{}]", where.empty() ? "" : std::string(where) + ": ",
-                                 Label(global, "rejected"), r.message, r.code);
-  if (!r.legal_basis.empty()) line += fmt::format(" {}: {}", Label(global, "legal_basis"), r.legal_basis);
+                                 Label(global, "rejected"), message, r.code);
+  if (!basis.empty()) line += fmt::format(" {}: {}", Label(global, "legal_basis"), basis);
   if (!r.pointer.empty()) line += fmt::format(" {}={}", Label(global, "field"), r.pointer);
   std::cerr << line << '\n';
   return kExitRejected;
@@ -145,7 +167,12 @@ int ReportRejection(const GlobalOptions& global, const zf::Rejection& r,
 
 int PrintCommandResult(const GlobalOptions& global, const zf::CommandResult& result) {
   if (global.json) {
-    std::cout << boost::json::serialize(zf::CommandResultToJson(result)) << '\n';
+    boost::json::object o = zf::CommandResultToJson(result);
+    if (result.rejection) {
+      o["message"] = zf::RejectionMessage(*result.rejection, LanguageOf(global));
+      o["legal_basis"] = zf::RejectionCitation(*result.rejection, LanguageOf(global));
+    }
+    std::cout << boost::json::serialize(o) << '\n';
   } else if (result.outcome != zf::CommandResult::Outcome::kRejected) {
     std::cout << fmt::format("{}: {} {} {}..{}\n",
                              Label(global, std::string(zf::OutcomeName(result.outcome))),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zf/command.h"
+#include "zf/legal_sources.h"
 #include "zf/status.h"
 
 namespace zfcli {
@@ -48,6 +49,11 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 int ExitCodeFor(const zf::Status& status);
 
+// The library's language for what people read (zf/legal_sources.h).
+inline zf::Language LanguageOf(const GlobalOptions& global) {
+  return global.lang == Lang::kEn ? zf::Language::kEn : zf::Language::kZh;
+}
+
 // Prints "错误 …" / "error …" with code, message and subject to stderr and
 // returns the exit code for it. With --json it prints one JSON object on
 // one line instead: {"ok": false, "kind": "error", "exit_code", "code",
@@ -65,14 +71,29 @@ int ReportError(const GlobalOptions& global, const zf::Status& status,
 int ReportUsage(const GlobalOptions& global, std::string_view command, std::string_view message);
 
 // Prints a rejection the way people read it (to stderr, `where` first when
-// given); returns kExitRejected.
+// given): the message and the citation of its code's row in the table of
+// legal sources (zf/legal_sources.h) in the chosen language — in English the
+// decider's own message. Returns kExitRejected.
 int ReportRejection(const GlobalOptions& global, const zf::Rejection& rejection,
                     std::string_view where, std::uint64_t line = 0);
 
-// The answer to one executed command: its JSON form with --json, else the
-// outcome, stream and positions; a rejection goes through ReportRejection.
+// The answer to one executed command: its JSON form with --json (a
+// rejection's message and legal_basis in the chosen language, as
+// ReportRejection), else the outcome, stream and positions; a rejection goes
+// through ReportRejection.
 // Returns the exit code (0, or 4 when rejected).
 int PrintCommandResult(const GlobalOptions& global, const zf::CommandResult& result);
+
+// "没有案件 X" / "no case X" (kNotFound with `subject`): a case id that names
+// no case; `at_that_moment` for a read as of a past moment.
+zf::Status NoCaseError(const GlobalOptions& global, std::string_view case_id,
+                       std::string_view subject = "case_id", bool at_that_moment = false);
+
+// `status` from a library call about case `case_id` in the chosen language:
+// the library's kNotFound for that case (subject "case_id", "no case X…")
+// becomes NoCaseError; any other status is returned as it is.
+zf::Status CaseStatusInLanguage(const GlobalOptions& global, const zf::Status& status,
+                                std::string_view case_id);
 
 // An input file named on the command line ("-" is stdin and always fine):
 // kNotFound when it does not exist or cannot be opened, kInvalidArgument

@@ -55,13 +55,21 @@ boost::json::object FindingJson(const zf::AuditFinding& f) { return zf::AuditFin
 
 boost::json::object SummaryJson(const zf::AuditSummary& s) { return zf::AuditSummaryToJson(s); }
 
+// A finding that repeats a rejection cites its code's row (zf/legal_sources.h)
+// in the chosen language; the others cite the documents they name.
+std::string_view FindingBasis(const GlobalOptions& g, const zf::AuditFinding& f) {
+  const zf::LegalSource* row = zf::FindLegalSource(f.code);
+  if (row == nullptr) return f.legal_basis;
+  return g.lang == Lang::kEn ? row->citation_en : row->citation_zh;
+}
+
 void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {
   std::cout << fmt::format("  [{}] {}={} {}={} {}={} {}={} {} {}={} {}={}\n      {}\n      {}: {}\n",
                            AuditLabel(g, zf::AuditFindingKindName(f.kind)), AuditLabel(g, "case"),
                            f.case_id.empty() ? f.stream : f.case_id, AuditLabel(g, "position"),
                            f.position, AuditLabel(g, "version"), f.version, "event", f.event_type,
                            "", AuditLabel(g, "rule"), f.rule, AuditLabel(g, "code"), f.code,
-                           f.message, AuditLabel(g, "basis"), f.legal_basis);
+                           f.message, AuditLabel(g, "basis"), FindingBasis(g, f));
 }
 
 // What "commands unrecorded" counts (docs/audit.md §2), printed under the
@@ -181,7 +189,7 @@ int RunAuditVerify(const GlobalOptions& defaults, const std::vector<std::string>
   auto store = OpenStore(global, StoreAccess::kRead, &exit_code);
   if (!store) return exit_code;
   if (!audit.case_id.empty() && !store->Head("case/" + audit.case_id).ok()) {
-    return ReportError(global, zf::NotFoundError("no case " + audit.case_id).WithSubject("--case"));
+    return ReportError(global, NoCaseError(global, audit.case_id, "--case"));
   }
   const std::string report_file = vm.count("report") ? vm["report"].as<std::string>() : "";
   Reporter reporter(global, global.json || !report_file.empty());
@@ -208,13 +216,14 @@ int RunCaseDossier(const GlobalOptions& defaults, const std::vector<std::string>
   const std::string case_id = vm["case-id"].as<std::string>();
   if (!vm.count("out")) {
     zf::Status written = zf::WriteDossier(*store, case_id, std::cout);
-    return written.ok() ? kExitOk : ReportError(global, written);
+    if (written.ok()) return kExitOk;
+    return ReportError(global, CaseStatusInLanguage(global, written, case_id));
   }
   const std::string file = vm["out"].as<std::string>();
   std::ofstream out(file);
   if (!out) return ReportError(global, zf::IOError("cannot write '" + file + "'"));
   zf::Status written = zf::WriteDossier(*store, case_id, out);
-  if (!written.ok()) return ReportError(global, written);
+  if (!written.ok()) return ReportError(global, CaseStatusInLanguage(global, written, case_id));
   std::cerr << fmt::format("{}: {}\n", AuditLabel(global, "dossier_written"), file);
   return kExitOk;
 }

@@ -211,7 +211,10 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (!engine) return exit_code;
   auto view = read ? engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm), *read)
                    : engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
-  if (!view.ok()) return ReportError(global, view.status());
+  if (!view.ok()) {
+    return ReportError(global,
+                       CaseStatusInLanguage(global, view.status(), vm["case-id"].as<std::string>()));
+  }
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
   } else {
@@ -247,11 +250,11 @@ int ForEachCaseEvent(const GlobalOptions& defaults, const std::vector<std::strin
   for (; cursor->Valid(); cursor->Next()) stream.push_back(cursor->event());
   if (!cursor->status().ok()) return ReportError(*global, cursor->status());
   if (stream.empty()) {
-    return ReportError(*global, zf::NotFoundError("no case " + id).WithSubject("case_id"));
+    return ReportError(*global, NoCaseError(*global, id));
   }
   if (read) {
     if (zf::Status s = engine->RecordCaseAccess(id, *read); !s.ok()) {
-      return ReportError(*global, s);
+      return ReportError(*global, CaseStatusInLanguage(*global, s, id));
     }
   }
   for (const zf::EventRecord& e : stream) fn(e);
@@ -551,11 +554,13 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
   if (!engine) return exit_code;
   const std::string id = vm["case-id"].as<std::string>();
   auto explained = engine->ExplainCase(id, AsOfFrom(vm));
-  if (!explained.ok()) return ReportError(global, explained.status());
+  if (!explained.ok()) {
+    return ReportError(global, CaseStatusInLanguage(global, explained.status(), id));
+  }
   // Recorded before anything is shown; a read that cannot be recorded fails.
   if (read) {
     if (zf::Status s = engine->RecordCaseAccess(id, *read); !s.ok()) {
-      return ReportError(global, s);
+      return ReportError(global, CaseStatusInLanguage(global, s, id));
     }
   }
   if (global.json) {

@@ -29,6 +29,7 @@
 #include "zf/cases.h"
 #include "zf/command.h"
 #include "zf/event_json.h"
+#include "zf/legal_sources.h"
 #include "zf/version.h"
 
 namespace zfcli::server {
@@ -399,7 +400,14 @@ http::status ResultStatus(const zf::CommandResult& r) {
 
 json::object ResultJson(const zf::CommandResult& r) {
   json::object o = zf::CommandResultToJson(r);
-  if (r.outcome == zf::CommandResult::Outcome::kRejected) o["error"] = "rejected";
+  if (r.outcome == zf::CommandResult::Outcome::kRejected) {
+    o["error"] = "rejected";
+    // The client picks the language: both forms of the code's citation and
+    // the Chinese message (zf/legal_sources.h); "message" stays the decider's.
+    o["message_zh"] = zf::RejectionMessage(*r.rejection, zf::Language::kZh);
+    o["citation"] = {{"zh", zf::RejectionCitation(*r.rejection, zf::Language::kZh)},
+                     {"en", zf::RejectionCitation(*r.rejection, zf::Language::kEn)}};
+  }
   return o;
 }
 

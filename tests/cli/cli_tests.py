@@ -317,6 +317,43 @@ def test_json_errors():
     expect_in("the option '--from' is required but missing", r.err, "English with --lang en")
 
 
+def test_rejection_language():
+    """Issue 18: a rejection reads in Chinese by default — the rule and the
+    citation of its code's row in the table of legal sources — and in
+    English with --lang en; --json keeps the code and gives message and
+    legal_basis in the chosen language, on stderr and in exec's result."""
+    load_reference()
+    expect_rc(zf("--db", "db", "exec", case_commands()[0]), EXIT_OK)
+    again = repeated_clue("lang-rejected")
+    zh_rule, zh_basis = "该线索（案件）编号已登记", "《市场监督管理行政处罚程序规定》第十八条"
+    r = zf("--db", "db", "exec", again)
+    expect_rc(r, EXIT_REJECTED)
+    expect_in("被拒绝: %s [case_exists] 法律依据: %s" % (zh_rule, zh_basis), r.err, "Chinese")
+    # Outside the code and the field pointer, no English word.
+    words = set(re.findall(r"[A-Za-z_]+", r.err.replace("case_exists", "")))
+    check(words <= {"data", "case_id"}, "English words in Chinese mode: %r" % r.err)
+    r = zf("--db", "db", "--lang", "en", "exec", again)
+    expect_rc(r, EXIT_REJECTED)
+    expect_in("rejected: case SX-T-001 is already registered [case_exists] "
+              "legal basis: MSR art. 18", r.err, "English")
+    for lang, message, basis in (("zh", zh_rule, zh_basis),
+                                 ("en", "case SX-T-001 is already registered", "MSR art. 18")):
+        r = zf("--db", "db", "--lang", lang, "--json", "exec", again)
+        expect_rc(r, EXIT_REJECTED)
+        err, out = json.loads(r.err), json.loads(r.out)
+        for what, o in (("stderr", err), ("stdout", out)):
+            check(o["code"] == "case_exists" and o["message"] == message and
+                  o["legal_basis"] == basis, "--lang %s --json %s: %r" % (lang, what, o))
+    # The library's "no case X", for the case commands, in the chosen language.
+    for argv in (["case", "show", "SX-NOPE"], ["case", "history", "SX-NOPE"],
+                 ["case", "explain", "SX-NOPE"], ["case", "dossier", "SX-NOPE"],
+                 ["audit", "verify", "--case", "SX-NOPE"]):
+        for lang, needle in (("zh", "没有案件 SX-NOPE"), ("en", "no case SX-NOPE")):
+            r = zf("--db", "db", "--lang", lang, *argv)
+            expect_rc(r, EXIT_INVALID)
+            expect_in(needle, r.err, "%s --lang %s" % (" ".join(argv), lang))
+
+
 def test_import_progress():
     """Issue 17: --progress shows progress on stderr when it is not a
     terminal (lines, not redraws); --no-progress and the default show none

@@ -44,8 +44,11 @@ struct Command {
 // Why a lawful-looking command was refused.
 struct Rejection {
   std::string code;         // stable snake_case: "subject_not_competent"
-  std::string message;      // for people
-  std::string legal_basis;  // the rule it rests on: "APL art. 38"
+  std::string message;      // for people, in English, naming the case's particulars
+  // The decider's note of the provision, in English ("APL art. 38"); may be
+  // more specific than the code's row in the table of legal sources, which
+  // is what people are shown (zf/legal_sources.h: RejectionCitation).
+  std::string legal_basis;
   std::string pointer;      // JSON pointer of the offending field, or ""
 
   friend bool operator==(const Rejection&, const Rejection&) = default;
