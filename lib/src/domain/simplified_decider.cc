@@ -230,7 +230,7 @@ Status EvolveOnSpotDecisionIssued(CaseState& state, const EventRecord& event) {
 }
 
 Decision DecideReportOnSpotDecision(const DecisionContext& context) {
-  constexpr std::string_view kBasis = "APL art. 53 (备案 with the agency); D13 [U][C]";
+  constexpr std::string_view kBasis = "APL art. 52 ¶3 (备案 with the agency); docs/domain.md#d13";
   const boost::json::object& data = Data(context);
   auto target = TargetCase(context, kBasis);
   if (auto* r = std::get_if<Rejection>(&target)) return *r;
