@@ -81,4 +81,21 @@ boost::json::object AccessJson(const zf::AccessRecord& r) {
           {"hash", r.hash}};
 }
 
+boost::json::object ChainReportJson(const zf::ChainReport& report) {
+  boost::json::array findings;
+  for (const auto& f : report.findings) {
+    findings.push_back({{"kind", zf::ChainFindingKindName(f.kind)},
+                        {"position", f.position},
+                        {"stream", f.stream},
+                        {"version", f.version},
+                        {"detail", f.detail}});
+  }
+  return {{"ok", report.ok()},
+          {"from", report.from_position},
+          {"to", report.to_position},
+          {"events_checked", report.events_checked},
+          {"ledger_hash", report.ledger_hash},
+          {"findings", std::move(findings)}};
+}
+
 }  // namespace zfcli

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "json_forms.h"
 #include "zf/checkpoint.h"
 #include "zf/event_json.h"
 #include "zf/store_location.h"
@@ -288,22 +289,7 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
   auto report = store->VerifyChain(verify);
   if (!report.ok()) return ReportError(global, report.status());
   if (global.json) {
-    boost::json::array findings;
-    for (const auto& f : report->findings) {
-      findings.push_back({{"kind", zf::ChainFindingKindName(f.kind)},
-                          {"position", f.position},
-                          {"stream", f.stream},
-                          {"version", f.version},
-                          {"detail", f.detail}});
-    }
-    std::cout << boost::json::serialize(boost::json::object{
-                     {"ok", report->ok()},
-                     {"from", report->from_position},
-                     {"to", report->to_position},
-                     {"events_checked", report->events_checked},
-                     {"ledger_hash", report->ledger_hash},
-                     {"findings", std::move(findings)}})
-              << '\n';
+    std::cout << boost::json::serialize(ChainReportJson(*report)) << '\n';
   } else {
     std::cout << fmt::format("{}  {}: {}  {}: {}..{}  {}: {}\n",
                              Label(global, report->ok() ? "chain_ok" : "chain_broken"),

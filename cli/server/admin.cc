@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "json_forms.h"
 #include "zf/audit.h"
 #include "zf/event_json.h"
 
@@ -125,20 +126,7 @@ zf::Result<json::object> AdminVerify(const zf::EventStore& store, const json::ob
   }
   auto report = store.VerifyChain(verify);
   if (!report.ok()) return report.status();
-  json::array findings;
-  for (const auto& f : report->findings) {
-    findings.push_back({{"kind", zf::ChainFindingKindName(f.kind)},
-                        {"position", f.position},
-                        {"stream", f.stream},
-                        {"version", f.version},
-                        {"detail", f.detail}});
-  }
-  return json::object{{"ok", report->ok()},
-                      {"from", report->from_position},
-                      {"to", report->to_position},
-                      {"events_checked", report->events_checked},
-                      {"ledger_hash", report->ledger_hash},
-                      {"findings", std::move(findings)}};
+  return ChainReportJson(*report);
 }
 
 zf::Result<json::object> AdminAudit(const zf::EventStore& store, const zf::EngineOptions& options,
