@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/coding.h"
+#include "util/multiset_digest.h"
 #include "util/sm3.h"
 
 namespace zf::internal {
@@ -18,10 +20,14 @@ struct StreamTip {
 
 class Verifier {
  public:
-  Verifier(const RawLog& log, const VerifyOptions& options, ChainReport* report)
-      : log_(log), options_(options), report_(report) {}
+  Verifier(const RawLog& log, const VerifyOptions& options, IndexCheck index_check,
+           ChainReport* report)
+      : log_(log), options_(options), index_check_(index_check), report_(report) {}
 
   Status Run();
+  // After Run in the digest mode: the index and the log hold different
+  // triples, so the report does not name the index's findings yet.
+  bool IndexDigestDiffers() const { return digest_differs_; }
 
  private:
   bool Full() const { return report_->findings.size() >= options_.max_findings; }
@@ -38,17 +44,37 @@ class Verifier {
   Result<std::optional<StreamTip>> AnchorBeforeRange(const EventRecord& e);
   Status CheckStreamLink(std::uint64_t position, const EventRecord& e, const Hash& hash);
   Status CheckHeads();
+  Status CheckHeadsAndDigest(std::uint64_t last_seen);
+  void CheckHead(std::string_view stream, std::uint64_t version, std::uint64_t position);
   void CheckAnchorsUpTo(std::uint64_t position);
   void CheckAnchorsPastEnd(std::uint64_t last_seen, bool range_reaches_end);
 
   const RawLog& log_;
   const VerifyOptions& options_;
+  IndexCheck index_check_;
   ChainReport* report_;
+  // The digest mode (IndexCheck::kAuto over the whole log): the triples
+  // of the events checked, and of the index entries.
+  bool digest_mode_ = false;
+  bool digest_differs_ = false;
+  MultisetKey digest_key_ = MultisetKey::Random();
+  MultisetDigest log_triples_{digest_key_};
   Hash ledger_{};
   std::unordered_map<std::string, StreamTip> tips_;
   std::vector<LedgerAnchor> anchors_;  // by position
   std::size_t next_anchor_ = 0;        // the first anchor not yet looked at
 };
+
+// One index entry, or what an event says its entry is, as digest input:
+// the stream length-prefixed, so that no two triples encode alike.
+std::string IndexTriple(std::string_view stream, std::uint64_t version, std::uint64_t position) {
+  std::string item;
+  item.reserve(stream.size() + 20);
+  PutLengthPrefixed(&item, stream);
+  PutFixed64BE(&item, version);
+  PutFixed64BE(&item, position);
+  return item;
+}
 
 // How a finding names an anchor: where it came from, its position and,
 // for a signed checkpoint, when and by which key it was signed.
@@ -214,7 +240,9 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
   // Re-anchor on what is stored so that one bad event is one finding.
   ledger_ = view->ledger_hash;
   CheckAnchorsUpTo(position);
-  if (options_.check_indexes) {
+  if (digest_mode_) {
+    log_triples_.Add(IndexTriple(e.stream, e.version, position));
+  } else if (options_.check_indexes) {
     ZF_ASSIGN_OR_RETURN(auto indexed, log_.IndexLookup(e.stream, e.version));
     if (indexed != position) {
       Add(ChainFinding::Kind::kIndexMismatch, position, e.stream, e.version,
@@ -227,22 +255,53 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
 
 // The head of a stream is its last index entry: it must name the stream's
 // last event, or appends would chain to the wrong event.
+void Verifier::CheckHead(std::string_view stream, std::uint64_t version,
+                         std::uint64_t position) {
+  auto it = tips_.find(std::string(stream));
+  if (it == tips_.end()) {
+    Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
+        fmt::format("the stream index ends at version {} but the log holds no event of "
+                    "the stream",
+                    version));
+  } else if (it->second.version != version || it->second.position != position) {
+    Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
+        fmt::format("the stream index ends at version {} (position {}) but the log ends "
+                    "at version {} (position {})",
+                    version, position, it->second.version, it->second.position));
+  }
+}
+
 Status Verifier::CheckHeads() {
   return log_.ForEachStreamEnd(
       [&](std::string_view stream, std::uint64_t version, std::uint64_t position) {
-        auto it = tips_.find(std::string(stream));
-        if (it == tips_.end()) {
-          Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
-              fmt::format("the stream index ends at version {} but the log holds no event of "
-                          "the stream",
-                          version));
-        } else if (it->second.version != version || it->second.position != position) {
-          Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
-              fmt::format("the stream index ends at version {} (position {}) but the log ends "
-                          "at version {} (position {})",
-                          version, position, it->second.version, it->second.position));
-        }
+        CheckHead(stream, version, position);
       });
+}
+
+// The digest mode's one pass of the index: every entry that names a
+// position the log pass reached goes into the index's digest (what a point
+// lookup per event would have compared), and each stream's last entry is
+// checked as CheckHeads does. The index scan yields a stream's entries
+// together, in version order.
+Status Verifier::CheckHeadsAndDigest(std::uint64_t last_seen) {
+  MultisetDigest index_triples(digest_key_);
+  std::string stream;
+  std::uint64_t version = 0, position = 0;
+  bool pending = false;
+  ZF_RETURN_IF_ERROR(log_.ForEachIndexEntry(
+      [&](std::string_view key_stream, std::uint64_t key_version, std::uint64_t key_position) {
+        if (key_position <= last_seen) {
+          index_triples.Add(IndexTriple(key_stream, key_version, key_position));
+        }
+        if (pending && key_stream != stream) CheckHead(stream, version, position);
+        stream.assign(key_stream);
+        version = key_version;
+        position = key_position;
+        pending = true;
+      }));
+  if (pending) CheckHead(stream, version, position);
+  digest_differs_ = !(index_triples == log_triples_);
+  return Status::Ok();
 }
 
 Status Verifier::Run() {
@@ -253,6 +312,9 @@ Status Verifier::Run() {
   anchors_ = options_.anchors;
   std::stable_sort(anchors_.begin(), anchors_.end(),
                    [](const LedgerAnchor& a, const LedgerAnchor& b) { return a.position < b.position; });
+  // The digest needs every event and every entry: the whole log.
+  digest_mode_ = index_check_ == IndexCheck::kAuto && options_.check_indexes && from == 1 &&
+                 to >= recorded.position && log_.HasIndexScan();
   ZF_RETURN_IF_ERROR(StartLedger());
   // An anchor at from - 1 or before cannot be compared (but its signature
   // is still reported); position 0 is the empty log.
@@ -287,16 +349,21 @@ Status Verifier::Run() {
         fmt::format("the recorded ledger head {} does not match the log's {}",
                     ToHex(recorded.hash), ToHex(ledger_)));
   }
+  if (digest_mode_) return CheckHeadsAndDigest(last_seen);
   if (options_.check_indexes && from == 1) ZF_RETURN_IF_ERROR(CheckHeads());
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<ChainReport> VerifyRawLog(const RawLog& log, const VerifyOptions& options) {
+Result<ChainReport> VerifyRawLog(const RawLog& log, const VerifyOptions& options,
+                                 IndexCheck index_check) {
   ChainReport report;
-  Verifier verifier(log, options, &report);
+  Verifier verifier(log, options, index_check, &report);
   ZF_RETURN_IF_ERROR(verifier.Run());
+  // Something in the index differs: the pass that looks every event up
+  // names it (a damaged store pays for a second pass, a sound one never).
+  if (verifier.IndexDigestDiffers()) return VerifyRawLog(log, options, IndexCheck::kPerEvent);
   return report;
 }
 

@@ -206,6 +206,16 @@ class MemoryEventStore final : public EventStore, private RawLog {
     }
     return Status::Ok();
   }
+  bool HasIndexScan() const override { return true; }
+  Status ForEachIndexEntry(
+      const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn)
+      const override {
+    std::shared_lock lock(mu_);
+    for (const auto& [stream, positions] : positions_) {
+      for (std::size_t i = 0; i < positions.size(); ++i) fn(stream, i + 1, positions[i]);
+    }
+    return Status::Ok();
+  }
   LedgerState RecordedLedger() const override {
     std::shared_lock lock(mu_);
     return ledger_;

@@ -42,6 +42,18 @@ class RawLog {
   virtual Status ForEachStreamEnd(
       const std::function<void(std::string_view stream, std::uint64_t version,
                                std::uint64_t position)>& fn) const = 0;
+  // Whether ForEachIndexEntry is a sequential scan. Where it is, the chain
+  // check compares the index with the log as two multisets (one pass of
+  // each) instead of looking every event up in the index.
+  virtual bool HasIndexScan() const { return false; }
+  // Calls fn with every stream index entry, in any order. Only called
+  // when HasIndexScan().
+  virtual Status ForEachIndexEntry(
+      const std::function<void(std::string_view stream, std::uint64_t version,
+                               std::uint64_t position)>& fn) const {
+    (void)fn;
+    return InternalError("this store has no index scan");
+  }
   // The ledger head as recorded by the last commit.
   virtual LedgerState RecordedLedger() const = 0;
 };

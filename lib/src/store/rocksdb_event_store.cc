@@ -564,6 +564,7 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
     std::lock_guard lock(mu_);
     return {pending_writers_, writes_, synced_writes_, reopens_};
   }
+  const RawLog& AsRawLog() const { return *this; }
 
  public:
   struct Writer {
@@ -694,6 +695,10 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
   Result<std::optional<std::pair<std::string, std::uint64_t>>> FindIndexEntry(
       std::uint64_t position) const override;
   Status ForEachStreamEnd(
+      const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn)
+      const override;
+  bool HasIndexScan() const override { return true; }
+  Status ForEachIndexEntry(
       const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn)
       const override;
   LedgerState RecordedLedger() const override {
@@ -1193,32 +1198,43 @@ Result<std::optional<std::pair<std::string, std::uint64_t>>> RocksDbEventStore::
   return std::optional<std::pair<std::string, std::uint64_t>>();
 }
 
-Status RocksDbEventStore::ForEachStreamEnd(
+Status RocksDbEventStore::ForEachIndexEntry(
     const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn) const {
   const std::shared_ptr<Database> db = Db();
   if (db == nullptr) return Unopened();
-  std::unique_ptr<rocksdb::Iterator> it(
-      db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kStreams)));
-  // Index keys sort by stream, then version: report each stream's last one.
-  std::string stream;
-  std::uint64_t version = 0, position = 0;
-  bool pending = false;
+  // A pass over the whole index reads each block once: around the cache,
+  // as log scans do.
+  rocksdb::ReadOptions scan;
+  scan.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db->db->NewIterator(scan, db->cf(kStreams)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::string_view key_stream;
-    std::uint64_t key_version;
-    if (!DecodeStreamIndexKey(std::string_view(it->key().data(), it->key().size()), &key_stream,
-                              &key_version) ||
+    std::string_view stream;
+    std::uint64_t version;
+    if (!DecodeStreamIndexKey(std::string_view(it->key().data(), it->key().size()), &stream,
+                              &version) ||
         it->value().size() != 8) {
       return CorruptionError(
           fmt::format("stream index entry '{}' is malformed", it->key().ToString(true)));
     }
-    if (pending && key_stream != stream) fn(stream, version, position);
-    stream.assign(key_stream);
-    version = key_version;
-    position = DecodeFixed64BE(it->value().data());
-    pending = true;
+    fn(stream, version, DecodeFixed64BE(it->value().data()));
   }
-  ZF_RETURN_IF_ERROR(FromRocks(it->status(), "scan stream index"));
+  return FromRocks(it->status(), "scan stream index");
+}
+
+Status RocksDbEventStore::ForEachStreamEnd(
+    const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn) const {
+  // Index keys sort by stream, then version: report each stream's last one.
+  std::string stream;
+  std::uint64_t version = 0, position = 0;
+  bool pending = false;
+  ZF_RETURN_IF_ERROR(ForEachIndexEntry(
+      [&](std::string_view key_stream, std::uint64_t key_version, std::uint64_t key_position) {
+        if (pending && key_stream != stream) fn(stream, version, position);
+        stream.assign(key_stream);
+        version = key_version;
+        position = key_position;
+        pending = true;
+      }));
   if (pending) fn(stream, version, position);
   return Status::Ok();
 }
@@ -1670,6 +1686,11 @@ bool SetRocksDbTestHooks(EventStore* store, RocksDbTestHooks hooks) {
 RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store) {
   const auto* rocks = dynamic_cast<const RocksDbEventStore*>(&store);
   return rocks == nullptr ? RocksDbWriteCounts{} : rocks->WriteCounts();
+}
+
+const RawLog* RocksDbRawLog(const EventStore& store) {
+  const auto* rocks = dynamic_cast<const RocksDbEventStore*>(&store);
+  return rocks == nullptr ? nullptr : &rocks->AsRawLog();
 }
 
 }  // namespace internal

@@ -12,6 +12,7 @@
 
 #include <rocksdb/env.h>
 
+#include "store/raw_log.h"
 #include "zf/event_store.h"
 
 namespace zf::internal {
@@ -37,6 +38,10 @@ bool SetRocksDbTestHooks(EventStore* store, RocksDbTestHooks hooks);
 
 // Zeros for another kind of store.
 RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store);
+
+// The store's raw view, which the chain check reads (store/raw_log.h);
+// null for another kind of store.
+const RawLog* RocksDbRawLog(const EventStore& store);
 
 // OpenRocksDbEventStore on `env` (which must outlive the store, and is used
 // again by a reopen after a write fault): tests inject file-system faults.
