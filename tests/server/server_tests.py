@@ -1771,8 +1771,8 @@ def test_cli_beside_server():
 
 def load_sample(db="db"):
     """The Shaxian sample with its cases (examples/shaxian/01..09), the
-    tour's archive and the demo's review campaign RC-2023-Q4: a copy of a
-    store imported once (tests/support/store_cache.py)."""
+    tour's archive and the demo's review campaign RC-2023-Q4 with one file
+    scored: a copy of a store imported once (tests/support/store_cache.py)."""
     sources = sorted(glob.glob(os.path.join(EXAMPLES, "0[1-9]-*.jsonl")))
     sources.append(os.path.join(EXAMPLES, "..", "tour", "archive-2023q4.jsonl"))
 
@@ -1786,6 +1786,11 @@ def load_sample(db="db"):
                           "--role", "case_reviewer", "--unit", "sx-justice",
                           "--at", "2024-01-08T09:00:00+08:00")
         require(rc == 0, "review start: %s" % err)
+        rc, out, err = zf("--db", target, "review", "score", "RC-2023-Q4", "SX-2023-T0045",
+                          "--reviewer", "SX-OF-0202", "--form", "18", "--content", "72",
+                          "--actor", "SX-OF-0202", "--role", "case_reviewer",
+                          "--unit", "sx-justice", "--at", "2024-01-15T09:00:00+08:00")
+        require(rc == 0, "review score: %s" % err)
 
     # The review campaign is not a file: the driver's name is in the key.
     copy_of_imported(ZFCLI, sources + [os.path.abspath(__file__)], os.path.join(TMP, db),
@@ -1924,7 +1929,9 @@ def test_openapi_responses():
             call("GET", "/v1/joint-actions/" + a["joint_action_id"], 200)
         call("GET", "/v1/joint-actions/NO-SUCH-ACTION", 404)
         call("GET", "/v1/reviews", 200)
-        call("GET", "/v1/reviews/RC-2023-Q4", 200)
+        r = call("GET", "/v1/reviews/RC-2023-Q4", 200)
+        check([f["case_id"] for f in r.json().get("files", []) if f["scored"]] == ["SX-2023-T0045"],
+              "a scored file's row is checked too: %r" % r.text[:300])
         call("GET", "/v1/reviews/NO-SUCH-CAMPAIGN", 404)
         call("GET", "/v1/access?case=" + case, 200)
         call("GET", "/v1/access", 400)
