@@ -1819,6 +1819,9 @@ def test_openapi_responses():
     # field, with a field the spec does not know, or a rejection that
     # would match two branches.
     view = {"$ref": "#/components/schemas/CaseView"}
+    check(spec.schema_problems({"$ref": "#/components/schemas/Error"},
+                               {"error": "not_found", "message": "m"}) != [],
+          "an Error without message_zh is refused")
     rejected = {"outcome": "rejected", "error": "rejected", "stream": "case/X", "code": "c",
                 "message": "m", "legal_basis": "b", "pointer": "", "message_zh": "z",
                 "citation": {"zh": "z", "en": "e"}}
@@ -1843,6 +1846,13 @@ def test_openapi_responses():
         check(r.status == expect, "%s %s: HTTP %d, expected %d: %s"
               % (method, target, r.status, expect, r.text[:300]))
         problems.extend(spec.check(method, target, r.status, ctype, r.text))
+        if r.status >= 400 and ctype.startswith("application/json"):
+            body = r.json()
+            # The server's own errors in Chinese too, each code its own rule.
+            zh = body.get("message_zh", "")
+            check(re.search("[\u4e00-\u9fff]", zh) is not None
+                  and not zh.startswith("请求未能完成"),
+                  "%s %s: no Chinese rule for %r: %r" % (method, target, body.get("error"), zh))
         statuses.setdefault((method, spec.operation(method, target)[0]), set()).add(r.status)
         return r
 
