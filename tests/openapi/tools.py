@@ -7,7 +7,7 @@ import os
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Redocly asks no server anything: no usage data, no update check.
+# No tool asks a server anything: no usage data, no update check.
 QUIET = {"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true",
          "NO_UPDATE_NOTIFIER": "1"}
 
@@ -19,7 +19,7 @@ def find():
     if not d:
         return None, "ZF_OPENAPI_TOOLS is not set (ctest sets it)"
     installed = os.path.join(d, "package-lock.json")
-    if not os.path.isfile(os.path.join(d, "node_modules", ".bin", "redocly")):
+    if not os.path.isfile(os.path.join(d, "node_modules", ".bin", "openapi-typescript")):
         return None, ("the OpenAPI tools are not installed in %s: run scripts/deps "
                       "(it needs the npm registry)" % d)
     with open(installed, "rb") as a, open(os.path.join(HERE, "package-lock.json"), "rb") as b:
