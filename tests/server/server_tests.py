@@ -778,6 +778,13 @@ def test_connection_limit():
         out = s.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
         check(out.startswith("HTTP/1.1 503") and "too_many_connections" in out,
               "a third connection beside two feeds: %r" % out[:200])
+        # Written before a session exists, still the API's error form, with
+        # its Content-Length and the Chinese rule.
+        head, _, body = out.partition("\r\n\r\n")
+        length = re.search(r"(?im)^content-length: *(\d+)", head)
+        check(length is not None and int(length.group(1)) == len(body.encode("utf-8"))
+              and json.loads(body).get("message_zh", "").startswith("服务器连接数已满"),
+              "the 503 body: %r" % out[:400])
         for f in feeds:
             f.close()
         time.sleep(0.3)
@@ -1835,7 +1842,7 @@ def test_openapi_responses():
     load_sample()
     backups = os.path.join(TMP, "backups")
     os.mkdir(backups)
-    s = Server(limits={"expensive_per_minute": 1, "expensive_burst": 8},
+    s = Server(limits={"expensive_per_minute": 1, "expensive_burst": 8, "max_body_bytes": 16384},
                admin={"backup_dir": backups})
     problems = []
     statuses = {}
@@ -1891,6 +1898,9 @@ def test_openapi_responses():
         call("POST", "/v1/commands", 422, {"commands": [clue("SX-T-0030"), {"command": "x"}]})
         call("POST", "/v1/commands", 400, {"mode": "sideways", "commands": [clue("SX-T-0031")]})
         call("GET", "/v1/commands", 405)
+        call("POST", "/v1/commands", 413, "[" + " " * 20000 + "]",
+             headers={"Content-Type": "application/json"})
+        call("GET", "/v1/cases", 431, headers={"X-Padding": "x" * 9000})
         # The docket and a case, with its reads.
         call("GET", "/v1/cases", 200)
         call("GET", "/v1/cases?township=gaosha&open=true&as_of=2023-12-31", 200)
