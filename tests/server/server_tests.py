@@ -1816,7 +1816,7 @@ def openapi_spec():
 def test_openapi_responses():
     """Issue 17: every endpoint's real answers, for every status the test
     can bring about on the sample store (applied, already applied,
-    rejected, batch, 400/401/403/404/405/409/415/422/429 ...), conform to
+    rejected, batch, 400/401/403/404/405/409/413/415/422/429/431), conform to
     docs/openapi.yaml: the status is listed for the operation, the media
     type is the spec's, and the body validates against the response's
     schema (tests/openapi/spec_check.py). Every operation of the spec but
@@ -1839,6 +1839,23 @@ def test_openapi_responses():
     check(spec.schema_problems({"$ref": "#/components/schemas/CommandResult"},
                                dict(rejected, first_position=1)) != [],
           "the checker refuses an unknown field")
+    # Every error code the server's sources answer with (and every Status
+    # code it passes on) has its Chinese rule, and the table no other.
+    root = os.path.join(EXAMPLES, "..", "..")
+    codes = set()
+    for f in glob.glob(os.path.join(root, "cli", "server", "*.cc")):
+        with open(f, encoding="utf-8") as fh:
+            text = fh.read()
+        codes |= set(re.findall(r'(?:Error|Refuse|RefuseAndClose)\(\s*(?:[\w:>.-]+,\s*)?'
+                                r'http::status::\w+,\s*"([a-z_]+)"', text))
+        codes |= set(re.findall(r'\{"error", "([a-z_]+)"\}', text))
+    with open(os.path.join(root, "lib", "src", "util", "status.cc"), encoding="utf-8") as fh:
+        codes |= set(re.findall(r'return "([a-z_]+)";', fh.read())) - {"ok", "unknown"}
+    with open(os.path.join(root, "cli", "server", "error_messages.cc"), encoding="utf-8") as fh:
+        rows = set(re.findall(r'\{"([a-z_]+)", "', fh.read()))
+    check(len(codes) > 20 and codes == rows,
+          "error codes without a Chinese rule: %s; rules of no code: %s"
+          % (sorted(codes - rows), sorted(rows - codes)))
     load_sample()
     backups = os.path.join(TMP, "backups")
     os.mkdir(backups)
