@@ -6,7 +6,10 @@ errors).
 
     lint.py REPO_ROOT
 
-Also checks that the linter can fail: a copy of the spec with the flaw
+Before it, the server's own rules the linter cannot know: every
+authenticated operation lists 401, the ones the server refuses an actor
+403, the rate-limited reads 429, and each has a default error. Also
+checks that the linter can fail: a copy of the spec with the flaw
 issue 17 found (a comma inside a flow mapping, which opens a new key) and
 an operation without an operationId must be refused. Exits 77 (skipped)
 without the tools (tests/openapi/tools.py)."""
@@ -30,12 +33,56 @@ def lint(d, spec):
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
+# The server's own rules the linter cannot know (cli/server/api.cc): who is
+# refused, and which reads are rate-limited.
+CASE_READS = ("getCase", "getCaseHistory", "explainCase", "getCaseDossier", "auditCase")
+RATE_LIMITED = ("explainCase", "getCaseDossier", "auditCase")
+FORBIDDEN = CASE_READS + ("postCommands", "adminBackup", "adminVerify", "adminAudit")
+
+
+def contract_problems(spec):
+    """Every authenticated operation lists 401, those the server refuses an
+    actor 403, the rate-limited reads 429, and every operation has a
+    default error; [] when so."""
+    import yaml
+    with open(spec, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    out = []
+    seen = set()
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "head", "put", "delete", "patch"):
+                continue
+            name = op.get("operationId", "%s %s" % (method, path))
+            seen.add(name)
+            responses = op.get("responses", {})
+            authenticated = op.get("security", doc.get("security")) != []
+            if authenticated and "401" not in responses:
+                out.append("%s: an authenticated operation without 401" % name)
+            if name in FORBIDDEN and "403" not in responses:
+                out.append("%s: the server answers 403, the spec does not say so" % name)
+            if name in RATE_LIMITED and "429" not in responses:
+                out.append("%s: rate-limited, without 429" % name)
+            if method != "head" and "default" not in responses:
+                out.append("%s: no default error" % name)
+    for name in FORBIDDEN + RATE_LIMITED:
+        if name not in seen:
+            out.append("no operation %s (tests/openapi/lint.py names it)" % name)
+    return out
+
+
 def main(root):
+    spec = os.path.join(root, "docs", "openapi.yaml")
+    # The server's rules first: they need no npm tools.
+    problems = contract_problems(spec)
+    for p in problems:
+        print("FAIL: " + p)
+    if problems:
+        return 1
     d, why = tools.find()
     if d is None:
-        print("SKIPPED: " + why)
+        print("SKIPPED (the server's rules were checked): " + why)
         return tools.SKIP
-    spec = os.path.join(root, "docs", "openapi.yaml")
     rc, out = lint(d, spec)
     print(out)
     if rc != 0:
