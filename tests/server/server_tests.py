@@ -1822,10 +1822,9 @@ def test_openapi_responses():
     schema (tests/openapi/spec_check.py). Every operation of the spec but
     the live feed is exercised. Output that drifts from the spec fails."""
     spec = openapi_spec()
-    # The checker itself catches drift: a case view without a required
-    # field, with a field the spec does not know, or a rejection that
-    # would match two branches.
-    view = {"$ref": "#/components/schemas/CaseView"}
+    # The checker itself catches drift: a body without a required field
+    # (an Error without message_zh), with a field the spec does not know,
+    # a rejection taken for an Error.
     check(spec.schema_problems({"$ref": "#/components/schemas/Error"},
                                {"error": "not_found", "message": "m"}) != [],
           "an Error without message_zh is refused")
