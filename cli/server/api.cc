@@ -5,6 +5,7 @@
 #include "build_info.h"
 #include "json_forms.h"
 #include "server/admin.h"
+#include "server/error_messages.h"
 
 #include <algorithm>
 #include <chrono>
@@ -384,7 +385,10 @@ Prepared Prepare(json::value envelope, const zf::Actor& actor, const std::string
 }
 
 json::object PreparedError(const Prepared& p) {
-  return {{"error", p.code}, {"message", p.message}, {"subject", p.subject}};
+  return {{"error", p.code},
+          {"message", p.message},
+          {"message_zh", ErrorMessageZh(p.code)},
+          {"subject", p.subject}};
 }
 
 http::status ResultStatus(const zf::CommandResult& r) {
@@ -496,7 +500,11 @@ void Api::ReplaceTokens(TokenTable tokens) {
 
 Response Api::Error(const Request& req, http::status status, std::string_view code,
                     std::string_view message, std::string_view subject) {
-  json::object body{{"error", code}, {"message", ValidUtf8(message)}};
+  // English for the particulars, Chinese for the rule (as rejections
+  // carry message_zh from the table of legal sources).
+  json::object body{{"error", code},
+                    {"message", ValidUtf8(message)},
+                    {"message_zh", ErrorMessageZh(code)}};
   if (!subject.empty()) body["subject"] = ValidUtf8(subject);
   Response res = JsonResponse(req, status, body);
   if (status == http::status::unauthorized) {
@@ -858,6 +866,7 @@ Response Api::Commands(const Request& req, const zf::Actor& actor) {
     } else {
       item = {{"error", zf::StatusCodeName(r.status().code())},
               {"message", r.status().message()},
+              {"message_zh", ErrorMessageZh(zf::StatusCodeName(r.status().code()))},
               {"subject", r.status().subject()},
               {"status", static_cast<unsigned>(CommandErrorStatus(r.status()))}};
       metrics_->CountCommand(CommandErrorOutcome(r.status()));

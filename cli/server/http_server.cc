@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "server/api.h"
+#include "server/error_messages.h"
 #include "server/metrics.h"
 #include "server/server.h"
 
@@ -522,10 +523,16 @@ class Listener : public std::enable_shared_from_this<Listener> {
     if (refuse) {
       ++shared_->metrics->connections_refused;
       auto s = std::make_shared<tcp::socket>(std::move(socket));
-      static const std::string kBusy =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-          "Connection: close\r\nRetry-After: 1\r\nContent-Length: 70\r\n\r\n"
-          "{\"error\":\"too_many_connections\",\"message\":\"the server is at capacity\"}";
+      static const std::string kBusy = [] {
+        const std::string body =
+            json::serialize(json::object{{"error", "too_many_connections"},
+                                         {"message", "the server is at capacity"},
+                                         {"message_zh", ErrorMessageZh("too_many_connections")}});
+        return fmt::format(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+            "Connection: close\r\nRetry-After: 1\r\nContent-Length: {}\r\n\r\n{}",
+            body.size(), body);
+      }();
       net::async_write(*s, net::buffer(kBusy), [s](beast::error_code, std::size_t) {
         beast::error_code ignored;
         s->shutdown(tcp::socket::shutdown_both, ignored);
