@@ -5,6 +5,7 @@
 #include "build_info.h"
 #include "json_forms.h"
 #include "server/admin.h"
+#include "server/console.h"
 
 #include <algorithm>
 #include <chrono>
@@ -484,6 +485,7 @@ Api::Api(zf::Engine* engine, const ServerConfig& config, server::Metrics* metric
     : engine_(engine),
       config_(config),
       tokens_(std::make_shared<const TokenTable>(config.tokens)),
+      org_(engine->store()),
       metrics_(metrics),
       log_(log),
       store_path_(std::move(store_path)) {}
@@ -659,6 +661,48 @@ Response Api::Admin(const Request& req, const TokenEntry& token, std::string_vie
   log_->Write(entry);
   if (!result.ok()) return StatusError(req, AdminStatus(result.status()), result.status());
   return JsonResponse(req, what == "backup" ? http::status::created : http::status::ok, *result);
+}
+
+namespace {
+
+Response OutsideTownshipError(const Request& req, std::string_view township,
+                              std::string_view what) {
+  Response res = Api::Error(
+      req, http::status::forbidden, "outside_township",
+      fmt::format("a token of township {} reads only that township's cases; {}", township, what),
+      "Authorization");
+  return res;
+}
+
+}  // namespace
+
+std::optional<Response> Api::OutsideTownship(const Request& req, const zf::Actor& actor,
+                                             const std::string& case_id) {
+  auto township = org_.TownshipOf(actor.unit);
+  if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+  if (township->empty()) return std::nullopt;
+  auto view = engine_->CaseView(case_id, zf::AsOf{});
+  if (!view.ok()) return std::nullopt;  // the read itself answers (404)
+  const auto text = [&](std::string_view key) -> std::string {
+    const json::value* v = view->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  if (text("township") == *township || text("handling_subject") == *township) return std::nullopt;
+  return OutsideTownshipError(
+      req, *township,
+      fmt::format("case {} happened in {} and is handled by {}", case_id, text("township"),
+                  text("handling_subject")));
+}
+
+std::optional<Response> Api::LimitToTownship(const Request& req, const zf::Actor& actor,
+                                             zf::CaseFilter* filter) {
+  auto township = org_.TownshipOf(actor.unit);
+  if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+  if (township->empty()) return std::nullopt;
+  if (filter->township.empty()) filter->township = *township;
+  if (filter->township == *township) return std::nullopt;
+  return OutsideTownshipError(req, *township,
+                              fmt::format("the list asked for township {}", filter->township));
 }
 
 zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
@@ -953,6 +997,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   // Open to all: liveness and metrics.
   if (At(t, {"metrics"})) return only(http::verb::get).value_or(Metrics(req));
   if (At(t, {"v1", "health"})) return only(http::verb::get).value_or(Health(req));
+  // The web console's page and assets: open to all, they hold no data.
+  if (auto console = ConsoleRoute(req, seg)) return std::move(*console);
   if (seg.empty() || seg[0] != "v1") {
     return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
   }
@@ -991,6 +1037,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
       return *bad;
     }
     zf::CaseFilter filter = FilterFrom(t);
+    if (auto outside = LimitToTownship(req, *actor, &filter)) return *outside;
     auto open = Flag(t, "open");
     if (!open.ok()) return StatusError(req, http::status::bad_request, open.status());
     filter.open_only = *open;
@@ -1004,6 +1051,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     if (what == "audit" || what == "dossier" || what == "explain") {
       if (auto limited = RateLimit(req, *token)) return *limited;
     }
+    if (auto outside = OutsideTownship(req, *actor, id)) return *outside;
     if (what == "audit") {
       if (auto bad = UnknownParameter(req, t, {})) return *bad;
       return CaseAudit(req, *actor, id);
@@ -1058,6 +1106,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     }
     zf::DeadlineQuery query;
     query.cases = FilterFrom(t);
+    if (auto outside = LimitToTownship(req, *actor, &query.cases)) return *outside;
     auto breached = Flag(t, "breached");
     if (!breached.ok()) return StatusError(req, http::status::bad_request, breached.status());
     query.breached_only = *breached;
@@ -1160,6 +1209,25 @@ Response Api::Route(const Request& req, std::string* actor_id) {
                         json::object{{"events", std::move(events)},
                                      {"next", next},
                                      {"head", engine_->store()->Ledger().position}});
+  }
+  if (At(t, {"v1", "me"})) {
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    auto township = org_.TownshipOf(actor->unit);
+    if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+    return JsonResponse(req, http::status::ok,
+                        json::object{{"actor", json::object{{"id", actor->id},
+                                                            {"role", actor->role},
+                                                            {"unit", actor->unit}}},
+                                     {"township", *township}});
+  }
+  if (At(t, {"v1", "names"})) {
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    auto names = org_.Names();
+    if (!names.ok()) return StatusError(req, ReadStatus(names.status()), names.status());
+    return JsonResponse(req, http::status::ok, *names);
+  }
+  if (At(t, {"v1", "access"}) && !Param(t, "case").empty()) {
+    if (auto outside = OutsideTownship(req, *actor, Param(t, "case"))) return *outside;
   }
   if (auto answer = RegisterRoute(*engine_, req, t, *as_of)) return std::move(*answer);
   return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);

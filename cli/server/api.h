@@ -17,7 +17,9 @@
 #include <boost/json/object.hpp>
 
 #include "server/metrics.h"
+#include "server/org_directory.h"
 #include "server/server.h"
+#include "zf/cases.h"
 #include "zf/engine.h"
 
 namespace zfcli::server {
@@ -106,6 +108,17 @@ class Api {
   zf::Status RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
                             std::string_view what, std::string_view as_of);
 
+  // A token of a township or its brigade reads only that township's cases
+  // (docs/api.md, "Who may read which case"): the 403 to answer when the
+  // case is another township's; nothing when the read may go on (or the
+  // case does not exist: the read answers its 404).
+  std::optional<Response> OutsideTownship(const Request& req, const zf::Actor& actor,
+                                          const std::string& case_id);
+  // The same for a list's filter: a limited token's list is its
+  // township's (the filter's township is set); another township is 403.
+  std::optional<Response> LimitToTownship(const Request& req, const zf::Actor& actor,
+                                          zf::CaseFilter* filter);
+
   // Takes one request from the token's bucket of expensive reads; when it
   // is empty, the 429 to answer (with Retry-After).
   std::optional<Response> RateLimit(const Request& req, const TokenEntry& token);
@@ -123,6 +136,7 @@ class Api {
   std::mutex buckets_mu_;
   std::map<std::string, Bucket> buckets_;  // GUARDED_BY(buckets_mu_)
   std::mutex admin_mu_;  // held by the admin operation running
+  OrgDirectory org_;
   server::Metrics* const metrics_;
   AccessLog* const log_;
   const std::string store_path_;
