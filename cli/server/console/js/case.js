@@ -57,7 +57,7 @@ function timeline(events, explained, asOf) {
       h('div', {class: 'chain'}, t('ev.position', e.position), ' ', t('ev.hash'), ' ',
         shortHash(e.hash), ' ',
         h('span', {class: linked ? 'ok' : 'bad', title: t(linked ? 'ev.linked' : 'ev.broken')},
-          linked ? '⛓ ✓' : '⛓ ✗'))));
+          t(linked ? 'ev.linked_short' : 'ev.broken_short')))));
   }
   return h('ol', {class: 'timeline', id: 'timeline'}, items);
 }
@@ -77,8 +77,8 @@ function facts(d, view) {
   const c = d.computation || {};
   return section('facts',
     h('p', {}, view.item_code, ' ', view.item_name || ''),
-    h('p', {id: 'decision-line'}, t('ex.decision', d.document_number || '', d.decision_type || '',
-                                    d.decided_on || '')),
+    h('p', {id: 'decision-line'}, t('ex.decision', d.document_number || '',
+                                    label('decision', d.decision_type || ''), d.decided_on || '')),
     typeof c.fine_fen === 'number' ? h('p', {id: 'fine'}, t('ex.fine', yuan(c.fine_fen))) : null);
 }
 

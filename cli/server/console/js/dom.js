@@ -20,7 +20,7 @@ export function h(tag, attrs, ...children) {
 }
 
 // Appends children: nodes as they are, anything else as a text node.
-export function add(el, children) {
+export function add(el, ...children) {
   for (const child of [children].flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));

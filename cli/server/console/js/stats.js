@@ -70,7 +70,7 @@ export async function renderStats(view, params) {
     for (const c of open) openBy[c.township] = (openBy[c.township] || 0) + 1;
     const byTownship = Object.entries(s.delegated_cases_by_township || {}).sort((a, b) => b[1] - a[1]);
     const byList = Object.entries(s.leniency_by_list || {});
-    body.replaceChildren(figures(s), h('div', {class: 'case-grid'},
+    add(clear(body), figures(s), h('div', {class: 'case-grid'},
       h('div', {class: 'card'}, h('h2', {}, t('stats.by_township')), bars('by-township', byTownship)),
       h('div', {class: 'card'}, h('h2', {}, t('stats.open_grid', to)), grid(openBy))),
       byList.length ? h('div', {class: 'card'}, h('h2', {}, t('stats.by_list')),
