@@ -317,6 +317,18 @@ def markup_flow(p):
     check(p.css("img") == [], "no img element on the case page")
     p.no_alert("the markup party")
     p.shot("09-markup-party")
+    # The open case follows the feed too: a new event of it shows by itself.
+    p.one("#case-title[data-live=live]", "the case page's live feed")
+    before = len(p.css("#timeline li.event"))
+    status, body = api("POST", "/v1/commands", "officer",
+                       {"command": "route_clue", "command_id": "browser-route-xss1",
+                        "at": "2023-06-01T10:00:00+08:00", "case_id": "SX-T-XSS1", "data": {}})
+    check(status == 201, "route_clue through the API: %d %r" % (status, body))
+    posted = time.monotonic()
+    p.wait("the new event on the open case", lambda d: len(d.find_elements(
+        By.CSS_SELECTOR, "#timeline li.event")) == before + 1, timeout=2)
+    check(time.monotonic() - posted <= 2.0, "the case updated within 2 s")
+    check(p.one("#case-party").text == MARKUP and p.css("img") == [], "still inert after the update")
 
 
 def township_flow(p):

@@ -220,22 +220,40 @@ export async function renderCase(root, id, params) {
     h('button', {type: 'button', id: 'dossier', onclick: () => dossier(id, out)}, t('case.dossier')),
     h('button', {type: 'button', id: 'access', onclick: () => accessTrail(id, out)}, t('case.access')));
   const body = h('div', {id: 'case-body'});
+  const title = h('h1', {id: 'case-title'}, id);
   add(clear(root), h('p', {}, h('a', {href: '#/docket', id: 'back'}, t('case.back'))),
-      h('h1', {id: 'case-title'}, id), actions, out, body);
-  let view;
-  try {
-    view = await api.get('/v1/cases/' + enc(id), {as_of: asOf});
-  } catch (e) {
-    body.replaceChildren(errorBox(e));
-    return;
-  }
-  const [history, explained] = await Promise.all([
-    api.get('/v1/cases/' + enc(id) + '/history').catch((e) => e),
-    api.get('/v1/cases/' + enc(id) + '/explain', {as_of: asOf}).catch((e) => e)]);
-  const ok = (x) => !(x instanceof Error);
-  body.replaceChildren(header(view, asOf), h('div', {class: 'case-grid'},
-    h('div', {class: 'card'}, h('h2', {}, t('case.timeline')),
-      ok(history) ? timeline(history, ok(explained) ? explained : null, asOf) : errorBox(history)),
-    h('div', {class: 'card'}, h('h2', {}, t('case.explain')),
-      ok(explained) ? explanation(explained, view, asOf) : errorBox(explained))));
+      title, actions, out, body);
+  const refresh = async () => {
+    let view;
+    try {
+      view = await api.get('/v1/cases/' + enc(id), {as_of: asOf});
+    } catch (e) {
+      body.replaceChildren(errorBox(e));
+      return false;
+    }
+    const [history, explained] = await Promise.all([
+      api.get('/v1/cases/' + enc(id) + '/history').catch((e) => e),
+      api.get('/v1/cases/' + enc(id) + '/explain', {as_of: asOf}).catch((e) => e)]);
+    const ok = (x) => !(x instanceof Error);
+    body.replaceChildren(header(view, asOf), h('div', {class: 'case-grid'},
+      h('div', {class: 'card'}, h('h2', {}, t('case.timeline')),
+        ok(history) ? timeline(history, ok(explained) ? explained : null, asOf) : errorBox(history)),
+      h('div', {class: 'card'}, h('h2', {}, t('case.explain')),
+        ok(explained) ? explanation(explained, view, asOf) : errorBox(explained))));
+    return true;
+  };
+  if (!(await refresh()) || asOf) return;
+  // Live: a new event of this case shows without reloading the page.
+  const stop = new AbortController();
+  session.stop = () => stop.abort();
+  let timer = null;
+  api.follow({from: 'end', prefix: 'case/' + id}, (event) => {
+    if (event.stream !== 'case/' + id || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      refresh();
+    }, 300);
+  }, (state) => {
+    title.dataset.live = state;
+  }, stop.signal);
 }
