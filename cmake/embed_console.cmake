@@ -1,13 +1,27 @@
 # Writes a C++ source holding every file of the web console (cli/server/
 # console/), so that `zfcli serve` answers / and /console/... without
 # finding files at run time (docs/console.md).
-#   cmake -DASSET_DIR=... -DOUTPUT=... -P embed_console.cmake
-# Text files only (HTML, CSS, JS, SVG): each becomes a raw string literal.
+#   cmake -DASSET_DIR=... -DOUTPUT=... [-DEXTRA=rel=path] -P embed_console.cmake
+# EXTRA adds one file from elsewhere under the name `rel` (Chart.js from
+# Debian: vendor/chart.min.js). Text files only (HTML, CSS, JS, SVG): each
+# becomes a raw string literal.
 file(GLOB_RECURSE assets RELATIVE ${ASSET_DIR} ${ASSET_DIR}/*)
+foreach(rel IN LISTS assets)
+  set(source_${rel} ${ASSET_DIR}/${rel})
+endforeach()
+if(EXTRA)
+  string(FIND "${EXTRA}" "=" eq)
+  string(SUBSTRING "${EXTRA}" 0 ${eq} rel)
+  math(EXPR eq "${eq} + 1")
+  string(SUBSTRING "${EXTRA}" ${eq} -1 path)
+  list(APPEND assets ${rel})
+  set(source_${rel} ${path})
+endif()
+# Sorted by name: the server finds an asset by binary search.
 list(SORT assets)
 set(body "")
 foreach(rel IN LISTS assets)
-  file(READ ${ASSET_DIR}/${rel} text)
+  file(READ ${source_${rel}} text)
   string(FIND "${text}" ")zfasset\"" clash)
   if(NOT clash EQUAL -1)
     message(FATAL_ERROR "${rel} contains the raw-string delimiter )zfasset\"")

@@ -283,9 +283,28 @@ def stats_flow(p):
     check(eq.text == "452 = 428 + 24", "the seed's figures: %r" % eq.text)
     check(p.one("#delegated").text == "197", "197 delegated: %r" % p.one("#delegated").text)
     check("null" not in p.one("#stats-body").text, "no stray null on the statistics page")
+    # The charts (Chart.js from Debian): the months add up to the period.
+    p.one("#chart-inspect", "the charts")
+    months = p.d.execute_script(
+        "const c = Chart.getChart(document.getElementById('chart-months'));"
+        "return [c.data.labels, c.data.datasets.map((d) => d.data)];")
+    check(months[0] == ["2023-09", "2023-10", "2023-11", "2023-12"] and
+          [sum(x) for x in months[1]] == [428, 24], "cases per month: %r" % months)
+    delegated = p.d.execute_script(
+        "return Chart.getChart(document.getElementById('chart-delegated')).data.datasets[0].data")
+    check(delegated == [29, 197], "delegated a year before and now: %r" % delegated)
     tiles = p.css("#township-grid .tile")
     check(len(tiles) == 12, "12 townships in the grid: %d" % len(tiles))
     p.shot("07-statistics")
+    # The year 2023: the four lists applied to enterprise cases, by list.
+    p.set_value("#s-from", "2023-01-01")
+    p.one("#stats-form button[type=submit]").click()
+    p.wait("the 2023 statistics", lambda d: "from=2023-01-01" in d.current_url and
+           d.find_elements(By.ID, "chart-lists"))
+    lists = p.d.execute_script(
+        "return Chart.getChart(document.getElementById('chart-lists')).data.datasets[0].data")
+    check(sum(lists) == 75, "the four lists in 2023: %r (75)" % lists)
+    p.shot("07-statistics-2023")
 
 
 def live_flow(p):

@@ -1,4 +1,6 @@
-// Statistics of a period (GET /v1/statistics): the seed's figures, bars of
+// Statistics of a period (GET /v1/statistics): the seed's figures as
+// charts (Chart.js from Debian, compiled into zfcli as
+// /console/vendor/chart.min.js and loaded when this page opens), bars of
 // delegated cases by township, and a grid of townships coloured by open
 // cases (GET /v1/cases?open=true as of the period's end).
 import * as api from './api.js';
@@ -32,6 +34,89 @@ function grid(openByTownship) {
                    href: '#/docket?' + new URLSearchParams({township: x, open: 'true'}).toString()},
              h('span', {class: 'tile-name'}, unitName(x)), h('span', {class: 'tile-count'}, n));
   }));
+}
+
+// Chart.js, loaded once on demand; null when this zfcli has none.
+let chartLoad = null;
+function loadChart() {
+  if (!chartLoad) {
+    chartLoad = new Promise((resolve) => {
+      const script = h('script', {src: '/console/vendor/chart.min.js'});
+      script.addEventListener('load', () => resolve(window.Chart || null));
+      script.addEventListener('error', () => resolve(null));
+      document.head.append(script);
+    });
+  }
+  return chartLoad;
+}
+
+// The calendar months of [from, to], each cut to the period:
+// [{label: '2023-09', from: '2023-09-10', to: '2023-09-30'}, ...].
+export function months(from, to) {
+  const out = [];
+  let [y, m] = from.split('-').map(Number);
+  for (;;) {
+    const label = `${y}-${String(m).padStart(2, '0')}`;
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const start = label + '-01' < from ? from : label + '-01';
+    const end = `${label}-${String(last).padStart(2, '0')}` > to ? to : `${label}-${String(last).padStart(2, '0')}`;
+    if (start > to) break;
+    out.push({label, from: start, to: end});
+    if (out.length >= 36) break;  // at most three years of bars
+    m += 1;
+    if (m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
+}
+
+const kRed = '#9b1c1c';
+const kGrey = '#9aa5b1';
+
+function chartCard(id, titleKey) {
+  const canvas = h('canvas', {id, role: 'img', 'aria-label': t(titleKey)});
+  return {canvas, card: h('div', {class: 'card'}, h('h2', {}, t(titleKey)),
+                          h('div', {class: 'chart'}, canvas))};
+}
+
+function barChart(Chart, canvas, labels, datasets, stacked) {
+  return new Chart(canvas, {
+    type: 'bar',
+    data: {labels, datasets},
+    options: {responsive: true, maintainAspectRatio: false, animation: false,
+              scales: {x: {stacked}, y: {stacked, beginAtZero: true}},
+              plugins: {legend: {display: datasets.length > 1}}}});
+}
+
+// The four charts of issue 19: cases per month online and offline; cases
+// on delegated items, the same period a year before and now; enterprise
+// cases under the four lists, by list; inspect-once visits.
+async function charts(holder, s, from, to) {
+  const Chart = await loadChart();
+  if (!Chart) {
+    holder.replaceChildren(h('p', {class: 'note'}, t('stats.no_charts')));
+    return;
+  }
+  const spans = months(from, to);
+  const perMonth = await Promise.all(spans.map((x) => api.get('/v1/statistics', {from: x.from, to: x.to})));
+  const a = chartCard('chart-months', 'chart.months');
+  const b = chartCard('chart-delegated', 'chart.delegated');
+  const c = chartCard('chart-lists', 'chart.lists');
+  const d = chartCard('chart-inspect', 'chart.inspect');
+  holder.replaceChildren(h('div', {class: 'charts'}, a.card, b.card, c.card, d.card));
+  barChart(Chart, a.canvas, spans.map((x) => x.label), [
+    {label: t('chart.online'), data: perMonth.map((x) => x.cases_online), backgroundColor: kRed},
+    {label: t('chart.offline'), data: perMonth.map((x) => x.cases_offline), backgroundColor: kGrey}], true);
+  barChart(Chart, b.canvas, [t('chart.prior'), t('chart.now')],
+           [{label: t('stats.delegated'), data: [s.delegated_cases_prior_year, s.delegated_cases],
+             backgroundColor: [kGrey, kRed]}], false);
+  const lists = Object.entries(s.leniency_by_list || {});
+  barChart(Chart, c.canvas, lists.map(([k]) => label('list', k)),
+           [{label: t('chart.cases'), data: lists.map(([, n]) => n), backgroundColor: kRed}], false);
+  if (lists.length === 0) add(c.card, h('p', {class: 'note'}, t('chart.no_lists')));
+  barChart(Chart, d.canvas, [t('chart.separately'), t('chart.once')],
+           [{label: t('chart.visits'),
+             data: [s.inspection_visits + s.inspection_visits_saved, s.inspection_visits],
+             backgroundColor: [kGrey, kRed]}], false);
 }
 
 function figures(s) {
@@ -69,13 +154,11 @@ export async function renderStats(view, params) {
     const openBy = {};
     for (const c of open) openBy[c.township] = (openBy[c.township] || 0) + 1;
     const byTownship = Object.entries(s.delegated_cases_by_township || {}).sort((a, b) => b[1] - a[1]);
-    const byList = Object.entries(s.leniency_by_list || {});
-    add(clear(body), figures(s), h('div', {class: 'case-grid'},
+    const chartHolder = h('div', {id: 'charts'});
+    add(clear(body), figures(s), chartHolder, h('div', {class: 'case-grid'},
       h('div', {class: 'card'}, h('h2', {}, t('stats.by_township')), bars('by-township', byTownship)),
-      h('div', {class: 'card'}, h('h2', {}, t('stats.open_grid', to)), grid(openBy))),
-      byList.length ? h('div', {class: 'card'}, h('h2', {}, t('stats.by_list')),
-        h('ul', {}, byList.map(([k, v]) => h('li', {}, label('list', k), '：',
-          typeof v === 'object' ? JSON.stringify(v) : v)))) : null);
+      h('div', {class: 'card'}, h('h2', {}, t('stats.open_grid', to)), grid(openBy))));
+    await charts(chartHolder, s, from, to);
   } catch (e) {
     body.replaceChildren(errorBox(e));
   }
