@@ -367,6 +367,8 @@ def township_flow(p):
     p.one("#docket-count", "gaosha's docket")
     townships = {r.find_elements(By.CSS_SELECTOR, "td")[3].text for r in p.css("tr[data-case]")}
     check(townships == {"高砂镇"}, "gaosha's token lists gaosha's cases: %r" % townships)
+    options = [o.get_attribute("value") for o in p.css("#f-township option")]
+    check(options == ["", "gaosha"], "gaosha's township filter offers only gaosha: %r" % options)
 
 
 def language_and_layout_flow(p):
@@ -419,11 +421,18 @@ def main(argv):
         os.makedirs(downloads)
         driver = browser(downloads)
         p = Page(driver)
-        for flow in (sign_in_flow, docket_flow, lambda p: case_flow(p, names),
-                     lambda p: verify_and_dossier_flow(p, downloads), stats_flow, live_flow,
-                     markup_flow, township_flow, language_and_layout_flow):
+        print("setup (store, server, browser): %.1f s" % (time.monotonic() - started))
+        flows = (("sign in", sign_in_flow), ("docket", docket_flow),
+                 ("case", lambda p: case_flow(p, names)),
+                 ("verify and dossier", lambda p: verify_and_dossier_flow(p, downloads)),
+                 ("statistics", stats_flow), ("live docket", live_flow),
+                 ("markup party and live case", markup_flow), ("township token", township_flow),
+                 ("language and layout", language_and_layout_flow))
+        for name, flow in flows:
+            begun = time.monotonic()
             flow(p)
             csp_clean(driver)
+            print("%s: %.1f s" % (name, time.monotonic() - begun))
     except Abort:
         pass
     finally:

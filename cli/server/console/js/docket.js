@@ -24,7 +24,9 @@ function field(name, control) {
 
 function filterForm(params) {
   const names = session.names;
-  const townships = Object.entries(names.townships);
+  // A township token lists only its township (the API refuses others).
+  const limited = session.me && session.me.township;
+  const townships = Object.entries(names.townships).filter(([id]) => !limited || id === limited);
   const subjects = [...townships, ...Object.entries(names.departments)];
   const value = (k) => params.get(k) || '';
   const form = h('form', {id: 'filters', class: 'filters'},
