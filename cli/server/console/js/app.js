@@ -3,7 +3,7 @@
 // URL's hash holds only filters and ids, never the token.
 import * as api from './api.js';
 import {h, add, clear} from './dom.js';
-import {t, lang, setLang} from './i18n.js';
+import {t, label, lang, setLang} from './i18n.js';
 import {renderDocket} from './docket.js';
 import {renderCase} from './case.js';
 import {renderStats} from './stats.js';
@@ -21,7 +21,7 @@ function renderBar() {
   const right = h('span', {class: 'me'});
   if (session.me) {
     const a = session.me.actor;
-    add(right, h('span', {id: 'me'}, t('me', officerName(a.id), t('role.' + a.role), unitName(a.unit))));
+    add(right, h('span', {id: 'me'}, t('me', officerName(a.id), label('role', a.role), unitName(a.unit))));
     if (session.me.township) {
       add(right, h('span', {class: 'badge'}, t('me.limited', unitName(session.me.township))));
     }

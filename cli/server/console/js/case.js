@@ -52,8 +52,8 @@ function timeline(events, explained, asOf) {
       h('div', {class: 'what'}, label('event', e.type)),
       h('div', {class: 'who'}, t('ev.actor'), ' ', officerName(e.actor.id), ' · ',
         label('role', e.actor.role), ' · ', unitName(e.actor.unit)),
-      applied && applied.length ? h('div', {class: 'rules'}, t('ev.rules'), '：',
-        applied.map((r) => r.id + ' v' + r.version).join('，')) : null,
+      applied && applied.length ? h('div', {class: 'rules'}, t('ev.rules', applied.map(
+        (r) => r.id + ' v' + r.version).join(t('sep')))) : null,
       h('div', {class: 'chain'}, t('ev.position', e.position), ' ', t('ev.hash'), ' ',
         shortHash(e.hash), ' ',
         h('span', {class: linked ? 'ok' : 'bad', title: t(linked ? 'ev.linked' : 'ev.broken')},
@@ -103,7 +103,7 @@ function leniency(d) {
     h('ul', {}, (ev.entries || []).map((e) => h('li', {},
       t('ex.entry', label('list', e.list_kind), e.entry_id, e.version,
         t(e.eligible ? 'ex.eligible' : 'ex.not_eligible')),
-      h('ul', {class: 'why'}, (e.conditions || []).map((c) => h('li', {}, c.code, '：', c.why)))))));
+      h('ul', {class: 'why'}, (e.conditions || []).map((c) => h('li', {}, t('pair', c.code, c.why))))))));
 }
 
 function lawInTime(d) {
@@ -130,9 +130,9 @@ function deadlines(list) {
   return section('deadlines', h('ul', {id: 'deadline-list'}, list.map((d) => h('li', {},
     t('ex.deadline', d.label, d.start, t('unit.' + d.unit, d.length), d.due_on, deadlineStatus(d)),
     d.skipped && d.skipped.length
-      ? h('div', {class: 'why'}, t('ex.skipped', d.skipped.map((s) => s.date).join('，'))) : null,
+      ? h('div', {class: 'why'}, t('ex.skipped', d.skipped.map((s) => s.date).join(t('sep')))) : null,
     d.makeup_workdays && d.makeup_workdays.length
-      ? h('div', {class: 'why'}, t('ex.makeup', d.makeup_workdays.map((s) => s.date || s).join('，')))
+      ? h('div', {class: 'why'}, t('ex.makeup', d.makeup_workdays.map((s) => s.date || s).join(t('sep'))))
       : null,
     (d.calendar || []).map((c) => h('div', {class: 'why'}, t('ex.calendar', c.notice))),
     h('div', {class: 'basis'}, d.basis)))));
@@ -146,7 +146,7 @@ function relief(d) {
 function ruleVersions(d) {
   return section('rules', h('ul', {}, (d.rules || []).map((r) => {
     const p = r.provenance || {};
-    return h('li', {}, r.id, ' 第', r.version, '版 ', r.name || '', ' — ',
+    return h('li', {}, t('ex.rule', r.id, r.version, r.name || ''), ' — ',
              t('ex.provenance', p.stream, p.version, p.position), ' ', shortHash(p.hash));
   })));
 }
@@ -173,7 +173,7 @@ async function verify(id, out) {
     out.replaceChildren(r.ok && list.length === 0
       ? h('p', {class: 'ok', id: 'verify-ok'}, t('verify.ok', r.commands_redecided ?? r.commands_checked))
       : h('div', {class: 'bad', id: 'verify-findings'}, t('verify.findings', list.length),
-          h('ul', {}, list.map((f) => h('li', {}, f.code || f.kind, '：', f.message || '')))));
+          h('ul', {}, list.map((f) => h('li', {}, t('pair', f.code || f.kind, f.message || ''))))));
   } catch (e) {
     out.replaceChildren(errorBox(e));
   }
@@ -203,8 +203,8 @@ async function accessTrail(id, out) {
         ['when', 'who', 'what'].map((k) => h('th', {}, t('access.' + k))))),
         h('tbody', {}, list.map((r) => h('tr', {},
           h('td', {}, r.at.slice(0, 19).replace('T', ' ')),
-          h('td', {}, officerName(r.reader.id), '（', label('role', r.reader.role), '，',
-            unitName(r.reader.unit), '）'),
+          h('td', {}, t('me', officerName(r.reader.id), label('role', r.reader.role),
+                        unitName(r.reader.unit))),
           h('td', {}, label('access', r.what), r.as_of ? ' @' + r.as_of : ''))))));
   } catch (e) {
     out.replaceChildren(errorBox(e));
