@@ -676,22 +676,47 @@ Response OutsideTownshipError(const Request& req, std::string_view township,
 
 }  // namespace
 
+std::optional<bool> Api::CaseInTownship(std::string_view township, const std::string& case_id,
+                                        std::string* where) {
+  auto view = engine_->CaseView(case_id, zf::AsOf{});
+  if (!view.ok()) return std::nullopt;
+  const auto text = [&](std::string_view key) -> std::string {
+    const json::value* v = view->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  if (where != nullptr) {
+    *where = fmt::format("case {} happened in {} and is handled by {}", case_id,
+                         text("township"), text("handling_subject"));
+  }
+  return text("township") == township || text("handling_subject") == township;
+}
+
 std::optional<Response> Api::OutsideTownship(const Request& req, const zf::Actor& actor,
                                              const std::string& case_id) {
   auto township = org_.TownshipOf(actor.unit);
   if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
   if (township->empty()) return std::nullopt;
-  auto view = engine_->CaseView(case_id, zf::AsOf{});
-  if (!view.ok()) return std::nullopt;  // the read itself answers (404)
-  const auto text = [&](std::string_view key) -> std::string {
-    const json::value* v = view->if_contains(key);
-    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-  };
-  if (text("township") == *township || text("handling_subject") == *township) return std::nullopt;
-  return OutsideTownshipError(
-      req, *township,
-      fmt::format("case {} happened in {} and is handled by {}", case_id, text("township"),
-                  text("handling_subject")));
+  std::string where;
+  const std::optional<bool> inside = CaseInTownship(*township, case_id, &where);
+  if (!inside || *inside) return std::nullopt;  // no case: the read itself answers (404)
+  return OutsideTownshipError(req, *township, where);
+}
+
+bool Api::EventInTownship(std::string_view township, const zf::EventRecord& event,
+                          CaseScopeCache* cache) {
+  if (township.empty()) return true;
+  std::string_view stream = event.stream;
+  for (std::string_view prefix : {"case/", "access/"}) {
+    if (!stream.starts_with(prefix)) continue;
+    const std::string id(stream.substr(prefix.size()));
+    if (auto it = cache->find(id); it != cache->end()) return it->second;
+    const std::optional<bool> inside = CaseInTownship(township, id, nullptr);
+    // A case not (yet) readable is left out and asked again next time.
+    if (!inside) return false;
+    cache->emplace(id, *inside);
+    return *inside;
+  }
+  return false;  // reference data, registers: not a township's cases
 }
 
 std::optional<Response> Api::LimitToTownship(const Request& req, const zf::Actor& actor,
@@ -1193,14 +1218,20 @@ Response Api::Route(const Request& req, std::string* actor_id) {
                    "limit must be at least 1, not 0", "limit");
     }
     const std::uint64_t max = std::min<std::uint64_t>(*limit, config_.limits.max_events_per_read);
-    StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type")};
+    auto township = org_.TownshipOf(actor->unit);
+    if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+    StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type"),
+                       *township};
+    CaseScopeCache scope;
     json::array events;
     std::uint64_t next = filter.from;
     auto cursor = engine_->store()->ReadAll(filter.from);
     for (; cursor->Valid() && events.size() < max; cursor->Next()) {
       const zf::EventRecord& e = cursor->event();
       next = e.position + 1;
-      if (Matches(filter, e)) events.push_back(zf::EventToJson(e));
+      if (Matches(filter, e) && EventInTownship(filter.township, e, &scope)) {
+        events.push_back(zf::EventToJson(e));
+      }
     }
     if (!cursor->status().ok()) {
       return StatusError(req, ReadStatus(cursor->status()), cursor->status());

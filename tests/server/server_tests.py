@@ -1259,9 +1259,9 @@ def test_percent_slash():
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
-    def __init__(self, port, path, last_id=None):
+    def __init__(self, port, path, last_id=None, token="officer"):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        h = "GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-officer\r\n" % path
+        h = "GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-%s\r\n" % (path, token)
         if last_id is not None:
             h += "Last-Event-ID: %d\r\n" % last_id
         self.sock.sendall((h + "\r\n").encode())
@@ -1909,6 +1909,29 @@ def test_township_scope():
         check(s.get("/v1/me", token="captain").json()["township"] == "fenggang", "a brigade's township")
         check(s.get("/v1/me", token="officer").json()["township"] == "", "a department: no limit")
         expect_status(s.get("/v1/me", token=None), 401, "me without a token")
+        # The event log and the live feed: a township's reader gets its
+        # cases' events only.
+        streams = {e["stream"] for e in
+                   s.get("/v1/events?prefix=case/", token="hearing").json()["events"]}
+        check(streams == {"case/SX-T-0002"}, "gaosha's events: %r" % streams)
+        streams = {e["stream"] for e in s.get("/v1/events", token="hearing").json()["events"]}
+        check(streams == {"case/SX-T-0002", "access/SX-T-0002"},
+              "gaosha's events, reference data left out: %r" % sorted(streams)[:5])
+        streams = {e["stream"] for e in
+                   s.get("/v1/events?prefix=case/", token="officer").json()["events"]}
+        check(streams == {"case/SX-T-0001", "case/SX-T-0002", "case/SX-T-0003"},
+              "a department's events: %r" % streams)
+        feed = Sse(s.port, "/v1/events/stream?prefix=case/", token="hearing")
+        try:
+            _, first = feed.next_event()
+            check(first["stream"] == "case/SX-T-0002", "gaosha's feed starts %r" % first["stream"])
+            expect_status(s.post(clue("SX-T-0005", township="qiujiang")), 201, "qiujiang, live")
+            expect_status(s.post(clue("SX-T-0004", township="gaosha")), 201, "gaosha, live")
+            _, live = feed.next_event()
+            check(live["stream"] == "case/SX-T-0004", "gaosha's feed skips qiujiang: %r"
+                  % live["stream"])
+        finally:
+            feed.close()
         names = s.get("/v1/names").json()
         check(names["townships"].get("gaosha") == "高砂镇" and
               names["officers"].get("SX-OF-0032") and
