@@ -191,6 +191,9 @@ def sign_in_flow(p):
     p.shot("01-sign-in")
     p.sign_in("reviewer")
     p.one("#docket-count", "the docket")
+    states = {td.text for td in p.css("tr[data-case] td:nth-child(2)")}
+    check(p.one("#f-open").is_selected() and states and "已结案" not in states,
+          "the docket opens on the open cases: %r" % states)
     check("tok-" not in p.d.current_url, "the token is in the URL: %s" % p.d.current_url)
     stored = p.d.execute_script("return sessionStorage.getItem('zf.token')")
     check(stored == "tok-reviewer", "the token is kept in sessionStorage: %r" % stored)
@@ -228,7 +231,7 @@ def docket_flow(p):
 
 def case_flow(p, names):
     # Open a case from the docket.
-    p.go("#/docket?township=gaosha&item=ECO-002")
+    p.go("#/docket?township=gaosha&item=ECO-002&open=false")
     p.one('tr[data-case="SX-2023-E0010"] a', "E0010 in the docket").click()
     p.one("#explanation section[data-section=discretion]", "the explanation")
     events = p.css("#timeline li.event")

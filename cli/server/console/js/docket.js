@@ -12,6 +12,11 @@ const kStates = ['registered', 'verifying', 'filed', 'investigating', 'suspended
                  'archived', 'not_filed', 'transferred', 'transferred_out', 'terminated'];
 const kFields = ['township', 'subject', 'state', 'item', 'party', 'from', 'to', 'as_of', 'open'];
 
+// The docket shows the open cases unless asked for all (open=false).
+function openOnly(params) {
+  return params.get('open') !== 'false';
+}
+
 function select(name, options, value) {
   return h('select', {name, id: 'f-' + name},
            h('option', {value: ''}, t('any')),
@@ -39,7 +44,7 @@ function filterForm(params) {
     field('to', h('input', {name: 'to', id: 'f-to', type: 'date', value: value('to')})),
     field('as_of', h('input', {name: 'as_of', id: 'f-as_of', type: 'date', value: value('as_of')})),
     h('label', {class: 'field check'},
-      h('input', {type: 'checkbox', name: 'open', id: 'f-open', checked: value('open') === 'true'}),
+      h('input', {type: 'checkbox', name: 'open', id: 'f-open', checked: openOnly(params)}),
       h('span', {}, t('filter.open'))),
     h('button', {type: 'submit', id: 'apply'}, t('filter.apply')),
     h('button', {type: 'button', onclick: () => go(['docket'])}, t('filter.reset')));
@@ -47,7 +52,7 @@ function filterForm(params) {
     e.preventDefault();
     const data = new FormData(form);
     const next = {};
-    for (const k of kFields) next[k] = k === 'open' ? (data.get(k) ? 'true' : '') : data.get(k);
+    for (const k of kFields) next[k] = k === 'open' ? (data.get(k) ? 'true' : 'false') : data.get(k);
     go(['docket'], next);
   });
   return form;
@@ -95,7 +100,7 @@ async function load(params) {
   const filter = {township: params.get('township'), subject: params.get('subject'),
                   state: params.get('state'), item: params.get('item'), as_of: asOf};
   const [cases, deadlines] = await Promise.all([
-    api.get('/v1/cases', {...filter, open: params.get('open') === 'true' ? 'true' : ''}),
+    api.get('/v1/cases', {...filter, open: openOnly(params) ? 'true' : ''}),
     api.get('/v1/deadlines', filter)]);
   const byCase = {};
   for (const d of deadlines) (byCase[d.case_id] = byCase[d.case_id] || []).push(d);
