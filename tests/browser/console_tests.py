@@ -387,14 +387,19 @@ def language_and_layout_flow(p):
     p.shot("11-case-english")
     p.one("#lang").click()
     p.wait("Chinese", lambda d: d.find_element(By.ID, "nav-docket").text == "案件")
+    pages = (("case", "#/case/SX-2023-E0010", "#explanation section[data-section=discretion]"),
+             ("docket", "#/docket", "#docket-count"),
+             ("statistics", "#/stats", "#chart-inspect"))
     for width, height, name in ((1366, 768, "office"), (768, 1024, "tablet")):
         p.d.set_window_size(width, height)
-        p.go("#/case/SX-2023-E0010")
-        p.one("#explanation section[data-section=discretion]", "the case at %dx%d" % (width, height))
-        over = p.d.execute_script(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        check(over <= 0, "no sideways scrolling at %dx%d: %d px too wide" % (width, height, over))
-        p.shot("12-case-%s-%dx%d" % (name, width, height))
+        for page, hash_, ready in pages:
+            p.go(hash_)
+            p.one(ready, "the %s page at %dx%d" % (page, width, height))
+            over = p.d.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            check(over <= 0, "no sideways scrolling on the %s page at %dx%d: %d px too wide"
+                  % (page, width, height, over))
+            p.shot("12-%s-%s-%dx%d" % (page, name, width, height))
     p.d.set_window_size(1366, 768)
 
 
