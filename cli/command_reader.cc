@@ -98,7 +98,7 @@ std::optional<CommandReader::Line> CommandReader::PrepareNext(const std::stop_to
     if (lines_read_ == 1 && line_.starts_with(kUtf8Bom)) line_.erase(0, kUtf8Bom.size());
     if (Blank(line_)) continue;
     auto json = zf::ParseJson(line_);
-    return Line{lines_read_, json.ok() ? zf::CommandFromJson(*json)
+    return Line{lines_read_, json.ok() ? zf::CommandFromJson(std::move(*json))
                                        : zf::Result<zf::Command>(json.status())};
   }
   return std::nullopt;

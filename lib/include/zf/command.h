@@ -70,6 +70,10 @@ ZF_EXPORT std::string_view OutcomeName(CommandResult::Outcome outcome);
 // kInvalidArgument names the field as a JSON pointer ("/data/year") and the
 // rule; kNotFound for an unknown command type (subject "/command").
 ZF_EXPORT Result<Command> CommandFromJson(const boost::json::value& json);
+// The same, taking the command's "data" out of `json` instead of copying
+// it (a deep copy of every member otherwise): for readers of many commands
+// (an import, the audit). `json` is left valid but unspecified.
+ZF_EXPORT Result<Command> CommandFromJson(boost::json::value&& json);
 
 // The envelope form of `command` (inverse of CommandFromJson).
 ZF_EXPORT boost::json::object CommandToJson(const Command& command);

@@ -100,7 +100,7 @@ void GroupReader::ReadLoop() {
       group.clear();
       if (batch.size() == kBatchGroups && !emit(/*last_of_log=*/false)) return;
     }
-    group.push_back(event);
+    group.push_back(cursor->TakeEvent());  // event() is not read again
   }
   Status status = cursor->status();
   if (!group.empty()) {

@@ -173,7 +173,7 @@ PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& sc
     refuse("command_unreadable", fmt::format("the recorded command is not JSON: {}", ec.message()));
     return g;
   }
-  Result<Command> command = CommandFromJson(json);
+  Result<Command> command = CommandFromJson(std::move(json));
   if (!command.ok()) {
     refuse("command_invalid",
            fmt::format("the recorded command is not a valid command: {} ({})",

@@ -2,9 +2,11 @@
 // and the JSON forms of commands and their results.
 #include <map>
 #include <mutex>
+#include <type_traits>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
 #include <fmt/format.h>
 
 #include "domain/decider.h"
@@ -162,9 +164,13 @@ std::string_view OutcomeName(CommandResult::Outcome outcome) {
   return "unknown";
 }
 
-Result<Command> CommandFromJson(const boost::json::value& json) {
+namespace {
+
+// Both forms of CommandFromJson: `data` is moved out of a non-const `json`.
+template <typename Json>
+Result<Command> CommandFromEnvelope(Json& json) {
   using internal::FieldError;
-  const boost::json::object* o = json.if_object();
+  auto* o = json.if_object();
   if (o == nullptr) return FieldError("", "a command must be a JSON object");
   Command command;
   ZF_ASSIGN_OR_RETURN(command.type, internal::RequiredString(*o, "command"));
@@ -186,12 +192,24 @@ Result<Command> CommandFromJson(const boost::json::value& json) {
   if (!spec->target_field.empty()) {
     ZF_ASSIGN_OR_RETURN(command.target, internal::RequiredString(*o, spec->target_field));
   }
-  const boost::json::value* data = o->if_contains("data");
+  auto* data = o->if_contains("data");
   if (data == nullptr) return FieldError("/data", "required");
-  command.data = *data;
+  if constexpr (std::is_const_v<Json>) {
+    command.data = *data;
+  } else {
+    command.data = std::move(*data);
+  }
   ZF_RETURN_IF_ERROR(internal::CheckCommand(command));
   return command;
 }
+
+}  // namespace
+
+Result<Command> CommandFromJson(const boost::json::value& json) {
+  return CommandFromEnvelope(json);
+}
+
+Result<Command> CommandFromJson(boost::json::value&& json) { return CommandFromEnvelope(json); }
 
 boost::json::object CommandToJson(const Command& command) {
   boost::json::object o;
