@@ -285,21 +285,17 @@ Status Verifier::CheckHeads() {
 // together, in version order.
 Status Verifier::CheckHeadsAndDigest(std::uint64_t last_seen) {
   MultisetDigest index_triples(digest_key_);
-  std::string stream;
-  std::uint64_t version = 0, position = 0;
-  bool pending = false;
+  const StreamEndTracker::Fn check_head = [&](std::string_view stream, std::uint64_t version,
+                                              std::uint64_t position) {
+    CheckHead(stream, version, position);
+  };
+  StreamEndTracker heads(check_head);
   ZF_RETURN_IF_ERROR(log_.ForEachIndexEntry(
-      [&](std::string_view key_stream, std::uint64_t key_version, std::uint64_t key_position) {
-        if (key_position <= last_seen) {
-          index_triples.Add(IndexTriple(key_stream, key_version, key_position));
-        }
-        if (pending && key_stream != stream) CheckHead(stream, version, position);
-        stream.assign(key_stream);
-        version = key_version;
-        position = key_position;
-        pending = true;
+      [&](std::string_view stream, std::uint64_t version, std::uint64_t position) {
+        if (position <= last_seen) index_triples.Add(IndexTriple(stream, version, position));
+        heads.Add(stream, version, position);
       }));
-  if (pending) CheckHead(stream, version, position);
+  heads.Finish();
   digest_differs_ = !(index_triples == log_triples_);
   return Status::Ok();
 }

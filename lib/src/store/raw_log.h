@@ -26,6 +26,33 @@ class RawScan {
   virtual Status status() const = 0;
 };
 
+// Turns index entries met in key order (by stream, then version) into each
+// stream's last entry, its head: Add every entry, then Finish.
+class StreamEndTracker {
+ public:
+  using Fn = std::function<void(std::string_view stream, std::uint64_t version,
+                                std::uint64_t position)>;
+  explicit StreamEndTracker(const Fn& fn) : fn_(fn) {}
+
+  void Add(std::string_view stream, std::uint64_t version, std::uint64_t position) {
+    if (pending_ && stream != stream_) fn_(stream_, version_, position_);
+    stream_.assign(stream);
+    version_ = version;
+    position_ = position;
+    pending_ = true;
+  }
+  void Finish() {
+    if (pending_) fn_(stream_, version_, position_);
+    pending_ = false;
+  }
+
+ private:
+  const Fn& fn_;
+  std::string stream_;
+  std::uint64_t version_ = 0, position_ = 0;
+  bool pending_ = false;
+};
+
 class RawLog {
  public:
   virtual ~RawLog() = default;

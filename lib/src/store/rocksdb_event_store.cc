@@ -1224,18 +1224,12 @@ Status RocksDbEventStore::ForEachIndexEntry(
 Status RocksDbEventStore::ForEachStreamEnd(
     const std::function<void(std::string_view, std::uint64_t, std::uint64_t)>& fn) const {
   // Index keys sort by stream, then version: report each stream's last one.
-  std::string stream;
-  std::uint64_t version = 0, position = 0;
-  bool pending = false;
+  StreamEndTracker ends(fn);
   ZF_RETURN_IF_ERROR(ForEachIndexEntry(
-      [&](std::string_view key_stream, std::uint64_t key_version, std::uint64_t key_position) {
-        if (pending && key_stream != stream) fn(stream, version, position);
-        stream.assign(key_stream);
-        version = key_version;
-        position = key_position;
-        pending = true;
+      [&](std::string_view stream, std::uint64_t version, std::uint64_t position) {
+        ends.Add(stream, version, position);
       }));
-  if (pending) fn(stream, version, position);
+  ends.Finish();
   return Status::Ok();
 }
 
