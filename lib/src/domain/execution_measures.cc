@@ -196,6 +196,7 @@ Status EvolveLicenceMeasureStarted(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(m.measure, EventText(event, "measure"));
   ZF_ASSIGN_OR_RETURN(m.started_on, EventDate(event, "started_on"));
   ZF_ASSIGN_OR_RETURN(m.check_due_on, EventDate(event, "check_due_on"));
+  m.recorded_on = EventDay(state);
   m.temporary = Flag(data, "temporary");
   m.ends_on = OptionalDate(data, "ends_on");
   m.end_check_due_on = OptionalDate(data, "end_check_due_on");

@@ -161,6 +161,7 @@ struct LicenceMeasureState {
   std::string measure;  // the penalty type
   bool temporary = false;
   Date started_on;
+  Date recorded_on;             // the day start_licence_measure recorded it
   std::optional<Date> ends_on;  // temporary: the period's last day (moved by an extension)
   Date check_due_on;            // the follow-up inspection during the measure
   std::optional<Date> end_check_due_on;

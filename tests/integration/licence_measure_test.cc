@@ -1,0 +1,320 @@
+// Issue 15 item 9: the follow-up of licence measures (D26) under its
+// options, the audit of an overdue follow-up, and what `case explain` and
+// the deadline basis show of D9's police days, D14, D15 and D26. The
+// workflow itself is scenario 34 (tests/scenarios/34-*); these tests run
+// its commands, and scenarios 29 and 33's, under other options and read the
+// results back.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "support/engine_fixtures.h"
+#include "zf/audit.h"
+#include "zf/engine.h"
+#include "zf/event_store.h"
+
+namespace zf {
+namespace {
+
+using boost::json::object;
+using zf::testing::BareEngine;
+using zf::testing::LoadAll;
+
+const std::vector<std::string> kReferenceFiles = {
+    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
+    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+
+// The command envelopes of a scenario file (defaults applied), with what
+// each expected.
+struct Line {
+  object envelope;
+  object expect;
+};
+
+std::vector<Line> ScenarioLines(const std::string& name) {
+  std::ifstream in(std::string(ZF_SOURCE_DIR) + "/tests/scenarios/" + name);
+  REQUIRE(in.good());
+  std::vector<Line> out;
+  object defaults;
+  std::string text;
+  while (std::getline(in, text)) {
+    if (text.empty()) continue;
+    object o = boost::json::parse(text).as_object();
+    if (o.contains("comment")) continue;
+    if (auto* d = o.if_contains("defaults")) {
+      defaults = d->as_object();
+      continue;
+    }
+    Line line;
+    if (auto* e = o.if_contains("expect")) line.expect = e->as_object();
+    o.erase("expect");
+    for (const auto& kv : defaults) {
+      if (!o.contains(kv.key())) o[kv.key()] = kv.value();
+    }
+    line.envelope = std::move(o);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::string CaseOf(const Line& l) {
+  auto* c = l.envelope.if_contains("case_id");
+  return c ? std::string(c->as_string()) : "";
+}
+
+// Runs the lines (of the cases `keep` accepts) up to and including the one
+// with `last_id` (all when empty); returns each command's outcome: the
+// rejection code, or "applied".
+std::map<std::string, std::string> Run(Engine& engine, const std::vector<Line>& lines,
+                                       const std::function<bool(const Line&)>& keep,
+                                       const std::string& last_id = "") {
+  std::map<std::string, std::string> outcomes;
+  for (const Line& l : lines) {
+    if (!keep(l)) continue;
+    auto command = CommandFromJson(l.envelope);
+    REQUIRE(command.ok());
+    auto result = engine.Execute(*command);
+    REQUIRE(result.ok());
+    outcomes[command->command_id] =
+        result->rejection ? result->rejection->code : std::string("applied");
+    if (command->command_id == last_id) break;
+  }
+  return outcomes;
+}
+
+std::unique_ptr<Engine> Loaded(EngineOptions options = {}) {
+  auto engine = BareEngine(std::move(options));
+  LoadAll(*engine, kReferenceFiles);
+  return engine;
+}
+
+object LastEventData(Engine& engine, const std::string& case_id) {
+  auto cursor = engine.store()->ReadStream("case/" + case_id, UINT64_MAX, Direction::kBackward);
+  REQUIRE(cursor->Valid());
+  return cursor->event().data.as_object();
+}
+
+std::vector<object> ExplainedDeadlines(Engine& engine, const std::string& case_id,
+                                       const std::string& id, const std::string& as_of) {
+  auto explained = engine.ExplainCase(case_id, AsOf{as_of, 0});
+  REQUIRE(explained.ok());
+  std::vector<object> out;
+  for (const auto& d : explained->at("deadlines").as_array()) {
+    if (d.as_object().at("id").as_string() == id) out.push_back(d.as_object());
+  }
+  return out;
+}
+
+const auto kFirstCase = [](const Line& l) {
+  const std::string c = CaseOf(l);
+  return c.empty() || c == "SX-2025-L3401";
+};
+
+TEST_CASE("D26 options: the check period and the end-check period set the due dates",
+          "[licence_measures][options]") {
+  EngineOptions options;
+  options.licence_measure_check_days = 10;
+  options.licence_measure_end_check_working_days = 1;
+  options.licence_measure_start_working_days = 2;
+  auto engine = Loaded(options);
+  auto outcomes = Run(*engine, ScenarioLines("34-licence-measure-monitoring.jsonl"), kFirstCase,
+                      "c34-1-18");
+  REQUIRE(outcomes["c34-1-18"] == "applied");
+  const object started = LastEventData(*engine, "SX-2025-L3401");
+  // 10 days from Mon 07-21; the end (Wed 08-20) + 1 working day; service
+  // (Fri 07-18) + 2 working days.
+  CHECK(started.at("check_due_on") == "2025-07-31");
+  CHECK(started.at("end_check_due_on") == "2025-08-21");
+  CHECK(started.at("due_on") == "2025-07-22");
+  CHECK(started.at("late") == false);
+}
+
+TEST_CASE("licence_measure_tracked_from: earlier decisions close without the new records",
+          "[licence_measures][options]") {
+  // Tracked from 2026: the 2025 case of scenario 34 lists no D26 and closes
+  // as performed with its suspension unrecorded (as stored closings did).
+  EngineOptions options;
+  options.licence_measure_tracked_from = "2026-01-01";
+  auto engine = Loaded(options);
+  auto lines = ScenarioLines("34-licence-measure-monitoring.jsonl");
+  auto outcomes = Run(*engine, lines, kFirstCase, "c34-1-13p");
+  REQUIRE(outcomes["c34-1-13p"] == "applied");
+  DeadlineQuery query;
+  query.cases.party = "92350427MA0003401X";
+  auto open = engine->Deadlines(query, AsOf{"2025-07-21T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  for (const DeadlineEntry& d : *open) CHECK(d.deadline_id != "D26");
+  object close{{"command", "close_case"},
+               {"command_id", "t-close"},
+               {"at", "2025-07-22T09:00:00+08:00"},
+               {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
+               {"case_id", "SX-2025-L3401"},
+               {"data", {{"ground", "performed"}, {"approved_by", "SX-OF-0132"}}}};
+  auto command = CommandFromJson(close);
+  REQUIRE(command.ok());
+  auto result = engine->Execute(*command);
+  REQUIRE(result.ok());
+  CHECK(result->outcome == CommandResult::Outcome::kApplied);
+}
+
+TEST_CASE("Engine::Open refuses bad licence-measure options, naming the option",
+          "[licence_measures][options]") {
+  const auto refused = [](EngineOptions options, const std::string& name) {
+    auto store = NewMemoryEventStore();
+    REQUIRE(store.ok());
+    auto engine = Engine::Open(options, std::shared_ptr<EventStore>(std::move(*store)));
+    REQUIRE_FALSE(engine.ok());
+    CHECK(engine.status().code() == StatusCode::kInvalidArgument);
+    CHECK(std::string(engine.status().message()).find(name) != std::string::npos);
+  };
+  EngineOptions a;
+  a.licence_measure_tracked_from = "2025-02-30";
+  refused(a, "licence_measure_tracked_from");
+  EngineOptions b;
+  b.licence_measure_start_working_days = 0;
+  refused(b, "licence_measure_start_working_days");
+  EngineOptions c;
+  c.licence_measure_check_days = -1;
+  refused(c, "licence_measure_check_days");
+  EngineOptions d;
+  d.licence_measure_end_check_working_days = -1;
+  refused(d, "licence_measure_end_check_working_days");
+}
+
+TEST_CASE("The audit reports an overdue follow-up of a licence measure (D26)",
+          "[licence_measures][audit]") {
+  auto engine = Loaded();
+  auto lines = ScenarioLines("34-licence-measure-monitoring.jsonl");
+  // The second case: its execution recorded late, no inspection during the
+  // suspension.
+  Run(*engine, lines, [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c.empty() || c == "SX-2025-L3402";
+  });
+  std::vector<AuditFinding> findings;
+  AuditOptions audit;
+  audit.case_id = "SX-2025-L3402";
+  auto summary = AuditStore(*engine->store(), EngineOptions{}, audit,
+                            [&](const AuditFinding& f) { findings.push_back(f); });
+  REQUIRE(summary.ok());
+  std::set<std::string> overdue;
+  for (const AuditFinding& f : findings) {
+    INFO(AuditFindingKindName(f.kind) << " " << f.rule << " " << f.code << ": " << f.message);
+    CHECK(f.kind == AuditFinding::Kind::kDeadline);
+    if (f.rule == "D26") {
+      overdue.insert(f.message);
+      CHECK(f.legal_basis.find("APL arts. 59") != std::string::npos);
+    }
+  }
+  INFO(findings.size() << " findings");
+  CHECK_FALSE(overdue.empty());
+}
+
+TEST_CASE("explain and the deadline basis show D26 step by step", "[licence_measures][explain]") {
+  auto engine = Loaded();
+  auto lines = ScenarioLines("34-licence-measure-monitoring.jsonl");
+  Run(*engine, lines, kFirstCase, "c34-1-21");
+  const auto d26 = ExplainedDeadlines(*engine, "SX-2025-L3401", "D26", "2025-08-06T09:00:00+08:00");
+  INFO(boost::json::serialize(boost::json::value_from(d26)));
+  REQUIRE(d26.size() == 3);
+  CHECK(d26[0].at("label") == "记录责令停产停业的执行");
+  CHECK(d26[0].at("due_on") == "2025-07-25");
+  CHECK(d26[0].at("met_on") == "2025-07-21");
+  CHECK(d26[0].at("status") == "met");
+  CHECK(d26[1].at("label") == "责令停产停业执行期间复查");
+  CHECK(d26[1].at("met_on") == "2025-08-05");
+  CHECK(d26[2].at("label") == "责令停产停业期满复查");
+  CHECK(d26[2].at("due_on") == "2025-08-25");
+  CHECK(d26[2].at("status") == "open");
+  DeadlineQuery query;
+  query.cases.party = "92350427MA0003401X";
+  auto open = engine->Deadlines(query, AsOf{"2025-08-06T09:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 1);
+  CHECK(open->front().deadline_id == "D26");
+  CHECK(open->front().basis.find("APL arts. 59 ¶1 (4), 66 ¶1") != std::string::npos);
+}
+
+TEST_CASE("explain and the deadline basis show D14 and D15", "[licence_measures][explain]") {
+  auto engine = Loaded();
+  auto lines = ScenarioLines("29-decision-publication.jsonl");
+  Run(*engine, lines, [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c.empty() || c == "SX-2025-K2901";
+  }, "c29-1-17");
+  // Published 07-22 (met), revoked 08-04: D15 open, due 08-07.
+  const auto d14 = ExplainedDeadlines(*engine, "SX-2025-K2901", "D14", "2025-08-05T12:00:00+08:00");
+  REQUIRE(d14.size() == 1);
+  CHECK(d14[0].at("due_on") == "2025-07-29");
+  CHECK(d14[0].at("met_on") == "2025-07-22");
+  CHECK(d14[0].at("length") == 7);
+  const auto d15 = ExplainedDeadlines(*engine, "SX-2025-K2901", "D15", "2025-08-05T12:00:00+08:00");
+  REQUIRE(d15.size() == 1);
+  CHECK(d15[0].at("start") == "2025-08-04");
+  CHECK(d15[0].at("due_on") == "2025-08-07");
+  CHECK(d15[0].at("status") == "open");
+  DeadlineQuery query;
+  query.cases.party = "350427199107072901";
+  auto open = engine->Deadlines(query, AsOf{"2025-08-05T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  bool d15_listed = false;
+  for (const DeadlineEntry& d : *open) {
+    if (d.deadline_id != "D15") continue;
+    d15_listed = true;
+    CHECK(d.basis.find("change recorded on 2025-08-04") != std::string::npos);
+  }
+  CHECK(d15_listed);
+}
+
+TEST_CASE("explain and the deadline basis show the days with the police (D9)",
+          "[licence_measures][explain][d9]") {
+  auto engine = Loaded();
+  auto lines = ScenarioLines("33-police-period-d9.jsonl");
+  // With the police since 07-03: on 07-21, 18 days so far, D9 due 10-17 as
+  // check_deadlines lists it.
+  Run(*engine, lines, [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c.empty() || c == "SX-2025-C3301";
+  }, "c33-1-6");
+  auto d9 = ExplainedDeadlines(*engine, "SX-2025-C3301", "D9", "2025-07-21T12:00:00+08:00");
+  REQUIRE(d9.size() == 1);
+  CHECK(d9[0].at("due_on") == "2025-10-17");
+  CHECK(d9[0].at("police_days") == 18);
+  bool open_police = false;
+  for (const auto& p : d9[0].at("pauses").as_array()) {
+    const object& o = p.as_object();
+    if (o.at("reason") == "police") open_police = o.contains("open");
+  }
+  CHECK(open_police);
+  DeadlineQuery query;
+  query.cases.party = "91350427MA0003301X";
+  auto open = engine->Deadlines(query, AsOf{"2025-07-21T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 1);
+  CHECK(open->front().due_on == "2025-10-17");
+  CHECK(open->front().basis.find("with the police since 2025-07-03 (18 day(s) so far") !=
+        std::string::npos);
+  // Returned 08-01: 29 days, due 10-28, in explain and the basis.
+  Run(*engine, lines, [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c == "SX-2025-C3301";
+  }, "c33-1-7");
+  d9 = ExplainedDeadlines(*engine, "SX-2025-C3301", "D9", "2025-08-02T12:00:00+08:00");
+  REQUIRE(d9.size() == 1);
+  CHECK(d9[0].at("due_on") == "2025-10-28");
+  CHECK(d9[0].at("police_days") == 29);
+  open = engine->Deadlines(query, AsOf{"2025-08-02T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 1);
+  CHECK(open->front().basis.find("29 day(s) with the police (2025-07-03 to 2025-08-01)") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace zf
