@@ -316,5 +316,23 @@ TEST_CASE("explain and the deadline basis show the days with the police (D9)",
         std::string::npos);
 }
 
+TEST_CASE("explain shows D18, the hand-over and the deposit of on-the-spot cash",
+          "[licence_measures][explain]") {
+  auto engine = Loaded();
+  Run(*engine, ScenarioLines("27-on-spot-cash-hand-over.jsonl"), [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c.empty() || c == "SX-2025-C2701";
+  }, "c27-1-11");
+  const auto d18 = ExplainedDeadlines(*engine, "SX-2025-C2701", "D18", "2025-03-10T12:00:00+08:00");
+  REQUIRE(d18.size() == 2);
+  CHECK(d18[0].at("label") == "交付当场收缴的罚款");
+  CHECK(d18[0].at("due_on") == "2025-03-05");
+  CHECK(d18[0].at("met_on") == "2025-03-04");
+  CHECK(d18[1].at("label") == "当场收缴的罚款缴付指定银行");
+  CHECK(d18[1].at("due_on") == "2025-03-06");
+  CHECK(d18[1].at("met_on") == "2025-03-05");
+  CHECK(d18[1].at("status") == "met");
+}
+
 }  // namespace
 }  // namespace zf

@@ -951,6 +951,21 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                             "days of the change recorded on {}",
                             e.publication.changed_on->ToString()));
   }
+  // D18 (APL art. 71): cash collected on the spot, from
+  // on_spot_cash_tracked_from: to the agency, then to the bank.
+  if (e.payment.cash_collected_on && e.payment.cash_hand_over_due_on) {
+    auto from = Date::Parse(options.on_spot_cash_tracked_from);
+    if (from.ok() && *e.payment.cash_collected_on >= *from) {
+      add_working("D18", "交付当场收缴的罚款", "agency", *e.payment.cash_collected_on, 2,
+                  *e.payment.cash_hand_over_due_on, e.payment.cash_handed_over_on,
+                  "APL art. 71: hand the cash to the agency within 2 working days");
+      if (e.payment.cash_handed_over_on && e.payment.cash_deposit_due_on) {
+        add_working("D18", "当场收缴的罚款缴付指定银行", "agency", *e.payment.cash_handed_over_on,
+                    2, *e.payment.cash_deposit_due_on, e.payment.cash_deposited_on,
+                    "APL art. 71: pay the cash into the designated bank within 2 working days");
+      }
+    }
+  }
   // D26 (APL arts. 59 ¶1 (4), 66 ¶1): each licence measure of a tracked
   // decision: its execution recorded, an inspection during it, the check at
   // the end of a temporary one.
