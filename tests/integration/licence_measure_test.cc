@@ -334,5 +334,99 @@ TEST_CASE("explain shows D18, the hand-over and the deposit of on-the-spot cash"
   CHECK(d18[1].at("status") == "met");
 }
 
+// Scenario 08's licence revocation (沙县某食品有限公司, decided 2023-10-24),
+// tracked from 2023: a permanent measure has no end and is inspected once.
+TEST_CASE("A permanent measure: no end, one follow-up inspection before the case closes",
+          "[licence_measures]") {
+  EngineOptions options;
+  options.licence_measure_tracked_from = "2023-01-01";
+  auto engine = Loaded(options);
+  auto outcomes = Run(*engine, ScenarioLines("08-legal-review-rejects.jsonl"), [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c.empty() || c == "SX-2023-P0801";
+  }, "p08-30");
+  REQUIRE(outcomes["p08-30"] == "applied");
+  const object market{{"id", "SX-OF-0032"}, {"role", "enforcement_officer"}, {"unit", "sx-market"}};
+  const object admin{{"id", "SX-ADMIN-01"}, {"role", "list_admin"}, {"unit", "sx-justice"}};
+  int n = 0;
+  const auto run = [&](std::string type, std::string at, object data, const object& actor,
+                       bool on_case = true) {
+    object envelope{{"command", type},
+                    {"command_id", "t-" + std::to_string(++n)},
+                    {"at", at + "+08:00"},
+                    {"actor", actor},
+                    {"data", std::move(data)}};
+    if (on_case) envelope["case_id"] = "SX-2023-P0801";
+    auto command = CommandFromJson(envelope);
+    INFO(command.status().ToString());
+    REQUIRE(command.ok());
+    auto result = engine->Execute(*command);
+    REQUIRE(result.ok());
+    return result->rejection ? result->rejection->code : std::string("applied");
+  };
+  REQUIRE(run("serve_decision", "2023-10-24T10:00:00",
+              {{"method", "direct"}, {"served_on", "2023-10-24"}, {"receiver", "法定代表人"}},
+              market) == "applied");
+  REQUIRE(run("map_non_tax_item", "2023-10-24T11:00:00",
+              {{"subject", "sx-market"},
+               {"item_code", "MARKET-002"},
+               {"non_tax_code", "103050199"},
+               {"effective_from", "2023-10-24"}},
+              admin, false) == "applied");
+  REQUIRE(run("issue_payment_notice", "2023-10-24T12:00:00", {{"notice_number", "JK-P0801"}},
+              market) == "applied");
+  REQUIRE(run("record_payment", "2023-10-25T09:00:00",
+              {{"paid_on", "2023-10-25"}, {"amount_fen", 8500000}}, market) == "applied");
+  // Service 10-24 + 5 working days: the execution is recorded by 10-31.
+  DeadlineQuery query;
+  query.cases.party = "91350427MA0000801X";
+  auto open = engine->Deadlines(query, AsOf{"2023-10-25T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 1);
+  CHECK(open->front().deadline_id == "D26");
+  CHECK(open->front().label == "记录吊销许可证件的执行");
+  CHECK(open->front().due_on == "2023-10-31");
+  CHECK(run("close_case", "2023-10-25T13:00:00",
+            {{"ground", "performed"}, {"approved_by", "SX-OF-0165"}},
+            market) == "closing_conditions_unmet");
+  CHECK(run("start_licence_measure", "2023-10-26T09:00:00",
+            {{"measure", "license_revocation"},
+             {"started_on", "2023-10-26"},
+             {"ends_on", "2023-11-26"}},
+            market) == "measure_period_invalid");
+  REQUIRE(run("start_licence_measure", "2023-10-26T09:10:00",
+              {{"measure", "license_revocation"},
+               {"started_on", "2023-10-26"},
+               {"notice_number", "沙市监吊通〔2023〕1号"}},
+              market) == "applied");
+  const object started = LastEventData(*engine, "SX-2023-P0801");
+  CHECK(started.at("temporary") == false);
+  CHECK_FALSE(started.contains("end_check_due_on"));
+  CHECK(started.at("check_due_on") == "2023-11-25");
+  open = engine->Deadlines(query, AsOf{"2023-10-27T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  REQUIRE(open->size() == 1);
+  CHECK(open->front().label == "吊销许可证件执行期间复查");
+  const object officers{{"officers", boost::json::array{"SX-OF-0032", "SX-OF-0033"}}};
+  object restored = officers;
+  restored["measure"] = "license_revocation";
+  restored["checked_on"] = "2023-11-06";
+  restored["result"] = "restored";
+  CHECK(run("record_measure_check", "2023-11-06T09:00:00", restored, market) ==
+        "measure_outcome_invalid");
+  CHECK(run("close_case", "2023-11-06T10:00:00",
+            {{"ground", "performed"}, {"approved_by", "SX-OF-0165"}},
+            market) == "closing_conditions_unmet");
+  object complied = restored;
+  complied["result"] = "complied";
+  REQUIRE(run("record_measure_check", "2023-11-06T11:00:00", complied, market) == "applied");
+  CHECK(LastEventData(*engine, "SX-2023-P0801").at("late") == false);
+  open = engine->Deadlines(query, AsOf{"2023-11-07T12:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  CHECK(open->empty());
+  CHECK(run("close_case", "2023-11-07T09:00:00",
+            {{"ground", "performed"}, {"approved_by", "SX-OF-0165"}}, market) == "applied");
+}
+
 }  // namespace
 }  // namespace zf

@@ -209,11 +209,17 @@ Result<Date> WorkingDaysBefore(const WorkingDayCalendar& cal, Date due, int n) {
   return d;
 }
 
+// D26 has one step per licence measure, so two steps may fall due on one
+// day: its keys carry the step's label too (the other deadlines' keys are
+// as stored before D26 existed).
+std::string KeyTail(const OpenDeadline& d) {
+  return d.id == "D26" ? " " + d.label : std::string();
+}
 std::string BreachKey(const OpenDeadline& d) {
-  return fmt::format("breach {} {}", d.id, d.due_on.ToString());
+  return fmt::format("breach {} {}{}", d.id, d.due_on.ToString(), KeyTail(d));
 }
 std::string WarningKey(const OpenDeadline& d, int offset) {
-  return fmt::format("warning {} {} {}", d.id, d.due_on.ToString(), offset);
+  return fmt::format("warning {} {} {}{}", d.id, d.due_on.ToString(), offset, KeyTail(d));
 }
 
 Decision DecideCheckDeadlines(const DecisionContext& context) {
@@ -265,7 +271,11 @@ Decision DecideCheckDeadlines(const DecisionContext& context) {
 Status EvolveDeadlineReported(CaseState& state, const EventRecord& event, bool breach) {
   ZF_ASSIGN_OR_RETURN(std::string id, EventText(event, "deadline"));
   ZF_ASSIGN_OR_RETURN(Date due, EventDate(event, "due_on"));
-  OpenDeadline d{id, "", "", due, due};
+  std::string label;
+  if (id == "D26") {
+    ZF_ASSIGN_OR_RETURN(label, EventText(event, "label"));
+  }
+  OpenDeadline d{id, std::move(label), "", due, due};
   if (breach) {
     state.execution.deadline_reports.insert(BreachKey(d));
   } else {
