@@ -428,5 +428,42 @@ TEST_CASE("A permanent measure: no end, one follow-up inspection before the case
             {{"ground", "performed"}, {"approved_by", "SX-OF-0165"}}, market) == "applied");
 }
 
+TEST_CASE("A measure is escalated at any time, restored or extended only at its end",
+          "[licence_measures]") {
+  auto engine = Loaded();
+  // Scenario 34's first case: suspended 07-21 to 08-20, inspected 08-05.
+  Run(*engine, ScenarioLines("34-licence-measure-monitoring.jsonl"), kFirstCase, "c34-1-21");
+  int n = 0;
+  const auto check = [&](std::string outcome, object extra = {}) {
+    object data{{"measure", "production_suspension"},
+                {"checked_on", "2025-08-12"},
+                {"officers", boost::json::array{"SX-OF-0102", "SX-OF-0103"}},
+                {"result", std::move(outcome)}};
+    for (const auto& kv : extra) data[kv.key()] = kv.value();
+    object envelope{{"command", "record_measure_check"},
+                    {"command_id", "t-esc-" + std::to_string(++n)},
+                    {"at", "2025-08-12T09:00:00+08:00"},
+                    {"actor", {{"id", "SX-OF-0103"}, {"role", "enforcement_officer"}, {"unit", "gaosha"}}},
+                    {"case_id", "SX-2025-L3401"},
+                    {"data", std::move(data)}};
+    auto command = CommandFromJson(envelope);
+    REQUIRE(command.ok());
+    auto result = engine->Execute(*command);
+    REQUIRE(result.ok());
+    return result->rejection ? result->rejection->code : std::string("applied");
+  };
+  CHECK(check("extended", {{"extended_to", "2025-09-20"}, {"decision_reference", "X"}}) ==
+        "measure_period_running");
+  // Operating while suspended: the agency revokes the licence by a new decision.
+  CHECK(check("escalated") == "measure_outcome_invalid");
+  CHECK(check("escalated", {{"decision_reference", "高政罚〔2025〕3411号"}}) == "applied");
+  DeadlineQuery query;
+  query.cases.party = "92350427MA0003401X";
+  auto open = engine->Deadlines(query, AsOf{"2025-08-13T09:00:00+08:00", 0});
+  REQUIRE(open.ok());
+  CHECK(open->empty());
+  CHECK(check("complied") == "invalid_state");
+}
+
 }  // namespace
 }  // namespace zf

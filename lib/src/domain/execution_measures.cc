@@ -7,8 +7,9 @@
 // start_licence_measure records when the measure's execution started (and,
 // for a temporary one, the end the decision set); record_measure_check
 // records a follow-up inspection during the measure (complied or violated)
-// and, for a temporary measure, the check at its end (restored, extended by
-// a new decision, or escalated by a new decision or case). check_deadlines
+// and, for a temporary measure, the check at its end (restored, or extended
+// by a new decision), or the measure's escalation by a new decision or case
+// (at any time). check_deadlines
 // reports D26 for each step not yet recorded; a late step is recorded
 // (late: true); what the decision does not allow is refused.
 #include <algorithm>
@@ -253,10 +254,13 @@ Decision DecideRecordMeasureCheck(const DecisionContext& context) {
                                 LicenceMeasureName(measure), measure),
                     std::string(kMeasureBasis), DataPointer("result"));
     }
-    if (checked_on < *m->ends_on) {
+    // Restored or extended at the end the decision set; escalated (a new
+    // decision or case, e.g. revocation for operating while suspended)
+    // whenever the facts call for it.
+    if (result != "escalated" && checked_on < *m->ends_on) {
       return Reject("measure_period_running",
                     fmt::format("{} ({}) runs until {} as the decision set it; on {} it cannot be "
-                                "{}",
+                                "{} (only escalated, by a new decision)",
                                 LicenceMeasureName(measure), measure, m->ends_on->ToString(),
                                 checked_on.ToString(), result),
                     "APL art. 66 ¶1 (performed within the period the decision states)",
