@@ -465,5 +465,23 @@ TEST_CASE("A measure is escalated at any time, restored or extended only at its 
   CHECK(check("complied") == "invalid_state");
 }
 
+TEST_CASE("explain shows D5, met on time or late", "[licence_measures][explain]") {
+  auto engine = Loaded();
+  Run(*engine, ScenarioLines("28-case-review-deadline.jsonl"), [](const Line& l) {
+    const std::string c = CaseOf(l);
+    return c.empty() || c == "SX-2025-K2801" || c == "SX-2025-K2802";
+  });
+  auto d5 = ExplainedDeadlines(*engine, "SX-2025-K2801", "D5", "2025-07-23T12:00:00+08:00");
+  REQUIRE(d5.size() == 1);
+  CHECK(d5[0].at("start") == "2025-07-07");
+  CHECK(d5[0].at("due_on") == "2025-07-21");
+  CHECK(d5[0].at("met_on") == "2025-07-10");
+  CHECK(d5[0].at("status") == "met");
+  d5 = ExplainedDeadlines(*engine, "SX-2025-K2802", "D5", "2025-07-23T12:00:00+08:00");
+  REQUIRE(d5.size() == 1);
+  CHECK(d5[0].at("met_on") == "2025-07-23");
+  CHECK(d5[0].at("status") == "met_late");
+}
+
 }  // namespace
 }  // namespace zf
