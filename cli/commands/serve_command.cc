@@ -108,8 +108,10 @@ int RunServe(const GlobalOptions& defaults, const std::vector<std::string>& args
 }
 
 const Registrar kServe(MakeCommand<RunServe>(
-    "serve", "the HTTP API: commands, queries and the live event feed (docs/api.md)",
-    "HTTP 接口服务：命令、查询与事件订阅", "--config FILE [--listen HOST:PORT] [--access-log FILE] [--create]"));
+    "serve",
+    "the HTTP API and the web console: commands, queries, the live event feed (docs/api.md, "
+    "docs/console.md)",
+    "HTTP 接口服务与网页审计台：命令、查询与事件订阅", "--config FILE [--listen HOST:PORT] [--access-log FILE] [--create]"));
 
 }  // namespace
 }  // namespace zfcli

@@ -6,6 +6,7 @@
 #include "json_forms.h"
 #include "server/admin.h"
 #include "server/error_messages.h"
+#include "server/console.h"
 
 #include <algorithm>
 #include <chrono>
@@ -488,6 +489,7 @@ Api::Api(zf::Engine* engine, const ServerConfig& config, server::Metrics* metric
     : engine_(engine),
       config_(config),
       tokens_(std::make_shared<const TokenTable>(config.tokens)),
+      org_(engine->store()),
       metrics_(metrics),
       log_(log),
       store_path_(std::move(store_path)) {}
@@ -667,6 +669,73 @@ Response Api::Admin(const Request& req, const TokenEntry& token, std::string_vie
   log_->Write(entry);
   if (!result.ok()) return StatusError(req, AdminStatus(result.status()), result.status());
   return JsonResponse(req, what == "backup" ? http::status::created : http::status::ok, *result);
+}
+
+namespace {
+
+Response OutsideTownshipError(const Request& req, std::string_view township,
+                              std::string_view what) {
+  Response res = Api::Error(
+      req, http::status::forbidden, "outside_township",
+      fmt::format("a token of township {} reads only that township's cases; {}", township, what),
+      "Authorization");
+  return res;
+}
+
+}  // namespace
+
+std::optional<bool> Api::CaseInTownship(std::string_view township, const std::string& case_id,
+                                        std::string* where) {
+  auto view = engine_->CaseView(case_id, zf::AsOf{});
+  if (!view.ok()) return std::nullopt;
+  const auto text = [&](std::string_view key) -> std::string {
+    const json::value* v = view->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  if (where != nullptr) {
+    *where = fmt::format("case {} happened in {} and is handled by {}", case_id,
+                         text("township"), text("handling_subject"));
+  }
+  return text("township") == township || text("handling_subject") == township;
+}
+
+std::optional<Response> Api::OutsideTownship(const Request& req, const zf::Actor& actor,
+                                             const std::string& case_id) {
+  auto township = org_.TownshipOf(actor.unit);
+  if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+  if (township->empty()) return std::nullopt;
+  std::string where;
+  const std::optional<bool> inside = CaseInTownship(*township, case_id, &where);
+  if (!inside || *inside) return std::nullopt;  // no case: the read itself answers (404)
+  return OutsideTownshipError(req, *township, where);
+}
+
+bool Api::EventInTownship(std::string_view township, const zf::EventRecord& event,
+                          CaseScopeCache* cache) {
+  if (township.empty()) return true;
+  std::string_view stream = event.stream;
+  for (std::string_view prefix : {"case/", "access/"}) {
+    if (!stream.starts_with(prefix)) continue;
+    const std::string id(stream.substr(prefix.size()));
+    if (auto it = cache->find(id); it != cache->end()) return it->second;
+    const std::optional<bool> inside = CaseInTownship(township, id, nullptr);
+    // A case not (yet) readable is left out and asked again next time.
+    if (!inside) return false;
+    cache->emplace(id, *inside);
+    return *inside;
+  }
+  return false;  // reference data, registers: not a township's cases
+}
+
+std::optional<Response> Api::LimitToTownship(const Request& req, const zf::Actor& actor,
+                                             zf::CaseFilter* filter) {
+  auto township = org_.TownshipOf(actor.unit);
+  if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+  if (township->empty()) return std::nullopt;
+  if (filter->township.empty()) filter->township = *township;
+  if (filter->township == *township) return std::nullopt;
+  return OutsideTownshipError(req, *township,
+                              fmt::format("the list asked for township {}", filter->township));
 }
 
 zf::Status Api::RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
@@ -962,6 +1031,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   // Open to all: liveness and metrics.
   if (At(t, {"metrics"})) return only(http::verb::get).value_or(Metrics(req));
   if (At(t, {"v1", "health"})) return only(http::verb::get).value_or(Health(req));
+  // The web console's page and assets: open to all, they hold no data.
+  if (auto console = ConsoleRoute(req, seg)) return std::move(*console);
   if (seg.empty() || seg[0] != "v1") {
     return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
   }
@@ -1000,6 +1071,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
       return *bad;
     }
     zf::CaseFilter filter = FilterFrom(t);
+    if (auto outside = LimitToTownship(req, *actor, &filter)) return *outside;
     auto open = Flag(t, "open");
     if (!open.ok()) return StatusError(req, http::status::bad_request, open.status());
     filter.open_only = *open;
@@ -1013,6 +1085,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     if (what == "audit" || what == "dossier" || what == "explain") {
       if (auto limited = RateLimit(req, *token)) return *limited;
     }
+    if (auto outside = OutsideTownship(req, *actor, id)) return *outside;
     if (what == "audit") {
       if (auto bad = UnknownParameter(req, t, {})) return *bad;
       return CaseAudit(req, *actor, id);
@@ -1067,6 +1140,7 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     }
     zf::DeadlineQuery query;
     query.cases = FilterFrom(t);
+    if (auto outside = LimitToTownship(req, *actor, &query.cases)) return *outside;
     auto breached = Flag(t, "breached");
     if (!breached.ok()) return StatusError(req, http::status::bad_request, breached.status());
     query.breached_only = *breached;
@@ -1153,14 +1227,20 @@ Response Api::Route(const Request& req, std::string* actor_id) {
                    "limit must be at least 1, not 0", "limit");
     }
     const std::uint64_t max = std::min<std::uint64_t>(*limit, config_.limits.max_events_per_read);
-    StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type")};
+    auto township = org_.TownshipOf(actor->unit);
+    if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+    StreamQuery filter{std::max<std::uint64_t>(*from, 1), Param(t, "prefix"), Param(t, "type"),
+                       *township};
+    CaseScopeCache scope;
     json::array events;
     std::uint64_t next = filter.from;
     auto cursor = engine_->store()->ReadAll(filter.from);
     for (; cursor->Valid() && events.size() < max; cursor->Next()) {
       const zf::EventRecord& e = cursor->event();
       next = e.position + 1;
-      if (Matches(filter, e)) events.push_back(zf::EventToJson(e));
+      if (Matches(filter, e) && EventInTownship(filter.township, e, &scope)) {
+        events.push_back(zf::EventToJson(e));
+      }
     }
     if (!cursor->status().ok()) {
       return StatusError(req, ReadStatus(cursor->status()), cursor->status());
@@ -1169,6 +1249,25 @@ Response Api::Route(const Request& req, std::string* actor_id) {
                         json::object{{"events", std::move(events)},
                                      {"next", next},
                                      {"head", engine_->store()->Ledger().position}});
+  }
+  if (At(t, {"v1", "me"})) {
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    auto township = org_.TownshipOf(actor->unit);
+    if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+    return JsonResponse(req, http::status::ok,
+                        json::object{{"actor", json::object{{"id", actor->id},
+                                                            {"role", actor->role},
+                                                            {"unit", actor->unit}}},
+                                     {"township", *township}});
+  }
+  if (At(t, {"v1", "names"})) {
+    if (auto bad = UnknownParameter(req, t, {})) return *bad;
+    auto names = org_.Names();
+    if (!names.ok()) return StatusError(req, ReadStatus(names.status()), names.status());
+    return JsonResponse(req, http::status::ok, *names);
+  }
+  if (At(t, {"v1", "access"}) && !Param(t, "case").empty()) {
+    if (auto outside = OutsideTownship(req, *actor, Param(t, "case"))) return *outside;
   }
   if (auto answer = RegisterRoute(*engine_, req, t, *as_of)) return std::move(*answer);
   return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);

@@ -17,7 +17,9 @@
 #include <boost/json/object.hpp>
 
 #include "server/metrics.h"
+#include "server/org_directory.h"
 #include "server/server.h"
+#include "zf/cases.h"
 #include "zf/engine.h"
 
 namespace zfcli::server {
@@ -54,7 +56,13 @@ struct StreamQuery {
   std::uint64_t from = 1;
   std::string prefix;  // stream prefix, e.g. "case/"
   std::string type;    // event type
+  // The township the reader is limited to ("" = none): only the events of
+  // its cases are sent (Api::EventInTownship).
+  std::string township;
 };
+
+// Per reader: whether each case seen so far is in its township.
+using CaseScopeCache = std::map<std::string, bool, std::less<>>;
 
 class Api {
  public:
@@ -78,6 +86,17 @@ class Api {
   // over from). False with a 400 in *refusal on a bad parameter.
   bool ParseStream(const Request& req, StreamQuery* query, Response* refusal) const;
   static bool Matches(const StreamQuery& query, const zf::EventRecord& event);
+
+  // The township a token's reads are limited to: its unit's township for
+  // a township or brigade, "" for any other unit (docs/api.md, "Who may
+  // read which case").
+  zf::Result<std::string> TownshipOf(const zf::Actor& actor) { return org_.TownshipOf(actor.unit); }
+  // Whether a reader limited to `township` may see `event`: the events of
+  // its township's cases (their case/ and access/ streams), nothing else.
+  // True for every event when `township` is "". Reads the engine: call it
+  // off the I/O threads. `cache` remembers each case's answer.
+  bool EventInTownship(std::string_view township, const zf::EventRecord& event,
+                       CaseScopeCache* cache);
   // One Server-Sent Events frame: "id: <position>\ndata: <event JSON>\n\n".
   static std::string SseFrame(const zf::EventRecord& event);
 
@@ -106,6 +125,21 @@ class Api {
   zf::Status RecordCaseRead(const zf::Actor& actor, const std::string& case_id,
                             std::string_view what, std::string_view as_of);
 
+  // A token of a township or its brigade reads only that township's cases
+  // (docs/api.md, "Who may read which case"): the 403 to answer when the
+  // case is another township's; nothing when the read may go on (or the
+  // case does not exist: the read answers its 404).
+  std::optional<Response> OutsideTownship(const Request& req, const zf::Actor& actor,
+                                          const std::string& case_id);
+  // Whether the case happened in `township` or is handled by it; nothing
+  // when there is no such case.
+  std::optional<bool> CaseInTownship(std::string_view township, const std::string& case_id,
+                                     std::string* where);
+  // The same for a list's filter: a limited token's list is its
+  // township's (the filter's township is set); another township is 403.
+  std::optional<Response> LimitToTownship(const Request& req, const zf::Actor& actor,
+                                          zf::CaseFilter* filter);
+
   // Takes one request from the token's bucket of expensive reads; when it
   // is empty, the 429 to answer (with Retry-After).
   std::optional<Response> RateLimit(const Request& req, const TokenEntry& token);
@@ -123,6 +157,7 @@ class Api {
   std::mutex buckets_mu_;
   std::map<std::string, Bucket> buckets_;  // GUARDED_BY(buckets_mu_)
   std::mutex admin_mu_;  // held by the admin operation running
+  OrgDirectory org_;
   server::Metrics* const metrics_;
   AccessLog* const log_;
   const std::string store_path_;

@@ -16,6 +16,7 @@ std::string ErrorMessageZh(std::string_view code) {
       {"actor_mismatch", "命令中的操作人必须与令牌对应的操作人一致（省略 actor 即由服务器填入）"},
       {"role_not_permitted", "该角色无权发出此命令（审计员只能查询和核验，网格员只能上报网格工单）"},
       {"method_not_allowed", "该端点不支持此请求方法（允许的方法见 Allow 响应头）"},
+      {"outside_township", "乡镇（街道）及其执法队的令牌只能查阅本乡镇（街道）的案件、列表和事件"},
       {"admin_busy", "另一项管理操作正在进行，请待其完成后重试"},
       {"body_too_large", "请求体超过服务器允许的大小（max_body_bytes）"},
       {"header_too_large", "请求头超过服务器允许的大小（max_header_bytes）"},

@@ -338,6 +338,14 @@ class Session : public SessionBase {
     if (!shared_->api->ParseStream(request_, &query_, &refusal)) {
       return Write(std::move(refusal), actor->id);
     }
+    auto township = shared_->api->TownshipOf(*actor);
+    if (!township.ok()) {
+      return Write(Api::Error(request_, http::status::internal_server_error,
+                              zf::StatusCodeName(township.status().code()),
+                              township.status().message()),
+                   actor->id);
+    }
+    query_.township = *township;
     if (static_cast<std::size_t>(++shared_->metrics->subscriptions) >
         limits().max_subscriptions) {
       --shared_->metrics->subscriptions;
@@ -377,23 +385,33 @@ class Session : public SessionBase {
     if (draining_) return Close();
     net::post(*shared_->pool, [self = Self(), work = net::make_work_guard(*shared_->ioc)] {
       auto batch = self->subscription_->Next(kEventsPerPoll, std::chrono::milliseconds(0));
-      net::post(self->stream_.get_executor(),
-                [self, batch = std::move(batch)]() mutable { self->OnBatch(std::move(batch)); });
+      const bool full = batch.ok() && batch->size() == kEventsPerPoll;
+      // A township's reader gets its cases' events only; the check reads
+      // the engine, so it runs here, off the I/O thread.
+      if (batch.ok() && !self->query_.township.empty()) {
+        std::erase_if(*batch, [&](const zf::EventRecord& e) {
+          return !self->shared_->api->EventInTownship(self->query_.township, e, &self->scope_);
+        });
+      }
+      net::post(self->stream_.get_executor(), [self, batch = std::move(batch), full]() mutable {
+        self->OnBatch(std::move(batch), full);
+      });
     });
   }
 
-  void OnBatch(zf::Result<std::vector<zf::EventRecord>> batch) {
+  // `full`: the subscription had more events than one poll takes.
+  void OnBatch(zf::Result<std::vector<zf::EventRecord>> batch, bool full = false) {
     if (draining_ || !batch.ok()) return Close();
     out_.clear();
     for (const zf::EventRecord& e : *batch) {
       if (Api::Matches(query_, e)) out_ += Api::SseFrame(e);
     }
-    const bool more = batch->size() == kEventsPerPoll;
+    const bool more = full;
     if (out_.empty() && Clock::now() - last_write_ >= kKeepAliveInterval) {
       out_ = fmt::format(": position {}\n\n", subscription_->position());
     }
     if (!out_.empty()) return WriteStream(more || !batch->empty());
-    if (!batch->empty()) return Poll();
+    if (more || !batch->empty()) return Poll();
     if (!timer_) timer_.emplace(stream_.get_executor());
     timer_->expires_after(kPollInterval);
     timer_->async_wait([self = Self()](beast::error_code ec) {
@@ -432,6 +450,7 @@ class Session : public SessionBase {
   // Live stream.
   bool streaming_ = false;
   StreamQuery query_;
+  CaseScopeCache scope_;  // used by one Poll() at a time
   std::unique_ptr<zf::Subscription> subscription_;
   std::optional<net::steady_timer> timer_;
   std::string out_;

@@ -66,7 +66,9 @@ std::string RouteLabel(std::string_view path, bool matched) {
       "v1",       "health",     "metrics",  "commands", "cases",         "history", "explain",
       "audit",    "dossier",    "events",   "stream",   "deadlines",     "statistics",
       "rules",    "competent",  "calendar", "due",      "grid",          "joint-actions",
-      "reviews",  "access"};
+      "reviews",  "access",     "names",     "me"};
+  // The console's assets: one label, however many files it has.
+  if (path.starts_with("/console/")) return "/console/{asset}";
   std::string label;
   std::size_t start = 0;
   while (start < path.size()) {

@@ -45,6 +45,22 @@ def check_outputs(tmp, out):
           "the demo wrote beside the store only its store and zf-demo-out: %s"
           % sorted(os.listdir(tmp)))
     check("zf-demo-out" in out, "the demo says where its outputs are")
+    # It ends with the console: the command to serve, the URL, a token per
+    # role, and a config that holds their digests (issue 19).
+    check("serve --config %s" % os.path.join(demo_out, "serve.json") in out
+          and "http://127.0.0.1:8080/" in out, "the demo prints how to start the console")
+    tokens = re.findall(r"^  (demo-[0-9a-f]{24}) ", out, re.M)
+    check(len(tokens) == 5, "a demo token per role: %r" % tokens)
+    try:
+        import hashlib
+        import json
+        with open(os.path.join(demo_out, "serve.json")) as f:
+            config = json.load(f)
+        digests = {t["sha256"] for t in config["tokens"]}
+        check(digests == {hashlib.sha256(t.encode()).hexdigest() for t in tokens},
+              "serve.json holds the printed tokens' digests")
+    except (OSError, ValueError, KeyError) as e:
+        check(False, "serve.json: %s" % e)
 
 
 def check_shown(out):

@@ -209,7 +209,12 @@ void HttpSeeds() {
                            "/v1/rules/competent?item=MARKET-006&township=qiujiang",
                            "/v1/calendar/due?from=2023-09-12&working_days=5&bearer=agency",
                            "/v1/events?from=5&limit=3&prefix=case/&type=clue_registered",
-                           "/v1/events/stream?from=1&prefix=org"};
+                           "/v1/events/stream?from=1&prefix=org",
+                           // The web console's routes and the reads it uses (issue 19).
+                           "/",
+                           "/console/js/app.js",
+                           "/v1/me",
+                           "/v1/names"};
   int i = 0;
   for (const char* t : targets) {
     Write("http", "get-" + std::to_string(i), get(t, i % 3 == 0 ? "t2" : "t1"));

@@ -503,7 +503,8 @@ def test_rate_limit():
     reads are not held back (issue 14 §6)."""
     s = start({"expensive_per_minute": 6, "expensive_burst": 2})
     try:
-        expect_status(s.post(clue("SX-T-0300")), 201, "a case")
+        # In fenggang, which the captain's brigade may read (township scope).
+        expect_status(s.post(clue("SX-T-0300", township="fenggang")), 201, "a case")
         for n in (1, 2):
             expect_status(s.get("/v1/cases/SX-T-0300/audit"), 200, "audit %d of the burst" % n)
         r = s.get("/v1/cases/SX-T-0300/audit")
@@ -1265,9 +1266,9 @@ def test_percent_slash():
 class Sse(object):
     """A Server-Sent Events reader on a raw socket."""
 
-    def __init__(self, port, path, last_id=None):
+    def __init__(self, port, path, last_id=None, token="officer"):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        h = "GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-officer\r\n" % path
+        h = "GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok-%s\r\n" % (path, token)
         if last_id is not None:
             h += "Last-Event-ID: %d\r\n" % last_id
         self.sock.sendall((h + "\r\n").encode())
@@ -1973,6 +1974,8 @@ def test_openapi_responses():
         call("GET", "/v1/access?case=" + case, 200)
         call("GET", "/v1/access", 400)
         call("GET", "/v1/calendar/due?from=2023-09-28&working_days=5", 200)
+        call("GET", "/v1/me", 200)
+        call("GET", "/v1/names", 200)
         call("GET", "/v1/calendar/due?from=2023-09-28", 400)
         call("GET", "/v1/events?limit=5", 200)
         call("GET", "/v1/events?from=end", 200)
@@ -2063,9 +2066,183 @@ def test_openapi_client():
         check(s.stop() == 0, "serve exit code")
 
 
+# --- The web console (docs/console.md) ---------------------------------------
+
+CONSOLE_DIR = None  # cli/server/console, set in main from the examples' path
+
+
+def header(r, name):
+    return dict((k.lower(), v) for k, v in r.headers).get(name.lower(), "")
+
+
+def console_files():
+    found = []
+    for root, _, files in os.walk(CONSOLE_DIR):
+        for f in files:
+            found.append(os.path.relpath(os.path.join(root, f), CONSOLE_DIR))
+    return sorted(found)
+
+
+def test_console():
+    """The console's page and assets: served without a token, byte for byte
+    what cli/server/console holds, with their content type, a CSP without
+    inline script, revalidation by ETag, HEAD as GET; an unknown asset is
+    404; no asset builds HTML from strings."""
+    s = start()
+    try:
+        r = s.get("/", token=None)
+        expect_status(r, 200, "the console page")
+        check(header(r, "content-type") == "text/html; charset=utf-8", "page type %r" % r.headers)
+        csp = header(r, "content-security-policy")
+        for part in ("default-src 'self'", "script-src 'self'", "style-src 'self'",
+                     "frame-ancestors 'none'", "object-src 'none'"):
+            check(part in csp, "CSP lacks %r: %r" % (part, csp))
+        check("unsafe" not in csp, "CSP allows something unsafe: %r" % csp)
+        check(header(r, "x-content-type-options") == "nosniff", "nosniff %r" % r.headers)
+        check(header(r, "cache-control") == "no-cache", "cache-control %r" % r.headers)
+        etag = header(r, "etag")
+        check(re.fullmatch(r'"[0-9a-f]{16}"', etag) is not None, "etag %r" % etag)
+        # No inline script: every <script> has a src, no on...= handler.
+        scripts = re.findall(r"<script[^>]*>", r.text)
+        check(scripts and all("src=" in x for x in scripts), "inline script in %r" % scripts)
+        check(re.search(r"\son[a-z]+\s*=", r.text) is None, "an inline handler in the page")
+        expect_status(s.get("/", token="officer"), 200, "the page with a token")
+        # Revalidation: the ETag again is a 304 without a body.
+        r304 = s.get("/", token=None, headers={"If-None-Match": etag})
+        expect_status(r304, 304, "If-None-Match")
+        check(r304.text == "", "a 304 has no body: %r" % r304.text[:80])
+        # HEAD: GET's headers, no body.
+        rh = s.request("HEAD", "/console/js/app.js", token=None)
+        expect_status(rh, 200, "HEAD of an asset")
+        check(rh.text == "" and header(rh, "content-type").startswith("text/javascript"),
+              "HEAD %r %r" % (rh.headers, rh.text[:80]))
+        types = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".css": "text/css; charset=utf-8"}
+        files = console_files()
+        check("index.html" in files and "js/app.js" in files, "console files %r" % files)
+        for rel in files:
+            r = s.get("/console/" + rel, token=None)
+            expect_status(r, 200, rel)
+            with open(os.path.join(CONSOLE_DIR, rel), encoding="utf-8") as f:
+                source = f.read()
+            check(r.text == source, "%s: served bytes differ from the source" % rel)
+            ext = os.path.splitext(rel)[1]
+            if ext in types:
+                check(header(r, "content-type") == types[ext], "%s type %r" % (rel, r.headers))
+            check(header(rh, "content-length") != "", "HEAD content-length")
+            if ext == ".js" and rel.startswith("js/"):
+                # Data reaches the page as text only (docs/console.md).
+                for bad in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+                            "eval(", "new Function"):
+                    check(bad not in source, "%s uses %s" % (rel, bad))
+        # Chart.js from Debian, compiled in when the build found it.
+        chartjs = "/usr/share/javascript/chart.js/chart.min.js"
+        if os.path.exists(chartjs):
+            r = s.get("/console/vendor/chart.min.js", token=None)
+            expect_status(r, 200, "Chart.js")
+            check(r.text == open(chartjs, encoding="utf-8").read() and
+                  header(r, "content-type") == "text/javascript; charset=utf-8",
+                  "Chart.js served as Debian ships it")
+        check(int(header(rh, "content-length")) ==
+              len(open(os.path.join(CONSOLE_DIR, "js/app.js"), "rb").read()),
+              "HEAD announces GET's length: %r" % rh.headers)
+        for path in ("/console/nope.js", "/console/", "/console/js/../index.html",
+                     "/console/%2E%2E/index.html", "/console/js%2Fapp.js", "/favicon.ico"):
+            r = s.get(path, token=None)
+            expect_status(r, 404, path)
+        r = s.get("/console/nope.js", token=None)
+        check(r.json().get("error") == "not_found" and "'self'" in header(r, "content-security-policy"),
+              "the 404 of an asset: %r %r" % (r.text, r.headers))
+        r = s.request("POST", "/", body="{}", token=None)
+        expect_status(r, 405, "POST /")
+        check(header(r, "allow") == "GET, HEAD", "Allow %r" % r.headers)
+        # One latency label for every asset.
+        text = s.get("/metrics", token=None).text
+        check('route="/console/{asset}"' in text and "app.js" not in text,
+              "console routes in the metrics")
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
+def test_township_scope():
+    """A token of a township (or its brigade) reads only that township's
+    cases: another township's case, its history, explanation, audit,
+    dossier and access trail are 403 outside_township, and its lists are
+    its township's; a department's token reads every case (docs/api.md).
+    /v1/me says whom a token stands for, /v1/names the organisation's names."""
+    s = start()
+    try:
+        expect_status(s.post(clue("SX-T-0001", township="qiujiang")), 201, "a case in qiujiang")
+        expect_status(s.post(clue("SX-T-0002", township="gaosha")), 201, "a case in gaosha")
+        expect_status(s.post(clue("SX-T-0003", township="fenggang")), 201, "a case in fenggang")
+        for what in ("", "/history", "/explain", "/audit", "/dossier"):
+            r = s.get("/v1/cases/SX-T-0001" + what, token="hearing")
+            expect_status(r, 403, "gaosha reads qiujiang's case" + what)
+            check(r.json().get("error") == "outside_township" and "gaosha" in r.json()["message"],
+                  "refusal %r" % r.text)
+            expect_status(s.get("/v1/cases/SX-T-0002" + what, token="hearing"), 200,
+                          "gaosha reads its own case" + what)
+            expect_status(s.get("/v1/cases/SX-T-0001" + what, token="officer"), 200,
+                          "a department reads any case" + what)
+        expect_status(s.get("/v1/access?case=SX-T-0001", token="hearing"), 403,
+                      "another township's access trail")
+        expect_status(s.get("/v1/cases/SX-T-0002", token="captain"), 403,
+                      "fenggang's brigade reads gaosha's case")
+        expect_status(s.get("/v1/cases/SX-T-0003", token="captain"), 200,
+                      "fenggang's brigade reads fenggang's case")
+        expect_status(s.get("/v1/cases/SX-NONE", token="hearing"), 404, "no such case")
+        ids = [c["case_id"] for c in s.get("/v1/cases", token="hearing").json()]
+        check(ids == ["SX-T-0002"], "gaosha's docket: %r" % ids)
+        expect_status(s.get("/v1/cases?township=qiujiang", token="hearing"), 403,
+                      "gaosha lists qiujiang")
+        expect_status(s.get("/v1/deadlines?township=qiujiang", token="hearing"), 403,
+                      "gaosha's deadlines of qiujiang")
+        ids = sorted(c["case_id"] for c in s.get("/v1/cases", token="officer").json())
+        check(ids == ["SX-T-0001", "SX-T-0002", "SX-T-0003"], "a department's docket %r" % ids)
+        me = s.get("/v1/me", token="hearing").json()
+        check(me == {"actor": {"id": "SX-OF-0134", "role": "hearing_officer", "unit": "gaosha"},
+                     "township": "gaosha"}, "me %r" % me)
+        check(s.get("/v1/me", token="captain").json()["township"] == "fenggang", "a brigade's township")
+        check(s.get("/v1/me", token="officer").json()["township"] == "", "a department: no limit")
+        expect_status(s.get("/v1/me", token=None), 401, "me without a token")
+        # The event log and the live feed: a township's reader gets its
+        # cases' events only.
+        streams = {e["stream"] for e in
+                   s.get("/v1/events?prefix=case/", token="hearing").json()["events"]}
+        check(streams == {"case/SX-T-0002"}, "gaosha's events: %r" % streams)
+        streams = {e["stream"] for e in s.get("/v1/events", token="hearing").json()["events"]}
+        check(streams == {"case/SX-T-0002", "access/SX-T-0002"},
+              "gaosha's events, reference data left out: %r" % sorted(streams)[:5])
+        streams = {e["stream"] for e in
+                   s.get("/v1/events?prefix=case/", token="officer").json()["events"]}
+        check(streams == {"case/SX-T-0001", "case/SX-T-0002", "case/SX-T-0003"},
+              "a department's events: %r" % streams)
+        feed = Sse(s.port, "/v1/events/stream?prefix=case/", token="hearing")
+        try:
+            _, first = feed.next_event()
+            check(first["stream"] == "case/SX-T-0002", "gaosha's feed starts %r" % first["stream"])
+            expect_status(s.post(clue("SX-T-0005", township="qiujiang")), 201, "qiujiang, live")
+            expect_status(s.post(clue("SX-T-0004", township="gaosha")), 201, "gaosha, live")
+            _, live = feed.next_event()
+            check(live["stream"] == "case/SX-T-0004", "gaosha's feed skips qiujiang: %r"
+                  % live["stream"])
+        finally:
+            feed.close()
+        names = s.get("/v1/names").json()
+        check(names["townships"].get("gaosha") == "高砂镇" and
+              names["officers"].get("SX-OF-0032") and
+              names["departments"].get("sx-market", "").endswith("市场监督管理局") and
+              names["brigades"].get("fenggang-brigade"),
+              "names %r" % {k: list(v.items())[:2] for k, v in names.items()})
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 def main(argv):
     global ZFCLI, EXAMPLES, TMP
+    global CONSOLE_DIR
     ZFCLI, EXAMPLES = os.path.abspath(argv[1]), os.path.abspath(argv[2])
+    CONSOLE_DIR = os.path.join(EXAMPLES, "..", "..", "cli", "server", "console")
     tests = {n[5:]: f for n, f in globals().items() if n.startswith("test_")}
     if argv[3] == "--registered":
         missing = sorted(set(tests) - set(argv[4:]))

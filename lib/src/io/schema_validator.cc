@@ -1,5 +1,7 @@
 #include "io/schema_validator.h"
 
+#include "io/fast_schema.h"
+
 // valijson reports a bad schema by calling throwRuntimeError(), which throws
 // only when VALIJSON_USE_EXCEPTIONS is set and calls abort() otherwise. This
 // file is the only one that includes valijson; every file that does must see
@@ -561,6 +563,7 @@ struct SchemaValidator::Impl {
   static constexpr std::size_t kMaxIdle = 64;
 
   valijson::Schema schema;
+  std::unique_ptr<FastSchema> fast;  // the quick yes
   std::set<std::vector<std::string>> calendar_fields;  // document paths
   std::mutex mu;
   std::vector<std::unique_ptr<valijson::Validator>> idle;  // guarded by mu
@@ -653,6 +656,7 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::FromJson(
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::BoostJsonAdapter adapter(schema);
     parser.populateSchema(adapter, validator->impl_->schema);
+    validator->impl_->fast = FastSchema::Compile(schema);
     std::vector<std::string> steps;
     std::vector<const json::value*> following;
     CollectCalendarFields(schema, schema, &steps, &validator->impl_->calendar_fields, &following,
@@ -669,6 +673,14 @@ Result<std::unique_ptr<SchemaValidator>> SchemaValidator::FromJson(
 }
 
 Status SchemaValidator::Validate(const json::value& document) const {
+  return Validate(document, /*quick=*/true);
+}
+
+Status SchemaValidator::ValidateExactly(const json::value& document) const {
+  return Validate(document, /*quick=*/false);
+}
+
+Status SchemaValidator::Validate(const json::value& document, bool quick) const {
   try {
     const json::value* target = &document;
     json::value normalized;
@@ -676,6 +688,9 @@ Status SchemaValidator::Validate(const json::value& document) const {
       normalized = document;
       Normalize(normalized);
       target = &normalized;
+    }
+    if (quick && impl_->fast->Check(*target) == FastSchema::Verdict::kValid) {
+      return CheckCalendarFields(document);
     }
     // Leased for this call only (see Impl); not returned if validate() threw.
     std::unique_ptr<valijson::Validator> validator = impl_->Acquire();

@@ -60,6 +60,10 @@
 //   "items", "additionalProperties", "patternProperties", "oneOf", "anyOf",
 //   "allOf", "if"/"then"/"else" and local "$ref"s.
 //
+// Speed: a document is first checked by a FastSchema compiled from the same
+// schema (io/fast_schema.h), which answers "valid" only where valijson
+// would; valijson runs for everything else, so errors are always its own.
+//
 // Thread safety: a SchemaValidator is immutable after Load()/FromJson()
 // (apart from an internal, mutex-guarded pool); Validate() may be called
 // concurrently from many threads. valijson's Validator is NOT thread-safe: it
@@ -111,6 +115,9 @@ class SchemaValidator {
   // does not for a schema accepted by Load()/FromJson(), barring memory
   // exhaustion). Never throws.
   Status Validate(const boost::json::value& document) const;
+  // Validate() without the quick path (io/fast_schema.h): valijson decides
+  // every document. For tests that compare the two.
+  Status ValidateExactly(const boost::json::value& document) const;
 
   // The calendar fields (see above) as JSON pointers, "*" standing for every
   // array item or object member, in key order.
@@ -122,6 +129,7 @@ class SchemaValidator {
  private:
   struct Impl;
   SchemaValidator();
+  Status Validate(const boost::json::value& document, bool quick) const;
   std::unique_ptr<Impl> impl_;
 };
 
