@@ -318,6 +318,7 @@ std::string_view Label(const GlobalOptions& global, std::string_view key) {
       {"act.D14", {"公开行政处罚决定", "publish the decision"}},
       {"act.D15", {"撤回已公开的行政处罚决定信息", "take the publication down"}},
       {"act.D18", {"交付当场收缴的罚款", "hand over or deposit the cash collected on the spot"}},
+      {"act.D26", {"许可类处罚措施的执行监督", "follow up the licence measure"}},
       {"act.D16", {"缴纳罚款", "pay the fine"}},
       {"act.D22", {"申请人民法院强制执行", "apply to the court"}},
       // case explain (Engine::ExplainCase).

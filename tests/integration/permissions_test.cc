@@ -259,7 +259,8 @@ TEST_CASE("Permissions: a store loaded from the sample grants issue 15's new com
   // The sample's version 1 names none of them: nobody may issue them.
   const std::vector<std::string> added = {"publish_decision", "withdraw_publication",
                                           "amend_officer", "request_recusal", "decide_recusal",
-                                          "hand_over_on_spot_cash", "deposit_on_spot_cash"};
+                                          "hand_over_on_spot_cash", "deposit_on_spot_cash",
+                                          "start_licence_measure", "record_measure_check"};
   const internal::RuleBook before = Fold(*engine);
   for (const std::string& type : added) {
     INFO(type);

@@ -8,7 +8,7 @@
                                       the repository ("../shared"), except the
                                       stored data listed in ALLOWED
   spec_references.py --anchors ROOT   every invariant, competence rule and
-                                      deadline (I1-I11, J1-J5, D1-D25) has its
+                                      deadline (I1-I11, J1-J5, D1-D26) has its
                                       heading in docs/domain.md, and every
                                       reference to docs/domain.md elsewhere
                                       (a link domain.md#x, "docs/domain.md, X")
@@ -52,7 +52,7 @@ ALLOWED = [
 ]
 
 SKIP_DIRS = {".git", "node_modules", "__pycache__"}
-RULE_RANGES = {"I": 11, "J": 5, "D": 25}
+RULE_RANGES = {"I": 11, "J": 5, "D": 26}
 
 
 def is_build_dir(path, name):
@@ -191,12 +191,12 @@ def selftest():
     with tempfile.TemporaryDirectory() as tmp:
         os.makedirs(os.path.join(tmp, "docs"))
         heads = ["### I%d" % i for i in range(1, 12)] + ["### J%d" % i for i in range(1, 6)] + \
-                ["#### D%d" % i for i in range(1, 26)] + ["## The grid"]
+                ["#### D%d" % i for i in range(1, 27)] + ["## The grid"]
         with open(os.path.join(tmp, "docs", "domain.md"), "w") as f:
             f.write("\n\n".join(heads) + "\n")
         ok = [("a.cc", "// docs/domain.md, I3; docs/domain.md, \"The grid\", D1, D2\n"),
               ("b.md", "[x](domain.md#d25) [y](docs/domain.md#the-grid)\n")]
-        ko = [("c.cc", "// docs/domain.md, I12\n"), ("d.md", "[x](domain.md#d26)\n"),
+        ko = [("c.cc", "// docs/domain.md, I12\n"), ("d.md", "[x](domain.md#d27)\n"),
               ("e.cc", "// docs/domain.md, \"No such part\"\n"),
               ("f.md", "the invariant I13 holds\n")]
         if scan_anchors(tmp, ok):
@@ -208,7 +208,7 @@ def selftest():
         os.remove(os.path.join(tmp, "docs", "domain.md"))
         with open(os.path.join(tmp, "docs", "domain.md"), "w") as f:
             f.write("### I1\n")
-        if not any("no heading for D25" in f for f in scan_anchors(tmp, [])):
+        if not any("no heading for D26" in f for f in scan_anchors(tmp, [])):
             errors.append("selftest: a missing heading is not found")
     for e in errors:
         print(e)

@@ -252,6 +252,29 @@ struct EngineOptions {
   // transfers were skipped by the check and not excluded from D9, and
   // stored checks and decisions re-decide as they were. Default 2025-01-01.
   std::string police_period_pauses_d9_from = "2025-01-01";
+  // D26, the follow-up of a licence measure (APL art. 9: licence suspension
+  // or revocation, qualification downgrade, business restriction,
+  // production or business suspension, closure, practice restriction;
+  // arts. 59 ¶1 (4), 66 ¶1: performed within the period the decision
+  // states). No national period exists, so these are options
+  // (docs/domain.md, D26): the execution is recorded
+  // (start_licence_measure) within licence_measure_start_working_days of
+  // service; a follow-up inspection during the measure within
+  // licence_measure_check_days calendar days of its start (a measure
+  // imposed for a period: not after its end); the check at the end of such
+  // a period (restored, extended or escalated) within
+  // licence_measure_end_check_working_days after it. Engine::Open refuses a
+  // non-positive start or check period and a negative end period.
+  int licence_measure_start_working_days = 5;
+  int licence_measure_check_days = 30;
+  int licence_measure_end_check_working_days = 3;
+  // check_deadlines reports D26, and close_case as performed requires each
+  // licence measure recorded and ended or inspected, for decisions made on
+  // or after this date ("YYYY-MM-DD"; Engine::Open refuses anything else).
+  // Before issue 15 item 9 the engine recorded no execution of a licence
+  // measure, so stored checks and closings re-decide as they were.
+  // Default 2025-01-01.
+  std::string licence_measure_tracked_from = "2025-01-01";
   // check_deadlines warns this many working days before each due date
   // (one deadline_warning per offset) [C].
   std::vector<int> deadline_warning_working_days = {3};

@@ -46,6 +46,10 @@ std::string_view DeadlineBasis(std::string_view id) {
   if (id == "D13") return "APL art. 52 (report an on-the-spot decision)";
   if (id == "D14") return "APL art. 48 ¶1; Doc 118 (publish the decision within 7 working days)";
   if (id == "D15") return "APL art. 48 ¶2 (take down a changed or revoked decision within 3 days)";
+  if (id == "D26") {
+    return "APL arts. 59 ¶1 (4), 66 ¶1 (follow up a licence measure: its execution, an "
+           "inspection during it, the check at its end)";
+  }
   if (id == "D18") {
     return "APL art. 71 (hand on-the-spot cash to the agency within 2 days, and to the bank "
            "within 2 more)";

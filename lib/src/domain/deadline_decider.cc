@@ -70,6 +70,38 @@ Status AddPublicationDeadlines(const DecisionContext& context, const CaseState& 
   return Status::Ok();
 }
 
+// D26 (APL arts. 59 ¶1 (4), 66 ¶1; docs/domain.md, D26): per licence measure
+// of a tracked penalty decision in force and served, the step not yet
+// recorded: its execution, a follow-up inspection during it, the check at
+// the end of a temporary one.
+Status AddLicenceMeasureDeadlines(const DecisionContext& context, const CaseState& c,
+                                  Deadlines* out) {
+  if (!c.execution.service || c.IsFinal() || !LicenceMeasuresTracked(context.options, c)) {
+    return Status::Ok();
+  }
+  const WorkingDayCalendar& cal = context.InForce().Calendar();
+  for (const std::string& id : ImposedLicenceMeasures(c)) {
+    const std::string name = LicenceMeasureName(id);
+    const LicenceMeasureState* m = FindLicenceMeasure(c, id);
+    if (m == nullptr) {
+      ZF_RETURN_IF_ERROR(Add(out, "D26", fmt::format("记录{}的执行", name), "agency",
+                             LicenceMeasureStartDue(cal, context.options,
+                                                    c.execution.service->served_on)));
+      continue;
+    }
+    if (!m->outcome.empty()) continue;
+    if (!m->checked_on) {
+      ZF_RETURN_IF_ERROR(
+          Add(out, "D26", fmt::format("{}执行期间复查", name), "agency", m->check_due_on));
+    }
+    if (m->temporary && m->end_check_due_on) {
+      ZF_RETURN_IF_ERROR(
+          Add(out, "D26", fmt::format("{}期满复查", name), "agency", *m->end_check_due_on));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out) {
@@ -127,6 +159,7 @@ Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlin
                                           context.options.on_spot_report_working_days)));
   }
   if (Status s = AddPublicationDeadlines(context, c, out); !s.ok()) return s;
+  if (Status s = AddLicenceMeasureDeadlines(context, c, out); !s.ok()) return s;
   const PaymentState& p = e.payment;
   if (p.cash_collected_on && p.cash_hand_over_due_on &&
       TrackedFrom(context.options.on_spot_cash_tracked_from, *p.cash_collected_on)) {
@@ -176,11 +209,17 @@ Result<Date> WorkingDaysBefore(const WorkingDayCalendar& cal, Date due, int n) {
   return d;
 }
 
+// D26 has one step per licence measure, so two steps may fall due on one
+// day: its keys carry the step's label too (the other deadlines' keys are
+// as stored before D26 existed).
+std::string KeyTail(const OpenDeadline& d) {
+  return d.id == "D26" ? " " + d.label : std::string();
+}
 std::string BreachKey(const OpenDeadline& d) {
-  return fmt::format("breach {} {}", d.id, d.due_on.ToString());
+  return fmt::format("breach {} {}{}", d.id, d.due_on.ToString(), KeyTail(d));
 }
 std::string WarningKey(const OpenDeadline& d, int offset) {
-  return fmt::format("warning {} {} {}", d.id, d.due_on.ToString(), offset);
+  return fmt::format("warning {} {} {}{}", d.id, d.due_on.ToString(), offset, KeyTail(d));
 }
 
 Decision DecideCheckDeadlines(const DecisionContext& context) {
@@ -232,7 +271,11 @@ Decision DecideCheckDeadlines(const DecisionContext& context) {
 Status EvolveDeadlineReported(CaseState& state, const EventRecord& event, bool breach) {
   ZF_ASSIGN_OR_RETURN(std::string id, EventText(event, "deadline"));
   ZF_ASSIGN_OR_RETURN(Date due, EventDate(event, "due_on"));
-  OpenDeadline d{id, "", "", due, due};
+  std::string label;
+  if (id == "D26") {
+    ZF_ASSIGN_OR_RETURN(label, EventText(event, "label"));
+  }
+  OpenDeadline d{id, std::move(label), "", due, due};
   if (breach) {
     state.execution.deadline_reports.insert(BreachKey(d));
   } else {

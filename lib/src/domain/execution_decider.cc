@@ -399,7 +399,8 @@ Status EvolveCorrectionChecked(CaseState& state, const EventRecord& event) {
 // --- Closing and archiving (O23, O24; docs/domain.md, Closing, archiving and case-file review) ------------------------------
 
 // The conditions of `ground` the case does not meet (empty = may close).
-std::vector<std::string> UnmetConditions(const CaseState& c, const std::string& ground) {
+std::vector<std::string> UnmetConditions(const EngineOptions& options, const CaseState& c,
+                                         const std::string& ground) {
   std::vector<std::string> unmet;
   const ExecutionState& e = c.execution;
   const auto& d = c.procedure_state.decision;
@@ -414,6 +415,7 @@ std::vector<std::string> UnmetConditions(const CaseState& c, const std::string& 
       unmet.push_back("the on-the-spot decision reported to the agency (D13)");
     }
     if (e.ReviewPending()) unmet.push_back("no reconsideration or lawsuit pending");
+    for (std::string& m : UnmetLicenceMeasures(options, c)) unmet.push_back(std::move(m));
   } else if (ground == "no_penalty_served") {
     if (!d || d->type != "no_penalty") unmet.push_back("a no-penalty decision");
     if (!e.service) unmet.push_back("the decision served");
@@ -444,7 +446,7 @@ Decision DecideCloseCase(const DecisionContext& context) {
     return InvalidState(c, "close_case needs an open case", kClosingBasis);
   }
   const std::string ground = Text(data, "ground");
-  const std::vector<std::string> unmet = UnmetConditions(c, ground);
+  const std::vector<std::string> unmet = UnmetConditions(context.options, c, ground);
   if (!unmet.empty()) {
     return Reject("closing_conditions_unmet",
                   fmt::format("case {} cannot close as {}: missing {}", c.id, ground,
@@ -611,7 +613,7 @@ const std::vector<CommandSpec>& ExecutionCommandSpecs() {
     for (const auto* list : {&ServiceCommandSpecs(), &PaymentCommandSpecs(),
                              &SimplifiedCommandSpecs(), &TransferCommandSpecs(),
                              &DeadlineCommandSpecs(), &NonTaxCommandSpecs(),
-                             &PublicationCommandSpecs()}) {
+                             &PublicationCommandSpecs(), &MeasureCommandSpecs()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;
@@ -623,7 +625,8 @@ const std::vector<CaseEvolver>& ExecutionEvolvers() {
   static const std::vector<CaseEvolver> kEvolvers = [] {
     std::vector<CaseEvolver> all;
     for (const auto* list : {&ServiceEvolvers(), &PaymentEvolvers(), &SimplifiedEvolvers(),
-                             &TransferEvolvers(), &DeadlineEvolvers(), &PublicationEvolvers()}) {
+                             &TransferEvolvers(), &DeadlineEvolvers(), &PublicationEvolvers(),
+                             &MeasureEvolvers()}) {
       all.insert(all.end(), list->begin(), list->end());
     }
     return all;

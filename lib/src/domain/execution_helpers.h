@@ -31,6 +31,25 @@ const std::vector<CaseEvolver>& DeadlineEvolvers();
 const std::vector<CommandSpec>& NonTaxCommandSpecs();
 const std::vector<CommandSpec>& PublicationCommandSpecs();
 const std::vector<CaseEvolver>& PublicationEvolvers();
+const std::vector<CommandSpec>& MeasureCommandSpecs();
+const std::vector<CaseEvolver>& MeasureEvolvers();
+
+// Licence measures (APL art. 9; D26; execution_measures.cc).
+// The Chinese name of a licence measure (暂扣许可证件, ...), else the id.
+std::string LicenceMeasureName(std::string_view measure);
+// The licence measures the case's penalty decision in force imposes, in
+// the order of APL art. 9.
+std::vector<std::string> ImposedLicenceMeasures(const CaseState& c);
+// The recorded execution of `measure`, or nullptr.
+const LicenceMeasureState* FindLicenceMeasure(const CaseState& c, std::string_view measure);
+// The decision was made on or after EngineOptions::licence_measure_tracked_from.
+bool LicenceMeasuresTracked(const EngineOptions& options, const CaseState& c);
+// D26: the execution is recorded within licence_measure_start_working_days of service.
+Result<Date> LicenceMeasureStartDue(const WorkingDayCalendar& cal, const EngineOptions& options,
+                                    Date served_on);
+// What close_case as performed still needs of the licence measures (a
+// tracked decision): each recorded, and ended (temporary) or inspected.
+std::vector<std::string> UnmetLicenceMeasures(const EngineOptions& options, const CaseState& c);
 
 // Publication of decisions (APL art. 48; execution_publication.cc).
 // Whether EngineOptions::publication_required_for lists the kind of the

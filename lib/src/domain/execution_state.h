@@ -153,6 +153,25 @@ struct PublicationState {
   bool Live() const { return published_on.has_value() && !withdrawn_on; }
 };
 
+// A licence measure of the decision being executed (APL art. 9; D26):
+// licence suspension, business restriction, production suspension or
+// practice restriction for a period (temporary), or licence revocation,
+// qualification downgrade or closure for good.
+struct LicenceMeasureState {
+  std::string measure;  // the penalty type
+  bool temporary = false;
+  Date started_on;
+  Date recorded_on;             // the day start_licence_measure recorded it
+  std::optional<Date> ends_on;  // temporary: the period's last day (moved by an extension)
+  Date check_due_on;            // the follow-up inspection during the measure
+  std::optional<Date> end_check_due_on;
+  std::optional<Date> checked_on;  // the first follow-up inspection during the measure
+  std::string last_result;         // "" | complied | violated
+  int extensions = 0;
+  std::string outcome;  // "" while running | restored | escalated
+  std::optional<Date> ended_on;
+};
+
 struct ExecutionState {
   std::optional<AddressConfirmation> address_confirmation;
   std::optional<ServiceRecord> service;
@@ -172,6 +191,7 @@ struct ExecutionState {
   std::optional<Date> archived_on;
   std::vector<CaseFileScore> file_scores;
   PublicationState publication;
+  std::vector<LicenceMeasureState> measures;  // in the order they started
   // Deadline reports already emitted ("breach D9 2023-12-11",
   // "warning D9 2023-12-11 3"), so each is reported once.
   std::set<std::string> deadline_reports;

@@ -441,6 +441,7 @@ Status EvolveConcluded(CaseState& state, const EventRecord& event) {
   p.concluded_version = event.version;
   p.concluded_on = on;
   p.case_review_passed = false;
+  p.case_reviewed_on.reset();
   p.re_examined = false;
   state.state = "concluded";
   return Status::Ok();

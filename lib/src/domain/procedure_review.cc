@@ -105,6 +105,7 @@ Status EvolveCaseReview(CaseState& state, const EventRecord& event) {
   ZF_ASSIGN_OR_RETURN(state.state, EventText(event, "next_state"));
   ProcedureState& p = state.procedure_state;
   p.case_review_passed = result == "pass";
+  p.case_reviewed_on = ChinaDateOf(state.timeline.back().at);
   if (!Contains(p.reviewers, reviewer)) p.reviewers.push_back(reviewer);
   return Status::Ok();
 }

@@ -130,6 +130,8 @@ struct ProcedureState {
 
   // Reviews (O9, O10) and who did them (I11).
   bool case_review_passed = false;
+  // The day of the case review after the last conclusion (D5 met), if any.
+  std::optional<Date> case_reviewed_on;
   std::uint64_t legal_review_pass_version = 0;
   std::vector<std::string> reviewers;  // case and legal reviewers, hearing officers
 

@@ -1940,6 +1940,26 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options,
                                             from.status().message()))
         .WithSubject("police_period_pauses_d9_from");
   }
+  if (auto from = Date::Parse(options.licence_measure_tracked_from); !from.ok()) {
+    return InvalidArgumentError(fmt::format("licence_measure_tracked_from: {}",
+                                            from.status().message()))
+        .WithSubject("licence_measure_tracked_from");
+  }
+  if (options.licence_measure_start_working_days <= 0) {
+    return InvalidArgumentError(fmt::format("licence_measure_start_working_days {} is not positive",
+                                            options.licence_measure_start_working_days))
+        .WithSubject("licence_measure_start_working_days");
+  }
+  if (options.licence_measure_check_days <= 0) {
+    return InvalidArgumentError(fmt::format("licence_measure_check_days {} is not positive",
+                                            options.licence_measure_check_days))
+        .WithSubject("licence_measure_check_days");
+  }
+  if (options.licence_measure_end_check_working_days < 0) {
+    return InvalidArgumentError(fmt::format("licence_measure_end_check_working_days {} is negative",
+                                            options.licence_measure_end_check_working_days))
+        .WithSubject("licence_measure_end_check_working_days");
+  }
   if (auto from = Date::Parse(options.publication_tracked_from); !from.ok()) {
     return InvalidArgumentError(fmt::format("publication_tracked_from: {}",
                                             from.status().message()))

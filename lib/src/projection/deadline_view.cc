@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "domain/deadlines.h"
+#include "domain/execution_helpers.h"
+#include "domain/procedure_common.h"
 #include "projection/case_view.h"
 #include "util/rfc3339.h"
 
@@ -12,7 +14,8 @@ namespace zf::internal {
 namespace {
 
 // The rule behind a deadline, and for D9 the facts that moved it.
-std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptions& options) {
+std::string BasisOf(const OpenDeadline& d, const CaseState& c, const DecisionContext& context) {
+  const EngineOptions& options = context.options;
   if (d.id == "D9") {
     std::int64_t paused = 0;
     for (const ClockPause& p : c.procedure_state.clock.pauses) paused += DaysBetween(p.from, p.to);
@@ -22,6 +25,15 @@ std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptio
     if (c.procedure_state.clock.paused_since) {
       why += fmt::format(", paused since {} ({})", c.procedure_state.clock.paused_since->ToString(),
                          c.procedure_state.clock.pause_reason);
+    }
+    if (auto police = PolicePause(context, c)) {
+      // Order 310 art. 11: no decision while the case is with the police.
+      why += c.execution.criminal.returned_on
+                 ? fmt::format(", {} day(s) with the police ({} to {}) not counted",
+                               DaysBetween(police->from, police->to), police->from.ToString(),
+                               police->to.ToString())
+                 : fmt::format(", with the police since {} ({} day(s) so far, not counted)",
+                               police->from.ToString(), DaysBetween(police->from, police->to));
     }
     for (const ClockExtension& e : c.procedure_state.clock.extensions) {
       why += fmt::format(", extended by {} day(s) on {}", e.days, e.approved_on.ToString());
@@ -45,12 +57,43 @@ std::string BasisOf(const OpenDeadline& d, const CaseState& c, const EngineOptio
                        options.on_spot_report_working_days);
   }
   if (d.id == "D14") {
-    return "APL art. 48 ¶1; Doc 118: publish a penalty decision within 7 working days (another "
-           "decision within 20)";
+    const auto& decision = c.procedure_state.decision;
+    return fmt::format("APL art. 48 ¶1; Doc 118: publish {} within {} working days of the "
+                       "decision on {} (publication_required_for, from {})",
+                       decision && decision->type == "no_penalty" ? "a no-penalty decision"
+                                                                  : "a penalty decision",
+                       decision && decision->type == "no_penalty" ? 20 : 7,
+                       decision ? decision->decided_on.ToString() : "?",
+                       options.publication_tracked_from);
   }
   if (d.id == "D15") {
-    return "APL arts. 48 ¶2, 85: take a changed or revoked decision's publication down within 3 "
-           "working days";
+    const PublicationState& p = c.execution.publication;
+    return fmt::format("APL arts. 48 ¶2, 85: take the publication of {} down within 3 working "
+                       "days of the change recorded on {}",
+                       p.document_number, p.changed_on ? p.changed_on->ToString() : "?");
+  }
+  if (d.id == "D5") {
+    return fmt::format("MSR: the internal case review within {} working days of the conclusion "
+                       "on {} [C]",
+                       options.case_review_working_days,
+                       c.procedure_state.concluded_on
+                           ? c.procedure_state.concluded_on->ToString()
+                           : "?");
+  }
+  if (d.id == "D18") {
+    return fmt::format("APL art. 71: cash collected on the spot on {} to the agency within 2 "
+                       "working days, and to the bank within 2 more",
+                       c.execution.payment.cash_collected_on
+                           ? c.execution.payment.cash_collected_on->ToString()
+                           : "?");
+  }
+  if (d.id == "D26") {
+    return fmt::format("APL arts. 59 ¶1 (4), 66 ¶1: follow up a licence measure (execution "
+                       "recorded within {} working days of service, an inspection within {} "
+                       "days of its start, the check at its end within {} working days) [C]",
+                       options.licence_measure_start_working_days,
+                       options.licence_measure_check_days,
+                       options.licence_measure_end_check_working_days);
   }
   if (d.id == "D16") return "APL art. 67: pay within 15 days of service";
   if (d.id == "D22") return "ACL art. 53: apply to the court within 3 months";
@@ -97,7 +140,7 @@ Result<std::vector<DeadlineEntry>> ListDeadlines(const RuleBook& rules, const Ca
       if (query.due_within_days >= 0 && (e.breached || e.days_left > query.due_within_days)) {
         continue;
       }
-      e.basis = BasisOf(d, c, options);
+      e.basis = BasisOf(d, c, context);
       e.state = c.state;
       e.township = c.township;
       e.handling_subject = c.handling_subject;

@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 
 #include "domain/case_helpers.h"
+#include "domain/execution_helpers.h"
 #include "domain/penalty_rules.h"
+#include "domain/procedure_common.h"
 #include "util/rfc3339.h"
 
 namespace zf::internal {
@@ -713,6 +715,11 @@ struct DeadlineSpec {
   Date due;
   std::optional<Date> met_on;
   std::string basis;
+  // D9: the days with the police (criminal transfer sent to its return),
+  // not counted (EngineOptions::police_period_pauses_d9_from); `open` while
+  // the case is still there (counted up to the explained moment).
+  std::optional<ClockPause> police;
+  bool police_open = false;
 };
 
 class DeadlineExplainer {
@@ -751,6 +758,16 @@ class DeadlineExplainer {
         if (c.procedure_state.clock.paused_since) {
           pauses.push_back(object{{"from", c.procedure_state.clock.paused_since->ToString()},
                                   {"open", true}});
+        }
+        if (d.police) {
+          // Order 310 art. 11: no decision while the case is with the police.
+          object police{{"from", d.police->from.ToString()},
+                        {"to", d.police->to.ToString()},
+                        {"days", DaysBetween(d.police->from, d.police->to)},
+                        {"reason", "police"}};
+          if (d.police_open) police["open"] = true;
+          o["police_days"] = DaysBetween(d.police->from, d.police->to);
+          pauses.push_back(std::move(police));
         }
         array extensions;
         for (const ClockExtension& x : c.procedure_state.clock.extensions) {
@@ -815,8 +832,9 @@ class DeadlineExplainer {
 };
 
 // The deadlines of the case (docs/domain.md, Deadlines) that its events started.
-std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptions& options,
-                                        const CaseState& c, std::int64_t instant) {
+std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& cases,
+                                        const EngineOptions& options, const CaseState& c,
+                                        std::int64_t instant) {
   const WorkingDayCalendar& cal = rules.CalendarAsOf(instant);
   std::vector<DeadlineSpec> out;
   const auto add_working = [&](std::string id, std::string label, std::string bearer, Date start,
@@ -840,15 +858,30 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptio
                 fmt::format("MSR art. 18: {} working days to verify a clue [C]",
                             options.verification_working_days));
   }
+  // The deciders' view at the explained moment (the police period of D9,
+  // D14, D15, D26), as check_deadlines computes them.
+  Command probe;
+  probe.type = "check_deadlines";
+  probe.target = c.id;
+  probe.at = FormatRfc3339(instant, 8 * 60, true);
+  const DecisionContext context{probe, Timestamp{instant, 8 * 60}, rules, cases, options};
   if (c.filed_on && c.procedure == "ordinary") {
     const Date until = p.decision ? p.decision->decided_on : ChinaDateOf(instant);
-    auto due = p.clock.DueOn(*c.filed_on, options.decision_limit_days, until);
+    DecisionClock clock = p.clock;
+    const std::optional<ClockPause> police = PolicePause(context, c);
+    if (police) clock.pauses.push_back(*police);
+    auto due = clock.DueOn(*c.filed_on, options.decision_limit_days, until);
     if (due.ok()) {
-      out.push_back({"D9", "作出行政处罚决定", "agency", "calendar_days",
-                     options.decision_limit_days, *c.filed_on, *due,
-                     p.decision ? std::optional(p.decision->decided_on) : std::nullopt,
-                     fmt::format("APL art. 60: {} days from filing, pauses not counted",
-                                 options.decision_limit_days)});
+      DeadlineSpec d9{"D9", "作出行政处罚决定", "agency", "calendar_days",
+                      options.decision_limit_days, *c.filed_on, *due,
+                      p.decision ? std::optional(p.decision->decided_on) : std::nullopt,
+                      fmt::format("APL art. 60: {} days from filing, pauses not counted{}",
+                                  options.decision_limit_days,
+                                  police ? "; nor the days with the police (Order 310 art. 11)"
+                                         : "")};
+      d9.police = police;
+      d9.police_open = police && !e.criminal.returned_on;
+      out.push_back(std::move(d9));
     }
   }
   if (p.notice) {
@@ -881,6 +914,91 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const EngineOptio
                 options.on_spot_report_working_days, std::nullopt, e.on_spot.reported_on,
                 fmt::format("report an on-the-spot decision within {} working days [C]",
                             options.on_spot_report_working_days));
+  }
+  if (p.concluded_on && (p.case_reviewed_on || c.state == "concluded")) {
+    auto from = Date::Parse(options.case_review_tracked_from);
+    if (from.ok() && *p.concluded_on >= *from) {
+      add_working("D5", "案件审核", "agency", *p.concluded_on, options.case_review_working_days,
+                  std::nullopt, p.case_reviewed_on,
+                  fmt::format("MSR: the internal case review within {} working days of the "
+                              "materials [C]",
+                              options.case_review_working_days));
+    }
+  }
+  // D14 (APL art. 48 ¶1; Doc 118): a decision the options require published,
+  // from publication_tracked_from; met by its publication.
+  if (p.decision && PublicationRequired(options, c)) {
+    auto from = Date::Parse(options.publication_tracked_from);
+    const bool published = DecisionPublished(c);
+    if (from.ok() && p.decision->decided_on >= *from && (published || !e.revoked)) {
+      auto due = PublicationDue(cal, c);
+      if (due.ok()) {
+        const bool other = p.decision->type == "no_penalty";
+        add_working("D14", "公开行政处罚决定", "agency", p.decision->decided_on, other ? 20 : 7,
+                    *due, published ? e.publication.published_on : std::nullopt,
+                    other ? "APL art. 48 ¶1; Doc 118: publish another enforcement decision "
+                            "within 20 working days"
+                          : "APL art. 48 ¶1; Doc 118: publish a penalty decision within 7 "
+                            "working days");
+      }
+    }
+  }
+  // D15 (APL arts. 48 ¶2, 85): a published decision changed or revoked.
+  if (e.publication.published_on && e.publication.changed_on) {
+    add_working("D15", "撤回已公开的行政处罚决定信息", "agency", *e.publication.changed_on, 3,
+                std::nullopt, e.publication.withdrawn_on,
+                fmt::format("APL arts. 48 ¶2, 85: take the publication down within 3 working "
+                            "days of the change recorded on {}",
+                            e.publication.changed_on->ToString()));
+  }
+  // D18 (APL art. 71): cash collected on the spot, from
+  // on_spot_cash_tracked_from: to the agency, then to the bank.
+  if (e.payment.cash_collected_on && e.payment.cash_hand_over_due_on) {
+    auto from = Date::Parse(options.on_spot_cash_tracked_from);
+    if (from.ok() && *e.payment.cash_collected_on >= *from) {
+      add_working("D18", "交付当场收缴的罚款", "agency", *e.payment.cash_collected_on, 2,
+                  *e.payment.cash_hand_over_due_on, e.payment.cash_handed_over_on,
+                  "APL art. 71: hand the cash to the agency within 2 working days");
+      if (e.payment.cash_handed_over_on && e.payment.cash_deposit_due_on) {
+        add_working("D18", "当场收缴的罚款缴付指定银行", "agency", *e.payment.cash_handed_over_on,
+                    2, *e.payment.cash_deposit_due_on, e.payment.cash_deposited_on,
+                    "APL art. 71: pay the cash into the designated bank within 2 working days");
+      }
+    }
+  }
+  // D26 (APL arts. 59 ¶1 (4), 66 ¶1): each licence measure of a tracked
+  // decision: its execution recorded, an inspection during it, the check at
+  // the end of a temporary one.
+  if (e.service && LicenceMeasuresTracked(options, c)) {
+    for (const std::string& id : ImposedLicenceMeasures(c)) {
+      const std::string name = LicenceMeasureName(id);
+      const LicenceMeasureState* m = FindLicenceMeasure(c, id);
+      add_working("D26", fmt::format("记录{}的执行", name), "agency", e.service->served_on,
+                  options.licence_measure_start_working_days, std::nullopt,
+                  m ? std::optional(m->recorded_on) : std::nullopt,
+                  fmt::format("APL art. 66 ¶1: record the execution of {} within {} working days "
+                              "of service [C]",
+                              id, options.licence_measure_start_working_days));
+      if (m == nullptr) continue;
+      out.push_back({"D26", fmt::format("{}执行期间复查", name), "agency", "calendar_days",
+                     options.licence_measure_check_days, m->started_on, m->check_due_on,
+                     m->checked_on,
+                     fmt::format("APL art. 66 ¶1: inspect {} within {} days of its start{} [C]", id,
+                                 options.licence_measure_check_days,
+                                 m->temporary ? ", not after its end" : "")});
+      if (m->temporary && m->ends_on && m->end_check_due_on) {
+        add_working("D26", fmt::format("{}期满复查", name), "agency", *m->ends_on,
+                    options.licence_measure_end_check_working_days, *m->end_check_due_on,
+                    m->ended_on,
+                    fmt::format("APL arts. 59 ¶1 (4), 66 ¶1: check {} at its end ({}{}) within "
+                                "{} working days [C]",
+                                id, m->ends_on->ToString(),
+                                m->extensions > 0
+                                    ? fmt::format(", extended {} time(s)", m->extensions)
+                                    : std::string(),
+                                options.licence_measure_end_check_working_days));
+      }
+    }
   }
   if (e.payment.due_on && e.payment.mode != "instalments") {
     const Date start = e.service ? e.service->served_on
@@ -930,7 +1048,7 @@ object ExplainCaseJson(const RuleBook& rules, const CaseBook& cases, const Engin
   out["clock_events"] = std::move(clock_events);
   array deadlines;
   DeadlineExplainer explainer(rules, instant);
-  for (const DeadlineSpec& d : CaseDeadlines(rules, options, c, instant)) {
+  for (const DeadlineSpec& d : CaseDeadlines(rules, cases, options, c, instant)) {
     deadlines.push_back(explainer.Explain(d, c));
   }
   out["deadlines"] = std::move(deadlines);
