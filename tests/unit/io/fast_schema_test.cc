@@ -77,7 +77,7 @@ const std::vector<std::string> kOddStrings = {
     "2024-01-15t08:30:00z", "SX-000001", "case/SX-1", "沙县区", "\x01", "a\tb", "\x7f",
     "AB12.3", "D7", "D123", "*", "abc-def", "ABC-", std::string(64, 'a'), std::string(65, 'a'),
     std::string(64, 'f'), std::string(129, 'Z'), "é", "\xe6\xb2\x99\xe5\x8e\xbf", "0.50",
-    "100.00", "1.5"};
+    "100.00", "1.5", "2023-01-01\n", "SX-000001\n", "\nabc", "abc\r\n"};
 
 std::string Mutate(const std::string& s, std::mt19937& rng) {
   static const std::string kAlphabet =
