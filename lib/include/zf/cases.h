@@ -76,7 +76,7 @@ struct DeadlineQuery {
 // One open deadline of one case, as of the answer's day.
 struct DeadlineEntry {
   std::string case_id;
-  std::string deadline_id;  // D2, D9, D10, D11, D12, D13, D16, D22
+  std::string deadline_id;  // "D2" … "D26" (docs/domain.md, "Deadlines")
   std::string label;        // Chinese, e.g. 作出行政处罚决定
   std::string bearer;       // agency | party
   std::string due_on;       // YYYY-MM-DD: the last day the act is in time
