@@ -26,41 +26,11 @@ using boost::json::object;
 using zf::testing::BareEngine;
 using zf::testing::LoadAll;
 
-const std::vector<std::string> kReferenceFiles = {
-    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
-    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
-
-// The command envelopes of a scenario file (defaults applied), with what
-// each expected.
-struct Line {
-  object envelope;
-  object expect;
-};
+using zf::testing::kSampleReferenceFiles;
+using Line = zf::testing::ScenarioStep;
 
 std::vector<Line> ScenarioLines(const std::string& name) {
-  std::ifstream in(std::string(ZF_SOURCE_DIR) + "/tests/scenarios/" + name);
-  REQUIRE(in.good());
-  std::vector<Line> out;
-  object defaults;
-  std::string text;
-  while (std::getline(in, text)) {
-    if (text.empty()) continue;
-    object o = boost::json::parse(text).as_object();
-    if (o.contains("comment")) continue;
-    if (auto* d = o.if_contains("defaults")) {
-      defaults = d->as_object();
-      continue;
-    }
-    Line line;
-    if (auto* e = o.if_contains("expect")) line.expect = e->as_object();
-    o.erase("expect");
-    for (const auto& kv : defaults) {
-      if (!o.contains(kv.key())) o[kv.key()] = kv.value();
-    }
-    line.envelope = std::move(o);
-    out.push_back(std::move(line));
-  }
-  return out;
+  return zf::testing::ReadScenario(std::string(ZF_SOURCE_DIR) + "/tests/scenarios/" + name);
 }
 
 std::string CaseOf(const Line& l) {
@@ -90,7 +60,7 @@ std::map<std::string, std::string> Run(Engine& engine, const std::vector<Line>& 
 
 std::unique_ptr<Engine> Loaded(EngineOptions options = {}) {
   auto engine = BareEngine(std::move(options));
-  LoadAll(*engine, kReferenceFiles);
+  LoadAll(*engine, kSampleReferenceFiles);
   return engine;
 }
 

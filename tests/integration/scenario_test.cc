@@ -46,15 +46,8 @@ using zf::testing::CheckEventSchemas;
 using zf::testing::LoadAll;
 using zf::testing::TempDir;
 
-const std::vector<std::string> kReferenceFiles = {
-    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
-    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
-
-struct Step {
-  std::size_t line = 0;
-  boost::json::object envelope;
-  boost::json::object expect;
-};
+using Step = zf::testing::ScenarioStep;
+using zf::testing::kSampleReferenceFiles;
 
 // Every scenario, or only the one $ZF_SCENARIO names (ctest runs one each).
 std::vector<fs::path> ScenarioFiles() {
@@ -69,36 +62,6 @@ std::vector<fs::path> ScenarioFiles() {
   }
   std::sort(files.begin(), files.end());
   return files;
-}
-
-std::vector<Step> ReadSteps(const fs::path& file) {
-  std::ifstream in(file);
-  REQUIRE(in.good());
-  std::vector<Step> steps;
-  boost::json::object defaults;
-  std::string text;
-  for (std::size_t line = 1; std::getline(in, text); ++line) {
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    INFO(file.filename().string() << " line " << line);
-    boost::json::object o = boost::json::parse(text).as_object();
-    if (o.contains("comment")) continue;
-    if (auto* d = o.if_contains("defaults")) {
-      defaults = d->as_object();
-      continue;
-    }
-    Step step;
-    step.line = line;
-    if (auto* e = o.if_contains("expect")) {
-      step.expect = e->as_object();
-      o.erase("expect");
-    }
-    for (const auto& [key, value] : defaults) {
-      if (!o.contains(key)) o[key] = value;
-    }
-    step.envelope = std::move(o);
-    steps.push_back(std::move(step));
-  }
-  return steps;
 }
 
 std::string ExpectedOutcome(const boost::json::object& expect) {
@@ -205,7 +168,7 @@ void AuditScenario(const EventStore& store, const std::set<std::string>& streams
 }
 
 void RunScenario(const fs::path& file) {
-  const std::vector<Step> steps = ReadSteps(file);
+  const std::vector<Step> steps = zf::testing::ReadScenario(file.string());
   REQUIRE_FALSE(steps.empty());
   TempDir dir;
   // RocksDB, or the store $ZF_TEST_STORES names (pg.scenarios: postgresql).
@@ -217,7 +180,7 @@ void RunScenario(const fs::path& file) {
   {
     auto engine = Engine::Open(EngineOptions{}, location);
     REQUIRE(engine.ok());
-    LoadAll(**engine, kReferenceFiles);
+    LoadAll(**engine, kSampleReferenceFiles);
     for (const Step& step : steps) {
       INFO(file.filename().string() << " line " << step.line << ": "
                                     << boost::json::serialize(step.envelope).substr(0, 200));
@@ -238,7 +201,7 @@ void RunScenario(const fs::path& file) {
   }
   // Re-decide on a fresh store: the same commands give the same events.
   auto replay = zf::testing::BareEngine();
-  LoadAll(*replay, kReferenceFiles);
+  LoadAll(*replay, kSampleReferenceFiles);
   for (const Step& step : steps) {
     auto command = CommandFromJson(step.envelope);
     if (!command.ok()) continue;

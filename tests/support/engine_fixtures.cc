@@ -136,4 +136,38 @@ void CheckEventSchemas(Engine& engine, std::string_view stream) {
   CHECK(checked > 0);
 }
 
+const std::vector<std::string> kSampleReferenceFiles = {
+    "01-calendar.jsonl", "02-org.jsonl",        "03-powers.jsonl",
+    "04-leniency.jsonl", "05-benchmarks.jsonl", "06-hearing-thresholds.jsonl"};
+
+std::vector<ScenarioStep> ReadScenario(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::vector<ScenarioStep> steps;
+  boost::json::object defaults;
+  std::string text;
+  for (std::size_t line = 1; std::getline(in, text); ++line) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    INFO(path << " line " << line);
+    boost::json::object o = boost::json::parse(text).as_object();
+    if (o.contains("comment")) continue;
+    if (auto* d = o.if_contains("defaults")) {
+      defaults = d->as_object();
+      continue;
+    }
+    ScenarioStep step;
+    step.line = line;
+    if (auto* e = o.if_contains("expect")) {
+      step.expect = e->as_object();
+      o.erase("expect");
+    }
+    for (const auto& [key, value] : defaults) {
+      if (!o.contains(key)) o[key] = value;
+    }
+    step.envelope = std::move(o);
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
 }  // namespace zf::testing

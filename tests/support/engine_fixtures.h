@@ -47,6 +47,21 @@ std::vector<Command> SampleCommands(const std::string& name);
 // Applies each sample file atomically, REQUIREing every command to apply.
 void LoadAll(Engine& engine, const std::vector<std::string>& files);
 
+// The sample's reference data (examples/shaxian/01..06), for LoadAll.
+extern const std::vector<std::string> kSampleReferenceFiles;
+
+// One command line of a scenario file (tests/scenarios/*.jsonl): its
+// envelope, with the file's "defaults" applied, and what it expects.
+struct ScenarioStep {
+  std::size_t line = 0;  // in the file, from 1
+  boost::json::object envelope;
+  boost::json::object expect;
+};
+
+// The command lines of a scenario file, skipping blank lines, "comment"
+// lines and "defaults" lines (which apply to the lines after them).
+std::vector<ScenarioStep> ReadScenario(const std::string& path);
+
 // Every event recorded on `stream` satisfies schemas/events/<type>.schema.json.
 void CheckEventSchemas(Engine& engine, std::string_view stream);
 
