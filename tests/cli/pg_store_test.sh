@@ -5,6 +5,8 @@
 #   * a RocksDB store's log, copied with `zfcli store copy --to`, ends at the
 #     same ledger head, and independent_verify.py accepts both exports;
 #   * a copy into a store that is not empty is refused (exit 4);
+#   * `backup` of a PostgreSQL store writes a RocksDB store with the same
+#     export, a clean audit and the same case view;
 #   * an unreachable server is named, exit 1.
 # Usage: pg_store_test.sh ZFCLI SAMPLE_DIR INDEPENDENT_VERIFY
 # The cluster's URL comes from $ZF_TEST_PG_URL or the file
@@ -60,6 +62,26 @@ grep -q "\"ledger_hash\":\"${rocks_ledger#ledger_hash: }\"" "$tmp/copy.json" ||
   fail "store copy printed $(cat "$tmp/copy.json")"
 cmp <("$zfcli" --db "$tmp/rocks" export) <("$zfcli" --db "$copy" export) ||
   fail "the exports differ"
+
+# A backup of the PostgreSQL store is a RocksDB store with the same log,
+# ledger and read models: its export is the same, and the copy audits
+# clean and answers a case read as the PostgreSQL store does.
+"$zfcli" --db "$copy" --json backup "$tmp/pg-backup" >"$tmp/backup.json" ||
+  fail "backup of the PostgreSQL store"
+grep -q "\"ledger_hash\":\"${rocks_ledger#ledger_hash: }\"" "$tmp/backup.json" ||
+  fail "backup printed $(cat "$tmp/backup.json")"
+cmp <("$zfcli" --db "$copy" export) <("$zfcli" --db "$tmp/pg-backup" export) ||
+  fail "the backup's export differs from the PostgreSQL store's"
+"$zfcli" --db "$tmp/pg-backup" --json audit verify >"$tmp/backup-audit.json" ||
+  fail "audit verify of the backup: $(head -c 600 "$tmp/backup-audit.json")"
+cmp <("$zfcli" --db "$copy" --lang en case show SX-2023-E0010) \
+  <("$zfcli" --db "$tmp/pg-backup" --lang en case show SX-2023-E0010) ||
+  fail "case show differs between the PostgreSQL store and its backup"
+set +e
+"$zfcli" --db "$copy" backup "$tmp/pg-backup" 2>"$tmp/backup-again.err"
+code=$?
+set -e
+[[ $code -eq 5 ]] || fail "a backup over an existing directory exited $code, not 5"
 
 # A second copy into the same store is refused.
 set +e

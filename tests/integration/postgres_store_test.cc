@@ -732,3 +732,76 @@ TEST_CASE("Concurrent AppendBatch callers share a transaction and its commit; ea
   CHECK(store->Head("case/G").value().version == 1);
   CHECK(store->VerifyChain().value().ok());
 }
+
+TEST_CASE("A PostgreSQL store backs up into a RocksDB copy of one state, byte for byte, while "
+          "a writer appends",
+          "[.][pg][store][backup]") {
+  ClusterUrl();
+  TempDir dir;
+  auto pg = OpenPg(zf::testing::PostgresStoreUrl(dir));
+  // Each command also sets the row "last" to its number, in its own
+  // transaction: a copy of one state has the row of its last command.
+  auto append = [&](int i) {
+    AppendRequest r = MakeRequest(fmt::format("case/C-{}", i % 5), fmt::format("c{}", i), 1);
+    r.command = fmt::format(R"({{"i":{}}})", i);
+    const std::vector<ProjectionWrite> row = {{"last", std::to_string(i)}};
+    AppendOptions options;
+    options.mode = BatchMode::kAtomic;
+    options.projections = row;
+    auto done = pg->AppendBatch(std::span<const AppendRequest>(&r, 1), options);
+    REQUIRE(done.ok());
+    REQUIRE((*done)[0].ok());
+  };
+  for (int i = 1; i <= 40; ++i) append(i);
+  REQUIRE(pg->PutCheckpoint(10, R"({"position":10})").ok());
+
+  std::atomic<bool> stop{false};
+  int appended = 40;
+  std::thread writer([&] {
+    while (!stop.load() && appended < 400) append(++appended);
+  });
+  const std::string copy_dir = (dir.path() / "backup").string();
+  const Status backed_up = pg->Backup(copy_dir);
+  stop.store(true);
+  writer.join();
+  REQUIRE(backed_up.ok());
+
+  StoreOptions read_only;
+  read_only.read_only = true;
+  auto copy = OpenRocksDbEventStore(read_only, copy_dir);
+  REQUIRE(copy.ok());
+  const LedgerHead head = (*copy)->Ledger();
+  CHECK(head.position >= 40);
+  auto report = (*copy)->VerifyChain();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  // The copy is a prefix of the log, byte for byte, with the same ledger.
+  std::vector<EventRecord> all = All(*pg);
+  REQUIRE(all.size() >= head.position);
+  all.resize(head.position);
+  CHECK(All(**copy) == all);
+  VerifyOptions prefix;
+  prefix.to_position = head.position;
+  CHECK(pg->VerifyChain(prefix).value().ledger_hash == head.ledger_hash);
+  // Its projection row is that of its last command: one state, not a mix.
+  const std::string last_command = all.back().command_id;
+  CHECK("c" + (*copy)->ReadProjection("last").value().value() == last_command);
+  CHECK((*copy)->ReadCommand(last_command)->result == pg->ReadCommand(last_command)->result);
+  CHECK((*copy)->ReadCommand("c7")->command == R"({"i":7})");
+  // The commands after it are not in the copy.
+  const int last = std::stoi(last_command.substr(1));
+  if (appended > last) {
+    CHECK((*copy)->ReadCommand(fmt::format("c{}", last + 1)).status().code() ==
+          StatusCode::kNotFound);
+  }
+  std::vector<std::uint64_t> checkpoints;
+  REQUIRE((*copy)->ScanCheckpoints([&](std::uint64_t p, std::string_view) {
+                   checkpoints.push_back(p);
+                   return true;
+                 }).ok());
+  CHECK(checkpoints == std::vector<std::uint64_t>{10});
+
+  // Never over an existing directory; the existing one is left as it was.
+  CHECK(pg->Backup(copy_dir).code() == StatusCode::kAlreadyExists);
+  CHECK((*copy)->VerifyChain().value().ok());
+}

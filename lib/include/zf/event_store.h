@@ -450,6 +450,9 @@ class ZF_EXPORT EventStore {
   // Writes a consistent online copy of the store to `directory` (which must
   // not exist). The copy opens with OpenRocksDbEventStore(read_only = true),
   // or read-write to restore. kFailedPrecondition for the memory store.
+  // The PostgreSQL store writes a RocksDB store too, of the state one
+  // snapshot transaction sees, byte for byte, and verifies its chain before
+  // returning (kCorruption, and nothing left at `directory`, if it does not).
   // A read-only store can be backed up while a writer holds it: the copy
   // then holds at least the events this store reads (a writer's later
   // appends may be in it too; open the copy to learn its ledger).

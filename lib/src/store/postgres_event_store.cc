@@ -43,6 +43,7 @@
 #include "store/pg_connection.h"
 #include "store/postgres_testing.h"
 #include "store/raw_log.h"
+#include "store/store_copy.h"
 #include "store/subscription.h"
 #include "util/canonical_json.h"
 #include "util/rfc3339.h"
@@ -345,6 +346,97 @@ class SnapshotLog final : public RawLog {
   PgConnection* const conn_;
   const std::optional<LedgerState> pinned_;
   LedgerState recorded_;
+};
+
+// What Backup() copies, read inside one snapshot transaction (the
+// SnapshotLog's) in pages by key, so that memory stays flat at any size of
+// the log. The events, command records and checkpoints up to the snapshot's
+// ledger never change; the projection rows are those the snapshot sees,
+// which were written in the same transactions as the events.
+class PgCopySource final : public StoreCopySource {
+ public:
+  PgCopySource(PgConnection* conn, LedgerState ledger) : conn_(conn), ledger_(ledger) {}
+
+  LedgerState ledger() const override { return ledger_; }
+
+  Status ScanEvents(const EventFn& fn) const override {
+    std::uint64_t after = 0;
+    for (;;) {
+      ZF_ASSIGN_OR_RETURN(
+          PgResult rows,
+          conn_->Exec(PageQuery("SELECT position, stream, version, value FROM zf_events "
+                                "WHERE position > $1 AND position <= $2 ORDER BY position"),
+                      {PgParam::Int(after), PgParam::Int(ledger_.position)}));
+      for (int i = 0; i < rows.rows(); ++i) {
+        ZF_RETURN_IF_ERROR(fn(rows.u64(i, 0), rows.bytes(i, 1), rows.u64(i, 2), rows.bytes(i, 3)));
+      }
+      if (rows.rows() < kPageRows) return Status::Ok();
+      after = rows.u64(rows.rows() - 1, 0);
+    }
+  }
+
+  Status ScanCommands(const CommandFn& fn) const override {
+    std::string after;
+    CommandRecord record;
+    for (;;) {
+      ZF_ASSIGN_OR_RETURN(
+          PgResult rows,
+          conn_->Exec(PageQuery("SELECT command_id, stream, first_version, last_version, "
+                                "first_position, last_position, last_hash, command FROM "
+                                "zf_commands WHERE command_id > $1 AND last_position <= $2 "
+                                "ORDER BY command_id"),
+                      {PgParam::Text(after), PgParam::Int(ledger_.position)}));
+      for (int i = 0; i < rows.rows(); ++i) {
+        record.stream.assign(rows.bytes(i, 1));
+        record.first_version = rows.u64(i, 2);
+        record.last_version = rows.u64(i, 3);
+        record.first_position = rows.u64(i, 4);
+        record.last_position = rows.u64(i, 5);
+        ZF_ASSIGN_OR_RETURN(record.last_hash, HashFrom(rows.bytes(i, 6), "a command's hash"));
+        record.command.assign(rows.bytes(i, 7));
+        ZF_RETURN_IF_ERROR(fn(rows.bytes(i, 0), record));
+      }
+      if (rows.rows() < kPageRows) return Status::Ok();
+      after.assign(rows.bytes(rows.rows() - 1, 0));
+    }
+  }
+
+  Status ScanProjections(const RowFn& fn) const override {
+    std::optional<std::string> after;
+    for (;;) {
+      auto rows = after ? conn_->Exec(PageQuery("SELECT key, value FROM zf_projections WHERE "
+                                                "key > $1 ORDER BY key"),
+                                      {PgParam::Bytes(*after)})
+                        : conn_->Exec(PageQuery("SELECT key, value FROM zf_projections "
+                                                "ORDER BY key"),
+                                      {});
+      if (!rows.ok()) return rows.status();
+      for (int i = 0; i < rows->rows(); ++i) {
+        ZF_RETURN_IF_ERROR(fn(rows->bytes(i, 0), rows->bytes(i, 1)));
+      }
+      if (rows->rows() < kPageRows) return Status::Ok();
+      after = std::string(rows->bytes(rows->rows() - 1, 0));
+    }
+  }
+
+  Status ScanCheckpoints(const CheckpointFn& fn) const override {
+    ZF_ASSIGN_OR_RETURN(PgResult rows,
+                        conn_->Exec("SELECT position, record FROM zf_checkpoints WHERE "
+                                    "position <= $1 ORDER BY position",
+                                    {PgParam::Int(ledger_.position)}));
+    for (int i = 0; i < rows.rows(); ++i) {
+      ZF_RETURN_IF_ERROR(fn(rows.u64(i, 0), rows.bytes(i, 1)));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static std::string PageQuery(std::string_view query) {
+    return fmt::format("{} LIMIT {}", query, kPageRows);
+  }
+
+  PgConnection* const conn_;
+  const LedgerState ledger_;
 };
 
 // The planner's view of the committed log, read inside the append's
@@ -1091,10 +1183,25 @@ Status PostgresEventStore::ScanCheckpoints(
   return Status::Ok();
 }
 
-Status PostgresEventStore::Backup(std::string_view) {
-  return FailedPreconditionError(
-      "Backup() writes a RocksDB copy; a PostgreSQL store is backed up with pg_dump or "
-      "exported with `zfcli export`");
+// A RocksDB copy of the state one snapshot transaction sees: at least what
+// this store reads (a read-only store's pinned ledger is older), and never
+// a part of a commit, since a commit's events, command records, projection
+// rows and ledger row land in one transaction.
+Status PostgresEventStore::Backup(std::string_view directory) {
+  if (closed_.load()) return UnavailableError("event store closed");
+  for (int attempt = 0;; ++attempt) {
+    ZF_ASSIGN_OR_RETURN(PgPool::Lease conn, pool_->Acquire());
+    SnapshotLog log(&*conn, std::nullopt);
+    // A pooled connection that died meanwhile fails at once: one more try.
+    if (Status s = log.Begin(); !s.ok()) {
+      if (conn->broken() && attempt == 0) continue;
+      return s;
+    }
+    PgCopySource source(&*conn, log.RecordedLedger());
+    Status copied = WriteRocksDbCopy(source, directory);
+    log.End();
+    return copied;
+  }
 }
 
 Status PostgresEventStore::Health() {

@@ -41,6 +41,7 @@
 #include "store/error_cursor.h"
 #include "store/raw_log.h"
 #include "store/rocksdb_testing.h"
+#include "store/store_copy.h"
 #include "store/store_holder.h"
 #include "store/subscription.h"
 #include "util/coding.h"
@@ -1810,7 +1811,85 @@ Result<OpenedDatabase> OpenDatabase(const StoreOptions& options, std::string_vie
   return OpenedDatabase{std::move(database), ledger};
 }
 
+// Writes what `source` reads into the new store at `directory`, a batch of
+// rows at a time; the ledger head goes last, in a synced write, so a copy
+// cut short has no head and fails its verification.
+Status FillRocksDbCopy(const StoreCopySource& source, std::string_view directory) {
+  StoreOptions options;
+  options.create_if_missing = true;
+  ZF_ASSIGN_OR_RETURN(OpenedDatabase opened, OpenDatabase(options, directory, nullptr));
+  const Database& db = *opened.database;
+  constexpr std::uint32_t kRowsPerWrite = 2000;
+  rocksdb::WriteBatch batch;
+  auto flush = [&](bool sync) -> Status {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = sync;
+    Status s = FromRocks(db.db->Write(write_options, &batch), "backup");
+    batch.Clear();
+    return s;
+  };
+  auto put = [&](Family family, std::string_view key, std::string_view value) -> Status {
+    batch.Put(db.cf(family), ToSlice(key), ToSlice(value)).PermitUncheckedError();
+    return batch.Count() >= kRowsPerWrite ? flush(false) : Status::Ok();
+  };
+  std::string key;
+  ZF_RETURN_IF_ERROR(source.ScanEvents([&](std::uint64_t position, std::string_view stream,
+                                           std::uint64_t version, std::string_view value) {
+    SetStreamIndexKey(stream, version, &key);
+    ZF_RETURN_IF_ERROR(put(kStreams, key, PositionKey(position)));
+    return put(kEvents, PositionKey(position), value);
+  }));
+  std::string record;
+  ZF_RETURN_IF_ERROR(source.ScanCommands([&](std::string_view id, const CommandRecord& c) {
+    SetCommandValue(c.first_position, c.last_position, c.first_version, c.last_version,
+                    c.last_hash, c.stream, c.command, &record);
+    return put(kCommands, id, record);
+  }));
+  ZF_RETURN_IF_ERROR(source.ScanProjections(
+      [&](std::string_view k, std::string_view v) { return put(kProjections, k, v); }));
+  ZF_RETURN_IF_ERROR(source.ScanCheckpoints([&](std::uint64_t position, std::string_view r) {
+    return put(kMeta, CheckpointKey(position), r);
+  }));
+  batch.Put(db.cf(kMeta), ToSlice(kLedgerHeadKey), EncodeLedger(source.ledger()))
+      .PermitUncheckedError();
+  return flush(/*sync=*/true);
+}
+
+// The copy, opened as a reader would: its whole chain, index and ledger.
+Status VerifyRocksDbCopy(std::string_view directory, const LedgerState& expected) {
+  StoreOptions options;
+  options.read_only = true;
+  ZF_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> copy, OpenRocksDbEventStore(options, directory));
+  ZF_ASSIGN_OR_RETURN(ChainReport report, copy->VerifyChain());
+  const LedgerHead head = copy->Ledger();
+  if (!report.ok() || head.position != expected.position ||
+      head.ledger_hash != ToPublicLedger(expected).ledger_hash ||
+      (expected.position > 0 && report.ledger_hash != head.ledger_hash)) {
+    return CorruptionError(fmt::format(
+        "backup: the copy does not verify ({} findings; it ends at position {}, the source at "
+        "{} {}): removed",
+        report.findings.size(), head.position, expected.position,
+        ToPublicLedger(expected).ledger_hash));
+  }
+  return copy->Close();
+}
+
 }  // namespace
+
+Status WriteRocksDbCopy(const StoreCopySource& source, std::string_view directory) {
+  const std::filesystem::path path{std::string(directory)};
+  if (std::filesystem::exists(path)) {
+    return AlreadyExistsError(fmt::format("backup directory '{}' already exists", directory))
+        .WithSubject(directory);
+  }
+  Status s = FillRocksDbCopy(source, directory);
+  if (s.ok()) s = VerifyRocksDbCopy(directory, source.ledger());
+  if (!s.ok()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  return s;
+}
 
 Result<std::unique_ptr<EventStore>> OpenRocksDbEventStoreWithEnv(const StoreOptions& options,
                                                                 std::string_view path,
