@@ -5,7 +5,13 @@
 // ("The store against its peers") keeps a run's table.
 //
 //   peers [--events N] [--streams S] [--runs R] [--clients C] [--seconds T]
-//         [--reads K] [--only zf,sqlite,pg] [--pg CONNINFO] [--dir DIR]
+//         [--reads K] [--only zf,sqlite,pg,zfpg] [--pg CONNINFO] [--zf-pg URL]
+//         [--dir DIR]
+//
+// zfpg is zf's own PostgreSQL store (issue 16) on the same server as the
+// plain table, each run in a fresh schema: the second table printed sets
+// it against the plain table, its ceiling, as the first sets zf's RocksDB
+// store against its peers.
 //
 // The workload: S case streams of N/S JSON events each (payloads of about
 // 400 bytes), in shuffled global order. Per run and per system, on a fresh
@@ -71,6 +77,7 @@
 
 #include "bench_args.h"
 #include "zf/event_store.h"
+#include "zf/store_location.h"
 
 namespace {
 
@@ -91,8 +98,9 @@ struct Options {
   std::size_t clients = 64;
   double seconds = 10;
   std::size_t reads = 2000;
-  bool run_zf = true, run_sqlite = true, run_pg = true;
+  bool run_zf = true, run_sqlite = true, run_pg = true, run_zfpg = true;
   std::string pg;   // libpq connection string; empty: PostgreSQL is not run
+  std::string zf_pg;  // postgresql:// URL of the same server; empty: zfpg is not run
   std::string dir;  // empty: a fresh directory under /tmp
   // The zf store's table layout (StoreOptions); unset: the defaults.
   std::optional<std::size_t> zf_block_size, zf_cache_mib;
@@ -108,9 +116,11 @@ void PrintUsage() {
       "  --clients C    clients of the concurrent durable-append phase (default 64)\n"
       "  --seconds T    length of each durable-append phase (default 10)\n"
       "  --reads K      stream reads timed per run (default 2000)\n"
-      "  --only LIST    systems to run, comma-separated: zf,sqlite,pg (default all)\n"
+      "  --only LIST    systems to run, comma-separated: zf,sqlite,pg,zfpg (default all)\n"
       "  --pg CONNINFO  PostgreSQL connection string (bench/peers.sh sets it);\n"
       "                 without it PostgreSQL is not run\n"
+      "  --zf-pg URL    the same server as a postgresql:// URL, for zf's PostgreSQL\n"
+      "                 store (bench/peers.sh sets it); without it zfpg is not run\n"
       "  --dir DIR      work directory (default: a fresh one under /tmp, removed)\n"
       "  --zf-block-size B, --zf-cache-mib M, --zf-compression none|lz4|snappy\n"
       "                 the zf store's events_block_size, block_cache_bytes and\n"
@@ -143,6 +153,8 @@ Options ParseOptions(int argc, char** argv) {
       o.reads = ParseCount(arg, next());
     } else if (arg == "--pg") {
       o.pg = std::string(next());
+    } else if (arg == "--zf-pg") {
+      o.zf_pg = std::string(next());
     } else if (arg == "--zf-block-size") {
       o.zf_block_size = ParseCount(arg, next());
     } else if (arg == "--zf-cache-mib") {
@@ -162,10 +174,23 @@ Options ParseOptions(int argc, char** argv) {
     } else if (arg == "--dir") {
       o.dir = std::string(next());
     } else if (arg == "--only") {
-      const std::string list(next());
-      o.run_zf = list.find("zf") != std::string::npos;
-      o.run_sqlite = list.find("sqlite") != std::string::npos;
-      o.run_pg = list.find("pg") != std::string::npos;
+      o.run_zf = o.run_sqlite = o.run_pg = o.run_zfpg = false;
+      std::string_view list = next();
+      while (!list.empty()) {
+        const std::string_view name = list.substr(0, list.find(','));
+        list.remove_prefix(std::min(list.size(), name.size() + 1));
+        if (name == "zf") {
+          o.run_zf = true;
+        } else if (name == "sqlite") {
+          o.run_sqlite = true;
+        } else if (name == "pg") {
+          o.run_pg = true;
+        } else if (name == "zfpg") {
+          o.run_zfpg = true;
+        } else {
+          Die(fmt::format("--only: unknown system '{}' (zf, sqlite, pg, zfpg)", name));
+        }
+      }
     } else if (arg == "--help" || arg == "-h") {
       PrintUsage();
       std::exit(0);
@@ -176,6 +201,7 @@ Options ParseOptions(int argc, char** argv) {
   }
   if (o.events < o.streams) Die("--events must be at least --streams");
   if (o.pg.empty()) o.run_pg = false;
+  if (o.zf_pg.empty() || o.pg.empty()) o.run_zfpg = false;
   return o;
 }
 
@@ -320,6 +346,9 @@ void CheckZf(const zf::Result<zf::AppendResult>& r, std::string_view what) {
 
 class ZfSystem final : public System {
  public:
+  // zf's PostgreSQL store: the same calls on another kind of store.
+  ZfSystem(std::unique_ptr<zf::EventStore> store, std::string_view name)
+      : name_(name), store_(std::move(store)) {}
   ZfSystem(const fs::path& dir, const Options& o) {
     zf::StoreOptions options;
     if (o.zf_block_size) options.events_block_size = *o.zf_block_size;
@@ -329,7 +358,7 @@ class ZfSystem final : public System {
     if (!store.ok()) Die(fmt::format("zf open: {}", store.status().ToString()));
     store_ = std::move(*store);
   }
-  std::string_view name() const override { return "zf"; }
+  std::string_view name() const override { return name_; }
 
   void ImportBatch(std::span<const Event> events, std::uint64_t first_command) override {
     // The requests were made by PrepareBatch, before the clock started.
@@ -369,6 +398,7 @@ class ZfSystem final : public System {
 
  private:
   friend class ZfClient;
+  std::string name_ = "zf";
   std::unique_ptr<zf::EventStore> store_;
   std::vector<zf::AppendRequest> batch_;
 };
@@ -996,6 +1026,24 @@ std::string SourceCommit() {
 
 }  // namespace
 
+void DropSchema(const Options& o, const std::string& schema) {
+  PgConnection admin(o.pg);
+  admin.Exec("SET client_min_messages = warning");
+  admin.Exec(fmt::format("DROP SCHEMA IF EXISTS {} CASCADE", schema).c_str());
+}
+
+// zf's PostgreSQL store in a fresh schema of the benchmark's server.
+std::unique_ptr<System> MakeZfPg(const Options& o, const std::string& schema) {
+  DropSchema(o, schema);
+  PgConnection admin(o.pg);
+  admin.Exec(fmt::format("CREATE SCHEMA {}", schema).c_str());
+  const std::string url = fmt::format("{}{}options=-csearch_path%3D{}", o.zf_pg,
+                                      o.zf_pg.find('?') == std::string::npos ? "?" : "&", schema);
+  auto store = zf::OpenPostgresEventStore(zf::StoreOptions{}, url);
+  if (!store.ok()) Die(fmt::format("zf on PostgreSQL: {}", store.status().ToString()));
+  return std::make_unique<ZfSystem>(std::move(*store), "zf on PostgreSQL");
+}
+
 int main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
   const std::string load_before = LoadAverage();
@@ -1015,12 +1063,12 @@ int main(int argc, char** argv) {
     sums[e.stream] += v;
   }
 
-  std::vector<std::vector<Figures>> figures(3);  // pg, sqlite, zf
+  std::vector<std::vector<Figures>> figures(4);  // pg, sqlite, zf, zfpg
   for (std::size_t run = 0; run < o.runs; ++run) {
     const fs::path zf_dir = dir / fmt::format("zf-{}", run);
     const fs::path sqlite_dir = dir / fmt::format("sqlite-{}", run);
     fs::create_directories(sqlite_dir, ec);
-    std::unique_ptr<System> pg, sqlite, zf;
+    std::unique_ptr<System> pg, sqlite, zf, zfpg;
     std::vector<System*> systems;
     std::vector<std::size_t> slots;
     if (o.run_pg) {
@@ -1038,11 +1086,19 @@ int main(int argc, char** argv) {
       systems.push_back(zf.get());
       slots.push_back(2);
     }
+    const std::string zfpg_schema = fmt::format("zf_peers_{}", run);
+    if (o.run_zfpg) {
+      zfpg = MakeZfPg(o, zfpg_schema);
+      systems.push_back(zfpg.get());
+      slots.push_back(3);
+    }
     const std::vector<Figures> run_figures = RunAll(systems, o, events, expected_sum, sums, run);
     for (std::size_t i = 0; i < slots.size(); ++i) figures[slots[i]].push_back(run_figures[i]);
     pg.reset();
     sqlite.reset();
     zf.reset();
+    zfpg.reset();
+    if (o.run_zfpg) DropSchema(o, zfpg_schema);
     fs::remove_all(zf_dir, ec);
     fs::remove_all(sqlite_dir, ec);
   }
@@ -1078,6 +1134,7 @@ int main(int argc, char** argv) {
     return m;
   };
   const Med pg = median_of(figures[0]), sqlite = median_of(figures[1]), zf = median_of(figures[2]);
+  const Med zfpg = median_of(figures[3]);
   auto cell = [](const Med& m, auto value) { return m.present ? value(m) : std::string("not run"); };
   // Higher is better for rates; for latencies the ratio is best peer / zf,
   // so that above 1 still means zf is better.
@@ -1131,6 +1188,36 @@ int main(int argc, char** argv) {
              latency_ratio([](const Med& m) { return m.p50; }),
              latency_ratio([](const Med& m) { return m.p99; }));
   fmt::print("\n(stream reads: the ratio is best peer / zf, so above 1 means zf is faster)\n");
+  if (zfpg.present) {
+    // zf's PostgreSQL store against the plain event table on the same
+    // server: the table is the ceiling (issue 16's goals: append >= 0.5 of
+    // it, replay >= 1.0).
+    auto ratio = [&](auto field) -> std::string {
+      return pg.present ? fmt::format("{:.2f}", field(zfpg) / field(pg)) : std::string("–");
+    };
+    auto inverse = [&](auto field) -> std::string {
+      return pg.present ? fmt::format("{:.2f}", field(pg) / field(zfpg)) : std::string("–");
+    };
+    fmt::print("\n| figure | PostgreSQL 15 event table | zf on PostgreSQL | zf / table | goal |\n");
+    fmt::print("|---|---:|---:|---:|---:|\n");
+    fmt::print("| durable append, 1 client | {} | {} | {} | ≥ 0.5 |\n",
+               cell(pg, [](const Med& m) { return Rate(m.a1); }), Rate(zfpg.a1),
+               ratio([](const Med& m) { return m.a1; }));
+    fmt::print("| durable append, {} clients | {} | {} | {} | ≥ 0.5 |\n", o.clients,
+               cell(pg, fairness), fairness(zfpg), ratio([](const Med& m) { return m.ac; }));
+    fmt::print("| bulk import, {} per batch | {} | {} | {} | — |\n", kImportBatch,
+               cell(pg, [](const Med& m) { return Rate(m.import_rate); }),
+               Rate(zfpg.import_rate), ratio([](const Med& m) { return m.import_rate; }));
+    fmt::print("| replay + JSON parse | {} | {} | {} | ≥ 1.0 |\n",
+               cell(pg, [](const Med& m) { return Rate(m.replay_rate); }),
+               Rate(zfpg.replay_rate), ratio([](const Med& m) { return m.replay_rate; }));
+    fmt::print("| {}-event stream read, p50 / p99 | {} | {} | {} / {} | — |\n",
+               o.events / o.streams, cell(pg, lat), lat(zfpg),
+               inverse([](const Med& m) { return m.p50; }),
+               inverse([](const Med& m) { return m.p99; }));
+    fmt::print("\n(zf / table: above 1 means zf's store is faster; for stream reads the ratio is "
+               "table / zf)\n");
+  }
   fmt::print("load after: {}\n", load_after);
   return 0;
 }

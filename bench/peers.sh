@@ -3,6 +3,13 @@
 #
 #   bench/peers.sh [peers options...]     e.g. --events 100000 --streams 5000 --runs 1
 #
+# The same server also carries zf's own PostgreSQL store (`--zf-pg`, the
+# system "zfpg"), each run in a fresh schema, so the second table sets it
+# against the plain event table.
+#   ZF_PEERS_STANDBY=1  instead of one server, a primary with a synchronous
+#                       hot standby (scripts/pg-replica-cluster): every
+#                       commit waits for the standby, as in production
+#
 # The cluster is made with initdb (as the postgres user) in a fresh temporary
 # directory, listens on 127.0.0.1 only, on a free port, with its socket in
 # that directory, and is stopped and removed when this script exits, also on
@@ -21,6 +28,16 @@ pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 as_postgres() {
   if [[ $(id -un) == postgres ]]; then "$@"; else runuser -u postgres -- "$@"; fi
 }
+
+if [[ -n ${ZF_PEERS_STANDBY:-} ]]; then
+  state=$(mktemp -d /tmp/zf-peers-replica.XXXXXX)
+  trap 'scripts/pg-replica-cluster stop "$state" >/dev/null 2>&1 || true; rm -rf "$state"' EXIT
+  trap 'exit 130' INT TERM
+  ZF_PG_REPLICA_DURABLE=1 scripts/pg-replica-cluster start "$state" >&2
+  url=$(cat "$state/url")
+  "$peers" --pg "$url" --zf-pg "$url" "$@"
+  exit
+fi
 
 cluster=$(mktemp -d /tmp/zf-peers-pg.XXXXXX)
 cleanup() {
@@ -45,4 +62,5 @@ as_postgres "$pg_bin/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w \
   start >/dev/null
 as_postgres "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres zf_peers
 
-"$peers" --pg "host=127.0.0.1 port=$port user=postgres dbname=zf_peers" "$@"
+"$peers" --pg "host=127.0.0.1 port=$port user=postgres dbname=zf_peers" \
+  --zf-pg "postgresql://postgres@127.0.0.1:$port/zf_peers" "$@"

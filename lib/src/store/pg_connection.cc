@@ -259,6 +259,61 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<PgPa
   return result;
 }
 
+Result<std::vector<PgResult>> PgConnection::ExecPipeline(
+    std::span<const PgStatement> statements) {
+  if (PQenterPipelineMode(conn_) != 1) return ErrorOf(nullptr, "pipeline");
+  bool sent = true;
+  for (const PgStatement& st : statements) {
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+    for (const PgParam& p : st.params) {
+      values.push_back(p.null ? nullptr : p.value.data());
+      lengths.push_back(static_cast<int>(p.value.size()));
+      formats.push_back(p.binary ? 1 : 0);
+    }
+    sent = PQsendQueryParams(conn_, st.sql.c_str(), static_cast<int>(st.params.size()), nullptr,
+                             values.data(), lengths.data(), formats.data(),
+                             /*resultFormat=*/1) == 1;
+    if (!sent) break;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  if (!sent) {
+    Status s = ErrorOf(nullptr, statements.empty() ? "pipeline" : statements.front().sql);
+    PQexitPipelineMode(conn_);
+    return s;
+  }
+  // Each statement's result is followed by a null; the sync's result ends
+  // the pipeline. A lost connection ends it early with null results.
+  std::vector<PgResult> out;
+  Status failure;
+  for (const PgStatement& st : statements) {
+    pg_result* raw = PQgetResult(conn_);
+    if (raw == nullptr) {
+      if (failure.ok()) failure = ErrorOf(nullptr, st.sql);
+      break;
+    }
+    PgResult result(raw);
+    const ExecStatusType status = PQresultStatus(raw);
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);
+    if (!failure.ok()) continue;  // aborted after the failed statement
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      failure = ErrorOf(raw, st.sql);
+      continue;
+    }
+    out.push_back(std::move(result));
+  }
+  if (!broken()) {
+    while (pg_result* raw = PQgetResult(conn_)) {
+      const bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+      PQclear(raw);
+      if (sync) break;
+    }
+  }
+  PQexitPipelineMode(conn_);
+  if (!failure.ok()) return failure;
+  return out;
+}
+
 Status PgConnection::Run(std::string_view sql) {
   const std::string text(sql);
   pg_result* raw = PQexec(conn_, text.c_str());

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,12 @@ struct PgParam {
   static PgParam Bytes(std::string_view s) { return PgParam{std::string(s), true, false}; }
   static PgParam Int(std::uint64_t v) { return PgParam{std::to_string(v), false, false}; }
   static PgParam Null() { return PgParam{std::string(), false, true}; }
+};
+
+// One statement of a pipeline (PgConnection::ExecPipeline).
+struct PgStatement {
+  std::string sql;
+  std::vector<PgParam> params;
 };
 
 // The rows of one query, binary format.
@@ -100,6 +107,13 @@ class PgConnection {
   Result<PgResult> Exec(std::string_view sql, const std::vector<PgParam>& params = {});
   // Runs one or more statements without parameters (DDL, BEGIN, COMMIT).
   Status Run(std::string_view sql);
+  // Runs the statements in order in one pipeline (libpq's pipeline mode):
+  // one round trip to the server for all of them. Each statement is run
+  // after the one before it has finished, so within a transaction a later
+  // one sees what an earlier one locked or wrote. Returns each one's rows;
+  // on the first error, that statement's error as Exec() gives it (the
+  // later ones are not run, and an open transaction is left aborted).
+  Result<std::vector<PgResult>> ExecPipeline(std::span<const PgStatement> statements);
 
   // True once the connection is known to be lost.
   bool broken() const;

@@ -447,29 +447,45 @@ class PgCommitted final : public CommittedState {
  public:
   explicit PgCommitted(PgConnection* conn) : conn_(conn) {}
 
-  Status Prefetch(std::span<const Result<PreparedRequest>> prepared) {
-    PgArray streams, ids;
+  // Notes the heads and command records `prepared` names, to be fetched by
+  // PrefetchStatements() (in the append's read pipeline) for a whole group.
+  void AddPrefetch(std::span<const Result<PreparedRequest>> prepared) {
     for (const auto& p : prepared) {
       if (!p.ok()) continue;
       const AppendRequest& r = *p->source;
-      if (heads_.try_emplace(r.stream).second) streams.AddText(r.stream);
-      if (commands_.try_emplace(r.command_id).second) ids.AddText(r.command_id);
+      if (heads_.try_emplace(r.stream).second) streams_.AddText(r.stream);
+      if (commands_.try_emplace(r.command_id).second) ids_.AddText(r.command_id);
     }
-    if (!streams.empty()) {
-      ZF_ASSIGN_OR_RETURN(PgResult rows,
-                          Note(conn_->Exec("SELECT stream, version, position, hash FROM zf_streams "
-                                           "WHERE stream = ANY($1::text[])",
-                                           {PgParam::Text(streams.Finish())})));
+  }
+  // The queries for what AddPrefetch noted; their results, in order, go to
+  // TakePrefetched.
+  std::vector<PgStatement> PrefetchStatements() {
+    std::vector<PgStatement> out;
+    fetch_heads_ = !streams_.empty();
+    fetch_commands_ = !ids_.empty();
+    if (fetch_heads_) {
+      out.push_back({"SELECT stream, version, position, hash FROM zf_streams "
+                     "WHERE stream = ANY($1::text[])",
+                     {PgParam::Text(streams_.Finish())}});
+    }
+    if (fetch_commands_) {
+      out.push_back({std::string(kCommandColumns) + " WHERE command_id = ANY($1::text[])",
+                     {PgParam::Text(ids_.Finish())}});
+    }
+    return out;
+  }
+  Status TakePrefetched(std::span<const PgResult> results) {
+    std::size_t next = 0;
+    if (fetch_heads_) {
+      const PgResult& rows = results[next++];
       for (int i = 0; i < rows.rows(); ++i) {
         ZF_ASSIGN_OR_RETURN(Hash hash, HashFrom(rows.bytes(i, 3), "a stream head's hash"));
         heads_[std::string(rows.bytes(i, 0))] =
             HeadState{rows.u64(i, 1), rows.u64(i, 2), hash};
       }
     }
-    if (!ids.empty()) {
-      ZF_ASSIGN_OR_RETURN(PgResult rows, Note(conn_->Exec(std::string(kCommandColumns) +
-                                                             " WHERE command_id = ANY($1::text[])",
-                                                         {PgParam::Text(ids.Finish())})));
+    if (fetch_commands_) {
+      const PgResult& rows = results[next++];
       for (int i = 0; i < rows.rows(); ++i) {
         ZF_ASSIGN_OR_RETURN(CommandRecord record, DecodeCommandRow(rows, i));
         commands_[std::string(rows.bytes(i, 0))] = std::move(record);
@@ -537,6 +553,8 @@ class PgCommitted final : public CommittedState {
 
   PgConnection* const conn_;
   Status failure_;
+  PgArray streams_, ids_;  // what AddPrefetch noted
+  bool fetch_heads_ = false, fetch_commands_ = false;
   std::unordered_map<std::string, std::optional<HeadState>> heads_;
   std::unordered_map<std::string, std::optional<CommandRecord>> commands_;
 };
@@ -644,6 +662,7 @@ class PostgresEventStore final : public EventStore {
     notifier_->Publish(ledger.position);
   }
   static Result<LedgerState> ReadLedgerRow(PgConnection& conn, bool for_update);
+  static Result<LedgerState> LedgerFromRow(const PgResult& rows);
 
   // REQUIRES: write_mu_ held. A connected writer holding the store's
   // advisory lock.
@@ -668,6 +687,9 @@ class PostgresEventStore final : public EventStore {
                    bool* commit_sent, LedgerState* committed);
   Status WriteGroup(const AppendPlanner& planner, std::span<const ProjectionWrite> projections);
   Status WriteProjectionRows(std::span<const ProjectionWrite> writes);
+  static void AddProjectionRows(std::span<const ProjectionWrite> writes,
+                                std::vector<std::string>* parts,
+                                const std::function<std::string(PgParam)>& param);
   void ListenLoop();
 
   const std::shared_ptr<Clock> clock_;
@@ -700,6 +722,10 @@ Result<LedgerState> PostgresEventStore::ReadLedgerRow(PgConnection& conn, bool f
   ZF_ASSIGN_OR_RETURN(PgResult rows,
                       conn.Exec(for_update ? "SELECT position, ledger_hash FROM zf_ledger FOR UPDATE"
                                            : "SELECT position, ledger_hash FROM zf_ledger"));
+  return LedgerFromRow(rows);
+}
+
+Result<LedgerState> PostgresEventStore::LedgerFromRow(const PgResult& rows) {
   if (rows.rows() != 1) return CorruptionError("zf_ledger does not hold exactly one row");
   ZF_ASSIGN_OR_RETURN(Hash hash, HashFrom(rows.bytes(0, 1), "the ledger hash"));
   return LedgerState{rows.u64(0, 0), hash};
@@ -882,16 +908,30 @@ Status PostgresEventStore::TryAppend(
   outcomes->clear();
   ZF_RETURN_IF_ERROR(EnsureWriter());
   PgConnection& conn = *writer_;
-  ZF_RETURN_IF_ERROR(conn.Run("BEGIN"));
   auto rollback = [&](Status s) {
     conn.Run("ROLLBACK").IgnoreError();  // a lost connection rolls back by itself
     return s;
   };
-  auto ledger = ReadLedgerRow(conn, /*for_update=*/true);
-  if (!ledger.ok()) return rollback(ledger.status());
+  // One round trip: the transaction, the ledger row's lock (which orders
+  // the writers), then the heads and command records the group names. The
+  // reads run after the lock is held, each with a snapshot of its own
+  // (READ COMMITTED), so they see every commit before this one.
   PgCommitted state(&conn);
-  for (PgAppend* a : group) {
-    if (Status s = state.Prefetch(a->prepared); !s.ok()) return rollback(s);
+  for (PgAppend* a : group) state.AddPrefetch(a->prepared);
+  std::vector<PgStatement> reads;
+  reads.push_back({"BEGIN", {}});
+  reads.push_back({"SELECT position, ledger_hash FROM zf_ledger FOR UPDATE", {}});
+  if (!group.front()->options->sync) {
+    reads.push_back({"SET LOCAL synchronous_commit TO off", {}});
+  }
+  const std::size_t prefetch_from = reads.size();
+  for (PgStatement& st : state.PrefetchStatements()) reads.push_back(std::move(st));
+  auto read = conn.ExecPipeline(reads);
+  if (!read.ok()) return rollback(read.status());
+  auto ledger = LedgerFromRow((*read)[1]);
+  if (!ledger.ok()) return rollback(ledger.status());
+  if (Status s = state.TakePrefetched(std::span(*read).subspan(prefetch_from)); !s.ok()) {
+    return rollback(s);
   }
   AppendPlanner planner(&state, *ledger, FormatRfc3339Utc(clock_->NowMicros()));
   // The projection rows of the batches that stand, in queue order (a
@@ -924,9 +964,6 @@ Status PostgresEventStore::TryAppend(
   }
   if (hooks_.before_write) hooks_.before_write();
   if (Status s = WriteGroup(planner, projections); !s.ok()) return rollback(s);
-  if (!group.front()->options->sync) {
-    if (Status s = conn.Run("SET LOCAL synchronous_commit TO off"); !s.ok()) return rollback(s);
-  }
   if (hooks_.before_commit) hooks_.before_commit();
   *commit_sent = true;
   if (Status s = conn.Run("COMMIT"); !s.ok()) {
@@ -944,9 +981,32 @@ Status PostgresEventStore::TryAppend(
   return Status::Ok();
 }
 
+// "WITH w0 AS (part 0), w1 AS (part 1), … main": one statement, one round trip.
+std::string WithStatement(const std::vector<std::string>& parts, std::string_view main) {
+  std::string sql = "WITH ";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    sql += fmt::format("{}w{} AS ({})", i == 0 ? "" : ", ", i, parts[i]);
+  }
+  sql += ' ';
+  sql += main;
+  return sql;
+}
+
+// One statement of data-modifying CTEs: the events, the heads, the command
+// records, the ledger row, the projection rows and the notification in one
+// round trip to the server instead of one each (a durable append's time
+// on a nearby server is mostly round trips and the commit's flush). The
+// parts touch different tables, so that they run "concurrently" within the
+// statement, as PostgreSQL runs CTEs, changes nothing.
 Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
                                       std::span<const ProjectionWrite> projections) {
-  PgConnection& conn = *writer_;
+  std::vector<std::string> parts;
+  std::vector<PgParam> params;
+  auto param = [&](PgParam p) {
+    params.push_back(std::move(p));
+    return fmt::format("${}", params.size());
+  };
+  std::string notify = "SELECT 1";
   if (!planner.empty()) {
     PgArray positions, streams, versions, values;
     for (const PlannedEvent& e : planner.events()) {
@@ -955,11 +1015,11 @@ Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
       versions.AddInt(e.version);
       values.AddBytes(planner.value(e));
     }
-    ZF_RETURN_IF_ERROR(conn.Exec(
+    parts.push_back(fmt::format(
         "INSERT INTO zf_events (position, stream, version, value) "
-        "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[])",
-        {PgParam::Text(positions.Finish()), PgParam::Text(streams.Finish()),
-         PgParam::Text(versions.Finish()), PgParam::Text(values.Finish())}));
+        "SELECT * FROM unnest({}::bigint[], {}::text[], {}::bigint[], {}::bytea[])",
+        param(PgParam::Text(positions.Finish())), param(PgParam::Text(streams.Finish())),
+        param(PgParam::Text(versions.Finish())), param(PgParam::Text(values.Finish()))));
     PgArray h_streams, h_versions, h_positions, h_hashes;
     for (const auto& [stream, head] : planner.heads()) {
       h_streams.AddText(stream);
@@ -967,13 +1027,13 @@ Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
       h_positions.AddInt(head.position);
       h_hashes.AddBytes(HashBytes(head.hash));
     }
-    ZF_RETURN_IF_ERROR(conn.Exec(
+    parts.push_back(fmt::format(
         "INSERT INTO zf_streams (stream, version, position, hash) "
-        "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bytea[]) "
+        "SELECT * FROM unnest({}::text[], {}::bigint[], {}::bigint[], {}::bytea[]) "
         "ON CONFLICT (stream) DO UPDATE SET version = EXCLUDED.version, "
         "position = EXCLUDED.position, hash = EXCLUDED.hash",
-        {PgParam::Text(h_streams.Finish()), PgParam::Text(h_versions.Finish()),
-         PgParam::Text(h_positions.Finish()), PgParam::Text(h_hashes.Finish())}));
+        param(PgParam::Text(h_streams.Finish())), param(PgParam::Text(h_versions.Finish())),
+        param(PgParam::Text(h_positions.Finish())), param(PgParam::Text(h_hashes.Finish()))));
     if (!planner.commands().empty()) {
       PgArray ids, c_streams, fv, lv, fp, lp, hashes, commands;
       for (const PlannedCommand& c : planner.commands()) {
@@ -986,29 +1046,35 @@ Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
         hashes.AddBytes(HashBytes(c.last_hash));
         commands.AddBytes(c.request->command);
       }
-      ZF_RETURN_IF_ERROR(conn.Exec(
-          kInsertCommands,
-          {PgParam::Text(ids.Finish()), PgParam::Text(c_streams.Finish()),
-           PgParam::Text(fv.Finish()), PgParam::Text(lv.Finish()), PgParam::Text(fp.Finish()),
-           PgParam::Text(lp.Finish()), PgParam::Text(hashes.Finish()),
-           PgParam::Text(commands.Finish())}));
+      parts.push_back(fmt::format(
+          "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
+          "first_position, last_position, last_hash, command) "
+          "SELECT * FROM unnest({}::text[], {}::text[], {}::bigint[], {}::bigint[], "
+          "{}::bigint[], {}::bigint[], {}::bytea[], {}::bytea[])",
+          param(PgParam::Text(ids.Finish())), param(PgParam::Text(c_streams.Finish())),
+          param(PgParam::Text(fv.Finish())), param(PgParam::Text(lv.Finish())),
+          param(PgParam::Text(fp.Finish())), param(PgParam::Text(lp.Finish())),
+          param(PgParam::Text(hashes.Finish())), param(PgParam::Text(commands.Finish()))));
     }
     const LedgerState& ledger = planner.ledger();
-    ZF_RETURN_IF_ERROR(conn.Exec("UPDATE zf_ledger SET position = $1, ledger_hash = $2",
-                                 {PgParam::Int(ledger.position),
-                                  PgParam::Bytes(HashBytes(ledger.hash))}));
+    parts.push_back(fmt::format("UPDATE zf_ledger SET position = {}, ledger_hash = {}",
+                                param(PgParam::Int(ledger.position)),
+                                param(PgParam::Bytes(HashBytes(ledger.hash)))));
     // Delivered at COMMIT, to every listener of this store's channel.
-    ZF_RETURN_IF_ERROR(conn.Exec("SELECT pg_notify($1, $2)",
-                                 {PgParam::Text(channel_),
-                                  PgParam::Text(std::to_string(ledger.position))}));
+    notify = fmt::format("SELECT pg_notify({}, {})", param(PgParam::Text(channel_)),
+                         param(PgParam::Text(std::to_string(ledger.position))));
   }
-  return WriteProjectionRows(projections);
+  AddProjectionRows(projections, &parts, param);
+  if (parts.empty()) return Status::Ok();
+  return writer_->Exec(WithStatement(parts, notify), params).status();
 }
 
-// The rows in order, the last write of a key winning (one statement may
-// not touch a row twice).
-Status PostgresEventStore::WriteProjectionRows(std::span<const ProjectionWrite> writes) {
-  if (writes.empty()) return Status::Ok();
+// The projection rows as CTE parts: the last write of a key wins (one
+// statement may not touch a row twice).
+void PostgresEventStore::AddProjectionRows(
+    std::span<const ProjectionWrite> writes, std::vector<std::string>* parts,
+    const std::function<std::string(PgParam)>& param) {
+  if (writes.empty()) return;
   std::map<std::string_view, const std::optional<std::string>*> last;
   for (const ProjectionWrite& w : writes) last[w.key] = &w.value;
   PgArray put_keys, put_values, delete_keys;
@@ -1021,16 +1087,27 @@ Status PostgresEventStore::WriteProjectionRows(std::span<const ProjectionWrite> 
     }
   }
   if (!put_keys.empty()) {
-    ZF_RETURN_IF_ERROR(writer_->Exec(
-        "INSERT INTO zf_projections (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[]) "
+    parts->push_back(fmt::format(
+        "INSERT INTO zf_projections (key, value) SELECT * FROM unnest({}::bytea[], {}::bytea[]) "
         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-        {PgParam::Text(put_keys.Finish()), PgParam::Text(put_values.Finish())}));
+        param(PgParam::Text(put_keys.Finish())), param(PgParam::Text(put_values.Finish()))));
   }
   if (!delete_keys.empty()) {
-    ZF_RETURN_IF_ERROR(writer_->Exec("DELETE FROM zf_projections WHERE key = ANY($1::bytea[])",
-                                     {PgParam::Text(delete_keys.Finish())}));
+    parts->push_back(fmt::format("DELETE FROM zf_projections WHERE key = ANY({}::bytea[])",
+                                 param(PgParam::Text(delete_keys.Finish()))));
   }
-  return Status::Ok();
+}
+
+// Projection rows on their own (WriteProjections, copies), in one statement.
+Status PostgresEventStore::WriteProjectionRows(std::span<const ProjectionWrite> writes) {
+  std::vector<std::string> parts;
+  std::vector<PgParam> params;
+  AddProjectionRows(writes, &parts, [&](PgParam p) {
+    params.push_back(std::move(p));
+    return fmt::format("${}", params.size());
+  });
+  if (parts.empty()) return Status::Ok();
+  return writer_->Exec(WithStatement(parts, "SELECT 1"), params).status();
 }
 
 std::unique_ptr<EventCursor> PostgresEventStore::ReadStream(std::string_view stream,
