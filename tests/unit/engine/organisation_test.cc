@@ -9,7 +9,7 @@
 namespace zf {
 namespace {
 
-TEST_CASE("OrganisationNow: names of units, areas and officers; the township of a unit",
+TEST_CASE("OrganisationNow: names of units, areas and officers, and the township of a unit",
           "[engine][org]") {
   auto engine = testing::BareEngine();
   {
@@ -40,7 +40,7 @@ TEST_CASE("OrganisationNow: names of units, areas and officers; the township of 
   CHECK(org->area_of_township.at("qiujiang") == "area-1");
 }
 
-TEST_CASE("Statistics scope: an area or township narrows; unknown ones are refused by field",
+TEST_CASE("Statistics scope: an area or township narrows, an unknown one is refused by field",
           "[engine][statistics]") {
   auto engine = testing::BareEngine();
   testing::LoadAll(*engine, testing::kSampleReferenceFiles);
