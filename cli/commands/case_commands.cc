@@ -19,6 +19,14 @@ namespace po = boost::program_options;
 namespace zfcli {
 namespace {
 
+// Who reads (--as-actor, below).
+void AddReaderOptions(po::options_description& options);
+std::optional<zf::ReadContext> ReaderFrom(const po::variables_map& vm, std::string what);
+bool CheckReaderOptions(const GlobalOptions& global, const Command& self,
+                        const po::variables_map& vm, int* exit_code);
+zf::Status LimitListToTownship(const GlobalOptions& g, zf::Engine& engine,
+                               const std::optional<zf::ReadContext>& read, std::string* township);
+
 // The docket filters shared by case list and deadlines.
 void AddFilterOptions(po::options_description& options) {
   options.add_options()
@@ -62,14 +70,20 @@ int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& a
   AddFilterOptions(options);
   options.add_options()("open", po::bool_switch(), "only cases not in a final state");
   AddAsOfOptions(options);
+  AddReaderOptions(options);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  if (!CheckReaderOptions(global, self, vm, &exit_code)) return exit_code;
   zf::CaseFilter filter = FilterFrom(vm);
   filter.open_only = vm["open"].as<bool>();
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
+  if (zf::Status s = LimitListToTownship(global, *engine, ReaderFrom(vm, "view"), &filter.township);
+      !s.ok()) {
+    return ReportError(global, s);
+  }
   return PrintList(global, engine->ListCases(filter, AsOfFrom(vm)), SummaryJson, PrintDocket);
 }
 
@@ -185,6 +199,58 @@ bool CheckReaderOptions(const GlobalOptions& global, const Command& self,
   return true;
 }
 
+// A reader whose unit is a township or its brigade reads only that
+// township's cases, as a township token does through the server
+// (docs/cli.md, "Who may read which case"). The township of the reader's
+// unit (--unit), or "" when the reader is not limited.
+zf::Result<std::string> ReaderTownship(zf::Engine& engine, const zf::ReadContext& read) {
+  ZF_ASSIGN_OR_RETURN(zf::Organisation org, engine.OrganisationNow());
+  return org.TownshipOf(read.reader.unit);
+}
+
+// The refusal (exit 4, failed_precondition, field --as-actor) when a
+// limited reader names another township's case; OK otherwise, and when
+// there is no such case (the read itself then says so).
+zf::Status OutsideTownship(const GlobalOptions& g, zf::Engine& engine,
+                           const zf::ReadContext& read, const std::string& case_id) {
+  ZF_ASSIGN_OR_RETURN(std::string township, ReaderTownship(engine, read));
+  if (township.empty()) return zf::Status::Ok();
+  auto view = engine.CaseView(case_id);
+  if (!view.ok()) return zf::Status::Ok();
+  const std::string where = Str(*view, "township");
+  const std::string subject = Str(*view, "handling_subject");
+  if (where == township || subject == township) return zf::Status::Ok();
+  const bool en = g.lang == Lang::kEn;
+  return zf::FailedPreconditionError(
+             en ? fmt::format("outside_township: reader {} (unit {}) reads only the cases of "
+                              "township {}; case {} happened in {} and is handled by {}",
+                              read.reader.id, read.reader.unit, township, case_id, where, subject)
+                : fmt::format("outside_township：查阅人 {}（单位 {}）只能查阅本乡镇（{}）的案件；"
+                              "案件 {} 发生在 {}，由 {} 办理",
+                              read.reader.id, read.reader.unit, township, case_id, where, subject))
+      .WithSubject("--as-actor");
+}
+
+// For a list read with --as-actor: a limited reader's list is its
+// township's (`township`, the filter's, is set to it); another township is
+// refused as above.
+zf::Status LimitListToTownship(const GlobalOptions& g, zf::Engine& engine,
+                               const std::optional<zf::ReadContext>& read, std::string* township) {
+  if (!read) return zf::Status::Ok();
+  ZF_ASSIGN_OR_RETURN(std::string own, ReaderTownship(engine, *read));
+  if (own.empty()) return zf::Status::Ok();
+  if (township->empty()) *township = own;
+  if (*township == own) return zf::Status::Ok();
+  const bool en = g.lang == Lang::kEn;
+  return zf::FailedPreconditionError(
+             en ? fmt::format("outside_township: reader {} (unit {}) lists only township {}, not {}",
+                              read->reader.id, read->reader.unit, own, *township)
+                : fmt::format("outside_township：查阅人 {}（单位 {}）只能列出本乡镇（{}）的案件，"
+                              "不能列出 {} 的",
+                              read->reader.id, read->reader.unit, own, *township))
+      .WithSubject("--township");
+}
+
 // The command line of a command on one case: CASE_ID (positional), and
 // --as-of/--at-position when `as_of`.
 bool ParseCaseIdCommand(const Command& self, const std::vector<std::string>& args, bool as_of,
@@ -209,6 +275,12 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   // Recording the read appends to the access trail; a plain read does not.
   auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kLookup, &exit_code);
   if (!engine) return exit_code;
+  if (read) {
+    if (zf::Status s = OutsideTownship(global, *engine, *read, vm["case-id"].as<std::string>());
+        !s.ok()) {
+      return ReportError(global, s);
+    }
+  }
   auto view = read ? engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm), *read)
                    : engine->CaseView(vm["case-id"].as<std::string>(), AsOfFrom(vm));
   if (!view.ok()) {
@@ -253,6 +325,9 @@ int ForEachCaseEvent(const GlobalOptions& defaults, const std::vector<std::strin
     return ReportError(*global, NoCaseError(*global, id));
   }
   if (read) {
+    if (zf::Status s = OutsideTownship(*global, *engine, *read, id); !s.ok()) {
+      return ReportError(*global, s);
+    }
     if (zf::Status s = engine->RecordCaseAccess(id, *read); !s.ok()) {
       return ReportError(*global, CaseStatusInLanguage(*global, s, id));
     }
@@ -307,10 +382,12 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
        "only deadlines past their plain legal period (e.g. 90 days from filing): breached, or "
        "moved by pauses and extensions, which the basis column names");
   AddAsOfOptions(options);
+  AddReaderOptions(options);
   po::variables_map vm;
   GlobalOptions global = defaults;
   int exit_code = kExitOk;
   if (!ParseCommandLine(self, args, options, {}, &vm, &global, &exit_code)) return exit_code;
+  if (!CheckReaderOptions(global, self, vm, &exit_code)) return exit_code;
   zf::DeadlineQuery query;
   query.cases = FilterFrom(vm);
   query.breached_only = vm["breached"].as<bool>();
@@ -322,6 +399,11 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
   }
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
+  if (zf::Status s =
+          LimitListToTownship(global, *engine, ReaderFrom(vm, "view"), &query.cases.township);
+      !s.ok()) {
+    return ReportError(global, s);
+  }
   return PrintList(global, engine->Deadlines(query, AsOfFrom(vm)), DeadlineJson, PrintDeadlines);
 }
 
@@ -553,6 +635,11 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
   auto engine = OpenEngine(global, read ? StoreAccess::kWrite : StoreAccess::kLookup, &exit_code);
   if (!engine) return exit_code;
   const std::string id = vm["case-id"].as<std::string>();
+  if (read) {
+    if (zf::Status s = OutsideTownship(global, *engine, *read, id); !s.ok()) {
+      return ReportError(global, s);
+    }
+  }
   auto explained = engine->ExplainCase(id, AsOfFrom(vm));
   if (!explained.ok()) {
     return ReportError(global, CaseStatusInLanguage(global, explained.status(), id));
@@ -580,12 +667,12 @@ const Registrar kDeadlines(MakeCommand<RunDeadlines>(
     "deadlines", "open deadlines of cases: due soon or breached, with the rule and the dates",
     "办案期限：即将到期或已超期的期限及其依据",
     "[--township ID] [--subject ID] [--area ID] [--state S] [--item CODE] [--party ID] "
-    "[--within N | --breached] [--as-of T] [--at-position N]"));
+    "[--within N | --breached] [--as-of T] [--at-position N] [--as-actor ID --role R --unit U]"));
 const Registrar kCaseList(MakeCommand<RunCaseList>(
     "case list", "the docket: cases by state, subject, township, area, item or party",
     "案件列表（按状态、执法主体、乡镇、片区、事项、当事人筛选）",
     "[--state S] [--subject ID] [--township ID] [--area ID] [--item CODE] [--party ID] [--open] "
-    "[--as-of T] [--at-position N]"));
+    "[--as-of T] [--at-position N] [--as-actor ID --role R --unit U]"));
 const Registrar kCaseShow(MakeCommand<RunCaseShow>(
     "case show", "one case: state, party, subject, decision and timeline", "案件详情",
     "CASE_ID [--as-of T] [--at-position N] [--as-actor ID --role R --unit U [--purpose TEXT]]"));

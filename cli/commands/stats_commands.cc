@@ -103,6 +103,10 @@ int RunStats(const GlobalOptions& defaults, const std::vector<std::string>& args
   options.add_options()
       ("from", po::value<std::string>()->required(), "first day of the period (YYYY-MM-DD)")
       ("to", po::value<std::string>()->required(), "last day of the period (YYYY-MM-DD)")
+      ("area", po::value<std::string>()->default_value(""),
+       "only the cases and visits of this enforcement area's townships (片区)")
+      ("township", po::value<std::string>()->default_value(""),
+       "only the cases and visits that happened in this township")
       ("as-of", po::value<std::string>(),
        "answer as of a time: events that occurred by then (DATE = end of that day, or RFC 3339)")
       ("at-position", po::value<std::uint64_t>(),
@@ -116,8 +120,24 @@ int RunStats(const GlobalOptions& defaults, const std::vector<std::string>& args
   if (vm.count("at-position")) as_of.position = vm["at-position"].as<std::uint64_t>();
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
-  auto stats = engine->Statistics(vm["from"].as<std::string>(), vm["to"].as<std::string>(), as_of);
-  if (!stats.ok()) return ReportError(global, stats.status());
+  const zf::StatisticsScope scope{vm["area"].as<std::string>(), vm["township"].as<std::string>()};
+  auto stats =
+      engine->Statistics(vm["from"].as<std::string>(), vm["to"].as<std::string>(), as_of, scope);
+  if (!stats.ok()) {
+    const zf::Status& s = stats.status();
+    // The library speaks English; an unknown area or township in Chinese.
+    if (global.lang != Lang::kEn && s.code() == zf::StatusCode::kInvalidArgument &&
+        (s.subject() == "area" || s.subject() == "township")) {
+      const bool area = s.subject() == "area";
+      return ReportError(
+          global, zf::InvalidArgumentError(
+                      fmt::format("--{} 须为组织中登记的{}，不是“{}”", s.subject(),
+                                  area ? "执法片区" : "乡镇（街道）",
+                                  area ? scope.area : scope.township))
+                      .WithSubject(s.subject()));
+    }
+    return ReportError(global, s);
+  }
   if (global.json) {
     std::cout << boost::json::serialize(*stats) << '\n';
   } else {
@@ -129,7 +149,7 @@ int RunStats(const GlobalOptions& defaults, const std::vector<std::string>& args
 const Registrar kStats(MakeCommand<RunStats>(
     "stats", "statistics for a period (docs/domain.md, Statistics) (cases, delegated, leniency, inspect once, officers)",
     "统计（案件数、赋权事项案件、四张清单、综合查一次、执法人员）",
-    "--from DATE --to DATE [--as-of T] [--at-position N]"));
+    "--from DATE --to DATE [--area ID] [--township ID] [--as-of T] [--at-position N]"));
 
 }  // namespace
 }  // namespace zfcli

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <iostream>
 #include <map>
@@ -185,6 +186,29 @@ bool IsAuthorisationCode(std::string_view code) {
       "issuer_not_handling_subject", "subject_not_holder", "not_common_superior",
       "not_dispatcher",         "not_dispatched_to_unit", "not_receiving_subject"};
   return kCodes.count(code) > 0;
+}
+
+// A token of a township or its brigade reads only that township's cases
+// and its part of the statistics and registers: the 403 refusing the rest.
+Response OutsideTownshipError(const Request& req, std::string_view township,
+                              std::string_view what) {
+  return Api::Error(
+      req, http::status::forbidden, "outside_township",
+      fmt::format("a token of township {} reads only that township's cases and registers; {}",
+                  township, what),
+      "Authorization");
+}
+
+// What a reader may see: all ("" township), or one township's part.
+struct ReadScope {
+  std::string township;
+  std::string area;  // the township's enforcement area now ("" if none)
+  std::function<bool(const std::string& case_id)> case_inside;
+};
+
+std::string Text(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 // --- Parameters -------------------------------------------------------------
@@ -489,7 +513,7 @@ Api::Api(zf::Engine* engine, const ServerConfig& config, server::Metrics* metric
     : engine_(engine),
       config_(config),
       tokens_(std::make_shared<const TokenTable>(config.tokens)),
-      org_(engine->store()),
+      org_(engine),
       metrics_(metrics),
       log_(log),
       store_path_(std::move(store_path)) {}
@@ -671,18 +695,6 @@ Response Api::Admin(const Request& req, const TokenEntry& token, std::string_vie
   return JsonResponse(req, what == "backup" ? http::status::created : http::status::ok, *result);
 }
 
-namespace {
-
-Response OutsideTownshipError(const Request& req, std::string_view township,
-                              std::string_view what) {
-  Response res = Api::Error(
-      req, http::status::forbidden, "outside_township",
-      fmt::format("a token of township {} reads only that township's cases; {}", township, what),
-      "Authorization");
-  return res;
-}
-
-}  // namespace
 
 std::optional<bool> Api::CaseInTownship(std::string_view township, const std::string& case_id,
                                         std::string* where) {
@@ -961,21 +973,39 @@ json::object Same(const json::object& o) { return o; }
 // The registers beside the cases, with the CLI's filters and as_of/
 // at_position (`zfcli grid list`, `joint list`, `review list`, `access`):
 // GET /v1/grid[/ID], /v1/joint-actions[/ID], /v1/reviews[/ID], /v1/access.
-// Nothing when the target is none of them.
+// Nothing when the target is none of them. A reader limited to a township
+// (`scope`) sees only its township's part of each (docs/api.md, "Who may
+// read which case").
 std::optional<Response> RegisterRoute(zf::Engine& engine, const Request& req, const Target& t,
-                                      const zf::AsOf& as_of) {
+                                      const zf::AsOf& as_of, const ReadScope& scope) {
   const std::vector<std::string>& seg = t.segments;
   if (seg.size() < 2 || seg.size() > 3) return std::nullopt;
   const std::string& what = seg[1];
   const bool one = seg.size() == 3;
+  const bool limited = !scope.township.empty();
   if (what == "grid") {
     auto bad = one ? UnknownParameter(req, t, {"as_of", "at_position"})
                    : UnknownParameter(req, t, {"township", "state", "unit", "from", "to", "as_of",
                                                "at_position"});
     if (bad) return *bad;
-    if (one) return ObjectResponse(req, engine.GridTicketView(seg[2], as_of));
+    if (one) {
+      auto view = engine.GridTicketView(seg[2], as_of);
+      if (limited && view.ok() && Text(*view, "township") != scope.township) {
+        return OutsideTownshipError(req, scope.township,
+                                    fmt::format("grid ticket {} is of township {}", seg[2],
+                                                Text(*view, "township")));
+      }
+      return ObjectResponse(req, view);
+    }
     zf::GridTicketFilter filter{Param(t, "township"), Param(t, "state"), Param(t, "unit"),
                                 Param(t, "from"), Param(t, "to")};
+    if (limited) {
+      if (filter.township.empty()) filter.township = scope.township;
+      if (filter.township != scope.township) {
+        return OutsideTownshipError(
+            req, scope.township, fmt::format("the list asked for township {}", filter.township));
+      }
+    }
     return ListResponse(req, engine.ListGridTickets(filter, as_of), Same);
   }
   if (what == "joint-actions") {
@@ -983,15 +1013,111 @@ std::optional<Response> RegisterRoute(zf::Engine& engine, const Request& req, co
                    : UnknownParameter(req, t, {"area", "state", "from", "to", "as_of",
                                                "at_position"});
     if (bad) return *bad;
-    if (one) return ObjectResponse(req, engine.JointActionView(seg[2], as_of));
+    // A limited reader sees the actions of its township's area, with only
+    // the findings in its township.
+    auto findings_inside = [&](json::object action) {
+      if (json::value* f = action.if_contains("findings"); f != nullptr && f->is_array()) {
+        json::array kept;
+        for (const json::value& finding : f->as_array()) {
+          if (finding.is_object() && Text(finding.as_object(), "township") == scope.township) {
+            kept.push_back(finding);
+          }
+        }
+        *f = std::move(kept);
+      }
+      return action;
+    };
+    if (one) {
+      auto view = engine.JointActionView(seg[2], as_of);
+      if (!limited || !view.ok()) return ObjectResponse(req, view);
+      if (Text(*view, "area") != scope.area) {
+        return OutsideTownshipError(req, scope.township,
+                                    fmt::format("joint action {} is of area {}", seg[2],
+                                                Text(*view, "area")));
+      }
+      return JsonResponse(req, http::status::ok, findings_inside(std::move(*view)));
+    }
     zf::JointActionFilter filter{Param(t, "area"), Param(t, "state"), Param(t, "from"),
                                  Param(t, "to")};
-    return ListResponse(req, engine.ListJointActions(filter, as_of), Same);
+    if (!limited) return ListResponse(req, engine.ListJointActions(filter, as_of), Same);
+    if (filter.area.empty()) filter.area = scope.area;
+    if (filter.area != scope.area || scope.area.empty()) {
+      return OutsideTownshipError(
+          req, scope.township,
+          fmt::format("the list asked for area {}; township {} is in area {}", filter.area,
+                      scope.township, scope.area.empty() ? "(none)" : scope.area));
+    }
+    return ListResponse(req, engine.ListJointActions(filter, as_of), findings_inside);
   }
   if (what == "reviews") {
     if (auto bad = UnknownParameter(req, t, {"as_of", "at_position"})) return *bad;
-    if (one) return ObjectResponse(req, engine.ReviewCampaign(seg[2], as_of));
-    return ListResponse(req, engine.ReviewCampaigns(as_of), Same);
+    if (!limited) {
+      if (one) return ObjectResponse(req, engine.ReviewCampaign(seg[2], as_of));
+      return ListResponse(req, engine.ReviewCampaigns(as_of), Same);
+    }
+    // A limited reader sees the campaigns that sampled its township's case
+    // files, with only those files; the campaign-wide figures are left out.
+    auto own_part = [&](json::object campaign) -> std::optional<json::object> {
+      json::array files;
+      std::set<std::string> ids;
+      if (const json::value* f = campaign.if_contains("files"); f != nullptr && f->is_array()) {
+        for (const json::value& file : f->as_array()) {
+          if (!file.is_object()) continue;
+          const std::string id = Text(file.as_object(), "case_id");
+          if (scope.case_inside(id)) {
+            files.push_back(file);
+            ids.insert(id);
+          }
+        }
+      }
+      if (files.empty()) return std::nullopt;
+      for (const char* key : {"unscored", "rectification_required"}) {
+        if (json::value* list = campaign.if_contains(key); list != nullptr && list->is_array()) {
+          json::array kept;
+          for (const json::value& id : list->as_array()) {
+            if (id.is_string() && ids.count(std::string(id.as_string()))) kept.push_back(id);
+          }
+          *list = std::move(kept);
+        }
+      }
+      for (const char* key : {"grades", "veto_findings", "points_sum", "average_total",
+                              "population"}) {
+        campaign.erase(key);
+      }
+      campaign["sampled"] = files.size();
+      std::size_t scored = 0;
+      for (const json::value& file : files) {
+        const json::value* sc = file.as_object().if_contains("scored");
+        scored += sc != nullptr && sc->is_bool() && sc->as_bool() ? 1 : 0;
+      }
+      campaign["scored"] = scored;
+      campaign["files"] = std::move(files);
+      campaign["limited_to_township"] = scope.township;
+      return campaign;
+    };
+    if (one) {
+      auto view = engine.ReviewCampaign(seg[2], as_of);
+      if (!view.ok()) return ObjectResponse(req, view);
+      auto part = own_part(std::move(*view));
+      if (!part) {
+        return OutsideTownshipError(req, scope.township,
+                                    fmt::format("review campaign {} sampled no case file of it",
+                                                seg[2]));
+      }
+      return JsonResponse(req, http::status::ok, *part);
+    }
+    auto list = engine.ReviewCampaigns(as_of);
+    if (!list.ok()) return StatusError(req, ReadStatus(list.status()), list.status());
+    json::array out;
+    for (const json::object& c : *list) {
+      auto view = engine.ReviewCampaign(Text(c, "campaign_id"), as_of);
+      if (!view.ok()) return StatusError(req, ReadStatus(view.status()), view.status());
+      if (auto part = own_part(std::move(*view))) {
+        part->erase("files");
+        out.push_back(std::move(*part));
+      }
+    }
+    return JsonResponse(req, http::status::ok, out);
   }
   if (what == "access" && !one) {
     if (auto bad = UnknownParameter(req, t, {"case", "actor", "from", "to"})) return *bad;
@@ -1000,7 +1126,17 @@ std::optional<Response> RegisterRoute(zf::Engine& engine, const Request& req, co
                         "give case and/or actor: whose reads of which case", "case");
     }
     zf::AccessQuery query{Param(t, "case"), Param(t, "actor"), Param(t, "from"), Param(t, "to")};
-    return ListResponse(req, engine.CaseAccesses(query), AccessJson);
+    auto records = engine.CaseAccesses(query);
+    if (limited && records.ok()) {
+      // By reader: only the reads of its township's cases.
+      std::map<std::string, bool> inside;
+      std::erase_if(*records, [&](const zf::AccessRecord& r) {
+        auto [it, fresh] = inside.try_emplace(r.case_id, false);
+        if (fresh) it->second = scope.case_inside(r.case_id);
+        return !it->second;
+      });
+    }
+    return ListResponse(req, records, AccessJson);
   }
   return std::nullopt;
 }
@@ -1155,12 +1291,26 @@ Response Api::Route(const Request& req, std::string* actor_id) {
     return ListResponse(req, engine_->Deadlines(query, *as_of), DeadlineJson);
   }
   if (At(t, {"v1", "statistics"})) {
-    if (auto bad = UnknownParameter(req, t, {"from", "to", "as_of", "at_position"})) return *bad;
+    if (auto bad = UnknownParameter(req, t, {"from", "to", "area", "township", "as_of",
+                                             "at_position"})) {
+      return *bad;
+    }
     if (Param(t, "from").empty() || Param(t, "to").empty()) {
       return Error(req, http::status::bad_request, "invalid_argument",
                    "from and to (YYYY-MM-DD) are required", Param(t, "from").empty() ? "from" : "to");
     }
-    auto stats = engine_->Statistics(Param(t, "from"), Param(t, "to"), *as_of);
+    zf::StatisticsScope scope{Param(t, "area"), Param(t, "township")};
+    // A township token's statistics are its township's.
+    auto township = org_.TownshipOf(actor->unit);
+    if (!township.ok()) return StatusError(req, ReadStatus(township.status()), township.status());
+    if (!township->empty()) {
+      if (scope.township.empty()) scope.township = *township;
+      if (scope.township != *township) {
+        return OutsideTownshipError(
+            req, *township, fmt::format("the statistics asked for township {}", scope.township));
+      }
+    }
+    auto stats = engine_->Statistics(Param(t, "from"), Param(t, "to"), *as_of, scope);
     if (!stats.ok()) return StatusError(req, ReadStatus(stats.status()), stats.status());
     return JsonResponse(req, http::status::ok, *stats);
   }
@@ -1269,7 +1419,19 @@ Response Api::Route(const Request& req, std::string* actor_id) {
   if (At(t, {"v1", "access"}) && !Param(t, "case").empty()) {
     if (auto outside = OutsideTownship(req, *actor, Param(t, "case"))) return *outside;
   }
-  if (auto answer = RegisterRoute(*engine_, req, t, *as_of)) return std::move(*answer);
+  ReadScope scope;
+  {
+    auto org = org_.Organisation();
+    if (!org.ok()) return StatusError(req, ReadStatus(org.status()), org.status());
+    scope.township = org->TownshipOf(actor->unit);
+    if (auto it = org->area_of_township.find(scope.township); it != org->area_of_township.end()) {
+      scope.area = it->second;
+    }
+    scope.case_inside = [this, &scope](const std::string& case_id) {
+      return CaseInTownship(scope.township, case_id, nullptr).value_or(false);
+    };
+  }
+  if (auto answer = RegisterRoute(*engine_, req, t, *as_of, scope)) return std::move(*answer);
   return Error(req, http::status::not_found, "not_found", "no such endpoint", t.path);
 }
 

@@ -1,68 +1,64 @@
 #include "server/org_directory.h"
 
+#include <map>
+
 #include <boost/json.hpp>
 
 namespace zfcli::server {
 namespace {
 
-std::string Text(const boost::json::object& data, std::string_view key) {
-  const boost::json::value* v = data.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+boost::json::object ToJson(const std::map<std::string, std::string>& names) {
+  boost::json::object o;
+  for (const auto& [id, name] : names) o[id] = name;
+  return o;
 }
 
 }  // namespace
 
 zf::Status OrgDirectory::Refresh() {
-  auto head = store_->Head("org");
-  if (!head.ok()) {
-    // No organisation yet: nothing to read, nobody limited.
-    return head.status().code() == zf::StatusCode::kNotFound ? zf::Status::Ok() : head.status();
+  auto head = engine_->store()->Head("org");
+  std::uint64_t version = 0;
+  if (head.ok()) {
+    version = head->version;
+  } else if (head.status().code() != zf::StatusCode::kNotFound) {
+    return head.status();
   }
-  if (head->version == version_) return zf::Status::Ok();
-  auto Kind = [this](std::string_view kind) -> boost::json::object& {
-    boost::json::value& v = names_[kind];
-    return v.is_object() ? v.as_object() : v.emplace_object();
-  };
-  auto cursor = store_->ReadStream("org", version_ + 1, zf::Direction::kForward);
-  for (; cursor->Valid(); cursor->Next()) {
-    const zf::EventRecord& e = cursor->event();
-    version_ = e.version;
-    if (!e.data.is_object()) continue;
-    const boost::json::object& d = e.data.as_object();
-    const std::string name = Text(d, "name");
-    if (e.type == "township_registered") {
-      township_of_[Text(d, "township_id")] = Text(d, "township_id");
-      Kind("townships")[Text(d, "township_id")] = name;
-    } else if (e.type == "brigade_registered") {
-      township_of_[Text(d, "brigade_id")] = Text(d, "township");
-      Kind("brigades")[Text(d, "brigade_id")] = name;
-    } else if (e.type == "department_registered") {
-      Kind("departments")[Text(d, "department_id")] = name;
-    } else if (e.type == "district_registered") {
-      Kind("district")[Text(d, "district_id")] = name;
-    } else if (e.type == "officer_registered" || (e.type == "officer_amended" && !name.empty())) {
-      Kind("officers")[Text(d, "officer_id")] = name;
-    }
+  if (loaded_ && version == version_) return zf::Status::Ok();
+  if (version == 0) {
+    // No organisation yet: nobody limited, no names.
+    org_ = zf::Organisation();
+  } else {
+    auto org = engine_->OrganisationNow();
+    if (!org.ok()) return org.status();
+    org_ = std::move(*org);
   }
-  return cursor->status();
+  version_ = version;
+  loaded_ = true;
+  return zf::Status::Ok();
 }
 
 zf::Result<std::string> OrgDirectory::TownshipOf(std::string_view unit) {
   std::lock_guard lock(mu_);
   if (zf::Status s = Refresh(); !s.ok()) return s;
-  auto it = township_of_.find(unit);
-  return it == township_of_.end() ? std::string() : it->second;
+  return org_.TownshipOf(unit);
+}
+
+zf::Result<zf::Organisation> OrgDirectory::Organisation() {
+  std::lock_guard lock(mu_);
+  if (zf::Status s = Refresh(); !s.ok()) return s;
+  return org_;
 }
 
 zf::Result<boost::json::object> OrgDirectory::Names() {
   std::lock_guard lock(mu_);
   if (zf::Status s = Refresh(); !s.ok()) return s;
-  boost::json::object names;
-  for (std::string_view kind : {"district", "departments", "townships", "brigades", "officers"}) {
-    const boost::json::value* v = names_.if_contains(kind);
-    names[kind] = v != nullptr ? *v : boost::json::object();
-  }
-  return names;
+  return boost::json::object{{"district", ToJson(org_.district)},
+                             {"departments", ToJson(org_.departments)},
+                             {"townships", ToJson(org_.townships)},
+                             {"brigades", ToJson(org_.brigades)},
+                             {"areas", ToJson(org_.areas)},
+                             {"officers", ToJson(org_.officers)},
+                             {"area_of_township", ToJson(org_.area_of_township)}};
 }
 
 }  // namespace zfcli::server

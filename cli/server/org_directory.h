@@ -1,18 +1,17 @@
 // The organisation as the server's read scope and the console's names need
 // it: which township a unit belongs to, and the names of units and
-// officers. Read from the store's "org" stream (public API only) and read
-// again whenever that stream has grown.
+// officers. Asked of the engine (zf::Engine::OrganisationNow, the public
+// API) and asked again whenever the store's "org" stream has grown.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
 
-#include "zf/event_store.h"
+#include "zf/engine.h"
 #include "zf/result.h"
 
 namespace zfcli::server {
@@ -20,8 +19,8 @@ namespace zfcli::server {
 // Thread-safe.
 class OrgDirectory {
  public:
-  // `store` must outlive the directory.
-  explicit OrgDirectory(const zf::EventStore* store) : store_(store) {}
+  // `engine` must outlive the directory.
+  explicit OrgDirectory(zf::Engine* engine) : engine_(engine) {}
   OrgDirectory(const OrgDirectory&) = delete;
   OrgDirectory& operator=(const OrgDirectory&) = delete;
 
@@ -30,19 +29,23 @@ class OrgDirectory {
   // department, the district, the justice bureau), which is not limited.
   zf::Result<std::string> TownshipOf(std::string_view unit);
 
-  // {"district", "departments", "townships", "brigades", "officers"}, each
-  // an object of id: name, as registered so far.
+  // The organisation now (zf::Organisation).
+  zf::Result<zf::Organisation> Organisation();
+
+  // {"district", "departments", "townships", "brigades", "areas",
+  // "officers"}, each an object of id: name, and "area_of_township"
+  // (township id: area id).
   zf::Result<boost::json::object> Names();
 
  private:
-  // Reads the org stream from where the last read ended.
+  // Asks the engine again when the org stream has grown.
   zf::Status Refresh();  // REQUIRES: mu_ held
 
-  const zf::EventStore* const store_;
+  zf::Engine* const engine_;
   std::mutex mu_;
-  std::uint64_t version_ = 0;                       // GUARDED_BY(mu_)
-  std::map<std::string, std::string, std::less<>> township_of_;  // GUARDED_BY(mu_)
-  boost::json::object names_;                       // GUARDED_BY(mu_)
+  bool loaded_ = false;                 // GUARDED_BY(mu_)
+  std::uint64_t version_ = 0;           // GUARDED_BY(mu_)
+  zf::Organisation org_;                // GUARDED_BY(mu_)
 };
 
 }  // namespace zfcli::server

@@ -32,6 +32,7 @@ from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException, TimeoutException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 ZFCLI = EXAMPLES = TMP = ARTIFACTS = None
@@ -233,6 +234,10 @@ def docket_flow(p):
     row = p.css('tr[data-case="%s"]' % sorted(late_ids)[0])
     check(row and "APL art. 60" in row[0].text, "the why of a past-limit case: %r"
           % (row and row[0].text))
+    # The slider over days stands where the date picker put the docket.
+    check(p.one("#docket-slider-value").text == "2023-12-31" and
+          p.one("#docket-slider").get_attribute("aria-valuetext") == "2023-12-31",
+          "the docket's slider at 2023-12-31: %r" % p.one("#docket-slider-value").text)
     no_sideways(p, "the docket at 1366x768")
     p.shot("02-docket-gaosha-2023-12-31")
 
@@ -269,6 +274,25 @@ def case_flow(p, names):
     check(p.one("#case-state").text not in ("已结案", "已决定"),
           "the state before the decision: %r" % p.one("#case-state").text)
     p.shot("04-case-before-decision")
+    p.one("#now").click()
+    p.one("#explanation section[data-section=discretion]", "back to now")
+    # Time travel by slider, with the keyboard: from "now", back over the
+    # case's business dates to the last one before the decision.
+    status, history = api("GET", "/v1/cases/SX-2023-E0010/history", "reviewer")
+    dates = sorted({e["occurred_at"][:10] for e in history})
+    decided = next(e["occurred_at"][:10] for e in history if e["type"] == "decision_made")
+    before = max(i for i, d in enumerate(dates) if d < decided)
+    slider = p.one("#case-slider", "the case's slider")
+    check(slider.get_attribute("max") == str(len(dates)) and
+          p.one("#case-slider-value").text == "当前", "the slider at now over %d dates" % len(dates))
+    slider.send_keys(Keys.ARROW_LEFT * (len(dates) - before))
+    p.wait("the slider's day", lambda d: "as_of=" + dates[before] in d.current_url)
+    p.one("#no-decision", "no decision on %s" % dates[before])
+    types = [e.get_attribute("data-type") for e in p.css("#timeline li.event")]
+    check("decision_made" not in types and "120,000.00" not in p.one("#case-body").text,
+          "the penalty is gone on %s: %r" % (dates[before], types))
+    check(p.one("#case-slider-value").text == dates[before], "the slider shows its day")
+    p.shot("04-case-slider-before-decision")
     p.one("#now").click()
     p.one("#explanation section[data-section=discretion]", "back to now")
 
@@ -318,6 +342,25 @@ def stats_flow(p):
         "return Chart.getChart(document.getElementById('chart-lists')).data.datasets[0].data")
     check(sum(lists) == 75, "the four lists in 2023: %r (75)" % lists)
     p.shot("07-statistics-2023")
+    # An area (over the seed's period: four months of bars to load): the
+    # figures and the charts follow it.
+    p.set_value("#s-from", "2023-09-10")
+    Select(p.one("#s-area")).select_by_value("area-1")
+    p.one("#stats-form button[type=submit]").click()
+    p.wait("area-1's statistics", lambda d: "area=area-1" in d.current_url and
+           d.find_elements(By.ID, "chart-lists"))
+    status, area = api("GET", "/v1/statistics?from=2023-09-10&to=2023-12-31&area=area-1",
+                       "reviewer")
+    eq = p.one("#cases-equation").text
+    check(status == 200 and eq == "%d = %d + %d" % (area["cases_total"], area["cases_online"],
+                                                     area["cases_offline"])
+          and area["cases_total"] < 452, "area-1's figures: %r, API %r" % (eq, area["cases_total"]))
+    months = p.d.execute_script(
+        "return Chart.getChart(document.getElementById('chart-months')).data.datasets"
+        ".map((d) => d.data.reduce((a, b) => a + b, 0))")
+    check(months == [area["cases_online"], area["cases_offline"]],
+          "area-1's months add up to its figures: %r" % months)
+    p.shot("07-statistics-area-1")
 
 
 def live_flow(p):
@@ -382,6 +425,19 @@ def township_flow(p):
     check(townships == {"高砂镇"}, "gaosha's token lists gaosha's cases: %r" % townships)
     options = [o.get_attribute("value") for o in p.css("#f-township option")]
     check(options == ["", "gaosha"], "gaosha's township filter offers only gaosha: %r" % options)
+    # Its statistics are 高砂镇's, unasked.
+    p.go("#/stats")
+    p.one("#stats-limited", "gaosha's statistics")
+    status, own = api("GET", "/v1/statistics?from=2023-09-10&to=2023-12-31&township=gaosha",
+                      "reviewer")
+    eq = p.one("#cases-equation").text
+    check(eq == "%d = %d + %d" % (own["cases_total"], own["cases_online"], own["cases_offline"])
+          and own["cases_total"] < 452, "gaosha's statistics: %r (API %d)" % (eq, own["cases_total"]))
+    status, body = api("GET", "/v1/statistics?from=2023-09-10&to=2023-12-31&township=qiujiang",
+                       "gaosha")
+    check(status == 403 and body.get("error") == "outside_township",
+          "gaosha asks for qiujiang's statistics: %d %r" % (status, body))
+    p.shot("10-township-statistics")
 
 
 def language_and_layout_flow(p):

@@ -2251,6 +2251,49 @@ def test_access():
     expect_rc(zf("--db", "db", "replay", "--verify"), EXIT_OK)
 
 
+def test_as_actor_township():
+    """Issue 19: a read naming a reader (--as-actor) whose unit is a
+    township or its brigade reads only that township's cases, as a
+    township token does through the server: another township's case is
+    refused (exit 4, outside_township, in Chinese or English) before
+    anything is recorded; case list and deadlines are limited to the
+    township, another --township refused. Other units read everything."""
+    load_reference()
+    expect_rc(zf("--db", "db", "import", write_lines("cases.jsonl", case_commands())), 0)
+    gaosha = ["--as-actor", "SX-OF-0103", "--role", "enforcement_officer", "--unit", "gaosha"]
+    for command in (["case", "show"], ["case", "history"], ["case", "explain"]):
+        r = zf("--db", "db", *command, "SX-T-003", *gaosha)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in("outside_township", r.err, "stderr")
+        expect_in("只能查阅本乡镇（gaosha）的案件", r.err, "stderr")
+    r = zf("--db", "db", "--lang", "en", "case", "show", "SX-T-003", *gaosha)
+    expect_rc(r, EXIT_REJECTED)
+    expect_in("reads only the cases of township gaosha", r.err, "stderr")
+    r = zf("--db", "db", "--json", "access", "--case", "SX-T-003")
+    expect_rc(r, EXIT_OK)
+    check(r.json() == [], "a refused read is not recorded: %r" % r.out)
+    expect_rc(zf("--db", "db", "case", "show", "SX-T-001", *gaosha), EXIT_OK)
+    r = zf("--db", "db", "--json", "case", "list", *gaosha)
+    expect_rc(r, EXIT_OK)
+    check([c["case_id"] for c in r.json()] == ["SX-T-001", "SX-T-002"], "gaosha's list %r" % r.out)
+    for command in (["case", "list"], ["deadlines"]):
+        r = zf("--db", "db", *command, "--township", "fenggang", *gaosha)
+        expect_rc(r, EXIT_REJECTED)
+        expect_in("outside_township", r.err, "stderr")
+    brigade = ["--as-actor", "SX-OF-0094", "--role", "brigade_captain", "--unit",
+               "fenggang-brigade"]
+    expect_rc(zf("--db", "db", "case", "show", "SX-T-001", *brigade), EXIT_REJECTED)
+    r = zf("--db", "db", "--json", "case", "list", *brigade)
+    expect_rc(r, EXIT_OK)
+    check([c["case_id"] for c in r.json()] == ["SX-T-003"], "the brigade's list %r" % r.out)
+    department = ["--as-actor", "SX-OF-0032", "--role", "enforcement_officer", "--unit",
+                  "sx-market"]
+    r = zf("--db", "db", "--json", "case", "list", *department)
+    expect_rc(r, EXIT_OK)
+    check(len(r.json()) == 3, "a department lists every case: %r" % r.out)
+    expect_rc(zf("--db", "db", "case", "list", "--role", "x"), EXIT_USAGE)
+
+
 def test_cache_aggregates():
     """$ZF_CACHE_AGGREGATES sets the engine's cache; a cache of one case
     answers as the default one; a bad value is refused, naming the variable."""

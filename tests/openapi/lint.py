@@ -37,7 +37,12 @@ def lint(d, spec):
 # refused, and which reads are rate-limited.
 CASE_READS = ("getCase", "getCaseHistory", "explainCase", "getCaseDossier", "auditCase")
 RATE_LIMITED = ("explainCase", "getCaseDossier", "auditCase")
-FORBIDDEN = CASE_READS + ("postCommands", "adminBackup", "adminVerify", "adminAudit")
+# A township token's lists, statistics and registers (403 outside_township).
+TOWNSHIP_LIMITED = ("listCases", "listDeadlines", "listAccess", "getStatistics",
+                    "listGridTickets", "getGridTicket", "listJointActions", "getJointAction",
+                    "listReviews", "getReview")
+FORBIDDEN = CASE_READS + TOWNSHIP_LIMITED + ("postCommands", "adminBackup", "adminVerify",
+                                             "adminAudit")
 
 
 def contract_problems(spec):

@@ -2238,6 +2238,91 @@ def test_township_scope():
         check(s.stop() == 0, "serve exit code")
 
 
+def test_township_registers():
+    """Issue 19: GET /v1/statistics takes an area (片区) and a township, and
+    a bad one is 400 naming the field; a township token's statistics and
+    registers (grid tickets, joint actions, review campaigns, the access
+    trail by reader) are its township's: unfiltered they are limited to it,
+    another township is 403 outside_township (docs/api.md, "Who may read
+    which case"). A department's token sees everything."""
+    load_sample()
+    s = Server()
+    try:
+        period = "/v1/statistics?from=2023-09-10&to=2023-12-31"
+        whole = s.get(period).json()
+        check(whole["cases_total"] == 452 and whole["scope"] == {"area": "", "township": ""},
+              "the district: %r" % {k: whole.get(k) for k in ("cases_total", "scope")})
+        totals = 0
+        for area in ("area-1", "area-2", "area-3", "area-4"):
+            r = s.get(period + "&area=" + area)
+            expect_status(r, 200, "statistics of " + area)
+            a = r.json()
+            check(0 < a["cases_total"] < 452 and list(a["area_headcount"]) == [area],
+                  "%s: %r" % (area, {k: a.get(k) for k in ("cases_total", "area_headcount")}))
+            totals += a["cases_total"]
+        check(totals == 452, "the four areas add up to the district: %d" % totals)
+        for query, field in (("&area=area-9", "area"), ("&township=atlantis", "township")):
+            r = s.get(period + query)
+            expect_status(r, 400, "statistics" + query)
+            check(r.json().get("subject") == field and field in r.json()["message"],
+                  "the refusal names %s: %r" % (field, r.text))
+        gaosha = s.get(period + "&township=gaosha").json()
+        check(0 < gaosha["cases_total"] < 452, "gaosha's figures %r" % gaosha["cases_total"])
+        # A township token: its own figures, unasked; another township 403.
+        mine = s.get(period, token="hearing").json()
+        check(mine["cases_total"] == gaosha["cases_total"] and
+              mine["scope"]["township"] == "gaosha", "gaosha's token: %r" % mine.get("scope"))
+        r = s.get(period + "&township=qiujiang", token="hearing")
+        expect_status(r, 403, "gaosha's token asks for qiujiang's statistics")
+        check(r.json().get("error") == "outside_township", "refusal %r" % r.text)
+        # Grid tickets.
+        everything = s.get("/v1/grid").json()
+        own = s.get("/v1/grid", token="hearing").json()
+        check(own == s.get("/v1/grid?township=gaosha").json() and
+              all(t["township"] == "gaosha" for t in own) and len(own) < len(everything),
+              "gaosha's tickets: %d of %d" % (len(own), len(everything)))
+        expect_status(s.get("/v1/grid?township=qiujiang", token="hearing"), 403,
+                      "gaosha lists qiujiang's tickets")
+        other = next(t for t in everything if t["township"] != "gaosha")
+        expect_status(s.get("/v1/grid/" + other["ticket_id"], token="hearing"), 403,
+                      "gaosha reads another township's ticket")
+        if own:
+            expect_status(s.get("/v1/grid/" + own[0]["ticket_id"], token="hearing"), 200,
+                          "gaosha reads its ticket")
+        # Joint actions: its area's (area-2), with only its findings.
+        actions = s.get("/v1/joint-actions", token="hearing").json()
+        check(all(a["area"] == "area-2" for a in actions) and
+              all(f["township"] == "gaosha" for a in actions for f in a["findings"]),
+              "gaosha's joint actions %r" % [(a["joint_action_id"], a["area"]) for a in actions])
+        expect_status(s.get("/v1/joint-actions?area=area-1", token="hearing"), 403,
+                      "gaosha lists area-1's actions")
+        elsewhere = [a for a in s.get("/v1/joint-actions").json() if a["area"] != "area-2"]
+        if elsewhere:
+            expect_status(s.get("/v1/joint-actions/" + elsewhere[0]["joint_action_id"],
+                                token="hearing"), 403, "another area's action")
+        # Review campaigns: those that sampled its files, with only those.
+        for c in s.get("/v1/reviews", token="hearing").json():
+            check(c.get("limited_to_township") == "gaosha" and "points_sum" not in c,
+                  "a limited campaign %r" % c)
+            files = s.get("/v1/reviews/" + c["campaign_id"], token="hearing").json()["files"]
+            for f in files:
+                view = s.get("/v1/cases/" + f["case_id"]).json()
+                check("gaosha" in (view["township"], view["handling_subject"]),
+                      "a file of gaosha: %r" % f)
+        check(all("limited_to_township" not in c for c in s.get("/v1/reviews").json()),
+              "a department's campaigns are whole")
+        # The access trail by reader: only the reads of its township's cases.
+        expect_status(s.get("/v1/cases/SX-2023-E0010"), 200, "a department reads a case")
+        reads = s.get("/v1/access?actor=SX-OF-0032", token="hearing").json()
+        check(all(s.get("/v1/cases/" + r["case_id"], token="hearing").status == 200
+                  for r in reads[:5]), "gaosha sees reads of its cases only")
+        everyone = s.get("/v1/access?actor=SX-OF-0032").json()
+        check(len(everyone) >= 1 and len(reads) <= len(everyone), "the access trail %d %d"
+              % (len(reads), len(everyone)))
+    finally:
+        check(s.stop() == 0, "serve exit code")
+
+
 def main(argv):
     global ZFCLI, EXAMPLES, TMP
     global CONSOLE_DIR

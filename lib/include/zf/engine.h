@@ -333,6 +333,38 @@ struct AccessQuery {
   std::string to;
 };
 
+// Which cases Engine::Statistics counts; empty fields do not narrow.
+struct StatisticsScope {
+  // enforcement_area id (片区): the cases and visits in its townships, as
+  // the area stood at the end of the period; its headcount only.
+  std::string area;
+  // township id: the cases and visits that happened in it.
+  std::string township;
+};
+
+// The organisation as it stands now (the reference stream "org"): the names
+// of its units and officers, and which township a unit belongs to. Every
+// map is id → value.
+struct Organisation {
+  std::map<std::string, std::string> district;     // id → name (one entry once registered)
+  std::map<std::string, std::string> departments;  // id → name
+  std::map<std::string, std::string> townships;    // id → name
+  std::map<std::string, std::string> brigades;     // id → name
+  std::map<std::string, std::string> areas;        // enforcement_area id → name
+  std::map<std::string, std::string> officers;     // officer id → name
+  // A township → itself, a brigade → its township. Units not here (the
+  // district, departments) belong to no township.
+  std::map<std::string, std::string> township_of_unit;
+  // A township → the enforcement area it belongs to now.
+  std::map<std::string, std::string> area_of_township;
+
+  // The township `unit` belongs to, or "" (see township_of_unit).
+  std::string TownshipOf(std::string_view unit) const {
+    auto it = township_of_unit.find(std::string(unit));
+    return it == township_of_unit.end() ? std::string() : it->second;
+  }
+};
+
 class ZF_EXPORT Engine {
  public:
   Engine() = default;
@@ -450,8 +482,16 @@ class ZF_EXPORT Engine {
   // metric names of docs/domain.md, Statistics (cases_total, cases_online, cases_offline,
   // delegated_cases, yoy_growth, leniency_applied, officers_distinct,
   // officer_assignments, area_headcount, ...; see docs/cli.md, stats).
+  // `scope` narrows the cases and visits counted to an area and/or a
+  // township (the answer's "scope" repeats it); kInvalidArgument with
+  // subject "area" or "township" for one not registered in org.
   virtual Result<boost::json::object> Statistics(std::string_view from, std::string_view to,
-                                                 const AsOf& as_of = {}) const = 0;
+                                                 const AsOf& as_of = {},
+                                                 const StatisticsScope& scope = {}) const = 0;
+
+  // The organisation now (see Organisation): the reference data folded by
+  // the engine, so that a reader need not fold the org stream itself.
+  virtual Result<Organisation> OrganisationNow() const = 0;
 
   virtual EventStore* store() = 0;
 

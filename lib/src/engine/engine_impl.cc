@@ -10,6 +10,7 @@
 // events (docs/architecture.md "Bounded state").
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -130,7 +131,9 @@ class EngineImpl final : public Engine {
   Result<boost::json::object> CaseView(std::string_view case_id,
                                        const AsOf& as_of) const override;
   Result<boost::json::object> Statistics(std::string_view from, std::string_view to,
-                                         const AsOf& as_of) const override;
+                                         const AsOf& as_of,
+                                         const StatisticsScope& scope) const override;
+  Result<Organisation> OrganisationNow() const override;
   Result<std::vector<DeadlineEntry>> Deadlines(const DeadlineQuery& query,
                                                const AsOf& as_of) const override;
 
@@ -1113,16 +1116,75 @@ Result<boost::json::object> EngineImpl::ExplainCase(std::string_view case_id,
 }
 
 Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::string_view to,
-                                                   const AsOf& as_of) const {
+                                                   const AsOf& as_of,
+                                                   const StatisticsScope& scope) const {
   auto first = Date::Parse(from);
   if (!first.ok()) return InvalidArgumentError(first.status().message()).WithSubject("from");
   auto last = Date::Parse(to);
   if (!last.ok()) return InvalidArgumentError(last.status().message()).WithSubject("to");
   if (*last < *first) return InvalidArgumentError("to is before from").WithSubject("to");
-  return WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
-                                  std::optional<std::int64_t>) {
-    return ComputeStatistics(rules, cases, *first, *last);
+  Status refused;
+  auto stats = WithWorldAsOf(as_of, [&](const RuleBook& rules, const CaseBook& cases,
+                                        std::optional<std::int64_t>) -> boost::json::object {
+    const OrgModel& org = rules.org();
+    if (!scope.area.empty() && org.FindArea(scope.area) == nullptr) {
+      refused = InvalidArgumentError(fmt::format("area must be an enforcement area registered in "
+                                              "org, not '{}'",
+                                              scope.area))
+                    .WithSubject("area");
+      return {};
+    }
+    if (!scope.township.empty() && org.FindTownship(scope.township) == nullptr) {
+      refused = InvalidArgumentError(
+                    fmt::format("township must be a township registered in org, not '{}'",
+                                scope.township))
+                    .WithSubject("township");
+      return {};
+    }
+    std::optional<std::set<std::string>> townships;
+    if (!scope.area.empty()) {
+      // The area's townships on the period's last day.
+      const auto members = org.TownshipsOfArea(scope.area, StartOfLocalDay(*last));
+      townships.emplace(members.begin(), members.end());
+    }
+    if (!scope.township.empty()) {
+      const bool inside = !townships || townships->count(scope.township) > 0;
+      townships.emplace();
+      if (inside) townships->insert(scope.township);
+    }
+    boost::json::object o = ComputeStatistics(rules, cases, *first, *last, townships, scope.area);
+    o["scope"] = {{"area", scope.area}, {"township", scope.township}};
+    return o;
   });
+  if (!stats.ok()) return stats.status();
+  if (!refused.ok()) return refused;
+  return std::move(*stats);
+}
+
+Result<Organisation> EngineImpl::OrganisationNow() const {
+  std::lock_guard lock(mu_);
+  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  const OrgModel& org = world_.rules.org();
+  Organisation out;
+  if (const District* d = org.district()) out.district[d->id] = d->name;
+  for (const Department* d : org.Departments()) out.departments[d->id] = d->name;
+  for (const Township* t : org.Townships()) {
+    out.townships[t->id] = t->name;
+    out.township_of_unit[t->id] = t->id;
+  }
+  for (const Brigade* b : org.Brigades()) {
+    out.brigades[b->id] = b->name;
+    out.township_of_unit[b->id] = b->township;
+  }
+  for (const EnforcementArea* a : org.Areas()) out.areas[a->id] = a->name;
+  for (const Officer* o : org.Officers()) out.officers[o->id] = o->name;
+  constexpr std::int64_t kLatest = std::numeric_limits<std::int64_t>::max();
+  for (const std::string& township : org.TownshipsWithAreas()) {
+    if (const EnforcementArea* a = org.AreaOfTownship(township, kLatest)) {
+      out.area_of_township[township] = a->id;
+    }
+  }
+  return out;
 }
 
 // Judges on its own copy of the World and keeps only the command ids it

@@ -79,10 +79,17 @@ struct PeriodCounts {
   std::map<std::string, std::int64_t> leniency_by_kind;
 };
 
-PeriodCounts Count(const RuleBook& rules, const CaseBook& cases, Date from, Date to) {
+using Townships = std::optional<std::set<std::string>>;
+
+bool InScope(const Townships& townships, const std::string& township) {
+  return !townships || townships->count(township) > 0;
+}
+
+PeriodCounts Count(const RuleBook& rules, const CaseBook& cases, Date from, Date to,
+                   const Townships& townships) {
   PeriodCounts n;
   cases.ForEachCase([&](const CaseState& c) {
-    if (!InPeriod(CaseDate(c), from, to)) return;
+    if (!InPeriod(CaseDate(c), from, to) || !InScope(townships, c.township)) return;
     ++n.total;
     ++(c.channel == "offline" ? n.offline : n.online);
     if (c.delegated) {
@@ -121,10 +128,11 @@ struct InspectionCounts {
   std::set<std::string> parties;
 };
 
-InspectionCounts CountInspections(const CaseBook& cases, Date from, Date to) {
+InspectionCounts CountInspections(const CaseBook& cases, Date from, Date to,
+                                  const Townships& townships) {
   InspectionCounts n;
   cases.ForEachInspection([&](const InspectionState& v) {
-    if (!InPeriod(v.visited_on, from, to)) return;
+    if (!InPeriod(v.visited_on, from, to) || !InScope(townships, v.township)) return;
     ++n.visits;
     n.parties.insert(v.party_id);
     const InspectionScenarioState* scenario = cases.FindInspectionScenario(v.scenario_id);
@@ -160,15 +168,17 @@ void AddPriorPeriod(boost::json::object& o, const CaseBook& cases, Date prior_fr
 }  // namespace
 
 boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cases, Date from,
-                                      Date to) {
-  const PeriodCounts now = Count(rules, cases, from, to);
+                                      Date to, const Townships& townships,
+                                      const std::string& area) {
+  const PeriodCounts now = Count(rules, cases, from, to, townships);
   const Date prior_from = AddYears(from, -1);
   const Date prior_to = AddYears(to, -1);
-  const PeriodCounts prior = Count(rules, cases, prior_from, prior_to);
+  const PeriodCounts prior = Count(rules, cases, prior_from, prior_to, townships);
   const OrgModel& org = rules.org();
   boost::json::object area_headcount;
-  for (const EnforcementArea* area : org.Areas()) {
-    area_headcount[area->id] = static_cast<std::int64_t>(org.OfficersOfArea(area->id, to).size());
+  for (const EnforcementArea* a : org.Areas()) {
+    if (!area.empty() && a->id != area) continue;
+    area_headcount[a->id] = static_cast<std::int64_t>(org.OfficersOfArea(a->id, to).size());
   }
   boost::json::object o;
   o["from"] = from.ToString();
@@ -185,7 +195,7 @@ boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cas
   o["enterprise_cases"] = now.enterprise;
   o["leniency_applied"] = now.enterprise_leniency;
   o["leniency_by_list"] = CountMap(now.leniency_by_kind);
-  const InspectionCounts visits = CountInspections(cases, from, to);
+  const InspectionCounts visits = CountInspections(cases, from, to, townships);
   o["inspections"] = static_cast<std::int64_t>(visits.parties.size());
   o["inspection_visits"] = visits.visits;
   o["inspection_visits_saved"] = visits.saved;

@@ -2,6 +2,10 @@
 // and the organisation: the seed's figures double as test data.
 #pragma once
 
+#include <optional>
+#include <set>
+#include <string>
+
 #include <boost/json/object.hpp>
 
 #include "domain/case_book.h"
@@ -15,7 +19,11 @@ namespace zf::internal {
 // its filing, its on-the-spot decision, or (for a matter settled by a soft
 // measure at the clue stage) the first soft measure. Inspect-once visits
 // (stream inspection/<id>) are dated by their visit day.
+// `townships`, when given, narrows the cases and visits to those that
+// happened in one of them, and `area` ("" = all) the area headcount.
 boost::json::object ComputeStatistics(const RuleBook& rules, const CaseBook& cases, Date from,
-                                      Date to);
+                                      Date to,
+                                      const std::optional<std::set<std::string>>& townships = {},
+                                      const std::string& area = {});
 
 }  // namespace zf::internal

@@ -485,6 +485,8 @@ std::optional<std::string> OrgModel::LegalNameOf(std::string_view subject) const
 std::vector<const Township*> OrgModel::Townships() const { return Values(townships_); }
 std::vector<const Department*> OrgModel::Departments() const { return Values(departments_); }
 std::vector<const EnforcementArea*> OrgModel::Areas() const { return Values(areas_); }
+std::vector<const Brigade*> OrgModel::Brigades() const { return Values(brigades_); }
+std::vector<const Officer*> OrgModel::Officers() const { return Values(officers_); }
 
 const EnforcementArea* OrgModel::AreaOfTownship(std::string_view township,
                                                 std::int64_t instant) const {

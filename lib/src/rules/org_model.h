@@ -218,6 +218,8 @@ class OrgModel {
   std::vector<const Township*> Townships() const;      // by id
   std::vector<const Department*> Departments() const;  // by id
   std::vector<const EnforcementArea*> Areas() const;   // by id
+  std::vector<const Brigade*> Brigades() const;        // by id
+  std::vector<const Officer*> Officers() const;        // by id
 
   // --- Areas (as of an instant, unix micros) ---------------------------------
   // The area the township belonged to at `instant`, or nullptr.

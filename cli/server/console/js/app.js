@@ -71,6 +71,7 @@ async function loadSession() {
     session.names = {units: {...names.district, ...names.departments, ...names.townships,
                              ...names.brigades},
                      townships: names.townships, departments: names.departments,
+                     areas: names.areas || {}, area_of_township: names.area_of_township || {},
                      officers: names.officers};
     return true;
   } catch (e) {

@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import {h, add, clear, yuan, shortHash} from './dom.js';
 import {t, label} from './i18n.js';
-import {session, unitName, officerName, errorBox, go} from './shared.js';
+import {session, unitName, officerName, errorBox, go, dateSlider} from './shared.js';
 
 const enc = encodeURIComponent;
 
@@ -214,8 +214,9 @@ async function accessTrail(id, out) {
 export async function renderCase(root, id, params) {
   const asOf = params.get('as_of') || '';
   const out = h('div', {id: 'action-result'});
+  const sliderHolder = h('span', {id: 'case-slider-holder'});
   const actions = h('div', {class: 'actions'},
-    timeTravel(id, asOf),
+    timeTravel(id, asOf), sliderHolder,
     h('button', {type: 'button', id: 'verify', onclick: () => verify(id, out)}, t('case.verify')),
     h('button', {type: 'button', id: 'dossier', onclick: () => dossier(id, out)}, t('case.dossier')),
     h('button', {type: 'button', id: 'access', onclick: () => accessTrail(id, out)}, t('case.access')));
@@ -235,6 +236,12 @@ export async function renderCase(root, id, params) {
       api.get('/v1/cases/' + enc(id) + '/history').catch((e) => e),
       api.get('/v1/cases/' + enc(id) + '/explain', {as_of: asOf}).catch((e) => e)]);
     const ok = (x) => !(x instanceof Error);
+    if (ok(history) && !sliderHolder.firstChild) {
+      // Over the case's business dates; the last position is now.
+      const dates = [...new Set(history.map((e) => e.occurred_at.slice(0, 10)))].sort();
+      sliderHolder.replaceChildren(dateSlider('case-slider', 'case.slider', dates, asOf,
+                                              (date) => go(['case', id], date ? {as_of: date} : {})));
+    }
     body.replaceChildren(header(view, asOf), h('div', {class: 'case-grid'},
       h('div', {class: 'card'}, h('h2', {}, t('case.timeline')),
         ok(history) ? timeline(history, ok(explained) ? explained : null, asOf) : errorBox(history)),

@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import {h, add, clear} from './dom.js';
 import {t, label} from './i18n.js';
-import {session, unitName, errorBox, go} from './shared.js';
+import {session, unitName, errorBox, go, dateSlider, days, todayInChina} from './shared.js';
 
 const kShown = 300;
 const kStates = ['registered', 'verifying', 'filed', 'investigating', 'suspended', 'concluded',
@@ -123,13 +123,30 @@ function table({shown, byCase}) {
       h('tbody', {}, shown.slice(0, kShown).map((c) => row(c, byCase[c.case_id]))))));
 }
 
+// Time travel by slider over the days from the first case listed to
+// today; moving it sets as_of and keeps the other filters.
+function slider(params, shown) {
+  const today = todayInChina();
+  const asOf = params.get('as_of') || '';
+  let first = asOf || today;
+  for (const c of shown) if (c.discovered_on && c.discovered_on < first) first = c.discovered_on;
+  return dateSlider('docket-slider', 'docket.slider', days(first, today), asOf, (date) => {
+    const next = {};
+    for (const k of kFields) next[k] = params.get(k);
+    next.as_of = date;
+    go(['docket'], next);
+  });
+}
+
 export async function renderDocket(view, params) {
   const live = h('span', {id: 'live', class: 'live'});
   const holder = h('div', {});
-  add(clear(view), h('h1', {}, t('docket.title'), live), filterForm(params), holder);
+  const sliderHolder = h('div', {class: 'travel-slider'});
+  add(clear(view), h('h1', {}, t('docket.title'), live), filterForm(params), sliderHolder, holder);
   const refresh = async () => {
     try {
       const data = await load(params);
+      if (!sliderHolder.firstChild) sliderHolder.replaceChildren(slider(params, data.shown));
       holder.replaceChildren(table(data));
     } catch (e) {
       holder.replaceChildren(errorBox(e));

@@ -49,3 +49,53 @@ export function go(path, params) {
   location.hash = '#/' + path.map(encodeURIComponent).join('/') + query(params);
 }
 
+
+// The days from `first` to `last` ('YYYY-MM-DD', inclusive), at most 4,000.
+export function days(first, last) {
+  const out = [];
+  let d = new Date(first + 'T00:00:00Z');
+  const end = new Date(last + 'T00:00:00Z');
+  while (d <= end && out.length < 4000) {
+    out.push(d.toISOString().slice(0, 10));
+    d = new Date(d.getTime() + 86400000);
+  }
+  return out;
+}
+
+// Today in China (UTC+8), 'YYYY-MM-DD'.
+export function todayInChina() {
+  return new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+}
+
+// Time travel by slider: a range input over `dates` (ascending
+// 'YYYY-MM-DD') whose last position is "now". Keyboard-accessible as any
+// range input (arrows, Page Up/Down, Home, End), its date in
+// aria-valuetext and in the <output> beside it. onPick(date, or '' for
+// now) runs when the slider settles (a quarter second after the last
+// change, so that holding an arrow key does not load every day).
+export function dateSlider(id, labelKey, dates, current, onPick) {
+  const n = dates.length;
+  let index = n;
+  if (current) {
+    index = 0;
+    for (let i = 0; i < n; i++) if (dates[i] <= current) index = i;
+  }
+  const text = (i) => (i >= n ? t('slider.now') : dates[i]);
+  const input = h('input', {type: 'range', id, min: 0, max: n, step: 1, value: index,
+                            'aria-label': t(labelKey), 'aria-valuetext': text(index)});
+  const out = h('output', {id: id + '-value', for: id}, text(index));
+  let timer = null;
+  input.addEventListener('input', () => {
+    const i = Number(input.value);
+    out.textContent = text(i);
+    input.setAttribute('aria-valuetext', text(i));
+  });
+  input.addEventListener('change', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const i = Number(input.value);
+      onPick(i >= n ? '' : dates[i]);
+    }, 250);
+  });
+  return h('label', {class: 'field slider'}, h('span', {}, t(labelKey)), input, out);
+}

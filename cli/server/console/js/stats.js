@@ -1,4 +1,4 @@
-// Statistics of a period (GET /v1/statistics): the seed's figures as
+// Statistics of a period and area (GET /v1/statistics): the seed's figures as
 // charts (Chart.js from Debian, compiled into zfcli as
 // /console/vendor/chart.min.js and loaded when this page opens), bars of
 // delegated cases by township, and a grid of townships coloured by open
@@ -90,14 +90,14 @@ function barChart(Chart, canvas, labels, datasets, stacked) {
 // The four charts of issue 19: cases per month online and offline; cases
 // on delegated items, the same period a year before and now; enterprise
 // cases under the four lists, by list; inspect-once visits.
-async function charts(holder, s, from, to) {
+async function charts(holder, s, from, to, scope) {
   const Chart = await loadChart();
   if (!Chart) {
     holder.replaceChildren(h('p', {class: 'note'}, t('stats.no_charts')));
     return;
   }
   const spans = months(from, to);
-  const perMonth = await Promise.all(spans.map((x) => api.get('/v1/statistics', {from: x.from, to: x.to})));
+  const perMonth = await Promise.all(spans.map((x) => api.get('/v1/statistics', {from: x.from, to: x.to, ...scope})));
   const a = chartCard('chart-months', 'chart.months');
   const b = chartCard('chart-delegated', 'chart.delegated');
   const c = chartCard('chart-lists', 'chart.lists');
@@ -134,23 +134,48 @@ function figures(s) {
                      percent(s.inspection_reduction_rate)))));
 }
 
+// The area and township filters: '' (all) or an id; a township token's
+// township is fixed (the API answers only its own).
+function select(id, labelKey, options, value) {
+  return h('label', {class: 'field'}, h('span', {}, t(labelKey)),
+           h('select', {id}, h('option', {value: ''}, t('stats.all')),
+             options.map(([key, name]) => h('option', {value: key, selected: key === value}, name))));
+}
+
 export async function renderStats(view, params) {
   const from = params.get('from') || '2023-09-10';
   const to = params.get('to') || '2023-12-31';
+  const area = params.get('area') || '';
+  const township = params.get('township') || '';
+  const own = (session.me && session.me.township) || '';
   const fromInput = h('input', {type: 'date', id: 's-from', value: from});
   const toInput = h('input', {type: 'date', id: 's-to', value: to});
+  const names = session.names || {areas: {}, townships: {}};
+  const areaField = select('s-area', 'stats.area',
+                           Object.entries(names.areas || {}).sort(), area);
+  const townshipField = select('s-township', 'filter.township',
+                               Object.entries(names.townships || {}).sort()
+                                 .filter(([key]) => !own || key === own), own || township);
   const form = h('form', {class: 'filters', id: 'stats-form', onsubmit: (e) => {
     e.preventDefault();
-    go(['stats'], {from: fromInput.value, to: toInput.value});
+    go(['stats'], {from: fromInput.value, to: toInput.value,
+                   area: areaField.querySelector('select').value,
+                   township: townshipField.querySelector('select').value});
   }}, h('label', {class: 'field'}, h('span', {}, t('stats.from')), fromInput),
      h('label', {class: 'field'}, h('span', {}, t('stats.to')), toInput),
+     areaField, townshipField,
      h('button', {type: 'submit'}, t('filter.apply')));
   const body = h('div', {id: 'stats-body'});
-  add(clear(view), h('h1', {}, t('stats.title')), form, body);
+  const scope = {};
+  if (area) scope.area = area;
+  if (township) scope.township = township;
+  add(clear(view), h('h1', {}, t('stats.title')), form,
+      own ? h('p', {class: 'note', id: 'stats-limited'}, t('stats.limited', unitName(own))) : null,
+      body);
   try {
     const [s, open] = await Promise.all([
-      api.get('/v1/statistics', {from, to}),
-      api.get('/v1/cases', {open: 'true', as_of: to})]);
+      api.get('/v1/statistics', {from, to, ...scope}),
+      api.get('/v1/cases', {open: 'true', as_of: to, ...scope})]);
     const openBy = {};
     for (const c of open) openBy[c.township] = (openBy[c.township] || 0) + 1;
     const byTownship = Object.entries(s.delegated_cases_by_township || {}).sort((a, b) => b[1] - a[1]);
@@ -158,7 +183,7 @@ export async function renderStats(view, params) {
     add(clear(body), figures(s), chartHolder, h('div', {class: 'case-grid'},
       h('div', {class: 'card'}, h('h2', {}, t('stats.by_township')), bars('by-township', byTownship)),
       h('div', {class: 'card'}, h('h2', {}, t('stats.open_grid', to)), grid(openBy))));
-    await charts(chartHolder, s, from, to);
+    await charts(chartHolder, s, from, to, scope);
   } catch (e) {
     body.replaceChildren(errorBox(e));
   }
