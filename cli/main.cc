@@ -10,6 +10,7 @@
 
 #include "build_info.h"
 #include "cli.h"
+#include "option_help.h"
 #include "zf/version.h"
 
 namespace po = boost::program_options;
@@ -160,6 +161,47 @@ std::string OptionErrorMessage(const po::error& e, Lang lang) {
     return fmt::format("选项“{}”有歧义（可能是多个选项的缩写）", option);
   }
   return std::string("命令行有误：") + e.what();
+}
+
+// A value as program_options shows it ("arg", "arg (=zh)"), in Chinese.
+std::string ParameterZh(std::string parameter) {
+  if (parameter.rfind("arg", 0) == 0) parameter = "值" + parameter.substr(3);
+  if (const auto at = parameter.find(" (="); at != std::string::npos) {
+    parameter = parameter.substr(0, at) + "（默认 " + parameter.substr(at + 3);
+    if (parameter.back() == ')') parameter = parameter.substr(0, parameter.size() - 1) + "）";
+  }
+  return parameter;
+}
+
+// The options of a command: program_options' own table in English; in
+// Chinese the same layout with each description from cli/option_help.cc
+// (the English one where there is none, which cli.help_chinese reports).
+void PrintOptions(std::ostream& out, const po::options_description& options, Lang lang) {
+  if (lang == Lang::kEn) {
+    out << options << '\n';
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::size_t width = 0;
+  for (const auto& o : options.options()) {
+    std::string name = o->format_name();
+    const std::string parameter = o->format_parameter();
+    if (!parameter.empty()) name += " " + ParameterZh(parameter);
+    const auto zh = OptionDescriptionZh(o->description());
+    rows.emplace_back(name, zh ? std::string(*zh) : o->description());
+    width = std::max(width, name.size());
+  }
+  constexpr std::size_t kMaxNameWidth = 36;
+  width = std::min(width, kMaxNameWidth);
+  out << "选项:\n";
+  for (const auto& [name, text] : rows) {
+    if (name.size() > width) {
+      out << "  " << name << '\n' << std::string(width + 4, ' ') << text << '\n';
+    } else {
+      out << "  " << name << std::string(width - name.size() + 2, ' ') << text << '\n';
+    }
+  }
+  out << '\n';
 }
 
 // Lists the commands whose name starts with `group` ("store").
@@ -314,7 +356,7 @@ bool ParseCommandLine(const Command& command, const std::vector<std::string>& ra
     std::cout << fmt::format("zfcli {} — {}\n\n{}: zfcli {} {}\n\n", command.name,
                              global->lang == Lang::kEn ? command.summary_en : command.summary_zh,
                              Label(*global, "usage"), command.name, command.usage);
-    std::cout << options << '\n';
+    PrintOptions(std::cout, options, global->lang);
     *exit_code = kExitOk;
     return false;
   }

@@ -236,6 +236,40 @@ def test_help():
     expect_in("--stream", r.out, "zfcli help export")
 
 
+def test_help_chinese():
+    """Issue 18: help is Chinese by default for every command: its summary,
+    and each option's description (cli/option_help.cc), with the value shown
+    as 值 rather than program_options' "arg". An option declared without a
+    Chinese description fails here. With --lang en it stays English."""
+    listing = zf("help", "--lang", "en")
+    expect_rc(listing, EXIT_OK)
+    commands = [line[2:19].strip() for line in listing.out.splitlines()
+                if re.match(r"  [a-z]", line)]
+    check(len(commands) >= 30, "commands listed by help: %r" % commands)
+    han = re.compile(u"[\u4e00-\u9fff]")
+    for cmd in commands:
+        r = zf(*cmd.split(), "--help")
+        expect_rc(r, EXIT_OK)
+        lines = r.out.splitlines()
+        check(bool(lines) and han.search(lines[0]), "the summary of %r: %r" % (cmd, lines[:1]))
+        options = [l for l in lines if l.startswith("  -")]
+        check(len(options) >= 3, "options of %r: %r" % (cmd, options))
+        for i, line in enumerate(lines):
+            if not line.startswith("  -"):
+                continue
+            text = line
+            if i + 1 < len(lines) and lines[i + 1].startswith("      "):
+                text += lines[i + 1]
+            check(han.search(text) is not None,
+                  "`zfcli %s --help`: an option described in English only: %r" % (cmd, line))
+            check(" arg" not in text, "`zfcli %s --help` shows 'arg': %r" % (cmd, line))
+        en = zf(*cmd.split(), "--help", "--lang", "en")
+        expect_rc(en, EXIT_OK)
+        check(han.search(en.out.splitlines()[0]) is None,
+              "the English summary of %r: %r" % (cmd, en.out.splitlines()[:1]))
+        expect_in("--lang arg", en.out, "`zfcli %s --help --lang en`" % cmd)
+
+
 def test_unknown_command():
     r = zf("frobnicate")
     expect_rc(r, EXIT_USAGE)
