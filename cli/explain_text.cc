@@ -666,8 +666,8 @@ class ExplainWriter {
       std::cout << "  "
                 << (judged_ == nullptr
                         ? T("尚未作出裁量，无需比较新旧规定。", "no discretion applied yet.")
-                        : T("本案未适用裁量基准，无需比较新旧规定。",
-                            "no benchmark was applied: nothing to compare."))
+                        : T("本决定未记载新旧规定的比较。",
+                            "the decision recorded no comparison of the law in time."))
                 << '\n';
       return;
     }
@@ -768,10 +768,10 @@ class ExplainWriter {
       std::cout << fmt::format(
           "    {}\n",
           En() ? fmt::format("{}: {} → {}", S(d, "rest_day_rule"), S(d, "plain_due_on"), S(d, "due_on"))
-               : fmt::format("{}：原届满日{}顺延至{}",
+               : fmt::format("顺延：原届满日{}为休息日，顺延至{}\n    依据：{}",
+                             Day(S(d, "plain_due_on")), Day(S(d, "due_on")),
                              S(d, "rest_day_rule_zh").empty() ? S(d, "rest_day_rule")
-                                                              : S(d, "rest_day_rule_zh"),
-                             Day(S(d, "plain_due_on")), Day(S(d, "due_on"))));
+                                                              : S(d, "rest_day_rule_zh")));
     }
   }
 

@@ -1,6 +1,6 @@
 // The Chinese forms of the texts the deadline views and the explanation
 // write beside their English ones (issue 18): the laws cited by their
-// official titles (docs/domain.md, "Legal sources"), and the reasons a
+// official titles (the table at the top of docs/domain.md), and the reasons a
 // clock was paused.
 #pragma once
 
