@@ -32,7 +32,8 @@ boost::json::object DeadlineJson(const zf::DeadlineEntry& d) {
   return {{"case_id", d.case_id},   {"deadline", d.deadline_id}, {"label", d.label},
           {"bearer", d.bearer},     {"due_on", d.due_on},        {"days_left", d.days_left},
           {"breached", d.breached}, {"limit_on", d.limit_on},    {"past_limit", d.past_limit},
-          {"basis", d.basis},       {"state", d.state},
+          {"basis", d.basis},       {"basis_en", d.basis},       {"basis_zh", d.basis_zh},
+          {"state", d.state},
           {"township", d.township}, {"handling_subject", d.handling_subject}};
 }
 

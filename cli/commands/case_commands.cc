@@ -8,11 +8,14 @@
 #include <optional>
 
 #include "cli.h"
+#include "explain_text.h"
 #include "json_forms.h"
 #include "query.h"
+#include "server/org_directory.h"
 #include "zf/cases.h"
 #include "zf/engine.h"
 #include "zf/event_json.h"
+#include "zf/text_format.h"
 
 namespace po = boost::program_options;
 
@@ -131,10 +134,12 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
   }
   if (const auto* decision = v.if_contains("decision")) {
     const auto& d = decision->as_object();
-    std::cout << fmt::format("  {}: {} {} {}: {} {}\n", Label(g, "decision"),
+    std::cout << fmt::format("  {}: {} {} {}: {}\n", Label(g, "decision"),
                              Label(g, "decision." + Str(d, "type")),
                              Str(d, "decided_on"), Label(g, "fine"),
-                             d.at("fine_fen").as_int64() / 100, Label(g, "yuan"));
+                             zf::YuanText(d.at("fine_fen").as_int64(),
+                                          g.lang == Lang::kEn ? zf::Language::kEn
+                                                              : zf::Language::kZh));
   }
   for (const auto& w : v.at("warnings").as_array()) {
     std::cout << fmt::format("  {}: {}\n", Label(g, "warnings"), w.as_string().c_str());
@@ -354,7 +359,24 @@ int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>
   return exit_code;
 }
 
-void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list) {
+// "name（id）" for a handling subject the org data names (the unit's own
+// name, as the console shows it), else the id.
+std::string SubjectWithName(const GlobalOptions& g, const boost::json::object& names,
+                            const std::string& id) {
+  for (std::string_view kind : {"departments", "townships", "district"}) {
+    const boost::json::value* units = names.if_contains(kind);
+    if (units == nullptr || !units->is_object()) continue;
+    if (const boost::json::value* name = units->as_object().if_contains(id);
+        name != nullptr && name->is_string() && !name->as_string().empty()) {
+      return g.lang == Lang::kEn ? fmt::format("{} ({})", name->as_string().c_str(), id)
+                                 : fmt::format("{}（{}）", name->as_string().c_str(), id);
+    }
+  }
+  return id;
+}
+
+void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list,
+                    const boost::json::object& names) {
   std::vector<std::vector<std::string>> rows;
   for (const zf::DeadlineEntry& d : list) {
     const std::string left = d.breached
@@ -363,12 +385,14 @@ void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>
     // The engine names the act in Chinese; the label table has it in English.
     const std::string label =
         g.lang == Lang::kEn ? std::string(Label(g, "act." + d.deadline_id)) : d.label;
-    rows.push_back({d.case_id, d.deadline_id, label, d.due_on, left, d.handling_subject, d.basis});
+    rows.push_back({d.case_id, d.deadline_id, label, d.due_on, left,
+                    SubjectWithName(g, names, d.handling_subject),
+                    g.lang == Lang::kEn ? d.basis : d.basis_zh});
   }
   PrintTable(g, "no_deadlines",
              {"case_id", "deadline", "deadline_name", "due", "days_left", "handling_subject",
               "basis"},
-             {18, 8, 22, 12, 12, 14}, rows);
+             {18, 8, 22, 12, 12, 32}, rows);
 }
 
 int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -404,226 +428,24 @@ int RunDeadlines(const GlobalOptions& defaults, const std::vector<std::string>& 
       !s.ok()) {
     return ReportError(global, s);
   }
-  return PrintList(global, engine->Deadlines(query, AsOfFrom(vm)), DeadlineJson, PrintDeadlines);
+  // The subjects' names, from the organisation (as the console reads them).
+  boost::json::object names;
+  if (!global.json) {
+    auto read = server::OrgDirectory(&*engine).Names();
+    if (read.ok()) names = std::move(*read);
+  }
+  return PrintList(global, engine->Deadlines(query, AsOfFrom(vm)), DeadlineJson,
+                   [&](const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list) {
+                     PrintDeadlines(g, list, names);
+                   });
 }
 
 
 // --- case explain ----------------------------------------------------------
 // Engine::ExplainCase: for each decision, the rule versions it used with the
 // reference event that defined each (stream, version, position, hash), the
-// inputs, the computation, and the deadlines with the days that moved them.
-
-void ExplainEvaluation(const GlobalOptions& g, const boost::json::object& ev) {
-  if (const auto* law = ev.if_contains("law_in_time"); law != nullptr && law->is_object()) {
-    std::cout << fmt::format("    {}: {} — {}\n", Label(g, "law_in_time"),
-                             Str(law->as_object(), "applied"), Str(law->as_object(), "why"));
-  }
-  if (const auto* entries = ev.if_contains("entries"); entries != nullptr && entries->is_array()) {
-    for (const auto& item : entries->as_array()) {
-      const auto& e = item.as_object();
-      std::cout << fmt::format("    {} {} v{} [{}{}]: {}\n", Label(g, "list_entry"),
-                               Str(e, "entry_id"), Str(e, "version"), Str(e, "list_kind"),
-                               e.contains("mandatory") && e.at("mandatory").as_bool() ? ", mandatory" : "",
-                               Str(e, "status"));
-      if (const auto* conditions = e.if_contains("conditions")) {
-        for (const auto& c : conditions->as_array()) {
-          const auto& co = c.as_object();
-          std::cout << fmt::format("        {} {}: {}\n",
-                                   co.at("met").as_bool() ? "✓" : "✗", Str(co, "code"),
-                                   Str(co, "why"));
-        }
-      }
-    }
-  }
-}
-
-std::string Yuan(const GlobalOptions& g, const boost::json::object& o, std::string_view key) {
-  const std::int64_t fen = Int(o, key);
-  const std::string_view space = g.lang == Lang::kEn ? " " : "";
-  return fen % 100 == 0 ? fmt::format("{}{}{}", fen / 100, space, Label(g, "yuan"))
-                        : fmt::format("{}.{:02}{}{}", fen / 100, fen % 100, space,
-                                      Label(g, "yuan"));
-}
-
-void PrintExplainedRule(const GlobalOptions& g, const boost::json::object& r) {
-  const auto& p = r.at("provenance").as_object();
-  std::string verdict;
-  if (r.contains("agrees")) {
-    verdict = r.at("agrees").as_bool()
-                  ? " ✓"
-                  : fmt::format(" ✗ {} v{}", Label(g, "recorded"), Str(r, "recorded_version"));
-  }
-  std::string dates = Str(r, "effective_from");
-  if (dates.empty()) dates = Str(r, "signed_on");
-  if (!Str(r, "effective_to").empty()) dates += ".." + Str(r, "effective_to");
-  std::cout << fmt::format("    {} {} v{} {} {}  ← {} v{} #{} {}{}\n",
-                           PadRight(Label(g, "rule." + Str(r, "kind")), 10), Str(r, "id"),
-                           Str(r, "version"), Label(g, "effective"), dates, Str(p, "stream"),
-                           Str(p, "version"), Str(p, "position"), Str(p, "hash").substr(0, 16),
-                           verdict);
-}
-
-void PrintExplainedDecision(const GlobalOptions& g, const boost::json::object& d) {
-  const auto& e = d.at("event").as_object();
-  std::cout << fmt::format("\n#{} {} {} ({} #{} {})\n", Str(e, "version"), Str(d, "decided_on"),
-                           TypeLabel(g, Str(e, "type")), Label(g, "position"),
-                           Str(e, "position"), Str(e, "hash").substr(0, 16));
-  if (!Str(d, "document_number").empty() || !Str(d, "issuer_name").empty()) {
-    std::cout << fmt::format("  {} {}\n", Str(d, "document_number"), Str(d, "issuer_name"));
-  }
-  std::cout << fmt::format("  {}:\n", Label(g, "rules_used"));
-  for (const auto& r : d.at("rules").as_array()) PrintExplainedRule(g, r.as_object());
-  const auto& in = d.at("inputs").as_object();
-  if (const auto* comp = in.if_contains("competence")) {
-    const auto& c = comp->as_object();
-    std::cout << fmt::format("  {}: {} — {} ({})\n", Label(g, "handling_subject"),
-                             Str(c, "subject"), Label(g, Str(c, "reason")), Str(c, "legal_basis"));
-  }
-  if (!Str(in, "circumstance_level").empty()) {
-    std::cout << fmt::format("  {}: {}  {}: {}  {}: {}\n", Label(g, "circumstance_level"),
-                             Str(in, "circumstance_level"), Label(g, "adjustment"),
-                             Str(in, "adjustment"), Label(g, "party_category"),
-                             Str(in, "party_category"));
-  }
-  if (const auto* facts = in.if_contains("facts")) {
-    std::cout << fmt::format("  {}: {}\n", Label(g, "facts"), boost::json::serialize(*facts));
-  }
-  if (const auto* history = in.if_contains("party_history")) {
-    const auto& h = history->as_object();
-    std::cout << fmt::format("  {}: {} ({} {} {}, {} {})\n", Label(g, "party_history"),
-                             h.at("first_violation").as_bool() ? Label(g, "first_violation")
-                                                                 : Label(g, "not_first_violation"),
-                             Label(g, "lookback"), Str(h, "lookback_months"), Label(g, "months"),
-                             Label(g, "since"), Str(h, "window_start"));
-    for (const auto& p : h.at("prior_decisions").as_array()) {
-      const auto& o = p.as_object();
-      std::cout << fmt::format("    {} {} {} {} {} {}\n",
-                               o.at("counts").as_bool() ? "●" : "○", Str(o, "case_id"),
-                               Str(o, "decided_on"), Str(o, "subject"), Str(o, "item_code"),
-                               o.at("within_lookback").as_bool() ? Label(g, "within_lookback")
-                                                                 : Label(g, "outside_lookback"));
-    }
-  }
-  if (const auto* ev = d.if_contains("evaluation"); ev != nullptr && ev->is_object()) {
-    ExplainEvaluation(g, ev->as_object());
-  }
-  const auto& comp = d.at("computation").as_object();
-  if (const auto* fine = comp.if_contains("fine")) {
-    const auto& f = fine->as_object();
-    std::cout << fmt::format("  {}: {}", Label(g, "fine"), Yuan(g, f, "fine_fen"));
-    if (f.contains("statutory_min_fen")) {
-      std::cout << fmt::format("  {} {}..{}", Label(g, "statutory_range"),
-                               Yuan(g, f, "statutory_min_fen"), Yuan(g, f, "statutory_max_fen"));
-    }
-    if (f.contains("level_min_fen")) {
-      std::cout << fmt::format("  {} {}..{}", Label(g, "level_range"), Yuan(g, f, "level_min_fen"),
-                               Yuan(g, f, "level_max_fen"));
-    }
-    if (f.contains("allowed_min_fen")) {
-      std::cout << fmt::format("  {} {}..{} {}", Label(g, "allowed_range"),
-                               Yuan(g, f, "allowed_min_fen"), Yuan(g, f, "allowed_max_fen"),
-                               f.at("inside").as_bool() ? "✓" : "✗");
-    }
-    std::cout << '\n';
-    if (!Str(f, "why").empty()) std::cout << "    " << Str(f, "why") << '\n';
-  } else if (comp.contains("fine_fen") && Int(comp, "fine_fen") > 0) {
-    std::cout << fmt::format("  {}: {}\n", Label(g, "fine"), Yuan(g, comp, "fine_fen"));
-  }
-  if (const auto* hearing = comp.if_contains("hearing")) {
-    std::cout << fmt::format("  {}: {}\n", Label(g, "hearing_threshold"),
-                             Str(hearing->as_object(), "why"));
-  }
-  if (comp.contains("limitation_years")) {
-    std::cout << fmt::format("  {}: {} {}{}\n", Label(g, "limitation"),
-                             Str(comp, "limitation_years"), Label(g, "years"),
-                             comp.contains("limitation_last_day")
-                                 ? fmt::format(" ({} {})", Label(g, "until"),
-                                               Str(comp, "limitation_last_day"))
-                                 : "");
-  }
-  if (comp.contains("decision_due_on")) {
-    std::cout << fmt::format("  D9 {}: {} ({})\n", Label(g, "due"), Str(comp, "decision_due_on"),
-                             Str(comp, "within_decision_limit"));
-  }
-  if (const auto* relief = comp.if_contains("relief"); relief != nullptr && relief->is_object()) {
-    std::cout << fmt::format("  {}: {}\n", Label(g, "relief"), Str(relief->as_object(), "text"));
-  }
-}
-
-std::string DayList(const boost::json::array& days) {
-  std::string out;
-  for (const auto& d : days) {
-    out += (out.empty() ? "" : ", ") + Str(d.as_object(), "date");
-  }
-  return out;
-}
-
-void PrintExplainedDeadline(const GlobalOptions& g, const boost::json::object& d) {
-  const std::string label =
-      g.lang == Lang::kEn ? std::string(Label(g, "act." + Str(d, "id"))) : Str(d, "label");
-  std::cout << fmt::format("  {} {}: {} + {} {} → {} [{}{}]\n", Str(d, "id"), label,
-                           Str(d, "start"), Str(d, "length"), Label(g, "unit." + Str(d, "unit")),
-                           Str(d, "due_on"), Label(g, "deadline." + Str(d, "status")),
-                           d.contains("met_on") ? " " + Str(d, "met_on") : "");
-  std::cout << "    " << Str(d, "basis") << '\n';
-  std::vector<std::string> holidays;
-  std::vector<std::string> weekends;
-  if (const auto* skipped = d.if_contains("skipped")) {
-    for (const auto& s : skipped->as_array()) {
-      (Str(s.as_object(), "kind") == "holiday" ? holidays : weekends)
-          .push_back(Str(s.as_object(), "date"));
-    }
-  }
-  if (!holidays.empty()) {
-    std::cout << fmt::format("    {}: {}\n", Label(g, "holidays_skipped"), fmt::join(holidays, ", "));
-  }
-  if (!weekends.empty()) {
-    std::cout << fmt::format("    {}: {}\n", Label(g, "weekends_skipped"), fmt::join(weekends, ", "));
-  }
-  if (const auto* makeup = d.if_contains("makeup_workdays");
-      makeup != nullptr && !makeup->as_array().empty()) {
-    std::cout << fmt::format("    {}: {}\n", Label(g, "makeup_counted"),
-                             DayList(makeup->as_array()));
-  }
-  if (const auto* pauses = d.if_contains("pauses")) {
-    for (const auto& p : pauses->as_array()) {
-      const auto& o = p.as_object();
-      std::cout << fmt::format("    {}: {}..{} ({})\n", Label(g, "paused"), Str(o, "from"),
-                               Str(o, "to"), Str(o, "days"));
-    }
-  }
-  if (const auto* extensions = d.if_contains("extensions")) {
-    for (const auto& x : extensions->as_array()) {
-      const auto& o = x.as_object();
-      std::cout << fmt::format("    {}: +{} ({})\n", Label(g, "extended"), Str(o, "days"),
-                               Str(o, "approved_on"));
-    }
-  }
-  if (d.contains("rest_day_rule")) {
-    std::cout << fmt::format("    {} {} → {}\n", Str(d, "rest_day_rule"), Str(d, "plain_due_on"),
-                             Str(d, "due_on"));
-  }
-}
-
-void PrintExplanation(const GlobalOptions& g, const boost::json::object& x) {
-  const auto& party = x.at("party").as_object();
-  std::cout << fmt::format("{} {}  {} {}  {} {} ({})  {} {}\n", Label(g, "case_id"),
-                           Str(x, "case_id"), Label(g, "state"), Label(g, Str(x, "state")),
-                           Label(g, "party"), Str(party, "name"), Str(party, "id"),
-                           Label(g, "as_of"), Str(x, "as_of"));
-  for (const auto& d : x.at("decisions").as_array()) PrintExplainedDecision(g, d.as_object());
-  for (const auto& e : x.at("clock_events").as_array()) {
-    const auto& o = e.as_object();
-    std::cout << fmt::format("\n#{} {} {}\n  {}\n", Str(o, "version"), Str(o, "occurred_at"),
-                             TypeLabel(g, Str(o, "type")), boost::json::serialize(o.at("data")));
-  }
-  std::cout << fmt::format("\n{}:\n", Label(g, "deadlines"));
-  for (const auto& d : x.at("deadlines").as_array()) PrintExplainedDeadline(g, d.as_object());
-  const auto& signals = x.at("discrepancies").as_array();
-  std::cout << fmt::format("\n{}: {}\n", Label(g, "discrepancies"),
-                           signals.empty() ? std::string(Label(g, "none")) : "");
-  for (const auto& s : signals) std::cout << "  ✗ " << s.as_string().c_str() << '\n';
-}
+// inputs, the computation, and the deadlines with the days that moved them;
+// as text, the reasoning of a decision (cli/explain_text.cc).
 
 int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>& args,
                    const Command& self) {
@@ -653,7 +475,7 @@ int RunCaseExplain(const GlobalOptions& defaults, const std::vector<std::string>
   if (global.json) {
     std::cout << boost::json::serialize(*explained) << '\n';
   } else {
-    PrintExplanation(global, *explained);
+    PrintExplanationText(global, *explained);
   }
   return kExitOk;
 }

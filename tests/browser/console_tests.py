@@ -260,7 +260,7 @@ def case_flow(p, names):
     check(rules and "ECO-002 v1" in rules[0].text, "rule versions on the decision")
     text = p.one("#explanation").text
     for needle in ("120,000.00", "74,000.00", "146,000.00", "较重", "行政复议",
-                   "《中华人民共和国行政处罚法》第二十二条", "沙sx罚〔2023〕4号",
+                   "《中华人民共和国行政处罚法》第二十二条", "沙生态环境罚〔2023〕4号",
                    "国务院办公厅关于2023年部分节假日安排的通知"):
         check(needle in text, "the explanation says %r" % needle)
     no_sideways(p, "the case at 1366x768")

@@ -1908,12 +1908,22 @@ def test_deadlines():
     r = zf("--db", "db", "deadlines", "--township", "gaosha", "--breached", "--as-of", "2023-12-20")
     expect_rc(r, 0)
     expect_in("作出行政处罚决定", r.out, "stdout")
-    expect_in("APL art. 60", r.out, "stdout names the rule")
-    expect_in("2023-09-14", r.out, "stdout names the filing day")
+    expect_in("《中华人民共和国行政处罚法》第六十条", r.out, "stdout names the rule, in Chinese")
+    expect_not_in("APL art. 60", r.out, "no English basis in Chinese mode")
+    expect_in("2023年9月14日", r.out, "stdout names the filing day")
     r = zf("--db", "db", "--lang", "en", "deadlines", "--township", "gaosha", "--breached",
            "--as-of", "2023-12-20")
     expect_in("make the decision", r.out, "English labels")
+    expect_in("APL art. 60: 90 days from filing on 2023-09-14", r.out, "the English basis")
     expect_in("overdue 7", r.out, "days overdue")
+    r = zf("--db", "db", "--json", "deadlines", "--township", "gaosha", "--breached",
+           "--as-of", "2023-12-20")
+    rows = json.loads(r.out)
+    check(len(rows) == 1 and rows[0]["deadline"] == "D9"
+          and rows[0]["basis"] == rows[0]["basis_en"]
+          and rows[0]["basis_en"].startswith("APL art. 60")
+          and rows[0]["basis_zh"].startswith("《中华人民共和国行政处罚法》第六十条"),
+          "--json keeps the id and carries the basis in both languages: %r" % rows)
     expect_rc(zf("--db", "db", "deadlines", "--within", "3", "--breached"), 2)
     expect_rc(zf("--db", "db", "deadlines", "--as-of", "2023-99-01"), 3)
     # --past-limit: past the plain 90 days, breached or lawfully moved.
@@ -1948,6 +1958,8 @@ def test_deadlines():
     r = zf("--db", "db", "--lang", "en", "deadlines", "--township", "gaosha", "--past-limit",
            "--as-of", "2024-01-10")
     expect_in("paused since 2023-11-01 (suspension)", r.out, "the basis says why it is past 90 days")
+    r = zf("--db", "db", "deadlines", "--township", "gaosha", "--past-limit", "--as-of", "2024-01-10")
+    expect_in("自2023年11月1日起因中止调查暂停计算", r.out, "the Chinese basis says why")
     expect_rc(zf("--db", "db", "deadlines", "--past-limit", "--breached"), 0)
     # D2: verification due 2023-10-09 (15 working days), extended on 2023-10-08.
     captain = {"id": "SX-OF-0102", "role": "brigade_captain", "unit": "gaosha"}
@@ -2011,7 +2023,7 @@ def test_case_explain():
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
     for needle in ("未赋权该乡镇", "裁量基准", "SX-BM-ECO-002", "清单条目", "救济途径", "D9",
-                   "rules/benchmarks", "所用规则版本"):
+                   "rules/benchmarks", "所用规则版本", "120,000.00 元"):
         expect_in(needle, r.out, "stdout")
     r = zf("--db", "db", "--lang", "en", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
@@ -2039,6 +2051,140 @@ def test_case_explain():
           "D16 moved by the Spring Festival: %r" % d16)
     expect_rc(zf("--db", "db", "case", "explain", "SX-NOPE"), 3)
     expect_rc(zf("--db", "db", "case", "explain", "SX-2023-E0010", "--as-of", "2023-99-01"), 3)
+
+
+# Text of the sample a person reads: the English words allowed in Chinese
+# output are ids, codes and proper names only (issue 18). Each pattern is
+# removed before the scan for runs of three or more ASCII letters.
+_ALLOWED_IN_CHINESE = [
+    r"\bSX-\d{4}-[A-Z]\d{4}\b",              # case ids
+    r"\bSX-[A-Z]{2,3}(?:-[A-Z0-9]+)*\b",     # rule, officer and list-entry ids
+    r"\b[A-Z]{2,8}-\d{3}\b",                 # power item codes (MARKET-010)
+    r"\b[0-9a-f]{16,64}\b",                  # hashes
+    r"\b(?:rules|case|org)/[A-Za-z0-9_/-]+",  # stream names (audit block)
+    r"（[a-z][a-z0-9-]*）",                  # a unit's id after its name
+    r"\b[0-9]{2}[0-9A-Z]{16}\b",             # unified social credit codes
+    r"\bPEM\b",                              # a file format's name
+]
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _english_words(text):
+    """The runs of >= 3 ASCII letters in text outside the allowed ids."""
+    for pattern in _ALLOWED_IN_CHINESE:
+        text = re.sub(pattern, " ", text)
+    return re.findall(r"[A-Za-z]{3,}", text)
+
+
+def _scan_chinese(what, text):
+    words = _english_words(text)
+    lines = [l for l in text.splitlines() if _english_words(l)]
+    check(not words, "%s: English in Chinese mode: %r in lines %r" % (what, sorted(set(words))[:20],
+                                                                      lines[:8]))
+
+
+def test_explain_reasoning():
+    """case explain reads as the reasoning of a decision, in Chinese by default."""
+    load_reference(files="[0-9][0-9]-*.jsonl")
+    r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
+    expect_rc(r, 0)
+    out = r.out
+    headings = ["一、事实", "二、违法事项及法律依据", "三、管辖与职权", "四、裁量",
+                "五、从轻、减轻或者不予处罚", "六、新旧规定的适用（从旧兼从轻）", "七、期限",
+                "八、处理决定", "审计信息：所用规则版本、参照事件与哈希"]
+    at = [out.find("\n" + h + "\n") for h in headings]
+    check(all(p >= 0 for p in at) and at == sorted(at),
+          "the headings in order: %r" % list(zip(headings, at)))
+    # Names from the org data, the id in parentheses.
+    for needle in ("三明市生态环境局（sx-eco）", "邱美玲（SX-OF-0053）", "高砂镇（gaosha）",
+                   "ECO-002 排污单位未按照排污许可证规定制定自行监测方案并开展自行监测",
+                   "当事人：沙县某药业有限公司（91350427MA0000358X"):
+        expect_in(needle, out, "names")
+    check(re.search(r"(?<!（)\bsx-eco\b", out) is None, "sx-eco only in parentheses after a name")
+    # Amounts in yuan, dates in Chinese, the law in its official form.
+    for needle in ("120,000.00 元", "20,000.00 元至200,000.00 元", "74,000.00 元至146,000.00 元",
+                   "100,000.00 元", "2023年3月1日", "2023年1月30日", "《中华人民共和国行政处罚法》第六十条",
+                   "《市场监督管理行政处罚程序规定》第十八条", "《中华人民共和国行政处罚法》第三十七条",
+                   "主动供述行政机关尚未掌握的违法行为", "未记载违法行为发生日期",
+                   "不计入的周末：2023年2月4日、2023年2月5日"):
+        expect_in(needle, out, "the reasoning")
+    for wrong in ("12000000 fen", "120000元", "fen", "(true)", "APL art.", "MSR art.", "not_eligible",
+                  "serious", "organisation"):
+        expect_not_in(wrong, out, "the reasoning")
+    # The audit record keeps the versions, reference events and hashes.
+    audit = out[out.find("审计信息"):]
+    for needle in ("SX-BM-ECO-002", "rules/benchmarks", "所用规则版本"):
+        expect_in(needle, audit, "the audit block")
+    check(re.search(r"← rules/powers v\d+ #\d+ [0-9a-f]{16} ✓", audit) is not None,
+          "the reference event's stream, version, position and hash")
+    # English: the same structure, no Chinese heading or label.
+    r = zf("--db", "db", "--lang", "en", "case", "explain", "SX-2023-E0010")
+    expect_rc(r, 0)
+    en = r.out
+    en_headings = ["1. Facts", "2. The violation and its legal basis", "3. Competence",
+                   "4. Discretion", "5. Lighter, mitigated or no penalty", "6. The law in time",
+                   "7. Deadlines", "8. The decision", "Audit record"]
+    at = [en.find("\n" + h) for h in en_headings]
+    check(all(p >= 0 for p in at) and at == sorted(at), "English headings in order: %r" % at)
+    for h in headings:
+        expect_not_in(h, en, "English mode")
+    for needle in ("120,000.00 yuan", "APL art. 60", "三明市生态环境局 (sx-eco)", "2023-03-01"):
+        expect_in(needle, en, "English mode")
+    labels = [m.group(1) for m in re.finditer(r"^\s+([^:：\n]{1,40})[:：] ", en, re.M)]
+    check(labels and not [l for l in labels if _HAN.search(l)],
+          "English labels only: %r" % [l for l in labels if _HAN.search(l)])
+    check(not [l for l in en.splitlines() if l and not l.startswith(" ") and _HAN.search(l)],
+          "no Chinese heading in English mode")
+    # --json keeps its codes, with the names and both bases beside them.
+    x = json.loads(zf("--db", "db", "--json", "case", "explain", "SX-2023-E0010").out)
+    check(x["handling_subject"] == "sx-eco" and x["names"]["handling_subject"]["legal_name"]
+          == "三明市生态环境局" and x["names"]["officers"].get("SX-OF-0053") == "邱美玲",
+          "names beside the ids: %r" % x.get("names"))
+    d9 = [d for d in x["deadlines"] if d["id"] == "D9"][0]
+    check(d9["basis"] == d9["basis_en"] and d9["basis_zh"].startswith("《中华人民共和国行政处罚法》第六十条"),
+          "D9's basis in both languages: %r" % d9)
+
+
+def test_untranslated_scan():
+    """No English word in Chinese-mode explanations, deadlines and rejection messages."""
+    load_reference(files="[0-9][0-9]-*.jsonl")
+    cases = {"a penalty with a hearing": "SX-2023-E0010",
+             "a suspended case": "SX-2022-T0005",
+             "a clock paused for an excluded period": "SX-2022-T0011",
+             "an on-the-spot fine moved by a holiday": "SX-2023-X0001",
+             "a no-penalty list entry applied": "SX-2023-E0001"}
+    for what, case_id in sorted(cases.items()):
+        r = zf("--db", "db", "case", "explain", case_id)
+        expect_rc(r, 0)
+        _scan_chinese("case explain %s (%s)" % (case_id, what), r.out)
+    # The cases are what they stand for.
+    x = json.loads(zf("--db", "db", "--json", "case", "explain", "SX-2022-T0005").out)
+    check(x["state"] == "suspended", "SX-2022-T0005 is suspended: %s" % x["state"])
+    x = json.loads(zf("--db", "db", "--json", "case", "explain", "SX-2023-E0001").out)
+    check(any(d["computation"].get("leniency_applied") for d in x["decisions"]),
+          "SX-2023-E0001 applies a list entry")
+    x = json.loads(zf("--db", "db", "--json", "case", "explain", "SX-2022-T0011").out)
+    check(any(d.get("pauses") for d in x["deadlines"]), "SX-2022-T0011 has a pause")
+    for args in (["deadlines", "--as-of", "2023-06-30"],
+                 ["deadlines", "--within", "30", "--as-of", "2023-06-01"],
+                 ["deadlines", "--past-limit", "--as-of", "2023-12-31"]):
+        r = zf("--db", "db", *args)
+        expect_rc(r, 0)
+        check(len(r.out.splitlines()) > 2, "%s lists deadlines" % " ".join(args))
+        _scan_chinese(" ".join(args), r.out)
+    # Each rejection code's Chinese message and citation (the table of legal sources).
+    table = os.path.join(HERE, "..", "..", "lib", "src", "domain", "legal_sources.tsv")
+    rows = [l.rstrip("\n").split("\t") for l in open(table, encoding="utf-8")
+            if l.strip() and not l.startswith("#")][1:]
+    check(len(rows) > 200, "the table has its rows: %d" % len(rows))
+    for row in rows:
+        _scan_chinese("rejection %s" % row[0], row[1] + " " + row[3])
+    # The scan itself finds English, and lets ids through.
+    check(_english_words("罚款: 12000000 fen lies inside") == ["fen", "lies", "inside"], "scan finds")
+    check(_english_words("SX-2023-E0010 三明市生态环境局（sx-eco） MARKET-010 SX-BM-ECO-002 "
+                         "rules/powers 1b6498888e7f500a 91350427MA0000358X") == [],
+          "scan allows ids")
+    check(_english_words("执法主体: sx-eco") == ["eco"], "a bare unit id is not allowed")
 
 
 def _lines_until(cut):

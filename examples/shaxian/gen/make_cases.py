@@ -248,12 +248,11 @@ class Generator:
     REGION_CODE = "350427"   # in party ids (行政区划代码 of 沙县区)
     PLACE = "沙县"            # in enterprise names
     SHORT = "沙"              # first character of document numbers
-    # The unit in a decision's document number. The Shaxian sample's files
-    # were generated with the first two letters of the unit id (沙sx罚〔2023〕4号,
-    # issue 18); they are stored data whose events and ledger hashes the
-    # tests fix, so they keep it. New data (make_province.py) uses the unit's
-    # short Chinese name from the org data (沙应急管理罚〔2023〕1号, 沙高砂罚…).
-    DOCNO_UNIT_FROM_ID = True
+    # The unit in a decision's document number: the unit's short Chinese name
+    # from the org data (沙生态环境罚〔2023〕4号, 沙高砂罚…). The sample was first
+    # generated with the first two letters of the unit id (沙sx罚〔2023〕4号,
+    # issue 18); True brings that back.
+    DOCNO_UNIT_FROM_ID = False
     # Cases found after this day are still open at the year's end.
     STILL_OPEN_AFTER = date(2023, 12, 10)
 

@@ -84,7 +84,10 @@ struct DeadlineEntry {
   bool breached = false;       // today is after due_on
   std::string limit_on;        // the plain period's last day, before pauses and extensions
   bool past_limit = false;     // today is after limit_on (breached, or moved past it)
-  std::string basis;        // the rule and how the date was reached
+  std::string basis;        // the rule and how the date was reached, in English
+  // The same in Chinese, citing the law by its official title:
+  // 《中华人民共和国行政处罚法》第六十条：自2023年8月29日立案之日起90日内…
+  std::string basis_zh;
   std::string state;
   std::string township;
   std::string handling_subject;

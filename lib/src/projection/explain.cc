@@ -10,6 +10,7 @@
 #include "domain/case_helpers.h"
 #include "domain/execution_helpers.h"
 #include "domain/penalty_rules.h"
+#include "projection/legal_text.h"
 #include "domain/procedure_common.h"
 #include "util/rfc3339.h"
 
@@ -714,7 +715,8 @@ struct DeadlineSpec {
   Date start;
   Date due;
   std::optional<Date> met_on;
-  std::string basis;
+  std::string basis;     // English
+  std::string basis_zh;  // Chinese, the law by its official title
   // D9: the days with the police (criminal transfer sent to its return),
   // not counted (EngineOptions::police_period_pauses_d9_from); `open` while
   // the case is still there (counted up to the explained moment).
@@ -731,7 +733,8 @@ class DeadlineExplainer {
   object Explain(const DeadlineSpec& d, const CaseState& c) {
     object o{{"id", d.id},         {"label", d.label},   {"bearer", d.bearer},
              {"unit", d.unit},     {"length", d.length}, {"start", d.start.ToString()},
-             {"due_on", d.due.ToString()}, {"basis", d.basis}};
+             {"due_on", d.due.ToString()}, {"basis", d.basis},
+             {"basis_en", d.basis},       {"basis_zh", d.basis_zh}};
     if (d.met_on) {
       o["met_on"] = d.met_on->ToString();
       o["status"] = *d.met_on <= d.due ? "met" : "met_late";
@@ -783,6 +786,9 @@ class DeadlineExplainer {
       o["plain_due_on"] = plain.ToString();
       if (d.due <= plain || d.id == "D9") return o;  // pauses say why for D9
       o["rest_day_rule"] = "Civil Code art. 203: the last day falls on a rest day";
+      o["rest_day_rule_zh"] = fmt::format(
+          "{}第二百零三条：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日",
+          kCivilCodeZh);
       from = AddCalendarDays(plain, 0);
     }
     auto skipped = NonWorkingDaysIn(cal_, from, d.unit == "calendar_days"
@@ -839,14 +845,14 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
   std::vector<DeadlineSpec> out;
   const auto add_working = [&](std::string id, std::string label, std::string bearer, Date start,
                                int n, std::optional<Date> due, std::optional<Date> met,
-                               std::string basis) {
+                               std::string basis, std::string basis_zh) {
     if (!due) {
       auto computed = AddWorkingDays(cal, start, n);
       if (!computed.ok()) return;
       due = *computed;
     }
     out.push_back({std::move(id), std::move(label), std::move(bearer), "working_days", n, start,
-                   *due, met, std::move(basis)});
+                   *due, met, std::move(basis), std::move(basis_zh)});
   };
   const ProcedureState& p = c.procedure_state;
   const ExecutionState& e = c.execution;
@@ -856,7 +862,9 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
     add_working("D2", "核查线索并决定是否立案", "agency", start, options.verification_working_days,
                 c.clue.verification_due_on, c.filed_on,
                 fmt::format("MSR art. 18: {} working days to verify a clue [C]",
-                            options.verification_working_days));
+                            options.verification_working_days),
+                fmt::format("{}第十八条：{}个工作日内核查线索并决定是否立案{}", kMsrZh,
+                            options.verification_working_days, kConfiguredZh));
   }
   // The deciders' view at the explained moment (the police period of D9,
   // D14, D15, D26), as check_deadlines computes them.
@@ -878,7 +886,13 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                       fmt::format("APL art. 60: {} days from filing, pauses not counted{}",
                                   options.decision_limit_days,
                                   police ? "; nor the days with the police (Order 310 art. 11)"
-                                         : "")};
+                                         : ""),
+                      fmt::format("{}第六十条：自立案之日起{}日内作出行政处罚决定，"
+                                  "依法暂停计算的期间不计入{}",
+                                  kAplZh, options.decision_limit_days,
+                                  police ? fmt::format("；移送公安机关期间亦不计入（{}第十一条）",
+                                                       kOrder310Zh)
+                                         : std::string())};
       d9.police = police;
       d9.police_open = police && !e.criminal.returned_on;
       out.push_back(std::move(d9));
@@ -894,12 +908,15 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
     };
     add_working("D6", "陈述、申辩", "party", p.notice->served_on,
                 working_days_to(p.notice->statement_due_on), p.notice->statement_due_on,
-                std::nullopt, "APL art. 45: statement and defence after the pre-decision notice");
+                std::nullopt, "APL art. 45: statement and defence after the pre-decision notice",
+                fmt::format("{}第四十五条：告知后当事人有权进行陈述和申辩", kAplZh));
     if (p.notice->hearing_rights) {
       add_working("D7", "申请听证", "party", p.notice->served_on,
                   working_days_to(p.notice->hearing_request_due_on),
                   p.notice->hearing_request_due_on, std::nullopt,
-                  "APL art. 64(1): request a hearing within 5 days of the notice");
+                  "APL art. 64(1): request a hearing within 5 days of the notice",
+                  fmt::format("{}第六十四条第（一）项：当事人要求听证的，应当在告知后五日内提出",
+                              kAplZh));
     }
   }
   // An on-the-spot decision is served on the spot: no D12.
@@ -907,13 +924,16 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
       (p.decision->type == "penalty" || p.decision->type == "no_penalty")) {
     add_working("D12", "送达处罚决定书", "agency", p.decision->decided_on, 7, std::nullopt,
                 e.service ? std::optional(e.service->served_on) : std::nullopt,
-                "APL arts. 61, 85: serve the decision within 7 working days");
+                "APL arts. 61, 85: serve the decision within 7 working days",
+                fmt::format("{}第六十一条、第八十五条：7个工作日内送达行政处罚决定书", kAplZh));
   }
   if (e.on_spot.issued) {
     add_working("D13", "当场处罚决定备案", "agency", e.on_spot.decided_on,
                 options.on_spot_report_working_days, std::nullopt, e.on_spot.reported_on,
                 fmt::format("report an on-the-spot decision within {} working days [C]",
-                            options.on_spot_report_working_days));
+                            options.on_spot_report_working_days),
+                fmt::format("{}第五十二条：当场作出的行政处罚决定{}个工作日内报所属行政机关备案{}",
+                            kAplZh, options.on_spot_report_working_days, kConfiguredZh));
   }
   if (p.concluded_on && (p.case_reviewed_on || c.state == "concluded")) {
     auto from = Date::Parse(options.case_review_tracked_from);
@@ -922,7 +942,9 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                   std::nullopt, p.case_reviewed_on,
                   fmt::format("MSR: the internal case review within {} working days of the "
                               "materials [C]",
-                              options.case_review_working_days));
+                              options.case_review_working_days),
+                  fmt::format("{}：收到案件材料后{}个工作日内完成案件审核{}", kMsrZh,
+                              options.case_review_working_days, kConfiguredZh));
     }
   }
   // D14 (APL art. 48 ¶1; Doc 118): a decision the options require published,
@@ -939,7 +961,9 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                     other ? "APL art. 48 ¶1; Doc 118: publish another enforcement decision "
                             "within 20 working days"
                           : "APL art. 48 ¶1; Doc 118: publish a penalty decision within 7 "
-                            "working days");
+                            "working days",
+                    fmt::format("{}第四十八条第一款；{}：{}个工作日内公开{}", kAplZh, kDoc118Zh,
+                                other ? 20 : 7, other ? "其他行政执法决定" : "行政处罚决定"));
       }
     }
   }
@@ -949,7 +973,10 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                 std::nullopt, e.publication.withdrawn_on,
                 fmt::format("APL arts. 48 ¶2, 85: take the publication down within 3 working "
                             "days of the change recorded on {}",
-                            e.publication.changed_on->ToString()));
+                            e.publication.changed_on->ToString()),
+                fmt::format("{}第四十八条第二款、第八十五条：{}记录决定变更或撤销后，"
+                            "3个工作日内撤回已公开的信息",
+                            kAplZh, ZhDate(*e.publication.changed_on)));
   }
   // D18 (APL art. 71): cash collected on the spot, from
   // on_spot_cash_tracked_from: to the agency, then to the bank.
@@ -958,11 +985,13 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
     if (from.ok() && *e.payment.cash_collected_on >= *from) {
       add_working("D18", "交付当场收缴的罚款", "agency", *e.payment.cash_collected_on, 2,
                   *e.payment.cash_hand_over_due_on, e.payment.cash_handed_over_on,
-                  "APL art. 71: hand the cash to the agency within 2 working days");
+                  "APL art. 71: hand the cash to the agency within 2 working days",
+                  fmt::format("{}第七十一条：当场收缴的罚款，2个工作日内交至行政机关", kAplZh));
       if (e.payment.cash_handed_over_on && e.payment.cash_deposit_due_on) {
         add_working("D18", "当场收缴的罚款缴付指定银行", "agency", *e.payment.cash_handed_over_on,
                     2, *e.payment.cash_deposit_due_on, e.payment.cash_deposited_on,
-                    "APL art. 71: pay the cash into the designated bank within 2 working days");
+                    "APL art. 71: pay the cash into the designated bank within 2 working days",
+                    fmt::format("{}第七十一条：行政机关2个工作日内将罚款缴付指定银行", kAplZh));
       }
     }
   }
@@ -978,14 +1007,19 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                   m ? std::optional(m->recorded_on) : std::nullopt,
                   fmt::format("APL art. 66 ¶1: record the execution of {} within {} working days "
                               "of service [C]",
-                              id, options.licence_measure_start_working_days));
+                              id, options.licence_measure_start_working_days),
+                  fmt::format("{}第六十六条第一款：送达后{}个工作日内记录{}的执行{}", kAplZh,
+                              options.licence_measure_start_working_days, name, kConfiguredZh));
       if (m == nullptr) continue;
       out.push_back({"D26", fmt::format("{}执行期间复查", name), "agency", "calendar_days",
                      options.licence_measure_check_days, m->started_on, m->check_due_on,
                      m->checked_on,
                      fmt::format("APL art. 66 ¶1: inspect {} within {} days of its start{} [C]", id,
                                  options.licence_measure_check_days,
-                                 m->temporary ? ", not after its end" : "")});
+                                 m->temporary ? ", not after its end" : ""),
+                     fmt::format("{}第六十六条第一款：{}开始执行后{}日内复查{}{}", kAplZh, name,
+                                 options.licence_measure_check_days,
+                                 m->temporary ? "，不晚于期满之日" : "", kConfiguredZh)});
       if (m->temporary && m->ends_on && m->end_check_due_on) {
         add_working("D26", fmt::format("{}期满复查", name), "agency", *m->ends_on,
                     options.licence_measure_end_check_working_days, *m->end_check_due_on,
@@ -996,7 +1030,13 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
                                 m->extensions > 0
                                     ? fmt::format(", extended {} time(s)", m->extensions)
                                     : std::string(),
-                                options.licence_measure_end_check_working_days));
+                                options.licence_measure_end_check_working_days),
+                    fmt::format("{}第五十九条第一款第（四）项、第六十六条第一款：{}于{}期满{}，"
+                                "期满后{}个工作日内复查{}",
+                                kAplZh, name, ZhDate(*m->ends_on),
+                                m->extensions > 0 ? fmt::format("（已延期{}次）", m->extensions)
+                                                  : std::string(),
+                                options.licence_measure_end_check_working_days, kConfiguredZh));
       }
     }
   }
@@ -1004,9 +1044,56 @@ std::vector<DeadlineSpec> CaseDeadlines(const RuleBook& rules, const CaseBook& c
     const Date start = e.service ? e.service->served_on
                                  : (e.on_spot.issued ? e.on_spot.decided_on : *e.payment.due_on);
     out.push_back({"D16", "缴纳罚款", "party", "calendar_days", 15, start, *e.payment.due_on,
-                   e.payment.settled_on, "APL art. 67: pay within 15 days of service"});
+                   e.payment.settled_on, "APL art. 67: pay within 15 days of service",
+                   fmt::format("{}第六十七条：自收到行政处罚决定书之日起15日内缴纳罚款", kAplZh)});
   }
   return out;
+}
+
+// The names of the ids the explanation names (issue 18: a reader who does
+// not know zf's ids follows the reasoning by names): the township, its
+// area, the handling subject (the legal name decisions issue in, and the
+// unit's own name), the power item, and every officer who acted on the case
+// or handles it, as the rule book stands at the explained moment.
+object NamesJson(const RuleBook& rules, const CaseState& c, const std::vector<EventRecord>& events,
+                 std::int64_t instant) {
+  const OrgModel& org = rules.org();
+  object names;
+  if (const Township* t = org.FindTownship(c.township)) {
+    names["township"] = object{{"id", t->id}, {"name", t->name}};
+  }
+  if (const EnforcementArea* a = org.AreaOfTownship(c.township, instant)) {
+    names["area"] = object{{"id", a->id}, {"name", a->name}};
+  }
+  if (!c.handling_subject.empty()) {
+    object subject{{"id", c.handling_subject}};
+    if (auto legal = org.LegalNameOf(c.handling_subject)) subject["legal_name"] = *legal;
+    if (const Department* d = org.FindDepartment(c.handling_subject)) {
+      subject["name"] = d->name;
+    } else if (const Township* t = org.FindTownship(c.handling_subject)) {
+      subject["name"] = t->name;
+    }
+    names["handling_subject"] = std::move(subject);
+  }
+  const PowerItemEntry* item = rules.powers().EntryAsOf(c.item_code, ChinaDateOf(instant));
+  if (item == nullptr) item = rules.powers().Latest(c.item_code);
+  if (item != nullptr) {
+    // The provisions the item rests on, as 《…》第…条（违则|罚则）.
+    array basis;
+    for (const LegalBasisRef& ref : item->version.legal_basis) basis.emplace_back(ref.ToText());
+    names["item"] = object{{"code", c.item_code},
+                           {"name", item->version.name},
+                           {"legal_basis", std::move(basis)}};
+  }
+  object officers;
+  const auto add_officer = [&](const std::string& id) {
+    if (id.empty() || officers.contains(id)) return;
+    if (const Officer* o = org.FindOfficer(id)) officers[id] = o->name;
+  };
+  for (const std::string& h : c.handlers) add_officer(h);
+  for (const EventRecord& e : events) add_officer(e.actor.id);
+  names["officers"] = std::move(officers);
+  return names;
 }
 
 }  // namespace
@@ -1025,7 +1112,15 @@ object ExplainCaseJson(const RuleBook& rules, const CaseBook& cases, const Engin
                               {"name", c.party.name},
                               {"category", c.party.category}}},
              {"as_of", FormatRfc3339(instant, 8 * 60, true)},
-             {"version", I(c.version)}};
+             {"version", I(c.version)},
+             {"discovered_on", c.discovered_on.ToString()}};
+  if (c.filed_on) out["filed_on"] = c.filed_on->ToString();
+  if (c.act_ended_on) out["act_ended_on"] = c.act_ended_on->ToString();
+  if (!c.clue.description.empty()) out["clue_description"] = c.clue.description;
+  array handlers;
+  for (const std::string& h : c.handlers) handlers.emplace_back(h);
+  out["handlers"] = std::move(handlers);
+  out["names"] = NamesJson(rules, c, events, instant);
   array decisions;
   for (const EventRecord& e : events) {
     const bool decision = e.type == "case_filed" || e.type == "investigation_concluded" ||
