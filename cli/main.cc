@@ -173,6 +173,19 @@ std::string ParameterZh(std::string parameter) {
   return parameter;
 }
 
+// Columns a terminal gives `text` (UTF-8): two for each character outside
+// the two-byte range (CJK and full-width forms), one for the rest.
+std::size_t DisplayWidth(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    width += bytes >= 3 ? 2 : 1;
+    i += bytes;
+  }
+  return width;
+}
+
 // The options of a command: program_options' own table in English; in
 // Chinese the same layout with each description from cli/option_help.cc
 // (the English one where there is none, which cli.help_chinese reports).
@@ -189,16 +202,17 @@ void PrintOptions(std::ostream& out, const po::options_description& options, Lan
     if (!parameter.empty()) name += " " + ParameterZh(parameter);
     const auto zh = OptionDescriptionZh(o->description());
     rows.emplace_back(name, zh ? std::string(*zh) : o->description());
-    width = std::max(width, name.size());
+    width = std::max(width, DisplayWidth(name));
   }
   constexpr std::size_t kMaxNameWidth = 36;
   width = std::min(width, kMaxNameWidth);
   out << "选项:\n";
   for (const auto& [name, text] : rows) {
-    if (name.size() > width) {
+    const std::size_t name_width = DisplayWidth(name);
+    if (name_width > width) {
       out << "  " << name << '\n' << std::string(width + 4, ' ') << text << '\n';
     } else {
-      out << "  " << name << std::string(width - name.size() + 2, ' ') << text << '\n';
+      out << "  " << name << std::string(width - name_width + 2, ' ') << text << '\n';
     }
   }
   out << '\n';

@@ -55,6 +55,10 @@ const std::map<std::string, std::string_view, std::less<>>& Table() {
       // Statistics.
       {"first day of the period (YYYY-MM-DD)", "统计期间的第一天（YYYY-MM-DD）"},
       {"last day of the period (YYYY-MM-DD)", "统计期间的最后一天（YYYY-MM-DD）"},
+      {"only the cases and visits of this enforcement area's townships (片区)",
+       "只统计该执法片区所辖乡镇（街道）的案件和检查"},
+      {"only the cases and visits that happened in this township",
+       "只统计发生在该乡镇（街道）的案件和检查"},
       // The power list.
       {"date YYYY-MM-DD or RFC 3339 time (default: today)",
        "日期 YYYY-MM-DD 或 RFC 3339 时间（默认今天）"},
@@ -69,7 +73,8 @@ const std::map<std::string, std::string_view, std::less<>>& Table() {
       {"all or nothing: one write for the whole file (held in memory)",
        "全部执行或全部不执行：整个文件一次写入（读入内存）"},
       {"validate and decide every command, write nothing", "校验并裁决每条命令，但不写入"},
-      {"what a crash can undo at most", "崩溃时最多可能撤销的命令数"},
+      {"commands per write and sync, a multiple of 256: what a crash can undo at most",
+       "每次写入并同步的命令数，须为 256 的倍数：崩溃时最多可能撤销的命令数"},
       {"lines parsed and checked ahead on another thread (0: none)",
        "在另一线程预先解析和校验的行数（0：不预读）"},
       {"show progress on stderr even when it is not a terminal",
@@ -101,6 +106,7 @@ const std::map<std::string, std::string_view, std::less<>>& Table() {
       {"write to FILE (default: stdout)", "写入文件（默认标准输出）"},
       // The log.
       {"only this stream", "只看该事件流"},
+      {"at most N events", "最多 N 个事件"},
       {"keep printing events as they are appended (Ctrl-C ends)",
        "持续输出新追加的事件（Ctrl-C 结束）"},
       {"with --follow: seconds between looks at the store (0.05 to 3600)",
@@ -158,6 +164,7 @@ const std::map<std::string, std::string_view, std::less<>>& Table() {
       {"sampling: the seed (the draw is reproducible)", "抽样：随机种子（抽样结果可复现）"},
       {"officer id giving the command", "下达命令的执法人员编号"},
       {"the unit the actor acts for", "该人员所代表的单位"},
+      {"the actor's role", "该人员的角色"},
       {"business time (RFC 3339); default now", "业务时间（RFC 3339）；默认当前时间"},
       {"idempotency key; default derived from the command", "幂等键；默认由命令内容生成"},
       {"the sampled case", "抽中的案件"},
