@@ -232,7 +232,8 @@ def docket_flow(p):
     check(late_ids and late_ids <= shown_late,
           "past-limit cases highlighted: API %r, page %r" % (late_ids, shown_late))
     row = p.css('tr[data-case="%s"]' % sorted(late_ids)[0])
-    check(row and "APL art. 60" in row[0].text, "the why of a past-limit case: %r"
+    check(row and "《中华人民共和国行政处罚法》第六十条" in row[0].text and "暂停计算" in row[0].text
+          and "APL art." not in row[0].text, "the why of a past-limit case, in Chinese: %r"
           % (row and row[0].text))
     # The slider over days stands where the date picker put the docket.
     check(p.one("#docket-slider-value").text == "2023-12-31" and
@@ -261,8 +262,12 @@ def case_flow(p, names):
     text = p.one("#explanation").text
     for needle in ("120,000.00", "74,000.00", "146,000.00", "较重", "行政复议",
                    "《中华人民共和国行政处罚法》第二十二条", "沙生态环境罚〔2023〕4号",
-                   "国务院办公厅关于2023年部分节假日安排的通知"):
+                   "国务院办公厅关于2023年部分节假日安排的通知",
+                   # The deadlines' legal bases in Chinese (basis_zh), not the
+                   # English "APL art. 60".
+                   "《中华人民共和国行政处罚法》第六十条"):
         check(needle in text, "the explanation says %r" % needle)
+    check("APL art." not in text, "no English deadline basis in Chinese: %r" % text[-400:])
     no_sideways(p, "the case at 1366x768")
     p.shot("03-case-SX-2023-E0010")
     # Time travel: the day before the decision.
@@ -450,6 +455,7 @@ def language_and_layout_flow(p):
     p.wait("English", lambda d: d.find_element(By.ID, "nav-docket").text == "Cases")
     p.one("#explanation section[data-section=discretion]", "the case in English")
     check("Discretion" in p.one("#explanation").text, "the explanation's headings in English")
+    check("APL art. 60" in p.one("#explanation").text, "the deadline basis in English")
     p.shot("11-case-english")
     p.one("#lang").click()
     p.wait("Chinese", lambda d: d.find_element(By.ID, "nav-docket").text == "案件")

@@ -4,7 +4,7 @@
 // dossier and the access trail.
 import * as api from './api.js';
 import {h, add, clear, yuan, shortHash} from './dom.js';
-import {t, label} from './i18n.js';
+import {t, label, basisOf} from './i18n.js';
 import {session, unitName, officerName, errorBox, go, dateSlider} from './shared.js';
 
 const enc = encodeURIComponent;
@@ -135,7 +135,7 @@ function deadlines(list) {
       ? h('div', {class: 'why'}, t('ex.makeup', d.makeup_workdays.map((s) => s.date || s).join(t('sep'))))
       : null,
     (d.calendar || []).map((c) => h('div', {class: 'why'}, t('ex.calendar', c.notice))),
-    h('div', {class: 'basis'}, d.basis)))));
+    h('div', {class: 'basis'}, basisOf(d))))));
 }
 
 function relief(d) {

@@ -2,7 +2,7 @@
 // of any day, with their open deadlines; live from the event feed.
 import * as api from './api.js';
 import {h, add, clear} from './dom.js';
-import {t, label} from './i18n.js';
+import {t, label, basisOf} from './i18n.js';
 import {session, unitName, errorBox, go, dateSlider, days, todayInChina} from './shared.js';
 
 const kShown = 300;
@@ -72,13 +72,13 @@ function matches(c, params) {
 function deadlineCell(entries) {
   return h('td', {class: 'deadlines'}, (entries || []).map((d) => h('div', {
     class: d.past_limit || d.breached ? 'late' : 'due',
-    title: d.basis || ''},
+    title: basisOf(d)},
     t('deadline.due', d.label, d.due_on),
     d.breached ? h('span', {class: 'badge bad'}, t('deadline.breached')) : null,
     d.past_limit ? h('span', {class: 'badge bad'}, t('deadline.past_limit', d.limit_on)) : null,
     !d.breached && !d.past_limit && typeof d.days_left === 'number'
         ? h('span', {class: 'days'}, t('deadline.days_left', d.days_left)) : null,
-    d.past_limit || d.breached ? h('div', {class: 'why'}, d.basis) : null)));
+    d.past_limit || d.breached ? h('div', {class: 'why'}, basisOf(d)) : null)));
 }
 
 function row(c, deadlines) {

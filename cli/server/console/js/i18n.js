@@ -22,6 +22,12 @@ export function t(key, ...args) {
   return text.replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 }
 
+// A deadline's legal basis in the chosen language: the API gives both
+// (basis_zh, basis_en) beside `basis`, which older servers send alone.
+export function basisOf(deadline) {
+  return (current === 'en' ? deadline.basis_en : deadline.basis_zh) || deadline.basis || '';
+}
+
 // A label of an id when the table has one (states, event types, roles).
 export function label(kind, id) {
   const entry = kTexts[kind + '.' + id];
