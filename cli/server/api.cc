@@ -3,6 +3,7 @@
 #include "server/api.h"
 
 #include "build_info.h"
+#include "explain_zh.h"
 #include "json_forms.h"
 #include "server/admin.h"
 #include "server/error_messages.h"
@@ -1248,6 +1249,8 @@ Response Api::Route(const Request& req, std::string* actor_id) {
       if (zf::Status s = RecordCaseRead(*actor, id, what, as_of->time); !s.ok()) {
         return StatusError(req, ReadStatus(s), s);
       }
+      // The recorded English notes in Chinese beside them, for the console.
+      AddChineseTexts(&*explained);
       return JsonResponse(req, http::status::ok, *explained);
     }
     if (what != "history") {

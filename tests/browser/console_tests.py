@@ -265,9 +265,13 @@ def case_flow(p, names):
                    "国务院办公厅关于2023年部分节假日安排的通知",
                    # The deadlines' legal bases in Chinese (basis_zh), not the
                    # English "APL art. 60".
-                   "《中华人民共和国行政处罚法》第六十条"):
+                   "《中华人民共和国行政处罚法》第六十条",
+                   # The recorded English notes in Chinese (name_zh, why_zh).
+                   "主动供述行政机关尚未掌握的违法行为", "未认定该事实", "未记载违法行为发生日期"):
         check(needle in text, "the explanation says %r" % needle)
-    check("APL art." not in text, "no English deadline basis in Chinese: %r" % text[-400:])
+    for english in ("APL art.", "not established", "confessed_unknown_violation",
+                    "the act date is not recorded"):
+        check(english not in text, "no %r in the Chinese explanation: %r" % (english, text[-400:]))
     no_sideways(p, "the case at 1366x768")
     p.shot("03-case-SX-2023-E0010")
     # Time travel: the day before the decision.
@@ -456,6 +460,7 @@ def language_and_layout_flow(p):
     p.one("#explanation section[data-section=discretion]", "the case in English")
     check("Discretion" in p.one("#explanation").text, "the explanation's headings in English")
     check("APL art. 60" in p.one("#explanation").text, "the deadline basis in English")
+    check("not established" in p.one("#explanation").text, "the condition notes in English")
     p.shot("11-case-english")
     p.one("#lang").click()
     p.wait("Chinese", lambda d: d.find_element(By.ID, "nav-docket").text == "案件")

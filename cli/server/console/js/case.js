@@ -4,7 +4,7 @@
 // dossier and the access trail.
 import * as api from './api.js';
 import {h, add, clear, yuan, shortHash} from './dom.js';
-import {t, label, basisOf} from './i18n.js';
+import {t, label, basisOf, inLang} from './i18n.js';
 import {session, unitName, officerName, errorBox, go, dateSlider} from './shared.js';
 
 const enc = encodeURIComponent;
@@ -103,14 +103,15 @@ function leniency(d) {
     h('ul', {}, (ev.entries || []).map((e) => h('li', {},
       t('ex.entry', label('list', e.list_kind), e.entry_id, e.version,
         t(e.eligible ? 'ex.eligible' : 'ex.not_eligible')),
-      h('ul', {class: 'why'}, (e.conditions || []).map((c) => h('li', {}, t('pair', c.code, c.why))))))));
+      h('ul', {class: 'why'}, (e.conditions || []).map((c) => h('li', {},
+        t('pair', inLang(c, 'name', c.code), inLang(c, 'why', c.why)))))))));
 }
 
 function lawInTime(d) {
   const law = (d.evaluation || {}).law_in_time || (d.inputs || {}).law_in_time;
   if (!law) return null;
   return section('law_in_time', h('p', {}, t('ex.law', label('law', law.applied), law.decision_version)),
-                 law.why ? h('p', {class: 'basis'}, law.why) : null);
+                 law.why ? h('p', {class: 'basis'}, inLang(law, 'why', law.why)) : null);
 }
 
 function hearing(d) {
