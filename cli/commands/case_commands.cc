@@ -108,13 +108,34 @@ std::string TypeLabel(const GlobalOptions& g, std::string_view type) {
   return g.lang == Lang::kEn || title.empty() ? std::string(type) : title;
 }
 
-void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
+// "name（id）" ("name (id)" in English) for an id the organisation names
+// under one of `kinds` (OrgDirectory::Names: "townships", "areas",
+// "officers", …), else the id alone.
+std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
+                    std::initializer_list<std::string_view> kinds, const std::string& id) {
+  for (std::string_view kind : kinds) {
+    const boost::json::value* units = names.if_contains(kind);
+    if (units == nullptr || !units->is_object()) continue;
+    if (const boost::json::value* name = units->as_object().if_contains(id);
+        name != nullptr && name->is_string() && !name->as_string().empty()) {
+      return g.lang == Lang::kEn ? fmt::format("{} ({})", name->as_string().c_str(), id)
+                                 : fmt::format("{}（{}）", name->as_string().c_str(), id);
+    }
+  }
+  return id;
+}
+
+// One case for people: township, area, handlers and the timeline's actors by
+// name from the organisation (`names`, OrgDirectory::Names), with the id.
+void PrintCase(const GlobalOptions& g, const boost::json::object& v,
+               const boost::json::object& names) {
   std::cout << fmt::format("{} {}  [{}]\n", Label(g, "case_id"), Str(v, "case_id"),
                            Label(g, Str(v, "state")));
   std::cout << fmt::format("  {}: {} {}\n", Label(g, "item"), Str(v, "item_code"),
                            Str(v, "item_name"));
-  std::cout << fmt::format("  {}: {}  {}: {}\n", Label(g, "township"), Str(v, "township"),
-                           Label(g, "area"), Str(v, "area"));
+  std::cout << fmt::format("  {}: {}  {}: {}\n", Label(g, "township"),
+                           NamedId(g, names, {"townships"}, Str(v, "township")), Label(g, "area"),
+                           NamedId(g, names, {"areas"}, Str(v, "area")));
   if (const auto* party = v.if_contains("party")) {
     std::cout << fmt::format("  {}: {} ({})\n", Label(g, "party"), Str(party->as_object(), "name"),
                              Str(party->as_object(), "id"));
@@ -127,7 +148,8 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
   if (const auto* filing = v.if_contains("filing")) {
     std::string handlers;
     for (const auto& h : filing->as_object().at("handlers").as_array()) {
-      handlers += (handlers.empty() ? "" : ", ") + std::string(h.as_string());
+      handlers += (handlers.empty() ? "" : ", ") +
+                  NamedId(g, names, {"officers"}, std::string(h.as_string()));
     }
     std::cout << fmt::format("  {}: {}  {}: {}\n", Label(g, "filed_on"),
                              Str(filing->as_object(), "filed_on"), Label(g, "handlers"), handlers);
@@ -148,7 +170,8 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v) {
   for (const auto& entry : v.at("timeline").as_array()) {
     const auto& e = entry.as_object();
     std::cout << fmt::format("    {:>3}  {}  {}  {}\n", Str(e, "version"), Str(e, "at"),
-                             PadRight(TypeLabel(g, Str(e, "type")), 24), Str(e, "actor"));
+                             PadRight(TypeLabel(g, Str(e, "type")), 24),
+                             NamedId(g, names, {"officers"}, Str(e, "actor")));
   }
 }
 
@@ -295,7 +318,8 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
   } else {
-    PrintCase(global, *view);
+    auto names = server::OrgDirectory(&*engine).Names();
+    PrintCase(global, *view, names.ok() ? *names : boost::json::object());
   }
   return kExitOk;
 }
@@ -363,16 +387,7 @@ int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>
 // name, as the console shows it), else the id.
 std::string SubjectWithName(const GlobalOptions& g, const boost::json::object& names,
                             const std::string& id) {
-  for (std::string_view kind : {"departments", "townships", "district"}) {
-    const boost::json::value* units = names.if_contains(kind);
-    if (units == nullptr || !units->is_object()) continue;
-    if (const boost::json::value* name = units->as_object().if_contains(id);
-        name != nullptr && name->is_string() && !name->as_string().empty()) {
-      return g.lang == Lang::kEn ? fmt::format("{} ({})", name->as_string().c_str(), id)
-                                 : fmt::format("{}（{}）", name->as_string().c_str(), id);
-    }
-  }
-  return id;
+  return NamedId(g, names, {"departments", "townships", "district"}, id);
 }
 
 void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list,

@@ -2103,6 +2103,17 @@ def _scan_chinese(what, text):
 def test_explain_reasoning():
     """case explain reads as the reasoning of a decision, in Chinese by default."""
     load_reference(files="[0-9][0-9]-*.jsonl")
+    # case show names the township, the area, the handlers and the timeline's
+    # actors from the org data, with the id beside each name.
+    r = zf("--db", "db", "case", "show", "SX-2023-E0010")
+    expect_rc(r, 0)
+    for needle in ("高砂镇（gaosha）", "第二片区（area-2）", "邱美玲（SX-OF-0053）, 陈家豪（SX-OF-0054）",
+                   "120,000.00 元"):
+        expect_in(needle, r.out, "case show")
+    check(re.search(r"(?<!（)\bSX-OF-0053\b", r.out) is None,
+          "officer ids only in parentheses after a name: %r" % r.out[:600])
+    r = zf("--db", "db", "--lang", "en", "case", "show", "SX-2023-E0010")
+    expect_in("高砂镇 (gaosha)", r.out, "case show --lang en")
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
     out = r.out
