@@ -132,14 +132,14 @@ def check_run(zfcli, url, first, r):
         if not e.get("command_id"):
             die("run %d: event %d has no command" % (r.number, e["position"]))
         positions.setdefault(e["command_id"], []).append(e["position"])
-    found_applied = 0
+    answered_on_retry = 0
     for command_id, first_position, last_position, retried in r.acks:
         mine = positions.get(command_id)
         if mine != list(range(first_position, last_position + 1)):
             die("run %d: %s was acknowledged at %d..%d, the log has it at %r"
                 % (r.number, command_id, first_position, last_position, mine))
-        found_applied += 1 if retried else 0
-    return last, len(events), found_applied
+        answered_on_retry += 1 if retried else 0
+    return last, len(events), answered_on_retry
 
 
 def main(argv):
@@ -207,11 +207,11 @@ def main(argv):
                 die("run %d (ZF_FAILOVER_SEED=%d): %s" % (number + 1, seed, r.failures[:3]))
             if r.acks_after_kill < 3 * CLIENTS:
                 die("run %d: only %d answers after the failover" % (number + 1, r.acks_after_kill))
-            last, events, found = check_run(zfcli, url, first, r)
+            last, events, on_retry = check_run(zfcli, url, first, r)
             first = last + 1
             totals[0] += len(r.acks)
             totals[1] += r.no_answer
-            totals[2] += found
+            totals[2] += on_retry
             print("serve failover run %d: %d acknowledged, %d answers missing and retried, "
                   "%d events, ledger %d, %.1f s" % (number + 1, len(r.acks), r.no_answer,
                                                     events, last, time.monotonic() - started),

@@ -59,13 +59,17 @@ constexpr std::string_view kPgFormatVersion = "1";
 // Rows fetched per round trip by cursors and scans: bounds their memory.
 constexpr int kPageRows = 512;
 
-// The command records of one group (an append) or one chunk (a copy), one
-// array per column.
+// The rows of one group (an append, a part of its one statement) or one
+// chunk (a copy), one array per column; each {} is the placeholder ("$3")
+// of a column's array.
+constexpr char kInsertEvents[] =
+    "INSERT INTO zf_events (position, stream, version, value) "
+    "SELECT * FROM unnest({}::bigint[], {}::text[], {}::bigint[], {}::bytea[])";
 constexpr char kInsertCommands[] =
     "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
     "first_position, last_position, last_hash, command) "
-    "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], "
-    "$5::bigint[], $6::bigint[], $7::bytea[], $8::bytea[])";
+    "SELECT * FROM unnest({}::text[], {}::text[], {}::bigint[], {}::bigint[], "
+    "{}::bigint[], {}::bigint[], {}::bytea[], {}::bytea[])";
 
 // Created once per schema, under an advisory lock so that two processes
 // creating the same store do not race in the catalog. COLLATE "C": keys
@@ -1015,11 +1019,10 @@ Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
       versions.AddInt(e.version);
       values.AddBytes(planner.value(e));
     }
-    parts.push_back(fmt::format(
-        "INSERT INTO zf_events (position, stream, version, value) "
-        "SELECT * FROM unnest({}::bigint[], {}::text[], {}::bigint[], {}::bytea[])",
-        param(PgParam::Text(positions.Finish())), param(PgParam::Text(streams.Finish())),
-        param(PgParam::Text(versions.Finish())), param(PgParam::Text(values.Finish()))));
+    parts.push_back(fmt::format(kInsertEvents, param(PgParam::Text(positions.Finish())),
+                                param(PgParam::Text(streams.Finish())),
+                                param(PgParam::Text(versions.Finish())),
+                                param(PgParam::Text(values.Finish()))));
     PgArray h_streams, h_versions, h_positions, h_hashes;
     for (const auto& [stream, head] : planner.heads()) {
       h_streams.AddText(stream);
@@ -1047,11 +1050,8 @@ Status PostgresEventStore::WriteGroup(const AppendPlanner& planner,
         commands.AddBytes(c.request->command);
       }
       parts.push_back(fmt::format(
-          "INSERT INTO zf_commands (command_id, stream, first_version, last_version, "
-          "first_position, last_position, last_hash, command) "
-          "SELECT * FROM unnest({}::text[], {}::text[], {}::bigint[], {}::bigint[], "
-          "{}::bigint[], {}::bigint[], {}::bytea[], {}::bytea[])",
-          param(PgParam::Text(ids.Finish())), param(PgParam::Text(c_streams.Finish())),
+          kInsertCommands, param(PgParam::Text(ids.Finish())),
+          param(PgParam::Text(c_streams.Finish())),
           param(PgParam::Text(fv.Finish())), param(PgParam::Text(lv.Finish())),
           param(PgParam::Text(fp.Finish())), param(PgParam::Text(lp.Finish())),
           param(PgParam::Text(hashes.Finish())), param(PgParam::Text(commands.Finish()))));
@@ -1364,8 +1364,7 @@ Status PostgresEventStore::CopyFrom(const EventStore& source) {
   auto flush = [&]() -> Status {
     if (pending > 0) {
       ZF_RETURN_IF_ERROR(conn.Exec(
-          "INSERT INTO zf_events (position, stream, version, value) "
-          "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bytea[])",
+          fmt::format(kInsertEvents, "$1", "$2", "$3", "$4"),
           {PgParam::Text(positions.Finish()), PgParam::Text(streams.Finish()),
            PgParam::Text(versions.Finish()), PgParam::Text(values.Finish())}));
       positions = streams = versions = values = PgArray();
@@ -1373,7 +1372,7 @@ Status PostgresEventStore::CopyFrom(const EventStore& source) {
     }
     if (pending_commands > 0) {
       ZF_RETURN_IF_ERROR(conn.Exec(
-          kInsertCommands,
+          fmt::format(kInsertCommands, "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8"),
           {PgParam::Text(ids.Finish()), PgParam::Text(c_streams.Finish()),
            PgParam::Text(fv.Finish()), PgParam::Text(lv.Finish()), PgParam::Text(fp.Finish()),
            PgParam::Text(lp.Finish()), PgParam::Text(c_hashes.Finish()),
