@@ -351,6 +351,41 @@ TEST_CASE("AppendBatch applies requests in order, atomically when asked", "[stor
   CHECK(store->VerifyChain().value().ok());
 }
 
+TEST_CASE("An append that expects the log to end at a position is written only if it does",
+          "[store][concurrency][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  std::vector<AppendRequest> first = {MakeRequest("case/A", "e1", 2)};
+  auto at_start = store->AppendBatch(
+      first, AppendOptions{.mode = BatchMode::kAtomic, .expected_ledger_position = 0});
+  REQUIRE(at_start.ok());
+  CHECK(store->Ledger().position == 2);
+
+  // The log moved past what the writer read (another writer's events):
+  // nothing of the batch is written, in any mode, and the status names the
+  // position the log ends at.
+  const BatchMode mode = GENERATE(BatchMode::kAtomic, BatchMode::kIndependent,
+                                  BatchMode::kStopAtFirstFailure);
+  std::vector<AppendRequest> stale = {MakeRequest("case/B", "e2", 1),
+                                      MakeRequest("case/C", "e3", 1)};
+  auto refused = store->AppendBatch(
+      stale, AppendOptions{.mode = mode, .expected_ledger_position = 1});
+  REQUIRE(refused.status().code() == StatusCode::kConflict);
+  CHECK(refused.status().subject() == kLedgerConflictSubject);
+  CHECK(refused.status().version() == 2u);
+  CHECK(store->Ledger().position == 2);
+  CHECK(store->FindCommand("e2").status().code() == StatusCode::kNotFound);
+
+  // At the position the log ends at, it is written.
+  auto current = store->AppendBatch(
+      stale, AppendOptions{.mode = mode, .expected_ledger_position = 2});
+  REQUIRE(current.ok());
+  REQUIRE((*current)[1].ok());
+  CHECK((*current)[1]->last_position == 4);
+  CHECK(store->VerifyChain().value().ok());
+}
+
 TEST_CASE("A subscription catches up, turns live and resumes without gaps", "[store][subscription][conformance]") {
   const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
   TempDir dir;

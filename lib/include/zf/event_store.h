@@ -138,6 +138,10 @@ struct ProjectionWrite {
   std::optional<std::string> value;
 };
 
+// The subject of the kConflict an append with an expected ledger position
+// fails with when another writer appended first (AppendOptions).
+inline constexpr std::string_view kLedgerConflictSubject = "ledger";
+
 struct AppendOptions {
   // Sync the write-ahead log before acknowledging. Turning this off trades
   // durability of the last writes for speed; never do it for live commands.
@@ -159,6 +163,15 @@ struct AppendOptions {
   // the write happens, whatever each request's outcome). Must outlive the
   // call.
   std::span<const ProjectionWrite> projections = {};
+  // AppendBatch only: optimistic concurrency on the whole log. The batch is
+  // written only if the log ends at this position when its turn comes (after
+  // the batches grouped before it); otherwise nothing of it is, and the call
+  // fails with kConflict, subject "ledger", carrying the log's position as
+  // version(). An engine passes the position its judgement read, so that no
+  // command is judged on a state that misses another writer's events
+  // (docs/architecture.md, "Several engines on one store"). A batch with it
+  // is never split into parts.
+  std::optional<std::uint64_t> expected_ledger_position = std::nullopt;
 };
 
 // The latest state of one stream.

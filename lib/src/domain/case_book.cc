@@ -747,6 +747,11 @@ void CaseBook::Forget(std::string_view stream) const {
   if (auto it = slots_.find(stream); it != slots_.end() && !it->second.dirty) slots_.erase(it);
 }
 
+void CaseBook::ForgetIndexLists() const {
+  if (!backed() || index_from_events_ || savepoint_) return;
+  std::erase_if(index_, [](const auto& entry) { return !entry.second.dirty; });
+}
+
 void CaseBook::ForEachIndexRow(
     const std::function<void(std::string_view key, std::string_view value)>& fn) const {
   auto aggregate = [&](std::string_view stream) {

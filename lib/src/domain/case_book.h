@@ -163,6 +163,10 @@ class CaseBook {
   // Commit() (a pass that is done with an aggregate frees its place at once
   // instead of waiting for it to be the least recently used).
   void Forget(std::string_view stream) const;
+  // Backed: drops every cached index list not changed since the last
+  // Commit(); each is read from the store again when next needed (another
+  // writer changed the stored rows).
+  void ForgetIndexLists() const;
   // A failure to read the store while a lookup filled the cache (a lookup
   // cannot return it: it answers "absent"), cleared by the call. Whoever
   // decided on lookups since the last call must check it.

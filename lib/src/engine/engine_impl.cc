@@ -15,6 +15,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -115,7 +116,7 @@ class EngineImpl final : public Engine {
 
   Result<WorkingDayCalendar> Calendar() const override {
     std::lock_guard lock(mu_);
-    ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+    ZF_RETURN_IF_ERROR(ReadyLocked());
     return world_.rules.CalendarLatest();
   }
 
@@ -274,6 +275,12 @@ class EngineImpl final : public Engine {
   // size that is about 78,000 events and a second, which a read of one
   // case does not pay (CaseViewFromRows). REQUIRES: mu_.
   Status EnsureRulesLocked() const;
+  // What a read of the state now needs: world_ following the log (another
+  // engine's commits, FollowLog) and the rule book folded. REQUIRES: mu_.
+  Status ReadyLocked() const {
+    ZF_RETURN_IF_ERROR(FollowLog(/*if_moved=*/true));
+    return EnsureRulesLocked();
+  }
   // Makes the stored names rows (projection/reference_names.h) reflect the
   // reference streams, unless they do or the store is read-only.
   // REQUIRES: mu_.
@@ -294,7 +301,26 @@ class EngineImpl final : public Engine {
   // that cannot be written and needs a rebuild, the cases are folded in
   // memory instead (a read-only copy of an old store).
   Status OpenCases();
-  Status CatchUpIndexes(std::uint64_t from_position);
+  // Also brings world_ up to the log's end (FollowLog): forgets the cached
+  // aggregates whose streams gained events and every cached index list,
+  // and folds new reference events into a folded rule book. With
+  // `following`, the meta row is not rewritten unless rows were.
+  Status CatchUpIndexes(std::uint64_t from_position, bool following = false) const;
+  // Another writer (an engine in another process on the same PostgreSQL
+  // database, or this process's access records) appended after
+  // known_position_: world_ takes its events in (CatchUpIndexes). With
+  // `if_moved`, only when the store's cached ledger says the log moved (the
+  // listener's NOTIFY moves it): the check reads do before they use world_.
+  // REQUIRES: mu_.
+  Status FollowLog(bool if_moved) const;
+  // The log's events after `from` are all access records (which no
+  // judgement reads): the position of the last, or nullopt when another
+  // kind of event is among them.
+  Result<std::optional<std::uint64_t>> AccessRecordsOnlyAfter(std::uint64_t from) const;
+  // WriteGroup, judged again on the state another writer's events left as
+  // often as the append meets them (a ledger conflict), up to a bound.
+  // REQUIRES: mu_.
+  Status WriteGroupFollowing(const std::vector<Job*>& jobs);
   // A read found a damaged index row in `cases` (which failed the read):
   // the meta row goes, so no open trusts the rows, and this engine
   // rebuilds them before its next group.
@@ -322,7 +348,13 @@ class EngineImpl final : public Engine {
   mutable bool rules_loaded_ = false;  // GUARDED_BY(mu_)
   // Rows a catch-up could not write (a read-only store): the stored ones
   // do not reflect events appended without the engine.
-  std::set<std::string, std::less<>> unwritten_rows_;  // GUARDED_BY(mu_)
+  mutable std::set<std::string, std::less<>> unwritten_rows_;  // GUARDED_BY(mu_)
+  // The last position of the log world_ reflects: every event up to it is
+  // folded (or, for a case, read from the store when next needed). A group
+  // is appended only if the log still ends there (expected ledger
+  // position), so no command is judged without an event committed before
+  // it, whichever engine committed it.
+  mutable std::uint64_t known_position_ = 0;  // GUARDED_BY(mu_)
   // Whether the stored names rows may be used (StoredNamesCurrent).
   mutable std::optional<bool> names_current_;  // GUARDED_BY(mu_)
   // A query found a damaged index row: the next group rebuilds the rows.
@@ -331,9 +363,11 @@ class EngineImpl final : public Engine {
   std::mutex queue_mu_;
   std::deque<Job*> queue_;  // GUARDED_BY(queue_mu_); front = the leader
 
-  // Makes each access record's idempotency key unique within the process
-  // (a RocksDB store has one writing process).
+  // Make each access record's idempotency key unique: the sequence within
+  // this engine, the instance among the engines writing one store (several
+  // processes on one PostgreSQL database).
   std::atomic<std::uint64_t> access_sequence_{0};
+  const std::uint64_t instance_ = std::random_device{}() * 0x100000000ull ^ std::random_device{}();
   // Appends one case_accessed event (the case is known to exist).
   Status AppendAccess(std::string_view case_id, const ReadContext& read, std::string_view as_of);
   // kFailedPrecondition (subject /actor/...; the message starts with the
@@ -706,6 +740,7 @@ Status EngineImpl::OpenCases() {
   if (std::optional<std::uint64_t> position = StoredIndexPosition(*store_)) {
     return CatchUpIndexes(*position + 1);
   }
+  known_position_ = ledger.position;
   if (ledger.position == 0) {
     const ProjectionWrite meta = IndexMetaRow(0);
     Status written = store_->WriteProjections(std::span(&meta, 1));
@@ -729,16 +764,29 @@ Status EngineImpl::OpenCases() {
 // their rows in one atomic write, so they are passed over: a row that
 // differs from its events there is for `replay --verify` to name, not for
 // an open to mend silently.
-Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
+Status EngineImpl::CatchUpIndexes(std::uint64_t from_position, bool following) const {
   std::vector<std::string> touched;
   std::set<std::string, std::less<>> seen;
   std::unordered_map<std::string, bool> by_engine;  // command id -> has a recorded command
   std::uint64_t last = from_position - 1;
+  bool cases_moved = false;
   auto cursor = store_->ReadAll(from_position);
   for (; cursor->Valid(); cursor->Next()) {
     const EventRecord& e = cursor->event();
     last = e.position;
-    if (IsReferenceStream(e.stream) || e.stream.starts_with(kAccessStreamPrefix)) continue;
+    if (IsReferenceStream(e.stream)) {
+      // A rule book folded before the event is behind it (one folded
+      // after it, by EnsureRulesLocked, has it already).
+      if (rules_loaded_ && e.version > world_.rules.Version(e.stream)) {
+        ZF_RETURN_IF_ERROR(world_.rules.Apply(e));
+      }
+      names_current_.reset();
+      continue;
+    }
+    if (e.stream.starts_with(kAccessStreamPrefix)) continue;
+    // A cached state or absence of the stream is behind the log.
+    world_.cases.Forget(e.stream);
+    cases_moved = true;
     auto [it, first] = by_engine.try_emplace(e.command_id, false);
     if (first) {
       auto recorded = store_->ReadCommand(e.command_id);
@@ -751,6 +799,10 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
     if (seen.insert(e.stream).second) touched.push_back(e.stream);
   }
   ZF_RETURN_IF_ERROR(cursor->status());
+  // Whose members changed is not known without the states before: every
+  // cached list is read again when next needed.
+  if (cases_moved) world_.cases.ForgetIndexLists();
+  known_position_ = std::max(known_position_, last);
   std::vector<AppendRequest> streams;
   for (const std::string& stream : touched) {
     ZF_RETURN_IF_ERROR(world_.cases.Reindex(stream));
@@ -764,7 +816,7 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
     if (stored.ok() && *stored == row.value) continue;
     rows.push_back(std::move(row));
   }
-  if (rows.empty() && last + 1 == from_position) return Status::Ok();
+  if (rows.empty() && (following || last + 1 == from_position)) return Status::Ok();
   rows.push_back(IndexMetaRow(last));
   Status written = store_->WriteProjections(rows);
   // A read-only store keeps the catch-up in memory (pending, never evicted).
@@ -776,6 +828,23 @@ Status EngineImpl::CatchUpIndexes(std::uint64_t from_position) {
   world_.cases.Commit();
   world_.cases.Trim();
   return Status::Ok();
+}
+
+Status EngineImpl::FollowLog(bool if_moved) const {
+  if (if_moved && store_->Ledger().position <= known_position_) return Status::Ok();
+  return CatchUpIndexes(known_position_ + 1, /*following=*/true);
+}
+
+Result<std::optional<std::uint64_t>> EngineImpl::AccessRecordsOnlyAfter(
+    std::uint64_t from) const {
+  std::uint64_t last = from;
+  auto cursor = store_->ReadAll(from + 1);
+  for (; cursor->Valid(); cursor->Next()) {
+    if (!cursor->event().stream.starts_with(kAccessStreamPrefix)) return std::nullopt;
+    last = cursor->event().position;
+  }
+  ZF_RETURN_IF_ERROR(cursor->status());
+  return last;
 }
 
 void EngineImpl::NoteDamagedIndex(const CaseBook& cases) const {
@@ -820,7 +889,13 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
       return;
     }
   }
-  Status refused = WriteGroup(group_jobs);
+  // Judged on every event the store has told of, so that a conflict at the
+  // append (and a second judgement) is the exception.
+  if (Status followed = FollowLog(/*if_moved=*/true); !followed.ok()) {
+    for (Job* job : group_jobs) job->status = followed;
+    return;
+  }
+  Status refused = WriteGroupFollowing(group_jobs);
   if (refused.ok()) return;
   if (group_jobs.size() == 1 && group_jobs[0]->Indivisible()) {
     group_jobs[0]->Refuse(std::move(refused));
@@ -832,7 +907,9 @@ void EngineImpl::RunGroup(const std::vector<Job*>& group_jobs) {
 
 void EngineImpl::RunAlone(Job* job) {
   if (job->Indivisible()) {
-    if (Status refused = WriteGroup({job}); !refused.ok()) job->Refuse(std::move(refused));
+    if (Status refused = WriteGroupFollowing({job}); !refused.ok()) {
+      job->Refuse(std::move(refused));
+    }
     return;
   }
   // Command by command: each judged on the state the written ones left, as
@@ -844,7 +921,7 @@ void EngineImpl::RunAlone(Job* job) {
     Job part;
     part.commands = job->commands.subspan(i, 1);
     part.mode = job->mode;
-    if (Status refused = WriteGroup({&part}); !refused.ok()) {
+    if (Status refused = WriteGroupFollowing({&part}); !refused.ok()) {
       job->results.push_back(std::move(refused));
     } else if (!part.status.ok()) {
       job->status = std::move(part.status);  // storage: the batch has no answer
@@ -856,6 +933,41 @@ void EngineImpl::RunAlone(Job* job) {
     const Result<CommandResult>& last = job->results.back();
     const bool failed = !last.ok() || last->outcome == CommandResult::Outcome::kRejected;
     if (failed && job->mode == BatchMode::kStopAtFirstFailure) return;
+  }
+}
+
+namespace {
+
+bool IsLedgerConflict(const Status& s) {
+  return s.code() == StatusCode::kConflict && s.subject() == kLedgerConflictSubject;
+}
+
+}  // namespace
+
+// Another engine committed between this group's judgement and its append:
+// the group was not written, so it is judged again on the state those
+// events left (the first filer of an act, a party's first violation may
+// have changed), and appended at the new end. The bound keeps a caller
+// from waiting forever behind a busier writer; it then gets a clear
+// "nothing written, send again".
+Status EngineImpl::WriteGroupFollowing(const std::vector<Job*>& jobs) {
+  constexpr int kMaxJudgements = 16;
+  for (int judged = 1;; ++judged) {
+    Status refused = WriteGroup(jobs);
+    if (!IsLedgerConflict(refused)) return refused;
+    for (Job* job : jobs) job->results.clear();
+    Status followed = FollowLog(/*if_moved=*/false);
+    if (!followed.ok() || judged == kMaxJudgements) {
+      Status failed =
+          followed.ok()
+              ? UnavailableError(fmt::format(
+                    "other writers appended to the log before each of {} judgements of this "
+                    "batch; nothing of it was stored: send it again",
+                    kMaxJudgements))
+              : followed;
+      for (Job* job : jobs) job->status = failed;
+      return Status::Ok();
+    }
   }
 }
 
@@ -877,7 +989,7 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   World& overlay = world_;
   // Every event before the group's is reflected in the rows; the meta row
   // says so in the group's own write, so an open catches up from there.
-  const std::uint64_t reflected = store_->Ledger().position;
+  std::uint64_t reflected = known_position_;
   GroupRequests group;
   {
     std::vector<const Command*> commands;
@@ -915,6 +1027,7 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   std::vector<ProjectionWrite> rows = ProjectionRows(overlay, group.requests);
   const std::vector<ProjectionWrite>& index_rows = overlay.cases.PendingRows();
   rows.insert(rows.end(), index_rows.begin(), index_rows.end());
+  const std::size_t meta_row = rows.size();
   rows.push_back(IndexMetaRow(reflected));
   // Reference data published (rarely: never on a case's command): the
   // names rows it changes, and their meta row, go in the same write (a
@@ -932,8 +1045,34 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
       rows.push_back(std::move(change));
     }
   }
-  auto appended = store_->AppendBatch(
-      group.requests, AppendOptions{.mode = BatchMode::kAtomic, .projections = rows});
+  auto append = [&] {
+    return store_->AppendBatch(group.requests,
+                               AppendOptions{.mode = BatchMode::kAtomic,
+                                             .projections = rows,
+                                             .expected_ledger_position = reflected});
+  };
+  auto appended = append();
+  // Only access records (a reader's, appended beside the group) came
+  // between: no judgement reads them, so the group goes at the new end as
+  // judged. Anything else and the caller judges it again.
+  while (!appended.ok() && IsLedgerConflict(appended.status())) {
+    Result<std::optional<std::uint64_t>> access_only = AccessRecordsOnlyAfter(reflected);
+    if (!access_only.ok()) {
+      appended = access_only.status();
+      break;
+    }
+    if (!*access_only) {
+      Status forgotten = ForgetGroup(group.requests);
+      if (!forgotten.ok()) {
+        for (Job* job : jobs) job->status = forgotten;
+        return Status::Ok();
+      }
+      return appended.status();
+    }
+    reflected = known_position_ = **access_only;
+    rows[meta_row] = IndexMetaRow(reflected);
+    appended = append();
+  }
   if (!appended.ok()) {
     Status forgotten = ForgetGroup(group.requests);
     // kInvalidArgument is the store refusing a request for what it holds
@@ -948,6 +1087,9 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   }
   overlay.cases.Commit();
   overlay.cases.Trim();
+  for (const Result<AppendResult>& r : *appended) {
+    if (r.ok()) known_position_ = std::max(known_position_, r->last_position);
+  }
   for (std::size_t i = 0; i < appended->size(); ++i) {
     const Owner& owner = group.owners[i];
     owner.job->results[owner.result]->append = *(*appended)[i];
@@ -967,7 +1109,7 @@ auto EngineImpl::WithWorldAsOf(const AsOf& as_of, Fn fn) const
                           std::optional<std::int64_t>()))> {
   if (as_of.IsNow()) {
     std::lock_guard lock(mu_);
-    ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+    ZF_RETURN_IF_ERROR(ReadyLocked());
     auto result = fn(world_.rules, world_.cases, std::nullopt);
     NoteDamagedIndex(world_.cases);
     world_.cases.Trim();
@@ -1051,6 +1193,7 @@ Result<boost::json::object> EngineImpl::CaseView(std::string_view case_id,
                                                  const AsOf& as_of) const {
   if (as_of.IsNow()) {
     std::lock_guard lock(mu_);
+    ZF_RETURN_IF_ERROR(FollowLog(/*if_moved=*/true));
     ZF_ASSIGN_OR_RETURN(std::optional<boost::json::object> view, CaseViewFromRows(case_id));
     if (view) return std::move(*view);
   }
@@ -1163,7 +1306,7 @@ Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::s
 
 Result<Organisation> EngineImpl::OrganisationNow() const {
   std::lock_guard lock(mu_);
-  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  ZF_RETURN_IF_ERROR(ReadyLocked());
   const OrgModel& org = world_.rules.org();
   Organisation out;
   if (const District* d = org.district()) out.district[d->id] = d->name;
@@ -1251,7 +1394,7 @@ class EngineImpl::DryRunImpl final : public DryRun {
 
 std::unique_ptr<DryRun> EngineImpl::StartDryRun() const {
   std::lock_guard lock(mu_);
-  Status loaded = EnsureRulesLocked();
+  Status loaded = ReadyLocked();
   return std::make_unique<DryRunImpl>(this, world_, std::move(loaded));
 }
 
@@ -1751,7 +1894,7 @@ Status EngineImpl::CheckReaderNow(const ReadContext& read, std::int64_t now) con
   std::optional<Rejection> refused;
   {
     std::lock_guard lock(mu_);
-    ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+    ZF_RETURN_IF_ERROR(ReadyLocked());
     refused = CheckReader(world_.rules.AsOf(now), read.reader);
   }
   if (!refused) return Status::Ok();
@@ -1777,8 +1920,8 @@ Status EngineImpl::AppendAccess(std::string_view case_id, const ReadContext& rea
   request.stream = std::string(kAccessStreamPrefix) + std::string(case_id);
   request.expected = ExpectedVersion::Any();
   request.events.push_back(std::move(event));
-  request.command_id =
-      fmt::format("access:{}:{}:{}", now, access_sequence_.fetch_add(1), case_id);
+  request.command_id = fmt::format("access:{}:{:016x}-{}:{}", now, instance_,
+                                   access_sequence_.fetch_add(1), case_id);
   // A synchronous append: concurrent readers share the store's group commit
   // (one write, one sync), and the read is not returned before its record
   // is durable.
@@ -1800,6 +1943,7 @@ Status EngineImpl::RecordCaseAccess(std::string_view case_id, const ReadContext&
   bool known = false;
   {
     std::lock_guard lock(mu_);
+    ZF_RETURN_IF_ERROR(FollowLog(/*if_moved=*/true));
     known = world_.cases.FindCase(case_id) != nullptr;
   }
   if (!known) return NotFoundError(fmt::format("no case {}", case_id)).WithSubject("case_id");
@@ -1896,7 +2040,7 @@ Result<WorkingDayCalendar> EngineImpl::CalendarAsOf(std::string_view as_of) cons
     instant = at->unix_micros;
   }
   std::lock_guard lock(mu_);
-  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  ZF_RETURN_IF_ERROR(ReadyLocked());
   return world_.rules.CalendarAsOf(instant);
 }
 
@@ -1905,7 +2049,7 @@ Result<std::vector<PowerItemView>> EngineImpl::PowerItems(std::string_view as_of
                                                           std::string_view subject) const {
   ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
   std::lock_guard lock(mu_);
-  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  ZF_RETURN_IF_ERROR(ReadyLocked());
   const PowerList& powers = world_.rules.powers();
   if (!item_code.empty() && !powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");
@@ -1955,7 +2099,7 @@ Result<CompetenceAnswer> EngineImpl::Competent(std::string_view item_code,
                                                std::string_view as_of) const {
   ZF_ASSIGN_OR_RETURN(Date date, AsOfDate(as_of));
   std::lock_guard lock(mu_);
-  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  ZF_RETURN_IF_ERROR(ReadyLocked());
   const PowerList& powers = world_.rules.powers();
   if (!powers.HasItem(item_code)) {
     return NotFoundError(fmt::format("no power item {}", item_code)).WithSubject("item_code");

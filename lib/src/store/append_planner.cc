@@ -318,7 +318,15 @@ std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest>
 }
 
 Result<std::vector<Result<AppendResult>>> PlanBatch(
-    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, BatchMode mode) {
+    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, BatchMode mode,
+    std::optional<std::uint64_t> expected_ledger) {
+  if (expected_ledger && planner->ledger().position != *expected_ledger) {
+    return ConflictError(fmt::format("the log ends at position {}, not at {}: another writer "
+                                     "appended since",
+                                     planner->ledger().position, *expected_ledger))
+        .WithSubject(kLedgerConflictSubject)
+        .WithVersion(planner->ledger().position);
+  }
   const std::size_t mark = planner->Mark();
   std::vector<Result<AppendResult>> results;
   results.reserve(prepared.size());

@@ -188,8 +188,11 @@ std::vector<Result<PreparedRequest>> PrepareBatch(std::span<const AppendRequest>
 
 // Plans a prepared batch according to `mode` (zf/event_store.h). In kAtomic
 // mode the first failure rolls back the whole batch and is returned as the
-// outer error, its message naming the request's index.
+// outer error, its message naming the request's index. With
+// `expected_ledger`, a plan that does not start at that position fails
+// whole, as kConflict on subject "ledger" (AppendOptions).
 Result<std::vector<Result<AppendResult>>> PlanBatch(
-    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, BatchMode mode);
+    AppendPlanner* planner, std::span<const Result<PreparedRequest>> prepared, BatchMode mode,
+    std::optional<std::uint64_t> expected_ledger = std::nullopt);
 
 }  // namespace zf::internal

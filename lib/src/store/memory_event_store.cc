@@ -38,7 +38,7 @@ class MemoryEventStore final : public EventStore, private RawLog {
     if (closed_) return UnavailableError("event store closed");
     Committed committed(this);
     AppendPlanner planner(&committed, ledger_, FormatRfc3339Utc(clock_->NowMicros()));
-    ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.mode));
+    ZF_ASSIGN_OR_RETURN(auto results, PlanBatch(&planner, prepared, options.mode, options.expected_ledger_position));
     planner.Seal(nullptr);
     planner.CompleteResults(&results);
     Apply(planner);

@@ -639,14 +639,14 @@ class PostgresEventStore final : public EventStore {
     return ledger_;
   }
   // The last position reads may see: the ledger at the open for a
-  // read-only store (it reads one state of the log); the cached ledger for
-  // the store that holds the writer's lock (no one else commits); else the
-  // ledger row now, since another process may be writing, or this one's
-  // last commit had an unknown outcome. The row cannot be read: that
-  // error, never the cached ledger, which may be behind the log (a read up
-  // to it would say a committed command was never applied).
+  // read-only store (it reads one state of the log); else the ledger row
+  // now, since other processes may be writing (several engines write one
+  // store), or this one's last commit had an unknown outcome. The row
+  // cannot be read: that error, never the cached ledger, which may be
+  // behind the log (a read up to it would say a committed command was
+  // never applied).
   Result<std::uint64_t> ReadLimit() const {
-    if (read_only_ || writing_.load()) return CachedLedger().position;
+    if (read_only_) return CachedLedger().position;
     ZF_ASSIGN_OR_RETURN(PgResult now, ReadOnce(*pool_, [](PgConnection& conn) {
                           return conn.Exec("SELECT position, ledger_hash FROM zf_ledger");
                         }));
@@ -668,8 +668,8 @@ class PostgresEventStore final : public EventStore {
   static Result<LedgerState> ReadLedgerRow(PgConnection& conn, bool for_update);
   static Result<LedgerState> LedgerFromRow(const PgResult& rows);
 
-  // REQUIRES: write_mu_ held. A connected writer holding the store's
-  // advisory lock.
+  // REQUIRES: write_mu_ held. A connected writer on a server that takes
+  // writes.
   Status EnsureWriter();
   // One caller's batch in a group commit (AppendBatch).
   struct PgAppend {
@@ -713,8 +713,6 @@ class PostgresEventStore final : public EventStore {
   std::unique_ptr<PgConnection> writer_;    // GUARDED_BY(write_mu_)
   mutable std::mutex ledger_mu_;
   mutable LedgerState ledger_;              // GUARDED_BY(ledger_mu_)
-  // True while writer_ holds the store's writer lock.
-  std::atomic<bool> writing_{false};
   std::atomic<bool> closed_{false};
   std::atomic<bool> stop_listener_{false};
   std::atomic<bool> listener_paused_{false};  // tests only
@@ -778,41 +776,26 @@ Status PostgresEventStore::Open(const StoreOptions& options) {
   // A channel per schema: "zf_" and the schema, within NAMEDATALEN - 1.
   channel_ = ("zf_" + schema).substr(0, 63);
   if (read_only_) return Status::Ok();
-  // The writer's connection and lock are taken by the first write, so a
-  // store opened for writing beside the process that writes can still read
-  // and follow the log live (its subscriptions wake on this listener).
+  // The writer's connection is taken by the first write; the listener
+  // follows every process's commits (its subscriptions wake on it).
   listener_ = std::thread([this] { ListenLoop(); });
   return Status::Ok();
 }
 
 Status PostgresEventStore::EnsureWriter() {
   if (writer_ != nullptr && !writer_->broken()) return Status::Ok();
-  // A lost session took the lock with it: until it is taken again another
-  // process may write, so reads stop trusting the cached ledger.
-  writing_.store(false);
   writer_.reset();
   // Within the reconnect bound: after the primary is lost, the standby
   // takes a moment to be promoted, and until then no server takes writes
   // (a read-only one is not taken: a group must not half-apply on it).
   ZF_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn,
                       PgConnection::ConnectWithRetry(url_, reconnect_timeout_, /*writable=*/true));
-  // One writing zf per store, as RocksDB's LOCK file: the engine keeps
-  // state in memory that another writer would make stale. A session lock,
-  // so it goes with the connection (also when the process dies).
-  ZF_ASSIGN_OR_RETURN(PgResult locked,
-                      conn->Exec("SELECT pg_try_advisory_lock(hashtext('zf.writer.' || "
-                                 "current_schema()))"));
-  if (locked.rows() != 1 || locked.bytes(0, 0) != std::string_view("\x01", 1)) {
-    return UnavailableError(fmt::format(
-        "the PostgreSQL store {} is held for writing by another process (retry when it has "
-        "finished, or send the command to the server that holds it)",
-        RedactUrl(url_)));
-  }
+  // No writer's lock: several engines may write one store. Each append
+  // that must not miss another writer's events says so with its expected
+  // ledger position (AppendOptions), checked under the ledger row's lock.
   writer_ = std::move(conn);
-  // Another process may have written while this one held no lock.
   ZF_ASSIGN_OR_RETURN(LedgerState ledger, ReadLedgerRow(*writer_, false));
   Advance(ledger);
-  writing_.store(true);
   return Status::Ok();
 }
 
@@ -880,16 +863,8 @@ void PostgresEventStore::WriteQueued(std::span<PgAppend* const> group) {
     // A writer on a server that has become read-only (a demoted primary)
     // is not broken, but no write will pass on it: connect anew, which
     // finds the primary or says that there is none.
-    if (writer_ != nullptr && writer_->last_sqlstate() == kReadOnlySqlState) {
-      writing_.store(false);
-      writer_.reset();
-    }
+    if (writer_ != nullptr && writer_->last_sqlstate() == kReadOnlySqlState) writer_.reset();
   }
-  // A lost writer took the lock with it, and a commit whose outcome is
-  // unknown may be in the log beyond the cached ledger: reads go by the
-  // ledger row from here until a writer is connected again (EnsureWriter).
-  // Else a retry's check of its command id could miss its own commit.
-  if (writer_ != nullptr && writer_->broken()) writing_.store(false);
   lock.unlock();
   if (!failure.ok()) {
     if (!commit_sent && failure.code() == StatusCode::kUnavailable) {
@@ -944,7 +919,8 @@ Status PostgresEventStore::TryAppend(
   std::vector<ProjectionWrite> merged;
   std::span<const ProjectionWrite> projections;
   for (PgAppend* a : group) {
-    outcomes->push_back(PlanBatch(&planner, a->prepared, a->options->mode));
+    outcomes->push_back(PlanBatch(&planner, a->prepared, a->options->mode,
+                                  a->options->expected_ledger_position));
     // A read that failed mid-plan made some request fail for the wrong
     // reason: the whole group fails instead.
     if (!state.failure().ok()) return rollback(state.failure());
@@ -1234,8 +1210,11 @@ Status PostgresEventStore::WriteProjections(std::span<const ProjectionWrite> wri
   std::lock_guard lock(write_mu_);
   if (closed_.load()) return UnavailableError("event store closed");
   ZF_RETURN_IF_ERROR(EnsureWriter());
-  ZF_RETURN_IF_ERROR(writer_->Run("BEGIN"));
-  if (Status s = WriteProjectionRows(writes); !s.ok()) {
+  // Under the ledger row's lock, as an append: rows written beside another
+  // engine's append land before or after it, never amid it.
+  Status s = writer_->Run("BEGIN; SELECT 1 FROM zf_ledger FOR UPDATE");
+  if (s.ok()) s = WriteProjectionRows(writes);
+  if (!s.ok()) {
     writer_->Run("ROLLBACK").IgnoreError();
     return s;
   }
@@ -1294,7 +1273,7 @@ Status PostgresEventStore::Close() {
   if (listener_.joinable()) listener_.join();
   {
     std::lock_guard lock(write_mu_);
-    writer_.reset();  // ends the session: releases the writer's lock
+    writer_.reset();  // ends the session
   }
   if (notifier_) notifier_->Close();
   return Status::Ok();

@@ -959,7 +959,10 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::AppendBatch(
 bool RocksDbEventStore::CanWriteInParts(std::span<const AppendRequest> requests,
                                         const AppendOptions& options) const {
   if (pool_ == nullptr || pool_->helpers() == 0) return false;
-  if (options.mode != BatchMode::kIndependent || !options.projections.empty()) return false;
+  if (options.mode != BatchMode::kIndependent || !options.projections.empty() ||
+      options.expected_ledger_position) {
+    return false;
+  }
   std::size_t events = 0;
   for (const AppendRequest& r : requests) events += r.events.size();
   return events >= 2 * kPartEvents;
@@ -1069,7 +1072,8 @@ Result<std::vector<Result<AppendResult>>> RocksDbEventStore::Commit(
   if (failure.ok()) {
     ProbeCommands(members);
     for (Writer* m : members) {
-      m->result = PlanBatch(&planner, m->prepared, m->options.mode);
+      m->result = PlanBatch(&planner, m->prepared, m->options.mode,
+                            m->options.expected_ledger_position);
       sync = sync || m->options.sync;
     }
     absent_commands_.clear();  // its views die with the members' requests
