@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "store/command_probe.h"
 #include "support/pg_test_support.h"
 #include "support/test_support.h"
 #include "zf/event_json.h"
@@ -175,6 +176,35 @@ TEST_CASE("The command recorded with an append is kept beside its record and sur
     CHECK(recorded->command == R"({"command":"x","data":{"n":1}})");
     CHECK(store->FindCommand("cmd-3").status().code() == StatusCode::kNotFound);
   }
+}
+
+// MayHaveCommands (store/command_probe.h) may say "may" for anything, but
+// never "no" for a command the store holds: the engine skips the lookup of
+// every id it says "no" to.
+TEST_CASE("MayHaveCommands never denies a stored command", "[store][idempotency][conformance]") {
+  const std::string kind = GENERATE(from_range(zf::testing::StoreKinds()));
+  TempDir dir;
+  auto store = zf::testing::OpenStore(kind, dir);
+  std::vector<std::string> stored;
+  for (int i = 0; i < 40; ++i) {
+    stored.push_back("cmd-" + std::to_string(i));
+    REQUIRE(store->Append(MakeRequest("case/P" + std::to_string(i % 7), stored.back(), 1)).ok());
+  }
+  std::vector<std::string_view> ids;
+  for (const std::string& id : stored) ids.push_back(id);
+  const std::vector<std::string> absent = {"never-1", "cmd-40", "cmd-", "", "cmd-1x"};
+  for (const std::string& id : absent) ids.push_back(id);
+  const std::vector<bool> may = zf::internal::MayHaveCommands(*store, ids);
+  REQUIRE(may.size() == ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    INFO(ids[i]);
+    const bool held = store->ReadCommand(ids[i]).ok();
+    if (held) CHECK(may[i]);
+    // The RocksDB store answers exactly (one MultiGet).
+    if (kind == "rocksdb") CHECK(may[i] == held);
+    if (kind == "memory") CHECK(may[i]);  // no probe: "may" for all
+  }
+  CHECK(zf::internal::MayHaveCommands(*store, {}).empty());
 }
 
 TEST_CASE("A retry must repeat every field the command wrote, also within one batch",

@@ -19,6 +19,7 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,7 @@
 #include "projection/review_view.h"
 #include "projection/statistics.h"
 #include "rules/rule_book.h"
+#include "store/command_probe.h"
 #include "store/envelope.h"
 #include "store/prefetch_cursor.h"
 #include "util/bounded_queue.h"
@@ -223,6 +225,10 @@ class EngineImpl final : public Engine {
     std::vector<Duplicate> duplicates;
     // command id -> its request: a group of an import holds thousands.
     std::unordered_map<std::string, std::size_t> by_command_id;
+    // Ids of the group's commands the store certainly has no record of
+    // (store/command_probe.h, asked once for the group): Judge skips
+    // their lookups. Views into the jobs' commands.
+    std::unordered_set<std::string_view> not_stored;
   };
 
   void RunGroup(const std::vector<Job*>& group);
@@ -333,8 +339,10 @@ class EngineImpl final : public Engine {
   // The meta row: the fold version and the position the rows reflect.
   static ProjectionWrite IndexMetaRow(std::uint64_t position);
 
+  // `may_be_stored`: false when the store is known to hold no command of
+  // this id (nothing looked up then).
   Result<CommandResult> Judge(const Command& command, CommandFacts facts, World* overlay,
-                              std::vector<AppendRequest>* requests);
+                              std::vector<AppendRequest>* requests, bool may_be_stored = true);
   Status CheckSameCommand(const Command& command, std::string_view recorded,
                           const RecordedCommand& prior) const;
 
@@ -442,7 +450,8 @@ Status FoldFailure(const Command& command, const Status& fold) {
 }
 
 Result<CommandResult> EngineImpl::Judge(const Command& command, CommandFacts facts,
-                                        World* overlay, std::vector<AppendRequest>* requests) {
+                                        World* overlay, std::vector<AppendRequest>* requests,
+                                        bool may_be_stored) {
   ZF_RETURN_IF_ERROR(facts.check);
   const CommandSpec& spec = *FindCommandSpec(command.type);
   CommandResult result;
@@ -451,7 +460,9 @@ Result<CommandResult> EngineImpl::Judge(const Command& command, CommandFacts fac
   // A command seen before (in the store; the group was checked by
   // JudgeInGroup) is not judged again: the state has moved on, the answer
   // has not.
-  if (auto prior = store_->ReadCommand(command.command_id); prior.ok()) {
+  if (!may_be_stored) {
+    // Known absent (one probe for the whole group): nothing to look up.
+  } else if (auto prior = store_->ReadCommand(command.command_id); prior.ok()) {
     if (prior->result.stream != result.stream) {
       return AlreadyExistsError(fmt::format("command_id '{}' was already used for stream '{}'",
                                             command.command_id, prior->result.stream))
@@ -616,7 +627,8 @@ Result<CommandResult> EngineImpl::JudgeInGroup(const Command& command, CommandFa
     return result;
   }
   const std::size_t before = group->requests.size();
-  Result<CommandResult> judged = Judge(command, std::move(facts), overlay, &group->requests);
+  Result<CommandResult> judged = Judge(command, std::move(facts), overlay, &group->requests,
+                                       !group->not_stored.contains(command.command_id));
   if (group->requests.size() > before) {
     group->owners.push_back({job, job->results.size()});
     group->by_command_id.emplace(command.command_id, before);
@@ -993,8 +1005,18 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
   GroupRequests group;
   {
     std::vector<const Command*> commands;
+    std::vector<std::string_view> ids;
     for (const Job* job : jobs) {
-      for (const Command& c : job->commands) commands.push_back(&c);
+      for (const Command& c : job->commands) {
+        commands.push_back(&c);
+        ids.push_back(c.command_id);
+      }
+    }
+    // Only this leader writes the store while it holds mu_, so what the
+    // probe finds absent stays absent until the group is written.
+    const std::vector<bool> may_have = MayHaveCommands(*store_, ids);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (!may_have[i]) group.not_stored.insert(ids[i]);
     }
     FactsAhead facts(std::move(commands));
     std::size_t first = 0;

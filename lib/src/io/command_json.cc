@@ -44,16 +44,18 @@ const SchemaValidator* ValidatorFor(std::string_view path) {
   return it == kValidators->end() ? nullptr : it->second.get();
 }
 
+// The pointers of the errors below are made only for an error: every
+// imported command is checked twice (the reader, the engine).
 Result<std::string> RequiredString(const boost::json::object& o, std::string_view key) {
-  const std::string pointer = fmt::format("/{}", key);
   const boost::json::value* v = o.if_contains(key);
-  if (v == nullptr) return FieldError(pointer, "required");
+  if (v == nullptr) return FieldError(fmt::format("/{}", key), "required");
   const boost::json::string* s = v->if_string();
-  if (s == nullptr) return FieldError(pointer, "must be a string");
+  if (s == nullptr) return FieldError(fmt::format("/{}", key), "must be a string");
   return std::string(*s);
 }
 
-Status ValidateTargetId(std::string_view id, std::string_view pointer) {
+// `field`: the envelope member that holds the id (its pointer is "/field").
+Status ValidateTargetId(std::string_view id, std::string_view field) {
   bool ok = !id.empty() && id.size() <= 100;
   for (std::size_t i = 0; ok && i < id.size(); ++i) {
     const char c = id[i];
@@ -61,7 +63,8 @@ Status ValidateTargetId(std::string_view id, std::string_view pointer) {
          (i > 0 && (c == '-' || c == '_' || c == '.'));
   }
   return ok ? Status::Ok()
-            : FieldError(pointer, "must match [A-Za-z0-9][A-Za-z0-9._-]* and be at most 100 bytes");
+            : FieldError(fmt::format("/{}", field),
+                         "must match [A-Za-z0-9][A-Za-z0-9._-]* and be at most 100 bytes");
 }
 
 Result<Actor> ParseActor(const boost::json::object& o) {
@@ -76,10 +79,9 @@ Result<Actor> ParseActor(const boost::json::object& o) {
   }
   Actor out;
   for (auto [key, field] : {std::pair{"id", &out.id}, {"role", &out.role}, {"unit", &out.unit}}) {
-    const std::string pointer = fmt::format("/actor/{}", key);
     const boost::json::value* f = actor->if_contains(key);
     if (f == nullptr || !f->is_string() || f->as_string().empty()) {
-      return FieldError(pointer, "required non-empty string");
+      return FieldError(fmt::format("/actor/{}", key), "required non-empty string");
     }
     *field = f->as_string();
   }
@@ -137,7 +139,7 @@ Status CheckCommand(const Command& command) {
   }
   if (auto at = ParseRfc3339(command.at); !at.ok()) return FieldError("/at", at.status().message());
   if (!spec->target_field.empty()) {
-    ZF_RETURN_IF_ERROR(ValidateTargetId(command.target, fmt::format("/{}", spec->target_field)));
+    ZF_RETURN_IF_ERROR(ValidateTargetId(command.target, spec->target_field));
   } else if (!command.target.empty()) {
     return FieldError("/target", fmt::format("{} takes no target id", command.type));
   }

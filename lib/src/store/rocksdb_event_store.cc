@@ -37,6 +37,7 @@
 #include "store/append_planner.h"
 #include "store/chain_verifier.h"
 #include "store/checkpointer.h"
+#include "store/command_probe.h"
 #include "store/envelope.h"
 #include "store/error_cursor.h"
 #include "store/raw_log.h"
@@ -442,7 +443,10 @@ class StreamCursor final : public EventCursor {
   Status status_;
 };
 
-class RocksDbEventStore final : public EventStore, private RawLog, private CommittedState {
+class RocksDbEventStore final : public EventStore,
+                                public CommandProbe,
+                                private RawLog,
+                                private CommittedState {
  public:
   RocksDbEventStore(const StoreOptions& options, std::string path, rocksdb::Env* env,
                     std::shared_ptr<Database> database, LedgerState ledger)
@@ -515,6 +519,23 @@ class RocksDbEventStore final : public EventStore, private RawLog, private Commi
           .WithSubject(command_id);
     }
     return RecordedCommand{ToAppendResult(*record), std::move(record->command)};
+  }
+
+  // CommandProbe: one MultiGet for the lot.
+  std::vector<bool> MayHaveCommands(
+      std::span<const std::string_view> command_ids) const override {
+    std::vector<bool> may(command_ids.size(), true);
+    const std::shared_ptr<Database> db = Db();
+    if (db == nullptr || command_ids.empty()) return may;
+    std::vector<rocksdb::Slice> keys;
+    keys.reserve(command_ids.size());
+    for (std::string_view id : command_ids) keys.push_back(ToSlice(id));
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db->db->MultiGet(rocksdb::ReadOptions(), db->cf(kCommands), keys.size(), keys.data(),
+                     values.data(), statuses.data());
+    for (std::size_t i = 0; i < keys.size(); ++i) may[i] = !statuses[i].IsNotFound();
+    return may;
   }
 
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {

@@ -86,7 +86,23 @@ bool Date::IsValid() const {
 }
 
 std::string Date::ToString() const {
-  return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  if (year < 0 || year > 9999 || month > 99 || day > 99) {
+    return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
+  }
+  // By hand: deciders and case views write many dates, and fmt's parse of
+  // the format string was most of the cost of each.
+  char text[10];
+  auto put = [&text](int at, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) {
+      text[at + i] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, static_cast<unsigned>(year), 4);
+  text[4] = '-';
+  put(5, month, 2);
+  text[7] = '-';
+  put(8, day, 2);
+  return std::string(text, sizeof(text));
 }
 
 std::ostream& operator<<(std::ostream& os, const Date& d) {

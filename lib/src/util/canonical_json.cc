@@ -332,10 +332,60 @@ bool SameCanonical(const boost::json::value& a, const boost::json::value& b, std
   return false;
 }
 
+// Adds an upper bound of v's encoded size to *bytes; false when v does not
+// certainly encode. Strings count six bytes per byte (the longest escape,
+// \u00XX) plus the quotes.
+bool BoundEncoded(const boost::json::value& v, std::size_t depth, std::size_t* bytes) {
+  switch (v.kind()) {
+    case boost::json::kind::null:
+    case boost::json::kind::bool_:
+      *bytes += 5;
+      return true;
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+      *bytes += 20;
+      return true;
+    case boost::json::kind::double_:
+      return false;
+    case boost::json::kind::string: {
+      const boost::json::string& s = v.get_string();
+      *bytes += 2 + 6 * s.size();
+      return FindInvalidUtf8(s) == kValidUtf8;
+    }
+    case boost::json::kind::array: {
+      const auto& a = v.get_array();
+      if (depth > kMaxCanonicalJsonDepth) return false;
+      *bytes += 2 + a.size();  // brackets, commas
+      for (const boost::json::value& e : a) {
+        if (!BoundEncoded(e, depth + 1, bytes)) return false;
+      }
+      return true;
+    }
+    case boost::json::kind::object: {
+      const auto& o = v.get_object();
+      if (depth > kMaxCanonicalJsonDepth) return false;
+      *bytes += 2 + o.size();  // braces, commas
+      for (const auto& kv : o) {
+        *bytes += 3 + 6 * kv.key().size();  // quotes, colon
+        if (FindInvalidUtf8(kv.key()) != kValidUtf8) return false;
+        if (!BoundEncoded(kv.value(), depth + 1, bytes)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 bool SameCanonicalJson(const boost::json::value& a, const boost::json::value& b) {
   return SameCanonical(a, b, 1);
+}
+
+bool EncodesWithin(const boost::json::value& v, std::size_t max_bytes) {
+  std::size_t bytes = 0;
+  // The root container is depth 1, as in the encoder.
+  return BoundEncoded(v, 1, &bytes) && bytes <= max_bytes;
 }
 
 std::string JsonPointerEscape(std::string_view key) {

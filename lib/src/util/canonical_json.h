@@ -103,6 +103,14 @@ std::string CanonicalJsonWithout(const boost::json::object& o, std::string_view 
 // (an int64 and a uint64 of one value, for instance, encode alike).
 bool SameCanonicalJson(const boost::json::value& a, const boost::json::value& b);
 
+// Whether `v` certainly encodes (AppendCanonicalJson succeeds) into at most
+// `max_bytes`, told without rendering it: no floating-point number, every
+// string and key valid UTF-8, nesting within kMaxCanonicalJsonDepth, and an
+// upper bound of the encoded size (every string byte escaped to six) within
+// `max_bytes`. False means "not known": encode to find out (and to word the
+// error). A check that needs no text skips the key sort and the escaping.
+bool EncodesWithin(const boost::json::value& v, std::size_t max_bytes);
+
 // Escapes one JSON pointer reference token (RFC 6901 §3): "~" -> "~0",
 // "/" -> "~1". E.g. JsonPointerEscape("a/b~c") == "a~1b~0c".
 std::string JsonPointerEscape(std::string_view key);

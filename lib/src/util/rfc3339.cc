@@ -150,18 +150,56 @@ std::string FormatRfc3339(std::int64_t unix_micros, std::int32_t offset_minutes,
   unsigned m = 0, d = 0;
   CivilFromDays(days, &y, &m, &d);
 
-  std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", y, m, d,
-                                second_of_day / 3600, second_of_day / 60 % 60,
-                                second_of_day % 60);
-  if (with_micros) out += fmt::format(".{:06d}", micros);
-  if (offset_minutes == 0) {
-    out.push_back('Z');
-  } else {
-    const int abs_offset = std::abs(offset_minutes);
-    out += fmt::format("{}{:02d}:{:02d}", offset_minutes < 0 ? '-' : '+', abs_offset / 60,
-                       abs_offset % 60);
+  const int abs_offset = std::abs(offset_minutes);
+  if (y < 0 || y > 9999 || abs_offset / 60 > 99) {
+    // Outside what the function requires: fmt's widths, as they always were.
+    std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", y, m, d,
+                                  second_of_day / 3600, second_of_day / 60 % 60,
+                                  second_of_day % 60);
+    if (with_micros) out += fmt::format(".{:06d}", micros);
+    if (offset_minutes == 0) {
+      out.push_back('Z');
+    } else {
+      out += fmt::format("{}{:02d}:{:02d}", offset_minutes < 0 ? '-' : '+', abs_offset / 60,
+                         abs_offset % 60);
+    }
+    return out;
   }
-  return out;
+  // The fixed-width digits by hand: every case view renders a few dozen of
+  // these, and fmt's parse of the format string was most of their cost.
+  char buf[32];
+  char* p = buf;
+  auto digits = [&p](std::int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+    p += width;
+  };
+  digits(y, 4);
+  *p++ = '-';
+  digits(m, 2);
+  *p++ = '-';
+  digits(d, 2);
+  *p++ = 'T';
+  digits(second_of_day / 3600, 2);
+  *p++ = ':';
+  digits(second_of_day / 60 % 60, 2);
+  *p++ = ':';
+  digits(second_of_day % 60, 2);
+  if (with_micros) {
+    *p++ = '.';
+    digits(micros, 6);
+  }
+  if (offset_minutes == 0) {
+    *p++ = 'Z';
+  } else {
+    *p++ = offset_minutes < 0 ? '-' : '+';
+    digits(abs_offset / 60, 2);
+    *p++ = ':';
+    digits(abs_offset % 60, 2);
+  }
+  return std::string(buf, p);
 }
 
 }  // namespace zf::internal

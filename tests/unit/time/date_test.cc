@@ -5,6 +5,7 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "zf/calendar.h"
 #include "zf/status.h"
@@ -65,6 +66,19 @@ TEST_CASE("Date::Parse rejects anything else", "[time][date]") {
 TEST_CASE("Date round-trips through text and day numbers", "[time][date]") {
   CHECK(Date{2023, 9, 27}.ToString() == "2023-09-27");
   CHECK(Date{1, 1, 1}.ToString() == "0001-01-01");
+  CHECK(Date{9999, 12, 31}.ToString() == "9999-12-31");
+  // Written by hand; fmt's fixed widths (what it wrote before) are the
+  // reference, also for the invalid dates a Date{} can hold.
+  for (const Date d : {Date{}, Date{0, 0, 0}, Date{10000, 1, 1}, Date{-5, 3, 4}, Date{2024, 100, 7},
+                       Date{2024, 2, 30}, Date{999, 9, 9}}) {
+    CHECK(d.ToString() == fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day));
+  }
+  for (int year = 1; year <= 9999; year += 37) {
+    for (unsigned month = 1; month <= 12; ++month) {
+      const Date d{year, month, 1 + (static_cast<unsigned>(year) + month) % 28};
+      REQUIRE(d.ToString() == fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day));
+    }
+  }
   std::ostringstream os;
   os << Date{2024, 3, 4};
   CHECK(os.str() == "2024-03-04");

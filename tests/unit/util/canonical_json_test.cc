@@ -312,5 +312,63 @@ TEST_CASE("CanonicalJsonWithout leaves out one top-level member only",
   CHECK(CanonicalJsonWithout(with, "a") == R"({"b":{"version":1},"version":3})");
 }
 
+// EncodesWithin must never say "yes" for a value the encoder refuses or
+// that encodes longer than the bound; and it must say "yes" for ordinary
+// event data, or the check it speeds up would take the slow path.
+TEST_CASE("EncodesWithin says yes only for what encodes within the bound",
+          "[util][canonical_json]") {
+  auto agrees = [](const json::value& v, std::size_t max_bytes) {
+    std::string out;
+    const bool encodes = AppendCanonicalJson(v, &out).ok() && out.size() <= max_bytes;
+    if (EncodesWithin(v, max_bytes)) CHECK(encodes);
+    return encodes;
+  };
+  const json::value ordinary = Parse(
+      R"({"case_id":"XM01-2023-G0044","outcome":"penalty","penalty_types":["warning","fine"],)"
+      R"("fine_fen":5000,"ok":true,"none":null,"report":{"facts":"经查，事实清楚。",)"
+      R"("tab":"a\tb\u0001\"\\"}})");
+  CHECK(EncodesWithin(ordinary, 1 << 20));
+  CHECK(agrees(ordinary, 1 << 20));
+  // The bound is an upper bound: tight limits fall back to the encoder.
+  const std::size_t exact = Canon(ordinary).size();
+  CHECK_FALSE(EncodesWithin(ordinary, exact - 1));
+  CHECK_FALSE(agrees(ordinary, exact - 1));
+  CHECK(agrees(ordinary, exact));
+
+  // What the encoder refuses is never "yes".
+  CHECK_FALSE(EncodesWithin(Parse(R"({"a":[1,{"b":2.5}]})"), 1 << 20));
+  CHECK_FALSE(EncodesWithin(json::value(json::string("\xff")), 1 << 20));
+  json::object bad_key;
+  bad_key["\xc0\x80"] = 1;
+  CHECK_FALSE(EncodesWithin(json::object{{"a", bad_key}}, 1 << 20));
+  json::value deep = json::array{};
+  for (std::size_t i = 1; i < kMaxCanonicalJsonDepth; ++i) deep = json::array{deep};
+  CHECK(EncodesWithin(deep, 1 << 20));  // exactly the limit
+  CHECK(agrees(deep, 1 << 20));
+  deep = json::array{deep};
+  CHECK_FALSE(EncodesWithin(deep, 1 << 20));
+  CHECK_FALSE(agrees(deep, 1 << 20));
+  json::value deep_object = json::object{};
+  for (std::size_t i = 0; i < kMaxCanonicalJsonDepth; ++i) deep_object = json::object{{"k", deep_object}};
+  CHECK_FALSE(EncodesWithin(deep_object, 1 << 20));
+  CHECK_FALSE(agrees(deep_object, 1 << 20));
+
+  // Mutations of the ordinary value, each byte of each string replaced in
+  // turn by bytes that need escaping, break UTF-8 or are plain.
+  const std::string text = Canon(ordinary);
+  for (const unsigned char replacement : {0x00, 0x1f, 0x22, 0x5c, 0x7f, 0x80, 0xc3, 0xff, 0x41}) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      json::object mutated = ordinary.as_object();
+      std::string facts(mutated["report"].as_object()["facts"].as_string());
+      if (i >= facts.size()) break;
+      facts[i] = static_cast<char>(replacement);
+      mutated["report"].as_object()["facts"] = facts;
+      for (std::size_t max_bytes : {std::size_t{1} << 20, exact + 16, exact}) {
+        agrees(mutated, max_bytes);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace zf::internal

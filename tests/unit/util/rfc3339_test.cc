@@ -1,9 +1,11 @@
 #include "util/rfc3339.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "zf/status.h"
 
@@ -114,6 +116,42 @@ TEST_CASE("FormatRfc3339Utc always writes six fraction digits", "[util][rfc3339]
   CHECK(FormatRfc3339Utc(-1) == "1969-12-31T23:59:59.999999Z");
   CHECK(FormatRfc3339Utc(253402300799999999) == "9999-12-31T23:59:59.999999Z");
   CHECK(FormatRfc3339Utc(-62135596800 * kSec) == "0001-01-01T00:00:00.000000Z");
+}
+
+// FormatRfc3339 writes its digits by hand; fmt's widths are the reference
+// (the text it wrote before), over instants from year 1 to 9999, fractions
+// and offsets of either sign.
+TEST_CASE("FormatRfc3339 writes what fmt's fixed widths wrote", "[util][rfc3339]") {
+  auto reference = [](std::int64_t unix_micros, std::int32_t offset_minutes, bool with_micros) {
+    const std::int64_t local = unix_micros + std::int64_t{offset_minutes} * 60 * kSec;
+    const std::int64_t seconds = local >= 0 ? local / kSec : -((-local + kSec - 1) / kSec);
+    const std::int64_t micros = local - seconds * kSec;
+    const std::int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    const std::int64_t sod = seconds - days * 86400;
+    int y = 0;
+    unsigned m = 0, d = 0;
+    CivilFromDays(days, &y, &m, &d);
+    std::string out = fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}", y, m, d, sod / 3600,
+                                  sod / 60 % 60, sod % 60);
+    if (with_micros) out += fmt::format(".{:06d}", micros);
+    if (offset_minutes == 0) return out + "Z";
+    const int a = std::abs(offset_minutes);
+    return out + fmt::format("{}{:02d}:{:02d}", offset_minutes < 0 ? '-' : '+', a / 60, a % 60);
+  };
+  const std::int64_t first = -62135596800 * kSec + 1439 * 60 * kSec;  // 0001-01-02
+  const std::int64_t last = 253402300799999999 - 1439 * 60 * kSec;     // 9999-12-30
+  std::uint64_t x = 88172645463325252ULL;  // xorshift: the same instants every run
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const std::int64_t t = first + static_cast<std::int64_t>(x % static_cast<std::uint64_t>(last - first));
+    const std::int32_t offset = static_cast<std::int32_t>((x >> 40) % 2879) - 1439;
+    for (bool micros : {false, true}) {
+      INFO(t << " " << offset << " " << micros);
+      REQUIRE(FormatRfc3339(t, offset, micros) == reference(t, offset, micros));
+    }
+  }
 }
 
 TEST_CASE("FormatRfc3339 writes local time and offset", "[util][rfc3339]") {
