@@ -3172,6 +3172,27 @@ def test_seal_keys():
         _, findings = _audit_findings(r)
         check([(k, c) for k, c, _, _ in findings] == [("deadline", "deadline_open_past_due")],
               "audit of the sealed decision: %r" % findings)
+    # The deadline finding's basis and message in the chosen language
+    # (issue 18): the law by its official title, the same basis as
+    # `deadlines`; --json carries both forms.
+    f = zf("--db", "db", "--json", "audit", "verify").json()["findings_list"][0]
+    check(f["rule"] == "D13" and f["legal_basis"] == f["legal_basis_en"]
+          and f["legal_basis_en"].startswith("APL art. 52")
+          and f["legal_basis_zh"].startswith("《中华人民共和国行政处罚法》第五十二条")
+          and "应于" in f["message_zh"] and "was due on" in f["message"],
+          "the D13 finding in both languages: %r" % f)
+    r = zf("--db", "db", "audit", "verify")
+    expect_rc(r, EXIT_FINDINGS)
+    finding = [l for l in r.out.splitlines() if l.startswith("      ")]
+    check(len(finding) == 2, "a finding's message and basis lines: %r" % r.out[:800])
+    expect_in("依据: 《中华人民共和国行政处罚法》第五十二条", r.out, "audit verify (zh)")
+    expect_in("事件=", r.out, "audit verify (zh)")
+    _scan_chinese("audit verify's finding", "\n".join(finding))
+    r = zf("--db", "db", "--lang", "en", "audit", "verify")
+    expect_rc(r, EXIT_FINDINGS)
+    expect_in("basis: APL art. 52", r.out, "audit verify --lang en")
+    expect_in("was due on", r.out, "audit verify --lang en")
+    expect_not_in("《", r.out, "audit verify --lang en")
     expect_rc(zf("--db", "db", "case", "dossier", "SX-2022-X0001", "--out", "d.jsonl"), EXIT_OK)
     _, findings = _audit_findings(zf("dossier", "verify", path("d.jsonl"), "--json"))
     check([(k, c) for k, c, _, _ in findings] == [("deadline", "deadline_open_past_due")],
