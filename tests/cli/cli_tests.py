@@ -2114,6 +2114,28 @@ def test_explain_reasoning():
           "officer ids only in parentheses after a name: %r" % r.out[:600])
     r = zf("--db", "db", "--lang", "en", "case", "show", "SX-2023-E0010")
     expect_in("高砂镇 (gaosha)", r.out, "case show --lang en")
+    # The docket and the other lists name townships, subjects, areas and
+    # officers the same way; --json keeps the ids alone.
+    r = zf("--db", "db", "case", "list", "--subject", "sx-eco")
+    expect_rc(r, 0)
+    row = [l for l in r.out.splitlines() if l.startswith("SX-2023-E0010")]
+    check(len(row) == 1 and "高砂镇（gaosha）" in row[0] and "生态环境局（sx-eco）" in row[0],
+          "case list names the township and the subject: %r" % row)
+    check(re.search(r"(?<!（)\b(?:sx-eco|gaosha)\b", r.out) is None,
+          "case list: ids only in parentheses after a name: %r" % r.out[:600])
+    r = zf("--db", "db", "--lang", "en", "case", "list", "--subject", "sx-eco")
+    expect_in("高砂镇 (gaosha)", r.out, "case list --lang en")
+    x = json.loads(zf("--db", "db", "--json", "case", "list", "--subject", "sx-eco").out)
+    check(x and all(c["handling_subject"] == "sx-eco" for c in x), "case list --json keeps ids")
+    r = zf("--db", "db", "grid", "list")
+    expect_rc(r, 0)
+    expect_in("凤岗街道（fenggang）", r.out, "grid list")
+    expect_in("综合执法大队（fenggang-brigade）", r.out, "grid list's dispatched units")
+    r = zf("--db", "db", "joint", "list")
+    expect_rc(r, 0)
+    check(re.search(r"第[一二三四五六七八九十]+片区（area-\d+）", r.out) and
+          re.search(r"[\u4e00-\u9fff]{2,4}（SX-OF-\d{4}）", r.out),
+          "joint list names the area and the leader: %r" % r.out[:400])
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
     out = r.out
