@@ -1256,6 +1256,22 @@ def test_rules_competent():
     expect_rc(r, 0)
     expect_in("sx-emergency", r.out, "stdout")
     expect_in("delegated_not_accepted", r.out, "stdout")
+    # The legal basis in the chosen language (issue 18), both in --json.
+    basis = [l for l in r.out.splitlines() if l.startswith("legal basis")]
+    check(len(basis) == 1 and "APL art. 22 (territorial jurisdiction)" in basis[0]
+          and "not accepted by the township" in basis[0] and "APL art. 38" in basis[0]
+          and not _HAN.search(basis[0]), "the English basis: %r" % basis)
+    r = zf("--db", "db", "rules", "competent", "--power", "SAFE-017", "--township", "qingzhou",
+           "--as-of", "2023-03-01")
+    expect_in("《中华人民共和国行政处罚法》第二十二条（地域管辖）", r.out, "the Chinese basis")
+    expect_in("未承接", r.out, "the Chinese basis")
+    got = json.loads(zf("--db", "db", "--json", "rules", "competent", "--power", "SAFE-017",
+                        "--township", "gaosha", "--as-of", "2023-03-01").out)
+    check(got["legal_basis"] == got["legal_basis_zh"]
+          and got["legal_basis_zh"].startswith("《中华人民共和国行政处罚法》第二十四条")
+          and got["legal_basis_en"].startswith("APL art. 24") and "power list SAFE-017 v" in
+          got["legal_basis_en"] and not _HAN.search(got["legal_basis_en"].split("(", 2)[0]),
+          "both bases in --json: %r" % got)
     r = zf("--db", "db", "--json", "rules", "competent", "--power", "URBAN-010",
            "--township", "fenggang", "--as-of", "2023-09-01")
     expect_rc(r, 0)
