@@ -2172,6 +2172,7 @@ def test_explain_reasoning():
                    "100,000.00 元", "2023年3月1日", "2023年1月30日", "《中华人民共和国行政处罚法》第六十条",
                    "《市场监督管理行政处罚程序规定》第十八条", "《中华人民共和国行政处罚法》第三十七条",
                    "主动供述行政机关尚未掌握的违法行为", "未记载违法行为发生日期",
+                   "危害后果不超过规定程度：案件事实未载明危害后果", "：未认定该事实",
                    "不计入的周末：2023年2月4日、2023年2月5日"):
         expect_in(needle, out, "the reasoning")
     for wrong in ("12000000 fen", "120000元", "fen", "(true)", "APL art.", "MSR art.", "not_eligible",
@@ -2196,6 +2197,13 @@ def test_explain_reasoning():
         expect_not_in(h, en, "English mode")
     for needle in ("120,000.00 yuan", "APL art. 60", "三明市生态环境局 (sx-eco)", "2023-03-01"):
         expect_in(needle, en, "English mode")
+    # The lists' notes and the law in time's reason from their kinds and
+    # fields (zf/leniency_notes.h), not the notes the events store.
+    for needle in ("harm no more than the level stated: the harm is not stated",
+                   "did not know of: not established", ": the act date is not recorded"):
+        expect_in(needle, en, "English notes")
+    for stored in ("facts.harm_level not stated", "facts.confessed_unknown_violation"):
+        expect_not_in(stored, en, "English notes")
     labels = [m.group(1) for m in re.finditer(r"^\s+([^:：\n]{1,40})[:：] ", en, re.M)]
     check(labels and not [l for l in labels if _HAN.search(l)],
           "English labels only: %r" % [l for l in labels if _HAN.search(l)])
