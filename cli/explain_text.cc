@@ -197,10 +197,10 @@ class ExplainWriter {
     }
     return std::string(ground);
   }
-  // A condition's finding in words: the recorded English note, or the
-  // same in Chinese (explain_zh.h).
+  // A condition's finding in words, in the reader's language, from the
+  // recorded note's kind and arguments (explain_zh.h).
   std::string ConditionWhy(const object& c) const {
-    return En() ? S(c, "why") : ConditionWhyZh(S(c, "why"), B(c, "met"));
+    return ConditionWhyText(S(c, "why"), B(c, "met"), Language());
   }
 
 
@@ -564,7 +564,7 @@ class ExplainWriter {
   }
 
   std::string LawWhy(const object& law) const {
-    return En() ? S(law, "why") : LawWhyZh(S(law, "why"));
+    return LawWhyText(law, Language());
   }
 
   void LawInTime() {
@@ -593,7 +593,7 @@ class ExplainWriter {
           "  APL art. 37: the rules in force when the act took place apply, unless those in force "
           "at the decision are lighter.\n  applied: the {} ({}){}: {}\n",
           act ? "act date" : "decision date", date,
-          version.empty() ? "" : fmt::format(", benchmark {}", version), S(*law, "why"));
+          version.empty() ? "" : fmt::format(", benchmark {}", version), LawWhy(*law));
       return;
     }
     std::cout << fmt::format(

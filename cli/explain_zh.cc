@@ -1,11 +1,11 @@
-// The Chinese of the notes an explanation records in English (explain_zh.h).
+// The notes an explanation records, in the reader's language (explain_zh.h).
 #include "explain_zh.h"
 
-#include <regex>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "zf/leniency_notes.h"
 #include "zf/text_format.h"
 
 namespace zfcli {
@@ -14,16 +14,6 @@ namespace {
 using boost::json::object;
 
 std::string Day(std::string_view iso) { return zf::DateText(iso, zf::Language::kZh); }
-std::string Money(std::int64_t fen) { return zf::YuanText(fen, zf::Language::kZh); }
-
-std::string HarmZh(const std::string& level) {
-  if (level == "none") return "无";
-  if (level == "slight") return "轻微";
-  if (level == "general") return "一般";
-  if (level == "serious") return "较重";
-  if (level == "severe") return "严重";
-  return level;
-}
 
 std::string Text(const object& o, std::string_view key) {
   const boost::json::value* v = o.if_contains(key);
@@ -35,19 +25,21 @@ bool Flag(const object& o, std::string_view key) {
   return v != nullptr && v->is_bool() && v->as_bool();
 }
 
-// why_zh on the law in time: the reason and which date's rules apply.
+// why_zh on the law in time (the reason and which date's rules apply) and
+// why_en (the reason).
 void AnnotateLawInTime(object* part) {
   boost::json::value* law = part->if_contains("law_in_time");
   if (law == nullptr || !law->is_object()) return;
   object& l = law->as_object();
   const bool act = Text(l, "applied") == "act_date";
-  const std::string why = LawWhyZh(Text(l, "why"));
+  const std::string why = LawWhyText(l, zf::Language::kZh);
   l["why_zh"] = fmt::format("{}{}适用{}（{}）施行的规定", why, why.empty() ? "" : "，",
                             act ? "违法行为发生时" : "作出决定时",
                             Day(act ? Text(l, "act_date") : Text(l, "decision_date")));
+  l["why_en"] = LawWhyText(l, zf::Language::kEn);
 }
 
-// name_zh and why_zh on each condition of each list entry.
+// name_zh, why_zh and why_en on each condition of each list entry.
 void AnnotateConditions(object* part) {
   boost::json::value* entries = part->if_contains("entries");
   if (entries == nullptr || !entries->is_array()) return;
@@ -59,7 +51,8 @@ void AnnotateConditions(object* part) {
       if (!c.is_object()) continue;
       object& o = c.as_object();
       o["name_zh"] = ConditionNameText(Text(o, "code"), zf::Language::kZh);
-      o["why_zh"] = ConditionWhyZh(Text(o, "why"), Flag(o, "met"));
+      o["why_zh"] = ConditionWhyText(Text(o, "why"), Flag(o, "met"), zf::Language::kZh);
+      o["why_en"] = ConditionWhyText(Text(o, "why"), Flag(o, "met"), zf::Language::kEn);
     }
   }
 }
@@ -98,61 +91,16 @@ std::string ConditionNameText(std::string_view c, zf::Language lang) {
   return std::string(c);
 }
 
-std::string ConditionWhyZh(const std::string& why, bool met) {
-  if (why.ends_with(" not established")) return "未认定该事实";
-  if (why.ends_with(" established")) return "已认定该事实";
-  if (why.ends_with(" not stated")) return "案件事实未载明";
-  if (why.starts_with("no correction stated")) return "未载明改正情况";
-  std::smatch m;
-  static const std::regex kHarm(R"(^harm (\w+) \(at most (\w+)\)$)");
-  static const std::regex kWithin(R"(^corrected within (\d+) days \(limit (\d+)\)$)");
-  static const std::regex kOn(
-      R"(^corrected on (\S+), (-?\d+) days after (\S+) \(limit (\d+)\)$)");
-  static const std::regex kAtMost(R"(^(\w+) = (-?\d+) \(limit (-?\d+)\)$)");
-  if (std::regex_match(why, m, kHarm)) {
-    return fmt::format("危害后果{}（不超过{}）", HarmZh(m[1].str()), HarmZh(m[2].str()));
-  }
-  if (std::regex_match(why, m, kWithin)) {
-    return fmt::format("{}日内改正（期限{}日）", m[1].str(), m[2].str());
-  }
-  if (std::regex_match(why, m, kOn)) {
-    return fmt::format("{}改正，距{}{}日（期限{}日）", Day(m[1].str()), Day(m[3].str()),
-                       m[2].str(), m[4].str());
-  }
-  if (std::regex_match(why, m, kAtMost)) {
-    const std::string fact = m[1].str();
-    const std::int64_t value = std::stoll(m[2].str());
-    const std::int64_t limit = std::stoll(m[3].str());
-    if (fact.ends_with("_fen")) {
-      return fmt::format("{}（上限{}）", Money(value), Money(limit));
-    }
-    return fmt::format("{}日（上限{}日）", value, limit);
-  }
-  if (why.starts_with("no violation of the party")) return "此前回溯期内没有违法处理记录";
-  if (why.starts_with("earlier violation decided within")) {
-    const std::size_t at = why.rfind("case ");
-    return "回溯期内已有违法处理记录" +
-           (at == std::string::npos ? std::string() : fmt::format("（案件 {}）", why.substr(at + 5)));
-  }
-  return met ? "条件成立" : "条件不成立";
+std::string ConditionWhyText(const std::string& why, bool met, zf::Language lang) {
+  return zf::ConditionNoteTextOf(why, met, lang);
 }
 
-std::string LawWhyZh(const std::string& why) {
-  if (why == "the act date is not recorded") return "未记载违法行为发生日期";
-  if (why == "no benchmark was in force on the act date") return "违法行为发生时尚无施行的裁量基准";
-  if (why.starts_with("no benchmark is in force on the decision date")) {
-    return "作出决定时没有施行的裁量基准";
-  }
-  if (why == "the same version was in force on both dates") {
-    return "违法行为发生时与作出决定时施行的是同一版本";
-  }
-  if (why.starts_with("the version in force on the decision date is lighter")) {
-    return "作出决定时施行的规定处罚较轻";
-  }
-  if (why.starts_with("the version in force on the act date applies")) {
-    return "新的规定处罚并不较轻";
-  }
-  return "";
+std::string LawWhyText(const object& law, zf::Language lang) {
+  const auto reason = zf::LawInTimeReasonOf(Text(law, "applied"), law.contains("act_date"),
+                                            Text(law, "act_version"),
+                                            Text(law, "decision_version"));
+  if (!reason) return lang == zf::Language::kEn ? Text(law, "why") : std::string();
+  return std::string(zf::LawInTimeReasonText(*reason, lang));
 }
 
 void AddChineseTexts(object* explanation) {

@@ -1,5 +1,5 @@
-// The Chinese of what an explanation (zf::Engine::ExplainCase) records as
-// English notes: leniency conditions and the law in time. Used by `zfcli
+// What an explanation (zf::Engine::ExplainCase) records as notes (leniency
+// conditions, the law in time) in the reader's language. Used by `zfcli
 // case explain` (explain_text.cc) and by the server's explanation for the
 // console. Depends on the library only (the HTTP fuzz target compiles it).
 #pragma once
@@ -17,14 +17,19 @@ namespace zfcli {
 // the code itself when it has none.
 std::string ConditionNameText(std::string_view code, zf::Language lang);
 // A condition's recorded note ("facts.x not established", "harm slight (at
-// most general)") in Chinese; `met` decides the fallback.
-std::string ConditionWhyZh(const std::string& why, bool met);
-// The law in time's recorded reason in Chinese; "" when it has none.
-std::string LawWhyZh(const std::string& why);
+// most general)") as a person reads it in `lang`, from its kind and
+// arguments (zf/leniency_notes.h); `met` decides the Chinese of a note no
+// kind writes.
+std::string ConditionWhyText(const std::string& why, bool met, zf::Language lang);
+// The law in time's reason in `lang`, derived from its recorded fields
+// (applied, act_date, act_version, decision_version); "" (kZh) or the
+// recorded note (kEn) when they name none.
+std::string LawWhyText(const boost::json::object& law, zf::Language lang);
 
-// Adds `name_zh` and `why_zh` to each leniency condition and `why_zh` to
-// the law in time, in decisions[].evaluation and decisions[].inputs, beside
-// the English notes (GET /v1/cases/{id}/explain).
+// Adds `name_zh`, `why_zh` and `why_en` to each leniency condition and
+// `why_zh` and `why_en` to the law in time, in decisions[].evaluation and
+// decisions[].inputs, beside the recorded notes (`why`, unchanged)
+// (GET /v1/cases/{id}/explain).
 void AddChineseTexts(boost::json::object* explanation);
 
 }  // namespace zfcli

@@ -46,6 +46,8 @@ boost::json::object AnswerJson(const zf::CompetenceAnswer& a) {
       {"delegated", a.delegated},
       {"reason", a.reason},
       {"legal_basis", a.legal_basis},
+      {"legal_basis_zh", a.legal_basis},
+      {"legal_basis_en", a.legal_basis_en},
       {"item_version", a.item_version},
       {"original_subject", a.original_subject},
       {"delegation_batch", a.delegation_batch},

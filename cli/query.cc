@@ -1,5 +1,9 @@
 #include "query.h"
 
+#include <fmt/format.h>
+
+#include "server/org_directory.h"
+
 namespace po = boost::program_options;
 
 namespace zfcli {
@@ -10,6 +14,25 @@ void AddAsOfOptions(po::options_description& options) {
        "answer as of a time: events that occurred by then (DATE = end of that day, or RFC 3339)")
       ("at-position", po::value<std::uint64_t>(),
        "answer with the events recorded at log positions <= N");
+}
+
+boost::json::object OrgNames(zf::Engine& engine) {
+  auto names = server::OrgDirectory(&engine).Names();
+  return names.ok() ? std::move(*names) : boost::json::object();
+}
+
+std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
+                    std::initializer_list<std::string_view> kinds, const std::string& id) {
+  for (std::string_view kind : kinds) {
+    const boost::json::value* units = names.if_contains(kind);
+    if (units == nullptr || !units->is_object()) continue;
+    if (const boost::json::value* name = units->as_object().if_contains(id);
+        name != nullptr && name->is_string() && !name->as_string().empty()) {
+      return g.lang == Lang::kEn ? fmt::format("{} ({})", name->as_string().c_str(), id)
+                                 : fmt::format("{}（{}）", name->as_string().c_str(), id);
+    }
+  }
+  return id;
 }
 
 zf::AsOf AsOfFrom(const po::variables_map& vm) {
@@ -64,7 +87,7 @@ int RunShowView(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
   } else {
-    print_for_people(global, *view);
+    print_for_people(global, *view, OrgNames(*engine));
   }
   return kExitOk;
 }

@@ -18,6 +18,22 @@
 
 namespace zfcli {
 
+// The organisation's names now (server::OrgDirectory::Names: "district",
+// "departments", "townships", "brigades", "areas", "officers", each id:
+// name), or an empty object when the org stream cannot be read: a table
+// then shows the ids alone rather than failing.
+boost::json::object OrgNames(zf::Engine& engine);
+
+// "name（id）" ("name (id)" in English) for an id the organisation names
+// under one of `kinds` ("townships", "officers", …), else the id alone.
+std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
+                    std::initializer_list<std::string_view> kinds, const std::string& id);
+
+// The kinds a handling subject, a dispatched unit or a reviewing body is
+// one of.
+inline const std::initializer_list<std::string_view> kUnitKinds = {
+    "departments", "townships", "brigades", "district"};
+
 // --as-of / --at-position, shared by every query.
 void AddAsOfOptions(boost::program_options::options_description& options);
 zf::AsOf AsOfFrom(const boost::program_options::variables_map& vm);
@@ -37,7 +53,9 @@ void PrintTable(const GlobalOptions& g, std::string_view empty,
 // option in --help ("id", "campaign-id").
 using ViewFetch = std::function<zf::Result<boost::json::object>(zf::Engine&, const std::string&,
                                                                 const zf::AsOf&)>;
-using ViewPrint = std::function<void(const GlobalOptions&, const boost::json::object&)>;
+// `names` is the organisation's (OrgNames), read only for people.
+using ViewPrint = std::function<void(const GlobalOptions&, const boost::json::object& view,
+                                     const boost::json::object& names)>;
 int RunShowView(const GlobalOptions& defaults, const std::vector<std::string>& args,
                 const Command& self, const char* id_option, const ViewFetch& fetch,
                 const ViewPrint& print_for_people);

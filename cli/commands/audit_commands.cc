@@ -41,6 +41,7 @@ std::string_view AuditLabel(const GlobalOptions& global, std::string_view key) {
       {"case", {"案件", "case"}},
       {"position", {"位置", "position"}},
       {"version", {"版本", "version"}},
+      {"event", {"事件", "event"}},
       {"rule", {"规则", "rule"}},
       {"code", {"代码", "code"}},
       {"basis", {"依据", "basis"}},
@@ -55,21 +56,29 @@ boost::json::object FindingJson(const zf::AuditFinding& f) { return zf::AuditFin
 
 boost::json::object SummaryJson(const zf::AuditSummary& s) { return zf::AuditSummaryToJson(s); }
 
-// A finding that repeats a rejection cites its code's row (zf/legal_sources.h)
-// in the chosen language; the others cite the documents they name.
+// The finding's basis in the chosen language: in English a finding that
+// repeats a rejection cites its code's row (zf/legal_sources.h), the others
+// the provision or document they name; in Chinese the library's Chinese
+// form (legal_basis_zh: the deadline's law, the row, the document).
 std::string_view FindingBasis(const GlobalOptions& g, const zf::AuditFinding& f) {
+  if (g.lang != Lang::kEn) return f.legal_basis_zh.empty() ? f.legal_basis : f.legal_basis_zh;
   const zf::LegalSource* row = zf::FindLegalSource(f.code);
-  if (row == nullptr) return f.legal_basis;
-  return g.lang == Lang::kEn ? row->citation_en : row->citation_zh;
+  return row == nullptr ? f.legal_basis : row->citation_en;
+}
+
+// The message in the chosen language, where the library wrote a Chinese one.
+std::string_view FindingMessage(const GlobalOptions& g, const zf::AuditFinding& f) {
+  return g.lang != Lang::kEn && !f.message_zh.empty() ? f.message_zh : f.message;
 }
 
 void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {
-  std::cout << fmt::format("  [{}] {}={} {}={} {}={} {}={} {} {}={} {}={}\n      {}\n      {}: {}\n",
+  std::cout << fmt::format("  [{}] {}={} {}={} {}={} {}={} {}={} {}={}\n      {}\n      {}: {}\n",
                            AuditLabel(g, zf::AuditFindingKindName(f.kind)), AuditLabel(g, "case"),
                            f.case_id.empty() ? f.stream : f.case_id, AuditLabel(g, "position"),
-                           f.position, AuditLabel(g, "version"), f.version, "event", f.event_type,
-                           "", AuditLabel(g, "rule"), f.rule, AuditLabel(g, "code"), f.code,
-                           f.message, AuditLabel(g, "basis"), FindingBasis(g, f));
+                           f.position, AuditLabel(g, "version"), f.version, AuditLabel(g, "event"),
+                           f.event_type, AuditLabel(g, "rule"), f.rule, AuditLabel(g, "code"),
+                           f.code, FindingMessage(g, f), AuditLabel(g, "basis"),
+                           FindingBasis(g, f));
 }
 
 // What "commands unrecorded" counts (docs/audit.md §2), printed under the

@@ -55,15 +55,19 @@ zf::CaseFilter FilterFrom(const po::variables_map& vm) {
   return filter;
 }
 
-void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket) {
+// The docket for people: township and handling subject by name from the
+// organisation (`names`, OrgNames), the id beside each.
+void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& docket,
+                 const boost::json::object& names) {
   std::vector<std::vector<std::string>> rows;
   for (const zf::CaseSummary& c : docket) {
-    rows.push_back({c.id, std::string(Label(g, c.state)), c.item_code, c.township,
-                    c.handling_subject, c.filed_on, c.party_name});
+    rows.push_back({c.id, std::string(Label(g, c.state)), c.item_code,
+                    NamedId(g, names, {"townships"}, c.township),
+                    NamedId(g, names, kUnitKinds, c.handling_subject), c.filed_on, c.party_name});
   }
   PrintTable(g, "no_cases",
              {"case_id", "state", "item", "township", "handling_subject", "filed_on", "party"},
-             {18, 14, 12, 12, 14, 12}, rows);
+             {18, 14, 12, 22, 32, 12}, rows);
   if (!docket.empty()) std::cout << fmt::format("{} {}\n", docket.size(), Label(g, "cases"));
 }
 
@@ -87,7 +91,12 @@ int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& a
       !s.ok()) {
     return ReportError(global, s);
   }
-  return PrintList(global, engine->ListCases(filter, AsOfFrom(vm)), SummaryJson, PrintDocket);
+  auto docket = engine->ListCases(filter, AsOfFrom(vm));
+  const boost::json::object names = global.json ? boost::json::object() : OrgNames(*engine);
+  return PrintList(global, docket, SummaryJson,
+                   [&](const GlobalOptions& g, const std::vector<zf::CaseSummary>& list) {
+                     PrintDocket(g, list, names);
+                   });
 }
 
 std::int64_t Int(const boost::json::object& o, std::string_view key) {
@@ -106,23 +115,6 @@ std::string Str(const boost::json::object& o, std::string_view key) {
 std::string TypeLabel(const GlobalOptions& g, std::string_view type) {
   const std::string title = zf::EventTypeTitle(type);
   return g.lang == Lang::kEn || title.empty() ? std::string(type) : title;
-}
-
-// "name（id）" ("name (id)" in English) for an id the organisation names
-// under one of `kinds` (OrgDirectory::Names: "townships", "areas",
-// "officers", …), else the id alone.
-std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
-                    std::initializer_list<std::string_view> kinds, const std::string& id) {
-  for (std::string_view kind : kinds) {
-    const boost::json::value* units = names.if_contains(kind);
-    if (units == nullptr || !units->is_object()) continue;
-    if (const boost::json::value* name = units->as_object().if_contains(id);
-        name != nullptr && name->is_string() && !name->as_string().empty()) {
-      return g.lang == Lang::kEn ? fmt::format("{} ({})", name->as_string().c_str(), id)
-                                 : fmt::format("{}（{}）", name->as_string().c_str(), id);
-    }
-  }
-  return id;
 }
 
 // One case for people: township, area, handlers and the timeline's actors by

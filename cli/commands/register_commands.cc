@@ -33,48 +33,67 @@ std::string StateLabel(const GlobalOptions& g, std::string_view kind, std::strin
   return std::string(label == key ? state : label);
 }
 
-// The units a ticket is (still) dispatched to, comma-separated.
-std::string DispatchedTo(const boost::json::object& ticket) {
+// The units a ticket is (still) dispatched to, by name, comma-separated.
+std::string DispatchedTo(const GlobalOptions& g, const boost::json::object& ticket,
+                         const boost::json::object& names) {
   std::string units;
   for (const auto& d : ticket.at("dispatches").as_array()) {
     const auto& o = d.as_object();
     if (o.at("returned").as_bool()) continue;
-    if (!units.empty()) units += ",";
-    units += Text(o, "unit");
+    if (!units.empty()) units += g.lang == Lang::kEn ? ", " : "、";
+    units += NamedId(g, names, kUnitKinds, Text(o, "unit"));
   }
   return units;
 }
 
-void PrintTickets(const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+// Tickets for people: the township and the units dispatched to by name
+// from the organisation (`names`, OrgNames), the id beside each.
+void PrintTickets(const GlobalOptions& g, const std::vector<boost::json::object>& list,
+                  const boost::json::object& names) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : list) {
     rows.push_back({Text(t, "ticket_id"), StateLabel(g, "ticket", Text(t, "state")),
-                    Text(t, "township"), Text(t, "micro_grid"), Text(t, "reported_on"),
-                    Text(t, "category"), DispatchedTo(t)});
+                    NamedId(g, names, {"townships"}, Text(t, "township")), Text(t, "micro_grid"),
+                    Text(t, "reported_on"), Text(t, "category"), DispatchedTo(g, t, names)});
   }
   PrintTable(g, "no_tickets",
              {"ticket_id", "state", "township", "micro_grid", "reported_on", "category",
               "dispatched_to"},
-             {20, 10, 12, 16, 12, 14}, rows);
+             {20, 10, 20, 16, 12, 14}, rows);
   if (!list.empty()) std::cout << fmt::format("{} {}\n", list.size(), Label(g, "tickets"));
 }
 
-void PrintActions(const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+// Joint actions for people: the area and the leader by name.
+void PrintActions(const GlobalOptions& g, const std::vector<boost::json::object>& list,
+                  const boost::json::object& names) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& a : list) {
     rows.push_back({Text(a, "joint_action_id"), StateLabel(g, "joint", Text(a, "state")),
-                    Text(a, "date"), Text(a, "area"), Text(a, "leader"),
+                    Text(a, "date"), NamedId(g, names, {"areas"}, Text(a, "area")),
+                    NamedId(g, names, {"officers"}, Text(a, "leader")),
                     std::to_string(Count(a, "participants")), std::to_string(Count(a, "findings")),
                     Text(a, "title")});
   }
   PrintTable(g, "no_joint_actions",
              {"joint_action_id", "state", "date", "area", "leader", "participants", "findings",
               "title"},
-             {20, 8, 12, 14, 12, 6, 6}, rows);
+             {20, 8, 12, 22, 22, 6, 6}, rows);
   if (!list.empty()) std::cout << fmt::format("{} {}\n", list.size(), Label(g, "joint_actions"));
 }
 
 boost::json::object Same(const boost::json::object& o) { return o; }
+
+// A list's printer for PrintList, with the organisation's names (read only
+// for people).
+template <void (*kPrintRows)(const GlobalOptions&, const std::vector<boost::json::object>&,
+                             const boost::json::object&)>
+auto WithNames(const GlobalOptions& global, zf::Engine& engine) {
+  boost::json::object names = global.json ? boost::json::object() : OrgNames(engine);
+  return [names = std::move(names)](const GlobalOptions& g,
+                                    const std::vector<boost::json::object>& list) {
+    kPrintRows(g, list, names);
+  };
+}
 
 // Shared by the two list commands: filters, --from/--to, as-of.
 void AddPeriodOptions(po::options_description& options) {
@@ -101,7 +120,8 @@ int RunGridList(const GlobalOptions& defaults, const std::vector<std::string>& a
                               OptionText(vm, "to")};
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
-  return PrintList(global, engine->ListGridTickets(filter, AsOfFrom(vm)), Same, PrintTickets);
+  return PrintList(global, engine->ListGridTickets(filter, AsOfFrom(vm)), Same,
+                   WithNames<PrintTickets>(global, *engine));
 }
 
 int RunJointList(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -119,14 +139,17 @@ int RunJointList(const GlobalOptions& defaults, const std::vector<std::string>& 
                                OptionText(vm, "from"), OptionText(vm, "to")};
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
-  return PrintList(global, engine->ListJointActions(filter, AsOfFrom(vm)), Same, PrintActions);
+  return PrintList(global, engine->ListJointActions(filter, AsOfFrom(vm)), Same,
+                   WithNames<PrintActions>(global, *engine));
 }
 
 // `grid show ID` / `joint show ID`: for people, the list line and then the
 // view's details, indented.
-template <void (*kPrintRow)(const GlobalOptions&, const std::vector<boost::json::object>&)>
-void PrintViewDetails(const GlobalOptions& g, const boost::json::object& view) {
-  kPrintRow(g, {view});
+template <void (*kPrintRow)(const GlobalOptions&, const std::vector<boost::json::object>&,
+                           const boost::json::object&)>
+void PrintViewDetails(const GlobalOptions& g, const boost::json::object& view,
+                      const boost::json::object& names) {
+  kPrintRow(g, {view}, names);
   for (std::string_view part : {"dispatches", "findings", "participants"}) {
     const boost::json::value* v = view.if_contains(part);
     if (v == nullptr || !v->is_array() || v->as_array().empty()) continue;

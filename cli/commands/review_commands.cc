@@ -194,19 +194,22 @@ std::string GradeLine(const GlobalOptions& g, const boost::json::object& c) {
                      Field(grades, "unqualified"));
 }
 
-void PrintCampaigns(const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+// Campaigns for people: the reviewing body by name (`names`, OrgNames).
+void PrintCampaigns(const GlobalOptions& g, const std::vector<boost::json::object>& list,
+                    const boost::json::object& names) {
   std::vector<std::vector<std::string>> rows;
   for (const boost::json::object& c : list) {
     const auto& period = c.at("period").as_object();
     rows.push_back({Field(c, "campaign_id"), std::string(Label(g, "campaign." + Field(c, "state"))),
-                    Field(c, "reviewer_org"), Field(period, "from") + ".." + Field(period, "to"),
+                    NamedId(g, names, kUnitKinds, Field(c, "reviewer_org")),
+                    Field(period, "from") + ".." + Field(period, "to"),
                     Field(c, "scored") + "/" + Field(c, "sampled"), Field(c, "average_total"),
                     GradeLine(g, c)});
   }
   PrintTable(g, "no_review_campaigns",
              {"campaign_id", "campaign_state", "reviewer_org", "review_period", "scored_of_sampled",
               "average_total", "grades"},
-             {16, 8, 14, 23, 10, 8}, rows);
+             {16, 8, 26, 23, 10, 8}, rows);
 }
 
 int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -220,16 +223,24 @@ int RunReviewList(const GlobalOptions& defaults, const std::vector<std::string>&
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto same = [](const boost::json::object& c) { return c; };
-  return PrintList(global, engine->ReviewCampaigns(AsOfFrom(vm)), same, PrintCampaigns);
+  const boost::json::object names = global.json ? boost::json::object() : OrgNames(*engine);
+  return PrintList(global, engine->ReviewCampaigns(AsOfFrom(vm)), same,
+                   [&](const GlobalOptions& g, const std::vector<boost::json::object>& list) {
+                     PrintCampaigns(g, list, names);
+                   });
 }
 
-void PrintCampaign(const GlobalOptions& global, const boost::json::object& c) {
+// One campaign for people: the reviewing body, the files' handling
+// subjects and the reviewers by name.
+void PrintCampaign(const GlobalOptions& global, const boost::json::object& c,
+                   const boost::json::object& names) {
   const auto& period = c.at("period").as_object();
   std::cout << fmt::format("{} {}  [{}]  {}\n", Label(global, "campaign_id"),
                            Field(c, "campaign_id"), Label(global, "campaign." + Field(c, "state")),
                            Field(c, "title"));
   std::cout << fmt::format("  {}: {}  {}: {}..{}\n", Label(global, "reviewer_org"),
-                           Field(c, "reviewer_org"), Label(global, "review_period"),
+                           NamedId(global, names, kUnitKinds, Field(c, "reviewer_org")),
+                           Label(global, "review_period"),
                            Field(period, "from"), Field(period, "to"));
   std::cout << fmt::format("  {}: {} ({} {})  {}: {}/{}  {}: {}\n", Label(global, "selection"),
                            Label(global, "selection." + Field(c, "selection")),
@@ -246,7 +257,9 @@ void PrintCampaign(const GlobalOptions& global, const boost::json::object& c) {
     const auto& f = item.as_object();
     if (!f.at("scored").as_bool()) {
       std::cout << fmt::format("    {} {}  {}\n", PadRight(Field(f, "case_id"), 18),
-                               PadRight(Field(f, "handling_subject"), 12),
+                               PadRight(NamedId(global, names, kUnitKinds,
+                                                Field(f, "handling_subject")),
+                                        32),
                                Label(global, "not_scored"));
       continue;
     }
@@ -256,9 +269,12 @@ void PrintCampaign(const GlobalOptions& global, const boost::json::object& c) {
     }
     std::cout << fmt::format("    {} {}  {} {}+{}={} {} {}{}\n",
                              PadRight(Field(f, "case_id"), 18),
-                             PadRight(Field(f, "handling_subject"), 12),
+                             PadRight(NamedId(global, names, kUnitKinds,
+                                              Field(f, "handling_subject")),
+                                      32),
                              Label(global, "grade." + Field(f, "grade")), Field(f, "form_score"),
-                             Field(f, "content_score"), Field(f, "total"), Field(f, "reviewer"),
+                             Field(f, "content_score"), Field(f, "total"),
+                             NamedId(global, names, {"officers"}, Field(f, "reviewer")),
                              Field(f, "scored_on"), vetoes);
   }
 }
@@ -275,17 +291,20 @@ int RunReviewShow(const GlobalOptions& defaults, const std::vector<std::string>&
 
 // --- zfcli access ------------------------------------------------------------
 
-void PrintAccesses(const GlobalOptions& g, const std::vector<zf::AccessRecord>& records) {
+// Reads for people: the reader and the reader's unit by name.
+void PrintAccesses(const GlobalOptions& g, const std::vector<zf::AccessRecord>& records,
+                   const boost::json::object& names) {
   std::vector<std::vector<std::string>> rows;
   for (const zf::AccessRecord& r : records) {
     std::string purpose = r.purpose;
     if (!r.as_of.empty()) purpose += " (" + std::string(Label(g, "as_of")) + " " + r.as_of + ")";
-    rows.push_back({r.at, r.reader.id, r.reader.unit, r.case_id,
+    rows.push_back({r.at, NamedId(g, names, {"officers"}, r.reader.id),
+                    NamedId(g, names, kUnitKinds, r.reader.unit), r.case_id,
                     std::string(Label(g, "access." + r.what)), purpose});
   }
   PrintTable(g, "no_access_records",
              {"access_time", "reader", "unit", "case_id", "access_what", "purpose"},
-             {33, 12, 12, 18, 10}, rows);
+             {33, 22, 26, 18, 10}, rows);
 }
 
 int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& args,
@@ -309,7 +328,11 @@ int RunAccess(const GlobalOptions& defaults, const std::vector<std::string>& arg
   auto engine = OpenEngine(global, StoreAccess::kRead, &exit_code);
   if (!engine) return exit_code;
   auto records = engine->CaseAccesses(query);
-  const int rc = PrintList(global, records, AccessJson, PrintAccesses);
+  const boost::json::object names = global.json ? boost::json::object() : OrgNames(*engine);
+  const int rc = PrintList(global, records, AccessJson,
+                           [&](const GlobalOptions& g, const std::vector<zf::AccessRecord>& list) {
+                             PrintAccesses(g, list, names);
+                           });
   if (rc == kExitOk && !global.json && !records->empty()) {
     std::cout << fmt::format("{} {}\n", records->size(), Label(global, "access_records"));
   }

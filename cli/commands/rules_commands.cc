@@ -135,7 +135,8 @@ int RunRulesCompetent(const GlobalOptions& defaults, const std::vector<std::stri
                            a.subject.empty() ? Label(global, "none") : a.subject);
   std::cout << fmt::format("{}: {} [{}]\n", Label(global, "reason"), Label(global, a.reason),
                            a.reason);
-  std::cout << fmt::format("{}: {}\n", Label(global, "legal_basis"), a.legal_basis);
+  std::cout << fmt::format("{}: {}\n", Label(global, "legal_basis"),
+                           global.lang == Lang::kEn ? a.legal_basis_en : a.legal_basis);
   if (a.item_version != 0) {
     std::cout << fmt::format("{}: {}", Label(global, "version"), a.item_version);
     if (!a.delegation_batch.empty()) {

@@ -1256,6 +1256,22 @@ def test_rules_competent():
     expect_rc(r, 0)
     expect_in("sx-emergency", r.out, "stdout")
     expect_in("delegated_not_accepted", r.out, "stdout")
+    # The legal basis in the chosen language (issue 18), both in --json.
+    basis = [l for l in r.out.splitlines() if l.startswith("legal basis")]
+    check(len(basis) == 1 and "APL art. 22 (territorial jurisdiction)" in basis[0]
+          and "not accepted by the township" in basis[0] and "APL art. 38" in basis[0]
+          and not _HAN.search(basis[0]), "the English basis: %r" % basis)
+    r = zf("--db", "db", "rules", "competent", "--power", "SAFE-017", "--township", "qingzhou",
+           "--as-of", "2023-03-01")
+    expect_in("《中华人民共和国行政处罚法》第二十二条（地域管辖）", r.out, "the Chinese basis")
+    expect_in("未承接", r.out, "the Chinese basis")
+    got = json.loads(zf("--db", "db", "--json", "rules", "competent", "--power", "SAFE-017",
+                        "--township", "gaosha", "--as-of", "2023-03-01").out)
+    check(got["legal_basis"] == got["legal_basis_zh"]
+          and got["legal_basis_zh"].startswith("《中华人民共和国行政处罚法》第二十四条")
+          and got["legal_basis_en"].startswith("APL art. 24") and "power list SAFE-017 v" in
+          got["legal_basis_en"] and not _HAN.search(got["legal_basis_en"].split("(", 2)[0]),
+          "both bases in --json: %r" % got)
     r = zf("--db", "db", "--json", "rules", "competent", "--power", "URBAN-010",
            "--township", "fenggang", "--as-of", "2023-09-01")
     expect_rc(r, 0)
@@ -2114,6 +2130,28 @@ def test_explain_reasoning():
           "officer ids only in parentheses after a name: %r" % r.out[:600])
     r = zf("--db", "db", "--lang", "en", "case", "show", "SX-2023-E0010")
     expect_in("高砂镇 (gaosha)", r.out, "case show --lang en")
+    # The docket and the other lists name townships, subjects, areas and
+    # officers the same way; --json keeps the ids alone.
+    r = zf("--db", "db", "case", "list", "--subject", "sx-eco")
+    expect_rc(r, 0)
+    row = [l for l in r.out.splitlines() if l.startswith("SX-2023-E0010")]
+    check(len(row) == 1 and "高砂镇（gaosha）" in row[0] and "生态环境局（sx-eco）" in row[0],
+          "case list names the township and the subject: %r" % row)
+    check(re.search(r"(?<!（)\b(?:sx-eco|gaosha)\b", r.out) is None,
+          "case list: ids only in parentheses after a name: %r" % r.out[:600])
+    r = zf("--db", "db", "--lang", "en", "case", "list", "--subject", "sx-eco")
+    expect_in("高砂镇 (gaosha)", r.out, "case list --lang en")
+    x = json.loads(zf("--db", "db", "--json", "case", "list", "--subject", "sx-eco").out)
+    check(x and all(c["handling_subject"] == "sx-eco" for c in x), "case list --json keeps ids")
+    r = zf("--db", "db", "grid", "list")
+    expect_rc(r, 0)
+    expect_in("凤岗街道（fenggang）", r.out, "grid list")
+    expect_in("综合执法大队（fenggang-brigade）", r.out, "grid list's dispatched units")
+    r = zf("--db", "db", "joint", "list")
+    expect_rc(r, 0)
+    check(re.search(r"第[一二三四五六七八九十]+片区（area-\d+）", r.out) and
+          re.search(r"[\u4e00-\u9fff]{2,4}（SX-OF-\d{4}）", r.out),
+          "joint list names the area and the leader: %r" % r.out[:400])
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
     out = r.out
@@ -2134,6 +2172,7 @@ def test_explain_reasoning():
                    "100,000.00 元", "2023年3月1日", "2023年1月30日", "《中华人民共和国行政处罚法》第六十条",
                    "《市场监督管理行政处罚程序规定》第十八条", "《中华人民共和国行政处罚法》第三十七条",
                    "主动供述行政机关尚未掌握的违法行为", "未记载违法行为发生日期",
+                   "危害后果不超过规定程度：案件事实未载明危害后果", "：未认定该事实",
                    "不计入的周末：2023年2月4日、2023年2月5日"):
         expect_in(needle, out, "the reasoning")
     for wrong in ("12000000 fen", "120000元", "fen", "(true)", "APL art.", "MSR art.", "not_eligible",
@@ -2158,6 +2197,13 @@ def test_explain_reasoning():
         expect_not_in(h, en, "English mode")
     for needle in ("120,000.00 yuan", "APL art. 60", "三明市生态环境局 (sx-eco)", "2023-03-01"):
         expect_in(needle, en, "English mode")
+    # The lists' notes and the law in time's reason from their kinds and
+    # fields (zf/leniency_notes.h), not the notes the events store.
+    for needle in ("harm no more than the level stated: the harm is not stated",
+                   "did not know of: not established", ": the act date is not recorded"):
+        expect_in(needle, en, "English notes")
+    for stored in ("facts.harm_level not stated", "facts.confessed_unknown_violation"):
+        expect_not_in(stored, en, "English notes")
     labels = [m.group(1) for m in re.finditer(r"^\s+([^:：\n]{1,40})[:：] ", en, re.M)]
     check(labels and not [l for l in labels if _HAN.search(l)],
           "English labels only: %r" % [l for l in labels if _HAN.search(l)])
@@ -2457,6 +2503,54 @@ def test_access():
     # The trail is chained with everything else and disturbs no projection.
     expect_rc(zf("--db", "db", "store", "verify"), EXIT_OK)
     expect_rc(zf("--db", "db", "replay", "--verify"), EXIT_OK)
+
+
+def test_org_short_name():
+    """Issue 18: a township or department may register the short name its
+    document numbers (文号) use (short_name, optional); the event keeps it,
+    an empty one is refused, and the sample's generator prefers it to the
+    name it derives (沙生态环境罚…, never the unit id)."""
+    load_reference()
+    actor = {"id": "SX-ADMIN-01", "role": "list_admin", "unit": "sx-justice"}
+    town = {"command": "register_township", "command_id": "short-name-town",
+            "at": "2023-01-05T09:00:00+08:00", "actor": actor,
+            "data": {"township_id": "shiyan", "name": "试验镇", "kind": "town",
+                     "legal_name": "三明市沙县区试验镇人民政府", "district": "sx",
+                     "short_name": "试验"}}
+    expect_rc(zf("--db", "db", "exec", json.dumps(town, ensure_ascii=False)), EXIT_OK)
+    dept = {"command": "register_department", "command_id": "short-name-dept",
+            "at": "2023-01-05T09:00:00+08:00", "actor": actor,
+            "data": {"department_id": "sx-test", "name": "三明市沙县区试验局",
+                     "legal_name": "三明市沙县区试验局", "level": "district", "district": "sx",
+                     "short_name": ""}}
+    expect_rc(zf("--db", "db", "exec", json.dumps(dept, ensure_ascii=False)), EXIT_INVALID)
+    r = zf("--db", "db", "export")
+    expect_rc(r, 0)
+    events = [json.loads(l) for l in r.out.splitlines() if '"township_registered"' in l]
+    mine = [e for e in events if e["data"]["township_id"] == "shiyan"]
+    check(len(mine) == 1 and mine[0]["data"].get("short_name") == "试验",
+          "the event keeps short_name: %r" % mine)
+    check(all("short_name" not in e["data"] for e in events if e["data"]["township_id"] != "shiyan"),
+          "the sample's registrations carry no short_name")
+    # A replay folds the new field like the others.
+    expect_rc(zf("--db", "db", "replay", "--verify"), 0)
+    # The generator's document numbers: the registered short name first.
+    gen = os.path.join(os.path.dirname(SAMPLE), "gen")
+    sys.path.insert(0, gen)
+    try:
+        import make_cases
+    finally:
+        sys.path.remove(gen)
+    org = [{"command": "register_department",
+            "data": {"department_id": "sx-eco", "name": "三明市沙县生态环境局"}},
+           {"command": "register_department",
+            "data": {"department_id": "sx-test", "name": "三明市沙县区试验局", "short_name": "试"}},
+           {"command": "register_township", "data": {"township_id": "gaosha", "name": "高砂镇"}},
+           {"command": "register_township",
+            "data": {"township_id": "shiyan", "name": "试验镇", "short_name": "试验乡"}}]
+    short = make_cases.Org(org=org, powers=[]).short_names
+    check(short == {"sx-eco": "生态环境", "sx-test": "试", "gaosha": "高砂", "shiyan": "试验乡"},
+          "document-number units: %r" % short)
 
 
 def test_as_actor_township():
@@ -3172,6 +3266,27 @@ def test_seal_keys():
         _, findings = _audit_findings(r)
         check([(k, c) for k, c, _, _ in findings] == [("deadline", "deadline_open_past_due")],
               "audit of the sealed decision: %r" % findings)
+    # The deadline finding's basis and message in the chosen language
+    # (issue 18): the law by its official title, the same basis as
+    # `deadlines`; --json carries both forms.
+    f = zf("--db", "db", "--json", "audit", "verify").json()["findings_list"][0]
+    check(f["rule"] == "D13" and f["legal_basis"] == f["legal_basis_en"]
+          and f["legal_basis_en"].startswith("APL art. 52")
+          and f["legal_basis_zh"].startswith("《中华人民共和国行政处罚法》第五十二条")
+          and "应于" in f["message_zh"] and "was due on" in f["message"],
+          "the D13 finding in both languages: %r" % f)
+    r = zf("--db", "db", "audit", "verify")
+    expect_rc(r, EXIT_FINDINGS)
+    finding = [l for l in r.out.splitlines() if l.startswith("      ")]
+    check(len(finding) == 2, "a finding's message and basis lines: %r" % r.out[:800])
+    expect_in("依据: 《中华人民共和国行政处罚法》第五十二条", r.out, "audit verify (zh)")
+    expect_in("事件=", r.out, "audit verify (zh)")
+    _scan_chinese("audit verify's finding", "\n".join(finding))
+    r = zf("--db", "db", "--lang", "en", "audit", "verify")
+    expect_rc(r, EXIT_FINDINGS)
+    expect_in("basis: APL art. 52", r.out, "audit verify --lang en")
+    expect_in("was due on", r.out, "audit verify --lang en")
+    expect_not_in("《", r.out, "audit verify --lang en")
     expect_rc(zf("--db", "db", "case", "dossier", "SX-2022-X0001", "--out", "d.jsonl"), EXIT_OK)
     _, findings = _audit_findings(zf("dossier", "verify", path("d.jsonl"), "--json"))
     check([(k, c) for k, c, _, _ in findings] == [("deadline", "deadline_open_past_due")],

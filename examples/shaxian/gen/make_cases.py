@@ -144,9 +144,13 @@ class Org:
         self.short_names = {}
         for c in org:
             if c["command"] == "register_department":
-                self.short_names[c["data"]["department_id"]] = department_short(c["data"]["name"])
+                # The registered short name (short_name) when the org data
+                # has one, else one derived from the name.
+                self.short_names[c["data"]["department_id"]] = (
+                    c["data"].get("short_name") or department_short(c["data"]["name"]))
             if c["command"] == "register_township":
-                self.short_names[c["data"]["township_id"]] = township_short(c["data"]["name"])
+                self.short_names[c["data"]["township_id"]] = (
+                    c["data"].get("short_name") or township_short(c["data"]["name"]))
 
     def area_chiefs(self):
         """area id -> (area chief, the chief's department, the area's townships)."""
@@ -249,7 +253,8 @@ class Generator:
     PLACE = "沙县"            # in enterprise names
     SHORT = "沙"              # first character of document numbers
     # The unit in a decision's document number: the unit's short Chinese name
-    # from the org data (沙生态环境罚〔2023〕4号, 沙高砂罚…). The sample was first
+    # from the org data (沙生态环境罚〔2023〕4号, 沙高砂罚…): its registered
+    # short_name, else derived from its name (department_short, township_short). The sample was first
     # generated with the first two letters of the unit id (沙sx罚〔2023〕4号,
     # issue 18); True brings that back.
     DOCNO_UNIT_FROM_ID = False

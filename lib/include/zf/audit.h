@@ -67,7 +67,12 @@ struct AuditFinding {
   std::string rule;         // "I5", "J1", "D9" (docs/domain.md), "chain", "redecide"
   std::string code;         // stable snake_case, e.g. "legal_review_required"
   std::string legal_basis;  // the law it rests on, e.g. "APL art. 58"
-  std::string message;      // for people
+  // The same in Chinese, the law by its official title
+  // (《中华人民共和国行政处罚法》第五十八条); "" when the finding has no
+  // Chinese form (a caller then shows legal_basis).
+  std::string legal_basis_zh;
+  std::string message;      // for people, in English
+  std::string message_zh;   // in Chinese; "" when only the English is written
 };
 
 ZF_EXPORT std::string_view AuditFindingKindName(AuditFinding::Kind kind);

@@ -40,7 +40,8 @@ struct CompetenceAnswer {
   std::string subject;             // competent subject id; "" when none
   bool delegated = false;          // subject is the township, by delegation
   std::string reason;              // see above
-  std::string legal_basis;         // the provisions and list versions relied on
+  std::string legal_basis;         // the provisions and list versions relied on (Chinese)
+  std::string legal_basis_en;      // the same in English (APL art. 22; power list X v1)
   std::uint32_t item_version = 0;  // version of the item used (0: none)
   std::string original_subject;    // the item's department
   std::string delegation_batch;    // batch used or considered, or ""

@@ -45,7 +45,10 @@ boost::json::object AuditFindingToJson(const AuditFinding& f) {
           {"rule", f.rule},
           {"code", f.code},
           {"legal_basis", f.legal_basis},
-          {"message", f.message}};
+          {"legal_basis_en", f.legal_basis},
+          {"legal_basis_zh", f.legal_basis_zh.empty() ? f.legal_basis : f.legal_basis_zh},
+          {"message", f.message},
+          {"message_zh", f.message_zh}};
 }
 
 boost::json::object AuditSummaryToJson(const AuditSummary& s) {
@@ -105,6 +108,8 @@ void ReportChain(const ChainReport& chain, const AuditOptions& audit,
     f.code = std::string(ChainFindingKindName(c.kind));
     f.legal_basis = anchor ? "docs/audit.md §6 (signed ledger checkpoints, SM2)"
                            : "docs/event-format.md (SM3 event hash, stream chain, ledger)";
+    f.legal_basis_zh = anchor ? "docs/audit.md §6（SM2 签名的总账检查点）"
+                              : "docs/event-format.md（SM3 事件哈希、流哈希链、总账）";
     f.message = c.detail;
     findings->Report(std::move(f));
   }
@@ -132,6 +137,7 @@ void ReportUnreadable(const Status& cursor, const AuditSummary& summary,
   f.rule = "chain";
   f.code = "unreadable";
   f.legal_basis = "docs/event-format.md";
+  f.legal_basis_zh = "docs/event-format.md";
   f.message = fmt::format("the log cannot be read past position {}: {}", summary.last_position,
                           cursor.message());
   findings->Report(std::move(f));

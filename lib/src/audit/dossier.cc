@@ -237,6 +237,7 @@ class DossierVerifier {
     f.rule = "dossier";
     f.code = std::move(code);
     f.legal_basis = "docs/audit.md §3 (the dossier format)";
+    f.legal_basis_zh = "docs/audit.md §3（案卷格式）";
     f.message = std::move(message);
     findings_.Report(std::move(f));
   }

@@ -16,9 +16,13 @@
 #include "domain/procedure_common.h"
 #include "domain/decider.h"
 #include "engine/decide.h"
+#include "projection/deadline_view.h"
+#include "projection/legal_text.h"
+#include "zf/legal_sources.h"
 #include "util/canonical_json.h"
 #include "util/rfc3339.h"
 #include "zf/command.h"
+#include "zf/event_json.h"
 
 namespace zf::internal {
 namespace {
@@ -35,26 +39,21 @@ constexpr DecisionEvent kDecisionEvents[] = {
     {"on_spot_decision_issued", "issue_on_spot_decision"},
 };
 
-// The law each agency deadline rests on (docs/domain.md, Deadlines).
-std::string_view DeadlineBasis(std::string_view id) {
-  if (id == "D2") return "MSR art. 18 (verify a clue within 15 working days)";
-  if (id == "D9") return "APL art. 60 (decide within 90 days of filing)";
-  if (id == "D10") return "Order 310 art. 5 (approve a criminal transfer within 3 days)";
-  if (id == "D11") return "Order 310 art. 5 (send within 24 hours of approval)";
-  if (id == "D12") return "APL arts. 61, 85 (serve the decision within 7 working days)";
-  if (id == "D5") return "市场监督管理行政处罚程序规定 (internal case review within 10 working days)";
-  if (id == "D13") return "APL art. 52 (report an on-the-spot decision)";
-  if (id == "D14") return "APL art. 48 ¶1; Doc 118 (publish the decision within 7 working days)";
-  if (id == "D15") return "APL art. 48 ¶2 (take down a changed or revoked decision within 3 days)";
-  if (id == "D26") {
-    return "APL arts. 59 ¶1 (4), 66 ¶1 (follow up a licence measure: its execution, an "
-           "inspection during it, the check at its end)";
-  }
-  if (id == "D18") {
-    return "APL art. 71 (hand on-the-spot cash to the agency within 2 days, and to the bank "
-           "within 2 more)";
-  }
-  return "APL art. 85 (periods in days)";
+// A finding that repeats a rejection cites its code's row of the table of
+// legal sources (zf/legal_sources.h) in Chinese; in English the decider's
+// own note of the situation's provision, as before.
+void CiteRejection(const Rejection& rejection, AuditFinding* f) {
+  f->legal_basis = rejection.legal_basis;
+  f->legal_basis_zh = std::string(RejectionCitation(rejection, Language::kZh));
+}
+
+// An event type as a Chinese reader knows it: its schema's title (the
+// finding names the type itself beside the message), else the type;
+// "未知" when there is none.
+std::string EventName(std::string_view type) {
+  if (type.empty()) return "未知";
+  const std::string title = EventTypeTitle(type);
+  return title.empty() ? std::string(type) : title;
 }
 
 std::string CaseIdOf(std::string_view stream) {
@@ -290,6 +289,7 @@ Status ReDecider::Check(PreparedGroup* group) {
       f.rule = "chain";
       f.code = "command_record_missing";
       f.legal_basis = "docs/event-format.md §5 (every append keeps a command record)";
+      f.legal_basis_zh = "docs/event-format.md §5（每次追加都保留命令记录）";
       f.message = fmt::format("no command record for command_id '{}'", first.command_id);
       findings_->Report(std::move(f));
     } else {
@@ -301,6 +301,7 @@ Status ReDecider::Check(PreparedGroup* group) {
         f.rule = "redecide";
         f.code = "command_not_recorded";
         f.legal_basis = "docs/audit.md §2 (engine streams are written only by commands)";
+        f.legal_basis_zh = "docs/audit.md §2（引擎的事件流只由命令写入）";
         f.message = fmt::format(
             "the events of command '{}' on engine stream '{}' have no recorded command: they "
             "were appended outside the engine and cannot be decided again",
@@ -342,6 +343,7 @@ void ReDecider::CheckRecord(const RecordedCommand& recorded) {
   f.rule = "chain";
   f.code = "command_record_mismatch";
   f.legal_basis = "docs/event-format.md §5 (the command record names its events)";
+  f.legal_basis_zh = "docs/event-format.md §5（命令记录载明其事件）";
   f.message = fmt::format(
       "command '{}' recorded stream '{}' versions {}..{} at positions {}..{}; the log holds "
       "versions {}..{} at positions {}..{}{}",
@@ -354,13 +356,17 @@ void ReDecider::CheckRecord(const RecordedCommand& recorded) {
 void ReDecider::ReDecide(const PreparedGroup& prepared) {
   const EventRecord& first = group_.front();
   auto not_rederivable = [&](const EventRecord& at, std::string code, std::string message,
-                             std::string rule = "redecide", std::string basis = "") {
+                             std::string rule = "redecide", const Rejection* rejection = nullptr) {
     AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, at);
     f.rule = std::move(rule);
     f.code = std::move(code);
-    f.legal_basis = basis.empty() ? "docs/audit.md §2 (a stored decision is its command decided "
-                                    "on the state before it)"
-                                  : std::move(basis);
+    if (rejection != nullptr) {
+      CiteRejection(*rejection, &f);
+    } else {
+      f.legal_basis = "docs/audit.md §2 (a stored decision is its command decided on the state "
+                      "before it)";
+      f.legal_basis_zh = "docs/audit.md §2（已存储的决定即其命令在此前状态上的裁决结果）";
+    }
     f.message = std::move(message);
     findings_->Report(std::move(f));
   };
@@ -377,7 +383,7 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
     not_rederivable(first, "rejected_on_redecision",
                     fmt::format("{} decided again on the state before it is refused: {}: {}",
                                 command->type, rejection->code, rejection->message),
-                    rule.empty() ? rejection->code : rule, rejection->legal_basis);
+                    rule.empty() ? rejection->code : rule, rejection);
     return;
   }
   const auto& decided = std::get<std::vector<NewEvent>>(decision);
@@ -505,8 +511,8 @@ void ReDecider::CheckSeal(const EventRecord& e) {
   AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, e);
   f.rule = "seal";
   f.code = std::move(code);
-  f.legal_basis =
-      "《中华人民共和国电子签名法》第十三条、第十四条; docs/audit.md §6 (electronic seals)";
+  f.legal_basis = "Electronic Signature Law arts. 13, 14; docs/audit.md §6 (electronic seals)";
+  f.legal_basis_zh = "《中华人民共和国电子签名法》第十三条、第十四条；docs/audit.md §6（电子印章）";
   f.message = std::move(message);
   findings_->Report(std::move(f));
 }
@@ -516,7 +522,7 @@ void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection
   f.rule = RuleOf(rejection);
   if (f.rule.empty()) f.rule = rejection.code;
   f.code = rejection.code;
-  f.legal_basis = rejection.legal_basis;
+  CiteRejection(rejection, &f);
   f.message = fmt::format("the stored {} breaks a rule of the procedure: {}{}", e.type,
                           rejection.message,
                           rejection.pointer.empty() ? "" : " (" + rejection.pointer + ")");
@@ -548,7 +554,9 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
     f.case_id = std::string(case_id);
     f.stream = std::string(kCaseStreamPrefix) + std::string(case_id);
     f.rule = d.id;
-    f.legal_basis = std::string(DeadlineBasis(d.id));
+    DeadlineBasis basis = DeadlineBasisOf(d, *c, context);
+    f.legal_basis = std::move(basis.en);
+    f.legal_basis_zh = std::move(basis.zh);
     if (at_end) {
       // The event named is the case's last: nothing was recorded after it.
       f.version = cases_.Version(f.stream);
@@ -569,6 +577,9 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
                               "time {}; the case's last event is {}",
                               d.id, d.label, d.due_on.ToString(), today.ToString(),
                               f.event_type.empty() ? "unknown" : f.event_type);
+      f.message_zh = fmt::format("{}（{}）应于{}前完成，至审计基准时间{}仍未完成；本案最后一个事件为{}",
+                                 d.id, d.label, ZhDate(d.due_on), ZhDate(today),
+                                 EventName(f.event_type));
     } else {
       const EventRecord& act = group_.front();
       f.position = act.position;
@@ -579,6 +590,8 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
       f.message = fmt::format("{} ({}) was due on {} and was still open when {} was recorded on "
                               "{}",
                               d.id, d.label, d.due_on.ToString(), act.type, today.ToString());
+      f.message_zh = fmt::format("{}（{}）应于{}前完成，{}记录{}时仍未完成", d.id, d.label,
+                                 ZhDate(d.due_on), ZhDate(today), EventName(act.type));
     }
     findings_->Report(std::move(f));
   }
@@ -593,6 +606,7 @@ void ReDecider::Fold() {
     f.rule = "fold";
     f.code = "event_does_not_fold";
     f.legal_basis = "docs/audit.md §2 (every stored event folds into the state)";
+    f.legal_basis_zh = "docs/audit.md §2（每个已存储的事件都能并入状态）";
     f.message = fmt::format("the stored event does not fold into the state before it: {}",
                             s.message());
     findings_->Report(std::move(f));

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "domain/case_helpers.h"
+#include "zf/leniency_notes.h"
 
 namespace zf::internal {
 namespace {
@@ -206,10 +207,17 @@ std::optional<std::int64_t> FactInt(const boost::json::object& facts, std::strin
   return v->as_int64();
 }
 
+// The stored note (zf/leniency_notes.h: the one table of condition notes).
+std::string Note(ConditionNoteKind kind, std::vector<std::string> args) {
+  return ConditionNoteStored(ConditionNote{kind, std::move(args)});
+}
+
 ConditionResult AtMost(const boost::json::object& facts, std::string_view fact, std::int64_t limit) {
   const auto value = FactInt(facts, fact);
-  if (!value) return {false, fmt::format("facts.{} not stated", fact)};
-  return {*value <= limit, fmt::format("{} = {} (limit {})", fact, *value, limit)};
+  if (!value) return {false, Note(ConditionNoteKind::kFactNotStated, {std::string(fact)})};
+  return {*value <= limit, Note(ConditionNoteKind::kAtMost, {std::string(fact),
+                                                              std::to_string(*value),
+                                                              std::to_string(limit)})};
 }
 
 ConditionResult JudgeCondition(const DecisionContext& context, const CaseState& c,
@@ -225,33 +233,34 @@ ConditionResult JudgeCondition(const DecisionContext& context, const CaseState& 
     const auto hits = PriorInWindow(context, c, prior, months, scope);
     for (const auto& id : hits) prior_ids->emplace_back(id);
     if (hits.empty()) {
-      return {true, fmt::format("no violation of the party ({}) decided in the {} months before, "
-                                "{} ",
-                                c.party.id.empty() ? "unnamed" : c.party.id, months, scope)};
+      return {true, Note(ConditionNoteKind::kNoPriorViolation,
+                         {c.party.id.empty() ? "unnamed" : c.party.id, std::to_string(months),
+                          scope})};
     }
-    return {false, fmt::format("earlier violation decided within {} months ({}): case {}", months,
-                               scope, hits.front())};
+    return {false, Note(ConditionNoteKind::kPriorViolation,
+                        {std::to_string(months), scope, hits.front()})};
   }
   if (code == "corrected_within") {
     const std::int64_t days = Int(condition.params, "days");
     if (auto stated = FactInt(facts, "corrected_within_days")) {
-      return {*stated <= days, fmt::format("corrected within {} days (limit {})", *stated, days)};
+      return {*stated <= days, Note(ConditionNoteKind::kCorrectedWithin,
+                                    {std::to_string(*stated), std::to_string(days)})};
     }
     if (auto corrected = OptionalDate(facts, "corrected_on")) {
       const Date from = OptionalDate(facts, "correction_ordered_on").value_or(c.discovered_on);
       const std::int64_t took = DaysBetween(from, *corrected);
       return {took >= 0 && took <= days,
-              fmt::format("corrected on {}, {} days after {} (limit {})", corrected->ToString(),
-                          took, from.ToString(), days)};
+              Note(ConditionNoteKind::kCorrectedOn,
+                   {corrected->ToString(), std::to_string(took), from.ToString(),
+                    std::to_string(days)})};
     }
-    return {false, "no correction stated (facts.corrected_within_days or corrected_on)"};
+    return {false, Note(ConditionNoteKind::kNoCorrection, {})};
   }
   if (code == "harm_level_at_most") {
     const std::string limit = Text(condition.params, "level");
     const std::string stated = Text(facts, "harm_level");
-    if (HarmRank(stated) < 0) return {false, "facts.harm_level not stated"};
-    return {HarmRank(stated) <= HarmRank(limit),
-            fmt::format("harm {} (at most {})", stated, limit)};
+    if (HarmRank(stated) < 0) return {false, Note(ConditionNoteKind::kFactNotStated, {"harm_level"})};
+    return {HarmRank(stated) <= HarmRank(limit), Note(ConditionNoteKind::kHarm, {stated, limit})};
   }
   if (code == "amount_at_most") return AtMost(facts, "amount_fen", Int(condition.params, "fen"));
   if (code == "illegal_gains_at_most") {
@@ -261,8 +270,8 @@ ConditionResult JudgeCondition(const DecisionContext& context, const CaseState& 
     return AtMost(facts, "duration_days", Int(condition.params, "days"));
   }
   // The remaining codes are findings of fact the officer states.
-  if (Flag(facts, code)) return {true, fmt::format("facts.{} established", code)};
-  return {false, fmt::format("facts.{} not established", code)};
+  if (Flag(facts, code)) return {true, Note(ConditionNoteKind::kFactEstablished, {code})};
+  return {false, Note(ConditionNoteKind::kFactNotEstablished, {code})};
 }
 
 bool ExclusionApplies(const DecisionContext& context, const CaseState& c,
@@ -828,23 +837,24 @@ class Judge {
     if (then == nullptr) {
       benchmark_ = now;
       out_.law_applied = "decision_date";
-      why = act ? "no benchmark was in force on the act date" : "the act date is not recorded";
+      why = LawInTimeReasonStored(act ? LawInTimeReason::kNoBenchmarkOnActDate
+                                      : LawInTimeReason::kActDateNotRecorded);
     } else if (now == nullptr) {
       benchmark_ = then;
       out_.law_applied = "act_date";
-      why = "no benchmark is in force on the decision date; the act date's applies";
+      why = LawInTimeReasonStored(LawInTimeReason::kNoBenchmarkOnDecisionDate);
     } else if (then == now) {
       benchmark_ = then;
       out_.law_applied = "act_date";
-      why = "the same version was in force on both dates";
+      why = LawInTimeReasonStored(LawInTimeReason::kSameVersion);
     } else if (Severity(*now, level, p_.base_fen) < Severity(*then, level, p_.base_fen)) {
       benchmark_ = now;
       out_.law_applied = "decision_date";
-      why = "the version in force on the decision date is lighter (APL 37)";
+      why = LawInTimeReasonStored(LawInTimeReason::kDecisionDateLighter);
     } else {
       benchmark_ = then;
       out_.law_applied = "act_date";
-      why = "the version in force on the act date applies; the later one is not lighter";
+      why = LawInTimeReasonStored(LawInTimeReason::kLaterNotLighter);
     }
     const PowerItemVersion* item = out_.law_applied == "act_date" && item_then ? item_then : item_now;
     if (item != nullptr) out_.item_version = item->version;

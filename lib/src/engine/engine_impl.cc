@@ -2025,6 +2025,7 @@ CompetenceAnswer ToAnswer(const Competence& c) {
   a.delegated = c.delegated;
   a.reason = c.reason;
   a.legal_basis = c.legal_basis;
+  a.legal_basis_en = c.legal_basis_en;
   a.item_version = c.item_version;
   a.original_subject = c.original_subject;
   a.delegation_batch = c.batch;

@@ -12,17 +12,9 @@
 #include "util/rfc3339.h"
 
 namespace zf::internal {
-namespace {
 
-// The rule behind a deadline, and for D9 the facts that moved it: in
-// English (DeadlineEntry::basis) and in Chinese (basis_zh), citing the law
-// as Chinese government documents do.
-struct Basis {
-  std::string en;
-  std::string zh;
-};
-
-Basis BasisOf(const OpenDeadline& d, const CaseState& c, const DecisionContext& context) {
+DeadlineBasis DeadlineBasisOf(const OpenDeadline& d, const CaseState& c,
+                              const DecisionContext& context) {
   const EngineOptions& options = context.options;
   auto date_en = [](const std::optional<Date>& day) { return day ? day->ToString() : "?"; };
   auto date_zh = [](const std::optional<Date>& day) { return day ? ZhDate(*day) : "？"; };
@@ -30,7 +22,7 @@ Basis BasisOf(const OpenDeadline& d, const CaseState& c, const DecisionContext& 
     const DecisionClock& clock = c.procedure_state.clock;
     std::int64_t paused = 0;
     for (const ClockPause& p : clock.pauses) paused += DaysBetween(p.from, p.to);
-    Basis b{fmt::format("APL art. 60: {} days from filing on {}", options.decision_limit_days,
+    DeadlineBasis b{fmt::format("APL art. 60: {} days from filing on {}", options.decision_limit_days,
                         date_en(c.filed_on)),
             fmt::format("{}第六十条：自{}立案之日起{}日内作出行政处罚决定", kAplZh,
                         date_zh(c.filed_on), options.decision_limit_days)};
@@ -91,7 +83,7 @@ Basis BasisOf(const OpenDeadline& d, const CaseState& c, const DecisionContext& 
             fmt::format("{}第六十一条、第八十五条：7个工作日内送达行政处罚决定书", kAplZh)};
   }
   if (d.id == "D13") {
-    return {fmt::format("report an on-the-spot decision within {} working days [C]",
+    return {fmt::format("APL art. 52: report an on-the-spot decision within {} working days [C]",
                         options.on_spot_report_working_days),
             fmt::format("{}第五十二条：当场作出的行政处罚决定{}个工作日内报所属行政机关备案{}",
                         kAplZh, options.on_spot_report_working_days, kConfiguredZh)};
@@ -162,8 +154,6 @@ Basis BasisOf(const OpenDeadline& d, const CaseState& c, const DecisionContext& 
   return {"APL art. 85 (periods in days)", fmt::format("{}第八十五条（期限以日计算）", kAplZh)};
 }
 
-}  // namespace
-
 Result<std::vector<DeadlineEntry>> ListDeadlines(const RuleBook& rules, const CaseBook& cases,
                                                  const EngineOptions& options,
                                                  const DeadlineQuery& query,
@@ -202,7 +192,7 @@ Result<std::vector<DeadlineEntry>> ListDeadlines(const RuleBook& rules, const Ca
       if (query.due_within_days >= 0 && (e.breached || e.days_left > query.due_within_days)) {
         continue;
       }
-      Basis basis = BasisOf(d, c, context);
+      DeadlineBasis basis = DeadlineBasisOf(d, c, context);
       e.basis = std::move(basis.en);
       e.basis_zh = std::move(basis.zh);
       e.state = c.state;

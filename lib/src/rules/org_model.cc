@@ -222,6 +222,7 @@ Status OrgModel::ApplyTownship(const boost::json::object& data, std::int64_t at)
   ZF_ASSIGN_OR_RETURN(t.id, Text(data, "township_id", kType));
   ZF_ASSIGN_OR_RETURN(t.name, Text(data, "name", kType));
   ZF_ASSIGN_OR_RETURN(t.legal_name, Text(data, "legal_name", kType));
+  t.short_name = OptionalText(data, "short_name");
   ZF_ASSIGN_OR_RETURN(std::string kind, Text(data, "kind", kType));
   auto parsed = ParseTownshipKind(kind);
   if (!parsed) return Corrupt(kType, "kind");
@@ -257,6 +258,7 @@ Status OrgModel::ApplyDepartment(const boost::json::object& data, std::int64_t a
   d.level = *parsed;
   d.designation = OptionalText(data, "designation");
   d.issuing_government = OptionalText(data, "issuing_government");
+  d.short_name = OptionalText(data, "short_name");
   d.registered_at = at;
   departments_[d.id] = std::move(d);
   return Status::Ok();

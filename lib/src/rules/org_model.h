@@ -86,6 +86,7 @@ struct Township {
   std::string name;  // 高砂镇
   TownshipKind kind = TownshipKind::kTown;
   std::string legal_name;  // 三明市沙县区高砂镇人民政府: decisions issue in this name
+  std::string short_name;  // 高砂: the unit in its document numbers (文号); "" when not recorded
   std::string brigade_id;  // its enforcement_brigade, "" until registered
   std::int64_t registered_at = 0;
 };
@@ -103,6 +104,7 @@ struct Department {
   std::string id;          // "sx-eco"
   std::string name;        // 三明市沙县生态环境局
   std::string legal_name;  // 三明市生态环境局 (level city: issues in the city bureau's name)
+  std::string short_name;  // 生态环境: the unit in its document numbers (文号); "" when not recorded
   DepartmentLevel level = DepartmentLevel::kDistrict;
   // The people's government of the level in whose name it decides
   // (三明市人民政府 for a city bureau's branch): its reconsideration body

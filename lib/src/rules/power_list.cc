@@ -11,12 +11,19 @@ namespace {
 constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 constexpr std::int64_t kChinaOffsetMicros = 8LL * 3600 * 1'000'000;
 
-// Legal-basis texts of the competence answers.
+// Legal-basis texts of the competence answers, in Chinese (stored in the
+// filing and transfer events as competence_basis: do not reword) and in the
+// short English form of docs/domain.md.
 constexpr std::string_view kBasisTerritorial = "《中华人民共和国行政处罚法》第二十二条（地域管辖）";
 constexpr std::string_view kBasisDelegation =
     "《中华人民共和国行政处罚法》第二十四条（赋权乡镇街道）";
 constexpr std::string_view kBasisVoid =
     "《中华人民共和国行政处罚法》第三十八条（主体无权的处罚无效）";
+constexpr std::string_view kBasisTerritorialEn = "APL art. 22 (territorial jurisdiction)";
+constexpr std::string_view kBasisDelegationEn =
+    "APL art. 24 (powers delegated to townships and subdistricts)";
+constexpr std::string_view kBasisVoidEn =
+    "APL art. 38 (a penalty by a subject without the power is void)";
 
 // Readers of data the decider already validated: a missing field means the
 // stored event is not what its type says, so kCorruption.
@@ -385,6 +392,7 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
     // a decision would rest on a power no subject holds.
     answer.reason = entry == nullptr ? kReasonItemNotInForce : kReasonItemWithdrawn;
     answer.legal_basis = std::string(kBasisVoid);
+    answer.legal_basis_en = std::string(kBasisVoidEn);
     if (entry != nullptr) {
       answer.item_version = entry->version.version;
       answer.original_subject = entry->version.original_subject;
@@ -396,13 +404,18 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
   answer.original_subject = v.original_subject;
   answer.department_retains = config.department_retains_for.contains(item_code);
   const std::string item_ref = fmt::format("权责清单 {} 第{}版", item_code, v.version);
+  const std::string item_ref_en = fmt::format("power list {} v{}", item_code, v.version);
 
   const DelegationBatch* batch = DelegationInForce(township, item_code, date);
-  auto to_department = [&](std::string_view reason, std::string_view why) {
+  auto to_department = [&](std::string_view reason, std::string_view why,
+                           std::string_view why_en) {
     answer.subject = v.original_subject;
     answer.reason = reason;
     answer.legal_basis = fmt::format("{}; {}（原实施主体 {}）; {}; {}", kBasisTerritorial, item_ref,
                                      v.original_subject, why, kBasisVoid);
+    answer.legal_basis_en =
+        fmt::format("{}; {} (original subject {}); {}; {}", kBasisTerritorialEn, item_ref_en,
+                    v.original_subject, why_en, kBasisVoidEn);
     return answer;
   };
   if (batch == nullptr) {
@@ -412,22 +425,27 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
       if (b.effective_from <= date && b.Grants(township, item_code)) {
         answer.batch = b.batch;
         answer.batch_stream_version = b.stream_version;
+        const std::string on = b.withdrawn.at({township, item_code}).ToString();
         return to_department(kReasonDelegationWithdrawn,
-                             fmt::format("赋权决定 {} 已于 {} 收回", b.batch,
-                                         b.withdrawn.at({township, item_code}).ToString()));
+                             fmt::format("赋权决定 {} 已于 {} 收回", b.batch, on),
+                             fmt::format("delegation {} withdrawn on {}", b.batch, on));
       }
     }
-    return to_department(kReasonNotDelegated, "未赋予该乡镇（街道）");
+    return to_department(kReasonNotDelegated, "未赋予该乡镇（街道）",
+                         "not delegated to the township");
   }
   answer.batch = batch->batch;
   answer.batch_stream_version = batch->stream_version;
   if (!IsAccepted(township, item_code, date)) {
-    return to_department(kReasonDelegatedNotAccepted,
-                         fmt::format("赋权决定 {} 已赋予但该乡镇（街道）未承接", batch->batch));
+    return to_department(
+        kReasonDelegatedNotAccepted,
+        fmt::format("赋权决定 {} 已赋予但该乡镇（街道）未承接", batch->batch),
+        fmt::format("delegated by {} but not accepted by the township", batch->batch));
   }
   if (!IsClaimed(township, item_code, date)) {
-    return to_department(kReasonDelegatedNotClaimed,
-                         fmt::format("赋权决定 {} 已承接但未在平台认领", batch->batch));
+    return to_department(
+        kReasonDelegatedNotClaimed, fmt::format("赋权决定 {} 已承接但未在平台认领", batch->batch),
+        fmt::format("accepted under {} but not claimed on the platform", batch->batch));
   }
   const DelegationConfirmation* c = ConfirmationAsOf(township, batch->batch, date);
   answer.subject = township;
@@ -436,6 +454,11 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
   answer.legal_basis = fmt::format(
       "{}; {}; {}; 赋权决定 {}{}; 赋权确认书 {}", kBasisDelegation, kBasisTerritorial, item_ref,
       batch->batch, batch->document_number.empty() ? "" : "（" + batch->document_number + "）",
+      c->signed_on.ToString());
+  answer.legal_basis_en = fmt::format(
+      "{}; {}; {}; delegation {}{}; confirmation signed {}", kBasisDelegationEn,
+      kBasisTerritorialEn, item_ref_en, batch->batch,
+      batch->document_number.empty() ? "" : " (" + batch->document_number + ")",
       c->signed_on.ToString());
   return answer;
 }

@@ -126,7 +126,8 @@ struct Competence {
   std::string subject;      // "" when the item is not in force
   bool delegated = false;   // subject is the township by delegation
   std::string reason;       // kReason*
-  std::string legal_basis;  // text
+  std::string legal_basis;     // Chinese, the law by its official title
+  std::string legal_basis_en;  // the same in the short English form (APL art. 22)
   std::uint32_t item_version = 0;
   std::string original_subject;
   std::string batch;  // the delegation batch used or considered

@@ -28,11 +28,11 @@ export function basisOf(deadline) {
   return (current === 'en' ? deadline.basis_en : deadline.basis_zh) || deadline.basis || '';
 }
 
-// A recorded English note's Chinese form, which the server adds beside it
-// as <field>_zh (a condition's name_zh and why_zh, the law in time's
-// why_zh); `fallback` in English or where there is none.
+// A recorded note in the chosen language, which the server adds beside it
+// as <field>_zh and <field>_en (a condition's name_zh, why_zh and why_en,
+// the law in time's why_zh and why_en); `fallback` where there is none.
 export function inLang(object, field, fallback) {
-  return (current === 'en' ? null : object[field + '_zh']) || fallback || '';
+  return object[field + (current === 'en' ? '_en' : '_zh')] || fallback || '';
 }
 
 // A label of an id when the table has one (states, event types, roles).
