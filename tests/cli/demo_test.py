@@ -68,7 +68,7 @@ def check_shown(out):
     check("* 基期数据不完整" in out, "the incomplete 2022 is marked")
     check(re.search(r"无记录命令\s+1\n\s+（不经命令写入、无可重新裁决的事件组：查阅记录", out) is not None,
           "the audit explains its one unrecorded command (the recorded read)")
-    check(re.search(r"RC-2023-Q4\s+\S+\s+sx-justice\s+2023-10-01..2023-12-31\s+1/3", out)
+    check(re.search(r"RC-2023-Q4\s+\S+\s+\S*司法局（sx-justice）\s+2023-10-01..2023-12-31\s+1/3", out)
           is not None, "review list shows the demo's campaign, one of three files scored")
 
 
