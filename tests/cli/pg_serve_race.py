@@ -28,19 +28,11 @@ import sys
 import tempfile
 import threading
 
+from pg_serve_failover import die, run  # the same helpers, beside this file
+
 SCHEMA = "zf_serve_race_%d" % os.getpid()
 GAOSHA = {"id": "SX-OF-0102", "role": "brigade_captain", "unit": "gaosha"}
 GAOQIAO = {"id": "SX-OF-0104", "role": "brigade_captain", "unit": "gaoqiao"}
-
-
-def die(message):
-    print("FAIL: " + message, flush=True)
-    sys.exit(1)
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=kw.pop("timeout", 300), **kw)
 
 
 def post(port, token, body):
