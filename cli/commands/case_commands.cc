@@ -99,11 +99,6 @@ int RunCaseList(const GlobalOptions& defaults, const std::vector<std::string>& a
                    });
 }
 
-std::int64_t Int(const boost::json::object& o, std::string_view key) {
-  const boost::json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_int64() ? v->as_int64() : 0;
-}
-
 std::string Str(const boost::json::object& o, std::string_view key) {
   const boost::json::value* v = o.if_contains(key);
   if (v == nullptr) return "";
