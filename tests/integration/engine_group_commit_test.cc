@@ -3,6 +3,8 @@
 // every caller still gets its own, durable answer.
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <utility>
 #include <set>
 #include <thread>
 
@@ -177,4 +179,106 @@ TEST_CASE("A failing atomic batch in a group leaves no trace and others commit",
   auto retry = engine->Execute(FenggangClue("SX-AT-1", "at-3"));
   REQUIRE(retry.ok());
   CHECK(retry->outcome == CommandResult::Outcome::kApplied);
+}
+
+namespace {
+
+// Runs `before` (once) just before the engine's first append that carries
+// an expected ledger position, as another writer committing between the
+// group's judgement and its append would; counts the command lookups of
+// `watched` (one per judgement of it, on a store without a probe).
+class InterleavingStore final : public zf::testing::ForwardingStore {
+ public:
+  InterleavingStore(std::shared_ptr<EventStore> inner, std::string watched)
+      : ForwardingStore(std::move(inner)), watched_(std::move(watched)) {}
+
+  std::function<void()> before;
+  mutable std::atomic<int> lookups{0};
+
+  Result<std::vector<Result<AppendResult>>> AppendBatch(std::span<const AppendRequest> requests,
+                                                        const AppendOptions& options) override {
+    if (options.expected_ledger_position && before) std::exchange(before, nullptr)();
+    return ForwardingStore::AppendBatch(requests, options);
+  }
+  Result<RecordedCommand> ReadCommand(std::string_view id) const override {
+    if (id == watched_) lookups.fetch_add(1);
+    return ForwardingStore::ReadCommand(id);
+  }
+
+ private:
+  const std::string watched_;
+};
+
+// Two engines over one memory store, the second through an
+// InterleavingStore; the organisation loaded through the first.
+struct TwoEngines {
+  std::shared_ptr<EventStore> store;
+  std::shared_ptr<InterleavingStore> seen;
+  std::unique_ptr<Engine> first;
+  std::unique_ptr<Engine> second;
+
+  explicit TwoEngines(const std::string& watched) {
+    auto memory = NewMemoryEventStore();
+    REQUIRE(memory.ok());
+    store = std::move(*memory);
+    auto opened = Engine::Open(EngineOptions{}, store);
+    REQUIRE(opened.ok());
+    first = std::move(*opened);
+    LoadAll(*first, {"02-org.jsonl"});
+    seen = std::make_shared<InterleavingStore>(store, watched);
+    auto beside = Engine::Open(EngineOptions{}, seen);
+    REQUIRE(beside.ok());
+    second = std::move(*beside);
+  }
+};
+
+}  // namespace
+
+// Issue 16: a group is appended only at the ledger position its judgement
+// read. Another writer's command in between makes the engine take it in and
+// judge again: the second registration of one clue is refused, not failed
+// by the store's stream check nor applied on a stale state.
+TEST_CASE("A command judged before another writer's commit is judged again on it",
+          "[engine][multi_writer]") {
+  TwoEngines engines("second-registration");
+  engines.seen->before = [&] {
+    auto other = engines.first->Execute(FenggangClue("SX-2023-MW01", "first-registration"));
+    REQUIRE(other.ok());
+    REQUIRE(other->outcome == CommandResult::Outcome::kApplied);
+  };
+  const std::uint64_t before = engines.store->Ledger().position;
+  auto late = engines.second->Execute(FenggangClue("SX-2023-MW01", "second-registration"));
+  REQUIRE(late.ok());
+  CHECK(late->outcome == CommandResult::Outcome::kRejected);
+  CHECK(engines.seen->lookups.load() == 2);  // judged twice
+  CHECK(engines.store->Ledger().position == before + 1);
+  CHECK(engines.store->FindCommand("second-registration").status().code() ==
+        StatusCode::kNotFound);
+}
+
+// Access records (a reader's) between judgement and append are read by no
+// decider: the group goes at the new end as judged, not judged again.
+TEST_CASE("Access records appended between judgement and append need no second judgement",
+          "[engine][multi_writer]") {
+  TwoEngines engines("after-access");
+  engines.seen->before = [&] {
+    AppendRequest access;
+    access.stream = "access/SX-2023-MW02";
+    access.expected = ExpectedVersion::Any();
+    access.command_id = "access:test:1:SX-2023-MW02";
+    NewEvent read;
+    read.type = "case_accessed";
+    read.occurred_at = "2023-09-12T10:00:00.000000+08:00";
+    read.actor = Actor{"SX-OF-0094", "enforcement_officer", "fenggang"};
+    read.data = boost::json::object{{"case_id", "SX-2023-MW02"}, {"what", "case"}};
+    access.events.push_back(std::move(read));
+    REQUIRE(engines.store->Append(access).ok());
+  };
+  const std::uint64_t before = engines.store->Ledger().position;
+  auto applied = engines.second->Execute(FenggangClue("SX-2023-MW02", "after-access"));
+  REQUIRE(applied.ok());
+  CHECK(applied->outcome == CommandResult::Outcome::kApplied);
+  CHECK(engines.seen->lookups.load() == 1);  // judged once
+  CHECK(applied->append.first_position == before + 2);
+  CHECK(engines.store->VerifyChain().value().ok());
 }

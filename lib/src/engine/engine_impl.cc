@@ -1012,8 +1012,10 @@ Status EngineImpl::WriteGroup(const std::vector<Job*>& jobs) {
         ids.push_back(c.command_id);
       }
     }
-    // Only this leader writes the store while it holds mu_, so what the
-    // probe finds absent stays absent until the group is written.
+    // What the probe finds absent stays absent until the group is written:
+    // this engine writes only as this leader, under mu_, and another
+    // writer's record would come with events, which fail the group's
+    // expected ledger position and so bring a new judgement (and probe).
     const std::vector<bool> may_have = MayHaveCommands(*store_, ids);
     for (std::size_t i = 0; i < ids.size(); ++i) {
       if (!may_have[i]) group.not_stored.insert(ids[i]);

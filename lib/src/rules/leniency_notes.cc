@@ -43,10 +43,15 @@ constexpr NoteRow kNotes[] = {
     {K::kFactNotEstablished, 1, "facts.{} not established", R"(^facts\.(\w+) not established$)"},
 };
 
-constexpr std::array<K, std::size(kNotes)> kKinds = {
-    K::kFactNotStated,    K::kAtMost,         K::kNoPriorViolation, K::kPriorViolation,
-    K::kCorrectedWithin,  K::kCorrectedOn,    K::kNoCorrection,     K::kHarm,
-    K::kFactEstablished,  K::kFactNotEstablished};
+// The first member of each row of `rows`, in order.
+template <typename T, typename Row, std::size_t N>
+constexpr std::array<T, N> FirstOfEach(const Row (&rows)[N], T Row::*member) {
+  std::array<T, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = rows[i].*member;
+  return out;
+}
+
+constexpr auto kKinds = FirstOfEach(kNotes, &NoteRow::kind);
 
 const NoteRow& Row(K kind) {
   for (const NoteRow& r : kNotes) {
@@ -220,9 +225,7 @@ constexpr ReasonRow kReasons[] = {
      "新的规定处罚并不较轻", "the later version is not lighter"},
 };
 
-constexpr std::array<R, std::size(kReasons)> kReasonList = {
-    R::kActDateNotRecorded, R::kNoBenchmarkOnActDate, R::kNoBenchmarkOnDecisionDate,
-    R::kSameVersion,        R::kDecisionDateLighter,  R::kLaterNotLighter};
+constexpr auto kReasonList = FirstOfEach(kReasons, &ReasonRow::reason);
 
 const ReasonRow& ReasonOf(R r) {
   for (const ReasonRow& row : kReasons) {

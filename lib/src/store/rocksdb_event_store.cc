@@ -856,26 +856,16 @@ std::size_t RocksDbEventStore::CollectGroup(Writer* leader) const {
 // nothing is known absent and each request reads on its own.
 void RocksDbEventStore::ProbeCommands(const std::vector<Writer*>& members) {
   absent_commands_.clear();
-  std::vector<rocksdb::Slice> keys;
+  std::vector<std::string_view> ids;
   for (const Writer* m : members) {
     for (const auto& p : m->prepared) {
-      if (p.ok()) keys.push_back(ToSlice(p->source->command_id));
+      if (p.ok()) ids.push_back(p->source->command_id);
     }
   }
-  if (keys.empty()) return;
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  const std::shared_ptr<Database> db = Db();
-  db->db->MultiGet(rocksdb::ReadOptions(), db->cf(kCommands), keys.size(), keys.data(),
-                   values.data(), statuses.data());
-  absent_commands_.reserve(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) {
-      absent_commands_.insert(std::string_view(keys[i].data(), keys[i].size()));
-    } else if (!statuses[i].ok()) {
-      absent_commands_.clear();
-      return;
-    }
+  const std::vector<bool> may_have = MayHaveCommands(ids);
+  absent_commands_.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!may_have[i]) absent_commands_.insert(ids[i]);
   }
 }
 
