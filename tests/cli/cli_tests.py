@@ -2090,6 +2090,9 @@ def test_case_explain():
 # output are ids, codes and proper names only (issue 18). Each pattern is
 # removed before the scan for runs of three or more ASCII letters.
 _ALLOWED_IN_CHINESE = [
+    # First, whole: a stream holds a case id (case/SX-2023-E0010).
+    r"\b[a-z_]+(?:/[A-Za-z0-9_.-]+)+",          # stream names (case/…, access/…)
+    r"(?<![A-Za-z0-9])/[a-z_]+(?:/[A-Za-z0-9_.-]+)*",  # JSON pointers (/data/fine_fen, /command)
     r"\bSX-\d{4}-[A-Z]\d{4}\b",              # case ids
     r"\bSX-[A-Z]{2,3}(?:-[A-Z0-9]+)*\b",     # rule, officer and list-entry ids
     r"\b[A-Z]{2,8}-\d{3}\b",                 # power item codes (MARKET-010)
@@ -3050,6 +3053,24 @@ def test_audit_tamper_ldb():
     expect_rc(r, EXIT_FINDINGS)
     expect_in("position_gap", r.out, "audit verify after the delete")
     expect_in(victim["stream"], r.out, "the deleted event's stream is named")
+    # The report in one language: each finding's message (the line under
+    # its heading) Chinese by default, English with --lang en.
+    en = _finding_messages(r.out)
+    r = zf("--db", "db", "audit", "verify")
+    expect_rc(r, EXIT_FINDINGS)
+    zh = _finding_messages(r.out)
+    check(len(zh) == len(en) >= 3, "findings in both languages: %d, %d" % (len(zh), len(en)))
+    _scan_chinese("audit verify's findings", "\n".join(zh))
+    check(all(_HAN.search(m) for m in zh), "every message in Chinese: %r" % zh[:4])
+    check(not [m for m in en if _HAN.search(m)],
+          "no Chinese in English messages: %r" % [m for m in en if _HAN.search(m)][:4])
+
+
+def _finding_messages(out):
+    """The message lines of `audit verify`'s findings: the line after each
+    finding's heading ("  [kind] ...")."""
+    lines = out.splitlines()
+    return [lines[i + 1].strip() for i, l in enumerate(lines[:-1]) if l.startswith("  [")]
 
 
 def keys_file(name):
