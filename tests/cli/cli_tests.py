@@ -2155,6 +2155,11 @@ def test_explain_reasoning():
     check(re.search(r"第[一二三四五六七八九十]+片区（area-\d+）", r.out) and
           re.search(r"[\u4e00-\u9fff]{2,4}（SX-OF-\d{4}）", r.out),
           "joint list names the area and the leader: %r" % r.out[:400])
+    # The generated joint actions are titled by the township's name
+    # (gen/make_cases.py), not its id.
+    titles = [a.get("title", "") for a in json.loads(zf("--db", "db", "--json", "joint", "list").out)]
+    check(titles and all(re.fullmatch(r"[\u4e00-\u9fff]+片区联合执法行动", t) for t in titles),
+          "joint action titles name the township: %r" % titles)
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
     out = r.out
