@@ -157,12 +157,7 @@ class ExplainWriter {
     if (a == "mitigated") return std::string(T("减轻", "mitigated"));
     return std::string(a);
   }
-  std::string CategoryName(std::string_view c) const {
-    if (c == "organisation") return std::string(T("法人或者其他组织", "organisation"));
-    if (c == "natural_person") return std::string(T("自然人", "natural person"));
-    if (c == "individual_business") return std::string(T("个体工商户", "individual business"));
-    return std::string(c);
-  }
+  std::string CategoryName(std::string_view c) const { return PartyCategoryText(c, Language()); }
   std::string ListKindName(std::string_view k) const {
     if (k == "no_penalty") return std::string(T("不予处罚清单", "no-penalty list"));
     if (k == "lighter_penalty") return std::string(T("从轻处罚清单", "lighter-penalty list"));
@@ -442,18 +437,7 @@ class ExplainWriter {
         Line(which, fmt::format("{}{}{}", Money(I(f, "level_min_fen")), T("至", " to "),
                                 Money(I(f, "level_max_fen"))));
       }
-      if (f.contains("allowed_min_fen")) {
-        const bool inside = B(f, "inside");
-        const std::string range = fmt::format("{}{}{}", Money(I(f, "allowed_min_fen")),
-                                              T("至", " to "), Money(I(f, "allowed_max_fen")));
-        Line(T("罚款", "fine"),
-             En() ? fmt::format("{}, {} the allowed range {} {}", Money(I(f, "fine_fen")),
-                                inside ? "inside" : "outside", range, inside ? "✓" : "✗")
-                  : fmt::format("{}，{}允许的幅度{}之内 {}", Money(I(f, "fine_fen")),
-                                inside ? "在" : "不在", range, inside ? "✓" : "✗"));
-      } else {
-        Line(T("罚款", "fine"), Money(I(f, "fine_fen")));
-      }
+      Line(T("罚款", "fine"), FineText(f, S(in, "mitigation_ground"), Language()));
     } else if (I(comp, "fine_fen") > 0) {
       Line(T("罚款", "fine"), Money(I(comp, "fine_fen")));
     }
@@ -481,31 +465,7 @@ class ExplainWriter {
   }
 
   void Hearing(const object& h) {
-    const bool eligible = B(h, "eligible");
-    const std::int64_t fine = I(h, "fine_fen");
-    const std::int64_t threshold = I(h, "threshold_fine_fen");
-    const std::int64_t confiscation = I(h, "confiscation_fen");
-    const std::string category = CategoryName(S(h, "party_category"));
-    std::string text;
-    if (threshold > 0 && fine > 0) {
-      text = En() ? fmt::format("a fine of {} {} the threshold of {} for the party category {} (inclusive)",
-                                Money(fine), fine >= threshold ? "reaches" : "is below",
-                                Money(threshold), category)
-                  : fmt::format("罚款{}，{}对{}较大数额罚款{}的听证标准（含本数）", Money(fine),
-                                fine >= threshold ? "达到" : "未达到", category, Money(threshold));
-    }
-    if (confiscation > 0) {
-      text += (text.empty() ? "" : std::string(Sep())) +
-              (En() ? fmt::format("confiscation of {} (threshold {})", Money(confiscation),
-                                  Money(I(h, "threshold_confiscation_fen")))
-                    : fmt::format("没收违法所得、非法财物{}（听证标准{}）", Money(confiscation),
-                                  Money(I(h, "threshold_confiscation_fen"))));
-    }
-    text += (text.empty() ? "" : std::string(T("，", "; "))) +
-            std::string(eligible ? T("当事人有权要求听证", "the party may request a hearing")
-                                 : T("不属于应当告知听证权利的情形", "no hearing right"));
-    Line(T("听证", "hearing"),
-         text + (En() ? " (APL art. 63)" : fmt::format("（{}第六十三条）", kApl)));
+    Line(T("听证", "hearing"), HearingText(h, CategoryName(S(h, "party_category")), Language()));
   }
 
   void Leniency() {

@@ -91,7 +91,8 @@ boost::json::object ChainReportJson(const zf::ChainReport& report) {
                         {"position", f.position},
                         {"stream", f.stream},
                         {"version", f.version},
-                        {"detail", f.detail}});
+                        {"detail", f.detail},
+                        {"detail_zh", f.detail_zh}});
   }
   return {{"ok", report.ok()},
           {"from", report.from_position},

@@ -35,6 +35,11 @@ std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
   return id;
 }
 
+std::string SubjectName(const GlobalOptions& g, const boost::json::object& names,
+                        const std::string& id) {
+  return NamedId(g, names, {"legal_names", "departments", "townships", "district"}, id);
+}
+
 zf::AsOf AsOfFrom(const po::variables_map& vm) {
   zf::AsOf as_of;
   if (vm.count("as-of")) as_of.time = vm["as-of"].as<std::string>();

@@ -34,6 +34,15 @@ std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
 inline const std::initializer_list<std::string_view> kUnitKinds = {
     "departments", "townships", "brigades", "district"};
 
+// A case's handling subject (执法主体), wherever a case is shown (case list,
+// case show, deadlines, case explain): by the name its decisions issue in
+// (legal_names: 三明市生态环境局（sx-eco）), since that is who decides in
+// law. Any other mention of a unit (an officer's agency, a dispatched unit,
+// a reviewing body) is NamedId with kUnitKinds: the unit's own name
+// (三明市沙县生态环境局（sx-eco）). docs/cli.md, "Names".
+std::string SubjectName(const GlobalOptions& g, const boost::json::object& names,
+                        const std::string& id);
+
 // --as-of / --at-position, shared by every query.
 void AddAsOfOptions(boost::program_options::options_description& options);
 zf::AsOf AsOfFrom(const boost::program_options::variables_map& vm);

@@ -66,9 +66,9 @@ std::string_view FindingBasis(const GlobalOptions& g, const zf::AuditFinding& f)
   return row == nullptr ? f.legal_basis : row->citation_en;
 }
 
-// The message in the chosen language, where the library wrote a Chinese one.
+// The message in the chosen language (the library writes both).
 std::string_view FindingMessage(const GlobalOptions& g, const zf::AuditFinding& f) {
-  return g.lang != Lang::kEn && !f.message_zh.empty() ? f.message_zh : f.message;
+  return g.lang == Lang::kEn ? f.message : f.message_zh;
 }
 
 void PrintFinding(const GlobalOptions& g, const zf::AuditFinding& f) {

@@ -63,7 +63,7 @@ void PrintDocket(const GlobalOptions& g, const std::vector<zf::CaseSummary>& doc
   for (const zf::CaseSummary& c : docket) {
     rows.push_back({c.id, std::string(Label(g, c.state)), c.item_code,
                     NamedId(g, names, {"townships"}, c.township),
-                    NamedId(g, names, kUnitKinds, c.handling_subject), c.filed_on, c.party_name});
+                    SubjectName(g, names, c.handling_subject), c.filed_on, c.party_name});
   }
   PrintTable(g, "no_cases",
              {"case_id", "state", "item", "township", "handling_subject", "filed_on", "party"},
@@ -129,7 +129,7 @@ void PrintCase(const GlobalOptions& g, const boost::json::object& v,
   }
   if (!Str(v, "handling_subject").empty()) {
     std::cout << fmt::format("  {}: {}\n", Label(g, "handling_subject"),
-                             Str(v, "handling_subject_name"));
+                             SubjectName(g, names, Str(v, "handling_subject")));
   }
   std::cout << fmt::format("  {}: {}\n", Label(g, "discovered_on"), Str(v, "discovered_on"));
   if (const auto* filing = v.if_contains("filing")) {
@@ -370,12 +370,6 @@ int RunCaseHistory(const GlobalOptions& defaults, const std::vector<std::string>
   return exit_code;
 }
 
-// "name（id）" for a handling subject the org data names (the unit's own
-// name, as the console shows it), else the id.
-std::string SubjectWithName(const GlobalOptions& g, const boost::json::object& names,
-                            const std::string& id) {
-  return NamedId(g, names, {"departments", "townships", "district"}, id);
-}
 
 void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>& list,
                     const boost::json::object& names) {
@@ -388,7 +382,7 @@ void PrintDeadlines(const GlobalOptions& g, const std::vector<zf::DeadlineEntry>
     const std::string label =
         g.lang == Lang::kEn ? std::string(Label(g, "act." + d.deadline_id)) : d.label;
     rows.push_back({d.case_id, d.deadline_id, label, d.due_on, left,
-                    SubjectWithName(g, names, d.handling_subject),
+                    SubjectName(g, names, d.handling_subject),
                     g.lang == Lang::kEn ? d.basis : d.basis_zh});
   }
   PrintTable(g, "no_deadlines",

@@ -257,8 +257,7 @@ void PrintCampaign(const GlobalOptions& global, const boost::json::object& c,
     const auto& f = item.as_object();
     if (!f.at("scored").as_bool()) {
       std::cout << fmt::format("    {} {}  {}\n", PadRight(Field(f, "case_id"), 18),
-                               PadRight(NamedId(global, names, kUnitKinds,
-                                                Field(f, "handling_subject")),
+                               PadRight(SubjectName(global, names, Field(f, "handling_subject")),
                                         32),
                                Label(global, "not_scored"));
       continue;
@@ -269,8 +268,7 @@ void PrintCampaign(const GlobalOptions& global, const boost::json::object& c,
     }
     std::cout << fmt::format("    {} {}  {} {}+{}={} {} {}{}\n",
                              PadRight(Field(f, "case_id"), 18),
-                             PadRight(NamedId(global, names, kUnitKinds,
-                                              Field(f, "handling_subject")),
+                             PadRight(SubjectName(global, names, Field(f, "handling_subject")),
                                       32),
                              Label(global, "grade." + Field(f, "grade")), Field(f, "form_score"),
                              Field(f, "content_score"), Field(f, "total"),

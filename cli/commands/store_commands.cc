@@ -301,7 +301,9 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
       std::cout << fmt::format("  {} {} {}={} {}={} {}={}: {}\n", Label(global, "finding"),
                                zf::ChainFindingKindName(f.kind), Label(global, "position"),
                                f.position, Label(global, "stream"), f.stream,
-                               Label(global, "version"), f.version, f.detail);
+                               Label(global, "version"), f.version,
+                               global.lang == Lang::kEn || f.detail_zh.empty() ? f.detail
+                                                                               : f.detail_zh);
     }
   }
   return report->ok() ? kExitOk : kExitFindings;

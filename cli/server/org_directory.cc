@@ -58,6 +58,7 @@ zf::Result<boost::json::object> OrgDirectory::Names() {
                              {"brigades", ToJson(org_.brigades)},
                              {"areas", ToJson(org_.areas)},
                              {"officers", ToJson(org_.officers)},
+                             {"legal_names", ToJson(org_.legal_names)},
                              {"area_of_township", ToJson(org_.area_of_township)}};
 }
 

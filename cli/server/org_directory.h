@@ -33,8 +33,9 @@ class OrgDirectory {
   zf::Result<zf::Organisation> Organisation();
 
   // {"district", "departments", "townships", "brigades", "areas",
-  // "officers"}, each an object of id: name, and "area_of_township"
-  // (township id: area id).
+  // "officers"}, each an object of id: name, "legal_names" (unit id: the
+  // name its decisions issue in) and "area_of_township" (township id: area
+  // id).
   zf::Result<boost::json::object> Names();
 
  private:

@@ -2090,6 +2090,9 @@ def test_case_explain():
 # output are ids, codes and proper names only (issue 18). Each pattern is
 # removed before the scan for runs of three or more ASCII letters.
 _ALLOWED_IN_CHINESE = [
+    # First, whole: a stream holds a case id (case/SX-2023-E0010).
+    r"\b[a-z_]+(?:/[A-Za-z0-9_.-]+)+",          # stream names (case/…, access/…)
+    r"(?<![A-Za-z0-9])/[a-z_]+(?:/[A-Za-z0-9_.-]+)*",  # JSON pointers (/data/fine_fen, /command)
     r"\bSX-\d{4}-[A-Z]\d{4}\b",              # case ids
     r"\bSX-[A-Z]{2,3}(?:-[A-Z0-9]+)*\b",     # rule, officer and list-entry ids
     r"\b[A-Z]{2,8}-\d{3}\b",                 # power item codes (MARKET-010)
@@ -2147,11 +2150,35 @@ def test_explain_reasoning():
     expect_rc(r, 0)
     expect_in("凤岗街道（fenggang）", r.out, "grid list")
     expect_in("综合执法大队（fenggang-brigade）", r.out, "grid list's dispatched units")
+    # A ticket's category by its label, the code beside it; English and
+    # --json keep the code.
+    expect_in("建筑垃圾（construction_waste）", r.out, "grid list's category")
+    r = zf("--db", "db", "--lang", "en", "grid", "list")
+    expect_in("construction_waste", r.out, "grid list --lang en")
+    expect_not_in("建筑垃圾", r.out, "grid list --lang en")
+    check(all(t["category"] == "construction_waste"
+              for t in json.loads(zf("--db", "db", "--json", "grid", "list").out)),
+          "grid list --json keeps the code")
+    # A case's handling subject by the name its decisions issue in
+    # (三明市生态环境局, not the unit's name 三明市沙县生态环境局), the same
+    # wherever the case is shown (docs/cli.md, Names).
+    for args in (["case", "list", "--subject", "sx-eco"], ["case", "show", "SX-2023-E0010"],
+                 ["case", "explain", "SX-2023-E0010"],
+                 ["deadlines", "--subject", "sx-eco", "--as-of", "2023-03-15"]):
+        r = zf("--db", "db", *args)
+        expect_rc(r, 0)
+        expect_in("三明市生态环境局（sx-eco）", r.out, " ".join(args))
+        expect_not_in("三明市沙县生态环境局（sx-eco）", r.out, " ".join(args))
     r = zf("--db", "db", "joint", "list")
     expect_rc(r, 0)
     check(re.search(r"第[一二三四五六七八九十]+片区（area-\d+）", r.out) and
           re.search(r"[\u4e00-\u9fff]{2,4}（SX-OF-\d{4}）", r.out),
           "joint list names the area and the leader: %r" % r.out[:400])
+    # The generated joint actions are titled by the township's name
+    # (gen/make_cases.py), not its id.
+    titles = [a.get("title", "") for a in json.loads(zf("--db", "db", "--json", "joint", "list").out)]
+    check(titles and all(re.fullmatch(r"[\u4e00-\u9fff]+片区联合执法行动", t) for t in titles),
+          "joint action titles name the township: %r" % titles)
     r = zf("--db", "db", "case", "explain", "SX-2023-E0010")
     expect_rc(r, 0)
     out = r.out
@@ -3050,6 +3077,24 @@ def test_audit_tamper_ldb():
     expect_rc(r, EXIT_FINDINGS)
     expect_in("position_gap", r.out, "audit verify after the delete")
     expect_in(victim["stream"], r.out, "the deleted event's stream is named")
+    # The report in one language: each finding's message (the line under
+    # its heading) Chinese by default, English with --lang en.
+    en = _finding_messages(r.out)
+    r = zf("--db", "db", "audit", "verify")
+    expect_rc(r, EXIT_FINDINGS)
+    zh = _finding_messages(r.out)
+    check(len(zh) == len(en) >= 3, "findings in both languages: %d, %d" % (len(zh), len(en)))
+    _scan_chinese("audit verify's findings", "\n".join(zh))
+    check(all(_HAN.search(m) for m in zh), "every message in Chinese: %r" % zh[:4])
+    check(not [m for m in en if _HAN.search(m)],
+          "no Chinese in English messages: %r" % [m for m in en if _HAN.search(m)][:4])
+
+
+def _finding_messages(out):
+    """The message lines of `audit verify`'s findings: the line after each
+    finding's heading ("  [kind] ...")."""
+    lines = out.splitlines()
+    return [lines[i + 1].strip() for i, l in enumerate(lines[:-1]) if l.startswith("  [")]
 
 
 def keys_file(name):

@@ -78,6 +78,54 @@ std::unique_ptr<EventStore> OpenRo(const std::string& path) {
   return std::move(*store);
 }
 
+// The code points of UTF-8 text (test data: well-formed).
+std::u32string CodePoints(std::string_view text) {
+  std::u32string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const int n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : b & (0x7F >> n);
+    for (int k = 1; k < n && i + k < text.size(); ++k) c = (c << 6) | (text[i + k] & 0x3F);
+    out.push_back(c);
+    i += n;
+  }
+  return out;
+}
+
+// Chinese characters and the full-width punctuation of Chinese prose.
+bool IsChinese(char32_t c) {
+  return (c >= 0x3000 && c <= 0x303F) || (c >= 0x4E00 && c <= 0x9FFF) ||
+         (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+// The English words of a Chinese message: runs of three or more ASCII
+// letters that are a whole token. A token holding a digit, '_', '/', '-',
+// '.' or ':' is an id, a code, a JSON pointer, a hash or a stream, and a
+// token in full-width parentheses is a unit's id after its name: all allowed.
+std::vector<std::string> EnglishWords(std::string_view zh) {
+  const std::u32string text = CodePoints(zh);
+  auto id_char = [](char32_t c) {
+    return c < 0x80 && (std::isalnum(static_cast<int>(c)) || c == '_' || c == '/' || c == '-' ||
+                        c == '.' || c == ':');
+  };
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!id_char(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && id_char(text[j])) ++j;
+    const std::u32string token = text.substr(i, j - i);
+    const bool letters = std::all_of(token.begin(), token.end(),
+                                     [](char32_t c) { return std::isalpha(static_cast<int>(c)); });
+    const bool in_parens = i > 0 && text[i - 1] == U'（' && j < text.size() && text[j] == U'）';
+    if (letters && token.size() >= 3 && !in_parens) words.emplace_back(token.begin(), token.end());
+    i = j;
+  }
+  return words;
+}
+
 struct Audit {
   AuditSummary summary;
   std::vector<AuditFinding> findings;
@@ -99,6 +147,23 @@ struct Audit {
              ": " + f.message + "\n";
     }
     return out;
+  }
+  // Every finding reads in one language in each (docs/audit.md §2): an
+  // English message without Chinese, a Chinese one without English words.
+  // Returns the codes seen, for the caller to check what was provoked.
+  std::set<std::string> CheckLanguages() const {
+    std::set<std::string> codes;
+    for (const auto& f : findings) {
+      INFO(f.code << ": " << f.message << " | " << f.message_zh);
+      CHECK_FALSE(f.message.empty());
+      const std::u32string en = CodePoints(f.message);
+      CHECK(std::none_of(en.begin(), en.end(), IsChinese));
+      const std::u32string zh = CodePoints(f.message_zh);
+      CHECK(std::any_of(zh.begin(), zh.end(), IsChinese));
+      CHECK(EnglishWords(f.message_zh).empty());
+      codes.insert(f.code);
+    }
+    return codes;
   }
 };
 
@@ -266,6 +331,9 @@ TEST_CASE("audit: a changed amount is an integrity and a not_rederivable finding
                   decision.stream));
   CHECK(audit.Has(AuditFinding::Kind::kNotRederivable, "decision_differs", decision.position,
                   decision.stream));
+  const std::set<std::string> codes = audit.CheckLanguages();
+  CHECK(codes.count("hash_mismatch") == 1);
+  CHECK(codes.count("decision_differs") == 1);
 }
 
 TEST_CASE("audit: a deleted event is named by stream, version and position", "[audit]") {
@@ -282,6 +350,7 @@ TEST_CASE("audit: a deleted event is named by stream, version and position", "[a
                       f.version == decision.version);
   }
   CHECK(named);
+  audit.CheckLanguages();
 }
 
 TEST_CASE("audit: swapped events are named at both positions", "[audit]") {
@@ -301,6 +370,7 @@ TEST_CASE("audit: swapped events are named at both positions", "[audit]") {
   // Each position names the stream of the event now stored there.
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "position_mismatch", a, decision.stream));
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "position_mismatch", b));
+  audit.CheckLanguages();
 }
 
 TEST_CASE("audit: a rolled-back tail names the events it lost", "[audit]") {
@@ -324,6 +394,7 @@ TEST_CASE("audit: a rolled-back tail names the events it lost", "[audit]") {
   INFO(audit.Dump());
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "truncated", head.position - 2));
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "truncated", head.position, last.stream));
+  audit.CheckLanguages();
 }
 
 TEST_CASE("audit: a forged decision with a correct chain is not re-derivable and unlawful",
@@ -353,6 +424,8 @@ TEST_CASE("audit: a forged decision with a correct chain is not re-derivable and
                               !f.legal_basis.empty());
   }
   CHECK(benchmark);
+  // The procedure findings carry the rejection's Chinese message.
+  CHECK(audit.CheckLanguages().count("renotice_required") == 1);
 }
 
 TEST_CASE("dossier: verifies offline, one changed byte fails", "[audit][dossier]") {
@@ -390,6 +463,7 @@ TEST_CASE("dossier: verifies offline, one changed byte fails", "[audit][dossier]
     INFO(bad.Dump());
     CHECK(bad.Has(AuditFinding::Kind::kIntegrity, "hash_mismatch", decision.position));
     CHECK(bad.Has(AuditFinding::Kind::kIntegrity, "ledger_mismatch"));
+    bad.CheckLanguages();
   }
   SECTION("a byte in a command") {
     const std::size_t line = dossier.find("\\\"command\\\":\\\"make_decision\\\"");
@@ -401,6 +475,7 @@ TEST_CASE("dossier: verifies offline, one changed byte fails", "[audit][dossier]
     INFO(bad.Dump());
     CHECK(bad.summary.TotalFindings() > 0);
     CHECK(bad.findings.front().kind == AuditFinding::Kind::kNotRederivable);
+    bad.CheckLanguages();
   }
   SECTION("a byte in the ledger links") {
     const std::size_t at = dossier.find("\"hashes\":[\"") + 11;
@@ -410,6 +485,14 @@ TEST_CASE("dossier: verifies offline, one changed byte fails", "[audit][dossier]
     Audit bad = verify(changed);
     INFO(bad.Dump());
     CHECK(bad.Has(AuditFinding::Kind::kIntegrity, "ledger_mismatch"));
+    bad.CheckLanguages();
+  }
+  SECTION("a dossier cut short") {
+    const std::size_t end = dossier.find("\"kind\":\"end\"");
+    REQUIRE(end != std::string::npos);
+    Audit bad = verify(dossier.substr(0, dossier.rfind('\n', end) + 1));
+    INFO(bad.Dump());
+    CHECK(bad.CheckLanguages().count("truncated") == 1);
   }
 }
 
@@ -434,6 +517,7 @@ TEST_CASE("audit: events appended outside the engine", "[audit]") {
   raw.summary = *summary;
   INFO(raw.Dump());
   CHECK(raw.Has(AuditFinding::Kind::kNotRederivable, "command_not_recorded", 3, "case/SX-RAW-1"));
+  raw.CheckLanguages();
   CHECK(raw.summary.commands_unrecorded == 1);
 }
 
@@ -468,6 +552,7 @@ TEST_CASE("audit: a case left open past its 90 days names the case's last event"
   Audit audit = RunAudit(copy);
   INFO(audit.Dump());
   REQUIRE(audit.findings.size() == 1);
+  audit.CheckLanguages();
   const AuditFinding& f = audit.findings.front();
   CHECK(f.kind == AuditFinding::Kind::kDeadline);
   CHECK(f.code == "deadline_open_past_due");
@@ -877,6 +962,7 @@ TEST_CASE("anchors: a rolled-back tail with its index, commands and head passes 
   Audit audit = RunAudit(path, anchored);
   INFO(audit.Dump());
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "anchor_beyond_head", anchor.position));
+  audit.CheckLanguages();
 }
 
 TEST_CASE("anchors: a document number rewritten with its chain, ledger and recorded command "
@@ -912,6 +998,7 @@ TEST_CASE("anchors: a document number rewritten with its chain, ledger and recor
   Audit audit = RunAudit(path, anchored);
   INFO(audit.Dump());
   CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "anchor_mismatch", anchor.position));
+  audit.CheckLanguages();
   CHECK(audit.summary.TotalFindings() == 1);
 }
 
@@ -1103,6 +1190,7 @@ TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and re
     INFO(audit.Dump());
     CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", decision.position));
     CHECK(audit.summary.TotalFindings() == 1);
+    audit.CheckLanguages();
     // The dossier, checked offline with the public key it carries, agrees.
     Audit dossier = VerifyText(DossierOf(path, decision));
     INFO(dossier.Dump());
@@ -1116,6 +1204,7 @@ TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and re
     INFO(audit.Dump());
     CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "seal_missing", decision.position));
     CHECK(audit.summary.TotalFindings() == 1);
+    audit.CheckLanguages();
     Audit dossier = VerifyText(DossierOf(path, decision));
     INFO(dossier.Dump());
     CHECK(dossier.Has(AuditFinding::Kind::kIntegrity, "seal_missing", decision.position));
@@ -1152,7 +1241,9 @@ TEST_CASE("seals: a seal made with a key revoked before the decision is seal_inv
   INFO(audit.Dump());
   REQUIRE(audit.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", fukou->position));
   CHECK(audit.summary.TotalFindings() == 1);
-  CHECK(audit.findings.front().message.find("注销") != std::string::npos);
+  CHECK(audit.findings.front().message_zh.find("注销") != std::string::npos);
+  audit.CheckLanguages();
+  CHECK(audit.findings.front().message.find("revoked") != std::string::npos);
 }
 
 TEST_CASE("seals: a decision of an agency whose seal is in force is refused when no private "

@@ -207,8 +207,11 @@ TEST_CASE("anchors: a rollback, a rewrite and a forged signature are named", "[c
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].kind == ChainFinding::Kind::kAnchorBeyondHead);
     CHECK(findings[0].position == 12);
-    CHECK(findings[0].detail.find("位置 12") != std::string::npos);
-    CHECK(findings[0].detail.find("回滚") != std::string::npos);
+    CHECK(findings[0].detail_zh.find("位置 12") != std::string::npos);
+    CHECK(findings[0].detail_zh.find("回滚") != std::string::npos);
+    // The same in English, for store verify and the audit in --lang en.
+    CHECK(findings[0].detail.find("position 12") != std::string::npos);
+    CHECK(findings[0].detail.find("rolled back") != std::string::npos);
     // Only when the range runs to the end of the log.
     VerifyOptions part;
     part.to_position = 6;

@@ -10,6 +10,7 @@
 #include "domain/penalty_rules.h"
 #include "support/engine_fixtures.h"
 #include "util/rfc3339.h"
+#include "zf/legal_sources.h"
 
 namespace zf {
 namespace {
@@ -364,6 +365,14 @@ TEST_CASE("Scenario 1 variant: a violation 8 months earlier makes the entry inel
   const auto refused = JudgeAt(rules, book, "C1-again", accept);
   CHECK(refused.code() == "leniency_not_applicable");
   CHECK(refused.pointer() == "/data/leniency/0/entry_id");
+  // The reason in both languages: here the exclusion (a repeat offence
+  // within the lookback), by its name in Chinese.
+  const Rejection& r = *refused.judgement.rejection;
+  CHECK(r.message == "entry SX-NP-001 was not proposed for this case: exclusion repeat_offence "
+                     "applies");
+  CHECK(r.message_zh == "清单条目 SX-NP-001 不适用于本案：存在排除情形：再次违法");
+  CHECK(RejectionMessage(r, Language::kZh) == r.message_zh);
+  CHECK(RejectionMessage(r, Language::kEn) == r.message);
 
   // Not proposed, so a general-level penalty needs no answer.
   const auto general = JudgeAt(rules, book, "C1-again",
@@ -409,8 +418,15 @@ TEST_CASE("First violation: same item or same type, as configured", "[penalty]")
   CHECK(JudgeAt(SampleRules(), book, "A5", p).code() == "");
   EngineOptions same_type;
   same_type.first_violation_scope = "same_type";
-  CHECK(JudgeAt(SampleRules(), book, "A5", p, "2023-09-15T10:00:00+08:00", same_type).code() ==
-        "leniency_not_applicable");
+  const auto refused = JudgeAt(SampleRules(), book, "A5", p, "2023-09-15T10:00:00+08:00", same_type);
+  CHECK(refused.code() == "leniency_not_applicable");
+  // The unmet condition's stored note (English) in the message, its text
+  // for people (zf/leniency_notes.h) in the Chinese one.
+  const Rejection& r = *refused.judgement.rejection;
+  CHECK(r.message.find("first_violation: earlier violation decided within") != std::string::npos);
+  CHECK(r.message_zh.starts_with("清单条目 SX-NP-013 不适用于本案："));
+  CHECK(r.message_zh.find("的违法处理记录（案件 A4）") != std::string::npos);
+  CHECK(RejectionMessage(r, Language::kZh) == r.message_zh);
 }
 
 // --- Mandatory grounds, answers ---------------------------------------------------

@@ -2234,6 +2234,12 @@ def test_township_scope():
               names["departments"].get("sx-market", "").endswith("市场监督管理局") and
               names["brigades"].get("fenggang-brigade"),
               "names %r" % {k: list(v.items())[:2] for k, v in names.items()})
+        # A case's handling subject is shown by the name its decisions
+        # issue in (docs/cli.md, Names): sx-eco's is the city bureau's.
+        check(names["legal_names"].get("sx-eco") == "三明市生态环境局" and
+              names["departments"].get("sx-eco") == "三明市沙县生态环境局" and
+              names["legal_names"].get("gaosha", "").endswith("高砂镇人民政府"),
+              "legal names %r" % list(names.get("legal_names", {}).items())[:4])
     finally:
         check(s.stop() == 0, "serve exit code")
 

@@ -142,6 +142,7 @@ class Org:
                 self.micro_grids.setdefault(township_of[up], []).append(node)
         self.townships = sorted(accepted)
         self.short_names = {}
+        self.names = {}  # township id -> its Chinese name (高砂镇), for titles
         for c in org:
             if c["command"] == "register_department":
                 # The registered short name (short_name) when the org data
@@ -149,6 +150,7 @@ class Org:
                 self.short_names[c["data"]["department_id"]] = (
                     c["data"].get("short_name") or department_short(c["data"]["name"]))
             if c["command"] == "register_township":
+                self.names[c["data"]["township_id"]] = c["data"]["name"]
                 self.short_names[c["data"]["township_id"]] = (
                     c["data"].get("short_name") or township_short(c["data"]["name"]))
 
@@ -556,7 +558,9 @@ class Generator:
         parties = [self.person() for _ in range(findings)]
         lead = {"id": chief, "role": "area_chief", "unit": agency}
         self.w.add(f, "plan_joint_action", at(day - timedelta(days=7), 9), lead,
-                   {"title": f"{township}片区联合执法行动", "area": area, "leader": chief,
+                   # Titled by the township's name: people read it (joint list).
+                   {"title": f"{self.org.names[township]}片区联合执法行动", "area": area,
+                    "leader": chief,
                     "date": day.isoformat(),
                     "participants": [{"officer": chief, "agency": agency},
                                      {"officer": second, "agency": agency}]

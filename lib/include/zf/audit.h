@@ -71,8 +71,12 @@ struct AuditFinding {
   // (《中华人民共和国行政处罚法》第五十八条); "" when the finding has no
   // Chinese form (a caller then shows legal_basis).
   std::string legal_basis_zh;
-  std::string message;      // for people, in English
-  std::string message_zh;   // in Chinese; "" when only the English is written
+  // For people: every finding is written in both languages, so a report is
+  // read in one. Reasons that come from below the audit in English only (a
+  // decoder's or the storage's error text) stay in `message`; the Chinese
+  // names the fault and where it is.
+  std::string message;      // in English
+  std::string message_zh;   // in Chinese
 };
 
 ZF_EXPORT std::string_view AuditFindingKindName(AuditFinding::Kind kind);

@@ -50,6 +50,11 @@ struct Rejection {
   // is what people are shown (zf/legal_sources.h: RejectionCitation).
   std::string legal_basis;
   std::string pointer;      // JSON pointer of the offending field, or ""
+  // The message in Chinese with the case's particulars, for the codes whose
+  // particulars a reader needs (leniency_not_applicable: which entry and
+  // why); "" shows the code's rule from the table of legal sources
+  // (zf/legal_sources.h: RejectionMessage).
+  std::string message_zh = {};  // (a default: the deciders name four members)
 
   friend bool operator==(const Rejection&, const Rejection&) = default;
 };

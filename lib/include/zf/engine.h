@@ -352,6 +352,10 @@ struct Organisation {
   std::map<std::string, std::string> brigades;     // id → name
   std::map<std::string, std::string> areas;        // enforcement_area id → name
   std::map<std::string, std::string> officers;     // officer id → name
+  // A township, department or the district → the name its decisions issue
+  // in (三明市生态环境局 for sx-eco, whose name is 三明市沙县生态环境局):
+  // a case's handling subject is shown by it (docs/cli.md, "Names").
+  std::map<std::string, std::string> legal_names;
   // A township → itself, a brigade → its township. Units not here (the
   // district, departments) belong to no township.
   std::map<std::string, std::string> township_of_unit;

@@ -250,7 +250,8 @@ struct ChainFinding {
   std::uint64_t position = 0;  // where it was found
   std::string stream;          // the stream concerned, when known
   std::uint64_t version = 0;   // the stream version concerned, when known
-  std::string detail;          // human-readable explanation
+  std::string detail;          // human-readable explanation, in English
+  std::string detail_zh;       // the same in Chinese (technical reasons of a decoder stay in detail)
 };
 
 ZF_EXPORT std::string_view ChainFindingKindName(ChainFinding::Kind kind);

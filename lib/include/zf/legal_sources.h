@@ -66,9 +66,11 @@ ZF_EXPORT const LegalSource* FindLegalSource(std::string_view code);
 // decider's legal_basis.
 ZF_EXPORT std::string_view RejectionCitation(const Rejection& rejection, Language language);
 
-// The message to show for `rejection`: in Chinese its code's row (the
-// rule, without the case's particulars, which the English message names);
-// in English, or for a code without a row, the decider's message.
+// The message to show for `rejection`: in Chinese the decider's own
+// Chinese message when it wrote one (Rejection::message_zh), else its
+// code's row (the rule, without the case's particulars, which the English
+// message names); in English, or for a code without a row, the decider's
+// message.
 ZF_EXPORT std::string_view RejectionMessage(const Rejection& rejection, Language language);
 
 }  // namespace zf

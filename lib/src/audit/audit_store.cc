@@ -111,6 +111,7 @@ void ReportChain(const ChainReport& chain, const AuditOptions& audit,
     f.legal_basis_zh = anchor ? "docs/audit.md §6（SM2 签名的总账检查点）"
                               : "docs/event-format.md（SM3 事件哈希、流哈希链、总账）";
     f.message = c.detail;
+    f.message_zh = c.detail_zh;
     findings->Report(std::move(f));
   }
 }
@@ -140,6 +141,8 @@ void ReportUnreadable(const Status& cursor, const AuditSummary& summary,
   f.legal_basis_zh = "docs/event-format.md";
   f.message = fmt::format("the log cannot be read past position {}: {}", summary.last_position,
                           cursor.message());
+  // (The storage's reason is English technical text, kept in the English.)
+  f.message_zh = fmt::format("日志在位置 {} 之后无法读取", summary.last_position);
   findings->Report(std::move(f));
 }
 

@@ -226,8 +226,9 @@ class DossierVerifier {
   Status Run(std::istream& in);
 
  private:
-  void Problem(std::string code, std::string message, std::uint64_t position = 0,
-               std::string stream = "", std::uint64_t version = 0) {
+  // A problem of the file itself, in English and in Chinese.
+  void Problem(std::string code, std::string message, std::string message_zh,
+               std::uint64_t position = 0, std::string stream = "", std::uint64_t version = 0) {
     AuditFinding f;
     f.kind = AuditFinding::Kind::kIntegrity;
     f.case_id = case_id_;
@@ -239,6 +240,7 @@ class DossierVerifier {
     f.legal_basis = "docs/audit.md §3 (the dossier format)";
     f.legal_basis_zh = "docs/audit.md §3（案卷格式）";
     f.message = std::move(message);
+    f.message_zh = std::move(message_zh);
     findings_.Report(std::move(f));
   }
   void Position(std::uint64_t position, const internal::Hash& hash) {
@@ -246,6 +248,7 @@ class DossierVerifier {
       Problem("position_gap",
               fmt::format("position {} follows position {}; the ledger cannot be recomputed",
                           position, next_ - 1),
+              fmt::format("位置 {} 紧接在位置 {} 之后，总账无法重新计算", position, next_ - 1),
               position);
     }
     ledger_ = internal::NextLedgerHash(ledger_, position, hash);
@@ -300,7 +303,9 @@ Status DossierVerifier::Event(const boost::json::object& line) {
   const auto* json = line.if_contains("event");
   Result<EventRecord> e = json ? EventFromJson(*json) : InvalidArgumentError("no event");
   if (!e.ok()) {
-    Problem("event_unreadable", std::string(e.status().message()), next_);
+    // The parser's reason is English technical text, kept in the English.
+    Problem("event_unreadable", std::string(e.status().message()),
+            fmt::format("位置 {} 的事件行无法读取", next_), next_);
     return Status::Ok();
   }
   ++events_;
@@ -310,6 +315,8 @@ Status DossierVerifier::Event(const boost::json::object& line) {
     Problem("hash_mismatch",
             fmt::format("stated hash {} but the event's content hashes to {}", e->hash,
                         internal::ToHex(computed)),
+            fmt::format("载明的哈希为 {}，而事件内容的哈希为 {}：事件内容被改动", e->hash,
+                        internal::ToHex(computed)),
             e->position, e->stream, e->version);
   }
   Tip& tip = tips_[e->stream];
@@ -317,11 +324,15 @@ Status DossierVerifier::Event(const boost::json::object& line) {
     Problem("version_gap",
             fmt::format("stream '{}' has version {} where {} was expected", e->stream, e->version,
                         tip.version + 1),
+            fmt::format("事件流 {} 的版本为 {}，应为 {}", e->stream, e->version, tip.version + 1),
             e->position, e->stream, e->version);
   } else if (e->prev_hash != tip.hash) {
     Problem("prev_hash_mismatch",
             fmt::format("prev_hash '{}' is not the hash of the stream's previous event '{}'",
                         e->prev_hash, tip.hash),
+            fmt::format("记载的前一事件哈希 {} 不是该流前一个事件的哈希 {}",
+                        e->prev_hash.empty() ? "（空）" : e->prev_hash,
+                        tip.hash.empty() ? "（空）" : tip.hash),
             e->position, e->stream, e->version);
   }
   tip = Tip{e->version, internal::ToHex(computed)};
@@ -333,7 +344,8 @@ void DossierVerifier::Links(const boost::json::object& line) {
   const auto* from = line.if_contains("from");
   const auto* hashes = line.if_contains("hashes");
   if (from == nullptr || !from->is_number() || hashes == nullptr || !hashes->is_array()) {
-    Problem("links_unreadable", "a links line needs 'from' and 'hashes'", next_);
+    Problem("links_unreadable", "a links line needs 'from' and 'hashes'",
+            "链接行缺少起始位置（from）或哈希列表（hashes）", next_);
     return;
   }
   std::uint64_t position = from->to_number<std::uint64_t>();
@@ -341,7 +353,7 @@ void DossierVerifier::Links(const boost::json::object& line) {
     internal::Hash hash{};
     if (!h.is_string() || !internal::FromHex(h.as_string(), &hash)) {
       Problem("links_unreadable", fmt::format("the link of position {} is not a hash", position),
-              position);
+              fmt::format("位置 {} 的链接不是哈希值", position), position);
     }
     ++links_;
     Position(position++, hash);
@@ -354,7 +366,8 @@ void DossierVerifier::CommandLine(const boost::json::object& line) {
   const auto* result = line.if_contains("result");
   auto parsed = result ? AppendResultFromJson(*result) : InvalidArgumentError("no result");
   if (id == nullptr || !id->is_string() || text == nullptr || !text->is_string() || !parsed.ok()) {
-    Problem("command_unreadable", "a command line needs command_id, result and command", next_);
+    Problem("command_unreadable", "a command line needs command_id, result and command",
+            "命令行缺少命令标识（command_id）、结果（result）或命令（command）", next_);
     return;
   }
   ++command_lines_;
@@ -371,13 +384,16 @@ void DossierVerifier::End(const boost::json::object& line) {
     Problem("truncated",
             fmt::format("the dossier runs to position {} but states its cut at {}", next_ - 1,
                         stated),
-            next_);
+            fmt::format("案卷止于位置 {}，而其载明的截止位置为 {}", next_ - 1, stated), next_);
   }
   if (hash == nullptr || !hash->is_string() || hash->as_string() != internal::ToHex(ledger_)) {
     Problem("ledger_mismatch",
             fmt::format("the ledger recomputed at position {} is {}; the dossier states {}",
                         next_ - 1, internal::ToHex(ledger_),
                         hash && hash->is_string() ? std::string(hash->as_string()) : "nothing"),
+            fmt::format("在位置 {} 重新计算的总账哈希为 {}，案卷载明的是 {}", next_ - 1,
+                        internal::ToHex(ledger_),
+                        hash && hash->is_string() ? std::string(hash->as_string()) : "（无）"),
             next_ - 1);
   }
   auto count = [&](std::string_view k) -> std::uint64_t {
@@ -389,7 +405,9 @@ void DossierVerifier::End(const boost::json::object& line) {
     Problem("count_mismatch",
             fmt::format("the dossier holds {} events, {} links and {} commands; its end line "
                         "states other counts",
-                        events_, links_, command_lines_));
+                        events_, links_, command_lines_),
+            fmt::format("案卷含 {} 个事件、{} 条链接和 {} 条命令，与结束行载明的数目不符", events_,
+                        links_, command_lines_));
   }
   summary_->ledger_hash = internal::ToHex(ledger_);
 }
@@ -405,7 +423,8 @@ Status DossierVerifier::Run(std::istream& in) {
       if (number == 1) {
         return InvalidArgumentError("the first line is not a dossier header").WithSubject("line 1");
       }
-      Problem("line_unreadable", fmt::format("line {} is not a dossier line", number), next_);
+      Problem("line_unreadable", fmt::format("line {} is not a dossier line", number),
+              fmt::format("第 {} 行不是案卷行", number), next_);
       continue;
     }
     const auto& line = json->as_object();
@@ -418,7 +437,8 @@ Status DossierVerifier::Run(std::istream& in) {
       }
       ZF_RETURN_IF_ERROR(Header(line));
     } else if (ended_) {
-      Problem("line_unreadable", fmt::format("line {} follows the end line", number), next_);
+      Problem("line_unreadable", fmt::format("line {} follows the end line", number),
+              fmt::format("第 {} 行在结束行之后", number), next_);
     } else if (kind == "event") {
       ZF_RETURN_IF_ERROR(Event(line));
     } else if (kind == "links") {
@@ -428,13 +448,17 @@ Status DossierVerifier::Run(std::istream& in) {
     } else if (kind == "end") {
       End(line);
     } else {
-      Problem("line_unreadable", fmt::format("line {} has an unknown kind", number), next_);
+      Problem("line_unreadable", fmt::format("line {} has an unknown kind", number),
+              fmt::format("第 {} 行的类别未知", number), next_);
     }
   }
   if (decider_ == nullptr) {
     return InvalidArgumentError("the dossier is empty").WithSubject("line 1");
   }
-  if (!ended_) Problem("truncated", "the dossier has no end line: it was cut short", next_);
+  if (!ended_) {
+    Problem("truncated", "the dossier has no end line: it was cut short",
+            "案卷没有结束行：文件不完整", next_);
+  }
   return decider_->Finish();
 }
 

@@ -56,6 +56,13 @@ std::string EventName(std::string_view type) {
   return title.empty() ? std::string(type) : title;
 }
 
+// A command type as a Chinese reader knows it: its schema's title, else
+// the type.
+std::string CommandName(std::string_view type) {
+  const std::string title = CommandTypeTitle(type);
+  return title.empty() ? std::string(type) : title;
+}
+
 std::string CaseIdOf(std::string_view stream) {
   if (!stream.starts_with(kCaseStreamPrefix)) return {};
   return std::string(stream.substr(kCaseStreamPrefix.size()));
@@ -72,29 +79,36 @@ std::string Clip(std::string s) {
   return s;
 }
 
-// Where two payloads differ: the top-level members, stored vs decided.
-std::string DataDifference(const boost::json::value& stored, const boost::json::value& decided) {
+// Where two payloads differ, in English and in Chinese: the top-level
+// members (JSON pointers, which stay as they are), stored vs decided.
+struct Difference {
+  std::string en, zh;
+};
+Difference DataDifference(const boost::json::value& stored, const boost::json::value& decided) {
   if (!stored.is_object() || !decided.is_object()) {
-    return fmt::format("data {} where the decision gives {}", Clip(Canonical(stored)),
-                       Clip(Canonical(decided)));
+    const std::string a = Clip(Canonical(stored)), b = Clip(Canonical(decided));
+    return {fmt::format("data {} where the decision gives {}", a, b),
+            fmt::format("数据为 {}，重新裁决得出 {}", a, b)};
   }
-  std::vector<std::string> parts;
+  Difference out;
   const auto& s = stored.as_object();
   const auto& d = decided.as_object();
   std::set<std::string> keys;
   for (const auto& kv : s) keys.emplace(kv.key());
   for (const auto& kv : d) keys.emplace(kv.key());
+  int parts = 0;
   for (const std::string& k : keys) {
     const auto* a = s.if_contains(k);
     const auto* b = d.if_contains(k);
-    const std::string av = a ? Canonical(*a) : "(absent)";
-    const std::string bv = b ? Canonical(*b) : "(absent)";
-    if (av == bv) continue;
-    parts.push_back(fmt::format("/data/{}: stored {}, decided {}", k, Clip(av), Clip(bv)));
-    if (parts.size() == 4) break;
+    const std::string av = a ? Canonical(*a) : "";
+    const std::string bv = b ? Canonical(*b) : "";
+    if (a && b && av == bv) continue;
+    out.en += fmt::format("{}/data/{}: stored {}, decided {}", out.en.empty() ? "" : "; ", k,
+                          a ? Clip(av) : "(absent)", b ? Clip(bv) : "(absent)");
+    out.zh += fmt::format("{}/data/{}：存储为 {}，重新裁决为 {}", out.zh.empty() ? "" : "；", k,
+                          a ? Clip(av) : "（无）", b ? Clip(bv) : "（无）");
+    if (++parts == 4) break;
   }
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
   return out;
 }
 
@@ -166,21 +180,25 @@ PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& sc
   }
   g.recorded = std::move(*recorded);
   if (!g.recorded || g.recorded->command.empty()) return g;
-  auto refuse = [&](std::string code, std::string message) {
+  auto refuse = [&](std::string code, std::string message, std::string message_zh) {
     g.parse_code = std::move(code);
     g.parse_message = std::move(message);
+    g.parse_message_zh = std::move(message_zh);
   };
   boost::system::error_code ec;
   boost::json::value json = boost::json::parse(g.recorded->command, ec);
   if (ec) {
-    refuse("command_unreadable", fmt::format("the recorded command is not JSON: {}", ec.message()));
+    // The parser's reason is English technical text, kept in the English.
+    refuse("command_unreadable", fmt::format("the recorded command is not JSON: {}", ec.message()),
+           "记录的命令无法解析");
     return g;
   }
   Result<Command> command = CommandFromJson(std::move(json));
   if (!command.ok()) {
     refuse("command_invalid",
            fmt::format("the recorded command is not a valid command: {} ({})",
-                       command.status().message(), command.status().subject()));
+                       command.status().message(), command.status().subject()),
+           fmt::format("记录的命令不是有效的命令（{}）", command.status().subject()));
     return g;
   }
   const CommandSpec* spec = FindCommandSpec(command->type);
@@ -188,12 +206,15 @@ PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& sc
       StreamFor(*spec, *command) != first.stream) {
     refuse("command_mismatch",
            fmt::format("the recorded command ({} '{}') does not target these events",
-                       command->type, command->command_id));
+                       command->type, command->command_id),
+           fmt::format("记录的命令（{}，{}）的对象不是这些事件", CommandName(command->type),
+                       command->command_id));
     return g;
   }
   auto at = ParseRfc3339(command->at);
   if (!at.ok()) {
-    refuse("command_invalid", "the recorded command's time does not parse");
+    refuse("command_invalid", "the recorded command's time does not parse",
+           "记录的命令的时间无法解析");
     return g;
   }
   g.command = std::move(*command);
@@ -291,6 +312,7 @@ Status ReDecider::Check(PreparedGroup* group) {
       f.legal_basis = "docs/event-format.md §5 (every append keeps a command record)";
       f.legal_basis_zh = "docs/event-format.md §5（每次追加都保留命令记录）";
       f.message = fmt::format("no command record for command_id '{}'", first.command_id);
+      f.message_zh = fmt::format("命令 {} 没有命令记录", first.command_id);
       findings_->Report(std::move(f));
     } else {
       CheckRecord(*prepared.recorded);
@@ -306,6 +328,9 @@ Status ReDecider::Check(PreparedGroup* group) {
             "the events of command '{}' on engine stream '{}' have no recorded command: they "
             "were appended outside the engine and cannot be decided again",
             first.command_id, first.stream);
+        f.message_zh = fmt::format(
+            "引擎事件流 {} 上命令 {} 的事件没有命令记录：它们是在引擎之外追加的，无法重新裁决",
+            first.stream, first.command_id);
         findings_->Report(std::move(f));
       } else {
         ++summary_->commands_unrecorded;
@@ -344,19 +369,28 @@ void ReDecider::CheckRecord(const RecordedCommand& recorded) {
   f.code = "command_record_mismatch";
   f.legal_basis = "docs/event-format.md §5 (the command record names its events)";
   f.legal_basis_zh = "docs/event-format.md §5（命令记录载明其事件）";
-  f.message = fmt::format(
-      "command '{}' recorded stream '{}' versions {}..{} at positions {}..{}; the log holds "
-      "versions {}..{} at positions {}..{}{}",
-      first.command_id, r.stream, r.first_version, r.last_version, r.first_position,
-      r.last_position, first.version, last.version, first.position, last.position,
-      r.last_hash == last.hash ? "" : " and its last hash differs");
+  // One sentence a language, with the same particulars in the same order.
+  const bool same_hash = r.last_hash == last.hash;
+  auto say = [&](fmt::string_view sentence, std::string_view hash_differs) {
+    return fmt::vformat(sentence, fmt::make_format_args(
+                                      first.command_id, r.stream, r.first_version, r.last_version,
+                                      r.first_position, r.last_position, first.version,
+                                      last.version, first.position, last.position, hash_differs));
+  };
+  f.message = say("command '{}' recorded stream '{}' versions {}..{} at positions {}..{}; the "
+                  "log holds versions {}..{} at positions {}..{}{}",
+                  same_hash ? "" : " and its last hash differs");
+  f.message_zh = say("命令 {} 记录的是事件流 {} 的版本 {}..{}（位置 {}..{}）；日志中为版本 "
+                     "{}..{}（位置 {}..{}）{}",
+                     same_hash ? "" : "，且最后一个事件的哈希不同");
   findings_->Report(std::move(f));
 }
 
 void ReDecider::ReDecide(const PreparedGroup& prepared) {
   const EventRecord& first = group_.front();
   auto not_rederivable = [&](const EventRecord& at, std::string code, std::string message,
-                             std::string rule = "redecide", const Rejection* rejection = nullptr) {
+                             std::string message_zh, std::string rule = "redecide",
+                             const Rejection* rejection = nullptr) {
     AuditFinding f = FindingAt(AuditFinding::Kind::kNotRederivable, at);
     f.rule = std::move(rule);
     f.code = std::move(code);
@@ -368,10 +402,12 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
       f.legal_basis_zh = "docs/audit.md §2（已存储的决定即其命令在此前状态上的裁决结果）";
     }
     f.message = std::move(message);
+    f.message_zh = std::move(message_zh);
     findings_->Report(std::move(f));
   };
   if (!prepared.parse_code.empty()) {
-    not_rederivable(first, prepared.parse_code, prepared.parse_message);
+    not_rederivable(first, prepared.parse_code, prepared.parse_message,
+                    prepared.parse_message_zh);
     return;
   }
   const Command* command = &prepared.command;
@@ -383,6 +419,8 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
     not_rederivable(first, "rejected_on_redecision",
                     fmt::format("{} decided again on the state before it is refused: {}: {}",
                                 command->type, rejection->code, rejection->message),
+                    fmt::format("{}在此前状态上重新裁决被拒绝：{}", CommandName(command->type),
+                                RejectionMessage(*rejection, Language::kZh)),
                     rule.empty() ? rejection->code : rule, rejection);
     return;
   }
@@ -391,16 +429,20 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
   for (std::size_t i = 0; i < n; ++i) {
     const EventRecord& s = group_[i];
     const NewEvent& d = decided[i];
-    std::string why;
+    Difference why;
     if (s.type != d.type) {
-      why = fmt::format("type {} where the decision gives {}", s.type, d.type);
+      why = {fmt::format("type {} where the decision gives {}", s.type, d.type),
+             fmt::format("事件为{}，重新裁决得出{}", EventName(s.type), EventName(d.type))};
     } else if (s.schema != d.schema) {
-      why = fmt::format("schema {} where the decision gives {}", s.schema, d.schema);
+      why = {fmt::format("schema {} where the decision gives {}", s.schema, d.schema),
+             fmt::format("数据模式为 {}，重新裁决得出 {}", s.schema, d.schema)};
     } else if (s.occurred_at != d.occurred_at) {
-      why = fmt::format("occurred_at {} where the command's time is {}", s.occurred_at,
-                        d.occurred_at);
+      why = {fmt::format("occurred_at {} where the command's time is {}", s.occurred_at,
+                         d.occurred_at),
+             fmt::format("发生时间为 {}，而命令的时间为 {}", s.occurred_at, d.occurred_at)};
     } else if (!(s.actor == d.actor)) {
-      why = fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id);
+      why = {fmt::format("actor {} where the command's actor is {}", s.actor.id, d.actor.id),
+             fmt::format("行为人为 {}，而命令的行为人为 {}", s.actor.id, d.actor.id)};
     } else {
       // The seal is not part of the decision (the engine adds it after
       // deciding, and SM2 signatures are randomised): compared without it,
@@ -415,16 +457,19 @@ void ReDecider::ReDecide(const PreparedGroup& prepared) {
         why = DataDifference(stored, d.data);
       }
     }
-    if (!why.empty()) {
+    if (!why.en.empty()) {
       not_rederivable(s, "decision_differs",
-                      fmt::format("{} decided again gives other events: {}", command->type, why));
+                      fmt::format("{} decided again gives other events: {}", command->type, why.en),
+                      fmt::format("{}重新裁决得出的事件不同：{}", CommandName(command->type), why.zh));
       return;
     }
   }
   if (decided.size() != group_.size()) {
     not_rederivable(group_.back(), "decision_differs",
                     fmt::format("{} decided again gives {} events; the log holds {}",
-                                command->type, decided.size(), group_.size()));
+                                command->type, decided.size(), group_.size()),
+                    fmt::format("{}重新裁决得出 {} 个事件，日志中为 {} 个", CommandName(command->type),
+                                decided.size(), group_.size()));
   }
 }
 
@@ -479,13 +524,22 @@ void ReDecider::CheckSeal(const EventRecord& e) {
   if (agency.empty() || !date.ok()) return;  // the schema and the re-decision name it
   const AgencySeal* in_force = rules_.org().SealInForce(agency, *date);
   const boost::json::value* stored = data.if_contains(kSealMember);
-  std::string code, message;
+  std::string code;
+  SealFault fault;  // the message, in both languages
+  // The agency by the name its seal bears (the name decisions issue in),
+  // its id beside it.
+  const std::string agency_zh = fmt::format(
+      "{}（{}）", rules_.org().LegalNameOf(agency).value_or(agency), agency);
   if (stored == nullptr) {
     if (in_force == nullptr) return;  // no seal then: lawfully unsealed
     code = "seal_missing";
-    message = fmt::format("{} 的电子印章（密钥 {}）自 {} 起在用，而 {} 作出的这一决定未加盖电子印章",
-                          agency, in_force->key_id, in_force->valid_from.ToString(),
-                          date->ToString());
+    fault.zh = fmt::format("{}的电子印章（密钥 {}）自{}起在用，而{}作出的这一决定未加盖电子印章",
+                           agency_zh, in_force->key_id, ZhDate(in_force->valid_from),
+                           ZhDate(*date));
+    fault.en = fmt::format("{}'s electronic seal (key {}) is in force since {}, and this decision "
+                           "of {} bears no seal",
+                           agency, in_force->key_id, in_force->valid_from.ToString(),
+                           date->ToString());
   } else {
     std::string key_id;
     if (stored->is_object()) {
@@ -494,26 +548,32 @@ void ReDecider::CheckSeal(const EventRecord& e) {
       }
     }
     const AgencySeal* named = rules_.org().FindSeal(key_id);
-    std::string why;
+    SealFault why;
     if (named == nullptr) {
-      why = fmt::format("印章密钥 {} 未在组织数据中登记", key_id.empty() ? "（无）" : key_id);
+      why = {fmt::format("印章密钥 {} 未在组织数据中登记", key_id.empty() ? "（无）" : key_id),
+             fmt::format("seal key {} is not registered in the org data",
+                         key_id.empty() ? "(none)" : key_id)};
     } else if (named->revoked_on.has_value() && !(*date < *named->revoked_on)) {
-      why = fmt::format("印章密钥 {} 已于 {} 注销", key_id, named->revoked_on->ToString());
+      why = {fmt::format("印章密钥 {} 已于{}注销", key_id, ZhDate(*named->revoked_on)),
+             fmt::format("seal key {} was revoked on {}", key_id, named->revoked_on->ToString())};
     } else if (in_force == nullptr) {
-      why = fmt::format("{} 在 {} 没有在用的电子印章", agency, date->ToString());
+      why = {fmt::format("{}在{}没有在用的电子印章", agency_zh, ZhDate(*date)),
+             fmt::format("{} has no electronic seal in force on {}", agency, date->ToString())};
     } else {
       why = SealProblem(data, agency, in_force->key);
     }
     if (why.empty()) return;
     code = "seal_invalid";
-    message = fmt::format("{} 的电子印章无效：{}", e.type, why);
+    fault = {fmt::format("{} 的电子印章无效：{}", EventName(e.type), why.zh),
+             fmt::format("the electronic seal of {} is invalid: {}", e.type, why.en)};
   }
   AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, e);
   f.rule = "seal";
   f.code = std::move(code);
   f.legal_basis = "Electronic Signature Law arts. 13, 14; docs/audit.md §6 (electronic seals)";
   f.legal_basis_zh = "《中华人民共和国电子签名法》第十三条、第十四条；docs/audit.md §6（电子印章）";
-  f.message = std::move(message);
+  f.message = std::move(fault.en);
+  f.message_zh = std::move(fault.zh);
   findings_->Report(std::move(f));
 }
 
@@ -526,6 +586,11 @@ void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection
   f.message = fmt::format("the stored {} breaks a rule of the procedure: {}{}", e.type,
                           rejection.message,
                           rejection.pointer.empty() ? "" : " (" + rejection.pointer + ")");
+  // The rejection's Chinese message (its own, or its code's row), and the
+  // field as a JSON pointer (an id, like the event type beside it).
+  f.message_zh = fmt::format("已存储的{}违反程序规定：{}{}", EventName(e.type),
+                             RejectionMessage(rejection, Language::kZh),
+                             rejection.pointer.empty() ? "" : "（" + rejection.pointer + "）");
   findings_->Report(std::move(f));
 }
 
@@ -573,9 +638,11 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
         }
       }
       f.code = "deadline_open_past_due";
-      f.message = fmt::format("{} ({}) was due on {} and is still open at the audit's reference "
+      // (The deadline's label is Chinese only: the English names its id,
+      // and the basis beside it says what it is.)
+      f.message = fmt::format("{} was due on {} and is still open at the audit's reference "
                               "time {}; the case's last event is {}",
-                              d.id, d.label, d.due_on.ToString(), today.ToString(),
+                              d.id, d.due_on.ToString(), today.ToString(),
                               f.event_type.empty() ? "unknown" : f.event_type);
       f.message_zh = fmt::format("{}（{}）应于{}前完成，至审计基准时间{}仍未完成；本案最后一个事件为{}",
                                  d.id, d.label, ZhDate(d.due_on), ZhDate(today),
@@ -587,9 +654,8 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
       f.event_type = act.type;
       f.command_id = act.command_id;
       f.code = "deadline_breached";
-      f.message = fmt::format("{} ({}) was due on {} and was still open when {} was recorded on "
-                              "{}",
-                              d.id, d.label, d.due_on.ToString(), act.type, today.ToString());
+      f.message = fmt::format("{} was due on {} and was still open when {} was recorded on {}",
+                              d.id, d.due_on.ToString(), act.type, today.ToString());
       f.message_zh = fmt::format("{}（{}）应于{}前完成，{}记录{}时仍未完成", d.id, d.label,
                                  ZhDate(d.due_on), ZhDate(today), EventName(act.type));
     }
@@ -609,6 +675,8 @@ void ReDecider::Fold() {
     f.legal_basis_zh = "docs/audit.md §2（每个已存储的事件都能并入状态）";
     f.message = fmt::format("the stored event does not fold into the state before it: {}",
                             s.message());
+    // (The fold's reason is English technical text, kept in the English.)
+    f.message_zh = fmt::format("已存储的{}无法并入此前的状态", EventName(e.type));
     findings_->Report(std::move(f));
   }
 }

@@ -72,7 +72,8 @@ struct PreparedGroup {
   // ("command_unreadable", "command_invalid", "command_mismatch", with its
   // message), or empty when it parsed into `command` for `spec` at `at`.
   std::string parse_code;
-  std::string parse_message;
+  std::string parse_message;     // in English
+  std::string parse_message_zh;  // in Chinese
   Command command;
   const CommandSpec* spec = nullptr;
   Timestamp at;

@@ -64,30 +64,38 @@ Result<boost::json::object> MakeSeal(const boost::json::object& data, std::strin
        HexEncode(std::span(reinterpret_cast<const std::uint8_t*>(der.data()), der.size()))}};
 }
 
-std::string SealProblem(const boost::json::object& data, std::string_view agency,
-                        const Sm2Key& key) {
+SealFault SealProblem(const boost::json::object& data, std::string_view agency,
+                      const Sm2Key& key) {
   const boost::json::value* seal = data.if_contains(kSealMember);
-  if (seal == nullptr) return "未加盖电子印章";
-  if (!seal->is_object()) return "电子印章不是对象";
+  if (seal == nullptr) return {"未加盖电子印章", "no electronic seal"};
+  if (!seal->is_object()) return {"电子印章不是对象", "the seal is not an object"};
   const auto& s = seal->as_object();
   auto text = [&](std::string_view field) -> std::string {
     const boost::json::value* v = s.if_contains(field);
     return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
   };
   if (text("agency") != agency) {
-    return fmt::format("印章属于 {}，而作出决定的机关是 {}", text("agency"), agency);
+    return {fmt::format("印章属于 {}，而作出决定的机关是 {}", text("agency"), agency),
+            fmt::format("the seal is {}'s, the deciding agency is {}", text("agency"), agency)};
   }
   if (text("algorithm") != kSealAlgorithm) {
-    return fmt::format("印章算法 {} 不是 {}", text("algorithm"), kSealAlgorithm);
+    return {fmt::format("印章算法 {} 不是 {}", text("algorithm"), kSealAlgorithm),
+            fmt::format("the seal's algorithm {} is not {}", text("algorithm"), kSealAlgorithm)};
   }
   if (text("key_id") != key.Fingerprint()) {
-    return fmt::format("印章密钥 {} 不是该机关在用的印章密钥 {}", text("key_id"),
-                       key.Fingerprint());
+    return {fmt::format("印章密钥 {} 不是该机关在用的印章密钥 {}", text("key_id"),
+                        key.Fingerprint()),
+            fmt::format("the seal's key {} is not the agency's key in force {}", text("key_id"),
+                        key.Fingerprint())};
   }
   std::string der;
-  if (!HexDecode(text("signature"), &der) || der.empty()) return "印章签名不是十六进制";
+  if (!HexDecode(text("signature"), &der) || der.empty()) {
+    return {"印章签名不是十六进制", "the seal's signature is not hex"};
+  }
   if (!Sm2Verify(key, SealedBytes(data), der)) {
-    return "印章签名验证失败（决定内容在盖章后被改动，或签名被伪造）";
+    return {"印章签名验证失败（决定内容在盖章后被改动，或签名被伪造）",
+            "the seal's signature does not verify (the decision was changed after sealing, or "
+            "the signature is forged)"};
   }
   return {};
 }

@@ -48,11 +48,19 @@ std::string SealedBytes(const boost::json::object& data);
 Result<boost::json::object> MakeSeal(const boost::json::object& data, std::string_view agency,
                                      const Sm2Key& key);
 
+// Why a seal is not what it should be, in both languages the audit report
+// is read in (one check, so one SM2 verification, gives both).
+struct SealFault {
+  std::string zh;
+  std::string en;
+  bool empty() const { return zh.empty(); }
+};
+
 // Why data's seal is not `agency`'s seal with `key` over the rest of
 // `data`: no seal, another agency or key, another algorithm, a signature
 // that is not hex or does not verify. Empty when it is.
-std::string SealProblem(const boost::json::object& data, std::string_view agency,
-                        const Sm2Key& key);
+SealFault SealProblem(const boost::json::object& data, std::string_view agency,
+                      const Sm2Key& key);
 
 // `data` without its seal: what a re-decision gives.
 boost::json::object WithoutSeal(boost::json::object data);

@@ -81,7 +81,7 @@ std::string_view RejectionCitation(const Rejection& rejection, Language language
 std::string_view RejectionMessage(const Rejection& rejection, Language language) {
   const LegalSource* row = FindLegalSource(rejection.code);
   if (row == nullptr || language == Language::kEn) return rejection.message;
-  return row->message_zh;
+  return rejection.message_zh.empty() ? row->message_zh : rejection.message_zh;
 }
 
 }  // namespace zf

@@ -532,6 +532,49 @@ class Judge {
   }
   std::string Ptr(std::string_view field) const { return fmt::format("{}/{}", pointer_, field); }
 
+  // An exclusion (a fact named by the lists) as the lists name it in
+  // Chinese; the code for one no list of the sample uses.
+  static std::string ExclusionNameZh(std::string_view code) {
+    static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+        {"emergency_period", "发生在突发事件应对期间"},
+        {"repeat_offence", "再次违法"},
+        {"refused_correction", "拒不改正"},
+        {"caused_accident", "造成事故"},
+    };
+    for (const auto& [c, name] : kNames) {
+      if (c == code) return std::string(name);
+    }
+    return std::string(code);
+  }
+
+  // Why an entry in force was not proposed, in both languages: the first
+  // unmet condition's stored note as a person reads it (zf/leniency_notes.h).
+  struct NotProposed {
+    std::string en = "its conditions are not met";
+    std::string zh = "条件不成立";
+  };
+  static NotProposed WhyNotProposed(const EntryEval& ev) {
+    NotProposed why;
+    if (ev.status == "not_for_penalty") {
+      return {"it exempts from coercive measures, not from a penalty",
+              "该条目免予的是行政强制措施，不是行政处罚"};
+    }
+    if (!ev.exclusions.empty()) {
+      const std::string exclusion(ev.exclusions.front().as_string());
+      return {fmt::format("exclusion {} applies", exclusion),
+              fmt::format("存在排除情形：{}", ExclusionNameZh(exclusion))};
+    }
+    for (const auto& cond : ev.conditions) {
+      const auto& o = cond.as_object();
+      if (o.at("met").as_bool()) continue;
+      const std::string_view note = o.at("why").as_string();
+      why.en = fmt::format("{}: {}", o.at("code").as_string().c_str(), note);
+      why.zh = ConditionNoteTextOf(note, /*met=*/false, Language::kZh);
+      break;
+    }
+    return why;
+  }
+
   EntryEval* FindEval(std::string_view entry_id) {
     for (EntryEval& ev : evals_) {
       if (ev.entry->entry_id == entry_id) return &ev;
@@ -553,24 +596,13 @@ class Judge {
                     std::string(kListsBasis), at);
       }
       if (!ev->eligible || ev->status == "not_for_penalty") {
-        std::string why = "its conditions are not met";
-        if (ev->status == "not_for_penalty") {
-          why = "it exempts from coercive measures, not from a penalty";
-        } else if (!ev->exclusions.empty()) {
-          why = fmt::format("exclusion {} applies", ev->exclusions.front().as_string().c_str());
-        } else {
-          for (const auto& cond : ev->conditions) {
-            const auto& o = cond.as_object();
-            if (o.at("met").as_bool()) continue;
-            why = fmt::format("{}: {}", o.at("code").as_string().c_str(),
-                              o.at("why").as_string().c_str());
-            break;
-          }
-        }
-        return Fail("leniency_not_applicable",
-                    fmt::format("entry {} was not proposed for this case: {}", choice.entry_id,
-                                why),
-                    GroundBasis(ev->entry->leniency_ground), at);
+        const NotProposed why = WhyNotProposed(*ev);
+        Fail("leniency_not_applicable",
+             fmt::format("entry {} was not proposed for this case: {}", choice.entry_id, why.en),
+             GroundBasis(ev->entry->leniency_ground), at);
+        out_.rejection->message_zh =
+            fmt::format("清单条目 {} 不适用于本案：{}", choice.entry_id, why.zh);
+        return false;
       }
       if (ev->answer != nullptr) {
         return Fail("leniency_not_applicable",

@@ -1345,6 +1345,11 @@ Result<Organisation> EngineImpl::OrganisationNow() const {
   }
   for (const EnforcementArea* a : org.Areas()) out.areas[a->id] = a->name;
   for (const Officer* o : org.Officers()) out.officers[o->id] = o->name;
+  for (const auto* units : {&out.district, &out.departments, &out.townships}) {
+    for (const auto& [id, name] : *units) {
+      out.legal_names[id] = org.LegalNameOf(id).value_or(name);
+    }
+  }
   constexpr std::int64_t kLatest = std::numeric_limits<std::int64_t>::max();
   for (const std::string& township : org.TownshipsWithAreas()) {
     if (const EnforcementArea* a = org.AreaOfTownship(township, kLatest)) {

@@ -31,11 +31,13 @@ class Verifier {
 
  private:
   bool Full() const { return report_->findings.size() >= options_.max_findings; }
+  // Every finding is written in English and in Chinese: the store verify
+  // and the audit report show one language, never a mix (docs/cli.md).
   void Add(ChainFinding::Kind kind, std::uint64_t position, std::string_view stream,
-           std::uint64_t version, std::string detail) {
+           std::uint64_t version, std::string detail, std::string detail_zh) {
     if (Full()) return;
-    report_->findings.push_back(
-        ChainFinding{kind, position, std::string(stream), version, std::move(detail)});
+    report_->findings.push_back(ChainFinding{kind, position, std::string(stream), version,
+                                             std::move(detail), std::move(detail_zh)});
   }
   Status StartLedger();
   Status ReportGap(std::uint64_t first_missing, std::uint64_t next_present);
@@ -85,6 +87,13 @@ std::string DescribeAnchor(const LedgerAnchor& a) {
   return text + "）";
 }
 
+std::string DescribeAnchorEn(const LedgerAnchor& a) {
+  std::string text = fmt::format("checkpoint {} (position {}", a.source, a.position);
+  if (!a.time.empty()) text += fmt::format(", signed {}", a.time);
+  if (!a.key_id.empty()) text += fmt::format(", key {}…", a.key_id.substr(0, 16));
+  return text + ")";
+}
+
 // Anchors up to `position` (the event just checked, whose stored ledger is
 // ledger_): those before it lie before the range or on a hole and cannot
 // be compared; the one at it is compared with the ledger.
@@ -94,9 +103,15 @@ void Verifier::CheckAnchorsUpTo(std::uint64_t position) {
     const LedgerAnchor& a = anchors_[next_anchor_];
     if (!a.signature_problem.empty()) {
       Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
+          // (The signature's problem is written in Chinese only: zf/checkpoint.h.)
+          fmt::format("the signature of {} does not verify; it was not compared",
+                      DescribeAnchorEn(a)),
           fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a), a.signature_problem));
     } else if (a.position == position && ToHex(ledger_) != a.ledger_hash) {
       Add(ChainFinding::Kind::kAnchorMismatch, a.position, "", 0,
+          fmt::format("contradicts {}: the ledger hash there should be {}, the store holds {}; "
+                      "the log up to this position was rewritten",
+                      DescribeAnchorEn(a), a.ledger_hash, ToHex(ledger_)),
           fmt::format("与{}不符：该位置的总账哈希应为 {}，存储中为 {}；此位置及之前的日志被改写",
                       DescribeAnchor(a), a.ledger_hash, ToHex(ledger_)));
     }
@@ -110,9 +125,15 @@ void Verifier::CheckAnchorsPastEnd(std::uint64_t last_seen, bool range_reaches_e
     const LedgerAnchor& a = anchors_[next_anchor_];
     if (!a.signature_problem.empty()) {
       Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
+          // (The signature's problem is written in Chinese only: zf/checkpoint.h.)
+          fmt::format("the signature of {} does not verify; it was not compared",
+                      DescribeAnchorEn(a)),
           fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a), a.signature_problem));
     } else if (range_reaches_end && a.position > last_seen) {
       Add(ChainFinding::Kind::kAnchorBeyondHead, a.position, "", 0,
+          fmt::format("{} lies past the end of the log (position {}): the log was rolled back "
+                      "and at least {} events are gone",
+                      DescribeAnchorEn(a), last_seen, a.position - last_seen),
           fmt::format("{}超出日志末尾（位置 {}）：日志被回滚，至少 {} 个事件不见了",
                       DescribeAnchor(a), last_seen, a.position - last_seen));
     }
@@ -125,7 +146,8 @@ Status Verifier::StartLedger() {
                       log_.GetRaw(options_.from_position - 1));
   if (!before) {
     Add(ChainFinding::Kind::kPositionGap, options_.from_position - 1, "", 0,
-        "the event before the range is missing; the ledger cannot be anchored");
+        "the event before the range is missing; the ledger cannot be anchored",
+        "范围之前的事件缺失，总账无从起算");
     return Status::Ok();
   }
   auto view = SplitStored(*before);
@@ -139,10 +161,12 @@ Status Verifier::ReportGap(std::uint64_t first_missing, std::uint64_t next_prese
     if (entry) {
       Add(ChainFinding::Kind::kPositionGap, p, entry->first, entry->second,
           fmt::format("event {} of stream '{}' at position {} is missing", entry->second,
-                      entry->first, p));
+                      entry->first, p),
+          fmt::format("事件流 {} 的第 {} 个事件（位置 {}）缺失", entry->first, entry->second, p));
     } else {
       Add(ChainFinding::Kind::kPositionGap, p, "", 0,
-          fmt::format("position {} is missing and no index entry names it", p));
+          fmt::format("position {} is missing and no index entry names it", p),
+          fmt::format("位置 {} 的事件缺失，索引中也没有记载", p));
     }
     // Naming every position of a huge hole adds nothing.
     if (p - first_missing >= 16) break;
@@ -159,7 +183,9 @@ Status Verifier::NameTruncated(std::uint64_t first_missing, std::uint64_t last_r
     if (!entry) continue;
     Add(ChainFinding::Kind::kTruncated, p, entry->first, entry->second,
         fmt::format("event {} of stream '{}' at position {} was cut from the tail of the log",
-                    entry->second, entry->first, p));
+                    entry->second, entry->first, p),
+        fmt::format("事件流 {} 的第 {} 个事件（位置 {}）已从日志末尾被截去", entry->first,
+                    entry->second, p));
     if (p - first_missing >= 16) break;
   }
   return Status::Ok();
@@ -188,7 +214,9 @@ Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
       Add(ChainFinding::Kind::kVersionGap, position, e.stream, e.version,
           fmt::format("the previous event of stream '{}' (version {}) is missing, so this "
                       "event cannot be chained",
-                      e.stream, e.version - 1));
+                      e.stream, e.version - 1),
+          fmt::format("事件流 {} 的前一个事件（版本 {}）缺失，本事件无法接入哈希链", e.stream,
+                      e.version - 1));
       tips_[e.stream] = StreamTip{e.version, hash, position};
       return Status::Ok();
     }
@@ -197,13 +225,17 @@ Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
   if (e.version != expected_version) {
     Add(ChainFinding::Kind::kVersionGap, position, e.stream, e.version,
         fmt::format("stream '{}' has version {} where version {} was expected", e.stream,
-                    e.version, expected_version));
+                    e.version, expected_version),
+        fmt::format("事件流 {} 的版本为 {}，应为 {}", e.stream, e.version, expected_version));
   }
   const std::string expected_prev = tip ? ToHex(tip->hash) : std::string();
   if (e.prev_hash != expected_prev) {
     Add(ChainFinding::Kind::kPrevHashMismatch, position, e.stream, e.version,
         fmt::format("prev_hash '{}' does not match the previous event's hash '{}'",
-                    e.prev_hash, expected_prev));
+                    e.prev_hash, expected_prev),
+        fmt::format("记载的前一事件哈希 {} 与前一事件的哈希 {} 不符",
+                    e.prev_hash.empty() ? "（空）" : e.prev_hash,
+                    expected_prev.empty() ? "（空）" : expected_prev));
   }
   tips_[e.stream] = StreamTip{e.version, hash, position};
   return Status::Ok();
@@ -215,19 +247,25 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
   Status decoded = view.ok() ? DecodeCanonical(view->canonical, &e, /*parse_data=*/false)
                              : view.status();
   if (!decoded.ok()) {
-    Add(ChainFinding::Kind::kUndecodable, position, "", 0, std::string(decoded.message()));
+    // The decoder's reason is English technical text: the Chinese names the
+    // fault, the English carries the reason.
+    Add(ChainFinding::Kind::kUndecodable, position, "", 0, std::string(decoded.message()),
+        fmt::format("位置 {} 存储的内容不是有效的事件", position));
     if (view.ok()) ledger_ = view->ledger_hash;
     return Status::Ok();
   }
   if (e.position != position) {
     Add(ChainFinding::Kind::kPositionMismatch, position, e.stream, e.version,
         fmt::format("the event stored at position {} says it is position {}", position,
-                    e.position));
+                    e.position),
+        fmt::format("存储在位置 {} 的事件自称位于位置 {}", position, e.position));
   }
   const Hash computed = Sm3(view->canonical);
   if (computed != view->hash) {
     Add(ChainFinding::Kind::kHashMismatch, position, e.stream, e.version,
         fmt::format("stored hash {} but the content hashes to {}", ToHex(view->hash),
+                    ToHex(computed)),
+        fmt::format("存储的哈希为 {}，而内容的哈希为 {}：事件内容被改动", ToHex(view->hash),
                     ToHex(computed)));
   }
   ZF_RETURN_IF_ERROR(CheckStreamLink(position, e, view->hash));
@@ -235,6 +273,8 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
   if (expected_ledger != view->ledger_hash) {
     Add(ChainFinding::Kind::kLedgerMismatch, position, e.stream, e.version,
         fmt::format("ledger hash {} where {} was computed", ToHex(view->ledger_hash),
+                    ToHex(expected_ledger)),
+        fmt::format("总账哈希为 {}，计算结果为 {}", ToHex(view->ledger_hash),
                     ToHex(expected_ledger)));
   }
   // Re-anchor on what is stored so that one bad event is one finding.
@@ -247,7 +287,9 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
     if (indexed != position) {
       Add(ChainFinding::Kind::kIndexMismatch, position, e.stream, e.version,
           indexed ? fmt::format("the stream index points at position {}", *indexed)
-                  : std::string("the stream index has no entry for this event"));
+                  : std::string("the stream index has no entry for this event"),
+          indexed ? fmt::format("事件流索引指向位置 {}", *indexed)
+                  : std::string("事件流索引中没有本事件的条目"));
     }
   }
   return Status::Ok();
@@ -262,12 +304,15 @@ void Verifier::CheckHead(std::string_view stream, std::uint64_t version,
     Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
         fmt::format("the stream index ends at version {} but the log holds no event of "
                     "the stream",
-                    version));
+                    version),
+        fmt::format("事件流索引止于版本 {}，而日志中没有该流的事件", version));
   } else if (it->second.version != version || it->second.position != position) {
     Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
         fmt::format("the stream index ends at version {} (position {}) but the log ends "
                     "at version {} (position {})",
-                    version, position, it->second.version, it->second.position));
+                    version, position, it->second.version, it->second.position),
+        fmt::format("事件流索引止于版本 {}（位置 {}），而日志止于版本 {}（位置 {}）", version,
+                    position, it->second.version, it->second.position));
   }
 }
 
@@ -334,16 +379,20 @@ Status Verifier::Run() {
   if (last_seen < recorded.position) {
     Add(ChainFinding::Kind::kTruncated, last_seen + 1, "", 0,
         fmt::format("the log ends at position {} but the ledger head records position {}",
-                    last_seen, recorded.position));
+                    last_seen, recorded.position),
+        fmt::format("日志止于位置 {}，而总账头记载的是位置 {}", last_seen, recorded.position));
     ZF_RETURN_IF_ERROR(NameTruncated(last_seen + 1, recorded.position));
   } else if (last_seen > recorded.position) {
     Add(ChainFinding::Kind::kLedgerMismatch, recorded.position, "", 0,
         fmt::format("the log runs to position {} past the ledger head at {}", last_seen,
-                    recorded.position));
+                    recorded.position),
+        fmt::format("日志延续到位置 {}，超出总账头记载的位置 {}", last_seen, recorded.position));
   } else if (ledger_ != recorded.hash) {
     Add(ChainFinding::Kind::kLedgerMismatch, recorded.position, "", 0,
         fmt::format("the recorded ledger head {} does not match the log's {}",
-                    ToHex(recorded.hash), ToHex(ledger_)));
+                    ToHex(recorded.hash), ToHex(ledger_)),
+        fmt::format("记载的总账头 {} 与日志计算的 {} 不符", ToHex(recorded.hash),
+                    ToHex(ledger_)));
   }
   if (digest_mode_) return CheckHeadsAndDigest(last_seen);
   if (options_.check_indexes && from == 1) ZF_RETURN_IF_ERROR(CheckHeads());

@@ -37,15 +37,17 @@ TEST_CASE("seal: the agency's key seals the data without the seal", "[seal]") {
 
   SECTION("a field changed after sealing") {
     data["document_number"] = "沙市监罚〔2025〕2号";
-    CHECK(SealProblem(data, "sx-market", key).find("验证失败") != std::string::npos);
+    CHECK(SealProblem(data, "sx-market", key).zh.find("验证失败") != std::string::npos);
+    // The same fault in English, for the audit report in --lang en.
+    CHECK(SealProblem(data, "sx-market", key).en.find("does not verify") != std::string::npos);
   }
   SECTION("another agency's name or another key") {
-    CHECK(SealProblem(data, "sx-transport", key).find("sx-transport") != std::string::npos);
-    CHECK(SealProblem(data, "sx-market", LoadKey("other-test.pem")).find("不是该机关") !=
+    CHECK(SealProblem(data, "sx-transport", key).zh.find("sx-transport") != std::string::npos);
+    CHECK(SealProblem(data, "sx-market", LoadKey("other-test.pem")).zh.find("不是该机关") !=
           std::string::npos);
   }
   SECTION("no seal, or a seal that is not an object") {
-    CHECK(SealProblem(Decision(), "sx-market", key) == "未加盖电子印章");
+    CHECK(SealProblem(Decision(), "sx-market", key).zh == "未加盖电子印章");
     data["seal"] = "stamp";
     CHECK_FALSE(SealProblem(data, "sx-market", key).empty());
   }

@@ -72,6 +72,7 @@ async function loadSession() {
                              ...names.brigades},
                      townships: names.townships, departments: names.departments,
                      areas: names.areas || {}, area_of_township: names.area_of_township || {},
+                     legal_names: names.legal_names || {},
                      officers: names.officers};
     return true;
   } catch (e) {

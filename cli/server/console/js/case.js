@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import {h, add, clear, yuan, shortHash} from './dom.js';
 import {t, label, basisOf, inLang} from './i18n.js';
-import {session, unitName, officerName, errorBox, go, dateSlider} from './shared.js';
+import {session, unitName, subjectName, officerName, errorBox, go, dateSlider} from './shared.js';
 
 const enc = encodeURIComponent;
 
@@ -18,7 +18,7 @@ function header(view, asOf) {
     fact('case.item', view.item_code + ' ' + (view.item_name || '')),
     fact('case.party', party.name || ''),
     fact('case.township', unitName(view.township)),
-    fact('case.subject', view.handling_subject_name || unitName(view.handling_subject)),
+    fact('case.subject', view.handling_subject_name || subjectName(view.handling_subject)),
     asOf ? h('div', {class: 'badge travel', id: 'as-of-note'}, t('case.as_of_note', asOf)) : null);
 }
 

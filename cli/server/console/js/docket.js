@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import {h, add, clear} from './dom.js';
 import {t, label, basisOf} from './i18n.js';
-import {session, unitName, errorBox, go, dateSlider, days, todayInChina} from './shared.js';
+import {session, unitName, subjectName, errorBox, go, dateSlider, days, todayInChina} from './shared.js';
 
 const kShown = 300;
 const kStates = ['registered', 'verifying', 'filed', 'investigating', 'suspended', 'concluded',
@@ -88,7 +88,7 @@ function row(c, deadlines) {
     h('td', {}, label('state', c.state)),
     h('td', {}, c.item_code),
     h('td', {}, unitName(c.township)),
-    h('td', {}, unitName(c.handling_subject)),
+    h('td', {}, subjectName(c.handling_subject)),
     h('td', {class: 'party'}, c.party_name || ''),
     h('td', {}, c.discovered_on),
     h('td', {}, (c.last_event_at || '').slice(0, 16).replace('T', ' ')),

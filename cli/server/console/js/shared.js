@@ -13,6 +13,14 @@ export function unitName(id) {
   return (n && (n.units[id] || n.officers[id])) || id || '';
 }
 
+// A case's handling subject by the name its decisions issue in, as zfcli
+// shows it wherever a case is shown (docs/cli.md, "Names"); other units by
+// their name (unitName).
+export function subjectName(id) {
+  const n = session.names;
+  return (n && n.legal_names && n.legal_names[id]) || unitName(id);
+}
+
 export function officerName(id) {
   const n = session.names;
   return (n && n.officers[id]) || id || '';
