@@ -236,13 +236,24 @@ zf::Status OutsideTownship(const GlobalOptions& g, zf::Engine& engine,
   const std::string subject = Str(*view, "handling_subject");
   if (where == township || subject == township) return zf::Status::Ok();
   const bool en = g.lang == Lang::kEn;
+  // People read this: the units by name, the ids beside them.
+  const boost::json::object names = OrgNames(engine);
+  const std::string reader = NamedId(g, names, {"officers"}, read.reader.id);
+  const std::string unit = NamedId(g, names, kUnitKinds, read.reader.unit);
+  const std::string own = NamedId(g, names, {"townships"}, township);
+  const std::string place = NamedId(g, names, {"townships"}, where);
+  // A clue not yet taken up has no handling subject.
+  const std::string handler =
+      subject.empty() ? ""
+      : en            ? fmt::format(" and is handled by {}", SubjectName(g, names, subject))
+                      : fmt::format("，由 {} 办理", SubjectName(g, names, subject));
   return zf::FailedPreconditionError(
-             en ? fmt::format("outside_township: reader {} (unit {}) reads only the cases of "
-                              "township {}; case {} happened in {} and is handled by {}",
-                              read.reader.id, read.reader.unit, township, case_id, where, subject)
-                : fmt::format("outside_township：查阅人 {}（单位 {}）只能查阅本乡镇（{}）的案件；"
-                              "案件 {} 发生在 {}，由 {} 办理",
-                              read.reader.id, read.reader.unit, township, case_id, where, subject))
+             en ? fmt::format("outside_township: reader {}, of unit {}, reads only the cases of "
+                              "the township {}; case {} happened in {}{}",
+                              reader, unit, own, case_id, place, handler)
+                : fmt::format("outside_township：查阅人 {}，单位 {}，只能查阅本乡镇 {} 的案件；"
+                              "案件 {} 发生在 {}{}",
+                              reader, unit, own, case_id, place, handler))
       .WithSubject("--as-actor");
 }
 
