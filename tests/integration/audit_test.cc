@@ -1217,6 +1217,16 @@ TEST_CASE("seals: a sealed decision's data changed with its chain, ledger and re
     Audit audit = RunAudit(path);
     INFO(audit.Dump());
     CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "seal_invalid", decision.position));
+    audit.CheckLanguages();
+    // Both agencies by name, the ids beside them, in the Chinese report.
+    for (const AuditFinding& f : audit.findings) {
+      if (f.code != "seal_invalid") continue;
+      INFO(f.message_zh);
+      CHECK(f.message_zh.find("（gaosha）") != std::string::npos);
+      CHECK(f.message_zh.find("属于gaosha") == std::string::npos);
+      CHECK(f.message_zh.find("属于 gaosha") == std::string::npos);
+      CHECK(f.message.find("the seal is gaosha's") != std::string::npos);
+    }
   }
 }
 
