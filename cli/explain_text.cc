@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "explain_zh.h"
+#include "zf/leniency_notes.h"
 #include "zf/event_json.h"
 #include "zf/legal_sources.h"
 #include "zf/text_format.h"
@@ -167,7 +168,9 @@ class ExplainWriter {
     }
     return std::string(k);
   }
-  std::string ConditionName(std::string_view c) const { return ConditionNameText(c, Language()); }
+  std::string ConditionName(std::string_view c) const {
+    return zf::LeniencyConditionName(c, Language());
+  }
   // The provision a list entry's ground (APL32.3, APL33.1.2, ACL16.2) names.
   std::string GroundCitation(std::string_view ground) const {
     struct Row {

@@ -13,9 +13,6 @@
 
 namespace zfcli {
 
-// A leniency condition's name ("confessed_unknown_violation") in `lang`;
-// the code itself when it has none.
-std::string ConditionNameText(std::string_view code, zf::Language lang);
 // A condition's recorded note ("facts.x not established", "harm slight (at
 // most general)") as a person reads it in `lang`, from its kind and
 // arguments (zf/leniency_notes.h); `met` decides the Chinese of a note no

@@ -70,6 +70,11 @@ ZF_EXPORT std::string ConditionNoteText(const ConditionNote& note, Language lang
 // (kZh).
 ZF_EXPORT std::string ConditionNoteTextOf(std::string_view stored, bool met, Language language);
 
+// A condition or exclusion of the four lists by its code
+// ("confessed_unknown_violation", "repeat_offence") as a person reads it in
+// `language`; the code itself for one not known here.
+ZF_EXPORT std::string LeniencyConditionName(std::string_view code, Language language);
+
 // Why the law in time applies the act date's or the decision date's rules
 // (APL art. 37).
 enum class LawInTimeReason : int {

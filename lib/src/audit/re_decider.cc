@@ -528,8 +528,10 @@ void ReDecider::CheckSeal(const EventRecord& e) {
   SealFault fault;  // the message, in both languages
   // The agency by the name its seal bears (the name decisions issue in),
   // its id beside it.
-  const std::string agency_zh = fmt::format(
-      "{}（{}）", rules_.org().LegalNameOf(agency).value_or(agency), agency);
+  auto name_zh = [&](std::string_view id) {
+    return fmt::format("{}（{}）", rules_.org().LegalNameOf(id).value_or(std::string(id)), id);
+  };
+  const std::string agency_zh = name_zh(agency);
   if (stored == nullptr) {
     if (in_force == nullptr) return;  // no seal then: lawfully unsealed
     code = "seal_missing";
@@ -548,13 +550,6 @@ void ReDecider::CheckSeal(const EventRecord& e) {
       }
     }
     const AgencySeal* named = rules_.org().FindSeal(key_id);
-    // The agency the stored seal says it is, by name too.
-    std::string sealed_by;
-    if (stored->is_object()) {
-      if (const auto* a = stored->as_object().if_contains("agency"); a && a->is_string()) {
-        sealed_by = std::string(a->as_string());
-      }
-    }
     SealFault why;
     if (named == nullptr) {
       why = {fmt::format("印章密钥 {} 未在组织数据中登记", key_id.empty() ? "（无）" : key_id),
@@ -566,13 +561,8 @@ void ReDecider::CheckSeal(const EventRecord& e) {
     } else if (in_force == nullptr) {
       why = {fmt::format("{}在{}没有在用的电子印章", agency_zh, ZhDate(*date)),
              fmt::format("{} has no electronic seal in force on {}", agency, date->ToString())};
-    } else if (!sealed_by.empty() && sealed_by != agency) {
-      why = {fmt::format("印章属于{}（{}），而作出决定的机关是{}",
-                         rules_.org().LegalNameOf(sealed_by).value_or(sealed_by), sealed_by,
-                         agency_zh),
-             fmt::format("the seal is {}'s, the deciding agency is {}", sealed_by, agency)};
     } else {
-      why = SealProblem(data, agency, in_force->key);
+      why = SealProblem(data, agency, in_force->key, name_zh);
     }
     if (why.empty()) return;
     code = "seal_invalid";

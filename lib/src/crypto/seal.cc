@@ -65,7 +65,7 @@ Result<boost::json::object> MakeSeal(const boost::json::object& data, std::strin
 }
 
 SealFault SealProblem(const boost::json::object& data, std::string_view agency,
-                      const Sm2Key& key) {
+                      const Sm2Key& key, const AgencyNamer& name_zh) {
   const boost::json::value* seal = data.if_contains(kSealMember);
   if (seal == nullptr) return {"未加盖电子印章", "no electronic seal"};
   if (!seal->is_object()) return {"电子印章不是对象", "the seal is not an object"};
@@ -75,7 +75,8 @@ SealFault SealProblem(const boost::json::object& data, std::string_view agency,
     return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
   };
   if (text("agency") != agency) {
-    return {fmt::format("印章属于 {}，而作出决定的机关是 {}", text("agency"), agency),
+    auto zh = [&](std::string_view id) { return name_zh ? name_zh(id) : std::string(id); };
+    return {fmt::format("印章属于{}，而作出决定的机关是{}", zh(text("agency")), zh(agency)),
             fmt::format("the seal is {}'s, the deciding agency is {}", text("agency"), agency)};
   }
   if (text("algorithm") != kSealAlgorithm) {

@@ -11,6 +11,7 @@
 // the seal, then checks the seal on its own (SealProblem).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -56,11 +57,16 @@ struct SealFault {
   bool empty() const { return zh.empty(); }
 };
 
+// How the Chinese text names an agency by its id: the seal knows ids only,
+// a reader knows names (the audit passes "name（id）" from the org data).
+using AgencyNamer = std::function<std::string(std::string_view agency)>;
+
 // Why data's seal is not `agency`'s seal with `key` over the rest of
 // `data`: no seal, another agency or key, another algorithm, a signature
-// that is not hex or does not verify. Empty when it is.
+// that is not hex or does not verify. Empty when it is. Agencies are named
+// in the Chinese by `name_zh` (by id without it).
 SealFault SealProblem(const boost::json::object& data, std::string_view agency,
-                      const Sm2Key& key);
+                      const Sm2Key& key, const AgencyNamer& name_zh = nullptr);
 
 // `data` without its seal: what a re-decision gives.
 boost::json::object WithoutSeal(boost::json::object data);

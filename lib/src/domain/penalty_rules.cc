@@ -532,21 +532,6 @@ class Judge {
   }
   std::string Ptr(std::string_view field) const { return fmt::format("{}/{}", pointer_, field); }
 
-  // An exclusion (a fact named by the lists) as the lists name it in
-  // Chinese; the code for one no list of the sample uses.
-  static std::string ExclusionNameZh(std::string_view code) {
-    static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-        {"emergency_period", "发生在突发事件应对期间"},
-        {"repeat_offence", "再次违法"},
-        {"refused_correction", "拒不改正"},
-        {"caused_accident", "造成事故"},
-    };
-    for (const auto& [c, name] : kNames) {
-      if (c == code) return std::string(name);
-    }
-    return std::string(code);
-  }
-
   // Why an entry in force was not proposed, in both languages: the first
   // unmet condition's stored note as a person reads it (zf/leniency_notes.h).
   struct NotProposed {
@@ -562,7 +547,7 @@ class Judge {
     if (!ev.exclusions.empty()) {
       const std::string exclusion(ev.exclusions.front().as_string());
       return {fmt::format("exclusion {} applies", exclusion),
-              fmt::format("存在排除情形：{}", ExclusionNameZh(exclusion))};
+              fmt::format("存在排除情形：{}", LeniencyConditionName(exclusion, Language::kZh))};
     }
     for (const auto& cond : ev.conditions) {
       const auto& o = cond.as_object();

@@ -193,6 +193,38 @@ std::string ConditionNoteText(const ConditionNote& n, Language l) {
   return "";
 }
 
+std::string LeniencyConditionName(std::string_view code, Language language) {
+  struct Row {
+    std::string_view code, zh, en;
+  };
+  static constexpr Row kRows[] = {
+      {"first_violation", "初次违法", "first violation"},
+      {"corrected_within", "在规定期限内改正", "corrected within the period"},
+      {"harm_level_at_most", "危害后果不超过规定程度", "harm no more than the level stated"},
+      {"amount_at_most", "涉案金额不超过规定数额", "amount at most the limit"},
+      {"illegal_gains_at_most", "违法所得不超过规定数额", "illegal gains at most the limit"},
+      {"duration_at_most", "违法行为持续时间不超过规定天数", "duration at most the limit"},
+      {"no_subjective_fault", "当事人有证据足以证明没有主观过错", "no subjective fault"},
+      {"harm_removed_proactively", "主动消除或者减轻违法行为危害后果",
+       "removed or reduced the harm of its own accord"},
+      {"coerced_or_deceived", "受他人胁迫或者诱骗实施违法行为", "coerced or deceived"},
+      {"confessed_unknown_violation", "主动供述行政机关尚未掌握的违法行为",
+       "confessed a violation the agency did not know of"},
+      {"meritorious_service", "配合行政机关查处违法行为有立功表现", "meritorious service"},
+      {"party_minor", "已满十四周岁不满十八周岁的未成年人", "a minor of 14 to 17"},
+      {"social_harm_not_obvious", "违法行为情节轻微且社会危害性较小",
+       "slight, with little harm to society"},
+      {"emergency_period", "发生在突发事件应对期间", "during an emergency"},
+      {"repeat_offence", "再次违法", "a repeat offence"},
+      {"refused_correction", "拒不改正", "refused to correct"},
+      {"caused_accident", "造成事故", "caused an accident"},
+  };
+  for (const Row& r : kRows) {
+    if (r.code == code) return std::string(language == Language::kEn ? r.en : r.zh);
+  }
+  return std::string(code);
+}
+
 std::string ConditionNoteTextOf(std::string_view stored, bool met, Language l) {
   if (const auto note = ParseConditionNote(stored)) return ConditionNoteText(*note, l);
   if (l == Language::kEn) return std::string(stored);

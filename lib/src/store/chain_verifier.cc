@@ -48,6 +48,7 @@ class Verifier {
   Status CheckHeads();
   Status CheckHeadsAndDigest(std::uint64_t last_seen);
   void CheckHead(std::string_view stream, std::uint64_t version, std::uint64_t position);
+  void ReportAnchorSignature(const LedgerAnchor& a);
   void CheckAnchorsUpTo(std::uint64_t position);
   void CheckAnchorsPastEnd(std::uint64_t last_seen, bool range_reaches_end);
 
@@ -78,20 +79,26 @@ std::string IndexTriple(std::string_view stream, std::uint64_t version, std::uin
   return item;
 }
 
-// How a finding names an anchor: where it came from, its position and,
-// for a signed checkpoint, when and by which key it was signed.
-std::string DescribeAnchor(const LedgerAnchor& a) {
-  std::string text = fmt::format("检查点 {}（位置 {}", a.source, a.position);
-  if (!a.time.empty()) text += fmt::format("，签于 {}", a.time);
-  if (!a.key_id.empty()) text += fmt::format("，密钥 {}…", a.key_id.substr(0, 16));
-  return text + "）";
+// How a finding names an anchor, in Chinese (`zh`) or English: where it
+// came from, its position and, for a signed checkpoint, when and by which
+// key it was signed.
+std::string DescribeAnchor(const LedgerAnchor& a, bool zh) {
+  std::string text = fmt::format(fmt::runtime(zh ? "检查点 {}（位置 {}" : "checkpoint {} (position {}"),
+                                 a.source, a.position);
+  if (!a.time.empty()) text += fmt::format(fmt::runtime(zh ? "，签于 {}" : ", signed {}"), a.time);
+  if (!a.key_id.empty()) {
+    text += fmt::format(fmt::runtime(zh ? "，密钥 {}…" : ", key {}…"), a.key_id.substr(0, 16));
+  }
+  return text + (zh ? "）" : ")");
 }
 
-std::string DescribeAnchorEn(const LedgerAnchor& a) {
-  std::string text = fmt::format("checkpoint {} (position {}", a.source, a.position);
-  if (!a.time.empty()) text += fmt::format(", signed {}", a.time);
-  if (!a.key_id.empty()) text += fmt::format(", key {}…", a.key_id.substr(0, 16));
-  return text + ")";
+// An anchor whose signature fails is reported, never compared.
+void Verifier::ReportAnchorSignature(const LedgerAnchor& a) {
+  Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
+      // (The signature's problem is written in Chinese only: zf/checkpoint.h.)
+      fmt::format("the signature of {} does not verify; it was not compared",
+                  DescribeAnchor(a, false)),
+      fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a, true), a.signature_problem));
 }
 
 // Anchors up to `position` (the event just checked, whose stored ledger is
@@ -102,18 +109,14 @@ void Verifier::CheckAnchorsUpTo(std::uint64_t position) {
        ++next_anchor_) {
     const LedgerAnchor& a = anchors_[next_anchor_];
     if (!a.signature_problem.empty()) {
-      Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
-          // (The signature's problem is written in Chinese only: zf/checkpoint.h.)
-          fmt::format("the signature of {} does not verify; it was not compared",
-                      DescribeAnchorEn(a)),
-          fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a), a.signature_problem));
+      ReportAnchorSignature(a);
     } else if (a.position == position && ToHex(ledger_) != a.ledger_hash) {
       Add(ChainFinding::Kind::kAnchorMismatch, a.position, "", 0,
           fmt::format("contradicts {}: the ledger hash there should be {}, the store holds {}; "
                       "the log up to this position was rewritten",
-                      DescribeAnchorEn(a), a.ledger_hash, ToHex(ledger_)),
+                      DescribeAnchor(a, false), a.ledger_hash, ToHex(ledger_)),
           fmt::format("与{}不符：该位置的总账哈希应为 {}，存储中为 {}；此位置及之前的日志被改写",
-                      DescribeAnchor(a), a.ledger_hash, ToHex(ledger_)));
+                      DescribeAnchor(a, true), a.ledger_hash, ToHex(ledger_)));
     }
   }
 }
@@ -124,18 +127,14 @@ void Verifier::CheckAnchorsPastEnd(std::uint64_t last_seen, bool range_reaches_e
   for (; next_anchor_ < anchors_.size(); ++next_anchor_) {
     const LedgerAnchor& a = anchors_[next_anchor_];
     if (!a.signature_problem.empty()) {
-      Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
-          // (The signature's problem is written in Chinese only: zf/checkpoint.h.)
-          fmt::format("the signature of {} does not verify; it was not compared",
-                      DescribeAnchorEn(a)),
-          fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a), a.signature_problem));
+      ReportAnchorSignature(a);
     } else if (range_reaches_end && a.position > last_seen) {
       Add(ChainFinding::Kind::kAnchorBeyondHead, a.position, "", 0,
           fmt::format("{} lies past the end of the log (position {}): the log was rolled back "
                       "and at least {} events are gone",
-                      DescribeAnchorEn(a), last_seen, a.position - last_seen),
+                      DescribeAnchor(a, false), last_seen, a.position - last_seen),
           fmt::format("{}超出日志末尾（位置 {}）：日志被回滚，至少 {} 个事件不见了",
-                      DescribeAnchor(a), last_seen, a.position - last_seen));
+                      DescribeAnchor(a, true), last_seen, a.position - last_seen));
     }
   }
 }
