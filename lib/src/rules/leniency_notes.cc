@@ -70,36 +70,38 @@ std::int64_t Number(const std::string& s) {
   return v;
 }
 
+// A code's text for people in each language: one row of a table.
+struct Named {
+  std::string_view code, zh, en;
+};
+
+// The row of `rows` for `code`, in `l`; nullopt when it has none.
+template <std::size_t N>
+std::optional<std::string> NameIn(const Named (&rows)[N], std::string_view code, Language l) {
+  for (const Named& r : rows) {
+    if (r.code == code) return std::string(l == Language::kZh ? r.zh : r.en);
+  }
+  return std::nullopt;
+}
+
 // The facts a note names, as people call them.
 std::string FactName(std::string_view fact, Language l) {
-  struct F {
-    std::string_view fact, zh, en;
-  };
-  static constexpr F kFacts[] = {
+  static constexpr Named kFacts[] = {
       {"amount_fen", "涉案金额", "the amount"},
       {"illegal_gains_fen", "违法所得", "the illegal gains"},
       {"duration_days", "违法行为持续时间", "the duration"},
       {"harm_level", "危害后果", "the harm"},
   };
-  for (const F& f : kFacts) {
-    if (f.fact == fact) return std::string(l == Language::kZh ? f.zh : f.en);
-  }
-  return l == Language::kZh ? std::string() : std::string(fact);
+  return NameIn(kFacts, fact, l).value_or(l == Language::kZh ? std::string() : std::string(fact));
 }
 
 std::string HarmName(std::string_view level, Language l) {
-  struct H {
-    std::string_view level, zh, en;
-  };
-  static constexpr H kLevels[] = {{"none", "无", "none"},
-                                  {"slight", "轻微", "slight"},
-                                  {"general", "一般", "general"},
-                                  {"serious", "较重", "serious"},
-                                  {"severe", "严重", "severe"}};
-  for (const H& h : kLevels) {
-    if (h.level == level) return std::string(l == Language::kZh ? h.zh : h.en);
-  }
-  return std::string(level);
+  static constexpr Named kLevels[] = {{"none", "无", "none"},
+                                      {"slight", "轻微", "slight"},
+                                      {"general", "一般", "general"},
+                                      {"serious", "较重", "serious"},
+                                      {"severe", "严重", "severe"}};
+  return NameIn(kLevels, level, l).value_or(std::string(level));
 }
 
 std::string ScopeName(std::string_view scope, Language l) {
@@ -194,10 +196,7 @@ std::string ConditionNoteText(const ConditionNote& n, Language l) {
 }
 
 std::string LeniencyConditionName(std::string_view code, Language language) {
-  struct Row {
-    std::string_view code, zh, en;
-  };
-  static constexpr Row kRows[] = {
+  static constexpr Named kNames[] = {
       {"first_violation", "初次违法", "first violation"},
       {"corrected_within", "在规定期限内改正", "corrected within the period"},
       {"harm_level_at_most", "危害后果不超过规定程度", "harm no more than the level stated"},
@@ -219,10 +218,7 @@ std::string LeniencyConditionName(std::string_view code, Language language) {
       {"refused_correction", "拒不改正", "refused to correct"},
       {"caused_accident", "造成事故", "caused an accident"},
   };
-  for (const Row& r : kRows) {
-    if (r.code == code) return std::string(language == Language::kEn ? r.en : r.zh);
-  }
-  return std::string(code);
+  return NameIn(kNames, code, language).value_or(std::string(code));
 }
 
 std::string ConditionNoteTextOf(std::string_view stored, bool met, Language l) {
