@@ -345,7 +345,9 @@ Status ReDecider::Check(PreparedGroup* group) {
   }
   if (std::string id = CaseIdOf(first.stream); !id.empty()) {
     const EventRecord& last = group_.back();
-    last_act_[id] = {last.position, last.version};
+    const auto [number, added] = last_act_ids_.Insert(id);
+    if (added) last_act_.emplace_back();
+    last_act_[number] = {last.position, last.version};
     if (store_ == nullptr) last_names_[id] = {last.type, last.command_id};
   }
   Fold();
@@ -627,9 +629,9 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
     if (at_end) {
       // The event named is the case's last: nothing was recorded after it.
       f.version = cases_.Version(f.stream);
-      if (auto it = last_act_.find(std::string(case_id)); it != last_act_.end()) {
-        f.position = it->second.first;
-        f.version = it->second.second;
+      if (std::optional<std::uint32_t> number = last_act_ids_.Find(case_id)) {
+        f.position = last_act_[*number].first;
+        f.version = last_act_[*number].second;
         if (store_ == nullptr) {
           const auto& names = last_names_[std::string(case_id)];
           f.event_type = names.first;

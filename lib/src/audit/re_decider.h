@@ -25,6 +25,7 @@
 #include "domain/decider.h"
 #include "rules/rule_book.h"
 #include "zf/audit.h"
+#include "util/name_set.h"
 #include "util/rfc3339.h"
 #include "zf/command.h"
 #include "zf/event_store.h"
@@ -159,10 +160,12 @@ class ReDecider {
   std::set<std::string> breaches_;
   // Per case id, the position and version of its latest event: what a
   // deadline still open at the end was last waiting after. With a store
-  // only these are kept (a few bytes per case: this map grows with the
-  // cases) and a finding at the end reads the event's type and command id
-  // back; without one (a dossier) they are kept in last_names_.
-  std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>> last_act_;
+  // only these are kept (about 40 bytes a case, id included: this grows
+  // with the cases) and a finding at the end reads the event's type and
+  // command id back; without one (a dossier) they are kept in last_names_.
+  // last_act_ is numbered as last_act_ids_.
+  NameSet last_act_ids_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> last_act_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> last_names_;
 };
 

@@ -221,7 +221,7 @@ const CaseBook::Slot& CaseBook::SlotOf(std::string_view stream) const {
   // complete: one not in it has no event folded yet, so its stream need
   // not be read (the auditor looks up every new case before its first
   // event is folded).
-  if (index_from_events_ && family != Family::kOther && !created_.contains(stream)) {
+  if (index_from_events_ && family != Family::kOther && !created_.Contains(stream)) {
     return kAbsent;
   }
   Result<Slot> loaded = LoadSlot(stream, family);
@@ -333,10 +333,7 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
   }
   if (!reads_rows()) {
     // Every aggregate created by the events applied.
-    for (auto it = created_.lower_bound(prefix); it != created_.end() && it->starts_with(prefix);
-         ++it) {
-      visit(*it);
-    }
+    created_.ForEachWithPrefix(prefix, visit);
     flush();
     return;
   }
@@ -364,15 +361,14 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
     if (read_error_.ok()) read_error_ = scanned;
     return;
   }
-  auto created = created_.lower_bound(prefix);
+  std::vector<std::string_view> created;
+  created_.ForEachWithPrefix(prefix, [&](std::string_view name) { created.push_back(name); });
+  auto next = created.begin();
   for (const std::string& stream : streams) {
-    for (; created != created_.end() && created->starts_with(prefix) && *created < stream;
-         ++created) {
-      visit(*created);
-    }
+    for (; next != created.end() && *next < stream; ++next) visit(*next);
     visit(stream);
   }
-  for (; created != created_.end() && created->starts_with(prefix); ++created) visit(*created);
+  for (; next != created.end(); ++next) visit(*next);
   flush();
 }
 
@@ -585,7 +581,7 @@ Status CaseBook::Apply(const EventRecord& event) {
   }
   if (pending()) dirty_slots_.push_back(event.stream);
   if (event.version == 1 && family != Family::kOther) {
-    if (pending() || index_from_events_) created_.insert(event.stream);
+    if (pending() || index_from_events_) created_.Insert(event.stream);
     std::string key = fmt::format("{}{}", kAggregateRowPrefix, event.stream);
     std::string value = Seal(key, "");
     AddRow(std::move(key), std::move(value));
@@ -661,7 +657,7 @@ void CaseBook::Commit() {
   dirty_slots_.clear();
   dirty_index_.clear();
   pending_rows_.clear();
-  created_.clear();
+  created_.Clear();
   savepoint_.reset();
 }
 
@@ -675,7 +671,7 @@ void CaseBook::Abort() {
   dirty_slots_.clear();
   dirty_index_.clear();
   pending_rows_.clear();
-  created_.clear();
+  created_.Clear();
   savepoint_.reset();
 }
 
@@ -760,7 +756,7 @@ void CaseBook::ForEachIndexRow(
   };
   if (index_from_events_) {
     // The cache holds some aggregates; created_ names them all.
-    for (const std::string& stream : created_) aggregate(stream);
+    created_.ForEachWithPrefix("", aggregate);
   } else {
     for (const auto& [stream, slot] : slots_) {
       if (slot.version == 0 || FamilyOf(stream) == Family::kOther) continue;
@@ -776,7 +772,7 @@ void CaseBook::ForEachIndexRow(
 }
 
 bool CaseBook::Created(std::string_view stream) const {
-  if (index_from_events_) return created_.contains(stream);
+  if (index_from_events_) return created_.Contains(stream);
   auto it = slots_.find(stream);
   return it != slots_.end() && it->second.state != nullptr;
 }

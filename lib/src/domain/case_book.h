@@ -44,6 +44,7 @@
 #include "domain/inspection_state.h"
 #include "domain/joint_action_state.h"
 #include "domain/review_campaign_state.h"
+#include "util/name_set.h"
 #include "zf/event.h"
 #include "zf/event_store.h"
 #include "zf/status.h"
@@ -232,7 +233,7 @@ class CaseBook {
     std::map<std::string, std::optional<Slot>, std::less<>> slots;
     std::map<std::string, std::optional<Members>, std::less<>> index;
     std::size_t rows = 0;
-    std::set<std::string, std::less<>> created;
+    NameSet created;
   };
 
   static Family FamilyOf(std::string_view stream);
@@ -297,8 +298,10 @@ class CaseBook {
   // those cost the group's changes, not the cache's size (may repeat).
   std::vector<std::string> dirty_slots_;
   std::vector<std::string> dirty_index_;
-  // Aggregate streams created since the last Commit() (not in "ix/agg/" yet).
-  std::set<std::string, std::less<>> created_;
+  // Aggregate streams created since the last Commit() (not in "ix/agg/"
+  // yet); with index_from_events_, every one the events applied created (a
+  // province's: hence the compact set).
+  NameSet created_;
   std::optional<Savepoint> savepoint_;
 };
 
