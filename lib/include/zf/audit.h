@@ -51,7 +51,7 @@ struct AuditOptions {
   // Ledger hashes kept outside the store (zf/checkpoint.h ReadAnchors): the
   // chain check compares the log with them (VerifyOptions::anchors); a
   // contradiction is an integrity finding with rule "anchor".
-  std::vector<LedgerAnchor> anchors;
+  std::vector<LedgerAnchor> anchors{};
 };
 
 struct AuditFinding {

@@ -27,7 +27,8 @@ namespace zf {
 //    store held then, whatever their business time).
 // Both may be given: an event must pass both.
 struct AsOf {
-  std::string time;
+  // Initialised, so that AsOf{.position = n} draws no -Wextra warning.
+  std::string time{};
   std::uint64_t position = 0;
 
   bool IsNow() const { return time.empty() && position == 0; }

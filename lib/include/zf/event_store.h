@@ -279,7 +279,7 @@ struct VerifyOptions {
   // anchor's (else kAnchorMismatch); when the range runs to the log's end,
   // an anchor past it is kAnchorBeyondHead. Anchors outside the range are
   // not compared.
-  std::vector<LedgerAnchor> anchors;
+  std::vector<LedgerAnchor> anchors{};
 };
 
 struct ChainReport {

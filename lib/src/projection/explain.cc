@@ -720,7 +720,7 @@ struct DeadlineSpec {
   // D9: the days with the police (criminal transfer sent to its return),
   // not counted (EngineOptions::police_period_pauses_d9_from); `open` while
   // the case is still there (counted up to the explained moment).
-  std::optional<ClockPause> police;
+  std::optional<ClockPause> police = std::nullopt;
   bool police_open = false;
 };
 
