@@ -613,6 +613,20 @@ class SlowChainStore final : public testing::ForwardingStore {
   Status Close() override { return Status::Ok(); }
 };
 
+// An embedder's store whose chain check reports in English only.
+class EnglishChainStore final : public testing::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Result<ChainReport> VerifyChain(const VerifyOptions& options) const override {
+    Result<ChainReport> report = inner()->VerifyChain(options);
+    if (report.ok()) {
+      for (ChainFinding& f : report->findings) f.detail_zh.clear();
+    }
+    return report;
+  }
+  Status Close() override { return Status::Ok(); }
+};
+
 // The last decision_made with a fine (FindEvent gives the first).
 EventRecord LastFinedDecision(const std::string& path) {
   auto store = OpenRo(path);
@@ -625,6 +639,17 @@ EventRecord LastFinedDecision(const std::string& path) {
   }
   REQUIRE(found.position != 0);
   return found;
+}
+
+// Adds 1 yuan to `decision`'s fine in the raw store and keeps its stored
+// hash: the chain check finds the event changed (an integrity finding).
+void RaiseFineKeepingHash(const std::string& path, EventRecord decision) {
+  RawDb raw(path);
+  auto& data = decision.data.as_object();
+  data["fine_fen"] = data["fine_fen"].to_number<std::int64_t>() + 100;
+  const std::string stored = raw.Get("events", internal::PositionKey(decision.position));
+  raw.Put("events", internal::PositionKey(decision.position),
+          Canonical(decision) + stored.substr(stored.size() - 64));
 }
 
 }  // namespace
@@ -648,15 +673,7 @@ TEST_CASE("audit: one thread, several threads and a cache of one find the same, 
     auto& data = e->data.as_object();
     data["fine_fen"] = data["fine_fen"].to_number<std::int64_t>() * 100;
   });
-  {
-    RawDb raw(path);
-    EventRecord e = changed;
-    auto& data = e.data.as_object();
-    data["fine_fen"] = data["fine_fen"].to_number<std::int64_t>() + 100;
-    const std::string stored = raw.Get("events", internal::PositionKey(e.position));
-    raw.Put("events", internal::PositionKey(e.position),
-            Canonical(e) + stored.substr(stored.size() - 64));
-  }
+  RaiseFineKeepingHash(path, changed);
   auto store = OpenRo(path);
   Audit audit = RunAudit(path);
   CHECK(audit.summary.findings["integrity"] > 0);
@@ -701,6 +718,27 @@ TEST_CASE("audit: one thread, several threads and a cache of one find the same, 
   CHECK(one.find("position_gap") != std::string::npos);
   CHECK(AuditText(*store, AuditOptions{}, 2, 20'000) == one);
   CHECK(AuditText(*store, AuditOptions{}, 4, 20'000) == one);
+}
+
+TEST_CASE("audit: a chain finding a store gives in English only reads in English in the Chinese "
+          "report",
+          "[audit][lang]") {
+  TempDir dir;
+  const std::string path = CopyOfClean(dir);
+  const EventRecord changed = LastFinedDecision(path);
+  RaiseFineKeepingHash(path, changed);
+  EnglishChainStore store(std::shared_ptr<EventStore>(OpenRo(path)));
+  std::vector<AuditFinding> chain;
+  auto summary = AuditStore(store, EngineOptions(), AuditOptions{}, [&](const AuditFinding& f) {
+    if (f.kind == AuditFinding::Kind::kIntegrity) chain.push_back(f);
+  });
+  REQUIRE(summary.ok());
+  REQUIRE_FALSE(chain.empty());
+  for (const AuditFinding& f : chain) {
+    INFO(f.code);
+    CHECK_FALSE(f.message.empty());
+    CHECK(f.message_zh == f.message);
+  }
 }
 
 // On several threads the command records are read on the reader thread,

@@ -68,7 +68,7 @@ TEST_CASE("NameSet holds and visits what a std::set holds", "[util][name_set]") 
   CHECK_FALSE(names.Contains("case-FZ09-1"));
 }
 
-TEST_CASE("NameSet copies are independent; Clear empties, small or large", "[util][name_set]") {
+TEST_CASE("NameSet copies are independent, and Clear empties small and large sets", "[util][name_set]") {
   NameSet names;
   names.Insert("case-b");
   names.Insert("case-a");
