@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "explain_zh.h"
-#include "zf/leniency_notes.h"
 #include "zf/event_json.h"
 #include "zf/legal_sources.h"
+#include "zf/leniency_notes.h"
 #include "zf/text_format.h"
 
 namespace zfcli {

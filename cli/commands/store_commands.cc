@@ -302,8 +302,7 @@ int RunStoreVerify(const GlobalOptions& defaults, const std::vector<std::string>
                                zf::ChainFindingKindName(f.kind), Label(global, "position"),
                                f.position, Label(global, "stream"), f.stream,
                                Label(global, "version"), f.version,
-                               global.lang == Lang::kEn || f.detail_zh.empty() ? f.detail
-                                                                               : f.detail_zh);
+                               global.lang == Lang::kEn ? f.detail : f.DetailZh());
     }
   }
   return report->ok() ? kExitOk : kExitFindings;

@@ -252,6 +252,10 @@ struct ChainFinding {
   std::uint64_t version = 0;   // the stream version concerned, when known
   std::string detail;          // human-readable explanation, in English
   std::string detail_zh;       // the same in Chinese (technical reasons of a decoder stay in detail)
+
+  // What a Chinese reader is shown: detail_zh, or detail when the store
+  // gave none (an embedder's VerifyChain need not fill detail_zh).
+  const std::string& DetailZh() const { return detail_zh.empty() ? detail : detail_zh; }
 };
 
 ZF_EXPORT std::string_view ChainFindingKindName(ChainFinding::Kind kind);

@@ -111,10 +111,7 @@ void ReportChain(const ChainReport& chain, const AuditOptions& audit,
     f.legal_basis_zh = anchor ? "docs/audit.md §6（SM2 签名的总账检查点）"
                               : "docs/event-format.md（SM3 事件哈希、流哈希链、总账）";
     f.message = c.detail;
-    // An embedder's store may give its findings in English only (its
-    // VerifyChain need not fill detail_zh): the Chinese report then shows
-    // that, as store verify does, rather than an empty message.
-    f.message_zh = c.detail_zh.empty() ? c.detail : c.detail_zh;
+    f.message_zh = c.DetailZh();
     findings->Report(std::move(f));
   }
 }
