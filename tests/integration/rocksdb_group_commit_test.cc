@@ -6,6 +6,8 @@
 // expects queued.
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -289,4 +291,57 @@ TEST_CASE("Every table layout stores the same bytes and reads the others' files"
     events.push_back(RawDb(copy).Dump()["events"]);
   }
   for (std::size_t i = 1; i < events.size(); ++i) CHECK(events[i] == events[0]);
+}
+
+namespace {
+
+// The options RocksDB recorded for each column family in the store's
+// newest OPTIONS file (an INI text: `[CFOptions "name"]`, `  key=value`).
+std::map<std::string, std::map<std::string, std::string>> RecordedFamilyOptions(
+    const std::string& path) {
+  std::string newest;
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("OPTIONS-", 0) == 0 && name > newest) newest = name;
+  }
+  REQUIRE_FALSE(newest.empty());
+  std::map<std::string, std::map<std::string, std::string>> families;
+  std::ifstream in(path + "/" + newest);
+  std::string line;
+  std::map<std::string, std::string>* current = nullptr;
+  const std::string header = "[CFOptions \"";
+  while (std::getline(in, line)) {
+    if (line.rfind(header, 0) == 0) {
+      current = &families[line.substr(header.size(), line.find('"', header.size()) - header.size())];
+    } else if (line.rfind('[', 0) == 0) {
+      current = nullptr;
+    } else if (current != nullptr && line.find('=') != std::string::npos) {
+      const auto start = line.find_first_not_of(' ');
+      const auto eq = line.find('=');
+      (*current)[line.substr(start, eq - start)] = line.substr(eq + 1);
+    }
+  }
+  return families;
+}
+
+}  // namespace
+
+// Keys of these families are random (command ids, case rows, stream names),
+// so each L0 -> L1 compaction rewrites all of level 1; level 1 must be
+// about what level 0 hands it, or an import spends its CPU rewriting it.
+TEST_CASE("The random-key families' level 1 is sized to what level 0 hands it",
+          "[store][rocksdb][options]") {
+  TempDir dir;
+  { Open(dir.Sub("db")); }
+  const auto families = RecordedFamilyOptions(dir.Sub("db"));
+  for (const char* family : {"streams", "commands", "projections"}) {
+    INFO(family);
+    REQUIRE(families.count(family) == 1);
+    const auto& options = families.at(family);
+    const auto number = [&](const char* key) { return std::stoull(options.at(key)); };
+    const std::uint64_t handed = number("level0_file_num_compaction_trigger") *
+                                 number("write_buffer_size");
+    CHECK(number("max_bytes_for_level_base") <= handed);
+    CHECK(number("target_file_size_base") * 4 <= number("max_bytes_for_level_base"));
+  }
 }
