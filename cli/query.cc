@@ -1,5 +1,7 @@
 #include "query.h"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "server/org_directory.h"
@@ -19,6 +21,27 @@ void AddAsOfOptions(po::options_description& options) {
 boost::json::object OrgNames(zf::Engine& engine) {
   auto names = server::OrgDirectory(&engine).Names();
   return names.ok() ? std::move(*names) : boost::json::object();
+}
+
+namespace {
+
+void CollectStrings(const boost::json::value& v, std::set<std::string>* out) {
+  if (v.is_string()) {
+    out->emplace(v.as_string());
+  } else if (v.is_array()) {
+    for (const auto& e : v.as_array()) CollectStrings(e, out);
+  } else if (v.is_object()) {
+    for (const auto& [key, e] : v.as_object()) CollectStrings(e, out);
+  }
+}
+
+}  // namespace
+
+boost::json::object OrgNamesFor(zf::Engine& engine, const boost::json::value& view) {
+  std::set<std::string> strings;
+  CollectStrings(view, &strings);
+  auto org = engine.OrganisationOf(std::vector<std::string>(strings.begin(), strings.end()));
+  return org.ok() ? server::NamesJson(*org) : boost::json::object();
 }
 
 std::string NamedId(const GlobalOptions& g, const boost::json::object& names,
@@ -92,7 +115,7 @@ int RunShowView(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
   } else {
-    print_for_people(global, *view, OrgNames(*engine));
+    print_for_people(global, *view, OrgNamesFor(*engine, *view));
   }
   return kExitOk;
 }

@@ -24,6 +24,11 @@ namespace zfcli {
 // then shows the ids alone rather than failing.
 boost::json::object OrgNames(zf::Engine& engine);
 
+// The same for the ids one view mentions (every string in it is asked:
+// zf::Engine::OrganisationOf), read from the engine's stored names rows
+// where it can, so that showing one case does not fold the reference data.
+boost::json::object OrgNamesFor(zf::Engine& engine, const boost::json::value& view);
+
 // "name（id）" ("name (id)" in English) for an id the organisation names
 // under one of `kinds` ("townships", "officers", …), else the id alone.
 std::string NamedId(const GlobalOptions& g, const boost::json::object& names,

@@ -316,8 +316,7 @@ int RunCaseShow(const GlobalOptions& defaults, const std::vector<std::string>& a
   if (global.json) {
     std::cout << boost::json::serialize(*view) << '\n';
   } else {
-    auto names = server::OrgDirectory(&*engine).Names();
-    PrintCase(global, *view, names.ok() ? *names : boost::json::object());
+    PrintCase(global, *view, OrgNamesFor(*engine, *view));
   }
   return kExitOk;
 }

@@ -15,6 +15,17 @@ boost::json::object ToJson(const std::map<std::string, std::string>& names) {
 
 }  // namespace
 
+boost::json::object NamesJson(const zf::Organisation& org) {
+  return boost::json::object{{"district", ToJson(org.district)},
+                             {"departments", ToJson(org.departments)},
+                             {"townships", ToJson(org.townships)},
+                             {"brigades", ToJson(org.brigades)},
+                             {"areas", ToJson(org.areas)},
+                             {"officers", ToJson(org.officers)},
+                             {"legal_names", ToJson(org.legal_names)},
+                             {"area_of_township", ToJson(org.area_of_township)}};
+}
+
 zf::Status OrgDirectory::Refresh() {
   auto head = engine_->store()->Head("org");
   std::uint64_t version = 0;
@@ -52,14 +63,7 @@ zf::Result<zf::Organisation> OrgDirectory::Organisation() {
 zf::Result<boost::json::object> OrgDirectory::Names() {
   std::lock_guard lock(mu_);
   if (zf::Status s = Refresh(); !s.ok()) return s;
-  return boost::json::object{{"district", ToJson(org_.district)},
-                             {"departments", ToJson(org_.departments)},
-                             {"townships", ToJson(org_.townships)},
-                             {"brigades", ToJson(org_.brigades)},
-                             {"areas", ToJson(org_.areas)},
-                             {"officers", ToJson(org_.officers)},
-                             {"legal_names", ToJson(org_.legal_names)},
-                             {"area_of_township", ToJson(org_.area_of_township)}};
+  return NamesJson(org_);
 }
 
 }  // namespace zfcli::server

@@ -16,6 +16,11 @@
 
 namespace zfcli::server {
 
+// `org` as {"district", "departments", "townships", "brigades", "areas",
+// "officers", "legal_names", "area_of_township"}, each an object of id: value
+// (OrgDirectory::Names).
+boost::json::object NamesJson(const zf::Organisation& org);
+
 // Thread-safe.
 class OrgDirectory {
  public:

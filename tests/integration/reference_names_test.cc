@@ -4,8 +4,10 @@
 // the write that changes the reference data, and never be trusted when they
 // do not reflect the reference streams.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -441,6 +443,111 @@ TEST_CASE("A rebuild names changed, extra and missing names rows and repairs the
   auto again = engine->ReplayProjections(/*repair=*/false);
   REQUIRE(again.ok());
   CHECK(again->ok());
+}
+
+// Every map of two organisations, compared.
+void CheckSameOrganisation(const Organisation& a, const Organisation& b) {
+  CHECK(a.district == b.district);
+  CHECK(a.departments == b.departments);
+  CHECK(a.townships == b.townships);
+  CHECK(a.brigades == b.brigades);
+  CHECK(a.areas == b.areas);
+  CHECK(a.officers == b.officers);
+  CHECK(a.legal_names == b.legal_names);
+  CHECK(a.township_of_unit == b.township_of_unit);
+  CHECK(a.area_of_township == b.area_of_township);
+}
+
+// Every string of the cases' views: what `zfcli case show` asks names for.
+std::vector<std::string> StringsOfViews(const std::map<std::string, std::string>& views) {
+  std::set<std::string> strings = {"", "no-such-unit"};
+  std::function<void(const boost::json::value&)> walk = [&](const boost::json::value& v) {
+    if (v.is_string()) strings.emplace(v.as_string());
+    if (v.is_array()) for (const auto& e : v.as_array()) walk(e);
+    if (v.is_object()) for (const auto& [k, e] : v.as_object()) walk(e);
+  };
+  for (const auto& [id, view] : views) walk(boost::json::parse(view));
+  return {strings.begin(), strings.end()};
+}
+
+// OrganisationOf on a fresh engine over `store`; `*reference_reads`: the
+// reference events it read.
+Organisation OrganisationFirstThing(std::shared_ptr<EventStore> store,
+                                    const std::vector<std::string>& ids,
+                                    std::uint64_t* reference_reads) {
+  auto counting = std::make_shared<ReferenceCountingStore>(std::move(store));
+  auto engine = OpenOver(counting);
+  auto org = engine->OrganisationOf(ids);
+  REQUIRE(org.ok());
+  *reference_reads = counting->reference_reads;
+  return *org;
+}
+
+Organisation OrganisationFromBook(std::shared_ptr<EventStore> store,
+                                  const std::vector<std::string>& ids) {
+  auto engine = OpenOver(std::move(store));
+  auto now = engine->OrganisationNow();
+  REQUIRE(now.ok());
+  auto of = engine->OrganisationOf(ids);  // the book is folded now
+  REQUIRE(of.ok());
+  const Organisation subset = internal::OrganisationSubset(*now, ids);
+  CheckSameOrganisation(*of, subset);
+  return subset;
+}
+
+TEST_CASE("The people and units of cases are named from the names rows, as the folded book names them",
+          "[engine][names]") {
+  auto store = MemoryStore();
+  const std::vector<std::string> ids = LoadSample(store);
+  std::uint64_t reads = 0;
+  const std::vector<std::string> asked = StringsOfViews(ViewsFirstThing(store, ids, &reads));
+  const Organisation rows = OrganisationFirstThing(store, asked, &reads);
+  CHECK(reads == 0);
+  CheckSameOrganisation(rows, OrganisationFromBook(store, asked));
+  // The comparison is not of empty maps: the views' officers and units.
+  CHECK(rows.officers.size() >= 5);
+  CHECK(!rows.townships.empty());
+  CHECK(!rows.areas.empty());
+  CHECK(!rows.legal_names.empty());
+  CHECK(rows.officers.count("no-such-unit") == 0);
+
+  // A township alone brings its area, which was not asked.
+  const std::string township = rows.townships.begin()->first;
+  const Organisation one = OrganisationFirstThing(store, {township}, &reads);
+  REQUIRE(one.area_of_township.count(township) == 1);
+  CHECK(one.areas.count(one.area_of_township.at(township)) == 1);
+  CheckSameOrganisation(one, OrganisationFromBook(store, {township}));
+}
+
+TEST_CASE("Names rows that lag the reference streams are not used to name a case's people",
+          "[engine][names]") {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("db");
+  std::vector<std::string> asked;
+  std::string item;
+  {
+    auto store = OpenRocksDbEventStore(StoreOptions{}, path);
+    REQUIRE(store.ok());
+    std::shared_ptr<EventStore> shared(std::move(*store));
+    const std::vector<std::string> ids = LoadSample(shared);
+    std::uint64_t reads = 0;
+    const auto views = ViewsFirstThing(shared, ids, &reads);
+    asked = StringsOfViews(views);
+    item = ItemOf(views.begin()->second);
+  }
+  {
+    auto store = OpenRocksDbEventStore(StoreOptions{}, path);
+    REQUIRE(store.ok());
+    AppendRenameWithoutEngine(**store, item, "工具写入的名称");
+  }
+  std::shared_ptr<EventStore> reader = OpenReadOnly(path);
+  REQUIRE_FALSE(Current(*reader));
+  std::uint64_t reads = 0;
+  const Organisation folded = OrganisationFirstThing(reader, asked, &reads);
+  CHECK(reads > 0);  // the rows were not trusted: the rule book was folded
+  CheckSameOrganisation(folded, OrganisationFromBook(reader, asked));
+  CHECK(folded.officers.size() >= 5);
+  CHECK_FALSE(Current(*reader));  // a reader writes nothing
 }
 
 TEST_CASE("Names rows of another fold version are not used", "[engine][names]") {

@@ -304,7 +304,7 @@ struct StoreOptions {
   // last checkpoint (0: never on its own; WriteCheckpointAtHead still
   // works). A checkpoint that cannot be written is tried again after the
   // next commit; the commit itself stands. Read-only stores write none.
-  std::shared_ptr<const CheckpointSigner> checkpoint_signer;
+  std::shared_ptr<const CheckpointSigner> checkpoint_signer{};
   std::uint64_t checkpoint_every = 0;
 
   // Create the database if it does not exist (RocksDB store).
@@ -322,9 +322,9 @@ struct StoreOptions {
   // read_only only: a writable directory where the secondary instance keeps
   // its own info log. "": a new directory under the system's temporary
   // directory, removed when the store closes. Never the store's directory.
-  std::string secondary_directory;
+  std::string secondary_directory{};
   // System time for recorded_at. nullptr: SystemClock().
-  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Clock> clock{};
   // Upper bound on events merged into one group commit.
   std::size_t max_group_events = 65536;
   // Helper threads that share an append's CPU work with the appending

@@ -137,6 +137,7 @@ class EngineImpl final : public Engine {
                                          const AsOf& as_of,
                                          const StatisticsScope& scope) const override;
   Result<Organisation> OrganisationNow() const override;
+  Result<Organisation> OrganisationOf(const std::vector<std::string>& ids) const override;
   Result<std::vector<DeadlineEntry>> Deadlines(const DeadlineQuery& query,
                                                const AsOf& as_of) const override;
 
@@ -1331,32 +1332,21 @@ Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::s
 Result<Organisation> EngineImpl::OrganisationNow() const {
   std::lock_guard lock(mu_);
   ZF_RETURN_IF_ERROR(ReadyLocked());
-  const OrgModel& org = world_.rules.org();
-  Organisation out;
-  if (const District* d = org.district()) out.district[d->id] = d->name;
-  for (const Department* d : org.Departments()) out.departments[d->id] = d->name;
-  for (const Township* t : org.Townships()) {
-    out.townships[t->id] = t->name;
-    out.township_of_unit[t->id] = t->id;
-  }
-  for (const Brigade* b : org.Brigades()) {
-    out.brigades[b->id] = b->name;
-    out.township_of_unit[b->id] = b->township;
-  }
-  for (const EnforcementArea* a : org.Areas()) out.areas[a->id] = a->name;
-  for (const Officer* o : org.Officers()) out.officers[o->id] = o->name;
-  for (const auto* units : {&out.district, &out.departments, &out.townships}) {
-    for (const auto& [id, name] : *units) {
-      out.legal_names[id] = org.LegalNameOf(id).value_or(name);
+  return OrganisationOfBook(world_.rules);
+}
+
+Result<Organisation> EngineImpl::OrganisationOf(const std::vector<std::string>& ids) const {
+  std::lock_guard lock(mu_);
+  ZF_RETURN_IF_ERROR(FollowLog(/*if_moved=*/true));
+  if (!rules_loaded_) {
+    // As CaseViewFromRows: checked once, and again after reference events.
+    if (!names_current_) {
+      ZF_ASSIGN_OR_RETURN(names_current_, StoredNamesCurrent(*store_));
     }
+    if (*names_current_) return StoredOrganisation(*store_, ids);
   }
-  constexpr std::int64_t kLatest = std::numeric_limits<std::int64_t>::max();
-  for (const std::string& township : org.TownshipsWithAreas()) {
-    if (const EnforcementArea* a = org.AreaOfTownship(township, kLatest)) {
-      out.area_of_township[township] = a->id;
-    }
-  }
-  return out;
+  ZF_RETURN_IF_ERROR(EnsureRulesLocked());
+  return OrganisationSubset(OrganisationOfBook(world_.rules), ids);
 }
 
 // Judges on its own copy of the World and keeps only the command ids it

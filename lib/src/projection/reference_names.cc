@@ -2,9 +2,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 namespace zf::internal {
 namespace {
@@ -12,6 +15,8 @@ namespace {
 constexpr std::string_view kAreaPrefix = "names/area/";
 constexpr std::string_view kSubjectPrefix = "names/subject/";
 constexpr std::string_view kItemPrefix = "names/item/";
+constexpr std::string_view kOrgPrefix = "names/org/";
+
 
 std::string Key(std::string_view prefix, std::string_view id) {
   return std::string(prefix).append(id);
@@ -51,6 +56,56 @@ Result<std::optional<std::string>> Row(const EventStore& store, std::string_view
   return store.ReadProjection(Key(prefix, id));
 }
 
+// The maps of Organisation, by the name a names/org row gives each.
+using OrgMap = std::map<std::string, std::string> Organisation::*;
+constexpr std::pair<std::string_view, OrgMap> kOrgMaps[] = {
+    {"district", &Organisation::district},
+    {"departments", &Organisation::departments},
+    {"townships", &Organisation::townships},
+    {"brigades", &Organisation::brigades},
+    {"areas", &Organisation::areas},
+    {"officers", &Organisation::officers},
+    {"legal_names", &Organisation::legal_names},
+    {"township_of_unit", &Organisation::township_of_unit},
+    {"area_of_township", &Organisation::area_of_township},
+};
+
+// Copies what `from` holds for `id` into `to`.
+void CopyEntries(const Organisation& from, const std::string& id, Organisation* to) {
+  for (const auto& [name, map] : kOrgMaps) {
+    const auto& entries = from.*map;
+    if (auto it = entries.find(id); it != entries.end()) (to->*map)[id] = it->second;
+  }
+}
+
+// Every names/org row of `org`.
+void AddOrgRows(const Organisation& org, NameRows* rows) {
+  std::map<std::string, boost::json::object> by_id;
+  for (const auto& [name, map] : kOrgMaps) {
+    for (const auto& [id, value] : org.*map) by_id[id][name] = value;
+  }
+  for (const auto& [id, row] : by_id) {
+    rows->emplace(Key(kOrgPrefix, id), boost::json::serialize(row));
+  }
+}
+
+// Reads the names/org row of `id` into `org`; false when there is none.
+Result<bool> ReadOrgRow(const EventStore& store, const std::string& id, Organisation* org) {
+  ZF_ASSIGN_OR_RETURN(std::optional<std::string> text, store.ReadProjection(Key(kOrgPrefix, id)));
+  if (!text) return false;
+  boost::system::error_code ec;
+  const boost::json::value row = boost::json::parse(*text, ec);
+  if (ec || !row.is_object()) {
+    return CorruptionError(fmt::format("names row {}{} is not a JSON object", kOrgPrefix, id));
+  }
+  for (const auto& [name, map] : kOrgMaps) {
+    if (const boost::json::value* v = row.as_object().if_contains(name); v && v->is_string()) {
+      (org->*map)[id] = std::string(v->as_string());
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 NameRows NameRowsOf(const RuleBook& rules) {
@@ -76,8 +131,59 @@ NameRows NameRowsOf(const RuleBook& rules) {
       rows.emplace(Key(kItemPrefix, code), entry->version.name);
     }
   }
+  AddOrgRows(OrganisationOfBook(rules), &rows);
   rows.emplace(std::string(kNamesMetaKey), MetaValue(rules));
   return rows;
+}
+
+Organisation OrganisationOfBook(const RuleBook& rules) {
+  const OrgModel& org = rules.org();
+  Organisation out;
+  if (const District* d = org.district()) out.district[d->id] = d->name;
+  for (const Department* d : org.Departments()) out.departments[d->id] = d->name;
+  for (const Township* t : org.Townships()) {
+    out.townships[t->id] = t->name;
+    out.township_of_unit[t->id] = t->id;
+  }
+  for (const Brigade* b : org.Brigades()) {
+    out.brigades[b->id] = b->name;
+    out.township_of_unit[b->id] = b->township;
+  }
+  for (const EnforcementArea* a : org.Areas()) out.areas[a->id] = a->name;
+  for (const Officer* o : org.Officers()) out.officers[o->id] = o->name;
+  for (const auto* units : {&out.district, &out.departments, &out.townships}) {
+    for (const auto& [id, name] : *units) {
+      out.legal_names[id] = org.LegalNameOf(id).value_or(name);
+    }
+  }
+  constexpr std::int64_t kLatest = std::numeric_limits<std::int64_t>::max();
+  for (const std::string& township : org.TownshipsWithAreas()) {
+    if (const EnforcementArea* a = org.AreaOfTownship(township, kLatest)) {
+      out.area_of_township[township] = a->id;
+    }
+  }
+  return out;
+}
+
+Organisation OrganisationSubset(const Organisation& org, const std::vector<std::string>& ids) {
+  Organisation out;
+  for (const std::string& id : ids) CopyEntries(org, id, &out);
+  for (const auto& [township, area] : out.area_of_township) CopyEntries(org, area, &out);
+  return out;
+}
+
+Result<Organisation> StoredOrganisation(const EventStore& store,
+                                        const std::vector<std::string>& ids) {
+  Organisation out;
+  std::set<std::string> read;
+  auto load = [&](const std::string& id) -> Status {
+    if (id.empty() || !read.insert(id).second) return Status::Ok();
+    return ReadOrgRow(store, id, &out).status();
+  };
+  for (const std::string& id : ids) ZF_RETURN_IF_ERROR(load(id));
+  const auto townships = out.area_of_township;  // load() adds to the maps
+  for (const auto& [township, area] : townships) ZF_RETURN_IF_ERROR(load(area));
+  return out;
 }
 
 std::vector<ProjectionWrite> NameRowChanges(const NameRows& from, const NameRows& to) {

@@ -11,6 +11,9 @@
 //   names/area/<township>     the area id (OrgModel::AreaOfTownship, latest)
 //   names/subject/<id>        the legal name (OrgModel::LegalNameOf)
 //   names/item/<code>         the name of the last entry (PowerList::Latest)
+//   names/org/<id>            what zf::Organisation holds for the unit or
+//                             officer <id>: {"<map>": value, ...}, one member
+//                             per map of Organisation that has the id
 //   names/.meta               {"fold":N,"streams":{<reference stream>:version}}
 //
 // The engine writes the rows that change in the same atomic write as the
@@ -29,6 +32,7 @@
 #include <vector>
 
 #include "rules/rule_book.h"
+#include "zf/engine.h"
 #include "zf/event_store.h"
 #include "zf/status.h"
 
@@ -37,7 +41,7 @@ namespace zf::internal {
 inline constexpr std::string_view kNamesRowPrefix = "names/";
 inline constexpr std::string_view kNamesMetaKey = "names/.meta";
 // Changes whenever what a row holds, or which rows there are, changes.
-inline constexpr int kNamesFoldVersion = 1;
+inline constexpr int kNamesFoldVersion = 2;
 
 // Every names row `rules` implies, the meta row included, by key.
 using NameRows = std::map<std::string, std::string, std::less<>>;
@@ -63,6 +67,18 @@ Result<bool> StoredNamesCurrent(const EventStore& store);
 // has found them current.
 Result<CaseNames> StoredCaseNames(const EventStore& store, std::string_view township,
                                   std::string_view subject, std::string_view item_code);
+
+// The organisation the latest rule book gives (zf::Engine::OrganisationNow).
+Organisation OrganisationOfBook(const RuleBook& rules);
+
+// What `org` holds for `ids`, and the area of each township among them
+// (zf::Engine::OrganisationOf).
+Organisation OrganisationSubset(const Organisation& org, const std::vector<std::string>& ids);
+
+// The same from the stored names/org rows. The caller has found them
+// current.
+Result<Organisation> StoredOrganisation(const EventStore& store,
+                                        const std::vector<std::string>& ids);
 
 // The stored rows, the meta row included.
 Result<NameRows> StoredNameRows(const EventStore& store);

@@ -14,14 +14,14 @@ namespace zf::internal {
 struct PostgresTestHooks {
   // Called inside the append's transaction after planning, before the
   // first row is written.
-  std::function<void()> before_write;
+  std::function<void()> before_write{};
   // Called after every row is written, right before COMMIT is sent.
-  std::function<void()> before_commit;
+  std::function<void()> before_commit{};
   // Called after the server answered COMMIT; returning true throws the
   // answer away and drops the writer, as a connection lost between the
   // server's commit and its reply would: the commit stands, the caller
   // hears that its outcome is unknown.
-  std::function<bool()> lose_commit_reply;
+  std::function<bool()> lose_commit_reply{};
 };
 
 // REQUIRES: no append is running. Returns false (and does nothing) for
