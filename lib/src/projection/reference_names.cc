@@ -17,7 +17,6 @@ constexpr std::string_view kSubjectPrefix = "names/subject/";
 constexpr std::string_view kItemPrefix = "names/item/";
 constexpr std::string_view kOrgPrefix = "names/org/";
 
-
 std::string Key(std::string_view prefix, std::string_view id) {
   return std::string(prefix).append(id);
 }
