@@ -1,12 +1,12 @@
 #include "store/chain_verifier.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "util/coding.h"
 #include "util/multiset_digest.h"
+#include "util/name_set.h"
 #include "util/sm3.h"
 
 namespace zf::internal {
@@ -45,6 +45,19 @@ class Verifier {
   Status CheckEvent(std::uint64_t position, std::string_view value);
   Result<std::optional<StreamTip>> AnchorBeforeRange(const EventRecord& e);
   Status CheckStreamLink(std::uint64_t position, const EventRecord& e, const Hash& hash);
+  // The last event seen of `stream`, or null.
+  const StreamTip* FindTip(std::string_view stream) const {
+    const std::optional<std::uint32_t> number = streams_.Find(stream);
+    return number ? &tips_[*number] : nullptr;
+  }
+  void SetTip(std::string_view stream, const StreamTip& tip) {
+    const auto [number, added] = streams_.Insert(stream);
+    if (added) {
+      tips_.push_back(tip);
+    } else {
+      tips_[number] = tip;
+    }
+  }
   Status CheckHeads();
   Status CheckHeadsAndDigest(std::uint64_t last_seen);
   void CheckHead(std::string_view stream, std::uint64_t version, std::uint64_t position);
@@ -63,7 +76,11 @@ class Verifier {
   MultisetKey digest_key_ = MultisetKey::Random();
   MultisetDigest log_triples_{digest_key_};
   Hash ledger_{};
-  std::unordered_map<std::string, StreamTip> tips_;
+  // The last event seen of each stream, by the stream's number in
+  // streams_. A province has ≈ 1.1 M streams: in an unordered_map keyed by
+  // std::string each cost ≈ 170 bytes, here its name's bytes and ≈ 72.
+  NameSet streams_;
+  std::vector<StreamTip> tips_;
   std::vector<LedgerAnchor> anchors_;  // by position
   std::size_t next_anchor_ = 0;        // the first anchor not yet looked at
 };
@@ -202,10 +219,9 @@ Result<std::optional<StreamTip>> Verifier::AnchorBeforeRange(const EventRecord& 
 
 Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
                                  const Hash& hash) {
-  auto it = tips_.find(e.stream);
   std::optional<StreamTip> tip;
-  if (it != tips_.end()) {
-    tip = it->second;
+  if (const StreamTip* seen = FindTip(e.stream)) {
+    tip = *seen;
   } else if (e.version > 1 && options_.from_position > 1) {
     // The stream's earlier events lie before the range: anchor on the index.
     ZF_ASSIGN_OR_RETURN(tip, AnchorBeforeRange(e));
@@ -216,7 +232,7 @@ Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
                       e.stream, e.version - 1),
           fmt::format("事件流 {} 的前一个事件（版本 {}）缺失，本事件无法接入哈希链", e.stream,
                       e.version - 1));
-      tips_[e.stream] = StreamTip{e.version, hash, position};
+      SetTip(e.stream, StreamTip{e.version, hash, position});
       return Status::Ok();
     }
   }
@@ -236,7 +252,7 @@ Status Verifier::CheckStreamLink(std::uint64_t position, const EventRecord& e,
                     e.prev_hash.empty() ? "（空）" : e.prev_hash,
                     expected_prev.empty() ? "（空）" : expected_prev));
   }
-  tips_[e.stream] = StreamTip{e.version, hash, position};
+  SetTip(e.stream, StreamTip{e.version, hash, position});
   return Status::Ok();
 }
 
@@ -298,20 +314,20 @@ Status Verifier::CheckEvent(std::uint64_t position, std::string_view value) {
 // last event, or appends would chain to the wrong event.
 void Verifier::CheckHead(std::string_view stream, std::uint64_t version,
                          std::uint64_t position) {
-  auto it = tips_.find(std::string(stream));
-  if (it == tips_.end()) {
+  const StreamTip* tip = FindTip(stream);
+  if (tip == nullptr) {
     Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
         fmt::format("the stream index ends at version {} but the log holds no event of "
                     "the stream",
                     version),
         fmt::format("事件流索引止于版本 {}，而日志中没有该流的事件", version));
-  } else if (it->second.version != version || it->second.position != position) {
+  } else if (tip->version != version || tip->position != position) {
     Add(ChainFinding::Kind::kIndexMismatch, position, stream, version,
         fmt::format("the stream index ends at version {} (position {}) but the log ends "
                     "at version {} (position {})",
-                    version, position, it->second.version, it->second.position),
+                    version, position, tip->version, tip->position),
         fmt::format("事件流索引止于版本 {}（位置 {}），而日志止于版本 {}（位置 {}）", version,
-                    position, it->second.version, it->second.position));
+                    position, tip->version, tip->position));
   }
 }
 
