@@ -10,7 +10,6 @@
 // events (docs/architecture.md "Bounded state").
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -282,6 +281,9 @@ class EngineImpl final : public Engine {
   // size that is about 78,000 events and a second, which a read of one
   // case does not pay (CaseViewFromRows). REQUIRES: mu_.
   Status EnsureRulesLocked() const;
+  // Whether the stored names rows reflect the reference streams, so that a
+  // read may take names from them instead of folding. REQUIRES: mu_.
+  Result<bool> NameRowsUsableLocked() const;
   // What a read of the state now needs: world_ following the log (another
   // engine's commits, FollowLog) and the rule book folded. REQUIRES: mu_.
   Status ReadyLocked() const {
@@ -1203,13 +1205,8 @@ Result<std::optional<boost::json::object>> EngineImpl::CaseViewFromRows(
     return std::optional(
         CaseViewFromRow(row, CaseNamesOf(township, subject, item, world_.rules, std::nullopt)));
   }
-  // Checked once: until this engine folds the rule book it writes nothing,
-  // and no other process writes a store an engine holds or a secondary
-  // instance reads.
-  if (!names_current_) {
-    ZF_ASSIGN_OR_RETURN(names_current_, StoredNamesCurrent(*store_));
-  }
-  if (!*names_current_) return none;
+  ZF_ASSIGN_OR_RETURN(bool usable, NameRowsUsableLocked());
+  if (!usable) return none;
   ZF_ASSIGN_OR_RETURN(CaseNames names, StoredCaseNames(*store_, township, subject, item));
   return std::optional(CaseViewFromRow(row, names));
 }
@@ -1329,6 +1326,16 @@ Result<boost::json::object> EngineImpl::Statistics(std::string_view from, std::s
   return std::move(*stats);
 }
 
+// Checked once, and again after reference events (FollowLog): until this
+// engine folds the rule book it writes nothing, and no other process writes
+// a store an engine holds or a secondary instance reads.
+Result<bool> EngineImpl::NameRowsUsableLocked() const {
+  if (!names_current_) {
+    ZF_ASSIGN_OR_RETURN(names_current_, StoredNamesCurrent(*store_));
+  }
+  return *names_current_;
+}
+
 Result<Organisation> EngineImpl::OrganisationNow() const {
   std::lock_guard lock(mu_);
   ZF_RETURN_IF_ERROR(ReadyLocked());
@@ -1339,11 +1346,8 @@ Result<Organisation> EngineImpl::OrganisationOf(const std::vector<std::string>& 
   std::lock_guard lock(mu_);
   ZF_RETURN_IF_ERROR(FollowLog(/*if_moved=*/true));
   if (!rules_loaded_) {
-    // As CaseViewFromRows: checked once, and again after reference events.
-    if (!names_current_) {
-      ZF_ASSIGN_OR_RETURN(names_current_, StoredNamesCurrent(*store_));
-    }
-    if (*names_current_) return StoredOrganisation(*store_, ids);
+    ZF_ASSIGN_OR_RETURN(bool usable, NameRowsUsableLocked());
+    if (usable) return StoredOrganisation(*store_, ids);
   }
   ZF_RETURN_IF_ERROR(EnsureRulesLocked());
   return OrganisationSubset(OrganisationOfBook(world_.rules), ids);

@@ -157,8 +157,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& st
     // compaction rewrites the whole of it: with RocksDB's defaults
     // (256 MiB, 4 files of about 2.5 MiB each from these memtables) that was
     // 256 MiB rewritten per 10 MiB flushed. RocksDB's tuning guide sets level
-    // 1 near trigger x level-0 file size and target files near a tenth of
-    // it. On 3 million imported commands: the compactions of the commands,
+    // 1 to trigger x memtable size (what one L0 -> L1 compaction takes in,
+    // before compression) and target files near a tenth of it. On 3 million imported commands: the compactions of the commands,
     // projections and streams families took 31 instead of 100 CPU s, the
     // whole import 191 instead of 280 (docs/performance.md, "Level sizes").
     // An existing store takes these on its next open; its levels move down
