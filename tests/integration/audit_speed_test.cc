@@ -1,6 +1,7 @@
 // What the audit's speed-ups must not change (docs/audit.md §4): a decided
 // payload compared without rendering is "the same" only where canonical
-// JSON is;
+// JSON is; whether a case has a deadline open does not depend on the
+// moment asked (the audit's last pass skips the cases with none);
 // Benchmarks::BenchmarkInForce through its item index finds what a scan of
 // every benchmark finds; a case book as of a past moment that folds in
 // place (and drops a slot whose event does not fold) holds what an
@@ -16,9 +17,12 @@
 #include <fmt/format.h>
 
 #include "domain/case_book.h"
+#include "domain/deadlines.h"
 #include "rules/benchmarks.h"
+#include "rules/rule_book.h"
 #include "support/engine_fixtures.h"
 #include "util/canonical_json.h"
+#include "util/rfc3339.h"
 #include "zf/engine.h"
 #include "zf/event_store.h"
 
@@ -251,4 +255,58 @@ TEST_CASE("audit speed: a book as of a moment that folds in place holds what a c
       in_place.Trim();
     }
   }
+}
+
+// ReDecider::Finish() checks again, at the audit's reference time, only the
+// cases that had a deadline open after their last event: that is exact only
+// while OpenDeadlines lists something or nothing whatever the moment and
+// the calendar in force, given the case and the options.
+TEST_CASE("audit speed: whether a case has a deadline open does not depend on the moment",
+          "[audit][speed]") {
+  auto store = std::shared_ptr<EventStore>(std::move(*NewMemoryEventStore()));
+  {
+    auto engine = Engine::Open(EngineOptions{}, store);
+    REQUIRE(engine.ok());
+    testing::LoadAll(**engine, {"01-calendar.jsonl", "02-org.jsonl", "03-powers.jsonl",
+                                "04-leniency.jsonl", "05-benchmarks.jsonl",
+                                "06-hearing-thresholds.jsonl", "07-cases-2022.jsonl",
+                                "08-cases-2023.jsonl"});
+  }
+  const std::vector<EventRecord> events = AllEvents(*store);
+  const EngineOptions options;
+  internal::RuleBook rules;
+  for (const EventRecord& e : events) {
+    if (internal::IsReferenceStream(e.stream)) REQUIRE(rules.Apply(e).ok());
+  }
+  internal::CaseBook cases;
+  std::size_t states = 0, with_open = 0, without = 0;
+  for (const EventRecord& e : events) {
+    if (internal::IsReferenceStream(e.stream)) continue;
+    REQUIRE(cases.Apply(e).ok());
+    if (!e.stream.starts_with(internal::kCaseStreamPrefix)) continue;
+    const internal::CaseState* c = cases.FindCase(e.stream.substr(internal::kCaseStreamPrefix.size()));
+    REQUIRE(c != nullptr);
+    auto at = internal::ParseRfc3339(e.occurred_at);
+    REQUIRE(at.ok());
+    // The event's moment, later ones in and beyond the sample's calendars.
+    std::optional<bool> open;
+    for (std::int64_t days : {0, 1, 45, 400, 3000}) {
+      Command probe;
+      probe.type = "check_deadlines";
+      probe.target = c->id;
+      const internal::Timestamp moment{at->unix_micros + days * 86'400'000'000LL, 480};
+      const internal::DecisionContext context{probe, moment, rules, cases, options};
+      internal::Deadlines list;
+      if (!internal::OpenDeadlines(context, *c, &list).ok()) continue;
+      INFO(e.stream << " v" << e.version << " " << e.type << " + " << days << " days");
+      if (open) CHECK(*open == !list.empty());
+      open = !list.empty();
+    }
+    ++states;
+    if (open) ++(*open ? with_open : without);
+  }
+  // Many states of both kinds were compared.
+  CHECK(states > 1000);
+  CHECK(with_open > 200);
+  CHECK(without > 200);
 }

@@ -338,19 +338,22 @@ Status ReDecider::Check(PreparedGroup* group) {
     }
     CheckProcedure();
     if (std::string id = CaseIdOf(first.stream); !id.empty()) {
-      if (prepared.occurred_micros.front() != INT64_MIN) {
-        CheckDeadlines(id, prepared.occurred_micros.front(), /*at_end=*/false);
+      const CaseState* c = cases_.FindCase(id);
+      if (c != nullptr && prepared.occurred_micros.front() != INT64_MIN) {
+        CheckDeadlines(*c, prepared.occurred_micros.front(), /*at_end=*/false);
       }
     }
   }
+  Fold();
   if (std::string id = CaseIdOf(first.stream); !id.empty()) {
     const EventRecord& last = group_.back();
     const auto [number, added] = last_act_ids_.Insert(id);
     if (added) last_act_.emplace_back();
-    last_act_[number] = {last.position, last.version};
+    const CaseState* c = cases_.FindCase(id);
+    last_act_[number] = {last.position, last.version,
+                         c == nullptr || MayStayOpen(*c, prepared.occurred_micros.back())};
     if (store_ == nullptr) last_names_[id] = {last.type, last.command_id};
   }
-  Fold();
   cases_.Trim();
   // A case the store could not read (backed) looked absent to the checks.
   return cases_.TakeReadError();
@@ -598,18 +601,49 @@ void ReDecider::ReportProcedure(const EventRecord& e, const Rejection& rejection
   findings_->Report(std::move(f));
 }
 
-void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros, bool at_end) {
-  const CaseState* c = cases_.FindCase(case_id);
-  if (c == nullptr) return;
-  Command probe;
-  probe.type = "check_deadlines";
-  probe.target = std::string(case_id);
-  probe.at = FormatRfc3339(at_micros, 480, false);
-  auto at = ParseRfc3339(probe.at);
-  if (!at.ok()) return;
-  const DecisionContext context{probe, *at, rules_, cases_, options_};
+namespace {
+
+// What the engine's own check_deadlines of case `case_id` at `at_micros`
+// would carry (its time as the engine writes it, in China's offset).
+struct DeadlineProbe {
+  Command command;
+  Timestamp at;
+};
+
+std::optional<DeadlineProbe> ProbeAt(std::string_view case_id, std::int64_t at_micros) {
+  DeadlineProbe probe;
+  probe.command.type = "check_deadlines";
+  probe.command.target = std::string(case_id);
+  probe.command.at = FormatRfc3339(at_micros, 480, false);
+  auto at = ParseRfc3339(probe.command.at);
+  if (!at.ok()) return std::nullopt;
+  probe.at = *at;
+  return probe;
+}
+
+}  // namespace
+
+// Whether anything is open does not depend on the moment or the calendar,
+// only on the case and the options (deadlines.h): a case with nothing open
+// after its last event has nothing open at the end either, and Finish()
+// need not fold it again. Any doubt (a time or a period that does not
+// compute) counts as open.
+bool ReDecider::MayStayOpen(const CaseState& c, std::int64_t at_micros) const {
+  std::optional<DeadlineProbe> probe =
+      at_micros == INT64_MIN ? std::nullopt : ProbeAt(c.id, at_micros);
+  if (!probe) return true;
+  const DecisionContext context{probe->command, probe->at, rules_, cases_, options_};
   Deadlines open;
-  if (!OpenDeadlines(context, *c, &open).ok()) return;
+  return !OpenDeadlines(context, c, &open).ok() || !open.empty();
+}
+
+void ReDecider::CheckDeadlines(const CaseState& c, std::int64_t at_micros, bool at_end) {
+  const std::string_view case_id = c.id;
+  std::optional<DeadlineProbe> probe = ProbeAt(case_id, at_micros);
+  if (!probe) return;
+  const DecisionContext context{probe->command, probe->at, rules_, cases_, options_};
+  Deadlines open;
+  if (!OpenDeadlines(context, c, &open).ok()) return;
   const Date today = context.date();
   for (const OpenDeadline& d : open) {
     ++summary_->deadlines_checked;
@@ -623,15 +657,15 @@ void ReDecider::CheckDeadlines(std::string_view case_id, std::int64_t at_micros,
     f.case_id = std::string(case_id);
     f.stream = std::string(kCaseStreamPrefix) + std::string(case_id);
     f.rule = d.id;
-    DeadlineBasis basis = DeadlineBasisOf(d, *c, context);
+    DeadlineBasis basis = DeadlineBasisOf(d, c, context);
     f.legal_basis = std::move(basis.en);
     f.legal_basis_zh = std::move(basis.zh);
     if (at_end) {
       // The event named is the case's last: nothing was recorded after it.
       f.version = cases_.Version(f.stream);
       if (std::optional<std::uint32_t> number = last_act_ids_.Find(case_id)) {
-        f.position = last_act_[*number].first;
-        f.version = last_act_[*number].second;
+        f.position = last_act_[*number].position;
+        f.version = last_act_[*number].version;
         if (store_ == nullptr) {
           const auto& names = last_names_[std::string(case_id)];
           f.event_type = names.first;
@@ -689,14 +723,19 @@ Status ReDecider::Finish() {
   ZF_RETURN_IF_ERROR(FlushGroup());
   summary_->reference_time = latest_text_;
   if (latest_micros_ == INT64_MIN || scope_.to_position != UINT64_MAX) return Status::Ok();
-  std::vector<std::string> ids;
-  cases_.ForEachCase([&](const CaseState& c) {
-    if (scope_.case_id.empty() || c.id == scope_.case_id) ids.push_back(c.id);
-  });
-  for (const std::string& id : ids) {
-    CheckDeadlines(id, latest_micros_, /*at_end=*/true);
-    cases_.Trim();
-  }
+  // One fold of each case, on every core (ForEachCase), checked as it comes:
+  // folding every case's stream again is most of this step's time.
+  // Only the cases that may still have something open are folded again.
+  cases_.ForEachCase(
+      [&](const CaseState& c) {
+        CheckDeadlines(c, latest_micros_, /*at_end=*/true);
+        cases_.Trim();
+      },
+      [&](std::string_view case_id) {
+        if (!scope_.case_id.empty() && case_id != scope_.case_id) return false;
+        const std::optional<std::uint32_t> number = last_act_ids_.Find(case_id);
+        return !number || last_act_[*number].may_stay_open;
+      });
   return cases_.TakeReadError();
 }
 

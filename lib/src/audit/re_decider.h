@@ -139,7 +139,10 @@ class ReDecider {
   // seal_missing, seal_invalid.
   void CheckSeal(const EventRecord& event);
   void ReportProcedure(const EventRecord& event, const Rejection& rejection);
-  void CheckDeadlines(std::string_view case_id, std::int64_t at_micros, bool at_end);
+  void CheckDeadlines(const CaseState& c, std::int64_t at_micros, bool at_end);
+  // Whether case `c`, as folded after an event at `at_micros`, may have a
+  // deadline open at any later moment.
+  bool MayStayOpen(const CaseState& c, std::int64_t at_micros) const;
   void Fold();
   AuditFinding FindingAt(AuditFinding::Kind kind, const EventRecord& event) const;
 
@@ -160,12 +163,18 @@ class ReDecider {
   std::set<std::string> breaches_;
   // Per case id, the position and version of its latest event: what a
   // deadline still open at the end was last waiting after. With a store
-  // only these are kept (about 40 bytes a case, id included: this grows
+  // only these are kept (about 48 bytes a case, id included: this grows
   // with the cases) and a finding at the end reads the event's type and
   // command id back; without one (a dossier) they are kept in last_names_.
   // last_act_ is numbered as last_act_ids_.
+  struct LastAct {
+    std::uint64_t position = 0;
+    std::uint64_t version = 0;
+    // MayStayOpen() after that event: whether Finish() checks the case.
+    bool may_stay_open = true;
+  };
   NameSet last_act_ids_;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> last_act_;
+  std::vector<LastAct> last_act_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> last_names_;
 };
 

@@ -280,7 +280,8 @@ std::uint64_t CaseBook::Version(std::string_view stream) const {
 // (each fold reads only its own stream, and the store is thread-safe),
 // then visited in order on the calling thread.
 template <typename State>
-void CaseBook::ForEach(Family family, const std::function<void(const State&)>& fn) const {
+void CaseBook::ForEach(Family family, const std::function<void(const State&)>& fn,
+                       const std::function<bool(std::string_view id)>& wanted) const {
   const std::string_view prefix = PrefixOf(family);
   constexpr std::size_t kChunk = 256;
   std::vector<std::string_view> chunk;  // names that outlive the chunk
@@ -321,13 +322,16 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
     chunk.clear();
   };
   auto visit = [&](std::string_view stream) {
+    if (wanted && !wanted(stream.substr(prefix.size()))) return;
     chunk.push_back(stream);
     if (chunk.size() == kChunk) flush();
   };
   if (!backed()) {
     for (auto it = slots_.lower_bound(prefix); it != slots_.end() && it->first.starts_with(prefix);
          ++it) {
-      if (it->second.state != nullptr) fn(*static_cast<const State*>(it->second.state.get()));
+      if (it->second.state == nullptr) continue;
+      if (wanted && !wanted(std::string_view(it->first).substr(prefix.size()))) continue;
+      fn(*static_cast<const State*>(it->second.state.get()));
     }
     return;
   }
@@ -372,8 +376,9 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
   flush();
 }
 
-void CaseBook::ForEachCase(const std::function<void(const CaseState&)>& fn) const {
-  ForEach(Family::kCase, fn);
+void CaseBook::ForEachCase(const std::function<void(const CaseState&)>& fn,
+                           const std::function<bool(std::string_view case_id)>& wanted) const {
+  ForEach(Family::kCase, fn, wanted);
 }
 void CaseBook::ForEachGridTicket(const std::function<void(const GridTicketState&)>& fn) const {
   ForEach(Family::kGridTicket, fn);

@@ -106,8 +106,10 @@ class CaseBook {
   // Ids of the cases whose party is `party_id`, oldest registration first.
   std::vector<std::string> CasesOfParty(std::string_view party_id) const;
   // Every case, by id. Backed: streamed from the store, cases not in the
-  // cache are folded for the call only.
-  void ForEachCase(const std::function<void(const CaseState&)>& fn) const;
+  // cache are folded for the call only. With `wanted`, only the cases whose
+  // id it accepts (asked before a case is folded).
+  void ForEachCase(const std::function<void(const CaseState&)>& fn,
+                   const std::function<bool(std::string_view case_id)>& wanted = {}) const;
   // Ids of the cases whose clue names `case_id` as related (J5), oldest
   // registration first.
   std::vector<std::string> CasesRelatedTo(std::string_view case_id) const;
@@ -252,7 +254,8 @@ class CaseBook {
   template <typename State>
   const State* Find(std::string_view prefix, std::string_view id) const;
   template <typename State>
-  void ForEach(Family family, const std::function<void(const State&)>& fn) const;
+  void ForEach(Family family, const std::function<void(const State&)>& fn,
+               const std::function<bool(std::string_view id)>& wanted = {}) const;
 
   Members& MembersOf(const std::string& index_key) const;
   std::vector<std::string> MemberIds(const std::string& index_key) const;

@@ -26,6 +26,10 @@ using Deadlines = std::vector<OpenDeadline>;
 
 // Every deadline case `c` has open at `context`'s moment (its command's
 // time, the rules in force then and the engine options).
+// Whether the list is empty depends on the case and the options only, not
+// on the moment or the calendar in force (those move due dates): the audit
+// relies on it to skip, at its end, the cases with nothing open after their
+// last event (re_decider.cc, MayStayOpen; audit_speed_test.cc checks it).
 Status OpenDeadlines(const DecisionContext& context, const CaseState& c, Deadlines* out);
 
 }  // namespace zf::internal
