@@ -41,6 +41,7 @@
 #include "store/command_probe.h"
 #include "store/envelope.h"
 #include "store/prefetch_cursor.h"
+#include "store/stream_end_probe.h"
 #include "util/bounded_queue.h"
 #include "util/rfc3339.h"
 #include "zf/clock.h"
@@ -1515,6 +1516,9 @@ class ProjectionRebuild {
   // the pass's end). Looking each up in the store costs a tenth of the
   // pass, so it is done ahead, beside the decoding.
   std::unordered_map<std::string, std::uint64_t> last_version_;
+  // The reader thread's, made at its first lookup (after through_ is set:
+  // a stream end at or below it is in the reader's snapshot).
+  std::unique_ptr<StreamEndReader> ends_;
   std::mutex mark_mu_;
   Status mark_failed_;  // GUARDED_BY(mark_mu_)
   Finals outgoing_;  // the next batch for the checker
@@ -1617,14 +1621,19 @@ std::uint64_t ProjectionRebuild::MarkLast(const EventRecord& event) {
   if (FamilyOfStream(event.stream) == nullptr) return kNotLast;
   auto it = last_version_.find(event.stream);
   if (it == last_version_.end()) {
-    Result<StreamHead> head = store_->Head(event.stream);
-    if (!head.ok()) {
+    if (ends_ == nullptr) ends_ = NewStreamEndReader(*store_);
+    Result<std::optional<StreamEnd>> end = ends_->Find(event.stream);
+    if (end.ok() && !*end) {
+      end = NotFoundError(fmt::format("stream '{}' has no events", event.stream))
+                .WithSubject(event.stream);
+    }
+    if (!end.ok()) {
       std::lock_guard lock(mark_mu_);
-      mark_failed_ = head.status();
+      mark_failed_ = end.status();
       return kMarkFailed;
     }
     const std::uint64_t last =
-        head->position <= through_ && head->version > 0 ? head->version : UINT64_MAX;
+        (*end)->position <= through_ && (*end)->version > 0 ? (*end)->version : UINT64_MAX;
     it = last_version_.emplace(event.stream, last).first;
   }
   if (event.version < it->second) return kNotLast;

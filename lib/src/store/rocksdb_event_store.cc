@@ -44,6 +44,7 @@
 #include "store/rocksdb_testing.h"
 #include "store/store_copy.h"
 #include "store/store_holder.h"
+#include "store/stream_end_probe.h"
 #include "store/subscription.h"
 #include "util/coding.h"
 #include "util/rfc3339.h"
@@ -457,8 +458,44 @@ class StreamCursor final : public EventCursor {
   Status status_;
 };
 
+// Stream ends from the stream index alone (its last entry per stream), with
+// one iterator for every lookup: the iterator's snapshot is taken at the
+// first lookup, and making one per lookup cost as much as the seek.
+class IndexEndReader final : public StreamEndReader {
+ public:
+  explicit IndexEndReader(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+  Result<std::optional<StreamEnd>> Find(std::string_view stream) override {
+    if (it_ == nullptr) it_.reset(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cf(kStreams)));
+    SetStreamIndexKey(stream, UINT64_MAX, &key_);
+    it_->SeekForPrev(ToSlice(key_));
+    if (!it_->Valid()) {
+      ZF_RETURN_IF_ERROR(FromRocks(it_->status(), "read stream head"));
+      return std::optional<StreamEnd>();
+    }
+    std::string_view found;
+    StreamEnd end;
+    if (!DecodeStreamIndexKey(std::string_view(it_->key().data(), it_->key().size()), &found,
+                              &end.version) ||
+        found != stream) {
+      return std::optional<StreamEnd>();
+    }
+    if (it_->value().size() != 8) {
+      return CorruptionError(fmt::format("stream index entry of '{}' is malformed", stream));
+    }
+    end.position = DecodeFixed64BE(it_->value().data());
+    return std::optional(end);
+  }
+
+ private:
+  std::shared_ptr<Database> db_;  // before it_: the iterator goes first
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string key_;
+};
+
 class RocksDbEventStore final : public EventStore,
                                 public CommandProbe,
+                                public StreamEndProbe,
                                 private RawLog,
                                 private CommittedState {
  public:
@@ -550,6 +587,12 @@ class RocksDbEventStore final : public EventStore,
                      values.data(), statuses.data());
     for (std::size_t i = 0; i < keys.size(); ++i) may[i] = !statuses[i].IsNotFound();
     return may;
+  }
+
+  std::unique_ptr<StreamEndReader> NewStreamEndReader() const override {
+    std::shared_ptr<Database> db = Db();
+    if (db == nullptr) return NewHeadEndReader(*this);  // it says the store is closed
+    return std::make_unique<IndexEndReader>(std::move(db));
   }
 
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from_position) override {
