@@ -768,9 +768,13 @@ void CaseBook::ForEachIndexRow(
       aggregate(stream);
     }
   }
-  for (const auto& [key, members] : index_) {
-    for (const auto& [seq, id] : members.list) {
-      const std::string row = MemberRowKey(key, seq);
+  std::vector<const std::pair<const std::string, Members>*> lists;
+  lists.reserve(index_.size());
+  for (const auto& entry : index_) lists.push_back(&entry);
+  std::sort(lists.begin(), lists.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : lists) {
+    for (const auto& [seq, id] : entry->second.list) {
+      const std::string row = MemberRowKey(entry->first, seq);
       fn(row, Seal(row, id));
     }
   }
