@@ -327,11 +327,15 @@ void CaseBook::ForEach(Family family, const std::function<void(const State&)>& f
     if (chunk.size() == kChunk) flush();
   };
   if (!backed()) {
-    for (auto it = slots_.lower_bound(prefix); it != slots_.end() && it->first.starts_with(prefix);
-         ++it) {
-      if (it->second.state == nullptr) continue;
-      if (wanted && !wanted(std::string_view(it->first).substr(prefix.size()))) continue;
-      fn(*static_cast<const State*>(it->second.state.get()));
+    std::vector<const SlotMap::value_type*> held;
+    for (const auto& entry : slots_) {
+      if (entry.first.starts_with(prefix) && entry.second.state != nullptr) held.push_back(&entry);
+    }
+    std::sort(held.begin(), held.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* entry : held) {
+      if (wanted && !wanted(std::string_view(entry->first).substr(prefix.size()))) continue;
+      fn(*static_cast<const State*>(entry->second.state.get()));
     }
     return;
   }
@@ -516,7 +520,7 @@ CaseBook::CaseKeys CaseBook::CaseKeysOf(const CaseState& c) {
   return CaseKeys{c.party.id, c.clue.related_case_id, c.execution.handover.receiving_case_id};
 }
 
-bool CaseBook::FoldsInPlace(std::map<std::string, Slot, std::less<>>::iterator it) const {
+bool CaseBook::FoldsInPlace(SlotMap::iterator it) const {
   // Only as of a past moment (the audit, time travel): there a slot dropped
   // is folded again from the store as it was (admits_), and nothing is
   // pending or saved. The use count is 1 when no copy of the book, no
@@ -763,10 +767,12 @@ void CaseBook::ForEachIndexRow(
     // The cache holds some aggregates; created_ names them all.
     created_.ForEachWithPrefix("", aggregate);
   } else {
+    std::vector<std::string_view> streams;
     for (const auto& [stream, slot] : slots_) {
-      if (slot.version == 0 || FamilyOf(stream) == Family::kOther) continue;
-      aggregate(stream);
+      if (slot.version != 0 && FamilyOf(stream) != Family::kOther) streams.push_back(stream);
     }
+    std::sort(streams.begin(), streams.end());
+    for (std::string_view stream : streams) aggregate(stream);
   }
   std::vector<const std::pair<const std::string, Members>*> lists;
   lists.reserve(index_.size());

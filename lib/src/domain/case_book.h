@@ -226,6 +226,14 @@ class CaseBook {
     bool dirty = false;                 // changed since the last Commit()
     std::uint64_t used = 0;             // last use, for eviction
   };
+  // Hashes std::string and std::string_view alike (lookups by view).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  using SlotMap = std::unordered_map<std::string, Slot, KeyHash, std::equal_to<>>;
   // One index key's members in order: (sequence, member id).
   struct Members {
     std::vector<std::pair<std::uint32_t, std::string>> list;
@@ -274,7 +282,7 @@ class CaseBook {
   };
   static CaseKeys CaseKeysOf(const CaseState& c);
   // Whether Apply() may fold into the state at `it` instead of a copy.
-  bool FoldsInPlace(std::map<std::string, Slot, std::less<>>::iterator it) const;
+  bool FoldsInPlace(SlotMap::iterator it) const;
   void UpdateCaseIndexes(const CaseKeys& before, const CaseState& after);
   // The member id the index row `key` names ("" for an aggregate row), or
   // nullopt when the events applied call for no such row.
@@ -295,17 +303,13 @@ class CaseBook {
   // by the next Apply() (a const lookup cannot return it).
   mutable Status read_error_;
   mutable Status index_corruption_;  // see IndexCorruption()
-  mutable std::map<std::string, Slot, std::less<>> slots_;  // by stream
+  // By stream; hashed like index_ (what needs an order sorts: ForEach in
+  // memory, ForEachIndexRow).
+  mutable SlotMap slots_;
   // A province's index lists number in the millions in the audit and the
   // rebuild (built from the events): hashed, not ordered, since ordered
   // lookups of these long shared-prefix keys were a tenth of the rebuild's
   // fold. ForEachIndexRow() sorts.
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const {
-      return std::hash<std::string_view>{}(key);
-    }
-  };
   mutable std::unordered_map<std::string, Members, KeyHash, std::equal_to<>> index_;
   std::vector<ProjectionWrite> pending_rows_;
   // What Apply() marked dirty since the last Commit()/Abort(), so that
