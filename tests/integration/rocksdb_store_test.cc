@@ -551,6 +551,54 @@ TEST_CASE("Tampering through the raw RocksDB API is detected and named", "[store
   }
 }
 
+// The chain check hashes the events of a batch of 64 together (Sm3Many),
+// each ledger step from the ledger hash stored before it: a tampered event
+// on either side of a batch's edge is named exactly as one inside it.
+TEST_CASE("Tampering at the edges of the chain check's hashing batches is named exactly",
+          "[store][rocksdb][tamper]") {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  {
+    auto store = Open(path);
+    for (int i = 0; i < 200; ++i) {
+      auto r = MakeRequest("case/SX-" + std::to_string(i % 7), "b" + std::to_string(i), 1);
+      r.events[0].data = boost::json::object{{"fine_fen", 5000000 + i}, {"i", i}};
+      REQUIRE(store->Append(r).ok());
+    }
+  }
+  std::vector<std::pair<ChainFinding::Kind, std::uint64_t>> want;
+  {
+    RawDb raw(path);
+    // A changed byte: the content no longer hashes to the stored hash.
+    for (std::uint64_t position : {1, 63, 64, 65, 128, 129, 200}) {
+      const std::string key = internal::PositionKey(position);
+      std::string value = raw.Get("events", key);
+      const auto at = value.find(std::to_string(5000000 + position - 1));
+      REQUIRE(at != std::string::npos);
+      value[at] = '9';
+      raw.Put("events", key, value);
+      want.emplace_back(ChainFinding::Kind::kHashMismatch, position);
+    }
+    // A stored ledger hash replaced: that event, and the next one, whose
+    // step starts from the replaced hash, are named.
+    for (std::uint64_t position : {96, 192}) {
+      const std::string key = internal::PositionKey(position);
+      std::string value = raw.Get("events", key);
+      value.replace(value.size() - 32, 32, std::string(32, '\x5a'));
+      raw.Put("events", key, value);
+      want.emplace_back(ChainFinding::Kind::kLedgerMismatch, position);
+      want.emplace_back(ChainFinding::Kind::kLedgerMismatch, position + 1);
+    }
+  }
+  std::sort(want.begin(), want.end());
+  ChainReport report = Verify(path);
+  std::vector<std::pair<ChainFinding::Kind, std::uint64_t>> got;
+  for (const ChainFinding& f : report.findings) got.emplace_back(f.kind, f.position);
+  std::sort(got.begin(), got.end());
+  CHECK(got == want);
+  CHECK(report.events_checked == 200);
+}
+
 TEST_CASE("Backup then restore round-trips", "[store][rocksdb][backup]") {
   TempDir dir;
   const std::string path = Populate(dir);

@@ -244,9 +244,11 @@ void EncodeCanonical(const AppendRequest& request, const PreparedEvent& event,
   EncodeCanonicalTo(request, event, stamp, out->data() + offset);
 }
 
-Hash NextLedgerHash(const Hash& previous, std::uint64_t position, const Hash& event_hash) {
-  char buf[kLedgerMagic.size() + 32 + 8 + 32];
-  char* p = buf;
+std::array<char, kLedgerHashInputBytes> LedgerHashInput(const Hash& previous,
+                                                        std::uint64_t position,
+                                                        const Hash& event_hash) {
+  std::array<char, kLedgerHashInputBytes> buf;
+  char* p = buf.data();
   std::memcpy(p, kLedgerMagic.data(), kLedgerMagic.size());
   p += kLedgerMagic.size();
   std::memcpy(p, previous.data(), 32);
@@ -254,7 +256,12 @@ Hash NextLedgerHash(const Hash& previous, std::uint64_t position, const Hash& ev
   EncodeFixed64BE(p, position);
   p += 8;
   std::memcpy(p, event_hash.data(), 32);
-  return Sm3(std::string_view(buf, sizeof(buf)));
+  return buf;
+}
+
+Hash NextLedgerHash(const Hash& previous, std::uint64_t position, const Hash& event_hash) {
+  const std::array<char, kLedgerHashInputBytes> buf = LedgerHashInput(previous, position, event_hash);
+  return Sm3(std::string_view(buf.data(), buf.size()));
 }
 
 Result<StoredView> SplitStored(std::string_view value) {

@@ -97,8 +97,15 @@ char* EncodeCanonicalTo(const AppendRequest& request, const PreparedEvent& event
                         const Stamp& stamp, char* out);
 
 // Computes the ledger hash that follows `previous` once `event_hash` sits at
-// `position`.
+// `position`: the SM3 of LedgerHashInput().
 Hash NextLedgerHash(const Hash& previous, std::uint64_t position, const Hash& event_hash);
+// The bytes NextLedgerHash hashes, for a caller that hashes many at once
+// (Sm3Many): kLedgerMagic, previous, position (8 bytes big-endian), event
+// hash.
+inline constexpr std::size_t kLedgerHashInputBytes = kLedgerMagic.size() + 32 + 8 + 32;
+std::array<char, kLedgerHashInputBytes> LedgerHashInput(const Hash& previous,
+                                                        std::uint64_t position,
+                                                        const Hash& event_hash);
 
 // A stored value split into its parts, without decoding the payload.
 struct StoredView {
