@@ -4,7 +4,11 @@
 // the number of events.
 #pragma once
 
+#include <span>
+#include <string_view>
+
 #include "store/raw_log.h"
+#include "util/sm3.h"
 #include "zf/event_store.h"
 
 namespace zf::internal {
@@ -25,5 +29,11 @@ enum class IndexCheck {
 
 Result<ChainReport> VerifyRawLog(const RawLog& log, const VerifyOptions& options,
                                  IndexCheck index_check = IndexCheck::kAuto);
+
+// The multi-buffer SM3 the check hashes its batches with (Sm3Many). Tests
+// put a wrong one in to see the OpenSSL cross-check catch it; returns the
+// one it replaces. Not thread-safe: set it while no check runs.
+using ChainSm3Many = void (*)(std::span<const std::string_view>, std::span<Sm3Digest>);
+ChainSm3Many SetChainSm3ManyForTesting(ChainSm3Many fn);
 
 }  // namespace zf::internal
