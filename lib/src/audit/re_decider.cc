@@ -723,9 +723,9 @@ Status ReDecider::Finish() {
   ZF_RETURN_IF_ERROR(FlushGroup());
   summary_->reference_time = latest_text_;
   if (latest_micros_ == INT64_MIN || scope_.to_position != UINT64_MAX) return Status::Ok();
-  // One fold of each case, on every core (ForEachCase), checked as it comes:
-  // folding every case's stream again is most of this step's time.
-  // Only the cases that may still have something open are folded again.
+  // Folding cases again from their streams is most of this step's time: only
+  // those that may still have something open (MayStayOpen) are folded, each
+  // once, on every core (ForEachCase), and checked as they come.
   cases_.ForEachCase(
       [&](const CaseState& c) {
         CheckDeadlines(c, latest_micros_, /*at_end=*/true);

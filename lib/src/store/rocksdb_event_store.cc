@@ -159,9 +159,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& st
     // (256 MiB, 4 files of about 2.5 MiB each from these memtables) that was
     // 256 MiB rewritten per 10 MiB flushed. RocksDB's tuning guide sets level
     // 1 to trigger x memtable size (what one L0 -> L1 compaction takes in,
-    // before compression) and target files near a tenth of it. On 3 million imported commands: the compactions of the commands,
-    // projections and streams families took 31 instead of 100 CPU s, the
-    // whole import 191 instead of 280 (docs/performance.md, "Level sizes").
+    // before compression) and target files near a tenth of it. On 3 million
+    // imported commands: the compactions of the commands, projections and
+    // streams families took 31 instead of 100 CPU s, the whole import 191
+    // instead of 280 (docs/performance.md, "Level sizes").
     // An existing store takes these on its next open; its levels move down
     // in the background.
     options.level0_file_num_compaction_trigger = 8;
@@ -458,33 +459,41 @@ class StreamCursor final : public EventCursor {
   Status status_;
 };
 
-// Stream ends from the stream index alone (its last entry per stream), with
-// one iterator for every lookup: the iterator's snapshot is taken at the
-// first lookup, and making one per lookup cost as much as the seek.
+// The last entry of `stream` in the stream index, sought with `it` (an
+// iterator of the streams family); `key` is scratch space. nullopt: the
+// stream has no entry.
+Result<std::optional<StreamEnd>> SeekStreamEnd(rocksdb::Iterator* it, std::string_view stream,
+                                               std::string* key) {
+  SetStreamIndexKey(stream, UINT64_MAX, key);
+  it->SeekForPrev(ToSlice(*key));
+  if (!it->Valid()) {
+    ZF_RETURN_IF_ERROR(FromRocks(it->status(), "read stream head"));
+    return std::optional<StreamEnd>();
+  }
+  std::string_view found;
+  StreamEnd end;
+  if (!DecodeStreamIndexKey(std::string_view(it->key().data(), it->key().size()), &found,
+                            &end.version) ||
+      found != stream) {
+    return std::optional<StreamEnd>();
+  }
+  if (it->value().size() != 8) {
+    return CorruptionError(fmt::format("stream index entry of '{}' is malformed", stream));
+  }
+  end.position = DecodeFixed64BE(it->value().data());
+  return std::optional(end);
+}
+
+// Stream ends from the stream index alone, with one iterator for every
+// lookup: the iterator's snapshot is taken at the first lookup, and making
+// one per lookup cost as much as the seek.
 class IndexEndReader final : public StreamEndReader {
  public:
   explicit IndexEndReader(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
   Result<std::optional<StreamEnd>> Find(std::string_view stream) override {
     if (it_ == nullptr) it_.reset(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cf(kStreams)));
-    SetStreamIndexKey(stream, UINT64_MAX, &key_);
-    it_->SeekForPrev(ToSlice(key_));
-    if (!it_->Valid()) {
-      ZF_RETURN_IF_ERROR(FromRocks(it_->status(), "read stream head"));
-      return std::optional<StreamEnd>();
-    }
-    std::string_view found;
-    StreamEnd end;
-    if (!DecodeStreamIndexKey(std::string_view(it_->key().data(), it_->key().size()), &found,
-                              &end.version) ||
-        found != stream) {
-      return std::optional<StreamEnd>();
-    }
-    if (it_->value().size() != 8) {
-      return CorruptionError(fmt::format("stream index entry of '{}' is malformed", stream));
-    }
-    end.position = DecodeFixed64BE(it_->value().data());
-    return std::optional(end);
+    return SeekStreamEnd(it_.get(), stream, &key_);
   }
 
  private:
@@ -698,22 +707,12 @@ class RocksDbEventStore final : public EventStore,
     if (db == nullptr) return Unopened();
     std::unique_ptr<rocksdb::Iterator> it(
         db->db->NewIterator(rocksdb::ReadOptions(), db->cf(kStreams)));
-    it->SeekForPrev(StreamIndexKey(stream, UINT64_MAX));
-    if (!it->Valid()) {
-      ZF_RETURN_IF_ERROR(FromRocks(it->status(), "read stream head"));
-      return std::optional<HeadState>();
-    }
-    std::string_view found_stream;
+    std::string key;
+    ZF_ASSIGN_OR_RETURN(std::optional<StreamEnd> end, SeekStreamEnd(it.get(), stream, &key));
+    if (!end) return std::optional<HeadState>();
     HeadState head;
-    if (!DecodeStreamIndexKey(std::string_view(it->key().data(), it->key().size()),
-                              &found_stream, &head.version) ||
-        found_stream != stream) {
-      return std::optional<HeadState>();
-    }
-    if (it->value().size() != 8) {
-      return CorruptionError(fmt::format("stream index entry of '{}' is malformed", stream));
-    }
-    head.position = DecodeFixed64BE(it->value().data());
+    head.version = end->version;
+    head.position = end->position;
     ZF_ASSIGN_OR_RETURN(std::optional<std::string> raw, GetRaw(head.position));
     if (!raw) {
       return CorruptionError(fmt::format("the head of stream '{}' names missing position {}",
