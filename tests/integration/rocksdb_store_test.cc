@@ -22,6 +22,7 @@
 #include "store/chain_verifier.h"
 #include "store/envelope.h"
 #include "store/key_codec.h"
+#include "store/rocksdb_testing.h"
 #include "store/stream_end_probe.h"
 #include "support/raw_db.h"
 #include "support/test_support.h"
@@ -1177,4 +1178,51 @@ TEST_CASE("Index blocks read on demand answer every read as blocks read at the o
   const std::string want = EverythingRead(*at_open);
   CHECK(want.size() > 4000 * 20);
   CHECK(EverythingRead(**on_demand) == want);
+}
+
+// Stream reads land on random positions of the log, one event per block:
+// at scale nearly all are cache misses, and putting each block into the
+// cache cost more than it saved (lib/src/store/rocksdb_event_store.cc,
+// EventReads). Only a short reader with index blocks on demand fills it.
+TEST_CASE("Stream reads do not fill the block cache with event blocks, except on demand",
+          "[store][rocksdb]") {
+  TempDir dir;
+  const std::string path = dir.Sub("db");
+  constexpr int kStreams = 50, kEvents = 1000;
+  {
+    auto writer = Open(path);
+    for (int i = 0; i < kEvents; ++i) {
+      auto r = MakeRequest(fmt::format("case/SX-{}", i % kStreams), fmt::format("fc{}", i), 1);
+      r.events[0].data = boost::json::object{{"note", std::string(1500, 'x')}, {"i", i}};
+      REQUIRE(writer->Append(r).ok());
+    }
+  }  // the close flushes: the reads below go to table files
+  const std::uint64_t event_bytes = kEvents * 1500;
+  const auto read_everything = [](const EventStore& store) {
+    std::size_t events = 0;
+    for (int s = 0; s < kStreams; ++s) {
+      auto cursor = store.ReadStream(fmt::format("case/SX-{}", s), 1, Direction::kForward);
+      for (; cursor->Valid(); cursor->Next()) ++events;
+      REQUIRE(cursor->status().ok());
+    }
+    CHECK(store.ReadEvent(kEvents / 2).ok());
+    return events;
+  };
+  for (bool on_demand : {false, true}) {
+    CAPTURE(on_demand);
+    StoreOptions options;
+    options.read_only = true;
+    options.index_blocks_on_demand = on_demand;
+    auto store = OpenRocksDbEventStore(options, path);
+    REQUIRE(store.ok());
+    const std::uint64_t before = internal::RocksDbBlockCacheUsage(**store);
+    REQUIRE(read_everything(**store) == kEvents);
+    const std::uint64_t filled = internal::RocksDbBlockCacheUsage(**store) - before;
+    if (on_demand) {
+      CHECK(filled >= event_bytes);
+    } else {
+      // The stream index's blocks only: far less than one event per block.
+      CHECK(filled < event_bytes / 10);
+    }
+  }
 }

@@ -241,7 +241,12 @@ Status CaseBook::TakeReadError() const {
 
 template <typename State>
 const State* CaseBook::Find(std::string_view prefix, std::string_view id) const {
-  const Slot& slot = SlotOf(fmt::format("{}{}", prefix, id));
+  // Found for nearly every command (both the audit and the import): the
+  // name is built without fmt's format-string pass.
+  std::string stream;
+  stream.reserve(prefix.size() + id.size());
+  stream.append(prefix).append(id);
+  const Slot& slot = SlotOf(stream);
   return static_cast<const State*>(slot.state.get());
 }
 

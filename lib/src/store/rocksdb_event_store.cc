@@ -107,6 +107,23 @@ rocksdb::CompressionType ToRocks(StoreOptions::Compression compression) {
   return rocksdb::kNoCompression;
 }
 
+// How events are read by key (stream reads and single events). Those reads
+// land on random positions of the whole log, one event per 4 KiB block, so
+// at province scale nearly every block is a cache miss; putting it into the
+// cache then costs more than it saves: the insert, an eviction, and a block
+// of cold memory to copy into, against one reused buffer. With the blocks
+// left out, a random 20-event stream read on 10^6 events took 208-211 µs
+// at the median instead of 260-261 µs (docs/performance.md, "Stream reads
+// without filling the cache"); the cache stays for the index families and
+// the command records. A process that reads a few keys and exits
+// (index_blocks_on_demand) fills it: there the cache also holds the index
+// blocks those reads load, which must not be read again for every event.
+rocksdb::ReadOptions EventReads(const StoreOptions& options) {
+  rocksdb::ReadOptions read;
+  read.fill_cache = options.index_blocks_on_demand;
+  return read;
+}
+
 // `cache` is shared by every family (null: no block cache).
 rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& store,
                                            const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -263,6 +280,8 @@ struct Database {
   // process until the database (and its lock) is closed.
   std::string held_store;
   StoreHolder holder;
+  // Point reads of events (stream reads, single events): see EventReads().
+  rocksdb::ReadOptions event_reads;
 
   rocksdb::ColumnFamilyHandle* cf(Family family) const { return handles[family]; }
   ~Database() {
@@ -373,6 +392,8 @@ class StreamCursor final : public EventCursor {
     // mode"), and need none: its state moves only when it catches up with
     // the writer, which a read-only store does only in a Backup() retry.
     if (!database_->secondary) read_options_.snapshot = snapshot_.snapshot();
+    event_read_options_ = database_->event_reads;
+    event_read_options_.snapshot = read_options_.snapshot;
     it_.reset(database_->db->NewIterator(read_options_, database_->cf(kStreams)));
     if (direction == Direction::kForward) {
       it_->Seek(StreamIndexKey(stream, std::max<std::uint64_t>(from_version, 1)));
@@ -438,14 +459,16 @@ class StreamCursor final : public EventCursor {
     values_.resize(keys_.size());
     statuses_.resize(keys_.size());
     for (rocksdb::PinnableSlice& v : values_) v.Reset();
-    database_->db->MultiGet(read_options_, database_->cf(kEvents), slices.size(), slices.data(),
+    database_->db->MultiGet(event_read_options_, database_->cf(kEvents), slices.size(),
+                            slices.data(),
                             values_.data(), statuses_.data(),
                             /*sorted_input=*/direction_ == Direction::kForward);
   }
 
   const std::shared_ptr<const Database> database_;  // declared first: destroyed last
   rocksdb::ManagedSnapshot snapshot_;
-  rocksdb::ReadOptions read_options_;
+  rocksdb::ReadOptions read_options_;        // the index
+  rocksdb::ReadOptions event_read_options_;  // the events
   std::unique_ptr<rocksdb::Iterator> it_;
   const std::string prefix_;
   const Direction direction_;
@@ -598,6 +621,16 @@ class RocksDbEventStore final : public EventStore,
     return may;
   }
 
+  std::uint64_t BlockCacheUsage() const {
+    const std::shared_ptr<Database> db = Db();
+    std::uint64_t usage = 0;
+    if (db == nullptr ||
+        !db->db->GetIntProperty(db->cf(kEvents), "rocksdb.block-cache-usage", &usage)) {
+      return 0;
+    }
+    return usage;
+  }
+
   std::unique_ptr<StreamEndReader> NewStreamEndReader() const override {
     std::shared_ptr<Database> db = Db();
     if (db == nullptr) return NewHeadEndReader(*this);  // it says the store is closed
@@ -694,7 +727,9 @@ class RocksDbEventStore final : public EventStore,
     const std::shared_ptr<Database> db = Db();
     if (db == nullptr) return Unopened();
     std::string value;
-    rocksdb::Status s = db->db->Get(rocksdb::ReadOptions(), db->cf(family), ToSlice(key), &value);
+    static const rocksdb::ReadOptions kDefault;
+    rocksdb::Status s = db->db->Get(family == kEvents ? db->event_reads : kDefault,
+                                    db->cf(family), ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("read {}", kFamilyNames[family])));
     return std::optional<std::string>(std::move(value));
@@ -1754,6 +1789,11 @@ RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store) {
   return rocks == nullptr ? RocksDbWriteCounts{} : rocks->WriteCounts();
 }
 
+std::uint64_t RocksDbBlockCacheUsage(const EventStore& store) {
+  const auto* rocks = dynamic_cast<const RocksDbEventStore*>(&store);
+  return rocks == nullptr ? 0 : rocks->BlockCacheUsage();
+}
+
 const RawLog* RocksDbRawLog(const EventStore& store) {
   const auto* rocks = dynamic_cast<const RocksDbEventStore*>(&store);
   return rocks == nullptr ? nullptr : &rocks->AsRawLog();
@@ -1804,6 +1844,7 @@ Result<OpenedDatabase> OpenDatabase(const StoreOptions& options, std::string_vie
   ZF_RETURN_IF_ERROR(CheckStoreDirectory(name, db_options, db_options.create_if_missing,
                                          &existed));
   auto database = std::make_shared<Database>();
+  database->event_reads = EventReads(options);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (options.read_only) {

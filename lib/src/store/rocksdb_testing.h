@@ -43,6 +43,10 @@ RocksDbWriteCounts GetRocksDbWriteCounts(const EventStore& store);
 // null for another kind of store.
 const RawLog* RocksDbRawLog(const EventStore& store);
 
+// Bytes the store's shared block cache holds now (0 for another kind of
+// store, or without a cache).
+std::uint64_t RocksDbBlockCacheUsage(const EventStore& store);
+
 // OpenRocksDbEventStore on `env` (which must outlive the store, and is used
 // again by a reopen after a write fault): tests inject file-system faults.
 Result<std::unique_ptr<EventStore>> OpenRocksDbEventStoreWithEnv(const StoreOptions& options,
