@@ -47,21 +47,18 @@ void CiteRejection(const Rejection& rejection, AuditFinding* f) {
   f->legal_basis_zh = std::string(RejectionCitation(rejection, Language::kZh));
 }
 
-// An event type as a Chinese reader knows it: its schema's title (the
-// finding names the type itself beside the message), else the type;
-// "未知" when there is none.
-std::string EventName(std::string_view type) {
-  if (type.empty()) return "未知";
-  const std::string title = EventTypeTitle(type);
+// A type as a Chinese reader knows it: its schema's title (the finding
+// names the type itself beside the message), else the type.
+std::string TitleOr(std::string title, std::string_view type) {
   return title.empty() ? std::string(type) : title;
 }
 
-// A command type as a Chinese reader knows it: its schema's title, else
-// the type.
-std::string CommandName(std::string_view type) {
-  const std::string title = CommandTypeTitle(type);
-  return title.empty() ? std::string(type) : title;
+// "未知" for an event without a type.
+std::string EventName(std::string_view type) {
+  return type.empty() ? "未知" : TitleOr(EventTypeTitle(type), type);
 }
+
+std::string CommandName(std::string_view type) { return TitleOr(CommandTypeTitle(type), type); }
 
 std::string CaseIdOf(std::string_view stream) {
   if (!stream.starts_with(kCaseStreamPrefix)) return {};
