@@ -180,9 +180,10 @@ std::unique_ptr<zf::EventStore> OpenStore(const GlobalOptions& global, StoreAcce
 zf::Status CacheFromEnvironment(zf::EngineOptions* options);
 
 // The engine over the store at global.db, the same way: prints the error
-// and sets *exit_code on failure.
+// and sets *exit_code on failure. `cache_event_reads`:
+// zf::StoreOptions::cache_event_reads.
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
-                                       int* exit_code);
+                                       int* exit_code, bool cache_event_reads = true);
 
 // Adds --anchor FILE|POS:HASH (repeatable) and --anchor-key FILE.
 void AddAnchorOptions(boost::program_options::options_description* options);

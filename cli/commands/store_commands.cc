@@ -142,7 +142,7 @@ zf::Status CacheFromEnvironment(zf::EngineOptions* options) {
 }
 
 std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess access,
-                                       int* exit_code) {
+                                       int* exit_code, bool cache_event_reads) {
   zf::EngineOptions options;
   auto store_options = StoreOptionsFor(global, access);
   if (!store_options.ok()) {
@@ -150,6 +150,7 @@ std::unique_ptr<zf::Engine> OpenEngine(const GlobalOptions& global, StoreAccess 
     return nullptr;
   }
   options.store = std::move(*store_options);
+  options.store.cache_event_reads = cache_event_reads;
   // Also for a read-only engine: `import --dry-run` decides (and seals)
   // what it would write.
   if (!global.seal_keys.empty()) {

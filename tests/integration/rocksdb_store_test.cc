@@ -1180,11 +1180,11 @@ TEST_CASE("Index blocks read on demand answer every read as blocks read at the o
   CHECK(EverythingRead(**on_demand) == want);
 }
 
-// Stream reads land on random positions of the log, one event per block:
-// at scale nearly all are cache misses, and putting each block into the
-// cache cost more than it saved (lib/src/store/rocksdb_event_store.cc,
-// EventReads). Only a short reader with index blocks on demand fills it.
-TEST_CASE("Stream reads do not fill the block cache with event blocks, except on demand",
+// StoreOptions::cache_event_reads: point reads of events put their blocks
+// into the block cache, or leave them out (lib/src/store/
+// rocksdb_event_store.cc, EventReads); a short reader with index blocks on
+// demand always fills it.
+TEST_CASE("Stream reads fill the block cache with event blocks as cache_event_reads says",
           "[store][rocksdb]") {
   TempDir dir;
   const std::string path = dir.Sub("db");
@@ -1208,17 +1208,20 @@ TEST_CASE("Stream reads do not fill the block cache with event blocks, except on
     CHECK(store.ReadEvent(kEvents / 2).ok());
     return events;
   };
-  for (bool on_demand : {false, true}) {
-    CAPTURE(on_demand);
+  using Setting = std::pair<bool, bool>;  // cache_event_reads, index_blocks_on_demand
+  for (const auto& [cache_event_reads, on_demand] :
+       std::initializer_list<Setting>{{true, false}, {false, false}, {false, true}}) {
+    CAPTURE(cache_event_reads, on_demand);
     StoreOptions options;
     options.read_only = true;
+    options.cache_event_reads = cache_event_reads;
     options.index_blocks_on_demand = on_demand;
     auto store = OpenRocksDbEventStore(options, path);
     REQUIRE(store.ok());
     const std::uint64_t before = internal::RocksDbBlockCacheUsage(**store);
     REQUIRE(read_everything(**store) == kEvents);
     const std::uint64_t filled = internal::RocksDbBlockCacheUsage(**store) - before;
-    if (on_demand) {
+    if (cache_event_reads || on_demand) {
       CHECK(filled >= event_bytes);
     } else {
       // The stream index's blocks only: far less than one event per block.

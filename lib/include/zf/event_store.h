@@ -361,6 +361,18 @@ struct StoreOptions {
   // beside the data blocks and are read again and again (docs/performance.md,
   // "Opening a province store"). Ignored without a block cache.
   bool index_blocks_on_demand = false;
+  // RocksDB store: whether point reads of events (stream reads, a single
+  // event, a stream's head) put the blocks they read into the block cache.
+  // Each such block holds one wanted event among others of the same time.
+  // A pass in log order that folds a case again after it left the engine's
+  // cache (the audit) finds those neighbours there: at 10^7 events the audit
+  // took 170-205 s with them cached, 208-217 s without. Reads of random
+  // cases across a store far larger than the cache (a 20-event read: 183
+  // against 226 µs at the median on 10^6 events) and the rebuild, whose row
+  // checks need the cache for the rows (53 against 57 s at 10^7), do
+  // better without (docs/performance.md, "Stream reads without filling the
+  // cache"). index_blocks_on_demand fills it regardless.
+  bool cache_event_reads = true;
 };
 
 class ZF_EXPORT EventStore {

@@ -107,20 +107,14 @@ rocksdb::CompressionType ToRocks(StoreOptions::Compression compression) {
   return rocksdb::kNoCompression;
 }
 
-// How events are read by key (stream reads and single events). Those reads
-// land on random positions of the whole log, one event per 4 KiB block, so
-// at province scale nearly every block is a cache miss; putting it into the
-// cache then costs more than it saves: the insert, an eviction, and a block
-// of cold memory to copy into, against one reused buffer. With the blocks
-// left out, a random 20-event stream read on 10^6 events took 208-211 µs
-// at the median instead of 260-261 µs (docs/performance.md, "Stream reads
-// without filling the cache"); the cache stays for the index families and
-// the command records. A process that reads a few keys and exits
-// (index_blocks_on_demand) fills it: there the cache also holds the index
-// blocks those reads load, which must not be read again for every event.
+// How events are read by key (stream reads, single events, stream heads):
+// StoreOptions::cache_event_reads. A process that reads a few keys and
+// exits (index_blocks_on_demand) fills the cache whatever it says: there
+// the cache also keeps the index blocks those reads load, which must not be
+// read again for every event.
 rocksdb::ReadOptions EventReads(const StoreOptions& options) {
   rocksdb::ReadOptions read;
-  read.fill_cache = options.index_blocks_on_demand;
+  read.fill_cache = options.cache_event_reads || options.index_blocks_on_demand;
   return read;
 }
 
