@@ -365,13 +365,14 @@ struct StoreOptions {
   // event, a stream's head) put the blocks they read into the block cache.
   // Each such block holds one wanted event among others of the same time.
   // A pass in log order that folds a case again after it left the engine's
-  // cache (the audit) finds those neighbours there: at 10^7 events the audit
-  // took 170-205 s with them cached, 208-217 s without. Reads of random
-  // cases across a store far larger than the cache (a 20-event read: 183
-  // against 226 µs at the median on 10^6 events) and the rebuild, whose row
-  // checks need the cache for the rows (53 against 57 s at 10^7), do
-  // better without (docs/performance.md, "Stream reads without filling the
-  // cache"). index_blocks_on_demand fills it regardless.
+  // cache (the audit) finds those neighbours there: at 10^7 events two
+  // alternating pairs of audits took 205 and 171 s with them cached, 217
+  // and 208 s without. Reads of random cases across a store far larger
+  // than the cache (a 20-event read: 183-187 against 222-234 µs at the
+  // median on 10^6 events) and the rebuild, whose row checks need the cache
+  // for the rows (53 against 57 s at 10^7), do better without
+  // (docs/performance.md, "Stream reads without filling the cache").
+  // index_blocks_on_demand fills it regardless.
   bool cache_event_reads = true;
 };
 
