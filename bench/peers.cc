@@ -109,6 +109,7 @@ struct Options {
   // reads random streams across a store far larger than the cache, the
   // case that option's comment names.
   bool zf_cache_event_reads = false;
+  bool keep_zf = false;  // leave the last run's zf store in --dir (bench/stream_reads)
 };
 
 void PrintUsage() {
@@ -131,7 +132,9 @@ void PrintUsage() {
       "                 events_compression (default: StoreOptions' defaults)\n"
       "  --zf-cache-event-reads\n"
       "                 put the blocks of stream reads into zf's block cache\n"
-      "                 (StoreOptions::cache_event_reads; default here: off)\n");
+      "                 (StoreOptions::cache_event_reads; default here: off)\n"
+      "  --keep-zf      leave the last run's zf store in --dir/zf-<run> (for\n"
+      "                 bench/stream_reads)\n");
 }
 
 std::uint64_t ParseCount(std::string_view flag, std::string_view text) {
@@ -180,6 +183,8 @@ Options ParseOptions(int argc, char** argv) {
       }
     } else if (arg == "--zf-cache-event-reads") {
       o.zf_cache_event_reads = true;
+    } else if (arg == "--keep-zf") {
+      o.keep_zf = true;
     } else if (arg == "--dir") {
       o.dir = std::string(next());
     } else if (arg == "--only") {
@@ -1109,10 +1114,10 @@ int main(int argc, char** argv) {
     zf.reset();
     zfpg.reset();
     if (o.run_zfpg) DropSchema(o, zfpg_schema);
-    fs::remove_all(zf_dir, ec);
+    if (!o.keep_zf || run + 1 < o.runs) fs::remove_all(zf_dir, ec);
     fs::remove_all(sqlite_dir, ec);
   }
-  if (o.dir.empty()) fs::remove_all(dir, ec);
+  if (o.dir.empty() && !o.keep_zf) fs::remove_all(dir, ec);
   const std::string load_after = LoadAverage();
 
   struct Med {

@@ -368,9 +368,9 @@ struct StoreOptions {
   // cache (the audit) finds those neighbours there: at 10^7 events two
   // alternating pairs of audits took 205 and 171 s with them cached, 217
   // and 208 s without. Reads of random cases across a store far larger
-  // than the cache (a 20-event read: 183-187 against 222-234 µs at the
-  // median on 10^6 events) and the rebuild, whose row checks need the cache
-  // for the rows (53 against 57 s at 10^7), do better without
+  // than the cache (a 20-event read on 10^6 events, bench/stream_reads:
+  // 178 against 212 µs at the median) and the rebuild, whose row checks
+  // need the cache for the rows (53 against 57 s at 10^7), do better without
   // (docs/performance.md, "Stream reads without filling the cache").
   // index_blocks_on_demand fills it regardless.
   bool cache_event_reads = true;
