@@ -11,6 +11,7 @@
 //   rule_book_bench STORE_DIR
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -51,6 +52,35 @@ std::unique_ptr<RuleBook> Fold(const std::vector<const EventRecord*>& events) {
 
 void Row(std::string_view what, std::size_t events, double fold_s, double heap_mb) {
   fmt::print("| {} | {} | {:.3f} | {:.1f} |\n", what, events, fold_s, heap_mb);
+}
+
+// competent_subject(item, township, date) for every township the
+// delegations name and every item (about 200,000 checks, items taken evenly
+// when there are more), on the first of each month of 2023: what each
+// command's competence check costs (a few per command).
+void CompetenceChecks(const zf::internal::PowerList& powers) {
+  const std::vector<std::string> townships = powers.Townships();
+  std::vector<std::string> items;
+  const std::vector<std::string> all_items = powers.ItemCodes();
+  const std::size_t step =
+      std::max<std::size_t>(1, townships.size() * all_items.size() * 12 / 200'000);
+  for (std::size_t i = 0; i < all_items.size(); i += step) items.push_back(all_items[i]);
+  std::size_t checks = 0, delegated = 0;
+  const double s = Seconds([&] {
+    for (int month = 1; month <= 12; ++month) {
+      const zf::Date date = *zf::Date::Parse(fmt::format("2023-{:02}-01", month));
+      for (const std::string& t : townships) {
+        for (const std::string& item : items) {
+          delegated += powers.CompetentAsOf(item, t, date).delegated ? 1 : 0;
+          ++checks;
+        }
+      }
+    }
+  });
+  fmt::print("\ncompetence checks: {} townships x {} items x 12 dates = {} in {:.3f} s, "
+             "{:.2f} us each ({} delegated)\n",
+             townships.size(), items.size(), checks, s, 1e6 * s / static_cast<double>(checks),
+             delegated);
 }
 
 }  // namespace
@@ -109,5 +139,6 @@ int main(int argc, char** argv) {
   fmt::print("\ncopy: {:.6f} s; copying every part on a fold into the copy: {:.3f} s; "
              "destroying that copy: {:.3f} s\n",
              copy_s, deep_s, destroy_s);
+  CompetenceChecks(rules->powers());
   return 0;
 }

@@ -427,6 +427,55 @@ TEST_CASE("Delegation withdrawn mid-way: township before, department after", "[r
         "item_not_delegated");
 }
 
+TEST_CASE("Two batches and a restated confirmation: the first batch in force, its latest "
+          "confirmation on the date",
+          "[rules][powers]") {
+  auto engine = DelegatedFixture();
+  ApplyAll(*engine,
+           {Delegate("sx-2023-2", Strings({"gaosha", "xiamao"}), Strings({"SAFE-017"}),
+                     "2023-05-20", "2023-06-01"),
+            // Another township's confirmation between gaosha's, of the same batch.
+            Confirm("xiamao", Strings({"SAFE-017"}), "2023-06-10", "sx-2023-2"),
+            Confirm("gaosha", Strings({"SAFE-017"}), "2023-06-15", "sx-2023-2"),
+            // gaosha restates its acceptance of the first batch without SAFE-017.
+            Confirm("gaosha", Strings({"SAFE-018"}), "2023-09-01", "sx-2022-1"),
+            Make("withdraw_delegation", {{"batch", "sx-2022-1"},
+                                         {"effective_from", "2024-01-01"},
+                                         {"reason", "收回区应急管理局"},
+                                         {"townships", Strings({"gaosha"})},
+                                         {"items", Strings({"SAFE-017"})}})});
+  // Both batches in force: the first recorded is the one named.
+  CompetenceAnswer both = Ask(*engine, "SAFE-017", "gaosha", "2023-07-01");
+  CHECK(both.subject == "gaosha");
+  CHECK(both.delegation_batch == "sx-2022-1");
+  CHECK(both.legal_basis.find("赋权确认书 2022-11-15") != std::string::npos);
+  // After the restatement the first batch's confirmation on the date is the
+  // 2023-09-01 one; the second batch still carries the acceptance.
+  CompetenceAnswer restated = Ask(*engine, "SAFE-017", "gaosha", "2023-10-01");
+  CHECK(restated.subject == "gaosha");
+  CHECK(restated.delegation_batch == "sx-2022-1");
+  CHECK(restated.legal_basis.find("赋权确认书 2023-09-01") != std::string::npos);
+  CHECK(Ask(*engine, "SAFE-018", "gaosha", "2023-10-01").reason == "delegated_not_claimed");
+  // The first batch withdrawn for gaosha: the second one, with its own confirmation.
+  CompetenceAnswer second = Ask(*engine, "SAFE-017", "gaosha", "2024-02-01");
+  CHECK(second.subject == "gaosha");
+  CHECK(second.delegation_batch == "sx-2023-2");
+  CHECK(second.legal_basis.find("赋权确认书 2023-06-15") != std::string::npos);
+  // The withdrawal is gaosha's alone.
+  CompetenceAnswer other = Ask(*engine, "SAFE-017", "qingzhou", "2024-02-01");
+  CHECK(other.reason == "delegated_not_accepted");
+  CHECK(other.delegation_batch == "sx-2022-1");
+  // xiamao is in the second batch only: accepted on 2023-06-10, never claimed.
+  CompetenceAnswer x = Ask(*engine, "SAFE-017", "xiamao", "2023-07-01");
+  CHECK(x.reason == "delegated_not_claimed");
+  CHECK(x.delegation_batch == "sx-2023-2");
+  CHECK(Ask(*engine, "SAFE-017", "xiamao", "2023-06-05").reason == "delegated_not_accepted");
+  CHECK(Ask(*engine, "SAFE-017", "xiamao", "2023-05-31").reason == "not_delegated");
+  // A confirmation dated before the township's latest one of that batch is refused.
+  CHECK(RejectionCode(*engine, Confirm("gaosha", Strings({"SAFE-017"}), "2023-08-01",
+                                       "sx-2022-1")) == "confirmation_out_of_order");
+}
+
 TEST_CASE("Item adjusted: as-of before/after the adjustment gives the old/new version",
           "[rules][powers]") {
   auto engine = DelegatedFixture();

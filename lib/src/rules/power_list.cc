@@ -8,6 +8,14 @@
 namespace zf::internal {
 namespace {
 
+// The entry of `map` for `key`, made empty if there is none.
+template <typename Map>
+auto& IndexOf(Map* map, std::string_view key) {
+  auto it = map->find(key);
+  if (it == map->end()) it = map->emplace(std::string(key), typename Map::mapped_type()).first;
+  return it->second;
+}
+
 constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 constexpr std::int64_t kChinaOffsetMicros = 8LL * 3600 * 1'000'000;
 
@@ -107,8 +115,8 @@ bool PowerItemVersion::SameContent(const PowerItemVersion& o) const {
 }
 
 bool DelegationBatch::Grants(std::string_view township, std::string_view item) const {
-  auto it = grants.find(std::string(township));
-  return it != grants.end() && it->second.contains(std::string(item));
+  auto it = grants.find(township);
+  return it != grants.end() && it->second.contains(item);
 }
 
 bool DelegationBatch::InForce(const std::string& township, const std::string& item,
@@ -208,6 +216,9 @@ Status PowerList::ApplyDelegationDecided(const EventRecord& event) {
     }
   }
   batch.stream_version = event.version;
+  for (const auto& [township, items] : batch.grants) {
+    IndexOf(&batches_of_township_, township).push_back(batches_.size());
+  }
   batches_.push_back(std::move(batch));
   return Status::Ok();
 }
@@ -252,6 +263,7 @@ Status PowerList::ApplyConfirmed(const EventRecord& event) {
   c.accepted.insert(accepted.begin(), accepted.end());
   c.document = OptionalString(*data, "document");
   c.stream_version = event.version;
+  IndexOf(&IndexOf(&confirmations_of_, c.township), c.batch).push_back(confirmations_.size());
   confirmations_.push_back(std::move(c));
   return Status::Ok();
 }
@@ -316,10 +328,25 @@ const DelegationBatch* PowerList::Batch(std::string_view batch) const {
   return nullptr;
 }
 
+std::span<const std::size_t> PowerList::BatchesOf(std::string_view township) const {
+  auto it = batches_of_township_.find(township);
+  if (it == batches_of_township_.end()) return {};
+  return it->second;
+}
+
+std::span<const std::size_t> PowerList::ConfirmationsOf(std::string_view township,
+                                                        std::string_view batch) const {
+  auto t = confirmations_of_.find(township);
+  if (t == confirmations_of_.end()) return {};
+  auto b = t->second.find(batch);
+  if (b == t->second.end()) return {};
+  return b->second;
+}
+
 const DelegationBatch* PowerList::DelegationInForce(const std::string& township,
                                                     const std::string& item, Date date) const {
-  for (const DelegationBatch& b : batches_) {
-    if (b.InForce(township, item, date)) return &b;
+  for (std::size_t i : BatchesOf(township)) {
+    if (batches_[i].InForce(township, item, date)) return &batches_[i];
   }
   return nullptr;
 }
@@ -327,23 +354,21 @@ const DelegationBatch* PowerList::DelegationInForce(const std::string& township,
 const DelegationConfirmation* PowerList::ConfirmationAsOf(std::string_view township,
                                                           std::string_view batch, Date date) const {
   const DelegationConfirmation* found = nullptr;
-  for (const DelegationConfirmation& c : confirmations_) {
-    if (c.township == township && c.batch == batch && c.signed_on <= date) found = &c;
+  for (std::size_t i : ConfirmationsOf(township, batch)) {
+    if (confirmations_[i].signed_on <= date) found = &confirmations_[i];
   }
   return found;
 }
 
 const DelegationConfirmation* PowerList::LatestConfirmation(std::string_view township,
                                                             std::string_view batch) const {
-  const DelegationConfirmation* found = nullptr;
-  for (const DelegationConfirmation& c : confirmations_) {
-    if (c.township == township && c.batch == batch) found = &c;
-  }
-  return found;
+  std::span<const std::size_t> of = ConfirmationsOf(township, batch);
+  return of.empty() ? nullptr : &confirmations_[of.back()];
 }
 
 bool PowerList::IsAccepted(const std::string& township, const std::string& item, Date date) const {
-  for (const DelegationBatch& b : batches_) {
+  for (std::size_t i : BatchesOf(township)) {
+    const DelegationBatch& b = batches_[i];
     if (!b.InForce(township, item, date)) continue;
     const DelegationConfirmation* c = ConfirmationAsOf(township, b.batch, date);
     if (c != nullptr && c->accepted.contains(item)) return true;
@@ -421,7 +446,8 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
   if (batch == nullptr) {
     // Was (township, item) delegated by a batch already in force whose
     // delegation has since been withdrawn?
-    for (const DelegationBatch& b : batches_) {
+    for (std::size_t i : BatchesOf(township)) {
+      const DelegationBatch& b = batches_[i];
       if (b.effective_from <= date && b.Grants(township, item_code)) {
         answer.batch = b.batch;
         answer.batch_stream_version = b.stream_version;
