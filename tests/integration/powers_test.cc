@@ -444,31 +444,31 @@ TEST_CASE("Two batches and a restated confirmation: the first batch in force, it
                                          {"reason", "收回区应急管理局"},
                                          {"townships", Strings({"gaosha"})},
                                          {"items", Strings({"SAFE-017"})}})});
+  // gaosha is competent for SAFE-017 on `date` under `batch`, whose
+  // confirmation signed on `signed_on` the answer cites.
+  auto competent = [&](std::string_view date, std::string_view batch, std::string_view signed_on) {
+    CompetenceAnswer a = Ask(*engine, "SAFE-017", "gaosha", date);
+    INFO(date);
+    CHECK(a.subject == "gaosha");
+    CHECK(a.delegation_batch == batch);
+    CHECK(a.legal_basis.find(fmt::format("赋权确认书 {}", signed_on)) != std::string::npos);
+  };
   // Both batches in force: the first recorded is the one named.
-  CompetenceAnswer both = Ask(*engine, "SAFE-017", "gaosha", "2023-07-01");
-  CHECK(both.subject == "gaosha");
-  CHECK(both.delegation_batch == "sx-2022-1");
-  CHECK(both.legal_basis.find("赋权确认书 2022-11-15") != std::string::npos);
+  competent("2023-07-01", "sx-2022-1", "2022-11-15");
   // After the restatement the first batch's confirmation on the date is the
   // 2023-09-01 one; the second batch still carries the acceptance.
-  CompetenceAnswer restated = Ask(*engine, "SAFE-017", "gaosha", "2023-10-01");
-  CHECK(restated.subject == "gaosha");
-  CHECK(restated.delegation_batch == "sx-2022-1");
-  CHECK(restated.legal_basis.find("赋权确认书 2023-09-01") != std::string::npos);
+  competent("2023-10-01", "sx-2022-1", "2023-09-01");
   CHECK(Ask(*engine, "SAFE-018", "gaosha", "2023-10-01").reason == "delegated_not_claimed");
   // The first batch withdrawn for gaosha: the second one, with its own confirmation.
-  CompetenceAnswer second = Ask(*engine, "SAFE-017", "gaosha", "2024-02-01");
-  CHECK(second.subject == "gaosha");
-  CHECK(second.delegation_batch == "sx-2023-2");
-  CHECK(second.legal_basis.find("赋权确认书 2023-06-15") != std::string::npos);
+  competent("2024-02-01", "sx-2023-2", "2023-06-15");
   // The withdrawal is gaosha's alone.
-  CompetenceAnswer other = Ask(*engine, "SAFE-017", "qingzhou", "2024-02-01");
-  CHECK(other.reason == "delegated_not_accepted");
-  CHECK(other.delegation_batch == "sx-2022-1");
+  auto reason_and_batch = [&](std::string_view township, std::string_view date) {
+    CompetenceAnswer a = Ask(*engine, "SAFE-017", township, date);
+    return a.reason + " " + a.delegation_batch;
+  };
+  CHECK(reason_and_batch("qingzhou", "2024-02-01") == "delegated_not_accepted sx-2022-1");
   // xiamao is in the second batch only: accepted on 2023-06-10, never claimed.
-  CompetenceAnswer x = Ask(*engine, "SAFE-017", "xiamao", "2023-07-01");
-  CHECK(x.reason == "delegated_not_claimed");
-  CHECK(x.delegation_batch == "sx-2023-2");
+  CHECK(reason_and_batch("xiamao", "2023-07-01") == "delegated_not_claimed sx-2023-2");
   CHECK(Ask(*engine, "SAFE-017", "xiamao", "2023-06-05").reason == "delegated_not_accepted");
   CHECK(Ask(*engine, "SAFE-017", "xiamao", "2023-05-31").reason == "not_delegated");
   // A confirmation dated before the township's latest one of that batch is refused.
