@@ -3228,6 +3228,12 @@ def test_checkpoint_anchors():
     expect_rc(r, EXIT_FINDINGS)
     expect_in("anchor_signature_invalid", r.out, "store verify with a flipped signature")
     expect_in("flipped.jsonl:1", r.out, "store verify with a flipped signature")
+    expect_in("签名验证失败", r.out, "store verify with a flipped signature: the reason")
+    # In English the finding gives the same reason in English.
+    r = zf("--db", "db", "--lang", "en", "store", "verify", "--anchor", "flipped.jsonl")
+    expect_rc(r, EXIT_FINDINGS)
+    expect_in("the signature does not verify (the checkpoint or its signature was changed)",
+              r.out, "store verify --lang en with a flipped signature: the reason")
     r = zf("--db", "db", "store", "verify", "--anchor", "12:abc")
     expect_rc(r, EXIT_INVALID)
 

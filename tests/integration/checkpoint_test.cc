@@ -135,6 +135,8 @@ TEST_CASE("checkpoint: the JSON line round-trips and carries what verifies it", 
     REQUIRE(theirs.ok());
     CHECK(CheckCheckpointSelf(*theirs).empty());  // intact, but not ours
     CHECK(trusted->Check(*theirs).find("另一密钥") != std::string::npos);
+    CHECK(trusted->Check(*theirs, Language::kEn).find("signed by another key") !=
+          std::string::npos);
   }
   SECTION("a missing field is named") {
     auto o = json->as_object();
@@ -256,6 +258,10 @@ TEST_CASE("anchors: a rollback, a rewrite and a forged signature are named", "[c
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].kind == ChainFinding::Kind::kAnchorSignature);
     CHECK(findings[0].detail.find("cp.jsonl:1") != std::string::npos);
+    // The reason, in each language.
+    CHECK(findings[0].detail.find("the signature does not verify (the checkpoint or its "
+                                  "signature was changed)") != std::string::npos);
+    CHECK(findings[0].detail_zh.find("签名验证失败") != std::string::npos);
     std::istringstream garbage("{\"format\":\"zf.checkpoint.v1\"}\n");
     CHECK(ReadAnchors(garbage, "g", nullptr).status().code() == StatusCode::kInvalidArgument);
   }

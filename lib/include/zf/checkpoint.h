@@ -31,6 +31,7 @@
 #include "zf/clock.h"
 #include "zf/event_store.h"
 #include "zf/export.h"
+#include "zf/legal_sources.h"  // Language
 #include "zf/result.h"
 
 namespace zf {
@@ -57,8 +58,9 @@ class ZF_EXPORT CheckpointKey {
   static Result<CheckpointKey> FromPemFile(const std::string& path);
   const std::string& key_id() const;
   // Why `checkpoint` is not this key's: an empty string when it is (its
-  // key_id names this key and its signature verifies), else the reason.
-  std::string Check(const Checkpoint& checkpoint) const;
+  // key_id names this key and its signature verifies), else the reason,
+  // in `lang`.
+  std::string Check(const Checkpoint& checkpoint, Language lang = Language::kZh) const;
 
   struct Impl;
 
@@ -87,7 +89,9 @@ class ZF_EXPORT CheckpointSigner {
 // its key_id is not that key's fingerprint, or its signature does not
 // verify with that key. Empty when it is. This proves the line was not
 // corrupted, not who made it: pin the key (CheckpointKey::Check) for that.
-ZF_EXPORT std::string CheckCheckpointSelf(const Checkpoint& checkpoint);
+// The reason is in `lang`.
+ZF_EXPORT std::string CheckCheckpointSelf(const Checkpoint& checkpoint,
+                                          Language lang = Language::kZh);
 
 // One JSON line of `zfcli checkpoint export`:
 // {"format":"zf.checkpoint.v1","position","ledger_hash","time","key_id",

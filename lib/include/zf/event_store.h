@@ -269,6 +269,7 @@ struct LedgerAnchor {
   std::string key_id;             // the signer's key id; "" for an unsigned anchor
   std::string source;             // where it came from, for findings ("anchors.jsonl:3")
   std::string signature_problem;  // non-empty: the signature failed (why); reported, not compared
+  std::string signature_problem_en{};  // the same reason in English ("" from an older caller)
 };
 
 struct VerifyOptions {

@@ -135,10 +135,12 @@ std::string DescribeAnchor(const LedgerAnchor& a, bool zh) {
 
 // An anchor whose signature fails is reported, never compared.
 void Verifier::ReportAnchorSignature(const LedgerAnchor& a) {
+  // An anchor made by an older caller has its reason in Chinese only.
+  const std::string& why_en =
+      a.signature_problem_en.empty() ? a.signature_problem : a.signature_problem_en;
   Add(ChainFinding::Kind::kAnchorSignature, a.position, "", 0,
-      // (The signature's problem is written in Chinese only: zf/checkpoint.h.)
-      fmt::format("the signature of {} does not verify; it was not compared",
-                  DescribeAnchor(a, false)),
+      fmt::format("the signature of {} does not verify: {}; it was not compared",
+                  DescribeAnchor(a, false), why_en),
       fmt::format("{} 的签名无效：{}；未用它比对", DescribeAnchor(a, true), a.signature_problem));
 }
 
