@@ -1,6 +1,7 @@
 #include "domain/case_helpers.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -112,9 +113,9 @@ bool MayHandle(const DecisionContext& context, const std::string& item_code,
     answer->reason = std::string(competence.status().message());
     return false;
   }
-  *answer = *competence;
-  if (competence->subject == subject) return true;
-  return competence->department_retains && competence->original_subject == subject;
+  *answer = std::move(*competence);  // its legal-basis texts are long: moved, not copied
+  if (answer->subject == subject) return true;
+  return answer->department_retains && answer->original_subject == subject;
 }
 
 std::optional<Rejection> CheckHeadApproval(const DecisionContext& context,
