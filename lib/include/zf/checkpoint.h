@@ -63,6 +63,7 @@ class ZF_EXPORT CheckpointKey {
   std::string Check(const Checkpoint& checkpoint, Language lang = Language::kZh) const;
 
   struct Impl;
+  const Impl& impl() const { return *impl_; }  // for the library (ReadAnchors)
 
  private:
   std::shared_ptr<const Impl> impl_;

@@ -527,7 +527,7 @@ void ReDecider::CheckSeal(const EventRecord& e) {
   const AgencySeal* in_force = rules_.org().SealInForce(agency, *date);
   const boost::json::value* stored = data.if_contains(kSealMember);
   std::string code;
-  SealFault fault;  // the message, in both languages
+  SignatureFault fault;  // the message, in both languages
   // The agency by the name its seal bears (the name decisions issue in),
   // its id beside it.
   auto name_zh = [&](std::string_view id) {
@@ -552,7 +552,7 @@ void ReDecider::CheckSeal(const EventRecord& e) {
       }
     }
     const AgencySeal* named = rules_.org().FindSeal(key_id);
-    SealFault why;
+    SignatureFault why;
     if (named == nullptr) {
       why = {fmt::format("印章密钥 {} 未在组织数据中登记", key_id.empty() ? "（无）" : key_id),
              fmt::format("seal key {} is not registered in the org data",

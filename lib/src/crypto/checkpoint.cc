@@ -30,22 +30,53 @@ namespace {
 
 bool IsHash(std::string_view s) { return internal::IsLowerHex(s, 64); }
 
-// The reason in `lang`: Chinese, or English.
-std::string Say(Language lang, std::string zh, std::string en) {
-  return lang == Language::kZh ? std::move(zh) : std::move(en);
+using internal::SignatureFault;
+
+// The reason in `lang`.
+std::string In(Language lang, SignatureFault fault) {
+  return lang == Language::kZh ? std::move(fault.zh) : std::move(fault.en);
 }
 
 // The signature of `checkpoint` checked with `key`; empty when it verifies.
-std::string SignatureProblem(const Checkpoint& checkpoint, const Sm2Key& key, Language lang) {
+SignatureFault SignatureProblem(const Checkpoint& checkpoint, const Sm2Key& key) {
   std::string der;
   if (!internal::HexDecode(checkpoint.signature, &der) || der.empty()) {
-    return Say(lang, "签名不是十六进制", "the signature is not hexadecimal");
+    return {"签名不是十六进制", "the signature is not hexadecimal"};
   }
   if (!internal::Sm2Verify(key, CheckpointSigningText(checkpoint), der)) {
-    return Say(lang, "签名验证失败（检查点内容或签名被改动）",
-               "the signature does not verify (the checkpoint or its signature was changed)");
+    return {"签名验证失败（检查点内容或签名被改动）",
+            "the signature does not verify (the checkpoint or its signature was changed)"};
   }
   return {};
+}
+
+// CheckpointKey::Check, in both languages.
+SignatureFault KeyProblem(const CheckpointKey::Impl& key, const Checkpoint& checkpoint) {
+  if (checkpoint.key_id != key.key_id) {
+    return {fmt::format("由另一密钥 {} 签名，而非受信任的密钥 {}", checkpoint.key_id, key.key_id),
+            fmt::format("signed by another key, {}, not by the trusted key {}",
+                        checkpoint.key_id, key.key_id)};
+  }
+  return SignatureProblem(checkpoint, key.key);
+}
+
+// CheckCheckpointSelf, in both languages.
+SignatureFault SelfProblem(const Checkpoint& checkpoint) {
+  std::string der;
+  if (!internal::Base64Decode(checkpoint.public_key, &der)) {
+    return {"公钥不是 base64", "the public key is not base64"};
+  }
+  auto key = internal::ParseSm2PublicKeyDer(der, "checkpoint public_key");
+  if (!key.ok()) {
+    return {fmt::format("公钥无法解析：{}", key.status().message()),
+            fmt::format("the public key does not parse: {}", key.status().message())};
+  }
+  if (key->Fingerprint() != checkpoint.key_id) {
+    return {fmt::format("key_id {} 不是所附公钥的指纹 {}", checkpoint.key_id, key->Fingerprint()),
+            fmt::format("key_id {} is not the fingerprint of the public key it carries, {}",
+                        checkpoint.key_id, key->Fingerprint())};
+  }
+  return SignatureProblem(checkpoint, *key);
 }
 
 Result<std::string> TextField(const boost::json::object& o, std::string_view key) {
@@ -74,14 +105,7 @@ Result<CheckpointKey> CheckpointKey::FromPemFile(const std::string& path) {
 const std::string& CheckpointKey::key_id() const { return impl_->key_id; }
 
 std::string CheckpointKey::Check(const Checkpoint& checkpoint, Language lang) const {
-  if (checkpoint.key_id != impl_->key_id) {
-    return Say(lang,
-               fmt::format("由另一密钥 {} 签名，而非受信任的密钥 {}", checkpoint.key_id,
-                           impl_->key_id),
-               fmt::format("signed by another key, {}, not by the trusted key {}",
-                           checkpoint.key_id, impl_->key_id));
-  }
-  return SignatureProblem(checkpoint, impl_->key, lang);
+  return In(lang, KeyProblem(*impl_, checkpoint));
 }
 
 Result<std::shared_ptr<const CheckpointSigner>> CheckpointSigner::FromPemFile(
@@ -104,23 +128,7 @@ Result<Checkpoint> CheckpointSigner::Sign(const LedgerHead& head, std::string_vi
 }
 
 std::string CheckCheckpointSelf(const Checkpoint& checkpoint, Language lang) {
-  std::string der;
-  if (!internal::Base64Decode(checkpoint.public_key, &der)) {
-    return Say(lang, "公钥不是 base64", "the public key is not base64");
-  }
-  auto key = internal::ParseSm2PublicKeyDer(der, "checkpoint public_key");
-  if (!key.ok()) {
-    return Say(lang, fmt::format("公钥无法解析：{}", key.status().message()),
-               fmt::format("the public key does not parse: {}", key.status().message()));
-  }
-  if (key->Fingerprint() != checkpoint.key_id) {
-    return Say(lang,
-               fmt::format("key_id {} 不是所附公钥的指纹 {}", checkpoint.key_id,
-                           key->Fingerprint()),
-               fmt::format("key_id {} is not the fingerprint of the public key it carries, {}",
-                           checkpoint.key_id, key->Fingerprint()));
-  }
-  return SignatureProblem(checkpoint, *key, lang);
+  return In(lang, SelfProblem(checkpoint));
 }
 
 boost::json::object CheckpointToJson(const Checkpoint& c) {
@@ -200,12 +208,10 @@ Result<std::vector<LedgerAnchor>> ReadAnchors(std::istream& in, std::string_view
                                               c.status().message()))
           .WithSubject(where);
     }
-    LedgerAnchor a{c->position, c->ledger_hash, c->time, c->key_id, where, "", ""};
-    for (Language lang : {Language::kZh, Language::kEn}) {
-      std::string problem =
-          trusted != nullptr ? trusted->Check(*c, lang) : CheckCheckpointSelf(*c, lang);
-      (lang == Language::kZh ? a.signature_problem : a.signature_problem_en) = std::move(problem);
-    }
+    SignatureFault fault = trusted != nullptr ? KeyProblem(trusted->impl(), *c) : SelfProblem(*c);
+    LedgerAnchor a{c->position,      c->ledger_hash, c->time,
+                   c->key_id,        where,          std::move(fault.zh),
+                   std::move(fault.en)};
     anchors.push_back(std::move(a));
   }
   if (in.bad()) return IOError(fmt::format("cannot read anchors from '{}'", name));

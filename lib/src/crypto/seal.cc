@@ -64,7 +64,7 @@ Result<boost::json::object> MakeSeal(const boost::json::object& data, std::strin
        HexEncode(std::span(reinterpret_cast<const std::uint8_t*>(der.data()), der.size()))}};
 }
 
-SealFault SealProblem(const boost::json::object& data, std::string_view agency,
+SignatureFault SealProblem(const boost::json::object& data, std::string_view agency,
                       const Sm2Key& key, const AgencyNamer& name_zh) {
   const boost::json::value* seal = data.if_contains(kSealMember);
   if (seal == nullptr) return {"未加盖电子印章", "no electronic seal"};

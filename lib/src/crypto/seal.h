@@ -49,14 +49,6 @@ std::string SealedBytes(const boost::json::object& data);
 Result<boost::json::object> MakeSeal(const boost::json::object& data, std::string_view agency,
                                      const Sm2Key& key);
 
-// Why a seal is not what it should be, in both languages the audit report
-// is read in (one check, so one SM2 verification, gives both).
-struct SealFault {
-  std::string zh;
-  std::string en;
-  bool empty() const { return zh.empty(); }
-};
-
 // How the Chinese text names an agency by its id: the seal knows ids only,
 // a reader knows names (the audit passes "name（id）" from the org data).
 using AgencyNamer = std::function<std::string(std::string_view agency)>;
@@ -65,7 +57,7 @@ using AgencyNamer = std::function<std::string(std::string_view agency)>;
 // `data`: no seal, another agency or key, another algorithm, a signature
 // that is not hex or does not verify. Empty when it is. Agencies are named
 // in the Chinese by `name_zh` (by id without it).
-SealFault SealProblem(const boost::json::object& data, std::string_view agency,
+SignatureFault SealProblem(const boost::json::object& data, std::string_view agency,
                       const Sm2Key& key, const AgencyNamer& name_zh = nullptr);
 
 // `data` without its seal: what a re-decision gives.

@@ -21,6 +21,15 @@ struct EvpPkeyFree {
   void operator()(evp_pkey_st* key) const;
 };
 
+// Why an SM2 signature (an electronic seal's, a ledger checkpoint's) is not
+// what it should be, in both languages a report is read in: one check, so
+// one SM2 verification, gives both.
+struct SignatureFault {
+  std::string zh;
+  std::string en;
+  bool empty() const { return zh.empty(); }
+};
+
 // An SM2 key pair, or the public half only.
 class Sm2Key {
  public:
