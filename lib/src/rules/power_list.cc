@@ -211,7 +211,6 @@ Status PowerList::ApplyDelegationDecided(const EventRecord& event) {
       return Corrupt(event, "grants");
     }
     for (const std::string& t : townships) {
-      townships_.insert(t);
       batch.grants[t].insert(items.begin(), items.end());
     }
   }
@@ -394,10 +393,11 @@ std::vector<std::string> PowerList::ClaimedBy(std::string_view item, Date date) 
 }
 
 std::vector<std::string> PowerList::Townships() const {
-  return {townships_.begin(), townships_.end()};
+  std::vector<std::string> townships;
+  townships.reserve(batches_of_township_.size());
+  for (const auto& [township, batches] : batches_of_township_) townships.push_back(township);
+  return townships;
 }
-
-bool PowerList::KnowsTownship(std::string_view id) const { return townships_.contains(id); }
 
 bool PowerList::IsOriginalSubject(std::string_view id) const {
   return original_subjects_.contains(id);

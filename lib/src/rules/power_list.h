@@ -182,7 +182,6 @@ class PowerList {
   // exists is org's to say (OrgModel::FindTownship); these are only the
   // ones the decisions name.
   std::vector<std::string> Townships() const;
-  bool KnowsTownship(std::string_view id) const;
   // True when `id` is the original subject of any version of any item.
   bool IsOriginalSubject(std::string_view id) const;
 
@@ -213,7 +212,8 @@ class PowerList {
   std::map<std::string, std::vector<PowerItemEntry>, std::less<>> items_;
   std::vector<DelegationBatch> batches_;
   std::vector<DelegationConfirmation> confirmations_;  // record order
-  // Indexes into batches_ and confirmations_, in record order. A competence
+  // Indexes into batches_ and confirmations_, in record order (the keys of
+  // batches_of_township_ are the townships the decisions name). A competence
   // check asks about one township; scanning every batch and every
   // confirmation instead made it grow with the province (at 10^7 events,
   // 85 batches and 1,124 confirmations: a fifth of the audit's deciding
@@ -224,7 +224,6 @@ class PowerList {
       confirmations_of_;  // township -> batch -> confirmations
   // (subject, item) -> earliest claimed_on.
   std::map<std::pair<std::string, std::string>, Date, std::less<>> claims_;
-  std::set<std::string, std::less<>> townships_;
   std::set<std::string, std::less<>> original_subjects_;
 };
 
