@@ -229,7 +229,7 @@ Decision DecidePublishBenchmark(const DecisionContext& context) {
   if (auto r = CheckOverlap(context, b)) return *r;
   boost::json::object event = data;
   event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("discretion_benchmark_published", std::move(event))};
+  return Events(Emit("discretion_benchmark_published", std::move(event)));
 }
 
 Decision DecideWithdrawBenchmark(const DecisionContext& context) {

@@ -50,7 +50,7 @@ Decision DecidePublishHolidayCalendar(const DecisionContext& context) {
                             {"makeup_workdays", DateArray(*makeup)},
                             {"notice", data.contains("notice") ? data.at("notice") : ""}};
   if (!history.empty()) event["revises_version"] = history.back()->stream_version;
-  return std::vector<NewEvent>{Emit("holiday_calendar_published", std::move(event))};
+  return Events(Emit("holiday_calendar_published", std::move(event)));
 }
 
 }  // namespace zf::internal

@@ -106,9 +106,11 @@ CompetenceConfig CompetenceConfigOf(const EngineOptions& options) {
 }
 
 bool MayHandle(const DecisionContext& context, const std::string& item_code,
-               const std::string& township, const std::string& subject, Competence* answer) {
-  auto competence =
-      context.InForce().CompetentSubject(item_code, township, CompetenceConfigOf(context.options));
+               const std::string& township, const std::string& subject, Competence* answer,
+               bool with_legal_basis) {
+  CompetenceConfig config = CompetenceConfigOf(context.options);
+  config.with_legal_basis = with_legal_basis;
+  auto competence = context.InForce().CompetentSubject(item_code, township, config);
   if (!competence.ok()) {
     answer->reason = std::string(competence.status().message());
     return false;

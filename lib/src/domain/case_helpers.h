@@ -61,9 +61,11 @@ std::optional<Rejection> ResolvePlace(const DecisionContext& context,
 CompetenceConfig CompetenceConfigOf(const EngineOptions& options);
 
 // Whether `subject` may handle the case's item in its township at the
-// command's date (docs/domain.md, J1-J3); on false, `why` holds the competence
-// answer's reason and legal basis.
+// command's date (docs/domain.md, J1-J3); `answer` holds the competence
+// answer (its reason and subject), with its legal-basis texts only when
+// `with_legal_basis` (a caller that records them in an event).
 bool MayHandle(const DecisionContext& context, const std::string& item_code,
-               const std::string& township, const std::string& subject, Competence* answer);
+               const std::string& township, const std::string& subject, Competence* answer,
+               bool with_legal_basis = true);
 
 }  // namespace zf::internal

@@ -70,7 +70,7 @@ Decision DecideReviewCompetence(const DecisionContext& context) {
                               context.date().ToString(), c.id),
                   std::string(kJ4Basis), "/command");
   }
-  return std::vector<NewEvent>{std::move(*event)};
+  return Events(std::move(*event));
 }
 
 Status EvolveCompetenceWarningRaised(CaseState& state, const EventRecord& event) {

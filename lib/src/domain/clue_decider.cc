@@ -194,7 +194,7 @@ Decision DecideRegisterClue(const DecisionContext& context) {
   event["township"] = township;
   event["registered_by_unit"] = context.command.actor.unit;
   event["holder"] = SubjectOfUnit(context);
-  return std::vector<NewEvent>{Emit("clue_registered", std::move(event))};
+  return Events(Emit("clue_registered", std::move(event)));
 }
 
 Status EvolveClueRegistered(CaseState& state, const EventRecord& event) {
@@ -261,7 +261,7 @@ Decision DecideRouteClue(const DecisionContext& context) {
   event["delegated"] = competence->delegated;
   event["routed_on"] = context.date().ToString();
   if (const std::string note = Text(Data(context), "note"); !note.empty()) event["note"] = note;
-  return std::vector<NewEvent>{Emit("clue_routed", std::move(event))};
+  return Events(Emit("clue_routed", std::move(event)));
 }
 
 Status EvolveClueRouted(CaseState& state, const EventRecord& event) {
@@ -319,7 +319,7 @@ Decision DecideStartVerification(const DecisionContext& context) {
   event["working_days"] = days;
   event["due_on"] = due->ToString();
   if (const std::string note = Text(Data(context), "note"); !note.empty()) event["note"] = note;
-  return std::vector<NewEvent>{Emit("verification_started", std::move(event))};
+  return Events(Emit("verification_started", std::move(event)));
 }
 
 Status EvolveVerificationStarted(CaseState& state, const EventRecord& event) {
@@ -367,7 +367,7 @@ Decision DecideExtendVerification(const DecisionContext& context) {
   event["previous_due_on"] = old_due.ToString();
   event["working_days"] = days;
   event["due_on"] = due->ToString();
-  return std::vector<NewEvent>{Emit("verification_extended", std::move(event))};
+  return Events(Emit("verification_extended", std::move(event)));
 }
 
 Status EvolveVerificationExtended(CaseState& state, const EventRecord& event) {

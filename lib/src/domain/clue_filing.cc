@@ -227,7 +227,7 @@ Decision DecideFileCase(const DecisionContext& context) {
   event["competence_basis"] = answer.legal_basis;
   event["delegated"] = answer.delegated;
   PutLimitation(event, facts, *limitation);
-  return std::vector<NewEvent>{Emit("case_filed", std::move(event))};
+  return Events(Emit("case_filed", std::move(event)));
 }
 
 Status EvolveCaseFiled(CaseState& state, const EventRecord& event) {
@@ -348,7 +348,7 @@ Decision DecideDeclineFiling(const DecisionContext& context) {
     if (!first->entry.empty()) o["entry"] = first->entry;
     event["first_violation"] = std::move(o);
   }
-  return std::vector<NewEvent>{Emit("filing_declined", std::move(event))};
+  return Events(Emit("filing_declined", std::move(event)));
 }
 
 Status EvolveFilingDeclined(CaseState& state, const EventRecord& event) {

@@ -79,7 +79,7 @@ Decision DecideTransferClue(const DecisionContext& context) {
   event["discovered_on"] = c.discovered_on.ToString();
   event["competence_reason"] = answer.reason;
   event["competence_basis"] = answer.legal_basis;
-  return std::vector<NewEvent>{Emit("clue_transferred", std::move(event))};
+  return Events(Emit("clue_transferred", std::move(event)));
 }
 
 Status EvolveClueTransferred(CaseState& state, const EventRecord& event) {
@@ -120,7 +120,7 @@ Decision DecideMergeClue(const DecisionContext& context) {
   boost::json::object event = data;
   event["into_subject"] = target->handling_subject;
   event["merged_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("clue_merged", std::move(event))};
+  return Events(Emit("clue_merged", std::move(event)));
 }
 
 Status EvolveClueMerged(CaseState& state, const EventRecord& event) {
@@ -160,7 +160,7 @@ Decision DecideIssueSoftMeasure(const DecisionContext& context) {
   event["issued_by"] = c.clue.holder;
   event["issuer_name"] = context.rules.org().LegalNameOf(c.clue.holder).value_or(c.clue.holder);
   event["issued_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("soft_measure_issued", std::move(event))};
+  return Events(Emit("soft_measure_issued", std::move(event)));
 }
 
 Status EvolveSoftMeasureIssued(CaseState& state, const EventRecord& event) {
@@ -220,7 +220,7 @@ Decision RequestPositiveDesignation(const DecisionContext& context, const CaseSt
                                           boost::json::string(competing.handling_subject)};
   event["superior"] = district != nullptr ? district->id : std::string("district");
   event["requested_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("designation_requested", std::move(event))};
+  return Events(Emit("designation_requested", std::move(event)));
 }
 
 }  // namespace
@@ -245,7 +245,7 @@ Decision DecideRequestDesignation(const DecisionContext& context) {
   event["declined_by"] = std::move(declined);
   event["superior"] = district != nullptr ? district->id : std::string("district");
   event["requested_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("designation_requested", std::move(event))};
+  return Events(Emit("designation_requested", std::move(event)));
 }
 
 Status EvolveDesignationRequested(CaseState& state, const EventRecord& event) {
@@ -297,7 +297,7 @@ Decision DecideDesignateJurisdiction(const DecisionContext& context) {
   event["designee_name"] = context.rules.org().LegalNameOf(designee).value_or(designee);
   event["designated_by"] = district->id;
   event["designated_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("jurisdiction_designated", std::move(event))};
+  return Events(Emit("jurisdiction_designated", std::move(event)));
 }
 
 Status EvolveJurisdictionDesignated(CaseState& state, const EventRecord& event) {

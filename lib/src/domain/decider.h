@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -50,6 +51,17 @@ inline NewEvent Emit(std::string type, boost::json::value data) {
   e.type = std::move(type);
   e.data = std::move(data);
   return e;
+}
+
+// The events of a decision, moved in. A braced list would copy each one
+// (the elements of an initializer_list are const), payload and all: every
+// decision paid one deep copy of its events' JSON that way.
+template <typename... E>
+std::vector<NewEvent> Events(E&&... events) {
+  std::vector<NewEvent> out;
+  out.reserve(sizeof...(events));
+  (out.push_back(std::forward<E>(events)), ...);
+  return out;
 }
 
 // Reference data that rests on a power item (a leniency entry, a benchmark)

@@ -146,7 +146,7 @@ Decision DecideRecordServiceAddressConfirmation(const DecisionContext& context) 
   auto signed_on = RequiredDate(data, "signed_on");
   if (auto* r = std::get_if<Rejection>(&signed_on)) return *r;
   if (auto r = CheckNotFuture(context, std::get<Date>(signed_on), "signed_on")) return *r;
-  return std::vector<NewEvent>{Emit("service_address_confirmed", data)};
+  return Events(Emit("service_address_confirmed", data));
 }
 
 Status EvolveServiceAddressConfirmed(CaseState& state, const EventRecord& event) {
@@ -266,7 +266,7 @@ Decision DecideServeDecision(const DecisionContext& context) {
     if (!due.ok()) return CalendarUnavailable(due.status(), "D16 (payment within 15 days)");
     event["payment_due_on"] = due->ToString();
   }
-  return std::vector<NewEvent>{Emit("decision_served", std::move(event))};
+  return Events(Emit("decision_served", std::move(event)));
 }
 
 // A penalty that imposes money or another obligation is executed (O22); a
@@ -318,7 +318,7 @@ Decision DecideRevokeDecision(const DecisionContext& context) {
   boost::json::object event = data;
   event["revoked_on"] = context.date().ToString();
   event["document_number"] = c.procedure_state.decision->document_number;
-  return std::vector<NewEvent>{Emit("decision_revoked_by_agency", std::move(event))};
+  return Events(Emit("decision_revoked_by_agency", std::move(event)));
 }
 
 Status EvolveDecisionRevoked(CaseState& state, const EventRecord& event) {
@@ -385,7 +385,7 @@ Decision DecideRecordCorrectionCheck(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["handling_subject"] = c.handling_subject;
-  return std::vector<NewEvent>{Emit("correction_checked", std::move(event))};
+  return Events(Emit("correction_checked", std::move(event)));
 }
 
 Status EvolveCorrectionChecked(CaseState& state, const EventRecord& event) {
@@ -459,7 +459,7 @@ Decision DecideCloseCase(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["closed_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("case_closed", std::move(event))};
+  return Events(Emit("case_closed", std::move(event)));
 }
 
 Status EvolveCaseClosed(CaseState& state, const EventRecord& event) {
@@ -505,7 +505,7 @@ Decision DecideArchiveCase(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["archived_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("case_archived", std::move(event))};
+  return Events(Emit("case_archived", std::move(event)));
 }
 
 Status EvolveCaseArchived(CaseState& state, const EventRecord& event) {
@@ -560,7 +560,7 @@ Decision DecideScoreCaseFile(const DecisionContext& context) {
   event["grade"] = grade;
   event["rectification_required"] = std::string_view(grade) == "unqualified";
   event["scored_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("case_file_scored", std::move(event))};
+  return Events(Emit("case_file_scored", std::move(event)));
 }
 
 Status EvolveCaseFileScored(CaseState& state, const EventRecord& event) {

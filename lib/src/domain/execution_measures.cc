@@ -188,7 +188,7 @@ Decision DecideStartLicenceMeasure(const DecisionContext& context) {
     event["due_on"] = due->ToString();
     event["late"] = Breached(*due, context.date());
   }
-  return std::vector<NewEvent>{Emit("licence_measure_started", std::move(event))};
+  return Events(Emit("licence_measure_started", std::move(event)));
 }
 
 Status EvolveLicenceMeasureStarted(CaseState& state, const EventRecord& event) {
@@ -308,7 +308,7 @@ Decision DecideRecordMeasureCheck(const DecisionContext& context) {
     }
   }
   if (!end || result != "extended") event.erase("extended_to");
-  return std::vector<NewEvent>{Emit("licence_measure_checked", std::move(event))};
+  return Events(Emit("licence_measure_checked", std::move(event)));
 }
 
 Status EvolveLicenceMeasureChecked(CaseState& state, const EventRecord& event) {

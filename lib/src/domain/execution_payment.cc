@@ -45,7 +45,7 @@ Decision DecideMapNonTaxItem(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("non_tax_item_mapped", std::move(event))};
+  return Events(Emit("non_tax_item_mapped", std::move(event)));
 }
 
 // --- Payment notice and payments ----------------------------------------------
@@ -87,7 +87,7 @@ Decision DecideIssuePaymentNotice(const DecisionContext& context) {
   event["fine_fen"] = p.fine_fen;
   event["due_on"] = p.due_on->ToString();
   event["surcharge_rate_per_mille"] = context.options.surcharge.rate_per_mille;
-  return std::vector<NewEvent>{Emit("payment_notice_issued", std::move(event))};
+  return Events(Emit("payment_notice_issued", std::move(event)));
 }
 
 Status EvolvePaymentNoticeIssued(CaseState& state, const EventRecord& event) {
@@ -179,7 +179,7 @@ Decision DecideRecordPayment(const DecisionContext& context) {
   event["surcharge_fen"] = due.surcharge_fen;
   event["towards_fine_fen"] = towards_fine;
   event["outstanding_after_fen"] = p.Outstanding() - towards_fine;
-  return std::vector<NewEvent>{Emit("payment_recorded", std::move(event))};
+  return Events(Emit("payment_recorded", std::move(event)));
 }
 
 Status EvolvePaymentRecorded(CaseState& state, const EventRecord& event) {
@@ -237,7 +237,7 @@ Decision DecideGrantDeferral(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["previous_due_on"] = due.ToString();
-  return std::vector<NewEvent>{Emit("payment_deferred", std::move(event))};
+  return Events(Emit("payment_deferred", std::move(event)));
 }
 
 Status EvolvePaymentDeferred(CaseState& state, const EventRecord& event) {
@@ -282,7 +282,7 @@ Decision DecideGrantInstalments(const DecisionContext& context) {
                               Yuan(total), Yuan(c.execution.payment.Outstanding())),
                   std::string(kDeferralBasis), DataPointer("instalments"));
   }
-  return std::vector<NewEvent>{Emit("instalments_granted", data)};
+  return Events(Emit("instalments_granted", data));
 }
 
 Status EvolveInstalmentsGranted(CaseState& state, const EventRecord& event) {
@@ -357,8 +357,8 @@ Decision DecideFileReview(const DecisionContext& context, const std::string& kin
   }
   boost::json::object event = data;
   event["window_due_on"] = last->ToString();
-  return std::vector<NewEvent>{
-      Emit(reconsideration ? "reconsideration_filed" : "litigation_filed", std::move(event))};
+  return Events(
+      Emit(reconsideration ? "reconsideration_filed" : "litigation_filed", std::move(event)));
 }
 
 Decision DecideFileReconsideration(const DecisionContext& context) {
@@ -410,7 +410,7 @@ Decision DecideRecordReviewOutcome(const DecisionContext& context) {
     return Reject("varied_amount_missing", "a varied decision needs the fine it now imposes",
                   std::string(kBasis), DataPointer("varied_fine_fen"));
   }
-  return std::vector<NewEvent>{Emit("review_outcome_recorded", data)};
+  return Events(Emit("review_outcome_recorded", data));
 }
 
 Status EvolveReviewOutcomeRecorded(CaseState& state, const EventRecord& event) {
@@ -478,7 +478,7 @@ Decision DecideServeEnforcementReminder(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["relief_windows_end"] = end->ToString();
-  return std::vector<NewEvent>{Emit("enforcement_reminder_served", std::move(event))};
+  return Events(Emit("enforcement_reminder_served", std::move(event)));
 }
 
 Status EvolveEnforcementReminderServed(CaseState& state, const EventRecord& event) {
@@ -527,7 +527,7 @@ Decision DecideApplyCourtEnforcement(const DecisionContext& context) {
   boost::json::object event = data;
   event["applied_on"] = applied_on.ToString();
   event["deadline_on"] = last->ToString();
-  return std::vector<NewEvent>{Emit("court_enforcement_applied", std::move(event))};
+  return Events(Emit("court_enforcement_applied", std::move(event)));
 }
 
 Status EvolveCourtEnforcementApplied(CaseState& state, const EventRecord& event) {
@@ -548,7 +548,7 @@ Decision DecideRecordCourtEnforcementOutcome(const DecisionContext& context) {
   if (auto* r = std::get_if<Rejection>(&ruled_on_read)) return *r;
   const Date ruled_on = std::get<Date>(ruled_on_read);
   if (auto r = CheckNotFuture(context, ruled_on, "ruled_on")) return *r;
-  return std::vector<NewEvent>{Emit("court_enforcement_concluded", data)};
+  return Events(Emit("court_enforcement_concluded", data));
 }
 
 Status EvolveCourtEnforcementConcluded(CaseState& state, const EventRecord& event) {

@@ -118,7 +118,7 @@ Decision DecidePublishDecision(const DecisionContext& context) {
     event["due_on"] = due->ToString();
     event["late"] = Breached(*due, context.date());
   }
-  return std::vector<NewEvent>{Emit("decision_published", std::move(event))};
+  return Events(Emit("decision_published", std::move(event)));
 }
 
 Status EvolveDecisionPublished(CaseState& state, const EventRecord& event) {
@@ -160,7 +160,7 @@ Decision DecideWithdrawPublication(const DecisionContext& context) {
   event["changed_on"] = p.changed_on->ToString();
   event["due_on"] = due->ToString();
   event["late"] = Breached(*due, context.date());
-  return std::vector<NewEvent>{Emit("decision_publication_withdrawn", std::move(event))};
+  return Events(Emit("decision_publication_withdrawn", std::move(event)));
 }
 
 Status EvolvePublicationWithdrawn(CaseState& state, const EventRecord& event) {

@@ -103,7 +103,7 @@ Decision DecideReport(const DecisionContext& context) {
   boost::json::object event = WithDate(context, "reported_on");
   event["township"] = township->id;
   event["reported_by"] = context.command.actor.id;
-  return std::vector<NewEvent>{Emit("grid_ticket_reported", std::move(event))};
+  return Events(Emit("grid_ticket_reported", std::move(event)));
 }
 
 Decision DecideTriage(const DecisionContext& context) {
@@ -111,7 +111,7 @@ Decision DecideTriage(const DecisionContext& context) {
   const GridTicketState& t = *Ticket(context);
   if (t.state != "reported") return TicketInvalidState(t, "triage_ticket", "a reported ticket");
   if (auto r = RequireDispatcher(context)) return *r;
-  return std::vector<NewEvent>{Emit("ticket_triaged", WithDate(context, "triaged_on"))};
+  return Events(Emit("ticket_triaged", WithDate(context, "triaged_on")));
 }
 
 Decision DecideDispatch(const DecisionContext& context) {
@@ -136,7 +136,7 @@ Decision DecideDispatch(const DecisionContext& context) {
   }
   boost::json::object event = WithDate(context, "dispatched_on");
   event["units"] = std::move(units);
-  return std::vector<NewEvent>{Emit("ticket_dispatched", std::move(event))};
+  return Events(Emit("ticket_dispatched", std::move(event)));
 }
 
 Decision DecideAcceptDispatch(const DecisionContext& context) {
@@ -153,7 +153,7 @@ Decision DecideAcceptDispatch(const DecisionContext& context) {
   }
   boost::json::object event = WithDate(context, "accepted_on");
   event["subject"] = SubjectOfUnit(context);
-  return std::vector<NewEvent>{Emit("dispatch_accepted", std::move(event))};
+  return Events(Emit("dispatch_accepted", std::move(event)));
 }
 
 Decision DecideReturn(const DecisionContext& context) {
@@ -165,7 +165,7 @@ Decision DecideReturn(const DecisionContext& context) {
   if (auto r = RequireDispatched(context, t)) return *r;
   boost::json::object event = WithDate(context, "returned_on");
   event["subject"] = SubjectOfUnit(context);
-  return std::vector<NewEvent>{Emit("ticket_returned", std::move(event))};
+  return Events(Emit("ticket_returned", std::move(event)));
 }
 
 Decision DecideSubmitFeedback(const DecisionContext& context) {
@@ -192,7 +192,7 @@ Decision DecideSubmitFeedback(const DecisionContext& context) {
   }
   boost::json::object event = WithDate(context, "submitted_on");
   event["subject"] = subject;
-  return std::vector<NewEvent>{Emit("feedback_submitted", std::move(event))};
+  return Events(Emit("feedback_submitted", std::move(event)));
 }
 
 Decision DecideVerifyFeedback(const DecisionContext& context) {
@@ -202,7 +202,7 @@ Decision DecideVerifyFeedback(const DecisionContext& context) {
     return TicketInvalidState(t, "verify_feedback", "submitted feedback");
   }
   if (auto r = RequireDispatcher(context)) return *r;
-  return std::vector<NewEvent>{Emit("feedback_verified", WithDate(context, "verified_on"))};
+  return Events(Emit("feedback_verified", WithDate(context, "verified_on")));
 }
 
 Decision DecideClose(const DecisionContext& context) {
@@ -210,7 +210,7 @@ Decision DecideClose(const DecisionContext& context) {
   const GridTicketState& t = *Ticket(context);
   if (t.state != "verified") return TicketInvalidState(t, "close_ticket", "verified feedback");
   if (auto r = RequireDispatcher(context)) return *r;
-  return std::vector<NewEvent>{Emit("ticket_closed", WithDate(context, "closed_on"))};
+  return Events(Emit("ticket_closed", WithDate(context, "closed_on")));
 }
 
 // --- Evolvers ------------------------------------------------------------------

@@ -48,7 +48,7 @@ Decision DecideSetHearingThreshold(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("hearing_threshold_set", std::move(event))};
+  return Events(Emit("hearing_threshold_set", std::move(event)));
 }
 
 }  // namespace

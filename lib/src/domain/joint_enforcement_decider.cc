@@ -140,7 +140,7 @@ Decision DecidePlanJointAction(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["coordination_leader"] = leadership->coordination_leader;
-  return std::vector<NewEvent>{Emit("joint_action_planned", std::move(event))};
+  return Events(Emit("joint_action_planned", std::move(event)));
 }
 
 Decision DecideRecordJointFinding(const DecisionContext& context) {
@@ -200,8 +200,9 @@ Decision DecideRecordJointFinding(const DecisionContext& context) {
     }
   }
   if (auto r = CheckOfficers(context, recorded_by, context.date(), "recorded_by")) return *r;
-  auto competence = context.InForce().CompetentSubject(item_code, township,
-                                                       CompetenceConfigOf(context.options));
+  CompetenceConfig config = CompetenceConfigOf(context.options);
+  config.with_legal_basis = false;  // the finding records the subject and the reason
+  auto competence = context.InForce().CompetentSubject(item_code, township, config);
   if (!competence.ok() || competence->subject.empty()) {
     return Reject("no_competent_subject",
                   fmt::format("no subject is competent for {} in {} on {}: {}", item_code,
@@ -218,7 +219,7 @@ Decision DecideRecordJointFinding(const DecisionContext& context) {
   event["issuer_name"] =
       context.rules.org().LegalNameOf(competence->subject).value_or(competence->subject);
   event["competence_reason"] = competence->reason;
-  return std::vector<NewEvent>{Emit("joint_finding_recorded", std::move(event))};
+  return Events(Emit("joint_finding_recorded", std::move(event)));
 }
 
 Decision DecideCloseJointAction(const DecisionContext& context) {
@@ -248,7 +249,7 @@ Decision DecideCloseJointAction(const DecisionContext& context) {
   boost::json::array list;
   for (const auto& s : subjects) list.emplace_back(s);
   event["subjects"] = std::move(list);
-  return std::vector<NewEvent>{Emit("joint_action_closed", std::move(event))};
+  return Events(Emit("joint_action_closed", std::move(event)));
 }
 
 // --- Inspect once -------------------------------------------------------------------
@@ -290,7 +291,7 @@ Decision DecideDefineInspectionScenario(const DecisionContext& context) {
   boost::json::array list;
   for (const auto& d : departments) list.emplace_back(d);
   event["departments"] = std::move(list);
-  return std::vector<NewEvent>{Emit("inspection_scenario_defined", std::move(event))};
+  return Events(Emit("inspection_scenario_defined", std::move(event)));
 }
 
 Decision DecideRecordInspectionVisit(const DecisionContext& context) {
@@ -324,7 +325,8 @@ Decision DecideRecordInspectionVisit(const DecisionContext& context) {
   std::set<std::string> seen;
   boost::json::array out;
   std::int64_t non_compliant = 0;
-  const CompetenceConfig config = CompetenceConfigOf(context.options);
+  CompetenceConfig config = CompetenceConfigOf(context.options);
+  config.with_legal_basis = false;  // the visit records who is responsible, not why
   for (std::size_t i = 0; i < results.size(); ++i) {
     boost::json::object r = results[i].as_object();
     const std::string item = Text(r, "item_code");
@@ -356,7 +358,7 @@ Decision DecideRecordInspectionVisit(const DecisionContext& context) {
   event["visited_on"] = context.date().ToString();
   event["results"] = std::move(out);
   event["non_compliant_count"] = non_compliant;
-  return std::vector<NewEvent>{Emit("inspection_visit_recorded", std::move(event))};
+  return Events(Emit("inspection_visit_recorded", std::move(event)));
 }
 
 }  // namespace

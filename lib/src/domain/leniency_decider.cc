@@ -318,7 +318,7 @@ Decision DecidePublishLeniencyEntry(const DecisionContext& context) {
 
   boost::json::object event = data;
   event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("leniency_entry_published", std::move(event))};
+  return Events(Emit("leniency_entry_published", std::move(event)));
 }
 
 Decision DecideWithdrawLeniencyEntry(const DecisionContext& context) {

@@ -159,7 +159,7 @@ std::variant<std::pair<std::int64_t, std::string>, Decision> Effective(
 }
 
 std::vector<NewEvent> One(std::string type, boost::json::value data) {
-  return {Emit(std::move(type), std::move(data))};
+  return Events(Emit(std::move(type), std::move(data)));
 }
 
 // --- Units ---------------------------------------------------------------

@@ -332,7 +332,8 @@ std::vector<EntryEval> EvaluateEntries(const DecisionContext& context, const Cas
   return out;
 }
 
-boost::json::object EvalToJson(const EntryEval& ev) {
+// Moves the evaluation's arrays into the object: it is the last use of them.
+boost::json::object EvalToJson(EntryEval&& ev) {
   const LeniencyEntry& e = *ev.entry;
   boost::json::object o{{"entry_id", e.entry_id},
                         {"version", static_cast<std::int64_t>(e.version)},
@@ -340,10 +341,10 @@ boost::json::object EvalToJson(const EntryEval& ev) {
                         {"mandatory", e.mandatory},
                         {"ground", e.leniency_ground},
                         {"eligible", ev.eligible},
-                        {"status", ev.status},
-                        {"conditions", ev.conditions},
-                        {"exclusions", ev.exclusions}};
-  if (!ev.prior.empty()) o["prior_violations"] = ev.prior;
+                        {"status", ev.status}};
+  o["conditions"] = std::move(ev.conditions);
+  o["exclusions"] = std::move(ev.exclusions);
+  if (!ev.prior.empty()) o["prior_violations"] = std::move(ev.prior);
   if (ev.answer != nullptr) {
     o["answer"] = ev.answer->accepted ? "accepted" : "rejected";
     if (!ev.answer->reason.empty()) o["reason"] = ev.answer->reason;
@@ -495,7 +496,9 @@ boost::json::object ProposalToJson(const PenaltyProposal& p) {
 boost::json::array EvaluateLeniency(const DecisionContext& context, const CaseState& c,
                                     const PenaltyProposal& proposal) {
   boost::json::array out;
-  for (const EntryEval& ev : EvaluateEntries(context, c, proposal)) out.push_back(EvalToJson(ev));
+  for (EntryEval& ev : EvaluateEntries(context, c, proposal)) {
+    out.push_back(EvalToJson(std::move(ev)));
+  }
   return out;
 }
 
@@ -1053,14 +1056,17 @@ class Judge {
                   std::string(kBenchmarkBasis), Ptr("circumstance_level"));
     }
     fine["level"] = p_.circumstance_level;
-    // An accepted (or mandatory) lighter entry sets its own band.
-    DiscretionBenchmark banded = b;
+    // An accepted (or mandatory) lighter entry sets its own band. (The
+    // benchmark is copied only then: it holds its whole published text.)
+    std::optional<DiscretionBenchmark> own_band;
     for (const EntryEval& ev : evals_) {
       if (ev.Applied() && ev.Kind(LeniencyListKind::kLighterPenalty) &&
           ev.entry->outcome.band_pct > 0 && p_.adjustment == "lighter") {
-        banded.lighter_band_pct = ev.entry->outcome.band_pct;
+        if (!own_band) own_band = b;
+        own_band->lighter_band_pct = ev.entry->outcome.band_pct;
       }
     }
+    const DiscretionBenchmark& banded = own_band ? *own_band : b;
     if (context_.options.fine_band_basis == "level") {
       const FineCheck check =
           CheckFine(banded, *level, p_.fine_fen, AdjustmentOf(p_.adjustment), p_.base_fen);
@@ -1104,9 +1110,9 @@ class Judge {
 
   void Finish() {
     boost::json::array entries;
-    for (const EntryEval& ev : evals_) {
-      entries.push_back(EvalToJson(ev));
+    for (EntryEval& ev : evals_) {  // their last use: their arrays are moved out
       if (ev.Applied()) out_.leniency_entries.push_back(EntryRef(*ev.entry));
+      entries.push_back(EvalToJson(std::move(ev)));
     }
     out_.evaluation["entries"] = std::move(entries);
     if (!p_.mitigation_ground.empty()) out_.evaluation["mitigation_ground"] = p_.mitigation_ground;

@@ -69,7 +69,7 @@ Decision DecidePublishPermissionMatrix(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit("permission_matrix_published", std::move(event))};
+  return Events(Emit("permission_matrix_published", std::move(event)));
 }
 
 }  // namespace

@@ -133,7 +133,7 @@ Decision DecidePublishPowerItem(const DecisionContext& context) {
     event["supersedes_version"] = static_cast<std::int64_t>(latest->version.version);
     if (latest->withdrawn) event["restores_withdrawn"] = true;
   }
-  return std::vector<NewEvent>{Emit(std::string(kPowerItemPublished), std::move(event))};
+  return Events(Emit(std::string(kPowerItemPublished), std::move(event)));
 }
 
 // --- withdraw_power_item ----------------------------------------------------
@@ -162,7 +162,7 @@ Decision DecideWithdrawPowerItem(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["withdrawn_version"] = static_cast<std::int64_t>(latest->version.version);
-  return std::vector<NewEvent>{Emit(std::string(kPowerItemWithdrawn), std::move(event))};
+  return Events(Emit(std::string(kPowerItemWithdrawn), std::move(event)));
 }
 
 // --- decide_delegation ------------------------------------------------------
@@ -226,7 +226,7 @@ Decision DecideDelegation(const DecisionContext& context) {
       }
     }
   }
-  return std::vector<NewEvent>{Emit(std::string(kDelegationDecided), data)};
+  return Events(Emit(std::string(kDelegationDecided), data));
 }
 
 // --- withdraw_delegation ----------------------------------------------------
@@ -305,7 +305,7 @@ Decision DecideWithdrawDelegation(const DecisionContext& context) {
                             {"reason", Str(data, "reason")},
                             {"withdrawn", std::move(withdrawn)}};
   if (data.contains("document_number")) event["document_number"] = data.at("document_number");
-  return std::vector<NewEvent>{Emit(std::string(kDelegationWithdrawn), std::move(event))};
+  return Events(Emit(std::string(kDelegationWithdrawn), std::move(event)));
 }
 
 // --- confirm_delegation -----------------------------------------------------
@@ -354,7 +354,7 @@ Decision DecideConfirmDelegation(const DecisionContext& context) {
           std::string(kBasisDelegationScope), fmt::format("/data/accepted_item_codes/{}", i));
     }
   }
-  return std::vector<NewEvent>{Emit(std::string(kDelegationConfirmed), data)};
+  return Events(Emit(std::string(kDelegationConfirmed), data));
 }
 
 // --- claim_item -------------------------------------------------------------
@@ -403,7 +403,7 @@ Decision DecideClaimItem(const DecisionContext& context) {
                     std::string(kBasisDelegationScope), pointer);
     }
   }
-  return std::vector<NewEvent>{Emit(std::string(kItemClaimed), data)};
+  return Events(Emit(std::string(kItemClaimed), data));
 }
 
 }  // namespace

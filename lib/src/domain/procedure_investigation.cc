@@ -44,7 +44,7 @@ Decision DecideStartInvestigation(const DecisionContext& context) {
   event["clock_started_on"] = c.filed_on->ToString();
   event["limit_days"] = context.options.decision_limit_days;
   event["decision_due_on"] = due->ToString();
-  return std::vector<NewEvent>{Emit("investigation_started", std::move(event))};
+  return Events(Emit("investigation_started", std::move(event)));
 }
 
 Status EvolveInvestigationStarted(CaseState& state, const EventRecord& event) {
@@ -108,7 +108,7 @@ Decision DecideRecordEvidence(const DecisionContext& context) {
   }
   event["officer_credentials"] = std::move(credentials);
   if (!provenance.empty()) event["collected_by_agencies"] = std::move(provenance);
-  return std::vector<NewEvent>{Emit("evidence_recorded", std::move(event))};
+  return Events(Emit("evidence_recorded", std::move(event)));
 }
 
 Status EvolveEvidenceRecorded(CaseState& state, const EventRecord& event) {
@@ -142,7 +142,7 @@ Decision DecidePreserveEvidence(const DecisionContext& context) {
   boost::json::object event = data;
   event["registered_on"] = context.date().ToString();
   event["disposal_due_on"] = due->ToString();  // D3
-  return std::vector<NewEvent>{Emit("evidence_preservation_registered", std::move(event))};
+  return Events(Emit("evidence_preservation_registered", std::move(event)));
 }
 
 Status EvolvePreservation(CaseState& state, const EventRecord& event) {
@@ -167,7 +167,7 @@ Decision DecideSuspend(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["suspended_on"] = context.date().ToString();
-  std::vector<NewEvent> events{Emit("investigation_suspended", std::move(event))};
+  std::vector<NewEvent> events = Events(Emit("investigation_suspended", std::move(event)));
   // An excluded period already pausing D9 keeps pausing it.
   if (!c.procedure_state.clock.paused_since) {
     events.push_back(Emit("clock_paused", ClockPausedData(context, "suspension")));
@@ -187,7 +187,7 @@ Decision DecideResume(const DecisionContext& context) {
   ZF_TARGET(c, {"suspended"}, "a suspended case (O5)");
   boost::json::object event = Data(context);
   event["resumed_on"] = context.date().ToString();
-  std::vector<NewEvent> events{Emit("investigation_resumed", std::move(event))};
+  std::vector<NewEvent> events = Events(Emit("investigation_resumed", std::move(event)));
   if (c.procedure_state.clock.pause_reason == "suspension") {
     auto resumed = ClockResumedData(context, c);
     if (!resumed.ok()) {
@@ -232,7 +232,7 @@ Decision DecidePauseClock(const DecisionContext& context) {
   }
   boost::json::object event = ClockPausedData(context, Text(Data(context), "reason"));
   if (auto note = Text(Data(context), "note"); !note.empty()) event["note"] = note;
-  return std::vector<NewEvent>{Emit("clock_paused", std::move(event))};
+  return Events(Emit("clock_paused", std::move(event)));
 }
 
 Status EvolveClockPaused(CaseState& state, const EventRecord& event) {
@@ -256,7 +256,7 @@ Decision DecideResumeClock(const DecisionContext& context) {
     return Reject("calendar_missing", std::string(resumed.status().message()),
                   std::string(kD9Basis));
   }
-  return std::vector<NewEvent>{Emit("clock_resumed", std::move(*resumed))};
+  return Events(Emit("clock_resumed", std::move(*resumed)));
 }
 
 Status EvolveClockResumed(CaseState& state, const EventRecord& event) {
@@ -326,7 +326,7 @@ Decision DecideExtendDecisionDeadline(const DecisionContext& context) {
     }
     event["due_on"] = until->ToString();
   }
-  return std::vector<NewEvent>{Emit("deadline_extended", std::move(event))};
+  return Events(Emit("deadline_extended", std::move(event)));
 }
 
 Status EvolveDeadlineExtended(CaseState& state, const EventRecord& event) {
@@ -355,7 +355,7 @@ Decision DecideTerminate(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["terminated_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("investigation_terminated", std::move(event))};
+  return Events(Emit("investigation_terminated", std::move(event)));
 }
 
 Status EvolveTerminated(CaseState& state, const EventRecord& event) {
@@ -373,7 +373,7 @@ Decision DecideRevokeFiling(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["revoked_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("filing_revoked", std::move(event))};
+  return Events(Emit("filing_revoked", std::move(event)));
 }
 
 Status EvolveFilingRevoked(CaseState& state, const EventRecord& event) {
@@ -424,7 +424,7 @@ Decision DecideConclude(const DecisionContext& context) {
   event["hearing_eligible"] = *hearing;
   event["hearing_basis"] = why;
   event["proposal"] = std::move(proposal);
-  return std::vector<NewEvent>{Emit("investigation_concluded", std::move(event))};
+  return Events(Emit("investigation_concluded", std::move(event)));
 }
 
 Status EvolveConcluded(CaseState& state, const EventRecord& event) {

@@ -47,7 +47,7 @@ Decision DecideRequestRecusal(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["requested_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("recusal_requested", std::move(event))};
+  return Events(Emit("recusal_requested", std::move(event)));
 }
 
 Status EvolveRecusalRequested(CaseState& state, const EventRecord& event) {
@@ -82,7 +82,7 @@ Decision DecideRecusal(const DecisionContext& context) {
   boost::json::object event = data;
   event["decided_on"] = context.date().ToString();
   event["on_request"] = requested;
-  return std::vector<NewEvent>{Emit("recusal_decided", std::move(event))};
+  return Events(Emit("recusal_decided", std::move(event)));
 }
 
 Status EvolveRecusalDecided(CaseState& state, const EventRecord& event) {

@@ -89,7 +89,7 @@ Decision Review(const DecisionContext& context, const CaseState& c, std::string_
   event["reviewed_on"] = context.date().ToString();
   event["next_state"] = Text(Data(context), "result") == "pass" ? AfterPass(context, c)
                                                                  : std::string("investigating");
-  return std::vector<NewEvent>{Emit(std::string(event_type), std::move(event))};
+  return Events(Emit(std::string(event_type), std::move(event)));
 }
 
 // --- O9 ---------------------------------------------------------------------
@@ -172,7 +172,7 @@ Decision DecideServeNotice(const DecisionContext& context) {
   event["hearing_rights_basis"] = why;
   event["statement_due_on"] = d6->ToString();
   event["hearing_request_due_on"] = d7->ToString();
-  return std::vector<NewEvent>{Emit("pre_decision_notice_served", std::move(event))};
+  return Events(Emit("pre_decision_notice_served", std::move(event)));
 }
 
 Status EvolveNoticeServed(CaseState& state, const EventRecord& event) {
@@ -208,7 +208,7 @@ Decision DecideReceiveStatement(const DecisionContext& context) {
   boost::json::object event = Data(context);
   event["received_on"] = context.date().ToString();
   event["within_period"] = context.date() <= c.procedure_state.notice->statement_due_on;
-  return std::vector<NewEvent>{Emit("statement_received", std::move(event))};
+  return Events(Emit("statement_received", std::move(event)));
 }
 
 Status EvolveStatement(CaseState& state, const EventRecord& event) {
@@ -239,7 +239,7 @@ Decision DecideRequestHearing(const DecisionContext& context) {
   boost::json::object event = Data(context);
   event["requested_on"] = context.date().ToString();
   event["hearing_request_due_on"] = notice.hearing_request_due_on.ToString();
-  return std::vector<NewEvent>{Emit("hearing_requested", std::move(event))};
+  return Events(Emit("hearing_requested", std::move(event)));
 }
 
 Status EvolveHearingRequested(CaseState& state, const EventRecord& event) {
@@ -256,7 +256,7 @@ Decision DecideWithdrawHearing(const DecisionContext& context) {
   (void)c;
   boost::json::object event = Data(context);
   event["withdrawn_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("hearing_request_withdrawn", std::move(event))};
+  return Events(Emit("hearing_request_withdrawn", std::move(event)));
 }
 
 Status EvolveHearingWithdrawn(CaseState& state, const EventRecord& event) {
@@ -301,7 +301,7 @@ Decision DecideServeHearingNotice(const DecisionContext& context) {
   boost::json::object event = data;
   event["served_on"] = context.date().ToString();
   event["working_days_between"] = between;
-  return std::vector<NewEvent>{Emit("hearing_notice_served", std::move(event))};
+  return Events(Emit("hearing_notice_served", std::move(event)));
 }
 
 Status EvolveHearingNotice(CaseState& state, const EventRecord& event) {
@@ -349,7 +349,7 @@ Decision DecideHoldHearing(const DecisionContext& context) {
   boost::json::object event = data;
   event["held_on"] = context.date().ToString();
   event["presiding_officer"] = c.procedure_state.hearing->presiding_officer;
-  return std::vector<NewEvent>{Emit("hearing_held", std::move(event))};
+  return Events(Emit("hearing_held", std::move(event)));
 }
 
 // A hearing ends held or, the party absent, deemed waived (O16, O17): both
@@ -375,7 +375,7 @@ Decision DecideHearingAbsence(const DecisionContext& context) {
   boost::json::object event = Data(context);
   event["recorded_on"] = context.date().ToString();
   event["deemed_waiver"] = true;  // APL art. 64(6)
-  return std::vector<NewEvent>{Emit("hearing_terminated", std::move(event))};
+  return Events(Emit("hearing_terminated", std::move(event)));
 }
 
 Status EvolveHearingTerminated(CaseState& state, const EventRecord& event) {
@@ -434,7 +434,7 @@ Decision DecideReExamine(const DecisionContext& context) {
     }
   }
   event["renotice_required"] = renotice;
-  return std::vector<NewEvent>{Emit("re_examination_completed", std::move(event))};
+  return Events(Emit("re_examination_completed", std::move(event)));
 }
 
 Status EvolveReExamined(CaseState& state, const EventRecord& event) {
@@ -467,7 +467,7 @@ Decision DecideCollectiveDiscussion(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["held_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("collective_discussion_held", std::move(event))};
+  return Events(Emit("collective_discussion_held", std::move(event)));
 }
 
 Status EvolveCollectiveDiscussion(CaseState& state, const EventRecord& event) {

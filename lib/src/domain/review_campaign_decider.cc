@@ -265,7 +265,7 @@ Decision DecideStartReviewCampaign(const DecisionContext& context) {
   event["sample"] = std::move(list);
   event["population"] = population;
   event["started_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("review_campaign_started", std::move(event))};
+  return Events(Emit("review_campaign_started", std::move(event)));
 }
 
 const ReviewCampaignState* FindOpenCampaign(const DecisionContext& context,
@@ -318,7 +318,7 @@ Decision DecideCloseReviewCampaign(const DecisionContext& context) {
   event["rectification_required"] = std::move(rectify);
   event["points_sum"] = summary.points_sum;
   if (!summary.scored.empty()) event["average_total"] = summary.AverageTotal();
-  return std::vector<NewEvent>{Emit("review_campaign_closed", std::move(event))};
+  return Events(Emit("review_campaign_closed", std::move(event)));
 }
 
 }  // namespace

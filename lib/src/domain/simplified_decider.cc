@@ -148,7 +148,8 @@ Decision DecideIssueOnSpotDecision(const DecisionContext& context) {
   }
   const std::string subject = SubjectOfUnit(context);
   Competence answer;
-  if (!MayHandle(context, c.item_code, c.township, subject, &answer)) {
+  if (!MayHandle(context, c.item_code, c.township, subject, &answer,
+                 /*with_legal_basis=*/false)) {
     return Reject("subject_not_competent",
                   fmt::format("{} may not decide on {} in {}: the competent subject is {} ({})",
                               subject, c.item_code, c.township,
@@ -192,7 +193,7 @@ Decision DecideIssueOnSpotDecision(const DecisionContext& context) {
     event["benchmark_id"] = judgement.benchmark_id;
     event["benchmark_version"] = judgement.benchmark_version;
   }
-  return std::vector<NewEvent>{Emit("on_spot_decision_issued", std::move(event))};
+  return Events(Emit("on_spot_decision_issued", std::move(event)));
 }
 
 Status EvolveOnSpotDecisionIssued(CaseState& state, const EventRecord& event) {
@@ -246,7 +247,7 @@ Decision DecideReportOnSpotDecision(const DecisionContext& context) {
   event["reported_on"] = context.date().ToString();
   event["due_on"] = due->ToString();
   event["late"] = Breached(*due, context.date());
-  return std::vector<NewEvent>{Emit("on_spot_decision_reported", std::move(event))};
+  return Events(Emit("on_spot_decision_reported", std::move(event)));
 }
 
 Status EvolveOnSpotDecisionReported(CaseState& state, const EventRecord& event) {
@@ -306,7 +307,7 @@ Decision DecideCollectFineOnSpot(const DecisionContext& context) {
   boost::json::object event = data;
   event["collected_on"] = context.date().ToString();
   event["hand_over_due_on"] = handover->ToString();
-  return std::vector<NewEvent>{Emit("fine_collected_on_spot", std::move(event))};
+  return Events(Emit("fine_collected_on_spot", std::move(event)));
 }
 
 Status EvolveFineCollectedOnSpot(CaseState& state, const EventRecord& event) {
@@ -346,7 +347,7 @@ Decision DecideHandOverOnSpotCash(const DecisionContext& context) {
   event["due_on"] = p.cash_hand_over_due_on->ToString();
   event["late"] = Breached(*p.cash_hand_over_due_on, context.date());
   event["deposit_due_on"] = deposit_due->ToString();
-  return std::vector<NewEvent>{Emit("on_spot_cash_handed_over", std::move(event))};
+  return Events(Emit("on_spot_cash_handed_over", std::move(event)));
 }
 
 Status EvolveOnSpotCashHandedOver(CaseState& state, const EventRecord& event) {
@@ -372,7 +373,7 @@ Decision DecideDepositOnSpotCash(const DecisionContext& context) {
   event["deposited_on"] = context.date().ToString();
   event["due_on"] = p.cash_deposit_due_on->ToString();
   event["late"] = Breached(*p.cash_deposit_due_on, context.date());
-  return std::vector<NewEvent>{Emit("on_spot_cash_deposited", std::move(event))};
+  return Events(Emit("on_spot_cash_deposited", std::move(event)));
 }
 
 Status EvolveOnSpotCashDeposited(CaseState& state, const EventRecord& event) {

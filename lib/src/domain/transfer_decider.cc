@@ -89,7 +89,7 @@ Decision DecideHandOverCase(const DecisionContext& context) {
   event["from_subject"] = c.handling_subject;
   event["previous_state"] = c.state;
   event["handed_over_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("case_handed_over", std::move(event))};
+  return Events(Emit("case_handed_over", std::move(event)));
 }
 
 Status EvolveCaseHandedOver(CaseState& state, const EventRecord& event) {
@@ -124,7 +124,8 @@ Decision DecideAcceptHandover(const DecisionContext& context) {
   if (auto r = CheckReceiver(context, c)) return *r;
   const HandoverState& h = c.execution.handover;
   Competence answer;
-  if (!MayHandle(context, c.item_code, h.township, h.to_subject, &answer)) {
+  if (!MayHandle(context, c.item_code, h.township, h.to_subject, &answer,
+                 /*with_legal_basis=*/false)) {
     return Reject("subject_not_competent",
                   fmt::format("{} may not handle {} in {}: the competent subject is {} ({}); ask "
                               "the common superior to designate",
@@ -141,7 +142,7 @@ Decision DecideAcceptHandover(const DecisionContext& context) {
   boost::json::object event = data;
   event["accepted_on"] = context.date().ToString();
   event["to_subject"] = h.to_subject;
-  return std::vector<NewEvent>{Emit("handover_accepted", std::move(event))};
+  return Events(Emit("handover_accepted", std::move(event)));
 }
 
 Status EvolveHandoverAccepted(CaseState& state, const EventRecord& event) {
@@ -164,7 +165,7 @@ Decision DecideDeclineHandover(const DecisionContext& context) {
   boost::json::object event = data;
   event["declined_on"] = context.date().ToString();
   event["resumed_state"] = c.execution.handover.previous_state;
-  return std::vector<NewEvent>{Emit("handover_declined", std::move(event))};
+  return Events(Emit("handover_declined", std::move(event)));
 }
 
 Status EvolveHandoverDeclined(CaseState& state, const EventRecord& event) {
@@ -199,7 +200,7 @@ Decision DecideReportCriminalTransfer(const DecisionContext& context) {
   boost::json::object event = data;
   event["reported_on"] = context.date().ToString();
   event["approval_due_on"] = due->ToString();
-  return std::vector<NewEvent>{Emit("criminal_transfer_reported", std::move(event))};
+  return Events(Emit("criminal_transfer_reported", std::move(event)));
 }
 
 Status EvolveCriminalTransferReported(CaseState& state, const EventRecord& event) {
@@ -253,8 +254,8 @@ Decision DecideApproveCriminalTransfer(const DecisionContext& context) {
   if (approve) {
     event["send_by"] = FormatRfc3339(context.at.unix_micros + 24 * kMicrosPerHour, 480, false);
   }
-  return std::vector<NewEvent>{
-      Emit(approve ? "criminal_transfer_approved" : "criminal_transfer_refused", std::move(event))};
+  return Events(
+      Emit(approve ? "criminal_transfer_approved" : "criminal_transfer_refused", std::move(event)));
 }
 
 Status EvolveCriminalTransferApproved(CaseState& state, const EventRecord& event) {
@@ -295,7 +296,7 @@ Decision DecideSendCriminalTransfer(const DecisionContext& context) {
   event["sent_on"] = context.date().ToString();
   event["late"] = late;
   event["previous_state"] = t.previous_state;
-  return std::vector<NewEvent>{Emit("criminal_transfer_sent", std::move(event))};
+  return Events(Emit("criminal_transfer_sent", std::move(event)));
 }
 
 Status EvolveCriminalTransferSent(CaseState& state, const EventRecord& event) {
@@ -320,7 +321,7 @@ Decision DecideRecordCriminalTransferReturn(const DecisionContext& context) {
   }
   boost::json::object event = data;
   event["returned_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("criminal_transfer_returned", std::move(event))};
+  return Events(Emit("criminal_transfer_returned", std::move(event)));
 }
 
 Status EvolveCriminalTransferReturned(CaseState& state, const EventRecord& event) {
@@ -349,7 +350,7 @@ Decision DecideRecordCriminalTransferAcceptance(const DecisionContext& context) 
   }
   boost::json::object event = data;
   event["accepted_on"] = context.date().ToString();
-  return std::vector<NewEvent>{Emit("criminal_transfer_accepted", std::move(event))};
+  return Events(Emit("criminal_transfer_accepted", std::move(event)));
 }
 
 Status EvolveCriminalTransferAccepted(CaseState& state, const EventRecord& event) {

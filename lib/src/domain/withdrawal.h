@@ -56,7 +56,7 @@ Decision DecideWithdrawal(const DecisionContext& context,
   }
   boost::json::object event = data;
   event["version"] = static_cast<std::int64_t>(history.size() + 1);
-  return std::vector<NewEvent>{Emit(std::string(n.event_type), std::move(event))};
+  return Events(Emit(std::string(n.event_type), std::move(event)));
 }
 
 }  // namespace zf::internal

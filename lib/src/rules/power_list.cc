@@ -428,14 +428,19 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
   answer.item_version = v.version;
   answer.original_subject = v.original_subject;
   answer.department_retains = config.department_retains_for.contains(item_code);
-  const std::string item_ref = fmt::format("权责清单 {} 第{}版", item_code, v.version);
-  const std::string item_ref_en = fmt::format("power list {} v{}", item_code, v.version);
+  // The legal-basis texts are formatted only for a caller that wants them.
+  const bool basis = config.with_legal_basis;
+  const std::string item_ref =
+      basis ? fmt::format("权责清单 {} 第{}版", item_code, v.version) : std::string();
+  const std::string item_ref_en =
+      basis ? fmt::format("power list {} v{}", item_code, v.version) : std::string();
 
   const DelegationBatch* batch = DelegationInForce(township, item_code, date);
   auto to_department = [&](std::string_view reason, std::string_view why,
                            std::string_view why_en) {
     answer.subject = v.original_subject;
     answer.reason = reason;
+    if (!basis) return answer;
     answer.legal_basis = fmt::format("{}; {}（原实施主体 {}）; {}; {}", kBasisTerritorial, item_ref,
                                      v.original_subject, why, kBasisVoid);
     answer.legal_basis_en =
@@ -477,6 +482,7 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
   answer.subject = township;
   answer.delegated = true;
   answer.reason = kReasonDelegatedAcceptedClaimed;
+  if (!basis) return answer;
   answer.legal_basis = fmt::format(
       "{}; {}; {}; 赋权决定 {}{}; 赋权确认书 {}", kBasisDelegation, kBasisTerritorial, item_ref,
       batch->batch, batch->document_number.empty() ? "" : "（" + batch->document_number + "）",

@@ -119,6 +119,10 @@ struct CompetenceConfig {
   // Items whose original department keeps the power inside a township even
   // when the township holds it by delegation. Default: none.
   std::set<std::string, std::less<>> department_retains_for;
+  // Whether the answer carries legal_basis and legal_basis_en (formatted
+  // sentences). A check that only asks who may act, made for every decision
+  // on a case, leaves them empty.
+  bool with_legal_basis = true;
 };
 
 // The answer of competent_subject(item, township, date).

@@ -725,7 +725,8 @@ class RocksDbEventStore final : public EventStore,
     rocksdb::Status s = db->db->Get(family == kEvents ? db->event_reads : kDefault,
                                     db->cf(family), ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
-    ZF_RETURN_IF_ERROR(FromRocks(s, fmt::format("read {}", kFamilyNames[family])));
+    // (The context is formatted only for an error: this runs per command read.)
+    if (!s.ok()) return FromRocks(s, fmt::format("read {}", kFamilyNames[family]));
     return std::optional<std::string>(std::move(value));
   }
 
