@@ -534,7 +534,11 @@ TEST_CASE("J3: a department that retains an item may also act in the township", 
   CHECK_FALSE(Ask(*DelegatedFixture(), "SAFE-017", "gaosha", "2023-03-01").department_retains);
 }
 
-TEST_CASE("IsCompetentAsOf (J1, J3, J4) on the internal power list", "[rules][powers]") {
+namespace {
+
+// SAFE-017 delegated to gaosha from 2022-07-01 (batch b), accepted on
+// 2022-11-15 and claimed on 2022-12-01, folded into a bare power list.
+internal::PowerList ClaimedPowerList() {
   internal::PowerList list;
   auto apply = [&](std::uint64_t version, std::string type, boost::json::object data) {
     EventRecord e;
@@ -563,6 +567,13 @@ TEST_CASE("IsCompetentAsOf (J1, J3, J4) on the internal power list", "[rules][po
         {{"subject_id", "gaosha"},
          {"item_codes", Strings({"SAFE-017"})},
          {"claimed_on", "2022-12-01"}});
+  return list;
+}
+
+}  // namespace
+
+TEST_CASE("IsCompetentAsOf (J1, J3, J4) on the internal power list", "[rules][powers]") {
+  internal::PowerList list = ClaimedPowerList();
   const Date d{2023, 3, 1};
   CHECK(list.IsCompetentAsOf("gaosha", "SAFE-017", "gaosha", d));
   CHECK_FALSE(list.IsCompetentAsOf("sx-emergency", "SAFE-017", "gaosha", d));  // J3 default
@@ -579,6 +590,35 @@ TEST_CASE("IsCompetentAsOf (J1, J3, J4) on the internal power list", "[rules][po
   broken.type = "item_claimed";
   broken.data = boost::json::object{{"subject_id", "gaosha"}};
   CHECK(list.Apply(broken).code() == StatusCode::kCorruption);
+}
+
+TEST_CASE("A competence check without legal-basis texts gives the same answer", "[rules][powers]") {
+  const internal::PowerList list = ClaimedPowerList();
+  internal::CompetenceConfig bare;
+  bare.with_legal_basis = false;
+  // Delegated and claimed; accepted but not yet claimed; before the batch;
+  // an item not in the list.
+  for (const Date date : {Date{2023, 3, 1}, Date{2022, 11, 20}, Date{2022, 6, 1}}) {
+    for (const std::string item : {"SAFE-017", "SAFE-999"}) {
+      INFO(date.ToString() << " " << item);
+      const internal::Competence full = list.CompetentAsOf(item, "gaosha", date, {});
+      const internal::Competence quick = list.CompetentAsOf(item, "gaosha", date, bare);
+      CHECK(quick.subject == full.subject);
+      CHECK(quick.delegated == full.delegated);
+      CHECK(quick.reason == full.reason);
+      CHECK(quick.batch == full.batch);
+      CHECK(quick.item_version == full.item_version);
+      CHECK(quick.original_subject == full.original_subject);
+      CHECK_FALSE(full.legal_basis.empty());
+      CHECK_FALSE(full.legal_basis_en.empty());
+      if (item == "SAFE-017") {  // the texts that cite the item are left out
+        CHECK(quick.legal_basis.empty());
+        CHECK(quick.legal_basis_en.empty());
+      }
+    }
+  }
+  CHECK(list.CompetentAsOf("SAFE-017", "gaosha", Date{2023, 3, 1}, {}).legal_basis.find(
+            "赋权确认书 2022-11-15") != std::string::npos);
 }
 
 TEST_CASE("Engine queries: unknown item or township is kNotFound, bad as_of kInvalidArgument",
