@@ -431,7 +431,7 @@ Decision DecideMakeDecision(const DecisionContext& context) {
     boost::json::array entries;
     for (const auto& e : judgement.leniency_entries) entries.emplace_back(e);
     event["leniency_entries"] = std::move(entries);
-    if (!judgement.evaluation.empty()) event["evaluation"] = judgement.evaluation;
+    if (!judgement.evaluation.empty()) event["evaluation"] = std::move(judgement.evaluation);
     event["correction_ordered"] = true;
   }
   // I9: in the handling subject's name, under its seal.

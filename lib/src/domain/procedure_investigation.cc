@@ -413,7 +413,7 @@ Decision DecideConclude(const DecisionContext& context) {
     boost::json::array entries;
     for (const auto& e : judgement.leniency_entries) entries.emplace_back(e);
     event["leniency_entries"] = std::move(entries);
-    if (!judgement.evaluation.empty()) event["evaluation"] = judgement.evaluation;
+    if (!judgement.evaluation.empty()) event["evaluation"] = std::move(judgement.evaluation);
   }
   std::string why;
   auto hearing = HearingRightsFor(context, c, ProposalFrom(proposal), &why);
