@@ -65,7 +65,7 @@ Result<boost::json::object> MakeSeal(const boost::json::object& data, std::strin
 }
 
 SignatureFault SealProblem(const boost::json::object& data, std::string_view agency,
-                      const Sm2Key& key, const AgencyNamer& name_zh) {
+                           const Sm2Key& key, const AgencyNamer& name_zh) {
   const boost::json::value* seal = data.if_contains(kSealMember);
   if (seal == nullptr) return {"未加盖电子印章", "no electronic seal"};
   if (!seal->is_object()) return {"电子印章不是对象", "the seal is not an object"};

@@ -58,7 +58,7 @@ using AgencyNamer = std::function<std::string(std::string_view agency)>;
 // that is not hex or does not verify. Empty when it is. Agencies are named
 // in the Chinese by `name_zh` (by id without it).
 SignatureFault SealProblem(const boost::json::object& data, std::string_view agency,
-                      const Sm2Key& key, const AgencyNamer& name_zh = nullptr);
+                           const Sm2Key& key, const AgencyNamer& name_zh = nullptr);
 
 // `data` without its seal: what a re-decision gives.
 boost::json::object WithoutSeal(boost::json::object data);

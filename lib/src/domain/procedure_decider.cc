@@ -98,7 +98,7 @@ std::optional<Rejection> CheckI1(const DecisionContext& context, const CaseState
   Competence answer;
   const bool competent_today =
       MayHandle(context, c.item_code, c.township, c.handling_subject, &answer,
-                 /*with_legal_basis=*/false);
+                /*with_legal_basis=*/false);
   const bool keeps = !competent_today && c.filed_on.has_value() &&
                      context.options.filer_keeps_case_on_item_change;
   if (keeps) *warning = CompetenceWarningEvent(context, c);
@@ -279,8 +279,8 @@ std::optional<Rejection> CheckIssuerHasPower(const DecisionContext& context, con
   if (!c.handling_subject.empty() && ActsFor(context, c.handling_subject)) return std::nullopt;
   const std::string subject = SubjectOfUnit(context);
   Competence answer;
-  if (c.item_code.empty() || MayHandle(context, c.item_code, c.township, subject, &answer,
-                 /*with_legal_basis=*/false)) {
+  if (c.item_code.empty() ||
+      MayHandle(context, c.item_code, c.township, subject, &answer, /*with_legal_basis=*/false)) {
     return std::nullopt;
   }
   return Rejection{"subject_not_competent",

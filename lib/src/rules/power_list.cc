@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 #include <boost/json.hpp>
 
 namespace zf::internal {
@@ -416,8 +417,10 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
     // Nobody may punish under an item that is not in the list that day:
     // a decision would rest on a power no subject holds.
     answer.reason = entry == nullptr ? kReasonItemNotInForce : kReasonItemWithdrawn;
-    answer.legal_basis = std::string(kBasisVoid);
-    answer.legal_basis_en = std::string(kBasisVoidEn);
+    if (config.with_legal_basis) {
+      answer.legal_basis = std::string(kBasisVoid);
+      answer.legal_basis_en = std::string(kBasisVoidEn);
+    }
     if (entry != nullptr) {
       answer.item_version = entry->version.version;
       answer.original_subject = entry->version.original_subject;
@@ -436,16 +439,19 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
       basis ? fmt::format("power list {} v{}", item_code, v.version) : std::string();
 
   const DelegationBatch* batch = DelegationInForce(township, item_code, date);
-  auto to_department = [&](std::string_view reason, std::string_view why,
-                           std::string_view why_en) {
+  // `why` words why the department keeps the power, {Chinese, English}; it
+  // is called only when the texts are wanted.
+  using Why = std::pair<std::string, std::string>;
+  auto to_department = [&](std::string_view reason, const auto& why) {
     answer.subject = v.original_subject;
     answer.reason = reason;
     if (!basis) return answer;
+    const Why words = why();
     answer.legal_basis = fmt::format("{}; {}（原实施主体 {}）; {}; {}", kBasisTerritorial, item_ref,
-                                     v.original_subject, why, kBasisVoid);
+                                     v.original_subject, words.first, kBasisVoid);
     answer.legal_basis_en =
         fmt::format("{}; {} (original subject {}); {}; {}", kBasisTerritorialEn, item_ref_en,
-                    v.original_subject, why_en, kBasisVoidEn);
+                    v.original_subject, words.second, kBasisVoidEn);
     return answer;
   };
   if (batch == nullptr) {
@@ -456,33 +462,38 @@ Competence PowerList::CompetentAsOf(const std::string& item_code, const std::str
       if (b.effective_from <= date && b.Grants(township, item_code)) {
         answer.batch = b.batch;
         answer.batch_stream_version = b.stream_version;
-        const std::string on = b.withdrawn.at({township, item_code}).ToString();
-        return to_department(kReasonDelegationWithdrawn,
-                             fmt::format("赋权决定 {} 已于 {} 收回", b.batch, on),
-                             fmt::format("delegation {} withdrawn on {}", b.batch, on));
+        const Date on = b.withdrawn.at({township, item_code});
+        return to_department(kReasonDelegationWithdrawn, [&] {
+          return Why{fmt::format("赋权决定 {} 已于 {} 收回", b.batch, on.ToString()),
+                     fmt::format("delegation {} withdrawn on {}", b.batch, on.ToString())};
+        });
       }
     }
-    return to_department(kReasonNotDelegated, "未赋予该乡镇（街道）",
-                         "not delegated to the township");
+    return to_department(kReasonNotDelegated, [] {
+      return Why{"未赋予该乡镇（街道）", "not delegated to the township"};
+    });
   }
   answer.batch = batch->batch;
   answer.batch_stream_version = batch->stream_version;
   if (!IsAccepted(township, item_code, date)) {
-    return to_department(
-        kReasonDelegatedNotAccepted,
-        fmt::format("赋权决定 {} 已赋予但该乡镇（街道）未承接", batch->batch),
-        fmt::format("delegated by {} but not accepted by the township", batch->batch));
+    return to_department(kReasonDelegatedNotAccepted, [&] {
+      return Why{fmt::format("赋权决定 {} 已赋予但该乡镇（街道）未承接", batch->batch),
+                 fmt::format("delegated by {} but not accepted by the township", batch->batch)};
+    });
   }
   if (!IsClaimed(township, item_code, date)) {
-    return to_department(
-        kReasonDelegatedNotClaimed, fmt::format("赋权决定 {} 已承接但未在平台认领", batch->batch),
-        fmt::format("accepted under {} but not claimed on the platform", batch->batch));
+    return to_department(kReasonDelegatedNotClaimed, [&] {
+      return Why{fmt::format("赋权决定 {} 已承接但未在平台认领", batch->batch),
+                 fmt::format("accepted under {} but not claimed on the platform", batch->batch)};
+    });
   }
-  const DelegationConfirmation* c = ConfirmationAsOf(township, batch->batch, date);
   answer.subject = township;
   answer.delegated = true;
   answer.reason = kReasonDelegatedAcceptedClaimed;
   if (!basis) return answer;
+  // The confirmation the texts cite: the township's latest of this batch
+  // signed on or before the date.
+  const DelegationConfirmation* c = ConfirmationAsOf(township, batch->batch, date);
   answer.legal_basis = fmt::format(
       "{}; {}; {}; 赋权决定 {}{}; 赋权确认书 {}", kBasisDelegation, kBasisTerritorial, item_ref,
       batch->batch, batch->document_number.empty() ? "" : "（" + batch->document_number + "）",
