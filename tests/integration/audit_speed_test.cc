@@ -257,6 +257,42 @@ TEST_CASE("audit speed: a book as of a moment that folds in place holds what a c
   }
 }
 
+// CaseBook::Trim() evicts by a second chance (util/string_table.h): the
+// cache never holds more than its capacity after a Trim(), an aggregate
+// used between every two Trims stays once the hand has gone round, and one
+// left unused goes.
+TEST_CASE("audit speed: a backed book's cache stays within its capacity and keeps what is in use",
+          "[audit][speed][case_book]") {
+  auto store = SampleStore();
+  std::vector<std::string> ids;
+  for (const EventRecord& e : AllEvents(*store)) {
+    if (e.stream.starts_with("case/") && e.version == 1) ids.push_back(e.stream.substr(5));
+  }
+  REQUIRE(ids.size() > 40);
+  constexpr std::size_t kCapacity = 8;
+  internal::CaseBook book(store.get(), kCapacity);
+  const std::string hot = "case/" + ids[0];
+  const std::string cold = "case/" + ids[1];
+  // Held here, a state stays alive when the book drops it, so a fold again
+  // from the store is a different object.
+  std::shared_ptr<const void> hot_state;
+  const std::shared_ptr<const void> cold_state = book.SharedState(cold);
+  REQUIRE(cold_state != nullptr);
+  for (std::size_t i = 2; i < ids.size(); ++i) {
+    REQUIRE(book.FindCase(ids[i]) != nullptr);
+    REQUIRE(book.FindCase(ids[0]) != nullptr);  // in use between every two Trims
+    book.Trim();
+    INFO("after case " << i);
+    CHECK(book.CachedAggregates() <= kCapacity);
+    // The first evictions offer every slot twice (all were used since the
+    // hand last passed); from the second round on the hand has a history.
+    if (i == 2 + 2 * kCapacity) hot_state = book.SharedState(hot);
+    if (hot_state != nullptr) CHECK(book.SharedState(hot) == hot_state);
+  }
+  CHECK(hot_state != nullptr);
+  CHECK(book.SharedState(cold) != cold_state);
+}
+
 // ReDecider::Finish() checks again, at the audit's reference time, only the
 // cases that had a deadline open after their last event: that is exact only
 // while OpenDeadlines lists something or nothing whatever the moment and

@@ -46,6 +46,7 @@
 #include "domain/joint_action_state.h"
 #include "domain/review_campaign_state.h"
 #include "util/name_set.h"
+#include "util/string_table.h"
 #include "zf/event.h"
 #include "zf/event_store.h"
 #include "zf/status.h"
@@ -224,7 +225,10 @@ class CaseBook {
     std::uint64_t version = 0;
     std::shared_ptr<const void> state;  // the family's state; null while absent
     bool dirty = false;                 // changed since the last Commit()
-    std::uint64_t used = 0;             // last use, for eviction
+    // Eviction (Trim) by a second chance: the clock at the last use, and
+    // when the eviction hand last passed the slot.
+    std::uint64_t used = 0;
+    std::uint64_t passed = 0;
   };
   // Hashes std::string and std::string_view alike (lookups by view).
   struct KeyHash {
@@ -233,7 +237,7 @@ class CaseBook {
       return std::hash<std::string_view>{}(key);
     }
   };
-  using SlotMap = std::unordered_map<std::string, Slot, KeyHash, std::equal_to<>>;
+  using SlotMap = StringTable<Slot>;
   // One index key's members in order: (sequence, member id).
   struct Members {
     std::vector<std::pair<std::uint32_t, std::string>> list;
@@ -281,8 +285,8 @@ class CaseBook {
     std::string receiving;  // execution.handover.receiving_case_id
   };
   static CaseKeys CaseKeysOf(const CaseState& c);
-  // Whether Apply() may fold into the state at `it` instead of a copy.
-  bool FoldsInPlace(SlotMap::iterator it) const;
+  // Whether Apply() may fold into `slot` (null: none) instead of a copy.
+  bool FoldsInPlace(const Slot* slot) const;
   void UpdateCaseIndexes(const CaseKeys& before, const CaseState& after);
   // The member id the index row `key` names ("" for an aggregate row), or
   // nullopt when the events applied call for no such row.
@@ -303,8 +307,10 @@ class CaseBook {
   // by the next Apply() (a const lookup cannot return it).
   mutable Status read_error_;
   mutable Status index_corruption_;  // see IndexCorruption()
-  // By stream; hashed like index_ (what needs an order sorts: ForEach in
-  // memory, ForEachIndexRow).
+  // By stream (what needs an order sorts: ForEach in memory,
+  // ForEachIndexRow). Not a node map: at a province's size nearly every
+  // lookup of an event's stream misses the CPU's caches, and a node map
+  // misses about twice as often per lookup (util/string_table.h).
   mutable SlotMap slots_;
   // A province's index lists number in the millions in the audit and the
   // rebuild (built from the events): hashed, not ordered, since ordered

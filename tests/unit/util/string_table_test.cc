@@ -1,0 +1,191 @@
+#include "util/string_table.h"
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+namespace zf::internal {
+namespace {
+
+std::map<std::string, int> Contents(const StringTable<int>& table) {
+  std::map<std::string, int> seen;
+  table.ForEach([&](std::string_view key, int value) {
+    CHECK(seen.emplace(std::string(key), value).second);  // each key once
+  });
+  return seen;
+}
+
+TEST_CASE("StringTable finds, replaces and erases keys", "[util][string_table]") {
+  StringTable<int> table;
+  CHECK(table.empty());
+  CHECK(table.Find("case/1") == nullptr);
+  CHECK_FALSE(table.Erase("case/1"));
+
+  auto [one, added] = table.Emplace("case/1", 1);
+  CHECK(added);
+  CHECK(*one == 1);
+  auto [again, added_again] = table.Emplace("case/1", 7);
+  CHECK_FALSE(added_again);
+  CHECK(again == one);
+  CHECK(*again == 1);  // Emplace keeps what is there
+
+  table.InsertOrAssign("case/1", 5);
+  table.InsertOrAssign("", 9);  // the empty key is a key like any other
+  REQUIRE(table.Find("case/1") != nullptr);
+  CHECK(*table.Find("case/1") == 5);
+  CHECK(*table.Find("") == 9);
+  CHECK(table.size() == 2);
+
+  CHECK(table.Erase("case/1"));
+  CHECK(table.Find("case/1") == nullptr);
+  CHECK(table.size() == 1);
+  CHECK(Contents(table) == std::map<std::string, int>{{"", 9}});
+}
+
+TEST_CASE("StringTable keeps a value's address until its key is erased", "[util][string_table]") {
+  StringTable<int> table;
+  int* first = table.Emplace("inspection/first", 1).first;
+  for (int i = 0; i < 10'000; ++i) table.Emplace("case/" + std::to_string(i), i);  // grows
+  CHECK(table.Find("inspection/first") == first);
+  CHECK(*first == 1);
+}
+
+// Random operations against std::map, with many keys per probe run (the
+// table grows from 16 cells) and erasures in the middle of runs, so that the
+// backward shift of erased cells is exercised.
+TEST_CASE("StringTable agrees with a std::map under random operations", "[util][string_table]") {
+  std::mt19937_64 random(20261207);
+  StringTable<int> table;
+  std::map<std::string, int> model;
+  auto key = [&] { return "case/T" + std::to_string(random() % 3000); };
+  for (int step = 0; step < 200'000; ++step) {
+    const std::string k = key();
+    switch (random() % 5) {
+      case 0:
+      case 1: {
+        const int v = static_cast<int>(random() % 1000);
+        const bool inserted = table.Emplace(k, v).second;
+        CHECK(inserted == model.emplace(k, v).second);
+        break;
+      }
+      case 2: {
+        const int v = static_cast<int>(random() % 1000);
+        table.InsertOrAssign(k, v);
+        model[k] = v;
+        break;
+      }
+      case 3:
+        CHECK(table.Erase(k) == (model.erase(k) == 1));
+        break;
+      case 4: {
+        const int* found = table.Find(k);
+        auto it = model.find(k);
+        REQUIRE((found != nullptr) == (it != model.end()));
+        if (found != nullptr) CHECK(*found == it->second);
+        break;
+      }
+    }
+    REQUIRE(table.size() == model.size());
+  }
+  CHECK(Contents(table) == model);
+  for (const auto& [k, v] : model) {
+    REQUIRE(table.Find(k) != nullptr);
+    CHECK(*table.Find(k) == v);
+  }
+}
+
+TEST_CASE("A copy of a StringTable is independent of the original", "[util][string_table]") {
+  StringTable<int> table;
+  for (int i = 0; i < 100; ++i) table.Emplace("case/" + std::to_string(i), i);
+  StringTable<int> copy = table;
+  copy.Erase("case/7");
+  copy.InsertOrAssign("case/8", -8);
+  copy.Emplace("case/new", 1);
+  REQUIRE(table.Find("case/7") != nullptr);
+  CHECK(*table.Find("case/8") == 8);
+  CHECK(table.Find("case/new") == nullptr);
+  CHECK(table.size() == 100);
+  CHECK(copy.Find("case/7") == nullptr);
+  CHECK(*copy.Find("case/8") == -8);
+  CHECK(copy.size() == 100);
+}
+
+TEST_CASE("StringTable::EraseIf erases exactly what the predicate picks", "[util][string_table]") {
+  StringTable<int> table;
+  for (int i = 0; i < 1000; ++i) table.Emplace("k" + std::to_string(i), i);
+  table.EraseIf([](std::string_view, int v) { return v % 3 == 0; });
+  CHECK(table.size() == 666);
+  for (int i = 0; i < 1000; ++i) {
+    CHECK((table.Find("k" + std::to_string(i)) == nullptr) == (i % 3 == 0));
+  }
+}
+
+// What CaseBook does: a use stamp per value, and a second chance for a
+// value used since the hand last passed it.
+struct Stamped {
+  std::uint64_t used = 0;
+  std::uint64_t passed = 0;
+  bool pinned = false;
+};
+
+TEST_CASE("StringTable::Sweep evicts down to the size asked and spares what was used since the "
+          "hand passed",
+          "[util][string_table]") {
+  StringTable<Stamped> table;
+  std::uint64_t clock = 0;
+  auto second_chance = [&](Stamped& s) {
+    if (s.pinned) return false;
+    if (s.used > s.passed) {
+      s.passed = clock;
+      return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 1000; ++i) {
+    table.Emplace("case/" + std::to_string(i), Stamped{++clock, 0, i % 10 == 0});
+  }
+  // Every value was used since the hand last passed it (never): the first
+  // offer marks it, the second evicts, in the hand's order.
+  table.Sweep(500, second_chance);
+  CHECK(table.size() == 500);
+  for (int i = 0; i < 1000; i += 10) CHECK(table.Find("case/" + std::to_string(i)) != nullptr);
+
+  // Values used after that sweep survive the next one.
+  std::vector<std::string> kept;
+  table.ForEach([&](std::string_view key, const Stamped& s) {
+    if (!s.pinned && kept.size() < 50) kept.emplace_back(key);
+  });
+  for (const std::string& k : kept) table.Find(k)->used = ++clock;
+  table.Sweep(300, second_chance);
+  CHECK(table.size() == 300);
+  for (const std::string& k : kept) CHECK(table.Find(k) != nullptr);
+
+  // In turns, as the audit's cache is used: a new entry and a use of one
+  // entry per turn, then an eviction down to the size asked. The entry in
+  // use stays; an entry never used again goes within a turn of the hand.
+  const std::string always = "case/always";
+  const std::string once = "case/once";
+  table.Emplace(always, Stamped{++clock, 0, false});
+  table.Emplace(once, Stamped{++clock, 0, false});
+  for (int turn = 0; turn < 5000; ++turn) {
+    table.Emplace("new/" + std::to_string(turn), Stamped{++clock, 0, false});
+    table.Find(always)->used = ++clock;
+    table.Sweep(300, second_chance);
+    REQUIRE(table.size() == 300);
+    REQUIRE(table.Find(always) != nullptr);
+  }
+  CHECK(table.Find(once) == nullptr);
+
+  // Pinned values stay whatever is asked: the sweep stops after two turns.
+  table.Sweep(0, second_chance);
+  CHECK(table.size() == 100);
+  table.ForEach([](std::string_view, const Stamped& s) { CHECK(s.pinned); });
+}
+
+}  // namespace
+}  // namespace zf::internal
