@@ -172,6 +172,7 @@ Audit RunAudit(const std::string& path, AuditOptions options = {}) {
   Audit audit;
   auto summary = AuditStore(*store, EngineOptions(), options,
                             [&](const AuditFinding& f) { audit.findings.push_back(f); });
+  INFO((summary.ok() ? std::string() : summary.status().ToString()));
   REQUIRE(summary.ok());
   audit.summary = *summary;
   return audit;
@@ -718,6 +719,52 @@ TEST_CASE("audit: one thread, several threads and a cache of one find the same, 
   CHECK(one.find("position_gap") != std::string::npos);
   CHECK(AuditText(*store, AuditOptions{}, 2, 20'000) == one);
   CHECK(AuditText(*store, AuditOptions{}, 4, 20'000) == one);
+}
+
+// The command record must name exactly its events (docs/event-format.md
+// §5): one that names other positions, or another last hash, is an
+// integrity finding at the command's first event; its intact neighbours are
+// not.
+TEST_CASE("audit: a command record that names other events is an integrity finding",
+          "[audit]") {
+  TempDir dir;
+  const std::string path = CopyOfClean(dir);
+  const EventRecord decision = FindEvent(path, "decision_made");
+  const EventRecord other = LastFinedDecision(path);
+  REQUIRE(other.command_id != decision.command_id);
+  internal::CommandRecord record, other_record;
+  {
+    RawDb raw(path);
+    REQUIRE(internal::DecodeCommand(raw.Get("commands", decision.command_id), &record));
+    REQUIRE(internal::DecodeCommand(raw.Get("commands", other.command_id), &other_record));
+    internal::CommandRecord moved = record;
+    moved.last_position += 1;  // one event more (a record that decodes)
+    moved.last_version += 1;
+    raw.Put("commands", decision.command_id, internal::EncodeCommand(moved));
+    internal::CommandRecord rehashed = other_record;
+    rehashed.last_hash[0] ^= 1;
+    raw.Put("commands", other.command_id, internal::EncodeCommand(rehashed));
+  }
+  Audit audit = RunAudit(path);
+  INFO(audit.Dump());
+  CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "command_record_mismatch",
+                  record.first_position, decision.stream));
+  CHECK(audit.Has(AuditFinding::Kind::kIntegrity, "command_record_mismatch",
+                  other_record.first_position, other.stream));
+  CHECK(audit.summary.findings["integrity"] == 2);
+  for (const AuditFinding& f : audit.findings) {
+    if (f.code != "command_record_mismatch") continue;
+    if (f.position == other_record.first_position) {
+      CHECK(f.message.find("its last hash differs") != std::string::npos);
+    } else {
+      CHECK(f.message.find(fmt::format("at positions {}..{}", record.first_position,
+                                       record.last_position + 1)) != std::string::npos);
+      CHECK(f.message.find("its last hash differs") == std::string::npos);
+    }
+  }
+  audit.CheckLanguages();
+  auto store = OpenRo(path);
+  RequireSameOnEveryThreadCount(*store, AuditOptions{});
 }
 
 TEST_CASE("audit: a chain finding a store gives in English only reads in English in the Chinese "

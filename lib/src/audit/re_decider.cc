@@ -176,7 +176,13 @@ PreparedGroup PrepareGroup(std::vector<EventRecord> events, const AuditScope& sc
     return g;
   }
   g.recorded = std::move(*recorded);
-  if (!g.recorded || g.recorded->command.empty()) return g;
+  if (!g.recorded) return g;
+  const AppendResult& r = g.recorded->result;
+  const EventRecord& last = g.events.back();
+  g.record_matches = r.stream == first.stream && r.first_position == first.position &&
+                     r.last_position == last.position && r.first_version == first.version &&
+                     r.last_version == last.version && r.last_hash == last.hash;
+  if (g.recorded->command.empty()) return g;
   auto refuse = [&](std::string code, std::string message, std::string message_zh) {
     g.parse_code = std::move(code);
     g.parse_message = std::move(message);
@@ -312,7 +318,7 @@ Status ReDecider::Check(PreparedGroup* group) {
       f.message_zh = fmt::format("命令 {} 没有命令记录", first.command_id);
       findings_->Report(std::move(f));
     } else {
-      CheckRecord(*prepared.recorded);
+      CheckRecord(prepared);
       if (!prepared.recorded->command.empty()) {
         ReDecide(prepared);
       } else if (IsEngineStream(first.stream)) {
@@ -357,15 +363,11 @@ Status ReDecider::Check(PreparedGroup* group) {
 }
 
 // The command record must name exactly the events the log holds for it.
-void ReDecider::CheckRecord(const RecordedCommand& recorded) {
+void ReDecider::CheckRecord(const PreparedGroup& prepared) {
+  if (prepared.record_matches) return;
   const EventRecord& first = group_.front();
   const EventRecord& last = group_.back();
-  const AppendResult& r = recorded.result;
-  if (r.stream == first.stream && r.first_position == first.position &&
-      r.last_position == last.position && r.first_version == first.version &&
-      r.last_version == last.version && r.last_hash == last.hash) {
-    return;
-  }
+  const AppendResult& r = prepared.recorded->result;
   AuditFinding f = FindingAt(AuditFinding::Kind::kIntegrity, first);
   f.rule = "chain";
   f.code = "command_record_mismatch";

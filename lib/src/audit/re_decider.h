@@ -69,6 +69,10 @@ struct PreparedGroup {
   // Not OK: the lookup itself failed (storage); the audit stops there.
   Status lookup_status;
   std::optional<RecordedCommand> recorded;  // nullopt: no command record
+  // Whether the record names exactly these events (stream, positions,
+  // versions, the last hash): compared here, off the deciding thread, whose
+  // caches the record never touched.
+  bool record_matches = false;
   // When the record holds a command's text: the finding parsing it gives
   // ("command_unreadable", "command_invalid", "command_mismatch", with its
   // message), or empty when it parsed into `command` for `spec` at `at`.
@@ -132,7 +136,7 @@ class ReDecider {
   Status FlushGroup();
   bool InScope(const EventRecord& first) const;
   void ReDecide(const PreparedGroup& prepared);
-  void CheckRecord(const RecordedCommand& recorded);
+  void CheckRecord(const PreparedGroup& prepared);
   void CheckProcedure();
   // The seal of a penalty decision event against the seal of its agency in
   // force on the decision's date (rules_ as of before the event):
