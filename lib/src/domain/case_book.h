@@ -225,10 +225,7 @@ class CaseBook {
     std::uint64_t version = 0;
     std::shared_ptr<const void> state;  // the family's state; null while absent
     bool dirty = false;                 // changed since the last Commit()
-    // Eviction (Trim) by a second chance: the clock at the last use, and
-    // when the eviction hand last passed the slot.
-    std::uint64_t used = 0;
-    std::uint64_t passed = 0;
+    std::uint64_t used = 0;             // last use, for eviction
   };
   // Hashes std::string and std::string_view alike (lookups by view).
   struct KeyHash {

@@ -16,17 +16,16 @@
 // entry is erased. Erased entries are reused. Iteration follows the entries'
 // places, not the keys' order.
 //
-// Eviction by a second chance (the CLOCK algorithm): Sweep() moves a hand
-// round the entries and erases those the caller's predicate picks until few
-// enough remain; the caller keeps a use stamp in its values, and spares
-// (once) a value used since the hand last passed it. Its cost follows the
-// entries erased, not the table's size as a walk of every entry to find the
-// least recently used would.
+// Eviction: EvictLeastUsed() erases the entries with the oldest use stamps
+// (kept by the caller in its values) until few enough remain. It visits
+// every entry, but the entries lie side by side in the deque's blocks, where
+// a node map's walk follows a pointer to a node allocated anywhere.
 //
 // Copyable: a copy is independent (entries refer to each other by number).
 // Thread safety: none.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -92,18 +91,25 @@ class StringTable {
     }
   }
 
-  // Moves the hand on, erasing the entries `evictable(value)` picks, until
-  // at most `keep` remain or every entry was offered twice (the predicate
-  // may mark a value on the first offer and pick it on the second).
-  template <typename Pred>
-  void Sweep(std::size_t keep, Pred evictable) {
-    std::size_t offers = 2 * entries_.size();
-    while (size_ > keep && offers-- > 0) {
-      if (hand_ >= entries_.size()) hand_ = 0;
-      const std::uint32_t i = static_cast<std::uint32_t>(hand_++);
-      Entry& e = entries_[i];
-      if (e.live && evictable(e.value)) EraseEntry(i);
+  // Erases the entries with the smallest `stamp(value)` until at most
+  // `keep` remain. A stamp of kPinned marks a value that must stay; when
+  // nothing but those remains, fewer than asked are erased.
+  static constexpr std::uint64_t kPinned = static_cast<std::uint64_t>(-1);
+  template <typename Stamp>
+  void EvictLeastUsed(std::size_t keep, Stamp stamp) {
+    if (size_ <= keep) return;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> candidates;
+    candidates.reserve(size_);
+    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+      const Entry& e = entries_[i];
+      if (!e.live) continue;
+      const std::uint64_t s = stamp(e.value);
+      if (s != kPinned) candidates.emplace_back(s, i);
     }
+    const std::size_t n = std::min(size_ - keep, candidates.size());
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
+                     candidates.end());
+    for (std::size_t k = 0; k < n; ++k) EraseEntry(candidates[k].second);
   }
 
   // Calls fn(key, value) for every entry, in the entries' places.
@@ -215,7 +221,6 @@ class StringTable {
   std::deque<Entry> entries_;
   std::vector<std::uint32_t> free_;
   std::size_t size_ = 0;
-  std::size_t hand_ = 0;
 };
 
 }  // namespace zf::internal

@@ -1,5 +1,6 @@
 #include "util/string_table.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -125,64 +126,56 @@ TEST_CASE("StringTable::EraseIf erases exactly what the predicate picks", "[util
   }
 }
 
-// What CaseBook does: a use stamp per value, and a second chance for a
-// value used since the hand last passed it.
+// What CaseBook does: a use stamp per value, kPinned for one that must stay.
 struct Stamped {
   std::uint64_t used = 0;
-  std::uint64_t passed = 0;
   bool pinned = false;
 };
 
-TEST_CASE("StringTable::Sweep evicts down to the size asked and spares what was used since the "
-          "hand passed",
+std::uint64_t StampOf(const Stamped& s) {
+  return s.pinned ? StringTable<Stamped>::kPinned : s.used;
+}
+
+TEST_CASE("StringTable::EvictLeastUsed evicts the oldest stamps down to the size asked",
           "[util][string_table]") {
   StringTable<Stamped> table;
   std::uint64_t clock = 0;
-  auto second_chance = [&](Stamped& s) {
-    if (s.pinned) return false;
-    if (s.used > s.passed) {
-      s.passed = clock;
-      return false;
-    }
-    return true;
-  };
-  for (int i = 0; i < 1000; ++i) {
-    table.Emplace("case/" + std::to_string(i), Stamped{++clock, 0, i % 10 == 0});
+  std::mt19937_64 random(7);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1000; ++i) keys.push_back("case/" + std::to_string(i));
+  std::shuffle(keys.begin(), keys.end(), random);  // stamps not in the entries' order
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    table.Emplace(keys[i], Stamped{++clock, i % 10 == 0});
   }
-  // Every value was used since the hand last passed it (never): the first
-  // offer marks it, the second evicts, in the hand's order.
-  table.Sweep(500, second_chance);
-  CHECK(table.size() == 500);
-  for (int i = 0; i < 1000; i += 10) CHECK(table.Find("case/" + std::to_string(i)) != nullptr);
-
-  // Values used after that sweep survive the next one.
-  std::vector<std::string> kept;
-  table.ForEach([&](std::string_view key, const Stamped& s) {
-    if (!s.pinned && kept.size() < 50) kept.emplace_back(key);
+  // Erase a few and insert again, so that entries are reused.
+  for (std::size_t i = 1; i < 100; i += 7) {
+    table.Erase(keys[i]);
+    table.Emplace(keys[i], Stamped{++clock, i % 10 == 0});
+  }
+  std::vector<std::uint64_t> unpinned;
+  table.ForEach([&](std::string_view, const Stamped& s) {
+    if (!s.pinned) unpinned.push_back(s.used);
   });
-  for (const std::string& k : kept) table.Find(k)->used = ++clock;
-  table.Sweep(300, second_chance);
-  CHECK(table.size() == 300);
-  for (const std::string& k : kept) CHECK(table.Find(k) != nullptr);
+  std::sort(unpinned.begin(), unpinned.end());
+  const std::uint64_t oldest_kept = unpinned[unpinned.size() - 400];
 
-  // In turns, as the audit's cache is used: a new entry and a use of one
-  // entry per turn, then an eviction down to the size asked. The entry in
-  // use stays; an entry never used again goes within a turn of the hand.
-  const std::string always = "case/always";
-  const std::string once = "case/once";
-  table.Emplace(always, Stamped{++clock, 0, false});
-  table.Emplace(once, Stamped{++clock, 0, false});
-  for (int turn = 0; turn < 5000; ++turn) {
-    table.Emplace("new/" + std::to_string(turn), Stamped{++clock, 0, false});
-    table.Find(always)->used = ++clock;
-    table.Sweep(300, second_chance);
-    REQUIRE(table.size() == 300);
-    REQUIRE(table.Find(always) != nullptr);
-  }
-  CHECK(table.Find(once) == nullptr);
+  table.EvictLeastUsed(500, StampOf);
+  CHECK(table.size() == 500);
+  std::size_t pinned = 0;
+  table.ForEach([&](std::string_view, const Stamped& s) {
+    if (s.pinned) {
+      ++pinned;
+    } else {
+      CHECK(s.used >= oldest_kept);  // exactly the 400 most recent stayed
+    }
+  });
+  CHECK(pinned == 100);
+  CHECK(table.Find(keys[1]) != nullptr);  // used last
 
-  // Pinned values stay whatever is asked: the sweep stops after two turns.
-  table.Sweep(0, second_chance);
+  table.EvictLeastUsed(500, StampOf);  // nothing to do
+  CHECK(table.size() == 500);
+  // Pinned values stay whatever is asked.
+  table.EvictLeastUsed(0, StampOf);
   CHECK(table.size() == 100);
   table.ForEach([](std::string_view, const Stamped& s) { CHECK(s.pinned); });
 }
