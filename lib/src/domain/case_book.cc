@@ -751,8 +751,7 @@ void EvictLeastUsed(Map& map, std::size_t keep) {
 void CaseBook::Trim() const {
   if (!backed() || savepoint_) return;
   // Evict in bulk, down to 7/8 of the capacity, so that the cost of finding
-  // the least used index lists is shared by the many lookups before the
-  // next eviction.
+  // the least used is shared by the many lookups before the next eviction.
   const std::size_t keep = capacity_ - capacity_ / 8;
   if (slots_.size() > capacity_) {
     // The walk for the least used (the same slots go as from the node map

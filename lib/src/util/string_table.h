@@ -82,15 +82,6 @@ class StringTable {
     return true;
   }
 
-  // Erases every entry for which `pred(key, value)` holds.
-  template <typename Pred>
-  void EraseIf(Pred pred) {
-    for (std::uint32_t i = 0; i < entries_.size(); ++i) {
-      Entry& e = entries_[i];
-      if (e.live && pred(std::string_view(e.key), e.value)) EraseEntry(i);
-    }
-  }
-
   // Erases the entries with the smallest `stamp(value)` until at most
   // `keep` remain. A stamp of kPinned marks a value that must stay; when
   // nothing but those remains, fewer than asked are erased.
@@ -119,8 +110,6 @@ class StringTable {
       if (e.live) fn(std::string_view(e.key), e.value);
     }
   }
-
-  void Clear() { *this = StringTable(); }
 
  private:
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);

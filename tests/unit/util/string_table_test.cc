@@ -116,16 +116,6 @@ TEST_CASE("A copy of a StringTable is independent of the original", "[util][stri
   CHECK(copy.size() == 100);
 }
 
-TEST_CASE("StringTable::EraseIf erases exactly what the predicate picks", "[util][string_table]") {
-  StringTable<int> table;
-  for (int i = 0; i < 1000; ++i) table.Emplace("k" + std::to_string(i), i);
-  table.EraseIf([](std::string_view, int v) { return v % 3 == 0; });
-  CHECK(table.size() == 666);
-  for (int i = 0; i < 1000; ++i) {
-    CHECK((table.Find("k" + std::to_string(i)) == nullptr) == (i % 3 == 0));
-  }
-}
-
 // What CaseBook does: a use stamp per value, kPinned for one that must stay.
 struct Stamped {
   std::uint64_t used = 0;
