@@ -17,11 +17,13 @@ command. At the end, with the server stopped (exit 0): `store verify` and
 moments from $ZF_FAILOVER_SEED (default random, printed).
 """
 
+import atexit
 import hashlib
 import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -163,6 +165,8 @@ def main(argv):
             die("%s: %s" % (action, (r.stdout + r.stderr).decode()[-600:]))
 
     tmp = tempfile.mkdtemp(prefix="zf-serve-failover-")
+    # Removed on every way out, die() (SystemExit) included.
+    atexit.register(shutil.rmtree, tmp, True)
     r = run(zfcli, "--db", url, "import", os.path.join(examples, "02-org.jsonl"))
     if r.returncode != 0:
         die("import of the organisation: %s" % r.stderr.decode()[:400])

@@ -18,10 +18,12 @@ file $ZF_TEST_PG_URL_FILE names; without one the test is skipped (77)
 unless $ZF_TEST_PG_REQUIRED is set.
 """
 
+import atexit
 import hashlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -112,6 +114,8 @@ def main(argv):
         command.pop("expect", None)
 
     tmp = tempfile.mkdtemp(prefix="zf-serve-race-")
+    # Removed on every way out, die() (SystemExit) included.
+    atexit.register(shutil.rmtree, tmp, True)
     config = os.path.join(tmp, "serve.json")
     with open(config, "w") as f:
         json.dump({"tokens": [{"sha256": hashlib.sha256(b"tok-gaosha").hexdigest(),
