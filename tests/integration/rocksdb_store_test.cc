@@ -1249,27 +1249,9 @@ TEST_CASE("Table files hold small index blocks: a full key at every 16th entry",
       REQUIRE(writer->Append(r).ok());
     }
   }  // the close flushes every family into table files
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, families, &handles, &raw)
-              .ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> sizes;  // index bytes, blocks
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    rocksdb::TablePropertiesCollection tables;
-    REQUIRE(db->GetPropertiesOfAllTables(handles[i], &tables).ok());
-    for (const auto& [file, properties] : tables) {
-      sizes[names[i]].first += properties->index_size;
-      sizes[names[i]].second += properties->num_data_blocks;
-    }
-  }
-  for (rocksdb::ColumnFamilyHandle* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  RawDb raw(path, /*read_only=*/true);
   const auto per_block = [&](const std::string& family) {
-    const auto [index, blocks] = sizes.at(family);
+    const auto [index, blocks] = raw.IndexBytesAndDataBlocks(family);
     CAPTURE(family, index, blocks);
     REQUIRE(blocks >= 100);  // enough blocks for the average to mean something
     return static_cast<double>(index) / static_cast<double>(blocks);

@@ -3,26 +3,33 @@
 // access (or `ldb`) would. Catch2 REQUIREs each operation.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <rocksdb/db.h>
+#include <rocksdb/table_properties.h>
 
 namespace zf::testing {
 
 class RawDb {
  public:
-  explicit RawDb(const std::string& path) {
+  // read_only: opened with RocksDB's OpenForReadOnly, which writes nothing.
+  explicit RawDb(const std::string& path, bool read_only = false) {
     std::vector<std::string> names;
     REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw).ok());
+    REQUIRE((read_only ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, families,
+                                                      &handles, &raw)
+                       : rocksdb::DB::Open(rocksdb::DBOptions(), path, families, &handles, &raw))
+                .ok());
     db_.reset(raw);
     for (std::size_t i = 0; i < names.size(); ++i) handles_[names[i]] = handles[i];
   }
@@ -40,6 +47,18 @@ class RawDb {
   }
   void Delete(const std::string& family, const std::string& key) {
     REQUIRE(db_->Delete(rocksdb::WriteOptions(), handles_.at(family), key).ok());
+  }
+  // The table files of `family`: their index blocks' bytes and their data
+  // blocks, summed.
+  std::pair<std::uint64_t, std::uint64_t> IndexBytesAndDataBlocks(const std::string& family) {
+    rocksdb::TablePropertiesCollection tables;
+    REQUIRE(db_->GetPropertiesOfAllTables(handles_.at(family), &tables).ok());
+    std::pair<std::uint64_t, std::uint64_t> sum{0, 0};
+    for (const auto& [file, properties] : tables) {
+      sum.first += properties->index_size;
+      sum.second += properties->num_data_blocks;
+    }
+    return sum;
   }
   // Every key and value of every column family.
   std::map<std::string, std::map<std::string, std::string>> Dump() {
