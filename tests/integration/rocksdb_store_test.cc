@@ -1218,6 +1218,9 @@ TEST_CASE("Stream reads fill the block cache with event blocks as cache_event_re
     options.index_blocks_on_demand = on_demand;
     auto store = OpenRocksDbEventStore(options, path);
     REQUIRE(store.ok());
+    // Where nothing would ever put an event block into the cache, reads do
+    // not look there either.
+    CHECK(internal::RocksDbEventsUseBlockCache(**store) == (cache_event_reads || on_demand));
     const std::uint64_t before = internal::RocksDbBlockCacheUsage(**store);
     REQUIRE(read_everything(**store) == kEvents);
     const std::uint64_t filled = internal::RocksDbBlockCacheUsage(**store) - before;

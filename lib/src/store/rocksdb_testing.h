@@ -47,6 +47,10 @@ const RawLog* RocksDbRawLog(const EventStore& store);
 // store, or without a cache).
 std::uint64_t RocksDbBlockCacheUsage(const EventStore& store);
 
+// Whether reads of the events family consult the block cache at all (false
+// for another kind of store).
+bool RocksDbEventsUseBlockCache(const EventStore& store);
+
 // OpenRocksDbEventStore on `env` (which must outlive the store, and is used
 // again by a reopen after a write fault): tests inject file-system faults.
 Result<std::unique_ptr<EventStore>> OpenRocksDbEventStoreWithEnv(const StoreOptions& options,
