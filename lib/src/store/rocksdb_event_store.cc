@@ -112,9 +112,13 @@ rocksdb::CompressionType ToRocks(StoreOptions::Compression compression) {
 // exits (index_blocks_on_demand) fills the cache whatever it says: there
 // the cache also keeps the index blocks those reads load, which must not be
 // read again for every event.
+bool EventBlocksCached(const StoreOptions& options) {
+  return options.cache_event_reads || options.index_blocks_on_demand;
+}
+
 rocksdb::ReadOptions EventReads(const StoreOptions& options) {
   rocksdb::ReadOptions read;
-  read.fill_cache = options.cache_event_reads || options.index_blocks_on_demand;
+  read.fill_cache = EventBlocksCached(options);
   return read;
 }
 
@@ -130,7 +134,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& st
   }
   table.block_cache = cache;
   table.no_block_cache = cache == nullptr;
-  if (family == kEvents && !store.cache_event_reads && !store.index_blocks_on_demand) {
+  if (family == kEvents && !EventBlocksCached(store)) {
     // Nothing would ever put an event block into the cache (EventReads; the
     // log scans read around it), yet RocksDB would still look each block up
     // there first: a lookup that always misses, under the shard's lock. A
